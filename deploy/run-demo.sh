@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs qrfeedback with demo data on http://127.0.0.1:8080 (by default):
+# starts Postgres and Redis, builds the release binary, migrates, seeds the
+# demo venues and ratings, then becomes the server (Ctrl-C stops it).
+set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$QRF_ROOT"
+
+deploy/services.sh start
+eval "$(deploy/services.sh env)"
+
+export SQLX_OFFLINE=true
+cargo build --release --locked
+
+# Demo defaults; anything already set in the environment wins.
+export BIND_ADDR="${BIND_ADDR:-127.0.0.1:8080}"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${BIND_ADDR##*:}}"
+export ADMIN_TOKEN="${ADMIN_TOKEN:-demo-admin-token}"
+export SECRET_KEY="${SECRET_KEY:-demo-secret-key-change-me-0123456789abcdef}"
+export RUST_LOG="${RUST_LOG:-info}"
+if [[ "$ADMIN_TOKEN" == demo-admin-token || "$SECRET_KEY" == demo-secret-key-* ]]; then
+    qrf_say "using demo ADMIN_TOKEN/SECRET_KEY: for local use only, never in production"
+fi
+
+target/release/qrfeedback migrate
+target/release/qrfeedback seed-demo
+qrf_say "serving on http://$BIND_ADDR (public base $PUBLIC_BASE_URL); admin token: $ADMIN_TOKEN"
+exec target/release/qrfeedback serve

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Runs the real PostgreSQL 15 and Redis that qrfeedback needs, on loopback
+# only, with their data, logs, sockets and pid files under .local/ (git-ignored).
+#
+#   deploy/services.sh start    install if missing, start, wait until ready (idempotent)
+#   deploy/services.sh stop     stop both cleanly
+#   deploy/services.sh status   say what runs; exit 0 only if both do
+#   deploy/services.sh env      print `export DATABASE_URL=… REDIS_URL=…` for eval
+#
+# Ports: QRF_PG_PORT (default 54329), QRF_REDIS_PORT (default 63799).
+set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PG_PORT="${QRF_PG_PORT:-54329}"
+REDIS_PORT="${QRF_REDIS_PORT:-63799}"
+PG_BIN="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_USER=qrfeedback
+PG_PASSWORD=qrfeedback
+PG_DB=qrfeedback
+READY_TIMEOUT_S=60
+
+LOCAL="$QRF_ROOT/.local"
+REDIS_HOME="$LOCAL/redis"
+# PG_HOME (data/, run/, postgres.log) is chosen by pg_locate.
+PG_HOME=""
+
+usage() {
+    echo "usage: $0 start|stop|status|env" >&2
+    exit 2
+}
+
+# Postgres refuses to run as root, so as root it runs as the `postgres`
+# system user (created by the Debian package); otherwise as the caller.
+# It starts in / because the caller's folder may be closed to that user.
+as_pg() {
+    if ((EUID == 0)); then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# Unix socket paths are limited to 107 bytes; with a deep project path we
+# serve TCP only (every script here connects over TCP anyway).
+socket_dir_if_short() {
+    local dir="$1" name="$2"
+    if ((${#dir} + ${#name} + 1 <= 100)); then
+        printf '%s' "$dir"
+    fi
+}
+
+# Decides where the Postgres files live: .local/postgres when the postgres
+# user can reach it; otherwise (a project folder closed to other users) a
+# folder under /tmp derived from the project path, linked from .local/postgres.
+pg_locate() {
+    mkdir -p "$LOCAL"
+    chmod 0755 "$LOCAL"
+    PG_HOME="$LOCAL/postgres"
+    if ((EUID != 0)) || runuser -u postgres -- test -x "$LOCAL"; then
+        # A link left by an earlier fallback would point elsewhere: drop it.
+        [[ -L "$PG_HOME" ]] && rm "$PG_HOME"
+        return 0
+    fi
+    local hash base
+    hash="$(printf '%s' "$QRF_ROOT" | sha256sum | cut -c1-12)"
+    base="/tmp/qrfeedback-$hash"
+    mkdir -p "$base"
+    [[ "$(stat -c %u "$base")" == 0 ]] || qrf_die "$base is not owned by root; remove it"
+    chmod 0755 "$base"
+    PG_HOME="$base/postgres"
+    ln -sfn "$PG_HOME" "$LOCAL/postgres"
+}
+
+# Runs a command that leaves a daemon behind with only stdin/stdout/stderr
+# open, so the daemon holds no pipe or lock of whoever started it.
+detached() {
+    (
+        local fd
+        for fd in /proc/self/fd/*; do
+            fd="${fd##*/}"
+            if ((fd > 2)); then eval "exec $fd>&-"; fi
+        done
+        "$@"
+    )
+}
+
+pg_running() {
+    [[ -f "$PG_HOME/data/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/data" >/dev/null 2>&1
+}
+
+redis_pid() {
+    local pid
+    pid="$(cat "$REDIS_HOME/redis.pid" 2>/dev/null)" || return 1
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+
+pg_psql() {
+    PGPASSWORD="$PG_PASSWORD" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+        -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" "$@"
+}
+
+pg_init() {
+    [[ -f "$PG_HOME/data/PG_VERSION" ]] && return 0
+    # initdb into a scratch folder and rename it, so an interrupted initdb
+    # never leaves a half-made data directory behind.
+    local scratch="$PG_HOME/data.init" pwfile="$PG_HOME/.initdb-password"
+    rm -rf "$scratch"
+    printf '%s\n' "$PG_PASSWORD" >"$pwfile"
+    ((EUID == 0)) && chown postgres:postgres "$pwfile"
+    chmod 0600 "$pwfile"
+    if ! as_pg "$PG_BIN/initdb" -D "$scratch" -U "$PG_USER" --pwfile="$pwfile" \
+        --auth-local=scram-sha-256 --auth-host=scram-sha-256 \
+        --encoding=UTF8 --locale=C.UTF-8 --data-checksums >"$PG_HOME/initdb.log" 2>&1; then
+        rm -f "$pwfile"
+        cat "$PG_HOME/initdb.log" >&2
+        qrf_die "initdb failed"
+    fi
+    rm -f "$pwfile"
+    echo "include_if_exists = 'qrfeedback.conf'" >>"$scratch/postgresql.conf"
+    mv "$scratch" "$PG_HOME/data"
+}
+
+# Rewritten on every start, so a change here (or of QRF_PG_PORT) applies on
+# the next start without a new initdb.
+pg_write_conf() {
+    local sockets
+    sockets="$(socket_dir_if_short "$PG_HOME/run" ".s.PGSQL.$PG_PORT.lock")"
+    as_pg tee "$PG_HOME/data/qrfeedback.conf" >/dev/null <<EOF
+# Written by deploy/services.sh on every start: edit that script, not this file.
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$sockets'
+unix_socket_permissions = 0700
+
+# Sized for a small machine (2 cores); the test suite opens many pools.
+max_connections = 200
+shared_buffers = 256MB
+effective_cache_size = 1GB
+work_mem = 4MB
+maintenance_work_mem = 64MB
+wal_buffers = 16MB
+min_wal_size = 256MB
+max_wal_size = 2GB
+checkpoint_completion_target = 0.9
+random_page_cost = 1.1
+
+# Durable: an acknowledged commit survives a crash. Never traded for speed.
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+
+timezone = 'UTC'
+log_timezone = 'UTC'
+log_line_prefix = '%m [%p] %q%u@%d '
+EOF
+}
+
+pg_start() {
+    pg_locate
+    mkdir -p "$PG_HOME/run"
+    ((EUID == 0)) && chown postgres:postgres "$PG_HOME" "$PG_HOME/run"
+    chmod 0700 "$PG_HOME"
+    if pg_running; then
+        return 0
+    fi
+    pg_init
+    pg_write_conf
+    if ! detached as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
+        -D "$PG_HOME/data" -l "$PG_HOME/postgres.log" </dev/null >/dev/null; then
+        tail -n 20 "$PG_HOME/postgres.log" >&2 || true
+        qrf_die "postgres did not start (log: $PG_HOME/postgres.log)"
+    fi
+}
+
+pg_wait_and_create_db() {
+    local deadline=$((SECONDS + READY_TIMEOUT_S))
+    until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; do
+        ((SECONDS < deadline)) || qrf_die "postgres not ready on 127.0.0.1:$PG_PORT"
+        sleep 0.2
+    done
+    if [[ -z "$(pg_psql -d postgres -tAc "select 1 from pg_database where datname = '$PG_DB'")" ]]; then
+        pg_psql -d postgres -c "create database $PG_DB"
+    fi
+}
+
+redis_start() {
+    mkdir -p "$REDIS_HOME"
+    chmod 0700 "$REDIS_HOME"
+    redis_pid >/dev/null && return 0
+    local socket
+    socket="$(socket_dir_if_short "$REDIS_HOME" redis.sock)"
+    cat >"$REDIS_HOME/redis.conf" <<EOF
+# Written by deploy/services.sh on every start: edit that script, not this file.
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+${socket:+unixsocket "$socket/redis.sock"}
+${socket:+unixsocketperm 700}
+daemonize yes
+pidfile "$REDIS_HOME/redis.pid"
+logfile "$REDIS_HOME/redis.log"
+dir "$REDIS_HOME"
+# Redis only holds caches and counters rebuilt from Postgres.
+save ""
+appendonly no
+EOF
+    if ! detached redis-server "$REDIS_HOME/redis.conf" </dev/null >/dev/null 2>&1; then
+        tail -n 20 "$REDIS_HOME/redis.log" >&2 || true
+        qrf_die "redis did not start (log: $REDIS_HOME/redis.log)"
+    fi
+}
+
+redis_wait() {
+    local deadline=$((SECONDS + READY_TIMEOUT_S))
+    until [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; do
+        if ((SECONDS >= deadline)); then
+            tail -n 20 "$REDIS_HOME/redis.log" >&2 || true
+            qrf_die "redis not ready on 127.0.0.1:$REDIS_PORT"
+        fi
+        sleep 0.2
+    done
+}
+
+cmd_start() {
+    qrf_ensure_packages "$PG_BIN/initdb:postgresql-15" "$PG_BIN/psql:postgresql-client-15" \
+        redis-server:redis-server redis-cli:redis-tools
+    pg_start
+    redis_start
+    pg_wait_and_create_db
+    redis_wait
+    qrf_say "postgres 127.0.0.1:$PG_PORT and redis 127.0.0.1:$REDIS_PORT ready"
+}
+
+cmd_stop() {
+    pg_locate
+    if pg_running; then
+        as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/data"
+    fi
+    local pid
+    if pid="$(redis_pid)"; then
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$pid"
+        local deadline=$((SECONDS + READY_TIMEOUT_S))
+        while kill -0 "$pid" 2>/dev/null; do
+            ((SECONDS < deadline)) || qrf_die "redis (pid $pid) did not stop"
+            sleep 0.1
+        done
+    fi
+}
+
+cmd_status() {
+    pg_locate
+    local rc=0 pid
+    if pg_running; then
+        echo "postgres: running on 127.0.0.1:$PG_PORT (data $PG_HOME/data)"
+    else
+        echo "postgres: stopped"
+        rc=3
+    fi
+    if pid="$(redis_pid)"; then
+        echo "redis: running on 127.0.0.1:$REDIS_PORT (pid $pid)"
+    else
+        echo "redis: stopped"
+        rc=3
+    fi
+    return "$rc"
+}
+
+cmd_env() {
+    echo "export DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
+    echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/"
+}
+
+# Serialises start/stop so two scripts starting the services at once do not
+# race. The daemons are started `detached`, so they never hold the lock.
+with_lock() {
+    mkdir -p "$LOCAL"
+    exec 9>"$LOCAL/services.lock"
+    flock 9
+    "$@"
+}
+
+(($# == 1)) || usage
+case "$1" in
+start) with_lock cmd_start ;;
+stop) with_lock cmd_stop ;;
+status) cmd_status ;;
+env) cmd_env ;;
+*) usage ;;
+esac

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The project's test command: lint, then every test against a real Postgres
+# and Redis (started by deploy/services.sh and left running for the next run).
+# Exits non-zero if formatting, clippy or any test fails.
+set -euo pipefail
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$QRF_ROOT"
+
+# The browser test drives Chromium through ChromeDriver.
+qrf_ensure_packages chromium:chromium chromedriver:chromium-driver
+export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+
+deploy/services.sh start
+eval "$(deploy/services.sh env)"
+# Builds use the committed .sqlx/ query cache, never a live database.
+export SQLX_OFFLINE=true
+
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+
+status=0
+cargo test --locked --all-targets || status=$?
+# Doc tests exist only for a library target; cargo refuses --doc without one.
+if cargo metadata --locked --no-deps --format-version 1 | grep -q '"kind":\["lib"\]'; then
+    cargo test --locked --doc || status=$?
+else
+    qrf_say "no library target: no doc tests to run"
+fi
+exit "$status"

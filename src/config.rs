@@ -1,0 +1,237 @@
+//! Typed settings from the environment, with an optional TOML file underneath.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Everything the service needs to start; see the README for each variable.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Postgres connection string (`DATABASE_URL`).
+    pub database_url: String,
+    /// Redis connection string (`REDIS_URL`); `None` runs without Redis.
+    pub redis_url: Option<String>,
+    /// Listen address (`BIND_ADDR`).
+    pub bind_addr: SocketAddr,
+    /// Origin printed into QR codes (`PUBLIC_BASE_URL`), without trailing slash.
+    pub public_base_url: String,
+    /// Bearer token with full rights over the JSON API (`ADMIN_TOKEN`).
+    pub admin_token: String,
+    /// Key material for code MACs, form tokens and device hashes (`SECRET_KEY`).
+    pub secret_key: String,
+    /// Ratings per client IP per venue per minute (`RATE_LIMIT_PER_MINUTE`); 0 = off.
+    pub rate_limit_per_minute: u32,
+    /// Postgres connections in the pool (`DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
+    /// Concurrent rating-batch writers (`BATCH_WRITERS`).
+    pub batch_writers: usize,
+    /// Largest number of ratings written in one commit (`BATCH_MAX`).
+    pub batch_max: usize,
+    /// How long a request may wait for Postgres before answering 503.
+    pub db_timeout: Duration,
+}
+
+/// A configuration value that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A required variable is missing from both environment and file.
+    #[error("{0} is not set (environment or config file)")]
+    Missing(&'static str),
+    /// A variable is present but unusable.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The variable name.
+        name: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The config file could not be read or parsed.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file path.
+        path: String,
+        /// Why it failed.
+        reason: String,
+    },
+}
+
+/// The optional file: same names as the environment variables, lower-case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    bind_addr: Option<String>,
+    public_base_url: Option<String>,
+    admin_token: Option<String>,
+    secret_key: Option<String>,
+    rate_limit_per_minute: Option<u32>,
+    db_max_connections: Option<u32>,
+    batch_writers: Option<usize>,
+    batch_max: Option<usize>,
+}
+
+impl Settings {
+    /// Reads the process environment, layered over `QRF_CONFIG` (a TOML file) if set.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let file = match std::env::var("QRF_CONFIG") {
+            Ok(path) if !path.is_empty() => Some(path),
+            _ => None,
+        };
+        Self::load(file.as_deref().map(Path::new), |name| {
+            std::env::var(name).ok()
+        })
+    }
+
+    /// Builds settings from a file (optional) and an environment lookup; the environment wins.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                toml::from_str::<FileSettings>(&text).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?
+            }
+            None => FileSettings::default(),
+        };
+        let text = |name: &'static str, from_file: Option<String>| {
+            env(name).filter(|v| !v.is_empty()).or(from_file)
+        };
+        let number = |name: &'static str, from_file: Option<u64>, default: u64| match env(name)
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => v.trim().parse::<u64>().map_err(|e| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
+            None => Ok(from_file.unwrap_or(default)),
+        };
+
+        let database_url =
+            text("DATABASE_URL", file.database_url).ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let redis_url = text("REDIS_URL", file.redis_url);
+        let bind_addr = text("BIND_ADDR", file.bind_addr)
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                name: "BIND_ADDR",
+                reason: e.to_string(),
+            })?;
+        let public_base_url = text("PUBLIC_BASE_URL", file.public_base_url)
+            .unwrap_or_else(|| format!("http://{bind_addr}"));
+        let public_base_url = public_base_url.trim_end_matches('/').to_owned();
+        if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PUBLIC_BASE_URL",
+                reason: "must start with http:// or https://".into(),
+            });
+        }
+        let admin_token =
+            text("ADMIN_TOKEN", file.admin_token).ok_or(ConfigError::Missing("ADMIN_TOKEN"))?;
+        if admin_token.len() < 12 {
+            return Err(ConfigError::Invalid {
+                name: "ADMIN_TOKEN",
+                reason: "must be at least 12 characters".into(),
+            });
+        }
+        let secret_key =
+            text("SECRET_KEY", file.secret_key).ok_or(ConfigError::Missing("SECRET_KEY"))?;
+        if secret_key.len() < 32 {
+            return Err(ConfigError::Invalid {
+                name: "SECRET_KEY",
+                reason: "must be at least 32 characters".into(),
+            });
+        }
+        let rate_limit = number(
+            "RATE_LIMIT_PER_MINUTE",
+            file.rate_limit_per_minute.map(u64::from),
+            30,
+        )?;
+        let db_max_connections = number(
+            "DB_MAX_CONNECTIONS",
+            file.db_max_connections.map(u64::from),
+            20,
+        )?;
+        let batch_writers = number("BATCH_WRITERS", file.batch_writers.map(|v| v as u64), 4)?;
+        let batch_max = number("BATCH_MAX", file.batch_max.map(|v| v as u64), 256)?;
+        let clamp_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        Ok(Self {
+            database_url,
+            redis_url,
+            bind_addr,
+            public_base_url,
+            admin_token,
+            secret_key,
+            rate_limit_per_minute: clamp_u32(rate_limit),
+            db_max_connections: clamp_u32(db_max_connections).max(2),
+            batch_writers: (batch_writers as usize).clamp(1, 64),
+            batch_max: (batch_max as usize).clamp(1, 5000),
+            db_timeout: Duration::from_secs(5),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const BASE: [(&str, &str); 3] = [
+        ("DATABASE_URL", "postgres://x@127.0.0.1/db"),
+        ("ADMIN_TOKEN", "admin-token-123"),
+        ("SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+    ];
+
+    #[test]
+    fn defaults_apply() {
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_base_url, "http://127.0.0.1:8080");
+        assert_eq!(s.rate_limit_per_minute, 30);
+        assert!(s.redis_url.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = std::env::temp_dir().join(format!("qrf-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("qrfeedback.toml");
+        std::fs::write(
+            &path,
+            "rate_limit_per_minute = 7\npublic_base_url = \"https://file.example/\"\n",
+        )
+        .unwrap();
+        let mut pairs = BASE.to_vec();
+        pairs.push(("RATE_LIMIT_PER_MINUTE", "0"));
+        let s = Settings::load(Some(&path), env(&pairs)).unwrap();
+        assert_eq!(s.rate_limit_per_minute, 0);
+        assert_eq!(s.public_base_url, "https://file.example");
+    }
+
+    #[test]
+    fn missing_and_invalid_values_are_named() {
+        let err = Settings::load(None, env(&BASE[..2])).unwrap_err();
+        assert!(err.to_string().contains("SECRET_KEY"));
+        let mut pairs = BASE.to_vec();
+        pairs.push(("RATE_LIMIT_PER_MINUTE", "lots"));
+        let err = Settings::load(None, env(&pairs)).unwrap_err();
+        assert!(err.to_string().contains("RATE_LIMIT_PER_MINUTE"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain types and rules: no I/O, no async, no SQL.
+
+pub mod code;
+pub mod day;
+pub mod rating;
+pub mod scoring;
+pub mod secrets;
+pub mod venue;

@@ -1,0 +1,217 @@
+//! Keys derived from `SECRET_KEY`, one per purpose, and what they protect:
+//! device hashes, single-use form tokens and complaint contacts.
+
+use chacha20poly1305::aead::Aead;
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use data_encoding::BASE64URL_NOPAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use super::code::constant_time_eq;
+use super::rating::DeviceId;
+
+/// How long a rating form stays valid after the page was served, in seconds.
+pub const FORM_TOKEN_TTL_SECS: i64 = 6 * 3600;
+
+/// Bytes in a form token's single-use nonce.
+const NONCE_LEN: usize = 12;
+const TOKEN_MAC_LEN: usize = 16;
+
+/// Purpose-bound keys derived from the one configured secret.
+#[derive(Clone)]
+pub struct Secrets {
+    code_key: [u8; 32],
+    device_key: [u8; 32],
+    form_key: [u8; 32],
+    contact_key: [u8; 32],
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets(..)")
+    }
+}
+
+/// Why a form token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormTokenError {
+    /// Not a token this service issued for this venue.
+    #[error("the form token is not valid")]
+    Forged,
+    /// Issued too long ago.
+    #[error("the form has expired")]
+    Expired,
+}
+
+/// The single-use part of a verified form token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormNonce(pub [u8; NONCE_LEN]);
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl Secrets {
+    /// Derives every purpose key from the configured secret.
+    pub fn derive(secret_key: &str) -> Self {
+        let root = secret_key.as_bytes();
+        Self {
+            code_key: hmac(root, &[b"qrfeedback/venue-code"]),
+            device_key: hmac(root, &[b"qrfeedback/device-hash"]),
+            form_key: hmac(root, &[b"qrfeedback/form-token"]),
+            contact_key: hmac(root, &[b"qrfeedback/contact"]),
+        }
+    }
+
+    /// The key venue codes are minted and verified with.
+    pub fn code_key(&self) -> &[u8] {
+        &self.code_key
+    }
+
+    /// The keyed hash stored instead of a device id.
+    pub fn device_hash(&self, device: &DeviceId) -> [u8; 16] {
+        let full = hmac(&self.device_key, &[device.as_str().as_bytes()]);
+        full[..16].try_into().expect("32 >= 16")
+    }
+
+    /// The device id issued to an API client that sent an `Idempotency-Key` but
+    /// no `device_id`: derived, so a replay gets the same id without storing it.
+    pub fn device_for_idempotency_key(&self, key: &str) -> DeviceId {
+        let full = hmac(&self.device_key, &[b"idempotency:", key.as_bytes()]);
+        DeviceId::parse(&data_encoding::HEXLOWER.encode(&full[..16]))
+            .expect("32 hex digits are a valid device id")
+    }
+
+    /// Issues a signed single-use token for one venue's rating form.
+    pub fn issue_form_token(&self, venue_id: i64, issued_unix: i64) -> String {
+        let nonce: [u8; NONCE_LEN] = rand::random();
+        let issued = issued_unix.to_be_bytes();
+        let mac = hmac(&self.form_key, &[&venue_id.to_be_bytes(), &issued, &nonce]);
+        let mut raw = Vec::with_capacity(8 + NONCE_LEN + TOKEN_MAC_LEN);
+        raw.extend_from_slice(&issued);
+        raw.extend_from_slice(&nonce);
+        raw.extend_from_slice(&mac[..TOKEN_MAC_LEN]);
+        BASE64URL_NOPAD.encode(&raw)
+    }
+
+    /// Checks a form token for this venue at `now_unix`, returning its nonce.
+    pub fn verify_form_token(
+        &self,
+        token: &str,
+        venue_id: i64,
+        now_unix: i64,
+    ) -> Result<FormNonce, FormTokenError> {
+        let raw = BASE64URL_NOPAD
+            .decode(token.as_bytes())
+            .map_err(|_| FormTokenError::Forged)?;
+        if raw.len() != 8 + NONCE_LEN + TOKEN_MAC_LEN {
+            return Err(FormTokenError::Forged);
+        }
+        let (issued, rest) = raw.split_at(8);
+        let (nonce, mac) = rest.split_at(NONCE_LEN);
+        let expected = hmac(&self.form_key, &[&venue_id.to_be_bytes(), issued, nonce]);
+        if !constant_time_eq(&expected[..TOKEN_MAC_LEN], mac) {
+            return Err(FormTokenError::Forged);
+        }
+        let issued_unix =
+            i64::from_be_bytes(issued.try_into().map_err(|_| FormTokenError::Forged)?);
+        // A little slack for clocks of several instances that disagree.
+        if now_unix - issued_unix > FORM_TOKEN_TTL_SECS || issued_unix - now_unix > 300 {
+            return Err(FormTokenError::Expired);
+        }
+        Ok(FormNonce(
+            nonce.try_into().map_err(|_| FormTokenError::Forged)?,
+        ))
+    }
+
+    /// Encrypts a complaint contact; the output is nonce ‖ ciphertext.
+    pub fn seal_contact(&self, contact: &str) -> Vec<u8> {
+        let cipher = ChaCha20Poly1305::new((&self.contact_key).into());
+        let nonce_bytes: [u8; 12] = rand::random();
+        let sealed = cipher
+            .encrypt(&Nonce::from(nonce_bytes), contact.as_bytes())
+            .expect("ChaCha20-Poly1305 encryption of a short text cannot fail");
+        [nonce_bytes.as_slice(), &sealed].concat()
+    }
+
+    /// Decrypts what [`Secrets::seal_contact`] produced; `None` if it was tampered with.
+    pub fn open_contact(&self, sealed: &[u8]) -> Option<String> {
+        if sealed.len() < 12 {
+            return None;
+        }
+        let (nonce, body) = sealed.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let cipher = ChaCha20Poly1305::new((&self.contact_key).into());
+        let plain = cipher.decrypt(&Nonce::from(nonce), body).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets() -> Secrets {
+        Secrets::derive("0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn form_tokens_bind_venue_and_expire() {
+        let s = secrets();
+        let token = s.issue_form_token(5, 1_000_000);
+        let nonce = s.verify_form_token(&token, 5, 1_000_100).unwrap();
+        assert_eq!(
+            s.verify_form_token(&token, 6, 1_000_100),
+            Err(FormTokenError::Forged)
+        );
+        assert_eq!(
+            s.verify_form_token(&token, 5, 1_000_000 + FORM_TOKEN_TTL_SECS + 1),
+            Err(FormTokenError::Expired)
+        );
+        assert_ne!(
+            s.verify_form_token(&s.issue_form_token(5, 1_000_000), 5, 1_000_000)
+                .unwrap(),
+            nonce
+        );
+        let mut tampered = token.into_bytes();
+        tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert_eq!(
+            s.verify_form_token(&tampered, 5, 1_000_100),
+            Err(FormTokenError::Forged)
+        );
+        assert_eq!(
+            s.verify_form_token("not a token", 5, 0),
+            Err(FormTokenError::Forged)
+        );
+    }
+
+    #[test]
+    fn device_hash_is_keyed_and_stable() {
+        let device = DeviceId::parse("device-0001").unwrap();
+        assert_eq!(
+            secrets().device_hash(&device),
+            secrets().device_hash(&device)
+        );
+        let other = Secrets::derive("another-secret-another-secret-xx");
+        assert_ne!(secrets().device_hash(&device), other.device_hash(&device));
+        let a = secrets().device_for_idempotency_key("k1");
+        assert_eq!(a, secrets().device_for_idempotency_key("k1"));
+        assert_ne!(a, secrets().device_for_idempotency_key("k2"));
+    }
+
+    #[test]
+    fn contacts_round_trip_and_detect_tampering() {
+        let s = secrets();
+        let sealed = s.seal_contact("13800000000");
+        assert!(!sealed.windows(11).any(|w| w == b"13800000000"));
+        assert_eq!(s.open_contact(&sealed).as_deref(), Some("13800000000"));
+        let mut bad = sealed.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert_eq!(s.open_contact(&bad), None);
+    }
+}

@@ -1,0 +1,150 @@
+//! A venue's input fields, parsed at the edge.
+
+/// Why venue input was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VenueError {
+    /// Name empty or longer than 200 characters.
+    #[error("name must be 1 to 200 characters")]
+    BadName,
+    /// Region code is not six digits.
+    #[error("region_code must be a 6-digit code such as \"652801\"")]
+    BadRegionCode,
+    /// Category key has the wrong form.
+    #[error("category must be a key such as \"hotel\"")]
+    BadCategory,
+    /// Address longer than 500 characters.
+    #[error("address must be at most 500 characters")]
+    BadAddress,
+}
+
+/// A six-digit GB/T 2260 region code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    /// Parses six ASCII digits.
+    pub fn parse(raw: &str) -> Result<Self, VenueError> {
+        let raw = raw.trim();
+        if raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(VenueError::BadRegionCode)
+        }
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A category key such as `hotel` (existence is checked by the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryKey(String);
+
+impl CategoryKey {
+    /// Parses a lower-case key of 2–40 characters.
+    pub fn parse(raw: &str) -> Result<Self, VenueError> {
+        let raw = raw.trim();
+        let ok = (2..=40).contains(&raw.len())
+            && raw.as_bytes()[0].is_ascii_lowercase()
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(VenueError::BadCategory)
+        }
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A venue's display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VenueName(String);
+
+impl VenueName {
+    /// Parses a trimmed name of 1–200 characters.
+    pub fn parse(raw: &str) -> Result<Self, VenueError> {
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            Err(VenueError::BadName)
+        } else {
+            Ok(Self(name.to_owned()))
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A venue to create, valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVenue {
+    /// Display name.
+    pub name: VenueName,
+    /// Region.
+    pub region_code: RegionCode,
+    /// Category.
+    pub category: CategoryKey,
+    /// Optional address.
+    pub address: Option<String>,
+}
+
+impl NewVenue {
+    /// Parses the raw fields of a venue.
+    pub fn parse(
+        name: &str,
+        region_code: &str,
+        category: &str,
+        address: Option<&str>,
+    ) -> Result<Self, VenueError> {
+        let address = address.map(str::trim).filter(|a| !a.is_empty());
+        if address.is_some_and(|a| a.chars().count() > 500) {
+            return Err(VenueError::BadAddress);
+        }
+        Ok(Self {
+            name: VenueName::parse(name)?,
+            region_code: RegionCode::parse(region_code)?,
+            category: CategoryKey::parse(category)?,
+            address: address.map(str::to_owned),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_valid_and_refuses_malformed() {
+        let v = NewVenue::parse(" Hotel ", "652801", "hotel", Some("  ")).unwrap();
+        assert_eq!(v.name.as_str(), "Hotel");
+        assert_eq!(v.address, None);
+        assert_eq!(
+            NewVenue::parse("", "652801", "hotel", None),
+            Err(VenueError::BadName)
+        );
+        assert_eq!(
+            NewVenue::parse("x", "65280", "hotel", None),
+            Err(VenueError::BadRegionCode)
+        );
+        assert_eq!(
+            NewVenue::parse("x", "65280a", "hotel", None),
+            Err(VenueError::BadRegionCode)
+        );
+        assert_eq!(
+            NewVenue::parse("x", "652801", "Hotel", None),
+            Err(VenueError::BadCategory)
+        );
+        assert_eq!(
+            NewVenue::parse("x", "652801", "hotel", Some(&"a".repeat(501))),
+            Err(VenueError::BadAddress)
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! The one error type of the JSON API, mapped to problem+json in one place.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::domain::rating::RatingError;
+use crate::domain::venue::VenueError;
+use crate::intake::IntakeError;
+use crate::store::StoreError;
+
+/// Seconds a client should wait before retrying after a 503.
+pub const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
+
+/// Everything a JSON route can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON at all.
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    /// Well-formed but invalid input; `kind` is the stable problem slug.
+    #[error("{detail}")]
+    Invalid {
+        /// Stable slug, the last part of the problem `type`.
+        kind: &'static str,
+        /// What is wrong, for a person.
+        detail: String,
+    },
+    /// Missing or wrong bearer token.
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    /// Unknown resource.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The venue code was replaced by a newer one.
+    #[error("this venue code was replaced; scan the venue's current code")]
+    CodeReplaced,
+    /// The device already rated this venue today.
+    #[error("this device already rated this venue today")]
+    Duplicate,
+    /// Too many requests.
+    #[error("too many ratings from this address for this venue; try again later")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// Postgres is unavailable; nothing was stored.
+    #[error("the service is temporarily unavailable; nothing was stored, please retry")]
+    Unavailable,
+    /// A bug or broken invariant; details are logged, not shown.
+    #[error("internal error")]
+    Internal,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: String,
+}
+
+impl ApiError {
+    /// The stable problem slug; the `type` is `/problems/{slug}`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "malformed-json",
+            ApiError::Invalid { kind, .. } => kind,
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::CodeReplaced => "code-replaced",
+            ApiError::Duplicate => "duplicate-rating",
+            ApiError::RateLimited { .. } => "rate-limited",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "Malformed JSON",
+            ApiError::Invalid { .. } => "Invalid input",
+            ApiError::Unauthorized => "Unauthorized",
+            ApiError::NotFound(_) => "Not found",
+            ApiError::CodeReplaced => "Code replaced",
+            ApiError::Duplicate => "Already rated today",
+            ApiError::RateLimited { .. } => "Too many requests",
+            ApiError::Unavailable => "Service unavailable",
+            ApiError::Internal => "Internal error",
+        }
+    }
+
+    /// A 422 with a slug and a message.
+    pub fn invalid(kind: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Invalid {
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::CodeReplaced => StatusCode::GONE,
+            ApiError::Duplicate => StatusCode::CONFLICT,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let problem = Problem {
+            kind: format!("/problems/{}", self.slug()),
+            title: self.title(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((
+                    header::RETRY_AFTER,
+                    RETRY_AFTER_UNAVAILABLE_SECS.to_string(),
+                ));
+            }
+            ApiError::Unauthorized => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            _ => {}
+        }
+        response.json(problem)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(_) => ApiError::Unavailable,
+            StoreError::Other(err) => {
+                tracing::error!(error = %err, "store failure");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<RatingError> for ApiError {
+    fn from(err: RatingError) -> Self {
+        let kind = match &err {
+            RatingError::OutOfRange { .. } => "value-out-of-range",
+            RatingError::UnknownTag(_) => "unknown-tag",
+            RatingError::TooManyTags => "too-many-tags",
+            RatingError::TooLong { .. } => "text-too-long",
+            RatingError::EmptyComplaint => "empty-complaint",
+            RatingError::BadDeviceId => "invalid-device-id",
+        };
+        ApiError::invalid(kind, err.to_string())
+    }
+}
+
+impl From<VenueError> for ApiError {
+    fn from(err: VenueError) -> Self {
+        ApiError::invalid("invalid-venue", err.to_string())
+    }
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(err: IntakeError) -> Self {
+        match err {
+            IntakeError::Duplicate => ApiError::Duplicate,
+            IntakeError::RateLimited { retry_after_secs } => {
+                ApiError::RateLimited { retry_after_secs }
+            }
+            IntakeError::IdempotencyMismatch => ApiError::invalid(
+                "idempotency-key-reused",
+                "this Idempotency-Key was already used with a different request body",
+            ),
+            IntakeError::Unavailable => ApiError::Unavailable,
+            IntakeError::Failed => ApiError::Internal,
+        }
+    }
+}

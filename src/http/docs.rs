@@ -1,0 +1,94 @@
+//! The OpenAPI document, generated from the handlers, and a small offline page
+//! that lists it for people.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{health, qr, ratings, scores, venues};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The service's OpenAPI description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "qrfeedback", description = "Service-quality ratings for tourism venues: venues, QR codes, ratings and scores. Errors are application/problem+json with a stable `type`."),
+    paths(
+        health::healthz, health::readyz,
+        venues::create, venues::get, venues::reissue_code,
+        qr::png, qr::svg,
+        ratings::create,
+        scores::venue_score,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json`.
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /docs`: every operation with its parameters and answers, from the same document.
+pub async fn docs_page() -> HttpResponse {
+    let doc = ApiDoc::openapi();
+    let mut body = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>qrfeedback API</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;color:#1a1a1a}code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}section{border-top:1px solid #ccc;padding:.5rem 0}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}</style></head><body><h1>qrfeedback API</h1><p>The machine-readable document is at <a href=\"/openapi.json\">/openapi.json</a>. Errors are <code>application/problem+json</code>.</p>",
+    );
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("get", &item.get),
+            ("post", &item.post),
+            ("put", &item.put),
+            ("delete", &item.delete),
+            ("patch", &item.patch),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            body.push_str(&format!(
+                "<section><h2><span class=\"m\">{method}</span><code>{}</code></h2>",
+                escape(path)
+            ));
+            if let Some(summary) = &op.summary {
+                body.push_str(&format!("<p>{}</p>", escape(summary)));
+            }
+            if let Some(description) = &op.description {
+                body.push_str(&format!("<p>{}</p>", escape(description)));
+            }
+            body.push_str("<ul>");
+            for (status, response) in &op.responses.responses {
+                let text = match response {
+                    utoipa::openapi::RefOr::T(r) => r.description.clone(),
+                    utoipa::openapi::RefOr::Ref(r) => r.ref_location.clone(),
+                };
+                body.push_str(&format!(
+                    "<li><code>{}</code> {}</li>",
+                    escape(status),
+                    escape(&text)
+                ));
+            }
+            body.push_str("</ul></section>");
+        }
+    }
+    body.push_str("</body></html>");
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}

@@ -1,0 +1,124 @@
+//! actix handlers, one file per resource; every route is declared in [`routes`].
+
+pub mod access;
+pub mod docs;
+pub mod health;
+pub mod pages;
+pub mod qr;
+pub mod rating_page;
+pub mod ratings;
+pub mod scores;
+pub mod venues;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
+use moka::future::Cache;
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use crate::domain::code::VenueCode;
+use crate::domain::secrets::Secrets;
+use crate::intake::Intake;
+use crate::live::Live;
+use crate::store::StoreError;
+use crate::store::venues::{CodeStatus, lookup_code};
+use crate::telemetry::Metrics;
+
+/// How long a resolved code is cached in process. A reissue clears the local
+/// entry at once; other instances see it within this time.
+const CODE_CACHE_TTL: Duration = Duration::from_secs(10);
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Postgres pool.
+    pub pool: PgPool,
+    /// Redis, possibly down.
+    pub live: Live,
+    /// The rating write path.
+    pub intake: Intake,
+    /// Derived keys.
+    pub secrets: Arc<Secrets>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    codes: Cache<String, CodeStatus>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(
+        pool: PgPool,
+        live: Live,
+        intake: Intake,
+        secrets: Arc<Secrets>,
+        settings: Arc<Settings>,
+        metrics: Metrics,
+    ) -> Self {
+        let codes = Cache::builder()
+            .max_capacity(200_000)
+            .time_to_live(CODE_CACHE_TTL)
+            .build();
+        Self {
+            pool,
+            live,
+            intake,
+            secrets,
+            settings,
+            metrics,
+            codes,
+        }
+    }
+
+    /// Resolves a scanned code through the in-process cache.
+    pub async fn resolve_code(&self, raw: &str) -> Result<CodeStatus, StoreError> {
+        let Some(code) = VenueCode::parse(raw) else {
+            return Ok(CodeStatus::Unknown);
+        };
+        if let Some(hit) = self.codes.get(code.as_str()).await {
+            return Ok(hit);
+        }
+        let status = lookup_code(&self.pool, self.secrets.code_key(), &code).await?;
+        // Unknown codes are not cached: anyone can make up endless ones.
+        if !matches!(status, CodeStatus::Unknown) {
+            self.codes
+                .insert(code.as_str().to_owned(), status.clone())
+                .await;
+        }
+        Ok(status)
+    }
+
+    /// Forgets a cached code (after a reissue).
+    pub async fn forget_code(&self, code: &str) {
+        self.codes.invalidate(code).await;
+    }
+
+    /// The public rating URL for a code.
+    pub fn rating_url(&self, code: &str) -> String {
+        format!("{}/r/{}", self.settings.public_base_url, code)
+    }
+}
+
+/// Registers every route of the service.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/openapi.json", web::get().to(docs::openapi_json))
+        .route("/docs", web::get().to(docs::docs_page))
+        .route("/r/{code}", web::get().to(rating_page::show))
+        .route("/r/{code}", web::post().to(rating_page::submit))
+        .service(
+            web::scope("/api/v1")
+                .route("/venues", web::post().to(venues::create))
+                .route("/venues/{id}", web::get().to(venues::get))
+                .route("/venues/{id}/code", web::post().to(venues::reissue_code))
+                .route("/venues/{id}/qr.png", web::get().to(qr::png))
+                .route("/venues/{id}/qr.svg", web::get().to(qr::svg))
+                .route("/venues/{id}/score", web::get().to(scores::venue_score))
+                .route("/ratings", web::post().to(ratings::create)),
+        );
+}

@@ -1,0 +1,355 @@
+//! `/r/{code}`: the mobile rating page and its plain HTML form post.
+
+use std::sync::Arc;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::pages::{self, ErrorPage, FormNotice, FormValues, VenueHeader};
+use super::ratings::client_ip;
+use crate::domain::rating::{DeviceId, RatingError, RatingInput, RawRating};
+use crate::domain::secrets::FormTokenError;
+use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
+use crate::i18n::Lang;
+use crate::intake::{IntakeError, Submission};
+use crate::store::venues::{CodeStatus, VenueCard};
+
+/// The device cookie set by the rating page.
+pub const DEVICE_COOKIE: &str = "qrf_device";
+/// The language cookie set by the language switch.
+pub const LANG_COOKIE: &str = "qrf_lang";
+
+/// Pages carry a per-view token and inline style/script only; nothing external.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+#[derive(Debug, Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The posted form; every field arrives as text and is parsed here.
+#[derive(Debug, Default, Deserialize)]
+struct RatingForm {
+    overall: Option<String>,
+    environment: Option<String>,
+    skill: Option<String>,
+    attitude: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    comment: Option<String>,
+    complaint: Option<String>,
+    contact: Option<String>,
+    form_token: Option<String>,
+    lang: Option<String>,
+}
+
+fn language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
+    let cookie = req.cookie(LANG_COOKIE);
+    let explicit = explicit
+        .filter(|l| !l.is_empty())
+        .or(cookie.as_ref().map(|c| c.value()));
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(explicit, accept)
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .body(body)
+}
+
+fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
+    let status = match which {
+        ErrorPage::NotFound => StatusCode::NOT_FOUND,
+        ErrorPage::CodeReplaced => StatusCode::GONE,
+        ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
+    };
+    let mut response = html(status, pages::error_page(lang, which));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
+        );
+    }
+    response
+}
+
+fn header_of(card: &VenueCard, lang: Lang) -> VenueHeader<'_> {
+    match lang {
+        Lang::Zh => VenueHeader {
+            name: &card.name,
+            category: &card.category_name_zh,
+            region: &card.region_name_zh,
+        },
+        Lang::En => VenueHeader {
+            name: &card.name,
+            category: &card.category_name_en,
+            region: &card.region_name_en,
+        },
+    }
+}
+
+/// Resolves the code into a venue card, or the error page to show.
+async fn venue_for(
+    state: &AppState,
+    code: &str,
+    lang: Lang,
+) -> Result<Arc<VenueCard>, HttpResponse> {
+    match state.resolve_code(code).await {
+        Ok(CodeStatus::Active(card)) => Ok(Arc::new(card)),
+        Ok(CodeStatus::Replaced) => Err(error(lang, ErrorPage::CodeReplaced)),
+        Ok(CodeStatus::Unknown) => Err(error(lang, ErrorPage::NotFound)),
+        Err(err) => {
+            tracing::warn!(error = %err, "code lookup failed");
+            Err(error(lang, ErrorPage::Unavailable))
+        }
+    }
+}
+
+fn secure_cookies(state: &AppState) -> bool {
+    state.settings.public_base_url.starts_with("https://")
+}
+
+fn device_cookie(state: &AppState, device: &DeviceId) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, device.as_str().to_owned())
+        .path("/r")
+        .http_only(true)
+        .secure(secure_cookies(state))
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(400))
+        .finish()
+}
+
+fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
+    Cookie::build(LANG_COOKIE, lang.tag())
+        .path("/")
+        .secure(secure_cookies(state))
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(400))
+        .finish()
+}
+
+/// The visitor's device: the cookie if it holds a valid id, else a new one.
+fn device_of(req: &HttpRequest) -> (DeviceId, bool) {
+    match req
+        .cookie(DEVICE_COOKIE)
+        .and_then(|c| DeviceId::parse(c.value()).ok())
+    {
+        Some(device) => (device, false),
+        None => (DeviceId::generate(), true),
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    lang: Lang,
+    card: &VenueCard,
+    code: &str,
+    values: &FormValues,
+    notice: &FormNotice,
+    status: StatusCode,
+) -> HttpResponse {
+    let token = state
+        .secrets
+        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+    let body = pages::rating_page(lang, &header_of(card, lang), code, &token, values, notice);
+    html(status, body)
+}
+
+/// `GET /r/{code}`: the rating form.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    // A garbled query string just means no explicit language.
+    let chosen = web::Query::<LangQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().lang);
+    let lang = language(&req, chosen.as_deref());
+    let card = match venue_for(&state, &path, lang).await {
+        Ok(card) => card,
+        Err(page) => return page,
+    };
+    let mut response = form_page(
+        &state,
+        lang,
+        &card,
+        &path,
+        &FormValues::default(),
+        &FormNotice::None,
+        StatusCode::OK,
+    );
+    let (device, is_new) = device_of(&req);
+    if is_new {
+        let _ = response.add_cookie(&device_cookie(&state, &device));
+    }
+    if chosen.as_deref().and_then(Lang::from_tag).is_some() {
+        let _ = response.add_cookie(&lang_cookie(&state, lang));
+    }
+    response
+}
+
+fn stars_field(raw: &Option<String>, field: &'static str) -> Result<Option<i64>, RatingError> {
+    match raw.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| RatingError::OutOfRange { field }),
+    }
+}
+
+fn keep_stars(raw: &Option<String>) -> Option<u8> {
+    raw.as_deref()
+        .and_then(|v| v.trim().parse::<u8>().ok())
+        .filter(|v| (1..=5).contains(v))
+}
+
+fn values_of(form: &RatingForm) -> FormValues {
+    FormValues {
+        overall: keep_stars(&form.overall),
+        environment: keep_stars(&form.environment),
+        skill: keep_stars(&form.skill),
+        attitude: keep_stars(&form.attitude),
+        tags: form.tags.clone(),
+        comment: form.comment.clone().unwrap_or_default(),
+        complaint: form.complaint.clone().unwrap_or_default(),
+        contact: form.contact.clone().unwrap_or_default(),
+    }
+}
+
+fn parse_form(form: &RatingForm) -> Result<RatingInput, RatingError> {
+    RatingInput::parse(RawRating {
+        overall: stars_field(&form.overall, "overall")?,
+        environment: stars_field(&form.environment, "environment")?,
+        skill: stars_field(&form.skill, "skill")?,
+        attitude: stars_field(&form.attitude, "attitude")?,
+        tags: &form.tags,
+        comment: form.comment.as_deref(),
+        complaint: form.complaint.as_deref(),
+        contact: form.contact.as_deref(),
+    })
+}
+
+/// `POST /r/{code}`: the plain form post, no JavaScript needed.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form: Option<RatingForm> = serde_html_form::from_bytes(&body).ok();
+    let lang = language(&req, form.as_ref().and_then(|f| f.lang.as_deref()));
+    let Some(form) = form else {
+        return error(lang, ErrorPage::BadRequest);
+    };
+    let code = path.into_inner();
+    let card = match venue_for(&state, &code, lang).await {
+        Ok(card) => card,
+        Err(page) => return page,
+    };
+    let values = values_of(&form);
+    let now = chrono::Utc::now().timestamp();
+    let nonce = match state.secrets.verify_form_token(
+        form.form_token.as_deref().unwrap_or_default(),
+        card.id,
+        now,
+    ) {
+        Ok(nonce) => nonce,
+        Err(FormTokenError::Expired) => {
+            return form_page(
+                &state,
+                lang,
+                &card,
+                &code,
+                &values,
+                &FormNotice::FormExpired,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(FormTokenError::Forged) => return error(lang, ErrorPage::BadRequest),
+    };
+    let input = match parse_form(&form) {
+        Ok(input) => input,
+        Err(err) => {
+            state
+                .metrics
+                .rating_outcome(crate::error::ApiError::from(err.clone()).slug());
+            return form_page(
+                &state,
+                lang,
+                &card,
+                &code,
+                &values,
+                &FormNotice::Invalid(err),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let (device, new_device) = device_of(&req);
+    let submission = Submission {
+        venue: card.clone(),
+        input,
+        device: device.clone(),
+        form_nonce: Some(nonce),
+        idempotency: None,
+        client_ip: client_ip(&req),
+    };
+    let mut response = match state.intake.submit(submission).await {
+        Ok(receipt) => html(
+            StatusCode::OK,
+            pages::thanks_page(
+                lang,
+                &header_of(&card, lang),
+                &code,
+                receipt.tracking_code.as_deref(),
+            ),
+        ),
+        Err(IntakeError::Duplicate) => html(
+            StatusCode::CONFLICT,
+            pages::already_rated_page(lang, &header_of(&card, lang), &code),
+        ),
+        Err(IntakeError::RateLimited { retry_after_secs }) => {
+            let mut page = error(lang, ErrorPage::TooManyRequests);
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            page
+        }
+        Err(IntakeError::Unavailable | IntakeError::Failed | IntakeError::IdempotencyMismatch) => {
+            // Keep every answer on the page so one tap sends it again.
+            let mut page = form_page(
+                &state,
+                lang,
+                &card,
+                &code,
+                &values,
+                &FormNotice::Unavailable,
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
+            );
+            page
+        }
+    };
+    if new_device {
+        let _ = response.add_cookie(&device_cookie(&state, &device));
+    }
+    response
+}

@@ -1,0 +1,473 @@
+//! Page languages and their message catalogues (`web/i18n/<tag>.toml`).
+//!
+//! The catalogues are compiled into the binary and parsed once; a unit test
+//! parses both, so a broken or incomplete catalogue fails `cargo test` rather
+//! than a visitor's request.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::domain::rating::{RatingError, TAGS_MAX, Tag};
+
+/// A language the visitor pages are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Simplified Chinese (zh-CN), the default.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag used in `lang` attributes, `?lang=` links and the `qrf_lang` cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a language tag by its primary subtag, case-insensitively (`zh-Hans`, `EN-us` …).
+    pub fn from_tag(s: &str) -> Option<Lang> {
+        // Only the primary subtag decides: we have one Chinese and one English
+        // catalogue, and a zh-TW reader is better served by zh-CN than by English.
+        let primary = s.trim().split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the page language.
+    ///
+    /// An explicit choice (`?lang=`, the hidden form field or the `qrf_lang`
+    /// cookie) wins; otherwise the most preferred supported language of
+    /// `Accept-Language` (q-values honoured); otherwise Chinese.
+    pub fn negotiate(explicit: Option<&str>, accept_language: Option<&str>) -> Lang {
+        explicit
+            .and_then(Lang::from_tag)
+            .or_else(|| accept_language.and_then(preferred_in_accept_language))
+            .unwrap_or(Lang::Zh)
+    }
+
+    /// The language the switch link offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// Most ranges of an `Accept-Language` header we look at; bounds the work a hostile header causes.
+const ACCEPT_LANGUAGE_MAX_RANGES: usize = 32;
+
+/// The supported language with the highest q-value; the earlier one wins a tie (RFC 9110 §12.5.4).
+fn preferred_in_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(Lang, f32)> = None;
+    for range in header.split(',').take(ACCEPT_LANGUAGE_MAX_RANGES) {
+        let mut parts = range.split(';');
+        let Some(lang) = parts.next().and_then(Lang::from_tag) else {
+            continue;
+        };
+        let Some(quality) = quality_of(parts) else {
+            continue;
+        };
+        // q=0 means "not acceptable", not "least preferred".
+        if quality > 0.0 && best.is_none_or(|(_, best_quality)| quality > best_quality) {
+            best = Some((lang, quality));
+        }
+    }
+    best.map(|(lang, _)| lang)
+}
+
+/// The `q` parameter of one language range (1 when absent); `None` when it is malformed.
+fn quality_of<'a>(params: impl Iterator<Item = &'a str>) -> Option<f32> {
+    let mut quality = 1.0;
+    for param in params {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        if name.trim().eq_ignore_ascii_case("q") {
+            quality = value.trim().parse::<f32>().ok()?;
+        }
+    }
+    // Also refuses NaN, which `parse` accepts.
+    (0.0..=1.0).contains(&quality).then_some(quality)
+}
+
+/// All texts of the visitor pages in one language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    pub(crate) meta: MetaTexts,
+    pub(crate) rating: RatingPageTexts,
+    pub(crate) thanks: ThanksPageTexts,
+    pub(crate) already_rated: AlreadyRatedPageTexts,
+    pub(crate) errors: ErrorPageTexts,
+    pub(crate) validation: ValidationTexts,
+    pub(crate) fields: FieldNames,
+    pub(crate) tags: TagLabels,
+}
+
+/// Texts shared by every page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MetaTexts {
+    /// Writing direction for `<html dir>`, so a right-to-left catalogue needs no code change.
+    pub(crate) dir: String,
+    pub(crate) site_name: String,
+    /// The language switch's label, written in the language it switches to.
+    pub(crate) switch_label: String,
+}
+
+/// Texts of the rating form. `{max}`, `{n}` and `{count}` are filled in by the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RatingPageTexts {
+    pub(crate) title: String,
+    pub(crate) overall_legend: String,
+    /// One word per star value, 1 to 5.
+    pub(crate) star_words: [String; 5],
+    /// Screen-reader text of a star button, `{n}` = its value.
+    pub(crate) stars_sr: String,
+    pub(crate) more_heading: String,
+    pub(crate) environment: String,
+    pub(crate) skill: String,
+    pub(crate) attitude: String,
+    pub(crate) tags_positive_legend: String,
+    pub(crate) tags_negative_legend: String,
+    pub(crate) tags_hint: String,
+    pub(crate) red_flag_sr: String,
+    pub(crate) comment_label: String,
+    pub(crate) comment_placeholder: String,
+    pub(crate) comment_limit: String,
+    pub(crate) comment_counter: String,
+    pub(crate) complaint_summary: String,
+    pub(crate) complaint_intro: String,
+    pub(crate) complaint_label: String,
+    pub(crate) complaint_placeholder: String,
+    pub(crate) contact_label: String,
+    pub(crate) contact_privacy: String,
+    pub(crate) submit: String,
+    pub(crate) notice_unavailable: String,
+    pub(crate) notice_form_expired: String,
+}
+
+/// Texts of the page shown after a rating was stored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ThanksPageTexts {
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) tracking_intro: String,
+    pub(crate) tracking_keep: String,
+    pub(crate) how_scored: String,
+}
+
+/// Texts of the page shown for a second rating on the same day.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AlreadyRatedPageTexts {
+    pub(crate) title: String,
+    pub(crate) body: String,
+}
+
+/// Titles and bodies of the friendly error pages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ErrorPageTexts {
+    pub(crate) help: String,
+    pub(crate) not_found_title: String,
+    pub(crate) not_found_body: String,
+    pub(crate) code_replaced_title: String,
+    pub(crate) code_replaced_body: String,
+    pub(crate) too_many_requests_title: String,
+    pub(crate) too_many_requests_body: String,
+    pub(crate) unavailable_title: String,
+    pub(crate) unavailable_body: String,
+    pub(crate) bad_request_title: String,
+    pub(crate) bad_request_body: String,
+}
+
+/// One sentence per [`RatingError`] variant; `{field}`, `{max}` and `{tag}` are filled in.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValidationTexts {
+    pub(crate) out_of_range: String,
+    pub(crate) unknown_tag: String,
+    pub(crate) too_many_tags: String,
+    pub(crate) too_long: String,
+    pub(crate) empty_complaint: String,
+    pub(crate) bad_device_id: String,
+}
+
+/// How a validation message names each rating input field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FieldNames {
+    pub(crate) overall: String,
+    pub(crate) environment: String,
+    pub(crate) skill: String,
+    pub(crate) attitude: String,
+    pub(crate) comment: String,
+    pub(crate) complaint: String,
+    pub(crate) contact: String,
+}
+
+/// One label per [`Tag`]; the TOML keys are the tag keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TagLabels {
+    friendly_staff: String,
+    clean: String,
+    good_value: String,
+    fast_service: String,
+    helpful_guide: String,
+    accessible: String,
+    long_wait: String,
+    dirty: String,
+    rude_staff: String,
+    unclear_prices: String,
+    overcharging: String,
+    forced_shopping: String,
+    misleading: String,
+    #[serde(rename = "unsafe")]
+    unsafe_conditions: String,
+}
+
+const ZH_CATALOGUE: &str = include_str!("../web/i18n/zh-CN.toml");
+const EN_CATALOGUE: &str = include_str!("../web/i18n/en.toml");
+
+static ZH_MESSAGES: LazyLock<Messages> = LazyLock::new(|| parse_catalogue(Lang::Zh));
+static EN_MESSAGES: LazyLock<Messages> = LazyLock::new(|| parse_catalogue(Lang::En));
+
+fn catalogue_source(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => ZH_CATALOGUE,
+        Lang::En => EN_CATALOGUE,
+    }
+}
+
+fn parse_catalogue(lang: Lang) -> Messages {
+    // The catalogues are compiled in and parsed by a unit test, so this can
+    // only fail in a build whose tests were not run.
+    toml::from_str(catalogue_source(lang))
+        .unwrap_or_else(|err| panic!("web/i18n/{}.toml is broken: {err}", lang.tag()))
+}
+
+/// The message catalogue of `lang`, parsed on first use.
+pub fn messages(lang: Lang) -> &'static Messages {
+    match lang {
+        Lang::Zh => &ZH_MESSAGES,
+        Lang::En => &EN_MESSAGES,
+    }
+}
+
+impl Messages {
+    /// The visitor-facing label of a quick tag.
+    pub fn tag_label(&self, tag: Tag) -> &str {
+        let labels = &self.tags;
+        match tag {
+            Tag::FriendlyStaff => &labels.friendly_staff,
+            Tag::Clean => &labels.clean,
+            Tag::GoodValue => &labels.good_value,
+            Tag::FastService => &labels.fast_service,
+            Tag::HelpfulGuide => &labels.helpful_guide,
+            Tag::Accessible => &labels.accessible,
+            Tag::LongWait => &labels.long_wait,
+            Tag::Dirty => &labels.dirty,
+            Tag::RudeStaff => &labels.rude_staff,
+            Tag::UnclearPrices => &labels.unclear_prices,
+            Tag::Overcharging => &labels.overcharging,
+            Tag::ForcedShopping => &labels.forced_shopping,
+            Tag::Misleading => &labels.misleading,
+            Tag::Unsafe => &labels.unsafe_conditions,
+        }
+    }
+
+    /// A refused rating input explained to the visitor in this language.
+    pub fn rating_error(&self, err: &RatingError) -> String {
+        let texts = &self.validation;
+        // Catalogue placeholders are filled before visitor-supplied text, so a
+        // tag key such as "{max}" is shown as typed, not substituted.
+        match err {
+            RatingError::OutOfRange { field } => texts
+                .out_of_range
+                .replace("{field}", self.field_name(field)),
+            RatingError::UnknownTag(key) => texts.unknown_tag.replace("{tag}", key),
+            RatingError::TooManyTags => texts.too_many_tags.replace("{max}", &TAGS_MAX.to_string()),
+            RatingError::TooLong { field, max } => texts
+                .too_long
+                .replace("{field}", self.field_name(field))
+                .replace("{max}", &max.to_string()),
+            RatingError::EmptyComplaint => texts.empty_complaint.clone(),
+            RatingError::BadDeviceId => texts.bad_device_id.clone(),
+        }
+    }
+
+    /// How validation messages name an input field; an unknown field keeps its form name.
+    fn field_name<'a>(&'a self, field: &'a str) -> &'a str {
+        let names = &self.fields;
+        match field {
+            "overall" => &names.overall,
+            "environment" => &names.environment,
+            "skill" => &names.skill,
+            "attitude" => &names.attitude,
+            "comment" => &names.comment,
+            "complaint" => &names.complaint,
+            "contact" => &names.contact,
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::domain::rating::COMMENT_MAX_CHARS;
+
+    const BOTH: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// Every dotted key path of a TOML table, e.g. `tags.clean`.
+    fn key_paths(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
+        for (key, value) in table {
+            let path = format!("{prefix}{key}");
+            if let toml::Value::Table(inner) = value {
+                key_paths(inner, &format!("{path}."), out);
+            } else {
+                out.insert(path);
+            }
+        }
+    }
+
+    fn catalogue_keys(lang: Lang) -> BTreeSet<String> {
+        let table: toml::Table = toml::from_str(catalogue_source(lang)).expect("valid TOML");
+        let mut keys = BTreeSet::new();
+        key_paths(&table, "", &mut keys);
+        keys
+    }
+
+    #[test]
+    fn both_catalogues_parse_and_have_the_same_keys() {
+        for lang in BOTH {
+            // Parses with deny_unknown_fields, so missing or stray keys fail here.
+            let _ = messages(lang);
+        }
+        assert_eq!(catalogue_keys(Lang::Zh), catalogue_keys(Lang::En));
+    }
+
+    #[test]
+    fn every_tag_has_a_distinct_non_empty_label() {
+        for lang in BOTH {
+            let labels: BTreeSet<&str> = Tag::ALL
+                .iter()
+                .map(|&tag| messages(lang).tag_label(tag))
+                .collect();
+            assert_eq!(
+                labels.len(),
+                Tag::ALL.len(),
+                "{lang:?}: duplicate tag label"
+            );
+            assert!(
+                labels.iter().all(|l| !l.trim().is_empty()),
+                "{lang:?}: empty tag label"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_are_present_where_the_pages_fill_them() {
+        for lang in BOTH {
+            let m = messages(lang);
+            for (text, placeholder) in [
+                (&m.rating.stars_sr, "{n}"),
+                (&m.rating.tags_hint, "{max}"),
+                (&m.rating.comment_limit, "{max}"),
+                (&m.rating.comment_counter, "{count}"),
+                (&m.rating.comment_counter, "{max}"),
+                (&m.validation.out_of_range, "{field}"),
+                (&m.validation.unknown_tag, "{tag}"),
+                (&m.validation.too_many_tags, "{max}"),
+                (&m.validation.too_long, "{field}"),
+                (&m.validation.too_long, "{max}"),
+            ] {
+                assert!(
+                    text.contains(placeholder),
+                    "{lang:?}: {text:?} lacks {placeholder}"
+                );
+            }
+            assert!(["ltr", "rtl"].contains(&m.meta.dir.as_str()));
+        }
+    }
+
+    #[test]
+    fn rating_errors_are_localized() {
+        let too_long = RatingError::TooLong {
+            field: "comment",
+            max: COMMENT_MAX_CHARS,
+        };
+        assert!(
+            messages(Lang::Zh)
+                .rating_error(&too_long)
+                .contains("评论不能超过 500 个字")
+        );
+        assert!(
+            messages(Lang::En)
+                .rating_error(&too_long)
+                .contains("comment is longer than 500 characters")
+        );
+        let unknown = RatingError::UnknownTag("{max}".into());
+        assert!(messages(Lang::En).rating_error(&unknown).contains("{max}"));
+        let range = RatingError::OutOfRange { field: "skill" };
+        assert!(messages(Lang::Zh).rating_error(&range).contains("服务技能"));
+    }
+
+    #[test]
+    fn tags_parse_by_primary_subtag() {
+        for tag in ["zh", "zh-CN", "zh-Hans", "zh-cn", "ZH_tw", " zh "] {
+            assert_eq!(Lang::from_tag(tag), Some(Lang::Zh), "{tag}");
+        }
+        for tag in ["en", "en-US", "EN", "en-gb"] {
+            assert_eq!(Lang::from_tag(tag), Some(Lang::En), "{tag}");
+        }
+        for tag in ["", "fr", "*", "eng", "zhx"] {
+            assert_eq!(Lang::from_tag(tag), None, "{tag}");
+        }
+        for lang in BOTH {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+            assert_eq!(lang.other().other(), lang);
+        }
+    }
+
+    #[test]
+    fn negotiate_honours_q_values() {
+        let from_header = |h| Lang::negotiate(None, Some(h));
+        assert_eq!(from_header("en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(from_header("fr, zh;q=0.5"), Lang::Zh);
+        assert_eq!(from_header("fr, en;q=0.5, zh;q=0.4"), Lang::En);
+        assert_eq!(from_header("zh;q=0.3, en-US"), Lang::En);
+        assert_eq!(from_header("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(from_header("en;q=0, fr"), Lang::Zh);
+        assert_eq!(from_header("en;q=banana, zh;q=0.1"), Lang::Zh);
+        assert_eq!(from_header("en;q=NaN"), Lang::Zh);
+        assert_eq!(from_header(";;,,=q;;"), Lang::Zh);
+        assert_eq!(from_header("garbage"), Lang::Zh);
+        assert_eq!(from_header(""), Lang::Zh);
+        assert_eq!(Lang::negotiate(None, None), Lang::Zh);
+    }
+
+    #[test]
+    fn explicit_choice_wins_unless_unreadable() {
+        assert_eq!(Lang::negotiate(Some("en"), Some("zh-CN")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("zh-CN"), Some("en")), Lang::Zh);
+        assert_eq!(Lang::negotiate(Some("klingon"), Some("en")), Lang::En);
+        assert_eq!(Lang::negotiate(Some(""), None), Lang::Zh);
+    }
+}

@@ -1,0 +1,356 @@
+//! The one write path for ratings, shared by the JSON API and the HTML form:
+//! idempotency → rate limit → daily dedupe → durable batch commit → live counters.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use crate::domain::day::local_day;
+use crate::domain::rating::{DeviceId, RatingInput};
+use crate::domain::secrets::{FormNonce, Secrets};
+use crate::jobs::batcher::{Batcher, WriteFailure, WriteOutcome};
+use crate::live::Live;
+use crate::store::StoreError;
+use crate::store::ratings::{self, RatingRow};
+use crate::store::venues::VenueCard;
+use crate::telemetry::Metrics;
+
+/// A rating on its way in, after parsing.
+#[derive(Debug)]
+pub struct Submission {
+    /// The venue behind the scanned code.
+    pub venue: Arc<VenueCard>,
+    /// What the visitor said.
+    pub input: RatingInput,
+    /// Who said it (hashed before storage).
+    pub device: DeviceId,
+    /// The single-use nonce of the form, for form posts.
+    pub form_nonce: Option<FormNonce>,
+    /// `Idempotency-Key` and the hash of the request body.
+    pub idempotency: Option<(String, [u8; 32])>,
+    /// Client address, only for the rate limit (never stored or logged).
+    pub client_ip: String,
+}
+
+/// The answer for an accepted rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// Rating id.
+    pub rating_id: i64,
+    /// Venue id.
+    pub venue_id: i64,
+    /// The device id the rating was counted under.
+    pub device_id: String,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+    /// Local day it counts for.
+    pub day: NaiveDate,
+    /// Complaint tracking code, when a complaint was filed.
+    pub tracking_code: Option<String>,
+    /// Whether this is a replay of an earlier answer (same Idempotency-Key).
+    pub replayed: bool,
+}
+
+/// Why a rating was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    /// The device already rated this venue today, or the form was already used.
+    #[error("already rated today")]
+    Duplicate,
+    /// Too many ratings from this address for this venue this minute.
+    #[error("too many ratings")]
+    RateLimited {
+        /// Seconds until the window resets.
+        retry_after_secs: u64,
+    },
+    /// The Idempotency-Key was used with a different request body.
+    #[error("idempotency key reused with another request")]
+    IdempotencyMismatch,
+    /// Postgres is unavailable; nothing was stored.
+    #[error("database unavailable")]
+    Unavailable,
+    /// An unexpected failure; nothing was acknowledged.
+    #[error("internal error")]
+    Failed,
+}
+
+impl IntakeError {
+    /// The metric label for a rejection.
+    pub fn reason(self) -> &'static str {
+        match self {
+            IntakeError::Duplicate => "duplicate",
+            IntakeError::RateLimited { .. } => "rate_limited",
+            IntakeError::IdempotencyMismatch => "idempotency_mismatch",
+            IntakeError::Unavailable => "unavailable",
+            IntakeError::Failed => "failed",
+        }
+    }
+}
+
+/// The write path and what it needs.
+#[derive(Clone)]
+pub struct Intake {
+    pool: PgPool,
+    batcher: Batcher,
+    live: Live,
+    secrets: Arc<Secrets>,
+    rate_limit_per_minute: u32,
+    db_timeout: Duration,
+    local_limits: Arc<Mutex<LocalLimits>>,
+    metrics: Metrics,
+}
+
+/// Rate-limit windows kept in process while Redis is down.
+#[derive(Default)]
+struct LocalLimits {
+    minute: i64,
+    hits: HashMap<(i64, String), u64>,
+}
+
+impl Intake {
+    /// Wires the write path.
+    pub fn new(
+        pool: PgPool,
+        batcher: Batcher,
+        live: Live,
+        secrets: Arc<Secrets>,
+        rate_limit_per_minute: u32,
+        db_timeout: Duration,
+        metrics: Metrics,
+    ) -> Self {
+        Self {
+            pool,
+            batcher,
+            live,
+            secrets,
+            rate_limit_per_minute,
+            db_timeout,
+            local_limits: Arc::default(),
+            metrics,
+        }
+    }
+
+    /// Takes one rating; answers only after it is durable in Postgres.
+    pub async fn submit(&self, submission: Submission) -> Result<Receipt, IntakeError> {
+        let result = self.submit_inner(submission).await;
+        match &result {
+            Ok(receipt) if receipt.replayed => self.metrics.rating_outcome("replayed"),
+            Ok(_) => self.metrics.rating_outcome("accepted"),
+            Err(err) => self.metrics.rating_outcome(err.reason()),
+        }
+        result
+    }
+
+    async fn submit_inner(&self, s: Submission) -> Result<Receipt, IntakeError> {
+        let now = Utc::now();
+        let day = local_day(now);
+        let venue_id = s.venue.id;
+
+        if let Some((key, hash)) = &s.idempotency {
+            if let Some(receipt) = self.replay(key, hash, &s.device).await? {
+                return Ok(receipt);
+            }
+        }
+        self.check_rate(venue_id, &s.client_ip, now).await?;
+
+        let device_hash = self.secrets.device_hash(&s.device);
+        let claimed = match self.live.claim_daily(venue_id, day, &device_hash).await {
+            Ok(true) => true,
+            Ok(false) => return self.duplicate_or_replay(&s).await,
+            // Redis down: the Postgres constraint alone keeps one rating per day.
+            Err(_) => false,
+        };
+
+        let tracking_code = s.input.complaint.as_ref().map(|_| new_tracking_code());
+        let row = RatingRow {
+            venue_id,
+            day,
+            created_at: now,
+            device_hash,
+            overall: i16::from(s.input.overall.get()),
+            environment: s.input.dimensions.environment.map(|v| i16::from(v.get())),
+            skill: s.input.dimensions.skill.map(|v| i16::from(v.get())),
+            attitude: s.input.dimensions.attitude.map(|v| i16::from(v.get())),
+            tags: s.input.tags.iter().map(|t| t.key()).collect(),
+            comment: s.input.comment.as_ref().map(|c| c.as_str().to_owned()),
+            form_nonce: s.form_nonce.map(|n| n.0),
+            complaint: s.input.complaint.as_ref().map(|c| c.text.clone()),
+            contact_sealed: s
+                .input
+                .complaint
+                .as_ref()
+                .and_then(|c| c.contact.as_deref())
+                .map(|contact| self.secrets.seal_contact(contact)),
+            tracking_code: tracking_code.clone(),
+            idempotency: s.idempotency.clone(),
+        };
+
+        let written = tokio::time::timeout(self.db_timeout, self.batcher.submit(row)).await;
+        let outcome = match written {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(failure)) => {
+                self.release(claimed, venue_id, day, &device_hash).await;
+                return Err(match failure {
+                    WriteFailure::Unavailable => IntakeError::Unavailable,
+                    WriteFailure::Failed => IntakeError::Failed,
+                });
+            }
+            Err(_elapsed) => {
+                // The commit may still land; the claim stays so a retry that
+                // would double count is refused, and Postgres decides either way.
+                return Err(IntakeError::Unavailable);
+            }
+        };
+        match outcome {
+            WriteOutcome::Stored(stored) => {
+                let _ = self
+                    .live
+                    .bump_counters(venue_id, &s.venue.region_path, &s.venue.category, day)
+                    .await;
+                Ok(Receipt {
+                    rating_id: stored.id,
+                    venue_id,
+                    device_id: s.device.as_str().to_owned(),
+                    created_at: stored.created_at,
+                    day,
+                    tracking_code,
+                    replayed: false,
+                })
+            }
+            WriteOutcome::Duplicate => self.duplicate_or_replay(&s).await,
+            WriteOutcome::IdempotencyKeyTaken => match &s.idempotency {
+                Some((key, hash)) => self
+                    .replay(key, hash, &s.device)
+                    .await?
+                    .ok_or(IntakeError::Failed),
+                None => Err(IntakeError::Failed),
+            },
+        }
+    }
+
+    /// The recorded answer for an idempotency key, if any.
+    async fn replay(
+        &self,
+        key: &str,
+        hash: &[u8; 32],
+        device: &DeviceId,
+    ) -> Result<Option<Receipt>, IntakeError> {
+        let answer =
+            tokio::time::timeout(self.db_timeout, ratings::idempotent_answer(&self.pool, key))
+                .await
+                .map_err(|_| IntakeError::Unavailable)?
+                .map_err(store_failure)?;
+        let Some(answer) = answer else {
+            return Ok(None);
+        };
+        if answer.request_hash.as_slice() != hash.as_slice() {
+            return Err(IntakeError::IdempotencyMismatch);
+        }
+        Ok(Some(Receipt {
+            rating_id: answer.rating_id,
+            venue_id: answer.venue_id,
+            device_id: device.as_str().to_owned(),
+            created_at: answer.created_at,
+            day: local_day(answer.created_at),
+            tracking_code: answer.tracking_code,
+            replayed: true,
+        }))
+    }
+
+    /// A duplicate that carries an idempotency key may be a concurrent twin of
+    /// the request that stored it: answer with the replay then.
+    async fn duplicate_or_replay(&self, s: &Submission) -> Result<Receipt, IntakeError> {
+        if let Some((key, hash)) = &s.idempotency {
+            if let Some(receipt) = self.replay(key, hash, &s.device).await? {
+                return Ok(receipt);
+            }
+        }
+        Err(IntakeError::Duplicate)
+    }
+
+    async fn release(&self, claimed: bool, venue_id: i64, day: NaiveDate, device_hash: &[u8]) {
+        if claimed {
+            let _ = self.live.release_daily(venue_id, day, device_hash).await;
+        }
+    }
+
+    async fn check_rate(
+        &self,
+        venue_id: i64,
+        client_ip: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), IntakeError> {
+        let limit = u64::from(self.rate_limit_per_minute);
+        if limit == 0 {
+            return Ok(());
+        }
+        let minute = now.timestamp().div_euclid(60);
+        let count = match self.live.rate_hit(venue_id, client_ip, minute).await {
+            Ok(count) => count,
+            Err(_) => self.local_hit(venue_id, client_ip, minute),
+        };
+        if count > limit {
+            let retry_after_secs = (60 - now.timestamp().rem_euclid(60)) as u64;
+            return Err(IntakeError::RateLimited {
+                retry_after_secs: retry_after_secs.max(1),
+            });
+        }
+        Ok(())
+    }
+
+    fn local_hit(&self, venue_id: i64, client_ip: &str, minute: i64) -> u64 {
+        let Ok(mut limits) = self.local_limits.lock() else {
+            return 0;
+        };
+        if limits.minute != minute {
+            limits.minute = minute;
+            limits.hits.clear();
+        }
+        let hits = limits
+            .hits
+            .entry((venue_id, client_ip.to_owned()))
+            .or_insert(0);
+        *hits += 1;
+        *hits
+    }
+}
+
+fn store_failure(err: StoreError) -> IntakeError {
+    match err {
+        StoreError::Unavailable(_) => IntakeError::Unavailable,
+        StoreError::Other(err) => {
+            tracing::error!(error = %err, "rating store failed");
+            IntakeError::Failed
+        }
+    }
+}
+
+/// A complaint tracking code: ten characters, no look-alikes (0/O, 1/I).
+fn new_tracking_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes: [u8; 10] = rand::random();
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b % 32)] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_codes_are_ten_unambiguous_characters() {
+        let code = new_tracking_code();
+        assert_eq!(code.len(), 10);
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='9').contains(&c))
+        );
+        assert!(!code.contains(['O', 'I', '0', '1']));
+        assert_ne!(code, new_tracking_code());
+    }
+}

@@ -1,0 +1,14 @@
+//! qrfeedback: QR-code service-quality ratings for tourism venues.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod intake;
+pub mod jobs;
+pub mod live;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

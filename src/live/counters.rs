@@ -1,0 +1,116 @@
+//! Live counters of today's ratings per venue, per region (every level) and
+//! per category. Postgres holds the truth; these are rebuilt from it.
+
+use chrono::NaiveDate;
+
+use super::{Live, LiveDown};
+use crate::store::stats::DayCounts;
+
+/// Counter keys live a little over two days.
+const COUNTER_TTL_SECS: i64 = 2 * 24 * 3600 + 3600;
+
+fn venue_key(venue_id: i64, day: NaiveDate) -> String {
+    format!("{{v:{venue_id}}}:today:{}", day.format("%Y%m%d"))
+}
+
+fn region_key(code: &str, day: NaiveDate) -> String {
+    format!("{{r:{code}}}:today:{}", day.format("%Y%m%d"))
+}
+
+fn category_key(category: &str, day: NaiveDate) -> String {
+    format!("{{c:{category}}}:today:{}", day.format("%Y%m%d"))
+}
+
+impl Live {
+    /// Adds one stored rating to today's counters.
+    pub async fn bump_counters(
+        &self,
+        venue_id: i64,
+        region_path: &[String],
+        category: &str,
+        day: NaiveDate,
+    ) -> Result<(), LiveDown> {
+        let mut keys = vec![venue_key(venue_id, day), category_key(category, day)];
+        keys.extend(region_path.iter().map(|code| region_key(code, day)));
+        self.call(|mut conn| async move {
+            let mut pipe = redis::pipe();
+            for key in &keys {
+                pipe.cmd("INCR").arg(key).ignore();
+                pipe.cmd("EXPIRE").arg(key).arg(COUNTER_TTL_SECS).ignore();
+            }
+            pipe.query_async::<()>(&mut conn).await
+        })
+        .await
+    }
+
+    /// Today's live count for a venue (`None` when the counter is absent).
+    pub async fn venue_today(
+        &self,
+        venue_id: i64,
+        day: NaiveDate,
+    ) -> Result<Option<i64>, LiveDown> {
+        let key = venue_key(venue_id, day);
+        self.call(
+            |mut conn| async move { redis::cmd("GET").arg(&key).query_async(&mut conn).await },
+        )
+        .await
+    }
+
+    /// Today's live count for a region or a category.
+    pub async fn slice_today(
+        &self,
+        region: Option<&str>,
+        category: Option<&str>,
+        day: NaiveDate,
+    ) -> Result<Option<i64>, LiveDown> {
+        let key = match (region, category) {
+            (Some(code), _) => region_key(code, day),
+            (None, Some(cat)) => category_key(cat, day),
+            (None, None) => return Ok(None),
+        };
+        self.call(
+            |mut conn| async move { redis::cmd("GET").arg(&key).query_async(&mut conn).await },
+        )
+        .await
+    }
+
+    /// Overwrites a day's counters with counts recomputed from Postgres.
+    pub async fn set_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
+        let mut pairs: Vec<(String, i64)> = Vec::new();
+        pairs.extend(
+            counts
+                .venues
+                .iter()
+                .map(|(id, n)| (venue_key(*id, day), *n)),
+        );
+        pairs.extend(
+            counts
+                .regions
+                .iter()
+                .map(|(code, n)| (region_key(code, day), *n)),
+        );
+        pairs.extend(
+            counts
+                .categories
+                .iter()
+                .map(|(cat, n)| (category_key(cat, day), *n)),
+        );
+        for chunk in pairs.chunks(500) {
+            let chunk = chunk.to_vec();
+            self.call(|mut conn| async move {
+                let mut pipe = redis::pipe();
+                for (key, value) in &chunk {
+                    pipe.cmd("SET")
+                        .arg(key)
+                        .arg(value)
+                        .arg("EX")
+                        .arg(COUNTER_TTL_SECS)
+                        .ignore();
+                }
+                pipe.query_async::<()>(&mut conn).await
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}

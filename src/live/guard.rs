@@ -1,0 +1,86 @@
+//! Fast-path guards in Redis: one rating per device per venue per day (the
+//! Postgres constraint is the backstop) and the per-IP rate limit.
+
+use chrono::NaiveDate;
+use data_encoding::HEXLOWER;
+
+use super::{Live, LiveDown};
+
+/// Seconds a daily claim lives: the day plus a margin for clock skew.
+const CLAIM_TTL_SECS: u64 = 2 * 24 * 3600;
+
+fn claim_key(venue_id: i64, day: NaiveDate, device_hash: &[u8]) -> String {
+    // Hash-tagged by venue so a cluster keeps a venue's keys on one shard.
+    format!(
+        "{{v:{venue_id}}}:claim:{}:{}",
+        day.format("%Y%m%d"),
+        HEXLOWER.encode(device_hash)
+    )
+}
+
+impl Live {
+    /// Claims today's rating slot for a device; `false` if it was already taken.
+    pub async fn claim_daily(
+        &self,
+        venue_id: i64,
+        day: NaiveDate,
+        device_hash: &[u8],
+    ) -> Result<bool, LiveDown> {
+        let key = claim_key(venue_id, day, device_hash);
+        self.call(|mut conn| async move {
+            let set: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(1)
+                .arg("NX")
+                .arg("EX")
+                .arg(CLAIM_TTL_SECS)
+                .query_async(&mut conn)
+                .await?;
+            Ok(set.is_some())
+        })
+        .await
+    }
+
+    /// Gives a claim back when the rating could not be stored, so a retry is allowed.
+    pub async fn release_daily(
+        &self,
+        venue_id: i64,
+        day: NaiveDate,
+        device_hash: &[u8],
+    ) -> Result<(), LiveDown> {
+        let key = claim_key(venue_id, day, device_hash);
+        self.call(|mut conn| async move {
+            redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<i64>(&mut conn)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Counts one rating attempt from `client_ip` at a venue in the current
+    /// minute and returns the count so far (fixed one-minute windows).
+    pub async fn rate_hit(
+        &self,
+        venue_id: i64,
+        client_ip: &str,
+        minute: i64,
+    ) -> Result<u64, LiveDown> {
+        let key = format!("{{v:{venue_id}}}:rate:{client_ip}:{minute}");
+        self.call(|mut conn| async move {
+            let (count,): (u64,) = redis::pipe()
+                .atomic()
+                .cmd("INCR")
+                .arg(&key)
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(120)
+                .ignore()
+                .query_async(&mut conn)
+                .await?;
+            Ok(count)
+        })
+        .await
+    }
+}

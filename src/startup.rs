@@ -1,0 +1,112 @@
+//! Builds the pools, Redis, background jobs and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+
+use crate::config::Settings;
+use crate::domain::secrets::Secrets;
+use crate::error::ApiError;
+use crate::http::{self, AppState};
+use crate::intake::Intake;
+use crate::jobs::{batcher::Batcher, redis_monitor};
+use crate::live::Live;
+use crate::store;
+use crate::telemetry::{Metrics, RequestTelemetry};
+
+/// A built, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener and wires everything; connects to Postgres lazily, so
+    /// the server starts (and answers 503) even while Postgres is down.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let pool = store::connect_pool(
+            &settings.database_url,
+            settings.db_max_connections,
+            settings.db_timeout,
+        )?;
+        let live = Live::new(settings.redis_url.as_deref())?;
+        let metrics = Metrics::new();
+        let secrets = Arc::new(Secrets::derive(&settings.secret_key));
+        let batcher = Batcher::start(pool.clone(), settings.batch_writers, settings.batch_max);
+        let intake = Intake::new(
+            pool.clone(),
+            batcher,
+            live.clone(),
+            secrets.clone(),
+            settings.rate_limit_per_minute,
+            settings.db_timeout,
+            metrics.clone(),
+        );
+        // Answer the first requests with Redis already known up or down.
+        live.check().await;
+        tokio::spawn(redis_monitor::run(live.clone(), pool.clone()));
+        tokio::spawn(keep_partitions(pool.clone()));
+        let state = AppState::new(
+            pool,
+            live,
+            intake,
+            secrets,
+            Arc::new(settings),
+            metrics.clone(),
+        );
+        let server = run(listener, state, metrics)?;
+        Ok(Self { port, server })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM/SIGINT, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Creates next months' rating partitions at start and once a day.
+async fn keep_partitions(pool: sqlx::PgPool) {
+    loop {
+        if let Err(err) = store::ratings::ensure_partitions(&pool).await {
+            tracing::warn!(error = %err, "could not create rating partitions; will retry");
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            continue;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+    }
+}
+
+fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let server =
+        HttpServer::new(move || {
+            App::new()
+                .wrap(RequestTelemetry::new(metrics.clone()))
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(http::ratings::MAX_JSON_BYTES))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::invalid("invalid-query", err.to_string()).into()
+                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::NotFound("resource").into()),
+                )
+                .configure(http::routes)
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound("resource"))
+                }))
+        })
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+    Ok(server)
+}

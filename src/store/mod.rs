@@ -1,0 +1,80 @@
+//! Postgres: one module per aggregate, SQL next to the code that needs it.
+
+pub mod ratings;
+pub mod reference;
+pub mod stats;
+pub mod venues;
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+/// A store failure, classified by what the caller should tell the client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Postgres cannot be reached or is overloaded: answer 503 and keep nothing.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    /// Anything else: a bug or a broken invariant.
+    #[error("database error")]
+    Other(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Classifies a sqlx error.
+    pub fn classify(err: sqlx::Error) -> Self {
+        if is_unavailable(&err) {
+            Self::Unavailable(err)
+        } else {
+            Self::Other(err)
+        }
+    }
+}
+
+/// Whether an error means "Postgres is not there right now" rather than a bug.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P0x: shutdown / cannot connect now;
+            // 53300: too many connections.
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
+    }
+}
+
+/// The name of the constraint a database error violated, if any.
+pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
+    match err {
+        sqlx::Error::Database(db) => db.constraint(),
+        _ => None,
+    }
+}
+
+/// Opens a lazily connecting pool that gives up quickly when Postgres is gone.
+pub fn connect_pool(
+    database_url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(0)
+        .acquire_timeout(acquire_timeout)
+        .connect_lazy(database_url)
+}
+
+/// Applies the embedded migrations, then loads the reference data.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations").run(pool).await?;
+    reference::load(pool).await?;
+    ratings::ensure_partitions(pool).await?;
+    Ok(())
+}

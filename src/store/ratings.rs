@@ -1,0 +1,313 @@
+//! Writing ratings: many concurrent ratings go to Postgres in one statement
+//! that inserts the raw rows and upserts the day aggregates, so each commit
+//! carries a whole batch and the aggregates can never disagree with the rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::StoreError;
+
+/// One rating ready for storage: every field already parsed and hashed.
+#[derive(Debug, Clone)]
+pub struct RatingRow {
+    /// Venue id.
+    pub venue_id: i64,
+    /// Local (Asia/Shanghai) day of `created_at`.
+    pub day: NaiveDate,
+    /// When the rating arrived.
+    pub created_at: DateTime<Utc>,
+    /// Keyed hash of the device id.
+    pub device_hash: [u8; 16],
+    /// 1..=5.
+    pub overall: i16,
+    /// 1..=5 or none.
+    pub environment: Option<i16>,
+    /// 1..=5 or none.
+    pub skill: Option<i16>,
+    /// 1..=5 or none.
+    pub attitude: Option<i16>,
+    /// Tag keys.
+    pub tags: Vec<&'static str>,
+    /// Comment text.
+    pub comment: Option<String>,
+    /// Single-use nonce of the HTML form the rating came from.
+    pub form_nonce: Option<[u8; 12]>,
+    /// Complaint description.
+    pub complaint: Option<String>,
+    /// Encrypted complaint contact.
+    pub contact_sealed: Option<Vec<u8>>,
+    /// Tracking code given to the complainant.
+    pub tracking_code: Option<String>,
+    /// Idempotency key and the hash of the request it came with.
+    pub idempotency: Option<(String, [u8; 32])>,
+}
+
+impl RatingRow {
+    /// Two rows that the uniqueness constraints would not both let in.
+    pub fn collides_with(&self, other: &RatingRow) -> bool {
+        self.venue_id == other.venue_id
+            && self.day == other.day
+            && (self.device_hash == other.device_hash
+                || (self.form_nonce.is_some() && self.form_nonce == other.form_nonce))
+    }
+}
+
+/// A stored rating's identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredRating {
+    /// Rating id.
+    pub id: i64,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Why a batch write failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// Some idempotency keys of the batch were taken by a concurrent request.
+    #[error("idempotency key already used")]
+    IdempotencyKeyTaken,
+    /// Two batches locked the same aggregates in opposite order; retry.
+    #[error("deadlock")]
+    Retry,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Inserts a batch in one statement (one commit). Returns, for each input row in
+/// order, the stored rating or `None` when a uniqueness constraint (one rating
+/// per device per day, single-use form) kept it out. Rows must not collide with
+/// each other (see [`RatingRow::collides_with`]).
+pub async fn insert_batch(
+    pool: &PgPool,
+    rows: &[RatingRow],
+) -> Result<Vec<Option<StoredRating>>, BatchError> {
+    let n = rows.len();
+    let mut ord = Vec::with_capacity(n);
+    let mut venue_id = Vec::with_capacity(n);
+    let mut day = Vec::with_capacity(n);
+    let mut created_at = Vec::with_capacity(n);
+    let mut device_hash = Vec::with_capacity(n);
+    let mut overall = Vec::with_capacity(n);
+    let mut environment = Vec::with_capacity(n);
+    let mut skill = Vec::with_capacity(n);
+    let mut attitude = Vec::with_capacity(n);
+    let mut tags = Vec::with_capacity(n);
+    let mut comment = Vec::with_capacity(n);
+    let mut form_nonce = Vec::with_capacity(n);
+    let mut complaint = Vec::with_capacity(n);
+    let mut contact = Vec::with_capacity(n);
+    let mut tracking_code = Vec::with_capacity(n);
+    let mut idem_key = Vec::with_capacity(n);
+    let mut idem_hash = Vec::with_capacity(n);
+    for (i, r) in rows.iter().enumerate() {
+        ord.push(i as i32);
+        venue_id.push(r.venue_id);
+        day.push(r.day);
+        created_at.push(r.created_at);
+        device_hash.push(r.device_hash.to_vec());
+        overall.push(r.overall);
+        environment.push(r.environment);
+        skill.push(r.skill);
+        attitude.push(r.attitude);
+        // Tag keys are fixed identifiers without commas.
+        tags.push(r.tags.join(","));
+        comment.push(r.comment.clone());
+        form_nonce.push(r.form_nonce.map(|n| n.to_vec()));
+        complaint.push(r.complaint.clone());
+        contact.push(r.contact_sealed.clone());
+        tracking_code.push(r.tracking_code.clone());
+        idem_key.push(r.idempotency.as_ref().map(|(k, _)| k.clone()));
+        idem_hash.push(r.idempotency.as_ref().map(|(_, h)| h.to_vec()));
+    }
+    let result = sqlx::query!(
+        r#"WITH input AS (
+               SELECT * FROM UNNEST($1::int4[], $2::int8[], $3::date[], $4::timestamptz[],
+                                    $5::bytea[], $6::int2[], $7::int2[], $8::int2[], $9::int2[],
+                                    $10::text[], $11::text[], $12::bytea[], $13::text[],
+                                    $14::bytea[], $15::text[], $16::text[], $17::bytea[])
+                   AS t(ord, venue_id, day, created_at, device_hash, overall, environment,
+                        skill, attitude, tags_csv, comment, form_nonce, complaint, contact,
+                        tracking_code, idem_key, idem_hash)
+           ),
+           ins AS (
+               INSERT INTO ratings (venue_id, day, created_at, device_hash, overall,
+                                    environment, skill, attitude, tags, comment, form_nonce)
+               SELECT venue_id, day, created_at, device_hash, overall, environment, skill,
+                      attitude,
+                      CASE WHEN tags_csv = '' THEN '{}'::text[] ELSE string_to_array(tags_csv, ',') END,
+                      comment, form_nonce
+               FROM input
+               ORDER BY venue_id, day
+               ON CONFLICT DO NOTHING
+               RETURNING venue_id, id, day, device_hash, overall, environment, skill, attitude,
+                         tags, created_at
+           ),
+           matched AS (
+               SELECT ins.*, input.ord, input.complaint, input.contact, input.tracking_code,
+                      input.idem_key, input.idem_hash
+               FROM ins JOIN input USING (venue_id, day, device_hash)
+           ),
+           complaint_rows AS (
+               INSERT INTO complaints (venue_id, rating_id, tracking_code, description,
+                                       contact_encrypted, created_at)
+               SELECT venue_id, id, tracking_code, complaint, contact, created_at
+               FROM matched WHERE complaint IS NOT NULL
+           ),
+           day_stats AS (
+               INSERT INTO venue_day_stats AS s (
+                   venue_id, day, ratings_count, overall_sum, overall_hist,
+                   environment_count, environment_sum, environment_hist,
+                   skill_count, skill_sum, skill_hist,
+                   attitude_count, attitude_sum, attitude_hist, complaints_count)
+               SELECT venue_id, day, count(*), sum(overall),
+                      ARRAY[count(*) FILTER (WHERE overall = 1), count(*) FILTER (WHERE overall = 2),
+                            count(*) FILTER (WHERE overall = 3), count(*) FILTER (WHERE overall = 4),
+                            count(*) FILTER (WHERE overall = 5)]::int[],
+                      count(environment), coalesce(sum(environment), 0),
+                      ARRAY[count(*) FILTER (WHERE environment = 1), count(*) FILTER (WHERE environment = 2),
+                            count(*) FILTER (WHERE environment = 3), count(*) FILTER (WHERE environment = 4),
+                            count(*) FILTER (WHERE environment = 5)]::int[],
+                      count(skill), coalesce(sum(skill), 0),
+                      ARRAY[count(*) FILTER (WHERE skill = 1), count(*) FILTER (WHERE skill = 2),
+                            count(*) FILTER (WHERE skill = 3), count(*) FILTER (WHERE skill = 4),
+                            count(*) FILTER (WHERE skill = 5)]::int[],
+                      count(attitude), coalesce(sum(attitude), 0),
+                      ARRAY[count(*) FILTER (WHERE attitude = 1), count(*) FILTER (WHERE attitude = 2),
+                            count(*) FILTER (WHERE attitude = 3), count(*) FILTER (WHERE attitude = 4),
+                            count(*) FILTER (WHERE attitude = 5)]::int[],
+                      count(complaint)
+               FROM matched
+               GROUP BY venue_id, day
+               ORDER BY venue_id, day
+               ON CONFLICT (venue_id, day) DO UPDATE SET
+                   ratings_count = s.ratings_count + EXCLUDED.ratings_count,
+                   overall_sum = s.overall_sum + EXCLUDED.overall_sum,
+                   overall_hist = hist_add(s.overall_hist, EXCLUDED.overall_hist),
+                   environment_count = s.environment_count + EXCLUDED.environment_count,
+                   environment_sum = s.environment_sum + EXCLUDED.environment_sum,
+                   environment_hist = hist_add(s.environment_hist, EXCLUDED.environment_hist),
+                   skill_count = s.skill_count + EXCLUDED.skill_count,
+                   skill_sum = s.skill_sum + EXCLUDED.skill_sum,
+                   skill_hist = hist_add(s.skill_hist, EXCLUDED.skill_hist),
+                   attitude_count = s.attitude_count + EXCLUDED.attitude_count,
+                   attitude_sum = s.attitude_sum + EXCLUDED.attitude_sum,
+                   attitude_hist = hist_add(s.attitude_hist, EXCLUDED.attitude_hist),
+                   complaints_count = s.complaints_count + EXCLUDED.complaints_count,
+                   updated_at = now()
+           ),
+           tag_stats AS (
+               INSERT INTO venue_day_tags AS t (venue_id, day, tag, count)
+               SELECT venue_id, day, tag, count(*)
+               FROM matched, unnest(matched.tags) AS tag
+               GROUP BY venue_id, day, tag
+               ORDER BY venue_id, day, tag
+               ON CONFLICT (venue_id, day, tag) DO UPDATE SET count = t.count + EXCLUDED.count
+           ),
+           idempotency_rows AS (
+               INSERT INTO idempotency_keys (key, request_hash, venue_id, rating_id, tracking_code)
+               SELECT idem_key, idem_hash, venue_id, id, tracking_code
+               FROM matched WHERE idem_key IS NOT NULL
+           )
+           SELECT ord AS "ord!", id AS "id!", created_at AS "created_at!" FROM matched"#,
+        &ord,
+        &venue_id,
+        &day,
+        &created_at,
+        &device_hash,
+        &overall,
+        &environment as &[Option<i16>],
+        &skill as &[Option<i16>],
+        &attitude as &[Option<i16>],
+        &tags,
+        &comment as &[Option<String>],
+        &form_nonce as &[Option<Vec<u8>>],
+        &complaint as &[Option<String>],
+        &contact as &[Option<Vec<u8>>],
+        &tracking_code as &[Option<String>],
+        &idem_key as &[Option<String>],
+        &idem_hash as &[Option<Vec<u8>>]
+    )
+    .fetch_all(pool)
+    .await;
+    let stored = match result {
+        Ok(stored) => stored,
+        Err(err) => {
+            if super::violated_constraint(&err) == Some("idempotency_keys_pkey") {
+                return Err(BatchError::IdempotencyKeyTaken);
+            }
+            if let sqlx::Error::Database(db) = &err {
+                if matches!(db.code().as_deref(), Some("40P01" | "40001")) {
+                    return Err(BatchError::Retry);
+                }
+            }
+            return Err(StoreError::classify(err).into());
+        }
+    };
+    let mut out = vec![None; n];
+    for row in stored {
+        if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
+            *slot = Some(StoredRating {
+                id: row.id,
+                created_at: row.created_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Which of these idempotency keys are already recorded.
+pub async fn taken_idempotency_keys(
+    pool: &PgPool,
+    keys: &[String],
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query_scalar!("SELECT key FROM idempotency_keys WHERE key = ANY($1)", keys)
+        .fetch_all(pool)
+        .await
+        .map_err(StoreError::classify)
+}
+
+/// A recorded idempotent answer.
+#[derive(Debug, Clone)]
+pub struct IdempotentAnswer {
+    /// Hash of the request that first used the key.
+    pub request_hash: Vec<u8>,
+    /// Venue rated.
+    pub venue_id: i64,
+    /// Rating stored.
+    pub rating_id: i64,
+    /// Complaint tracking code, if one was filed.
+    pub tracking_code: Option<String>,
+    /// When the rating was stored.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Looks up the answer recorded for an idempotency key.
+pub async fn idempotent_answer(
+    pool: &PgPool,
+    key: &str,
+) -> Result<Option<IdempotentAnswer>, StoreError> {
+    sqlx::query_as!(
+        IdempotentAnswer,
+        r#"SELECT k.request_hash, k.venue_id, k.rating_id, k.tracking_code,
+                  r.created_at AS "created_at!"
+           FROM idempotency_keys k
+           JOIN ratings r ON r.venue_id = k.venue_id AND r.id = k.rating_id
+           WHERE k.key = $1"#,
+        key
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Creates monthly rating partitions from last month to a year ahead.
+pub async fn ensure_partitions(pool: &PgPool) -> Result<i32, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT ensure_rating_partitions(((now() AT TIME ZONE 'Asia/Shanghai')::date - 31), 14) AS "created!""#
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
+}

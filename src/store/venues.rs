@@ -1,0 +1,237 @@
+//! Venues and their QR codes.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use crate::domain::code::{CURRENT_KEY_VERSION, VenueCode};
+use crate::domain::venue::NewVenue;
+
+use super::{StoreError, violated_constraint};
+
+/// A venue as the JSON API shows it.
+#[derive(Debug, Clone)]
+pub struct Venue {
+    /// Venue id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Postal address, if given.
+    pub address: Option<String>,
+    /// Six-digit region code.
+    pub region_code: String,
+    /// Category key.
+    pub category: String,
+    /// The live code printed in the QR code.
+    pub code: String,
+    /// When the venue was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the rating page needs to know about the venue behind a code.
+#[derive(Debug, Clone)]
+pub struct VenueCard {
+    /// Venue id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Region code of the venue itself.
+    pub region_code: String,
+    /// The venue's region and its ancestors, nearest first.
+    pub region_path: Vec<String>,
+    /// Region name in Chinese.
+    pub region_name_zh: String,
+    /// Region name in English.
+    pub region_name_en: String,
+    /// Category key.
+    pub category: String,
+    /// Category name in Chinese.
+    pub category_name_zh: String,
+    /// Category name in English.
+    pub category_name_en: String,
+}
+
+/// What a scanned code turned out to be.
+#[derive(Debug, Clone)]
+pub enum CodeStatus {
+    /// The venue's live code.
+    Active(VenueCard),
+    /// A code the venue has since replaced.
+    Replaced,
+    /// Not a code this service issued.
+    Unknown,
+}
+
+/// Why creating a venue failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateVenueError {
+    /// The region code is not in the reference tree.
+    #[error("unknown region")]
+    UnknownRegion,
+    /// The category key is not in the reference list.
+    #[error("unknown category")]
+    UnknownCategory,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates a venue and mints its first code, in one transaction.
+pub async fn create(
+    pool: &PgPool,
+    code_key: &[u8],
+    new: &NewVenue,
+) -> Result<Venue, CreateVenueError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let inserted = sqlx::query!(
+        r#"INSERT INTO venues (region_code, category, name, address)
+           VALUES ($1, $2, $3, $4)
+           RETURNING id, created_at"#,
+        new.region_code.as_str(),
+        new.category.as_str(),
+        new.name.as_str(),
+        new.address.as_deref()
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match violated_constraint(&e) {
+        Some("venues_region_fkey") => CreateVenueError::UnknownRegion,
+        Some("venues_category_fkey") => CreateVenueError::UnknownCategory,
+        _ => StoreError::classify(e).into(),
+    })?;
+    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, inserted.id, 0);
+    sqlx::query!(
+        r#"INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, 0)"#,
+        inserted.id,
+        code.as_str(),
+        i16::from(CURRENT_KEY_VERSION)
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Venue {
+        id: inserted.id,
+        name: new.name.as_str().to_owned(),
+        address: new.address.clone(),
+        region_code: new.region_code.as_str().to_owned(),
+        category: new.category.as_str().to_owned(),
+        code: code.as_str().to_owned(),
+        created_at: inserted.created_at,
+    })
+}
+
+/// Loads a venue with its live code.
+pub async fn get(pool: &PgPool, venue_id: i64) -> Result<Option<Venue>, StoreError> {
+    let row = sqlx::query!(
+        r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: String", v.category,
+                  v.created_at, c.code
+           FROM venues v
+           JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
+           WHERE v.id = $1"#,
+        venue_id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(row.map(|r| Venue {
+        id: r.id,
+        name: r.name,
+        address: r.address,
+        region_code: r.region_code,
+        category: r.category,
+        code: r.code,
+        created_at: r.created_at,
+    }))
+}
+
+/// Replaces a venue's live code with a new one; the old one answers "replaced".
+pub async fn reissue_code(
+    pool: &PgPool,
+    code_key: &[u8],
+    venue_id: i64,
+) -> Result<Option<String>, StoreError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let Some(seq) = sqlx::query_scalar!(
+        "UPDATE venues SET code_seq = code_seq + 1 WHERE id = $1 RETURNING code_seq",
+        venue_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?
+    else {
+        return Ok(None);
+    };
+    sqlx::query!(
+        "UPDATE venue_codes SET replaced_at = now() WHERE venue_id = $1 AND replaced_at IS NULL",
+        venue_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, seq);
+    sqlx::query!(
+        "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
+        venue_id,
+        code.as_str(),
+        i16::from(CURRENT_KEY_VERSION),
+        seq
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some(code.as_str().to_owned()))
+}
+
+/// Resolves a scanned code, checking its MAC so a row planted in the table is not enough.
+pub async fn lookup_code(
+    pool: &PgPool,
+    code_key: &[u8],
+    code: &VenueCode,
+) -> Result<CodeStatus, StoreError> {
+    let row = sqlx::query!(
+        r#"WITH RECURSIVE path(code, parent_code, depth) AS (
+               SELECT r.code, r.parent_code, 0 FROM regions r
+               JOIN venues v ON v.region_code = r.code
+               JOIN venue_codes vc ON vc.venue_id = v.id
+               WHERE vc.code = $1
+             UNION ALL
+               SELECT r.code, r.parent_code, path.depth + 1 FROM regions r
+               JOIN path ON r.code = path.parent_code
+           )
+           SELECT vc.venue_id, vc.code_seq, vc.replaced_at IS NOT NULL AS "replaced!",
+                  v.name, v.region_code AS "region_code: String", v.category,
+                  r.name_zh AS region_name_zh, r.name_en AS region_name_en,
+                  c.name_zh AS category_name_zh, c.name_en AS category_name_en,
+                  ARRAY(SELECT path.code::text FROM path ORDER BY path.depth) AS "region_path!: Vec<String>"
+           FROM venue_codes vc
+           JOIN venues v ON v.id = vc.venue_id
+           JOIN regions r ON r.code = v.region_code
+           JOIN categories c ON c.key = v.category
+           WHERE vc.code = $1"#,
+        code.as_str()
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    let Some(row) = row else {
+        return Ok(CodeStatus::Unknown);
+    };
+    if !code.verify(code_key, row.venue_id, row.code_seq) {
+        return Ok(CodeStatus::Unknown);
+    }
+    if row.replaced {
+        return Ok(CodeStatus::Replaced);
+    }
+    Ok(CodeStatus::Active(VenueCard {
+        id: row.venue_id,
+        name: row.name,
+        region_code: row.region_code,
+        region_path: row.region_path,
+        region_name_zh: row.region_name_zh,
+        region_name_en: row.region_name_en,
+        category: row.category,
+        category_name_zh: row.category_name_zh,
+        category_name_en: row.category_name_en,
+    }))
+}
