@@ -21,6 +21,8 @@ pub struct Settings {
     pub admin_token: String,
     /// Key material for code MACs, form tokens and device hashes (`SECRET_KEY`).
     pub secret_key: String,
+    /// Prefix of every Redis key (`REDIS_KEY_PREFIX`), so deployments can share a Redis.
+    pub redis_key_prefix: String,
     /// Ratings per client IP per venue per minute (`RATE_LIMIT_PER_MINUTE`); 0 = off.
     pub rate_limit_per_minute: u32,
     /// Postgres connections in the pool (`DB_MAX_CONNECTIONS`).
@@ -63,6 +65,7 @@ pub enum ConfigError {
 struct FileSettings {
     database_url: Option<String>,
     redis_url: Option<String>,
+    redis_key_prefix: Option<String>,
     bind_addr: Option<String>,
     public_base_url: Option<String>,
     admin_token: Option<String>,
@@ -119,6 +122,17 @@ impl Settings {
         let database_url =
             text("DATABASE_URL", file.database_url).ok_or(ConfigError::Missing("DATABASE_URL"))?;
         let redis_url = text("REDIS_URL", file.redis_url);
+        let redis_key_prefix =
+            text("REDIS_KEY_PREFIX", file.redis_key_prefix).unwrap_or_else(|| "qrf".into());
+        if !redis_key_prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(ConfigError::Invalid {
+                name: "REDIS_KEY_PREFIX",
+                reason: "use letters, digits, '-' or '_'".into(),
+            });
+        }
         let bind_addr = text("BIND_ADDR", file.bind_addr)
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
@@ -167,6 +181,7 @@ impl Settings {
         Ok(Self {
             database_url,
             redis_url,
+            redis_key_prefix,
             bind_addr,
             public_base_url,
             admin_token,

@@ -33,7 +33,7 @@ impl Application {
             settings.db_max_connections,
             settings.db_timeout,
         )?;
-        let live = Live::new(settings.redis_url.as_deref())?;
+        let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
         let metrics = Metrics::new();
         let secrets = Arc::new(Secrets::derive(&settings.secret_key));
         let batcher = Batcher::start(pool.clone(), settings.batch_writers, settings.batch_max);

@@ -9,19 +9,25 @@ use crate::store::stats::DayCounts;
 /// Counter keys live a little over two days.
 const COUNTER_TTL_SECS: i64 = 2 * 24 * 3600 + 3600;
 
-fn venue_key(venue_id: i64, day: NaiveDate) -> String {
-    format!("{{v:{venue_id}}}:today:{}", day.format("%Y%m%d"))
-}
-
-fn region_key(code: &str, day: NaiveDate) -> String {
-    format!("{{r:{code}}}:today:{}", day.format("%Y%m%d"))
-}
-
-fn category_key(category: &str, day: NaiveDate) -> String {
-    format!("{{c:{category}}}:today:{}", day.format("%Y%m%d"))
-}
-
 impl Live {
+    fn venue_key(&self, venue_id: i64, day: NaiveDate) -> String {
+        self.key(format_args!(
+            "{{v:{venue_id}}}:today:{}",
+            day.format("%Y%m%d")
+        ))
+    }
+
+    fn region_key(&self, code: &str, day: NaiveDate) -> String {
+        self.key(format_args!("{{r:{code}}}:today:{}", day.format("%Y%m%d")))
+    }
+
+    fn category_key(&self, category: &str, day: NaiveDate) -> String {
+        self.key(format_args!(
+            "{{c:{category}}}:today:{}",
+            day.format("%Y%m%d")
+        ))
+    }
+
     /// Adds one stored rating to today's counters.
     pub async fn bump_counters(
         &self,
@@ -30,8 +36,11 @@ impl Live {
         category: &str,
         day: NaiveDate,
     ) -> Result<(), LiveDown> {
-        let mut keys = vec![venue_key(venue_id, day), category_key(category, day)];
-        keys.extend(region_path.iter().map(|code| region_key(code, day)));
+        let mut keys = vec![
+            self.venue_key(venue_id, day),
+            self.category_key(category, day),
+        ];
+        keys.extend(region_path.iter().map(|code| self.region_key(code, day)));
         self.call(|mut conn| async move {
             let mut pipe = redis::pipe();
             for key in &keys {
@@ -49,7 +58,7 @@ impl Live {
         venue_id: i64,
         day: NaiveDate,
     ) -> Result<Option<i64>, LiveDown> {
-        let key = venue_key(venue_id, day);
+        let key = self.venue_key(venue_id, day);
         self.call(
             |mut conn| async move { redis::cmd("GET").arg(&key).query_async(&mut conn).await },
         )
@@ -64,8 +73,8 @@ impl Live {
         day: NaiveDate,
     ) -> Result<Option<i64>, LiveDown> {
         let key = match (region, category) {
-            (Some(code), _) => region_key(code, day),
-            (None, Some(cat)) => category_key(cat, day),
+            (Some(code), _) => self.region_key(code, day),
+            (None, Some(cat)) => self.category_key(cat, day),
             (None, None) => return Ok(None),
         };
         self.call(
@@ -81,19 +90,19 @@ impl Live {
             counts
                 .venues
                 .iter()
-                .map(|(id, n)| (venue_key(*id, day), *n)),
+                .map(|(id, n)| (self.venue_key(*id, day), *n)),
         );
         pairs.extend(
             counts
                 .regions
                 .iter()
-                .map(|(code, n)| (region_key(code, day), *n)),
+                .map(|(code, n)| (self.region_key(code, day), *n)),
         );
         pairs.extend(
             counts
                 .categories
                 .iter()
-                .map(|(cat, n)| (category_key(cat, day), *n)),
+                .map(|(cat, n)| (self.category_key(cat, day), *n)),
         );
         for chunk in pairs.chunks(500) {
             let chunk = chunk.to_vec();

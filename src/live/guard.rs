@@ -9,16 +9,16 @@ use super::{Live, LiveDown};
 /// Seconds a daily claim lives: the day plus a margin for clock skew.
 const CLAIM_TTL_SECS: u64 = 2 * 24 * 3600;
 
-fn claim_key(venue_id: i64, day: NaiveDate, device_hash: &[u8]) -> String {
-    // Hash-tagged by venue so a cluster keeps a venue's keys on one shard.
-    format!(
-        "{{v:{venue_id}}}:claim:{}:{}",
-        day.format("%Y%m%d"),
-        HEXLOWER.encode(device_hash)
-    )
-}
-
 impl Live {
+    fn claim_key(&self, venue_id: i64, day: NaiveDate, device_hash: &[u8]) -> String {
+        // Hash-tagged by venue so a cluster keeps a venue's keys on one shard.
+        self.key(format_args!(
+            "{{v:{venue_id}}}:claim:{}:{}",
+            day.format("%Y%m%d"),
+            HEXLOWER.encode(device_hash)
+        ))
+    }
+
     /// Claims today's rating slot for a device; `false` if it was already taken.
     pub async fn claim_daily(
         &self,
@@ -26,7 +26,7 @@ impl Live {
         day: NaiveDate,
         device_hash: &[u8],
     ) -> Result<bool, LiveDown> {
-        let key = claim_key(venue_id, day, device_hash);
+        let key = self.claim_key(venue_id, day, device_hash);
         self.call(|mut conn| async move {
             let set: Option<String> = redis::cmd("SET")
                 .arg(&key)
@@ -48,7 +48,7 @@ impl Live {
         day: NaiveDate,
         device_hash: &[u8],
     ) -> Result<(), LiveDown> {
-        let key = claim_key(venue_id, day, device_hash);
+        let key = self.claim_key(venue_id, day, device_hash);
         self.call(|mut conn| async move {
             redis::cmd("DEL")
                 .arg(&key)
@@ -67,7 +67,7 @@ impl Live {
         client_ip: &str,
         minute: i64,
     ) -> Result<u64, LiveDown> {
-        let key = format!("{{v:{venue_id}}}:rate:{client_ip}:{minute}");
+        let key = self.key(format_args!("{{v:{venue_id}}}:rate:{client_ip}:{minute}"));
         self.call(|mut conn| async move {
             let (count,): (u64,) = redis::pipe()
                 .atomic()

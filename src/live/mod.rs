@@ -27,23 +27,32 @@ pub struct Live {
 
 struct Inner {
     client: redis::Client,
+    prefix: String,
     manager: RwLock<Option<ConnectionManager>>,
     up: AtomicBool,
 }
 
 impl Live {
-    /// A handle for `redis_url`; connects in the background via [`Live::check`].
-    pub fn new(redis_url: Option<&str>) -> Result<Self, redis::RedisError> {
+    /// A handle for `redis_url` whose keys all start with `prefix`; connects
+    /// in the background via [`Live::check`].
+    pub fn new(redis_url: Option<&str>, prefix: &str) -> Result<Self, redis::RedisError> {
         let Some(url) = redis_url else {
             return Ok(Self::default());
         };
         Ok(Self {
             inner: Some(Arc::new(Inner {
                 client: redis::Client::open(url)?,
+                prefix: prefix.to_owned(),
                 manager: RwLock::new(None),
                 up: AtomicBool::new(false),
             })),
         })
+    }
+
+    /// A key in this deployment's namespace.
+    fn key(&self, rest: std::fmt::Arguments<'_>) -> String {
+        let prefix = self.inner.as_ref().map_or("", |i| i.prefix.as_str());
+        format!("{prefix}:{rest}")
     }
 
     /// Whether Redis is configured at all.

@@ -1,0 +1,75 @@
+use crate::common::spawn_app;
+use serde_json::Value;
+
+#[tokio::test]
+async fn healthz_and_readyz_report_postgres_and_redis() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["postgres"], "up");
+    assert_eq!(body["redis"], "up");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_ratings_by_outcome() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let rating = serde_json::json!({ "code": venue["code"], "overall": 9 });
+    assert_eq!(app.post_rating(&rating).await.status(), 422);
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"qrf_http_requests_total{method="POST",route="/api/v1/venues",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"qrf_ratings_total{outcome="value-out-of-range"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains("qrf_http_request_duration_seconds_bucket"));
+    assert!(text.contains("qrf_db_pool_connections"));
+}
+
+#[tokio::test]
+async fn openapi_lists_every_json_route_and_docs_page_works_offline() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with('3'));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/venues",
+        "/api/v1/venues/{id}",
+        "/api/v1/venues/{id}/code",
+        "/api/v1/venues/{id}/qr.png",
+        "/api/v1/venues/{id}/qr.svg",
+        "/api/v1/venues/{id}/score",
+        "/api/v1/ratings",
+        "/healthz",
+        "/readyz",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from openapi.json");
+    }
+    let docs = app.get("/docs").await;
+    assert_eq!(docs.status(), 200);
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("/api/v1/ratings"));
+    assert!(
+        !html.contains("<script src"),
+        "the docs page must not load anything external"
+    );
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id_and_unknown_routes_are_problems() {
+    let app = spawn_app().await;
+    let response = app.get("/no/such/route").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+}

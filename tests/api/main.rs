@@ -1,0 +1,12 @@
+//! Black-box tests through HTTP against real Postgres and Redis.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod health;
+mod qr;
+mod rating_page;
+mod ratings;
+mod resilience;
+mod scores;
+mod venues;

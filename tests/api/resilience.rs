@@ -1,0 +1,103 @@
+use std::time::Duration;
+
+use crate::common::{Options, eventually, spawn_app_with};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn ratings_are_accepted_while_redis_is_down_and_counters_are_rebuilt_after() {
+    let mut app = spawn_app_with(Options {
+        private_redis: true,
+        ..Options::default()
+    })
+    .await;
+    let venue = app.hotel().await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    let code = venue["code"].as_str().unwrap().to_owned();
+    let rate =
+        |i: usize| json!({ "code": code, "device_id": format!("redis-test-{i:04}"), "overall": 4 });
+
+    assert_eq!(app.post_rating(&rate(0)).await.status(), 201);
+    app.redis.as_mut().unwrap().stop();
+
+    // Still accepted and acknowledged, with Postgres as the only guard.
+    for i in 1..=3 {
+        assert_eq!(app.post_rating(&rate(i)).await.status(), 201);
+    }
+    assert_eq!(
+        app.post_rating(&rate(1)).await.status(),
+        409,
+        "the Postgres constraint still dedupes"
+    );
+    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["redis"], "down");
+    assert_eq!(ready["postgres"], "up");
+    assert_eq!(
+        app.score(venue_id).await["today"],
+        4,
+        "today falls back to Postgres"
+    );
+
+    app.redis.as_mut().unwrap().restart();
+    let redis = app.redis.as_ref().unwrap();
+    let day = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y%m%d")
+        .to_string();
+    let key = format!("{}:{{v:{venue_id}}}:today:{day}", app.db_name);
+    let region_key = format!("{}:{{r:650000}}:today:{day}", app.db_name);
+    let rebuilt = eventually(Duration::from_secs(10), || async {
+        let mut conn = redis.connection().await;
+        let venue: Option<i64> = redis::cmd("GET")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let province: Option<i64> = redis::cmd("GET")
+            .arg(&region_key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        venue == Some(4) && province == Some(4)
+    })
+    .await;
+    assert!(
+        rebuilt,
+        "counters rebuilt from Postgres after Redis returned"
+    );
+    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["redis"], "up");
+
+    assert_eq!(app.post_rating(&rate(9)).await.status(), 201);
+    let mut conn = redis.connection().await;
+    let venue_count: i64 = redis::cmd("GET")
+        .arg(&key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(venue_count, 5, "live counting resumes");
+}
+
+#[tokio::test]
+async fn postgres_down_answers_503_with_retry_after_quickly() {
+    let app = spawn_app_with(Options {
+        unreachable_postgres: true,
+        ..Options::default()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let response = app
+        .post_rating(&json!({ "code": "abcdefghijkl", "overall": 5 }))
+        .await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "/problems/unavailable");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 503);
+    let page = app.get("/r/abcdefghijkl").await;
+    assert_eq!(page.status(), 503);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.text().await.unwrap().contains("<html"));
+}

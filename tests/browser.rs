@@ -1,0 +1,423 @@
+//! A phone-sized headless Chromium rates a venue through the real `/r/{code}`
+//! page: it sees the form, taps the stars, a tag and the comment box like a
+//! person would, sends it, and a second try the same day is refused kindly.
+//!
+//! Needs `chromium` and `chromedriver` (deploy/test.sh installs both); set
+//! `CHROME_BIN` and `CHROMEDRIVER` to use other binaries. Without them the
+//! test fails rather than skips.
+
+mod common;
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use common::{TestApp, free_port, spawn_app};
+
+/// The phone the page is checked on, in CSS pixels.
+const WIDTH: u32 = 360;
+const HEIGHT: u32 = 740;
+/// Longest wait for anything the browser or the driver does.
+const PATIENCE: Duration = Duration::from_secs(10);
+/// How often a wait looks again.
+const POLL: Duration = Duration::from_millis(50);
+
+/// A chromedriver of our own, with a throw-away Chromium profile. Dropping it
+/// (also while a failed assertion unwinds) kills the driver and any browser
+/// it started, and deletes the profile.
+struct Driver {
+    child: Child,
+    port: u16,
+    scratch: PathBuf,
+}
+
+impl Driver {
+    /// Starts chromedriver on a free port and waits until it says it is ready.
+    async fn start() -> Self {
+        let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port();
+        let scratch =
+            std::env::temp_dir().join(format!("qrf-browser-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&scratch).expect("create the browser's scratch folder");
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .arg(format!(
+                "--log-path={}",
+                scratch.join("chromedriver.log").display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            // Its own process group, so Drop can take the browser down with it.
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|err| {
+                panic!(
+                    "cannot start chromedriver `{bin}`: {err}. Install it (deploy/test.sh installs \
+                     chromium-driver) or point CHROMEDRIVER at it"
+                )
+            });
+        let mut driver = Self {
+            child,
+            port,
+            scratch,
+        };
+        let status_url = format!("{}/status", driver.url());
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(exit) = driver.child.try_wait().expect("poll chromedriver") {
+                panic!(
+                    "chromedriver `{bin}` exited at start ({exit}); its log is {}",
+                    driver.log_path().display()
+                );
+            }
+            if let Ok(response) = http.get(&status_url).send().await {
+                if let Ok(status) = response.json::<Value>().await {
+                    if status["value"]["ready"] == true {
+                        break;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on port {port} within {PATIENCE:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+        driver
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.scratch.join("chromedriver.log")
+    }
+
+    /// Opens a Chromium session that looks like a 360×740 phone.
+    async fn phone_browser(&self) -> Client {
+        let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        assert!(
+            !chrome.contains('/') || Path::new(&chrome).is_file(),
+            "Chromium is not at `{chrome}`: install it (deploy/test.sh installs chromium) or point CHROME_BIN at it"
+        );
+        let profile = self.scratch.join("profile");
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    format!("--window-size={WIDTH},{HEIGHT}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                // CSS pixels and device pixel ratio of a common Android phone.
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": WIDTH, "height": HEIGHT, "pixelRatio": 2.0 }
+                },
+            },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        ClientBuilder::rustls()
+            .expect("WebDriver client setup")
+            .capabilities(capabilities)
+            .connect(&self.url())
+            .await
+            .unwrap_or_else(|err| {
+                panic!(
+                    "chromedriver could not start Chromium `{chrome}`: {err}; its log is {}",
+                    self.log_path().display()
+                )
+            })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium it launched, if a
+        // failed test left the session open.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+/// A text of the page catalogue `web/i18n/{lang}.toml`, e.g. `thanks.title`.
+fn catalogue_text(lang: &str, key: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("web/i18n")
+        .join(format!("{lang}.toml"));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("page language `{lang}`: {err}"));
+    let catalogue: toml::Table = toml::from_str(&source).expect("catalogue parses");
+    let (section, name) = key.split_once('.').expect("section.name");
+    catalogue[section][name]
+        .as_str()
+        .expect("a text")
+        .to_owned()
+}
+
+/// Saves what the browser shows to `target/screenshots/{name}`.
+async fn screenshot(browser: &Client, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    let png = browser.screenshot().await.expect("screenshot");
+    let path = dir.join(name);
+    std::fs::write(&path, png).expect("write screenshot");
+    println!("screenshot: {}", path.display());
+    path
+}
+
+async fn css(browser: &Client, selector: &str) -> fantoccini::elements::Element {
+    browser
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|err| panic!("no `{selector}` on the page: {err}"))
+}
+
+async fn wait_for(browser: &Client, selector: &str) -> fantoccini::elements::Element {
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .every(POLL)
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|err| panic!("`{selector}` did not appear within {PATIENCE:?}: {err}"))
+}
+
+/// Taps the visible label of an input, then checks the input took it.
+async fn tap_label(browser: &Client, input_id: &str) {
+    css(browser, &format!("label[for='{input_id}']"))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("tapping the label of #{input_id}: {err}"));
+    let selected = css(browser, &format!("#{input_id}"))
+        .await
+        .is_selected()
+        .await
+        .expect("is_selected");
+    assert!(
+        selected,
+        "tapping the label of #{input_id} did not select it"
+    );
+}
+
+/// Opens the rating page and waits until the form is there; returns the page language.
+async fn open_rating_page(browser: &Client, app: &TestApp, code: &str) -> String {
+    browser
+        .goto(&format!("{}/r/{code}", app.address))
+        .await
+        .expect("open the rating page");
+    wait_for(browser, "form.rate button[type=submit]").await;
+    let lang = browser
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .expect("js");
+    lang.as_str().expect("html lang").to_owned()
+}
+
+/// Taps the send button and waits for the result page; returns its heading.
+async fn send(browser: &Client) -> String {
+    css(browser, "form.rate .send button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("tap send");
+    wait_for(browser, "section.result h1")
+        .await
+        .text()
+        .await
+        .expect("heading text")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
+    let started = Instant::now();
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().expect("code").to_owned();
+    let venue_id = venue["id"].as_i64().expect("id");
+    let venue_name = venue["name"].as_str().expect("name").to_owned();
+
+    let driver = Driver::start().await;
+    let browser = driver.phone_browser().await;
+
+    // First view, with the browser's own Accept-Language.
+    let lang = open_rating_page(&browser, &app, &code).await;
+    // Chromium sends its own Accept-Language (from its locale), which decides this.
+    let accepted = browser
+        .execute("return navigator.languages", vec![])
+        .await
+        .expect("js");
+    println!("page language: {lang} (browser accepts {accepted})");
+    assert_eq!(
+        css(&browser, "h1.venue-name")
+            .await
+            .text()
+            .await
+            .expect("text"),
+        venue_name
+    );
+    let overall = browser
+        .find_all(Locator::Css(
+            "fieldset.overall input[type=radio][name=overall]",
+        ))
+        .await
+        .expect("overall radios");
+    assert_eq!(overall.len(), 5, "five overall choices");
+    for (value, radio) in (1..=5).zip(&overall) {
+        assert_eq!(
+            radio.attr("value").await.expect("value"),
+            Some(value.to_string())
+        );
+        let label = css(
+            &browser,
+            &format!("fieldset.overall label[for='overall-{value}']"),
+        )
+        .await;
+        assert!(
+            label.is_displayed().await.expect("displayed"),
+            "the {value}-star label is visible"
+        );
+    }
+    let view = browser
+        .execute(
+            "const send = document.querySelector('form.rate button[type=submit]').getBoundingClientRect();
+             return { width: window.innerWidth, height: window.innerHeight, scrollY: window.scrollY,
+                      top: send.top, bottom: send.bottom,
+                      pageWidth: document.documentElement.scrollWidth };",
+            vec![],
+        )
+        .await
+        .expect("js");
+    println!("first view: {view}");
+    assert_eq!(view["width"], WIDTH, "phone viewport width");
+    assert_eq!(view["height"], HEIGHT, "phone viewport height");
+    assert_eq!(view["scrollY"], 0, "first view is unscrolled");
+    let (top, bottom) = (
+        view["top"].as_f64().expect("top"),
+        view["bottom"].as_f64().expect("bottom"),
+    );
+    assert!(
+        top >= 0.0 && bottom <= f64::from(HEIGHT),
+        "the send button must be on the first screen without scrolling: {view}"
+    );
+    screenshot(&browser, "rating-page-360x740.png").await;
+    browser
+        .get_named_cookie("qrf_device")
+        .await
+        .expect("the page gave the browser a qrf_device cookie");
+
+    // Rate like a person: tap the labels, type a comment, send.
+    tap_label(&browser, "overall-5").await;
+    tap_label(&browser, "environment-4").await;
+    let tag = css(&browser, "label[for='tag-friendly_staff']").await;
+    assert_eq!(
+        tag.attr("class").await.expect("class").as_deref(),
+        Some("chip positive")
+    );
+    tap_label(&browser, "tag-friendly_staff").await;
+    let comment = "早餐很好，前台很热情！";
+    css(&browser, "#comment")
+        .await
+        .send_keys(comment)
+        .await
+        .expect("type the comment");
+    let counter = css(&browser, "#comment-count").await;
+    let template = counter
+        .attr("data-counter")
+        .await
+        .expect("attr")
+        .expect("data-counter");
+    let expected = template.replace("{count}", &comment.encode_utf16().count().to_string());
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let shown = counter.text().await.expect("counter text");
+        if shown == expected {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "comment counter shows {shown:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+    let heading = send(&browser).await;
+    assert_eq!(
+        heading,
+        catalogue_text(&lang, "thanks.title"),
+        "the thank-you page"
+    );
+    assert_eq!(
+        css(&browser, ".venue .venue-name")
+            .await
+            .text()
+            .await
+            .expect("text"),
+        venue_name
+    );
+    screenshot(&browser, "thanks-360x740.png").await;
+
+    // It counted, and what was tapped is what was stored.
+    let score = app.score(venue_id).await;
+    assert_eq!(score["ratings"], 1, "score: {score}");
+    assert_eq!(score["histogram"][4], 1, "score: {score}");
+    let rows: Vec<(i16, Option<i16>, Vec<String>, Option<String>)> = sqlx::query_as(
+        "SELECT overall, environment, tags, comment FROM ratings WHERE venue_id = $1",
+    )
+    .bind(venue_id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("read ratings");
+    assert_eq!(
+        rows,
+        vec![(
+            5,
+            Some(4),
+            vec!["friendly_staff".to_owned()],
+            Some(comment.to_owned())
+        )],
+        "the stored rating"
+    );
+
+    // Same phone, same day: a kind refusal, nothing stored.
+    open_rating_page(&browser, &app, &code).await;
+    tap_label(&browser, "overall-4").await;
+    let heading = send(&browser).await;
+    assert_eq!(
+        heading,
+        catalogue_text(&lang, "already_rated.title"),
+        "the already-rated page"
+    );
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM ratings WHERE venue_id = $1")
+        .bind(venue_id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count ratings");
+    assert_eq!(count, 1, "the second try stored nothing");
+
+    browser.close().await.expect("close the browser session");
+    drop(driver);
+    println!("browser test took {:?}", started.elapsed());
+}

@@ -1,0 +1,274 @@
+//! Test harness: the real app on a random port, a fresh Postgres database per
+//! test, and (when a test needs to stop it) a private Redis server.
+
+#![allow(dead_code)] // Each test binary uses a different part of the harness.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qrfeedback::config::Settings;
+use qrfeedback::startup::Application;
+use serde_json::{Value, json};
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+
+/// The admin token every test app uses.
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+/// A running app and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:port`.
+    pub address: String,
+    /// Pool on the test's own database.
+    pub pool: PgPool,
+    /// A client that keeps cookies, like a phone's browser.
+    pub client: reqwest::Client,
+    /// Name of the test's database.
+    pub db_name: String,
+    /// The private Redis, when the test asked for one.
+    pub redis: Option<RedisServer>,
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Default)]
+pub struct Options {
+    /// Start a private Redis for this test instead of the shared one.
+    pub private_redis: bool,
+    /// Run without Redis at all.
+    pub no_redis: bool,
+    /// Per-IP per-venue limit (default 0 = off).
+    pub rate_limit_per_minute: u32,
+    /// Point the app at a Postgres that is not there.
+    pub unreachable_postgres: bool,
+}
+
+fn base_database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must point at the test Postgres (deploy/test.sh sets it)")
+}
+
+fn database_url_for(db_name: &str) -> String {
+    let base = base_database_url();
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL has a database name");
+    format!("{prefix}/{db_name}")
+}
+
+/// Creates and migrates a fresh database.
+pub async fn fresh_database() -> (String, PgPool) {
+    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&base_database_url())
+        .await
+        .expect("connect to the test Postgres");
+    // The name is generated here, never taken from input.
+    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{db_name}""#));
+    admin
+        .execute(sqlx::raw_sql(create))
+        .await
+        .expect("create test database");
+    let pool = PgPool::connect(&database_url_for(&db_name))
+        .await
+        .expect("connect to test database");
+    qrfeedback::store::migrate(&pool)
+        .await
+        .expect("migrate test database");
+    (db_name, pool)
+}
+
+/// Spawns the app with defaults: shared Redis, no rate limit.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// Spawns the app with options.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let (db_name, pool) = fresh_database().await;
+    let redis = options.private_redis.then(RedisServer::start);
+    let redis_url = if options.no_redis {
+        None
+    } else if let Some(server) = &redis {
+        Some(server.url())
+    } else {
+        Some(std::env::var("REDIS_URL").expect("REDIS_URL must point at the test Redis"))
+    };
+    let database_url = if options.unreachable_postgres {
+        format!("postgres://nobody:nothing@127.0.0.1:{}/none", free_port())
+    } else {
+        database_url_for(&db_name)
+    };
+    let settings = Settings::load(None, |name| match name {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "REDIS_URL" => redis_url.clone(),
+        "BIND_ADDR" => Some("127.0.0.1:0".into()),
+        "PUBLIC_BASE_URL" => Some("https://q.example.org".into()),
+        "ADMIN_TOKEN" => Some(ADMIN_TOKEN.into()),
+        "SECRET_KEY" => Some("test-secret-key-0123456789abcdef-0123".into()),
+        "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
+        "DB_MAX_CONNECTIONS" => Some("10".into()),
+        // Tests share one Redis; each app keeps to its own keys.
+        "REDIS_KEY_PREFIX" => Some(db_name.clone()),
+        _ => None,
+    })
+    .expect("test settings");
+    let app = Application::build(settings).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        pool,
+        client,
+        db_name,
+        redis,
+    }
+}
+
+impl TestApp {
+    /// Creates a venue through the API and returns its JSON.
+    pub async fn create_venue(&self, name: &str, region_code: &str, category: &str) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/venues", self.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "name": name, "region_code": region_code, "category": category }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "venue creation failed");
+        response.json().await.expect("json")
+    }
+
+    /// A venue in Korla (652801), category hotel.
+    pub async fn hotel(&self) -> Value {
+        self.create_venue("孔雀河酒店", "652801", "hotel").await
+    }
+
+    /// Posts a rating as JSON.
+    pub async fn post_rating(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/ratings", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET a path on the app.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The venue's score JSON.
+    pub async fn score(&self, venue_id: i64) -> Value {
+        let response = self.get(&format!("/api/v1/venues/{venue_id}/score")).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("json")
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A Redis server owned by one test, so it can be stopped and started again.
+pub struct RedisServer {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// Starts `redis-server` on a free port and waits until it answers.
+    pub fn start() -> Self {
+        let mut server = Self {
+            port: free_port(),
+            child: None,
+        };
+        server.restart();
+        server
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Starts it (again) on the same port.
+    pub fn restart(&mut self) {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (deploy/services.sh installs it)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// A plain connection for assertions.
+    pub async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url())
+            .expect("url")
+            .get_multiplexed_async_connection()
+            .await
+            .expect("connect to private redis")
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Polls `check` until it is true or `timeout` passes.
+pub async fn eventually<F, Fut>(timeout: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if check().await {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
