@@ -149,10 +149,8 @@ impl Intake {
         let day = local_day(now);
         let venue_id = s.venue.id;
 
-        if let Some((key, hash)) = &s.idempotency {
-            if let Some(receipt) = self.replay(key, hash, &s.device).await? {
-                return Ok(receipt);
-            }
+        if let Some(receipt) = self.recorded_answer(&s).await? {
+            return Ok(receipt);
         }
         self.check_rate(venue_id, &s.client_ip, now).await?;
 
@@ -221,13 +219,9 @@ impl Intake {
                 })
             }
             WriteOutcome::Duplicate => self.duplicate_or_replay(&s).await,
-            WriteOutcome::IdempotencyKeyTaken => match &s.idempotency {
-                Some((key, hash)) => self
-                    .replay(key, hash, &s.device)
-                    .await?
-                    .ok_or(IntakeError::Failed),
-                None => Err(IntakeError::Failed),
-            },
+            WriteOutcome::IdempotencyKeyTaken => {
+                self.recorded_answer(&s).await?.ok_or(IntakeError::Failed)
+            }
         }
     }
 
@@ -260,15 +254,18 @@ impl Intake {
         }))
     }
 
+    /// The answer recorded for the submission's idempotency key, if any.
+    async fn recorded_answer(&self, s: &Submission) -> Result<Option<Receipt>, IntakeError> {
+        match &s.idempotency {
+            Some((key, hash)) => self.replay(key, hash, &s.device).await,
+            None => Ok(None),
+        }
+    }
+
     /// A duplicate that carries an idempotency key may be a concurrent twin of
     /// the request that stored it: answer with the replay then.
     async fn duplicate_or_replay(&self, s: &Submission) -> Result<Receipt, IntakeError> {
-        if let Some((key, hash)) = &s.idempotency {
-            if let Some(receipt) = self.replay(key, hash, &s.device).await? {
-                return Ok(receipt);
-            }
-        }
-        Err(IntakeError::Duplicate)
+        self.recorded_answer(s).await?.ok_or(IntakeError::Duplicate)
     }
 
     async fn release(&self, claimed: bool, venue_id: i64, day: NaiveDate, device_hash: &[u8]) {

@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 
 use common::{TestApp, free_port, spawn_app};
 
+/// A stored rating as the test reads it: overall, environment, tags, comment.
+type StoredRating = (i16, Option<i16>, Vec<String>, Option<String>);
+
 /// The phone the page is checked on, in CSS pixels.
 const WIDTH: u32 = 360;
 const HEIGHT: u32 = 740;
@@ -76,12 +79,11 @@ impl Driver {
                     driver.log_path().display()
                 );
             }
-            if let Ok(response) = http.get(&status_url).send().await {
-                if let Ok(status) = response.json::<Value>().await {
-                    if status["value"]["ready"] == true {
-                        break;
-                    }
-                }
+            if let Ok(response) = http.get(&status_url).send().await
+                && let Ok(status) = response.json::<Value>().await
+                && status["value"]["ready"] == true
+            {
+                break;
             }
             assert!(
                 Instant::now() < deadline,
@@ -383,7 +385,7 @@ async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
     let score = app.score(venue_id).await;
     assert_eq!(score["ratings"], 1, "score: {score}");
     assert_eq!(score["histogram"][4], 1, "score: {score}");
-    let rows: Vec<(i16, Option<i16>, Vec<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<StoredRating> = sqlx::query_as(
         "SELECT overall, environment, tags, comment FROM ratings WHERE venue_id = $1",
     )
     .bind(venue_id)

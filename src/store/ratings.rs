@@ -237,10 +237,11 @@ pub async fn insert_batch(
             if super::violated_constraint(&err) == Some("idempotency_keys_pkey") {
                 return Err(BatchError::IdempotencyKeyTaken);
             }
-            if let sqlx::Error::Database(db) = &err {
-                if matches!(db.code().as_deref(), Some("40P01" | "40001")) {
-                    return Err(BatchError::Retry);
-                }
+            // 40P01 deadlock, 40001 serialization failure: both are safe to retry.
+            if let sqlx::Error::Database(db) = &err
+                && matches!(db.code().as_deref(), Some("40P01" | "40001"))
+            {
+                return Err(BatchError::Retry);
             }
             return Err(StoreError::classify(err).into());
         }
