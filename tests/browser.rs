@@ -136,8 +136,8 @@ impl Driver {
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
         };
-        ClientBuilder::rustls()
-            .expect("WebDriver client setup")
+        // ChromeDriver listens on loopback over plain HTTP: no TLS stack needed.
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&self.url())
             .await
