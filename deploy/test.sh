@@ -21,7 +21,7 @@ cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 
 status=0
-cargo test --locked --all-targets || status=$?
+cargo test --locked --all-targets --no-fail-fast || status=$?
 # Doc tests exist only for a library target; cargo refuses --doc without one.
 if cargo metadata --locked --no-deps --format-version 1 | grep -q '"kind":\["lib"\]'; then
     cargo test --locked --doc || status=$?
