@@ -23,14 +23,16 @@ CREATE TABLE ratings (
     CONSTRAINT ratings_environment_range CHECK (environment BETWEEN 1 AND 5),
     CONSTRAINT ratings_skill_range CHECK (skill BETWEEN 1 AND 5),
     CONSTRAINT ratings_attitude_range CHECK (attitude BETWEEN 1 AND 5),
-    CONSTRAINT ratings_comment_length CHECK (char_length(comment) <= 500),
-    CONSTRAINT ratings_venue_fkey FOREIGN KEY (venue_id) REFERENCES venues (id)
+    CONSTRAINT ratings_comment_length CHECK (char_length(comment) <= 500)
+    -- No foreign key to venues here: every rating is written by the same
+    -- statement that upserts its venue_day_stats row, whose foreign key checks
+    -- the venue once per venue and day instead of once per rating.
 ) PARTITION BY RANGE (day);
 
 -- Catches any day without a monthly partition so no rating is ever refused.
 CREATE TABLE ratings_default PARTITION OF ratings DEFAULT;
 
-CREATE INDEX ratings_venue_created_idx ON ratings (venue_id, created_at);
+-- Reads by venue and day range use ratings_one_per_device_day's index.
 
 -- Creates the monthly partitions covering [from_month, from_month + months).
 CREATE FUNCTION ensure_rating_partitions(from_month date, months integer)

@@ -186,7 +186,8 @@ impl Intake {
             idempotency: s.idempotency.clone(),
         };
 
-        let written = tokio::time::timeout(self.db_timeout, self.batcher.submit(row)).await;
+        let written =
+            tokio::time::timeout(self.db_timeout, self.batcher.submit(row, s.venue.clone())).await;
         let outcome = match written {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(failure)) => {
@@ -203,21 +204,15 @@ impl Intake {
             }
         };
         match outcome {
-            WriteOutcome::Stored(stored) => {
-                let _ = self
-                    .live
-                    .bump_counters(venue_id, &s.venue.region_path, &s.venue.category, day)
-                    .await;
-                Ok(Receipt {
-                    rating_id: stored.id,
-                    venue_id,
-                    device_id: s.device.as_str().to_owned(),
-                    created_at: stored.created_at,
-                    day,
-                    tracking_code,
-                    replayed: false,
-                })
-            }
+            WriteOutcome::Stored(stored) => Ok(Receipt {
+                rating_id: stored.id,
+                venue_id,
+                device_id: s.device.as_str().to_owned(),
+                created_at: stored.created_at,
+                day,
+                tracking_code,
+                replayed: false,
+            }),
             WriteOutcome::Duplicate => self.duplicate_or_replay(&s).await,
             WriteOutcome::IdempotencyKeyTaken => {
                 self.recorded_answer(&s).await?.ok_or(IntakeError::Failed)

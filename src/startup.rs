@@ -36,7 +36,12 @@ impl Application {
         let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
         let metrics = Metrics::new();
         let secrets = Arc::new(Secrets::derive(&settings.secret_key));
-        let batcher = Batcher::start(pool.clone(), settings.batch_writers, settings.batch_max);
+        let batcher = Batcher::start(
+            pool.clone(),
+            live.clone(),
+            settings.batch_writers,
+            settings.batch_max,
+        );
         let intake = Intake::new(
             pool.clone(),
             batcher,

@@ -19,13 +19,28 @@ use crate::store::venues::CodeStatus;
 pub const MAX_JSON_BYTES: usize = 16 * 1024;
 
 /// Parses a JSON body: not JSON at all is 400; JSON of the wrong shape is 422.
-/// Also returns the canonical form (sorted keys) for request hashing.
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<(serde_json::Value, T), ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    let parsed =
-        T::deserialize(&value).map_err(|e| ApiError::invalid("invalid-body", e.to_string()))?;
-    Ok((value, parsed))
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        // A shape error can surface before the parser reaches broken syntax
+        // further on ("[1,2"): only well-formed JSON is a 422.
+        let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(body);
+        match (e.classify(), well_formed) {
+            (serde_json::error::Category::Data, Ok(_)) => {
+                ApiError::invalid("invalid-body", e.to_string())
+            }
+            (_, Err(syntax)) => ApiError::MalformedJson(syntax.to_string()),
+            _ => ApiError::MalformedJson(e.to_string()),
+        }
+    })
+}
+
+/// Hash of a JSON body with its keys sorted, so the same request written
+/// with another key order or spacing counts as the same for idempotency.
+fn canonical_hash(body: &[u8]) -> [u8; 32] {
+    let canonical = serde_json::from_slice::<serde_json::Value>(body)
+        .map(|value| value.to_string())
+        .unwrap_or_default();
+    Sha256::digest(canonical.as_bytes()).into()
 }
 
 /// Optional dimension stars.
@@ -128,14 +143,14 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (canonical, request): (_, CreateRating) = match parse_json(&body) {
+    let request: CreateRating = match parse_json(&body) {
         Ok(parsed) => parsed,
         Err(err) => {
             state.metrics.rating_outcome(err.slug());
             return Err(err);
         }
     };
-    let result = accept(&req, &state, canonical, request).await;
+    let result = accept(&req, &state, &body, request).await;
     if let Err(err) = &result {
         // Intake counts its own outcomes; these failed before reaching it.
         if matches!(
@@ -151,7 +166,7 @@ pub async fn create(
 async fn accept(
     req: &HttpRequest,
     state: &AppState,
-    canonical: serde_json::Value,
+    body: &[u8],
     request: CreateRating,
 ) -> Result<HttpResponse, ApiError> {
     let idempotency_key = idempotency_key(req)?;
@@ -183,10 +198,7 @@ async fn accept(
         CodeStatus::Replaced => return Err(ApiError::CodeReplaced),
         CodeStatus::Unknown => return Err(ApiError::NotFound("venue code")),
     };
-    let idempotency = idempotency_key.map(|key| {
-        let hash: [u8; 32] = Sha256::digest(canonical.to_string().as_bytes()).into();
-        (key, hash)
-    });
+    let idempotency = idempotency_key.map(|key| (key, canonical_hash(body)));
     let receipt = state
         .intake
         .submit(Submission {

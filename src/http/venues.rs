@@ -88,7 +88,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, request): (_, CreateVenue) = parse_json(&body)?;
+    let request: CreateVenue = parse_json(&body)?;
     let new = NewVenue::parse(
         &request.name,
         &request.region_code,

@@ -1,14 +1,20 @@
 //! Group commits for ratings: concurrent requests hand their rows to a few
 //! writer tasks, each of which drains what is waiting and stores it in one
-//! statement. Every request still waits for its own commit before it answers,
-//! so nothing is acknowledged that is not durable.
+//! statement. Writers are sharded by venue, so two concurrent batches never
+//! upsert the same day aggregate and never wait on each other's row locks. Every request still waits for its own commit before it answers,
+//! so nothing is acknowledged that is not durable. After a commit the writer
+//! adds the batch to the live counters with one Redis round trip.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
+use crate::live::Live;
 use crate::store::ratings::{self, BatchError, RatingRow, StoredRating};
+use crate::store::stats::DayCounts;
+use crate::store::venues::VenueCard;
 
 /// How many times a batch is retried after a deadlock.
 const MAX_ATTEMPTS: usize = 4;
@@ -37,58 +43,57 @@ pub enum WriteFailure {
 
 struct Pending {
     row: RatingRow,
+    venue: Arc<VenueCard>,
     reply: oneshot::Sender<Result<WriteOutcome, WriteFailure>>,
 }
 
 /// The front of the batcher; cheap to clone.
 #[derive(Clone)]
 pub struct Batcher {
-    queue: mpsc::Sender<Pending>,
+    shards: Arc<[mpsc::Sender<Pending>]>,
 }
 
 impl Batcher {
-    /// Starts `writers` writer tasks committing at most `batch_max` ratings at a time.
-    pub fn start(pool: PgPool, writers: usize, batch_max: usize) -> Self {
-        let (queue, receiver) = mpsc::channel::<Pending>(batch_max * writers * 4);
-        let receiver = Arc::new(Mutex::new(receiver));
-        for _ in 0..writers {
-            tokio::spawn(writer(pool.clone(), receiver.clone(), batch_max));
+    /// Starts `writers` writer tasks committing at most `batch_max` ratings at
+    /// a time and counting what they store in `live`.
+    pub fn start(pool: PgPool, live: Live, writers: usize, batch_max: usize) -> Self {
+        let shards: Vec<mpsc::Sender<Pending>> = (0..writers.max(1))
+            .map(|_| {
+                let (queue, receiver) = mpsc::channel::<Pending>(batch_max * 4);
+                tokio::spawn(writer(pool.clone(), live.clone(), receiver, batch_max));
+                queue
+            })
+            .collect();
+        Self {
+            shards: shards.into(),
         }
-        Self { queue }
     }
 
-    /// Stores one rating and waits for its commit.
-    pub async fn submit(&self, row: RatingRow) -> Result<WriteOutcome, WriteFailure> {
+    /// Stores one rating for `venue` and waits for its commit.
+    pub async fn submit(
+        &self,
+        row: RatingRow,
+        venue: Arc<VenueCard>,
+    ) -> Result<WriteOutcome, WriteFailure> {
         let (reply, answer) = oneshot::channel();
-        self.queue
-            .send(Pending { row, reply })
+        let shard = row.venue_id.rem_euclid(self.shards.len() as i64) as usize;
+        self.shards[shard]
+            .send(Pending { row, venue, reply })
             .await
             .map_err(|_| WriteFailure::Failed)?;
         answer.await.map_err(|_| WriteFailure::Failed)?
     }
 }
 
-async fn writer(pool: PgPool, receiver: Arc<Mutex<mpsc::Receiver<Pending>>>, batch_max: usize) {
-    loop {
-        let mut batch = Vec::with_capacity(batch_max);
-        {
-            let mut rx = receiver.lock().await;
-            match rx.recv().await {
-                Some(first) => batch.push(first),
-                None => return,
-            }
-            while batch.len() < batch_max {
-                match rx.try_recv() {
-                    Ok(next) => batch.push(next),
-                    Err(_) => break,
-                }
-            }
-        }
-        write_batch(&pool, batch).await;
+async fn writer(pool: PgPool, live: Live, mut receiver: mpsc::Receiver<Pending>, batch_max: usize) {
+    let mut batch = Vec::with_capacity(batch_max);
+    // recv_many waits for one and takes whatever else is already queued.
+    while receiver.recv_many(&mut batch, batch_max).await > 0 {
+        write_batch(&pool, &live, std::mem::take(&mut batch)).await;
     }
 }
 
-async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
+async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
     // Rows that collide inside the batch cannot both go in; the later one is a
     // duplicate of the earlier, exactly as if they had come one after another.
     let mut pending: Vec<Pending> = Vec::with_capacity(batch.len());
@@ -105,10 +110,17 @@ async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
         let rows: Vec<RatingRow> = pending.iter().map(|p| p.row.clone()).collect();
         match ratings::insert_batch(pool, &rows).await {
             Ok(results) => {
+                let mut counted = LiveIncrements::default();
                 for (item, stored) in pending.drain(..).zip(results) {
+                    if stored.is_some() {
+                        counted.add(&item.row, &item.venue);
+                    }
                     let outcome = stored.map_or(WriteOutcome::Duplicate, WriteOutcome::Stored);
                     let _ = item.reply.send(Ok(outcome));
                 }
+                // Counters are a live view; Postgres stays the truth, and the
+                // Redis monitor rebuilds them if this is lost.
+                counted.send(live).await;
             }
             Err(BatchError::IdempotencyKeyTaken) if attempts < MAX_ATTEMPTS => {
                 let keys: Vec<String> = pending
@@ -154,5 +166,41 @@ async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
 fn fail_all(items: impl Iterator<Item = Pending>, failure: WriteFailure) {
     for item in items {
         let _ = item.reply.send(Err(failure));
+    }
+}
+
+/// One day's counter increments.
+#[derive(Default)]
+struct DayIncrements {
+    venues: HashMap<i64, i64>,
+    regions: HashMap<String, i64>,
+    categories: HashMap<String, i64>,
+}
+
+/// Increments of the live counters from one committed batch.
+#[derive(Default)]
+struct LiveIncrements {
+    by_day: HashMap<chrono::NaiveDate, DayIncrements>,
+}
+
+impl LiveIncrements {
+    fn add(&mut self, row: &RatingRow, venue: &VenueCard) {
+        let day = self.by_day.entry(row.day).or_default();
+        *day.venues.entry(row.venue_id).or_default() += 1;
+        for code in &venue.region_path {
+            *day.regions.entry(code.clone()).or_default() += 1;
+        }
+        *day.categories.entry(venue.category.clone()).or_default() += 1;
+    }
+
+    async fn send(self, live: &Live) {
+        for (day, increments) in self.by_day {
+            let counts = DayCounts {
+                venues: increments.venues.into_iter().collect(),
+                regions: increments.regions.into_iter().collect(),
+                categories: increments.categories.into_iter().collect(),
+            };
+            let _ = live.add_counters(day, &counts).await;
+        }
     }
 }

@@ -28,28 +28,34 @@ impl Live {
         ))
     }
 
-    /// Adds one stored rating to today's counters.
-    pub async fn bump_counters(
-        &self,
-        venue_id: i64,
-        region_path: &[String],
-        category: &str,
-        day: NaiveDate,
-    ) -> Result<(), LiveDown> {
-        let mut keys = vec![
-            self.venue_key(venue_id, day),
-            self.category_key(category, day),
-        ];
-        keys.extend(region_path.iter().map(|code| self.region_key(code, day)));
+    /// Adds the counts of newly stored ratings to a day's counters.
+    pub async fn add_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
+        let pairs = self.counter_pairs(day, counts);
         self.call(|mut conn| async move {
             let mut pipe = redis::pipe();
-            for key in &keys {
-                pipe.cmd("INCR").arg(key).ignore();
+            for (key, value) in &pairs {
+                pipe.cmd("INCRBY").arg(key).arg(value).ignore();
                 pipe.cmd("EXPIRE").arg(key).arg(COUNTER_TTL_SECS).ignore();
             }
             pipe.query_async::<()>(&mut conn).await
         })
         .await
+    }
+
+    fn counter_pairs(&self, day: NaiveDate, counts: &DayCounts) -> Vec<(String, i64)> {
+        let venues = counts
+            .venues
+            .iter()
+            .map(|(id, n)| (self.venue_key(*id, day), *n));
+        let regions = counts
+            .regions
+            .iter()
+            .map(|(code, n)| (self.region_key(code, day), *n));
+        let categories = counts
+            .categories
+            .iter()
+            .map(|(cat, n)| (self.category_key(cat, day), *n));
+        venues.chain(regions).chain(categories).collect()
     }
 
     /// Today's live count for a venue (`None` when the counter is absent).
@@ -85,25 +91,7 @@ impl Live {
 
     /// Overwrites a day's counters with counts recomputed from Postgres.
     pub async fn set_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
-        let mut pairs: Vec<(String, i64)> = Vec::new();
-        pairs.extend(
-            counts
-                .venues
-                .iter()
-                .map(|(id, n)| (self.venue_key(*id, day), *n)),
-        );
-        pairs.extend(
-            counts
-                .regions
-                .iter()
-                .map(|(code, n)| (self.region_key(code, day), *n)),
-        );
-        pairs.extend(
-            counts
-                .categories
-                .iter()
-                .map(|(cat, n)| (self.category_key(cat, day), *n)),
-        );
+        let pairs = self.counter_pairs(day, counts);
         for chunk in pairs.chunks(500) {
             let chunk = chunk.to_vec();
             self.call(|mut conn| async move {

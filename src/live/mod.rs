@@ -77,7 +77,15 @@ impl Live {
             Some(mut conn) => {
                 let ping = redis::cmd("PING");
                 let answer = ping.query_async::<String>(&mut conn);
-                matches!(tokio::time::timeout(CALL_TIMEOUT, answer).await, Ok(Ok(_)))
+                let ok = matches!(tokio::time::timeout(CALL_TIMEOUT, answer).await, Ok(Ok(_)));
+                if !ok {
+                    // Start over with a fresh connection rather than wait for
+                    // the old one's reconnect back-off after Redis returns.
+                    if let Ok(mut slot) = inner.manager.write() {
+                        *slot = None;
+                    }
+                }
+                ok
             }
             None => {
                 let config = ConnectionManagerConfig::new()
