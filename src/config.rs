@@ -27,7 +27,9 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Postgres connections in the pool (`DB_MAX_CONNECTIONS`).
     pub db_max_connections: u32,
-    /// Concurrent rating-batch writers (`BATCH_WRITERS`).
+    /// HTTP worker threads (`HTTP_WORKERS`); default one per core.
+    pub http_workers: usize,
+    /// Rating-batch writers, each owning a share of the venues (`BATCH_WRITERS`).
     pub batch_writers: usize,
     /// Largest number of ratings written in one commit (`BATCH_MAX`).
     pub batch_max: usize,
@@ -73,6 +75,7 @@ struct FileSettings {
     rate_limit_per_minute: Option<u32>,
     db_max_connections: Option<u32>,
     batch_writers: Option<usize>,
+    http_workers: Option<usize>,
     batch_max: Option<usize>,
 }
 
@@ -175,8 +178,10 @@ impl Settings {
             file.db_max_connections.map(u64::from),
             20,
         )?;
-        let batch_writers = number("BATCH_WRITERS", file.batch_writers.map(|v| v as u64), 4)?;
+        let batch_writers = number("BATCH_WRITERS", file.batch_writers.map(|v| v as u64), 2)?;
         let batch_max = number("BATCH_MAX", file.batch_max.map(|v| v as u64), 256)?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+        let http_workers = number("HTTP_WORKERS", file.http_workers.map(|v| v as u64), cores)?;
         let clamp_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         Ok(Self {
             database_url,
@@ -189,6 +194,7 @@ impl Settings {
             rate_limit_per_minute: clamp_u32(rate_limit),
             db_max_connections: clamp_u32(db_max_connections).max(2),
             batch_writers: (batch_writers as usize).clamp(1, 64),
+            http_workers: (http_workers as usize).clamp(1, 256),
             batch_max: (batch_max as usize).clamp(1, 5000),
             db_timeout: Duration::from_secs(5),
         })

@@ -91,6 +91,7 @@ async fn keep_partitions(pool: sqlx::PgPool) {
 }
 
 fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Result<Server> {
+    let workers = state.settings.http_workers;
     let state = web::Data::new(state);
     let server =
         HttpServer::new(move || {
