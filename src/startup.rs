@@ -112,6 +112,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
                 }))
         })
         .shutdown_timeout(30)
+        .workers(workers)
         .listen(listener)?
         .run();
     Ok(server)
