@@ -46,6 +46,17 @@ pub struct AppState {
     /// Metrics registry.
     pub metrics: Metrics,
     codes: Cache<String, CodeStatus>,
+    /// First-view rating pages by (code, language), split around the form token.
+    pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
+}
+
+/// A rendered first-view rating page with a hole where the per-view form token goes.
+#[derive(Debug)]
+pub struct PageShell {
+    /// Everything before the token.
+    pub before_token: String,
+    /// Everything after the token.
+    pub after_token: String,
 }
 
 impl AppState {
@@ -62,6 +73,11 @@ impl AppState {
             .max_capacity(200_000)
             .time_to_live(CODE_CACHE_TTL)
             .build();
+        // Pages change with the venue's name and code: same lifetime as codes.
+        let page_shells = Cache::builder()
+            .max_capacity(20_000)
+            .time_to_live(CODE_CACHE_TTL)
+            .build();
         Self {
             pool,
             live,
@@ -70,6 +86,7 @@ impl AppState {
             settings,
             metrics,
             codes,
+            page_shells,
         }
     }
 

@@ -7,9 +7,9 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::AppState;
 use super::pages::{self, ErrorPage, FormNotice, FormValues, VenueHeader};
 use super::ratings::client_ip;
+use super::{AppState, PageShell};
 use crate::domain::rating::{DeviceId, RatingError, RatingInput, RawRating};
 use crate::domain::secrets::FormTokenError;
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
@@ -168,6 +168,54 @@ fn form_page(
     html(status, body)
 }
 
+/// Stands in for the form token while a first-view page is rendered once per
+/// venue and language; each view then only splices in its own token.
+const TOKEN_SLOT: &str = "qrfFormTokenSlot";
+
+/// The first view of the form: rendered once, then copied with a fresh token.
+async fn first_view(state: &AppState, lang: Lang, card: &VenueCard, code: &str) -> HttpResponse {
+    let key = (code.to_owned(), lang.tag());
+    let shell = match state.page_shells.get(&key).await {
+        Some(shell) => shell,
+        None => {
+            let page = pages::rating_page(
+                lang,
+                &header_of(card, lang),
+                code,
+                TOKEN_SLOT,
+                &FormValues::default(),
+                &FormNotice::None,
+            );
+            let Some((before, after)) = page.split_once(TOKEN_SLOT) else {
+                return form_page(
+                    state,
+                    lang,
+                    card,
+                    code,
+                    &FormValues::default(),
+                    &FormNotice::None,
+                    StatusCode::OK,
+                );
+            };
+            let shell = Arc::new(PageShell {
+                before_token: before.to_owned(),
+                after_token: after.to_owned(),
+            });
+            state.page_shells.insert(key, shell.clone()).await;
+            shell
+        }
+    };
+    let token = state
+        .secrets
+        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+    let mut body =
+        String::with_capacity(shell.before_token.len() + token.len() + shell.after_token.len());
+    body.push_str(&shell.before_token);
+    body.push_str(&token);
+    body.push_str(&shell.after_token);
+    html(StatusCode::OK, body)
+}
+
 /// `GET /r/{code}`: the rating form.
 pub async fn show(
     req: HttpRequest,
@@ -183,15 +231,7 @@ pub async fn show(
         Ok(card) => card,
         Err(page) => return page,
     };
-    let mut response = form_page(
-        &state,
-        lang,
-        &card,
-        &path,
-        &FormValues::default(),
-        &FormNotice::None,
-        StatusCode::OK,
-    );
+    let mut response = first_view(&state, lang, &card, &path).await;
     let (device, is_new) = device_of(&req);
     if is_new {
         let _ = response.add_cookie(&device_cookie(&state, &device));
