@@ -14,6 +14,12 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
 deploy/services.sh start
 eval "$(deploy/services.sh env)"
+# Each test creates its own database; drop those earlier runs left behind.
+psql="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
+"$psql" -X -At "$DATABASE_URL" -c "select datname from pg_database where datname like 'qrf\_test\_%'" |
+    while read -r stale; do
+        "$psql" -X -q "$DATABASE_URL" -c "drop database if exists \"$stale\" with (force)"
+    done
 # Builds use the committed .sqlx/ query cache, never a live database.
 export SQLX_OFFLINE=true
 

@@ -108,7 +108,7 @@ async fn venue_for(
     lang: Lang,
 ) -> Result<Arc<VenueCard>, HttpResponse> {
     match state.resolve_code(code).await {
-        Ok(CodeStatus::Active(card)) => Ok(Arc::new(card)),
+        Ok(CodeStatus::Active(card)) => Ok(card),
         Ok(CodeStatus::Replaced) => Err(error(lang, ErrorPage::CodeReplaced)),
         Ok(CodeStatus::Unknown) => Err(error(lang, ErrorPage::NotFound)),
         Err(err) => {

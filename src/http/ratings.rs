@@ -1,7 +1,5 @@
 //! `POST /api/v1/ratings`: the JSON entry to the shared write path.
 
-use std::sync::Arc;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
@@ -194,7 +192,7 @@ async fn accept(
         (None, None) => DeviceId::generate(),
     };
     let venue = match state.resolve_code(&request.code).await? {
-        CodeStatus::Active(card) => Arc::new(card),
+        CodeStatus::Active(card) => card,
         CodeStatus::Replaced => return Err(ApiError::CodeReplaced),
         CodeStatus::Unknown => return Err(ApiError::NotFound("venue code")),
     };

@@ -54,7 +54,7 @@ pub struct VenueCard {
 #[derive(Debug, Clone)]
 pub enum CodeStatus {
     /// The venue's live code.
-    Active(VenueCard),
+    Active(std::sync::Arc<VenueCard>),
     /// A code the venue has since replaced.
     Replaced,
     /// Not a code this service issued.
@@ -223,7 +223,7 @@ pub async fn lookup_code(
     if row.replaced {
         return Ok(CodeStatus::Replaced);
     }
-    Ok(CodeStatus::Active(VenueCard {
+    Ok(CodeStatus::Active(std::sync::Arc::new(VenueCard {
         id: row.venue_id,
         name: row.name,
         region_code: row.region_code,
@@ -233,5 +233,5 @@ pub async fn lookup_code(
         category: row.category,
         category_name_zh: row.category_name_zh,
         category_name_en: row.category_name_en,
-    }))
+    })))
 }
