@@ -18,7 +18,6 @@ CREATE TABLE ratings (
     quarantine_reason text,
     CONSTRAINT ratings_pkey PRIMARY KEY (venue_id, id, day),
     CONSTRAINT ratings_one_per_device_day UNIQUE (venue_id, day, device_hash),
-    CONSTRAINT ratings_form_used_once UNIQUE (venue_id, day, form_nonce),
     CONSTRAINT ratings_overall_range CHECK (overall BETWEEN 1 AND 5),
     CONSTRAINT ratings_environment_range CHECK (environment BETWEEN 1 AND 5),
     CONSTRAINT ratings_skill_range CHECK (skill BETWEEN 1 AND 5),
@@ -28,6 +27,11 @@ CREATE TABLE ratings (
     -- statement that upserts its venue_day_stats row, whose foreign key checks
     -- the venue once per venue and day instead of once per rating.
 ) PARTITION BY RANGE (day);
+
+-- An HTML form's token is good for one rating. Partial, so API ratings (no
+-- form) pay nothing for it.
+CREATE UNIQUE INDEX ratings_form_used_once ON ratings (venue_id, day, form_nonce)
+    WHERE form_nonce IS NOT NULL;
 
 -- Catches any day without a monthly partition so no rating is ever refused.
 CREATE TABLE ratings_default PARTITION OF ratings DEFAULT;
@@ -82,7 +86,7 @@ CREATE TABLE venue_day_stats (
     CONSTRAINT venue_day_stats_hist_shape CHECK (
         cardinality(overall_hist) = 5 AND cardinality(environment_hist) = 5
         AND cardinality(skill_hist) = 5 AND cardinality(attitude_hist) = 5)
-);
+) WITH (fillfactor = 50); -- room for HOT updates: each row is updated all day
 
 CREATE INDEX venue_day_stats_day_idx ON venue_day_stats (day);
 
@@ -93,7 +97,7 @@ CREATE TABLE venue_day_tags (
     count      integer NOT NULL,
     CONSTRAINT venue_day_tags_pkey PRIMARY KEY (venue_id, day, tag),
     CONSTRAINT venue_day_tags_venue_fkey FOREIGN KEY (venue_id) REFERENCES venues (id)
-);
+) WITH (fillfactor = 50);
 
 -- Elementwise sum of two five-count histograms.
 CREATE FUNCTION hist_add(a integer[], b integer[])

@@ -1,5 +1,6 @@
 //! The one write path for ratings, shared by the JSON API and the HTML form:
-//! idempotency → rate limit → daily dedupe → durable batch commit → live counters.
+//! idempotency → rate limit → batch (daily dedupe in Redis, durable commit)
+//! → answer → live counters.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -155,13 +156,6 @@ impl Intake {
         self.check_rate(venue_id, &s.client_ip, now).await?;
 
         let device_hash = self.secrets.device_hash(&s.device);
-        let claimed = match self.live.claim_daily(venue_id, day, &device_hash).await {
-            Ok(true) => true,
-            Ok(false) => return self.duplicate_or_replay(&s).await,
-            // Redis down: the Postgres constraint alone keeps one rating per day.
-            Err(_) => false,
-        };
-
         let tracking_code = s.input.complaint.as_ref().map(|_| new_tracking_code());
         let row = RatingRow {
             venue_id,
@@ -191,15 +185,14 @@ impl Intake {
         let outcome = match written {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(failure)) => {
-                self.release(claimed, venue_id, day, &device_hash).await;
                 return Err(match failure {
                     WriteFailure::Unavailable => IntakeError::Unavailable,
                     WriteFailure::Failed => IntakeError::Failed,
                 });
             }
             Err(_elapsed) => {
-                // The commit may still land; the claim stays so a retry that
-                // would double count is refused, and Postgres decides either way.
+                // The commit may still land; if it does, a retry gets 409 from
+                // the daily claim or the Postgres constraint.
                 return Err(IntakeError::Unavailable);
             }
         };
@@ -261,12 +254,6 @@ impl Intake {
     /// the request that stored it: answer with the replay then.
     async fn duplicate_or_replay(&self, s: &Submission) -> Result<Receipt, IntakeError> {
         self.recorded_answer(s).await?.ok_or(IntakeError::Duplicate)
-    }
-
-    async fn release(&self, claimed: bool, venue_id: i64, day: NaiveDate, device_hash: &[u8]) {
-        if claimed {
-            let _ = self.live.release_daily(venue_id, day, device_hash).await;
-        }
     }
 
     async fn check_rate(

@@ -104,6 +104,25 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
             pending.push(item);
         }
     }
+    // The daily claims of the whole batch in one Redis round trip; a slot
+    // already taken is a duplicate. Without Redis the Postgres constraint decides.
+    let slots: Vec<_> = pending
+        .iter()
+        .map(|p| (p.row.venue_id, p.row.day, p.row.device_hash))
+        .collect();
+    let mut claims_held = false;
+    if let Ok(fresh) = live.claim_daily(&slots).await {
+        claims_held = true;
+        let mut kept = Vec::with_capacity(pending.len());
+        for (item, fresh) in pending.into_iter().zip(fresh) {
+            if fresh {
+                kept.push(item);
+            } else {
+                let _ = item.reply.send(Ok(WriteOutcome::Duplicate));
+            }
+        }
+        pending = kept;
+    }
     let mut attempts = 0;
     while !pending.is_empty() {
         attempts += 1;
@@ -142,7 +161,13 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                     }
                     Err(err) => {
                         tracing::error!(error = %err, "idempotency lookup failed");
-                        fail_all(pending.drain(..), WriteFailure::Unavailable);
+                        fail_all(
+                            live,
+                            claims_held,
+                            std::mem::take(&mut pending),
+                            WriteFailure::Unavailable,
+                        )
+                        .await;
                     }
                 }
             }
@@ -157,13 +182,22 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                     _ => WriteFailure::Failed,
                 };
                 tracing::error!(error = %err, batch = pending.len(), "rating batch failed; nothing acknowledged");
-                fail_all(pending.drain(..), failure);
+                fail_all(live, claims_held, std::mem::take(&mut pending), failure).await;
             }
         }
     }
 }
 
-fn fail_all(items: impl Iterator<Item = Pending>, failure: WriteFailure) {
+/// Answers every item with the failure, giving back their daily claims so a
+/// retry is not refused as a duplicate.
+async fn fail_all(live: &Live, claims_held: bool, items: Vec<Pending>, failure: WriteFailure) {
+    if claims_held {
+        let slots: Vec<_> = items
+            .iter()
+            .map(|p| (p.row.venue_id, p.row.day, p.row.device_hash))
+            .collect();
+        let _ = live.release_daily(&slots).await;
+    }
     for item in items {
         let _ = item.reply.send(Err(failure));
     }

@@ -19,39 +19,47 @@ impl Live {
         ))
     }
 
-    /// Claims today's rating slot for a device; `false` if it was already taken.
+    /// Claims today's rating slot for each (venue, day, device hash) in one
+    /// round trip; `false` where the slot was already taken.
     pub async fn claim_daily(
         &self,
-        venue_id: i64,
-        day: NaiveDate,
-        device_hash: &[u8],
-    ) -> Result<bool, LiveDown> {
-        let key = self.claim_key(venue_id, day, device_hash);
+        slots: &[(i64, NaiveDate, [u8; 16])],
+    ) -> Result<Vec<bool>, LiveDown> {
+        let keys: Vec<String> = slots
+            .iter()
+            .map(|(venue_id, day, hash)| self.claim_key(*venue_id, *day, hash))
+            .collect();
         self.call(|mut conn| async move {
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
-                .arg(1)
-                .arg("NX")
-                .arg("EX")
-                .arg(CLAIM_TTL_SECS)
-                .query_async(&mut conn)
-                .await?;
-            Ok(set.is_some())
+            let mut pipe = redis::pipe();
+            for key in &keys {
+                pipe.cmd("SET")
+                    .arg(key)
+                    .arg(1)
+                    .arg("NX")
+                    .arg("EX")
+                    .arg(CLAIM_TTL_SECS);
+            }
+            let answers: Vec<Option<String>> = pipe.query_async(&mut conn).await?;
+            Ok(answers.into_iter().map(|a| a.is_some()).collect())
         })
         .await
     }
 
-    /// Gives a claim back when the rating could not be stored, so a retry is allowed.
+    /// Gives claims back when their ratings could not be stored, so a retry is allowed.
     pub async fn release_daily(
         &self,
-        venue_id: i64,
-        day: NaiveDate,
-        device_hash: &[u8],
+        slots: &[(i64, NaiveDate, [u8; 16])],
     ) -> Result<(), LiveDown> {
-        let key = self.claim_key(venue_id, day, device_hash);
+        if slots.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = slots
+            .iter()
+            .map(|(venue_id, day, hash)| self.claim_key(*venue_id, *day, hash))
+            .collect();
         self.call(|mut conn| async move {
             redis::cmd("DEL")
-                .arg(&key)
+                .arg(&keys)
                 .query_async::<i64>(&mut conn)
                 .await?;
             Ok(())
