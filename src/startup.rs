@@ -39,6 +39,7 @@ impl Application {
         let batcher = Batcher::start(
             pool.clone(),
             live.clone(),
+            metrics.clone(),
             settings.batch_writers,
             settings.batch_max,
         );

@@ -43,6 +43,8 @@ pub struct Metrics {
     pub db_pool_idle: IntGauge,
     /// 1 while Redis answers.
     pub redis_up: IntGauge,
+    /// Ratings written per group commit.
+    pub batch_rows: prometheus::Histogram,
 }
 
 impl Metrics {
@@ -82,6 +84,11 @@ impl Metrics {
             IntGauge::new("qrf_db_pool_idle", "Idle Postgres connections").expect("valid metric");
         let redis_up =
             IntGauge::new("qrf_redis_up", "1 while Redis answers").expect("valid metric");
+        let batch_rows = prometheus::Histogram::with_opts(
+            HistogramOpts::new("qrf_rating_batch_rows", "Ratings written per group commit")
+                .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]),
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -89,6 +96,7 @@ impl Metrics {
             Box::new(db_pool_size.clone()),
             Box::new(db_pool_idle.clone()),
             Box::new(redis_up.clone()),
+            Box::new(batch_rows.clone()),
         ] {
             registry.register(metric).expect("metric names are unique");
         }
@@ -100,6 +108,7 @@ impl Metrics {
             db_pool_size,
             db_pool_idle,
             redis_up,
+            batch_rows,
         }
     }
 

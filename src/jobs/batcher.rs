@@ -15,6 +15,7 @@ use crate::live::Live;
 use crate::store::ratings::{self, BatchError, RatingRow, StoredRating};
 use crate::store::stats::DayCounts;
 use crate::store::venues::VenueCard;
+use crate::telemetry::Metrics;
 
 /// How many times a batch is retried after a deadlock.
 const MAX_ATTEMPTS: usize = 4;
@@ -56,11 +57,23 @@ pub struct Batcher {
 impl Batcher {
     /// Starts `writers` writer tasks committing at most `batch_max` ratings at
     /// a time and counting what they store in `live`.
-    pub fn start(pool: PgPool, live: Live, writers: usize, batch_max: usize) -> Self {
+    pub fn start(
+        pool: PgPool,
+        live: Live,
+        metrics: Metrics,
+        writers: usize,
+        batch_max: usize,
+    ) -> Self {
         let shards: Vec<mpsc::Sender<Pending>> = (0..writers.max(1))
             .map(|_| {
                 let (queue, receiver) = mpsc::channel::<Pending>(batch_max * 4);
-                tokio::spawn(writer(pool.clone(), live.clone(), receiver, batch_max));
+                tokio::spawn(writer(
+                    pool.clone(),
+                    live.clone(),
+                    metrics.clone(),
+                    receiver,
+                    batch_max,
+                ));
                 queue
             })
             .collect();
@@ -85,10 +98,17 @@ impl Batcher {
     }
 }
 
-async fn writer(pool: PgPool, live: Live, mut receiver: mpsc::Receiver<Pending>, batch_max: usize) {
+async fn writer(
+    pool: PgPool,
+    live: Live,
+    metrics: Metrics,
+    mut receiver: mpsc::Receiver<Pending>,
+    batch_max: usize,
+) {
     let mut batch = Vec::with_capacity(batch_max);
     // recv_many waits for one and takes whatever else is already queued.
     while receiver.recv_many(&mut batch, batch_max).await > 0 {
+        metrics.batch_rows.observe(batch.len() as f64);
         write_batch(&pool, &live, std::mem::take(&mut batch)).await;
     }
 }
