@@ -15,6 +15,15 @@ pub const CURRENT_KEY_VERSION: u8 = 1;
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
 /// A syntactically valid venue code (its MAC is checked against the store).
+///
+/// ```
+/// use qrfeedback::domain::code::VenueCode;
+/// let key = b"a key derived from SECRET_KEY";
+/// let code = VenueCode::mint(key, 1, 42, 0);
+/// assert_eq!(code.as_str().len(), 12);
+/// assert!(code.verify(key, 42, 0));
+/// assert!(!code.verify(key, 42, 1), "a reissue makes a new code");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VenueCode(String);
 
@@ -95,6 +104,20 @@ mod tests {
         let a = VenueCode::mint(SECRET, 1, 7, 0);
         let b = VenueCode::mint(SECRET, 1, 7, 1);
         assert_ne!(a, b);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_minted_code_parses_and_verifies_only_for_its_venue(
+            venue_id in 1i64..i64::MAX,
+            seq in 0i32..10_000,
+        ) {
+            let code = VenueCode::mint(SECRET, CURRENT_KEY_VERSION, venue_id, seq);
+            proptest::prop_assert_eq!(VenueCode::parse(code.as_str()), Some(code.clone()));
+            proptest::prop_assert!(code.verify(SECRET, venue_id, seq));
+            proptest::prop_assert!(!code.verify(SECRET, venue_id.wrapping_add(1), seq));
+            proptest::prop_assert!(!code.verify(SECRET, venue_id, seq + 1));
+        }
     }
 
     #[test]

@@ -395,6 +395,21 @@ mod tests {
         assert_eq!(DeviceId::generate().as_str().len(), 32);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn tag_parsing_ignores_order_and_repeats(picks in proptest::collection::vec(0usize..14, 0..12)) {
+            let keys: Vec<String> = picks.iter().map(|i| Tag::ALL[*i].key().to_owned()).collect();
+            let mut reversed = keys.clone();
+            reversed.reverse();
+            let forward = parse_tags(&keys);
+            proptest::prop_assert_eq!(&forward, &parse_tags(&reversed));
+            if let Ok(tags) = forward {
+                proptest::prop_assert!(tags.windows(2).all(|w| w[0] < w[1]));
+                proptest::prop_assert!(tags.len() <= TAGS_MAX);
+            }
+        }
+    }
+
     #[test]
     fn missing_overall_is_out_of_range() {
         let err = RatingInput::parse(RawRating::default()).unwrap_err();

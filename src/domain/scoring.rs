@@ -7,6 +7,11 @@ pub const MIN_RATINGS_TO_PUBLISH: i64 = 5;
 const Z_95: f64 = 1.959_963_984_540_054;
 
 /// A rating's value on the 0–100 scale: (overall − 1) / 4 × 100.
+///
+/// ```
+/// use qrfeedback::domain::scoring::stars_to_score_0_100;
+/// assert_eq!(stars_to_score_0_100(4.0), 75.0);
+/// ```
 pub fn stars_to_score_0_100(stars: f64) -> f64 {
     (stars - 1.0) / 4.0 * 100.0
 }
@@ -47,6 +52,12 @@ impl Histogram {
 }
 
 /// Wilson score interval lower bound (95 %) for `successes` out of `trials`; 0 with no trials.
+///
+/// ```
+/// use qrfeedback::domain::scoring::wilson_lower_bound;
+/// // 8 of 10 ratings were 4★ or better: the share is at least about 0.49.
+/// assert!((wilson_lower_bound(8, 10) - 0.490).abs() < 0.001);
+/// ```
 pub fn wilson_lower_bound(successes: i64, trials: i64) -> f64 {
     if trials <= 0 {
         return 0.0;
@@ -96,5 +107,27 @@ mod tests {
         assert_eq!(wilson_lower_bound(0, 0), 0.0);
         assert!(wilson_lower_bound(100, 100) > wilson_lower_bound(10, 10));
         assert!(wilson_lower_bound(0, 50) < 1e-12);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wilson_is_a_share_and_grows_with_successes(trials in 1i64..5000, k in 0i64..5000) {
+            let k = k % (trials + 1);
+            let bound = wilson_lower_bound(k, trials);
+            proptest::prop_assert!((0.0..=1.0).contains(&bound));
+            proptest::prop_assert!(bound <= k as f64 / trials as f64 + 1e-12);
+            if k < trials {
+                proptest::prop_assert!(wilson_lower_bound(k + 1, trials) >= bound);
+            }
+        }
+
+        #[test]
+        fn histogram_mean_stays_within_0_100(counts in proptest::array::uniform5(0i64..10_000)) {
+            let h = Histogram(counts);
+            match h.mean_score_0_100() {
+                None => proptest::prop_assert_eq!(h.total(), 0),
+                Some(mean) => proptest::prop_assert!((0.0..=100.0).contains(&mean)),
+            }
+        }
     }
 }
