@@ -75,7 +75,7 @@ pub async fn seed_demo(
         let (region_code, region_name) = &counties[i as usize % counties.len()];
         let (category, category_name) = &categories[(i as usize * 7) % categories.len()];
         let stem = NAME_STEMS[i as usize % NAME_STEMS.len()];
-        let name = format!("{region_name}{stem}{category_name}{}号", i + 1);
+        let name = format!("{region_name}{stem}{category_name}");
         let new = NewVenue::parse(
             &name,
             region_code,
