@@ -11,7 +11,7 @@ use crate::domain::secrets::Secrets;
 use crate::error::ApiError;
 use crate::http::{self, AppState};
 use crate::intake::Intake;
-use crate::jobs::{batcher::Batcher, redis_monitor};
+use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
 use crate::live::Live;
 use crate::store;
 use crate::telemetry::{Metrics, RequestTelemetry};
@@ -55,7 +55,7 @@ impl Application {
         // Answer the first requests with Redis already known up or down.
         live.check().await;
         tokio::spawn(redis_monitor::run(live.clone(), pool.clone()));
-        tokio::spawn(keep_partitions(pool.clone()));
+        tokio::spawn(housekeeping::run(pool.clone()));
         let state = AppState::new(
             pool,
             live,
@@ -76,18 +76,6 @@ impl Application {
     /// Serves until SIGTERM/SIGINT, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
-    }
-}
-
-/// Creates next months' rating partitions at start and once a day.
-async fn keep_partitions(pool: sqlx::PgPool) {
-    loop {
-        if let Err(err) = store::ratings::ensure_partitions(&pool).await {
-            tracing::warn!(error = %err, "could not create rating partitions; will retry");
-            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            continue;
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
     }
 }
 

@@ -18,7 +18,8 @@ pub enum Access {
     Admin,
 }
 
-/// Every route (method, pattern) and who may call it.
+/// Every route (method, pattern) and who may call it. A test checks that every
+/// documented operation is listed here and that each rule holds over HTTP.
 pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),

@@ -1,4 +1,5 @@
-//! Background work: the rating batcher and the Redis monitor.
+//! Background work: the rating batcher, the Redis monitor and housekeeping.
 
 pub mod batcher;
+pub mod housekeeping;
 pub mod redis_monitor;

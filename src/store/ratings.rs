@@ -303,6 +303,18 @@ pub async fn idempotent_answer(
     .map_err(StoreError::classify)
 }
 
+/// Deletes idempotency answers older than `hours`; returns how many.
+pub async fn purge_idempotency_keys(pool: &PgPool, hours: i32) -> Result<u64, StoreError> {
+    sqlx::query!(
+        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)",
+        hours
+    )
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected())
+    .map_err(StoreError::classify)
+}
+
 /// Creates monthly rating partitions from last month to a year ahead.
 pub async fn ensure_partitions(pool: &PgPool) -> Result<i32, StoreError> {
     sqlx::query_scalar!(

@@ -73,3 +73,47 @@ async fn responses_carry_a_request_id_and_unknown_routes_are_problems() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn every_route_is_declared_in_the_access_table_and_admin_routes_need_the_token() {
+    use qrfeedback::http::access::{Access, ROUTE_ACCESS};
+
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().unwrap();
+    let id = venue["id"].to_string();
+
+    // Every documented JSON operation has a rule.
+    let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let declared = ROUTE_ACCESS
+                .iter()
+                .any(|(m, p, _)| m.eq_ignore_ascii_case(method) && p == path);
+            assert!(declared, "{method} {path} is not in ROUTE_ACCESS");
+        }
+    }
+
+    // Every rule holds over HTTP, without credentials.
+    for (method, pattern, access) in ROUTE_ACCESS {
+        let path = pattern.replace("{id}", &id).replace("{code}", code);
+        let url = format!("{}{path}", app.address);
+        let request = match *method {
+            "GET" => app.client.get(&url),
+            "POST" => app
+                .client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{}"),
+            other => panic!("no test request for method {other}"),
+        };
+        let status = request.send().await.unwrap().status().as_u16();
+        match access {
+            Access::Admin => assert_eq!(status, 401, "{method} {pattern}"),
+            Access::Public => assert!(
+                status != 401 && status != 404 && status < 500,
+                "{method} {pattern} gave {status}"
+            ),
+        }
+    }
+}

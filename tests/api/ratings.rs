@@ -412,3 +412,41 @@ async fn two_hundred_concurrent_ratings_equal_a_recount_from_raw_rows() {
         .unwrap();
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 200);
 }
+
+#[tokio::test]
+async fn idempotency_answers_expire_after_a_day() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let url = format!("{}/api/v1/ratings", app.address);
+    for key in ["old-key", "new-key"] {
+        let body =
+            json!({ "code": venue["code"], "overall": 5, "device_id": format!("device-{key}") });
+        let response = app
+            .client
+            .post(&url)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    sqlx::query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let purged = qrfeedback::store::ratings::purge_idempotency_keys(&app.pool, 24)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    let left: Vec<String> = sqlx::query_scalar("SELECT key FROM idempotency_keys")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, vec!["new-key".to_string()]);
+    let ratings: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ratings, 2, "ratings themselves are never deleted");
+}
