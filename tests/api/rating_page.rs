@@ -244,10 +244,7 @@ async fn replayed_and_forged_forms_are_refused() {
     )
     .await;
     assert_eq!(status, 400, "a token is bound to its venue");
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("ratings").await;
     assert_eq!(count, 1);
 }
 
@@ -286,10 +283,7 @@ async fn an_invalid_post_shows_the_form_again_with_the_input_kept() {
     .await;
     assert_eq!(status, 422);
     assert!(page.contains("no stars"));
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("ratings").await;
     assert_eq!(count, 0);
     let score: Value = app.score(venue["id"].as_i64().unwrap()).await;
     assert_eq!(score["ratings"], 0);

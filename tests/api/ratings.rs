@@ -171,14 +171,8 @@ async fn every_validation_error_is_a_problem_and_writes_nothing() {
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["type"], "/problems/malformed-json");
     }
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let stats: i64 = sqlx::query_scalar("SELECT count(*) FROM venue_day_stats")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let rows: i64 = app.count("ratings").await;
+    let stats: i64 = app.count("venue_day_stats").await;
     assert_eq!((rows, stats), (0, 0));
 }
 
@@ -202,10 +196,7 @@ async fn a_second_rating_from_the_same_device_the_same_day_is_409() {
         201,
         "other venues are independent"
     );
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("ratings").await;
     assert_eq!(count, 2);
 }
 
@@ -256,14 +247,8 @@ async fn idempotency_key_replays_the_same_answer_and_refuses_another_body() {
     let problem: Value = other.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/idempotency-key-reused");
 
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let complaints: i64 = sqlx::query_scalar("SELECT count(*) FROM complaints")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("ratings").await;
+    let complaints: i64 = app.count("complaints").await;
     assert_eq!((count, complaints), (1, 1));
 }
 
@@ -444,9 +429,6 @@ async fn idempotency_answers_expire_after_a_day() {
         .await
         .unwrap();
     assert_eq!(left, vec!["new-key".to_string()]);
-    let ratings: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let ratings: i64 = app.count("ratings").await;
     assert_eq!(ratings, 2, "ratings themselves are never deleted");
 }

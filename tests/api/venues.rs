@@ -44,10 +44,7 @@ async fn creating_a_venue_needs_the_admin_token() {
     assert_eq!(wrong.status(), 401);
     let problem: Value = wrong.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/unauthorized");
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM venues")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("venues").await;
     assert_eq!(count, 0);
 }
 
@@ -117,10 +114,7 @@ async fn invalid_venues_are_refused_with_problems_and_nothing_is_written() {
     assert_eq!(malformed.status(), 400);
     let problem: Value = malformed.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/malformed-json");
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM venues")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 = app.count("venues").await;
     assert_eq!(count, 0);
 }
 

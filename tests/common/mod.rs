@@ -167,6 +167,19 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Rows in a table of the test's database.
+    pub async fn count(&self, table: &str) -> i64 {
+        assert!(
+            table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "plain table name"
+        );
+        let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count rows")
+    }
+
     /// The venue's score JSON.
     pub async fn score(&self, venue_id: i64) -> Value {
         let response = self.get(&format!("/api/v1/venues/{venue_id}/score")).await;
