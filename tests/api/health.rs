@@ -117,3 +117,23 @@ async fn every_route_is_declared_in_the_access_table_and_admin_routes_need_the_t
         }
     }
 }
+
+#[tokio::test]
+async fn migrate_loads_reference_data_and_can_run_again() {
+    let app = spawn_app().await;
+    let regions = app.count("regions").await;
+    let categories = app.count("categories").await;
+    assert!(regions >= 30, "the shipped region tree is loaded");
+    assert_eq!(categories, 13);
+    qrfeedback::store::migrate(&app.pool)
+        .await
+        .expect("second migrate");
+    assert_eq!(app.count("regions").await, regions);
+    assert_eq!(app.count("categories").await, categories);
+    let korla: (String, String) =
+        sqlx::query_as("SELECT parent_code::text, name_en FROM regions WHERE code = '652801'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(korla, ("652800".to_string(), "Korla City".to_string()));
+}
