@@ -21,15 +21,6 @@ pub fn stars_to_score_0_100(stars: f64) -> f64 {
 pub struct Histogram(pub [i64; 5]);
 
 impl Histogram {
-    /// Builds a histogram from stored counts; missing or negative entries count as zero.
-    pub fn from_counts(counts: &[i32]) -> Self {
-        let mut h = [0i64; 5];
-        for (slot, &c) in h.iter_mut().zip(counts) {
-            *slot = i64::from(c.max(0));
-        }
-        Self(h)
-    }
-
     /// Number of ratings.
     pub fn total(&self) -> i64 {
         self.0.iter().sum()

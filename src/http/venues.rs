@@ -154,14 +154,11 @@ pub async fn reissue_code(
     let old = venues::get(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    venues::reissue_code(&state.pool, state.secrets.code_key(), id)
+    let code = venues::reissue_code(&state.pool, state.secrets.code_key(), id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     state.forget_code(&old.code).await;
-    let venue = venues::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("venue"))?;
-    Ok(HttpResponse::Ok().json(VenueBody::new(&state, venue)))
+    Ok(HttpResponse::Ok().json(VenueBody::new(&state, Venue { code, ..old })))
 }
 
 /// Parses a path id; anything that is not a positive integer is simply not found.

@@ -71,24 +71,6 @@ impl Live {
         .await
     }
 
-    /// Today's live count for a region or a category.
-    pub async fn slice_today(
-        &self,
-        region: Option<&str>,
-        category: Option<&str>,
-        day: NaiveDate,
-    ) -> Result<Option<i64>, LiveDown> {
-        let key = match (region, category) {
-            (Some(code), _) => self.region_key(code, day),
-            (None, Some(cat)) => self.category_key(cat, day),
-            (None, None) => return Ok(None),
-        };
-        self.call(
-            |mut conn| async move { redis::cmd("GET").arg(&key).query_async(&mut conn).await },
-        )
-        .await
-    }
-
     /// Overwrites a day's counters with counts recomputed from Postgres.
     pub async fn set_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
         let pairs = self.counter_pairs(day, counts);

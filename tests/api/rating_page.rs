@@ -15,9 +15,18 @@ async fn open_page(app: &TestApp, code: &str) -> String {
 }
 
 async fn post_form(app: &TestApp, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    post_form_as(&app.client, app, code, fields).await
+}
+
+/// Posts the form as the phone behind `client` (its cookies decide the device).
+async fn post_form_as(
+    client: &reqwest::Client,
+    app: &TestApp,
+    code: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
     let body = serde_html_form::to_string(fields).unwrap();
-    let response = app
-        .client
+    let response = client
         .post(format!("{}/r/{code}", app.address))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body)
@@ -216,16 +225,14 @@ async fn replayed_and_forged_forms_are_refused() {
 
     // The same form again from a client without the device cookie: the token is spent.
     let fresh = reqwest::Client::new();
-    let body =
-        serde_html_form::to_string([("form_token", token.as_str()), ("overall", "4")]).unwrap();
-    let replay = fresh
-        .post(format!("{}/r/{code}", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), 409);
+    let (status, _) = post_form_as(
+        &fresh,
+        &app,
+        code,
+        &[("form_token", &token), ("overall", "4")],
+    )
+    .await;
+    assert_eq!(status, 409);
 
     let (status, page) = post_form(
         &app,
