@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::domain::scoring::ScoringParams;
+
 /// Everything the service needs to start; see the README for each variable.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -35,6 +37,12 @@ pub struct Settings {
     pub batch_max: usize,
     /// How long a request may wait for Postgres before answering 503.
     pub db_timeout: Duration,
+    /// The score formula's constants (`[scoring]` in the file, `SCORE_*` variables).
+    pub scoring: ScoringParams,
+    /// How often stored scores catch up with new ratings (`SCORE_REFRESH_SECONDS`).
+    pub score_refresh_interval: Duration,
+    /// A tier rule set to activate instead of the shipped default (`TIER_RULES_FILE`).
+    pub tier_rules_file: Option<String>,
 }
 
 /// A configuration value that could not be used.
@@ -77,6 +85,9 @@ struct FileSettings {
     batch_writers: Option<usize>,
     http_workers: Option<usize>,
     batch_max: Option<usize>,
+    score_refresh_seconds: Option<u64>,
+    tier_rules_file: Option<String>,
+    scoring: Option<ScoringParams>,
 }
 
 impl Settings {
@@ -183,6 +194,9 @@ impl Settings {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         let http_workers = number("HTTP_WORKERS", file.http_workers.map(|v| v as u64), cores)?;
         let clamp_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        let score_refresh_seconds = number("SCORE_REFRESH_SECONDS", file.score_refresh_seconds, 3)?;
+        let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
+        let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
         Ok(Self {
             database_url,
             redis_url,
@@ -197,8 +211,69 @@ impl Settings {
             http_workers: (http_workers as usize).clamp(1, 256),
             batch_max: (batch_max as usize).clamp(1, 5000),
             db_timeout: Duration::from_secs(5),
+            scoring,
+            score_refresh_interval: Duration::from_secs(score_refresh_seconds.clamp(1, 3600)),
+            tier_rules_file,
         })
     }
+}
+
+/// Applies the `SCORE_*` variables over the file's `[scoring]` section, then validates.
+fn scoring_params(
+    mut params: ScoringParams,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<ScoringParams, ConfigError> {
+    fn parse<T: std::str::FromStr>(
+        name: &'static str,
+        value: Option<String>,
+        target: &mut T,
+    ) -> Result<(), ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            *target = v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+    parse(
+        "SCORE_HALF_LIFE_DAYS",
+        env("SCORE_HALF_LIFE_DAYS"),
+        &mut params.half_life_days,
+    )?;
+    parse(
+        "SCORE_PRIOR_WEIGHT",
+        env("SCORE_PRIOR_WEIGHT"),
+        &mut params.prior_weight_ratings,
+    )?;
+    parse(
+        "SCORE_PRIOR_MIN_RATINGS",
+        env("SCORE_PRIOR_MIN_RATINGS"),
+        &mut params.prior_min_ratings,
+    )?;
+    parse(
+        "SCORE_FALLBACK_PRIOR",
+        env("SCORE_FALLBACK_PRIOR"),
+        &mut params.fallback_prior_0_100,
+    )?;
+    parse(
+        "SCORE_MIN_RATINGS",
+        env("SCORE_MIN_RATINGS"),
+        &mut params.min_ratings_to_publish,
+    )?;
+    parse(
+        "SCORE_WINDOW_DAYS",
+        env("SCORE_WINDOW_DAYS"),
+        &mut params.publish_window_days,
+    )?;
+    params.validate().map_err(|reason| ConfigError::Invalid {
+        name: "scoring",
+        reason,
+    })?;
+    Ok(params)
 }
 
 #[cfg(test)]

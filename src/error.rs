@@ -39,6 +39,14 @@ pub enum ApiError {
     /// The device already rated this venue today.
     #[error("this device already rated this venue today")]
     Duplicate,
+    /// The resource is not in a state that allows the request; `kind` is the slug.
+    #[error("{detail}")]
+    Conflict {
+        /// Stable slug.
+        kind: &'static str,
+        /// What is wrong, for a person.
+        detail: String,
+    },
     /// Too many requests.
     #[error("too many ratings from this address for this venue; try again later")]
     RateLimited {
@@ -72,6 +80,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not-found",
             ApiError::CodeReplaced => "code-replaced",
             ApiError::Duplicate => "duplicate-rating",
+            ApiError::Conflict { kind, .. } => kind,
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
@@ -86,6 +95,7 @@ impl ApiError {
             ApiError::NotFound(_) => "Not found",
             ApiError::CodeReplaced => "Code replaced",
             ApiError::Duplicate => "Already rated today",
+            ApiError::Conflict { .. } => "Conflict",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
@@ -109,7 +119,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CodeReplaced => StatusCode::GONE,
-            ApiError::Duplicate => StatusCode::CONFLICT,
+            ApiError::Duplicate | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -3,6 +3,9 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use qrfeedback::config::Settings;
+use qrfeedback::jobs::reconcile;
+use qrfeedback::jobs::scores::ScoreEngine;
+use qrfeedback::live::Live;
 use qrfeedback::startup::Application;
 use qrfeedback::{seed, store, telemetry};
 
@@ -32,6 +35,18 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         ratings: u32,
     },
+    /// Recompute every venue, category and region score and credit tier.
+    Recompute,
+    /// Check day aggregates against the raw ratings and live counters against
+    /// today's aggregates; repair and report every difference.
+    Reconcile {
+        /// Only the last N local days of aggregates (default: all).
+        #[arg(long)]
+        days: Option<i64>,
+        /// Report differences without repairing them.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[tokio::main]
@@ -60,6 +75,55 @@ async fn main() -> anyhow::Result<()> {
             let summary = seed::seed_demo(&pool, &settings, venues, ratings).await?;
             println!("{summary}");
         }
+        Command::Recompute => {
+            let pool = sqlx::PgPool::connect(&settings.database_url)
+                .await
+                .context("connecting to Postgres")?;
+            recompute(pool, &settings).await?;
+        }
+        Command::Reconcile { days, dry_run } => {
+            let pool = sqlx::PgPool::connect(&settings.database_url)
+                .await
+                .context("connecting to Postgres")?;
+            let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
+            let report = reconcile::reconcile(&pool, &live, days, dry_run).await?;
+            println!("{report}");
+        }
     }
+    Ok(())
+}
+
+/// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
+async fn recompute(pool: sqlx::PgPool, settings: &Settings) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let engine = ScoreEngine::new(pool, settings)?;
+    let started = std::time::Instant::now();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} recomputing scores {bar:30} {pos}/{len} provinces {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let summary = engine.recompute_all(&progress).await?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    println!(
+        "recomputed {} venues in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
+        summary.venues,
+        summary.slices,
+        summary.region_rows,
+        summary.tier_changes,
+        started.elapsed().as_secs_f64(),
+        engine.rules().version()
+    );
     Ok(())
 }

@@ -11,6 +11,7 @@ use crate::domain::secrets::Secrets;
 use crate::error::ApiError;
 use crate::http::{self, AppState};
 use crate::intake::Intake;
+use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
 use crate::live::Live;
 use crate::store;
@@ -36,6 +37,8 @@ impl Application {
         let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
         let metrics = Metrics::new();
         let secrets = Arc::new(Secrets::derive(&settings.secret_key));
+        // A bad tier rule set stops the start here, before anything is stored.
+        let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings)?);
         let batcher = Batcher::start(
             pool.clone(),
             live.clone(),
@@ -56,10 +59,15 @@ impl Application {
         live.check().await;
         tokio::spawn(redis_monitor::run(live.clone(), pool.clone()));
         tokio::spawn(housekeeping::run(pool.clone()));
+        tokio::spawn(run_refresher(
+            scores.clone(),
+            settings.score_refresh_interval,
+        ));
         let state = AppState::new(
             pool,
             live,
             intake,
+            scores,
             secrets,
             Arc::new(settings),
             metrics.clone(),

@@ -1,8 +1,10 @@
 //! Pure domain types and rules: no I/O, no async, no SQL.
 
 pub mod code;
+pub mod credit;
 pub mod day;
 pub mod rating;
+pub mod region;
 pub mod scoring;
 pub mod secrets;
 pub mod venue;

@@ -34,7 +34,12 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/venues/{id}/qr.png", Access::Public),
     ("GET", "/api/v1/venues/{id}/qr.svg", Access::Public),
     ("GET", "/api/v1/venues/{id}/score", Access::Public),
+    ("GET", "/api/v1/venues/{id}/tier/history", Access::Public),
     ("POST", "/api/v1/ratings", Access::Public),
+    ("POST", "/api/v1/ratings/{id}/quarantine", Access::Admin),
+    ("POST", "/api/v1/ratings/{id}/release", Access::Admin),
+    ("GET", "/api/v1/rankings", Access::Public),
+    ("GET", "/api/v1/regions/{code}/score", Access::Public),
 ];
 
 /// Proof that the request carried the admin bearer token.

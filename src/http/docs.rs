@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{health, qr, ratings, scores, venues};
+use super::{health, moderation, qr, rankings, ratings, scores, venues};
 
 struct BearerAuth;
 
@@ -27,8 +27,9 @@ impl Modify for BearerAuth {
         health::healthz, health::readyz,
         venues::create, venues::get, venues::reissue_code,
         qr::png, qr::svg,
-        ratings::create,
-        scores::venue_score,
+        ratings::create, moderation::quarantine, moderation::release,
+        scores::venue_score, scores::tier_history,
+        rankings::ranking, rankings::region_score,
     ),
     modifiers(&BearerAuth)
 )]

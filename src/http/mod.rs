@@ -3,8 +3,10 @@
 pub mod access;
 pub mod docs;
 pub mod health;
+pub mod moderation;
 pub mod pages;
 pub mod qr;
+pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
 pub mod scores;
@@ -21,6 +23,7 @@ use crate::config::Settings;
 use crate::domain::code::VenueCode;
 use crate::domain::secrets::Secrets;
 use crate::intake::Intake;
+use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
 use crate::store::StoreError;
 use crate::store::venues::{CodeStatus, lookup_code};
@@ -39,6 +42,8 @@ pub struct AppState {
     pub live: Live,
     /// The rating write path.
     pub intake: Intake,
+    /// Scores: constants, tier rules, region tree.
+    pub scores: Arc<ScoreEngine>,
     /// Derived keys.
     pub secrets: Arc<Secrets>,
     /// Settings.
@@ -65,6 +70,7 @@ impl AppState {
         pool: PgPool,
         live: Live,
         intake: Intake,
+        scores: Arc<ScoreEngine>,
         secrets: Arc<Secrets>,
         settings: Arc<Settings>,
         metrics: Metrics,
@@ -82,6 +88,7 @@ impl AppState {
             pool,
             live,
             intake,
+            scores,
             secrets,
             settings,
             metrics,
@@ -136,6 +143,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/venues/{id}/qr.png", web::get().to(qr::png))
                 .route("/venues/{id}/qr.svg", web::get().to(qr::svg))
                 .route("/venues/{id}/score", web::get().to(scores::venue_score))
-                .route("/ratings", web::post().to(ratings::create)),
+                .route(
+                    "/venues/{id}/tier/history",
+                    web::get().to(scores::tier_history),
+                )
+                .route("/ratings", web::post().to(ratings::create))
+                .route(
+                    "/ratings/{id}/quarantine",
+                    web::post().to(moderation::quarantine),
+                )
+                .route("/ratings/{id}/release", web::post().to(moderation::release))
+                .route("/rankings", web::get().to(rankings::ranking))
+                .route(
+                    "/regions/{code}/score",
+                    web::get().to(rankings::region_score),
+                ),
         );
 }

@@ -1,5 +1,8 @@
-//! Background work: the rating batcher, the Redis monitor and housekeeping.
+//! Background work: the rating batcher, the Redis monitor, housekeeping and
+//! the score refresher.
 
 pub mod batcher;
 pub mod housekeeping;
+pub mod reconcile;
 pub mod redis_monitor;
+pub mod scores;

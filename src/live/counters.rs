@@ -93,3 +93,97 @@ impl Live {
         Ok(())
     }
 }
+
+/// A live counter that disagrees with the day's aggregates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterDifference {
+    /// The Redis key.
+    pub key: String,
+    /// What Redis holds (`None`: missing).
+    pub live: Option<i64>,
+    /// What Postgres says (0 for a key Postgres knows nothing of).
+    pub expected: i64,
+}
+
+impl Live {
+    /// Compares a day's counters with counts recomputed from Postgres,
+    /// including counters Redis holds that Postgres has no count for.
+    pub async fn counter_differences(
+        &self,
+        day: NaiveDate,
+        counts: &DayCounts,
+    ) -> Result<Vec<CounterDifference>, LiveDown> {
+        let expected: std::collections::BTreeMap<String, i64> =
+            self.counter_pairs(day, counts).into_iter().collect();
+        let pattern = self.key(format_args!("*:today:{}", day.format("%Y%m%d")));
+        let present: Vec<String> = self
+            .call(|mut conn| async move {
+                let mut keys = Vec::new();
+                let mut cursor: u64 = 0;
+                loop {
+                    let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut conn)
+                        .await?;
+                    keys.extend(batch);
+                    if next == 0 {
+                        return Ok(keys);
+                    }
+                    cursor = next;
+                }
+            })
+            .await?;
+        let mut keys: Vec<String> = expected.keys().cloned().collect();
+        keys.extend(present.into_iter().filter(|k| !expected.contains_key(k)));
+        let mut differences = Vec::new();
+        for chunk in keys.chunks(500) {
+            let chunk = chunk.to_vec();
+            let values: Vec<Option<i64>> = self
+                .call(|mut conn| {
+                    let chunk = chunk.clone();
+                    async move { redis::cmd("MGET").arg(&chunk).query_async(&mut conn).await }
+                })
+                .await?;
+            for (key, live) in chunk.into_iter().zip(values) {
+                let want = expected.get(&key).copied().unwrap_or(0);
+                if live.unwrap_or(0) != want {
+                    differences.push(CounterDifference {
+                        key,
+                        live,
+                        expected: want,
+                    });
+                }
+            }
+        }
+        Ok(differences)
+    }
+
+    /// Sets the given counters to their expected values (removing those that should be 0).
+    pub async fn repair_counters(&self, differences: &[CounterDifference]) -> Result<(), LiveDown> {
+        for chunk in differences.chunks(500) {
+            let chunk = chunk.to_vec();
+            self.call(|mut conn| async move {
+                let mut pipe = redis::pipe();
+                for d in &chunk {
+                    if d.expected == 0 {
+                        pipe.cmd("DEL").arg(&d.key).ignore();
+                    } else {
+                        pipe.cmd("SET")
+                            .arg(&d.key)
+                            .arg(d.expected)
+                            .arg("EX")
+                            .arg(COUNTER_TTL_SECS)
+                            .ignore();
+                    }
+                }
+                pipe.query_async::<()>(&mut conn).await
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}

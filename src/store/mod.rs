@@ -1,8 +1,13 @@
 //! Postgres: one module per aggregate, SQL next to the code that needs it.
 
+pub mod moderation;
+pub mod rankings;
 pub mod ratings;
+pub mod reconcile;
 pub mod reference;
+pub mod scores;
 pub mod stats;
+pub mod tiers;
 pub mod venues;
 
 use std::str::FromStr;

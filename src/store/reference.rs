@@ -3,6 +3,9 @@
 
 use sqlx::PgPool;
 
+use super::StoreError;
+use crate::domain::region::{Region, RegionLevel, RegionTree};
+
 const REGIONS_CSV: &str = include_str!("../../data/regions.csv");
 const CATEGORIES_CSV: &str = include_str!("../../data/categories.csv");
 
@@ -147,6 +150,41 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The region tree as stored.
+pub async fn region_tree(pool: &PgPool) -> Result<RegionTree, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT code AS "code!: String", parent_code AS "parent_code: String", level, name_zh, name_en
+           FROM regions"#
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(RegionTree::new(
+        rows.into_iter()
+            .filter_map(|r| {
+                Some(Region {
+                    level: RegionLevel::parse(&r.level)?,
+                    code: r.code,
+                    parent_code: r.parent_code,
+                    name_zh: r.name_zh,
+                    name_en: r.name_en,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// The categories as stored.
+pub async fn stored_categories(pool: &PgPool) -> Result<Vec<CategoryRow>, StoreError> {
+    sqlx::query_as!(
+        CategoryRow,
+        "SELECT key, group_key, name_zh, name_en FROM categories ORDER BY key"
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
 }
 
 #[cfg(test)]

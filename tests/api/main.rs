@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod commands;
 mod health;
 mod qr;
 mod rating_page;

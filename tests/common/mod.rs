@@ -40,6 +40,8 @@ pub struct Options {
     pub rate_limit_per_minute: u32,
     /// Point the app at a Postgres that is not there.
     pub unreachable_postgres: bool,
+    /// A tier rule set file instead of the shipped default.
+    pub tier_rules_file: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -47,7 +49,8 @@ fn base_database_url() -> String {
         .expect("DATABASE_URL must point at the test Postgres (deploy/test.sh sets it)")
 }
 
-fn database_url_for(db_name: &str) -> String {
+/// The connection string of a test database.
+pub fn database_url_for(db_name: &str) -> String {
     let base = base_database_url();
     let (prefix, _) = base
         .rsplit_once('/')
@@ -106,6 +109,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "SECRET_KEY" => Some("test-secret-key-0123456789abcdef-0123".into()),
         "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
         "DB_MAX_CONNECTIONS" => Some("10".into()),
+        "SCORE_REFRESH_SECONDS" => Some("1".into()),
+        "TIER_RULES_FILE" => options.tier_rules_file.clone(),
         // Tests share one Redis; each app keeps to its own keys.
         "REDIS_KEY_PREFIX" => Some(db_name.clone()),
         _ => None,
@@ -178,6 +183,28 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .expect("count rows")
+    }
+
+    /// Posts a plain rating from a named device and returns the answer's JSON.
+    pub async fn rate(&self, venue: &Value, device: &str, overall: u8) -> Value {
+        let response = self
+            .post_rating(&json!({ "code": venue["code"], "device_id": format!("device-{device}"), "overall": overall }))
+            .await;
+        assert_eq!(response.status(), 201, "rating refused");
+        response.json().await.expect("json")
+    }
+
+    /// Waits (up to 10 s, the promise of the contract) until the venue's
+    /// score satisfies `check`; returns the last score seen.
+    pub async fn score_when(&self, venue_id: i64, check: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let score = self.score(venue_id).await;
+            if check(&score) || Instant::now() > deadline {
+                return score;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// The venue's score JSON.

@@ -1,0 +1,182 @@
+//! `POST /api/v1/ratings/{id}/quarantine` and `.../release`: take a suspicious
+//! rating out of every score, or put it back. Nothing is deleted; each action
+//! is logged with who, when and why.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::access::Admin;
+use super::ratings::parse_json;
+use crate::domain::day::local_day;
+use crate::error::ApiError;
+use crate::store::moderation::{self, Moderation};
+use crate::store::stats::DayCounts;
+
+/// The longest reason accepted.
+const MAX_REASON_CHARS: usize = 500;
+/// Who acts with the bootstrap token (accounts come with their own names).
+const ADMIN_ACTOR: &str = "admin-token";
+
+/// Body of a quarantine or release.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationRequest {
+    /// Why, 1–500 characters; kept in the moderation log.
+    pub reason: String,
+}
+
+/// The rating's state after the action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModerationBody {
+    /// Rating id.
+    pub rating_id: i64,
+    /// Its venue.
+    pub venue_id: i64,
+    /// Whether it is now quarantined.
+    pub quarantined: bool,
+    /// Since when, if quarantined.
+    pub quarantined_at: Option<DateTime<Utc>>,
+    /// The reason given.
+    pub reason: String,
+}
+
+/// Quarantines a rating (admin token): it stops counting in every score.
+#[utoipa::path(
+    post, path = "/api/v1/ratings/{id}/quarantine", tag = "ratings",
+    params(("id" = i64, Path, description = "Rating id")),
+    request_body = ModerationRequest,
+    responses(
+        (status = 200, body = ModerationBody),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 404, description = "Unknown rating"),
+        (status = 409, description = "Already quarantined"),
+        (status = 422, description = "Missing or overlong reason"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn quarantine(
+    admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    moderate(admin, &state, &path, &body, true).await
+}
+
+/// Releases a quarantined rating (admin token): it counts again.
+#[utoipa::path(
+    post, path = "/api/v1/ratings/{id}/release", tag = "ratings",
+    params(("id" = i64, Path, description = "Rating id")),
+    request_body = ModerationRequest,
+    responses(
+        (status = 200, body = ModerationBody),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 404, description = "Unknown rating"),
+        (status = 409, description = "Not quarantined"),
+        (status = 422, description = "Missing or overlong reason"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn release(
+    admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    moderate(admin, &state, &path, &body, false).await
+}
+
+async fn moderate(
+    _admin: Admin,
+    state: &AppState,
+    path: &str,
+    body: &[u8],
+    quarantine: bool,
+) -> Result<HttpResponse, ApiError> {
+    let rating_id = path
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(ApiError::NotFound("rating"))?;
+    let request: ModerationRequest = parse_json(body)?;
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::invalid("reason-required", "a reason is required"));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::invalid(
+            "text-too-long",
+            format!("the reason may hold at most {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    let outcome =
+        moderation::moderate(&state.pool, rating_id, quarantine, reason, ADMIN_ACTOR).await?;
+    match outcome {
+        Moderation::UnknownRating => Err(ApiError::NotFound("rating")),
+        Moderation::AlreadyThere => Err(ApiError::Conflict {
+            kind: if quarantine {
+                "already-quarantined"
+            } else {
+                "not-quarantined"
+            },
+            detail: if quarantine {
+                "this rating is already quarantined".into()
+            } else {
+                "this rating is not quarantined".into()
+            },
+        }),
+        Moderation::Done {
+            venue_id,
+            day,
+            region_code,
+            category,
+            quarantined_at,
+        } => {
+            if day == local_day(Utc::now()) {
+                adjust_live_counters(state, venue_id, &region_code, &category, day, quarantine)
+                    .await;
+            }
+            Ok(HttpResponse::Ok().json(ModerationBody {
+                rating_id,
+                venue_id,
+                quarantined: quarantined_at.is_some(),
+                quarantined_at,
+                reason: reason.to_owned(),
+            }))
+        }
+    }
+}
+
+/// Today's live counters count ratings that count: follow the aggregate.
+/// Best effort; `qrfeedback reconcile` repairs a miss.
+async fn adjust_live_counters(
+    state: &AppState,
+    venue_id: i64,
+    region_code: &str,
+    category: &str,
+    day: chrono::NaiveDate,
+    quarantine: bool,
+) {
+    let delta = if quarantine { -1 } else { 1 };
+    let Ok(regions) = state.scores.regions().await else {
+        return;
+    };
+    let counts = DayCounts {
+        venues: vec![(venue_id, delta)],
+        regions: regions
+            .ancestors(region_code)
+            .into_iter()
+            .map(|r| (r.code.clone(), delta))
+            .collect(),
+        categories: vec![(category.to_owned(), delta)],
+    };
+    if state.live.add_counters(day, &counts).await.is_err() {
+        tracing::info!(
+            venue_id,
+            "live counters not adjusted (Redis down); reconcile repairs them"
+        );
+    }
+}

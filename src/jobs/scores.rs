@@ -1,0 +1,556 @@
+//! Keeps the stored scores current.
+//!
+//! The unit of work is a category within a province: its venues share one
+//! prior, so a new rating can move every score in it. A refresh reloads the
+//! slice's day aggregates, scores and ranks its venues, grades their tiers and
+//! rewrites the province's region rows, all in one transaction per province.
+//! The background refresher finds changed venues from `venue_day_stats`
+//! (`updated_at`) and from `score_refresh_queue` (quarantine, compliance
+//! records, new venues) every few seconds; a full recompute runs at start-up
+//! when the stored scores are from another day or rule set, at every local
+//! midnight (ages grow), and on `qrfeedback recompute`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use futures_util::TryStreamExt;
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+
+use crate::config::Settings;
+use crate::domain::credit::{RuleSet, TierInputs};
+use crate::domain::day::local_day;
+use crate::domain::region::{RegionPath, RegionTree};
+use crate::domain::scoring::{
+    Measures, ScoringParams, VenueInputs, choose_priors, prior_or_fallback, score_venue,
+    smoothed_0_100,
+};
+use crate::store::reference::CategoryRow;
+use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueDayRow, VenueScoreRow};
+use crate::store::{StoreError, reference, tiers};
+
+/// How far back each poll looks past the previous one, so a rating batch
+/// whose transaction started before a poll and committed after it is not missed.
+const POLL_OVERLAP: chrono::Duration = chrono::Duration::seconds(2);
+/// Ratings in 12 months, for the tier rules.
+const TWELVE_MONTHS_DAYS: i64 = 365;
+
+/// A province code and a category key.
+type Slice = (String, String);
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RefreshSummary {
+    /// Province × category slices refreshed.
+    pub slices: usize,
+    /// Venue scores written.
+    pub venues: i64,
+    /// Tier changes recorded.
+    pub tier_changes: i64,
+    /// Region score rows written.
+    pub region_rows: usize,
+}
+
+impl RefreshSummary {
+    fn add(&mut self, other: RefreshSummary) {
+        self.slices += other.slices;
+        self.venues += other.venues;
+        self.tier_changes += other.tier_changes;
+        self.region_rows += other.region_rows;
+    }
+}
+
+/// Computes and stores scores; shared by the server's refresher and the CLI.
+pub struct ScoreEngine {
+    pool: PgPool,
+    params: ScoringParams,
+    rules: Arc<RuleSet>,
+    regions: OnceCell<Arc<RegionTree>>,
+    rules_active: OnceCell<()>,
+    categories: OnceCell<Arc<Vec<CategoryRow>>>,
+}
+
+/// One venue being scored.
+struct VenueAcc {
+    venue_id: i64,
+    category: String,
+    path: RegionPath,
+    inputs: VenueInputs,
+    ratings_12m: i64,
+}
+
+impl ScoreEngine {
+    /// Parses the configured tier rule set (the shipped default unless
+    /// `TIER_RULES_FILE` names another); a bad rule set is refused here, before
+    /// anything is stored. Touches no database.
+    pub fn new(pool: PgPool, settings: &Settings) -> anyhow::Result<Self> {
+        let rules = match &settings.tier_rules_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("tier rules file {path}: {e}"))?;
+                RuleSet::parse_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("tier rules file {path}: {e}"))?
+            }
+            None => RuleSet::default_rules(),
+        };
+        Ok(Self {
+            pool,
+            params: settings.scoring.clone(),
+            rules: Arc::new(rules),
+            regions: OnceCell::new(),
+            rules_active: OnceCell::new(),
+            categories: OnceCell::new(),
+        })
+    }
+
+    /// The scoring constants in use.
+    pub fn params(&self) -> &ScoringParams {
+        &self.params
+    }
+
+    /// The active tier rule set.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The region tree, read from Postgres once.
+    pub async fn regions(&self) -> Result<Arc<RegionTree>, StoreError> {
+        self.regions
+            .get_or_try_init(|| async { reference::region_tree(&self.pool).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    /// The categories, read from Postgres once.
+    pub async fn categories(&self) -> Result<Arc<Vec<CategoryRow>>, StoreError> {
+        self.categories
+            .get_or_try_init(|| async {
+                reference::stored_categories(&self.pool).await.map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+
+    /// Stores the rule set (once) and makes it the active one.
+    pub async fn activate_rules(&self) -> anyhow::Result<()> {
+        self.rules_active
+            .get_or_try_init(|| tiers::activate_rule_set(&self.pool, &self.rules))
+            .await?;
+        Ok(())
+    }
+
+    /// Recomputes every venue and region; `progress(done, total)` is called per province.
+    pub async fn recompute_all(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> anyhow::Result<RefreshSummary> {
+        self.activate_rules().await?;
+        let pairs = scores::all_slices(&self.pool).await?;
+        let slices = self.slices_of(&pairs).await?;
+        self.refresh_slices(slices, progress).await
+    }
+
+    /// Refreshes the slices the given venues belong to, and the slices whose
+    /// national prior moved because of them.
+    pub async fn refresh_venues(&self, venue_ids: &[i64]) -> anyhow::Result<RefreshSummary> {
+        if venue_ids.is_empty() {
+            return Ok(RefreshSummary::default());
+        }
+        self.activate_rules().await?;
+        let pairs = scores::venue_slices(&self.pool, venue_ids).await?;
+        let slices = self.slices_of(&pairs).await?;
+        self.refresh_slices(slices, &|_, _| {}).await
+    }
+
+    async fn slices_of(&self, pairs: &[(String, String)]) -> Result<BTreeSet<Slice>, StoreError> {
+        let regions = self.regions().await?;
+        Ok(pairs
+            .iter()
+            .filter_map(|(region, category)| {
+                let path = regions.path(region)?;
+                Some((path.province, category.clone()))
+            })
+            .collect())
+    }
+
+    async fn refresh_slices(
+        &self,
+        slices: BTreeSet<Slice>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> anyhow::Result<RefreshSummary> {
+        let mut summary = RefreshSummary::default();
+        let stored = scores::province_category_sums(&self.pool).await?;
+        let follow_up = self
+            .refresh_round(&slices, &stored, progress, &mut summary)
+            .await?;
+        if !follow_up.is_empty() {
+            // Their own sums did not change, so this round cannot move the
+            // national priors again: one extra round is enough.
+            let stored = scores::province_category_sums(&self.pool).await?;
+            self.refresh_round(&follow_up, &stored, &|_, _| {}, &mut summary)
+                .await?;
+        }
+        Ok(summary)
+    }
+
+    /// Refreshes `slices`; returns the slices elsewhere that lean on a
+    /// national prior that has just moved.
+    async fn refresh_round(
+        &self,
+        slices: &BTreeSet<Slice>,
+        stored: &[(String, String, MeasureColumns)],
+        progress: &(dyn Fn(usize, usize) + Sync),
+        summary: &mut RefreshSummary,
+    ) -> anyhow::Result<BTreeSet<Slice>> {
+        let today = local_day(Utc::now());
+        let mut by_province: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (province, category) in slices {
+            by_province
+                .entry(province.clone())
+                .or_default()
+                .push(category.clone());
+        }
+
+        let regions = self.regions().await?;
+        let mut loaded: BTreeMap<String, Vec<VenueAcc>> = BTreeMap::new();
+        for (province, categories) in &by_province {
+            let codes = regions.subtree(province);
+            loaded.insert(
+                province.clone(),
+                self.load_venues(&regions, &codes, categories, today)
+                    .await?,
+            );
+        }
+
+        // National sums per category: stored rows of provinces not being
+        // refreshed, plus fresh sums of those that are.
+        let mut national_before: HashMap<String, Measures> = HashMap::new();
+        let mut national: HashMap<String, Measures> = HashMap::new();
+        for (province, category, columns) in stored {
+            let measures = Measures::from(columns);
+            national_before
+                .entry(category.clone())
+                .or_default()
+                .merge(&measures);
+            if !slices.contains(&(province.clone(), category.clone())) {
+                national
+                    .entry(category.clone())
+                    .or_default()
+                    .merge(&measures);
+            }
+        }
+        for venues in loaded.values() {
+            for v in venues {
+                national
+                    .entry(v.category.clone())
+                    .or_default()
+                    .merge(&v.inputs.measures);
+            }
+        }
+
+        let total = loaded.len();
+        for (done, (province, venues)) in loaded.into_iter().enumerate() {
+            let written = self
+                .write_province(&province, venues, &national, today)
+                .await?;
+            summary.add(written);
+            progress(done + 1, total);
+        }
+        summary.slices += slices.len();
+
+        // A slice too small for its own prior uses the national one.
+        let moved: BTreeSet<&String> = national
+            .iter()
+            .filter(|(category, now)| {
+                let before = national_before.get(*category).copied().unwrap_or_default();
+                before.overall.mean_0_100() != now.overall.mean_0_100()
+                    || before.environment.mean_0_100() != now.environment.mean_0_100()
+                    || before.skill.mean_0_100() != now.skill.mean_0_100()
+                    || before.attitude.mean_0_100() != now.attitude.mean_0_100()
+            })
+            .map(|(category, _)| category)
+            .collect();
+        let min = self.params.prior_min_ratings;
+        Ok(stored
+            .iter()
+            .filter(|(province, category, columns)| {
+                moved.contains(category)
+                    && !slices.contains(&(province.clone(), category.clone()))
+                    && [
+                        columns.overall_count,
+                        columns.environment_count,
+                        columns.skill_count,
+                        columns.attitude_count,
+                    ]
+                    .iter()
+                    .any(|&n| n < min)
+            })
+            .map(|(province, category, _)| (province.clone(), category.clone()))
+            .collect())
+    }
+
+    async fn load_venues(
+        &self,
+        regions: &RegionTree,
+        region_codes: &[String],
+        categories: &[String],
+        today: NaiveDate,
+    ) -> anyhow::Result<Vec<VenueAcc>> {
+        let mut venues: Vec<VenueAcc> = Vec::new();
+        let mut rows = scores::venue_days(&self.pool, region_codes, categories, today);
+        while let Some(row) = rows.try_next().await? {
+            if venues.last().is_none_or(|v| v.venue_id != row.venue_id) {
+                let Some(path) = regions.path(&row.region_code) else {
+                    tracing::warn!(venue_id = row.venue_id, region = %row.region_code, "venue outside the region tree; not scored");
+                    continue;
+                };
+                venues.push(VenueAcc {
+                    venue_id: row.venue_id,
+                    category: row.category.clone(),
+                    path,
+                    inputs: VenueInputs::default(),
+                    ratings_12m: 0,
+                });
+            }
+            if let Some(venue) = venues.last_mut() {
+                self.add_day(venue, &row, today);
+            }
+        }
+        Ok(venues)
+    }
+
+    fn add_day(&self, venue: &mut VenueAcc, row: &VenueDayRow, today: NaiveDate) {
+        let Some(day) = row.day else { return };
+        let age_days = (today - day).num_days();
+        let age = age_days as f64;
+        let p = &self.params;
+        let m = &mut venue.inputs.measures;
+        m.overall
+            .add_day(p, age, row.ratings_count, row.overall_sum);
+        m.environment
+            .add_day(p, age, row.environment_count, row.environment_sum);
+        m.skill.add_day(p, age, row.skill_count, row.skill_sum);
+        m.attitude
+            .add_day(p, age, row.attitude_count, row.attitude_sum);
+        if age_days < p.publish_window_days {
+            let h = &mut venue.inputs.window_histogram.0;
+            for (slot, n) in h.iter_mut().zip(&row.overall_hist) {
+                *slot += i64::from(*n);
+            }
+        }
+        if age_days < TWELVE_MONTHS_DAYS {
+            venue.ratings_12m += row.ratings_count;
+        }
+    }
+
+    async fn write_province(
+        &self,
+        province: &str,
+        venues: Vec<VenueAcc>,
+        national: &HashMap<String, Measures>,
+        today: NaiveDate,
+    ) -> anyhow::Result<RefreshSummary> {
+        let p = &self.params;
+        let mut slice_sums: HashMap<&str, Measures> = HashMap::new();
+        for v in &venues {
+            slice_sums
+                .entry(v.category.as_str())
+                .or_default()
+                .merge(&v.inputs.measures);
+        }
+        let ids: Vec<i64> = venues.iter().map(|v| v.venue_id).collect();
+        let compliance = tiers::compliance_counts(&self.pool, &ids, today).await?;
+
+        let mut rows: Vec<VenueScoreRow> = venues
+            .iter()
+            .map(|v| {
+                let slice = slice_sums
+                    .get(v.category.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                let nation = national.get(&v.category).copied().unwrap_or_default();
+                let priors = choose_priors(p, &slice, &nation);
+                let score = score_venue(p, &v.inputs, &priors);
+                let c = compliance.get(&v.venue_id).copied().unwrap_or_default();
+                let tier_inputs = TierInputs {
+                    score_0_100: score.score_0_100,
+                    ratings_12m: v.ratings_12m,
+                    verified_complaints_12m: c.verified_complaints_12m,
+                    unresolved_verified_complaints: c.unresolved_verified_complaints,
+                    violations_12m: c.violations_12m,
+                    serious_violations_12m: c.serious_violations_12m,
+                    failed_inspections_12m: c.failed_inspections_12m,
+                    blacklisted: c.blacklisted,
+                    ..TierInputs::default()
+                };
+                let decision = self.rules.evaluate(&tier_inputs);
+                let mut inputs_json = serde_json::to_value(&tier_inputs).unwrap_or_default();
+                if let Some(obj) = inputs_json.as_object_mut() {
+                    obj.insert(
+                        "verified_complaints_per_1000".into(),
+                        tier_inputs.verified_complaints_per_1000().into(),
+                    );
+                }
+                VenueScoreRow {
+                    venue_id: v.venue_id,
+                    category: v.category.clone(),
+                    province_code: v.path.province.clone(),
+                    prefecture_code: v.path.prefecture.clone(),
+                    county_code: v.path.county.clone(),
+                    published: score.published,
+                    score_0_100: score.score_0_100,
+                    confidence: score.confidence,
+                    ratings_window: score.ratings_in_window,
+                    histogram: v.inputs.window_histogram.0,
+                    environment_0_100: score.environment_0_100,
+                    skill_0_100: score.skill_0_100,
+                    attitude_0_100: score.attitude_0_100,
+                    measures: MeasureColumns::from(&v.inputs.measures),
+                    priors: serde_json::to_value(priors).unwrap_or_default(),
+                    rank_prefecture: None,
+                    rank_province: None,
+                    tier: decision.tier.letter().to_owned(),
+                    tier_reasons: serde_json::to_value(&decision.reasons).unwrap_or_default(),
+                    tier_inputs: inputs_json,
+                    rule_set_version: decision.rule_set_version,
+                    as_of_day: today,
+                }
+            })
+            .collect();
+        assign_ranks(&mut rows);
+
+        let mut tx = self.pool.begin().await?;
+        scores::lock_province(&mut tx, province).await?;
+        let written = scores::write_venue_scores(&mut tx, &rows).await?;
+        let aggregates = scores::region_aggregates(&mut tx, province).await?;
+        let mut overall_national = Measures::default();
+        for m in national.values() {
+            overall_national.merge(m);
+        }
+        let region_rows: Vec<RegionScoreRow> = aggregates
+            .into_iter()
+            .map(|a| {
+                let pool_sums = if a.category == "*" {
+                    overall_national
+                } else {
+                    national.get(&a.category).copied().unwrap_or_default()
+                };
+                let prior = prior_or_fallback(p, &pool_sums.overall);
+                let measures = Measures::from(&a.measures);
+                let published = a.ratings_window >= p.min_ratings_to_publish;
+                RegionScoreRow {
+                    region_code: a.region_code,
+                    category: a.category,
+                    published,
+                    score_0_100: published.then(|| smoothed_0_100(p, &measures.overall, &prior)),
+                    ratings_window: a.ratings_window,
+                    measures: a.measures,
+                    prior: serde_json::to_value(prior).unwrap_or_default(),
+                    venues: a.venues,
+                    published_venues: a.published_venues,
+                    median_0_100: a.median_0_100,
+                    p10_0_100: a.p10_0_100,
+                    tier_counts: a.tier_counts,
+                    as_of_day: today,
+                }
+            })
+            .collect();
+        let codes = self.regions().await?.subtree(province);
+        scores::write_region_scores(&mut tx, province, &codes, &region_rows).await?;
+        tx.commit().await?;
+        Ok(RefreshSummary {
+            slices: 0,
+            venues: written.venues,
+            tier_changes: written.tier_changes,
+            region_rows: region_rows.len(),
+        })
+    }
+}
+
+/// Ranks published venues within each category of a prefecture and of the
+/// province: higher score first, ties broken by the confidence bound.
+fn assign_ranks(rows: &mut [VenueScoreRow]) {
+    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].published).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&rows[a], &rows[b]);
+        y.score_0_100
+            .partial_cmp(&x.score_0_100)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(y.confidence.total_cmp(&x.confidence))
+            .then(y.ratings_window.cmp(&x.ratings_window))
+            .then(x.venue_id.cmp(&y.venue_id))
+    });
+    let mut in_province: HashMap<String, i64> = HashMap::new();
+    let mut in_prefecture: HashMap<(String, String), i64> = HashMap::new();
+    for i in order {
+        let row = &mut rows[i];
+        let n = in_province.entry(row.category.clone()).or_default();
+        *n += 1;
+        row.rank_province = Some(*n);
+        if let Some(prefecture) = &row.prefecture_code {
+            let n = in_prefecture
+                .entry((prefecture.clone(), row.category.clone()))
+                .or_default();
+            *n += 1;
+            row.rank_prefecture = Some(*n);
+        }
+    }
+}
+
+/// Runs forever: catches scores up with changes every `interval`, and
+/// recomputes everything when the local day turns.
+pub async fn run_refresher(engine: Arc<ScoreEngine>, interval: Duration) {
+    let mut full_done_for: Option<NaiveDate> = None;
+    let mut since = None;
+    loop {
+        let today = local_day(Utc::now());
+        if full_done_for != Some(today) {
+            match full_recompute_if_stale(&engine, today).await {
+                Ok(()) => full_done_for = Some(today),
+                Err(err) => tracing::warn!(error = %err, "score recompute failed; will retry"),
+            }
+        }
+        match poll_once(&engine, today, since).await {
+            Ok(next) => since = Some(next),
+            Err(err) => tracing::warn!(error = %err, "score refresh failed; will retry"),
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyhow::Result<()> {
+    if !scores::stale(&engine.pool, today, engine.rules.version()).await? {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let summary = engine.recompute_all(&|_, _| {}).await?;
+    tracing::info!(
+        venues = summary.venues,
+        tier_changes = summary.tier_changes,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "scores recomputed"
+    );
+    Ok(())
+}
+
+async fn poll_once(
+    engine: &ScoreEngine,
+    today: NaiveDate,
+    since: Option<chrono::DateTime<Utc>>,
+) -> anyhow::Result<chrono::DateTime<Utc>> {
+    let days = [today, today.pred_opt().unwrap_or(today)];
+    let (venue_ids, polled_at) =
+        scores::venues_to_refresh(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?;
+    if !venue_ids.is_empty() {
+        let summary = engine.refresh_venues(&venue_ids).await?;
+        tracing::debug!(
+            changed = venue_ids.len(),
+            venues = summary.venues,
+            tier_changes = summary.tier_changes,
+            "scores refreshed"
+        );
+    }
+    Ok(polled_at)
+}

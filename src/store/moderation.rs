@@ -1,0 +1,181 @@
+//! Quarantine and release of ratings. A rating is never deleted: it is marked,
+//! taken out of (or put back into) its day aggregate, and the action is logged,
+//! all in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::StoreError;
+
+/// What a moderation request turned out to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moderation {
+    /// Done; the rating's venue and day, and its new quarantine time.
+    Done {
+        /// Venue of the rating.
+        venue_id: i64,
+        /// Local day of the rating.
+        day: NaiveDate,
+        /// Region of the venue.
+        region_code: String,
+        /// Category of the venue.
+        category: String,
+        /// When it was quarantined, `None` after a release.
+        quarantined_at: Option<DateTime<Utc>>,
+    },
+    /// No rating has this id.
+    UnknownRating,
+    /// The rating is already in the requested state.
+    AlreadyThere,
+}
+
+/// Quarantines (`quarantine = true`) or releases a rating.
+pub async fn moderate(
+    pool: &PgPool,
+    rating_id: i64,
+    quarantine: bool,
+    reason: &str,
+    actor: &str,
+) -> Result<Moderation, StoreError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let Some(rating) = sqlx::query!(
+        r#"SELECT r.venue_id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
+                  r.quarantined_at, v.region_code AS "region_code!: String", v.category,
+                  EXISTS (SELECT 1 FROM complaints c
+                          WHERE c.venue_id = r.venue_id AND c.rating_id = r.id) AS "has_complaint!"
+           FROM ratings r JOIN venues v ON v.id = r.venue_id
+           WHERE r.id = $1
+           FOR UPDATE OF r"#,
+        rating_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?
+    else {
+        return Ok(Moderation::UnknownRating);
+    };
+    if rating.quarantined_at.is_some() == quarantine {
+        return Ok(Moderation::AlreadyThere);
+    }
+    let quarantined_at: Option<DateTime<Utc>> = sqlx::query_scalar!(
+        r#"UPDATE ratings
+           SET quarantined_at = CASE WHEN $4 THEN now() END,
+               quarantine_reason = CASE WHEN $4 THEN $5 END
+           WHERE venue_id = $1 AND id = $2 AND day = $3
+           RETURNING quarantined_at"#,
+        rating.venue_id,
+        rating_id,
+        rating.day,
+        quarantine,
+        reason
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    // The aggregates count only ratings that are not quarantined.
+    let delta: i32 = if quarantine { -1 } else { 1 };
+    let one_if = |present: bool| if present { delta } else { 0 };
+    sqlx::query!(
+        r#"UPDATE venue_day_stats SET
+               ratings_count = ratings_count + $3,
+               overall_sum = overall_sum + $3 * $4,
+               overall_hist[$4] = overall_hist[$4] + $3,
+               environment_count = environment_count + $6,
+               environment_sum = environment_sum + $6 * $5,
+               environment_hist[$5] = environment_hist[$5] + $6,
+               skill_count = skill_count + $8,
+               skill_sum = skill_sum + $8 * $7,
+               skill_hist[$7] = skill_hist[$7] + $8,
+               attitude_count = attitude_count + $10,
+               attitude_sum = attitude_sum + $10 * $9,
+               attitude_hist[$9] = attitude_hist[$9] + $10,
+               complaints_count = complaints_count + $11,
+               updated_at = now()
+           WHERE venue_id = $1 AND day = $2"#,
+        rating.venue_id,
+        rating.day,
+        delta,
+        i32::from(rating.overall),
+        // A missing dimension adds 0 at star 1: the subscript must be valid.
+        i32::from(rating.environment.unwrap_or(1)),
+        one_if(rating.environment.is_some()),
+        i32::from(rating.skill.unwrap_or(1)),
+        one_if(rating.skill.is_some()),
+        i32::from(rating.attitude.unwrap_or(1)),
+        one_if(rating.attitude.is_some()),
+        one_if(rating.has_complaint),
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    sqlx::query!(
+        r#"INSERT INTO venue_day_tags AS t (venue_id, day, tag, count)
+           SELECT $1, $2, tag, $4 FROM unnest($3::text[]) AS tag
+           ON CONFLICT (venue_id, day, tag) DO UPDATE SET count = t.count + EXCLUDED.count"#,
+        rating.venue_id,
+        rating.day,
+        &rating.tags,
+        delta
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    sqlx::query!(
+        r#"INSERT INTO rating_moderation (venue_id, rating_id, action, reason, actor)
+           VALUES ($1, $2, $3, $4, $5)"#,
+        rating.venue_id,
+        rating_id,
+        if quarantine { "quarantine" } else { "release" },
+        reason,
+        actor
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    sqlx::query!(
+        "INSERT INTO score_refresh_queue (venue_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        rating.venue_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Moderation::Done {
+        venue_id: rating.venue_id,
+        day: rating.day,
+        region_code: rating.region_code,
+        category: rating.category,
+        quarantined_at,
+    })
+}
+
+/// One logged moderation action.
+#[derive(Debug, Clone)]
+pub struct ModerationRecord {
+    /// `quarantine` or `release`.
+    pub action: String,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub acted_at: DateTime<Utc>,
+}
+
+/// The moderation log of one rating, oldest first.
+pub async fn log(
+    pool: &PgPool,
+    venue_id: i64,
+    rating_id: i64,
+) -> Result<Vec<ModerationRecord>, StoreError> {
+    sqlx::query_as!(
+        ModerationRecord,
+        r#"SELECT action, reason, actor, acted_at FROM rating_moderation
+           WHERE venue_id = $1 AND rating_id = $2 ORDER BY acted_at, id"#,
+        venue_id,
+        rating_id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}

@@ -1,0 +1,181 @@
+//! Credit tiers: the stored rule sets, the compliance records the rules read,
+//! and the history of tier changes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::StoreError;
+use crate::domain::credit::RuleSet;
+
+/// Stores a rule set (if this version is new) and makes it the active one.
+/// A version already stored with other rules is refused: versions are immutable.
+pub async fn activate_rule_set(pool: &PgPool, rules: &RuleSet) -> anyhow::Result<()> {
+    let json = rules.to_json();
+    let mut tx = pool.begin().await?;
+    // One activation at a time, so "exactly one active" holds between statements.
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtext('tier_rule_sets')::int8)")
+        .execute(&mut *tx)
+        .await?;
+    let stored = sqlx::query_scalar!(
+        "SELECT rules FROM tier_rule_sets WHERE version = $1",
+        rules.version()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    match stored {
+        Some(existing) if existing != json => anyhow::bail!(
+            "tier rule set version {:?} is already stored with different rules; give the changed rules a new version",
+            rules.version()
+        ),
+        Some(_) => {}
+        None => {
+            sqlx::query!(
+                "INSERT INTO tier_rule_sets (version, rules) VALUES ($1, $2)",
+                rules.version(),
+                json
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query!(
+        "UPDATE tier_rule_sets SET active = false WHERE active AND version <> $1",
+        rules.version()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE tier_rule_sets SET active = true WHERE version = $1",
+        rules.version()
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The compliance counts of one venue that the tier rules read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ComplianceCounts {
+    /// Complaints verified in the last 12 months.
+    pub verified_complaints_12m: i64,
+    /// Verified complaints not yet resolved.
+    pub unresolved_verified_complaints: i64,
+    /// Violations in the last 12 months.
+    pub violations_12m: i64,
+    /// Serious violations in the last 12 months.
+    pub serious_violations_12m: i64,
+    /// Failed inspections in the last 12 months.
+    pub failed_inspections_12m: i64,
+    /// An active blacklist entry.
+    pub blacklisted: bool,
+}
+
+/// Compliance counts of the given venues as of `today`; venues without any
+/// record are left out (all zero).
+pub async fn compliance_counts(
+    pool: &PgPool,
+    venue_ids: &[i64],
+    today: NaiveDate,
+) -> Result<HashMap<i64, ComplianceCounts>, StoreError> {
+    let since_day = today - Duration::days(365);
+    let since: DateTime<Utc> = Utc::now() - Duration::days(365);
+    let rows = sqlx::query!(
+        r#"WITH ids AS (SELECT unnest($1::int8[]) AS venue_id),
+           complaint AS (
+               SELECT c.venue_id,
+                      count(*) FILTER (WHERE c.verified_at >= $3) AS verified,
+                      count(*) FILTER (WHERE c.resolved_at IS NULL) AS unresolved
+               FROM complaints c JOIN ids USING (venue_id)
+               WHERE c.verified_at IS NOT NULL
+               GROUP BY c.venue_id
+           ),
+           violation AS (
+               SELECT v.venue_id, count(*) AS total, count(*) FILTER (WHERE v.serious) AS serious
+               FROM violations v JOIN ids USING (venue_id)
+               WHERE v.occurred_on > $2
+               GROUP BY v.venue_id
+           ),
+           inspection AS (
+               SELECT i.venue_id, count(*) AS failed
+               FROM inspections i JOIN ids USING (venue_id)
+               WHERE NOT i.passed AND i.inspected_on > $2
+               GROUP BY i.venue_id
+           ),
+           blacklist AS (
+               SELECT DISTINCT b.venue_id
+               FROM blacklist_entries b JOIN ids USING (venue_id)
+               WHERE b.listed_on <= $4 AND (b.lifted_on IS NULL OR b.lifted_on > $4)
+           )
+           SELECT ids.venue_id AS "venue_id!",
+                  coalesce(complaint.verified, 0) AS "verified!",
+                  coalesce(complaint.unresolved, 0) AS "unresolved!",
+                  coalesce(violation.total, 0) AS "violations!",
+                  coalesce(violation.serious, 0) AS "serious!",
+                  coalesce(inspection.failed, 0) AS "failed!",
+                  blacklist.venue_id IS NOT NULL AS "blacklisted!"
+           FROM ids
+           LEFT JOIN complaint USING (venue_id)
+           LEFT JOIN violation USING (venue_id)
+           LEFT JOIN inspection USING (venue_id)
+           LEFT JOIN blacklist USING (venue_id)
+           WHERE complaint.venue_id IS NOT NULL OR violation.venue_id IS NOT NULL
+              OR inspection.venue_id IS NOT NULL OR blacklist.venue_id IS NOT NULL"#,
+        venue_ids,
+        since_day,
+        since,
+        today
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.venue_id,
+                ComplianceCounts {
+                    verified_complaints_12m: r.verified,
+                    unresolved_verified_complaints: r.unresolved,
+                    violations_12m: r.violations,
+                    serious_violations_12m: r.serious,
+                    failed_inspections_12m: r.failed,
+                    blacklisted: r.blacklisted,
+                },
+            )
+        })
+        .collect())
+}
+
+/// One recorded tier change.
+#[derive(Debug, Clone)]
+pub struct TierChange {
+    /// The new tier.
+    pub tier: String,
+    /// The tier before, `None` at the first grading.
+    pub previous_tier: Option<String>,
+    /// Reasons, as stored.
+    pub reasons: serde_json::Value,
+    /// Inputs, as stored.
+    pub inputs: serde_json::Value,
+    /// Rule set version.
+    pub rule_set_version: String,
+    /// When it changed.
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A venue's tier changes, newest first.
+pub async fn history(pool: &PgPool, venue_id: i64) -> Result<Vec<TierChange>, StoreError> {
+    sqlx::query_as!(
+        TierChange,
+        r#"SELECT tier AS "tier!: String", previous_tier AS "previous_tier: String", reasons,
+                  inputs, rule_set_version, changed_at
+           FROM tier_history WHERE venue_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
+        venue_id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}

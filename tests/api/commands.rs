@@ -1,0 +1,179 @@
+//! The maintenance commands: `recompute` and `reconcile`.
+
+use std::process::Command;
+
+use crate::common::{ADMIN_TOKEN, Options, database_url_for, spawn_app, spawn_app_with};
+use qrfeedback::domain::day::local_day;
+use qrfeedback::jobs::reconcile::reconcile;
+use qrfeedback::live::Live;
+
+fn qrfeedback(db_name: &str, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_qrfeedback"))
+        .args(args)
+        .env("DATABASE_URL", database_url_for(db_name))
+        .env("REDIS_URL", std::env::var("REDIS_URL").unwrap())
+        .env("REDIS_KEY_PREFIX", db_name)
+        .env("ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("SECRET_KEY", "test-secret-key-0123456789abcdef-0123")
+        .env_remove("QRF_CONFIG")
+        .output()
+        .expect("run qrfeedback");
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn recompute_scores_every_venue_and_prints_a_summary_line() {
+    let app = spawn_app().await;
+    let hotel = app.hotel().await;
+    app.create_venue("昌吉餐厅", "652301", "restaurant").await;
+    for i in 0..5 {
+        app.rate(&hotel, &format!("rc-{i}"), 4).await;
+    }
+    // Forget everything the refresher stored, then rebuild it from the command line.
+    sqlx::query("DELETE FROM region_scores")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM venue_scores")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let out = qrfeedback(&app.db_name, &["recompute"]);
+    assert!(out.starts_with("recomputed 2 venues"), "{out}");
+    let published: i64 = sqlx::query_scalar("SELECT count(*) FROM venue_scores WHERE published")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(published, 1);
+    // Province: hotel, restaurant and '*'; each prefecture and county: its one category and '*'.
+    assert_eq!(app.count("region_scores").await, 3 + 4 * 2);
+}
+
+#[tokio::test]
+async fn reconcile_repairs_broken_aggregates_and_live_counters() {
+    let app = spawn_app_with(Options {
+        no_redis: true,
+        ..Options::default()
+    })
+    .await;
+    let venue = app.hotel().await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    for (i, tags) in [["clean"], ["clean"], ["long_wait"]].iter().enumerate() {
+        let body = serde_json::json!({ "code": venue["code"], "device_id": format!("device-rec-{i}"), "overall": 4, "tags": tags });
+        assert_eq!(app.post_rating(&body).await.status(), 201);
+    }
+    let day = local_day(chrono::Utc::now()).format("%Y%m%d").to_string();
+    let client = redis::Client::open(std::env::var("REDIS_URL").unwrap()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let venue_key = format!("{}:{{v:{venue_id}}}:today:{day}", app.db_name);
+    let region_key = format!("{}:{{r:650000}}:today:{day}", app.db_name);
+    let stray_key = format!("{}:{{v:999999}}:today:{day}", app.db_name);
+    // The app runs without Redis, so only reconcile writes these counters:
+    // the first run creates them from the aggregates, the second finds nothing.
+    let live = Live::new(std::env::var("REDIS_URL").ok().as_deref(), &app.db_name).unwrap();
+    let first = reconcile(&app.pool, &live, None, false).await.unwrap();
+    assert!(first.aggregates.is_empty(), "{first}");
+    assert!(first.redis_checked);
+    // Venue, county, prefecture, province and category.
+    assert_eq!(first.counters.len(), 5, "{first}");
+    let second = reconcile(&app.pool, &live, None, false).await.unwrap();
+    assert!(second.clean(), "{second}");
+
+    // Break the aggregate, a tag count and two live counters.
+    sqlx::query("UPDATE venue_day_stats SET ratings_count = ratings_count + 7, overall_hist[4] = 0 WHERE venue_id = $1")
+        .bind(venue_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE venue_day_tags SET count = 40 WHERE venue_id = $1 AND tag = 'clean'")
+        .bind(venue_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg(&venue_key)
+        .arg(999)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("DEL")
+        .arg(&region_key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg(&stray_key)
+        .arg(5)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+
+    let dry = reconcile(&app.pool, &live, None, true).await.unwrap();
+    assert_eq!(dry.aggregates.len(), 1, "{dry}");
+    // Counters are held against the aggregates as they stand (still broken here).
+    assert!(dry.counters.iter().any(|c| c.key == stray_key), "{dry}");
+    let still_broken: i32 =
+        sqlx::query_scalar("SELECT ratings_count FROM venue_day_stats WHERE venue_id = $1")
+            .bind(venue_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(still_broken, 10, "a dry run repairs nothing");
+
+    let repaired = reconcile(&app.pool, &live, None, false).await.unwrap();
+    assert_eq!(repaired.aggregates.len(), 1, "{repaired}");
+    assert_eq!(repaired.aggregates[0].before, Some(10));
+    assert_eq!(repaired.aggregates[0].after, 3);
+    assert_eq!(repaired.counters.len(), 3, "{repaired}");
+    assert!(repaired.to_string().contains("repaired"));
+
+    let (count, hist): (i32, Vec<i32>) = sqlx::query_as(
+        "SELECT ratings_count, overall_hist FROM venue_day_stats WHERE venue_id = $1",
+    )
+    .bind(venue_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((count, hist), (3, vec![0, 0, 0, 3, 0]));
+    let clean: i32 = sqlx::query_scalar(
+        "SELECT count FROM venue_day_tags WHERE venue_id = $1 AND tag = 'clean'",
+    )
+    .bind(venue_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(clean, 2);
+    let venue_live: Option<i64> = redis::cmd("GET")
+        .arg(&venue_key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let region_live: Option<i64> = redis::cmd("GET")
+        .arg(&region_key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let stray_live: Option<i64> = redis::cmd("GET")
+        .arg(&stray_key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        (venue_live, region_live, stray_live),
+        (Some(3), Some(3), None)
+    );
+
+    let after = reconcile(&app.pool, &live, None, false).await.unwrap();
+    assert!(after.clean(), "{after}");
+    // The command line says the same.
+    let out = qrfeedback(&app.db_name, &["reconcile", "--days", "2"]);
+    assert!(
+        out.contains("0 venue day(s) and 0 live counter(s)"),
+        "{out}"
+    );
+}
