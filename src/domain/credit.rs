@@ -232,7 +232,7 @@ pub struct TierDecision {
 /// One human-readable reason behind a decision.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reason {
-    /// The input the reason is about, as named in rule files (e.g. `score`).
+    /// The input the reason is about, as named in rule files (e.g. `score`); empty if none.
     pub input: String,
     /// The reason in Simplified Chinese.
     pub zh: String,
@@ -323,10 +323,8 @@ impl RuleSet {
             .iter()
             .map(|rule| {
                 let letter = rule.tier.letter();
-                let zh_parts: Vec<String> =
-                    rule.conditions.iter().map(|c| c.describe().0).collect();
-                let en_parts: Vec<String> =
-                    rule.conditions.iter().map(|c| c.describe().1).collect();
+                let (zh_parts, en_parts): (Vec<String>, Vec<String>) =
+                    rule.conditions.iter().map(Condition::describe).unzip();
                 let (zh, en) = if rule.conditions.len() == 1 {
                     (
                         format!("{letter}级：{}", zh_parts.join("")),
@@ -1471,7 +1469,6 @@ mod tests {
         ];
         for (name, text, expected) in cases {
             let err = refused(&text);
-            println!("{name}: {err}");
             assert!(err.contains(expected), "{name}: {err:?} lacks {expected:?}");
         }
     }
