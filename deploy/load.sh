@@ -17,7 +17,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$QRF_ROOT"
 
-PG_BIN="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SERVE_ADDR=127.0.0.1:18080
 BARE_ADDR=127.0.0.1:18081
 BASE_URL="http://$SERVE_ADDR"
@@ -37,56 +36,7 @@ WORK="$QRF_ROOT/.local/load"
 export ADMIN_TOKEN="${ADMIN_TOKEN:-load-admin-token}"
 export SECRET_KEY="${SECRET_KEY:-load-secret-key-0123456789abcdef0123456789}"
 
-server_pids=()
-stop_servers() {
-    local pid
-    for pid in "${server_pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    server_pids=()
-}
 trap stop_servers EXIT
-
-step() {
-    printf '\n== %s\n' "$*"
-}
-
-# Value of KEY in the last "QRF key=value ..." line of FILE (see deploy/load/*.lua).
-qrf_field() {
-    awk -v key="$1" '/^QRF /{ for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) value = kv[2] } }
-        END { print value }' "$2"
-}
-
-require_port_free() {
-    if (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; then
-        qrf_die "$1 is already in use; stop whatever listens there"
-    fi
-}
-
-# wait_http_ok URL PID LOG: until URL answers 200, while PID (logging to LOG) lives.
-wait_http_ok() {
-    local deadline=$((SECONDS + 60))
-    until [[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$1")" == 200 ]]; do
-        if ! kill -0 "$2" 2>/dev/null; then
-            tail -n 20 "$3" >&2
-            qrf_die "server for $1 exited (log: $3)"
-        fi
-        ((SECONDS < deadline)) || qrf_die "$1 did not answer 200 within 60 s (log: $3)"
-        sleep 0.2
-    done
-}
-
-psql_at() {
-    PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"
-}
-
-run_wrk() {
-    # run_wrk OUTPUT_FILE WRK_ARGS...: shows wrk's report and keeps a copy.
-    local output="$1"
-    shift
-    wrk "$@" | tee "$output"
-}
 
 qrf_ensure_packages wrk:wrk curl:curl jq:jq "$PG_BIN/pgbench:postgresql-15"
 mkdir -p "$WORK"
