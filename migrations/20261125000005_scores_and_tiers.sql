@@ -202,9 +202,9 @@ CREATE TRIGGER violations_queue_score_refresh AFTER INSERT OR UPDATE OR DELETE O
     FOR EACH ROW EXECUTE FUNCTION queue_score_refresh();
 CREATE TRIGGER blacklist_entries_queue_score_refresh AFTER INSERT OR UPDATE OR DELETE ON blacklist_entries
     FOR EACH ROW EXECUTE FUNCTION queue_score_refresh();
--- Only a change of verification or resolution can move a tier; new complaints
--- arrive with ratings and are picked up with them.
-CREATE TRIGGER complaints_queue_score_refresh AFTER UPDATE OF verified_at, resolved_at ON complaints
+-- Complaints are few next to ratings, so queuing on insert costs little.
+CREATE TRIGGER complaints_queue_score_refresh
+    AFTER INSERT OR UPDATE OF verified_at, resolved_at ON complaints
     FOR EACH ROW EXECUTE FUNCTION queue_score_refresh();
 
 -- A new venue gets its (unpublished) score row and first tier on the next

@@ -316,6 +316,30 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
             .any(|r| r["input"] == "failed_inspections_12m")
     );
 
+    // A verified complaint: 1 per 5 ratings is 200 per 1,000, above 5.
+    sqlx::query("UPDATE inspections SET passed = true WHERE venue_id = $1")
+        .bind(venue_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO complaints (venue_id, rating_id, tracking_code, description, verified_at)
+         SELECT venue_id, id, 'TEST-1', 'overcharged', now() FROM ratings WHERE venue_id = $1 LIMIT 1",
+    )
+    .bind(venue_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let complained = app
+        .score_when(venue_id, |s| {
+            s["tier_reasons"].as_array().is_some_and(|r| {
+                r.iter()
+                    .any(|r| r["input"] == "verified_complaints_per_1000")
+            })
+        })
+        .await;
+    assert_eq!(complained["tier"], "C", "{complained}");
+
     let history: Value = app
         .get(&format!("/api/v1/venues/{venue_id}/tier/history"))
         .await
@@ -328,6 +352,7 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         .iter()
         .map(|c| c["tier"].as_str().unwrap())
         .collect();
+    // C → C (new reasons) is no tier change: still three.
     assert_eq!(tiers, ["C", "D", "B"], "{history}");
     assert_eq!(history["items"][1]["inputs"]["blacklisted"], true);
 }
