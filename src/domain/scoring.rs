@@ -244,6 +244,8 @@ pub enum PriorSource {
     CategoryProvince,
     /// The venue's category nationally.
     CategoryNational,
+    /// Every rating nationally, of any category (for region-wide scores).
+    National,
     /// The fixed fallback prior.
     Fallback,
 }
@@ -254,6 +256,7 @@ impl PriorSource {
         match self {
             PriorSource::CategoryProvince => "category_province",
             PriorSource::CategoryNational => "category_national",
+            PriorSource::National => "national",
             PriorSource::Fallback => "fallback",
         }
     }
@@ -309,11 +312,13 @@ pub fn choose_prior(
         .unwrap_or_else(|| fallback_prior(params))
 }
 
-/// Same chain with one level (used for region-wide slices): `slice` if it has enough ratings else fallback.
-pub fn prior_or_fallback(params: &ScoringParams, slice: &WeightedSum) -> Prior {
-    // A region-wide slice mixes categories, so its own mean is its "category" mean.
-    slice_prior(params, slice, PriorSource::CategoryProvince)
-        .unwrap_or_else(|| fallback_prior(params))
+/// One level and the fallback (for region scores): `slice`, labelled `source`, if it has enough ratings.
+pub fn prior_or_fallback(
+    params: &ScoringParams,
+    slice: &WeightedSum,
+    source: PriorSource,
+) -> Prior {
+    slice_prior(params, slice, source).unwrap_or_else(|| fallback_prior(params))
 }
 
 /// S = (Σw·s + m·μ) / (Σw + m), clamped to 0..=100.
@@ -901,11 +906,14 @@ mod tests {
         assert_eq!(prior, fallback(70.0));
 
         assert_eq!(
-            prior_or_fallback(&params, &national_50).mean_0_100,
+            prior_or_fallback(&params, &national_50, PriorSource::CategoryNational).mean_0_100,
             50.0,
             "a one-level slice with enough ratings is its own prior"
         );
-        assert_eq!(prior_or_fallback(&params, &national_49), fallback(70.0));
+        assert_eq!(
+            prior_or_fallback(&params, &national_49, PriorSource::National),
+            fallback(70.0)
+        );
 
         // A slice whose ratings are so old that their weight underflows has no mean to offer.
         let mut ancient = WeightedSum::default();
@@ -944,6 +952,7 @@ mod tests {
         for source in [
             PriorSource::CategoryProvince,
             PriorSource::CategoryNational,
+            PriorSource::National,
             PriorSource::Fallback,
         ] {
             let json = serde_json::to_string(&source).expect("serialisable");

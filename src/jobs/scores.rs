@@ -24,8 +24,8 @@ use crate::domain::credit::{RuleSet, TierInputs};
 use crate::domain::day::local_day;
 use crate::domain::region::{RegionPath, RegionTree};
 use crate::domain::scoring::{
-    Measures, ScoringParams, VenueInputs, choose_priors, prior_or_fallback, score_venue,
-    smoothed_0_100,
+    Measures, PriorSource, ScoringParams, VenueInputs, choose_priors, prior_or_fallback,
+    score_venue, smoothed_0_100,
 };
 use crate::store::reference::CategoryRow;
 use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueDayRow, VenueScoreRow};
@@ -432,12 +432,17 @@ impl ScoreEngine {
         let region_rows: Vec<RegionScoreRow> = aggregates
             .into_iter()
             .map(|a| {
-                let pool_sums = if a.category == "*" {
-                    overall_national
+                // A region is pulled towards the national mean of the same slice:
+                // of its category, or of every rating for the region as a whole.
+                let (pool_sums, source) = if a.category == "*" {
+                    (overall_national, PriorSource::National)
                 } else {
-                    national.get(&a.category).copied().unwrap_or_default()
+                    (
+                        national.get(&a.category).copied().unwrap_or_default(),
+                        PriorSource::CategoryNational,
+                    )
                 };
-                let prior = prior_or_fallback(p, &pool_sums.overall);
+                let prior = prior_or_fallback(p, &pool_sums.overall, source);
                 let measures = Measures::from(&a.measures);
                 let published = a.ratings_window >= p.min_ratings_to_publish;
                 RegionScoreRow {
