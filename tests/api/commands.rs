@@ -177,3 +177,100 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn stored_scores_equal_the_method_applied_to_the_raw_ratings() {
+    use qrfeedback::domain::scoring::{
+        Measures, RatingInput, ScoringParams, choose_priors, inputs_from_ratings, score_venue,
+    };
+    let app = spawn_app_with(Options {
+        no_redis: true,
+        ..Options::default()
+    })
+    .await;
+    let a = app.create_venue("甲酒店", "652801", "hotel").await["id"]
+        .as_i64()
+        .unwrap();
+    let b = app.create_venue("乙酒店", "652822", "hotel").await["id"]
+        .as_i64()
+        .unwrap();
+    // Raw ratings over 500 days, written straight into the table; reconcile
+    // then builds the day aggregates from them, and recompute the scores.
+    let today = local_day(chrono::Utc::now());
+    let mut raw: Vec<(i64, RatingInput)> = Vec::new();
+    for i in 0..70i64 {
+        let venue = if i % 3 == 0 { b } else { a };
+        let age = (i * 37) % 500;
+        let overall = (1 + (i * 7) % 5) as u8;
+        let quarantined = i % 11 == 0;
+        let environment = (i % 2 == 0).then_some(1 + ((i * 3) % 5) as u8);
+        sqlx::query(
+            "INSERT INTO ratings (venue_id, day, device_hash, overall, environment, quarantined_at)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END)",
+        )
+        .bind(venue)
+        .bind(today - chrono::Duration::days(age))
+        .bind(format!("device-{i}").into_bytes())
+        .bind(i16::from(overall))
+        .bind(environment.map(i16::from))
+        .bind(quarantined)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        raw.push((
+            venue,
+            RatingInput {
+                overall,
+                environment,
+                skill: None,
+                attitude: None,
+                age_days: age as f64,
+                quarantined,
+            },
+        ));
+    }
+    let repaired = reconcile(&app.pool, &Live::default(), None, false)
+        .await
+        .unwrap();
+    assert!(!repaired.aggregates.is_empty());
+    qrfeedback(&app.db_name, &["recompute"]);
+
+    let params = ScoringParams::default();
+    let of = |venue: i64| -> Vec<RatingInput> {
+        raw.iter()
+            .filter(|(v, _)| *v == venue)
+            .map(|(_, r)| *r)
+            .collect()
+    };
+    let all: Vec<RatingInput> = raw.iter().map(|(_, r)| *r).collect();
+    let slice: Measures = inputs_from_ratings(&params, &all).measures;
+    // Both venues are the only hotels anywhere: province and nation coincide.
+    let priors = choose_priors(&params, &slice, &slice);
+    for venue in [a, b] {
+        let expected = score_venue(&params, &inputs_from_ratings(&params, &of(venue)), &priors);
+        let (score, ratings, environment): (Option<f64>, i32, Option<f64>) = sqlx::query_as(
+            "SELECT score_0_100, ratings_window, environment_0_100 FROM venue_scores WHERE venue_id = $1",
+        )
+        .bind(venue)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(i64::from(ratings), expected.ratings_in_window);
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+            (None, None) => true,
+            _ => false,
+        };
+        assert!(
+            close(score, expected.score_0_100),
+            "{venue}: {score:?} vs {:?}",
+            expected.score_0_100
+        );
+        assert!(
+            close(environment, expected.environment_0_100),
+            "{venue}: {environment:?} vs {:?}",
+            expected.environment_0_100
+        );
+        assert!(expected.published, "the fixture is large enough to publish");
+    }
+}
