@@ -30,11 +30,5 @@ function request()
   return wrk.format("GET", path)
 end
 
-function done(summary, latency, _)
-  local e = summary.errors
-  io.write(string.format(
-    "QRF rps=%.1f p50_ms=%.2f p99_ms=%.2f requests=%d http_errors=%d socket_errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, e.status, e.connect + e.read + e.write + e.timeout))
-end
+-- The same summary line as every other load script.
+dofile("deploy/load/report.lua")

@@ -73,18 +73,26 @@ impl Live {
 
     /// Overwrites a day's counters with counts recomputed from Postgres.
     pub async fn set_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
-        let pairs = self.counter_pairs(day, counts);
+        self.put_counters(self.counter_pairs(day, counts)).await
+    }
+
+    /// Sets each key to its value; a key whose value is 0 is removed instead.
+    async fn put_counters(&self, pairs: Vec<(String, i64)>) -> Result<(), LiveDown> {
         for chunk in pairs.chunks(500) {
             let chunk = chunk.to_vec();
             self.call(|mut conn| async move {
                 let mut pipe = redis::pipe();
                 for (key, value) in &chunk {
-                    pipe.cmd("SET")
-                        .arg(key)
-                        .arg(value)
-                        .arg("EX")
-                        .arg(COUNTER_TTL_SECS)
-                        .ignore();
+                    if *value == 0 {
+                        pipe.cmd("DEL").arg(key).ignore();
+                    } else {
+                        pipe.cmd("SET")
+                            .arg(key)
+                            .arg(value)
+                            .arg("EX")
+                            .arg(COUNTER_TTL_SECS)
+                            .ignore();
+                    }
                 }
                 pipe.query_async::<()>(&mut conn).await
             })
@@ -164,26 +172,12 @@ impl Live {
 
     /// Sets the given counters to their expected values (removing those that should be 0).
     pub async fn repair_counters(&self, differences: &[CounterDifference]) -> Result<(), LiveDown> {
-        for chunk in differences.chunks(500) {
-            let chunk = chunk.to_vec();
-            self.call(|mut conn| async move {
-                let mut pipe = redis::pipe();
-                for d in &chunk {
-                    if d.expected == 0 {
-                        pipe.cmd("DEL").arg(&d.key).ignore();
-                    } else {
-                        pipe.cmd("SET")
-                            .arg(&d.key)
-                            .arg(d.expected)
-                            .arg("EX")
-                            .arg(COUNTER_TTL_SECS)
-                            .ignore();
-                    }
-                }
-                pipe.query_async::<()>(&mut conn).await
-            })
-            .await?;
-        }
-        Ok(())
+        self.put_counters(
+            differences
+                .iter()
+                .map(|d| (d.key.clone(), d.expected))
+                .collect(),
+        )
+        .await
     }
 }

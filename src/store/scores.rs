@@ -302,6 +302,26 @@ pub async fn lock_province(
     Ok(())
 }
 
+/// Builds a [`MeasureColumns`] from a query record holding the twelve columns by name.
+macro_rules! measure_columns {
+    ($r:expr) => {
+        MeasureColumns {
+            overall_weight: $r.overall_weight,
+            overall_weighted: $r.overall_weighted,
+            overall_count: $r.overall_count,
+            environment_weight: $r.environment_weight,
+            environment_weighted: $r.environment_weighted,
+            environment_count: $r.environment_count,
+            skill_weight: $r.skill_weight,
+            skill_weighted: $r.skill_weighted,
+            skill_count: $r.skill_count,
+            attitude_weight: $r.attitude_weight,
+            attitude_weighted: $r.attitude_weighted,
+            attitude_count: $r.attitude_count,
+        }
+    };
+}
+
 /// A region's (or a region × category's) summed venue scores, before smoothing.
 #[derive(Debug, Clone)]
 pub struct RegionAggregate {
@@ -367,20 +387,7 @@ pub async fn region_aggregates(
         .map(|r| RegionAggregate {
             region_code: r.region_code,
             category: r.category,
-            measures: MeasureColumns {
-                overall_weight: r.overall_weight,
-                overall_weighted: r.overall_weighted,
-                overall_count: r.overall_count,
-                environment_weight: r.environment_weight,
-                environment_weighted: r.environment_weighted,
-                environment_count: r.environment_count,
-                skill_weight: r.skill_weight,
-                skill_weighted: r.skill_weighted,
-                skill_count: r.skill_count,
-                attitude_weight: r.attitude_weight,
-                attitude_weighted: r.attitude_weighted,
-                attitude_count: r.attitude_count,
-            },
+            measures: measure_columns!(r),
             ratings_window: r.ratings_window,
             venues: r.venues,
             published_venues: r.published_venues,
@@ -488,26 +495,7 @@ pub async fn province_category_sums(
     .map_err(StoreError::classify)?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            (
-                r.region_code,
-                r.category,
-                MeasureColumns {
-                    overall_weight: r.overall_weight,
-                    overall_weighted: r.overall_weighted,
-                    overall_count: r.overall_count,
-                    environment_weight: r.environment_weight,
-                    environment_weighted: r.environment_weighted,
-                    environment_count: r.environment_count,
-                    skill_weight: r.skill_weight,
-                    skill_weighted: r.skill_weighted,
-                    skill_count: r.skill_count,
-                    attitude_weight: r.attitude_weight,
-                    attitude_weighted: r.attitude_weighted,
-                    attitude_count: r.attitude_count,
-                },
-            )
-        })
+        .map(|r| (r.region_code, r.category, measure_columns!(r)))
         .collect())
 }
 
