@@ -188,10 +188,12 @@ CREATE FUNCTION queue_score_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO score_refresh_queue (venue_id) VALUES (OLD.venue_id) ON CONFLICT DO NOTHING;
+        INSERT INTO score_refresh_queue (venue_id) VALUES (OLD.venue_id)
+        ON CONFLICT (venue_id) DO UPDATE SET queued_at = EXCLUDED.queued_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO score_refresh_queue (venue_id) VALUES (NEW.venue_id) ON CONFLICT DO NOTHING;
+        INSERT INTO score_refresh_queue (venue_id) VALUES (NEW.venue_id)
+        ON CONFLICT (venue_id) DO UPDATE SET queued_at = EXCLUDED.queued_at;
     END IF;
     RETURN NULL;
 END $$;
@@ -212,7 +214,8 @@ CREATE TRIGGER complaints_queue_score_refresh
 CREATE FUNCTION queue_new_venue_score() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO score_refresh_queue (venue_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+    INSERT INTO score_refresh_queue (venue_id) VALUES (NEW.id)
+        ON CONFLICT (venue_id) DO UPDATE SET queued_at = EXCLUDED.queued_at;
     RETURN NULL;
 END $$;
 

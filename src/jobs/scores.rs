@@ -550,6 +550,7 @@ async fn poll_once(
         scores::venues_to_refresh(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?;
     if !venue_ids.is_empty() {
         let summary = engine.refresh_venues(&venue_ids).await?;
+        scores::clear_refresh_queue(&engine.pool, &venue_ids, polled_at).await?;
         tracing::debug!(
             changed = venue_ids.len(),
             venues = summary.venues,

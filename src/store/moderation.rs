@@ -132,13 +132,7 @@ pub async fn moderate(
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    sqlx::query!(
-        "INSERT INTO score_refresh_queue (venue_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        rating.venue_id
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    super::scores::queue_refresh(&mut tx, rating.venue_id).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Moderation::Done {
         venue_id: rating.venue_id,

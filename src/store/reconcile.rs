@@ -181,13 +181,7 @@ pub async fn repair_day(
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    sqlx::query!(
-        "INSERT INTO score_refresh_queue (venue_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        venue_id
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    super::scores::queue_refresh(&mut tx, venue_id).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Repair {
         venue_id,

@@ -500,9 +500,10 @@ pub async fn province_category_sums(
 }
 
 /// Venues whose day aggregates (on `days`) changed at or after `since`, and
-/// venues queued for a refresh (the queue is emptied); with the database time
-/// of the poll, the `since` of the next one. Without `since`, changes after
-/// the newest stored score count.
+/// venues queued for a refresh; with the database time of the poll, the
+/// `since` of the next one. Without `since`, changes after the newest stored
+/// score count. The queue is emptied by [`clear_refresh_queue`] once the
+/// refresh has been stored, so a failed refresh is retried.
 pub async fn venues_to_refresh(
     pool: &PgPool,
     days: &[NaiveDate],
@@ -529,15 +530,48 @@ pub async fn venues_to_refresh(
     .fetch_all(pool)
     .await
     .map_err(StoreError::classify)?;
-    let queued: Vec<i64> =
-        sqlx::query_scalar!("DELETE FROM score_refresh_queue RETURNING venue_id")
-            .fetch_all(pool)
-            .await
-            .map_err(StoreError::classify)?;
+    let queued: Vec<i64> = sqlx::query_scalar!(
+        "SELECT venue_id FROM score_refresh_queue WHERE queued_at <= $1",
+        polled_at
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
     ids.extend(queued);
     ids.sort_unstable();
     ids.dedup();
     Ok((ids, polled_at))
+}
+
+/// Asks for a venue's scores to be refreshed (it changed in a way that
+/// `venue_day_stats.updated_at` does not show).
+pub async fn queue_refresh(conn: &mut sqlx::PgConnection, venue_id: i64) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"INSERT INTO score_refresh_queue (venue_id) VALUES ($1)
+           ON CONFLICT (venue_id) DO UPDATE SET queued_at = EXCLUDED.queued_at"#,
+        venue_id
+    )
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// Removes queue entries made up to `polled_at` (a venue queued again later stays).
+pub async fn clear_refresh_queue(
+    pool: &PgPool,
+    venue_ids: &[i64],
+    polled_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "DELETE FROM score_refresh_queue WHERE venue_id = ANY($1) AND queued_at <= $2",
+        venue_ids,
+        polled_at
+    )
+    .execute(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
 }
 
 /// Whether any venue lacks a score computed today with the given rule set.
