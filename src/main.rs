@@ -26,12 +26,12 @@ enum Command {
     Serve,
     /// Apply migrations and load reference data (regions, categories).
     Migrate,
-    /// Add demo venues and ratings.
+    /// Add demo venues and ratings in bulk (nothing when that many venues exist).
     SeedDemo {
         /// Venues to create.
         #[arg(long, default_value_t = 60)]
         venues: u32,
-        /// Ratings to spread over them and over the last months.
+        /// Ratings to spread over them and over the last 400 days.
         #[arg(long, default_value_t = 3000)]
         ratings: u32,
     },
