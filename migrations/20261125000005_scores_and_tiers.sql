@@ -51,13 +51,24 @@ CREATE TABLE venue_scores (
     CONSTRAINT venue_scores_hist_shape CHECK (cardinality(histogram) = 5)
 );
 
--- Rankings read a region level and optionally a category, best first.
+-- Rankings read one region level (or the whole country), optionally one
+-- category, in rank order: each index serves a page by a short index scan.
+CREATE INDEX venue_scores_rank_idx
+    ON venue_scores (published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
+CREATE INDEX venue_scores_category_rank_idx
+    ON venue_scores (category, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
 CREATE INDEX venue_scores_province_rank_idx
-    ON venue_scores (province_code, category, published DESC, score_0_100 DESC, confidence DESC);
+    ON venue_scores (province_code, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
+CREATE INDEX venue_scores_province_category_rank_idx
+    ON venue_scores (province_code, category, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
 CREATE INDEX venue_scores_prefecture_rank_idx
-    ON venue_scores (prefecture_code, category, published DESC, score_0_100 DESC, confidence DESC);
+    ON venue_scores (prefecture_code, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
+CREATE INDEX venue_scores_prefecture_category_rank_idx
+    ON venue_scores (prefecture_code, category, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
 CREATE INDEX venue_scores_county_rank_idx
-    ON venue_scores (county_code, category, published DESC, score_0_100 DESC, confidence DESC);
+    ON venue_scores (county_code, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
+CREATE INDEX venue_scores_county_category_rank_idx
+    ON venue_scores (county_code, category, published DESC, score_0_100 DESC NULLS LAST, confidence DESC, ratings_window DESC, venue_id);
 
 -- One row per region (every level) and category; category '*' is the whole
 -- region. Small: regions × (categories + 1).

@@ -11,7 +11,7 @@ use super::AppState;
 use crate::domain::region::{Region, RegionTree};
 use crate::domain::scoring::round1;
 use crate::error::ApiError;
-use crate::store::rankings::{self, RegionScore};
+use crate::store::rankings::{self, RankingScope, RegionScore};
 
 /// Rows per page unless asked otherwise.
 const DEFAULT_PER_PAGE: i64 = 20;
@@ -172,29 +172,16 @@ pub async fn load_ranking(
     request: &RankingRequest,
 ) -> Result<RankingPage, ApiError> {
     let offset = (request.page - 1) * request.per_page;
-    let rows = rankings::rankings(
-        &state.pool,
-        request.region.as_ref().map(|r| r.code.as_str()),
-        request.category.as_deref(),
-        request.per_page,
-        offset,
-    )
-    .await?;
-    let total = match rows.first() {
-        Some(row) => row.total,
-        // Past the last page the window count is not available: count again.
-        None if offset > 0 => rankings::rankings(
-            &state.pool,
-            request.region.as_ref().map(|r| r.code.as_str()),
-            request.category.as_deref(),
-            1,
-            0,
-        )
-        .await?
-        .first()
-        .map_or(0, |r| r.total),
-        None => 0,
+    let scope = match &request.region {
+        None => RankingScope::National,
+        Some(region) => RankingScope::Region {
+            level: region.level,
+            code: &region.code,
+        },
     };
+    let category = request.category.as_deref();
+    let rows = rankings::rankings(&state.pool, scope, category, request.per_page, offset).await?;
+    let total = rankings::ranking_total(&state.pool, scope, category).await?;
     let items = rows
         .into_iter()
         .enumerate()

@@ -513,17 +513,18 @@ pub async fn venues_to_refresh(
         .fetch_one(pool)
         .await
         .map_err(StoreError::classify)?;
-    let since = match since {
-        Some(since) => since,
-        None => sqlx::query_scalar!(
-            r#"SELECT coalesce(max(computed_at), '-infinity') AS "since!" FROM venue_scores"#
-        )
-        .fetch_one(pool)
-        .await
-        .map_err(StoreError::classify)?,
+    // Without a previous poll, changes after the newest stored score count;
+    // with no stored score at all, every aggregate of `days` does.
+    let since: Option<DateTime<Utc>> = match since {
+        Some(since) => Some(since),
+        None => sqlx::query_scalar!("SELECT max(computed_at) FROM venue_scores")
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::classify)?,
     };
     let mut ids: Vec<i64> = sqlx::query_scalar!(
-        "SELECT venue_id FROM venue_day_stats WHERE day = ANY($1) AND updated_at >= $2",
+        "SELECT venue_id FROM venue_day_stats
+         WHERE day = ANY($1) AND ($2::timestamptz IS NULL OR updated_at >= $2)",
         days,
         since
     )
