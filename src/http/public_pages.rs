@@ -236,6 +236,12 @@ struct TrendRow {
     score: String,
 }
 
+/// The confidence as a figure and as a sentence that explains it.
+struct ConfidenceView {
+    figure: String,
+    sentence: String,
+}
+
 struct DimensionRow {
     label: &'static str,
     value: String,
@@ -262,7 +268,7 @@ struct VenuePageView<'a> {
     score: Option<String>,
     unpublished: String,
     ratings: String,
-    confidence: Option<String>,
+    confidence: Option<ConfidenceView>,
     updated: Option<String>,
     tier: Option<TierView>,
     tier_reasons: Vec<&'a str>,
@@ -414,10 +420,11 @@ pub fn venue_page(
             .replace("{window}", &params.publish_window_days.to_string())
             .replace("{count}", &score.ratings.to_string()),
         ratings,
-        confidence: (score.ratings > 0).then(|| {
-            texts
+        confidence: (score.ratings > 0).then(|| ConfidenceView {
+            figure: confidence_short(m, score.confidence),
+            sentence: texts
                 .confidence_body
-                .replace("{pct}", &confidence_pct(score.confidence).to_string())
+                .replace("{pct}", &confidence_pct(score.confidence).to_string()),
         }),
         updated: score
             .computed_at
