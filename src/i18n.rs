@@ -112,6 +112,11 @@ pub struct Messages {
     pub(crate) validation: ValidationTexts,
     pub(crate) fields: FieldNames,
     pub(crate) tags: TagLabels,
+    pub(crate) public: PublicTexts,
+    pub(crate) venue_page: VenuePageTexts,
+    pub(crate) rankings_page: RankingsPageTexts,
+    pub(crate) about_scores: AboutScoresTexts,
+    pub(crate) public_errors: PublicErrorTexts,
 }
 
 /// Texts shared by every page.
@@ -217,6 +222,148 @@ pub(crate) struct FieldNames {
     pub(crate) comment: String,
     pub(crate) complaint: String,
     pub(crate) contact: String,
+}
+
+/// Texts shared by the public score pages (venue, rankings, method).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublicTexts {
+    /// Accessible name of the links between the score pages.
+    pub(crate) nav_label: String,
+    pub(crate) nav_rankings: String,
+    pub(crate) nav_method: String,
+    /// Shown instead of a score that is not published.
+    pub(crate) not_enough: String,
+    /// A rank: `{rank}` the number, `{ordinal}` it in English ordinal form, `{of}` the field size.
+    pub(crate) rank_of: String,
+    /// A confidence lower bound, `{pct}` in whole percent.
+    pub(crate) confidence_short: String,
+    /// Names of the tiers A, B, C and D.
+    pub(crate) tier_names: [String; 4],
+    /// Screen-reader text of a tier badge: `{tier}` the letter, `{name}` its name.
+    pub(crate) tier_sr: String,
+}
+
+/// Texts of `/v/{id}`. `{min}`, `{window}`, `{count}`, `{pct}` … are filled in by the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VenuePageTexts {
+    pub(crate) title: String,
+    pub(crate) score_heading: String,
+    pub(crate) score_scale: String,
+    pub(crate) unpublished_body: String,
+    pub(crate) ratings: String,
+    pub(crate) today: String,
+    pub(crate) confidence_label: String,
+    pub(crate) confidence_body: String,
+    pub(crate) updated: String,
+    pub(crate) dimensions_heading: String,
+    pub(crate) dimension_col: String,
+    pub(crate) score_col: String,
+    pub(crate) histogram_heading: String,
+    pub(crate) stars_col: String,
+    pub(crate) count_col: String,
+    pub(crate) trend_heading: String,
+    pub(crate) trend_title: String,
+    pub(crate) trend_desc: String,
+    pub(crate) trend_empty: String,
+    pub(crate) trend_table: String,
+    pub(crate) week_col: String,
+    pub(crate) week_score_col: String,
+    pub(crate) tier_heading: String,
+    pub(crate) tier_none: String,
+    pub(crate) tier_reasons: String,
+    pub(crate) tier_rules_version: String,
+    pub(crate) rank_heading: String,
+    pub(crate) rank_none: String,
+    pub(crate) tags_heading: String,
+    pub(crate) ranking_link: String,
+    pub(crate) method_link: String,
+}
+
+/// Texts of `/rankings`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RankingsPageTexts {
+    pub(crate) title: String,
+    pub(crate) region_label: String,
+    pub(crate) all_regions: String,
+    pub(crate) category_label: String,
+    pub(crate) all_categories: String,
+    pub(crate) submit: String,
+    pub(crate) caption: String,
+    pub(crate) rank_col: String,
+    pub(crate) venue_col: String,
+    pub(crate) score_col: String,
+    pub(crate) ratings_col: String,
+    pub(crate) confidence_col: String,
+    pub(crate) tier_col: String,
+    pub(crate) empty: String,
+    pub(crate) page_of: String,
+    pub(crate) prev: String,
+    pub(crate) next: String,
+    pub(crate) bad_region: String,
+    pub(crate) bad_category: String,
+    pub(crate) bad_query: String,
+}
+
+/// Texts of `/about/scores`; the configured constants fill the placeholders.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AboutScoresTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) value_heading: String,
+    pub(crate) value_body: String,
+    pub(crate) value_formula: String,
+    pub(crate) weight_heading: String,
+    pub(crate) weight_body: String,
+    pub(crate) weight_formula: String,
+    pub(crate) smoothed_heading: String,
+    pub(crate) smoothed_body: String,
+    pub(crate) smoothed_formula: String,
+    pub(crate) prior_intro: String,
+    pub(crate) prior_province: String,
+    pub(crate) prior_national: String,
+    pub(crate) prior_fallback: String,
+    pub(crate) dimensions_body: String,
+    pub(crate) publish_heading: String,
+    pub(crate) publish_body: String,
+    pub(crate) confidence_heading: String,
+    pub(crate) confidence_body: String,
+    pub(crate) region_heading: String,
+    pub(crate) region_body: String,
+    pub(crate) tiers_heading: String,
+    pub(crate) tiers_intro: String,
+    pub(crate) moderation_heading: String,
+    pub(crate) quarantine_body: String,
+    pub(crate) privacy_body: String,
+    pub(crate) constants_heading: String,
+    pub(crate) setting_col: String,
+    pub(crate) value_col: String,
+    pub(crate) half_life: String,
+    pub(crate) prior_weight: String,
+    pub(crate) prior_min: String,
+    pub(crate) fallback: String,
+    pub(crate) min_publish: String,
+    pub(crate) window: String,
+    /// `{n}` days.
+    pub(crate) days: String,
+    /// `{n}` ratings.
+    pub(crate) ratings: String,
+}
+
+/// Friendly error pages of the public score pages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublicErrorTexts {
+    pub(crate) help: String,
+    pub(crate) venue_not_found_title: String,
+    pub(crate) venue_not_found_body: String,
+    pub(crate) region_not_found_title: String,
+    pub(crate) region_not_found_body: String,
+    pub(crate) failed_title: String,
+    pub(crate) failed_body: String,
 }
 
 /// One label per [`Tag`]; the TOML keys are the tag keys.
@@ -397,6 +544,38 @@ mod tests {
                 (&m.validation.too_many_tags, "{max}"),
                 (&m.validation.too_long, "{field}"),
                 (&m.validation.too_long, "{max}"),
+                (&m.public.rank_of, "{of}"),
+                (&m.public.confidence_short, "{pct}"),
+                (&m.public.tier_sr, "{tier}"),
+                (&m.public.tier_sr, "{name}"),
+                (&m.venue_page.unpublished_body, "{min}"),
+                (&m.venue_page.unpublished_body, "{window}"),
+                (&m.venue_page.unpublished_body, "{count}"),
+                (&m.venue_page.ratings, "{count}"),
+                (&m.venue_page.ratings, "{window}"),
+                (&m.venue_page.today, "{count}"),
+                (&m.venue_page.confidence_body, "{pct}"),
+                (&m.venue_page.updated, "{time}"),
+                (&m.venue_page.trend_desc, "{first}"),
+                (&m.venue_page.trend_desc, "{last}"),
+                (&m.venue_page.trend_desc, "{weeks}"),
+                (&m.venue_page.tier_rules_version, "{version}"),
+                (&m.venue_page.ranking_link, "{category}"),
+                (&m.venue_page.ranking_link, "{region}"),
+                (&m.rankings_page.page_of, "{page}"),
+                (&m.rankings_page.page_of, "{pages}"),
+                (&m.about_scores.weight_body, "{half_life}"),
+                (&m.about_scores.weight_formula, "{half_life}"),
+                (&m.about_scores.smoothed_body, "{m}"),
+                (&m.about_scores.smoothed_formula, "{m}"),
+                (&m.about_scores.prior_province, "{min}"),
+                (&m.about_scores.prior_national, "{min}"),
+                (&m.about_scores.prior_fallback, "{fallback}"),
+                (&m.about_scores.publish_body, "{min}"),
+                (&m.about_scores.publish_body, "{window}"),
+                (&m.about_scores.tiers_intro, "{version}"),
+                (&m.about_scores.days, "{n}"),
+                (&m.about_scores.ratings, "{n}"),
             ] {
                 assert!(
                     text.contains(placeholder),
@@ -404,6 +583,8 @@ mod tests {
                 );
             }
             assert!(["ltr", "rtl"].contains(&m.meta.dir.as_str()));
+            // A rank names its number one way or the other.
+            assert!(m.public.rank_of.contains("{rank}") || m.public.rank_of.contains("{ordinal}"));
         }
     }
 

@@ -253,6 +253,133 @@ async fn send(browser: &Client) -> String {
         .expect("heading text")
 }
 
+/// Whether the page is wider than the phone (a horizontal scrollbar).
+async fn overflows_horizontally(browser: &Client) -> bool {
+    let width = browser
+        .execute("return document.documentElement.scrollWidth", vec![])
+        .await
+        .expect("js");
+    width.as_u64().expect("scrollWidth") > u64::from(WIDTH)
+}
+
+/// The public score pages on the phone: a venue with a published score, and
+/// the ranking reached through the plain GET form.
+async fn public_pages(browser: &Client, app: &TestApp, lang: &str, unrated_name: &str) {
+    let best = app.create_venue("天鹅湖宾馆", "652801", "hotel").await;
+    let other = app.create_venue("梨城酒店", "652822", "hotel").await;
+    for (i, stars) in [5, 5, 4, 5, 4, 3, 5].into_iter().enumerate() {
+        app.rate(&best, &format!("best-{i}"), stars).await;
+    }
+    for (i, stars) in [4, 3, 4, 2, 5].into_iter().enumerate() {
+        app.rate(&other, &format!("other-{i}"), stars).await;
+    }
+    let best_id = best["id"].as_i64().expect("id");
+    let score = app
+        .score_when(best_id, |s| {
+            s["ratings"] == 7 && s["published"] == true && !s["rank"]["prefecture"].is_null()
+        })
+        .await;
+    let other_score = app
+        .score_when(other["id"].as_i64().expect("id"), |s| {
+            s["ratings"] == 5 && s["published"] == true
+        })
+        .await;
+    assert_eq!(score["published"], true, "{score}");
+    assert_eq!(other_score["published"], true, "{other_score}");
+
+    browser
+        .goto(&format!("{}/v/{best_id}", app.address))
+        .await
+        .expect("open the venue page");
+    let shown = wait_for(browser, ".score .big")
+        .await
+        .text()
+        .await
+        .expect("score text");
+    let expected = format!("{:.1}", score["score"].as_f64().expect("score"));
+    assert_eq!(shown, expected, "the big number is the published score");
+    assert_eq!(
+        css(browser, "h1.venue-name")
+            .await
+            .text()
+            .await
+            .expect("name"),
+        "天鹅湖宾馆"
+    );
+    let tier = css(browser, ".tier-line .tier").await;
+    assert_eq!(
+        tier.text().await.expect("tier").as_str(),
+        score["tier"].as_str().expect("tier letter")
+    );
+    assert!(
+        css(browser, "svg.trend")
+            .await
+            .is_displayed()
+            .await
+            .expect("displayed"),
+        "the trend chart is drawn"
+    );
+    assert!(
+        !overflows_horizontally(browser).await,
+        "the venue page fits the phone"
+    );
+    screenshot(browser, "venue-page.png").await;
+
+    // The ranking, chosen with the form's pickers and its submit button.
+    browser
+        .goto(&format!("{}/rankings", app.address))
+        .await
+        .expect("open the rankings page");
+    wait_for(browser, "form.filter select#region")
+        .await
+        .select_by_value("652800")
+        .await
+        .expect("pick the prefecture");
+    css(browser, "form.filter select#category")
+        .await
+        .select_by_value("hotel")
+        .await
+        .expect("pick hotels");
+    css(browser, "form.filter button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("send the form");
+    // The unfiltered ranking also has a table: wait for the new address first.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let url = browser.current_url().await.expect("url");
+        if url.as_str().contains("region=652800") && url.as_str().contains("category=hotel") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the form did not lead to the chosen ranking: {url}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+    let first = wait_for(browser, "table.ranking tbody tr:first-child th a")
+        .await
+        .text()
+        .await
+        .expect("first venue");
+    assert_eq!(first, "天鹅湖宾馆", "the best venue ranks first");
+    let last = css(browser, "table.ranking tbody tr:last-child th")
+        .await
+        .text()
+        .await
+        .expect("last row");
+    assert!(
+        last.contains(unrated_name) && last.contains(&catalogue_text(lang, "public.not_enough")),
+        "the venue with one rating comes last, flagged: {last:?}"
+    );
+    assert!(
+        !overflows_horizontally(browser).await,
+        "the ranking scrolls inside its box, not the page"
+    );
+    screenshot(browser, "rankings-page.png").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
     let started = Instant::now();
@@ -382,7 +509,8 @@ async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
     screenshot(&browser, "thanks-360x740.png").await;
 
     // It counted, and what was tapped is what was stored.
-    let score = app.score(venue_id).await;
+    // Stored scores catch up within seconds (the contract allows 10).
+    let score = app.score_when(venue_id, |s| s["ratings"] == 1).await;
     assert_eq!(score["ratings"], 1, "score: {score}");
     assert_eq!(score["histogram"][4], 1, "score: {score}");
     let rows: Vec<StoredRating> = sqlx::query_as(
@@ -418,6 +546,8 @@ async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
         .await
         .expect("count ratings");
     assert_eq!(count, 1, "the second try stored nothing");
+
+    public_pages(&browser, &app, &lang, &venue_name).await;
 
     browser.close().await.expect("close the browser session");
     drop(driver);

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod health;
 pub mod moderation;
 pub mod pages;
+pub mod public_pages;
 pub mod qr;
 pub mod rankings;
 pub mod rating_page;
@@ -135,6 +136,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/docs", web::get().to(docs::docs_page))
         .route("/r/{code}", web::get().to(rating_page::show))
         .route("/r/{code}", web::post().to(rating_page::submit))
+        .route("/v/{id}", web::get().to(public_pages::venue))
+        .route("/rankings", web::get().to(public_pages::rankings))
+        .route("/about/scores", web::get().to(public_pages::about_scores))
         .service(
             web::scope("/api/v1")
                 .route("/venues", web::post().to(venues::create))

@@ -5,6 +5,7 @@ mod common;
 
 mod commands;
 mod health;
+mod public_pages;
 mod qr;
 mod rating_page;
 mod ratings;

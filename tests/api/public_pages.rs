@@ -1,0 +1,360 @@
+//! The public score pages through HTTP: `/v/{id}`, `/rankings`, `/about/scores`.
+
+use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use serde_json::Value;
+
+/// The most a public page may weigh.
+const PAGE_BUDGET_BYTES: usize = 30 * 1024;
+
+/// A fetched page.
+struct Page {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    html: String,
+}
+
+/// GETs `path` as a fresh browser (no cookies) that asks for `lang` with `?lang=`,
+/// or sends no language preference at all with `None`.
+async fn page(app: &TestApp, path: &str, lang: Option<&str>) -> Page {
+    let url = match lang {
+        Some(lang) if path.contains('?') => format!("{}{path}&lang={lang}", app.address),
+        Some(lang) => format!("{}{path}?lang={lang}", app.address),
+        None => format!("{}{path}", app.address),
+    };
+    let response = reqwest::Client::new()
+        .get(url)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let html = response.text().await.expect("body");
+    Page {
+        status,
+        headers,
+        html,
+    }
+}
+
+fn assert_html_page(page: &Page, lang: &str, what: &str) {
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{what}"
+    );
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
+    assert!(
+        page.html.contains(&format!("<html lang=\"{lang}\"")),
+        "{what}"
+    );
+    assert!(
+        page.html.len() < PAGE_BUDGET_BYTES,
+        "{what} is {} bytes",
+        page.html.len()
+    );
+    println!("{what}: {} bytes", page.html.len());
+}
+
+async fn rate_many(app: &TestApp, venue: &Value, prefix: &str, stars: &[u8]) {
+    for (i, overall) in stars.iter().enumerate() {
+        app.rate(venue, &format!("{prefix}-{i:03}"), *overall).await;
+    }
+}
+
+fn id_of(venue: &Value) -> i64 {
+    venue["id"].as_i64().expect("venue id")
+}
+
+#[tokio::test]
+async fn a_venue_page_shows_the_score_tier_ranks_and_trend_in_both_languages() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = id_of(&venue);
+    rate_many(&app, &venue, "page", &[5, 4, 4, 2, 5]).await;
+    let score = app
+        .score_when(venue_id, |s| s["published"] == true && !s["tier"].is_null())
+        .await;
+    assert_eq!(score["score"], 71.7, "{score}");
+
+    let zh = page(&app, &format!("/v/{venue_id}"), None).await;
+    assert_eq!(zh.status, 200);
+    assert_html_page(&zh, "zh-CN", "venue page (zh-CN)");
+    assert_eq!(zh.headers["cache-control"], "no-store");
+    assert!(zh.html.contains("孔雀河酒店"));
+    assert!(zh.html.contains("星级饭店 · 库尔勒市"));
+    assert!(zh.html.contains("<span class=\"big\">71.7</span>"));
+    assert!(zh.html.contains("<span class=\"tier tier-B\">B</span>"));
+    assert!(zh.html.contains("良好"));
+    assert!(
+        zh.html.contains("第 1 / 1"),
+        "rank in prefecture and province"
+    );
+    assert!(zh.html.contains("近 365 天共 5 条评价"));
+    assert!(!zh.html.contains("暂无足够评价"));
+    assert!(zh.html.contains("<svg class=\"trend\""));
+    assert!(zh.html.contains("<title>每周平均得分</title>"));
+    assert!(zh.html.contains("<desc id=\"trend-desc\">"));
+    assert!(zh.html.contains("aria-label=\"每周平均得分\""));
+    assert!(zh.html.contains("<circle"), "this week has a point");
+    assert!(
+        zh.html
+            .contains("href=\"/rankings?region=652800&#38;category=hotel\"")
+    );
+    assert!(zh.html.contains("href=\"/about/scores\""));
+    assert!(zh.html.contains(&format!("href=\"/v/{venue_id}?lang=en\"")));
+
+    let en = page(&app, &format!("/v/{venue_id}"), Some("en")).await;
+    assert_eq!(en.status, 200);
+    assert_html_page(&en, "en", "venue page (en)");
+    assert!(
+        en.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("qrf_lang=en")),
+        "an explicit choice is remembered"
+    );
+    assert!(en.html.contains("<span class=\"big\">71.7</span>"));
+    assert!(en.html.contains("Hotel · Korla City"));
+    assert!(en.html.contains("1st of 1"));
+    assert!(en.html.contains("Good"));
+    assert!(
+        en.html.contains("score 71.7 &#60; 85"),
+        "tier reason in English"
+    );
+    assert!(en.html.contains("<title>Weekly average score</title>"));
+    // Wilson lower bound of 4 of 5 is 0.376: "at least 37 %".
+    assert!(en.html.contains("at least 37 % of visitors"));
+
+    // Accept-Language decides when nothing was chosen.
+    let response = reqwest::Client::new()
+        .get(format!("{}/v/{venue_id}", app.address))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.text().await.unwrap().contains("<html lang=\"en\""));
+}
+
+#[tokio::test]
+async fn an_unpublished_venue_says_not_enough_ratings_yet_without_a_number() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = id_of(&venue);
+    rate_many(&app, &venue, "few", &[5, 5]).await;
+    let score = app
+        .score_when(venue_id, |s| {
+            s["ratings"] == 2 && !s["computed_at"].is_null()
+        })
+        .await;
+    assert_eq!(score["published"], false, "{score}");
+
+    let zh = page(&app, &format!("/v/{venue_id}"), None).await;
+    assert_eq!(zh.status, 200);
+    assert_html_page(&zh, "zh-CN", "unpublished venue page (zh-CN)");
+    assert!(zh.html.contains("暂无足够评价"));
+    assert!(
+        zh.html
+            .contains("至少有 5 条评价后才公布得分，本场所目前有 2 条")
+    );
+    assert!(!zh.html.contains("class=\"big\""), "no score number");
+    assert!(zh.html.contains("得分公布后参与排名。"));
+
+    let en = page(&app, &format!("/v/{venue_id}"), Some("en")).await;
+    assert_html_page(&en, "en", "unpublished venue page (en)");
+    assert!(en.html.contains("Not enough ratings yet"));
+    assert!(!en.html.contains("class=\"big\""));
+    // The histogram still shows what was counted.
+    assert!(en.html.contains("<span class=\"n\">2</span>"));
+}
+
+#[tokio::test]
+async fn rankings_list_venues_in_rank_order_with_the_unpublished_last() {
+    let app = spawn_app().await;
+    let middle = app.create_venue("中庸宾馆", "652801", "hotel").await;
+    let best = app.create_venue("孔雀河酒店", "652822", "hotel").await;
+    let new = app.create_venue("新开酒店", "652801", "hotel").await;
+    let restaurant = app.create_venue("库尔勒餐厅", "652801", "restaurant").await;
+    rate_many(&app, &middle, "mid", &[4, 4, 4, 4, 4]).await;
+    rate_many(&app, &best, "best", &[5, 5, 5, 5, 5]).await;
+    rate_many(&app, &new, "new", &[5]).await;
+    rate_many(&app, &restaurant, "food", &[5, 5, 5, 5, 5]).await;
+    for venue in [&middle, &best, &restaurant] {
+        let score = app
+            .score_when(id_of(venue), |s| {
+                s["published"] == true && !s["rank"]["prefecture"].is_null()
+            })
+            .await;
+        assert_eq!(score["published"], true, "{score}");
+    }
+    app.score_when(id_of(&new), |s| !s["computed_at"].is_null())
+        .await;
+
+    for lang in ["zh-CN", "en"] {
+        let ranking = page(&app, "/rankings?region=652800&category=hotel", Some(lang)).await;
+        assert_eq!(ranking.status, 200, "{}", ranking.html);
+        assert_html_page(&ranking, lang, &format!("rankings ({lang})"));
+        let html = &ranking.html;
+        let at = |venue: &Value| {
+            let link = format!("href=\"/v/{}\"", id_of(venue));
+            html.find(&link)
+                .unwrap_or_else(|| panic!("{link} in {html}"))
+        };
+        assert!(at(&best) < at(&middle), "best first");
+        assert!(at(&middle) < at(&new), "unpublished after the ranked ones");
+        assert!(!html.contains(&format!("href=\"/v/{}\"", id_of(&restaurant))));
+        let flag = if lang == "en" {
+            "Not enough ratings yet"
+        } else {
+            "暂无足够评价"
+        };
+        let flagged = html.find(flag).expect("the unpublished venue is flagged");
+        assert!(flagged > at(&new));
+        assert_eq!(html.matches(flag).count(), 1, "only the unpublished one");
+        // (500 + 10 × 70) / 15 = 80.0 and (375 + 700) / 15 = 71.7.
+        assert!(html.contains("<strong>80.0</strong>"));
+        assert!(html.contains("<strong>71.7</strong>"));
+        assert!(html.contains("<form method=\"get\" action=\"/rankings\""));
+        assert!(html.contains("<option value=\"652800\" selected>"));
+        assert!(html.contains("<option value=\"hotel\" selected>"));
+        assert!(
+            html.contains("<option value=\"652801\">"),
+            "counties listed"
+        );
+    }
+
+    // The whole country, every category, and the pages of one venue.
+    let all = page(&app, "/rankings", None).await;
+    assert_eq!(all.status, 200);
+    assert!(
+        all.html
+            .contains(&format!("href=\"/v/{}\"", id_of(&restaurant)))
+    );
+    let second = page(&app, &format!("/v/{}", id_of(&middle)), Some("en")).await;
+    assert!(second.html.contains("2nd of 2"), "{}", second.html);
+
+    // Paging: one venue per page.
+    let paged = page(
+        &app,
+        "/rankings?region=652800&category=hotel&per_page=1&page=2",
+        Some("en"),
+    )
+    .await;
+    assert_eq!(paged.status, 200);
+    assert!(
+        paged
+            .html
+            .contains(&format!("href=\"/v/{}\"", id_of(&middle)))
+    );
+    assert!(
+        !paged
+            .html
+            .contains(&format!("href=\"/v/{}\"", id_of(&best)))
+    );
+    assert!(paged.html.contains("Page 2 of 3"));
+    assert!(paged.html.contains("rel=\"prev\""));
+    assert!(paged.html.contains("rel=\"next\""));
+}
+
+#[tokio::test]
+async fn a_bad_ranking_query_shows_the_form_with_a_friendly_message() {
+    let app = spawn_app().await;
+    for (query, expected) in [
+        ("region=12x", "region code is not valid"),
+        ("category=spaceport", "category is not known"),
+        ("page=0", "could not be read"),
+        ("page=abc", "could not be read"),
+    ] {
+        let refused = page(&app, &format!("/rankings?{query}"), Some("en")).await;
+        assert_eq!(refused.status, 422, "{query}");
+        assert_html_page(&refused, "en", &format!("refused ranking query {query}"));
+        assert!(refused.html.contains(expected), "{query}");
+        assert!(refused.html.contains("role=\"alert\""));
+        assert!(
+            refused
+                .html
+                .contains("<select id=\"region\" name=\"region\">")
+        );
+    }
+    let unknown = page(&app, "/rankings?region=999999", None).await;
+    assert_eq!(unknown.status, 404);
+    assert_html_page(&unknown, "zh-CN", "unknown region");
+    assert!(unknown.html.contains("未找到该地区"));
+}
+
+#[tokio::test]
+async fn the_method_page_shows_the_configured_constants_in_both_languages() {
+    let app = spawn_app().await;
+    let zh = page(&app, "/about/scores", None).await;
+    assert_eq!(zh.status, 200);
+    assert_html_page(&zh, "zh-CN", "method page (zh-CN)");
+    for expected in [
+        "每 180 天减半",
+        "m = 10",
+        "至少有 50 条评价",
+        "否则取 70 分",
+        "近 365 天内至少有 5 条评价",
+        "Wilson",
+        "default-2026.1",
+    ] {
+        assert!(zh.html.contains(expected), "zh: {expected}");
+    }
+    let en = page(&app, "/about/scores", Some("en")).await;
+    assert_html_page(&en, "en", "method page (en)");
+    for expected in [
+        "halves every 180 days",
+        "m = 10",
+        "at least 50 of them",
+        "otherwise 70.",
+        "at least 5 ratings in the last 365 days",
+        "Wilson lower bound (95 %)",
+        "default-2026.1",
+        "quarantined",
+    ] {
+        assert!(en.html.contains(expected), "en: {expected}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_venues_get_the_friendly_404_page() {
+    let app = spawn_app().await;
+    for path in [
+        "/v/999999",
+        "/v/abc",
+        "/v/-1",
+        "/v/0",
+        "/v/99999999999999999999",
+    ] {
+        let missing = page(&app, path, None).await;
+        assert_eq!(missing.status, 404, "{path}");
+        assert_html_page(&missing, "zh-CN", &format!("404 {path}"));
+        assert!(missing.html.contains("未找到该场所"), "{path}");
+    }
+    let en = page(&app, "/v/999999", Some("en")).await;
+    assert!(en.html.contains("Venue not found"));
+}
+
+#[tokio::test]
+async fn with_postgres_down_the_pages_answer_503_quickly() {
+    let app = spawn_app_with(Options {
+        unreachable_postgres: true,
+        ..Options::default()
+    })
+    .await;
+    for path in ["/v/1", "/rankings?region=652800"] {
+        let started = std::time::Instant::now();
+        let down = page(&app, path, Some("en")).await;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{path} answered within 10 s"
+        );
+        assert_eq!(down.status, 503, "{path}");
+        assert!(down.headers.contains_key("retry-after"), "{path}");
+        assert_html_page(&down, "en", &format!("503 {path}"));
+        assert!(down.html.contains("Briefly unavailable"));
+    }
+    // The method needs no database.
+    assert_eq!(page(&app, "/about/scores", None).await.status, 200);
+}
