@@ -43,7 +43,7 @@ timed() {
     elapsed="$(echo "$(date +%s.%N) - $started" | bc)"
 }
 
-qrf_ensure_packages wrk:wrk curl:curl bc:bc "$PG_BIN/psql:postgresql-15"
+qrf_ensure_packages wrk:wrk curl:curl bc:bc redis-cli:redis-tools "$PG_BIN/psql:postgresql-15"
 mkdir -p "$WORK"
 started_at=$SECONDS
 
@@ -59,6 +59,9 @@ psql_at "$server_url/postgres" -c "drop database if exists $BENCH_DB with (force
 export DATABASE_URL="$server_url/$BENCH_DB"
 target/release/qrfeedback migrate >"$WORK/migrate.log" 2>&1 ||
     { cat "$WORK/migrate.log" >&2; qrf_die "migrate failed"; }
+# Live counters of an earlier run would count as differences below.
+redis-cli -u "$REDIS_URL" --scan --pattern "$REDIS_KEY_PREFIX:*" |
+    xargs -r redis-cli -u "$REDIS_URL" del >/dev/null
 
 step "seed $VENUES venues, $RATINGS ratings"
 timed "$WORK/seed.txt" target/release/qrfeedback seed-demo --venues "$VENUES" --ratings "$RATINGS"
