@@ -30,6 +30,9 @@ pub enum ApiError {
     /// Missing or wrong bearer token.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// Authenticated, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
     /// Unknown resource.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed-json",
             ApiError::Invalid { kind, .. } => kind,
             ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::CodeReplaced => "code-replaced",
             ApiError::Duplicate => "duplicate-rating",
@@ -92,6 +96,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => "Malformed JSON",
             ApiError::Invalid { .. } => "Invalid input",
             ApiError::Unauthorized => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::CodeReplaced => "Code replaced",
             ApiError::Duplicate => "Already rated today",
@@ -117,6 +122,7 @@ impl ResponseError for ApiError {
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CodeReplaced => StatusCode::GONE,
             ApiError::Duplicate | ApiError::Conflict { .. } => StatusCode::CONFLICT,

@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no async, no SQL.
 
+pub mod access;
 pub mod code;
 pub mod credit;
 pub mod day;

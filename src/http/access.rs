@@ -1,25 +1,34 @@
-//! Who may call what. Today there are two kinds of caller: anyone, and the
-//! holder of `ADMIN_TOKEN`; the table below lists every route's rule.
-
-use std::future::{Ready, ready};
+//! Who may call what: the single table of route × role, and the extractor
+//! that enforces it. A caller is anyone (no credentials), the holder of
+//! `ADMIN_TOKEN`, or the holder of an API token with a role and a scope. The
+//! role is checked here against the table; the scope is applied inside each
+//! query (`store::ScopeFilter`), so data outside it is never read.
 
 use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
+use crate::domain::access::{ApiToken, Principal, Role, Scope};
 use crate::domain::code::constant_time_eq;
 use crate::error::ApiError;
+use crate::store::audit::AuditEntry;
+use crate::store::tokens;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone, without credentials.
     Public,
-    /// Only with `Authorization: Bearer <ADMIN_TOKEN>`.
-    Admin,
+    /// A bearer token of one of these roles (the admin token counts as admin).
+    Roles(&'static [Role]),
 }
 
+const ANY_ROLE: &[Role] = &[Role::Admin, Role::Regulator, Role::VenueStaff];
+const SUPERVISORS: &[Role] = &[Role::Admin, Role::Regulator];
+
 /// Every route (method, pattern) and who may call it. A test checks that every
-/// documented operation is listed here and that each rule holds over HTTP.
+/// documented operation is listed here and that each rule holds over HTTP; a
+/// route missing from the table refuses every token.
 pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
@@ -31,45 +40,128 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/v/{id}", Access::Public),
     ("GET", "/rankings", Access::Public),
     ("GET", "/about/scores", Access::Public),
-    ("POST", "/api/v1/venues", Access::Admin),
+    ("POST", "/api/v1/venues", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/venues/{id}", Access::Public),
-    ("POST", "/api/v1/venues/{id}/code", Access::Admin),
+    ("POST", "/api/v1/venues/{id}/code", Access::Roles(ANY_ROLE)),
     ("GET", "/api/v1/venues/{id}/qr.png", Access::Public),
     ("GET", "/api/v1/venues/{id}/qr.svg", Access::Public),
     ("GET", "/api/v1/venues/{id}/score", Access::Public),
     ("GET", "/api/v1/venues/{id}/tier/history", Access::Public),
     ("POST", "/api/v1/ratings", Access::Public),
-    ("POST", "/api/v1/ratings/{id}/quarantine", Access::Admin),
-    ("POST", "/api/v1/ratings/{id}/release", Access::Admin),
+    (
+        "POST",
+        "/api/v1/ratings/{id}/quarantine",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/api/v1/ratings/{id}/release",
+        Access::Roles(SUPERVISORS),
+    ),
     ("GET", "/api/v1/rankings", Access::Public),
     ("GET", "/api/v1/regions/{code}/score", Access::Public),
+    ("POST", "/api/v1/tokens", Access::Roles(ANY_ROLE)),
+    ("DELETE", "/api/v1/tokens/{id}", Access::Roles(ANY_ROLE)),
+    ("GET", "/api/v1/audit", Access::Roles(SUPERVISORS)),
 ];
 
-/// Proof that the request carried the admin bearer token.
-#[derive(Debug)]
-pub struct Admin;
+/// The rule for a method and route pattern, if the table has one.
+pub fn rule(method: &str, pattern: &str) -> Option<Access> {
+    ROUTE_ACCESS
+        .iter()
+        .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == pattern)
+        .map(|(_, _, access)| *access)
+}
 
-impl FromRequest for Admin {
+/// An authenticated caller whose role the table allows on this route.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who, with role and scope.
+    pub principal: Principal,
+    /// The client address, for the audit log.
+    pub client_ip: Option<String>,
+}
+
+impl Caller {
+    /// A blank audit entry naming this caller; the store fills in the rest.
+    pub fn audit(&self, action: &'static str) -> AuditEntry {
+        AuditEntry {
+            actor: self.principal.actor.clone(),
+            action,
+            client_ip: self.client_ip.clone(),
+            ..AuditEntry::default()
+        }
+    }
+}
+
+impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(ApiError::Internal));
-        };
-        let presented = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let ok = presented.is_some_and(|token| {
-            constant_time_eq(token.as_bytes(), state.settings.admin_token.as_bytes())
-        });
-        ready(if ok {
-            Ok(Admin)
-        } else {
-            Err(ApiError::Unauthorized)
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or(ApiError::Internal)?;
+            let bearer = req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(ApiError::Unauthorized)?;
+            let principal = authenticate(state, bearer).await?;
+            let pattern = req.match_pattern().unwrap_or_default();
+            let allowed = match rule(req.method().as_str(), &pattern) {
+                Some(Access::Public) => true,
+                Some(Access::Roles(roles)) => roles.contains(&principal.role),
+                None => false,
+            };
+            if !allowed {
+                return Err(ApiError::Forbidden(format!(
+                    "the role {} may not call this route",
+                    principal.role.key()
+                )));
+            }
+            let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+            Ok(Caller {
+                principal,
+                client_ip,
+            })
         })
     }
+}
+
+/// Turns a bearer value into a principal: the admin token, or a live API
+/// token whose secret matches. Anything else is 401, with the same answer
+/// for an unknown, revoked, expired or wrong token.
+async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiError> {
+    if constant_time_eq(bearer.as_bytes(), state.settings.admin_token.as_bytes()) {
+        return Ok(Principal {
+            actor: "admin-token".into(),
+            role: Role::Admin,
+            scope: Scope::All,
+        });
+    }
+    let token = ApiToken::parse(bearer).ok_or(ApiError::Unauthorized)?;
+    let record = tokens::find(&state.pool, token.id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let live =
+        record.revoked_at.is_none() && record.expires_at.is_none_or(|at| at > chrono::Utc::now());
+    if !live || !constant_time_eq(&token.secret_hash(), &record.secret_hash) {
+        return Err(ApiError::Unauthorized);
+    }
+    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
+    let scope = match role {
+        Role::Admin => Scope::All,
+        Role::Regulator => Scope::Region(record.region_code.ok_or(ApiError::Internal)?),
+        Role::VenueStaff => Scope::Venues(record.venue_ids.into_iter().collect()),
+    };
+    Ok(Principal {
+        actor: format!("token:{}", record.id),
+        role,
+        scope,
+    })
 }

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{health, moderation, qr, rankings, ratings, scores, venues};
+use super::{audit, health, moderation, qr, rankings, ratings, scores, tokens, venues};
 
 struct BearerAuth;
 
@@ -30,6 +30,7 @@ impl Modify for BearerAuth {
         ratings::create, moderation::quarantine, moderation::release,
         scores::venue_score, scores::tier_history,
         rankings::ranking, rankings::region_score,
+        tokens::create, tokens::revoke, audit::list,
     ),
     modifiers(&BearerAuth)
 )]

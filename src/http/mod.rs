@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod audit;
 pub mod docs;
 pub mod health;
 pub mod moderation;
@@ -11,6 +12,7 @@ pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
 pub mod scores;
+pub mod tokens;
 pub mod venues;
 
 use std::sync::Arc;
@@ -157,6 +159,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(moderation::quarantine),
                 )
                 .route("/ratings/{id}/release", web::post().to(moderation::release))
+                .route("/tokens", web::post().to(tokens::create))
+                .route("/tokens/{id}", web::delete().to(tokens::revoke))
+                .route("/audit", web::get().to(audit::list))
                 .route("/rankings", web::get().to(rankings::ranking))
                 .route(
                     "/regions/{code}/score",

@@ -8,17 +8,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::Admin;
+use super::access::Caller;
 use super::ratings::parse_json;
 use crate::domain::day::local_day;
 use crate::error::ApiError;
+use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
 use crate::store::stats::DayCounts;
 
 /// The longest reason accepted.
 const MAX_REASON_CHARS: usize = 500;
-/// Who acts with the bootstrap token (accounts come with their own names).
-const ADMIN_ACTOR: &str = "admin-token";
 
 /// Body of a quarantine or release.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -43,7 +42,7 @@ pub struct ModerationBody {
     pub reason: String,
 }
 
-/// Quarantines a rating (admin token): it stops counting in every score.
+/// Quarantines a rating (admin or regulator, within scope): it stops counting in every score.
 #[utoipa::path(
     post, path = "/api/v1/ratings/{id}/quarantine", tag = "ratings",
     params(("id" = i64, Path, description = "Rating id")),
@@ -51,22 +50,23 @@ pub struct ModerationBody {
     responses(
         (status = 200, body = ModerationBody),
         (status = 401, description = "Missing or wrong token"),
-        (status = 404, description = "Unknown rating"),
+        (status = 403, description = "Venue staff may not moderate"),
+        (status = 404, description = "Unknown rating, or outside the caller's scope"),
         (status = 409, description = "Already quarantined"),
         (status = 422, description = "Missing or overlong reason"),
     ),
     security(("bearer" = []))
 )]
 pub async fn quarantine(
-    admin: Admin,
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    moderate(admin, &state, &path, &body, true).await
+    moderate(caller, &state, &path, &body, true).await
 }
 
-/// Releases a quarantined rating (admin token): it counts again.
+/// Releases a quarantined rating (admin or regulator, within scope): it counts again.
 #[utoipa::path(
     post, path = "/api/v1/ratings/{id}/release", tag = "ratings",
     params(("id" = i64, Path, description = "Rating id")),
@@ -74,23 +74,24 @@ pub async fn quarantine(
     responses(
         (status = 200, body = ModerationBody),
         (status = 401, description = "Missing or wrong token"),
-        (status = 404, description = "Unknown rating"),
+        (status = 403, description = "Venue staff may not moderate"),
+        (status = 404, description = "Unknown rating, or outside the caller's scope"),
         (status = 409, description = "Not quarantined"),
         (status = 422, description = "Missing or overlong reason"),
     ),
     security(("bearer" = []))
 )]
 pub async fn release(
-    admin: Admin,
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    moderate(admin, &state, &path, &body, false).await
+    moderate(caller, &state, &path, &body, false).await
 }
 
 async fn moderate(
-    _admin: Admin,
+    caller: Caller,
     state: &AppState,
     path: &str,
     body: &[u8],
@@ -112,8 +113,21 @@ async fn moderate(
             format!("the reason may hold at most {MAX_REASON_CHARS} characters"),
         ));
     }
-    let outcome =
-        moderation::moderate(&state.pool, rating_id, quarantine, reason, ADMIN_ACTOR).await?;
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let action = if quarantine {
+        "rating.quarantine"
+    } else {
+        "rating.release"
+    };
+    let outcome = moderation::moderate(
+        &state.pool,
+        rating_id,
+        quarantine,
+        reason,
+        &scope,
+        caller.audit(action),
+    )
+    .await?;
     match outcome {
         Moderation::UnknownRating => Err(ApiError::NotFound("rating")),
         Moderation::AlreadyThere => Err(ApiError::Conflict {

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::Admin;
+use super::access::Caller;
 use super::ratings::parse_json;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
+use crate::store::ScopeFilter;
 use crate::store::venues::{self, CreateVenueError, Venue};
 
 /// Body of `POST /api/v1/venues`.
@@ -71,7 +72,7 @@ impl VenueBody {
     }
 }
 
-/// Creates a venue (admin token).
+/// Creates a venue (admin, or a regulator within its region).
 #[utoipa::path(
     post, path = "/api/v1/venues", tag = "venues",
     request_body = CreateVenue,
@@ -79,12 +80,13 @@ impl VenueBody {
         (status = 201, description = "Created", body = VenueBody),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff, or a region outside the caller's scope"),
         (status = 422, description = "Invalid field, unknown region or category"),
     ),
     security(("bearer" = []))
 )]
 pub async fn create(
-    _admin: Admin,
+    caller: Caller,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -95,7 +97,21 @@ pub async fn create(
         &request.category,
         request.address.as_deref(),
     )?;
-    let venue = venues::create(&state.pool, state.secrets.code_key(), &new)
+    let regions = state.scores.regions().await?;
+    // An unknown region is left to the database (422); a known one must lie in scope.
+    if regions.get(new.region_code.as_str()).is_some()
+        && !caller
+            .principal
+            .scope
+            .covers_region(&regions, new.region_code.as_str())
+    {
+        return Err(ApiError::Forbidden(format!(
+            "region {} is outside your scope",
+            new.region_code.as_str()
+        )));
+    }
+    let audit = caller.audit("venue.create");
+    let venue = venues::create(&state.pool, state.secrets.code_key(), &new, audit)
         .await
         .map_err(|err| match err {
             CreateVenueError::UnknownRegion => ApiError::invalid(
@@ -134,29 +150,36 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(VenueBody::new(&state, venue)))
 }
 
-/// Replaces a venue's code (admin token): the old code then answers "replaced".
+/// Replaces a venue's code (any role, within scope): the old code then answers "replaced".
 #[utoipa::path(
     post, path = "/api/v1/venues/{id}/code", tag = "venues",
     params(("id" = i64, Path, description = "Venue id")),
     responses(
         (status = 200, description = "The venue with its new code", body = VenueBody),
         (status = 401, description = "Missing or wrong token"),
-        (status = 404, description = "Unknown venue"),
+        (status = 404, description = "Unknown venue, or outside the caller's scope"),
     ),
     security(("bearer" = []))
 )]
 pub async fn reissue_code(
-    _admin: Admin,
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
     let old = venues::get(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    let code = venues::reissue_code(&state.pool, state.secrets.code_key(), id)
-        .await?
-        .ok_or(ApiError::NotFound("venue"))?;
+    let code = venues::reissue_code(
+        &state.pool,
+        state.secrets.code_key(),
+        id,
+        &scope,
+        caller.audit("venue.reissue_code"),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("venue"))?;
     state.forget_code(&old.code).await;
     Ok(HttpResponse::Ok().json(VenueBody::new(&state, Venue { code, ..old })))
 }

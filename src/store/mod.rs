@@ -1,5 +1,6 @@
 //! Postgres: one module per aggregate, SQL next to the code that needs it.
 
+pub mod audit;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;
@@ -8,6 +9,7 @@ pub mod reference;
 pub mod scores;
 pub mod stats;
 pub mod tiers;
+pub mod tokens;
 pub mod venues;
 
 use std::str::FromStr;
@@ -15,7 +17,47 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
+use crate::domain::access::Scope;
+use crate::domain::region::RegionTree;
+
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+/// A caller's scope as SQL parameters, applied in each query as
+/// `($all OR region_code = ANY($regions) OR venue_id = ANY($venues))`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeFilter {
+    /// Everything is visible.
+    pub all: bool,
+    /// Regions (a whole subtree, listed) whose venues are visible.
+    pub region_codes: Vec<String>,
+    /// Venues visible by id.
+    pub venue_ids: Vec<i64>,
+}
+
+impl ScopeFilter {
+    /// No restriction.
+    pub fn everything() -> Self {
+        Self {
+            all: true,
+            ..Self::default()
+        }
+    }
+
+    /// The filter of a scope: a region scope lists its whole subtree.
+    pub fn of(scope: &Scope, tree: &RegionTree) -> Self {
+        match scope {
+            Scope::All => Self::everything(),
+            Scope::Region(code) => Self {
+                region_codes: tree.subtree(code),
+                ..Self::default()
+            },
+            Scope::Venues(ids) => Self {
+                venue_ids: ids.iter().copied().collect(),
+                ..Self::default()
+            },
+        }
+    }
+}
 
 /// A store failure, classified by what the caller should tell the client.
 #[derive(Debug, thiserror::Error)]

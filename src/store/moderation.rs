@@ -5,7 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
-use super::StoreError;
+use super::audit::{self, AuditEntry};
+use super::{ScopeFilter, StoreError};
 
 /// What a moderation request turned out to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +30,15 @@ pub enum Moderation {
     AlreadyThere,
 }
 
-/// Quarantines (`quarantine = true`) or releases a rating.
+/// Quarantines (`quarantine = true`) or releases a rating. A rating outside
+/// `scope` is answered as unknown.
 pub async fn moderate(
     pool: &PgPool,
     rating_id: i64,
     quarantine: bool,
     reason: &str,
-    actor: &str,
+    scope: &ScopeFilter,
+    mut audit: AuditEntry,
 ) -> Result<Moderation, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
     let Some(rating) = sqlx::query!(
@@ -44,9 +47,12 @@ pub async fn moderate(
                   EXISTS (SELECT 1 FROM complaints c
                           WHERE c.venue_id = r.venue_id AND c.rating_id = r.id) AS "has_complaint!"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
-           WHERE r.id = $1
+           WHERE r.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            FOR UPDATE OF r"#,
-        rating_id
+        rating_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
     .await
@@ -127,12 +133,18 @@ pub async fn moderate(
         rating_id,
         if quarantine { "quarantine" } else { "release" },
         reason,
-        actor
+        audit.actor
     )
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
     super::scores::queue_refresh(&mut tx, rating.venue_id).await?;
+    audit.target = format!("rating:{rating_id}");
+    audit.region_code = Some(rating.region_code.clone());
+    audit.venue_id = Some(rating.venue_id);
+    audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
+    audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason }));
+    audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Moderation::Done {
         venue_id: rating.venue_id,

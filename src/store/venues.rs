@@ -6,7 +6,8 @@ use sqlx::PgPool;
 use crate::domain::code::{CURRENT_KEY_VERSION, VenueCode};
 use crate::domain::venue::NewVenue;
 
-use super::{StoreError, violated_constraint};
+use super::audit::{self, AuditEntry};
+use super::{ScopeFilter, StoreError, violated_constraint};
 
 /// A venue as the JSON API shows it.
 #[derive(Debug, Clone)]
@@ -80,6 +81,7 @@ pub async fn create(
     pool: &PgPool,
     code_key: &[u8],
     new: &NewVenue,
+    mut audit: AuditEntry,
 ) -> Result<Venue, CreateVenueError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
     let inserted = sqlx::query!(
@@ -108,8 +110,7 @@ pub async fn create(
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    tx.commit().await.map_err(StoreError::classify)?;
-    Ok(Venue {
+    let venue = Venue {
         id: inserted.id,
         name: new.name.as_str().to_owned(),
         address: new.address.clone(),
@@ -117,7 +118,17 @@ pub async fn create(
         category: new.category.as_str().to_owned(),
         code: code.as_str().to_owned(),
         created_at: inserted.created_at,
-    })
+    };
+    audit.target = format!("venue:{}", venue.id);
+    audit.region_code = Some(venue.region_code.clone());
+    audit.venue_id = Some(venue.id);
+    audit.after = Some(serde_json::json!({
+        "name": venue.name, "region_code": venue.region_code, "category": venue.category,
+        "address": venue.address, "code": venue.code,
+    }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(venue)
 }
 
 /// Loads a venue with its live code.
@@ -144,16 +155,24 @@ pub async fn get(pool: &PgPool, venue_id: i64) -> Result<Option<Venue>, StoreErr
     }))
 }
 
-/// Replaces a venue's live code with a new one; the old one answers "replaced".
+/// Replaces a venue's live code with a new one; the old one answers
+/// "replaced". `None` for a venue that does not exist or lies outside `scope`.
 pub async fn reissue_code(
     pool: &PgPool,
     code_key: &[u8],
     venue_id: i64,
+    scope: &ScopeFilter,
+    mut audit: AuditEntry,
 ) -> Result<Option<String>, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
-    let Some(seq) = sqlx::query_scalar!(
-        "UPDATE venues SET code_seq = code_seq + 1 WHERE id = $1 RETURNING code_seq",
-        venue_id
+    let Some(venue) = sqlx::query!(
+        r#"UPDATE venues SET code_seq = code_seq + 1
+           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))
+           RETURNING code_seq, region_code AS "region_code: String""#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
     .await
@@ -161,24 +180,31 @@ pub async fn reissue_code(
     else {
         return Ok(None);
     };
-    sqlx::query!(
-        "UPDATE venue_codes SET replaced_at = now() WHERE venue_id = $1 AND replaced_at IS NULL",
+    let old: Option<String> = sqlx::query_scalar!(
+        "UPDATE venue_codes SET replaced_at = now() WHERE venue_id = $1 AND replaced_at IS NULL
+         RETURNING code",
         venue_id
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, seq);
+    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, venue.code_seq);
     sqlx::query!(
         "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
         venue_id,
         code.as_str(),
         i16::from(CURRENT_KEY_VERSION),
-        seq
+        venue.code_seq
     )
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
+    audit.target = format!("venue:{venue_id}");
+    audit.region_code = Some(venue.region_code);
+    audit.venue_id = Some(venue_id);
+    audit.before = Some(serde_json::json!({ "code": old }));
+    audit.after = Some(serde_json::json!({ "code": code.as_str() }));
+    audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Some(code.as_str().to_owned()))
 }

@@ -75,7 +75,7 @@ async fn responses_carry_a_request_id_and_unknown_routes_are_problems() {
 }
 
 #[tokio::test]
-async fn every_route_is_declared_in_the_access_table_and_admin_routes_need_the_token() {
+async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a_token() {
     use qrfeedback::http::access::{Access, ROUTE_ACCESS};
 
     let app = spawn_app().await;
@@ -105,11 +105,12 @@ async fn every_route_is_declared_in_the_access_table_and_admin_routes_need_the_t
                 .post(&url)
                 .header("content-type", "application/json")
                 .body("{}"),
+            "DELETE" => app.client.delete(&url),
             other => panic!("no test request for method {other}"),
         };
         let status = request.send().await.unwrap().status().as_u16();
         match access {
-            Access::Admin => assert_eq!(status, 401, "{method} {pattern}"),
+            Access::Roles(_) => assert_eq!(status, 401, "{method} {pattern}"),
             Access::Public => assert!(
                 status != 401 && status != 404 && status < 500,
                 "{method} {pattern} gave {status}"

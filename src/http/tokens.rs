@@ -1,0 +1,208 @@
+//! `POST /api/v1/tokens` and `DELETE /api/v1/tokens/{id}`: scoped API tokens
+//! for automation (provincial platforms, scripts). A token is shown once; it
+//! can only be made with a role and scope inside its creator's.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::access::Caller;
+use super::ratings::parse_json;
+use crate::domain::access::{ApiToken, GrantError, Role, Scope, may_grant};
+use crate::error::ApiError;
+use crate::store::tokens::{self, NewToken, TokenRecord};
+
+/// The longest lifetime a token may be given.
+const MAX_EXPIRES_IN_DAYS: i64 = 3650;
+
+/// Body of `POST /api/v1/tokens`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// What the token is for, 1–100 characters.
+    pub name: String,
+    /// `admin`, `regulator` or `venue_staff`; never above the caller's.
+    pub role: String,
+    /// The region of a regulator token (within the caller's scope).
+    #[schema(example = "652800")]
+    pub region_code: Option<String>,
+    /// The venues of a venue-staff token (within the caller's scope).
+    pub venue_ids: Option<Vec<i64>>,
+    /// Days until it stops working, 1–3650; never when absent.
+    pub expires_in_days: Option<i64>,
+}
+
+/// A token as the API shows it; `token` only in the answer to its creation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenBody {
+    /// Token id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// Region of a regulator token.
+    pub region_code: Option<String>,
+    /// Venues of a venue-staff token.
+    pub venue_ids: Vec<i64>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The secret bearer value, shown once: `Authorization: Bearer <token>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+impl TokenBody {
+    fn new(record: TokenRecord, token: Option<String>) -> Self {
+        Self {
+            id: record.id,
+            name: record.name,
+            role: record.role,
+            region_code: record.region_code,
+            venue_ids: record.venue_ids,
+            created_at: record.created_at,
+            expires_at: record.expires_at,
+            token,
+        }
+    }
+}
+
+/// Creates an API token with a role and scope inside the caller's own.
+#[utoipa::path(
+    post, path = "/api/v1/tokens", tag = "access",
+    request_body = CreateToken,
+    responses(
+        (status = 201, description = "Created; the token is in the body, shown this once", body = TokenBody),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Role or scope beyond the caller's"),
+        (status = 422, description = "Invalid name, role, scope or expiry"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: CreateToken = parse_json(&body)?;
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "invalid-token-name",
+            "name must be 1 to 100 characters",
+        ));
+    }
+    let role = Role::parse(&request.role).ok_or_else(|| {
+        ApiError::invalid(
+            "invalid-role",
+            format!(
+                "role must be one of admin, regulator, venue_staff, not {:?}",
+                request.role
+            ),
+        )
+    })?;
+    let venue_ids = request.venue_ids.unwrap_or_default();
+    let scope = match (&request.region_code, venue_ids.is_empty()) {
+        (None, true) => Scope::All,
+        (Some(code), true) => Scope::Region(code.clone()),
+        (None, false) => Scope::Venues(venue_ids.iter().copied().collect()),
+        (Some(_), false) => {
+            return Err(ApiError::invalid(
+                "invalid-scope",
+                "give region_code or venue_ids, not both",
+            ));
+        }
+    };
+    let expires_at = match request.expires_in_days {
+        None => None,
+        Some(days) if (1..=MAX_EXPIRES_IN_DAYS).contains(&days) => {
+            Some(Utc::now() + Duration::days(days))
+        }
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "invalid-expiry",
+                format!("expires_in_days must be from 1 to {MAX_EXPIRES_IN_DAYS}"),
+            ));
+        }
+    };
+    let regions = state.scores.regions().await?;
+    let venue_regions = tokens::venue_regions(&state.pool, &venue_ids).await?;
+    may_grant(&caller.principal, role, &scope, &regions, &venue_regions).map_err(
+        |err| match err {
+            GrantError::ShapeMismatch(detail) => ApiError::invalid("invalid-scope", detail),
+            other => ApiError::Forbidden(other.to_string()),
+        },
+    )?;
+    let mut secret = None;
+    let record = tokens::create(
+        &state.pool,
+        &NewToken {
+            name,
+            role: role.key(),
+            region_code: scope.region_code(),
+            venue_ids: &scope.venue_ids(),
+            created_by: &caller.principal.actor,
+            expires_at,
+        },
+        |id| {
+            let token = ApiToken::generate(id);
+            let hash = token.secret_hash();
+            secret = Some(token.reveal());
+            hash
+        },
+        caller.audit("token.create"),
+    )
+    .await?;
+    let location = format!("/api/v1/tokens/{}", record.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenBody::new(record, secret)))
+}
+
+/// Revokes a token; a token outside the caller's scope is answered 404.
+#[utoipa::path(
+    delete, path = "/api/v1/tokens/{id}", tag = "access",
+    params(("id" = i64, Path, description = "Token id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 404, description = "No live token with this id within the caller's scope"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn revoke(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(ApiError::NotFound("token"))?;
+    let record = tokens::find(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("token"))?;
+    // A caller may revoke exactly the tokens it could have created.
+    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
+    let scope = match (&record.region_code, record.venue_ids.is_empty()) {
+        (Some(code), _) => Scope::Region(code.clone()),
+        (None, false) => Scope::Venues(record.venue_ids.iter().copied().collect()),
+        (None, true) => Scope::All,
+    };
+    let regions = state.scores.regions().await?;
+    let venue_regions = tokens::venue_regions(&state.pool, &record.venue_ids).await?;
+    if may_grant(&caller.principal, role, &scope, &regions, &venue_regions).is_err() {
+        return Err(ApiError::NotFound("token"));
+    }
+    tokens::revoke(&state.pool, id, caller.audit("token.revoke"))
+        .await?
+        .ok_or(ApiError::NotFound("token"))?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,106 @@
+//! The append-only audit log: one row per change made by a person or token,
+//! written in the transaction of the change itself.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+
+use super::StoreError;
+
+/// One change, as it will be recorded.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry {
+    /// Who: `admin-token`, `token:12`, `account:3`.
+    pub actor: String,
+    /// What, e.g. `venue.create`, `rating.quarantine`, `token.revoke`.
+    pub action: &'static str,
+    /// On what, e.g. `venue:12`.
+    pub target: String,
+    /// The region the change belongs to, for scoped reading.
+    pub region_code: Option<String>,
+    /// The venue it belongs to, if any.
+    pub venue_id: Option<i64>,
+    /// From where.
+    pub client_ip: Option<String>,
+    /// State before, if any.
+    pub before: Option<serde_json::Value>,
+    /// State after, if any.
+    pub after: Option<serde_json::Value>,
+}
+
+/// Writes an entry; call it inside the change's transaction.
+pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"INSERT INTO audit_log (actor, action, target, region_code, venue_id, client_ip, before, after)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.region_code,
+        entry.venue_id,
+        entry.client_ip,
+        entry.before,
+        entry.after
+    )
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// A recorded entry.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditRecord {
+    /// Entry id.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub target: String,
+    /// Region of the change.
+    pub region_code: Option<String>,
+    /// Venue of the change.
+    pub venue_id: Option<i64>,
+    /// From where.
+    pub client_ip: Option<String>,
+    /// Before.
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    /// After.
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+}
+
+/// The newest entries (before `before_id`, for paging) within a scope:
+/// every entry when `all`, else those of the given regions or venues.
+pub async fn list(
+    pool: &PgPool,
+    all: bool,
+    region_codes: &[String],
+    venue_ids: &[i64],
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    sqlx::query_as!(
+        AuditRecord,
+        r#"SELECT id, at, actor, action, target, region_code AS "region_code: String", venue_id,
+                  client_ip, before, after
+           FROM audit_log
+           WHERE ($1 OR region_code = ANY($2) OR venue_id = ANY($3))
+             AND ($4::int8 IS NULL OR id < $4)
+           ORDER BY id DESC
+           LIMIT $5"#,
+        all,
+        region_codes as &[String],
+        venue_ids,
+        before_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}

@@ -1,0 +1,490 @@
+//! Scoped API tokens: who may do what, and where.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+async fn token(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
+    call(app, Method::POST, "/api/v1/tokens", creator, Some(body)).await
+}
+
+async fn new_token(app: &TestApp, creator: &str, body: Value) -> String {
+    let (status, answer) = token(app, creator, body).await;
+    assert_eq!(status, 201, "{answer}");
+    answer["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_regulator_token_acts_only_inside_its_region() {
+    let app = spawn_app().await;
+    let inside = app.create_venue("库尔勒酒店", "652801", "hotel").await;
+    let outside = app.create_venue("昌吉酒店", "652301", "hotel").await;
+    let inside_rating = app.rate(&inside, "acc-1", 1).await["id"].as_i64().unwrap();
+    let outside_rating = app.rate(&outside, "acc-2", 1).await["id"].as_i64().unwrap();
+
+    let (status, created) = token(&app, ADMIN_TOKEN, json!({ "name": "巴州平台", "role": "regulator", "region_code": "652800", "expires_in_days": 30 })).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["role"], "regulator");
+    assert_eq!(created["region_code"], "652800");
+    assert!(created["expires_at"].is_string());
+    let bayingolin = created["token"].as_str().unwrap().to_owned();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT secret_hash FROM api_tokens WHERE id = $1")
+        .bind(created["id"].as_i64().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        !bayingolin
+            .as_bytes()
+            .windows(stored.len())
+            .any(|w| w == stored),
+        "only a hash is stored"
+    );
+
+    let venue = json!({ "name": "新酒店", "region_code": "652822", "category": "hotel" });
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            "/api/v1/venues",
+            &bayingolin,
+            Some(venue)
+        )
+        .await
+        .0,
+        201
+    );
+    let elsewhere = json!({ "name": "外地酒店", "region_code": "652301", "category": "hotel" });
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            "/api/v1/venues",
+            &bayingolin,
+            Some(elsewhere)
+        )
+        .await
+        .0,
+        403
+    );
+
+    let reason = json!({ "reason": "one address, ten ratings" });
+    let path = |id: i64| format!("/api/v1/ratings/{id}/quarantine");
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &path(inside_rating),
+            &bayingolin,
+            Some(reason.clone())
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &path(outside_rating),
+            &bayingolin,
+            Some(reason.clone())
+        )
+        .await
+        .0,
+        404,
+        "no existence leak"
+    );
+    let reissue = |v: &Value| format!("/api/v1/venues/{}/code", v["id"]);
+    assert_eq!(
+        call(&app, Method::POST, &reissue(&inside), &bayingolin, None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(&app, Method::POST, &reissue(&outside), &bayingolin, None)
+            .await
+            .0,
+        404
+    );
+
+    // Handing on: a county inside, never the province above or another prefecture.
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "轮台", "role": "regulator", "region_code": "652822" })
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "新疆", "role": "regulator", "region_code": "650000" })
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "昌吉", "role": "regulator", "region_code": "652301" })
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "root", "role": "admin" })
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "staff", "role": "venue_staff", "venue_ids": [outside["id"]] })
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "bad", "role": "regulator" })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        token(
+            &app,
+            &bayingolin,
+            json!({ "name": "bad", "role": "king", "region_code": "652800" })
+        )
+        .await
+        .0,
+        422
+    );
+
+    // The audit log has every change, with who and from where, cut to the scope.
+    let (status, log) = call(&app, Method::GET, "/api/v1/audit", &bayingolin, None).await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"venue.create")
+            && actions.contains(&"rating.quarantine")
+            && actions.contains(&"venue.reissue_code"),
+        "{actions:?}"
+    );
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["region_code"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("6528"))),
+        "{log}"
+    );
+    let quarantine = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "rating.quarantine")
+        .unwrap();
+    assert_eq!(quarantine["actor"], format!("token:{}", created["id"]));
+    assert_eq!(quarantine["after"]["quarantined"], true);
+    assert!(quarantine["client_ip"].is_string());
+    let (_, everything) = call(&app, Method::GET, "/api/v1/audit", ADMIN_TOKEN, None).await;
+    assert!(
+        everything["items"].as_array().unwrap().len() > log["items"].as_array().unwrap().len(),
+        "the admin also sees the venues made outside"
+    );
+}
+
+#[tokio::test]
+async fn venue_staff_tokens_see_only_their_venues_and_revoked_or_expired_tokens_stop() {
+    let app = spawn_app().await;
+    let own = app.create_venue("自家民宿", "652801", "homestay").await;
+    let other = app.create_venue("别家民宿", "652801", "homestay").await;
+    let other_rating = app.rate(&other, "acc-3", 2).await["id"].as_i64().unwrap();
+    let (status, created) = token(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "name": "前台", "role": "venue_staff", "venue_ids": [own["id"]] }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let staff = created["token"].as_str().unwrap().to_owned();
+    let staff_id = created["id"].as_i64().unwrap();
+
+    let venue = json!({ "name": "x", "region_code": "652801", "category": "hotel" });
+    assert_eq!(
+        call(&app, Method::POST, "/api/v1/venues", &staff, Some(venue))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/ratings/{other_rating}/quarantine"),
+            &staff,
+            Some(json!({ "reason": "x" }))
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/api/v1/audit", &staff, None)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/venues/{}/code", own["id"]),
+            &staff,
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/venues/{}/code", other["id"]),
+            &staff,
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        token(
+            &app,
+            &staff,
+            json!({ "name": "sub", "role": "venue_staff", "venue_ids": [own["id"]] })
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        token(
+            &app,
+            &staff,
+            json!({ "name": "sub", "role": "venue_staff", "venue_ids": [other["id"]] })
+        )
+        .await
+        .0,
+        403
+    );
+
+    // A regulator elsewhere cannot see, so cannot revoke, this token.
+    let changji = new_token(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "name": "昌吉", "role": "regulator", "region_code": "652300" }),
+    )
+    .await;
+    assert_eq!(
+        call(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{staff_id}"),
+            &changji,
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{staff_id}"),
+            ADMIN_TOKEN,
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/venues/{}/code", own["id"]),
+            &staff,
+            None
+        )
+        .await
+        .0,
+        401,
+        "revoked"
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{staff_id}"),
+            ADMIN_TOKEN,
+            None
+        )
+        .await
+        .0,
+        404,
+        "already revoked"
+    );
+
+    let expiring = new_token(&app, ADMIN_TOKEN, json!({ "name": "soon", "role": "regulator", "region_code": "652800", "expires_in_days": 1 })).await;
+    assert_eq!(
+        call(&app, Method::GET, "/api/v1/audit", &expiring, None)
+            .await
+            .0,
+        200
+    );
+    sqlx::query(
+        "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'soon'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        call(&app, Method::GET, "/api/v1/audit", &expiring, None)
+            .await
+            .0,
+        401,
+        "expired"
+    );
+    let forged = format!("{}x", &changji[..changji.len() - 1]);
+    assert_eq!(
+        call(&app, Method::GET, "/api/v1/audit", &forged, None)
+            .await
+            .0,
+        401,
+        "wrong secret"
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_changed_or_deleted() {
+    let app = spawn_app().await;
+    app.hotel().await;
+    assert_eq!(
+        app.count("audit_log").await,
+        1,
+        "creating the venue was recorded"
+    );
+    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(&app.pool)
+        .await;
+    assert!(update.is_err(), "update refused");
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(&app.pool)
+        .await;
+    assert!(delete.is_err(), "delete refused");
+    let truncate = sqlx::query("TRUNCATE audit_log").execute(&app.pool).await;
+    assert!(truncate.is_err(), "truncate refused");
+    let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(actor, "admin-token");
+}
+
+#[tokio::test]
+async fn every_protected_route_follows_the_role_table() {
+    use qrfeedback::domain::access::Role;
+    use qrfeedback::http::access::{Access, ROUTE_ACCESS};
+
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let staff = new_token(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "name": "s", "role": "venue_staff", "venue_ids": [venue["id"]] }),
+    )
+    .await;
+    let regulator = new_token(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "name": "r", "role": "regulator", "region_code": "650000" }),
+    )
+    .await;
+    let callers = [
+        (Role::Admin, ADMIN_TOKEN.to_owned()),
+        (Role::Regulator, regulator),
+        (Role::VenueStaff, staff),
+    ];
+    for (method, pattern, access) in ROUTE_ACCESS {
+        let Access::Roles(roles) = access else {
+            continue;
+        };
+        // Ids that exist nowhere: an allowed role gets past the role check
+        // (to 404 or 422), a refused one stops at 403.
+        let path = pattern.replace("{id}", "999999");
+        for (role, bearer) in &callers {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let (status, body) = call(&app, method.clone(), &path, bearer, Some(json!({}))).await;
+            if roles.contains(role) {
+                assert!(
+                    status != 403 && status != 401 && status < 500,
+                    "{role:?} {method} {path}: {status} {body}"
+                );
+            } else {
+                assert_eq!(status, 403, "{role:?} {method} {path}: {body}");
+            }
+        }
+    }
+}
