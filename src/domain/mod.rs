@@ -4,6 +4,7 @@ pub mod access;
 pub mod code;
 pub mod credit;
 pub mod day;
+pub mod password;
 pub mod rating;
 pub mod region;
 pub mod scoring;
