@@ -47,6 +47,16 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Create an admin account (the first one, typically). The password comes
+    /// from QRF_ADMIN_PASSWORD or is asked for twice on standard input.
+    CreateAdmin {
+        /// Login name: 3–64 of a-z 0-9 . _ - (folded to lower case).
+        #[arg(long)]
+        login: String,
+        /// Name shown to people.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[tokio::main]
@@ -89,8 +99,80 @@ async fn main() -> anyhow::Result<()> {
             let report = reconcile::reconcile(&pool, &live, days, dry_run).await?;
             println!("{report}");
         }
+        Command::CreateAdmin { login, name } => {
+            let pool = sqlx::PgPool::connect(&settings.database_url)
+                .await
+                .context("connecting to Postgres")?;
+            let id = create_admin(&pool, &login, &name).await?;
+            eprintln!("created admin account {id}");
+            println!("{id}");
+        }
     }
     Ok(())
+}
+
+/// Creates an admin account with a password, audited as done by `cli`.
+async fn create_admin(pool: &sqlx::PgPool, login: &str, name: &str) -> anyhow::Result<i64> {
+    use qrfeedback::domain::password::{Login, Password, hash_password};
+    use qrfeedback::store::accounts::{self, AccountError, Credential, NewAccount};
+    use qrfeedback::store::audit::AuditEntry;
+
+    let login = Login::parse(login)?;
+    let display_name = name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        anyhow::bail!("--name must be 1 to 100 characters");
+    }
+    let password = Password::parse(admin_password()?, login.as_str())?;
+    let password_hash = hash_password(&password);
+    let record = accounts::create(
+        pool,
+        &NewAccount {
+            login: login.as_str(),
+            display_name,
+            role: "admin",
+            region_code: None,
+            venue_ids: &[],
+            created_by: "cli",
+        },
+        &Credential::PasswordHash(&password_hash),
+        AuditEntry {
+            actor: "cli".into(),
+            action: "account.create",
+            ..AuditEntry::default()
+        },
+    )
+    .await
+    .map_err(|err| match err {
+        AccountError::LoginTaken => anyhow::anyhow!(
+            "an account with the login {:?} already exists; nothing was changed",
+            login.as_str()
+        ),
+        AccountError::Store(err) => anyhow::Error::new(err).context("creating the account"),
+    })?;
+    Ok(record.id)
+}
+
+/// The new admin's password: `QRF_ADMIN_PASSWORD` for scripts, else typed
+/// twice on standard input (it is echoed; pipe it in where that matters).
+fn admin_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("QRF_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    let ask = |prompt: &str| -> anyhow::Result<String> {
+        eprint!("{prompt}");
+        let mut line = String::new();
+        if stdin.read_line(&mut line).context("reading the password")? == 0 {
+            anyhow::bail!("no password given: set QRF_ADMIN_PASSWORD or type it on standard input");
+        }
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    };
+    let first = ask("password: ")?;
+    let second = ask("password again: ")?;
+    if first != second {
+        anyhow::bail!("the two passwords differ; nothing was changed");
+    }
+    Ok(first)
 }
 
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.

@@ -63,6 +63,9 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/tokens", Access::Roles(ANY_ROLE)),
     ("DELETE", "/api/v1/tokens/{id}", Access::Roles(ANY_ROLE)),
     ("GET", "/api/v1/audit", Access::Roles(SUPERVISORS)),
+    ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
+    ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
+    ("POST", "/api/v1/invitations/{token}", Access::Public),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

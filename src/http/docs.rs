@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, health, moderation, qr, rankings, ratings, scores, tokens, venues};
+use super::{accounts, audit, health, moderation, qr, rankings, ratings, scores, tokens, venues};
 
 struct BearerAuth;
 
@@ -31,6 +31,7 @@ impl Modify for BearerAuth {
         scores::venue_score, scores::tier_history,
         rankings::ranking, rankings::region_score,
         tokens::create, tokens::revoke, audit::list,
+        accounts::create, accounts::list, accounts::accept_invitation,
     ),
     modifiers(&BearerAuth)
 )]

@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod docs;
 pub mod health;
@@ -161,6 +162,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/ratings/{id}/release", web::post().to(moderation::release))
                 .route("/tokens", web::post().to(tokens::create))
                 .route("/tokens/{id}", web::delete().to(tokens::revoke))
+                .route("/accounts", web::post().to(accounts::create))
+                .route("/accounts", web::get().to(accounts::list))
+                .route(
+                    "/invitations/{token}",
+                    web::post().to(accounts::accept_invitation),
+                )
                 .route("/audit", web::get().to(audit::list))
                 .route("/rankings", web::get().to(rankings::ranking))
                 .route(

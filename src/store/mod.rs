@@ -1,5 +1,6 @@
 //! Postgres: one module per aggregate, SQL next to the code that needs it.
 
+pub mod accounts;
 pub mod audit;
 pub mod moderation;
 pub mod rankings;

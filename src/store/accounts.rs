@@ -1,0 +1,276 @@
+//! Accounts of people: created with an invitation (or, for the first admin,
+//! directly with a password hash), listed within a scope, and activated when
+//! the person sets a password through the invitation. Password hashes never
+//! leave this module.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use super::audit::{self, AuditEntry};
+use super::{ScopeFilter, StoreError, violated_constraint};
+
+/// An account as listed; never with its password hash.
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    /// Id.
+    pub id: i64,
+    /// Login name (lower case).
+    pub login: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// Role key.
+    pub role: String,
+    /// Region of a regulator.
+    pub region_code: Option<String>,
+    /// Venues of a venue-staff account, ascending.
+    pub venue_ids: Vec<i64>,
+    /// Who created it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When it was disabled, if it was.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Whether a password has been set.
+    pub activated: bool,
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    /// Login name, already parsed.
+    pub login: &'a str,
+    /// Name shown to people.
+    pub display_name: &'a str,
+    /// Role key.
+    pub role: &'a str,
+    /// Region of a regulator.
+    pub region_code: Option<&'a str>,
+    /// Venues of a venue-staff account.
+    pub venue_ids: &'a [i64],
+    /// Who creates it.
+    pub created_by: &'a str,
+}
+
+/// How the new account's holder will prove who they are.
+#[derive(Debug, Clone)]
+pub enum Credential<'a> {
+    /// A password hash (PHC string) set right away.
+    PasswordHash(&'a str),
+    /// An invitation through which the person sets their own password.
+    Invitation {
+        /// SHA-256 of the invitation token.
+        token_hash: [u8; 32],
+        /// When the invitation stops working.
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Another account has this login.
+    #[error("an account with this login already exists")]
+    LoginTaken,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AccountError {
+    fn classify(err: sqlx::Error) -> Self {
+        if violated_constraint(&err) == Some("accounts_login_key") {
+            Self::LoginTaken
+        } else {
+            Self::Store(StoreError::classify(err))
+        }
+    }
+}
+
+/// Creates an account with its venues and credential; audited (target and
+/// `after` filled in here) in the same transaction.
+pub async fn create(
+    pool: &PgPool,
+    new: &NewAccount<'_>,
+    credential: &Credential<'_>,
+    mut audit: AuditEntry,
+) -> Result<AccountRecord, AccountError> {
+    let password_hash = match credential {
+        Credential::PasswordHash(hash) => Some(*hash),
+        Credential::Invitation { .. } => None,
+    };
+    let mut tx = pool.begin().await.map_err(AccountError::classify)?;
+    let row = sqlx::query!(
+        r#"INSERT INTO accounts (login, display_name, role, region_code, password_hash, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING id, created_at"#,
+        new.login,
+        new.display_name,
+        new.role,
+        new.region_code as Option<&str>,
+        password_hash,
+        new.created_by
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(AccountError::classify)?;
+    sqlx::query!(
+        r#"INSERT INTO account_venues (venue_id, account_id)
+           SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
+        new.venue_ids,
+        row.id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(AccountError::classify)?;
+    if let Credential::Invitation {
+        token_hash,
+        expires_at,
+    } = credential
+    {
+        sqlx::query!(
+            r#"INSERT INTO account_invitations (account_id, token_hash, expires_at)
+               VALUES ($1, $2, $3)"#,
+            row.id,
+            &token_hash[..],
+            expires_at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(AccountError::classify)?;
+    }
+    let mut venue_ids = new.venue_ids.to_vec();
+    venue_ids.sort_unstable();
+    venue_ids.dedup();
+    let record = AccountRecord {
+        id: row.id,
+        login: new.login.to_owned(),
+        display_name: new.display_name.to_owned(),
+        role: new.role.to_owned(),
+        region_code: new.region_code.map(str::to_owned),
+        venue_ids,
+        created_by: new.created_by.to_owned(),
+        created_at: row.created_at,
+        disabled_at: None,
+        activated: password_hash.is_some(),
+    };
+    audit.target = format!("account:{}", record.id);
+    audit.after = Some(serde_json::json!({
+        "login": record.login, "display_name": record.display_name, "role": record.role,
+        "region_code": record.region_code, "venue_ids": record.venue_ids,
+        "activated": record.activated,
+    }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(AccountError::classify)?;
+    Ok(record)
+}
+
+/// The accounts within a scope, oldest first: every account when `all`,
+/// else those whose region, or one of whose venues, lies in it.
+pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecord>, StoreError> {
+    sqlx::query_as!(
+        AccountRecord,
+        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+                  COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!",
+                  a.created_by, a.created_at, a.disabled_at,
+                  (a.password_hash IS NOT NULL) AS "activated!"
+           FROM accounts a
+           LEFT JOIN account_venues av ON av.account_id = a.id
+           WHERE $1
+              OR a.region_code = ANY($2)
+              OR EXISTS (SELECT 1 FROM account_venues sv JOIN venues v ON v.id = sv.venue_id
+                         WHERE sv.account_id = a.id
+                           AND (v.region_code = ANY($2) OR sv.venue_id = ANY($3)))
+           GROUP BY a.id
+           ORDER BY a.created_at, a.id"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// An unused, unexpired invitation of an enabled account.
+#[derive(Debug, Clone)]
+pub struct OpenInvitation {
+    /// Invitation id.
+    pub id: i64,
+    /// The account it activates.
+    pub account_id: i64,
+    /// The account's login.
+    pub login: String,
+    /// The region the account belongs to, for the audit log: a regulator's
+    /// own, or that of a staff account's first venue.
+    pub region_code: Option<String>,
+    /// A staff account's first venue, for the audit log.
+    pub venue_id: Option<i64>,
+}
+
+/// The open invitation with this token hash; `None` for an unknown, used or
+/// expired one alike.
+pub async fn find_open_invitation(
+    pool: &PgPool,
+    token_hash: &[u8; 32],
+) -> Result<Option<OpenInvitation>, StoreError> {
+    sqlx::query_as!(
+        OpenInvitation,
+        r#"SELECT i.id, i.account_id, a.login,
+                  COALESCE(a.region_code, first_venue.region_code) AS "region_code: String",
+                  first_venue.id AS "venue_id?"
+           FROM account_invitations i
+           JOIN accounts a ON a.id = i.account_id
+           LEFT JOIN LATERAL (
+               SELECT v.id, v.region_code FROM account_venues av JOIN venues v ON v.id = av.venue_id
+               WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
+           ) first_venue ON true
+           WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()
+             AND a.disabled_at IS NULL"#,
+        &token_hash[..]
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Uses an invitation: marks it used and sets the account's password hash,
+/// audited, in one transaction. `None` when the invitation was used or
+/// expired in the meantime (the conditional update makes it single-use even
+/// under concurrent requests).
+pub async fn accept_invitation(
+    pool: &PgPool,
+    invitation_id: i64,
+    password_hash: &str,
+    mut audit: AuditEntry,
+) -> Result<Option<i64>, StoreError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let account_id: Option<i64> = sqlx::query_scalar!(
+        r#"UPDATE account_invitations SET used_at = now()
+           WHERE id = $1 AND used_at IS NULL AND expires_at > now()
+           RETURNING account_id"#,
+        invitation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let Some(account_id) = account_id else {
+        return Ok(None);
+    };
+    let updated = sqlx::query!(
+        r#"UPDATE accounts SET password_hash = $2 WHERE id = $1 AND disabled_at IS NULL"#,
+        account_id,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
+    audit.target = format!("account:{account_id}");
+    audit.after = Some(serde_json::json!({ "activated": true, "invitation_id": invitation_id }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some(account_id))
+}
