@@ -180,7 +180,16 @@ mod tests {
     fn logins_are_folded_to_lower_case_and_shaped() {
         assert_eq!(Login::parse(" Alice.W ").unwrap().as_str(), "alice.w");
         assert_eq!(Login::parse("bz-652800_1").unwrap().as_str(), "bz-652800_1");
-        for bad in ["", "ab", ".alice", "-x1", "张三", "a b c", "a@b.c", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "ab",
+            ".alice",
+            "-x1",
+            "张三",
+            "a b c",
+            "a@b.c",
+            &"a".repeat(65),
+        ] {
             assert_eq!(Login::parse(bad), Err(CredentialError::BadLogin), "{bad}");
         }
     }
@@ -189,7 +198,10 @@ mod tests {
     fn passwords_are_bounded_and_free_of_the_login() {
         let ok = |raw: &str| Password::parse(raw.to_owned(), "alice");
         assert!(ok("correct horse battery").is_ok());
-        assert!(ok("十二个字符的中文密码也可以吧").is_ok(), "characters, not bytes");
+        assert!(
+            ok("十二个字符的中文密码也可以吧").is_ok(),
+            "characters, not bytes"
+        );
         assert_eq!(ok("short pass"), Err(CredentialError::PasswordLength));
         assert_eq!(ok(&"x".repeat(129)), Err(CredentialError::PasswordLength));
         assert!(ok(&"x".repeat(128)).is_ok());
@@ -206,13 +218,19 @@ mod tests {
         let password = Password::parse("correct horse battery".into(), "alice").unwrap();
         let first = hash_password(&password);
         let second = hash_password(&password);
-        assert!(first.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{first}");
+        assert!(
+            first.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{first}"
+        );
         assert_ne!(first, second, "a fresh salt each time");
         assert!(verify_password("correct horse battery", &first));
         assert!(verify_password("correct horse battery", &second));
         assert!(!verify_password("correct horse batterY", &first));
         assert!(!verify_password("", &first));
-        assert!(!verify_password("correct horse battery", "not a phc string"));
+        assert!(!verify_password(
+            "correct horse battery",
+            "not a phc string"
+        ));
     }
 
     #[test]

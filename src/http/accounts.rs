@@ -221,7 +221,10 @@ pub async fn create(
     .map_err(|err| match err {
         AccountError::LoginTaken => ApiError::Conflict {
             kind: "duplicate-login",
-            detail: format!("an account with the login {:?} already exists", login.as_str()),
+            detail: format!(
+                "an account with the login {:?} already exists",
+                login.as_str()
+            ),
         },
         AccountError::Store(err) => err.into(),
     })?;

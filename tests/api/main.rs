@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod accounts;
 mod commands;
 mod health;
 mod public_pages;
