@@ -136,6 +136,29 @@ impl FromRequest for Caller {
     }
 }
 
+/// A caller on a public route: anonymous without an `Authorization` header,
+/// otherwise authenticated like [`Caller`] (a bad token is still 401), so
+/// that public data can be cut to a token's scope.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if req
+            .headers()
+            .contains_key(actix_web::http::header::AUTHORIZATION)
+        {
+            let caller = Caller::from_request(req, payload);
+            Box::pin(async move { caller.await.map(|c| MaybeCaller(Some(c))) })
+        } else {
+            Box::pin(async { Ok(MaybeCaller(None)) })
+        }
+    }
+}
+
 /// Turns a bearer value into a principal: the admin token, or a live API
 /// token whose secret matches. Anything else is 401, with the same answer
 /// for an unknown, revoked, expired or wrong token.

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
+use super::access::MaybeCaller;
+use crate::domain::access::Scope;
 use crate::domain::region::{Region, RegionTree};
 use crate::domain::scoring::round1;
 use crate::error::ApiError;
@@ -208,12 +210,15 @@ pub async fn load_ranking(
     })
 }
 
-/// Published venues of a region subtree ranked by score (ties by confidence), unpublished after.
+/// Published venues of a region subtree ranked by score (ties by confidence), unpublished
+/// after; with a regulator's token, cut to its region.
 #[utoipa::path(
     get, path = "/api/v1/rankings", tag = "scores",
     params(RankingQuery),
     responses(
         (status = 200, body = RankingPage),
+        (status = 401, description = "A bearer token was sent and is not valid"),
+        (status = 403, description = "With a regulator's token: a region outside its scope"),
         (status = 404, description = "Unknown region"),
         (status = 422, description = "Malformed region code, unknown category, bad page"),
     )
@@ -221,9 +226,32 @@ pub async fn load_ranking(
 pub async fn ranking(
     state: web::Data<AppState>,
     req: HttpRequest,
+    caller: MaybeCaller,
 ) -> Result<HttpResponse, ApiError> {
-    let request = parse_ranking_query(&state, req.query_string()).await?;
+    let mut request = parse_ranking_query(&state, req.query_string()).await?;
+    // A regulator's token ranks within its region: by default the whole of
+    // it, and never a region outside it.
+    if let Some(root) = regulator_region(&caller) {
+        let regions = state.scores.regions().await?;
+        match &request.region {
+            None => request.region = regions.get(root).cloned(),
+            Some(region)
+                if !Scope::Region(root.to_owned()).covers_region(&regions, &region.code) =>
+            {
+                return Err(ApiError::Forbidden(format!(
+                    "region {} is outside your scope",
+                    region.code
+                )));
+            }
+            Some(_) => {}
+        }
+    }
     Ok(HttpResponse::Ok().json(load_ranking(&state, &request).await?))
+}
+
+/// The region of a regulator's token, if the caller presented one.
+fn regulator_region(caller: &MaybeCaller) -> Option<&str> {
+    caller.0.as_ref()?.principal.scope.region_code()
 }
 
 /// Tier counts.
@@ -414,6 +442,7 @@ pub async fn load_region_score(state: &AppState, code: &str) -> Result<RegionSco
     params(("code" = String, Path, description = "Six-digit region code")),
     responses(
         (status = 200, body = RegionScoreBody),
+        (status = 403, description = "With a regulator's token: a region outside its scope"),
         (status = 404, description = "Unknown region"),
         (status = 422, description = "Not a six-digit code"),
     )
@@ -421,6 +450,18 @@ pub async fn load_region_score(state: &AppState, code: &str) -> Result<RegionSco
 pub async fn region_score(
     state: web::Data<AppState>,
     path: web::Path<String>,
+    caller: MaybeCaller,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(root) = regulator_region(&caller) {
+        let regions = state.scores.regions().await?;
+        if regions.get(&path).is_some()
+            && !Scope::Region(root.to_owned()).covers_region(&regions, &path)
+        {
+            return Err(ApiError::Forbidden(format!(
+                "region {} is outside your scope",
+                path.as_str()
+            )));
+        }
+    }
     Ok(HttpResponse::Ok().json(load_region_score(&state, &path).await?))
 }

@@ -488,3 +488,90 @@ async fn every_protected_route_follows_the_role_table() {
         }
     }
 }
+
+#[tokio::test]
+async fn rankings_and_region_scores_are_cut_to_a_regulators_region() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒酒店", "652801", "hotel").await;
+    let changji = app.create_venue("昌吉酒店", "652301", "hotel").await;
+    app.score_when(changji["id"].as_i64().unwrap(), |s| {
+        !s["computed_at"].is_null()
+    })
+    .await;
+    app.score_when(korla["id"].as_i64().unwrap(), |s| {
+        !s["computed_at"].is_null()
+    })
+    .await;
+    let bayingolin = new_token(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "name": "巴州", "role": "regulator", "region_code": "652800" }),
+    )
+    .await;
+
+    let (status, refused) = call(&app, Method::GET, "/api/v1/rankings", "not-a-token", None).await;
+    assert_eq!(
+        status, 401,
+        "a bad token is refused, not treated as anonymous: {refused}"
+    );
+    let anonymous: Value = app.get("/api/v1/rankings").await.json().await.unwrap();
+    assert_eq!(anonymous["total"], 2, "the public ranking is national");
+    let (status, scoped) = call(&app, Method::GET, "/api/v1/rankings", &bayingolin, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(scoped["region"], "652800");
+    assert_eq!(scoped["total"], 1);
+    assert_eq!(scoped["items"][0]["venue_id"], korla["id"]);
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/rankings?region=652801",
+            &bayingolin,
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/rankings?region=650000",
+            &bayingolin,
+            None
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/regions/652300/score",
+            &bayingolin,
+            None
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/regions/652822/score",
+            &bayingolin,
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/regions/652300/score").await.status(),
+        200,
+        "public without a token"
+    );
+}
