@@ -1,13 +1,15 @@
 //! The maintenance commands: `recompute` and `reconcile`.
 
-use std::process::Command;
+use tokio::process::Command;
 
 use crate::common::{ADMIN_TOKEN, Options, database_url_for, spawn_app, spawn_app_with};
 use qrfeedback::domain::day::local_day;
 use qrfeedback::jobs::reconcile::reconcile;
 use qrfeedback::live::Live;
 
-fn qrfeedback(db_name: &str, args: &[&str]) -> String {
+async fn qrfeedback(db_name: &str, args: &[&str]) -> String {
+    // Async, so the app under test (on this same runtime) keeps running
+    // while the command waits for it, e.g. on the lock of a score refresh.
     let output = Command::new(env!("CARGO_BIN_EXE_qrfeedback"))
         .args(args)
         .env("DATABASE_URL", database_url_for(db_name))
@@ -17,6 +19,7 @@ fn qrfeedback(db_name: &str, args: &[&str]) -> String {
         .env("SECRET_KEY", "test-secret-key-0123456789abcdef-0123")
         .env_remove("QRF_CONFIG")
         .output()
+        .await
         .expect("run qrfeedback");
     assert!(
         output.status.success(),
@@ -43,7 +46,7 @@ async fn recompute_scores_every_venue_and_prints_a_summary_line() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let out = qrfeedback(&app.db_name, &["recompute"]);
+    let out = qrfeedback(&app.db_name, &["recompute"]).await;
     assert!(out.starts_with("recomputed 2 venues"), "{out}");
     let published: i64 = sqlx::query_scalar("SELECT count(*) FROM venue_scores WHERE published")
         .fetch_one(&app.pool)
@@ -171,7 +174,7 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
     let after = reconcile(&app.pool, &live, None, false).await.unwrap();
     assert!(after.clean(), "{after}");
     // The command line says the same.
-    let out = qrfeedback(&app.db_name, &["reconcile", "--days", "2"]);
+    let out = qrfeedback(&app.db_name, &["reconcile", "--days", "2"]).await;
     assert!(
         out.contains("0 venue day(s) and 0 live counter(s)"),
         "{out}"
@@ -233,7 +236,7 @@ async fn stored_scores_equal_the_method_applied_to_the_raw_ratings() {
         .await
         .unwrap();
     assert!(!repaired.aggregates.is_empty());
-    qrfeedback(&app.db_name, &["recompute"]);
+    qrfeedback(&app.db_name, &["recompute"]).await;
 
     let params = ScoringParams::default();
     let of = |venue: i64| -> Vec<RatingInput> {
