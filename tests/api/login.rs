@@ -4,7 +4,7 @@
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
+use crate::common::{ADMIN_TOKEN, Options, TestApp, spawn_app, spawn_app_with};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -100,8 +100,8 @@ fn session_of(response: &reqwest::Response) -> String {
     value.split(';').next().unwrap().to_owned()
 }
 
-/// How many sessions this app holds in Redis.
-async fn stored_sessions(app: &TestApp) -> usize {
+/// The session keys this app holds in Redis, with their seconds to live.
+async fn session_ttls(app: &TestApp) -> Vec<i64> {
     let client = redis::Client::open(std::env::var("REDIS_URL").unwrap()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let keys: Vec<String> = redis::cmd("KEYS")
@@ -109,7 +109,21 @@ async fn stored_sessions(app: &TestApp) -> usize {
         .query_async(&mut conn)
         .await
         .unwrap();
-    keys.len()
+    let mut ttls = Vec::new();
+    for key in keys {
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        ttls.push(ttl);
+    }
+    ttls
+}
+
+/// How many sessions this app holds in Redis.
+async fn stored_sessions(app: &TestApp) -> usize {
+    session_ttls(app).await.len()
 }
 
 #[tokio::test]
@@ -162,7 +176,10 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
     }
     let session = session_of(&response);
     assert_eq!(session.len(), 64);
-    assert_eq!(stored_sessions(&app).await, 1);
+    // Idle expiry: half an hour, restarted on use.
+    let ttls = session_ttls(&app).await;
+    assert_eq!(ttls.len(), 1);
+    assert!((1700..=1800).contains(&ttls[0]), "{ttls:?}");
 
     // Signed in, the page offers sign-out forms with the session's token.
     let page = login_page(&app, Some(&session)).await;
@@ -258,4 +275,45 @@ async fn the_sixth_failure_for_a_login_is_throttled_whether_or_not_it_exists() {
     }
     assert_eq!(pages[0], pages[1]);
     assert_eq!(stored_sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_account_without_a_password_gets_the_same_answer_as_a_wrong_one() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": "invited", "display_name": "Invited", "role": "admin" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let invited = sign_in(&app, "invited", "").await;
+    let wrong = sign_in(&app, "chief", "").await;
+    assert_eq!(invited.status(), 401);
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(invited.text().await.unwrap(), wrong.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn without_redis_signing_in_is_briefly_unavailable() {
+    let app = spawn_app_with(Options {
+        no_redis: true,
+        ..Options::default()
+    })
+    .await;
+    create_admin(&app, "chief").await;
+    let response = sign_in(&app, "chief", PASSWORD).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().get(RETRY_AFTER).is_some());
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("briefly unavailable")
+    );
 }
