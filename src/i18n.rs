@@ -117,6 +117,7 @@ pub struct Messages {
     pub(crate) rankings_page: RankingsPageTexts,
     pub(crate) about_scores: AboutScoresTexts,
     pub(crate) public_errors: PublicErrorTexts,
+    pub(crate) login: LoginPageTexts,
 }
 
 /// Texts shared by every page.
@@ -364,6 +365,33 @@ pub(crate) struct PublicErrorTexts {
     pub(crate) region_not_found_body: String,
     pub(crate) failed_title: String,
     pub(crate) failed_body: String,
+}
+
+/// Texts of the sign-in page and what follows it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginPageTexts {
+    pub(crate) title: String,
+    pub(crate) login_label: String,
+    pub(crate) password_label: String,
+    pub(crate) submit: String,
+    pub(crate) failed_title: String,
+    pub(crate) failed_body: String,
+    pub(crate) try_again: String,
+    pub(crate) throttled_title: String,
+    pub(crate) throttled_body: String,
+    pub(crate) unavailable_title: String,
+    pub(crate) unavailable_body: String,
+    pub(crate) forbidden_title: String,
+    pub(crate) forbidden_body: String,
+    pub(crate) bad_request_title: String,
+    pub(crate) bad_request_body: String,
+    pub(crate) signed_in_title: String,
+    pub(crate) signed_in_body: String,
+    pub(crate) logout: String,
+    pub(crate) logout_everywhere: String,
+    pub(crate) logged_out_title: String,
+    pub(crate) logged_out_body: String,
 }
 
 /// One label per [`Tag`]; the TOML keys are the tag keys.

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod docs;
 pub mod health;
+pub mod login;
 pub mod moderation;
 pub mod pages;
 pub mod public_pages;
@@ -142,6 +143,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/v/{id}", web::get().to(public_pages::venue))
         .route("/rankings", web::get().to(public_pages::rankings))
         .route("/about/scores", web::get().to(public_pages::about_scores))
+        .route("/login", web::get().to(login::show))
+        .route("/login", web::post().to(login::submit))
+        .route("/logout", web::post().to(login::logout))
+        .route(
+            "/logout-everywhere",
+            web::post().to(login::logout_everywhere),
+        )
         .service(
             web::scope("/api/v1")
                 .route("/venues", web::post().to(venues::create))

@@ -4,6 +4,7 @@
 
 pub mod counters;
 pub mod guard;
+pub mod sessions;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};

@@ -274,3 +274,55 @@ pub async fn accept_invitation(
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Some(account_id))
 }
+
+/// What signing in needs of an account. The password hash stays private:
+/// callers can only ask whether a candidate matches it.
+#[derive(Clone)]
+pub struct LoginRecord {
+    /// Id.
+    pub id: i64,
+    /// Role key.
+    pub role: String,
+    /// Whether the account may sign in: activated and not disabled.
+    pub usable: bool,
+    password_hash: Option<String>,
+}
+
+impl std::fmt::Debug for LoginRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRecord")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .field("usable", &self.usable)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoginRecord {
+    /// Whether `candidate` is this account's password. Takes as long as an
+    /// argon2id verification (tens of milliseconds): call it off the async
+    /// workers. An account without a password matches nothing.
+    pub fn password_matches(&self, candidate: &str) -> bool {
+        self.password_hash
+            .as_deref()
+            .is_some_and(|phc| crate::domain::password::verify_password(candidate, phc))
+    }
+}
+
+/// The account with this login name (already parsed, lower case), if any.
+pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRecord>, StoreError> {
+    let row = sqlx::query!(
+        r#"SELECT id, role, password_hash, (disabled_at IS NULL) AS "enabled!"
+           FROM accounts WHERE login = $1"#,
+        login
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(row.map(|row| LoginRecord {
+        id: row.id,
+        role: row.role,
+        usable: row.enabled && row.password_hash.is_some(),
+        password_hash: row.password_hash,
+    }))
+}

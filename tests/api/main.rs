@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod commands;
 mod health;
+mod login;
 mod public_pages;
 mod qr;
 mod rating_page;

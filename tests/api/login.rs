@@ -1,0 +1,319 @@
+//! Signing in and out: form tokens, sessions in Redis, throttling and
+//! answers that do not tell which login names exist.
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use serde_json::{Value, json};
+
+use crate::common::{ADMIN_TOKEN, Options, TestApp, spawn_app, spawn_app_with};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A client without a cookie store: the session cookie is `Secure` (the test
+/// app's public address is https), so the tests carry it by hand.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Creates an activated admin account through the API.
+async fn create_admin(app: &TestApp, login: &str) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": login, "display_name": "Admin", "role": "admin" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let account: Value = response.json().await.unwrap();
+    let url = account["invitation_url"].as_str().unwrap();
+    let token = url.rsplit('/').next().unwrap();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/invitations/{token}", app.address))
+        .json(&json!({ "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// The value of the first hidden `csrf_token` field of a page.
+fn csrf_of(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("page has a csrf token") + marker.len();
+    let len = page[start..].find('"').unwrap();
+    page[start..start + len].to_owned()
+}
+
+/// GET /login, optionally with a session cookie; returns the page.
+async fn login_page(app: &TestApp, session: Option<&str>) -> String {
+    let mut request = bare_client().get(format!("{}/login?lang=en", app.address));
+    if let Some(session) = session {
+        request = request.header(COOKIE, format!("qrf_session={session}"));
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    session: Option<&str>,
+) -> reqwest::Response {
+    let mut request = bare_client()
+        .post(format!("{}{path}", app.address))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap());
+    if let Some(session) = session {
+        request = request.header(COOKIE, format!("qrf_session={session}"));
+    }
+    request.send().await.unwrap()
+}
+
+async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
+    let token = csrf_of(&login_page(app, None).await);
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("login", login),
+        ("password", password),
+        ("lang", "en"),
+    ];
+    post_form(app, "/login", &fields, None).await
+}
+
+/// The session id a successful sign-in set.
+fn session_of(response: &reqwest::Response) -> String {
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("qrf_session="))
+        .expect("a session cookie");
+    let value = cookie.trim_start_matches("qrf_session=");
+    value.split(';').next().unwrap().to_owned()
+}
+
+/// The session keys this app holds in Redis, with their seconds to live.
+async fn session_ttls(app: &TestApp) -> Vec<i64> {
+    let client = redis::Client::open(std::env::var("REDIS_URL").unwrap()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:session:*", app.db_name))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let mut ttls = Vec::new();
+    for key in keys {
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        ttls.push(ttl);
+    }
+    ttls
+}
+
+/// How many sessions this app holds in Redis.
+async fn stored_sessions(app: &TestApp) -> usize {
+    session_ttls(app).await.len()
+}
+
+#[tokio::test]
+async fn the_login_page_is_a_form_with_a_token() {
+    let app = spawn_app().await;
+    let response = bare_client()
+        .get(format!("{}/login", app.address))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"<form method="post" action="/login""#));
+    assert!(page.contains(r#"type="password""#));
+    assert!(page.contains("Sign in"));
+    assert!(!csrf_of(&page).is_empty());
+    let zh = bare_client()
+        .get(format!("{}/login?lang=zh-CN", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(zh.contains("登录名"));
+}
+
+#[tokio::test]
+async fn a_correct_password_starts_a_session_that_logout_ends() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let response = sign_in(&app, "Chief", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/console");
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("qrf_session="))
+        .unwrap();
+    for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    let session = session_of(&response);
+    assert_eq!(session.len(), 64);
+    // Idle expiry: half an hour, restarted on use.
+    let ttls = session_ttls(&app).await;
+    assert_eq!(ttls.len(), 1);
+    assert!((1700..=1800).contains(&ttls[0]), "{ttls:?}");
+
+    // Signed in, the page offers sign-out forms with the session's token.
+    let page = login_page(&app, Some(&session)).await;
+    assert!(page.contains(r#"action="/logout""#), "{page}");
+    let token = csrf_of(&page);
+
+    // Signing out needs that token.
+    let forged = post_form(&app, "/logout", &[("csrf_token", "nope")], Some(&session)).await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(stored_sessions(&app).await, 1);
+
+    let done = post_form(&app, "/logout", &[("csrf_token", &token)], Some(&session)).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(stored_sessions(&app).await, 0);
+    let page = login_page(&app, Some(&session)).await;
+    assert!(page.contains(r#"action="/login""#));
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_session_of_the_account() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let first = session_of(&sign_in(&app, "chief", PASSWORD).await);
+    let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
+    assert_ne!(first, second);
+    assert_eq!(stored_sessions(&app).await, 2);
+    let token = csrf_of(&login_page(&app, Some(&first)).await);
+    let done = post_form(
+        &app,
+        "/logout-everywhere",
+        &[("csrf_token", &token)],
+        Some(&first),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(stored_sessions(&app).await, 0);
+    let page = login_page(&app, Some(&second)).await;
+    assert!(page.contains(r#"action="/login""#));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let wrong = sign_in(&app, "chief", "not the password at all").await;
+    let unknown = sign_in(&app, "nobody-here", "not the password at all").await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(unknown.status(), 401);
+    assert!(wrong.headers().get(SET_COOKIE).is_none());
+    let wrong = wrong.text().await.unwrap();
+    assert_eq!(wrong, unknown.text().await.unwrap());
+    assert!(wrong.contains("login name or password is wrong"));
+    assert_eq!(stored_sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_post_without_a_valid_form_token_is_refused() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let fields = [("login", "chief"), ("password", PASSWORD)];
+    assert_eq!(post_form(&app, "/login", &fields, None).await.status(), 403);
+    let forged = [
+        ("csrf_token", "AAAA"),
+        ("login", "chief"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(post_form(&app, "/login", &forged, None).await.status(), 403);
+    assert_eq!(stored_sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn the_sixth_failure_for_a_login_is_throttled_whether_or_not_it_exists() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let mut pages = Vec::new();
+    for login in ["chief", "ghost"] {
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in(&app, login, "wrong password here").await.status(),
+                401
+            );
+        }
+        // Even the right password waits now.
+        let throttled = sign_in(&app, login, PASSWORD).await;
+        assert_eq!(throttled.status(), 429);
+        let retry: u64 = throttled.headers()[RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=900).contains(&retry), "{retry}");
+        pages.push(throttled.text().await.unwrap());
+    }
+    assert_eq!(pages[0], pages[1]);
+    assert_eq!(stored_sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_account_without_a_password_gets_the_same_answer_as_a_wrong_one() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "login": "invited", "display_name": "Invited", "role": "admin" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let invited = sign_in(&app, "invited", "").await;
+    let wrong = sign_in(&app, "chief", "").await;
+    assert_eq!(invited.status(), 401);
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(invited.text().await.unwrap(), wrong.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn without_redis_signing_in_is_briefly_unavailable() {
+    let app = spawn_app_with(Options {
+        no_redis: true,
+        ..Options::default()
+    })
+    .await;
+    create_admin(&app, "chief").await;
+    let response = sign_in(&app, "chief", PASSWORD).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().get(RETRY_AFTER).is_some());
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("briefly unavailable")
+    );
+}
