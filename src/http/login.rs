@@ -24,8 +24,9 @@ use crate::store::accounts::find_by_login;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "qrf_session";
-/// Where a successful sign-in leads.
-pub const AFTER_LOGIN_PATH: &str = "/console";
+/// Where a successful sign-in leads: the sign-in page itself, which shows who
+/// is signed in and the sign-out buttons until the consoles exist.
+pub const AFTER_LOGIN_PATH: &str = "/login";
 
 /// The "venue" the sign-in form's token is bound to: no venue has id 0, so a
 /// rating form's token is never accepted here nor the other way round.

@@ -224,6 +224,17 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A free loopback port outside the kernel's ephemeral range (32768 and up):
+/// a server that stops and starts again on it cannot lose it meanwhile to a
+/// port-0 listener or to the source port of some outgoing connection.
+fn stable_free_port() -> u16 {
+    let start = 20_000 + (std::process::id() % 5_000) as u16;
+    (0..5_000u16)
+        .map(|i| 20_000 + (start - 20_000 + i * 7) % 10_000)
+        .find(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .unwrap_or_else(free_port)
+}
+
 /// A Redis server owned by one test, so it can be stopped and started again.
 pub struct RedisServer {
     port: u16,
@@ -234,7 +245,7 @@ impl RedisServer {
     /// Starts `redis-server` on a free port and waits until it answers.
     pub fn start() -> Self {
         let mut server = Self {
-            port: free_port(),
+            port: stable_free_port(),
             child: None,
         };
         server.restart();
