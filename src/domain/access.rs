@@ -135,7 +135,7 @@ pub fn may_grant(
     match (role, scope) {
         (Role::Admin, Scope::All) => Ok(()),
         (Role::Admin, _) => Err(GrantError::ShapeMismatch(
-            "an admin token has no region or venues",
+            "an admin has no region_code or venue_ids",
         )),
         (Role::Regulator, Scope::Region(code)) => {
             if tree.get(code).is_some() && granter.scope.covers_region(tree, code) {
@@ -145,7 +145,7 @@ pub fn may_grant(
             }
         }
         (Role::Regulator, _) => Err(GrantError::ShapeMismatch(
-            "a regulator token needs a region_code and no venue_ids",
+            "a regulator needs a region_code and no venue_ids",
         )),
         (Role::VenueStaff, Scope::Venues(ids)) if !ids.is_empty() => {
             for id in ids {
@@ -159,7 +159,7 @@ pub fn may_grant(
             Ok(())
         }
         (Role::VenueStaff, _) => Err(GrantError::ShapeMismatch(
-            "a venue_staff token needs venue_ids and no region_code",
+            "venue_staff needs venue_ids and no region_code",
         )),
     }
 }

@@ -10,15 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::Caller;
+use super::access::{Caller, requested_grant};
 use super::ratings::parse_json;
-use crate::domain::access::{GrantError, Role, Scope, may_grant};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
 use crate::store::accounts::{self, AccountError, AccountRecord, Credential, NewAccount};
 use crate::store::audit::AuditEntry;
-use crate::store::tokens;
 
 /// How long an invitation link works.
 const INVITATION_VALID_HOURS: i64 = 72;
@@ -145,27 +143,11 @@ pub async fn create(
             "display_name must be 1 to 100 characters",
         ));
     }
-    let role = Role::parse(&request.role).ok_or_else(|| {
-        ApiError::invalid(
-            "invalid-role",
-            format!(
-                "role must be one of admin, regulator, venue_staff, not {:?}",
-                request.role
-            ),
-        )
-    })?;
-    let venue_ids = request.venue_ids.unwrap_or_default();
-    let scope = match (&request.region_code, venue_ids.is_empty()) {
-        (None, true) => Scope::All,
-        (Some(code), true) => Scope::Region(code.clone()),
-        (None, false) => Scope::Venues(venue_ids.iter().copied().collect()),
-        (Some(_), false) => {
-            return Err(ApiError::invalid(
-                "invalid-scope",
-                "give region_code or venue_ids, not both",
-            ));
-        }
-    };
+    let (role, scope) = requested_grant(
+        &request.role,
+        request.region_code,
+        request.venue_ids.unwrap_or_default(),
+    )?;
     let regions = state.scores.regions().await?;
     if let Some(code) = scope.region_code()
         && regions.get(code).is_none()
@@ -176,17 +158,7 @@ pub async fn create(
         ));
     }
     let venue_ids = scope.venue_ids();
-    let venue_regions = tokens::venue_regions(&state.pool, &venue_ids).await?;
-    may_grant(&caller.principal, role, &scope, &regions, &venue_regions).map_err(
-        |err| match err {
-            GrantError::ShapeMismatch(detail) => ApiError::invalid(
-                "invalid-scope",
-                // The shared wording speaks of tokens; the rule is the same.
-                detail.replace(" token ", " account "),
-            ),
-            other => ApiError::Forbidden(other.to_string()),
-        },
-    )?;
+    let venue_regions = caller.check_grant(&state, role, &scope).await?;
 
     let invitation = InvitationToken::generate();
     let expires_at = Utc::now() + Duration::hours(INVITATION_VALID_HOURS);

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::Caller;
+use super::access::{Caller, requested_grant};
 use super::ratings::parse_json;
-use crate::domain::access::{ApiToken, GrantError, Role, Scope, may_grant};
+use crate::domain::access::{ApiToken, Role, Scope, may_grant};
 use crate::error::ApiError;
 use crate::store::tokens::{self, NewToken, TokenRecord};
 
@@ -97,27 +97,11 @@ pub async fn create(
             "name must be 1 to 100 characters",
         ));
     }
-    let role = Role::parse(&request.role).ok_or_else(|| {
-        ApiError::invalid(
-            "invalid-role",
-            format!(
-                "role must be one of admin, regulator, venue_staff, not {:?}",
-                request.role
-            ),
-        )
-    })?;
-    let venue_ids = request.venue_ids.unwrap_or_default();
-    let scope = match (&request.region_code, venue_ids.is_empty()) {
-        (None, true) => Scope::All,
-        (Some(code), true) => Scope::Region(code.clone()),
-        (None, false) => Scope::Venues(venue_ids.iter().copied().collect()),
-        (Some(_), false) => {
-            return Err(ApiError::invalid(
-                "invalid-scope",
-                "give region_code or venue_ids, not both",
-            ));
-        }
-    };
+    let (role, scope) = requested_grant(
+        &request.role,
+        request.region_code,
+        request.venue_ids.unwrap_or_default(),
+    )?;
     let expires_at = match request.expires_in_days {
         None => None,
         Some(days) if (1..=MAX_EXPIRES_IN_DAYS).contains(&days) => {
@@ -130,14 +114,7 @@ pub async fn create(
             ));
         }
     };
-    let regions = state.scores.regions().await?;
-    let venue_regions = tokens::venue_regions(&state.pool, &venue_ids).await?;
-    may_grant(&caller.principal, role, &scope, &regions, &venue_regions).map_err(
-        |err| match err {
-            GrantError::ShapeMismatch(detail) => ApiError::invalid("invalid-scope", detail),
-            other => ApiError::Forbidden(other.to_string()),
-        },
-    )?;
+    caller.check_grant(&state, role, &scope).await?;
     let mut secret = None;
     let record = tokens::create(
         &state.pool,
