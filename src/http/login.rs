@@ -12,7 +12,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::rating_page::LANG_COOKIE;
+use super::html::{NO_SCRIPT_CSP, negotiate_language as language, page_response};
+use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
 use super::ratings::client_ip;
 use crate::domain::access::Role;
 use crate::domain::code::constant_time_eq;
@@ -31,14 +32,6 @@ pub const AFTER_LOGIN_PATH: &str = "/login";
 /// The "venue" the sign-in form's token is bound to: no venue has id 0, so a
 /// rating form's token is never accepted here nor the other way round.
 const LOGIN_FORM_SCOPE: i64 = 0;
-/// The stylesheet shared with the visitor pages.
-const PAGE_CSS: &str = include_str!("../../web/static/pages.css");
-/// These pages carry no script at all.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-/// Served only if the template failed to render, which string fields cannot cause.
-const FALLBACK_DOCUMENT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>qrfeedback</title>\
-<p>服务暂时不可用，请稍后再试。 The service is briefly unavailable; please try again.</p></html>";
-
 /// The account behind a live session, for pages that need a signed-in person.
 #[derive(Debug, Clone)]
 pub struct SessionAccount {
@@ -174,13 +167,7 @@ fn render(lang: Lang, heading: &str, content: Content) -> String {
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(body)
+    page_response(status, NO_SCRIPT_CSP, body)
 }
 
 /// A page with a heading, a message and a link back to the form.
@@ -215,18 +202,6 @@ fn bad_request(lang: Lang) -> HttpResponse {
     message(lang, StatusCode::BAD_REQUEST, |m| {
         (&m.login.bad_request_title, &m.login.bad_request_body)
     })
-}
-
-fn language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
-    let cookie = req.cookie(LANG_COOKIE);
-    let explicit = explicit
-        .filter(|l| !l.is_empty())
-        .or(cookie.as_ref().map(|c| c.value()));
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Lang::negotiate(explicit, accept)
 }
 
 fn secure_cookies(state: &AppState) -> bool {

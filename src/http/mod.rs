@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod docs;
 pub mod health;
+pub mod html;
 pub mod login;
 pub mod moderation;
 pub mod pages;

@@ -12,11 +12,11 @@ use crate::domain::rating::{
 use crate::i18n::{Lang, Messages, messages};
 
 /// The stylesheet of every visitor page, inlined into `<style>`.
-const PAGE_CSS: &str = include_str!("../../web/static/pages.css");
+pub(crate) const PAGE_CSS: &str = include_str!("../../web/static/pages.css");
 /// The optional comment counter script, inlined into the rating page.
 const COMMENT_COUNTER_JS: &str = include_str!("../../web/static/comment-counter.js");
 /// Served only if a template failed to render, which plain string fields cannot cause.
-const FALLBACK_DOCUMENT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
+pub(crate) const FALLBACK_DOCUMENT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>qrfeedback</title>\
 <p>服务暂时不可用，请稍后再试。 The service is briefly unavailable; please try again.</p></html>";
 

@@ -7,6 +7,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::html;
 use super::pages::{self, ErrorPage, FormNotice, FormValues, VenueHeader};
 use super::ratings::client_ip;
 use super::{AppState, PageShell};
@@ -47,25 +48,11 @@ struct RatingForm {
 }
 
 fn language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
-    let cookie = req.cookie(LANG_COOKIE);
-    let explicit = explicit
-        .filter(|l| !l.is_empty())
-        .or(cookie.as_ref().map(|c| c.value()));
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Lang::negotiate(explicit, accept)
+    html::negotiate_language(req, explicit)
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(body)
+    html::page_response(status, CSP, body)
 }
 
 fn error(lang: Lang, which: ErrorPage) -> HttpResponse {

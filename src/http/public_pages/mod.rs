@@ -21,6 +21,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
+use super::html::{NO_SCRIPT_CSP, negotiate_language, page_response};
+use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
 use super::rating_page::LANG_COOKIE;
 use crate::domain::credit::Tier;
 use crate::domain::region::RegionTree;
@@ -34,14 +36,6 @@ pub use error_page::{PublicError, public_error_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub use venue::{venue, venue_page};
 
-/// The stylesheet shared with the rating pages, inlined into `<style>`.
-const PAGE_CSS: &str = include_str!("../../../web/static/pages.css");
-/// Inline style only: these pages run no script and load nothing.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-/// Served only if a template failed to render, which plain string fields cannot cause.
-const FALLBACK_DOCUMENT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>qrfeedback</title>\
-<p>服务暂时不可用，请稍后再试。 The service is briefly unavailable; please try again.</p></html>";
 /// Shown for a number that does not exist (an unpublished or unrated measure).
 const NO_VALUE: &str = "—";
 
@@ -229,16 +223,7 @@ fn page_language(req: &HttpRequest) -> (Lang, bool) {
         .ok()
         .and_then(|q| q.into_inner().lang)
         .filter(|l| Lang::from_tag(l).is_some());
-    let cookie = req.cookie(LANG_COOKIE);
-    let explicit = chosen
-        .as_deref()
-        .or(cookie.as_ref().map(|c| c.value()))
-        .filter(|l| !l.is_empty());
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    (Lang::negotiate(explicit, accept), chosen.is_some())
+    (negotiate_language(req, chosen.as_deref()), chosen.is_some())
 }
 
 fn html(
@@ -248,28 +233,26 @@ fn html(
     status: StatusCode,
     body: String,
 ) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"));
+    let mut response = page_response(status, NO_SCRIPT_CSP, body);
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE_SECS));
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
+        );
     }
     if remember_lang {
         // Same cookie as the rating page's switch, so the choice follows the visitor.
-        response.cookie(
-            Cookie::build(LANG_COOKIE, lang.tag())
-                .path("/")
-                .secure(state.settings.public_base_url.starts_with("https://"))
-                .same_site(SameSite::Lax)
-                .max_age(CookieDuration::days(400))
-                .finish(),
-        );
+        let cookie = Cookie::build(LANG_COOKIE, lang.tag())
+            .path("/")
+            .secure(state.settings.public_base_url.starts_with("https://"))
+            .same_site(SameSite::Lax)
+            .max_age(CookieDuration::days(400))
+            .finish();
+        if let Err(err) = response.add_cookie(&cookie) {
+            tracing::warn!(error = %err, "language cookie not set");
+        }
     }
-    response.body(body)
+    response
 }
 
 #[cfg(test)]
