@@ -20,6 +20,11 @@ pub async fn run(live: Live, pool: PgPool) {
     let mut was_up = false;
     let mut counters_valid = false;
     loop {
+        // A failed call marks Redis down between two checks; an outage that
+        // short still lost counter increments, so it needs a rebuild too.
+        if !live.is_up() {
+            counters_valid = false;
+        }
         let up = live.check().await;
         if up && !was_up {
             tracing::info!("redis is reachable");

@@ -45,6 +45,7 @@ async fn ratings_are_accepted_while_redis_is_down_and_counters_are_rebuilt_after
         .to_string();
     let key = format!("{}:{{v:{venue_id}}}:today:{day}", app.db_name);
     let region_key = format!("{}:{{r:650000}}:today:{day}", app.db_name);
+    let seen = std::sync::Mutex::new((None, None));
     let rebuilt = eventually(Duration::from_secs(10), || async {
         let mut conn = redis.connection().await;
         let venue: Option<i64> = redis::cmd("GET")
@@ -57,12 +58,16 @@ async fn ratings_are_accepted_while_redis_is_down_and_counters_are_rebuilt_after
             .query_async(&mut conn)
             .await
             .unwrap();
+        if let Ok(mut last) = seen.lock() {
+            *last = (venue, province);
+        }
         venue == Some(4) && province == Some(4)
     })
     .await;
     assert!(
         rebuilt,
-        "counters rebuilt from Postgres after Redis returned"
+        "counters rebuilt from Postgres after Redis returned; last seen (venue, province): {:?}",
+        seen.lock().map(|s| *s).ok()
     );
     let ready: Value = app.get("/readyz").await.json().await.unwrap();
     assert_eq!(ready["redis"], "up");
