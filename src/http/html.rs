@@ -4,8 +4,11 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 
+use askama::Template;
+
+use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
 use super::rating_page::LANG_COOKIE;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Messages, messages};
 
 /// Inline style only: pages under it run no script and load nothing.
 pub const NO_SCRIPT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -34,4 +37,71 @@ pub fn negotiate_language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     Lang::negotiate(explicit, accept)
+}
+
+/// Parts every page shares through `base.html`; the field names are the template's.
+pub struct Chrome {
+    /// The page's language tag.
+    pub lang_tag: &'static str,
+    /// The tag of the language the switch offers.
+    pub other_lang_tag: &'static str,
+    /// The page's messages.
+    pub m: &'static Messages,
+    /// The document title.
+    pub title: String,
+    /// Where the language switch leads.
+    pub switch_href: String,
+    /// The switch's label.
+    pub switch_label: &'static str,
+    /// The inlined stylesheet.
+    pub css: &'static str,
+}
+
+impl Chrome {
+    /// Chrome whose language switch reloads `path` with `query` in the other language.
+    pub fn new(lang: Lang, title: String, path: &str, query: &[(String, String)]) -> Self {
+        Self::with_switch(lang, title, href(path, query, Some(lang.other())))
+    }
+
+    /// Chrome whose language switch leads to `switch_href`.
+    pub fn with_switch(lang: Lang, title: String, switch_href: String) -> Self {
+        let m = messages(lang);
+        Self {
+            lang_tag: lang.tag(),
+            other_lang_tag: lang.other().tag(),
+            m,
+            title,
+            switch_href,
+            switch_label: &m.meta.switch_label,
+            css: PAGE_CSS,
+        }
+    }
+}
+
+/// `path?query&lang=…`, percent-encoded; `lang` is dropped from `query` and added as given.
+pub fn href(path: &str, query: &[(String, String)], lang: Option<Lang>) -> String {
+    let mut pairs: Vec<(&str, &str)> = query
+        .iter()
+        .filter(|(k, v)| k != "lang" && !v.is_empty())
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Some(lang) = lang {
+        pairs.push(("lang", lang.tag()));
+    }
+    // Encoding plain string pairs cannot fail; an empty query is the safe answer if it did.
+    let query = serde_html_form::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// Renders a page; a failure (only a failing `Display` impl can cause one) is
+/// logged and answered with the plain fallback document.
+pub fn render_document(page: &impl Template) -> String {
+    page.render().unwrap_or_else(|err| {
+        tracing::error!(error = %err, "page failed to render");
+        FALLBACK_DOCUMENT.to_owned()
+    })
 }

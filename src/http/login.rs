@@ -12,8 +12,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::html::{NO_SCRIPT_CSP, negotiate_language as language, page_response};
-use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
+use super::html::{
+    Chrome, NO_SCRIPT_CSP, negotiate_language as language, page_response, render_document,
+};
 use super::ratings::client_ip;
 use crate::domain::access::Role;
 use crate::domain::code::constant_time_eq;
@@ -92,17 +93,6 @@ async fn session_of(
     )))
 }
 
-/// Parts `base.html` needs.
-struct Chrome {
-    lang_tag: &'static str,
-    other_lang_tag: &'static str,
-    m: &'static Messages,
-    title: String,
-    switch_href: String,
-    switch_label: &'static str,
-    css: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginView {
@@ -142,16 +132,12 @@ fn render(lang: Lang, heading: &str, content: Content) -> String {
         ),
     };
     let view = LoginView {
-        chrome: Chrome {
-            lang_tag: lang.tag(),
-            other_lang_tag: other.tag(),
-            m,
-            title: heading.to_owned(),
-            // Absolute, so the switch also works from pages that answered a POST.
-            switch_href: format!("/login?lang={}", other.tag()),
-            switch_label: &m.meta.switch_label,
-            css: PAGE_CSS,
-        },
+        // Absolute, so the switch also works from pages that answered a POST.
+        chrome: Chrome::with_switch(
+            lang,
+            heading.to_owned(),
+            format!("/login?lang={}", other.tag()),
+        ),
         m,
         heading: heading.to_owned(),
         notice,
@@ -160,10 +146,7 @@ fn render(lang: Lang, heading: &str, content: Content) -> String {
         logout_token,
         again_link,
     };
-    view.render().unwrap_or_else(|err| {
-        tracing::error!(error = %err, "login page failed to render");
-        FALLBACK_DOCUMENT.to_owned()
-    })
+    render_document(&view)
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {

@@ -6,6 +6,8 @@
 
 use askama::Template;
 
+use super::html::{Chrome, render_document};
+
 use crate::domain::rating::{
     COMMENT_MAX_CHARS, COMPLAINT_MAX_CHARS, CONTACT_MAX_CHARS, RatingError, TAGS_MAX, Tag,
 };
@@ -77,37 +79,16 @@ pub enum ErrorPage {
     BadRequest,
 }
 
-/// Parts every page template shares through `base.html`.
-struct Chrome {
-    lang_tag: &'static str,
-    other_lang_tag: &'static str,
-    m: &'static Messages,
-    title: String,
-    switch_href: String,
-    switch_label: &'static str,
-    css: &'static str,
-}
-
-impl Chrome {
-    /// `code` makes the language switch point at the venue's rating page, which
-    /// also works from a page that answered a POST; without it the switch reloads
-    /// the current address.
-    fn new(lang: Lang, title: String, code: Option<&str>) -> Self {
-        let other = lang.other();
-        let switch_href = match code {
-            Some(code) => format!("{}?lang={}", rating_path(code), other.tag()),
-            None => format!("?lang={}", other.tag()),
-        };
-        Self {
-            lang_tag: lang.tag(),
-            other_lang_tag: other.tag(),
-            m: messages(lang),
-            title,
-            switch_href,
-            switch_label: &messages(lang).meta.switch_label,
-            css: PAGE_CSS,
-        }
-    }
+/// The page chrome; `code` makes the language switch point at the venue's
+/// rating page, which also works from a page that answered a POST; without it
+/// the switch reloads the current address.
+fn chrome(lang: Lang, title: String, code: Option<&str>) -> Chrome {
+    let other = lang.other();
+    let switch_href = match code {
+        Some(code) => format!("{}?lang={}", rating_path(code), other.tag()),
+        None => format!("?lang={}", other.tag()),
+    };
+    Chrome::with_switch(lang, title, switch_href)
 }
 
 /// `/r/{code}` with the code percent-encoded as one path segment.
@@ -298,14 +279,6 @@ struct ErrorPageView {
     body: &'static str,
 }
 
-fn render_document(page: &impl Template) -> String {
-    page.render().unwrap_or_else(|err| {
-        // Only a failing Display impl reaches this; the fields are strings and numbers.
-        tracing::error!(error = %err, "visitor page failed to render");
-        FALLBACK_DOCUMENT.to_owned()
-    })
-}
-
 /// The mobile rating form for `GET /r/{code}`, or shown again after a failed post.
 pub fn rating_page(
     lang: Lang,
@@ -331,7 +304,7 @@ pub fn rating_page(
     .collect();
     let comment_max = COMMENT_MAX_CHARS.to_string();
     render_document(&RatingPage {
-        chrome: Chrome::new(lang, title, Some(code)),
+        chrome: chrome(lang, title, Some(code)),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -363,7 +336,7 @@ pub fn thanks_page(
 ) -> String {
     let m = messages(lang);
     render_document(&ThanksPage {
-        chrome: Chrome::new(lang, m.thanks.title.clone(), Some(code)),
+        chrome: chrome(lang, m.thanks.title.clone(), Some(code)),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -375,7 +348,7 @@ pub fn thanks_page(
 pub fn already_rated_page(lang: Lang, venue: &VenueHeader, code: &str) -> String {
     let m = messages(lang);
     render_document(&AlreadyRatedPage {
-        chrome: Chrome::new(lang, m.already_rated.title.clone(), Some(code)),
+        chrome: chrome(lang, m.already_rated.title.clone(), Some(code)),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -397,7 +370,7 @@ pub fn error_page(lang: Lang, which: ErrorPage) -> String {
         ErrorPage::BadRequest => (&texts.bad_request_title, &texts.bad_request_body),
     };
     render_document(&ErrorPageView {
-        chrome: Chrome::new(lang, title.clone(), None),
+        chrome: chrome(lang, title.clone(), None),
         m,
         title,
         body,

@@ -17,17 +17,17 @@ mod venue;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::html::{NO_SCRIPT_CSP, negotiate_language, page_response};
-use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
+use super::html::{
+    Chrome, NO_SCRIPT_CSP, href, negotiate_language, page_response, render_document,
+};
 use super::rating_page::LANG_COOKIE;
 use crate::domain::credit::Tier;
 use crate::domain::region::RegionTree;
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
-use crate::i18n::{Lang, Messages, messages};
+use crate::i18n::{Lang, Messages};
 use crate::store::reference::CategoryRow;
 
 pub use about::{about_scores, about_scores_page};
@@ -67,60 +67,6 @@ fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
         Lang::Zh => zh,
         Lang::En => en,
     }
-}
-
-/// Parts every page shares through `base.html`; the field names are the template's.
-struct Chrome {
-    lang_tag: &'static str,
-    other_lang_tag: &'static str,
-    m: &'static Messages,
-    title: String,
-    switch_href: String,
-    switch_label: &'static str,
-    css: &'static str,
-}
-
-impl Chrome {
-    /// `path_and_query` is the current address without `lang`; the switch adds the other language.
-    fn new(lang: Lang, title: String, path: &str, query: &[(String, String)]) -> Self {
-        let other = lang.other();
-        Self {
-            lang_tag: lang.tag(),
-            other_lang_tag: other.tag(),
-            m: messages(lang),
-            title,
-            switch_href: href(path, query, Some(other)),
-            switch_label: &messages(lang).meta.switch_label,
-            css: PAGE_CSS,
-        }
-    }
-}
-
-/// `path?query&lang=…`, percent-encoded; `lang` is dropped from `query` and added as given.
-fn href(path: &str, query: &[(String, String)], lang: Option<Lang>) -> String {
-    let mut pairs: Vec<(&str, &str)> = query
-        .iter()
-        .filter(|(k, v)| k != "lang" && !v.is_empty())
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if let Some(lang) = lang {
-        pairs.push(("lang", lang.tag()));
-    }
-    // Encoding plain string pairs cannot fail; an empty query is the safe answer if it did.
-    let query = serde_html_form::to_string(&pairs).unwrap_or_default();
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
-    }
-}
-
-fn render_document(page: &impl Template) -> String {
-    page.render().unwrap_or_else(|err| {
-        // Only a failing Display impl reaches this; the fields are strings and numbers.
-        tracing::error!(error = %err, "public page failed to render");
-        FALLBACK_DOCUMENT.to_owned()
-    })
 }
 
 /// A number as people write it: `180`, `0.5`, at most two decimals.
