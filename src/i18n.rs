@@ -118,6 +118,32 @@ pub struct Messages {
     pub(crate) about_scores: AboutScoresTexts,
     pub(crate) public_errors: PublicErrorTexts,
     pub(crate) login: LoginPageTexts,
+    pub(crate) signed_in: SignedInTexts,
+}
+
+/// Texts every page for signed-in people shares: the header and the error pages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignedInTexts {
+    pub(crate) nav_label: String,
+    pub(crate) dashboard: String,
+    pub(crate) console: String,
+    pub(crate) security: String,
+    pub(crate) logout: String,
+    /// Role names, by role key.
+    pub(crate) role_admin: String,
+    pub(crate) role_regulator: String,
+    pub(crate) role_venue_staff: String,
+    pub(crate) forbidden_title: String,
+    pub(crate) forbidden_body: String,
+    pub(crate) not_found_title: String,
+    pub(crate) not_found_body: String,
+    pub(crate) expired_form_title: String,
+    pub(crate) expired_form_body: String,
+    pub(crate) invalid_title: String,
+    pub(crate) failed_title: String,
+    pub(crate) failed_body: String,
+    pub(crate) back: String,
 }
 
 /// Texts shared by every page.

@@ -64,7 +64,7 @@ pub async fn current_account(state: &AppState, req: &HttpRequest) -> Option<Sess
 }
 
 /// The session cookie's id and its account; `Err` while Redis is down.
-async fn session_of(
+pub(crate) async fn session_of(
     state: &AppState,
     req: &HttpRequest,
 ) -> Result<Option<(SessionId, SessionAccount)>, crate::live::LiveDown> {

@@ -15,6 +15,7 @@ pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
 pub mod scores;
+pub mod signed_in;
 pub mod tokens;
 pub mod venues;
 

@@ -326,3 +326,43 @@ pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRec
         password_hash: row.password_hash,
     }))
 }
+
+/// A signed-in person's account as pages need it: who, and what they may see.
+#[derive(Debug, Clone)]
+pub struct ActiveAccount {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub login: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// Role key.
+    pub role: String,
+    /// Region of a regulator.
+    pub region_code: Option<String>,
+    /// Venues of a venue-staff account, ascending.
+    pub venue_ids: Vec<i64>,
+}
+
+/// The account behind a session, if it may still act: activated and not
+/// disabled. Read on every signed-in request, so a role or scope change and a
+/// disabled account take effect at once, whatever the session remembers.
+pub async fn find_active(
+    pool: &PgPool,
+    account_id: i64,
+) -> Result<Option<ActiveAccount>, StoreError> {
+    sqlx::query_as!(
+        ActiveAccount,
+        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+                  COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!"
+           FROM accounts a
+           LEFT JOIN account_venues av ON av.account_id = a.id
+           WHERE a.id = $1 AND a.disabled_at IS NULL AND a.password_hash IS NOT NULL
+           GROUP BY a.id"#,
+        account_id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)
+}
