@@ -1,0 +1,6 @@
+//! Browser tests: a real headless Chromium drives the real pages.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod driver;
+mod rating_page;
