@@ -71,6 +71,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/audit", Access::Roles(SUPERVISORS)),
     ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
+    ("PATCH", "/api/v1/accounts/{id}", Access::Roles(SUPERVISORS)),
     ("POST", "/api/v1/invitations/{token}", Access::Public),
 ];
 

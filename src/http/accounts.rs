@@ -2,7 +2,7 @@
 //! scope inside the caller's and answers an invitation link;
 //! `POST /api/v1/invitations/{token}` lets the invited person set their
 //! password, once; `GET /api/v1/accounts` lists the accounts in the caller's
-//! scope.
+//! scope; `PATCH /api/v1/accounts/{id}` renames, disables or re-scopes one.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
@@ -12,10 +12,13 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::access::{Caller, requested_grant};
 use super::ratings::parse_json;
+use crate::domain::access::{Role, Scope};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
-use crate::store::accounts::{self, AccountError, AccountRecord, Credential, NewAccount};
+use crate::store::accounts::{
+    self, AccountChange, AccountError, AccountRecord, Credential, NewAccount, NewGrant,
+};
 use crate::store::audit::AuditEntry;
 
 /// How long an invitation link works.
@@ -96,6 +99,23 @@ pub struct AccountList {
     pub items: Vec<AccountBody>,
 }
 
+/// Body of `PATCH /api/v1/accounts/{id}`: only the fields given change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    /// A new name shown to people, 1–100 characters.
+    pub display_name: Option<String>,
+    /// `true` disables the account and ends its sessions; `false` enables it again.
+    pub disabled: Option<bool>,
+    /// A new role; `region_code` or `venue_ids` then give its scope, replacing the old.
+    pub role: Option<String>,
+    /// The region of a regulator (with `role`).
+    #[schema(example = "652801")]
+    pub region_code: Option<String>,
+    /// The venues of a venue-staff account (with `role`).
+    pub venue_ids: Option<Vec<i64>>,
+}
+
 /// Body of `POST /api/v1/invitations/{token}`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -136,13 +156,7 @@ pub async fn create(
     let request: CreateAccount = parse_json(&body)?;
     let login = Login::parse(&request.login)
         .map_err(|e| ApiError::invalid("invalid-login", e.to_string()))?;
-    let display_name = request.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid-display-name",
-            "display_name must be 1 to 100 characters",
-        ));
-    }
+    let display_name = parse_display_name(&request.display_name)?;
     let (role, scope) = requested_grant(
         &request.role,
         request.region_code,
@@ -284,4 +298,141 @@ pub async fn accept_invitation(
             id: account_id,
             login: invitation.login,
         }))
+}
+
+fn parse_display_name(raw: &str) -> Result<&str, ApiError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "invalid-display-name",
+            "display_name must be 1 to 100 characters",
+        ));
+    }
+    Ok(name)
+}
+
+/// The role and scope an account holds now.
+fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), ApiError> {
+    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
+    let scope = match role {
+        Role::Admin => Scope::All,
+        Role::Regulator => Scope::Region(record.region_code.clone().ok_or(ApiError::Internal)?),
+        Role::VenueStaff => Scope::Venues(record.venue_ids.iter().copied().collect()),
+    };
+    Ok((role, scope))
+}
+
+/// Renames, disables, enables or re-scopes an account in the caller's scope.
+/// The caller must be able to grant both the account's current role and scope
+/// and the new ones. Disabling it or changing its role or scope ends its
+/// sessions; signed-in pages also read the account on every request, so the
+/// change holds even while Redis cannot be told.
+#[utoipa::path(
+    patch, path = "/api/v1/accounts/{id}", tag = "access",
+    params(("id" = i64, Path, description = "Account id")),
+    request_body = UpdateAccount,
+    responses(
+        (status = 200, description = "The account after the change", body = AccountBody),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "The account's role or scope, or the new one, is beyond the caller's"),
+        (status = 404, description = "No such account in the caller's scope"),
+        (status = 409, description = "The account changed meanwhile; read it again (`/problems/account-changed`)"),
+        (status = 422, description = "Invalid name, role or scope"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: UpdateAccount = parse_json(&body)?;
+    let account_id = path.into_inner();
+    let display_name = request
+        .display_name
+        .as_deref()
+        .map(parse_display_name)
+        .transpose()?;
+    let new_grant = match request.role {
+        Some(role) => Some(requested_grant(
+            &role,
+            request.region_code,
+            request.venue_ids.unwrap_or_default(),
+        )?),
+        None if request.region_code.is_some() || request.venue_ids.is_some() => {
+            return Err(ApiError::invalid(
+                "invalid-scope",
+                "give role together with region_code or venue_ids",
+            ));
+        }
+        None => None,
+    };
+    if let Some((role, scope)) = &new_grant {
+        caller.check_grant(&state, *role, scope).await?;
+    }
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::classify)?;
+    let seen = accounts::find_in_scope(&mut conn, account_id, &scope)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
+    drop(conn);
+    let (held_role, held_scope) = held_grant(&seen)?;
+    caller.check_grant(&state, held_role, &held_scope).await?;
+
+    let region_code = new_grant
+        .as_ref()
+        .and_then(|(_, s)| s.region_code().map(str::to_owned));
+    let venue_ids = new_grant
+        .as_ref()
+        .map(|(_, s)| s.venue_ids())
+        .unwrap_or_default();
+    let change = AccountChange {
+        display_name,
+        disabled: request.disabled,
+        grant: new_grant.as_ref().map(|(role, _)| NewGrant {
+            role: role.key(),
+            region_code: region_code.as_deref(),
+            venue_ids: &venue_ids,
+        }),
+    };
+    let audit = AuditEntry {
+        region_code: seen.region_code.clone().or(region_code.clone()),
+        venue_id: seen.venue_ids.first().copied(),
+        ..caller.audit("account.update")
+    };
+    let unchanged = |now: &AccountRecord| {
+        let same = now.role == seen.role
+            && now.region_code == seen.region_code
+            && now.venue_ids == seen.venue_ids;
+        if same {
+            Ok(())
+        } else {
+            Err(ApiError::Conflict {
+                kind: "account-changed",
+                detail: "the account changed while this request was checked; read it and try again"
+                    .into(),
+            })
+        }
+    };
+    let (before, after) =
+        accounts::update(&state.pool, account_id, &scope, &change, unchanged, audit)
+            .await?
+            .ok_or(ApiError::NotFound("account"))?;
+    let rescoped = before.role != after.role
+        || before.region_code != after.region_code
+        || before.venue_ids != after.venue_ids;
+    if (after.disabled_at.is_some() || rescoped)
+        && let Err(err) = state.live.delete_account_sessions(account_id).await
+    {
+        tracing::warn!(error = %err, account_id, "could not end the sessions of a changed account");
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(AccountBody::new(after)))
 }

@@ -31,7 +31,7 @@ impl Modify for BearerAuth {
         scores::venue_score, scores::tier_history,
         rankings::ranking, rankings::region_score,
         tokens::create, tokens::revoke, audit::list,
-        accounts::create, accounts::list, accounts::accept_invitation,
+        accounts::create, accounts::list, accounts::update, accounts::accept_invitation,
     ),
     modifiers(&BearerAuth)
 )]

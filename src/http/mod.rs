@@ -174,6 +174,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/tokens/{id}", web::delete().to(tokens::revoke))
                 .route("/accounts", web::post().to(accounts::create))
                 .route("/accounts", web::get().to(accounts::list))
+                .route("/accounts/{id}", web::patch().to(accounts::update))
                 .route(
                     "/invitations/{token}",
                     web::post().to(accounts::accept_invitation),

@@ -366,3 +366,145 @@ pub async fn find_active(
     .await
     .map_err(StoreError::classify)
 }
+
+/// A change to an account; `None` fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange<'a> {
+    /// A new name shown to people.
+    pub display_name: Option<&'a str>,
+    /// Disable (`true`) or enable again (`false`).
+    pub disabled: Option<bool>,
+    /// A new role with its region (regulators) and venues (venue staff),
+    /// replacing the old ones together.
+    pub grant: Option<NewGrant<'a>>,
+}
+
+/// A role with its scope, already checked against the granter's.
+#[derive(Debug, Clone)]
+pub struct NewGrant<'a> {
+    /// Role key.
+    pub role: &'a str,
+    /// Region of a regulator.
+    pub region_code: Option<&'a str>,
+    /// Venues of a venue-staff account.
+    pub venue_ids: &'a [i64],
+}
+
+fn account_json(record: &AccountRecord) -> serde_json::Value {
+    serde_json::json!({
+        "login": record.login, "display_name": record.display_name, "role": record.role,
+        "region_code": record.region_code, "venue_ids": record.venue_ids,
+        "disabled": record.disabled_at.is_some(),
+    })
+}
+
+/// One account, if it lies in the scope (the same rule as [`list`]).
+pub async fn find_in_scope(
+    conn: &mut sqlx::PgConnection,
+    account_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Option<AccountRecord>, StoreError> {
+    sqlx::query_as!(
+        AccountRecord,
+        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+                  COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!",
+                  a.created_by, a.created_at, a.disabled_at,
+                  (a.password_hash IS NOT NULL) AS "activated!"
+           FROM accounts a
+           LEFT JOIN account_venues av ON av.account_id = a.id
+           WHERE a.id = $4
+             AND ($1
+              OR a.region_code = ANY($2)
+              OR EXISTS (SELECT 1 FROM account_venues sv JOIN venues v ON v.id = sv.venue_id
+                         WHERE sv.account_id = a.id
+                           AND (v.region_code = ANY($2) OR sv.venue_id = ANY($3))))
+           GROUP BY a.id"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        account_id
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Changes an account in the scope, audited with its state before and after
+/// in the same transaction; `None` when no such account lies in the scope.
+/// `allowed` sees the account as it is (locked) and may refuse the change.
+pub async fn update<E>(
+    pool: &PgPool,
+    account_id: i64,
+    scope: &ScopeFilter,
+    change: &AccountChange<'_>,
+    allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
+    mut audit: AuditEntry,
+) -> Result<Option<(AccountRecord, AccountRecord)>, E>
+where
+    E: From<StoreError>,
+{
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    // Lock first: the aggregate read below cannot take the lock itself.
+    sqlx::query!(
+        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+        account_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let Some(before) = find_in_scope(&mut tx, account_id, scope).await? else {
+        return Ok(None);
+    };
+    allowed(&before)?;
+    sqlx::query!(
+        r#"UPDATE accounts
+           SET display_name = COALESCE($2, display_name),
+               disabled_at = CASE WHEN $3::bool IS NULL THEN disabled_at
+                                  WHEN $3 THEN COALESCE(disabled_at, now())
+                                  ELSE NULL END
+           WHERE id = $1"#,
+        account_id,
+        change.display_name,
+        change.disabled
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    if let Some(grant) = &change.grant {
+        sqlx::query!(
+            "UPDATE accounts SET role = $2, region_code = $3 WHERE id = $1",
+            account_id,
+            grant.role,
+            grant.region_code as Option<&str>
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        sqlx::query!(
+            "DELETE FROM account_venues WHERE account_id = $1",
+            account_id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        sqlx::query!(
+            r#"INSERT INTO account_venues (venue_id, account_id)
+               SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
+            grant.venue_ids,
+            account_id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+    }
+    let after = find_in_scope(&mut tx, account_id, &ScopeFilter::everything())
+        .await?
+        .ok_or(StoreError::Other(sqlx::Error::RowNotFound))?;
+    audit.target = format!("account:{account_id}");
+    audit.before = Some(account_json(&before));
+    audit.after = Some(account_json(&after));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some((before, after)))
+}

@@ -478,3 +478,103 @@ async fn create_admin_works_from_the_command_line_and_refuses_a_duplicate() {
     assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 128"));
     assert_eq!(app.count("accounts").await, 2);
 }
+
+#[tokio::test]
+async fn a_regulator_changes_only_accounts_inside_its_region_and_never_above_it() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let changji = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let (_, created) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tokens",
+        Some(ADMIN_TOKEN),
+        Some(json!({ "name": "巴州", "role": "regulator", "region_code": "652800" })),
+    )
+    .await;
+    let bayingolin = created["token"].as_str().unwrap().to_owned();
+    let staff = |login: &str, venue: &Value| json!({ "login": login, "display_name": "前台", "role": "venue_staff", "venue_ids": [venue["id"]] });
+    let (_, inside) = create_account(&app, ADMIN_TOKEN, staff("korla-desk", &korla)).await;
+    let (_, outside) = create_account(&app, ADMIN_TOKEN, staff("changji-desk", &changji)).await;
+    let (_, root) = create_account(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "login": "root2", "display_name": "root", "role": "admin" }),
+    )
+    .await;
+    let patch = |id: &Value| format!("/api/v1/accounts/{id}");
+
+    let (status, changed) = call(
+        &app,
+        Method::PATCH,
+        &patch(&inside["id"]),
+        Some(&bayingolin),
+        Some(json!({ "display_name": "库尔勒前台", "disabled": true })),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["display_name"], "库尔勒前台");
+    assert!(changed["disabled_at"].is_string());
+
+    // Another prefecture's account and an admin do not exist for this regulator.
+    for id in [&outside["id"], &root["id"], &json!(999999)] {
+        let (status, _) = call(
+            &app,
+            Method::PATCH,
+            &patch(id),
+            Some(&bayingolin),
+            Some(json!({ "disabled": true })),
+        )
+        .await;
+        assert_eq!(status, 404, "account {id}");
+    }
+    // Moving its own account's venues outside the region, or promoting it, is refused.
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &patch(&inside["id"]),
+        Some(&bayingolin),
+        Some(json!({ "role": "venue_staff", "venue_ids": [changji["id"]] })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &patch(&inside["id"]),
+        Some(&bayingolin),
+        Some(json!({ "role": "admin" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // A scope without a role, a bad name and unknown fields are input errors.
+    for body in [
+        json!({ "region_code": "652801" }),
+        json!({ "display_name": "  " }),
+        json!({ "password": "x" }),
+    ] {
+        let (status, problem) = call(
+            &app,
+            Method::PATCH,
+            &patch(&inside["id"]),
+            Some(&bayingolin),
+            Some(body.clone()),
+        )
+        .await;
+        assert!(status == 422 || status == 400, "{body}: {status} {problem}");
+    }
+    let stored: (String, Vec<i64>) = sqlx::query_as(
+        "SELECT a.role, array_agg(av.venue_id) FROM accounts a JOIN account_venues av ON av.account_id = a.id WHERE a.id = $1 GROUP BY a.role",
+    )
+    .bind(inside["id"].as_i64().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "venue_staff".to_owned(),
+            vec![korla["id"].as_i64().unwrap()]
+        )
+    );
+}

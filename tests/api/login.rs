@@ -317,3 +317,92 @@ async fn without_redis_signing_in_is_briefly_unavailable() {
             .contains("briefly unavailable")
     );
 }
+
+/// The id of the account with this login.
+async fn account_id(app: &TestApp, login: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE login = $1")
+        .bind(login)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn patch_account(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
+    app.client
+        .patch(format!("{}/api/v1/accounts/{id}", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let id = account_id(&app, "chief").await;
+
+    // A new role ends every session at once.
+    let first = session_of(&sign_in(&app, "chief", PASSWORD).await);
+    let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
+    assert_eq!(stored_sessions(&app).await, 2);
+    let response = patch_account(
+        &app,
+        id,
+        json!({ "role": "regulator", "region_code": "652800" }),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let account: Value = response.json().await.unwrap();
+    assert_eq!(account["role"], "regulator");
+    assert_eq!(account["region_code"], "652800");
+    assert_eq!(stored_sessions(&app).await, 0);
+    for session in [&first, &second] {
+        assert!(
+            login_page(&app, Some(session))
+                .await
+                .contains(r#"action="/login""#)
+        );
+    }
+
+    // A rename alone leaves sessions alone.
+    let third = session_of(&sign_in(&app, "chief", PASSWORD).await);
+    let response = patch_account(&app, id, json!({ "display_name": "Chief regulator" })).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(stored_sessions(&app).await, 1);
+
+    // Disabling ends the session and refuses the next sign-in like a wrong password.
+    let response = patch_account(&app, id, json!({ "disabled": true })).await;
+    assert_eq!(response.status(), 200);
+    let account: Value = response.json().await.unwrap();
+    assert!(account["disabled_at"].is_string(), "{account}");
+    assert_eq!(stored_sessions(&app).await, 0);
+    assert!(
+        login_page(&app, Some(&third))
+            .await
+            .contains(r#"action="/login""#)
+    );
+    assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 401);
+
+    // Enabled again, the password works again.
+    assert_eq!(
+        patch_account(&app, id, json!({ "disabled": false }))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 303);
+
+    // Each change is in the audit log with the state before and after.
+    let changes: Vec<(Value, Value)> = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE action = 'account.update' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(changes.len(), 4);
+    assert_eq!(changes[0].0["role"], "admin");
+    assert_eq!(changes[0].1["role"], "regulator");
+    assert_eq!(changes[2].1["disabled"], true);
+}
