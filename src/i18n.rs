@@ -119,6 +119,30 @@ pub struct Messages {
     pub(crate) public_errors: PublicErrorTexts,
     pub(crate) login: LoginPageTexts,
     pub(crate) signed_in: SignedInTexts,
+    pub(crate) invite: InviteTexts,
+}
+
+/// Texts of the invitation page. `{login}`, `{min}` and `{max}` are filled in by the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InviteTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) hint: String,
+    pub(crate) password_label: String,
+    pub(crate) confirm_label: String,
+    pub(crate) submit: String,
+    pub(crate) sign_in: String,
+    pub(crate) done_title: String,
+    pub(crate) done_body: String,
+    pub(crate) invalid_title: String,
+    pub(crate) invalid_body: String,
+    pub(crate) mismatch: String,
+    pub(crate) too_short_or_long: String,
+    pub(crate) contains_login: String,
+    pub(crate) expired_form: String,
+    pub(crate) unavailable_title: String,
+    pub(crate) unavailable_body: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.

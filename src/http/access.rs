@@ -45,6 +45,8 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/logout", Access::Public),
+    ("GET", "/invite/{token}", Access::Public),
+    ("POST", "/invite/{token}", Access::Public),
     ("POST", "/logout-everywhere", Access::Public),
     ("POST", "/api/v1/venues", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/venues/{id}", Access::Public),

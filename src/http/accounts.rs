@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::store::ScopeFilter;
 use crate::store::accounts::{
     self, AccountChange, AccountError, AccountRecord, Credential, NewAccount, NewGrant,
+    OpenInvitation,
 };
 use crate::store::audit::AuditEntry;
 
@@ -271,11 +272,35 @@ pub async fn accept_invitation(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: AcceptInvitation = parse_json(&body)?;
-    let token = InvitationToken::parse(&path).ok_or(ApiError::NotFound("invitation"))?;
-    let invitation = accounts::find_open_invitation(&state.pool, &token.hash())
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let activated = activate(&state, &path, request.password, client_ip).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(activated))
+}
+
+/// The open invitation behind a link's token; an unknown, used and expired
+/// one alike are 404.
+pub async fn open_invitation(
+    state: &AppState,
+    raw_token: &str,
+) -> Result<OpenInvitation, ApiError> {
+    let token = InvitationToken::parse(raw_token).ok_or(ApiError::NotFound("invitation"))?;
+    accounts::find_open_invitation(&state.pool, &token.hash())
         .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
-    let password = Password::parse(request.password, &invitation.login)
+        .ok_or(ApiError::NotFound("invitation"))
+}
+
+/// Sets an invited person's password and uses up the invitation: the one
+/// code path of the JSON route and the `/invite/{token}` page.
+pub async fn activate(
+    state: &AppState,
+    raw_token: &str,
+    password: String,
+    client_ip: Option<String>,
+) -> Result<ActivatedAccount, ApiError> {
+    let invitation = open_invitation(state, raw_token).await?;
+    let password = Password::parse(password, &invitation.login)
         .map_err(|e| ApiError::invalid("weak-password", e.to_string()))?;
     // Hashing takes tens of milliseconds of CPU: keep it off the event loop.
     let password_hash = web::block(move || hash_password(&password))
@@ -286,18 +311,16 @@ pub async fn accept_invitation(
         action: "account.activate",
         region_code: invitation.region_code.clone(),
         venue_id: invitation.venue_id,
-        client_ip: req.peer_addr().map(|a| a.ip().to_string()),
+        client_ip,
         ..AuditEntry::default()
     };
     let account_id = accounts::accept_invitation(&state.pool, invitation.id, &password_hash, audit)
         .await?
         .ok_or(ApiError::NotFound("invitation"))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(ActivatedAccount {
-            id: account_id,
-            login: invitation.login,
-        }))
+    Ok(ActivatedAccount {
+        id: account_id,
+        login: invitation.login,
+    })
 }
 
 fn parse_display_name(raw: &str) -> Result<&str, ApiError> {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod docs;
 pub mod health;
 pub mod html;
+pub mod invite_page;
 pub mod login;
 pub mod moderation;
 pub mod pages;
@@ -148,6 +149,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(login::show))
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
+        .route("/invite/{token}", web::get().to(invite_page::show))
+        .route("/invite/{token}", web::post().to(invite_page::submit))
         .route(
             "/logout-everywhere",
             web::post().to(login::logout_everywhere),

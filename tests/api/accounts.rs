@@ -578,3 +578,142 @@ async fn a_regulator_changes_only_accounts_inside_its_region_and_never_above_it(
         )
     );
 }
+
+/// Posts the invitation page's form.
+async fn post_invite_form(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let response = app
+        .client
+        .post(format!("{}/invite/{token}", app.address))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The value of the page's hidden `csrf_token` field.
+fn form_token(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("a form token") + marker.len();
+    let len = page[start..].find('"').unwrap();
+    page[start..start + len].to_owned()
+}
+
+#[tokio::test]
+async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
+    let app = spawn_app().await;
+    let (_, account) = create_account(
+        &app,
+        ADMIN_TOKEN,
+        json!({ "login": "bz-reg", "display_name": "巴州", "role": "regulator", "region_code": "652800" }),
+    )
+    .await;
+    let id = account["id"].as_i64().unwrap();
+    let token = invitation_token(&account);
+    let page_of = |lang: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let response = app
+                .client
+                .get(format!("{}/invite/{token}?lang={lang}", app.address))
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, page) = page_of("en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("bz-reg"), "{page}");
+    assert!(page.contains(r#"type="password""#));
+    let (status, page_zh) = page_of("zh-CN").await;
+    assert_eq!(status, 200);
+    assert!(page_zh.contains("设置密码"));
+    let csrf = form_token(&page);
+    let good = "a long enough passphrase";
+
+    // Refusals keep the form and store nothing.
+    let cases: [(&[(&str, &str)], u16, &str); 4] = [
+        (
+            &[
+                ("csrf_token", "forged"),
+                ("password", good),
+                ("confirm", good),
+            ],
+            403,
+            "For your security",
+        ),
+        (
+            &[
+                ("csrf_token", &csrf),
+                ("password", good),
+                ("confirm", "something else"),
+            ],
+            422,
+            "differ",
+        ),
+        (
+            &[
+                ("csrf_token", &csrf),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+            422,
+            "12 to 128",
+        ),
+        (
+            &[
+                ("csrf_token", &csrf),
+                ("password", "bz-reg and more words"),
+                ("confirm", "bz-reg and more words"),
+            ],
+            422,
+            "login name",
+        ),
+    ];
+    for (fields, status, says) in cases {
+        let mut fields = fields.to_vec();
+        fields.push(("lang", "en"));
+        let (got, page) = post_invite_form(&app, &token, &fields).await;
+        assert_eq!(got, status, "{page}");
+        assert!(page.contains(says), "{says}: {page}");
+        assert!(
+            page.contains(r#"type="password""#),
+            "the form is shown again"
+        );
+        assert!(stored_hash(&app, id).await.is_none());
+    }
+
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("password", good),
+        ("confirm", good),
+        ("lang", "en"),
+    ];
+    let (status, page) = post_invite_form(&app, &token, &fields).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Your account is ready"), "{page}");
+    assert!(verify_password(good, &stored_hash(&app, id).await.unwrap()));
+
+    // Used: the link now explains itself, and a second post changes nothing.
+    let (status, page) = page_of("en").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("does not work"), "{page}");
+    let other = "another long passphrase";
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("password", other),
+        ("confirm", other),
+    ];
+    assert_eq!(post_invite_form(&app, &token, &fields).await.0, 404);
+    assert!(verify_password(good, &stored_hash(&app, id).await.unwrap()));
+    let response = app
+        .client
+        .get(format!("{}/invite/not-a-token", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}
