@@ -45,6 +45,25 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/logout", Access::Public),
+    ("GET", "/console/accounts", Access::Roles(SUPERVISORS)),
+    ("POST", "/console/accounts", Access::Roles(SUPERVISORS)),
+    (
+        "POST",
+        "/console/accounts/{id}/disable",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/console/accounts/{id}/enable",
+        Access::Roles(SUPERVISORS),
+    ),
+    ("GET", "/account/tokens", Access::Roles(ANY_ROLE)),
+    ("POST", "/account/tokens", Access::Roles(ANY_ROLE)),
+    (
+        "POST",
+        "/account/tokens/{id}/revoke",
+        Access::Roles(ANY_ROLE),
+    ),
     ("GET", "/invite/{token}", Access::Public),
     ("POST", "/invite/{token}", Access::Public),
     ("POST", "/logout-everywhere", Access::Public),
@@ -249,4 +268,28 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
         role,
         scope,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::REGISTERED_ROUTES;
+
+    #[test]
+    fn every_registered_route_is_in_the_table_and_every_rule_is_registered() {
+        for (method, pattern) in REGISTERED_ROUTES {
+            assert!(
+                rule(method, pattern).is_some(),
+                "{method} {pattern} is registered but missing from ROUTE_ACCESS"
+            );
+        }
+        for (method, pattern, _) in ROUTE_ACCESS {
+            assert!(
+                REGISTERED_ROUTES
+                    .iter()
+                    .any(|(m, p)| m.eq_ignore_ascii_case(method) && p == pattern),
+                "{method} {pattern} is in ROUTE_ACCESS but not registered"
+            );
+        }
+    }
 }

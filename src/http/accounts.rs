@@ -155,6 +155,19 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: CreateAccount = parse_json(&body)?;
+    let body = create_account(&state, &caller, request).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(body))
+}
+
+/// Creates an account and its invitation: the one code path of the JSON
+/// route and the console's form.
+pub async fn create_account(
+    state: &AppState,
+    caller: &Caller,
+    request: CreateAccount,
+) -> Result<AccountBody, ApiError> {
     let login = Login::parse(&request.login)
         .map_err(|e| ApiError::invalid("invalid-login", e.to_string()))?;
     let display_name = parse_display_name(&request.display_name)?;
@@ -173,7 +186,7 @@ pub async fn create(
         ));
     }
     let venue_ids = scope.venue_ids();
-    let venue_regions = caller.check_grant(&state, role, &scope).await?;
+    let venue_regions = caller.check_grant(state, role, &scope).await?;
 
     let invitation = InvitationToken::generate();
     let expires_at = Utc::now() + Duration::hours(INVITATION_VALID_HOURS);
@@ -215,7 +228,7 @@ pub async fn create(
         },
         AccountError::Store(err) => err.into(),
     })?;
-    let body = AccountBody {
+    Ok(AccountBody {
         invitation_url: Some(format!(
             "{}/invite/{}",
             state.settings.public_base_url,
@@ -223,10 +236,7 @@ pub async fn create(
         )),
         invitation_expires_at: Some(expires_at),
         ..AccountBody::new(record)
-    };
-    Ok(HttpResponse::Created()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(body))
+    })
 }
 
 /// Lists the accounts in the caller's scope: for a regulator, those of its
@@ -372,7 +382,19 @@ pub async fn update(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: UpdateAccount = parse_json(&body)?;
-    let account_id = path.into_inner();
+    let after = update_account(&state, &caller, path.into_inner(), request).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(after))
+}
+
+/// Changes an account: the one code path of the JSON route and the console's forms.
+pub async fn update_account(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+    request: UpdateAccount,
+) -> Result<AccountBody, ApiError> {
     let display_name = request
         .display_name
         .as_deref()
@@ -393,7 +415,7 @@ pub async fn update(
         None => None,
     };
     if let Some((role, scope)) = &new_grant {
-        caller.check_grant(&state, *role, scope).await?;
+        caller.check_grant(state, *role, scope).await?;
     }
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
     let mut conn = state
@@ -406,7 +428,7 @@ pub async fn update(
         .ok_or(ApiError::NotFound("account"))?;
     drop(conn);
     let (held_role, held_scope) = held_grant(&seen)?;
-    caller.check_grant(&state, held_role, &held_scope).await?;
+    caller.check_grant(state, held_role, &held_scope).await?;
 
     let region_code = new_grant
         .as_ref()
@@ -455,7 +477,5 @@ pub async fn update(
     {
         tracing::warn!(error = %err, account_id, "could not end the sessions of a changed account");
     }
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(AccountBody::new(after)))
+    Ok(AccountBody::new(after))
 }

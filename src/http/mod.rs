@@ -10,6 +10,7 @@ pub mod invite_page;
 pub mod login;
 pub mod moderation;
 pub mod pages;
+pub mod people;
 pub mod public_pages;
 pub mod qr;
 pub mod rankings;
@@ -134,59 +135,62 @@ impl AppState {
     }
 }
 
-/// Registers every route of the service.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics))
-        .route("/openapi.json", web::get().to(docs::openapi_json))
-        .route("/docs", web::get().to(docs::docs_page))
-        .route("/r/{code}", web::get().to(rating_page::show))
-        .route("/r/{code}", web::post().to(rating_page::submit))
-        .route("/v/{id}", web::get().to(public_pages::venue))
-        .route("/rankings", web::get().to(public_pages::rankings))
-        .route("/about/scores", web::get().to(public_pages::about_scores))
-        .route("/login", web::get().to(login::show))
-        .route("/login", web::post().to(login::submit))
-        .route("/logout", web::post().to(login::logout))
-        .route("/invite/{token}", web::get().to(invite_page::show))
-        .route("/invite/{token}", web::post().to(invite_page::submit))
-        .route(
-            "/logout-everywhere",
-            web::post().to(login::logout_everywhere),
-        )
-        .service(
-            web::scope("/api/v1")
-                .route("/venues", web::post().to(venues::create))
-                .route("/venues/{id}", web::get().to(venues::get))
-                .route("/venues/{id}/code", web::post().to(venues::reissue_code))
-                .route("/venues/{id}/qr.png", web::get().to(qr::png))
-                .route("/venues/{id}/qr.svg", web::get().to(qr::svg))
-                .route("/venues/{id}/score", web::get().to(scores::venue_score))
-                .route(
-                    "/venues/{id}/tier/history",
-                    web::get().to(scores::tier_history),
-                )
-                .route("/ratings", web::post().to(ratings::create))
-                .route(
-                    "/ratings/{id}/quarantine",
-                    web::post().to(moderation::quarantine),
-                )
-                .route("/ratings/{id}/release", web::post().to(moderation::release))
-                .route("/tokens", web::post().to(tokens::create))
-                .route("/tokens/{id}", web::delete().to(tokens::revoke))
-                .route("/accounts", web::post().to(accounts::create))
-                .route("/accounts", web::get().to(accounts::list))
-                .route("/accounts/{id}", web::patch().to(accounts::update))
-                .route(
-                    "/invitations/{token}",
-                    web::post().to(accounts::accept_invitation),
-                )
-                .route("/audit", web::get().to(audit::list))
-                .route("/rankings", web::get().to(rankings::ranking))
-                .route(
-                    "/regions/{code}/score",
-                    web::get().to(rankings::region_score),
-                ),
-        );
+/// Declares the service's routes once: [`routes`] registers them and
+/// [`REGISTERED_ROUTES`] lists them, so a test can hold them against the
+/// access table.
+macro_rules! service_routes {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every (method, pattern) the service registers.
+        pub const REGISTERED_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// Registers every route of the service.
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+service_routes! {
+    get "/healthz" => health::healthz;
+    get "/readyz" => health::readyz;
+    get "/metrics" => health::metrics;
+    get "/openapi.json" => docs::openapi_json;
+    get "/docs" => docs::docs_page;
+    get "/r/{code}" => rating_page::show;
+    post "/r/{code}" => rating_page::submit;
+    get "/v/{id}" => public_pages::venue;
+    get "/rankings" => public_pages::rankings;
+    get "/about/scores" => public_pages::about_scores;
+    get "/login" => login::show;
+    post "/login" => login::submit;
+    post "/logout" => login::logout;
+    post "/logout-everywhere" => login::logout_everywhere;
+    get "/console/accounts" => people::accounts;
+    post "/console/accounts" => people::create_account_form;
+    post "/console/accounts/{id}/disable" => people::disable_account;
+    post "/console/accounts/{id}/enable" => people::enable_account;
+    get "/account/tokens" => people::tokens;
+    post "/account/tokens" => people::create_token_form;
+    post "/account/tokens/{id}/revoke" => people::revoke_token_form;
+    get "/invite/{token}" => invite_page::show;
+    post "/invite/{token}" => invite_page::submit;
+    post "/api/v1/venues" => venues::create;
+    get "/api/v1/venues/{id}" => venues::get;
+    post "/api/v1/venues/{id}/code" => venues::reissue_code;
+    get "/api/v1/venues/{id}/qr.png" => qr::png;
+    get "/api/v1/venues/{id}/qr.svg" => qr::svg;
+    get "/api/v1/venues/{id}/score" => scores::venue_score;
+    get "/api/v1/venues/{id}/tier/history" => scores::tier_history;
+    post "/api/v1/ratings" => ratings::create;
+    post "/api/v1/ratings/{id}/quarantine" => moderation::quarantine;
+    post "/api/v1/ratings/{id}/release" => moderation::release;
+    post "/api/v1/tokens" => tokens::create;
+    delete "/api/v1/tokens/{id}" => tokens::revoke;
+    post "/api/v1/accounts" => accounts::create;
+    get "/api/v1/accounts" => accounts::list;
+    patch "/api/v1/accounts/{id}" => accounts::update;
+    post "/api/v1/invitations/{token}" => accounts::accept_invitation;
+    get "/api/v1/audit" => audit::list;
+    get "/api/v1/rankings" => rankings::ranking;
+    get "/api/v1/regions/{code}/score" => rankings::region_score;
 }

@@ -112,6 +112,16 @@ impl SignedIn {
                 label: &m.signed_in.console,
             });
         }
+        if self.role() != Role::VenueStaff {
+            links.push(NavLink {
+                href: "/console/accounts",
+                label: &m.signed_in.accounts,
+            });
+        }
+        links.push(NavLink {
+            href: "/account/tokens",
+            label: &m.signed_in.tokens,
+        });
         links.push(NavLink {
             href: "/account/security",
             label: &m.signed_in.security,

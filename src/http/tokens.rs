@@ -90,6 +90,21 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: CreateToken = parse_json(&body)?;
+    let token = create_token(&state, &caller, request).await?;
+    let location = format!("/api/v1/tokens/{}", token.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(token))
+}
+
+/// Creates a token and reveals it, once: the one code path of the JSON route
+/// and the tokens page.
+pub async fn create_token(
+    state: &AppState,
+    caller: &Caller,
+    request: CreateToken,
+) -> Result<TokenBody, ApiError> {
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid(
@@ -114,7 +129,7 @@ pub async fn create(
             ));
         }
     };
-    caller.check_grant(&state, role, &scope).await?;
+    caller.check_grant(state, role, &scope).await?;
     let mut secret = None;
     let record = tokens::create(
         &state.pool,
@@ -135,11 +150,7 @@ pub async fn create(
         caller.audit("token.create"),
     )
     .await?;
-    let location = format!("/api/v1/tokens/{}", record.id);
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", location))
-        .insert_header(("Cache-Control", "no-store"))
-        .json(TokenBody::new(record, secret)))
+    Ok(TokenBody::new(record, secret))
 }
 
 /// Revokes a token; a token outside the caller's scope is answered 404.
@@ -163,6 +174,13 @@ pub async fn revoke(
         .ok()
         .filter(|id| *id > 0)
         .ok_or(ApiError::NotFound("token"))?;
+    revoke_token(&state, &caller, id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Revokes a token the caller could have created; any other is 404: the one
+/// code path of the JSON route and the tokens page.
+pub async fn revoke_token(state: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
     let record = tokens::find(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("token"))?;
@@ -181,5 +199,5 @@ pub async fn revoke(
     tokens::revoke(&state.pool, id, caller.audit("token.revoke"))
         .await?
         .ok_or(ApiError::NotFound("token"))?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }

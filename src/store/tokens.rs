@@ -150,3 +150,24 @@ pub async fn venue_regions(
     .map_err(StoreError::classify)?;
     Ok(rows.into_iter().map(|r| (r.id, r.region_code)).collect())
 }
+
+/// The tokens one actor created, newest first (at most `limit`).
+pub async fn created_by(
+    pool: &PgPool,
+    actor: &str,
+    limit: i64,
+) -> Result<Vec<TokenRecord>, StoreError> {
+    sqlx::query_as!(
+        TokenRecord,
+        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
+                  created_by, created_at, expires_at, revoked_at
+           FROM api_tokens WHERE created_by = $1
+           ORDER BY created_at DESC, id DESC
+           LIMIT $2"#,
+        actor,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}

@@ -467,6 +467,22 @@ async fn every_protected_route_follows_the_role_table() {
         (Role::Regulator, regulator),
         (Role::VenueStaff, staff),
     ];
+    // Pages are reached with a session instead of a token.
+    app.activated_account(json!({ "login": "root", "display_name": "r", "role": "admin" }))
+        .await;
+    app.activated_account(
+        json!({ "login": "xj-reg", "display_name": "r", "role": "regulator", "region_code": "650000" }),
+    )
+    .await;
+    app.activated_account(
+        json!({ "login": "desk", "display_name": "d", "role": "venue_staff", "venue_ids": [venue["id"]] }),
+    )
+    .await;
+    let people = [
+        (Role::Admin, app.sign_in("root").await),
+        (Role::Regulator, app.sign_in("xj-reg").await),
+        (Role::VenueStaff, app.sign_in("desk").await),
+    ];
     for (method, pattern, access) in ROUTE_ACCESS {
         let Access::Roles(roles) = access else {
             continue;
@@ -474,6 +490,24 @@ async fn every_protected_route_follows_the_role_table() {
         // Ids that exist nowhere: an allowed role gets past the role check
         // (to 404 or 422), a refused one stops at 403.
         let path = pattern.replace("{id}", "999999");
+        if !pattern.starts_with("/api/") {
+            for (role, person) in &people {
+                let (status, _, body) = match *method {
+                    "GET" => person.get(&path).await,
+                    "POST" => person.post(&path, &[]).await,
+                    other => panic!("no page answers {other}"),
+                };
+                if roles.contains(role) {
+                    assert!(
+                        status != 403 && status < 500,
+                        "{role:?} {method} {path}: {status} {body}"
+                    );
+                } else {
+                    assert_eq!(status, 403, "{role:?} {method} {path}: {body}");
+                }
+            }
+            continue;
+        }
         for (role, bearer) in &callers {
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             let (status, body) = call(&app, method.clone(), &path, bearer, Some(json!({}))).await;

@@ -8,6 +8,7 @@ mod accounts;
 mod commands;
 mod health;
 mod login;
+mod people;
 mod public_pages;
 mod qr;
 mod rating_page;

@@ -323,3 +323,155 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The password every test account gets.
+pub const ACCOUNT_PASSWORD: &str = "correct horse battery staple";
+
+/// A person signed in through the real sign-in form. The session cookie is
+/// `Secure` (the test app's public address is https), so it is carried by hand.
+pub struct Person {
+    /// The app's address.
+    pub address: String,
+    /// The session id.
+    pub session: String,
+    client: reqwest::Client,
+}
+
+/// The value of the first hidden `csrf_token` field of a page.
+pub fn csrf_of(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("page has a csrf token") + marker.len();
+    let len = page[start..].find('"').unwrap();
+    page[start..start + len].to_owned()
+}
+
+impl TestApp {
+    /// Creates an account through the API with `ADMIN_TOKEN` (body as for
+    /// `POST /api/v1/accounts`) and sets its password through the invitation.
+    pub async fn activated_account(&self, body: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/accounts", self.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let account: Value = response.json().await.unwrap();
+        let url = account["invitation_url"].as_str().unwrap();
+        let token = url.rsplit('/').next().unwrap();
+        let response = self
+            .client
+            .post(format!("{}/api/v1/invitations/{token}", self.address))
+            .json(&json!({ "password": ACCOUNT_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        account
+    }
+
+    /// Signs in through `/login` with [`ACCOUNT_PASSWORD`].
+    pub async fn sign_in(&self, login: &str) -> Person {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = client
+            .get(format!("{}/login?lang=en", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let fields = [
+            ("csrf_token", csrf_of(&page)),
+            ("login", login.to_owned()),
+            ("password", ACCOUNT_PASSWORD.to_owned()),
+        ];
+        let response = client
+            .post(format!("{}/login", self.address))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(serde_html_form::to_string(fields).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "sign-in of {login}");
+        let session = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("qrf_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        Person {
+            address: self.address.clone(),
+            session,
+            client,
+        }
+    }
+}
+
+impl Person {
+    /// GETs a path with the session; answers status, `Location` and body.
+    pub async fn get(&self, path: &str) -> (u16, String, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session),
+            )
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+
+    /// POSTs a form with the session, adding the session's form token unless
+    /// `fields` carries its own `csrf_token`.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let mut fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if !fields.iter().any(|(k, _)| k == "csrf_token") {
+            let (_, _, page) = self.get("/account/tokens").await;
+            fields.push(("csrf_token".into(), csrf_of(&page)));
+        }
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session),
+            )
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(serde_html_form::to_string(&fields).unwrap())
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+
+    async fn read(response: reqwest::Response) -> (u16, String, String) {
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, location, response.text().await.unwrap())
+    }
+}

@@ -1,0 +1,392 @@
+//! Pages for managing who may act: `/console/accounts` (supervisors invite,
+//! disable and enable the accounts in their scope) and `/account/tokens`
+//! (anyone signed in makes and revokes API tokens inside their own scope).
+//! Each form goes through the same code path as its JSON route.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::AppState;
+use super::accounts::{CreateAccount, UpdateAccount, create_account, update_account};
+use super::html::{Chrome, render_document};
+use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
+use super::tokens::{CreateToken, create_token, revoke_token};
+use crate::domain::access::Role;
+use crate::i18n::{Messages, PeopleTexts};
+use crate::store::accounts::{self, AccountRecord};
+use crate::store::tokens;
+
+/// How many of one's own tokens the page lists.
+const TOKENS_LISTED: i64 = 200;
+
+/// A posted form's fields; every one arrives as text.
+#[derive(Debug, Default, Deserialize)]
+struct PeopleForm {
+    csrf_token: Option<String>,
+    login: Option<String>,
+    display_name: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    region_code: Option<String>,
+    venue_ids: Option<String>,
+    expires_in_days: Option<String>,
+}
+
+impl PeopleForm {
+    fn parse(signed: &SignedIn, body: &[u8]) -> Result<Self, PageError> {
+        let form: PeopleForm = serde_html_form::from_bytes(body).unwrap_or_default();
+        signed.check_form_token(form.csrf_token.as_deref())?;
+        Ok(form)
+    }
+
+    fn region_code(&self) -> Option<String> {
+        self.region_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// `12, 15` → `[12, 15]`; empty → none.
+    fn venue_ids(&self, t: &PeopleTexts, signed: &SignedIn) -> Result<Option<Vec<i64>>, PageError> {
+        let raw = self.venue_ids.as_deref().unwrap_or_default().trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.split([',', '，', ' '])
+            .filter(|part| !part.is_empty())
+            .map(|part| part.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+            .map_err(|_| invalid(signed, &t.bad_venue_ids))
+    }
+}
+
+fn invalid(signed: &SignedIn, text: &str) -> PageError {
+    PageError::new(signed.lang, PageProblem::Invalid(text.to_owned()))
+}
+
+/// The roles this person may hand on, with their names.
+fn grantable_roles(signed: &SignedIn) -> Vec<(&'static str, &'static str)> {
+    let m = signed.messages();
+    Role::ALL
+        .into_iter()
+        .rev()
+        .filter(|role| *role <= signed.role())
+        .map(|role| (role.key(), role_name(m, role)))
+        .collect()
+}
+
+fn scope_text(t: &PeopleTexts, region_code: Option<&str>, venue_ids: &[i64]) -> String {
+    match (region_code, venue_ids.is_empty()) {
+        (Some(code), _) => code.to_owned(),
+        (None, false) => {
+            let ids: Vec<String> = venue_ids.iter().map(i64::to_string).collect();
+            format!("{} {}", t.venues_prefix, ids.join(", "))
+        }
+        (None, true) => t.everything.clone(),
+    }
+}
+
+fn role_text(m: &'static Messages, key: &str) -> String {
+    Role::parse(key).map_or_else(|| key.to_owned(), |role| role_name(m, role).to_owned())
+}
+
+/// A form button in a table row.
+struct RowAction {
+    href: String,
+    label: String,
+}
+
+struct AccountRow {
+    login: String,
+    display_name: String,
+    role: String,
+    scope: String,
+    state: String,
+    toggle: Option<RowAction>,
+}
+
+struct InvitationNotice {
+    intro: String,
+    url: String,
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "people_accounts.html")]
+struct AccountsPage {
+    chrome: Chrome,
+    nav: AccountNav,
+    t: &'static PeopleTexts,
+    rows: Vec<AccountRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    invitation: Option<InvitationNotice>,
+}
+
+async fn accounts_page(
+    signed: &SignedIn,
+    state: &AppState,
+    invitation: Option<InvitationNotice>,
+) -> Result<HttpResponse, PageError> {
+    let m = signed.messages();
+    let t = &m.people;
+    let scope = signed.scope_filter(state).await?;
+    let listed = accounts::list(&state.pool, &scope)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    let rows = listed
+        .into_iter()
+        .map(|record| account_row(signed, t, record))
+        .collect();
+    let page = AccountsPage {
+        chrome: signed.chrome(t.accounts_title.clone()),
+        nav: signed.nav(),
+        t,
+        rows,
+        roles: grantable_roles(signed),
+        invitation,
+    };
+    Ok(signed.page(render_document(&page)))
+}
+
+fn account_row(signed: &SignedIn, t: &PeopleTexts, record: AccountRecord) -> AccountRow {
+    let m = signed.messages();
+    let state = if record.disabled_at.is_some() {
+        &t.disabled
+    } else if record.activated {
+        &t.active
+    } else {
+        &t.not_activated
+    };
+    // Nobody disables their own account from here: that would lock them out mid-page.
+    let toggle = (record.id != signed.account.id).then(|| {
+        let (verb, label) = if record.disabled_at.is_some() {
+            ("enable", &t.enable)
+        } else {
+            ("disable", &t.disable)
+        };
+        RowAction {
+            href: format!("/console/accounts/{}/{verb}", record.id),
+            label: label.clone(),
+        }
+    });
+    AccountRow {
+        scope: scope_text(t, record.region_code.as_deref(), &record.venue_ids),
+        role: role_text(m, &record.role),
+        login: record.login,
+        display_name: record.display_name,
+        state: state.clone(),
+        toggle,
+    }
+}
+
+/// `GET /console/accounts`.
+pub async fn accounts(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    accounts_page(&signed, &state, None).await
+}
+
+/// `POST /console/accounts`: creates the account and shows its invitation link once.
+pub async fn create_account_form(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let t = &signed.messages().people;
+    let form = PeopleForm::parse(&signed, &body)?;
+    let request = CreateAccount {
+        login: form.login.clone().unwrap_or_default(),
+        display_name: form.display_name.clone().unwrap_or_default(),
+        role: form.role.clone().unwrap_or_default(),
+        region_code: form.region_code(),
+        venue_ids: form.venue_ids(t, &signed)?,
+    };
+    let created = create_account(&state, &signed.caller, request)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    let notice = InvitationNotice {
+        intro: t
+            .invitation_intro
+            .replace("{name}", &created.display_name)
+            .replace("{login}", &created.login),
+        url: created.invitation_url.unwrap_or_default(),
+        expires: t.invitation_expires.replace(
+            "{at}",
+            &created
+                .invitation_expires_at
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        ),
+    };
+    accounts_page(&signed, &state, Some(notice)).await
+}
+
+async fn set_disabled(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    id: i64,
+    body: web::Bytes,
+    disabled: bool,
+) -> Result<HttpResponse, PageError> {
+    PeopleForm::parse(&signed, &body)?;
+    let change = UpdateAccount {
+        disabled: Some(disabled),
+        ..UpdateAccount::default()
+    };
+    update_account(&state, &signed.caller, id, change)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    Ok(back_to("/console/accounts"))
+}
+
+/// `POST /console/accounts/{id}/disable`: disables the account and ends its sessions.
+pub async fn disable_account(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    set_disabled(signed, state, path.into_inner(), body, true).await
+}
+
+/// `POST /console/accounts/{id}/enable`.
+pub async fn enable_account(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    set_disabled(signed, state, path.into_inner(), body, false).await
+}
+
+fn back_to(path: &'static str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, path))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+struct TokenRow {
+    name: String,
+    role: String,
+    scope: String,
+    created: String,
+    expires: String,
+    state: String,
+    revoke_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "people_tokens.html")]
+struct TokensPage {
+    chrome: Chrome,
+    nav: AccountNav,
+    t: &'static PeopleTexts,
+    rows: Vec<TokenRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    new_token: Option<String>,
+}
+
+async fn tokens_page(
+    signed: &SignedIn,
+    state: &AppState,
+    new_token: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let m = signed.messages();
+    let t = &m.people;
+    let records = tokens::created_by(&state.pool, &signed.caller.principal.actor, TOKENS_LISTED)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    let now = Utc::now();
+    let day = |at: chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
+    let rows = records
+        .into_iter()
+        .map(|record| {
+            let expired = record.expires_at.is_some_and(|at| at <= now);
+            let (state, revoke_href) = if record.revoked_at.is_some() {
+                (&t.revoked, None)
+            } else if expired {
+                (&t.expired, None)
+            } else {
+                (
+                    &t.live,
+                    Some(format!("/account/tokens/{}/revoke", record.id)),
+                )
+            };
+            TokenRow {
+                scope: scope_text(t, record.region_code.as_deref(), &record.venue_ids),
+                role: role_text(m, &record.role),
+                created: day(record.created_at),
+                expires: record.expires_at.map_or_else(|| t.never.clone(), day),
+                state: state.clone(),
+                revoke_href,
+                name: record.name,
+            }
+        })
+        .collect();
+    let page = TokensPage {
+        chrome: signed.chrome(t.tokens_title.clone()),
+        nav: signed.nav(),
+        t,
+        rows,
+        roles: grantable_roles(signed),
+        new_token,
+    };
+    Ok(signed.page(render_document(&page)))
+}
+
+/// `GET /account/tokens`.
+pub async fn tokens(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    tokens_page(&signed, &state, None).await
+}
+
+/// `POST /account/tokens`: creates a token and shows it once.
+pub async fn create_token_form(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let t = &signed.messages().people;
+    let form = PeopleForm::parse(&signed, &body)?;
+    let expires_in_days = match form.expires_in_days.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(days) => Some(
+            days.parse::<i64>()
+                .map_err(|_| invalid(&signed, &t.bad_expiry))?,
+        ),
+    };
+    let request = CreateToken {
+        name: form.name.clone().unwrap_or_default(),
+        role: form.role.clone().unwrap_or_default(),
+        region_code: form.region_code(),
+        venue_ids: form.venue_ids(t, &signed)?,
+        expires_in_days,
+    };
+    let created = create_token(&state, &signed.caller, request)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    tokens_page(&signed, &state, created.token).await
+}
+
+/// `POST /account/tokens/{id}/revoke`.
+pub async fn revoke_token_form(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    PeopleForm::parse(&signed, &body)?;
+    revoke_token(&state, &signed.caller, path.into_inner())
+        .await
+        .map_err(|e| signed.fail(e))?;
+    Ok(back_to("/account/tokens"))
+}

@@ -1,0 +1,183 @@
+//! The account and API-token pages: the same rules as their JSON routes,
+//! reached through signed-in forms.
+
+use serde_json::json;
+
+use crate::common::spawn_app;
+
+#[tokio::test]
+async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_the_page() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let changji = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    app.activated_account(json!({ "login": "bz-reg", "display_name": "巴州监管", "role": "regulator", "region_code": "652800" }))
+        .await;
+    app.activated_account(json!({ "login": "cj-desk", "display_name": "昌吉前台", "role": "venue_staff", "venue_ids": [changji["id"]] }))
+        .await;
+    let regulator = app.sign_in("bz-reg").await;
+
+    // Without a session the page sends people to sign in.
+    let anonymous = app
+        .client
+        .get(format!("{}/console/accounts", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        anonymous.url().path() == "/login" || anonymous.status() == 303,
+        "{}",
+        anonymous.url()
+    );
+
+    let (status, _, page) = regulator.get("/console/accounts?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("bz-reg"), "its own account is listed");
+    assert!(
+        !page.contains("cj-desk"),
+        "another prefecture's account is not"
+    );
+    // Only roles up to its own are offered.
+    assert!(page.contains(r#"<option value="regulator">"#));
+    assert!(!page.contains(r#"<option value="admin">"#));
+
+    let venue_id = korla["id"].to_string();
+    let fields = [
+        ("login", "korla-desk"),
+        ("display_name", "库尔勒前台"),
+        ("role", "venue_staff"),
+        ("venue_ids", venue_id.as_str()),
+        ("lang", "en"),
+    ];
+    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    let (id, by): (i64, String) =
+        sqlx::query_as("SELECT id, created_by FROM accounts WHERE login = 'korla-desk'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(by.starts_with("account:"), "{by}");
+
+    // A venue outside the region is refused with a page, and nothing is stored.
+    let outside = changji["id"].to_string();
+    let fields = [
+        ("login", "sneaky"),
+        ("display_name", "x"),
+        ("role", "venue_staff"),
+        ("venue_ids", outside.as_str()),
+    ];
+    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
+    assert_eq!(status, 403, "{page}");
+    let (status, _, _) = regulator
+        .post(
+            "/console/accounts",
+            &[("login", "bad ids"), ("venue_ids", "1, x")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(app.count("accounts").await, 3);
+
+    // Disabling needs the session's form token.
+    let path = format!("/console/accounts/{id}/disable");
+    let (status, _, _) = regulator.post(&path, &[("csrf_token", "forged")]).await;
+    assert_eq!(status, 403);
+    let (status, location, _) = regulator.post(&path, &[]).await;
+    assert_eq!((status, location.as_str()), (303, "/console/accounts"));
+    let disabled: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(disabled.is_some());
+    let (status, _, _) = regulator
+        .post(&format!("/console/accounts/{id}/enable"), &[])
+        .await;
+    assert_eq!(status, 303);
+    // Another prefecture's account cannot be touched: it does not exist here.
+    let other: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login = 'cj-desk'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, _, _) = regulator
+        .post(&format!("/console/accounts/{other}/disable"), &[])
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let changji = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    app.activated_account(json!({ "login": "korla-desk", "display_name": "前台", "role": "venue_staff", "venue_ids": [korla["id"]] }))
+        .await;
+    let staff = app.sign_in("korla-desk").await;
+
+    let (status, _, _) = staff.get("/console/accounts").await;
+    assert_eq!(status, 403, "venue staff do not manage accounts");
+    let (status, _, page) = staff.get("/account/tokens?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains(r#"<option value="regulator">"#));
+
+    let own = korla["id"].to_string();
+    let fields = [
+        ("name", "front desk kiosk"),
+        ("role", "venue_staff"),
+        ("venue_ids", own.as_str()),
+        ("expires_in_days", "30"),
+    ];
+    let (status, _, page) = staff.post("/account/tokens?lang=en", &fields).await;
+    assert_eq!(status, 200, "{page}");
+    let start = page.find("qrf_").expect("the token is shown once");
+    let token: String = page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    // The token works, inside its scope only.
+    let score = |id: &serde_json::Value, token: &str| {
+        let request = app
+            .client
+            .post(format!("{}/api/v1/venues/{id}/code", app.address))
+            .bearer_auth(token.to_owned());
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(score(&korla["id"], &token).await, 200);
+    assert_eq!(score(&changji["id"], &token).await, 404);
+    // Listed afterwards without the secret.
+    let (_, _, page) = staff.get("/account/tokens?lang=en").await;
+    assert!(page.contains("front desk kiosk"));
+    assert!(!page.contains(&token));
+
+    // A token for another venue is refused.
+    let other = changji["id"].to_string();
+    let fields = [
+        ("name", "x"),
+        ("role", "venue_staff"),
+        ("venue_ids", other.as_str()),
+    ];
+    let (status, _, _) = staff.post("/account/tokens", &fields).await;
+    assert_eq!(status, 403);
+
+    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = 'front desk kiosk'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, location, _) = staff
+        .post(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/account/tokens"));
+    assert_eq!(score(&korla["id"], &token).await, 401);
+    // The audit log names the person who acted.
+    let actors: Vec<String> = sqlx::query_scalar(
+        "SELECT actor FROM audit_log WHERE action IN ('token.create', 'token.revoke')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(actors.len(), 2);
+    assert!(
+        actors.iter().all(|a| a.starts_with("account:")),
+        "{actors:?}"
+    );
+}
