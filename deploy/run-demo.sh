@@ -2,6 +2,9 @@
 # Runs qrfeedback with demo data on http://127.0.0.1:8080 (by default):
 # starts Postgres and Redis, builds the release binary, migrates, seeds the
 # demo venues and ratings, then becomes the server (Ctrl-C stops it).
+# Migrating and seeding run as the database owner (DATABASE_URL); the server
+# runs as the application role (APP_DATABASE_URL), which cannot change the
+# schema or the append-only logs.
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,4 +29,4 @@ fi
 target/release/qrfeedback migrate
 target/release/qrfeedback seed-demo
 qrf_say "serving on http://$BIND_ADDR (public base $PUBLIC_BASE_URL); admin token: $ADMIN_TOKEN"
-exec target/release/qrfeedback serve
+DATABASE_URL="$APP_DATABASE_URL" exec target/release/qrfeedback serve

@@ -5,7 +5,12 @@
 #   deploy/services.sh start    install if missing, start, wait until ready (idempotent)
 #   deploy/services.sh stop     stop both cleanly
 #   deploy/services.sh status   say what runs; exit 0 only if both do
-#   deploy/services.sh env      print `export DATABASE_URL=… REDIS_URL=…` for eval
+#   deploy/services.sh env      print `export DATABASE_URL=… APP_DATABASE_URL=… REDIS_URL=…` for eval
+#
+# Two database roles: qrfeedback owns the schema (migrations, seed, admin
+# commands: DATABASE_URL); qrfeedback_app is what `serve` connects as
+# (APP_DATABASE_URL) and may change rows but not the schema or the append-only
+# logs. The migrations grant its rights; this script only lets it log in.
 #
 # Ports: QRF_PG_PORT (default 54329), QRF_REDIS_PORT (default 63799).
 set -euo pipefail
@@ -18,6 +23,8 @@ PG_BIN="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_USER=qrfeedback
 PG_PASSWORD=qrfeedback
 PG_DB=qrfeedback
+APP_PG_USER=qrfeedback_app
+APP_PG_PASSWORD=qrfeedback_app
 READY_TIMEOUT_S=60
 
 LOCAL="$QRF_ROOT/.local"
@@ -184,6 +191,19 @@ pg_wait_and_create_db() {
     fi
 }
 
+# Creates the application role if missing and lets it log in, on every start
+# (the migrations create it without LOGIN when they run first).
+pg_ensure_app_role() {
+    pg_psql -d postgres <<EOF
+DO \$\$
+BEGIN
+    CREATE ROLE $APP_PG_USER;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END \$\$;
+ALTER ROLE $APP_PG_USER LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$APP_PG_PASSWORD';
+EOF
+}
+
 redis_start() {
     mkdir -p "$REDIS_HOME"
     chmod 0700 "$REDIS_HOME"
@@ -228,6 +248,7 @@ cmd_start() {
     pg_start
     redis_start
     pg_wait_and_create_db
+    pg_ensure_app_role
     redis_wait
     qrf_say "postgres 127.0.0.1:$PG_PORT and redis 127.0.0.1:$REDIS_PORT ready"
 }
@@ -268,6 +289,7 @@ cmd_status() {
 
 cmd_env() {
     echo "export DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
+    echo "export APP_DATABASE_URL=postgres://$APP_PG_USER:$APP_PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
     echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/"
 }
 

@@ -19,7 +19,7 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 pub struct TestApp {
     /// `http://127.0.0.1:port`.
     pub address: String,
-    /// Pool on the test's own database.
+    /// Pool on the test's own database, as its owner (the app runs as [`APP_ROLE`]).
     pub pool: PgPool,
     /// A client that keeps cookies, like a phone's browser.
     pub client: reqwest::Client,
@@ -49,12 +49,33 @@ fn base_database_url() -> String {
         .expect("DATABASE_URL must point at the test Postgres (deploy/test.sh sets it)")
 }
 
-/// The connection string of a test database.
+/// The connection string of a test database, as the owner that migrates it.
 pub fn database_url_for(db_name: &str) -> String {
-    let base = base_database_url();
-    let (prefix, _) = base
+    with_database(&base_database_url(), db_name)
+}
+
+/// The role `serve` runs as; the test servers run as it too, so every test
+/// shows the application needs no more than its grants.
+pub const APP_ROLE: &str = "qrfeedback_app";
+
+/// The connection string of a test database as [`APP_ROLE`]: the credentials
+/// of `APP_DATABASE_URL` (deploy/services.sh prints it), else the role's
+/// development password (its name) on the server of `DATABASE_URL`.
+pub fn app_database_url_for(db_name: &str) -> String {
+    let base = std::env::var("APP_DATABASE_URL").unwrap_or_else(|_| {
+        let owner = base_database_url();
+        let (scheme, rest) = owner.split_once("://").expect("DATABASE_URL is a URL");
+        let server = rest.rsplit_once('@').map_or(rest, |(_, server)| server);
+        format!("{scheme}://{APP_ROLE}:{APP_ROLE}@{server}")
+    });
+    with_database(&base, db_name)
+}
+
+/// `url` with its database name replaced by `db_name`.
+fn with_database(url: &str, db_name: &str) -> String {
+    let (prefix, _) = url
         .rsplit_once('/')
-        .expect("DATABASE_URL has a database name");
+        .expect("a database URL ends with a database name");
     format!("{prefix}/{db_name}")
 }
 
@@ -84,7 +105,7 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
 
-/// Spawns the app with options.
+/// Spawns the app with options; it connects as [`APP_ROLE`].
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let (db_name, pool) = fresh_database().await;
     let redis = options.private_redis.then(RedisServer::start);
@@ -98,7 +119,17 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let database_url = if options.unreachable_postgres {
         format!("postgres://nobody:nothing@127.0.0.1:{}/none", free_port())
     } else {
-        database_url_for(&db_name)
+        let url = app_database_url_for(&db_name);
+        // The app's pool connects lazily and would answer 503 without a word.
+        PgConnection::connect(&url)
+            .await
+            .unwrap_or_else(|err| {
+                panic!("connect as {APP_ROLE} ({err}); deploy/services.sh start lets it log in")
+            })
+            .close()
+            .await
+            .expect("close");
+        url
     };
     let settings = Settings::load(None, |name| match name {
         "DATABASE_URL" => Some(database_url.clone()),
