@@ -579,6 +579,9 @@ async fn a_regulator_changes_only_accounts_inside_its_region_and_never_above_it(
     );
 }
 
+/// A form's fields.
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
 /// Posts the invitation page's form.
 async fn post_invite_form(app: &TestApp, token: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let response = app
@@ -635,7 +638,7 @@ async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
     let good = "a long enough passphrase";
 
     // Refusals keep the form and store nothing.
-    let cases: [(&[(&str, &str)], u16, &str); 4] = [
+    let cases: [(Fields, u16, &str); 4] = [
         (
             &[
                 ("csrf_token", "forged"),
