@@ -7,12 +7,16 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::store::{self, SchemaState};
 
 /// Readiness report.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Readiness {
     /// "up" or "down".
     pub postgres: &'static str,
+    /// "current", "behind" (run `qrfeedback migrate`; the service is not
+    /// ready) or "unknown" while Postgres is down.
+    pub schema: &'static str,
     /// "up", "down" or "not_configured"; Redis down does not make the service unready.
     pub redis: &'static str,
 }
@@ -29,11 +33,12 @@ pub async fn healthz() -> HttpResponse {
     responses((status = 200, body = Readiness), (status = 503, body = Readiness))
 )]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let ping = sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&state.pool);
-    let postgres_up = matches!(
-        tokio::time::timeout(Duration::from_secs(2), ping).await,
-        Ok(Ok(1))
-    );
+    let check = store::schema_state(&state.pool);
+    let schema = match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Ok(schema)) => Some(schema),
+        Ok(Err(_)) | Err(_) => None,
+    };
+    let postgres_up = schema.is_some();
     let redis = if !state.live.is_configured() {
         "not_configured"
     } else if state.live.is_up() {
@@ -43,9 +48,14 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     };
     let report = Readiness {
         postgres: if postgres_up { "up" } else { "down" },
+        schema: match schema {
+            Some(SchemaState::Current) => "current",
+            Some(SchemaState::Behind) => "behind",
+            None => "unknown",
+        },
         redis,
     };
-    if postgres_up {
+    if schema == Some(SchemaState::Current) {
         HttpResponse::Ok().json(report)
     } else {
         HttpResponse::ServiceUnavailable()

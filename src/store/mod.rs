@@ -125,9 +125,40 @@ pub fn connect_pool(
         .connect_lazy_with(options))
 }
 
+/// The migrations built into this binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Whether the database's schema is the one this binary was built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaState {
+    /// Every built-in migration is applied.
+    Current,
+    /// Some are not: `qrfeedback migrate` has not run since an upgrade.
+    Behind,
+}
+
+/// Compares the applied migrations with the built-in ones.
+pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, StoreError> {
+    let expected = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    // A database never migrated has no history table: that is "behind" too.
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await
+            .or_else(|err| match &err {
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("42P01") => Ok(None),
+                _ => Err(StoreError::classify(err)),
+            })?;
+    Ok(if applied.unwrap_or(0) >= expected {
+        SchemaState::Current
+    } else {
+        SchemaState::Behind
+    })
+}
+
 /// Applies the embedded migrations, then loads the reference data.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations").run(pool).await?;
+    MIGRATOR.run(pool).await?;
     reference::load(pool).await?;
     ratings::ensure_partitions(pool).await?;
     Ok(())
