@@ -72,6 +72,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("POST", "/api/v1/invitations/{token}", Access::Public),
+    ("GET", "/login/second-factor", Access::Public),
+    ("POST", "/login/second-factor", Access::Public),
+    ("GET", "/account/security", Access::Public),
+    ("POST", "/account/security", Access::Public),
+    ("POST", "/account/security/recovery-codes", Access::Public),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

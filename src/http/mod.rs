@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod account_security;
 pub mod accounts;
 pub mod audit;
 pub mod docs;
@@ -150,6 +151,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/logout-everywhere",
             web::post().to(login::logout_everywhere),
+        )
+        .route(
+            "/login/second-factor",
+            web::get().to(login::show_second_factor),
+        )
+        .route(
+            "/login/second-factor",
+            web::post().to(login::submit_second_factor),
+        )
+        .route("/account/security", web::get().to(account_security::show))
+        .route("/account/security", web::post().to(account_security::enrol))
+        .route(
+            "/account/security/recovery-codes",
+            web::post().to(account_security::regenerate_recovery_codes),
         )
         .service(
             web::scope("/api/v1")
