@@ -14,4 +14,5 @@ mod rating_page;
 mod ratings;
 mod resilience;
 mod scores;
+mod totp;
 mod venues;
