@@ -121,6 +121,7 @@ pub struct Messages {
     pub(crate) signed_in: SignedInTexts,
     pub(crate) invite: InviteTexts,
     pub(crate) people: PeopleTexts,
+    pub(crate) totp: TotpTexts,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.
@@ -495,6 +496,38 @@ pub(crate) struct LoginPageTexts {
     pub(crate) logged_out_body: String,
 }
 
+/// Texts of the second sign-in step and the account security page.
+/// `{date}` and `{count}` are filled in by the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TotpTexts {
+    pub(crate) step_title: String,
+    pub(crate) step_intro: String,
+    pub(crate) code_label: String,
+    pub(crate) step_submit: String,
+    pub(crate) wrong_code: String,
+    pub(crate) replayed_code: String,
+    pub(crate) expired_title: String,
+    pub(crate) expired_body: String,
+    pub(crate) security_title: String,
+    pub(crate) enrol_heading: String,
+    pub(crate) enrol_required: String,
+    pub(crate) enrol_intro: String,
+    pub(crate) qr_label: String,
+    pub(crate) manual_label: String,
+    pub(crate) confirm_label: String,
+    pub(crate) enrol_submit: String,
+    pub(crate) enrolled_heading: String,
+    pub(crate) enrolled_since: String,
+    pub(crate) codes_left: String,
+    pub(crate) codes_heading: String,
+    pub(crate) codes_intro: String,
+    pub(crate) regenerate_heading: String,
+    pub(crate) regenerate_intro: String,
+    pub(crate) regenerate_submit: String,
+    pub(crate) continue_link: String,
+}
+
 /// One label per [`Tag`]; the TOML keys are the tag keys.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -779,5 +812,14 @@ mod tests {
         assert_eq!(Lang::negotiate(Some("zh-CN"), Some("en")), Lang::Zh);
         assert_eq!(Lang::negotiate(Some("klingon"), Some("en")), Lang::En);
         assert_eq!(Lang::negotiate(Some(""), None), Lang::Zh);
+    }
+
+    #[test]
+    fn totp_placeholders_are_present() {
+        for lang in BOTH {
+            let texts = &messages(lang).totp;
+            assert!(texts.enrolled_since.contains("{date}"), "{lang:?}");
+            assert!(texts.codes_left.contains("{count}"), "{lang:?}");
+        }
     }
 }

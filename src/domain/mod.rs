@@ -9,4 +9,5 @@ pub mod rating;
 pub mod region;
 pub mod scoring;
 pub mod secrets;
+pub mod totp;
 pub mod venue;

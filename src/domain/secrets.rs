@@ -1,7 +1,8 @@
 //! Keys derived from `SECRET_KEY`, one per purpose, and what they protect:
-//! device hashes, single-use form tokens and complaint contacts.
+//! device hashes, single-use form tokens, complaint contacts and the
+//! secrets of sign-in authenticators.
 
-use chacha20poly1305::aead::Aead;
+use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use data_encoding::BASE64URL_NOPAD;
 use hmac::{Hmac, KeyInit, Mac};
@@ -9,6 +10,7 @@ use sha2::Sha256;
 
 use super::code::constant_time_eq;
 use super::rating::DeviceId;
+use super::totp::TotpSecret;
 
 /// How long a rating form stays valid after the page was served, in seconds.
 pub const FORM_TOKEN_TTL_SECS: i64 = 6 * 3600;
@@ -24,6 +26,7 @@ pub struct Secrets {
     device_key: [u8; 32],
     form_key: [u8; 32],
     contact_key: [u8; 32],
+    totp_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -64,6 +67,7 @@ impl Secrets {
             device_key: hmac(root, &[b"qrfeedback/device-hash"]),
             form_key: hmac(root, &[b"qrfeedback/form-token"]),
             contact_key: hmac(root, &[b"qrfeedback/contact"]),
+            totp_key: hmac(root, &[b"qrfeedback/totp-secret"]),
         }
     }
 
@@ -149,6 +153,42 @@ impl Secrets {
         let plain = cipher.decrypt(&Nonce::from(nonce), body).ok()?;
         String::from_utf8(plain).ok()
     }
+
+    /// Encrypts an account's authenticator secret; the output is nonce ‖
+    /// ciphertext. The account id is authenticated with it, so a sealed
+    /// secret copied onto another account does not open.
+    pub fn seal_totp_secret(&self, account_id: i64, secret: &TotpSecret) -> Vec<u8> {
+        let cipher = ChaCha20Poly1305::new((&self.totp_key).into());
+        let nonce_bytes: [u8; 12] = rand::random();
+        let aad = account_id.to_be_bytes();
+        let payload = Payload {
+            msg: secret.as_bytes(),
+            aad: &aad,
+        };
+        let sealed = cipher
+            .encrypt(&Nonce::from(nonce_bytes), payload)
+            .expect("ChaCha20-Poly1305 encryption of a short secret cannot fail");
+        [nonce_bytes.as_slice(), &sealed].concat()
+    }
+
+    /// Decrypts what [`Secrets::seal_totp_secret`] produced for this account;
+    /// `None` if it was tampered with, belongs to another account or was
+    /// sealed under another `SECRET_KEY`.
+    pub fn open_totp_secret(&self, account_id: i64, sealed: &[u8]) -> Option<TotpSecret> {
+        if sealed.len() < 12 {
+            return None;
+        }
+        let (nonce, body) = sealed.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let cipher = ChaCha20Poly1305::new((&self.totp_key).into());
+        let aad = account_id.to_be_bytes();
+        let payload = Payload {
+            msg: body,
+            aad: &aad,
+        };
+        let plain = cipher.decrypt(&Nonce::from(nonce), payload).ok()?;
+        TotpSecret::from_bytes(&plain)
+    }
 }
 
 #[cfg(test)]
@@ -213,5 +253,22 @@ mod tests {
         let mut bad = sealed.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(s.open_contact(&bad), None);
+    }
+
+    #[test]
+    fn totp_secrets_round_trip_only_for_their_account() {
+        let s = secrets();
+        let secret = TotpSecret::generate();
+        let sealed = s.seal_totp_secret(7, &secret);
+        assert_eq!(sealed.len(), 12 + 20 + 16);
+        assert!(!sealed.windows(20).any(|w| w == secret.as_bytes()));
+        assert_eq!(s.open_totp_secret(7, &sealed), Some(secret.clone()));
+        assert_eq!(s.open_totp_secret(8, &sealed), None);
+        let other = Secrets::derive("another-secret-another-secret-xx");
+        assert_eq!(other.open_totp_secret(7, &sealed), None);
+        let mut bad = sealed.clone();
+        bad[15] ^= 1;
+        assert_eq!(s.open_totp_secret(7, &bad), None);
+        assert_eq!(s.open_totp_secret(7, &sealed[..8]), None);
     }
 }

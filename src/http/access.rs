@@ -94,6 +94,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("PATCH", "/api/v1/accounts/{id}", Access::Roles(SUPERVISORS)),
     ("POST", "/api/v1/invitations/{token}", Access::Public),
+    ("GET", "/login/second-factor", Access::Public),
+    ("POST", "/login/second-factor", Access::Public),
+    ("GET", "/account/security", Access::Public),
+    ("POST", "/account/security", Access::Public),
+    ("POST", "/account/security/recovery-codes", Access::Public),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

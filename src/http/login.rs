@@ -1,11 +1,15 @@
-//! `/login`, `/logout` and `/logout-everywhere`: people sign in with their
-//! login name and password and get a session held in Redis.
+//! `/login`, `/login/second-factor`, `/logout` and `/logout-everywhere`:
+//! people sign in with their login name and password, then (when they have
+//! an authenticator) a one-time code, and get a session held in Redis.
 //!
 //! Every failure that could tell whether a login name exists (unknown name,
 //! wrong password, account not yet activated or disabled) gets the same
-//! status, the same page and the same argon2id work.
+//! status, the same page and the same argon2id work. Failed codes count
+//! against the same throttle as failed passwords, and a login name's failures
+//! are forgotten only once both steps succeeded: a correct password alone
+//! does not buy more guesses at the code.
 
-use actix_web::cookie::{Cookie, SameSite};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -19,16 +23,34 @@ use super::ratings::client_ip;
 use crate::domain::access::Role;
 use crate::domain::code::constant_time_eq;
 use crate::domain::password::{DUMMY_HASH, Login, PASSWORD_MAX_CHARS, verify_password};
+use crate::domain::totp::{CodeRejected, SecondFactorCode, requires_totp};
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::i18n::{Lang, Messages, messages};
-use crate::live::sessions::{SessionData, SessionId};
+use crate::live::LiveDown;
+use crate::live::sessions::{PENDING_SIGNIN_SECS, PendingSignIn, SessionData, SessionId};
 use crate::store::accounts::find_by_login;
+use crate::store::second_factor;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "qrf_session";
-/// Where a successful sign-in leads: the sign-in page itself, which shows who
-/// is signed in and the sign-out buttons until the consoles exist.
-pub const AFTER_LOGIN_PATH: &str = "/login";
+/// The cookie that ties the second sign-in step to the browser that passed the first.
+pub const PENDING_SIGNIN_COOKIE: &str = "qrf_signin";
+/// The second sign-in step: the one-time code.
+pub const SECOND_FACTOR_PATH: &str = "/login/second-factor";
+/// Where venue staff land after signing in.
+pub const VENUE_STAFF_HOME: &str = "/dashboard";
+/// Where admins and regulators land after signing in.
+pub const SUPERVISOR_HOME: &str = "/console";
+/// Where an account that must enrol a second factor is sent instead.
+pub const ENROL_TOTP_PATH: &str = "/account/security";
+
+/// Where a complete sign-in of this role leads.
+pub fn home_path(role: Role) -> &'static str {
+    match role {
+        Role::VenueStaff => VENUE_STAFF_HOME,
+        Role::Admin | Role::Regulator => SUPERVISOR_HOME,
+    }
+}
 
 /// The "venue" the sign-in form's token is bound to: no venue has id 0, so a
 /// rating form's token is never accepted here nor the other way round.
@@ -44,6 +66,9 @@ pub struct SessionAccount {
     pub signed_in_unix: i64,
     /// The token every state-changing form of this session must carry as `csrf_token`.
     pub csrf_token: String,
+    /// The account has yet to enrol the second factor its role requires:
+    /// pages other than enrolment and sign-out must refuse this session.
+    pub must_enrol_totp: bool,
 }
 
 impl SessionAccount {
@@ -63,11 +88,12 @@ pub async fn current_account(state: &AppState, req: &HttpRequest) -> Option<Sess
         .map(|(_, account)| account)
 }
 
-/// The session cookie's id and its account; `Err` while Redis is down.
-pub(crate) async fn session_of(
+/// The session cookie's id and its account, its idle time restarted; `Err`
+/// while Redis is down.
+pub async fn session_of(
     state: &AppState,
     req: &HttpRequest,
-) -> Result<Option<(SessionId, SessionAccount)>, crate::live::LiveDown> {
+) -> Result<Option<(SessionId, SessionAccount)>, LiveDown> {
     let Some(id) = req
         .cookie(SESSION_COOKIE)
         .and_then(|c| SessionId::parse(c.value()))
@@ -89,6 +115,7 @@ pub(crate) async fn session_of(
             role,
             signed_in_unix: data.created_unix,
             csrf_token: data.csrf_token,
+            must_enrol_totp: data.must_enrol_totp,
         },
     )))
 }
@@ -164,7 +191,8 @@ fn message(lang: Lang, status: StatusCode, pick: fn(&Messages) -> (&str, &str)) 
     html(status, render(lang, title, content))
 }
 
-fn unavailable(lang: Lang) -> HttpResponse {
+/// The page for "Redis or Postgres is down, try again shortly" (503).
+pub(super) fn unavailable(lang: Lang) -> HttpResponse {
     let mut response = message(lang, StatusCode::SERVICE_UNAVAILABLE, |m| {
         (&m.login.unavailable_title, &m.login.unavailable_body)
     });
@@ -175,16 +203,30 @@ fn unavailable(lang: Lang) -> HttpResponse {
     response
 }
 
-fn forbidden(lang: Lang) -> HttpResponse {
+/// The page for a form whose token was refused (403).
+pub(super) fn forbidden(lang: Lang) -> HttpResponse {
     message(lang, StatusCode::FORBIDDEN, |m| {
         (&m.login.forbidden_title, &m.login.forbidden_body)
     })
 }
 
-fn bad_request(lang: Lang) -> HttpResponse {
+/// The page for a form that could not be read (400).
+pub(super) fn bad_request(lang: Lang) -> HttpResponse {
     message(lang, StatusCode::BAD_REQUEST, |m| {
         (&m.login.bad_request_title, &m.login.bad_request_body)
     })
+}
+
+/// The page for too many failed attempts (429), with `Retry-After`.
+pub(super) fn throttled(lang: Lang, retry_after_secs: u64) -> HttpResponse {
+    let mut response = message(lang, StatusCode::TOO_MANY_REQUESTS, |m| {
+        (&m.login.throttled_title, &m.login.throttled_body)
+    });
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(retry_after_secs),
+    );
+    response
 }
 
 fn secure_cookies(state: &AppState) -> bool {
@@ -200,6 +242,23 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .secure(secure_cookies(state))
         .same_site(SameSite::Lax)
         .finish()
+}
+
+fn pending_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    // Strict: the second step is only ever reached from our own first step.
+    Cookie::build(PENDING_SIGNIN_COOKIE, value)
+        .path("/login")
+        .http_only(true)
+        .secure(secure_cookies(state))
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::seconds(PENDING_SIGNIN_SECS))
+        .finish()
+}
+
+/// A fresh token for a session's or a pending sign-in's forms.
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    data_encoding::HEXLOWER.encode(&bytes)
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,14 +349,7 @@ pub async fn submit(
         Err(_) => return unavailable(lang),
     };
     if throttle.exceeded() {
-        let mut response = message(lang, StatusCode::TOO_MANY_REQUESTS, |m| {
-            (&m.login.throttled_title, &m.login.throttled_body)
-        });
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(throttle.retry_after_secs),
-        );
-        return response;
+        return throttled(lang, throttle.retry_after_secs);
     }
     let record = match Login::parse(&raw_login) {
         Ok(login) => match find_by_login(&state.pool, login.as_str()).await {
@@ -322,26 +374,336 @@ pub async fn submit(
             (&m.login.failed_title, &m.login.failed_body)
         });
     };
+    let second_factor = match second_factor::state(&state.pool, account_id).await {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::warn!(error = %err, "second factor lookup failed");
+            return unavailable(lang);
+        }
+    };
+    if second_factor.is_some_and(|s| s.enrolled_totp().is_some()) {
+        return await_second_factor(&state, lang, account_id, role, raw_login, now).await;
+    }
+    let parsed_role = Role::parse(&role);
+    // A role key this build does not know is refused later anyway; flag it too.
+    let must_enrol = parsed_role.is_none_or(requires_totp);
+    let to = match parsed_role {
+        Some(role) if !must_enrol => home_path(role),
+        _ => ENROL_TOTP_PATH,
+    };
+    match start_session(&state, account_id, role, must_enrol, &raw_login, now).await {
+        Ok(id) => signed_in(&state, &id, to),
+        Err(_) => unavailable(lang),
+    }
+}
+
+/// Creates a session for a completely signed-in account and forgets the
+/// login name's failed attempts.
+async fn start_session(
+    state: &AppState,
+    account_id: i64,
+    role: String,
+    must_enrol_totp: bool,
+    raw_login: &str,
+    now: i64,
+) -> Result<SessionId, LiveDown> {
     let id = SessionId::generate();
-    let csrf: [u8; 32] = rand::random();
     let data = SessionData {
         account_id,
         role,
         created_unix: now,
-        csrf_token: data_encoding::HEXLOWER.encode(&csrf),
+        csrf_token: random_token(),
+        must_enrol_totp,
     };
-    if state.live.create_session(&id, &data).await.is_err() {
-        return unavailable(lang);
-    }
-    if state.live.signin_succeeded(&raw_login).await.is_err() {
+    state.live.create_session(&id, &data).await?;
+    if state.live.signin_succeeded(raw_login).await.is_err() {
         tracing::warn!("could not clear failed sign-ins");
     }
+    Ok(id)
+}
+
+/// The redirect that hands the browser its new session.
+fn signed_in(state: &AppState, id: &SessionId, to: &str) -> HttpResponse {
     let mut response = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, AFTER_LOGIN_PATH))
+        .insert_header((header::LOCATION, to))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish();
-    let _ = response.add_cookie(&session_cookie(&state, id.as_str().to_owned()));
+    let _ = response.add_cookie(&session_cookie(state, id.as_str().to_owned()));
+    // The pending sign-in (if any) is over; its cookie goes too.
+    let _ = response.add_removal_cookie(&pending_cookie(state, String::new()));
     response
+}
+
+/// Holds a sign-in whose password was right until its second factor comes,
+/// and sends the browser to the code form.
+async fn await_second_factor(
+    state: &AppState,
+    lang: Lang,
+    account_id: i64,
+    role: String,
+    raw_login: String,
+    now: i64,
+) -> HttpResponse {
+    let id = SessionId::generate();
+    let pending = PendingSignIn {
+        account_id,
+        role,
+        login: raw_login,
+        csrf_token: random_token(),
+        created_unix: now,
+    };
+    if state
+        .live
+        .create_pending_signin(&id, &pending)
+        .await
+        .is_err()
+    {
+        return unavailable(lang);
+    }
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("{SECOND_FACTOR_PATH}?lang={}", lang.tag()),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish();
+    let _ = response.add_cookie(&pending_cookie(state, id.as_str().to_owned()));
+    response
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorView {
+    chrome: Chrome,
+    m: &'static Messages,
+    notice: Option<String>,
+    csrf_token: String,
+}
+
+/// The code form of a pending sign-in, with an error notice after a refused code.
+fn second_factor_page(
+    lang: Lang,
+    status: StatusCode,
+    csrf_token: String,
+    notice: Option<String>,
+) -> HttpResponse {
+    let m = messages(lang);
+    let view = SecondFactorView {
+        chrome: Chrome::with_switch(
+            lang,
+            m.totp.step_title.clone(),
+            format!("{SECOND_FACTOR_PATH}?lang={}", lang.other().tag()),
+        ),
+        m,
+        notice,
+        csrf_token,
+    };
+    html(status, render_document(&view))
+}
+
+/// The page for a second step whose pending sign-in is gone (403): expired,
+/// used up, or never begun in this browser.
+fn sign_in_expired(lang: Lang) -> HttpResponse {
+    message(lang, StatusCode::FORBIDDEN, |m| {
+        (&m.totp.expired_title, &m.totp.expired_body)
+    })
+}
+
+/// The pending sign-in this browser's cookie names; `Err` while Redis is down.
+async fn pending_of(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<(SessionId, PendingSignIn)>, LiveDown> {
+    let Some(id) = req
+        .cookie(PENDING_SIGNIN_COOKIE)
+        .and_then(|c| SessionId::parse(c.value()))
+    else {
+        return Ok(None);
+    };
+    Ok(state
+        .live
+        .pending_signin(&id)
+        .await?
+        .map(|pending| (id, pending)))
+}
+
+/// The posted second-step form.
+#[derive(Default, Deserialize)]
+struct SecondFactorForm {
+    code: Option<String>,
+    csrf_token: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /login/second-factor`: the code form of this browser's pending
+/// sign-in, or back to the password form when there is none.
+pub async fn show_second_factor(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let chosen = web::Query::<LangQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().lang);
+    let lang = language(&req, chosen.as_deref());
+    match pending_of(&state, &req).await {
+        Ok(Some((_, pending))) => {
+            second_factor_page(lang, StatusCode::OK, pending.csrf_token, None)
+        }
+        Ok(None) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/login?lang={}", lang.tag())))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish(),
+        Err(_) => unavailable(lang),
+    }
+}
+
+/// Why a second factor was refused.
+enum SecondFactorRefused {
+    /// Wrong, malformed or spent.
+    Wrong,
+    /// The app code's step was already used.
+    Replayed,
+}
+
+/// Checks a code against the account's authenticator or recovery codes and
+/// spends it (the step or the recovery code), audited.
+async fn check_second_factor(
+    state: &AppState,
+    req: &HttpRequest,
+    account: &second_factor::SecondFactorState,
+    raw_code: &str,
+    now: i64,
+) -> Result<Result<(), SecondFactorRefused>, crate::store::StoreError> {
+    let Some(totp) = account.enrolled_totp() else {
+        return Ok(Err(SecondFactorRefused::Wrong));
+    };
+    let audit = account.audit_entry(
+        format!("account:{}", account.account_id),
+        Some(client_ip(req)),
+    );
+    match SecondFactorCode::parse(raw_code) {
+        None => Ok(Err(SecondFactorRefused::Wrong)),
+        Some(SecondFactorCode::Totp(code)) => {
+            let Some(secret) = state
+                .secrets
+                .open_totp_secret(account.account_id, &totp.secret_sealed)
+            else {
+                // Recovery codes still work; the secret needs re-enrolment.
+                tracing::error!(
+                    account_id = account.account_id,
+                    "stored TOTP secret does not open with this SECRET_KEY"
+                );
+                return Ok(Err(SecondFactorRefused::Wrong));
+            };
+            let step = match secret.verify(&code, now, totp.last_used_step) {
+                Ok(step) => step,
+                Err(CodeRejected::Wrong) => return Ok(Err(SecondFactorRefused::Wrong)),
+                Err(CodeRejected::Replayed) => return Ok(Err(SecondFactorRefused::Replayed)),
+            };
+            let accepted =
+                second_factor::accept_step(&state.pool, account.account_id, step, audit).await?;
+            Ok(if accepted {
+                Ok(())
+            } else {
+                // Another request took this step in the meantime.
+                Err(SecondFactorRefused::Replayed)
+            })
+        }
+        Some(SecondFactorCode::Recovery(code)) => {
+            let spent = second_factor::consume_recovery_code(
+                &state.pool,
+                account.account_id,
+                &code.hash(),
+                audit,
+            )
+            .await?;
+            Ok(if spent {
+                Ok(())
+            } else {
+                Err(SecondFactorRefused::Wrong)
+            })
+        }
+    }
+}
+
+/// `POST /login/second-factor`: checks the form token, the throttle and the
+/// code, then starts the session.
+pub async fn submit_second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form: Option<SecondFactorForm> = serde_html_form::from_bytes(&body).ok();
+    let lang = language(&req, form.as_ref().and_then(|f| f.lang.as_deref()));
+    let Some(form) = form else {
+        return bad_request(lang);
+    };
+    let (pending_id, pending) = match pending_of(&state, &req).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return sign_in_expired(lang),
+        Err(_) => return unavailable(lang),
+    };
+    let posted = form.csrf_token.as_deref().unwrap_or_default();
+    if !constant_time_eq(posted.as_bytes(), pending.csrf_token.as_bytes()) {
+        return forbidden(lang);
+    }
+    let ip = client_ip(&req);
+    match state.live.signin_throttle(&pending.login, &ip).await {
+        Ok(throttle) if throttle.exceeded() => return throttled(lang, throttle.retry_after_secs),
+        Ok(_) => {}
+        Err(_) => return unavailable(lang),
+    }
+    let account = match second_factor::state(&state.pool, pending.account_id).await {
+        Ok(Some(account)) if account.enabled => account,
+        Ok(_) => return sign_in_expired(lang),
+        Err(err) => {
+            tracing::warn!(error = %err, "second factor lookup failed");
+            return unavailable(lang);
+        }
+    };
+    let now = chrono::Utc::now().timestamp();
+    let raw_code = form.code.unwrap_or_default();
+    let refused = match check_second_factor(&state, &req, &account, &raw_code, now).await {
+        Ok(Ok(())) => None,
+        Ok(Err(refused)) => Some(refused),
+        Err(err) => {
+            tracing::warn!(error = %err, "second factor check failed");
+            return unavailable(lang);
+        }
+    };
+    if let Some(refused) = refused {
+        if state.live.signin_failed(&pending.login, &ip).await.is_err() {
+            tracing::warn!("could not count a failed second factor");
+        }
+        let m = messages(lang);
+        let notice = match refused {
+            SecondFactorRefused::Wrong => m.totp.wrong_code.clone(),
+            SecondFactorRefused::Replayed => m.totp.replayed_code.clone(),
+        };
+        return second_factor_page(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            pending.csrf_token,
+            Some(notice),
+        );
+    }
+    // Only the request that ends the pending sign-in goes on to a session.
+    match state.live.end_pending_signin(&pending_id).await {
+        Ok(true) => {}
+        Ok(false) => return sign_in_expired(lang),
+        Err(_) => return unavailable(lang),
+    }
+    let to = Role::parse(&pending.role).map_or(ENROL_TOTP_PATH, home_path);
+    match start_session(
+        &state,
+        pending.account_id,
+        pending.role,
+        false,
+        &pending.login,
+        now,
+    )
+    .await
+    {
+        Ok(id) => signed_in(&state, &id, to),
+        Err(_) => unavailable(lang),
+    }
 }
 
 /// Which sessions a sign-out ends.

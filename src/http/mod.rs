@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod account_security;
 pub mod accounts;
 pub mod audit;
 pub mod docs;
@@ -165,6 +166,11 @@ service_routes! {
     post "/login" => login::submit;
     post "/logout" => login::logout;
     post "/logout-everywhere" => login::logout_everywhere;
+    get "/login/second-factor" => login::show_second_factor;
+    post "/login/second-factor" => login::submit_second_factor;
+    get "/account/security" => account_security::show;
+    post "/account/security" => account_security::enrol;
+    post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes;
     get "/console/accounts" => people::accounts;
     post "/console/accounts" => people::create_account_form;
     post "/console/accounts/{id}/disable" => people::disable_account;

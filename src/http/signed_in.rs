@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use super::AppState;
 use super::access::{Access, Caller, rule};
 use super::html::{Chrome, negotiate_language, page_response, render_document};
-use super::login::{SessionAccount, session_of};
+use super::login::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::domain::access::{Principal, Role, Scope};
 use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
 use crate::i18n::{Lang, Messages, messages};
@@ -202,6 +202,10 @@ impl FromRequest for SignedIn {
                 .await
                 .map_err(|_| problem(PageProblem::Unavailable))?
                 .ok_or_else(|| problem(PageProblem::SignInFirst))?;
+            // Admins and regulators act only after enrolling a second factor.
+            if session.must_enrol_totp {
+                return Err(problem(PageProblem::EnrolFirst));
+            }
             let account = find_active(&state.pool, session.account_id)
                 .await
                 .map_err(|e| PageError::from_api(lang, e.into()))?
@@ -236,6 +240,8 @@ impl FromRequest for SignedIn {
 pub enum PageProblem {
     /// No live session: go to the sign-in page (303).
     SignInFirst,
+    /// A session that must enrol a second factor first: go there (303).
+    EnrolFirst,
     /// The role may not use this page (403).
     Forbidden,
     /// Unknown, or outside the caller's scope (404).
@@ -299,10 +305,17 @@ struct PageErrorView {
     back_href: &'static str,
 }
 
+fn see_other(location: &'static str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self.problem {
-            PageProblem::SignInFirst => StatusCode::SEE_OTHER,
+            PageProblem::SignInFirst | PageProblem::EnrolFirst => StatusCode::SEE_OTHER,
             PageProblem::Forbidden | PageProblem::ExpiredForm => StatusCode::FORBIDDEN,
             PageProblem::NotFound => StatusCode::NOT_FOUND,
             PageProblem::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -315,12 +328,8 @@ impl ResponseError for PageError {
         let m = messages(self.lang);
         let t = &m.signed_in;
         let (title, body) = match &self.problem {
-            PageProblem::SignInFirst => {
-                return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, SIGN_IN_PATH))
-                    .insert_header((header::CACHE_CONTROL, "no-store"))
-                    .finish();
-            }
+            PageProblem::SignInFirst => return see_other(SIGN_IN_PATH),
+            PageProblem::EnrolFirst => return see_other(ENROL_TOTP_PATH),
             PageProblem::Forbidden => (&t.forbidden_title, t.forbidden_body.clone()),
             PageProblem::NotFound => (&t.not_found_title, t.not_found_body.clone()),
             PageProblem::ExpiredForm => (&t.expired_form_title, t.expired_form_body.clone()),

@@ -1,6 +1,6 @@
-//! Sign-in sessions and sign-in throttling. Unlike the other Redis uses these
-//! have no Postgres fallback: without Redis nobody can sign in, which is the
-//! safe way to fail.
+//! Sign-in sessions, sign-ins waiting for their second factor, and sign-in
+//! throttling. Unlike the other Redis uses these have no Postgres fallback:
+//! without Redis nobody can sign in, which is the safe way to fail.
 
 use data_encoding::HEXLOWER;
 use sha2::{Digest, Sha256};
@@ -17,8 +17,21 @@ pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 pub const FAILURES_PER_LOGIN: u64 = 5;
 /// Failed sign-ins allowed per client address within a window.
 pub const FAILURES_PER_IP: u64 = 20;
+/// How long a correct password waits for its second factor.
+pub const PENDING_SIGNIN_SECS: i64 = 5 * 60;
 
-/// The secret a browser holds in its session cookie: 256 random bits. Only
+/// Sets a field of a hash only while the hash exists: a session that expired
+/// meanwhile must not come back as a stray hash without expiry.
+const HSET_IF_EXISTS: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+    return 1
+end
+return 0
+";
+
+/// The secret a browser holds in its session cookie (or, between password
+/// and second factor, in its pending sign-in cookie): 256 random bits. Only
 /// its SHA-256 names the Redis key, so a copy of Redis holds no usable session.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionId(String);
@@ -63,6 +76,25 @@ pub struct SessionData {
     pub created_unix: i64,
     /// The token every state-changing form of this session must carry.
     pub csrf_token: String,
+    /// The account must enrol a second factor before anything else: pages
+    /// other than the enrolment page refuse such a session.
+    pub must_enrol_totp: bool,
+}
+
+/// A sign-in whose password was right and whose second factor is awaited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignIn {
+    /// The account.
+    pub account_id: i64,
+    /// Its role key.
+    pub role: String,
+    /// The login name as typed, so failed codes count against the same
+    /// throttle as failed passwords.
+    pub login: String,
+    /// The token the second-step form must carry.
+    pub csrf_token: String,
+    /// When the password was accepted, Unix seconds.
+    pub created_unix: i64,
 }
 
 /// Failed sign-ins counted so far in the current windows.
@@ -103,6 +135,10 @@ impl Live {
         self.key(format_args!("account:{account_id}:sessions"))
     }
 
+    fn pending_signin_key(&self, id: &SessionId) -> String {
+        self.key(format_args!("signin:pending:{}", id.digest()))
+    }
+
     fn throttle_keys(&self, login: &str, client_ip: &str) -> (String, String) {
         (
             self.key(format_args!("signin:login:{}", login_digest(login))),
@@ -120,6 +156,10 @@ impl Live {
             ("role", data.role.clone()),
             ("created_unix", data.created_unix.to_string()),
             ("csrf_token", data.csrf_token.clone()),
+            (
+                "must_enrol_totp",
+                u8::from(data.must_enrol_totp).to_string(),
+            ),
         ];
         self.call(|mut conn| async move {
             redis::pipe()
@@ -172,6 +212,8 @@ impl Live {
                 role: fields.get("role")?.clone(),
                 created_unix: fields.get("created_unix")?.parse().ok()?,
                 csrf_token: fields.get("csrf_token")?.clone(),
+                // Sessions from before the flag existed were never flagged.
+                must_enrol_totp: fields.get("must_enrol_totp").is_some_and(|v| v == "1"),
             })
         })();
         let Some(data) = data else {
@@ -190,6 +232,86 @@ impl Live {
         })
         .await?;
         Ok(Some(data))
+    }
+
+    /// Lifts a session's must-enrol flag once its account has a second
+    /// factor; `false` when the session is gone.
+    pub async fn clear_must_enrol_totp(&self, id: &SessionId) -> Result<bool, LiveDown> {
+        let key = self.session_key(id);
+        self.call(|mut conn| async move {
+            redis::Script::new(HSET_IF_EXISTS)
+                .key(&key)
+                .arg("must_enrol_totp")
+                .arg("0")
+                .invoke_async::<i64>(&mut conn)
+                .await
+        })
+        .await
+        .map(|set| set == 1)
+    }
+
+    /// Holds a sign-in for its second factor, for [`PENDING_SIGNIN_SECS`].
+    pub async fn create_pending_signin(
+        &self,
+        id: &SessionId,
+        pending: &PendingSignIn,
+    ) -> Result<(), LiveDown> {
+        let key = self.pending_signin_key(id);
+        let fields = [
+            ("account_id", pending.account_id.to_string()),
+            ("role", pending.role.clone()),
+            ("login", pending.login.clone()),
+            ("csrf_token", pending.csrf_token.clone()),
+            ("created_unix", pending.created_unix.to_string()),
+        ];
+        self.call(|mut conn| async move {
+            redis::pipe()
+                .atomic()
+                .cmd("HSET")
+                .arg(&key)
+                .arg(&fields[..])
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(PENDING_SIGNIN_SECS)
+                .ignore()
+                .query_async::<()>(&mut conn)
+                .await
+        })
+        .await
+    }
+
+    /// The sign-in waiting under this id; `None` when unknown or expired.
+    pub async fn pending_signin(&self, id: &SessionId) -> Result<Option<PendingSignIn>, LiveDown> {
+        let key = self.pending_signin_key(id);
+        let fields: std::collections::HashMap<String, String> =
+            self.call(|mut conn| async move {
+                redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await
+            })
+            .await?;
+        Ok((|| {
+            Some(PendingSignIn {
+                account_id: fields.get("account_id")?.parse().ok()?,
+                role: fields.get("role")?.clone(),
+                login: fields.get("login")?.clone(),
+                csrf_token: fields.get("csrf_token")?.clone(),
+                created_unix: fields.get("created_unix")?.parse().ok()?,
+            })
+        })())
+    }
+
+    /// Ends a waiting sign-in; `true` only for the one call that ended it, so
+    /// two requests racing with the same pending sign-in start one session.
+    pub async fn end_pending_signin(&self, id: &SessionId) -> Result<bool, LiveDown> {
+        let key = self.pending_signin_key(id);
+        self.call(|mut conn| async move {
+            redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<i64>(&mut conn)
+                .await
+        })
+        .await
+        .map(|deleted| deleted == 1)
     }
 
     /// Ends one session.

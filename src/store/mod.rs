@@ -8,6 +8,7 @@ pub mod ratings;
 pub mod reconcile;
 pub mod reference;
 pub mod scores;
+pub mod second_factor;
 pub mod stats;
 pub mod tiers;
 pub mod tokens;

@@ -16,4 +16,5 @@ mod rating_page;
 mod ratings;
 mod resilience;
 mod scores;
+mod totp;
 mod venues;

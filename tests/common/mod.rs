@@ -365,6 +365,8 @@ pub struct Person {
     pub address: String,
     /// The session id.
     pub session: String,
+    /// The authenticator key, once enrolled.
+    pub totp_secret: Option<String>,
     client: reqwest::Client,
 }
 
@@ -433,6 +435,16 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), 303, "sign-in of {login}");
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            !location.starts_with("/login/second-factor"),
+            "{login} already has a second factor; sign it in with its code"
+        );
         let session = response
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
@@ -442,15 +454,59 @@ impl TestApp {
             .and_then(|v| v.split(';').next())
             .expect("a session cookie")
             .to_owned();
-        Person {
+        let mut person = Person {
             address: self.address.clone(),
             session,
             client,
+            totp_secret: None,
+        };
+        // Admins and regulators must enrol a second factor before anything else.
+        if location.starts_with("/account/security") {
+            person.enrol_totp().await;
         }
+        person
     }
 }
 
+/// The text between `start` and the next `end` after it.
+pub fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = page.find(start)? + start.len();
+    let len = page[from..].find(end)?;
+    Some(&page[from..from + len])
+}
+
+/// The current code of a base32 TOTP secret.
+pub fn totp_code(secret_base32: &str) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret.as_bytes().to_vec())
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate(now).to_string()
+}
+
 impl Person {
+    /// Enrols an authenticator from the key the security page shows.
+    pub async fn enrol_totp(&mut self) {
+        let (status, _, page) = self.get("/account/security?lang=en").await;
+        assert_eq!(status, 200, "{page}");
+        let secret = between(&page, r#"id="totp-secret">"#, "<")
+            .expect("the page shows the key")
+            .replace(' ', "");
+        let code = totp_code(&secret);
+        let (status, _, page) = self
+            .post(
+                "/account/security",
+                &[("code", code.as_str()), ("lang", "en")],
+            )
+            .await;
+        assert!(status < 400, "enrolment refused: {status} {page}");
+        self.totp_secret = Some(secret);
+    }
     /// GETs a path with the session; answers status, `Location` and body.
     pub async fn get(&self, path: &str) -> (u16, String, String) {
         let response = self
@@ -474,7 +530,7 @@ impl Person {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         if !fields.iter().any(|(k, _)| k == "csrf_token") {
-            let (_, _, page) = self.get("/account/tokens").await;
+            let (_, _, page) = self.get("/account/security").await;
             fields.push(("csrf_token".into(), csrf_of(&page)));
         }
         let response = self

@@ -1,0 +1,632 @@
+//! The second sign-in factor: enrolment on `/account/security`, the code
+//! step after the password, single-use steps and recovery codes, the shared
+//! throttle, and the must-enrol flag of admins and regulators.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use serde_json::{Value, json};
+
+use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A client without a cookie store: the cookies are `Secure` (the test app's
+/// public address is https), so the tests carry them by hand.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Creates an activated account through the API; `extra` holds its scope.
+async fn create_account(app: &TestApp, login: &str, role: &str, extra: Value) {
+    let mut body = json!({ "login": login, "display_name": "Person", "role": role });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let account: Value = response.json().await.unwrap();
+    let url = account["invitation_url"].as_str().unwrap();
+    let token = url.rsplit('/').next().unwrap();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/invitations/{token}", app.address))
+        .json(&json!({ "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = page.find(start)? + start.len();
+    let len = page[from..].find(end)?;
+    Some(&page[from..from + len])
+}
+
+/// The value of the first hidden `csrf_token` field of a page.
+fn csrf_of(page: &str) -> String {
+    between(page, r#"name="csrf_token" value=""#, "\"")
+        .expect("page has a csrf token")
+        .to_owned()
+}
+
+/// The secret the enrolment page shows for typing in, spaces removed.
+fn secret_of(page: &str) -> String {
+    between(page, r#"id="totp-secret">"#, "<")
+        .expect("page shows the secret")
+        .replace(' ', "")
+}
+
+/// The recovery codes a page shows.
+fn recovery_codes_of(page: &str) -> Vec<String> {
+    page.split(r#"<code class="recovery-code">"#)
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value a response sets for a cookie, if it sets one.
+fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&prefix))
+        .map(|v| v[prefix.len()..].split(';').next().unwrap_or("").to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+async fn get(app: &TestApp, path: &str, cookie: Option<String>) -> reqwest::Response {
+    let mut request = bare_client().get(format!("{}{path}", app.address));
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<String>,
+) -> reqwest::Response {
+    let mut request = bare_client()
+        .post(format!("{}{path}", app.address))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap());
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.unwrap()
+}
+
+fn session_cookie(session: &str) -> Option<String> {
+    Some(format!("qrf_session={session}"))
+}
+
+fn pending_cookie(pending: &str) -> Option<String> {
+    Some(format!("qrf_signin={pending}"))
+}
+
+/// Posts the password form.
+async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
+    let page = get(app, "/login?lang=en", None).await.text().await.unwrap();
+    let token = csrf_of(&page);
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("login", login),
+        ("password", password),
+        ("lang", "en"),
+    ];
+    post_form(app, "/login", &fields, None).await
+}
+
+/// Signs in an account that has no second factor; returns the session id.
+async fn session_without_code(app: &TestApp, login: &str) -> String {
+    let response = sign_in(app, login, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    cookie_of(&response, "qrf_session").expect("a session")
+}
+
+/// Signs in with the password; returns the pending sign-in id.
+async fn pending_sign_in(app: &TestApp, login: &str) -> String {
+    let response = sign_in(app, login, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/login/second-factor?lang=en");
+    assert_eq!(cookie_of(&response, "qrf_session"), None, "no session yet");
+    cookie_of(&response, "qrf_signin").expect("a pending sign-in")
+}
+
+/// Posts a code on the second step of a pending sign-in.
+async fn send_code(app: &TestApp, pending: &str, code: &str) -> reqwest::Response {
+    let page = get(app, "/login/second-factor?lang=en", pending_cookie(pending)).await;
+    assert_eq!(page.status(), 200);
+    let token = csrf_of(&page.text().await.unwrap());
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("code", code),
+        ("lang", "en"),
+    ];
+    post_form(
+        app,
+        "/login/second-factor",
+        &fields,
+        pending_cookie(pending),
+    )
+    .await
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The code of a base32 secret for the 30-second step `step`.
+fn code_at(secret_base32: &str, step: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret.as_bytes().to_vec())
+        .build()
+        .unwrap();
+    totp.generate(step * 30).to_string()
+}
+
+/// Waits, if need be, until a fresh 30-second step begins, and returns it:
+/// the test then has most of a step before the server's clock moves on, and
+/// the codes of the step before and after it stay accepted (one step of skew).
+async fn fresh_step() -> u64 {
+    let into_step = unix_now() % 30;
+    if into_step > 20 {
+        tokio::time::sleep(Duration::from_secs(30 - into_step) + Duration::from_millis(200)).await;
+    }
+    unix_now() / 30
+}
+
+/// The must-enrol field of the app's only session in Redis.
+async fn stored_must_enrol_flags(app: &TestApp) -> Vec<String> {
+    let client = redis::Client::open(std::env::var("REDIS_URL").unwrap()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:session:*", app.db_name))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let mut flags = Vec::new();
+    for key in keys {
+        let flag: String = redis::cmd("HGET")
+            .arg(&key)
+            .arg("must_enrol_totp")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        flags.push(flag);
+    }
+    flags
+}
+
+/// Audit actions recorded so far, oldest first.
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Opens the enrolment page of a session and confirms it with the code of
+/// `step`; returns the secret and the recovery codes shown.
+async fn enrol(app: &TestApp, session: &str, step: u64) -> (String, Vec<String>) {
+    let page = get(app, "/account/security?lang=en", session_cookie(session)).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    let secret = secret_of(&page);
+    let code = code_at(&secret, step);
+    let fields = [
+        ("csrf_token", csrf_of(&page)),
+        ("code", code),
+        ("lang", "en".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = post_form(app, "/account/security", &fields, session_cookie(session)).await;
+    assert_eq!(done.status(), 200);
+    let codes = recovery_codes_of(&done.text().await.unwrap());
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    (secret, codes)
+}
+
+#[tokio::test]
+async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let response = sign_in(&app, "chief", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/account/security");
+    let session = cookie_of(&response, "qrf_session").unwrap();
+    assert_eq!(stored_must_enrol_flags(&app).await, ["1"]);
+
+    // The page shows a QR code drawn inline and the key for typing in.
+    let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<svg"), "{page}");
+    assert!(!page.contains("<script"));
+    assert!(page.contains("needs two-step sign-in"));
+    let secret = secret_of(&page);
+    assert_eq!(secret.len(), 32);
+    // Opening the page again shows the same pending secret.
+    let again = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    assert_eq!(secret_of(&again.text().await.unwrap()), secret);
+
+    // The secret is stored sealed, not as itself.
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret_sealed FROM account_totp")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let raw = totp_rs::Secret::try_from_base32(&secret).unwrap();
+    assert!(!sealed.windows(20).any(|w| w == raw.as_bytes()));
+
+    // A form without the session's token changes nothing.
+    let step = fresh_step().await;
+    let code = code_at(&secret, step);
+    let forged = post_form(
+        &app,
+        "/account/security",
+        &[("csrf_token", "nope"), ("code", &code)],
+        session_cookie(&session),
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+
+    let (_, codes) = enrol(&app, &session, step).await;
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 9 && c.as_bytes()[4] == b'-')
+    );
+    assert_eq!(app.count("account_recovery_codes").await, 10);
+    assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
+    assert_eq!(audit_actions(&app).await[2..], ["totp.begin", "totp.enrol"]);
+
+    // Once enrolled, the secret is never shown again.
+    let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    let page = page.text().await.unwrap();
+    assert!(!page.contains("totp-secret"));
+    assert!(page.contains("Two-step sign-in is on"), "{page}");
+    assert!(page.contains("Unused recovery codes: 10."));
+}
+
+#[tokio::test]
+async fn regulators_must_enrol_and_venue_staff_need_not() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    create_account(
+        &app,
+        "bz-watch",
+        "regulator",
+        json!({ "region_code": "652800" }),
+    )
+    .await;
+    create_account(
+        &app,
+        "desk",
+        "venue_staff",
+        json!({ "venue_ids": [venue["id"]] }),
+    )
+    .await;
+
+    let regulator = sign_in(&app, "bz-watch", PASSWORD).await;
+    assert_eq!(regulator.headers()[LOCATION], "/account/security");
+    let staff = sign_in(&app, "desk", PASSWORD).await;
+    assert_eq!(staff.status(), 303);
+    assert_eq!(staff.headers()[LOCATION], "/dashboard");
+    let mut flags = stored_must_enrol_flags(&app).await;
+    flags.sort();
+    assert_eq!(flags, ["0", "1"]);
+
+    // Staff may still enrol, and then sign in with a code.
+    let session = cookie_of(&staff, "qrf_session").unwrap();
+    let step = fresh_step().await;
+    let (secret, _) = enrol(&app, &session, step - 1).await;
+    let pending = pending_sign_in(&app, "desk").await;
+    let done = send_code(&app, &pending, &code_at(&secret, step)).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()[LOCATION], "/dashboard");
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_code_and_a_step_counts_once() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let first = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (secret, _) = enrol(&app, &first, step - 1).await;
+
+    // The password alone now leads to the code form, not to a session.
+    let pending = pending_sign_in(&app, "chief").await;
+    let page = get(
+        &app,
+        "/login/second-factor?lang=en",
+        pending_cookie(&pending),
+    )
+    .await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"action="/login/second-factor""#), "{page}");
+    assert!(page.contains(r#"autocomplete="one-time-code""#));
+
+    // The step used for enrolment is spent.
+    let replayed = send_code(&app, &pending, &code_at(&secret, step - 1)).await;
+    assert_eq!(replayed.status(), 401);
+    assert!(replayed.text().await.unwrap().contains("already been used"));
+
+    let done = send_code(&app, &pending, &code_at(&secret, step)).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()[LOCATION], "/console");
+    assert!(cookie_of(&done, "qrf_session").is_some());
+    let cleared = done
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("qrf_signin=;") || v.starts_with("qrf_signin=\"\""));
+    assert!(cleared, "the pending cookie is removed");
+    let mut flags = stored_must_enrol_flags(&app).await;
+    flags.sort();
+    assert_eq!(flags, ["0", "0"]);
+
+    // The pending sign-in was used up with it.
+    let page = get(&app, "/login/second-factor", pending_cookie(&pending)).await;
+    assert_eq!(page.status(), 303, "back to the password form");
+    let again = post_form(
+        &app,
+        "/login/second-factor",
+        &[("csrf_token", "x"), ("code", &code_at(&secret, step + 1))],
+        pending_cookie(&pending),
+    )
+    .await;
+    assert_eq!(again.status(), 403);
+
+    // The same code cannot open a second session.
+    let pending = pending_sign_in(&app, "chief").await;
+    let replayed = send_code(&app, &pending, &code_at(&secret, step)).await;
+    assert_eq!(replayed.status(), 401);
+    assert!(cookie_of(&replayed, "qrf_session").is_none());
+    let steps: Vec<i64> = sqlx::query_scalar("SELECT last_used_step FROM account_totp")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(steps, [i64::try_from(step).unwrap()]);
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"totp.sign_in".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (secret, _) = enrol(&app, &session, step).await;
+    let right = code_at(&secret, step + 1);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+
+    let pending = pending_sign_in(&app, "chief").await;
+    for attempt in [wrong, "12345", "not a code at all"] {
+        let refused = send_code(&app, &pending, attempt).await;
+        assert_eq!(refused.status(), 401, "{attempt}");
+        assert!(cookie_of(&refused, "qrf_session").is_none());
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("That code is not right"), "{page}");
+    }
+    // A correct password does not wipe the count of failed codes.
+    let pending = pending_sign_in(&app, "chief").await;
+    for _ in 0..2 {
+        assert_eq!(send_code(&app, &pending, wrong).await.status(), 401);
+    }
+    // Five failures: even the right code waits now, and so does the password.
+    let throttled = send_code(&app, &pending, &right).await;
+    assert_eq!(throttled.status(), 429);
+    assert!(throttled.headers().get(RETRY_AFTER).is_some());
+    assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 429);
+    assert_eq!(
+        stored_must_enrol_flags(&app).await.len(),
+        1,
+        "no new session"
+    );
+}
+
+#[tokio::test]
+async fn a_recovery_code_works_once() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (_, codes) = enrol(&app, &session, step).await;
+
+    let pending = pending_sign_in(&app, "chief").await;
+    // Typed in capitals and without the hyphen, it still reads.
+    let typed = codes[3].replace('-', " ").to_uppercase();
+    let done = send_code(&app, &pending, &typed).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()[LOCATION], "/console");
+    assert!(cookie_of(&done, "qrf_session").is_some());
+    let used: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM account_recovery_codes WHERE used_at IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(used, 1);
+    assert_eq!(
+        audit_actions(&app).await.last().map(String::as_str),
+        Some("totp.recovery_code_use")
+    );
+
+    let pending = pending_sign_in(&app, "chief").await;
+    let again = send_code(&app, &pending, &codes[3]).await;
+    assert_eq!(again.status(), 401);
+    assert!(cookie_of(&again, "qrf_session").is_none());
+    // Another one still works.
+    let other = send_code(&app, &pending, &codes[4]).await;
+    assert_eq!(other.status(), 303);
+}
+
+#[tokio::test]
+async fn new_recovery_codes_need_a_current_code_and_replace_the_old_ones() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (secret, old_codes) = enrol(&app, &session, step - 1).await;
+    let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    let token = csrf_of(&page.text().await.unwrap());
+
+    let spent = code_at(&secret, step - 1);
+    let refused = post_form(
+        &app,
+        "/account/security/recovery-codes",
+        &[("csrf_token", &token), ("code", &spent), ("lang", "en")],
+        session_cookie(&session),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("already been used"));
+
+    let current = code_at(&secret, step);
+    let forged = post_form(
+        &app,
+        "/account/security/recovery-codes",
+        &[("csrf_token", "nope"), ("code", &current)],
+        session_cookie(&session),
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+
+    let done = post_form(
+        &app,
+        "/account/security/recovery-codes",
+        &[("csrf_token", &token), ("code", &current), ("lang", "en")],
+        session_cookie(&session),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    let new_codes = recovery_codes_of(&done.text().await.unwrap());
+    assert_eq!(new_codes.len(), 10);
+    assert!(new_codes.iter().all(|c| !old_codes.contains(c)));
+    assert_eq!(app.count("account_recovery_codes").await, 10);
+    assert_eq!(
+        audit_actions(&app).await.last().map(String::as_str),
+        Some("totp.recovery_codes_replace")
+    );
+
+    let pending = pending_sign_in(&app, "chief").await;
+    assert_eq!(send_code(&app, &pending, &old_codes[0]).await.status(), 401);
+    assert_eq!(send_code(&app, &pending, &new_codes[0]).await.status(), 303);
+}
+
+#[tokio::test]
+async fn the_second_step_is_bound_to_its_browser_token_and_lifetime() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (secret, _) = enrol(&app, &session, step - 1).await;
+    let code = code_at(&secret, step);
+
+    // Without the pending sign-in's cookie there is nothing to complete.
+    let page = get(&app, "/login/second-factor?lang=en", None).await;
+    assert_eq!(page.status(), 303);
+    assert_eq!(page.headers()[LOCATION], "/login?lang=en");
+    let orphan = post_form(
+        &app,
+        "/login/second-factor",
+        &[("csrf_token", "x"), ("code", &code)],
+        None,
+    )
+    .await;
+    assert_eq!(orphan.status(), 403);
+
+    let pending = pending_sign_in(&app, "chief").await;
+    let forged = post_form(
+        &app,
+        "/login/second-factor",
+        &[("csrf_token", "nope"), ("code", &code)],
+        pending_cookie(&pending),
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+
+    // It lives five minutes in Redis.
+    let client = redis::Client::open(std::env::var("REDIS_URL").unwrap()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:signin:pending:*", app.db_name))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!((280..=300).contains(&ttl), "{ttl}");
+
+    // Gone from Redis (expired), the step cannot be completed.
+    let _: i64 = redis::cmd("DEL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let late = post_form(
+        &app,
+        "/login/second-factor",
+        &[("csrf_token", "whatever"), ("code", &code), ("lang", "en")],
+        pending_cookie(&pending),
+    )
+    .await;
+    assert_eq!(late.status(), 403);
+    assert!(late.text().await.unwrap().contains("Sign-in has expired"));
+}
+
+#[tokio::test]
+async fn the_security_page_needs_a_session() {
+    let app = spawn_app().await;
+    let page = get(&app, "/account/security", None).await;
+    assert_eq!(page.status(), 303);
+    assert!(
+        page.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    let post = post_form(&app, "/account/security", &[("code", "123456")], None).await;
+    assert_eq!(post.status(), 303);
+}
