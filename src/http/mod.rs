@@ -3,7 +3,10 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod console;
+pub mod console_api;
 pub mod docs;
+pub mod export;
 pub mod health;
 pub mod html;
 pub mod login;
@@ -152,6 +155,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/logout-everywhere",
             web::post().to(login::logout_everywhere),
         )
+        .route("/console", web::get().to(console::home))
+        .route("/console/rankings", web::get().to(console::rankings))
+        .route("/console/{table}.{format}", web::get().to(console::export))
+        .route("/console/venues/{id}", web::get().to(console::venue))
+        .route(
+            "/console/venues/{id}/{table}.{format}",
+            web::get().to(console::venue_export),
+        )
+        .route(
+            "/console/venues/{id}/violations",
+            web::post().to(console::record_violation),
+        )
+        .route(
+            "/console/ratings/{id}/quarantine",
+            web::post().to(console::quarantine),
+        )
+        .route(
+            "/console/ratings/{id}/release",
+            web::post().to(console::release),
+        )
         .service(
             web::scope("/api/v1")
                 .route("/venues", web::post().to(venues::create))
@@ -183,6 +206,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/regions/{code}/score",
                     web::get().to(rankings::region_score),
+                )
+                .route("/overview", web::get().to(console_api::overview))
+                .route(
+                    "/venues/{id}/ratings",
+                    web::get().to(console_api::venue_ratings),
+                )
+                .route(
+                    "/venues/{id}/violations",
+                    web::get().to(console_api::list_violations),
+                )
+                .route(
+                    "/venues/{id}/violations",
+                    web::post().to(console_api::create_violation),
                 ),
         );
 }
