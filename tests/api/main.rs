@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod accounts;
 mod commands;
+mod console;
 mod health;
 mod login;
 mod public_pages;

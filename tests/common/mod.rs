@@ -323,3 +323,161 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The password of every account [`TestApp::create_person`] makes.
+pub const PERSON_PASSWORD: &str = "correct horse battery staple";
+
+/// Someone signed in through the sign-in form. The session cookie is
+/// `Secure` (the test app's public address is https) while the app speaks
+/// plain HTTP, so this client carries it by hand, and never follows redirects.
+pub struct PersonSession {
+    /// `http://127.0.0.1:port`.
+    pub address: String,
+    /// The `qrf_session` cookie's value.
+    pub session_id: String,
+    client: reqwest::Client,
+}
+
+impl TestApp {
+    /// Creates an account through the API (with the admin token) and sets
+    /// its password through its invitation; returns the account id.
+    pub async fn create_person(
+        &self,
+        login: &str,
+        role: &str,
+        region_code: Option<&str>,
+        venue_ids: &[i64],
+    ) -> i64 {
+        let mut body = json!({ "login": login, "display_name": login, "role": role });
+        if let Some(code) = region_code {
+            body["region_code"] = json!(code);
+        }
+        if !venue_ids.is_empty() {
+            body["venue_ids"] = json!(venue_ids);
+        }
+        let response = self
+            .client
+            .post(format!("{}/api/v1/accounts", self.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "account creation failed");
+        let account: Value = response.json().await.expect("json");
+        let url = account["invitation_url"].as_str().expect("invitation");
+        let token = url.rsplit('/').next().expect("token");
+        let response = self
+            .client
+            .post(format!("{}/api/v1/invitations/{token}", self.address))
+            .json(&json!({ "password": PERSON_PASSWORD }))
+            .send()
+            .await
+            .expect("request");
+        assert!(response.status().is_success(), "{}", response.status());
+        account["id"].as_i64().expect("account id")
+    }
+
+    /// Signs in through `/login` with [`PERSON_PASSWORD`]. Every step of
+    /// signing in lives here, so a further step is added in one place.
+    pub async fn sign_in_as(&self, login: &str) -> PersonSession {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = client
+            .get(format!("{}/login?lang=en", self.address))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("page");
+        let token = form_token_of(&page);
+        let body = serde_html_form::to_string([
+            ("csrf_token", token.as_str()),
+            ("login", login),
+            ("password", PERSON_PASSWORD),
+            ("lang", "en"),
+        ])
+        .expect("form");
+        let response = client
+            .post(format!("{}/login", self.address))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 303, "sign-in as {login} failed");
+        let session_id = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("qrf_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        PersonSession {
+            address: self.address.clone(),
+            session_id,
+            client,
+        }
+    }
+}
+
+/// The value of the first hidden `csrf_token` field of a page.
+pub fn form_token_of(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("page has a form token") + marker.len();
+    let len = page[start..].find('"').expect("token ends");
+    page[start..start + len].to_owned()
+}
+
+impl PersonSession {
+    /// GET a path (or a full URL) with the session.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        };
+        self.client
+            .get(url)
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session_id),
+            )
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET a page: its status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// POST a form with the session.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session_id),
+            )
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(serde_html_form::to_string(fields).expect("form"))
+            .send()
+            .await
+            .expect("request")
+    }
+}
