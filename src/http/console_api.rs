@@ -139,7 +139,7 @@ pub struct Overview {
     pub figures: SliceScore,
     /// Child regions (the provinces, nationally), by code.
     pub children: Vec<ChildRegion>,
-    /// Ratings today (Asia/Shanghai), from the live counters when Redis is up.
+    /// Ratings today (Asia/Shanghai): the day aggregates, or Redis's live counters when ahead.
     pub today: i64,
     /// Complaints neither resolved nor closed.
     pub unresolved_complaints: i64,
@@ -257,8 +257,9 @@ pub async fn load_children(
     Ok((sum, children))
 }
 
-/// Today's ratings in a region (or the country): the live counters while
-/// Redis is up, else the day aggregates.
+/// Today's ratings in a region (or the country): the day aggregates, or the
+/// live counters when they are ahead (they count a rating the moment it is
+/// stored; the aggregates are the truth a lost counter falls back to).
 async fn ratings_today(
     state: &AppState,
     region: Option<&Region>,
@@ -269,11 +270,15 @@ async fn ratings_today(
         Some(r) => vec![r.code.clone()],
         None => state.scores.regions().await?.provinces().to_vec(),
     };
-    match state.live.regions_today(&codes, today).await {
-        // An absent counter is a region without ratings today.
-        Ok(counts) => Ok(counts.into_iter().flatten().sum()),
-        Err(_) => Ok(console::ratings_on(&state.pool, scope, today).await?),
-    }
+    let stored = console::ratings_on(&state.pool, scope, today).await?;
+    // An absent counter is a region without ratings today; Redis down, none.
+    let live: i64 = state
+        .live
+        .regions_today(&codes, today)
+        .await
+        .map(|counts| counts.into_iter().flatten().sum())
+        .unwrap_or(0);
+    Ok(stored.max(live))
 }
 
 /// The fastest-falling venues of a region.

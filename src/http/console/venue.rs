@@ -172,9 +172,12 @@ fn venue_page(
             .replace("{count}", &score.today.to_string()),
     ];
     if score.ratings > 0 {
+        // Whole percent rounded down, so "at least" stays true.
+        let pct = (score.confidence.clamp(0.0, 1.0) * 100.0 + 1e-9).floor();
         score_lines.push(format!(
-            "{} {:.3}",
-            m.venue_page.confidence_label, score.confidence
+            "{} {}",
+            m.venue_page.confidence_label,
+            m.public.confidence_short.replace("{pct}", &pct.to_string())
         ));
     }
     if let Some(at) = score.computed_at {
