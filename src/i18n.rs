@@ -122,6 +122,7 @@ pub struct Messages {
     pub(crate) invite: InviteTexts,
     pub(crate) people: PeopleTexts,
     pub(crate) totp: TotpTexts,
+    pub(crate) console: ConsoleTexts,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.
@@ -193,6 +194,124 @@ pub(crate) struct InviteTexts {
     pub(crate) expired_form: String,
     pub(crate) unavailable_title: String,
     pub(crate) unavailable_body: String,
+}
+
+/// Texts of the regulator console (`/console`), its tables' column headers
+/// (which its CSV and Excel downloads carry too) and its forms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConsoleTexts {
+    pub(crate) national: String,
+    pub(crate) crumbs_label: String,
+    /// `{region}` is the region's name.
+    pub(crate) home_title: String,
+    pub(crate) figures_heading: String,
+    pub(crate) stat_score: String,
+    pub(crate) stat_median: String,
+    pub(crate) stat_p10: String,
+    pub(crate) stat_venues: String,
+    /// `{published}` of `{total}` venues.
+    pub(crate) stat_venues_value: String,
+    pub(crate) stat_ratings: String,
+    pub(crate) stat_today: String,
+    pub(crate) stat_unresolved_complaints: String,
+    pub(crate) stat_watch_venues: String,
+    pub(crate) tier_counts_heading: String,
+    pub(crate) all_rankings: String,
+    pub(crate) overview_link: String,
+    /// Table titles (and sheet names); `{region}` is the region's name.
+    pub(crate) regions_heading: String,
+    pub(crate) lowest_heading: String,
+    pub(crate) falling_heading: String,
+    /// `{min}` ratings per window; `{previous}` and `{recent}` the windows' first days.
+    pub(crate) falling_note: String,
+    pub(crate) watchlist_heading: String,
+    pub(crate) rankings_title: String,
+    pub(crate) venues_heading: String,
+    pub(crate) download: String,
+    pub(crate) empty_regions: String,
+    pub(crate) empty_venues: String,
+    pub(crate) empty_falling: String,
+    pub(crate) empty_ratings: String,
+    pub(crate) empty_violations: String,
+    pub(crate) empty_tier_history: String,
+    pub(crate) tier_label: String,
+    pub(crate) all_tiers: String,
+    pub(crate) published_only: String,
+    pub(crate) bad_tier: String,
+    pub(crate) col_code: String,
+    pub(crate) col_region: String,
+    pub(crate) col_score: String,
+    pub(crate) col_median: String,
+    pub(crate) col_p10: String,
+    pub(crate) col_ratings: String,
+    pub(crate) col_venues: String,
+    pub(crate) col_published_venues: String,
+    pub(crate) col_tier_a: String,
+    pub(crate) col_tier_b: String,
+    pub(crate) col_tier_c: String,
+    pub(crate) col_tier_d: String,
+    pub(crate) col_rank: String,
+    pub(crate) col_venue_id: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_category: String,
+    pub(crate) col_tier: String,
+    pub(crate) col_confidence: String,
+    pub(crate) col_previous_score: String,
+    pub(crate) col_recent_score: String,
+    pub(crate) col_drop: String,
+    pub(crate) col_previous_ratings: String,
+    pub(crate) col_recent_ratings: String,
+    pub(crate) col_rating_id: String,
+    pub(crate) col_date: String,
+    pub(crate) col_time: String,
+    pub(crate) col_overall: String,
+    pub(crate) col_tags: String,
+    pub(crate) col_comment: String,
+    pub(crate) col_state: String,
+    pub(crate) col_reason: String,
+    pub(crate) col_moderation: String,
+    pub(crate) col_violation_id: String,
+    pub(crate) col_occurred: String,
+    pub(crate) col_serious: String,
+    pub(crate) col_description: String,
+    pub(crate) col_recorded: String,
+    pub(crate) col_changed: String,
+    pub(crate) col_previous_tier: String,
+    pub(crate) col_reasons: String,
+    pub(crate) col_rule_set: String,
+    pub(crate) yes: String,
+    pub(crate) no: String,
+    pub(crate) state_counted: String,
+    pub(crate) state_quarantined: String,
+    pub(crate) public_page: String,
+    pub(crate) ratings_heading: String,
+    pub(crate) ratings_note: String,
+    pub(crate) quarantine: String,
+    pub(crate) release: String,
+    pub(crate) reason_label: String,
+    pub(crate) reason_placeholder: String,
+    pub(crate) violations_heading: String,
+    pub(crate) violation_form_heading: String,
+    pub(crate) occurred_label: String,
+    pub(crate) serious_legend: String,
+    pub(crate) serious_yes: String,
+    pub(crate) serious_no: String,
+    pub(crate) description_label: String,
+    pub(crate) violation_submit: String,
+    pub(crate) tier_history_heading: String,
+    pub(crate) notice_quarantined: String,
+    pub(crate) notice_released: String,
+    pub(crate) notice_violation: String,
+    pub(crate) reason_required: String,
+    pub(crate) text_too_long: String,
+    pub(crate) already_quarantined: String,
+    pub(crate) not_quarantined: String,
+    pub(crate) date_invalid: String,
+    pub(crate) date_future: String,
+    pub(crate) date_too_old: String,
+    pub(crate) description_required: String,
+    pub(crate) serious_required: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.
@@ -820,6 +939,31 @@ mod tests {
             let texts = &messages(lang).totp;
             assert!(texts.enrolled_since.contains("{date}"), "{lang:?}");
             assert!(texts.codes_left.contains("{count}"), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn console_placeholders_are_present() {
+        for lang in BOTH {
+            let c = &messages(lang).console;
+            for (text, placeholder) in [
+                (&c.home_title, "{region}"),
+                (&c.regions_heading, "{region}"),
+                (&c.lowest_heading, "{region}"),
+                (&c.falling_heading, "{region}"),
+                (&c.watchlist_heading, "{region}"),
+                (&c.rankings_title, "{region}"),
+                (&c.stat_venues_value, "{published}"),
+                (&c.stat_venues_value, "{total}"),
+                (&c.falling_note, "{min}"),
+                (&c.falling_note, "{previous}"),
+                (&c.falling_note, "{recent}"),
+            ] {
+                assert!(
+                    text.contains(placeholder),
+                    "{lang:?}: {text:?} lacks {placeholder}"
+                );
+            }
         }
     }
 }

@@ -99,6 +99,50 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/account/security", Access::Public),
     ("POST", "/account/security", Access::Public),
     ("POST", "/account/security/recovery-codes", Access::Public),
+    ("GET", "/console", Access::Roles(SUPERVISORS)),
+    ("GET", "/console/rankings", Access::Roles(SUPERVISORS)),
+    (
+        "GET",
+        "/console/{table}.{format}",
+        Access::Roles(SUPERVISORS),
+    ),
+    ("GET", "/console/venues/{id}", Access::Roles(SUPERVISORS)),
+    (
+        "GET",
+        "/console/venues/{id}/{table}.{format}",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/console/venues/{id}/violations",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/console/ratings/{id}/quarantine",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/console/ratings/{id}/release",
+        Access::Roles(SUPERVISORS),
+    ),
+    ("GET", "/api/v1/overview", Access::Roles(SUPERVISORS)),
+    (
+        "GET",
+        "/api/v1/venues/{id}/ratings",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "GET",
+        "/api/v1/venues/{id}/violations",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/api/v1/venues/{id}/violations",
+        Access::Roles(SUPERVISORS),
+    ),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

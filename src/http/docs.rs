@@ -5,7 +5,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, audit, health, moderation, qr, rankings, ratings, scores, tokens, venues};
+use super::{
+    accounts, audit, console_api, health, moderation, qr, rankings, ratings, scores, tokens, venues,
+};
 
 struct BearerAuth;
 
@@ -32,6 +34,8 @@ impl Modify for BearerAuth {
         rankings::ranking, rankings::region_score,
         tokens::create, tokens::revoke, audit::list,
         accounts::create, accounts::list, accounts::update, accounts::accept_invitation,
+        console_api::overview, console_api::venue_ratings,
+        console_api::create_violation, console_api::list_violations,
     ),
     modifiers(&BearerAuth)
 )]

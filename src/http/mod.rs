@@ -4,7 +4,10 @@ pub mod access;
 pub mod account_security;
 pub mod accounts;
 pub mod audit;
+pub mod console;
+pub mod console_api;
 pub mod docs;
+pub mod export;
 pub mod health;
 pub mod html;
 pub mod invite_page;
@@ -175,6 +178,14 @@ service_routes! {
     post "/console/accounts" => people::create_account_form;
     post "/console/accounts/{id}/disable" => people::disable_account;
     post "/console/accounts/{id}/enable" => people::enable_account;
+    get "/console" => console::home;
+    get "/console/rankings" => console::rankings;
+    get "/console/{table}.{format}" => console::export;
+    get "/console/venues/{id}" => console::venue;
+    get "/console/venues/{id}/{table}.{format}" => console::venue_export;
+    post "/console/venues/{id}/violations" => console::record_violation;
+    post "/console/ratings/{id}/quarantine" => console::quarantine;
+    post "/console/ratings/{id}/release" => console::release;
     get "/account/tokens" => people::tokens;
     post "/account/tokens" => people::create_token_form;
     post "/account/tokens/{id}/revoke" => people::revoke_token_form;
@@ -199,4 +210,8 @@ service_routes! {
     get "/api/v1/audit" => audit::list;
     get "/api/v1/rankings" => rankings::ranking;
     get "/api/v1/regions/{code}/score" => rankings::region_score;
+    get "/api/v1/overview" => console_api::overview;
+    get "/api/v1/venues/{id}/ratings" => console_api::venue_ratings;
+    get "/api/v1/venues/{id}/violations" => console_api::list_violations;
+    post "/api/v1/venues/{id}/violations" => console_api::create_violation;
 }

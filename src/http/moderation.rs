@@ -103,7 +103,14 @@ async fn moderate(
         .filter(|id| *id > 0)
         .ok_or(ApiError::NotFound("rating"))?;
     let request: ModerationRequest = parse_json(body)?;
-    let reason = request.reason.trim();
+    let reason = parse_reason(&request.reason)?;
+    let done = moderate_rating(state, &caller, rating_id, reason, quarantine).await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
+/// A moderation reason: trimmed, 1–500 characters.
+pub fn parse_reason(raw: &str) -> Result<&str, ApiError> {
+    let reason = raw.trim();
     if reason.is_empty() {
         return Err(ApiError::invalid("reason-required", "a reason is required"));
     }
@@ -113,6 +120,19 @@ async fn moderate(
             format!("the reason may hold at most {MAX_REASON_CHARS} characters"),
         ));
     }
+    Ok(reason)
+}
+
+/// Quarantines (`quarantine = true`) or releases a rating within the caller's
+/// scope, with an audit row in the same transaction, and follows it in
+/// today's live counters. Shared by the JSON route and the console's forms.
+pub async fn moderate_rating(
+    state: &AppState,
+    caller: &Caller,
+    rating_id: i64,
+    reason: &str,
+    quarantine: bool,
+) -> Result<ModerationBody, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
     let action = if quarantine {
         "rating.quarantine"
@@ -153,13 +173,13 @@ async fn moderate(
                 adjust_live_counters(state, venue_id, &region_code, &category, day, quarantine)
                     .await;
             }
-            Ok(HttpResponse::Ok().json(ModerationBody {
+            Ok(ModerationBody {
                 rating_id,
                 venue_id,
                 quarantined: quarantined_at.is_some(),
                 quarantined_at,
                 reason: reason.to_owned(),
-            }))
+            })
         }
     }
 }

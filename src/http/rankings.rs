@@ -13,7 +13,7 @@ use crate::domain::access::Scope;
 use crate::domain::region::{Region, RegionTree};
 use crate::domain::scoring::round1;
 use crate::error::ApiError;
-use crate::store::rankings::{self, RankingScope, RegionScore};
+use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingScope, RegionScore};
 
 /// Rows per page unless asked otherwise.
 const DEFAULT_PER_PAGE: i64 = 20;
@@ -41,6 +41,10 @@ pub struct RankingRequest {
     pub region: Option<Region>,
     /// The category key, if one was asked for.
     pub category: Option<String>,
+    /// Only venues of these tiers (letters); every tier when empty.
+    pub tiers: Vec<String>,
+    /// Only venues with a published score.
+    pub published_only: bool,
     /// Page from 1.
     pub page: i64,
     /// Rows per page.
@@ -148,6 +152,8 @@ pub async fn parse_ranking_query(
     Ok(RankingRequest {
         region,
         category,
+        tiers: Vec::new(),
+        published_only: false,
         page: number("page", raw.page.as_deref(), 1, 100_000)?,
         per_page: number(
             "per_page",
@@ -158,7 +164,8 @@ pub async fn parse_ranking_query(
     })
 }
 
-fn known_region<'a>(regions: &'a RegionTree, code: &str) -> Result<&'a Region, ApiError> {
+/// A six-digit region code looked up in the tree: 422 when malformed, 404 when unknown.
+pub fn known_region<'a>(regions: &'a RegionTree, code: &str) -> Result<&'a Region, ApiError> {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::invalid(
             "invalid-region-code",
@@ -181,9 +188,15 @@ pub async fn load_ranking(
             code: &region.code,
         },
     };
-    let category = request.category.as_deref();
-    let rows = rankings::rankings(&state.pool, scope, category, request.per_page, offset).await?;
-    let total = rankings::ranking_total(&state.pool, scope, category).await?;
+    let filter = RankingFilter {
+        category: request.category.as_deref(),
+        tiers: &request.tiers,
+        published_only: request.published_only,
+        order: RankingOrder::BestFirst,
+    };
+    let rows =
+        rankings::filtered_rankings(&state.pool, scope, &filter, request.per_page, offset).await?;
+    let total = rankings::filtered_total(&state.pool, scope, &filter).await?;
     let items = rows
         .into_iter()
         .enumerate()
@@ -293,7 +306,8 @@ pub struct SliceScore {
 }
 
 impl SliceScore {
-    fn from_stored(s: &RegionScore) -> Self {
+    /// The figures of a stored region score row.
+    pub fn from_stored(s: &RegionScore) -> Self {
         let tier = |i: usize| s.tier_counts.get(i).copied().map_or(0, i64::from);
         Self {
             score: s.score_0_100.map(round1),
@@ -312,7 +326,8 @@ impl SliceScore {
         }
     }
 
-    fn empty() -> Self {
+    /// The figures of a slice nothing was computed for yet.
+    pub fn empty() -> Self {
         Self {
             score: None,
             published: false,

@@ -287,7 +287,16 @@ pub async fn tier_history(
     venues::get(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    let items = tiers::history(&state.pool, id)
+    let items = load_tier_history(&state, id).await?;
+    Ok(HttpResponse::Ok().json(TierHistory {
+        venue_id: id,
+        items,
+    }))
+}
+
+/// A venue's tier changes, newest first, with their reasons in both languages.
+pub async fn load_tier_history(state: &AppState, id: i64) -> Result<Vec<TierChangeBody>, ApiError> {
+    Ok(tiers::history(&state.pool, id)
         .await?
         .into_iter()
         .map(|c| TierChangeBody {
@@ -302,9 +311,5 @@ pub async fn tier_history(
             rule_set_version: c.rule_set_version,
             changed_at: c.changed_at,
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(TierHistory {
-        venue_id: id,
-        items,
-    }))
+        .collect())
 }

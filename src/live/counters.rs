@@ -71,6 +71,28 @@ impl Live {
         .await
     }
 
+    /// Today's live counts of some regions, in order (`None` where a counter is absent).
+    pub async fn regions_today(
+        &self,
+        codes: &[String],
+        day: NaiveDate,
+    ) -> Result<Vec<Option<i64>>, LiveDown> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = codes.iter().map(|c| self.region_key(c, day)).collect();
+        // Region keys hash to different cluster slots, which one MGET may not
+        // span; a pipeline of GETs may.
+        self.call(|mut conn| async move {
+            let mut pipe = redis::pipe();
+            for key in &keys {
+                pipe.cmd("GET").arg(key);
+            }
+            pipe.query_async(&mut conn).await
+        })
+        .await
+    }
+
     /// Overwrites a day's counters with counts recomputed from Postgres.
     pub async fn set_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
         self.put_counters(self.counter_pairs(day, counts)).await

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod console;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;
@@ -13,6 +14,7 @@ pub mod stats;
 pub mod tiers;
 pub mod tokens;
 pub mod venues;
+pub mod violations;
 
 use std::str::FromStr;
 use std::time::Duration;

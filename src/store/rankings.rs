@@ -43,10 +43,49 @@ pub enum RankingScope<'a> {
     },
 }
 
-/// The WHERE clause of a ranking, in rank order's index: the column comes
-/// from the closed set of levels, never from input; values are bound.
-fn ranking_filter(scope: RankingScope<'_>, category: Option<&str>) -> String {
-    let mut filter = match scope {
+/// Which venues of a ranking to list, and in which order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankingFilter<'a> {
+    /// Only this category.
+    pub category: Option<&'a str>,
+    /// Only these tiers (letters); every tier when empty.
+    pub tiers: &'a [String],
+    /// Only venues with a published score.
+    pub published_only: bool,
+    /// Best or worst first.
+    pub order: RankingOrder,
+}
+
+/// The order of a ranking.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RankingOrder {
+    /// Published venues by score, then confidence, then ratings; unpublished after them.
+    #[default]
+    BestFirst,
+    /// Published venues lowest score first; unpublished after them.
+    WorstFirst,
+}
+
+impl RankingOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            RankingOrder::BestFirst => {
+                "s.published DESC, s.score_0_100 DESC NULLS LAST, s.confidence DESC, \
+                 s.ratings_window DESC, s.venue_id"
+            }
+            RankingOrder::WorstFirst => {
+                "s.published DESC, s.score_0_100 ASC NULLS LAST, s.confidence ASC, \
+                 s.ratings_window ASC, s.venue_id"
+            }
+        }
+    }
+}
+
+/// The WHERE clause of a ranking, in rank order's index, and the number of
+/// its next free parameter: the column comes from the closed set of levels,
+/// never from input; values are bound.
+fn ranking_filter(scope: RankingScope<'_>, filter: &RankingFilter<'_>) -> (String, usize) {
+    let mut sql = match scope {
         RankingScope::National => String::from("TRUE"),
         RankingScope::Region { level, .. } => {
             let column = match level {
@@ -58,27 +97,40 @@ fn ranking_filter(scope: RankingScope<'_>, category: Option<&str>) -> String {
             format!("s.{column} = CAST($1 AS char(6))")
         }
     };
-    if category.is_some() {
-        filter.push_str(" AND s.category = $2");
+    let mut next = 2;
+    if filter.category.is_some() {
+        sql.push_str(&format!(" AND s.category = ${next}"));
+        next += 1;
     }
-    filter
+    if !filter.tiers.is_empty() {
+        sql.push_str(&format!(" AND s.tier = ANY(CAST(${next} AS char(1)[]))"));
+        next += 1;
+    }
+    if filter.published_only {
+        sql.push_str(" AND s.published");
+    }
+    (sql, next)
 }
 
-/// Binds the region code (`$1`, unused nationally) and the category (`$2`, when given).
+/// Binds the region code (`$1`, unused nationally), then the category and the
+/// tiers when the filter has them, in [`ranking_filter`]'s order.
 fn bind_scope<'q, O>(
     query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
     scope: RankingScope<'q>,
-    category: Option<&'q str>,
+    filter: &RankingFilter<'q>,
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
     let code = match scope {
         RankingScope::National => "",
         RankingScope::Region { code, .. } => code,
     };
-    let query = query.bind(code);
-    match category {
-        Some(category) => query.bind(category),
-        None => query,
+    let mut query = query.bind(code);
+    if let Some(category) = filter.category {
+        query = query.bind(category);
     }
+    if !filter.tiers.is_empty() {
+        query = query.bind(filter.tiers);
+    }
+    query
 }
 
 /// Venues of a region subtree (any level) or the whole country, optionally of
@@ -91,21 +143,35 @@ pub async fn rankings(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RankingRow>, StoreError> {
-    const ORDER: &str = "s.published DESC, s.score_0_100 DESC NULLS LAST, s.confidence DESC, \
-                         s.ratings_window DESC, s.venue_id";
-    let filter = ranking_filter(scope, category);
+    let filter = RankingFilter {
+        category,
+        ..RankingFilter::default()
+    };
+    filtered_rankings(pool, scope, &filter, limit, offset).await
+}
+
+/// A ranking cut by category, tiers and publication, best or worst first.
+pub async fn filtered_rankings(
+    pool: &PgPool,
+    scope: RankingScope<'_>,
+    filter: &RankingFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RankingRow>, StoreError> {
+    let order = filter.order.sql();
+    let (where_sql, limit_at) = ranking_filter(scope, filter);
+    let offset_at = limit_at + 1;
     // $1 is always bound; nationally the filter ignores it.
-    let (limit_at, offset_at) = if category.is_some() { (3, 4) } else { (2, 3) };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT s.venue_id, v.name, v.region_code::text AS region_code, s.category, s.published,
                 s.score_0_100, s.ratings_window::int8 AS ratings_window, s.confidence, s.tier::text AS tier
          FROM (SELECT * FROM venue_scores s
-               WHERE {filter} AND $1::text IS NOT NULL
-               ORDER BY {ORDER} LIMIT ${limit_at} OFFSET ${offset_at}) s
+               WHERE {where_sql} AND $1::text IS NOT NULL
+               ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) s
          JOIN venues v ON v.id = s.venue_id
-         ORDER BY {ORDER}"
+         ORDER BY {order}"
     ));
-    bind_scope(sqlx::query_as::<_, RankingRow>(sql), scope, category)
+    bind_scope(sqlx::query_as::<_, RankingRow>(sql), scope, filter)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
@@ -119,11 +185,24 @@ pub async fn ranking_total(
     scope: RankingScope<'_>,
     category: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let filter = ranking_filter(scope, category);
+    let filter = RankingFilter {
+        category,
+        ..RankingFilter::default()
+    };
+    filtered_total(pool, scope, &filter).await
+}
+
+/// How many venues a filtered ranking holds.
+pub async fn filtered_total(
+    pool: &PgPool,
+    scope: RankingScope<'_>,
+    filter: &RankingFilter<'_>,
+) -> Result<i64, StoreError> {
+    let (where_sql, _) = ranking_filter(scope, filter);
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT count(*) FROM venue_scores s WHERE {filter} AND $1::text IS NOT NULL"
+        "SELECT count(*) FROM venue_scores s WHERE {where_sql} AND $1::text IS NOT NULL"
     ));
-    let query = bind_scope(sqlx::query_as::<_, (i64,)>(sql), scope, category);
+    let query = bind_scope(sqlx::query_as::<_, (i64,)>(sql), scope, filter);
     let (total,) = query.fetch_one(pool).await.map_err(StoreError::classify)?;
     Ok(total)
 }

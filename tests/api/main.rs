@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod accounts;
 mod commands;
+mod console;
 mod db_role;
 mod health;
 mod login;

@@ -562,3 +562,70 @@ impl Person {
         (status, location, response.text().await.unwrap())
     }
 }
+
+impl TestApp {
+    /// Creates an activated account (see [`TestApp::activated_account`]) with
+    /// its login as its name; returns its id.
+    pub async fn create_person(
+        &self,
+        login: &str,
+        role: &str,
+        region_code: Option<&str>,
+        venue_ids: &[i64],
+    ) -> i64 {
+        let mut body = json!({ "login": login, "display_name": login, "role": role });
+        if let Some(code) = region_code {
+            body["region_code"] = json!(code);
+        }
+        if !venue_ids.is_empty() {
+            body["venue_ids"] = json!(venue_ids);
+        }
+        let account = self.activated_account(body).await;
+        account["id"].as_i64().expect("account id")
+    }
+}
+
+impl Person {
+    /// GETs a path or a full URL with the session; the whole response.
+    pub async fn fetch(&self, path: &str) -> reqwest::Response {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        };
+        self.client
+            .get(url)
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session),
+            )
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs a page: its status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.fetch(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// POSTs exactly these form fields with the session; the whole response.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header(
+                reqwest::header::COOKIE,
+                format!("qrf_session={}", self.session),
+            )
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(serde_html_form::to_string(fields).expect("form"))
+            .send()
+            .await
+            .expect("request")
+    }
+}

@@ -1,0 +1,121 @@
+//! A violation a regulator records against a venue (违法违规记录). A serious
+//! one within twelve months puts the venue in tier C (see `credit.rs`).
+
+use chrono::NaiveDate;
+
+/// The longest description accepted, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 1000;
+
+/// The earliest day a violation may be dated: older records have no bearing
+/// on any tier and are far more likely a typo in the year.
+pub fn earliest_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// A violation as recorded: a real day up to today, whether it is serious,
+/// and a description of what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewViolation {
+    /// The local day it occurred.
+    pub occurred_on: NaiveDate,
+    /// Whether it is serious; a serious one in 12 months means tier C.
+    pub serious: bool,
+    /// What happened, 1–1000 characters, trimmed.
+    pub description: String,
+}
+
+/// Why a violation cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ViolationError {
+    /// The day is not a calendar date written as YYYY-MM-DD.
+    #[error("occurred_on must be a date written as YYYY-MM-DD")]
+    BadDate,
+    /// The day lies after today.
+    #[error("occurred_on lies in the future")]
+    FutureDate,
+    /// The day lies before 2000-01-01.
+    #[error("occurred_on lies before 2000-01-01")]
+    TooOld,
+    /// No description.
+    #[error("a description is required")]
+    EmptyDescription,
+    /// The description is too long.
+    #[error("the description may hold at most {DESCRIPTION_MAX_CHARS} characters")]
+    DescriptionTooLong,
+}
+
+impl NewViolation {
+    /// Parses a violation as entered, with `today` the local day.
+    pub fn parse(
+        occurred_on: &str,
+        serious: bool,
+        description: &str,
+        today: NaiveDate,
+    ) -> Result<Self, ViolationError> {
+        let raw = occurred_on.trim();
+        // `%Y` alone would accept five-digit and signed years.
+        let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+        let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|_| shaped)
+            .ok_or(ViolationError::BadDate)?;
+        if day > today {
+            return Err(ViolationError::FutureDate);
+        }
+        if day < earliest_day() {
+            return Err(ViolationError::TooOld);
+        }
+        let description = description.trim();
+        if description.is_empty() {
+            return Err(ViolationError::EmptyDescription);
+        }
+        if description.chars().count() > DESCRIPTION_MAX_CHARS {
+            return Err(ViolationError::DescriptionTooLong);
+        }
+        Ok(Self {
+            occurred_on: day,
+            serious,
+            description: description.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+    }
+
+    #[test]
+    fn a_violation_needs_a_past_day_and_a_description() {
+        let ok = NewViolation::parse(" 2026-05-31 ", true, "  强制购物  ", today()).unwrap();
+        assert_eq!(
+            ok.occurred_on,
+            NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()
+        );
+        assert!(ok.serious);
+        assert_eq!(ok.description, "强制购物");
+        assert!(NewViolation::parse("2026-06-01", false, "x", today()).is_ok());
+        let err =
+            |day: &str, text: &str| NewViolation::parse(day, false, text, today()).unwrap_err();
+        assert_eq!(err("2026-06-02", "x"), ViolationError::FutureDate);
+        assert_eq!(err("1999-12-31", "x"), ViolationError::TooOld);
+        for bad in [
+            "",
+            "2026-02-30",
+            "26-01-01",
+            "2026/01/01",
+            "+2026-01-01",
+            "20260-1-01",
+            "yesterday",
+        ] {
+            assert_eq!(err(bad, "x"), ViolationError::BadDate, "{bad:?}");
+        }
+        assert_eq!(err("2026-01-01", " \n "), ViolationError::EmptyDescription);
+        let long = "违".repeat(DESCRIPTION_MAX_CHARS + 1);
+        assert_eq!(err("2026-01-01", &long), ViolationError::DescriptionTooLong);
+        assert!(NewViolation::parse("2026-01-01", false, &long[3..], today()).is_ok());
+    }
+}

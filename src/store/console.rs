@@ -1,0 +1,179 @@
+//! Reads behind the regulator console that no other page needs: window sums
+//! for "fastest falling", today's count and open complaints in a region, and
+//! a venue's raw ratings for review. Every read is cut to a [`ScopeFilter`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::{ScopeFilter, StoreError};
+use crate::domain::decline::{DeclineWindows, WindowSums};
+
+/// A venue's ratings in the two windows of [`DeclineWindows`].
+#[derive(Debug, Clone)]
+pub struct VenueWindows {
+    /// Venue id.
+    pub venue_id: i64,
+    /// Venue name.
+    pub name: String,
+    /// The venue's region.
+    pub region_code: String,
+    /// Category key.
+    pub category: String,
+    /// Tier letter, if graded.
+    pub tier: Option<String>,
+    /// The previous window.
+    pub previous: WindowSums,
+    /// The recent window.
+    pub recent: WindowSums,
+}
+
+/// The window sums of every venue in scope with at least `min_ratings`
+/// counted ratings in each window.
+pub async fn venue_windows(
+    pool: &PgPool,
+    scope: &ScopeFilter,
+    windows: DeclineWindows,
+    min_ratings: i64,
+) -> Result<Vec<VenueWindows>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT v.id AS venue_id, v.name, v.region_code AS "region_code!: String", v.category,
+                  vs.tier AS "tier?: String",
+                  coalesce(sum(s.ratings_count) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_ratings!",
+                  coalesce(sum(s.overall_sum) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_sum!",
+                  coalesce(sum(s.ratings_count) FILTER (WHERE s.day >= $2), 0)::int8 AS "recent_ratings!",
+                  coalesce(sum(s.overall_sum) FILTER (WHERE s.day >= $2), 0)::int8 AS "recent_sum!"
+           FROM venue_day_stats s
+           JOIN venues v ON v.id = s.venue_id
+           LEFT JOIN venue_scores vs ON vs.venue_id = v.id
+           WHERE s.day >= $1 AND s.day <= $3
+             AND ($4 OR v.region_code = ANY($5) OR v.id = ANY($6))
+           GROUP BY v.id, vs.venue_id
+           HAVING coalesce(sum(s.ratings_count) FILTER (WHERE s.day < $2), 0) >= $7
+              AND coalesce(sum(s.ratings_count) FILTER (WHERE s.day >= $2), 0) >= $7"#,
+        windows.previous_from,
+        windows.recent_from,
+        windows.through,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        min_ratings
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VenueWindows {
+            venue_id: r.venue_id,
+            name: r.name,
+            region_code: r.region_code,
+            category: r.category,
+            tier: r.tier,
+            previous: WindowSums {
+                ratings: r.previous_ratings,
+                overall_sum: r.previous_sum,
+            },
+            recent: WindowSums {
+                ratings: r.recent_ratings,
+                overall_sum: r.recent_sum,
+            },
+        })
+        .collect())
+}
+
+/// Counted ratings of one local day in scope, from the day aggregates.
+pub async fn ratings_on(
+    pool: &PgPool,
+    scope: &ScopeFilter,
+    day: NaiveDate,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(s.ratings_count), 0)::int8 AS "count!"
+           FROM venue_day_stats s JOIN venues v ON v.id = s.venue_id
+           WHERE s.day = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+        day,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Complaints in scope that are neither resolved nor closed.
+pub async fn unresolved_complaints(pool: &PgPool, scope: &ScopeFilter) -> Result<i64, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!"
+           FROM complaints c JOIN venues v ON v.id = c.venue_id
+           WHERE c.resolved_at IS NULL AND c.status NOT IN ('resolved', 'closed')
+             AND ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// A rating as a supervisor reviews it: no device hash, no address.
+#[derive(Debug, Clone)]
+pub struct ReviewedRating {
+    /// Rating id.
+    pub id: i64,
+    /// When it arrived.
+    pub created_at: DateTime<Utc>,
+    /// Its local day.
+    pub day: NaiveDate,
+    /// Overall stars.
+    pub overall: i16,
+    /// Environment stars.
+    pub environment: Option<i16>,
+    /// Skill stars.
+    pub skill: Option<i16>,
+    /// Attitude stars.
+    pub attitude: Option<i16>,
+    /// Tag keys.
+    pub tags: Vec<String>,
+    /// The visitor's comment.
+    pub comment: Option<String>,
+    /// When it was quarantined, if it is.
+    pub quarantined_at: Option<DateTime<Utc>>,
+    /// Why, if it is.
+    pub quarantine_reason: Option<String>,
+}
+
+/// A venue's ratings, newest first.
+pub async fn venue_ratings(
+    pool: &PgPool,
+    venue_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ReviewedRating>, StoreError> {
+    sqlx::query_as!(
+        ReviewedRating,
+        r#"SELECT id, created_at, day, overall, environment, skill, attitude, tags, comment,
+                  quarantined_at, quarantine_reason
+           FROM ratings WHERE venue_id = $1
+           ORDER BY day DESC, created_at DESC, id DESC
+           LIMIT $2 OFFSET $3"#,
+        venue_id,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// How many ratings a venue has, quarantined ones included.
+pub async fn venue_rating_total(pool: &PgPool, venue_id: i64) -> Result<i64, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM ratings WHERE venue_id = $1"#,
+        venue_id
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
+}

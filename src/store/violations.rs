@@ -1,0 +1,90 @@
+//! Violations recorded against venues. A new row queues the venue's score
+//! refresh (a trigger), so its tier follows within seconds.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::audit::{self, AuditEntry};
+use super::{ScopeFilter, StoreError};
+use crate::domain::violation::NewViolation;
+
+/// A recorded violation.
+#[derive(Debug, Clone)]
+pub struct ViolationRecord {
+    /// Violation id.
+    pub id: i64,
+    /// Venue id.
+    pub venue_id: i64,
+    /// The local day it occurred.
+    pub occurred_on: NaiveDate,
+    /// Whether it is serious.
+    pub serious: bool,
+    /// What happened.
+    pub description: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Records a violation with its audit row, in one transaction. `None` for a
+/// venue that does not exist or lies outside `scope`.
+pub async fn record(
+    pool: &PgPool,
+    venue_id: i64,
+    violation: &NewViolation,
+    scope: &ScopeFilter,
+    mut audit: AuditEntry,
+) -> Result<Option<ViolationRecord>, StoreError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let Some(region_code) = sqlx::query_scalar!(
+        r#"SELECT region_code AS "region_code!: String" FROM venues
+           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?
+    else {
+        return Ok(None);
+    };
+    let stored = sqlx::query_as!(
+        ViolationRecord,
+        r#"INSERT INTO violations (venue_id, occurred_on, serious, description)
+           VALUES ($1, $2, $3, $4)
+           RETURNING id, venue_id, occurred_on, serious, description, recorded_at"#,
+        venue_id,
+        violation.occurred_on,
+        violation.serious,
+        violation.description
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    audit.target = format!("violation:{}", stored.id);
+    audit.region_code = Some(region_code);
+    audit.venue_id = Some(venue_id);
+    audit.after = Some(serde_json::json!({
+        "occurred_on": stored.occurred_on,
+        "serious": stored.serious,
+        "description": stored.description,
+    }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some(stored))
+}
+
+/// A venue's violations, latest occurrence first.
+pub async fn list(pool: &PgPool, venue_id: i64) -> Result<Vec<ViolationRecord>, StoreError> {
+    sqlx::query_as!(
+        ViolationRecord,
+        r#"SELECT id, venue_id, occurred_on, serious, description, recorded_at
+           FROM violations WHERE venue_id = $1
+           ORDER BY occurred_on DESC, id DESC LIMIT 1000"#,
+        venue_id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}

@@ -1,0 +1,980 @@
+//! The regulator console: pages, downloads and JSON cut to the regulator's
+//! region; drill-down; downloads that hold exactly the page's table;
+//! quarantine and violations through forms (with the form token) and JSON.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use reqwest::Method;
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
+use serde_json::{Value, json};
+
+use crate::common::{ADMIN_TOKEN, Person, TestApp, csrf_of, spawn_app};
+
+/// A venue created and rated `stars` (one device each), its score published.
+async fn rated_venue(app: &TestApp, name: &str, region: &str, category: &str, stars: &[u8]) -> i64 {
+    let venue = app.create_venue(name, region, category).await;
+    let id = venue["id"].as_i64().unwrap();
+    for (i, s) in stars.iter().enumerate() {
+        app.rate(&venue, &format!("v{id}-{i}"), *s).await;
+    }
+    let n = stars.len();
+    let score = app
+        .score_when(id, |s| s["ratings"] == n && s["published"] == (n >= 5))
+        .await;
+    assert_eq!(score["ratings"], n, "{score}");
+    id
+}
+
+/// Waits until the stored region score of `code` counts `venues` venues.
+async fn region_settled(app: &TestApp, code: &str, venues: i64) {
+    let settled = crate::common::eventually(std::time::Duration::from_secs(10), || async {
+        let body: Value = app
+            .get(&format!("/api/v1/regions/{code}/score"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        body["published_venues"] == venues
+    })
+    .await;
+    assert!(settled, "region {code} never counted {venues} venues");
+}
+
+/// Four venues in Xinjiang: two in Korla (652801), one in Luntai (652822),
+/// both in Bayingolin (652800); one in Changji (652301). Returns their ids.
+struct Venues {
+    korla_hotel: i64,
+    korla_restaurant: i64,
+    luntai_hotel: i64,
+    changji_hotel: i64,
+}
+
+async fn four_venues(app: &TestApp) -> Venues {
+    let venues = Venues {
+        korla_hotel: rated_venue(app, "孔雀河酒店", "652801", "hotel", &[5, 5, 4, 5, 5]).await,
+        korla_restaurant: rated_venue(app, "梨城餐厅", "652801", "restaurant", &[3, 2, 3, 4, 2])
+            .await,
+        luntai_hotel: rated_venue(app, "轮台宾馆", "652822", "hotel", &[4, 4, 4, 5, 3]).await,
+        changji_hotel: rated_venue(app, "昌吉酒店", "652301", "hotel", &[5, 4, 5, 4, 5]).await,
+    };
+    region_settled(app, "652801", 2).await;
+    region_settled(app, "652800", 3).await;
+    region_settled(app, "650000", 4).await;
+    venues
+}
+
+/// Undoes the HTML escaping askama applies.
+fn unescape(text: &str) -> String {
+    text.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// The text of an HTML fragment, tags removed.
+fn text_of(fragment: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(out.trim())
+}
+
+/// The cells of one kind (`th` or `td`) in a fragment, without the page's own moderation column.
+fn cells(fragment: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    fragment
+        .split(&open)
+        .skip(1)
+        .filter(|piece| !piece.starts_with(" scope=\"col\" class=\"row-actions\""))
+        .filter(|piece| !piece.starts_with(" class=\"row-actions\""))
+        .map(|piece| {
+            let start = piece.find('>').unwrap() + 1;
+            let end = piece.find(&close).unwrap();
+            text_of(&piece[start..end])
+        })
+        .collect()
+}
+
+/// The table `#{id}-table` of a page: headers and rows of cell texts.
+fn html_table(page: &str, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let marker = format!("id=\"{id}-table\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no table {id} on the page"));
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    let head =
+        &table[table.find("<thead>").unwrap() + "<thead>".len()..table.find("</thead>").unwrap()];
+    let body = &table[table.find("<tbody>").unwrap()..];
+    let rows = body
+        .split("<tr")
+        .skip(1)
+        .map(|row| cells(row, "td"))
+        .collect();
+    (cells(head, "th"), rows)
+}
+
+/// The address of the link whose text is `text` inside table `#{id}-table`.
+fn link_in_table(page: &str, id: &str, text: &str) -> String {
+    let start = page.find(&format!("id=\"{id}-table\"")).unwrap();
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    let anchor = format!(">{text}</a>");
+    let at = table
+        .find(&anchor)
+        .unwrap_or_else(|| panic!("no link {text} in {id}"));
+    let before = &table[..at];
+    let href_at = before.rfind("href=\"").unwrap() + 6;
+    let len = before[href_at..].find('"').unwrap();
+    unescape(&before[href_at..href_at + len])
+}
+
+/// The CSV and Excel download links of table `id` (the links just before it).
+fn download_links(page: &str, id: &str) -> (String, String) {
+    let table_at = page.find(&format!("id=\"{id}-table\"")).unwrap();
+    let before = &page[..table_at];
+    let downloads = &before[before.rfind("class=\"downloads").unwrap()..];
+    let hrefs: Vec<String> = downloads
+        .split("href=\"")
+        .skip(1)
+        .map(|piece| unescape(&piece[..piece.find('"').unwrap()]))
+        .collect();
+    (hrefs[0].clone(), hrefs[1].clone())
+}
+
+/// A CSV file (RFC 4180) as rows of fields.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+/// An Excel cell as the page shows it: numbers with the page's decimals.
+fn xlsx_text(cell: &Data, shown: &str) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(x) => {
+            let places = shown.split_once('.').map_or(0, |(_, d)| d.len());
+            format!("{x:.places$}")
+        }
+        Data::Int(n) => n.to_string(),
+        Data::DateTime(d) => {
+            let days = d.as_f64() as i64;
+            // Excel's day 25569 is 1970-01-01.
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            (epoch + chrono::Duration::days(days - 25569)).to_string()
+        }
+        other => panic!("unexpected cell {other:?}"),
+    }
+}
+
+/// Downloads a table as CSV and as Excel and checks both hold exactly the page's table.
+async fn downloads_match_the_page(
+    person: &Person,
+    page: &str,
+    id: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let (headers, rows) = html_table(page, id);
+    assert!(!rows.is_empty(), "table {id} has rows");
+    let (csv_href, xlsx_href) = download_links(page, id);
+    assert!(csv_href.contains(".csv"), "{csv_href}");
+
+    let csv = person.fetch(&csv_href).await;
+    assert_eq!(csv.status(), 200, "{csv_href}");
+    assert_eq!(csv.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(
+        csv.headers()[CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
+    let parsed = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap());
+    assert_eq!(parsed[0], headers, "CSV header of {id}");
+    assert_eq!(parsed[1..].to_vec(), rows, "CSV rows of {id}");
+
+    let xlsx = person.fetch(&xlsx_href).await;
+    assert_eq!(xlsx.status(), 200, "{xlsx_href}");
+    assert!(
+        xlsx.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let sheet_rows: Vec<&[Data]> = sheet.rows().collect();
+    let sheet_headers: Vec<String> = sheet_rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(sheet_headers, headers, "Excel header of {id}");
+    assert_eq!(sheet_rows.len(), rows.len() + 1, "Excel rows of {id}");
+    for (sheet_row, row) in sheet_rows[1..].iter().zip(&rows) {
+        let texts: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, shown)| xlsx_text(sheet_row.get(i).unwrap_or(&Data::Empty), shown))
+            .collect();
+        assert_eq!(&texts, row, "Excel row of {id}");
+    }
+    (headers, rows)
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn regulator_token(app: &TestApp, region: &str) -> String {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/tokens",
+        ADMIN_TOKEN,
+        Some(json!({ "name": "console", "role": "regulator", "region_code": region })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// The ids of a venue's ratings, oldest first.
+async fn rating_ids(app: &TestApp, venue_id: i64) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM ratings WHERE venue_id = $1 ORDER BY created_at, id")
+        .bind(venue_id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_county_regulator_sees_only_its_county() {
+    let app = spawn_app().await;
+    let v = four_venues(&app).await;
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let korla = app.sign_in("korla").await;
+
+    // The overview is Korla's, with Korla's venues only.
+    let (status, home) = korla.page("/console?lang=en").await;
+    assert_eq!(status, 200, "{home}");
+    assert!(home.contains("Overview: Korla City"), "{home}");
+    assert!(home.contains("孔雀河酒店") && home.contains("梨城餐厅"));
+    assert!(!home.contains("轮台宾馆") && !home.contains("昌吉酒店"));
+    let (_, lowest) = html_table(&home, "lowest");
+    assert_eq!(lowest.len(), 2);
+    assert_eq!(lowest[0][1], "梨城餐厅", "lowest first");
+
+    // Rankings: Korla by default, nothing above or beside it.
+    let (status, ranking) = korla.page("/console/rankings?lang=en").await;
+    assert_eq!(status, 200);
+    let (_, rows) = html_table(&ranking, "rankings");
+    let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
+    for region in ["652800", "652822", "650000", "220000"] {
+        let (status, page) = korla
+            .page(&format!("/console/rankings?region={region}&lang=en"))
+            .await;
+        assert_eq!(status, 403, "{region}");
+        assert!(page.contains("Not available to your account"));
+        let (status, _) = korla
+            .page(&format!("/console/regions.csv?region={region}"))
+            .await;
+        assert_eq!(status, 403, "regions download of {region}");
+        let (status, _) = korla.page(&format!("/console?region={region}")).await;
+        assert_eq!(status, 403, "overview of {region}");
+    }
+    let (status, _) = korla.page("/console/rankings?region=999999").await;
+    assert_eq!(status, 404, "unknown region");
+    let (status, _) = korla.page("/console/rankings?region=12x").await;
+    assert_eq!(status, 422, "malformed region");
+
+    // Venues outside: 404 on the page and on every download.
+    for id in [v.luntai_hotel, v.changji_hotel] {
+        let (status, page) = korla.page(&format!("/console/venues/{id}?lang=en")).await;
+        assert_eq!(status, 404, "{page}");
+        for table in ["ratings", "violations", "tiers"] {
+            for ext in ["csv", "xlsx"] {
+                let (status, _) = korla
+                    .page(&format!("/console/venues/{id}/{table}.{ext}"))
+                    .await;
+                assert_eq!(status, 404, "{table}.{ext} of {id}");
+            }
+        }
+    }
+    let (status, page) = korla
+        .page(&format!("/console/venues/{}?lang=en", v.korla_hotel))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("孔雀河酒店"));
+
+    // Every download of the overview and the ranking stays in Korla.
+    for path in [
+        "/console/rankings.csv",
+        "/console/lowest.csv",
+        "/console/watchlist.csv",
+        "/console/falling.csv",
+        "/console/regions.csv",
+    ] {
+        let (status, body) = korla.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !body.contains("轮台宾馆") && !body.contains("昌吉酒店"),
+            "{path}: {body}"
+        );
+    }
+    let (_, csv) = korla.page("/console/rankings.csv").await;
+    assert!(csv.contains("孔雀河酒店") && csv.contains("梨城餐厅"));
+    let (status, _) = korla.page("/console/unknown.csv").await;
+    assert_eq!(status, 404);
+    let (status, _) = korla.page("/console/rankings.pdf").await;
+    assert_eq!(status, 404);
+
+    // A rating of another county cannot be moderated from here.
+    let page = korla
+        .page(&format!("/console/venues/{}", v.korla_hotel))
+        .await
+        .1;
+    let token = csrf_of(&page);
+    let outside = rating_ids(&app, v.luntai_hotel).await[0];
+    let response = korla
+        .post_form(
+            &format!("/console/ratings/{outside}/quarantine"),
+            &[("csrf_token", &token), ("reason", "looks fake")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    let response = korla
+        .post_form(
+            &format!("/console/venues/{}/violations", v.luntai_hotel),
+            &[
+                ("csrf_token", &token),
+                ("occurred_on", "2026-01-01"),
+                ("serious", "yes"),
+                ("description", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(app.count("violations").await, 0);
+
+    // The JSON routes answer the same way for a county token.
+    let county = regulator_token(&app, "652801").await;
+    let (status, overview) = call(&app, Method::GET, "/api/v1/overview", &county, None).await;
+    assert_eq!(status, 200, "{overview}");
+    assert_eq!(overview["region"]["region_code"], "652801");
+    assert_eq!(overview["venues"], 2);
+    assert_eq!(overview["lowest"].as_array().unwrap().len(), 2);
+    assert_eq!(overview["lowest"][0]["venue_id"], v.korla_restaurant);
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/overview?region=652800",
+        &county,
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let path = format!("/api/v1/venues/{}/ratings", v.luntai_hotel);
+    assert_eq!(call(&app, Method::GET, &path, &county, None).await.0, 404);
+    let path = format!("/api/v1/venues/{}/violations", v.changji_hotel);
+    assert_eq!(call(&app, Method::GET, &path, &county, None).await.0, 404);
+}
+
+#[tokio::test]
+async fn drill_down_leads_region_to_child_region_to_venue() {
+    let app = spawn_app().await;
+    let v = four_venues(&app).await;
+    app.create_person("bayingolin", "regulator", Some("652800"), &[])
+        .await;
+    let person = app.sign_in("bayingolin").await;
+
+    let (status, page) = person.page("/console/rankings?lang=en").await;
+    assert_eq!(status, 200);
+    let (headers, regions) = html_table(&page, "regions");
+    assert_eq!(headers[1], "Region");
+    let korla_row = regions.iter().find(|r| r[0] == "652801").unwrap();
+    assert_eq!(korla_row[1], "Korla City");
+    assert_eq!(korla_row[7], "2", "two published venues");
+    let luntai_row = regions.iter().find(|r| r[0] == "652822").unwrap();
+    assert_eq!(luntai_row[7], "1");
+    let (_, venues) = html_table(&page, "rankings");
+    assert_eq!(venues.len(), 3, "Bayingolin's three venues");
+
+    // Region → child region.
+    let link = link_in_table(&page, "regions", "Korla City");
+    assert_eq!(link, "/console/rankings?region=652801&lang=en");
+    let (status, korla) = person.page(&link).await;
+    assert_eq!(status, 200);
+    assert!(korla.contains("Rankings: Korla City"));
+    assert!(
+        korla.contains(r#"<a href="/console/rankings?region=652800&#38;lang=en">Bayingolin"#),
+        "a way back up"
+    );
+    let (_, venues) = html_table(&korla, "rankings");
+    let names: Vec<&str> = venues.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
+
+    // Child region → venue.
+    let link = link_in_table(&korla, "rankings", "孔雀河酒店");
+    assert_eq!(link, format!("/console/venues/{}?lang=en", v.korla_hotel));
+    let (status, venue) = person.page(&link).await;
+    assert_eq!(status, 200);
+    assert!(venue.contains("<h1 class=\"page-title\">孔雀河酒店</h1>"));
+    assert!(venue.contains("<svg class=\"trend\""));
+    let score = app.score(v.korla_hotel).await;
+    let shown = format!("{:.1}", score["score"].as_f64().unwrap());
+    assert!(
+        venue.contains(&format!("id=\"venue-score\">{shown}</p>")),
+        "{venue}"
+    );
+    let (_, ratings) = html_table(&venue, "ratings");
+    assert_eq!(ratings.len(), 5);
+    assert!(!venue.contains("device_hash"), "no device hash on the page");
+
+    // Filters: category, tier and published only; the same in the download.
+    let (_, hotels) = person
+        .page("/console/rankings?category=hotel&published=1&lang=en")
+        .await;
+    let (_, rows) = html_table(&hotels, "rankings");
+    let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(names, vec!["孔雀河酒店", "轮台宾馆"]);
+    let (csv_href, _) = download_links(&hotels, "rankings");
+    assert!(
+        csv_href.contains("category=hotel") && csv_href.contains("published=1"),
+        "{csv_href}"
+    );
+    let restaurant_tier = app.score(v.korla_restaurant).await["tier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, tiered) = person
+        .page(&format!("/console/rankings?tier={restaurant_tier}&lang=en"))
+        .await;
+    let (_, rows) = html_table(&tiered, "rankings");
+    assert!(rows.iter().all(|r| r[6] == restaurant_tier), "{rows:?}");
+    assert!(rows.iter().any(|r| r[2] == "梨城餐厅"));
+    let (status, _) = person.page("/console/rankings?tier=E").await;
+    assert_eq!(status, 422);
+
+    // An admin starts from the whole country: the provinces.
+    app.create_person("chief", "admin", None, &[]).await;
+    let admin = app.sign_in("chief").await;
+    let (status, home) = admin.page("/console?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Overview: Nationwide"));
+    let (_, provinces) = html_table(&home, "regions");
+    let codes: Vec<&str> = provinces.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(codes, vec!["220000", "650000"]);
+    let xinjiang = provinces.iter().find(|r| r[0] == "650000").unwrap();
+    assert_eq!(xinjiang[7], "4");
+    let (_, all) = admin.page("/console/rankings?lang=en").await;
+    assert_eq!(html_table(&all, "rankings").1.len(), 4);
+    let (status, _) = admin
+        .page(&format!("/console/venues/{}", v.changji_hotel))
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn downloads_hold_exactly_the_tables_of_the_page() {
+    let app = spawn_app().await;
+    four_venues(&app).await;
+    app.create_person("bayingolin", "regulator", Some("652800"), &[])
+        .await;
+    let person = app.sign_in("bayingolin").await;
+
+    for lang in ["zh-CN", "en"] {
+        let (status, page) = person.page(&format!("/console/rankings?lang={lang}")).await;
+        assert_eq!(status, 200);
+        let (headers, rows) = downloads_match_the_page(&person, &page, "rankings").await;
+        assert_eq!(rows.len(), 3);
+        if lang == "zh-CN" {
+            assert_eq!(headers[2], "场所");
+            assert_eq!(rows[0][3], "库尔勒市");
+            assert_eq!(rows[0][4], "星级饭店");
+        }
+        downloads_match_the_page(&person, &page, "regions").await;
+        let (_, home) = person.page(&format!("/console?lang={lang}")).await;
+        downloads_match_the_page(&person, &home, "lowest").await;
+    }
+    let (_, filtered) = person
+        .page("/console/rankings?category=hotel&lang=en")
+        .await;
+    let (_, rows) = downloads_match_the_page(&person, &filtered, "rankings").await;
+    assert_eq!(rows.len(), 2);
+    let (_, korla) = person.page("/console/rankings?region=652801&lang=en").await;
+    downloads_match_the_page(&person, &korla, "rankings").await;
+}
+
+#[tokio::test]
+async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
+    let app = spawn_app().await;
+    let venue = rated_venue(&app, "孔雀河酒店", "652801", "hotel", &[5, 5, 5, 5, 5, 1]).await;
+    let before = app.score(venue).await;
+    let account = app
+        .create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let (status, page) = person
+        .page(&format!("/console/venues/{venue}?lang=en"))
+        .await;
+    assert_eq!(status, 200);
+    let token = csrf_of(&page);
+    let one_star = *rating_ids(&app, venue).await.last().unwrap();
+    let path = format!("/console/ratings/{one_star}/quarantine?lang=en");
+    assert!(page.contains(&format!(
+        "action=\"/console/ratings/{one_star}/quarantine?lang=en\""
+    )));
+    let quarantined = || async {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT quarantined_at IS NOT NULL FROM ratings WHERE id = $1",
+        )
+        .bind(one_star)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+
+    // No token, a wrong token: refused, nothing changed.
+    let response = person
+        .post_form(&path, &[("reason", "one address, ten ratings")])
+        .await;
+    assert_eq!(response.status(), 403);
+    let response = person
+        .post_form(&path, &[("csrf_token", "forged"), ("reason", "x")])
+        .await;
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("This form has expired")
+    );
+    // No reason: a friendly 422, nothing changed.
+    let response = person
+        .post_form(&path, &[("csrf_token", &token), ("reason", "  ")])
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Please give a reason.")
+    );
+    assert!(!quarantined().await);
+    assert_eq!(app.count("rating_moderation").await, 0);
+
+    // With the token and a reason: back to the venue, quarantined, audited.
+    let response = person
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("reason", "one address, ten ratings"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/console/venues/{venue}?notice=quarantined&lang=en#ratings-panel")
+    );
+    assert!(quarantined().await);
+    let (actor, action): (String, String) =
+        sqlx::query_as("SELECT actor, action FROM audit_log WHERE target = $1")
+            .bind(format!("rating:{one_star}"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(actor, format!("account:{account}"));
+    assert_eq!(action, "rating.quarantine");
+    let after = app.score_when(venue, |s| s["ratings"] == 5).await;
+    assert_eq!(after["ratings"], 5, "{after}");
+    assert!(
+        after["score"].as_f64().unwrap() > before["score"].as_f64().unwrap(),
+        "{before} → {after}"
+    );
+    let (_, page) = person.page(&location).await;
+    assert!(page.contains("The rating was quarantined."));
+    let (_, rows) = html_table(&page, "ratings");
+    let row = rows.iter().find(|r| r[0] == one_star.to_string()).unwrap();
+    assert_eq!(row[9], "Quarantined");
+    assert_eq!(row[10], "one address, ten ratings");
+    assert!(page.contains(&format!(
+        "action=\"/console/ratings/{one_star}/release?lang=en\""
+    )));
+
+    // Twice is a friendly 422; release puts it back.
+    let again = person
+        .post_form(&path, &[("csrf_token", &token), ("reason", "again")])
+        .await;
+    assert_eq!(again.status(), 422);
+    let release = format!("/console/ratings/{one_star}/release?lang=en");
+    let response = person
+        .post_form(
+            &release,
+            &[
+                ("csrf_token", &token),
+                ("reason", "checked: a real visitor"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let back = app.score_when(venue, |s| s["ratings"] == 6).await;
+    assert_eq!(back["score"], before["score"]);
+
+    // The JSON list shows the state, and never a device hash.
+    let token = regulator_token(&app, "652801").await;
+    let (status, list) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/venues/{venue}/ratings?per_page=2"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total"], 6);
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert_eq!(list["items"][0]["id"], one_star, "newest first");
+    assert_eq!(list["items"][0]["quarantined"], false);
+    assert!(list["items"][0].get("device_hash").is_none());
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/venues/{venue}/ratings?page=0"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c() {
+    let app = spawn_app().await;
+    let by_form = rated_venue(&app, "孔雀河酒店", "652801", "hotel", &[5, 5, 4, 5, 5]).await;
+    let by_json = rated_venue(&app, "梨城宾馆", "652801", "hotel", &[5, 4, 4, 5, 5]).await;
+    assert_ne!(app.score(by_form).await["tier"], "C");
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let (_, page) = person
+        .page(&format!("/console/venues/{by_form}?lang=en"))
+        .await;
+    let token = csrf_of(&page);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let today = today.to_string();
+    let path = format!("/console/venues/{by_form}/violations?lang=en");
+
+    // Bad input: a friendly 422 and nothing stored.
+    for (fields, expected) in [
+        (
+            vec![
+                ("occurred_on", tomorrow.as_str()),
+                ("serious", "yes"),
+                ("description", "强制购物"),
+            ],
+            "The date lies in the future.",
+        ),
+        (
+            vec![
+                ("occurred_on", "2026-13-01"),
+                ("serious", "yes"),
+                ("description", "强制购物"),
+            ],
+            "Please enter the date as YYYY-MM-DD.",
+        ),
+        (
+            vec![("occurred_on", today.as_str()), ("description", "强制购物")],
+            "Please choose whether the violation is serious.",
+        ),
+        (
+            vec![
+                ("occurred_on", today.as_str()),
+                ("serious", "yes"),
+                ("description", " "),
+            ],
+            "Please describe what happened.",
+        ),
+    ] {
+        let mut form = vec![("csrf_token", token.as_str())];
+        form.extend(fields);
+        let response = person.post_form(&path, &form).await;
+        assert_eq!(response.status(), 422);
+        assert!(
+            response.text().await.unwrap().contains(expected),
+            "{expected}"
+        );
+    }
+    let without_token = person
+        .post_form(
+            &path,
+            &[
+                ("occurred_on", &today),
+                ("serious", "yes"),
+                ("description", "强制购物"),
+            ],
+        )
+        .await;
+    assert_eq!(without_token.status(), 403);
+    assert_eq!(app.count("violations").await, 0);
+
+    // Through the form.
+    let response = person
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("occurred_on", &today),
+                ("serious", "yes"),
+                ("description", "强制购物"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/console/venues/{by_form}?notice=violation&lang=en#violations-panel")
+    );
+    let graded = app.score_when(by_form, |s| s["tier"] == "C").await;
+    assert_eq!(graded["tier"], "C", "{graded}");
+    assert!(
+        graded["tier_reasons"].to_string().contains("violation"),
+        "{graded}"
+    );
+    let (action, region): (String, String) = sqlx::query_as(
+        "SELECT action, region_code::text FROM audit_log WHERE action = 'violation.record'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (action.as_str(), region.as_str()),
+        ("violation.record", "652801")
+    );
+    let (_, page) = person.page(&location).await;
+    assert!(page.contains("The violation was recorded."));
+    assert!(
+        page.contains("id=\"venue-tier\">C</span>"),
+        "the page shows tier C"
+    );
+    let (_, violations) = html_table(&page, "violations");
+    assert_eq!(violations.len(), 1);
+    assert_eq!(
+        &violations[0][1..4],
+        [today.clone(), "Yes".into(), "强制购物".into()]
+    );
+    let (_, history) = html_table(&page, "tier-history");
+    assert_eq!(history[0][1], "C", "newest change first");
+    downloads_match_the_page(&person, &page, "violations").await;
+    downloads_match_the_page(&person, &page, "tier-history").await;
+    // The watch list of the overview now holds it.
+    let (_, home) = person.page("/console?lang=en").await;
+    let (_, watch) = html_table(&home, "watchlist");
+    assert!(watch.iter().any(|r| r[1] == "孔雀河酒店"), "{watch:?}");
+
+    // Through JSON.
+    let regulator = regulator_token(&app, "652801").await;
+    let path = format!("/api/v1/venues/{by_json}/violations");
+    for (body, status) in [
+        (
+            json!({ "occurred_on": tomorrow, "serious": true, "description": "x" }),
+            422,
+        ),
+        (
+            json!({ "occurred_on": "1999-12-31", "serious": true, "description": "x" }),
+            422,
+        ),
+        (
+            json!({ "occurred_on": "01/02/2026", "serious": true, "description": "x" }),
+            422,
+        ),
+        (
+            json!({ "occurred_on": today, "serious": true, "description": "" }),
+            422,
+        ),
+        (
+            json!({ "occurred_on": today, "serious": "yes", "description": "x" }),
+            422,
+        ),
+        (json!({ "occurred_on": today, "serious": true }), 422),
+    ] {
+        let (got, answer) = call(&app, Method::POST, &path, &regulator, Some(body.clone())).await;
+        assert_eq!(got, status, "{body} → {answer}");
+    }
+    let malformed = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(&regulator)
+        .header(CONTENT_TYPE, "application/json")
+        .body("{\"occurred_on\":")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    assert_eq!(app.count("violations").await, 1);
+    let elsewhere = regulator_token(&app, "652822").await;
+    let body = json!({ "occurred_on": today, "serious": true, "description": "拒不退款" });
+    let (status, _) = call(&app, Method::POST, &path, &elsewhere, Some(body.clone())).await;
+    assert_eq!(status, 404, "outside the token's scope");
+    let (status, created) = call(&app, Method::POST, &path, &regulator, Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["venue_id"], by_json);
+    assert_eq!(created["serious"], true);
+    assert_eq!(created["occurred_on"], today);
+    let graded = app.score_when(by_json, |s| s["tier"] == "C").await;
+    assert_eq!(graded["tier"], "C", "{graded}");
+    let (status, list) = call(&app, Method::GET, &path, &regulator, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"][0]["description"], "拒不退款");
+    let (status, overview) = call(&app, Method::GET, "/api/v1/overview", &regulator, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        overview["watch_venues"].as_i64().unwrap() >= 1,
+        "{overview}"
+    );
+}
+
+#[tokio::test]
+async fn venue_staff_may_not_open_the_console() {
+    let app = spawn_app().await;
+    let venue = rated_venue(&app, "孔雀河酒店", "652801", "hotel", &[5, 4]).await;
+    app.create_person("front-desk", "venue_staff", None, &[venue])
+        .await;
+    let staff = app.sign_in("front-desk").await;
+    for path in [
+        "/console?lang=en".to_owned(),
+        "/console/rankings".to_owned(),
+        "/console/rankings.csv".to_owned(),
+        "/console/regions.xlsx".to_owned(),
+        format!("/console/venues/{venue}"),
+        format!("/console/venues/{venue}/ratings.csv"),
+    ] {
+        let (status, page) = staff.page(&path).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(!page.contains("孔雀河酒店"));
+    }
+    let page = staff.page("/console?lang=en").await.1;
+    assert!(page.contains("Not available to your account"));
+    let rating = rating_ids(&app, venue).await[0];
+    let response = staff
+        .post_form(
+            &format!("/console/ratings/{rating}/quarantine"),
+            &[("csrf_token", "x"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    // Without a session, the console sends people to sign in.
+    let response = app.get("/console").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn the_fastest_falling_compare_the_last_four_weeks_with_the_four_before() {
+    let app = spawn_app().await;
+    let falling = app.create_venue("孔雀河酒店", "652801", "hotel").await["id"]
+        .as_i64()
+        .unwrap();
+    let steady = app.create_venue("梨城宾馆", "652801", "hotel").await["id"]
+        .as_i64()
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    // Day aggregates of the two windows: 10 ratings of 5★ five weeks ago,
+    // 10 of 2★ (or 5★ for the steady venue) two days ago.
+    for (venue, recent_stars) in [(falling, 2), (steady, 5)] {
+        for (days_ago, stars) in [(35, 5), (2, recent_stars)] {
+            sqlx::query(
+                "INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
+                     environment_count, environment_sum, environment_hist, skill_count, skill_sum,
+                     skill_hist, attitude_count, attitude_sum, attitude_hist, complaints_count)
+                 VALUES ($1, $2, 10, $3, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}',
+                         0, 0, '{0,0,0,0,0}', 0)",
+            )
+            .bind(venue)
+            .bind(today - chrono::Duration::days(days_ago))
+            .bind(10 * stars)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let token = regulator_token(&app, "652801").await;
+    let (status, overview) = call(&app, Method::GET, "/api/v1/overview", &token, None).await;
+    assert_eq!(status, 200, "{overview}");
+    let falls = overview["falling"].as_array().unwrap();
+    assert_eq!(falls.len(), 1, "{overview}");
+    assert_eq!(falls[0]["venue_id"], falling);
+    assert_eq!(falls[0]["previous_score"], 100.0);
+    assert_eq!(falls[0]["recent_score"], 25.0);
+    assert_eq!(falls[0]["drop"], 75.0);
+    assert_eq!(falls[0]["previous_ratings"], 10);
+    assert_eq!(falls[0]["recent_ratings"], 10);
+
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let (_, home) = person.page("/console?lang=en").await;
+    let (_, rows) = downloads_match_the_page(&person, &home, "falling").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][5..8], ["100.0", "25.0", "75.0"]);
+}
