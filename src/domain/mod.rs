@@ -10,3 +10,4 @@ pub mod region;
 pub mod scoring;
 pub mod secrets;
 pub mod venue;
+pub mod venue_profile;
