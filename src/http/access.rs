@@ -72,6 +72,26 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("POST", "/api/v1/invitations/{token}", Access::Public),
+    (
+        "GET",
+        "/api/v1/venues/{id}/comments",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/api/v1/ratings/{id}/reply",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "PUT",
+        "/api/v1/venues/{id}/commitment",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "PUT",
+        "/api/v1/venues/{id}/quality-officer",
+        Access::Roles(ANY_ROLE),
+    ),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

@@ -5,7 +5,10 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, audit, health, moderation, qr, rankings, ratings, scores, tokens, venues};
+use super::{
+    accounts, audit, dashboard_api, health, moderation, qr, rankings, ratings, scores, tokens,
+    venues,
+};
 
 struct BearerAuth;
 
@@ -32,6 +35,8 @@ impl Modify for BearerAuth {
         rankings::ranking, rankings::region_score,
         tokens::create, tokens::revoke, audit::list,
         accounts::create, accounts::list, accounts::accept_invitation,
+        dashboard_api::comments, dashboard_api::reply,
+        dashboard_api::put_commitment, dashboard_api::put_quality_officer,
     ),
     modifiers(&BearerAuth)
 )]

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod dashboard_api;
 pub mod docs;
 pub mod health;
 pub mod html;
@@ -183,6 +184,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/regions/{code}/score",
                     web::get().to(rankings::region_score),
+                )
+                .route(
+                    "/venues/{id}/comments",
+                    web::get().to(dashboard_api::comments),
+                )
+                .route("/ratings/{id}/reply", web::post().to(dashboard_api::reply))
+                .route(
+                    "/venues/{id}/commitment",
+                    web::put().to(dashboard_api::put_commitment),
+                )
+                .route(
+                    "/venues/{id}/quality-officer",
+                    web::put().to(dashboard_api::put_quality_officer),
                 ),
         );
 }
