@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod dashboard;
 pub mod dashboard_api;
 pub mod docs;
 pub mod health;
@@ -152,6 +153,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/logout-everywhere",
             web::post().to(login::logout_everywhere),
+        )
+        .route("/dashboard", web::get().to(dashboard::index))
+        .route("/dashboard/venues/{id}", web::get().to(dashboard::venue))
+        .route(
+            "/dashboard/venues/{id}/poster",
+            web::get().to(dashboard::poster),
+        )
+        .route(
+            "/dashboard/venues/{id}/replies/{rating_id}",
+            web::post().to(dashboard::submit_reply),
+        )
+        .route(
+            "/dashboard/venues/{id}/commitment",
+            web::post().to(dashboard::submit_commitment),
+        )
+        .route(
+            "/dashboard/venues/{id}/quality-officer",
+            web::post().to(dashboard::submit_quality_officer),
+        )
+        .route(
+            "/dashboard/venues/{id}/code",
+            web::post().to(dashboard::submit_reissue),
         )
         .service(
             web::scope("/api/v1")

@@ -525,6 +525,34 @@ where
     .map_err(StoreError::classify)
 }
 
+/// What the public venue page shows of a venue's own voice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublicProfile {
+    /// The published commitment, if any.
+    pub commitment: Option<Commitment>,
+    /// The Chief Quality Officer, only once the filing is registered.
+    pub officer: Option<QualityOfficerRecord>,
+    /// The newest comments with the venue's replies, by day.
+    pub recent_comments: Vec<CommentDay>,
+}
+
+/// Loads what the public venue page shows: the commitment, the registered
+/// Chief Quality Officer and the `recent` newest comments.
+pub async fn public_profile(
+    pool: &PgPool,
+    venue_id: i64,
+    recent: i64,
+) -> Result<PublicProfile, StoreError> {
+    let everyone = ScopeFilter::everything();
+    Ok(PublicProfile {
+        commitment: commitment(pool, venue_id).await?,
+        officer: quality_officer(pool, venue_id)
+            .await?
+            .filter(QualityOfficerRecord::registered),
+        recent_comments: comments_by_day(pool, venue_id, &everyone, recent, 0).await?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
