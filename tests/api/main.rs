@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod accounts;
 mod commands;
+mod dashboard;
 mod health;
 mod login;
 mod public_pages;
