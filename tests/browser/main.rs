@@ -2,5 +2,6 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod dashboard;
 mod driver;
 mod rating_page;
