@@ -64,6 +64,11 @@ CREATE TABLE rating_replies (
 COMMENT ON TABLE rating_replies IS
     'The venue''s public answer to a visitor''s comment; replacing it keeps created_at and moves updated_at.';
 
+-- The dashboard and the public venue page read a venue's newest comments.
+-- Partial, so ratings without a comment (most of them) cost nothing more.
+CREATE INDEX ratings_venue_comments_idx ON ratings (venue_id, day DESC, created_at DESC)
+    WHERE comment IS NOT NULL AND quarantined_at IS NULL;
+
 -- A commitment or a registration changes tier inputs: refresh the venue's
 -- tier like the compliance records do.
 CREATE TRIGGER venue_commitments_queue_score_refresh
