@@ -123,6 +123,7 @@ pub struct Messages {
     pub(crate) people: PeopleTexts,
     pub(crate) totp: TotpTexts,
     pub(crate) console: ConsoleTexts,
+    pub(crate) dashboard: DashboardTexts,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.
@@ -752,6 +753,103 @@ impl Messages {
             other => other,
         }
     }
+}
+
+/// Texts of the venue dashboard, its poster, and what the public venue page
+/// shows of a venue's commitment, Chief Quality Officer and replies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DashboardTexts {
+    pub(crate) title: String,
+    pub(crate) index_heading: String,
+    pub(crate) index_empty: String,
+    pub(crate) supervisor_note: String,
+    pub(crate) console_link: String,
+    /// `{shown}` of `{total}` venues are listed.
+    pub(crate) list_more: String,
+    pub(crate) venue_col: String,
+    pub(crate) category_col: String,
+    pub(crate) score_col: String,
+    pub(crate) tier_col: String,
+    pub(crate) public_page_link: String,
+    pub(crate) back_to_list: String,
+    pub(crate) today_label: String,
+    pub(crate) comments_heading: String,
+    pub(crate) comments_empty: String,
+    /// `{total}` comments.
+    pub(crate) comments_total: String,
+    pub(crate) reply_label: String,
+    /// `{day}` of the reply.
+    pub(crate) reply_existing: String,
+    /// `{max}` characters.
+    pub(crate) reply_hint: String,
+    pub(crate) reply_submit: String,
+    pub(crate) reply_replace: String,
+    pub(crate) qr_heading: String,
+    /// `{name}` of the venue.
+    pub(crate) qr_alt: String,
+    pub(crate) code_label: String,
+    pub(crate) download_png: String,
+    pub(crate) download_svg: String,
+    pub(crate) poster_a4: String,
+    pub(crate) poster_a5: String,
+    pub(crate) reissue_heading: String,
+    pub(crate) reissue_body: String,
+    pub(crate) reissue_confirm: String,
+    pub(crate) reissue_submit: String,
+    pub(crate) reissue_confirm_required: String,
+    pub(crate) profile_heading: String,
+    pub(crate) commitment_heading: String,
+    /// `{max}` characters.
+    pub(crate) commitment_hint: String,
+    pub(crate) commitment_label: String,
+    pub(crate) commitment_none: String,
+    /// `{date}` first published, `{updated}` last changed.
+    pub(crate) commitment_published: String,
+    pub(crate) commitment_submit: String,
+    pub(crate) officer_heading: String,
+    pub(crate) officer_hint: String,
+    pub(crate) officer_none: String,
+    pub(crate) officer_name: String,
+    pub(crate) officer_position: String,
+    pub(crate) officer_appointed: String,
+    pub(crate) officer_training: String,
+    pub(crate) officer_status: String,
+    pub(crate) status_unregistered: String,
+    pub(crate) status_pending: String,
+    pub(crate) status_registered: String,
+    pub(crate) officer_submit: String,
+    pub(crate) notice_reply: String,
+    pub(crate) notice_commitment: String,
+    pub(crate) notice_officer: String,
+    pub(crate) notice_code: String,
+    /// `{field}` is one of the `field_*` names.
+    pub(crate) error_empty: String,
+    /// `{field}` is one of the `field_*` names, `{max}` its bound.
+    pub(crate) error_too_long: String,
+    pub(crate) error_bad_date: String,
+    pub(crate) error_future_date: String,
+    pub(crate) error_training: String,
+    pub(crate) error_status: String,
+    pub(crate) error_no_comment: String,
+    pub(crate) error_bad_page: String,
+    pub(crate) field_body: String,
+    pub(crate) field_text: String,
+    pub(crate) field_name: String,
+    pub(crate) field_position: String,
+    pub(crate) poster_title: String,
+    pub(crate) poster_heading: String,
+    pub(crate) poster_instructions: String,
+    /// `{size}` is A4 or A5.
+    pub(crate) poster_hint: String,
+    pub(crate) poster_back: String,
+    pub(crate) poster_bad_size: String,
+    /// `{date}` first published.
+    pub(crate) public_commitment_since: String,
+    /// `{name}` and `{position}` of the officer.
+    pub(crate) public_officer: String,
+    pub(crate) public_comments_heading: String,
+    pub(crate) public_reply: String,
 }
 
 #[cfg(test)]

@@ -13,4 +13,5 @@ pub mod secrets;
 pub mod table;
 pub mod totp;
 pub mod venue;
+pub mod venue_profile;
 pub mod violation;

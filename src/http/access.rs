@@ -143,6 +143,53 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
         "/api/v1/venues/{id}/violations",
         Access::Roles(SUPERVISORS),
     ),
+    (
+        "GET",
+        "/api/v1/venues/{id}/comments",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/api/v1/ratings/{id}/reply",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "PUT",
+        "/api/v1/venues/{id}/commitment",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "PUT",
+        "/api/v1/venues/{id}/quality-officer",
+        Access::Roles(ANY_ROLE),
+    ),
+    ("GET", "/dashboard", Access::Roles(ANY_ROLE)),
+    ("GET", "/dashboard/venues/{id}", Access::Roles(ANY_ROLE)),
+    (
+        "GET",
+        "/dashboard/venues/{id}/poster",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/dashboard/venues/{id}/replies/{rating_id}",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/dashboard/venues/{id}/commitment",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/dashboard/venues/{id}/quality-officer",
+        Access::Roles(ANY_ROLE),
+    ),
+    (
+        "POST",
+        "/dashboard/venues/{id}/code",
+        Access::Roles(ANY_ROLE),
+    ),
 ];
 
 /// The rule for a method and route pattern, if the table has one.

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, audit, console_api, health, moderation, qr, rankings, ratings, scores, tokens, venues,
+    accounts, audit, console_api, dashboard_api, health, moderation, qr, rankings, ratings, scores,
+    tokens, venues,
 };
 
 struct BearerAuth;
@@ -36,6 +37,8 @@ impl Modify for BearerAuth {
         accounts::create, accounts::list, accounts::update, accounts::accept_invitation,
         console_api::overview, console_api::venue_ratings,
         console_api::create_violation, console_api::list_violations,
+        dashboard_api::comments, dashboard_api::reply,
+        dashboard_api::put_commitment, dashboard_api::put_quality_officer,
     ),
     modifiers(&BearerAuth)
 )]

@@ -167,6 +167,13 @@ pub async fn reissue_code(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
+    let venue = reissue(&state, &caller, id).await?;
+    Ok(HttpResponse::Ok().json(VenueBody::new(&state, venue)))
+}
+
+/// Replaces a venue's code within the caller's scope and forgets the old one
+/// in this instance's cache; the venue with its new code.
+pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
     let old = venues::get(&state.pool, id)
         .await?
@@ -181,7 +188,7 @@ pub async fn reissue_code(
     .await?
     .ok_or(ApiError::NotFound("venue"))?;
     state.forget_code(&old.code).await;
-    Ok(HttpResponse::Ok().json(VenueBody::new(&state, Venue { code, ..old })))
+    Ok(Venue { code, ..old })
 }
 
 /// Parses a path id; anything that is not a positive integer is simply not found.

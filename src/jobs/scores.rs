@@ -383,6 +383,8 @@ impl ScoreEngine {
                     serious_violations_12m: c.serious_violations_12m,
                     failed_inspections_12m: c.failed_inspections_12m,
                     blacklisted: c.blacklisted,
+                    commitment_published: c.commitment_published,
+                    cqo_registered: c.cqo_registered,
                     ..TierInputs::default()
                 };
                 let decision = self.rules.evaluate(&tier_inputs);

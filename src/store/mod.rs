@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod console;
+pub mod dashboard;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;

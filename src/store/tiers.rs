@@ -71,10 +71,15 @@ pub struct ComplianceCounts {
     pub failed_inspections_12m: i64,
     /// An active blacklist entry.
     pub blacklisted: bool,
+    /// A service-quality commitment is published.
+    pub commitment_published: bool,
+    /// The Chief Quality Officer's filing is confirmed (registered).
+    pub cqo_registered: bool,
 }
 
-/// Compliance counts of the given venues as of `today`; venues without any
-/// record are left out (all zero).
+/// Compliance counts of the given venues as of `today`, with whether each
+/// published a commitment and registered its Chief Quality Officer; venues
+/// without any record are left out (all zero, nothing published).
 pub async fn compliance_counts(
     pool: &PgPool,
     venue_ids: &[i64],
@@ -108,6 +113,13 @@ pub async fn compliance_counts(
                SELECT DISTINCT b.venue_id
                FROM blacklist_entries b JOIN ids USING (venue_id)
                WHERE b.listed_on <= $4 AND (b.lifted_on IS NULL OR b.lifted_on > $4)
+           ),
+           commitment AS (
+               SELECT c.venue_id FROM venue_commitments c JOIN ids USING (venue_id)
+           ),
+           officer AS (
+               SELECT o.venue_id FROM venue_quality_officers o JOIN ids USING (venue_id)
+               WHERE o.registration_status = 'registered'
            )
            SELECT ids.venue_id AS "venue_id!",
                   coalesce(complaint.verified, 0) AS "verified!",
@@ -115,14 +127,19 @@ pub async fn compliance_counts(
                   coalesce(violation.total, 0) AS "violations!",
                   coalesce(violation.serious, 0) AS "serious!",
                   coalesce(inspection.failed, 0) AS "failed!",
-                  blacklist.venue_id IS NOT NULL AS "blacklisted!"
+                  blacklist.venue_id IS NOT NULL AS "blacklisted!",
+                  commitment.venue_id IS NOT NULL AS "commitment_published!",
+                  officer.venue_id IS NOT NULL AS "cqo_registered!"
            FROM ids
            LEFT JOIN complaint USING (venue_id)
            LEFT JOIN violation USING (venue_id)
            LEFT JOIN inspection USING (venue_id)
            LEFT JOIN blacklist USING (venue_id)
+           LEFT JOIN commitment USING (venue_id)
+           LEFT JOIN officer USING (venue_id)
            WHERE complaint.venue_id IS NOT NULL OR violation.venue_id IS NOT NULL
-              OR inspection.venue_id IS NOT NULL OR blacklist.venue_id IS NOT NULL"#,
+              OR inspection.venue_id IS NOT NULL OR blacklist.venue_id IS NOT NULL
+              OR commitment.venue_id IS NOT NULL OR officer.venue_id IS NOT NULL"#,
         venue_ids,
         since_day,
         since,
@@ -143,6 +160,8 @@ pub async fn compliance_counts(
                     serious_violations_12m: r.serious,
                     failed_inspections_12m: r.failed,
                     blacklisted: r.blacklisted,
+                    commitment_published: r.commitment_published,
+                    cqo_registered: r.cqo_registered,
                 },
             )
         })

@@ -119,7 +119,10 @@ async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a
 
     // Every rule holds over HTTP, without credentials.
     for (method, pattern, access) in ROUTE_ACCESS {
-        let path = pattern.replace("{id}", &id).replace("{code}", code);
+        let path = pattern
+            .replace("{id}", &id)
+            .replace("{code}", code)
+            .replace("{rating_id}", "1");
         let url = format!("{}{path}", app.address);
         let request = match *method {
             "GET" => app.client.get(&url),
@@ -129,6 +132,11 @@ async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a
                 .header("content-type", "application/json")
                 .body("{}"),
             "DELETE" => app.client.delete(&url),
+            "PUT" => app
+                .client
+                .put(&url)
+                .header("content-type", "application/json")
+                .body("{}"),
             "PATCH" => app
                 .client
                 .patch(&url)

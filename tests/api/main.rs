@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod commands;
 mod console;
+mod dashboard;
 mod db_role;
 mod health;
 mod login;

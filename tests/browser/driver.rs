@@ -199,3 +199,81 @@ pub async fn wait_for(browser: &Client, selector: &str) -> fantoccini::elements:
         .await
         .unwrap_or_else(|err| panic!("`{selector}` did not appear within {PATIENCE:?}: {err}"))
 }
+
+/// The desktop window the signed-in pages are checked at, in CSS pixels.
+pub const DESKTOP_WIDTH: u32 = 1280;
+pub const DESKTOP_HEIGHT: u32 = 900;
+
+impl Driver {
+    /// Where a desktop browser saves what it downloads.
+    pub fn download_dir(&self) -> PathBuf {
+        self.scratch.join("downloads")
+    }
+
+    /// Opens a Chromium session with a desktop window of `width`×`height`
+    /// CSS pixels that saves downloads to [`Driver::download_dir`] without asking.
+    pub async fn desktop_browser(&self, width: u32, height: u32) -> Client {
+        let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        assert!(
+            !chrome.contains('/') || Path::new(&chrome).is_file(),
+            "Chromium is not at `{chrome}`: install it (deploy/test.sh installs chromium) or point CHROME_BIN at it"
+        );
+        let downloads = self.download_dir();
+        std::fs::create_dir_all(&downloads).expect("create the download folder");
+        let profile = self.scratch.join("desktop-profile");
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--force-device-scale-factor=1",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                    "download.directory_upgrade": true,
+                    "safebrowsing.enabled": false,
+                },
+            },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url())
+            .await
+            .unwrap_or_else(|err| {
+                panic!(
+                    "chromedriver could not start Chromium `{chrome}`: {err}; its log is {}",
+                    self.log_path().display()
+                )
+            });
+        // The window size includes the browser's own frame: grow the window
+        // by it, so the page itself gets width × height.
+        let frame = browser
+            .execute(
+                "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]",
+                vec![],
+            )
+            .await
+            .expect("measure the window frame");
+        let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
+        browser
+            .set_window_size(width + extra(0), height + extra(1))
+            .await
+            .expect("size the window");
+        browser
+    }
+}

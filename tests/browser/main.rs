@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
+mod dashboard;
 mod driver;
 mod rating_page;
 mod sign_in;

@@ -629,3 +629,124 @@ impl Person {
             .expect("request")
     }
 }
+
+/// A client without a cookie store: the session cookie is `Secure` (the test
+/// app's public address is https), so a [`Session`] carries it by hand.
+pub fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A signed-in session: its cookie value and its form token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The `qrf_session` cookie's value.
+    pub cookie: String,
+    /// The token its forms carry as `csrf_token`.
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// An activated venue-staff account for the given venues.
+    pub async fn venue_staff(&self, login: &str, venues: &[&Value]) -> Value {
+        let ids: Vec<&Value> = venues.iter().map(|v| &v["id"]).collect();
+        self.activated_account(json!({
+            "login": login, "display_name": "前台", "role": "venue_staff", "venue_ids": ids,
+        }))
+        .await
+    }
+
+    /// Signs in through the sign-in form (an account without a second
+    /// factor); the session and its form token.
+    pub async fn session_for(&self, login: &str, password: &str) -> Session {
+        let page = bare_client()
+            .get(format!("{}/login?lang=en", self.address))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("page");
+        let fields = [
+            ("csrf_token", csrf_of(&page)),
+            ("login", login.to_owned()),
+            ("password", password.to_owned()),
+            ("lang", "en".to_owned()),
+        ];
+        let response = bare_client()
+            .post(format!("{}/login", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_html_form::to_string(fields).expect("form"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 303, "sign-in failed");
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("qrf_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        let page = bare_client()
+            .get(format!("{}/login?lang=en", self.address))
+            .header("cookie", format!("qrf_session={cookie}"))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("page");
+        Session {
+            csrf: csrf_of(&page),
+            cookie,
+        }
+    }
+
+    /// GET a path with a session's cookie.
+    pub async fn get_with(&self, session: &Session, path: &str) -> reqwest::Response {
+        bare_client()
+            .get(format!("{}{path}", self.address))
+            .header("cookie", format!("qrf_session={}", session.cookie))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POST a form to a path with a session's cookie (the fields as given: add
+    /// `csrf_token` yourself, or leave it out to test the refusal).
+    pub async fn post_form_with(
+        &self,
+        session: &Session,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        bare_client()
+            .post(format!("{}{path}", self.address))
+            .header("cookie", format!("qrf_session={}", session.cookie))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_html_form::to_string(fields).expect("form"))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A scoped API token made with the admin token (`body` as for `POST /api/v1/tokens`).
+    pub async fn api_token(&self, body: Value) -> String {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/tokens", self.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "token creation failed");
+        let created: Value = response.json().await.expect("json");
+        created["token"].as_str().expect("token").to_owned()
+    }
+}

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use crate::http::scores::TrendWeek;
 use crate::i18n::Messages;
 
-pub(super) fn trend_description(m: &Messages, weeks: &[TrendWeek]) -> String {
+/// The sentence that describes the trend chart to screen readers.
+pub(crate) fn trend_description(m: &Messages, weeks: &[TrendWeek]) -> String {
     let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
         return m.venue_page.trend_empty.clone();
     };

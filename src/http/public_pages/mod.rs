@@ -31,13 +31,15 @@ use crate::i18n::{Lang, Messages};
 use crate::store::reference::CategoryRow;
 
 pub use about::{about_scores, about_scores_page};
+pub(crate) use chart::trend_description;
 pub use chart::trend_svg;
 pub use error_page::{PublicError, public_error_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
+pub(crate) use venue::region_line;
 pub use venue::{venue, venue_page};
 
 /// Shown for a number that does not exist (an unpublished or unrated measure).
-const NO_VALUE: &str = "—";
+pub(crate) const NO_VALUE: &str = "—";
 
 /// Reference data the pages name things with.
 pub struct Reference<'a> {
@@ -48,13 +50,13 @@ pub struct Reference<'a> {
 }
 
 impl Reference<'_> {
-    fn region_name(&self, lang: Lang, code: &str) -> Option<&str> {
+    pub(crate) fn region_name(&self, lang: Lang, code: &str) -> Option<&str> {
         self.regions
             .get(code)
             .map(|r| pick(lang, &r.name_zh, &r.name_en))
     }
 
-    fn category_name(&self, lang: Lang, key: &str) -> Option<&str> {
+    pub(crate) fn category_name(&self, lang: Lang, key: &str) -> Option<&str> {
         self.categories
             .iter()
             .find(|c| c.key == key)
@@ -62,7 +64,7 @@ impl Reference<'_> {
     }
 }
 
-fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+pub(crate) fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -76,7 +78,7 @@ fn plain_number(x: f64) -> String {
 }
 
 /// A score 0–100 with the one decimal the JSON API gives.
-fn score_text(score: f64) -> String {
+pub(crate) fn score_text(score: f64) -> String {
     format!("{score:.1}")
 }
 
@@ -99,7 +101,7 @@ fn english_ordinal(n: i64) -> String {
 }
 
 /// "第 3 / 12" or "3rd of 12".
-fn rank_text(m: &Messages, rank: i64, of: i64) -> String {
+pub(crate) fn rank_text(m: &Messages, rank: i64, of: i64) -> String {
     m.public
         .rank_of
         .replace("{ordinal}", &english_ordinal(rank))
@@ -107,20 +109,20 @@ fn rank_text(m: &Messages, rank: i64, of: i64) -> String {
         .replace("{of}", &of.to_string())
 }
 
-fn confidence_short(m: &Messages, confidence: f64) -> String {
+pub(crate) fn confidence_short(m: &Messages, confidence: f64) -> String {
     m.public
         .confidence_short
         .replace("{pct}", &confidence_pct(confidence).to_string())
 }
 
 /// A tier letter with its name, for a badge.
-struct TierView {
-    letter: &'static str,
-    name: &'static str,
-    sr: String,
+pub(crate) struct TierView {
+    pub(crate) letter: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) sr: String,
 }
 
-fn tier_view(m: &'static Messages, stored: Option<&str>) -> Option<TierView> {
+pub(crate) fn tier_view(m: &'static Messages, stored: Option<&str>) -> Option<TierView> {
     let tier = Tier::parse(stored?)?;
     let index = match tier {
         Tier::A => 0,

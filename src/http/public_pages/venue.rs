@@ -1,5 +1,7 @@
 //! The venue page, `/v/{id}`: one venue's score, confidence, tier, ranks,
-//! dimensions, star histogram, weekly trend and tags.
+//! dimensions, star histogram, weekly trend and tags, and what the venue
+//! itself publishes: its commitment, its registered Chief Quality Officer and
+//! its replies to the newest comments (by day, never the time).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -20,7 +22,15 @@ use crate::http::AppState;
 use crate::http::scores::{VenueScore, load_venue_score};
 use crate::http::venues::parse_id;
 use crate::i18n::{Lang, Messages, messages};
+use crate::store::dashboard::{self, PublicProfile};
 use crate::store::venues::{self, Venue};
+
+/// Newest comments shown on the page; the page must stay small on a phone.
+const RECENT_COMMENTS: i64 = 5;
+/// Characters of comments and replies the page shows at most (the newest
+/// comment always shows): with the commitment's bound it keeps the page
+/// within its size budget whatever visitors write.
+const RECENT_COMMENT_CHARS: usize = 1500;
 
 /// One row of the star histogram, 5★ first.
 struct HistogramRow {
@@ -59,6 +69,26 @@ struct TagCount {
     count: i64,
 }
 
+/// The venue's commitment as paragraphs, with when it was published.
+struct CommitmentView {
+    paragraphs: Vec<String>,
+    since: String,
+}
+
+/// A comment on the public page: stars, text and the venue's reply.
+struct PublicComment {
+    stars: String,
+    stars_sr: String,
+    text: String,
+    reply: Option<String>,
+}
+
+/// The comments of one day.
+struct PublicCommentDay {
+    day: String,
+    comments: Vec<PublicComment>,
+}
+
 #[derive(Template)]
 #[template(path = "venue.html")]
 struct VenuePageView<'a> {
@@ -83,10 +113,13 @@ struct VenuePageView<'a> {
     trend_svg: String,
     trend_rows: Vec<TrendRow>,
     tags: Vec<TagCount>,
+    commitment: Option<CommitmentView>,
+    officer: Option<String>,
+    comment_days: Vec<PublicCommentDay>,
 }
 
 /// The venue's region and the regions above it, nearest first, without the province.
-fn region_line(lang: Lang, reference: &Reference, code: &str) -> String {
+pub(crate) fn region_line(lang: Lang, reference: &Reference, code: &str) -> String {
     let ancestors = reference.regions.ancestors(code);
     let names: Vec<&str> = ancestors
         .iter()
@@ -151,6 +184,67 @@ fn local_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// What the venue publishes, ready for the page.
+fn profile_views(
+    m: &'static Messages,
+    profile: &PublicProfile,
+) -> (
+    Option<CommitmentView>,
+    Option<String>,
+    Vec<PublicCommentDay>,
+) {
+    let texts = &m.dashboard;
+    let commitment = profile.commitment.as_ref().map(|c| CommitmentView {
+        paragraphs: c
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        since: texts.public_commitment_since.replace(
+            "{date}",
+            &crate::domain::day::local_day(c.published_at).to_string(),
+        ),
+    });
+    // Only a confirmed filing is public; the store already filters, this keeps the page honest.
+    let officer = profile
+        .officer
+        .as_ref()
+        .filter(|o| o.registered())
+        .map(|o| {
+            texts
+                .public_officer
+                .replace("{position}", &o.position)
+                .replace("{name}", &o.name)
+        });
+    let mut comment_days: Vec<PublicCommentDay> = Vec::new();
+    let mut chars = 0;
+    'days: for day in &profile.recent_comments {
+        for c in &day.comments {
+            chars +=
+                c.text.chars().count() + c.reply.as_ref().map_or(0, |r| r.body.chars().count());
+            if chars > RECENT_COMMENT_CHARS && !comment_days.is_empty() {
+                break 'days;
+            }
+            let shown = PublicComment {
+                stars: format!("{}★", c.overall),
+                stars_sr: m.rating.stars_sr.replace("{n}", &c.overall.to_string()),
+                text: c.text.clone(),
+                reply: c.reply.as_ref().map(|r| r.body.clone()),
+            };
+            match comment_days.last_mut() {
+                Some(last) if last.day == day.day.to_string() => last.comments.push(shown),
+                _ => comment_days.push(PublicCommentDay {
+                    day: day.day.to_string(),
+                    comments: vec![shown],
+                }),
+            }
+        }
+    }
+    (commitment, officer, comment_days)
+}
+
 /// The public page of one venue, `GET /v/{id}`.
 pub fn venue_page(
     lang: Lang,
@@ -158,6 +252,7 @@ pub fn venue_page(
     score: &VenueScore,
     params: &ScoringParams,
     reference: &Reference,
+    profile: &PublicProfile,
 ) -> String {
     let m = messages(lang);
     let texts = &m.venue_page;
@@ -204,6 +299,7 @@ pub fn venue_page(
     }
     let trend_label = &texts.trend_title;
     let trend_desc = trend_description(m, &score.trend);
+    let (commitment, officer, comment_days) = profile_views(m, profile);
     render_document(&VenuePageView {
         chrome: Chrome::new(
             lang,
@@ -274,6 +370,9 @@ pub fn venue_page(
             })
             .collect(),
         tags: tag_counts(m, score),
+        commitment,
+        officer,
+        comment_days,
     })
 }
 
@@ -292,18 +391,26 @@ pub async fn venue(
             .await?
             .ok_or(ApiError::NotFound("venue"))?;
         let score = load_venue_score(&state, id).await?;
+        let profile = dashboard::public_profile(&state.pool, id, RECENT_COMMENTS).await?;
         let regions = state.scores.regions().await?;
         let categories = state.scores.categories().await?;
-        Ok::<_, ApiError>((venue, score, regions, categories))
+        Ok::<_, ApiError>((venue, score, profile, regions, categories))
     }
     .await;
     match loaded {
-        Ok((venue, score, regions, categories)) => {
+        Ok((venue, score, profile, regions, categories)) => {
             let reference = Reference {
                 regions: &regions,
                 categories: &categories,
             };
-            let body = venue_page(lang, &venue, &score, state.scores.params(), &reference);
+            let body = venue_page(
+                lang,
+                &venue,
+                &score,
+                state.scores.params(),
+                &reference,
+                &profile,
+            );
             html(&state, lang, chosen, StatusCode::OK, body)
         }
         Err(err) => failure(&state, lang, err, PublicError::VenueNotFound),
@@ -406,7 +513,14 @@ mod tests {
             regions: &regions,
             categories: &categories,
         };
-        venue_page(lang, &venue(), score, &ScoringParams::default(), &reference)
+        venue_page(
+            lang,
+            &venue(),
+            score,
+            &ScoringParams::default(),
+            &reference,
+            &PublicProfile::default(),
+        )
     }
 
     #[test]
@@ -468,6 +582,95 @@ mod tests {
     }
 
     #[test]
+    fn the_venues_commitment_officer_and_replies_show_by_day() {
+        use chrono::NaiveDate;
+
+        use crate::store::dashboard::{
+            CommentDay, Commitment, PublishedReply, QualityOfficerRecord, VenueComment,
+        };
+
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 1, 3, 0, 0).unwrap();
+        let mut profile = PublicProfile {
+            commitment: Some(Commitment {
+                venue_id: 42,
+                text: "明码标价\n\n热情服务".into(),
+                published_at: at,
+                updated_at: at,
+            }),
+            officer: Some(QualityOfficerRecord {
+                venue_id: 42,
+                name: "王芳".into(),
+                position: "质量总监".into(),
+                appointed_on: day,
+                training_hours: 12.5,
+                registration_status: "registered".into(),
+                updated_at: at,
+            }),
+            recent_comments: vec![CommentDay {
+                day,
+                comments: vec![VenueComment {
+                    rating_id: 1,
+                    day,
+                    overall: 4,
+                    tags: Vec::new(),
+                    text: "早餐<很好>".into(),
+                    reply: Some(PublishedReply {
+                        body: "谢谢您的建议".into(),
+                        replied_on: day,
+                    }),
+                }],
+            }],
+        };
+        let (regions, categories) = (regions(), categories());
+        let reference = Reference {
+            regions: &regions,
+            categories: &categories,
+        };
+        let render = |lang, profile: &PublicProfile| {
+            venue_page(
+                lang,
+                &venue(),
+                &published_score(),
+                &ScoringParams::default(),
+                &reference,
+                profile,
+            )
+        };
+        let zh = render(Lang::Zh, &profile);
+        assert_page_basics(&zh, Lang::Zh);
+        assert!(zh.contains("<p>明码标价</p><p>热情服务</p>"));
+        assert!(zh.contains("发布于 2026-11-01"));
+        assert!(zh.contains("首席质量官：王芳，质量总监"));
+        assert!(zh.contains("<h3>2026-11-24</h3>"));
+        assert!(zh.contains("早餐&#60;很好&#62;"));
+        assert!(zh.contains("场所回复"));
+        assert!(zh.contains("谢谢您的建议"));
+        let en = render(Lang::En, &profile);
+        assert!(en.contains("Reply from the venue"));
+        assert!(en.contains("Chief Quality Officer: 王芳, 质量总监"));
+        // Long comments: the newest always shows, the rest only within the budget.
+        let long = VenueComment {
+            text: "长".repeat(500),
+            reply: Some(PublishedReply {
+                body: "复".repeat(500),
+                replied_on: day,
+            }),
+            ..profile.recent_comments[0].comments[0].clone()
+        };
+        let mut crowded = profile.clone();
+        crowded.recent_comments[0].comments = vec![long; 5];
+        let html = render(Lang::Zh, &crowded);
+        assert_eq!(html.matches(&"长".repeat(500)).count(), 1);
+        assert_page_basics(&html, Lang::Zh);
+        // An officer whose filing is not confirmed is not public.
+        if let Some(officer) = profile.officer.as_mut() {
+            officer.registration_status = "pending".into();
+        }
+        assert!(!render(Lang::Zh, &profile).contains("王芳"));
+    }
+
+    #[test]
     fn venue_text_is_escaped() {
         let mut hostile = venue();
         hostile.name = "<script>alert(1)</script>".into();
@@ -482,6 +685,7 @@ mod tests {
             &published_score(),
             &ScoringParams::default(),
             &reference,
+            &PublicProfile::default(),
         );
         assert!(!html.contains("<script>"));
         assert!(html.contains("&#60;script&#62;alert(1)"));

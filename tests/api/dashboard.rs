@@ -1,0 +1,779 @@
+//! The venue dashboard: staff see their own venue only, reply to comments by
+//! form (with the session's form token) or JSON, publish a commitment and
+//! register a Chief Quality Officer (which reach the public page and the tier
+//! inputs), print posters and replace a leaked code; every change is audited.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Session, TestApp, bare_client, eventually, spawn_app,
+};
+
+fn id_of(venue: &Value) -> i64 {
+    venue["id"].as_i64().expect("venue id")
+}
+
+/// A staff account of `venue`, signed in.
+async fn staff_session(app: &TestApp, login: &str, venue: &Value) -> Session {
+    app.venue_staff(login, &[venue]).await;
+    app.session_for(login, ACCOUNT_PASSWORD).await
+}
+
+/// Rates with a comment from a named device; the rating's id.
+async fn comment(app: &TestApp, venue: &Value, device: &str, overall: u8, text: &str) -> i64 {
+    let response = app
+        .post_rating(&json!({
+            "code": venue["code"], "device_id": format!("device-{device}"),
+            "overall": overall, "comment": text, "tags": ["clean"],
+        }))
+        .await;
+    assert_eq!(response.status(), 201, "rating refused");
+    let body: Value = response.json().await.expect("json");
+    body["id"].as_i64().expect("rating id")
+}
+
+/// A JSON call with a bearer token; status and body.
+async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    bearer: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(bearer);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn page_text(response: reqwest::Response) -> String {
+    response.text().await.expect("page")
+}
+
+async fn count_where(app: &TestApp, sql: &str, id: i64) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn staff_see_their_own_venue_and_nothing_else() {
+    let app = spawn_app().await;
+    let ours = app.hotel().await;
+    let theirs = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let (ours_id, theirs_id) = (id_of(&ours), id_of(&theirs));
+    let session = staff_session(&app, "korla-desk", &ours).await;
+
+    // Without a session the dashboard leads to the sign-in page.
+    let response = bare_client()
+        .get(format!("{}/dashboard", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login");
+
+    // One venue: straight to it.
+    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("/dashboard/venues/{ours_id}")),
+        "{location}"
+    );
+
+    let response = app.get_with(&session, &location).await;
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("img-src 'self' data:") && !csp.contains("script-src"));
+    let page = page_text(response).await;
+    assert!(page.contains("孔雀河酒店"));
+    assert!(page.contains("<svg class=\"trend\""), "the trend chart");
+    assert!(page.contains(&format!("src=\"/api/v1/venues/{ours_id}/qr.svg")));
+    assert!(page.contains(&format!("/api/v1/venues/{ours_id}/qr.png")));
+    assert!(page.contains(&format!("/dashboard/venues/{ours_id}/poster?size=a4")));
+    assert!(page.contains(&format!(
+        "action=\"/dashboard/venues/{ours_id}/code?lang=en\""
+    )));
+    assert!(page.contains("name=\"confirm\""), "reissue asks to confirm");
+    assert!(page.contains(ours["code"].as_str().unwrap()));
+    assert!(!page.contains("<script"));
+
+    // Another venue does not exist for this account, on any of its pages.
+    for path in [
+        format!("/dashboard/venues/{theirs_id}"),
+        format!("/dashboard/venues/{theirs_id}/poster"),
+        "/dashboard/venues/999999".to_owned(),
+        "/dashboard/venues/abc".to_owned(),
+    ] {
+        let response = app.get_with(&session, &path).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("/dashboard/venues/{theirs_id}/commitment"),
+            &[("csrf_token", &session.csrf), ("text", "明码标价")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(app.count("venue_commitments").await, 0);
+
+    // The JSON routes cut to a token's scope the same way.
+    let token = app
+        .api_token(json!({ "name": "desk", "role": "venue_staff", "venue_ids": [ours_id] }))
+        .await;
+    let path = |id: i64| format!("/api/v1/venues/{id}/comments");
+    let (status, body) = call(&app, reqwest::Method::GET, &path(ours_id), &token, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 0);
+    let (status, body) = call(&app, reqwest::Method::GET, &path(theirs_id), &token, None).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["type"], "/problems/not-found");
+    let (status, _) = call(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/venues/{theirs_id}/commitment"),
+        &token,
+        Some(json!({ "text": "明码标价" })),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // A regulator's token reaches venues in its region, not beyond.
+    let bayingolin = app
+        .api_token(json!({ "name": "巴州", "role": "regulator", "region_code": "652800" }))
+        .await;
+    let (status, _) = call(
+        &app,
+        reqwest::Method::GET,
+        &path(ours_id),
+        &bayingolin,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        reqwest::Method::GET,
+        &path(theirs_id),
+        &bayingolin,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        &app,
+        reqwest::Method::GET,
+        &path(theirs_id),
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_staff_account_of_several_venues_gets_a_list() {
+    let app = spawn_app().await;
+    let a = app.hotel().await;
+    let b = app.create_venue("梨城宾馆", "652801", "hotel").await;
+    app.venue_staff("two-desks", &[&a, &b]).await;
+    let session = app.session_for("two-desks", ACCOUNT_PASSWORD).await;
+    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    assert_eq!(response.status(), 200);
+    let page = page_text(response).await;
+    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&a))));
+    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&b))));
+    assert!(
+        !page.contains("/console\""),
+        "staff are not sent to the console"
+    );
+}
+
+#[tokio::test]
+async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let other = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let venue_id = id_of(&venue);
+    let first = comment(&app, &venue, "a", 4, "早餐很好，前台热情").await;
+    let second = comment(&app, &venue, "b", 2, "排队太久").await;
+    let hidden = comment(&app, &venue, "c", 1, "quarantined words").await;
+    let plain = app.rate(&venue, "d", 5).await["id"].as_i64().unwrap();
+    let elsewhere = comment(&app, &other, "e", 3, "别处的留言").await;
+    // One comment from yesterday, so the page has two days.
+    sqlx::query("UPDATE ratings SET day = day - 1 WHERE id = $1")
+        .bind(second)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = call(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/ratings/{hidden}/quarantine"),
+        ADMIN_TOKEN,
+        Some(json!({ "reason": "spam" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let session = staff_session(&app, "korla-desk", &venue).await;
+    let token = app
+        .api_token(json!({ "name": "desk", "role": "venue_staff", "venue_ids": [venue_id] }))
+        .await;
+
+    // By day, newest first, without times, devices or addresses.
+    let (status, page) = call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/venues/{venue_id}/comments"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 2, "no quarantined or comment-less ratings");
+    assert_eq!(page["pages"], 1);
+    let days = page["days"].as_array().unwrap();
+    assert_eq!(days.len(), 2);
+    assert!(days[0]["day"].as_str().unwrap() > days[1]["day"].as_str().unwrap());
+    assert_eq!(days[0]["comments"][0]["rating_id"], first);
+    assert_eq!(days[0]["comments"][0]["tags"], json!(["clean"]));
+    assert_eq!(days[1]["comments"][0]["rating_id"], second);
+    let mut keys: Vec<&String> = days[0]["comments"][0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["comment", "overall", "rating_id", "reply", "tags"]);
+    let (status, problem) = call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/venues/{venue_id}/comments?page=0"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+
+    // The dashboard shows the days, never the time of a rating.
+    let html = page_text(
+        app.get_with(&session, &format!("/dashboard/venues/{venue_id}?lang=en"))
+            .await,
+    )
+    .await;
+    let day_of = |i: usize| days[i]["day"].as_str().unwrap().to_owned();
+    let heading = |i: usize| format!("<h3 class=\"comment-day\">{}</h3>", day_of(i));
+    let (newest, older) = (html.find(&heading(0)), html.find(&heading(1)));
+    assert!(
+        newest.is_some() && older.is_some(),
+        "both days are headings"
+    );
+    assert!(newest < older, "newest day first");
+    assert!(html.contains("早餐很好，前台热情") && html.contains("排队太久"));
+    assert!(!html.contains("quarantined words"));
+    let created: Vec<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT created_at FROM ratings WHERE venue_id = $1")
+            .bind(venue_id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    for at in created {
+        let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        assert!(
+            !html.contains(&local.format("%H:%M").to_string()),
+            "a rating's time"
+        );
+    }
+
+    // A form without this session's token changes nothing.
+    let path = format!("/dashboard/venues/{venue_id}/replies/{first}");
+    for fields in [
+        vec![("body", "谢谢！")],
+        vec![("csrf_token", "0000"), ("body", "谢谢！")],
+    ] {
+        let response = app.post_form_with(&session, &path, &fields).await;
+        assert_eq!(response.status(), 403);
+    }
+    assert_eq!(app.count("rating_replies").await, 0);
+    // Nor does an empty reply (a friendly 422 page).
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("{path}?lang=en"),
+            &[("csrf_token", &session.csrf), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        page_text(response)
+            .await
+            .contains("The reply must not be empty.")
+    );
+    assert_eq!(app.count("rating_replies").await, 0);
+
+    // With the token: stored, and back to the dashboard with a notice.
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("{path}?lang=en"),
+            &[("csrf_token", &session.csrf), ("body", "谢谢您的好评！")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("notice=reply"), "{location}");
+    assert!(
+        location.ends_with(&format!("#rating-{first}")),
+        "{location}"
+    );
+    let html = page_text(app.get_with(&session, &location).await).await;
+    assert!(html.contains("Your reply is published."));
+    assert!(html.contains("谢谢您的好评！"));
+
+    // The JSON route: 201 for the first reply, 200 when it replaces one.
+    let reply_path = format!("/api/v1/ratings/{second}/reply");
+    let (status, body) = call(
+        &app,
+        reqwest::Method::POST,
+        &reply_path,
+        &token,
+        Some(json!({ "body": "抱歉让您久等" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["replaced"], false);
+    assert_eq!(body["venue_id"], venue_id);
+    let (status, body) = call(
+        &app,
+        reqwest::Method::POST,
+        &reply_path,
+        &token,
+        Some(json!({ "body": "抱歉让您久等，我们已增加窗口" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["replaced"], true);
+    assert_eq!(app.count("rating_replies").await, 2);
+
+    // Refusals.
+    for (rating, body, expected) in [
+        (hidden, json!({ "body": "x" }), 404),
+        (elsewhere, json!({ "body": "x" }), 404),
+        (999_999, json!({ "body": "x" }), 404),
+        (plain, json!({ "body": "x" }), 422),
+        (first, json!({ "body": "" }), 422),
+        (first, json!({ "body": "好".repeat(501) }), 422),
+        (first, json!({ "body": "x", "extra": 1 }), 422),
+    ] {
+        let (status, problem) = call(
+            &app,
+            reqwest::Method::POST,
+            &format!("/api/v1/ratings/{rating}/reply"),
+            &token,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status.as_u16(), expected, "{rating}: {problem}");
+        assert!(problem["detail"].is_string(), "{problem}");
+    }
+    let (_, problem) = call(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/ratings/{first}/reply"),
+        &token,
+        Some(json!({ "body": "好".repeat(501) })),
+    )
+    .await;
+    assert_eq!(problem["type"], "/problems/text-too-long");
+    assert_eq!(problem["detail"], "body may hold at most 500 characters");
+    // A rating of this venue answered under another venue's address is not found.
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("/dashboard/venues/{}/replies/{first}", id_of(&other)),
+            &[("csrf_token", &session.csrf), ("body", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+
+    // The public page shows the comments with their replies, by day.
+    let public = page_text(app.get(&format!("/v/{venue_id}?lang=en")).await).await;
+    assert!(public.contains("Recent comments"));
+    assert!(public.contains("早餐很好，前台热情") && public.contains("谢谢您的好评！"));
+    assert!(public.contains("抱歉让您久等，我们已增加窗口"));
+    assert!(!public.contains("quarantined words"));
+    assert!(public.contains(&format!("<h3>{}</h3>", day_of(0))));
+
+    // Every change is in the audit log, with the account and before/after.
+    let rows: Vec<(String, String, Option<Value>, Option<Value>)> = sqlx::query_as(
+        "SELECT actor, target, before, after FROM audit_log WHERE action = 'rating.reply' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].0.starts_with("account:"), "{:?}", rows[0]);
+    assert_eq!(rows[0].1, format!("rating:{first}"));
+    assert!(rows[1].0.starts_with("token:"));
+    assert_eq!(rows[2].2, Some(json!({ "body": "抱歉让您久等" })));
+    assert_eq!(
+        rows[2].3,
+        Some(json!({ "body": "抱歉让您久等，我们已增加窗口" }))
+    );
+}
+
+#[tokio::test]
+async fn comments_page_thirty_at_a_time() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    for i in 0..31 {
+        comment(&app, &venue, &format!("p{i}"), 4, &format!("第 {i} 条")).await;
+    }
+    let session = staff_session(&app, "korla-desk", &venue).await;
+    let id = id_of(&venue);
+    let (status, page) = call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/venues/{id}/comments?page=2"),
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (page["total"].as_i64(), page["pages"].as_i64()),
+        (Some(31), Some(2))
+    );
+    assert_eq!(page["days"][0]["comments"].as_array().unwrap().len(), 1);
+    let html = page_text(
+        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en&page=2"))
+            .await,
+    )
+    .await;
+    assert!(html.contains("Page 2 of 2"));
+    assert_eq!(html.matches("class=\"reply-form\"").count(), 1);
+    assert!(html.contains(&format!(
+        "href=\"/dashboard/venues/{id}?page=1&#38;lang=en#comments\""
+    )));
+    let response = app
+        .get_with(&session, &format!("/dashboard/venues/{id}?page=-1"))
+        .await;
+    assert_eq!(response.status(), 422);
+}
+
+/// The venue's stored tier inputs, once computed.
+async fn tier_inputs(app: &TestApp, venue_id: i64) -> Option<Value> {
+    sqlx::query_scalar("SELECT tier_inputs FROM venue_scores WHERE venue_id = $1")
+        .bind(venue_id)
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap()
+        .flatten()
+}
+
+#[tokio::test]
+async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = id_of(&venue);
+    let session = staff_session(&app, "korla-desk", &venue).await;
+    let token = app
+        .api_token(json!({ "name": "desk", "role": "venue_staff", "venue_ids": [id] }))
+        .await;
+    // The first grading, with nothing published.
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            tier_inputs(&app, id).await.is_some()
+        })
+        .await
+    );
+    let inputs = tier_inputs(&app, id).await.unwrap();
+    assert_eq!(inputs["commitment_published"], false);
+    assert_eq!(inputs["cqo_registered"], false);
+
+    // The commitment, by form.
+    let commitment_path = format!("/dashboard/venues/{id}/commitment?lang=en");
+    let response = app
+        .post_form_with(&session, &commitment_path, &[("text", "明码标价")])
+        .await;
+    assert_eq!(response.status(), 403, "no form token");
+    let response = app
+        .post_form_with(
+            &session,
+            &commitment_path,
+            &[("csrf_token", &session.csrf), ("text", &"诚".repeat(1001))],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        page_text(response)
+            .await
+            .contains("The commitment may hold at most 1000 characters.")
+    );
+    assert_eq!(app.count("venue_commitments").await, 0);
+    let text = "明码标价，童叟无欺。\r\n投诉 24 小时内答复。";
+    let response = app
+        .post_form_with(
+            &session,
+            &commitment_path,
+            &[("csrf_token", &session.csrf), ("text", text)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("notice=commitment")
+    );
+
+    // The officer: pending by JSON (not public yet), then registered by form.
+    let officer_path = format!("/api/v1/venues/{id}/quality-officer");
+    let officer = |status: &str| {
+        json!({
+            "name": "王芳", "position": "质量总监", "appointed_on": "2026-03-01",
+            "training_hours": 16, "registration_status": status,
+        })
+    };
+    let (status, body) = call(
+        &app,
+        reqwest::Method::PUT,
+        &officer_path,
+        &token,
+        Some(officer("pending")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["training_hours"], 16.0);
+    assert_eq!(body["appointed_on"], "2026-03-01");
+    for (field, value, kind) in [
+        ("appointed_on", json!("2999-01-01"), "invalid-date"),
+        ("appointed_on", json!("1 March"), "invalid-date"),
+        ("training_hours", json!(-3), "invalid-training-hours"),
+        (
+            "registration_status",
+            json!("approved"),
+            "invalid-registration-status",
+        ),
+        ("name", json!(" "), "text-required"),
+    ] {
+        let mut body = officer("registered");
+        body[field] = value;
+        let (status, problem) = call(
+            &app,
+            reqwest::Method::PUT,
+            &officer_path,
+            &token,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 422, "{field}: {problem}");
+        assert_eq!(problem["type"], format!("/problems/{kind}"), "{problem}");
+    }
+    let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
+    assert!(public.contains("明码标价，童叟无欺。"));
+    assert!(public.contains("投诉 24 小时内答复。"));
+    assert!(!public.contains("王芳"), "a pending filing is not public");
+
+    let form_path = format!("/dashboard/venues/{id}/quality-officer?lang=en");
+    let fields = |appointed: &'static str| {
+        vec![
+            ("csrf_token", session.csrf.clone()),
+            ("name", "王芳".to_owned()),
+            ("position", "质量总监".to_owned()),
+            ("appointed_on", appointed.to_owned()),
+            ("training_hours", "24.5".to_owned()),
+            ("registration_status", "registered".to_owned()),
+        ]
+    };
+    let bad = fields("2026-02-30");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = app.post_form_with(&session, &form_path, &bad).await;
+    assert_eq!(response.status(), 422);
+    let status: String = sqlx::query_scalar(
+        "SELECT registration_status FROM venue_quality_officers WHERE venue_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "pending", "a refused form changes nothing");
+    let good = fields("2026-03-01");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = app.post_form_with(&session, &form_path, &good).await;
+    assert_eq!(response.status(), 303);
+
+    let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
+    assert!(public.contains("Chief Quality Officer: 王芳, 质量总监"));
+    let dashboard = page_text(
+        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+            .await,
+    )
+    .await;
+    assert!(dashboard.contains("value=\"24.5\""));
+    assert!(dashboard.contains("<option value=\"registered\" selected>"));
+
+    // Both reach the tier inputs through a refresh.
+    let fed = eventually(Duration::from_secs(10), || async {
+        tier_inputs(&app, id).await.is_some_and(|inputs| {
+            inputs["commitment_published"] == true && inputs["cqo_registered"] == true
+        })
+    })
+    .await;
+    assert!(fed, "tier inputs: {:?}", tier_inputs(&app, id).await);
+    let history: Value = app
+        .get(&format!("/api/v1/venues/{id}/tier/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(history["items"].is_array());
+
+    // Audited, with before and after.
+    let rows: Vec<(String, Option<Value>, Option<Value>)> = sqlx::query_as(
+        "SELECT action, before, after FROM audit_log
+         WHERE action IN ('venue.commitment', 'venue.quality_officer') ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "venue.commitment",
+            "venue.quality_officer",
+            "venue.quality_officer"
+        ]
+    );
+    assert_eq!(rows[0].1, None);
+    assert_eq!(
+        rows[0].2,
+        Some(json!({ "commitment": "明码标价，童叟无欺。\n投诉 24 小时内答复。" }))
+    );
+    assert_eq!(
+        rows[2].1.as_ref().unwrap()["quality_officer"]["registration_status"],
+        "pending"
+    );
+    assert_eq!(
+        rows[2].2.as_ref().unwrap()["quality_officer"]["training_hours"],
+        24.5
+    );
+    assert_eq!(
+        count_where(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE venue_id = $1 AND region_code = '652801'
+             AND action IN ('venue.create', 'venue.commitment', 'venue.quality_officer')",
+            id
+        )
+        .await,
+        4,
+        "venue.create and the three changes carry the venue's region"
+    );
+}
+
+#[tokio::test]
+async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = id_of(&venue);
+    let old_code = venue["code"].as_str().unwrap().to_owned();
+    let session = staff_session(&app, "korla-desk", &venue).await;
+
+    let response = app
+        .get_with(
+            &session,
+            &format!("/dashboard/venues/{id}/poster?size=a5&lang=en"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let poster = page_text(response).await;
+    assert!(poster.contains("@page{size:A5;"));
+    assert!(poster.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(poster.contains(&old_code));
+    assert!(poster.contains("请为我们的服务评分") && poster.contains("Rate our service"));
+    assert!(!poster.contains("<img") && !poster.contains("<script"));
+    let a4 = page_text(
+        app.get_with(&session, &format!("/dashboard/venues/{id}/poster"))
+            .await,
+    )
+    .await;
+    assert!(a4.contains("@page{size:A4;"));
+    let response = app
+        .get_with(
+            &session,
+            &format!("/dashboard/venues/{id}/poster?size=letter"),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+
+    // Reissue: the token and the confirmation are both required.
+    let path = format!("/dashboard/venues/{id}/code?lang=en");
+    let response = app
+        .post_form_with(&session, &path, &[("confirm", "yes")])
+        .await;
+    assert_eq!(response.status(), 403);
+    let response = app
+        .post_form_with(&session, &path, &[("csrf_token", &session.csrf)])
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(app.count("venue_codes").await, 1, "nothing replaced");
+    let response = app
+        .post_form_with(
+            &session,
+            &path,
+            &[("csrf_token", &session.csrf), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("notice=code")
+    );
+
+    let replaced = app.get(&format!("/r/{old_code}?lang=en")).await;
+    assert_eq!(replaced.status(), 410);
+    assert!(
+        page_text(replaced)
+            .await
+            .contains("This QR code was replaced")
+    );
+    let fresh: Value = app
+        .get(&format!("/api/v1/venues/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let new_code = fresh["code"].as_str().unwrap();
+    assert_ne!(new_code, old_code);
+    let html = page_text(
+        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+            .await,
+    )
+    .await;
+    assert!(html.contains(new_code) && !html.contains(&old_code));
+    let actor: String = sqlx::query_scalar(
+        "SELECT actor FROM audit_log WHERE action = 'venue.reissue_code' AND venue_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(actor.starts_with("account:"), "{actor}");
+}
