@@ -12,9 +12,10 @@ use super::AppState;
 use super::access::Caller;
 use super::ratings::parse_json;
 use super::venues::parse_id;
+use crate::domain::access::Role;
 use crate::domain::day::local_day;
 use crate::domain::venue_profile::{
-    CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, ReplyText,
+    CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, Registration, ReplyText,
 };
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
@@ -416,6 +417,7 @@ impl From<QualityOfficerRecord> for QualityOfficerBody {
         (status = 200, body = QualityOfficerBody),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff marking the officer registered: only a regulator or an admin confirms a registration"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
         (status = 422, description = "A missing or invalid field, named in the detail"),
     ),
@@ -441,14 +443,39 @@ pub async fn put_quality_officer(
     )
     .map_err(profile_problem)?;
     let scope = scope_of(&state, &caller).await?;
-    let saved = dashboard::save_quality_officer(
+    let saved = save_officer(&state, &caller, id, &officer, &scope).await?;
+    Ok(HttpResponse::Ok().json(QualityOfficerBody::from(saved)))
+}
+
+/// Saves a venue's Chief Quality Officer: the one code path of the JSON
+/// route and the dashboard's form. Registration (备案) is a regulator's
+/// confirmation and a tier input, so venue staff may file (pending) or
+/// withdraw it but not mark it registered themselves; a registration already
+/// confirmed stays as it is when they edit the other fields.
+pub async fn save_officer(
+    state: &AppState,
+    caller: &Caller,
+    venue_id: i64,
+    officer: &QualityOfficer,
+    scope: &ScopeFilter,
+) -> Result<QualityOfficerRecord, ApiError> {
+    if caller.principal.role == Role::VenueStaff
+        && officer.registration() == Registration::Registered
+    {
+        let current = dashboard::quality_officer(&state.pool, venue_id).await?;
+        if current.is_none_or(|o| o.registration_status != Registration::Registered.key()) {
+            return Err(ApiError::Forbidden(
+                "only a regulator or an admin confirms a registration; file it as pending".into(),
+            ));
+        }
+    }
+    dashboard::save_quality_officer(
         &state.pool,
-        id,
-        &officer,
-        &scope,
+        venue_id,
+        officer,
+        scope,
         caller.audit("venue.quality_officer"),
     )
     .await?
-    .ok_or(ApiError::NotFound("venue"))?;
-    Ok(HttpResponse::Ok().json(QualityOfficerBody::from(saved)))
+    .ok_or(ApiError::NotFound("venue"))
 }

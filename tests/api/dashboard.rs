@@ -614,6 +614,28 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     assert_eq!(status, "pending", "a refused form changes nothing");
     let good = fields("2026-03-01");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // Registration is a regulator's confirmation: staff cannot mark it themselves.
+    let response = app.post_form_with(&session, &form_path, &good).await;
+    assert_eq!(response.status(), 403);
+    let (status, problem) = call(
+        &app,
+        reqwest::Method::PUT,
+        &officer_path,
+        &token,
+        Some(officer("registered")),
+    )
+    .await;
+    assert_eq!(status, 403, "{problem}");
+    let (status, body) = call(
+        &app,
+        reqwest::Method::PUT,
+        &officer_path,
+        ADMIN_TOKEN,
+        Some(officer("registered")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // Once confirmed, staff may edit the other fields and keep it.
     let response = app.post_form_with(&session, &form_path, &good).await;
     assert_eq!(response.status(), 303);
 
@@ -657,6 +679,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
         [
             "venue.commitment",
             "venue.quality_officer",
+            "venue.quality_officer",
             "venue.quality_officer"
         ]
     );
@@ -665,12 +688,17 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
         rows[0].2,
         Some(json!({ "commitment": "明码标价，童叟无欺。\n投诉 24 小时内答复。" }))
     );
+    // Filed as pending by staff, confirmed by the admin, then edited by staff.
     assert_eq!(
         rows[2].1.as_ref().unwrap()["quality_officer"]["registration_status"],
         "pending"
     );
     assert_eq!(
-        rows[2].2.as_ref().unwrap()["quality_officer"]["training_hours"],
+        rows[2].2.as_ref().unwrap()["quality_officer"]["registration_status"],
+        "registered"
+    );
+    assert_eq!(
+        rows[3].2.as_ref().unwrap()["quality_officer"]["training_hours"],
         24.5
     );
     assert_eq!(
@@ -681,8 +709,8 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
             id
         )
         .await,
-        4,
-        "venue.create and the three changes carry the venue's region"
+        5,
+        "venue.create and the four changes carry the venue's region"
     );
 }
 

@@ -18,7 +18,9 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::AppState;
-use super::dashboard_api::{CommentsPage, load_comments, parse_page, parse_rating_id};
+use super::dashboard_api::{
+    CommentsPage, load_comments, parse_page, parse_rating_id, save_officer,
+};
 use super::html::{Chrome, href, render_document};
 use super::public_pages::Reference;
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
@@ -573,16 +575,9 @@ pub async fn submit_quality_officer(
     )
     .map_err(refused)?;
     let scope = signed_in.scope_filter(&state).await?;
-    dashboard::save_quality_officer(
-        &state.pool,
-        id,
-        &officer,
-        &scope,
-        signed_in.caller.audit("venue.quality_officer"),
-    )
-    .await
-    .map_err(|e| signed_in.fail(e))?
-    .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
+    save_officer(&state, &signed_in.caller, id, &officer, &scope)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let pairs = [("notice", Notice::Officer.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
