@@ -657,6 +657,17 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     })
     .await;
     assert!(fed, "tier inputs: {:?}", tier_inputs(&app, id).await);
+    // The regulator console's venue page shows what the venue publishes.
+    app.activated_account(json!({ "login": "chief", "display_name": "c", "role": "admin" }))
+        .await;
+    let admin = app.sign_in("chief").await;
+    let (status, console_page) = admin.page(&format!("/console/venues/{id}?lang=en")).await;
+    assert_eq!(status, 200);
+    assert!(
+        console_page.contains("明码标价，童叟无欺。"),
+        "{console_page}"
+    );
+    assert!(console_page.contains("王芳"));
     let history: Value = app
         .get(&format!("/api/v1/venues/{id}/tier/history"))
         .await

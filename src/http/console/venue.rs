@@ -18,7 +18,9 @@ use crate::http::AppState;
 use crate::http::console_api::{
     RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
 };
+use crate::http::dashboard::{VenuePanels, load_venue_overview, venue_panels};
 use crate::http::html::{Chrome, render_document};
+use crate::http::public_pages::Reference;
 use crate::http::public_pages::trend_svg;
 use crate::http::scores::{TierChangeBody, VenueScore, load_tier_history, load_venue_score};
 use crate::http::signed_in::{AccountNav, PageError, SignedIn};
@@ -71,6 +73,8 @@ struct VenueView {
     violation_form: ViolationForm,
     violations: TableView,
     tier_history: TableView,
+    /// What the venue publishes (commitment, Chief Quality Officer), as its dashboard shows it.
+    panels: VenuePanels,
 }
 
 /// `?notice=` after a form: which change was just made.
@@ -148,6 +152,7 @@ fn venue_page(
     state: &AppState,
     data: &VenueData,
     notice: Option<&str>,
+    panels: VenuePanels,
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -300,7 +305,40 @@ fn venue_page(
         tier_history: tier_history_table(names, history_title, &data.tier_history)
             .view("tier-history", &c.empty_tier_history)
             .downloads(names, &format!("{venue_path}/tiers"), &[]),
+        panels,
     })
+}
+
+/// The venue dashboard's view of the venue, loaded the dashboard's way.
+async fn dashboard_panels(
+    signed_in: &SignedIn,
+    state: &AppState,
+    venue_id: i64,
+) -> Result<VenuePanels, PageError> {
+    let scope = signed_in.scope_filter(state).await?;
+    let overview = load_venue_overview(state, &scope, venue_id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let regions = state
+        .scores
+        .regions()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let categories = state
+        .scores
+        .categories()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let reference = Reference {
+        regions: &regions,
+        categories: &categories,
+    };
+    Ok(venue_panels(
+        signed_in.lang,
+        &overview,
+        &reference,
+        state.scores.params(),
+    ))
 }
 
 /// `GET /console/venues/{id}?page=`: a venue in the caller's scope (404 outside it).
@@ -317,7 +355,15 @@ pub async fn venue(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let body = venue_page(&signed_in, &names, &state, &data, notice.notice.as_deref());
+    let panels = dashboard_panels(&signed_in, &state, venue_id).await?;
+    let body = venue_page(
+        &signed_in,
+        &names,
+        &state,
+        &data,
+        notice.notice.as_deref(),
+        panels,
+    );
     Ok(signed_in.page(body))
 }
 
