@@ -476,6 +476,16 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         venue.contains(&format!("id=\"venue-score\">{shown}</p>")),
         "{venue}"
     );
+    // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
+    let distribution = venue
+        .split("id=\"star-distribution\"")
+        .nth(1)
+        .expect("a star distribution");
+    assert!(
+        distribution.contains(r#"width:80%"></span></span><span class="n">4</span>"#),
+        "{distribution}"
+    );
+    assert!(distribution.contains(r#"width:20%"></span></span><span class="n">1</span>"#));
     let (_, ratings) = html_table(&venue, "ratings");
     assert_eq!(ratings.len(), 5);
     assert!(!venue.contains("device_hash"), "no device hash on the page");

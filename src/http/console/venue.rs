@@ -20,8 +20,8 @@ use crate::http::console_api::{
 };
 use crate::http::dashboard::{VenuePanels, load_venue_overview, venue_panels};
 use crate::http::html::{Chrome, render_document};
-use crate::http::public_pages::Reference;
 use crate::http::public_pages::trend_svg;
+use crate::http::public_pages::{HistogramRow, Reference, histogram_rows};
 use crate::http::scores::{TierChangeBody, VenueScore, load_tier_history, load_venue_score};
 use crate::http::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::venues::parse_id;
@@ -68,6 +68,8 @@ struct VenueView {
     rules_version: Option<String>,
     dimensions: Vec<DimensionRow>,
     trend_svg: String,
+    /// The distribution of the venue's ratings over the stars.
+    histogram: Vec<HistogramRow>,
     ratings: TableView,
     ratings_pager: Option<PagerView>,
     violation_form: ViolationForm,
@@ -290,6 +292,7 @@ fn venue_page(
             },
         ],
         trend_svg: trend_svg(&score.trend, &m.venue_page.trend_title, &trend_desc),
+        histogram: histogram_rows(m, &score.histogram),
         ratings: ratings_view,
         ratings_pager,
         violation_form: ViolationForm {

@@ -36,6 +36,7 @@ pub use chart::trend_svg;
 pub use error_page::{PublicError, public_error_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub(crate) use venue::region_line;
+pub(crate) use venue::{HistogramRow, histogram_rows};
 pub use venue::{venue, venue_page};
 
 /// Shown for a number that does not exist (an unpublished or unrated measure).

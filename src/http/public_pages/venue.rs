@@ -33,12 +33,12 @@ const RECENT_COMMENTS: i64 = 5;
 const RECENT_COMMENT_CHARS: usize = 1500;
 
 /// One row of the star histogram, 5★ first.
-struct HistogramRow {
-    stars: u8,
-    sr: String,
-    count: i64,
+pub(crate) struct HistogramRow {
+    pub(crate) stars: u8,
+    pub(crate) sr: String,
+    pub(crate) count: i64,
     /// Share of all ratings in whole percent, the bar's width.
-    pct: i64,
+    pub(crate) pct: i64,
 }
 
 /// One measured week of the trend, for the table under the chart.
@@ -142,7 +142,8 @@ fn ranking_region(reference: &Reference, score: &VenueScore, region_code: &str) 
     Some(path.prefecture.unwrap_or(path.province))
 }
 
-fn histogram_rows(m: &Messages, histogram: &[i64; 5]) -> Vec<HistogramRow> {
+/// The star histogram as rows with bar widths, 5★ first.
+pub(crate) fn histogram_rows(m: &Messages, histogram: &[i64; 5]) -> Vec<HistogramRow> {
     let total: i64 = histogram.iter().sum();
     (1u8..=5)
         .rev()
