@@ -18,10 +18,10 @@ use crate::http::AppState;
 use crate::http::console_api::{
     RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
 };
-use crate::http::dashboard::{VenuePanels, load_venue_overview, venue_panels};
+use crate::http::dashboard::{VenuePanels, load_panels};
 use crate::http::html::{Chrome, render_document};
 use crate::http::public_pages::trend_svg;
-use crate::http::public_pages::{HistogramRow, Reference, histogram_rows};
+use crate::http::public_pages::{HistogramRow, histogram_rows};
 use crate::http::scores::{TierChangeBody, VenueScore, load_tier_history, load_venue_score};
 use crate::http::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::venues::parse_id;
@@ -312,38 +312,6 @@ fn venue_page(
     })
 }
 
-/// The venue dashboard's view of the venue, loaded the dashboard's way.
-async fn dashboard_panels(
-    signed_in: &SignedIn,
-    state: &AppState,
-    venue_id: i64,
-) -> Result<VenuePanels, PageError> {
-    let scope = signed_in.scope_filter(state).await?;
-    let overview = load_venue_overview(state, &scope, venue_id)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let regions = state
-        .scores
-        .regions()
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let categories = state
-        .scores
-        .categories()
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let reference = Reference {
-        regions: &regions,
-        categories: &categories,
-    };
-    Ok(venue_panels(
-        signed_in.lang,
-        &overview,
-        &reference,
-        state.scores.params(),
-    ))
-}
-
 /// `GET /console/venues/{id}?page=`: a venue in the caller's scope (404 outside it).
 pub async fn venue(
     signed_in: SignedIn,
@@ -358,7 +326,8 @@ pub async fn venue(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let panels = dashboard_panels(&signed_in, &state, venue_id).await?;
+    let scope = signed_in.scope_filter(&state).await?;
+    let (_, panels) = load_panels(&signed_in, &state, &scope, venue_id).await?;
     let body = venue_page(
         &signed_in,
         &names,

@@ -33,6 +33,7 @@ use crate::domain::venue_profile::{
     REPLY_MAX_CHARS, RawQualityOfficer, Registration, ReplyText, parse_training_hours_text,
 };
 use crate::i18n::{Lang, Messages};
+use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, ReplyOutcome};
 
 pub use overview::{
@@ -328,25 +329,15 @@ fn comment_days(m: &'static Messages, comments: &CommentsPage) -> Vec<CommentDay
         .collect()
 }
 
-/// `GET /dashboard/venues/{id}`: one venue's dashboard.
-pub async fn venue(
-    signed_in: SignedIn,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    req: HttpRequest,
-) -> Result<HttpResponse, PageError> {
-    let lang = signed_in.lang;
-    let m = signed_in.messages();
-    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    // A garbled query is read as no query: the page itself is still wanted.
-    let query: VenueQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let page = parse_page(query.page.as_deref())
-        .map_err(|_| invalid(&signed_in, m.dashboard.error_bad_page.clone()))?;
-    let scope = signed_in.scope_filter(&state).await?;
-    let overview = load_venue_overview(&state, &scope, id)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let comments = load_comments(&state, id, &scope, page)
+/// A venue in the caller's scope and its panels as signed-in pages show
+/// them (404 outside the scope): the dashboard's and the console's venue pages.
+pub async fn load_panels(
+    signed_in: &SignedIn,
+    state: &AppState,
+    scope: &ScopeFilter,
+    venue_id: i64,
+) -> Result<(VenueOverview, VenuePanels), PageError> {
+    let overview = load_venue_overview(state, scope, venue_id)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let regions = state
@@ -363,7 +354,29 @@ pub async fn venue(
         regions: &regions,
         categories: &categories,
     };
-    let panels = venue_panels(lang, &overview, &reference, state.scores.params());
+    let panels = venue_panels(signed_in.lang, &overview, &reference, state.scores.params());
+    Ok((overview, panels))
+}
+
+/// `GET /dashboard/venues/{id}`: one venue's dashboard.
+pub async fn venue(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let lang = signed_in.lang;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    // A garbled query is read as no query: the page itself is still wanted.
+    let query: VenueQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let page = parse_page(query.page.as_deref())
+        .map_err(|_| invalid(&signed_in, m.dashboard.error_bad_page.clone()))?;
+    let scope = signed_in.scope_filter(&state).await?;
+    let (overview, panels) = load_panels(&signed_in, &state, &scope, id).await?;
+    let comments = load_comments(&state, id, &scope, page)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let page_link = |p: i64| venue_href(id, lang, &[("page", p.to_string())], "comments");
     let officer = overview
         .officer
