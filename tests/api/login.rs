@@ -4,49 +4,15 @@
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Options, TestApp, spawn_app, spawn_app_with};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A client without a cookie store: the session cookie is `Secure` (the test
-/// app's public address is https), so the tests carry it by hand.
-fn bare_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::common::{
+    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, Options, TestApp, bare_client, csrf_of, spawn_app,
+    spawn_app_with,
+};
 
 /// Creates an activated admin account through the API.
 async fn create_admin(app: &TestApp, login: &str) {
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "login": login, "display_name": "Admin", "role": "admin" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let account: Value = response.json().await.unwrap();
-    let url = account["invitation_url"].as_str().unwrap();
-    let token = url.rsplit('/').next().unwrap();
-    let response = app
-        .client
-        .post(format!("{}/api/v1/invitations/{token}", app.address))
-        .json(&json!({ "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
-/// The value of the first hidden `csrf_token` field of a page.
-fn csrf_of(page: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = page.find(marker).expect("page has a csrf token") + marker.len();
-    let len = page[start..].find('"').unwrap();
-    page[start..start + len].to_owned()
+    app.activated_account(json!({ "login": login, "display_name": "Admin", "role": "admin" }))
+        .await;
 }
 
 /// GET /login, optionally with a session cookie; returns the page.

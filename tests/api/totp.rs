@@ -7,18 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A client without a cookie store: the cookies are `Secure` (the test app's
-/// public address is https), so the tests carry them by hand.
-fn bare_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::common::{
+    ACCOUNT_PASSWORD as PASSWORD, TestApp, bare_client, between, csrf_of, spawn_app,
+};
 
 /// Creates an activated account through the API; `extra` holds its scope.
 async fn create_account(app: &TestApp, login: &str, role: &str, extra: Value) {
@@ -26,40 +17,7 @@ async fn create_account(app: &TestApp, login: &str, role: &str, extra: Value) {
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let account: Value = response.json().await.unwrap();
-    let url = account["invitation_url"].as_str().unwrap();
-    let token = url.rsplit('/').next().unwrap();
-    let response = app
-        .client
-        .post(format!("{}/api/v1/invitations/{token}", app.address))
-        .json(&json!({ "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
-/// The text between `start` and the next `end` after it.
-fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = page.find(start)? + start.len();
-    let len = page[from..].find(end)?;
-    Some(&page[from..from + len])
-}
-
-/// The value of the first hidden `csrf_token` field of a page.
-fn csrf_of(page: &str) -> String {
-    between(page, r#"name="csrf_token" value=""#, "\"")
-        .expect("page has a csrf token")
-        .to_owned()
+    app.activated_account(body).await;
 }
 
 /// The secret the enrolment page shows for typing in, spaces removed.
