@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::common::{ACCOUNT_PASSWORD, TestApp, spawn_app, totp_code};
@@ -16,69 +16,6 @@ use crate::driver::*;
 /// The desktop the console is checked on, in CSS pixels.
 const DESK_WIDTH: u32 = 1280;
 const DESK_HEIGHT: u32 = 900;
-
-/// Opens a desktop-sized Chromium session on the test's chromedriver.
-async fn desktop_browser(driver: &Driver) -> Client {
-    let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        !chrome.contains('/') || Path::new(&chrome).is_file(),
-        "Chromium is not at `{chrome}`: point CHROME_BIN at it"
-    );
-    // Inside the driver's scratch folder, which it deletes when dropped.
-    let profile = driver
-        .log_path()
-        .parent()
-        .expect("scratch folder")
-        .join("desktop-profile");
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--lang=zh-CN",
-                format!("--window-size={DESK_WIDTH},{DESK_HEIGHT}"),
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        },
-    });
-    let Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url())
-        .await
-        .unwrap_or_else(|err| panic!("chromedriver could not start Chromium `{chrome}`: {err}"));
-    // The window size includes the browser's own frame: grow the window by
-    // it, so the page itself gets 1280×900.
-    browser
-        .set_window_size(DESK_WIDTH, DESK_HEIGHT)
-        .await
-        .expect("window size");
-    let inner = browser
-        .execute("return [window.innerWidth, window.innerHeight];", vec![])
-        .await
-        .expect("js");
-    let frame = |i: usize, want: u32| {
-        let got = inner[i].as_u64().expect("inner size");
-        want + want.saturating_sub(u32::try_from(got).expect("size"))
-    };
-    let (width, height) = (frame(0, DESK_WIDTH), frame(1, DESK_HEIGHT));
-    browser
-        .set_window_size(width, height)
-        .await
-        .expect("window size");
-    browser
-}
 
 /// Signs in through the sign-in page like a person, enrolling the second
 /// factor a regulator's first sign-in asks for.
@@ -240,7 +177,9 @@ async fn a_regulator_drills_down_and_downloads_the_ranking() {
     assert!(settled, "Bayingolin's figures were not computed");
 
     let driver = Driver::start().await;
-    let browser = desktop_browser(&driver).await;
+    let browser = driver
+        .desktop_browser(DESK_WIDTH, DESK_HEIGHT, Some("zh-CN"))
+        .await;
     sign_in(&browser, &app, "bz-regulator").await;
 
     // The overview of the regulator's prefecture.

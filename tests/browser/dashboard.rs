@@ -110,7 +110,9 @@ async fn venue_staff_answer_a_comment_print_a_poster_and_download_the_code() {
     app.venue_staff("korla-desk", &[&venue]).await;
 
     let driver = Driver::start().await;
-    let browser = driver.desktop_browser(DESKTOP_WIDTH, DESKTOP_HEIGHT).await;
+    let browser = driver
+        .desktop_browser(DESKTOP_WIDTH, DESKTOP_HEIGHT, None)
+        .await;
     sign_in(&browser, &app, "korla-desk").await;
 
     // The dashboard: one venue, so straight to it.

@@ -211,8 +211,9 @@ impl Driver {
     }
 
     /// Opens a Chromium session with a desktop window of `width`×`height`
-    /// CSS pixels that saves downloads to [`Driver::download_dir`] without asking.
-    pub async fn desktop_browser(&self, width: u32, height: u32) -> Client {
+    /// CSS pixels that saves downloads to [`Driver::download_dir`] without
+    /// asking; `lang` sets the browser's own language (its Accept-Language).
+    pub async fn desktop_browser(&self, width: u32, height: u32, lang: Option<&str>) -> Client {
         let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         assert!(
             !chrome.contains('/') || Path::new(&chrome).is_file(),
@@ -221,24 +222,29 @@ impl Driver {
         let downloads = self.download_dir();
         std::fs::create_dir_all(&downloads).expect("create the download folder");
         let profile = self.scratch.join("desktop-profile");
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--hide-scrollbars".to_owned(),
+            "--force-device-scale-factor=1".to_owned(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        if let Some(lang) = lang {
+            args.push(format!("--lang={lang}"));
+        }
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chrome,
-                "args": [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--force-device-scale-factor=1",
-                    format!("--window-size={width},{height}"),
-                    format!("--user-data-dir={}", profile.display()),
-                ],
+                "args": args,
                 "prefs": {
                     "download.default_directory": downloads.display().to_string(),
                     "download.prompt_for_download": false,
