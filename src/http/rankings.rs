@@ -2,6 +2,8 @@
 //! ranked within a region subtree, and a region's score with its breakdown
 //! by child region and category, for drilling down province → venue.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::access::MaybeCaller;
 use crate::domain::access::Scope;
+use crate::domain::distribution::SCORE_BANDS;
 use crate::domain::region::{Region, RegionTree};
 use crate::domain::scoring::round1;
 use crate::error::ApiError;
@@ -54,7 +57,8 @@ pub struct RankingRequest {
 /// One ranked venue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RankingItem {
-    /// Place in the ranking; `null` for unpublished venues (listed after all ranked ones).
+    /// Place in the whole ranking of the region and category, whatever other
+    /// filter chose the venue; `null` for unpublished venues (listed after all ranked ones).
     pub rank: Option<i64>,
     /// Venue id.
     pub venue_id: i64,
@@ -197,11 +201,23 @@ pub async fn load_ranking(
     let rows =
         rankings::filtered_rankings(&state.pool, scope, &filter, request.per_page, offset).await?;
     let total = rankings::filtered_total(&state.pool, scope, &filter).await?;
+    // Leaving out unpublished venues moves no one's place; leaving out tiers
+    // does, so then each venue's place in the whole ranking is looked up.
+    let places = if request.tiers.is_empty() {
+        None
+    } else {
+        let ids: Vec<i64> = rows.iter().map(|r| r.venue_id).collect();
+        let places = rankings::places_in_ranking(&state.pool, scope, filter.category, &ids).await?;
+        Some(places.into_iter().collect::<HashMap<i64, i64>>())
+    };
     let items = rows
         .into_iter()
         .enumerate()
         .map(|(i, row)| RankingItem {
-            rank: row.published.then_some(offset + i as i64 + 1),
+            rank: match &places {
+                None => row.published.then_some(offset + i as i64 + 1),
+                Some(places) => places.get(&row.venue_id).copied(),
+            },
             venue_id: row.venue_id,
             name: row.name,
             region_code: row.region_code,
@@ -301,6 +317,9 @@ pub struct SliceScore {
     pub median: Option<f64>,
     /// 10th percentile of the published venue scores.
     pub p10: Option<f64>,
+    /// Published venues per ten-point score band, lowest first: 0–10, 10–20,
+    /// …, 90–100 (each band holds its lower bound; the last also holds 100).
+    pub score_distribution: Vec<i64>,
     /// Venues per tier.
     pub tier_counts: TierCounts,
 }
@@ -317,6 +336,9 @@ impl SliceScore {
             published_venues: i64::from(s.published_venues),
             median: s.median_0_100.map(round1),
             p10: s.p10_0_100.map(round1),
+            score_distribution: (0..SCORE_BANDS)
+                .map(|band| s.score_distribution.get(band).copied().map_or(0, i64::from))
+                .collect(),
             tier_counts: TierCounts {
                 a: tier(0),
                 b: tier(1),
@@ -336,6 +358,7 @@ impl SliceScore {
             published_venues: 0,
             median: None,
             p10: None,
+            score_distribution: vec![0; SCORE_BANDS],
             tier_counts: TierCounts {
                 a: 0,
                 b: 0,

@@ -179,6 +179,40 @@ pub async fn filtered_rankings(
         .map_err(StoreError::classify)
 }
 
+/// The places of some venues in the whole ranking of a scope and category,
+/// whatever other filter chose them: a tier-C venue shown on a page of tier C
+/// venues keeps the rank it has among all venues. Unpublished venues have no
+/// place and are left out. Ties go as in [`RankingOrder::BestFirst`].
+pub async fn places_in_ranking(
+    pool: &PgPool,
+    scope: RankingScope<'_>,
+    category: Option<&str>,
+    venue_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let filter = RankingFilter {
+        category,
+        ..RankingFilter::default()
+    };
+    let (where_sql, ids_at) = ranking_filter(scope, &filter);
+    // Counts the published venues ahead of each one along the rank index.
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT t.venue_id,
+                1 + (SELECT count(*) FROM venue_scores s
+                     WHERE {where_sql} AND $1::text IS NOT NULL AND s.published
+                       AND (s.score_0_100 > t.score_0_100
+                            OR (s.score_0_100 = t.score_0_100
+                                AND (s.confidence, s.ratings_window, -s.venue_id)
+                                    > (t.confidence, t.ratings_window, -t.venue_id))))
+         FROM venue_scores t
+         WHERE t.venue_id = ANY(${ids_at}) AND t.published"
+    ));
+    bind_scope(sqlx::query_as::<_, (i64, i64)>(sql), scope, &filter)
+        .bind(venue_ids)
+        .fetch_all(pool)
+        .await
+        .map_err(StoreError::classify)
+}
+
 /// How many venues a ranking holds.
 pub async fn ranking_total(
     pool: &PgPool,
@@ -228,6 +262,8 @@ pub struct RegionScore {
     pub median_0_100: Option<f64>,
     /// 10th percentile venue score.
     pub p10_0_100: Option<f64>,
+    /// Published venue scores per ten-point band.
+    pub score_distribution: Vec<i32>,
     /// Venues per tier A..D.
     pub tier_counts: Vec<i32>,
     /// The prior used.
@@ -246,7 +282,7 @@ pub async fn region_breakdown(
         RegionScore,
         r#"SELECT region_code AS "region_code!: String", category, published, score_0_100,
                   ratings_window, venues, published_venues, median_0_100, p10_0_100,
-                  tier_counts, prior, computed_at
+                  score_distribution, tier_counts, prior, computed_at
            FROM region_scores
            WHERE region_code = $1 OR (region_code = ANY($2) AND category = '*')
            ORDER BY region_code, category"#,
