@@ -1,6 +1,8 @@
-//! `GET /console/venues/{id}`: one venue as its regulator sees it — score,
-//! tier with reasons, trend, dimensions, its ratings with quarantine and
-//! release, violations (and the form to record one) and tier history.
+//! `GET /console/venues/{id}`: one venue as its regulator sees it — the
+//! panels of the venue's own dashboard (score, tier with reasons, ranks,
+//! trend, dimensions, tags, today's count, QR code, commitment, Chief Quality
+//! Officer), its star distribution, its ratings with quarantine and release,
+//! violations (and the form to record one) and tier history.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -9,8 +11,7 @@ use serde::Deserialize;
 
 use super::EXPORT_MAX_ROWS;
 use super::tables::{ratings_table, tier_history_table, violations_table};
-use super::view::{Crumb, Names, PagerView, RowAction, TableView, crumbs, local_time, score_text};
-use crate::domain::credit::Tier;
+use super::view::{Crumb, Names, PagerView, RowAction, TableView, crumbs};
 use crate::domain::day::local_day;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
@@ -18,28 +19,15 @@ use crate::http::AppState;
 use crate::http::console_api::{
     RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
 };
-use crate::http::dashboard::{VenuePanels, load_panels};
+use crate::http::dashboard::{VenueOverview, VenuePanels, load_panels};
 use crate::http::html::{Chrome, render_document};
-use crate::http::public_pages::trend_svg;
 use crate::http::public_pages::{HistogramRow, histogram_rows};
-use crate::http::scores::{TierChangeBody, VenueScore, load_tier_history, load_venue_score};
+use crate::http::scores::{TierChangeBody, load_tier_history};
 use crate::http::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::venues::parse_id;
-use crate::i18n::{Lang, Messages};
+use crate::i18n::Messages;
 use crate::store::venues::Venue;
 use crate::store::violations;
-
-/// A tier letter with its name.
-struct TierBadge {
-    letter: &'static str,
-    name: String,
-}
-
-/// A dimension and its published score.
-struct DimensionRow {
-    label: String,
-    value: String,
-}
 
 /// The violation form.
 struct ViolationForm {
@@ -61,13 +49,6 @@ struct VenueView {
     crumbs: Vec<Crumb>,
     notice: Option<String>,
     public_href: String,
-    score: Option<String>,
-    score_lines: Vec<String>,
-    tier: Option<TierBadge>,
-    tier_reasons: Vec<String>,
-    rules_version: Option<String>,
-    dimensions: Vec<DimensionRow>,
-    trend_svg: String,
     /// The distribution of the venue's ratings over the stars.
     histogram: Vec<HistogramRow>,
     ratings: TableView,
@@ -75,7 +56,8 @@ struct VenueView {
     violation_form: ViolationForm,
     violations: TableView,
     tier_history: TableView,
-    /// What the venue publishes (commitment, Chief Quality Officer), as its dashboard shows it.
+    /// What the venue's own dashboard shows: measures, ranks, trend, tags,
+    /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
 }
 
@@ -88,7 +70,6 @@ struct NoticeQuery {
 /// Everything the venue page shows.
 struct VenueData {
     venue: Venue,
-    score: VenueScore,
     ratings: RatingReviewPage,
     violations: Vec<ViolationBody>,
     tier_history: Vec<TierChangeBody>,
@@ -105,7 +86,6 @@ async fn load(
     let venue = venue_in_scope(state, &signed_in.caller.principal, venue_id)
         .await
         .map_err(fail)?;
-    let score = load_venue_score(state, venue.id).await.map_err(fail)?;
     let ratings = load_ratings(state, venue.id, page, per_page)
         .await
         .map_err(fail)?;
@@ -118,7 +98,6 @@ async fn load(
     let tier_history = load_tier_history(state, venue.id).await.map_err(fail)?;
     Ok(VenueData {
         venue,
-        score,
         ratings,
         violations,
         tier_history,
@@ -134,61 +113,24 @@ fn titles(names: &Names, venue: &Venue) -> [String; 3] {
     ]
 }
 
-fn tier_badge(m: &Messages, stored: Option<&str>) -> Option<TierBadge> {
-    let tier = Tier::parse(stored?)?;
-    let index = match tier {
-        Tier::A => 0,
-        Tier::B => 1,
-        Tier::C => 2,
-        Tier::D => 3,
-    };
-    Some(TierBadge {
-        letter: tier.letter(),
-        name: m.public.tier_names[index].clone(),
-    })
-}
-
 fn venue_page(
     signed_in: &SignedIn,
     names: &Names,
-    state: &AppState,
     data: &VenueData,
     notice: Option<&str>,
-    panels: VenuePanels,
+    (overview, panels): (VenueOverview, VenuePanels),
 ) -> String {
     let m = names.m;
     let c = &m.console;
     let venue = &data.venue;
-    let score = &data.score;
-    let params = state.scores.params();
-    let region_name = names.region(&venue.region_code);
-    let mut meta = format!("{} · {}", names.category(&venue.category), region_name);
+    let mut meta = format!(
+        "{} · {}",
+        names.category(&venue.category),
+        names.region(&venue.region_code)
+    );
     if let Some(address) = &venue.address {
         meta.push_str(" · ");
         meta.push_str(address);
-    }
-    let published = score.published && score.score.is_some();
-    let shown = |value: Option<f64>| score_text(value.filter(|_| published));
-    let mut score_lines = vec![
-        m.venue_page
-            .ratings
-            .replace("{count}", &score.ratings.to_string())
-            .replace("{window}", &params.publish_window_days.to_string()),
-        m.venue_page
-            .today
-            .replace("{count}", &score.today.to_string()),
-    ];
-    if score.ratings > 0 {
-        // Whole percent rounded down, so "at least" stays true.
-        let pct = (score.confidence.clamp(0.0, 1.0) * 100.0 + 1e-9).floor();
-        score_lines.push(format!(
-            "{} {}",
-            m.venue_page.confidence_label,
-            m.public.confidence_short.replace("{pct}", &pct.to_string())
-        ));
-    }
-    if let Some(at) = score.computed_at {
-        score_lines.push(m.venue_page.updated.replace("{time}", &local_time(at)));
     }
     let [ratings_title, violations_title, history_title] = titles(names, venue);
     let venue_path = format!("/console/venues/{}", venue.id);
@@ -243,16 +185,6 @@ fn venue_page(
         _ => None,
     };
     let today = local_day(Utc::now());
-    let measured = score.trend.iter().filter(|w| w.score.is_some()).count();
-    let trend_desc = match (score.trend.first(), score.trend.last()) {
-        (Some(first), Some(last)) if measured > 0 => m
-            .venue_page
-            .trend_desc
-            .replace("{first}", &first.week_start.to_string())
-            .replace("{last}", &last.week_start.to_string())
-            .replace("{weeks}", &measured.to_string()),
-        _ => m.venue_page.trend_empty.clone(),
-    };
     render_document(&VenueView {
         chrome: signed_in.chrome(venue.name.clone()),
         nav: signed_in.nav(),
@@ -262,37 +194,7 @@ fn venue_page(
         crumbs: trail,
         notice,
         public_href: format!("/v/{}?lang={}", venue.id, names.lang.tag()),
-        score: published.then(|| shown(score.score)),
-        score_lines,
-        tier: tier_badge(m, score.tier.as_deref()),
-        tier_reasons: score
-            .tier_reasons
-            .iter()
-            .map(|r| match names.lang {
-                Lang::Zh => r.zh.clone(),
-                Lang::En => r.en.clone(),
-            })
-            .collect(),
-        rules_version: score
-            .rule_set_version
-            .as_deref()
-            .map(|v| m.venue_page.tier_rules_version.replace("{version}", v)),
-        dimensions: vec![
-            DimensionRow {
-                label: m.rating.environment.clone(),
-                value: shown(score.dimensions.environment),
-            },
-            DimensionRow {
-                label: m.rating.skill.clone(),
-                value: shown(score.dimensions.skill),
-            },
-            DimensionRow {
-                label: m.rating.attitude.clone(),
-                value: shown(score.dimensions.attitude),
-            },
-        ],
-        trend_svg: trend_svg(&score.trend, &m.venue_page.trend_title, &trend_desc),
-        histogram: histogram_rows(m, &score.histogram),
+        histogram: histogram_rows(m, &overview.score.histogram),
         ratings: ratings_view,
         ratings_pager,
         violation_form: ViolationForm {
@@ -327,15 +229,8 @@ pub async fn venue(
         .map_err(|e| signed_in.fail(e))?;
     let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let scope = signed_in.scope_filter(&state).await?;
-    let (_, panels) = load_panels(&signed_in, &state, &scope, venue_id).await?;
-    let body = venue_page(
-        &signed_in,
-        &names,
-        &state,
-        &data,
-        notice.notice.as_deref(),
-        panels,
-    );
+    let panels = load_panels(&signed_in, &state, &scope, venue_id).await?;
+    let body = venue_page(&signed_in, &names, &data, notice.notice.as_deref(), panels);
     Ok(signed_in.page(body))
 }
 
