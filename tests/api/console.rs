@@ -473,9 +473,21 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     let score = app.score(v.korla_hotel).await;
     let shown = format!("{:.1}", score["score"].as_f64().unwrap());
     assert!(
-        venue.contains(&format!("id=\"venue-score\">{shown}</p>")),
+        venue.contains(&format!("id=\"venue-score\">{shown}</span>")),
         "{venue}"
     );
+    // What the venue's own dashboard shows: today's live count, the tags
+    // and the QR code with its downloads and posters.
+    assert!(
+        venue.contains("<span class=\"today\">5</span>"),
+        "five ratings today: {venue}"
+    );
+    assert!(venue.contains("id=\"tags-h\""), "the tag panel");
+    assert!(
+        venue.contains(&format!("src=\"/api/v1/venues/{}/qr.svg", v.korla_hotel)),
+        "the QR code"
+    );
+    assert!(venue.contains(&format!("/dashboard/venues/{}/poster", v.korla_hotel)));
     // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
     let distribution = venue
         .split("id=\"star-distribution\"")
@@ -822,7 +834,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     let (_, page) = person.page(&location).await;
     assert!(page.contains("The violation was recorded."));
     assert!(
-        page.contains("id=\"venue-tier\">C</span>"),
+        page.contains("id=\"venue-tier\" aria-hidden=\"true\">C</span>"),
         "the page shows tier C"
     );
     let (_, violations) = html_table(&page, "violations");
@@ -839,6 +851,20 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     let (_, home) = person.page("/console?lang=en").await;
     let (_, watch) = html_table(&home, "watchlist");
     assert!(watch.iter().any(|r| r[1] == "孔雀河酒店"), "{watch:?}");
+    // A tier filter leaves the venue in tier C out of the ranking, yet the
+    // one below it keeps its place in the whole ranking: second, not first.
+    let other_tier = app.score(by_json).await["tier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(other_tier, "C");
+    let (_, filtered) = person
+        .page(&format!("/console/rankings?tier={other_tier}&lang=en"))
+        .await;
+    let (_, rows) = html_table(&filtered, "rankings");
+    let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(names, vec!["梨城宾馆"], "{rows:?}");
+    assert_eq!(rows[0][0], "2", "its place among every venue of Korla");
 
     // Through JSON.
     let regulator = regulator_token(&app, "652801").await;
