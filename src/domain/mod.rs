@@ -5,6 +5,7 @@ pub mod code;
 pub mod credit;
 pub mod day;
 pub mod decline;
+pub mod distribution;
 pub mod password;
 pub mod rating;
 pub mod region;

@@ -247,6 +247,9 @@ pub async fn load_children(
         sum.ratings += f.ratings;
         sum.venues += f.venues;
         sum.published_venues += f.published_venues;
+        for (total, n) in sum.score_distribution.iter_mut().zip(&f.score_distribution) {
+            *total += n;
+        }
         sum.tier_counts = TierCounts {
             a: sum.tier_counts.a + f.tier_counts.a,
             b: sum.tier_counts.b + f.tier_counts.b,

@@ -459,6 +459,7 @@ impl ScoreEngine {
                     published_venues: a.published_venues,
                     median_0_100: a.median_0_100,
                     p10_0_100: a.p10_0_100,
+                    score_distribution: a.score_distribution,
                     tier_counts: a.tier_counts,
                     as_of_day: today,
                 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::StoreError;
+use crate::domain::distribution::{ScoreDistribution, score_distribution};
 use crate::domain::scoring::{Measures, WeightedSum};
 
 /// One venue's aggregate for one day (or a venue without any, `day` = `None`).
@@ -341,6 +342,8 @@ pub struct RegionAggregate {
     pub median_0_100: Option<f64>,
     /// 10th percentile of the published venue scores.
     pub p10_0_100: Option<f64>,
+    /// The published venue scores per ten-point band.
+    pub score_distribution: ScoreDistribution,
     /// Venues in tiers A, B, C, D.
     pub tier_counts: [i64; 4],
 }
@@ -368,6 +371,7 @@ pub async fn region_aggregates(
                   count(*) FILTER (WHERE s.published) AS "published_venues!",
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY s.score_0_100) AS median_0_100,
                   percentile_cont(0.1) WITHIN GROUP (ORDER BY s.score_0_100) AS p10_0_100,
+                  array_agg(s.score_0_100) FILTER (WHERE s.published) AS "published_scores: Vec<f64>",
                   count(*) FILTER (WHERE s.tier = 'A') AS "tier_a!",
                   count(*) FILTER (WHERE s.tier = 'B') AS "tier_b!",
                   count(*) FILTER (WHERE s.tier = 'C') AS "tier_c!",
@@ -393,6 +397,7 @@ pub async fn region_aggregates(
             published_venues: r.published_venues,
             median_0_100: r.median_0_100,
             p10_0_100: r.p10_0_100,
+            score_distribution: score_distribution(r.published_scores.unwrap_or_default()),
             tier_counts: [r.tier_a, r.tier_b, r.tier_c, r.tier_d],
         })
         .collect())
@@ -424,6 +429,8 @@ pub struct RegionScoreRow {
     pub median_0_100: Option<f64>,
     /// 10th percentile venue score.
     pub p10_0_100: Option<f64>,
+    /// Published venue scores per ten-point band.
+    pub score_distribution: ScoreDistribution,
     /// Tier counts A..D.
     pub tier_counts: [i64; 4],
     /// The local day ages were measured from.
@@ -454,12 +461,12 @@ pub async fn write_region_scores(
                overall_weighted, overall_count, environment_weight, environment_weighted,
                environment_count, skill_weight, skill_weighted, skill_count, attitude_weight,
                attitude_weighted, attitude_count, prior, venues, published_venues, median_0_100,
-               p10_0_100, tier_counts, as_of_day, computed_at)
+               p10_0_100, score_distribution, tier_counts, as_of_day, computed_at)
            SELECT region_code, category, published, score_0_100, ratings_window, overall_weight,
                overall_weighted, overall_count, environment_weight, environment_weighted,
                environment_count, skill_weight, skill_weighted, skill_count, attitude_weight,
                attitude_weighted, attitude_count, prior, venues, published_venues, median_0_100,
-               p10_0_100, tier_counts, as_of_day, now()
+               p10_0_100, score_distribution, tier_counts, as_of_day, now()
            FROM jsonb_to_recordset($1) AS x(
                region_code text, category text, published boolean, score_0_100 float8,
                ratings_window bigint, overall_weight float8, overall_weighted float8,
@@ -467,7 +474,8 @@ pub async fn write_region_scores(
                environment_count bigint, skill_weight float8, skill_weighted float8,
                skill_count bigint, attitude_weight float8, attitude_weighted float8,
                attitude_count bigint, prior jsonb, venues integer, published_venues integer,
-               median_0_100 float8, p10_0_100 float8, tier_counts integer[], as_of_day date)"#,
+               median_0_100 float8, p10_0_100 float8, score_distribution integer[],
+               tier_counts integer[], as_of_day date)"#,
         json
     )
     .execute(&mut *conn)
