@@ -218,6 +218,12 @@ pub(crate) struct ConsoleTexts {
     pub(crate) stat_unresolved_complaints: String,
     pub(crate) stat_watch_venues: String,
     pub(crate) tier_counts_heading: String,
+    pub(crate) distribution_heading: String,
+    /// `{bands}`: each band with its count, e.g. "60–70: 4".
+    pub(crate) distribution_desc: String,
+    pub(crate) distribution_empty: String,
+    /// The axis label under the bands.
+    pub(crate) distribution_axis: String,
     pub(crate) all_rankings: String,
     pub(crate) overview_link: String,
     /// Table titles (and sheet names); `{region}` is the region's name.

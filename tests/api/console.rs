@@ -437,6 +437,33 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .await;
     let person = app.sign_in("bayingolin").await;
 
+    // The overview draws how the three published venue scores spread.
+    let regulator = regulator_token(&app, "652800").await;
+    let (status, overview) = call(&app, Method::GET, "/api/v1/overview", &regulator, None).await;
+    assert_eq!(status, 200);
+    let bands: Vec<i64> = overview["score_distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .collect();
+    assert_eq!(bands.iter().sum::<i64>(), 3, "{overview}");
+    let (_, home) = person.page("/console?lang=en").await;
+    let chart = home
+        .split("id=\"score-distribution\"")
+        .nth(1)
+        .expect("a distribution chart");
+    let filled = bands.iter().filter(|n| **n > 0).count();
+    assert_eq!(
+        chart.matches("<rect").count(),
+        filled,
+        "a bar per filled band"
+    );
+    for (band, count) in bands.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let label = format!("<title>{}–{}: {count}</title>", band * 10, band * 10 + 10);
+        assert!(chart.contains(&label), "{label}");
+    }
+
     let (status, page) = person.page("/console/rankings?lang=en").await;
     assert_eq!(status, 200);
     let (headers, regions) = html_table(&page, "regions");

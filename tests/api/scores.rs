@@ -532,6 +532,33 @@ async fn a_region_score_breaks_down_by_child_region_and_category() {
     let median = prefecture["median"].as_f64().unwrap();
     let p10 = prefecture["p10"].as_f64().unwrap();
     assert!(p10 < median, "{prefecture}");
+    // Their spread: ten bands of ten points, each venue in the band of its score.
+    let bands: Vec<i64> = prefecture["score_distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .collect();
+    assert_eq!(bands.len(), 10, "{prefecture}");
+    let mut expected = vec![0; 10];
+    let rankings: Value = app
+        .get("/api/v1/rankings?region=652800")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for item in rankings["items"].as_array().unwrap() {
+        let score = item["score"].as_f64().unwrap();
+        expected[((score / 10.0).floor() as usize).min(9)] += 1;
+    }
+    assert_eq!(bands, expected, "{prefecture} {rankings}");
+    let provincial: i64 = region["score_distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(provincial, region["published_venues"].as_i64().unwrap());
     let county: Value = app
         .get("/api/v1/regions/652822/score")
         .await

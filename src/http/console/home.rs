@@ -12,6 +12,7 @@ use crate::domain::table::Table;
 use crate::http::AppState;
 use crate::http::console_api::{Overview, OverviewQuery, load_overview, region_in_scope};
 use crate::http::html::{Chrome, render_document};
+use crate::http::public_pages::{distribution_description, distribution_svg};
 use crate::http::signed_in::{AccountNav, PageError, SignedIn};
 use crate::i18n::Messages;
 
@@ -39,6 +40,9 @@ struct HomeView {
     crumbs: Vec<Crumb>,
     stats: Vec<Stat>,
     tiers: Vec<TierStat>,
+    /// The published venue scores per ten-point band, as inline SVG; `None`
+    /// while no venue of the region is published.
+    distribution_svg: Option<String>,
     rankings_href: String,
     regions: TableView,
     lowest: TableView,
@@ -180,6 +184,15 @@ fn home_page(
         last.href = None;
     }
     let heading = c.home_title.replace("{region}", &place);
+    let bands = &f.score_distribution;
+    let distribution_svg = (bands.iter().sum::<i64>() > 0).then(|| {
+        distribution_svg(
+            bands,
+            &c.distribution_heading,
+            &distribution_description(m, bands),
+            &c.distribution_axis,
+        )
+    });
     render_document(&HomeView {
         chrome: signed_in.chrome(heading.clone()),
         nav: signed_in.nav(),
@@ -188,6 +201,7 @@ fn home_page(
         crumbs: trail,
         stats,
         tiers,
+        distribution_svg,
         rankings_href: names.rankings_href(region.map(|r| r.code.as_str())),
         regions: tables.regions.view("regions", &c.empty_regions).downloads(
             names,

@@ -1,8 +1,10 @@
-//! The venue page's weekly trend chart, drawn as inline SVG, and the
-//! sentence that describes it to screen readers.
+//! Charts drawn as inline SVG, each with the sentence that describes it to
+//! screen readers: a venue's weekly trend, and how a region's venue scores
+//! spread over ten-point bands.
 
 use std::fmt::Write as _;
 
+use crate::domain::distribution::band_floor_0_100;
 use crate::http::scores::TrendWeek;
 use crate::i18n::Messages;
 
@@ -116,6 +118,82 @@ pub fn trend_svg(weeks: &[TrendWeek], title: &str, desc: &str) -> String {
     svg
 }
 
+/// The sentence that describes a score distribution: each band and its count.
+pub(crate) fn distribution_description(m: &Messages, bands: &[i64]) -> String {
+    let listed: Vec<String> = bands
+        .iter()
+        .enumerate()
+        .map(|(band, count)| format!("{}: {count}", band_label(band)))
+        .collect();
+    m.console
+        .distribution_desc
+        .replace("{bands}", &listed.join(", "))
+}
+
+/// "60–70": a band's bounds.
+fn band_label(band: usize) -> String {
+    format!("{}–{}", band_floor_0_100(band), band_floor_0_100(band + 1))
+}
+
+/// Venues per score band as an inline SVG bar chart: one bar per band from
+/// 0 to 100, its count above it, the band edges 0, 50 and 100 below, and
+/// `axis` naming the measure. Bar heights are relative to the fullest band.
+pub fn distribution_svg(bands: &[i64], title: &str, desc: &str, axis: &str) -> String {
+    let mut svg = String::with_capacity(2048);
+    let _ = write!(
+        svg,
+        "<svg class=\"trend distribution\" viewBox=\"0 0 {CHART_WIDTH} {CHART_HEIGHT}\" \
+         role=\"img\" aria-label=\"{label}\" aria-describedby=\"distribution-desc\">\
+         <title>{label}</title><desc id=\"distribution-desc\">{desc}</desc>",
+        label = escape_xml(title),
+        desc = escape_xml(desc),
+    );
+    let _ = write!(
+        svg,
+        "<line class=\"grid\" x1=\"{PLOT_LEFT}\" x2=\"{PLOT_RIGHT}\" y1=\"{PLOT_BOTTOM}\" y2=\"{PLOT_BOTTOM}\"/>"
+    );
+    let fullest = bands.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let step = (PLOT_RIGHT - PLOT_LEFT) / bands.len().max(1) as f64;
+    // Room above the tallest bar for its count.
+    let top = PLOT_TOP + 12.0;
+    for (band, &count) in bands.iter().enumerate() {
+        let x = PLOT_LEFT + step * band as f64;
+        if count > 0 {
+            let height = count as f64 / fullest * (PLOT_BOTTOM - top);
+            let y = PLOT_BOTTOM - height;
+            let _ = write!(
+                svg,
+                "<rect class=\"band\" x=\"{bx:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{height:.1}\">\
+                 <title>{label}: {count}</title></rect>\
+                 <text class=\"axis\" x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\">{count}</text>",
+                bx = x + 2.0,
+                w = step - 4.0,
+                label = band_label(band),
+                cx = x + step / 2.0,
+                ty = y - 3.0,
+            );
+        }
+    }
+    let y = PLOT_BOTTOM + 12.0;
+    for (i, edge) in [0, bands.len() / 2, bands.len()].into_iter().enumerate() {
+        let anchor = ["start", "middle", "end"][i];
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{x:.1}\" y=\"{y}\" text-anchor=\"{anchor}\">{value}</text>",
+            x = PLOT_LEFT + step * edge as f64,
+            value = band_floor_0_100(edge),
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\">{axis}</text></svg>",
+        x = (PLOT_LEFT + PLOT_RIGHT) / 2.0,
+        y = PLOT_BOTTOM + 24.0,
+        axis = escape_xml(axis),
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +241,43 @@ mod tests {
         assert!(text.contains("2026-01-05") && text.contains("2026-06-29"));
         assert!(text.contains("5 of 26 weeks"));
         assert_eq!(trend_description(m, &[]), m.venue_page.trend_empty);
+    }
+    #[test]
+    fn the_distribution_chart_draws_a_bar_per_filled_band() {
+        let bands = [0, 0, 0, 0, 1, 2, 0, 4, 3, 0];
+        let m = messages(Lang::En);
+        let desc = distribution_description(m, &bands);
+        assert!(
+            desc.contains("40–50: 1") && desc.contains("70–80: 4"),
+            "{desc}"
+        );
+        assert!(desc.contains("0–10: 0") && desc.contains("90–100: 0"));
+        let svg = distribution_svg(&bands, "Spread <scores>", &desc, "venue score");
+        assert!(svg.contains("aria-label=\"Spread &lt;scores&gt;\""));
+        assert!(svg.contains("<desc id=\"distribution-desc\">"));
+        assert_eq!(svg.matches("<rect").count(), 4, "empty bands draw no bar");
+        assert!(svg.contains("<title>70–80: 4</title>"));
+        // The fullest band reaches the top of the bars; one of two, half as high.
+        let height = |label: &str| -> f64 {
+            let rect = svg[..svg.find(&format!("<title>{label}")).unwrap()]
+                .rsplit("<rect")
+                .next()
+                .unwrap();
+            let h = &rect[rect.find("height=\"").unwrap() + 8..];
+            h[..h.find('"').unwrap()].parse().unwrap()
+        };
+        assert!((height("70–80") - 2.0 * height("50–60")).abs() < 0.2);
+        assert!((height("70–80") - 4.0 * height("40–50")).abs() < 0.2);
+        for edge in [
+            ">0</text>",
+            ">50</text>",
+            ">100</text>",
+            ">venue score</text>",
+        ] {
+            assert!(svg.contains(edge), "{edge}");
+        }
+        assert!(svg.ends_with("</svg>"));
+        let empty = distribution_svg(&[0; 10], "t", "d", "a");
+        assert!(!empty.contains("<rect"));
     }
 }

@@ -31,8 +31,9 @@ use crate::i18n::{Lang, Messages};
 use crate::store::reference::CategoryRow;
 
 pub use about::{about_scores, about_scores_page};
+pub(crate) use chart::distribution_description;
 pub(crate) use chart::trend_description;
-pub use chart::trend_svg;
+pub use chart::{distribution_svg, trend_svg};
 pub use error_page::{PublicError, public_error_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub(crate) use venue::region_line;
