@@ -101,6 +101,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/account/security/recovery-codes", Access::Public),
     ("GET", "/console", Access::Roles(SUPERVISORS)),
     ("GET", "/console/rankings", Access::Roles(SUPERVISORS)),
+    ("GET", "/console/audit", Access::Roles(SUPERVISORS)),
     (
         "GET",
         "/console/{table}.{format}",

@@ -189,6 +189,7 @@ service_routes! {
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue;
     get "/console" => console::home;
     get "/console/rankings" => console::rankings;
+    get "/console/audit" => console::audit;
     get "/console/{table}.{format}" => console::export;
     get "/console/venues/{id}" => console::venue;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export;

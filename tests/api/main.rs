@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod accounts;
+mod audit_page;
 mod commands;
 mod console;
 mod dashboard;
