@@ -204,6 +204,11 @@ pub(crate) struct PeopleTexts {
     pub(crate) token_created_body: String,
     pub(crate) bad_venue_ids: String,
     pub(crate) bad_expiry: String,
+    pub(crate) second_factor: String,
+    pub(crate) second_factor_on: String,
+    pub(crate) second_factor_off: String,
+    pub(crate) reset_second_factor: String,
+    pub(crate) reset_second_factor_hint: String,
 }
 
 /// Texts of the invitation page. `{login}`, `{min}` and `{max}` are filled in by the page.

@@ -20,4 +20,5 @@ mod ratings;
 mod resilience;
 mod scores;
 mod totp;
+mod totp_reset;
 mod venues;
