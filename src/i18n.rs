@@ -124,6 +124,38 @@ pub struct Messages {
     pub(crate) totp: TotpTexts,
     pub(crate) console: ConsoleTexts,
     pub(crate) dashboard: DashboardTexts,
+    pub(crate) audit: AuditTexts,
+}
+
+/// Texts of the console's audit-log page (`/console/audit`) and its
+/// table's column headers, which its downloads carry too.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) action_label: String,
+    pub(crate) all_actions: String,
+    /// Names of the action families the filter offers.
+    pub(crate) family_venue: String,
+    pub(crate) family_rating: String,
+    pub(crate) family_violation: String,
+    pub(crate) family_account: String,
+    pub(crate) family_totp: String,
+    pub(crate) family_token: String,
+    pub(crate) submit: String,
+    pub(crate) newest: String,
+    pub(crate) older: String,
+    pub(crate) pager_label: String,
+    pub(crate) empty: String,
+    pub(crate) col_id: String,
+    pub(crate) col_time: String,
+    pub(crate) col_actor: String,
+    pub(crate) col_action: String,
+    pub(crate) col_target: String,
+    pub(crate) col_region: String,
+    pub(crate) col_client_ip: String,
+    pub(crate) col_change: String,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.
@@ -172,6 +204,11 @@ pub(crate) struct PeopleTexts {
     pub(crate) token_created_body: String,
     pub(crate) bad_venue_ids: String,
     pub(crate) bad_expiry: String,
+    pub(crate) second_factor: String,
+    pub(crate) second_factor_on: String,
+    pub(crate) second_factor_off: String,
+    pub(crate) reset_second_factor: String,
+    pub(crate) reset_second_factor_hint: String,
 }
 
 /// Texts of the invitation page. `{login}`, `{min}` and `{max}` are filled in by the page.
@@ -329,6 +366,7 @@ pub(crate) struct SignedInTexts {
     pub(crate) dashboard: String,
     pub(crate) console: String,
     pub(crate) accounts: String,
+    pub(crate) audit: String,
     pub(crate) tokens: String,
     pub(crate) security: String,
     pub(crate) logout: String,

@@ -57,6 +57,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
         "/console/accounts/{id}/enable",
         Access::Roles(SUPERVISORS),
     ),
+    (
+        "POST",
+        "/console/accounts/{id}/second-factor/reset",
+        Access::Roles(SUPERVISORS),
+    ),
     ("GET", "/account/tokens", Access::Roles(ANY_ROLE)),
     ("POST", "/account/tokens", Access::Roles(ANY_ROLE)),
     (
@@ -93,6 +98,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
     ("PATCH", "/api/v1/accounts/{id}", Access::Roles(SUPERVISORS)),
+    (
+        "DELETE",
+        "/api/v1/accounts/{id}/second-factor",
+        Access::Roles(SUPERVISORS),
+    ),
     ("POST", "/api/v1/invitations/{token}", Access::Public),
     ("GET", "/login/second-factor", Access::Public),
     ("POST", "/login/second-factor", Access::Public),
@@ -101,6 +111,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/account/security/recovery-codes", Access::Public),
     ("GET", "/console", Access::Roles(SUPERVISORS)),
     ("GET", "/console/rankings", Access::Roles(SUPERVISORS)),
+    ("GET", "/console/audit", Access::Roles(SUPERVISORS)),
     (
         "GET",
         "/console/{table}.{format}",

@@ -2,7 +2,8 @@
 //! scope inside the caller's and answers an invitation link;
 //! `POST /api/v1/invitations/{token}` lets the invited person set their
 //! password, once; `GET /api/v1/accounts` lists the accounts in the caller's
-//! scope; `PATCH /api/v1/accounts/{id}` renames, disables or re-scopes one.
+//! scope; `PATCH /api/v1/accounts/{id}` renames, disables or re-scopes one;
+//! `DELETE /api/v1/accounts/{id}/second-factor` resets another's second factor.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
@@ -21,6 +22,8 @@ use crate::store::accounts::{
     OpenInvitation,
 };
 use crate::store::audit::AuditEntry;
+use crate::store::second_factor::{self, ResetOutcome};
+use crate::store::tokens;
 
 /// How long an invitation link works.
 const INVITATION_VALID_HOURS: i64 = 72;
@@ -355,6 +358,46 @@ fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), ApiError> {
     Ok((role, scope))
 }
 
+/// The account, as the caller may manage it: in the caller's scope (else
+/// 404) and of a role and scope the caller could grant (else 403). Returns
+/// the caller's scope as SQL parameters too, for the change's own check.
+async fn managed_account(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+) -> Result<(ScopeFilter, AccountRecord), ApiError> {
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::classify)?;
+    let seen = accounts::find_in_scope(&mut conn, account_id, &scope)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
+    drop(conn);
+    let (held_role, held_scope) = held_grant(&seen)?;
+    caller.check_grant(state, held_role, &held_scope).await?;
+    Ok((scope, seen))
+}
+
+/// Refuses a change when the account's role or scope moved after the grant
+/// check (`now` is read under the change's lock).
+fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), ApiError> {
+    let same = now.role == seen.role
+        && now.region_code == seen.region_code
+        && now.venue_ids == seen.venue_ids;
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict {
+            kind: "account-changed",
+            detail: "the account changed while this request was checked; read it and try again"
+                .into(),
+        })
+    }
+}
+
 /// Renames, disables, enables or re-scopes an account in the caller's scope.
 /// The caller must be able to grant both the account's current role and scope
 /// and the new ones. Disabling it or changing its role or scope ends its
@@ -417,18 +460,7 @@ pub async fn update_account(
     if let Some((role, scope)) = &new_grant {
         caller.check_grant(state, *role, scope).await?;
     }
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(crate::store::StoreError::classify)?;
-    let seen = accounts::find_in_scope(&mut conn, account_id, &scope)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
-    drop(conn);
-    let (held_role, held_scope) = held_grant(&seen)?;
-    caller.check_grant(state, held_role, &held_scope).await?;
+    let (scope, seen) = managed_account(state, caller, account_id).await?;
 
     let region_code = new_grant
         .as_ref()
@@ -451,20 +483,7 @@ pub async fn update_account(
         venue_id: seen.venue_ids.first().copied(),
         ..caller.audit("account.update")
     };
-    let unchanged = |now: &AccountRecord| {
-        let same = now.role == seen.role
-            && now.region_code == seen.region_code
-            && now.venue_ids == seen.venue_ids;
-        if same {
-            Ok(())
-        } else {
-            Err(ApiError::Conflict {
-                kind: "account-changed",
-                detail: "the account changed while this request was checked; read it and try again"
-                    .into(),
-            })
-        }
-    };
+    let unchanged = |now: &AccountRecord| grant_unchanged(&seen, now);
     let (before, after) =
         accounts::update(&state.pool, account_id, &scope, &change, unchanged, audit)
             .await?
@@ -478,4 +497,89 @@ pub async fn update_account(
         tracing::warn!(error = %err, account_id, "could not end the sessions of a changed account");
     }
     Ok(AccountBody::new(after))
+}
+
+/// Removes another account's second factor: its authenticator and all its
+/// recovery codes, audited in one transaction, and ends its sessions. The
+/// caller must be able to manage the account as for `PATCH`. An admin or
+/// regulator must then enrol a new authenticator at the next sign-in.
+#[utoipa::path(
+    delete, path = "/api/v1/accounts/{id}/second-factor", tag = "access",
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 204, description = "Reset; the account's sessions are ended"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff, or the account's role or scope is beyond the caller's"),
+        (status = 404, description = "No such account in the caller's scope"),
+        (status = 409, description = "The account has no enrolled second factor (`/problems/no-second-factor`), or it changed meanwhile (`/problems/account-changed`)"),
+        (status = 422, description = "The caller's own account, whose factor is changed at `/account/security` (`/problems/own-second-factor`)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn reset_second_factor(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    reset_account_second_factor(&state, &caller, path.into_inner()).await?;
+    Ok(HttpResponse::NoContent()
+        .insert_header(("Cache-Control", "no-store"))
+        .finish())
+}
+
+/// Whether the caller acts for this account: signed in as it, or holding a
+/// token it made.
+async fn acts_as(state: &AppState, caller: &Caller, account_id: i64) -> Result<bool, ApiError> {
+    let account_actor = format!("account:{account_id}");
+    if caller.principal.actor == account_actor {
+        return Ok(true);
+    }
+    let Some(token_id) = caller
+        .principal
+        .actor
+        .strip_prefix("token:")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return Ok(false);
+    };
+    let token = tokens::find(&state.pool, token_id).await?;
+    Ok(token.is_some_and(|t| t.created_by == account_actor))
+}
+
+/// Resets an account's second factor: the one code path of the JSON route
+/// and the console's form.
+pub async fn reset_account_second_factor(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+) -> Result<(), ApiError> {
+    // Resetting one's own factor this way would skip proving the old one.
+    if acts_as(state, caller, account_id).await? {
+        return Err(ApiError::invalid(
+            "own-second-factor",
+            "your own second factor is changed at /account/security",
+        ));
+    }
+    let (scope, seen) = managed_account(state, caller, account_id).await?;
+    let unchanged = |now: &AccountRecord| grant_unchanged(&seen, now);
+    let outcome = second_factor::reset(
+        &state.pool,
+        account_id,
+        &scope,
+        unchanged,
+        caller.audit("totp.reset"),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("account"))?;
+    if outcome == ResetOutcome::NotEnrolled {
+        return Err(ApiError::Conflict {
+            kind: "no-second-factor",
+            detail: "the account has no enrolled second factor to reset".into(),
+        });
+    }
+    // Sessions opened with the old factor must not outlive it.
+    if let Err(err) = state.live.delete_account_sessions(account_id).await {
+        tracing::warn!(error = %err, account_id, "could not end the sessions of a reset account");
+    }
+    Ok(())
 }

@@ -180,6 +180,7 @@ service_routes! {
     post "/console/accounts" => people::create_account_form;
     post "/console/accounts/{id}/disable" => people::disable_account;
     post "/console/accounts/{id}/enable" => people::enable_account;
+    post "/console/accounts/{id}/second-factor/reset" => people::reset_second_factor_form;
     get "/dashboard" => dashboard::index;
     get "/dashboard/venues/{id}" => dashboard::venue;
     get "/dashboard/venues/{id}/poster" => dashboard::poster;
@@ -189,6 +190,7 @@ service_routes! {
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue;
     get "/console" => console::home;
     get "/console/rankings" => console::rankings;
+    get "/console/audit" => console::audit;
     get "/console/{table}.{format}" => console::export;
     get "/console/venues/{id}" => console::venue;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export;
@@ -215,6 +217,7 @@ service_routes! {
     post "/api/v1/accounts" => accounts::create;
     get "/api/v1/accounts" => accounts::list;
     patch "/api/v1/accounts/{id}" => accounts::update;
+    delete "/api/v1/accounts/{id}/second-factor" => accounts::reset_second_factor;
     post "/api/v1/invitations/{token}" => accounts::accept_invitation;
     get "/api/v1/audit" => audit::list;
     get "/api/v1/rankings" => rankings::ranking;

@@ -1,5 +1,6 @@
 //! Pages for managing who may act: `/console/accounts` (supervisors invite,
-//! disable and enable the accounts in their scope) and `/account/tokens`
+//! disable and enable the accounts in their scope and reset their second
+//! factor) and `/account/tokens`
 //! (anyone signed in makes and revokes API tokens inside their own scope).
 //! Each form goes through the same code path as its JSON route.
 
@@ -10,14 +11,16 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::AppState;
-use super::accounts::{CreateAccount, UpdateAccount, create_account, update_account};
+use super::accounts::{
+    CreateAccount, UpdateAccount, create_account, reset_account_second_factor, update_account,
+};
 use super::html::{Chrome, render_document};
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
 use super::tokens::{CreateToken, create_token, revoke_token};
 use crate::domain::access::Role;
 use crate::i18n::{Messages, PeopleTexts};
 use crate::store::accounts::{self, AccountRecord};
-use crate::store::tokens;
+use crate::store::{second_factor, tokens};
 
 /// How many of one's own tokens the page lists.
 const TOKENS_LISTED: i64 = 200;
@@ -107,7 +110,9 @@ struct AccountRow {
     role: String,
     scope: String,
     state: String,
+    second_factor: String,
     toggle: Option<RowAction>,
+    reset_second_factor: Option<RowAction>,
 }
 
 struct InvitationNotice {
@@ -138,9 +143,16 @@ async fn accounts_page(
     let listed = accounts::list(&state.pool, &scope)
         .await
         .map_err(|e| signed.fail(e))?;
+    let ids: Vec<i64> = listed.iter().map(|record| record.id).collect();
+    let enrolled = second_factor::enrolled_among(&state.pool, &ids)
+        .await
+        .map_err(|e| signed.fail(e))?;
     let rows = listed
         .into_iter()
-        .map(|record| account_row(signed, t, record))
+        .map(|record| {
+            let has_factor = enrolled.contains(&record.id);
+            account_row(signed, t, record, has_factor)
+        })
         .collect();
     let page = AccountsPage {
         chrome: signed.chrome(t.accounts_title.clone()),
@@ -153,7 +165,12 @@ async fn accounts_page(
     Ok(signed.page(render_document(&page)))
 }
 
-fn account_row(signed: &SignedIn, t: &PeopleTexts, record: AccountRecord) -> AccountRow {
+fn account_row(
+    signed: &SignedIn,
+    t: &PeopleTexts,
+    record: AccountRecord,
+    has_factor: bool,
+) -> AccountRow {
     let m = signed.messages();
     let state = if record.disabled_at.is_some() {
         &t.disabled
@@ -163,7 +180,13 @@ fn account_row(signed: &SignedIn, t: &PeopleTexts, record: AccountRecord) -> Acc
         &t.not_activated
     };
     // Nobody disables their own account from here: that would lock them out mid-page.
-    let toggle = (record.id != signed.account.id).then(|| {
+    let own = record.id == signed.account.id;
+    // One's own factor is changed on the security page, proving the old one.
+    let reset_second_factor = (has_factor && !own).then(|| RowAction {
+        href: format!("/console/accounts/{}/second-factor/reset", record.id),
+        label: t.reset_second_factor.clone(),
+    });
+    let toggle = (!own).then(|| {
         let (verb, label) = if record.disabled_at.is_some() {
             ("enable", &t.enable)
         } else {
@@ -180,7 +203,13 @@ fn account_row(signed: &SignedIn, t: &PeopleTexts, record: AccountRecord) -> Acc
         login: record.login,
         display_name: record.display_name,
         state: state.clone(),
+        second_factor: if has_factor {
+            t.second_factor_on.clone()
+        } else {
+            t.second_factor_off.clone()
+        },
         toggle,
+        reset_second_factor,
     }
 }
 
@@ -263,6 +292,21 @@ pub async fn enable_account(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(signed, state, path.into_inner(), body, false).await
+}
+
+/// `POST /console/accounts/{id}/second-factor/reset`: removes the account's
+/// authenticator and recovery codes and ends its sessions.
+pub async fn reset_second_factor_form(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    PeopleForm::parse(&signed, &body)?;
+    reset_account_second_factor(&state, &signed.caller, path.into_inner())
+        .await
+        .map_err(|e| signed.fail(e))?;
+    Ok(back_to("/console/accounts"))
 }
 
 fn back_to(path: &'static str) -> HttpResponse {

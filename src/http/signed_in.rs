@@ -117,6 +117,10 @@ impl SignedIn {
                 href: "/console/accounts",
                 label: &m.signed_in.accounts,
             });
+            links.push(NavLink {
+                href: "/console/audit",
+                label: &m.signed_in.audit,
+            });
         }
         links.push(NavLink {
             href: "/account/tokens",

@@ -76,12 +76,15 @@ pub struct AuditRecord {
 }
 
 /// The newest entries (before `before_id`, for paging) within a scope:
-/// every entry when `all`, else those of the given regions or venues.
+/// every entry when `all`, else those of the given regions or venues. An
+/// `action` keeps the entries of that action (`account.update`) or of that
+/// family (`account` keeps `account.create`, `account.update` …).
 pub async fn list(
     pool: &PgPool,
     all: bool,
     region_codes: &[String],
     venue_ids: &[i64],
+    action: Option<&str>,
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditRecord>, StoreError> {
@@ -91,12 +94,14 @@ pub async fn list(
                   client_ip, before, after
            FROM audit_log
            WHERE ($1 OR region_code = ANY($2) OR venue_id = ANY($3))
-             AND ($4::int8 IS NULL OR id < $4)
+             AND ($4::text IS NULL OR action = $4 OR starts_with(action, $4 || '.'))
+             AND ($5::int8 IS NULL OR id < $5)
            ORDER BY id DESC
-           LIMIT $5"#,
+           LIMIT $6"#,
         all,
         region_codes as &[String],
         venue_ids,
+        action,
         before_id,
         limit
     )

@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::StoreError;
+use super::accounts::{AccountRecord, find_in_scope};
 use super::audit::{self, AuditEntry};
+use super::{ScopeFilter, StoreError};
 
 /// What is stored of an account's authenticator.
 #[derive(Clone)]
@@ -69,7 +70,7 @@ impl SecondFactorState {
 
 /// The second-factor state of an account; `None` for an unknown account.
 pub async fn state(
-    pool: &PgPool,
+    conn: impl sqlx::PgExecutor<'_>,
     account_id: i64,
 ) -> Result<Option<SecondFactorState>, StoreError> {
     let row = sqlx::query!(
@@ -89,7 +90,7 @@ pub async fn state(
            WHERE a.id = $1"#,
         account_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
     .map_err(StoreError::classify)?;
     Ok(row.map(|row| SecondFactorState {
@@ -315,4 +316,86 @@ pub async fn replace_recovery_codes(
     audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(true)
+}
+
+/// What resetting an account's second factor found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetOutcome {
+    /// The authenticator and every recovery code are gone.
+    Reset,
+    /// The account had no enrolled authenticator; nothing changed.
+    NotEnrolled,
+}
+
+/// Enrolled accounts among `account_ids`, for showing who has a factor to reset.
+pub async fn enrolled_among(pool: &PgPool, account_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT account_id FROM account_totp
+           WHERE account_id = ANY($1) AND enrolled_at IS NOT NULL"#,
+        account_ids
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Removes the enrolled authenticator of an account in the scope (its
+/// secret and last accepted step) and all its recovery codes, audited
+/// (`totp.reset`, before and after) in the same transaction. `None` when no
+/// such account lies in the scope. `allowed` sees the account as it is
+/// (locked) and may refuse the reset. The account's sessions are the
+/// caller's to end.
+pub async fn reset<E>(
+    pool: &PgPool,
+    account_id: i64,
+    scope: &ScopeFilter,
+    allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
+    mut audit: AuditEntry,
+) -> Result<Option<ResetOutcome>, E>
+where
+    E: From<StoreError>,
+{
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    // The account row is the lock every change of it takes (see `accounts::update`).
+    sqlx::query!(
+        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+        account_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let Some(account) = find_in_scope(&mut tx, account_id, scope).await? else {
+        return Ok(None);
+    };
+    allowed(&account)?;
+    let Some(before) = state(&mut *tx, account_id).await? else {
+        return Ok(None);
+    };
+    let Some(enrolled_at) = before.enrolled_totp().and_then(|t| t.enrolled_at) else {
+        return Ok(Some(ResetOutcome::NotEnrolled));
+    };
+    // Recovery codes first: they hang off the authenticator's row.
+    sqlx::query!(
+        "DELETE FROM account_recovery_codes WHERE account_id = $1",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    sqlx::query!("DELETE FROM account_totp WHERE account_id = $1", account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+    audit.action = "totp.reset";
+    audit.target = format!("account:{account_id}");
+    audit.region_code = before.audit_region_code.clone();
+    audit.venue_id = before.audit_venue_id;
+    audit.before = Some(serde_json::json!({
+        "totp": "enrolled", "enrolled_at": enrolled_at,
+        "recovery_codes_left": before.recovery_codes_left,
+    }));
+    audit.after = Some(serde_json::json!({ "totp": "none", "recovery_codes_left": 0 }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some(ResetOutcome::Reset))
 }

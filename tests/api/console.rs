@@ -65,7 +65,7 @@ async fn four_venues(app: &TestApp) -> Venues {
 }
 
 /// Undoes the HTML escaping askama applies.
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     text.replace("&#60;", "<")
         .replace("&#62;", ">")
         .replace("&#34;", "\"")
@@ -110,7 +110,7 @@ fn cells(fragment: &str, tag: &str) -> Vec<String> {
 }
 
 /// The table `#{id}-table` of a page: headers and rows of cell texts.
-fn html_table(page: &str, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn html_table(page: &str, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let marker = format!("id=\"{id}-table\"");
     let start = page
         .find(&marker)
@@ -142,7 +142,7 @@ fn link_in_table(page: &str, id: &str, text: &str) -> String {
 }
 
 /// The CSV and Excel download links of table `id` (the links just before it).
-fn download_links(page: &str, id: &str) -> (String, String) {
+pub(crate) fn download_links(page: &str, id: &str) -> (String, String) {
     let table_at = page.find(&format!("id=\"{id}-table\"")).unwrap();
     let before = &page[..table_at];
     let downloads = &before[before.rfind("class=\"downloads").unwrap()..];
@@ -155,7 +155,7 @@ fn download_links(page: &str, id: &str) -> (String, String) {
 }
 
 /// A CSV file (RFC 4180) as rows of fields.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -203,7 +203,7 @@ fn xlsx_text(cell: &Data, shown: &str) -> String {
 }
 
 /// Downloads a table as CSV and as Excel and checks both hold exactly the page's table.
-async fn downloads_match_the_page(
+pub(crate) async fn downloads_match_the_page(
     person: &Person,
     page: &str,
     id: &str,

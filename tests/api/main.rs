@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod accounts;
+mod audit_page;
 mod commands;
 mod console;
 mod dashboard;
@@ -19,4 +20,5 @@ mod ratings;
 mod resilience;
 mod scores;
 mod totp;
+mod totp_reset;
 mod venues;

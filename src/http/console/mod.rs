@@ -1,6 +1,6 @@
 //! The regulator console, for admins and regulators: a region's overview,
-//! rankings that drill down region → child region → venue, and a venue's
-//! detail with moderation and violations. Every table is a
+//! rankings that drill down region → child region → venue, a venue's
+//! detail with moderation and violations, and the audit log. Every table is a
 //! [`crate::domain::table::Table`] built once: the page shows it and its CSV
 //! and Excel downloads write it, with the same columns and filters.
 //!
@@ -9,6 +9,7 @@
 //! region outside it is 403, a venue outside it 404.
 
 mod actions;
+mod audit;
 mod home;
 mod rankings;
 mod tables;
@@ -18,6 +19,7 @@ mod view;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, record_violation, release};
+pub use audit::audit;
 pub use home::home;
 pub use rankings::rankings;
 pub use venue::venue;
@@ -46,7 +48,8 @@ fn download(
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
 /// `rankings` and `regions` (the rankings page's), `lowest`, `falling` and
-/// `watchlist` (the overview's) — with the query of the page it is on.
+/// `watchlist` (the overview's), `audit` (the audit log's) — with the query
+/// of the page it is on.
 pub async fn export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -62,6 +65,7 @@ pub async fn export(
     let (table, stem) = match name.as_str() {
         "rankings" => rankings::rankings_download(&signed_in, &state, &req, &names).await?,
         "regions" => rankings::regions_download(&signed_in, &state, &req, &names).await?,
+        "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,
