@@ -31,7 +31,7 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// HTTP worker threads (`HTTP_WORKERS`); default one per core.
     pub http_workers: usize,
-    /// Rating-batch writers, each owning a share of the venues (`BATCH_WRITERS`).
+    /// Rating-batch writers sharing one queue (`BATCH_WRITERS`).
     pub batch_writers: usize,
     /// Largest number of ratings written in one commit (`BATCH_MAX`).
     pub batch_max: usize,
@@ -189,7 +189,7 @@ impl Settings {
             file.db_max_connections.map(u64::from),
             20,
         )?;
-        let batch_writers = number("BATCH_WRITERS", file.batch_writers.map(|v| v as u64), 2)?;
+        let batch_writers = number("BATCH_WRITERS", file.batch_writers.map(|v| v as u64), 4)?;
         let batch_max = number("BATCH_MAX", file.batch_max.map(|v| v as u64), 256)?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         let http_workers = number("HTTP_WORKERS", file.http_workers.map(|v| v as u64), cores)?;

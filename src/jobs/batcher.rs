@@ -1,15 +1,18 @@
-//! Group commits for ratings: concurrent requests hand their rows to a few
-//! writer tasks, each of which drains what is waiting and stores it in one
-//! statement. Writers are sharded by venue, so two concurrent batches never
-//! upsert the same day aggregate and never wait on each other's row locks. Every request still waits for its own commit before it answers,
-//! so nothing is acknowledged that is not durable. After a commit the writer
-//! adds the batch to the live counters with one Redis round trip.
+//! Group commits for ratings: concurrent requests hand their rows to a pool
+//! of writer tasks sharing one queue; whichever writer is free takes
+//! everything waiting and stores it in one statement, so a rating never waits
+//! behind a busy writer while another is idle. Batches that touch the same day
+//! aggregate lock its row in one order (venue, day), so they wait for each
+//! other rather than deadlock, and a deadlock that does happen is retried.
+//! Every request still waits for its own commit before it answers, so
+//! nothing is acknowledged that is not durable. After a commit the batch is
+//! added to the live counters with one Redis round trip, off the writer's path.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::live::Live;
 use crate::store::ratings::{self, BatchError, RatingRow, StoredRating};
@@ -51,7 +54,7 @@ struct Pending {
 /// The front of the batcher; cheap to clone.
 #[derive(Clone)]
 pub struct Batcher {
-    shards: Arc<[mpsc::Sender<Pending>]>,
+    queue: mpsc::Sender<Pending>,
 }
 
 impl Batcher {
@@ -64,22 +67,19 @@ impl Batcher {
         writers: usize,
         batch_max: usize,
     ) -> Self {
-        let shards: Vec<mpsc::Sender<Pending>> = (0..writers.max(1))
-            .map(|_| {
-                let (queue, receiver) = mpsc::channel::<Pending>(batch_max * 4);
-                tokio::spawn(writer(
-                    pool.clone(),
-                    live.clone(),
-                    metrics.clone(),
-                    receiver,
-                    batch_max,
-                ));
-                queue
-            })
-            .collect();
-        Self {
-            shards: shards.into(),
+        let writers = writers.max(1);
+        let (queue, receiver) = mpsc::channel::<Pending>(batch_max * writers * 4);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for _ in 0..writers {
+            tokio::spawn(writer(
+                pool.clone(),
+                live.clone(),
+                metrics.clone(),
+                receiver.clone(),
+                batch_max,
+            ));
         }
+        Self { queue }
     }
 
     /// Stores one rating for `venue` and waits for its commit.
@@ -89,8 +89,7 @@ impl Batcher {
         venue: Arc<VenueCard>,
     ) -> Result<WriteOutcome, WriteFailure> {
         let (reply, answer) = oneshot::channel();
-        let shard = row.venue_id.rem_euclid(self.shards.len() as i64) as usize;
-        self.shards[shard]
+        self.queue
             .send(Pending { row, venue, reply })
             .await
             .map_err(|_| WriteFailure::Failed)?;
@@ -102,12 +101,18 @@ async fn writer(
     pool: PgPool,
     live: Live,
     metrics: Metrics,
-    mut receiver: mpsc::Receiver<Pending>,
+    receiver: Arc<Mutex<mpsc::Receiver<Pending>>>,
     batch_max: usize,
 ) {
     let mut batch = Vec::with_capacity(batch_max);
-    // recv_many waits for one and takes whatever else is already queued.
-    while receiver.recv_many(&mut batch, batch_max).await > 0 {
+    loop {
+        // The free writer holding the lock waits for one rating and takes
+        // whatever else is already queued; the lock is released before the
+        // write, so the next free writer takes what arrives meanwhile.
+        let taken = receiver.lock().await.recv_many(&mut batch, batch_max).await;
+        if taken == 0 {
+            break;
+        }
         metrics.batch_rows.observe(batch.len() as f64);
         write_batch(&pool, &live, std::mem::take(&mut batch)).await;
     }
@@ -158,8 +163,10 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                     let _ = item.reply.send(Ok(outcome));
                 }
                 // Counters are a live view; Postgres stays the truth, and the
-                // Redis monitor rebuilds them if this is lost.
-                counted.send(live).await;
+                // Redis monitor rebuilds them if this is lost. Sent aside, so
+                // the writer is free for the next batch without waiting on Redis.
+                let live = live.clone();
+                tokio::spawn(async move { counted.send(&live).await });
             }
             Err(BatchError::IdempotencyKeyTaken) if attempts < MAX_ATTEMPTS => {
                 let keys: Vec<String> = pending
