@@ -8,6 +8,9 @@ use crate::store::stats::DayCounts;
 
 /// Counter keys live a little over two days.
 const COUNTER_TTL_SECS: i64 = 2 * 24 * 3600 + 3600;
+/// Keys a SCAN step looks at; small enough that a step answers well within
+/// the call deadline.
+const SCAN_STEP: usize = 5_000;
 
 impl Live {
     fn venue_key(&self, venue_id: i64, day: NaiveDate) -> String {
@@ -146,27 +149,31 @@ impl Live {
         let expected: std::collections::BTreeMap<String, i64> =
             self.counter_pairs(day, counts).into_iter().collect();
         let pattern = self.key(format_args!("*:today:{}", day.format("%Y%m%d")));
-        let present: Vec<String> = self
-            .call(|mut conn| async move {
-                let mut keys = Vec::new();
-                let mut cursor: u64 = 0;
-                loop {
-                    let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+        // One call per SCAN step, each within the call deadline: the
+        // keyspace also holds every daily dedupe claim, far too many keys
+        // to walk inside one deadline.
+        let mut present: Vec<String> = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let pattern = &pattern;
+            let (next, batch): (u64, Vec<String>) = self
+                .call(|mut conn| async move {
+                    redis::cmd("SCAN")
                         .arg(cursor)
                         .arg("MATCH")
-                        .arg(&pattern)
+                        .arg(pattern)
                         .arg("COUNT")
-                        .arg(1000)
+                        .arg(SCAN_STEP)
                         .query_async(&mut conn)
-                        .await?;
-                    keys.extend(batch);
-                    if next == 0 {
-                        return Ok(keys);
-                    }
-                    cursor = next;
-                }
-            })
-            .await?;
+                        .await
+                })
+                .await?;
+            present.extend(batch);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
         let mut keys: Vec<String> = expected.keys().cloned().collect();
         keys.extend(present.into_iter().filter(|k| !expected.contains_key(k)));
         let mut differences = Vec::new();
