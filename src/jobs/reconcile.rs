@@ -13,6 +13,11 @@ use crate::live::counters::CounterDifference;
 use crate::store::reconcile::{self, Repair};
 use crate::store::stats;
 
+/// How many times the live counters are tried before they are reported unchecked.
+const REDIS_ATTEMPTS: u32 = 3;
+/// The pause between those tries.
+const REDIS_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Before any rating this service can hold; stands for "every day".
 const EARLIEST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
 
@@ -105,15 +110,30 @@ pub async fn reconcile(
                 .push(reconcile::repair_day(pool, venue_id, day).await?);
         }
     }
-    // Counters are compared with the aggregates after their repair.
-    live.check().await;
+    // Counters are compared with the aggregates after their repair. A
+    // one-off command can wait out a brief Redis hiccup (a call times out
+    // after 300 ms) before it reports the counters unchecked.
     let counts = stats::day_counts(pool, today).await?;
-    if let Ok(counters) = live.counter_differences(today, &counts).await {
-        report.redis_checked = true;
-        if !dry_run && !counters.is_empty() {
-            live.repair_counters(&counters).await?;
+    let attempts = if live.is_configured() {
+        REDIS_ATTEMPTS
+    } else {
+        0
+    };
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            tokio::time::sleep(REDIS_RETRY_PAUSE).await;
         }
-        report.counters = counters;
+        if !live.check().await {
+            continue;
+        }
+        if let Ok(counters) = live.counter_differences(today, &counts).await {
+            report.redis_checked = true;
+            if !dry_run && !counters.is_empty() {
+                live.repair_counters(&counters).await?;
+            }
+            report.counters = counters;
+            break;
+        }
     }
     Ok(report)
 }
