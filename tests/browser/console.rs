@@ -198,6 +198,11 @@ async fn a_regulator_drills_down_and_downloads_the_ranking() {
     let (_, watch) = table_texts(&browser, "watchlist").await;
     assert_eq!(watch.len(), 1, "one venue in tier C: {watch:?}");
     assert_eq!(watch[0][5], "C");
+    let bars = browser
+        .find_all(Locator::Css("#score-distribution svg rect.band"))
+        .await
+        .expect("distribution bars");
+    assert!(!bars.is_empty(), "the score distribution is drawn");
     assert!(
         lowest.iter().all(|r| r[1] != "昌吉酒店"),
         "nothing outside the prefecture"
