@@ -7,8 +7,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$QRF_ROOT"
 
-# The browser test drives Chromium through ChromeDriver.
-qrf_ensure_packages chromium:chromium chromedriver:chromium-driver
+# The browser test drives Chromium through ChromeDriver; the pages are
+# Chinese first, so the browser needs a CJK font to draw them (and the
+# screenshots it saves) as a visitor's phone would.
+qrf_ensure_packages chromium:chromium chromedriver:chromium-driver \
+    /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
