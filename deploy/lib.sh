@@ -94,6 +94,24 @@ psql_at() {
     PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
+# cpu_ticks PID...: CPU time (user + system, in clock ticks) the processes
+# have used so far; processes that are gone count nothing.
+cpu_ticks() {
+    local pid total=0 fields
+    for pid in "$@"; do
+        [[ -r "/proc/$pid/stat" ]] || continue
+        # Fields after the command name: utime and stime are the 12th and 13th.
+        read -r -a fields < <(sed 's/^.*) //' "/proc/$pid/stat")
+        total=$((total + fields[11] + fields[12]))
+    done
+    echo "$total"
+}
+
+# Every Postgres server process (postmaster and backends).
+postgres_pids() {
+    pgrep -f '^postgres' || true
+}
+
 run_wrk() {
     # run_wrk OUTPUT_FILE WRK_ARGS...: shows wrk's report and keeps a copy.
     local output="$1"

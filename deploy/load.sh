@@ -5,7 +5,8 @@
 #      table shaped like ratings, on the same Postgres;
 #   2. ratings: wrk POSTs /api/v1/ratings against `qrfeedback serve`, then
 #      checks that Postgres holds exactly the acknowledged ratings, in the
-#      raw table and in the day aggregates;
+#      raw table and in the day aggregates, and tells the CPU time the
+#      server, Postgres and Redis spent per rating;
 #   3. rating page: wrk GETs /r/{code}, then the same against
 #      examples/bare_static serving a static page of the same size.
 #
@@ -103,9 +104,21 @@ ceiling_tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\
 [[ -n "$ceiling_tps" ]] || qrf_die "no tps in pgbench output"
 
 step "ratings: wrk POST /api/v1/ratings, $CLIENTS connections, ${RATINGS_SECONDS}s"
+# Where the CPU goes during the ratings run: the server, Postgres, Redis.
+redis_pids="$(pgrep -f redis-server || true)"
+serve_ticks=$(cpu_ticks "${server_pids[0]}")
+# shellcheck disable=SC2046 # one pid per word
+pg_ticks=$(cpu_ticks $(postgres_pids))
+# shellcheck disable=SC2086
+redis_ticks=$(cpu_ticks $redis_pids)
 run_wrk "$WORK/ratings.txt" -t"$THREADS" -c"$CLIENTS" -d"${RATINGS_SECONDS}s" --latency \
     -s deploy/load/ratings.lua "$BASE_URL" \
     -- "$codes_file" "$((RATINGS_SECONDS - RATINGS_IDLE_TAIL_SECONDS))" "$(date +%s)-$$"
+serve_ticks=$(($(cpu_ticks "${server_pids[0]}") - serve_ticks))
+# shellcheck disable=SC2046
+pg_ticks=$(($(cpu_ticks $(postgres_pids)) - pg_ticks))
+# shellcheck disable=SC2086
+redis_ticks=$(($(cpu_ticks $redis_pids) - redis_ticks))
 ratings_rps="$(qrf_field rps "$WORK/ratings.txt")"
 [[ -n "$ratings_rps" ]] || qrf_die "no summary from deploy/load/ratings.lua"
 acknowledged="$(qrf_field acknowledged "$WORK/ratings.txt")"
@@ -154,13 +167,17 @@ step "summary ($((SECONDS - started_at)) s; raw output in ${WORK#"$QRF_ROOT"/})"
 awk -v tps="$ceiling_tps" -v clients="$CLIENTS" \
     -v rps="$ratings_rps" -v p50="$(qrf_field p50_ms "$WORK/ratings.txt")" -v p99="$(qrf_field p99_ms "$WORK/ratings.txt")" \
     -v errors="$rating_errors" -v other="$other_statuses" -v ack="$acknowledged" -v counted="$counted" \
-    -v day_stats="$day_stats" -v verdict="$verdict" \
+    -v day_stats="$day_stats" -v verdict="$verdict" -v hz="$(getconf CLK_TCK)" \
+    -v serve_ticks="$serve_ticks" -v pg_ticks="$pg_ticks" -v redis_ticks="$redis_ticks" \
     -v page_rps="$page_rps" -v page_p50="$(qrf_field p50_ms "$WORK/page.txt")" \
     -v page_p99="$(qrf_field p99_ms "$WORK/page.txt")" -v page_errors="$page_errors" -v bare_rps="$bare_rps" '
 BEGIN {
     printf "ceiling (pgbench %d clients, single-row insert): %.0f tps\n", clients, tps
     printf "ratings: %.0f req/s (%.1f%% of ceiling), p50 %.1f ms, p99 %.1f ms, errors %d%s, acknowledged %d, counted %d (day stats %d) %s\n",
         rps, 100 * rps / tps, p50, p99, errors, (errors > 0 ? " (statuses " other ")" : ""), ack, counted, day_stats, verdict
+    if (ack > 0)
+        printf "CPU per acknowledged rating: server %.0f us, Postgres %.0f us, Redis %.0f us\n",
+            serve_ticks * 1e6 / hz / ack, pg_ticks * 1e6 / hz / ack, redis_ticks * 1e6 / hz / ack
     printf "rating page: %.0f req/s, p50 %.1f ms, p99 %.1f ms%s; bare static page: %.0f req/s; ratio %.1f%%\n",
         page_rps, page_p50, page_p99, (page_errors > 0 ? ", errors " page_errors : ""), bare_rps, 100 * page_rps / bare_rps
 }'
