@@ -16,8 +16,8 @@ qrf_die() {
 }
 
 # qrf_ensure_packages COMMAND:PACKAGE ...
-# Installs, with apt-get, each PACKAGE whose COMMAND (a name on PATH or an
-# absolute path) is missing. `apt-get update` runs at most once, and only when
+# Installs, with apt-get, each PACKAGE whose COMMAND (a name on PATH, or an
+# absolute path to any file the package installs) is missing. `apt-get update` runs at most once, and only when
 # something is missing; QRF_APT_UPDATED tells child scripts it already ran.
 qrf_ensure_packages() {
     local pair cmd pkg missing=()
@@ -25,7 +25,7 @@ qrf_ensure_packages() {
         cmd="${pair%%:*}"
         pkg="${pair#*:}"
         if [[ "$cmd" == /* ]]; then
-            [[ -x "$cmd" ]] && continue
+            [[ -e "$cmd" ]] && continue
         else
             command -v "$cmd" >/dev/null 2>&1 && continue
         fi
