@@ -430,6 +430,25 @@ pub async fn find_in_scope(
     .map_err(StoreError::classify)
 }
 
+/// Locks one account row for a change and reads the account, if it lies in
+/// the scope. The row lock is what every change of an account takes, so
+/// changes of one account never interleave.
+pub async fn lock_in_scope(
+    conn: &mut sqlx::PgConnection,
+    account_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Option<AccountRecord>, StoreError> {
+    // Lock first: the aggregate read of `find_in_scope` cannot take the lock itself.
+    sqlx::query!(
+        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+        account_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    find_in_scope(conn, account_id, scope).await
+}
+
 /// Changes an account in the scope, audited with its state before and after
 /// in the same transaction; `None` when no such account lies in the scope.
 /// `allowed` sees the account as it is (locked) and may refuse the change.
@@ -445,15 +464,7 @@ where
     E: From<StoreError>,
 {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
-    // Lock first: the aggregate read below cannot take the lock itself.
-    sqlx::query!(
-        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
-        account_id
-    )
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
-    let Some(before) = find_in_scope(&mut tx, account_id, scope).await? else {
+    let Some(before) = lock_in_scope(&mut tx, account_id, scope).await? else {
         return Ok(None);
     };
     allowed(&before)?;

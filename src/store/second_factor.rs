@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::accounts::{AccountRecord, find_in_scope};
+use super::accounts::{AccountRecord, lock_in_scope};
 use super::audit::{self, AuditEntry};
 use super::{ScopeFilter, StoreError};
 
@@ -356,15 +356,7 @@ where
     E: From<StoreError>,
 {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
-    // The account row is the lock every change of it takes (see `accounts::update`).
-    sqlx::query!(
-        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
-        account_id
-    )
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
-    let Some(account) = find_in_scope(&mut tx, account_id, scope).await? else {
+    let Some(account) = lock_in_scope(&mut tx, account_id, scope).await? else {
         return Ok(None);
     };
     allowed(&account)?;
