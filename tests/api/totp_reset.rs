@@ -5,9 +5,7 @@
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-use crate::common::{
-    ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, bare_client, csrf_of, spawn_app,
-};
+use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, bare_client, spawn_app};
 
 /// `DELETE /api/v1/accounts/{id}/second-factor` with a bearer token.
 async fn reset(app: &TestApp, account_id: i64, bearer: &str) -> (u16, Value) {
@@ -52,42 +50,6 @@ async fn reset_entries(
     .unwrap()
 }
 
-/// Posts the password form; the redirect's target and the new session.
-async fn password_step(app: &TestApp, login: &str) -> (String, String) {
-    let page = bare_client()
-        .get(format!("{}/login?lang=en", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let fields = [
-        ("csrf_token", csrf_of(&page)),
-        ("login", login.to_owned()),
-        ("password", ACCOUNT_PASSWORD.to_owned()),
-    ];
-    let response = bare_client()
-        .post(format!("{}/login", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_html_form::to_string(fields).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let location = response.headers()[LOCATION].to_str().unwrap().to_owned();
-    let session = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("qrf_session="))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
-    (location, session)
-}
-
 /// Where a session's request for a page is sent.
 async fn answer(person: &Person, path: &str) -> (u16, String) {
     let (status, location, _) = person.get(path).await;
@@ -127,7 +89,8 @@ async fn an_admin_resets_a_regulators_second_factor_and_the_regulator_enrols_aga
     );
 
     // The password alone now leads to enrolment, and nothing else opens first.
-    let (location, session) = password_step(&app, "bz-reg").await;
+    let (location, session) = app.password_step("bz-reg", ACCOUNT_PASSWORD).await;
+    let session = session.expect("a session cookie");
     assert_eq!(location, "/account/security");
     let console = bare_client()
         .get(format!("{}/console", app.address))
@@ -210,7 +173,7 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     let (_, _, log) = bz.get("/console/audit?action=totp.reset").await;
     assert!(log.contains(&format!("account:{desk_id}")), "{log}");
     // Venue staff need no factor: signing in again just works.
-    let (location, _) = password_step(&app, "korla-desk").await;
+    let (location, _) = app.password_step("korla-desk", ACCOUNT_PASSWORD).await;
     assert_eq!(location, "/dashboard");
 
     // Outside the caller's scope: 404 on the form and the JSON route alike.

@@ -405,35 +405,30 @@ impl TestApp {
         account
     }
 
-    /// Signs in through `/login` with [`ACCOUNT_PASSWORD`].
-    pub async fn sign_in(&self, login: &str) -> Person {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let page = client
+    /// Posts the sign-in form with a login and password: where the answer
+    /// (a 303) sends the browser, and the session cookie it sets, if any.
+    pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
+        let page = bare_client()
             .get(format!("{}/login?lang=en", self.address))
             .send()
             .await
-            .unwrap()
+            .expect("request")
             .text()
             .await
-            .unwrap();
+            .expect("page");
         let fields = [
             ("csrf_token", csrf_of(&page)),
             ("login", login.to_owned()),
-            ("password", ACCOUNT_PASSWORD.to_owned()),
+            ("password", password.to_owned()),
+            ("lang", "en".to_owned()),
         ];
-        let response = client
+        let response = bare_client()
             .post(format!("{}/login", self.address))
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(serde_html_form::to_string(fields).unwrap())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_html_form::to_string(fields).expect("form"))
             .send()
             .await
-            .unwrap();
+            .expect("request");
         assert_eq!(response.status(), 303, "sign-in of {login}");
         let location = response
             .headers()
@@ -441,10 +436,6 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        assert!(
-            !location.starts_with("/login/second-factor"),
-            "{login} already has a second factor; sign it in with its code"
-        );
         let session = response
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
@@ -452,12 +443,22 @@ impl TestApp {
             .filter_map(|v| v.to_str().ok())
             .find_map(|v| v.strip_prefix("qrf_session="))
             .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+            .map(str::to_owned);
+        (location, session)
+    }
+
+    /// Signs in through `/login` with [`ACCOUNT_PASSWORD`].
+    pub async fn sign_in(&self, login: &str) -> Person {
+        let (location, session) = self.password_step(login, ACCOUNT_PASSWORD).await;
+        assert!(
+            !location.starts_with("/login/second-factor"),
+            "{login} already has a second factor; sign it in with its code"
+        );
+        let session = session.expect("a session cookie");
         let mut person = Person {
             address: self.address.clone(),
             session,
-            client,
+            client: bare_client(),
             totp_secret: None,
         };
         // Admins and regulators must enrol a second factor before anything else.
@@ -661,37 +662,8 @@ impl TestApp {
     /// Signs in through the sign-in form (an account without a second
     /// factor); the session and its form token.
     pub async fn session_for(&self, login: &str, password: &str) -> Session {
-        let page = bare_client()
-            .get(format!("{}/login?lang=en", self.address))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("page");
-        let fields = [
-            ("csrf_token", csrf_of(&page)),
-            ("login", login.to_owned()),
-            ("password", password.to_owned()),
-            ("lang", "en".to_owned()),
-        ];
-        let response = bare_client()
-            .post(format!("{}/login", self.address))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_html_form::to_string(fields).expect("form"))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(response.status(), 303, "sign-in failed");
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("qrf_session="))
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let (_, cookie) = self.password_step(login, password).await;
+        let cookie = cookie.expect("a session cookie");
         let page = bare_client()
             .get(format!("{}/login?lang=en", self.address))
             .header("cookie", format!("qrf_session={cookie}"))
