@@ -9,7 +9,7 @@ use askama::Template;
 use serde_json::Value;
 
 use super::EXPORT_MAX_ROWS;
-use super::view::{Names, TableView, local_time};
+use super::view::{Names, SelectOption, TableView, local_time};
 use crate::domain::table::{Cell, Table};
 use crate::http::AppState;
 use crate::http::audit::{AuditPage, AuditQuery, AuditRequest, load_audit, parse_audit_query};
@@ -166,20 +166,13 @@ fn parse_address(signed_in: &SignedIn, req: &HttpRequest) -> Result<AuditAddress
     Ok(AuditAddress { request, filters })
 }
 
-/// One `<option>` of the action filter.
-struct ActionOption {
-    value: &'static str,
-    label: String,
-    selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "console_audit.html")]
 struct AuditView {
     chrome: Chrome,
     nav: AccountNav,
     m: &'static Messages,
-    actions: Vec<ActionOption>,
+    actions: Vec<SelectOption>,
     /// A chosen action that is not one of the offered families (from a link).
     other_action: Option<String>,
     per_page: Option<String>,
@@ -207,8 +200,8 @@ pub async fn audit(
     let chosen = address.request.action.as_deref();
     let actions = ACTION_FAMILIES
         .into_iter()
-        .map(|family| ActionOption {
-            value: family,
+        .map(|family| SelectOption {
+            value: family.to_owned(),
             label: format!("{} ({family})", family_label(t, family)),
             selected: chosen == Some(family),
         })

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::EXPORT_MAX_ROWS;
 use super::tables::{rankings_table, regions_table};
-use super::view::{Crumb, Names, PagerView, TableView, crumbs};
+use super::view::{Crumb, Names, PagerView, SelectOption, TableView, crumbs};
 use crate::domain::credit::Tier;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
@@ -109,13 +109,6 @@ fn ranking_title(names: &Names, ranking: &ConsoleRanking) -> String {
         title.push_str(tier);
     }
     title
-}
-
-/// One `<option>`.
-struct SelectOption {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 #[derive(Template)]

@@ -266,6 +266,13 @@ impl TableView {
     }
 }
 
+/// One `<option>` of a filter.
+pub(super) struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 /// Previous and next page links.
 pub(super) struct PagerView {
     pub text: String,
