@@ -75,17 +75,15 @@ struct VenueData {
     tier_history: Vec<TierChangeBody>,
 }
 
+/// The tables of a venue the caller may supervise (checked by the caller).
 async fn load(
     signed_in: &SignedIn,
     state: &AppState,
-    venue_id: i64,
+    venue: Venue,
     page: i64,
     per_page: i64,
 ) -> Result<VenueData, PageError> {
     let fail = |e| signed_in.fail(e);
-    let venue = venue_in_scope(state, &signed_in.caller.principal, venue_id)
-        .await
-        .map_err(fail)?;
     let ratings = load_ratings(state, venue.id, page, per_page)
         .await
         .map_err(fail)?;
@@ -223,13 +221,14 @@ pub async fn venue(
 ) -> Result<HttpResponse, PageError> {
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let (page, per_page) = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
-    let data = load(&signed_in, &state, venue_id, page, per_page).await?;
+    // The panels' loader checks the scope (404 outside it) and reads the venue.
+    let scope = signed_in.scope_filter(&state).await?;
+    let panels = load_panels(&signed_in, &state, &scope, venue_id).await?;
+    let data = load(&signed_in, &state, panels.0.venue.clone(), page, per_page).await?;
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let scope = signed_in.scope_filter(&state).await?;
-    let panels = load_panels(&signed_in, &state, &scope, venue_id).await?;
     let body = venue_page(&signed_in, &names, &data, notice.notice.as_deref(), panels);
     Ok(signed_in.page(body))
 }
@@ -251,7 +250,10 @@ pub(super) async fn venue_table(
     } else {
         1
     };
-    let data = load(signed_in, state, venue_id, 1, per_page).await?;
+    let venue = venue_in_scope(state, &signed_in.caller.principal, venue_id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let data = load(signed_in, state, venue, 1, per_page).await?;
     let [ratings_title, violations_title, history_title] = titles(names, &data.venue);
     let table = match name {
         "ratings" => ratings_table(names, ratings_title, &data.ratings.items).table,
