@@ -6,8 +6,9 @@ use sqlx::PgPool;
 
 use super::StoreError;
 
-/// Venue days (from `since` on) whose aggregate or tag counts differ from a
-/// recount of their non-quarantined ratings, including either side missing.
+/// Venue days (from `since` on) whose aggregate (every count, sum and
+/// histogram) or tag counts differ from a recount of their non-quarantined
+/// ratings, including either side missing.
 pub async fn aggregate_differences(
     pool: &PgPool,
     since: NaiveDate,
@@ -19,8 +20,17 @@ pub async fn aggregate_differences(
                             count(*) FILTER (WHERE r.overall = 3), count(*) FILTER (WHERE r.overall = 4),
                             count(*) FILTER (WHERE r.overall = 5)]::int[] AS overall_hist,
                       count(r.environment)::int AS environment_count, coalesce(sum(r.environment), 0)::int AS environment_sum,
+                      ARRAY[count(*) FILTER (WHERE r.environment = 1), count(*) FILTER (WHERE r.environment = 2),
+                            count(*) FILTER (WHERE r.environment = 3), count(*) FILTER (WHERE r.environment = 4),
+                            count(*) FILTER (WHERE r.environment = 5)]::int[] AS environment_hist,
                       count(r.skill)::int AS skill_count, coalesce(sum(r.skill), 0)::int AS skill_sum,
+                      ARRAY[count(*) FILTER (WHERE r.skill = 1), count(*) FILTER (WHERE r.skill = 2),
+                            count(*) FILTER (WHERE r.skill = 3), count(*) FILTER (WHERE r.skill = 4),
+                            count(*) FILTER (WHERE r.skill = 5)]::int[] AS skill_hist,
                       count(r.attitude)::int AS attitude_count, coalesce(sum(r.attitude), 0)::int AS attitude_sum,
+                      ARRAY[count(*) FILTER (WHERE r.attitude = 1), count(*) FILTER (WHERE r.attitude = 2),
+                            count(*) FILTER (WHERE r.attitude = 3), count(*) FILTER (WHERE r.attitude = 4),
+                            count(*) FILTER (WHERE r.attitude = 5)]::int[] AS attitude_hist,
                       count(c.id)::int AS complaints_count
                FROM ratings r
                LEFT JOIN complaints c ON c.venue_id = r.venue_id AND c.rating_id = r.id
@@ -33,13 +43,19 @@ pub async fn aggregate_differences(
                FROM recount rc FULL JOIN stats s ON s.venue_id = rc.venue_id AND s.day = rc.day
                WHERE (coalesce(rc.ratings_count, 0), coalesce(rc.overall_sum, 0),
                       coalesce(rc.overall_hist, '{0,0,0,0,0}'), coalesce(rc.environment_count, 0),
-                      coalesce(rc.environment_sum, 0), coalesce(rc.skill_count, 0), coalesce(rc.skill_sum, 0),
-                      coalesce(rc.attitude_count, 0), coalesce(rc.attitude_sum, 0), coalesce(rc.complaints_count, 0))
+                      coalesce(rc.environment_sum, 0), coalesce(rc.environment_hist, '{0,0,0,0,0}'),
+                      coalesce(rc.skill_count, 0), coalesce(rc.skill_sum, 0),
+                      coalesce(rc.skill_hist, '{0,0,0,0,0}'), coalesce(rc.attitude_count, 0),
+                      coalesce(rc.attitude_sum, 0), coalesce(rc.attitude_hist, '{0,0,0,0,0}'),
+                      coalesce(rc.complaints_count, 0))
                      IS DISTINCT FROM
                      (coalesce(s.ratings_count, 0), coalesce(s.overall_sum, 0),
                       coalesce(s.overall_hist, '{0,0,0,0,0}'), coalesce(s.environment_count, 0),
-                      coalesce(s.environment_sum, 0), coalesce(s.skill_count, 0), coalesce(s.skill_sum, 0),
-                      coalesce(s.attitude_count, 0), coalesce(s.attitude_sum, 0), coalesce(s.complaints_count, 0))
+                      coalesce(s.environment_sum, 0), coalesce(s.environment_hist, '{0,0,0,0,0}'),
+                      coalesce(s.skill_count, 0), coalesce(s.skill_sum, 0),
+                      coalesce(s.skill_hist, '{0,0,0,0,0}'), coalesce(s.attitude_count, 0),
+                      coalesce(s.attitude_sum, 0), coalesce(s.attitude_hist, '{0,0,0,0,0}'),
+                      coalesce(s.complaints_count, 0))
            ),
            tag_recount AS (
                SELECT r.venue_id, r.day, t.tag, count(*)::int AS count
