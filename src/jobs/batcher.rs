@@ -4,7 +4,10 @@
 //! behind a busy writer while another is idle. Batches that touch the same day
 //! aggregate lock its row in one order (venue, day), so they wait for each
 //! other rather than deadlock, and a deadlock that does happen is retried.
-//! Every request still waits for its own commit before it answers, so
+//! A batch is stored whole or not at all: when a row turns out to be stored
+//! already (a repeat that Redis did not catch) or its idempotency key taken,
+//! the writer looks up which rows those are, answers them, and writes the
+//! rest again. Every request still waits for its own commit before it answers, so
 //! nothing is acknowledged that is not durable. After a commit the batch is
 //! added to the live counters with one Redis round trip, off the writer's path.
 
@@ -153,14 +156,11 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
         attempts += 1;
         let rows: Vec<RatingRow> = pending.iter().map(|p| p.row.clone()).collect();
         match ratings::insert_batch(pool, &rows).await {
-            Ok(results) => {
+            Ok(stored) => {
                 let mut counted = LiveIncrements::default();
-                for (item, stored) in pending.drain(..).zip(results) {
-                    if stored.is_some() {
-                        counted.add(&item.row, &item.venue);
-                    }
-                    let outcome = stored.map_or(WriteOutcome::Duplicate, WriteOutcome::Stored);
-                    let _ = item.reply.send(Ok(outcome));
+                for (item, stored) in pending.drain(..).zip(stored) {
+                    counted.add(&item.row, &item.venue);
+                    let _ = item.reply.send(Ok(WriteOutcome::Stored(stored)));
                 }
                 // Counters are a live view; Postgres stays the truth, and the
                 // Redis monitor rebuilds them if this is lost. Sent aside, so
@@ -168,35 +168,30 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                 let live = live.clone();
                 tokio::spawn(async move { counted.send(&live).await });
             }
+            // Some rows cannot go in; answer them and write the rest again.
+            Err(BatchError::AlreadyStored) if attempts < MAX_ATTEMPTS => {
+                let stored = ratings::already_stored(pool, &rows).await;
+                pending = settle(live, claims_held, pending, stored, WriteOutcome::Duplicate).await;
+            }
             Err(BatchError::IdempotencyKeyTaken) if attempts < MAX_ATTEMPTS => {
-                let keys: Vec<String> = pending
+                let keys: Vec<String> = rows
                     .iter()
-                    .filter_map(|p| p.row.idempotency.as_ref().map(|(k, _)| k.clone()))
+                    .filter_map(|r| r.idempotency.as_ref().map(|(k, _)| k.clone()))
                     .collect();
-                match ratings::taken_idempotency_keys(pool, &keys).await {
-                    Ok(taken) => {
-                        let (clash, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
-                            p.row
-                                .idempotency
-                                .as_ref()
-                                .is_some_and(|(k, _)| taken.contains(k))
-                        });
-                        for item in clash {
-                            let _ = item.reply.send(Ok(WriteOutcome::IdempotencyKeyTaken));
-                        }
-                        pending = rest;
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, "idempotency lookup failed");
-                        fail_all(
-                            live,
-                            claims_held,
-                            std::mem::take(&mut pending),
-                            WriteFailure::Unavailable,
-                        )
-                        .await;
-                    }
-                }
+                let taken = ratings::taken_idempotency_keys(pool, &keys)
+                    .await
+                    .map(|taken| {
+                        (rows.iter().enumerate())
+                            .filter(|(_, r)| {
+                                r.idempotency
+                                    .as_ref()
+                                    .is_some_and(|(k, _)| taken.contains(k))
+                            })
+                            .map(|(i, _)| i)
+                            .collect()
+                    });
+                let outcome = WriteOutcome::IdempotencyKeyTaken;
+                pending = settle(live, claims_held, pending, taken, outcome).await;
             }
             Err(BatchError::Retry) if attempts < MAX_ATTEMPTS => {
                 tracing::debug!(attempts, "rating batch deadlocked; retrying");
@@ -213,6 +208,35 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
             }
         }
     }
+}
+
+/// Answers the items at `clashing` (ascending indexes into `pending`) with
+/// `outcome` and returns the others, to be written again. If the lookup that
+/// found them failed, every item fails and nothing is left.
+async fn settle(
+    live: &Live,
+    claims_held: bool,
+    pending: Vec<Pending>,
+    clashing: Result<Vec<usize>, crate::store::StoreError>,
+    outcome: WriteOutcome,
+) -> Vec<Pending> {
+    let clashing = match clashing {
+        Ok(clashing) => clashing,
+        Err(err) => {
+            tracing::error!(error = %err, "lookup after a refused rating batch failed");
+            fail_all(live, claims_held, pending, WriteFailure::Unavailable).await;
+            return Vec::new();
+        }
+    };
+    let mut rest = Vec::with_capacity(pending.len());
+    for (i, item) in pending.into_iter().enumerate() {
+        if clashing.binary_search(&i).is_ok() {
+            let _ = item.reply.send(Ok(outcome));
+        } else {
+            rest.push(item);
+        }
+    }
+    rest
 }
 
 /// Answers every item with the failure, giving back their daily claims so a

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batch_totals;
 pub mod console;
 pub mod dashboard;
 pub mod moderation;

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::StoreError;
+use super::batch_totals::day_totals;
 
 /// One rating ready for storage: every field already parsed and hashed.
 #[derive(Debug, Clone)]
@@ -61,13 +62,17 @@ pub struct StoredRating {
     pub created_at: DateTime<Utc>,
 }
 
-/// Why a batch write failed as a whole.
+/// Why a batch write failed as a whole; nothing of it was written.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     /// Some idempotency keys of the batch were taken by a concurrent request.
     #[error("idempotency key already used")]
     IdempotencyKeyTaken,
-    /// Two batches locked the same aggregates in opposite order; retry.
+    /// A row is already stored: the same device rated the venue that day, or
+    /// its form was used (see [`already_stored`]).
+    #[error("rating already stored")]
+    AlreadyStored,
+    /// Two batches locked the same rows in opposite order; retry.
     #[error("deadlock")]
     Retry,
     /// The store failed.
@@ -75,14 +80,17 @@ pub enum BatchError {
     Store(#[from] StoreError),
 }
 
-/// Inserts a batch in one statement (one commit). Returns, for each input row in
-/// order, the stored rating or `None` when a uniqueness constraint (one rating
-/// per device per day, single-use form) kept it out. Rows must not collide with
-/// each other (see [`RatingRow::collides_with`]).
+/// Stores a batch in one statement (one commit): the raw rows, their
+/// complaints and idempotency answers, and what they add to the day
+/// aggregates, summed beforehand by [`day_totals`]. All or nothing: if any
+/// row is already stored the statement fails as a whole with
+/// [`BatchError::AlreadyStored`], so the sums always match the rows.
+/// Returns each row's stored identity, in input order. Rows must not collide
+/// with each other (see [`RatingRow::collides_with`]).
 pub async fn insert_batch(
     pool: &PgPool,
     rows: &[RatingRow],
-) -> Result<Vec<Option<StoredRating>>, BatchError> {
+) -> Result<Vec<StoredRating>, BatchError> {
     let n = rows.len();
     let mut ord = Vec::with_capacity(n);
     let mut venue_id = Vec::with_capacity(n);
@@ -121,6 +129,7 @@ pub async fn insert_batch(
         idem_key.push(r.idempotency.as_ref().map(|(k, _)| k.clone()));
         idem_hash.push(r.idempotency.as_ref().map(|(_, h)| h.to_vec()));
     }
+    let (stats, day_tags) = day_totals(rows);
     let result = sqlx::query!(
         r#"WITH input AS (
                SELECT * FROM UNNEST($1::int4[], $2::int8[], $3::date[], $4::timestamptz[],
@@ -139,10 +148,7 @@ pub async fn insert_batch(
                       CASE WHEN tags_csv = '' THEN '{}'::text[] ELSE string_to_array(tags_csv, ',') END,
                       comment, form_nonce
                FROM input
-               ORDER BY venue_id, day
-               ON CONFLICT DO NOTHING
-               RETURNING venue_id, id, day, device_hash, overall, environment, skill, attitude,
-                         tags, created_at
+               RETURNING venue_id, id, day, device_hash, created_at
            ),
            matched AS (
                SELECT ins.*, input.ord, input.complaint, input.contact, input.tracking_code,
@@ -161,26 +167,23 @@ pub async fn insert_batch(
                    environment_count, environment_sum, environment_hist,
                    skill_count, skill_sum, skill_hist,
                    attitude_count, attitude_sum, attitude_hist, complaints_count)
-               SELECT venue_id, day, count(*), sum(overall),
-                      ARRAY[count(*) FILTER (WHERE overall = 1), count(*) FILTER (WHERE overall = 2),
-                            count(*) FILTER (WHERE overall = 3), count(*) FILTER (WHERE overall = 4),
-                            count(*) FILTER (WHERE overall = 5)]::int[],
-                      count(environment), coalesce(sum(environment), 0),
-                      ARRAY[count(*) FILTER (WHERE environment = 1), count(*) FILTER (WHERE environment = 2),
-                            count(*) FILTER (WHERE environment = 3), count(*) FILTER (WHERE environment = 4),
-                            count(*) FILTER (WHERE environment = 5)]::int[],
-                      count(skill), coalesce(sum(skill), 0),
-                      ARRAY[count(*) FILTER (WHERE skill = 1), count(*) FILTER (WHERE skill = 2),
-                            count(*) FILTER (WHERE skill = 3), count(*) FILTER (WHERE skill = 4),
-                            count(*) FILTER (WHERE skill = 5)]::int[],
-                      count(attitude), coalesce(sum(attitude), 0),
-                      ARRAY[count(*) FILTER (WHERE attitude = 1), count(*) FILTER (WHERE attitude = 2),
-                            count(*) FILTER (WHERE attitude = 3), count(*) FILTER (WHERE attitude = 4),
-                            count(*) FILTER (WHERE attitude = 5)]::int[],
-                      count(complaint)
-               FROM matched
-               GROUP BY venue_id, day
-               ORDER BY venue_id, day
+               SELECT a.venue_id, a.day, a.ratings_count, a.overall_sum,
+                      ($22::int4[])[a.i * 5 - 4 : a.i * 5],
+                      a.environment_count, a.environment_sum,
+                      ($25::int4[])[a.i * 5 - 4 : a.i * 5],
+                      a.skill_count, a.skill_sum,
+                      ($28::int4[])[a.i * 5 - 4 : a.i * 5],
+                      a.attitude_count, a.attitude_sum,
+                      ($31::int4[])[a.i * 5 - 4 : a.i * 5],
+                      a.complaints_count
+               FROM UNNEST($18::int8[], $19::date[], $20::int4[], $21::int4[],
+                           $23::int4[], $24::int4[], $26::int4[], $27::int4[],
+                           $29::int4[], $30::int4[], $32::int4[])
+                        WITH ORDINALITY
+                    AS a(venue_id, day, ratings_count, overall_sum,
+                         environment_count, environment_sum, skill_count, skill_sum,
+                         attitude_count, attitude_sum, complaints_count, i)
+               ORDER BY a.venue_id, a.day
                ON CONFLICT (venue_id, day) DO UPDATE SET
                    ratings_count = s.ratings_count + EXCLUDED.ratings_count,
                    overall_sum = s.overall_sum + EXCLUDED.overall_sum,
@@ -199,9 +202,8 @@ pub async fn insert_batch(
            ),
            tag_stats AS (
                INSERT INTO venue_day_tags AS t (venue_id, day, tag, count)
-               SELECT venue_id, day, tag, count(*)
-               FROM matched, unnest(matched.tags) AS tag
-               GROUP BY venue_id, day, tag
+               SELECT * FROM UNNEST($33::int8[], $34::date[], $35::text[], $36::int4[])
+                   AS g(venue_id, day, tag, count)
                ORDER BY venue_id, day, tag
                ON CONFLICT (venue_id, day, tag) DO UPDATE SET count = t.count + EXCLUDED.count
            ),
@@ -227,26 +229,46 @@ pub async fn insert_batch(
         &contact as &[Option<Vec<u8>>],
         &tracking_code as &[Option<String>],
         &idem_key as &[Option<String>],
-        &idem_hash as &[Option<Vec<u8>>]
+        &idem_hash as &[Option<Vec<u8>>],
+        &stats.venue_id,
+        &stats.day,
+        &stats.ratings_count,
+        &stats.overall_sum,
+        &stats.overall_hist,
+        &stats.environment_count,
+        &stats.environment_sum,
+        &stats.environment_hist,
+        &stats.skill_count,
+        &stats.skill_sum,
+        &stats.skill_hist,
+        &stats.attitude_count,
+        &stats.attitude_sum,
+        &stats.attitude_hist,
+        &stats.complaints_count,
+        &day_tags.venue_id,
+        &day_tags.day,
+        &day_tags.tag,
+        &day_tags.count
     )
     .fetch_all(pool)
     .await;
-    let stored = match result {
-        Ok(stored) => stored,
-        Err(err) => {
-            if super::violated_constraint(&err) == Some("idempotency_keys_pkey") {
-                return Err(BatchError::IdempotencyKeyTaken);
+    let stored = result.map_err(|err| {
+        // 23505 on ratings (its partitions name their own indexes): a device
+        // that rated today already, or a used form.
+        if let sqlx::Error::Database(db) = &err {
+            match (db.code().as_deref(), db.constraint()) {
+                (_, Some("idempotency_keys_pkey")) => return BatchError::IdempotencyKeyTaken,
+                (Some("23505"), Some(name)) if name.starts_with("ratings") => {
+                    return BatchError::AlreadyStored;
+                }
+                // 40P01 deadlock, 40001 serialization failure: safe to retry.
+                (Some("40P01" | "40001"), _) => return BatchError::Retry,
+                _ => {}
             }
-            // 40P01 deadlock, 40001 serialization failure: both are safe to retry.
-            if let sqlx::Error::Database(db) = &err
-                && matches!(db.code().as_deref(), Some("40P01" | "40001"))
-            {
-                return Err(BatchError::Retry);
-            }
-            return Err(StoreError::classify(err).into());
         }
-    };
-    let mut out = vec![None; n];
+        BatchError::Store(StoreError::classify(err))
+    })?;
+    let mut out: Vec<Option<StoredRating>> = vec![None; n];
     for row in stored {
         if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
             *slot = Some(StoredRating {
@@ -255,7 +277,49 @@ pub async fn insert_batch(
             });
         }
     }
-    Ok(out)
+    out.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| {
+        BatchError::Store(StoreError::Other(sqlx::Error::Protocol(
+            "a stored rating was not returned".into(),
+        )))
+    })
+}
+
+/// Which of `rows` (indexes, ascending) are already stored: the same device
+/// rated the same venue that day, or the same form was used.
+pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usize>, StoreError> {
+    let ord: Vec<i32> = (0..rows.len()).map(|i| i as i32).collect();
+    let venue_id: Vec<i64> = rows.iter().map(|r| r.venue_id).collect();
+    let day: Vec<NaiveDate> = rows.iter().map(|r| r.day).collect();
+    let device_hash: Vec<Vec<u8>> = rows.iter().map(|r| r.device_hash.to_vec()).collect();
+    let form_nonce: Vec<Option<Vec<u8>>> = rows
+        .iter()
+        .map(|r| r.form_nonce.map(|n| n.to_vec()))
+        .collect();
+    let found = sqlx::query_scalar!(
+        r#"SELECT c.ord AS "ord!"
+           FROM UNNEST($1::int4[], $2::int8[], $3::date[], $4::bytea[], $5::bytea[])
+                AS c(ord, venue_id, day, device_hash, form_nonce)
+           WHERE EXISTS (SELECT 1 FROM ratings r
+                         WHERE r.venue_id = c.venue_id AND r.day = c.day
+                           AND r.device_hash = c.device_hash)
+              OR (c.form_nonce IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM ratings r
+                              WHERE r.venue_id = c.venue_id AND r.day = c.day
+                                AND r.form_nonce = c.form_nonce))
+           ORDER BY c.ord"#,
+        &ord,
+        &venue_id,
+        &day,
+        &device_hash,
+        &form_nonce as &[Option<Vec<u8>>]
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|i| usize::try_from(i).ok())
+        .collect())
 }
 
 /// Which of these idempotency keys are already recorded.

@@ -213,7 +213,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
     let stored = ratings::insert_batch(&app, &[row])
         .await
         .expect("the app role stores ratings");
-    let rating_id = stored[0].expect("stored").id;
+    let rating_id = stored[0].id;
     let counted: i32 =
         sqlx::query_scalar("SELECT ratings_count FROM venue_day_stats WHERE venue_id = $1")
             .bind(venue_id)
