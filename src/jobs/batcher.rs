@@ -1,17 +1,20 @@
-//! Group commits for ratings: concurrent requests hand their rows to a pool
-//! of writer tasks sharing one queue; whichever writer is free takes
-//! everything waiting and stores it in one statement, so a rating never waits
-//! behind a busy writer while another is idle. Batches that touch the same day
-//! aggregate lock its row in one order (venue, day), so they wait for each
-//! other rather than deadlock, and a deadlock that does happen is retried.
-//! A batch is stored whole or not at all: when a row turns out to be stored
-//! already (a repeat that Redis did not catch) or its idempotency key taken,
-//! the writer looks up which rows those are, answers them, and writes the
-//! rest again. Every request still waits for its own commit before it answers, so
-//! nothing is acknowledged that is not durable. After a commit the batch is
-//! added to the live counters with one Redis round trip, off the writer's path.
+//! Group commits for ratings, in two stages. Concurrent requests hand their
+//! rows to the claim stage, which takes everything waiting and claims the
+//! daily slots of the whole group in Redis with one round trip (a repeat is
+//! answered there). Claimed groups go to a pool of writer tasks sharing one
+//! queue; whichever writer is free takes every group waiting and stores it in
+//! one statement, while the claim stage already claims the next group.
+//! Batches that touch the same day aggregate lock its row in one order
+//! (venue, day), so they wait for each other rather than deadlock, and a
+//! deadlock that does happen is retried. A batch is stored whole or not at
+//! all: when a row turns out to be stored already (a repeat that Redis did
+//! not catch) or its idempotency key taken, the writer looks up which rows
+//! those are, answers them, and writes the rest again. Every request still
+//! waits for its own commit before it answers, so nothing is acknowledged
+//! that is not durable. After a commit the batch is added to the live
+//! counters with one Redis round trip, off the writer's path.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use sqlx::PgPool;
@@ -51,7 +54,15 @@ pub enum WriteFailure {
 struct Pending {
     row: RatingRow,
     venue: Arc<VenueCard>,
+    /// Whether this rating holds its daily claim in Redis.
+    claimed: bool,
     reply: oneshot::Sender<Result<WriteOutcome, WriteFailure>>,
+}
+
+impl Pending {
+    fn answer(self, outcome: WriteOutcome) {
+        let _ = self.reply.send(Ok(outcome));
+    }
 }
 
 /// The front of the batcher; cheap to clone.
@@ -61,8 +72,8 @@ pub struct Batcher {
 }
 
 impl Batcher {
-    /// Starts `writers` writer tasks committing at most `batch_max` ratings at
-    /// a time and counting what they store in `live`.
+    /// Starts the claim stage and `writers` writer tasks committing at most
+    /// `batch_max` ratings at a time and counting what they store in `live`.
     pub fn start(
         pool: PgPool,
         live: Live,
@@ -71,14 +82,17 @@ impl Batcher {
         batch_max: usize,
     ) -> Self {
         let writers = writers.max(1);
-        let (queue, receiver) = mpsc::channel::<Pending>(batch_max * writers * 4);
-        let receiver = Arc::new(Mutex::new(receiver));
+        let batch_max = batch_max.max(1);
+        let (queue, incoming) = mpsc::channel::<Pending>(batch_max * writers * 4);
+        let (claimed, ready) = mpsc::channel::<Vec<Pending>>(writers * 2);
+        tokio::spawn(claimer(live.clone(), incoming, claimed, batch_max));
+        let ready = Arc::new(Mutex::new(ready));
         for _ in 0..writers {
             tokio::spawn(writer(
                 pool.clone(),
                 live.clone(),
                 metrics.clone(),
-                receiver.clone(),
+                ready.clone(),
                 batch_max,
             ));
         }
@@ -92,65 +106,102 @@ impl Batcher {
         venue: Arc<VenueCard>,
     ) -> Result<WriteOutcome, WriteFailure> {
         let (reply, answer) = oneshot::channel();
+        let pending = Pending {
+            row,
+            venue,
+            claimed: false,
+            reply,
+        };
         self.queue
-            .send(Pending { row, venue, reply })
+            .send(pending)
             .await
             .map_err(|_| WriteFailure::Failed)?;
         answer.await.map_err(|_| WriteFailure::Failed)?
     }
 }
 
+/// The claim stage: takes every rating waiting, answers repeats inside the
+/// group, and claims the daily slots of the rest in one Redis round trip (a
+/// slot already taken is a repeat). It then hands the group to the writers
+/// and claims the next one while they write, so Redis is off their path.
+/// Without Redis the group goes on unclaimed and the Postgres constraint decides.
+async fn claimer(
+    live: Live,
+    mut incoming: mpsc::Receiver<Pending>,
+    ready: mpsc::Sender<Vec<Pending>>,
+    batch_max: usize,
+) {
+    let mut group = Vec::with_capacity(batch_max);
+    while incoming.recv_many(&mut group, batch_max).await > 0 {
+        let mut pending = without_collisions(std::mem::take(&mut group));
+        let slots: Vec<_> = pending.iter().map(|p| p.row.daily_slot()).collect();
+        if let Ok(fresh) = live.claim_daily(&slots).await {
+            let mut kept = Vec::with_capacity(pending.len());
+            for (mut item, fresh) in pending.into_iter().zip(fresh) {
+                if fresh {
+                    item.claimed = true;
+                    kept.push(item);
+                } else {
+                    item.answer(WriteOutcome::Duplicate);
+                }
+            }
+            pending = kept;
+        }
+        if !pending.is_empty() && ready.send(pending).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// Answers the ratings that collide with an earlier one of `items` as
+/// repeats, exactly as if they had come one after another, and returns the rest.
+fn without_collisions(items: Vec<Pending>) -> Vec<Pending> {
+    let mut devices = HashSet::with_capacity(items.len());
+    let mut forms = HashSet::new();
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        let row = &item.row;
+        let device_seen = !devices.insert(row.daily_slot());
+        let form_seen = row
+            .form_nonce
+            .is_some_and(|nonce| !forms.insert((row.venue_id, row.day, nonce)));
+        if device_seen || form_seen {
+            item.answer(WriteOutcome::Duplicate);
+        } else {
+            kept.push(item);
+        }
+    }
+    kept
+}
+
 async fn writer(
     pool: PgPool,
     live: Live,
     metrics: Metrics,
-    receiver: Arc<Mutex<mpsc::Receiver<Pending>>>,
+    ready: Arc<Mutex<mpsc::Receiver<Vec<Pending>>>>,
     batch_max: usize,
 ) {
-    let mut batch = Vec::with_capacity(batch_max);
+    let mut groups = Vec::new();
     loop {
-        // The free writer holding the lock waits for one rating and takes
-        // whatever else is already queued; the lock is released before the
-        // write, so the next free writer takes what arrives meanwhile.
-        let taken = receiver.lock().await.recv_many(&mut batch, batch_max).await;
+        // The free writer holding the lock waits for one claimed group and
+        // takes whatever else is already waiting; the lock is released before
+        // the write, so the next free writer takes what arrives meanwhile.
+        let taken = ready.lock().await.recv_many(&mut groups, usize::MAX).await;
         if taken == 0 {
             break;
         }
-        metrics.batch_rows.observe(batch.len() as f64);
-        write_batch(&pool, &live, std::mem::take(&mut batch)).await;
+        // Groups claimed apart only collide when Redis was down for one of them.
+        let mut batch = without_collisions(groups.drain(..).flatten().collect());
+        while !batch.is_empty() {
+            let rest = batch.split_off(batch.len().min(batch_max));
+            metrics.batch_rows.observe(batch.len() as f64);
+            write_batch(&pool, &live, batch).await;
+            batch = rest;
+        }
     }
 }
 
-async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
-    // Rows that collide inside the batch cannot both go in; the later one is a
-    // duplicate of the earlier, exactly as if they had come one after another.
-    let mut pending: Vec<Pending> = Vec::with_capacity(batch.len());
-    for item in batch {
-        if pending.iter().any(|p| p.row.collides_with(&item.row)) {
-            let _ = item.reply.send(Ok(WriteOutcome::Duplicate));
-        } else {
-            pending.push(item);
-        }
-    }
-    // The daily claims of the whole batch in one Redis round trip; a slot
-    // already taken is a duplicate. Without Redis the Postgres constraint decides.
-    let slots: Vec<_> = pending
-        .iter()
-        .map(|p| (p.row.venue_id, p.row.day, p.row.device_hash))
-        .collect();
-    let mut claims_held = false;
-    if let Ok(fresh) = live.claim_daily(&slots).await {
-        claims_held = true;
-        let mut kept = Vec::with_capacity(pending.len());
-        for (item, fresh) in pending.into_iter().zip(fresh) {
-            if fresh {
-                kept.push(item);
-            } else {
-                let _ = item.reply.send(Ok(WriteOutcome::Duplicate));
-            }
-        }
-        pending = kept;
-    }
+async fn write_batch(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) {
     let mut attempts = 0;
     while !pending.is_empty() {
         attempts += 1;
@@ -160,7 +211,7 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                 let mut counted = LiveIncrements::default();
                 for (item, stored) in pending.drain(..).zip(stored) {
                     counted.add(&item.row, &item.venue);
-                    let _ = item.reply.send(Ok(WriteOutcome::Stored(stored)));
+                    item.answer(WriteOutcome::Stored(stored));
                 }
                 // Counters are a live view; Postgres stays the truth, and the
                 // Redis monitor rebuilds them if this is lost. Sent aside, so
@@ -171,7 +222,7 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
             // Some rows cannot go in; answer them and write the rest again.
             Err(BatchError::AlreadyStored) if attempts < MAX_ATTEMPTS => {
                 let stored = ratings::already_stored(pool, &rows).await;
-                pending = settle(live, claims_held, pending, stored, WriteOutcome::Duplicate).await;
+                pending = settle(live, pending, stored, WriteOutcome::Duplicate).await;
             }
             Err(BatchError::IdempotencyKeyTaken) if attempts < MAX_ATTEMPTS => {
                 let keys: Vec<String> = rows
@@ -191,7 +242,7 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                             .collect()
                     });
                 let outcome = WriteOutcome::IdempotencyKeyTaken;
-                pending = settle(live, claims_held, pending, taken, outcome).await;
+                pending = settle(live, pending, taken, outcome).await;
             }
             Err(BatchError::Retry) if attempts < MAX_ATTEMPTS => {
                 tracing::debug!(attempts, "rating batch deadlocked; retrying");
@@ -204,7 +255,7 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
                     _ => WriteFailure::Failed,
                 };
                 tracing::error!(error = %err, batch = pending.len(), "rating batch failed; nothing acknowledged");
-                fail_all(live, claims_held, std::mem::take(&mut pending), failure).await;
+                fail_all(live, std::mem::take(&mut pending), failure).await;
             }
         }
     }
@@ -215,7 +266,6 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
 /// found them failed, every item fails and nothing is left.
 async fn settle(
     live: &Live,
-    claims_held: bool,
     pending: Vec<Pending>,
     clashing: Result<Vec<usize>, crate::store::StoreError>,
     outcome: WriteOutcome,
@@ -224,14 +274,14 @@ async fn settle(
         Ok(clashing) => clashing,
         Err(err) => {
             tracing::error!(error = %err, "lookup after a refused rating batch failed");
-            fail_all(live, claims_held, pending, WriteFailure::Unavailable).await;
+            fail_all(live, pending, WriteFailure::Unavailable).await;
             return Vec::new();
         }
     };
     let mut rest = Vec::with_capacity(pending.len());
     for (i, item) in pending.into_iter().enumerate() {
         if clashing.binary_search(&i).is_ok() {
-            let _ = item.reply.send(Ok(outcome));
+            item.answer(outcome);
         } else {
             rest.push(item);
         }
@@ -241,14 +291,13 @@ async fn settle(
 
 /// Answers every item with the failure, giving back their daily claims so a
 /// retry is not refused as a duplicate.
-async fn fail_all(live: &Live, claims_held: bool, items: Vec<Pending>, failure: WriteFailure) {
-    if claims_held {
-        let slots: Vec<_> = items
-            .iter()
-            .map(|p| (p.row.venue_id, p.row.day, p.row.device_hash))
-            .collect();
-        let _ = live.release_daily(&slots).await;
-    }
+async fn fail_all(live: &Live, items: Vec<Pending>, failure: WriteFailure) {
+    let claimed: Vec<_> = items
+        .iter()
+        .filter(|p| p.claimed)
+        .map(|p| p.row.daily_slot())
+        .collect();
+    let _ = live.release_daily(&claimed).await;
     for item in items {
         let _ = item.reply.send(Err(failure));
     }

@@ -44,12 +44,10 @@ pub struct RatingRow {
 }
 
 impl RatingRow {
-    /// Two rows that the uniqueness constraints would not both let in.
-    pub fn collides_with(&self, other: &RatingRow) -> bool {
-        self.venue_id == other.venue_id
-            && self.day == other.day
-            && (self.device_hash == other.device_hash
-                || (self.form_nonce.is_some() && self.form_nonce == other.form_nonce))
+    /// The (venue, day, device) slot this row takes: one rating per device
+    /// per venue per local day.
+    pub fn daily_slot(&self) -> (i64, NaiveDate, [u8; 16]) {
+        (self.venue_id, self.day, self.device_hash)
     }
 }
 
@@ -85,8 +83,8 @@ pub enum BatchError {
 /// aggregates, summed beforehand by [`day_totals`]. All or nothing: if any
 /// row is already stored the statement fails as a whole with
 /// [`BatchError::AlreadyStored`], so the sums always match the rows.
-/// Returns each row's stored identity, in input order. Rows must not collide
-/// with each other (see [`RatingRow::collides_with`]).
+/// Returns each row's stored identity, in input order. No two rows may share
+/// a [`RatingRow::daily_slot`] or a form nonce.
 pub async fn insert_batch(
     pool: &PgPool,
     rows: &[RatingRow],
