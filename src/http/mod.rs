@@ -37,6 +37,7 @@ use sqlx::PgPool;
 use crate::config::Settings;
 use crate::domain::code::VenueCode;
 use crate::domain::secrets::Secrets;
+use crate::error::ApiError;
 use crate::intake::Intake;
 use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
@@ -47,6 +48,33 @@ use crate::telemetry::Metrics;
 /// How long a resolved code is cached in process. A reissue clears the local
 /// entry at once; other instances see it within this time.
 const CODE_CACHE_TTL: Duration = Duration::from_secs(10);
+
+/// Why a scanned code could not be looked up; the cause is logged where it
+/// happened, once for all the requests that waited on that lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeLookupError {
+    /// Postgres is unreachable or timed out.
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// Any other failure.
+    #[error("code lookup failed")]
+    Failed,
+}
+
+impl From<CodeLookupError> for ApiError {
+    fn from(err: CodeLookupError) -> Self {
+        match err {
+            CodeLookupError::Unavailable => ApiError::Unavailable,
+            CodeLookupError::Failed => ApiError::Internal,
+        }
+    }
+}
+
+/// A lookup that leaves nothing to cache.
+enum CodeMiss {
+    Unknown,
+    Failed(CodeLookupError),
+}
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -112,22 +140,37 @@ impl AppState {
         }
     }
 
-    /// Resolves a scanned code through the in-process cache.
-    pub async fn resolve_code(&self, raw: &str) -> Result<CodeStatus, StoreError> {
+    /// Resolves a scanned code through the in-process cache. When a popular
+    /// code's entry expires, the requests that miss it at once share one
+    /// lookup instead of each taking a database connection.
+    pub async fn resolve_code(&self, raw: &str) -> Result<CodeStatus, CodeLookupError> {
         let Some(code) = VenueCode::parse(raw) else {
             return Ok(CodeStatus::Unknown);
         };
-        if let Some(hit) = self.codes.get(code.as_str()).await {
-            return Ok(hit);
+        let loaded = self
+            .codes
+            .try_get_with_by_ref(code.as_str(), async {
+                match lookup_code(&self.pool, self.secrets.code_key(), &code).await {
+                    // Unknown codes are not cached: anyone can make up endless ones.
+                    Ok(CodeStatus::Unknown) => Err(CodeMiss::Unknown),
+                    Ok(status) => Ok(status),
+                    Err(StoreError::Unavailable(_)) => {
+                        Err(CodeMiss::Failed(CodeLookupError::Unavailable))
+                    }
+                    Err(StoreError::Other(err)) => {
+                        tracing::error!(error = %err, "code lookup failed");
+                        Err(CodeMiss::Failed(CodeLookupError::Failed))
+                    }
+                }
+            })
+            .await;
+        match loaded {
+            Ok(status) => Ok(status),
+            Err(miss) => match *miss {
+                CodeMiss::Unknown => Ok(CodeStatus::Unknown),
+                CodeMiss::Failed(err) => Err(err),
+            },
         }
-        let status = lookup_code(&self.pool, self.secrets.code_key(), &code).await?;
-        // Unknown codes are not cached: anyone can make up endless ones.
-        if !matches!(status, CodeStatus::Unknown) {
-            self.codes
-                .insert(code.as_str().to_owned(), status.clone())
-                .await;
-        }
-        Ok(status)
     }
 
     /// Forgets a cached code (after a reissue).

@@ -147,6 +147,26 @@ async fn unknown_and_malformed_codes_get_a_friendly_404_page() {
 }
 
 #[tokio::test]
+async fn many_first_scans_at_once_all_resolve_and_unknown_codes_stay_unknown() {
+    // Concurrent misses of one code share one lookup; each still gets its answer.
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().unwrap().to_owned();
+    let app = &app;
+    let scans = (0..24).map(|i| {
+        let path = if i % 3 == 0 {
+            "/r/abcdefghijkl".to_owned()
+        } else {
+            format!("/r/{code}")
+        };
+        async move { (i, app.get(&path).await.status().as_u16()) }
+    });
+    for (i, status) in futures_util::future::join_all(scans).await {
+        assert_eq!(status, if i % 3 == 0 { 404 } else { 200 }, "scan {i}");
+    }
+}
+
+#[tokio::test]
 async fn the_plain_form_post_stores_the_rating_and_thanks() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
