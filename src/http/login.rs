@@ -62,8 +62,8 @@ pub struct SessionAccount {
     pub account_id: i64,
     /// Its role at sign-in.
     pub role: Role,
-    /// When the session began, Unix seconds.
-    pub signed_in_unix: i64,
+    /// When the session began, Unix milliseconds.
+    pub signed_in_ms: i64,
     /// The token every state-changing form of this session must carry as `csrf_token`.
     pub csrf_token: String,
     /// The account has yet to enrol the second factor its role requires:
@@ -113,7 +113,7 @@ pub async fn session_of(
         SessionAccount {
             account_id: data.account_id,
             role,
-            signed_in_unix: data.created_unix,
+            signed_in_ms: data.created_ms,
             csrf_token: data.csrf_token,
             must_enrol_totp: data.must_enrol_totp,
         },
@@ -412,6 +412,7 @@ async fn start_session(
         account_id,
         role,
         created_unix: now,
+        created_ms: chrono::Utc::now().timestamp_millis(),
         csrf_token: random_token(),
         must_enrol_totp,
     };

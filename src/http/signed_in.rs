@@ -210,7 +210,9 @@ impl FromRequest for SignedIn {
             if session.must_enrol_totp {
                 return Err(problem(PageProblem::EnrolFirst));
             }
-            let account = find_active(&state.pool, session.account_id)
+            let opened = chrono::DateTime::from_timestamp_millis(session.signed_in_ms)
+                .ok_or_else(|| problem(PageProblem::SignInFirst))?;
+            let account = find_active(&state.pool, session.account_id, opened)
                 .await
                 .map_err(|e| PageError::from_api(lang, e.into()))?
                 .ok_or_else(|| problem(PageProblem::SignInFirst))?;

@@ -74,6 +74,9 @@ pub struct SessionData {
     pub role: String,
     /// When the session was created, Unix seconds.
     pub created_unix: i64,
+    /// The same instant in Unix milliseconds, to compare with a cutoff such
+    /// as a reset of the second factor a moment before.
+    pub created_ms: i64,
     /// The token every state-changing form of this session must carry.
     pub csrf_token: String,
     /// The account must enrol a second factor before anything else: pages
@@ -155,6 +158,7 @@ impl Live {
             ("account_id", data.account_id.to_string()),
             ("role", data.role.clone()),
             ("created_unix", data.created_unix.to_string()),
+            ("created_ms", data.created_ms.to_string()),
             ("csrf_token", data.csrf_token.clone()),
             (
                 "must_enrol_totp",
@@ -207,10 +211,16 @@ impl Live {
             })
             .await?;
         let data = (|| {
+            let created_unix: i64 = fields.get("created_unix")?.parse().ok()?;
             Some(SessionData {
                 account_id: fields.get("account_id")?.parse().ok()?,
                 role: fields.get("role")?.clone(),
-                created_unix: fields.get("created_unix")?.parse().ok()?,
+                created_unix,
+                // Sessions from before the field existed: the start of their second.
+                created_ms: match fields.get("created_ms") {
+                    Some(ms) => ms.parse().ok()?,
+                    None => created_unix.checked_mul(1000)?,
+                },
                 csrf_token: fields.get("csrf_token")?.clone(),
                 // Sessions from before the flag existed were never flagged.
                 must_enrol_totp: fields.get("must_enrol_totp").is_some_and(|v| v == "1"),

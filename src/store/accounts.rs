@@ -344,12 +344,15 @@ pub struct ActiveAccount {
     pub venue_ids: Vec<i64>,
 }
 
-/// The account behind a session, if it may still act: activated and not
-/// disabled. Read on every signed-in request, so a role or scope change and a
-/// disabled account take effect at once, whatever the session remembers.
+/// The account behind a session opened at `session_opened`, if it may still
+/// act: activated, not disabled, and the session not opened before a reset
+/// of the second factor. Read on every signed-in request, so a role or scope
+/// change and a disabled account take effect at once, whatever the session
+/// remembers.
 pub async fn find_active(
     pool: &PgPool,
     account_id: i64,
+    session_opened: DateTime<Utc>,
 ) -> Result<Option<ActiveAccount>, StoreError> {
     sqlx::query_as!(
         ActiveAccount,
@@ -359,8 +362,10 @@ pub async fn find_active(
            FROM accounts a
            LEFT JOIN account_venues av ON av.account_id = a.id
            WHERE a.id = $1 AND a.disabled_at IS NULL AND a.password_hash IS NOT NULL
+             AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= $2)
            GROUP BY a.id"#,
-        account_id
+        account_id,
+        session_opened
     )
     .fetch_optional(pool)
     .await

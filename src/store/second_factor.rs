@@ -343,8 +343,9 @@ pub async fn enrolled_among(pool: &PgPool, account_ids: &[i64]) -> Result<Vec<i6
 /// secret and last accepted step) and all its recovery codes, audited
 /// (`totp.reset`, before and after) in the same transaction. `None` when no
 /// such account lies in the scope. `allowed` sees the account as it is
-/// (locked) and may refuse the reset. The account's sessions are the
-/// caller's to end.
+/// (locked) and may refuse the reset. Sessions opened before the reset are
+/// refused from then on (`accounts.sessions_valid_from`); deleting them from
+/// Redis is the caller's.
 pub async fn reset<E>(
     pool: &PgPool,
     account_id: i64,
@@ -378,6 +379,15 @@ where
         .execute(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+    // Sessions opened with the old factor end here even if Redis, where the
+    // caller also deletes them, cannot be reached.
+    sqlx::query!(
+        "UPDATE accounts SET sessions_valid_from = now() WHERE id = $1",
+        account_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
     audit.action = "totp.reset";
     audit.target = format!("account:{account_id}");
     audit.region_code = before.audit_region_code.clone();

@@ -225,3 +225,37 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     assert_eq!(reset(&app, own_id, &staff_token).await.0, 403);
     assert!(reset_entries(&app, own_id).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_session_whose_redis_entry_outlives_the_reset_is_refused() {
+    // As when Redis cannot be reached to delete the sessions: the reset is
+    // stored, but the regulator's session stays in Redis.
+    let app = spawn_app().await;
+    let id = app
+        .create_person("bz-reg-2", "regulator", Some("652800"), &[])
+        .await;
+    let regulator = app.sign_in("bz-reg-2").await;
+    assert_eq!(answer(&regulator, "/console").await.0, 200);
+
+    let outcome = qrfeedback::store::second_factor::reset(
+        &app.pool,
+        id,
+        &qrfeedback::store::ScopeFilter::everything(),
+        |_| Ok::<(), qrfeedback::store::StoreError>(()),
+        qrfeedback::store::audit::AuditEntry {
+            actor: "admin-token".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(outcome.is_some());
+
+    assert_eq!(
+        answer(&regulator, "/console").await,
+        (303, "/login".to_owned())
+    );
+    // A session opened after the reset works once the factor is enrolled again.
+    let again = app.sign_in("bz-reg-2").await;
+    assert_eq!(answer(&again, "/console").await.0, 200);
+}
