@@ -391,7 +391,7 @@ pub async fn submit(
         Some(role) if !must_enrol => home_path(role),
         _ => ENROL_TOTP_PATH,
     };
-    match start_session(&state, account_id, role, must_enrol, &raw_login, now).await {
+    match start_session(&state, account_id, role, must_enrol, &raw_login).await {
         Ok(id) => signed_in(&state, &id, to),
         Err(_) => unavailable(lang),
     }
@@ -405,13 +405,11 @@ async fn start_session(
     role: String,
     must_enrol_totp: bool,
     raw_login: &str,
-    now: i64,
 ) -> Result<SessionId, LiveDown> {
     let id = SessionId::generate();
     let data = SessionData {
         account_id,
         role,
-        created_unix: now,
         created_ms: chrono::Utc::now().timestamp_millis(),
         csrf_token: random_token(),
         must_enrol_totp,
@@ -698,7 +696,6 @@ pub async fn submit_second_factor(
         pending.role,
         false,
         &pending.login,
-        now,
     )
     .await
     {

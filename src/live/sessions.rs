@@ -72,10 +72,8 @@ pub struct SessionData {
     pub account_id: i64,
     /// Its role key at sign-in.
     pub role: String,
-    /// When the session was created, Unix seconds.
-    pub created_unix: i64,
-    /// The same instant in Unix milliseconds, to compare with a cutoff such
-    /// as a reset of the second factor a moment before.
+    /// When the session was created, Unix milliseconds: fine enough to
+    /// compare with a cutoff such as a reset of the second factor a moment before.
     pub created_ms: i64,
     /// The token every state-changing form of this session must carry.
     pub csrf_token: String,
@@ -157,7 +155,7 @@ impl Live {
         let fields = [
             ("account_id", data.account_id.to_string()),
             ("role", data.role.clone()),
-            ("created_unix", data.created_unix.to_string()),
+            ("created_unix", data.created_ms.div_euclid(1000).to_string()),
             ("created_ms", data.created_ms.to_string()),
             ("csrf_token", data.csrf_token.clone()),
             (
@@ -211,15 +209,17 @@ impl Live {
             })
             .await?;
         let data = (|| {
-            let created_unix: i64 = fields.get("created_unix")?.parse().ok()?;
             Some(SessionData {
                 account_id: fields.get("account_id")?.parse().ok()?,
                 role: fields.get("role")?.clone(),
-                created_unix,
-                // Sessions from before the field existed: the start of their second.
                 created_ms: match fields.get("created_ms") {
                     Some(ms) => ms.parse().ok()?,
-                    None => created_unix.checked_mul(1000)?,
+                    // Sessions from before the field: the start of their second.
+                    None => fields
+                        .get("created_unix")?
+                        .parse::<i64>()
+                        .ok()?
+                        .checked_mul(1000)?,
                 },
                 csrf_token: fields.get("csrf_token")?.clone(),
                 // Sessions from before the flag existed were never flagged.
@@ -229,7 +229,7 @@ impl Live {
         let Some(data) = data else {
             return Ok(None);
         };
-        let Some(ttl) = remaining_ttl_secs(data.created_unix, now_unix) else {
+        let Some(ttl) = remaining_ttl_secs(data.created_ms.div_euclid(1000), now_unix) else {
             self.delete_session(id, data.account_id).await?;
             return Ok(None);
         };
