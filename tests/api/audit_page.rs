@@ -18,6 +18,19 @@ fn older_link(page: &str) -> Option<String> {
     Some(unescape(&before[href_at..href_at + len]))
 }
 
+/// `GET /api/v1/audit{query}` with a bearer token, as JSON.
+async fn audit_json(app: &TestApp, query: &str, token: &str) -> Value {
+    app.client
+        .get(format!("{}/api/v1/audit{query}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The audit table of a page the person opens.
 async fn audit_rows(person: &Person, path: &str) -> (String, Vec<Vec<String>>) {
     let (status, page) = person.page(path).await;
@@ -82,16 +95,7 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     let token = app
         .api_token(serde_json::json!({ "name": "k", "role": "regulator", "region_code": "652801" }))
         .await;
-    let log: Value = app
-        .client
-        .get(format!("{}/api/v1/audit", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = audit_json(&app, "", &token).await;
     let api_ids: Vec<i64> = log["items"]
         .as_array()
         .unwrap()
@@ -206,19 +210,7 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
     assert_eq!(targets, expected);
 
     // The bearer token's JSON route pages the same way.
-    let page: Value = app
-        .client
-        .get(format!(
-            "{}/api/v1/audit?action=venue.create&limit=2",
-            app.address
-        ))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = audit_json(&app, "?action=venue.create&limit=2", ADMIN_TOKEN).await;
     let targets: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
