@@ -225,22 +225,7 @@ async fn write_batch(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) {
                 pending = settle(live, pending, stored, WriteOutcome::Duplicate).await;
             }
             Err(BatchError::IdempotencyKeyTaken) if attempts < MAX_ATTEMPTS => {
-                let keys: Vec<String> = rows
-                    .iter()
-                    .filter_map(|r| r.idempotency.as_ref().map(|(k, _)| k.clone()))
-                    .collect();
-                let taken = ratings::taken_idempotency_keys(pool, &keys)
-                    .await
-                    .map(|taken| {
-                        (rows.iter().enumerate())
-                            .filter(|(_, r)| {
-                                r.idempotency
-                                    .as_ref()
-                                    .is_some_and(|(k, _)| taken.contains(k))
-                            })
-                            .map(|(i, _)| i)
-                            .collect()
-                    });
+                let taken = ratings::idempotency_key_taken(pool, &rows).await;
                 let outcome = WriteOutcome::IdempotencyKeyTaken;
                 pending = settle(live, pending, taken, outcome).await;
             }

@@ -320,15 +320,27 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
         .collect())
 }
 
-/// Which of these idempotency keys are already recorded.
-pub async fn taken_idempotency_keys(
+/// Which of `rows` (indexes, ascending) carry an idempotency key that is
+/// already recorded.
+pub async fn idempotency_key_taken(
     pool: &PgPool,
-    keys: &[String],
-) -> Result<Vec<String>, StoreError> {
-    sqlx::query_scalar!("SELECT key FROM idempotency_keys WHERE key = ANY($1)", keys)
-        .fetch_all(pool)
-        .await
-        .map_err(StoreError::classify)
+    rows: &[RatingRow],
+) -> Result<Vec<usize>, StoreError> {
+    let keys: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.idempotency.as_ref().map(|(k, _)| k.clone()))
+        .collect();
+    let taken = sqlx::query_scalar!(
+        "SELECT key FROM idempotency_keys WHERE key = ANY($1)",
+        &keys
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok((rows.iter().enumerate())
+        .filter(|(_, r)| (r.idempotency.as_ref()).is_some_and(|(k, _)| taken.contains(k)))
+        .map(|(i, _)| i)
+        .collect())
 }
 
 /// A recorded idempotent answer.
