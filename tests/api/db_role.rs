@@ -257,3 +257,57 @@ async fn the_test_server_connects_as_the_app_role() {
     .unwrap();
     assert_eq!(roles, [APP_ROLE]);
 }
+
+#[tokio::test]
+async fn the_app_role_cannot_update_a_ratings_other_columns() {
+    let (owner, mut app) = owner_and_app().await;
+    // What a visitor sent stays as sent, through the table or a partition.
+    for (sql, table) in [
+        ("UPDATE ratings SET overall = 1", "ratings"),
+        ("UPDATE ratings SET comment = 'rewritten'", "ratings"),
+        ("UPDATE ratings SET venue_id = 1", "ratings"),
+        ("UPDATE ratings_default SET overall = 1", "ratings_default"),
+    ] {
+        assert_refused(
+            &mut app,
+            sql,
+            &format!("permission denied for table {table}"),
+        )
+        .await;
+    }
+    // Quarantine and release change exactly these two.
+    for sql in [
+        "UPDATE ratings SET quarantined_at = now(), quarantine_reason = 'x' WHERE false",
+        "UPDATE ratings_default SET quarantined_at = NULL, quarantine_reason = NULL WHERE false",
+    ] {
+        sqlx::raw_sql(sql).execute(&mut app).await.expect(sql);
+    }
+    // A partition made later by the housekeeping gets the same columns only.
+    let far_month = Utc::now()
+        .date_naive()
+        .checked_add_months(Months::new(31))
+        .unwrap();
+    let created: i32 = sqlx::query_scalar("SELECT ensure_rating_partitions($1, 1)")
+        .bind(far_month)
+        .fetch_one(&mut app)
+        .await
+        .unwrap();
+    assert_eq!(created, 1);
+    let partition = format!("ratings_{}", far_month.format("%Y%m"));
+    for (column, allowed) in [
+        ("quarantined_at", true),
+        ("quarantine_reason", true),
+        ("overall", false),
+        ("comment", false),
+        ("tags", false),
+    ] {
+        let may: bool = sqlx::query_scalar("SELECT has_column_privilege($1, $2, $3, 'UPDATE')")
+            .bind(APP_ROLE)
+            .bind(&partition)
+            .bind(column)
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+        assert_eq!(may, allowed, "{partition}.{column}");
+    }
+}
