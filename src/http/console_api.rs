@@ -502,16 +502,18 @@ pub struct RatingReviewPage {
     pub total: i64,
 }
 
-/// A page of a venue's ratings, newest first; the venue must be checked against the caller's scope first.
+/// A page of a venue's ratings, newest first, read within the caller's
+/// scope (a venue outside it has none; callers answer 404 for it first).
 pub async fn load_ratings(
     state: &AppState,
     venue_id: i64,
+    scope: &ScopeFilter,
     page: i64,
     per_page: i64,
 ) -> Result<RatingReviewPage, ApiError> {
-    let rows =
-        console::venue_ratings(&state.pool, venue_id, per_page, (page - 1) * per_page).await?;
-    let total = console::venue_rating_total(&state.pool, venue_id).await?;
+    let offset = (page - 1) * per_page;
+    let rows = console::venue_ratings(&state.pool, venue_id, scope, per_page, offset).await?;
+    let total = console::venue_rating_total(&state.pool, venue_id, scope).await?;
     Ok(RatingReviewPage {
         venue_id,
         items: rows
@@ -560,7 +562,8 @@ pub async fn venue_ratings(
 ) -> Result<HttpResponse, ApiError> {
     let venue = venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
     let (page, per_page) = parse_paging(req.query_string())?;
-    Ok(HttpResponse::Ok().json(load_ratings(&state, venue.id, page, per_page).await?))
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    Ok(HttpResponse::Ok().json(load_ratings(&state, venue.id, &scope, page, per_page).await?))
 }
 
 /// Body of `POST /api/v1/venues/{id}/violations`.
@@ -701,7 +704,8 @@ pub async fn list_violations(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let venue = venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
-    let items = violations::list(&state.pool, venue.id)
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let items = violations::list(&state.pool, venue.id, &scope)
         .await?
         .into_iter()
         .map(ViolationBody::from)

@@ -144,21 +144,26 @@ pub struct ReviewedRating {
     pub quarantine_reason: Option<String>,
 }
 
-/// A venue's ratings, newest first.
+/// A venue's ratings, newest first; none when the venue lies outside `scope`.
 pub async fn venue_ratings(
     pool: &PgPool,
     venue_id: i64,
+    scope: &ScopeFilter,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ReviewedRating>, StoreError> {
     sqlx::query_as!(
         ReviewedRating,
-        r#"SELECT id, created_at, day, overall, environment, skill, attitude, tags, comment,
-                  quarantined_at, quarantine_reason
-           FROM ratings WHERE venue_id = $1
-           ORDER BY day DESC, created_at DESC, id DESC
-           LIMIT $2 OFFSET $3"#,
+        r#"SELECT r.id, r.created_at, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
+                  r.comment, r.quarantined_at, r.quarantine_reason
+           FROM ratings r JOIN venues v ON v.id = r.venue_id
+           WHERE r.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+           ORDER BY r.day DESC, r.created_at DESC, r.id DESC
+           LIMIT $5 OFFSET $6"#,
         venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
         limit,
         offset
     )
@@ -167,11 +172,20 @@ pub async fn venue_ratings(
     .map_err(StoreError::classify)
 }
 
-/// How many ratings a venue has, quarantined ones included.
-pub async fn venue_rating_total(pool: &PgPool, venue_id: i64) -> Result<i64, StoreError> {
+/// How many ratings a venue has, quarantined ones included; 0 when the
+/// venue lies outside `scope`.
+pub async fn venue_rating_total(
+    pool: &PgPool,
+    venue_id: i64,
+    scope: &ScopeFilter,
+) -> Result<i64, StoreError> {
     sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM ratings WHERE venue_id = $1"#,
-        venue_id
+        r#"SELECT count(*) AS "count!" FROM ratings r JOIN venues v ON v.id = r.venue_id
+           WHERE r.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
     )
     .fetch_one(pool)
     .await

@@ -75,14 +75,23 @@ pub async fn record(
     Ok(Some(stored))
 }
 
-/// A venue's violations, latest occurrence first.
-pub async fn list(pool: &PgPool, venue_id: i64) -> Result<Vec<ViolationRecord>, StoreError> {
+/// A venue's violations, latest occurrence first; none when the venue lies
+/// outside `scope`.
+pub async fn list(
+    pool: &PgPool,
+    venue_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Vec<ViolationRecord>, StoreError> {
     sqlx::query_as!(
         ViolationRecord,
-        r#"SELECT id, venue_id, occurred_on, serious, description, recorded_at
-           FROM violations WHERE venue_id = $1
-           ORDER BY occurred_on DESC, id DESC LIMIT 1000"#,
-        venue_id
+        r#"SELECT x.id, x.venue_id, x.occurred_on, x.serious, x.description, x.recorded_at
+           FROM violations x JOIN venues v ON v.id = x.venue_id
+           WHERE x.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+           ORDER BY x.occurred_on DESC, x.id DESC LIMIT 1000"#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
     )
     .fetch_all(pool)
     .await

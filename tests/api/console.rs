@@ -1041,3 +1041,53 @@ async fn the_fastest_falling_compare_the_last_four_weeks_with_the_four_before() 
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][5..8], ["100.0", "25.0", "75.0"]);
 }
+
+#[tokio::test]
+async fn a_regulator_reads_no_ratings_or_violations_of_a_venue_outside_its_region() {
+    use qrfeedback::domain::access::Scope;
+    use qrfeedback::store::{ScopeFilter, console, reference, violations};
+
+    let app = spawn_app().await;
+    let venue = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let id = venue["id"].as_i64().unwrap();
+    app.rate(&venue, "cj-1", 1).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/venues/{id}/violations"),
+        ADMIN_TOKEN,
+        Some(json!({ "occurred_on": "2026-01-05", "serious": false, "description": "超范围经营" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    // Over HTTP, a Bayingolin regulator is told the venue does not exist.
+    let bayingolin = regulator_token(&app, "652800").await;
+    for table in ["ratings", "violations"] {
+        let (status, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/venues/{id}/{table}"),
+            &bayingolin,
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "{table}");
+    }
+    // And the reads themselves keep to the scope, whatever checked the venue before.
+    let tree = reference::region_tree(&app.pool).await.unwrap();
+    let outside = ScopeFilter::of(&Scope::Region("652800".into()), &tree);
+    let inside = ScopeFilter::of(&Scope::Region("652300".into()), &tree);
+    for (scope, expected) in [(&outside, 0), (&inside, 1)] {
+        let rows = console::venue_ratings(&app.pool, id, scope, 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), expected);
+        let total = console::venue_rating_total(&app.pool, id, scope)
+            .await
+            .unwrap();
+        assert_eq!(total, expected as i64);
+        let listed = violations::list(&app.pool, id, scope).await.unwrap();
+        assert_eq!(listed.len(), expected);
+    }
+}

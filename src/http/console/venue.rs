@@ -84,10 +84,11 @@ async fn load(
     per_page: i64,
 ) -> Result<VenueData, PageError> {
     let fail = |e| signed_in.fail(e);
-    let ratings = load_ratings(state, venue.id, page, per_page)
+    let scope = signed_in.scope_filter(state).await?;
+    let ratings = load_ratings(state, venue.id, &scope, page, per_page)
         .await
         .map_err(fail)?;
-    let violations = violations::list(&state.pool, venue.id)
+    let violations = violations::list(&state.pool, venue.id, &scope)
         .await
         .map_err(|e| signed_in.fail(e))?
         .into_iter()
