@@ -27,9 +27,13 @@ pub enum ApiError {
         /// What is wrong, for a person.
         detail: String,
     },
-    /// Missing or wrong bearer token.
+    /// No bearer token where one is required.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// A bearer token that is malformed, unknown, revoked or expired, or
+    /// whose owning account may no longer act: refused on every route.
+    #[error("the bearer token is malformed, unknown, revoked or expired")]
+    InvalidToken,
     /// Authenticated, but not allowed.
     #[error("{0}")]
     Forbidden(String),
@@ -79,7 +83,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "malformed-json",
             ApiError::Invalid { kind, .. } => kind,
-            ApiError::Unauthorized => "unauthorized",
+            ApiError::Unauthorized | ApiError::InvalidToken => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::CodeReplaced => "code-replaced",
@@ -95,7 +99,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "Malformed JSON",
             ApiError::Invalid { .. } => "Invalid input",
-            ApiError::Unauthorized => "Unauthorized",
+            ApiError::Unauthorized | ApiError::InvalidToken => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::CodeReplaced => "Code replaced",
@@ -121,7 +125,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CodeReplaced => StatusCode::GONE,
@@ -155,6 +159,12 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::InvalidToken => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+                ));
             }
             _ => {}
         }

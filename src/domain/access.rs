@@ -57,6 +57,9 @@ pub struct Principal {
     pub role: Role,
     /// The scope.
     pub scope: Scope,
+    /// The account it acts for: the signed-in account, or the owner of the
+    /// token; `None` for the bootstrap `ADMIN_TOKEN` and the tokens it made.
+    pub account_id: Option<i64>,
 }
 
 /// Why a scope cannot be handed on.
@@ -164,6 +167,113 @@ pub fn may_grant(
     }
 }
 
+/// What a token may do now: its own role and scope cut to what its owning
+/// account holds today. `None` when nothing is left: the owner's role is now
+/// below the token's, or the two scopes no longer overlap. `venue_regions`
+/// holds the region of the token's venues (needed when a venue token's
+/// owner is a regulator).
+pub fn effective_grant(
+    token: (Role, &Scope),
+    owner: (Role, &Scope),
+    tree: &RegionTree,
+    venue_regions: &HashMap<i64, String>,
+) -> Option<(Role, Scope)> {
+    let ((role, scope), (owner_role, owner_scope)) = (token, owner);
+    if role > owner_role {
+        return None;
+    }
+    let scope = match (scope, owner_scope) {
+        (scope, Scope::All) => scope.clone(),
+        (Scope::All, _) => return None,
+        (Scope::Region(code), Scope::Region(owner_code)) => {
+            if owner_scope.covers_region(tree, code) {
+                Scope::Region(code.clone())
+            } else if scope.covers_region(tree, owner_code) {
+                Scope::Region(owner_code.clone())
+            } else {
+                return None;
+            }
+        }
+        (Scope::Region(_), Scope::Venues(_)) => return None,
+        (Scope::Venues(ids), owner_scope) => {
+            let kept: BTreeSet<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| match owner_scope {
+                    Scope::Venues(owned) => owned.contains(id),
+                    _ => venue_regions
+                        .get(id)
+                        .is_some_and(|region| owner_scope.covers_venue(tree, *id, region)),
+                })
+                .collect();
+            if kept.is_empty() {
+                return None;
+            }
+            Scope::Venues(kept)
+        }
+    };
+    // A regulator token cut to venues, or the like, cannot happen: the role
+    // stays the token's and the scope keeps its shape.
+    Some((role, scope))
+}
+
+/// Why an account cannot be managed (disabled, re-scoped, reset) by a caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManageError {
+    /// The account is the caller's own (or the owner of the caller's token).
+    #[error("an account cannot be managed by itself or its own tokens")]
+    OwnAccount,
+    /// The account's role is above the caller's, or the same without a
+    /// strictly narrower region.
+    #[error("a {manager} cannot manage a {target} account of this scope")]
+    NotBelow {
+        /// The caller's role.
+        manager: &'static str,
+        /// The account's role.
+        target: &'static str,
+    },
+    /// The account's region or venues lie outside the caller's scope.
+    #[error("the account lies outside your scope")]
+    Outside,
+}
+
+/// Checks that `manager` may manage an account (`account_id`, holding
+/// `role` with `scope`): never its own account, and only one below it: a
+/// lower role inside its scope, or the same role over a strictly narrower
+/// region. Admin accounts are managed only by the bootstrap `ADMIN_TOKEN`
+/// (and its tokens), which no account owns.
+pub fn may_manage(
+    manager: &Principal,
+    account_id: i64,
+    role: Role,
+    scope: &Scope,
+    tree: &RegionTree,
+    venue_regions: &HashMap<i64, String>,
+) -> Result<(), ManageError> {
+    if manager.account_id == Some(account_id) {
+        return Err(ManageError::OwnAccount);
+    }
+    let not_below = || ManageError::NotBelow {
+        manager: manager.role.key(),
+        target: role.key(),
+    };
+    let below = match (manager.role, role, scope) {
+        (Role::Admin, Role::Admin, _) => manager.account_id.is_none(),
+        (Role::Regulator, Role::Regulator, Scope::Region(code)) => {
+            manager.scope.region_code() != Some(code.as_str())
+        }
+        (manager_role, role, _) => role < manager_role,
+    };
+    if !below {
+        return Err(not_below());
+    }
+    match may_grant(manager, role, scope, tree, venue_regions) {
+        Ok(()) => Ok(()),
+        Err(GrantError::RoleAbove { .. }) => Err(not_below()),
+        Err(_) => Err(ManageError::Outside),
+    }
+}
+
 /// An API token as presented: `qrf_<id>_<secret>`. Only a hash of the secret is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
@@ -249,6 +359,7 @@ mod tests {
             actor: "test".into(),
             role,
             scope,
+            account_id: Some(100),
         }
     }
 
@@ -359,6 +470,185 @@ mod tests {
         );
     }
 
+    fn principal_of(role: Role, scope: Scope, account_id: Option<i64>) -> Principal {
+        Principal {
+            account_id,
+            ..principal(role, scope)
+        }
+    }
+
+    #[test]
+    fn a_tokens_grant_is_cut_to_what_its_owner_holds_now() {
+        let t = tree();
+        let venues: HashMap<i64, String> =
+            [(1, "652801".to_owned()), (2, "652301".to_owned())].into();
+        let region = |code: &str| Scope::Region(code.into());
+        let cut = |token: (Role, Scope), owner: (Role, Scope)| {
+            effective_grant((token.0, &token.1), (owner.0, &owner.1), &t, &venues)
+        };
+        use Role::*;
+        let cases = [
+            // The owner still holds as much: the token keeps its own.
+            (
+                (Regulator, region("652801")),
+                (Regulator, region("652800")),
+                Some((Regulator, region("652801"))),
+            ),
+            // The owner was narrowed: the token is cut to the new region.
+            (
+                (Regulator, region("652800")),
+                (Regulator, region("652801")),
+                Some((Regulator, region("652801"))),
+            ),
+            // Moved elsewhere: nothing is left.
+            (
+                (Regulator, region("652800")),
+                (Regulator, region("652300")),
+                None,
+            ),
+            // Demoted below the token's role.
+            (
+                (Regulator, region("652800")),
+                (VenueStaff, Scope::Venues([1].into())),
+                None,
+            ),
+            ((Admin, Scope::All), (Regulator, region("650000")), None),
+            (
+                (Admin, Scope::All),
+                (Admin, Scope::All),
+                Some((Admin, Scope::All)),
+            ),
+            (
+                (Regulator, region("652800")),
+                (Admin, Scope::All),
+                Some((Regulator, region("652800"))),
+            ),
+            // Venue tokens keep the venues their owner still covers.
+            (
+                (VenueStaff, Scope::Venues([1, 2].into())),
+                (Regulator, region("652800")),
+                Some((VenueStaff, Scope::Venues([1].into()))),
+            ),
+            (
+                (VenueStaff, Scope::Venues([1, 2].into())),
+                (VenueStaff, Scope::Venues([2, 3].into())),
+                Some((VenueStaff, Scope::Venues([2].into()))),
+            ),
+            (
+                (VenueStaff, Scope::Venues([1].into())),
+                (VenueStaff, Scope::Venues([2].into())),
+                None,
+            ),
+        ];
+        for (token, owner, expected) in cases {
+            assert_eq!(
+                cut(token.clone(), owner.clone()),
+                expected,
+                "{token:?} of {owner:?}"
+            );
+        }
+        // Venue staff's own venues need no regions to be compared.
+        assert_eq!(
+            effective_grant(
+                (VenueStaff, &Scope::Venues([5, 6].into())),
+                (VenueStaff, &Scope::Venues([6, 7].into())),
+                &t,
+                &HashMap::new(),
+            ),
+            Some((VenueStaff, Scope::Venues([6].into())))
+        );
+    }
+
+    #[test]
+    fn managing_an_account_needs_a_higher_role_or_a_strictly_narrower_region() {
+        let t = tree();
+        let venues: HashMap<i64, String> =
+            [(1, "652801".to_owned()), (2, "652301".to_owned())].into();
+        let region = |code: &str| Scope::Region(code.into());
+        let bayingolin = principal_of(Role::Regulator, region("652800"), Some(1));
+        let admin = principal_of(Role::Admin, Scope::All, Some(2));
+        let bootstrap = principal_of(Role::Admin, Scope::All, None);
+        let staff = principal_of(Role::VenueStaff, Scope::Venues([1].into()), Some(3));
+        let manage = |who: &Principal, id: i64, role: Role, scope: Scope| {
+            may_manage(who, id, role, &scope, &t, &venues)
+        };
+        let not_below = |m: &Principal, r: Role| ManageError::NotBelow {
+            manager: m.role.key(),
+            target: r.key(),
+        };
+        use Role::*;
+        let cases = [
+            (&bayingolin, 10, Regulator, region("652801"), Ok(())),
+            (
+                &bayingolin,
+                10,
+                Regulator,
+                region("652800"),
+                Err(not_below(&bayingolin, Regulator)),
+            ),
+            (
+                &bayingolin,
+                10,
+                Regulator,
+                region("650000"),
+                Err(ManageError::Outside),
+            ),
+            (
+                &bayingolin,
+                10,
+                Regulator,
+                region("652301"),
+                Err(ManageError::Outside),
+            ),
+            (
+                &bayingolin,
+                10,
+                VenueStaff,
+                Scope::Venues([1].into()),
+                Ok(()),
+            ),
+            (
+                &bayingolin,
+                10,
+                VenueStaff,
+                Scope::Venues([1, 2].into()),
+                Err(ManageError::Outside),
+            ),
+            (
+                &bayingolin,
+                10,
+                Admin,
+                Scope::All,
+                Err(not_below(&bayingolin, Admin)),
+            ),
+            (
+                &bayingolin,
+                1,
+                VenueStaff,
+                Scope::Venues([1].into()),
+                Err(ManageError::OwnAccount),
+            ),
+            (&admin, 10, Regulator, region("650000"), Ok(())),
+            (&admin, 10, Admin, Scope::All, Err(not_below(&admin, Admin))),
+            (&admin, 2, Admin, Scope::All, Err(ManageError::OwnAccount)),
+            (&bootstrap, 10, Admin, Scope::All, Ok(())),
+            (
+                &staff,
+                10,
+                VenueStaff,
+                Scope::Venues([1].into()),
+                Err(not_below(&staff, VenueStaff)),
+            ),
+        ];
+        for (who, id, role, scope, expected) in cases {
+            assert_eq!(
+                manage(who, id, role, scope.clone()),
+                expected,
+                "{who:?} on {role:?} {scope:?}"
+            );
+        }
+    }
+
     /// A random three-level tree: provinces with prefectures with counties,
     /// and some counties directly under their province.
     fn random_tree() -> impl Strategy<Value = Vec<Region>> {
@@ -388,6 +678,29 @@ mod tests {
                 rows
             },
         )
+    }
+
+    proptest! {
+        /// Whatever the two regions, a token never sees more than its owner
+        /// holds, nor more than it was made for, and keeps the part of its
+        /// region that its owner still covers.
+        #[test]
+        fn a_token_never_outgrows_its_owner(rows in random_tree(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
+            let t = RegionTree::new(rows.clone());
+            let token = Scope::Region(rows[a.index(rows.len())].code.clone());
+            let owner = Scope::Region(rows[b.index(rows.len())].code.clone());
+            let cut = effective_grant(
+                (Role::Regulator, &token),
+                (Role::Regulator, &owner),
+                &t,
+                &HashMap::new(),
+            );
+            for r in &rows {
+                let seen = cut.as_ref().is_some_and(|(_, s)| s.covers_region(&t, &r.code));
+                let both = token.covers_region(&t, &r.code) && owner.covers_region(&t, &r.code);
+                prop_assert_eq!(seen, both, "{} with {:?} of {:?}", r.code, token, owner);
+            }
+        }
     }
 
     proptest! {

@@ -4,13 +4,18 @@
 //! role is checked here against the table; the scope is applied inside each
 //! query (`store::ScopeFilter`), so data outside it is never read.
 
-use actix_web::{FromRequest, HttpRequest, web};
-use futures_util::future::LocalBoxFuture;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
 use std::collections::HashMap;
 
-use crate::domain::access::{ApiToken, GrantError, Principal, Role, Scope, may_grant};
+use crate::domain::access::{
+    ApiToken, GrantError, Principal, Role, Scope, effective_grant, may_grant,
+};
 use crate::domain::code::constant_time_eq;
 use crate::error::ApiError;
 use crate::store::audit::AuditEntry;
@@ -232,43 +237,77 @@ impl Caller {
     }
 }
 
+/// The principal of a request's valid bearer token, put there by
+/// [`bearer_gate`] before any handler runs.
+#[derive(Debug, Clone)]
+struct Authenticated(Principal);
+
+/// Reads the `Authorization` header of every request, on every route: no
+/// header, and the request goes on anonymous; a valid bearer token, and it
+/// goes on with that token's principal; anything else (a malformed header,
+/// another scheme, an unknown, revoked or expired token, or one whose owner
+/// may no longer act) is answered 401 here (RFC 6750 `invalid_token`), so
+/// no route serves it as anonymous.
+pub async fn bearer_gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or(ApiError::Internal)?
+            .clone();
+        let bearer = value
+            .to_str()
+            .ok()
+            .and_then(bearer_value)
+            .ok_or(ApiError::InvalidToken)?;
+        let principal = authenticate(&state, bearer).await?;
+        req.extensions_mut().insert(Authenticated(principal));
+    }
+    next.call(req).await
+}
+
+/// The token of a `Bearer` credential (the scheme is case-insensitive).
+fn bearer_value(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or(ApiError::Internal)?;
-            let bearer = req
-                .headers()
-                .get(actix_web::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or(ApiError::Unauthorized)?;
-            let principal = authenticate(state, bearer).await?;
-            let pattern = req.match_pattern().unwrap_or_default();
-            let allowed = match rule(req.method().as_str(), &pattern) {
-                Some(Access::Public) => true,
-                Some(Access::Roles(roles)) => roles.contains(&principal.role),
-                None => false,
-            };
-            if !allowed {
-                return Err(ApiError::Forbidden(format!(
-                    "the role {} may not call this route",
-                    principal.role.key()
-                )));
-            }
-            let client_ip = req.peer_addr().map(|a| a.ip().to_string());
-            Ok(Caller {
-                principal,
-                client_ip,
-            })
-        })
+        std::future::ready(caller_of(req))
     }
+}
+
+/// The authenticated caller of a request, if the route table lets its role in.
+fn caller_of(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let principal = req
+        .extensions()
+        .get::<Authenticated>()
+        .map(|a| a.0.clone())
+        .ok_or(ApiError::Unauthorized)?;
+    let pattern = req.match_pattern().unwrap_or_default();
+    let allowed = match rule(req.method().as_str(), &pattern) {
+        Some(Access::Public) => true,
+        Some(Access::Roles(roles)) => roles.contains(&principal.role),
+        None => false,
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not call this route",
+            principal.role.key()
+        )));
+    }
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    Ok(Caller {
+        principal,
+        client_ip,
+    })
 }
 
 /// Reads the role and scope asked for in a token or account request:
@@ -329,52 +368,94 @@ pub struct MaybeCaller(pub Option<Caller>);
 
 impl FromRequest for MaybeCaller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        if req
-            .headers()
-            .contains_key(actix_web::http::header::AUTHORIZATION)
-        {
-            let caller = Caller::from_request(req, payload);
-            Box::pin(async move { caller.await.map(|c| MaybeCaller(Some(c))) })
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        // A bad token never gets here: `bearer_gate` answered it already.
+        let authenticated = req.extensions().get::<Authenticated>().is_some();
+        std::future::ready(if authenticated {
+            caller_of(req).map(|c| MaybeCaller(Some(c)))
         } else {
-            Box::pin(async { Ok(MaybeCaller(None)) })
-        }
+            Ok(MaybeCaller(None))
+        })
     }
 }
 
 /// Turns a bearer value into a principal: the admin token, or a live API
-/// token whose secret matches. Anything else is 401, with the same answer
-/// for an unknown, revoked, expired or wrong token.
+/// token whose secret matches and whose owning account may still act, with
+/// its scope cut to what that account holds now. Anything else is 401, with
+/// the same answer for an unknown, revoked, expired or wrong token.
 async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiError> {
     if constant_time_eq(bearer.as_bytes(), state.settings.admin_token.as_bytes()) {
         return Ok(Principal {
             actor: "admin-token".into(),
             role: Role::Admin,
             scope: Scope::All,
+            account_id: None,
         });
     }
-    let token = ApiToken::parse(bearer).ok_or(ApiError::Unauthorized)?;
-    let record = tokens::find(&state.pool, token.id)
+    let token = ApiToken::parse(bearer).ok_or(ApiError::InvalidToken)?;
+    let record = tokens::find_presented(&state.pool, token.id)
         .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let live =
-        record.revoked_at.is_none() && record.expires_at.is_none_or(|at| at > chrono::Utc::now());
+        .ok_or(ApiError::InvalidToken)?;
+    let live = record.revoked_at.is_none()
+        && record.expires_at.is_none_or(|at| at > chrono::Utc::now())
+        && record.owner_live;
     if !live || !constant_time_eq(&token.secret_hash(), &record.secret_hash) {
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::InvalidToken);
     }
-    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
-    let scope = match role {
-        Role::Admin => Scope::All,
-        Role::Regulator => Scope::Region(record.region_code.ok_or(ApiError::Internal)?),
-        Role::VenueStaff => Scope::Venues(record.venue_ids.into_iter().collect()),
+    let held = held_grant(&record.role, &record.region_code, &record.venue_ids)
+        .ok_or(ApiError::Internal)?;
+    let (role, scope) = match record.owner_account_id {
+        None => held,
+        Some(_) => {
+            let owner = record
+                .owner_role
+                .as_deref()
+                .and_then(|role| {
+                    held_grant(role, &record.owner_region_code, &record.owner_venue_ids)
+                })
+                .ok_or(ApiError::Internal)?;
+            let tree = state.scores.regions().await?;
+            let venue_regions = match (&held.1, &owner.1) {
+                (Scope::Venues(ids), Scope::Region(_)) => {
+                    let ids: Vec<i64> = ids.iter().copied().collect();
+                    tokens::venue_regions(&state.pool, &ids).await?
+                }
+                _ => HashMap::new(),
+            };
+            effective_grant(
+                (held.0, &held.1),
+                (owner.0, &owner.1),
+                &tree,
+                &venue_regions,
+            )
+            .ok_or(ApiError::InvalidToken)?
+        }
     };
     Ok(Principal {
         actor: format!("token:{}", record.id),
         role,
         scope,
+        account_id: record.owner_account_id,
     })
+}
+
+/// The role and scope of a stored token or account: a regulator's region,
+/// venue staff's venues, everything for an admin. `None` for a role the
+/// code does not know or a regulator without a region.
+pub fn held_grant(
+    role: &str,
+    region_code: &Option<String>,
+    venue_ids: &[i64],
+) -> Option<(Role, Scope)> {
+    let role = Role::parse(role)?;
+    let scope = match role {
+        Role::Admin => Scope::All,
+        Role::Regulator => Scope::Region(region_code.clone()?),
+        Role::VenueStaff => Scope::Venues(venue_ids.iter().copied().collect()),
+    };
+    Some((role, scope))
 }
 
 #[cfg(test)]

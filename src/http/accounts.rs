@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::{Caller, requested_grant};
+use super::access::{self, Caller, requested_grant};
 use super::ratings::parse_json;
-use crate::domain::access::{Role, Scope};
+use crate::domain::access::{Role, Scope, may_manage};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
@@ -349,18 +349,36 @@ fn parse_display_name(raw: &str) -> Result<&str, ApiError> {
 
 /// The role and scope an account holds now.
 fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), ApiError> {
-    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
-    let scope = match role {
-        Role::Admin => Scope::All,
-        Role::Regulator => Scope::Region(record.region_code.clone().ok_or(ApiError::Internal)?),
-        Role::VenueStaff => Scope::Venues(record.venue_ids.iter().copied().collect()),
-    };
-    Ok((role, scope))
+    access::held_grant(&record.role, &record.region_code, &record.venue_ids)
+        .ok_or(ApiError::Internal)
+}
+
+/// Checks that the caller may manage an account holding `role` with
+/// `scope` (its current grant, or one it is to be given): see
+/// [`may_manage`]. 403 when not.
+pub async fn check_manage(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+    role: Role,
+    scope: &Scope,
+) -> Result<(), ApiError> {
+    let tree = state.scores.regions().await?;
+    let venue_regions = tokens::venue_regions(&state.pool, &scope.venue_ids()).await?;
+    may_manage(
+        &caller.principal,
+        account_id,
+        role,
+        scope,
+        &tree,
+        &venue_regions,
+    )
+    .map_err(|err| ApiError::Forbidden(err.to_string()))
 }
 
 /// The account, as the caller may manage it: in the caller's scope (else
-/// 404) and of a role and scope the caller could grant (else 403). Returns
-/// the caller's scope as SQL parameters too, for the change's own check.
+/// 404) and below the caller (else 403, see [`may_manage`]). Returns the
+/// caller's scope as SQL parameters too, for the change's own check.
 async fn managed_account(
     state: &AppState,
     caller: &Caller,
@@ -377,7 +395,7 @@ async fn managed_account(
         .ok_or(ApiError::NotFound("account"))?;
     drop(conn);
     let (held_role, held_scope) = held_grant(&seen)?;
-    caller.check_grant(state, held_role, &held_scope).await?;
+    check_manage(state, caller, account_id, held_role, &held_scope).await?;
     Ok((scope, seen))
 }
 
@@ -399,8 +417,8 @@ fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), ApiE
 }
 
 /// Renames, disables, enables or re-scopes an account in the caller's scope.
-/// The caller must be able to grant both the account's current role and scope
-/// and the new ones. Disabling it or changing its role or scope ends its
+/// The caller must be able to manage the account both as it is and as it
+/// will be (see [`may_manage`]). Disabling it revokes its tokens. Disabling it or changing its role or scope ends its
 /// sessions; signed-in pages also read the account on every request, so the
 /// change holds even while Redis cannot be told.
 #[utoipa::path(
@@ -411,7 +429,7 @@ fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), ApiE
         (status = 200, description = "The account after the change", body = AccountBody),
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
-        (status = 403, description = "The account's role or scope, or the new one, is beyond the caller's"),
+        (status = 403, description = "The account, with its current or its new role and scope, is not below the caller (a higher role, or the same role over a strictly narrower region, is needed), or it is the caller's own"),
         (status = 404, description = "No such account in the caller's scope"),
         (status = 409, description = "The account changed meanwhile; read it again (`/problems/account-changed`)"),
         (status = 422, description = "Invalid name, role or scope"),
@@ -457,10 +475,12 @@ pub async fn update_account(
         }
         None => None,
     };
+    let (scope, seen) = managed_account(state, caller, account_id).await?;
+    // The account stays below the caller: no re-scoping a peer into being.
     if let Some((role, scope)) = &new_grant {
         caller.check_grant(state, *role, scope).await?;
+        check_manage(state, caller, account_id, *role, scope).await?;
     }
-    let (scope, seen) = managed_account(state, caller, account_id).await?;
 
     let region_code = new_grant
         .as_ref()
@@ -509,10 +529,10 @@ pub async fn update_account(
     responses(
         (status = 204, description = "Reset; the account's sessions are ended"),
         (status = 401, description = "Missing or wrong token"),
-        (status = 403, description = "Venue staff, or the account's role or scope is beyond the caller's"),
+        (status = 403, description = "Venue staff, or the account is not below the caller (a higher role, or the same role over a strictly narrower region, is needed)"),
         (status = 404, description = "No such account in the caller's scope"),
         (status = 409, description = "The account has no enrolled second factor (`/problems/no-second-factor`), or it changed meanwhile (`/problems/account-changed`)"),
-        (status = 422, description = "The caller's own account, whose factor is changed at `/account/security` (`/problems/own-second-factor`)"),
+        (status = 422, description = "The caller's own account, or the owner of the caller's token, whose factor is changed at `/account/security` (`/problems/own-second-factor`)"),
     ),
     security(("bearer" = []))
 )]
@@ -527,25 +547,6 @@ pub async fn reset_second_factor(
         .finish())
 }
 
-/// Whether the caller acts for this account: signed in as it, or holding a
-/// token it made.
-async fn acts_as(state: &AppState, caller: &Caller, account_id: i64) -> Result<bool, ApiError> {
-    let account_actor = format!("account:{account_id}");
-    if caller.principal.actor == account_actor {
-        return Ok(true);
-    }
-    let Some(token_id) = caller
-        .principal
-        .actor
-        .strip_prefix("token:")
-        .and_then(|id| id.parse::<i64>().ok())
-    else {
-        return Ok(false);
-    };
-    let token = tokens::find(&state.pool, token_id).await?;
-    Ok(token.is_some_and(|t| t.created_by == account_actor))
-}
-
 /// Resets an account's second factor: the one code path of the JSON route
 /// and the console's form.
 pub async fn reset_account_second_factor(
@@ -553,8 +554,10 @@ pub async fn reset_account_second_factor(
     caller: &Caller,
     account_id: i64,
 ) -> Result<(), ApiError> {
-    // Resetting one's own factor this way would skip proving the old one.
-    if acts_as(state, caller, account_id).await? {
+    // Resetting one's own factor this way would skip proving the old one;
+    // the caller's own account is the signed-in one or its token's owner,
+    // however many tokens deep.
+    if caller.principal.account_id == Some(account_id) {
         return Err(ApiError::invalid(
             "own-second-factor",
             "your own second factor is changed at /account/security",

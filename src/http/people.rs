@@ -11,13 +11,14 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::AppState;
+use super::access::held_grant;
 use super::accounts::{
     CreateAccount, UpdateAccount, create_account, reset_account_second_factor, update_account,
 };
 use super::html::{Chrome, render_document};
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
 use super::tokens::{CreateToken, create_token, revoke_token};
-use crate::domain::access::Role;
+use crate::domain::access::{Role, may_manage};
 use crate::i18n::{Messages, PeopleTexts};
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::{second_factor, tokens};
@@ -147,11 +148,32 @@ async fn accounts_page(
     let enrolled = second_factor::enrolled_among(&state.pool, &ids)
         .await
         .map_err(|e| signed.fail(e))?;
+    let tree = state.scores.regions().await.map_err(|e| signed.fail(e))?;
+    let listed_venues: Vec<i64> = listed
+        .iter()
+        .flat_map(|record| record.venue_ids.iter().copied())
+        .collect();
+    let venue_regions = tokens::venue_regions(&state.pool, &listed_venues)
+        .await
+        .map_err(|e| signed.fail(e))?;
     let rows = listed
         .into_iter()
         .map(|record| {
             let has_factor = enrolled.contains(&record.id);
-            account_row(signed, t, record, has_factor)
+            // Actions only where the change would be allowed: the same rule.
+            let manageable = held_grant(&record.role, &record.region_code, &record.venue_ids)
+                .is_some_and(|(role, scope)| {
+                    may_manage(
+                        &signed.caller.principal,
+                        record.id,
+                        role,
+                        &scope,
+                        &tree,
+                        &venue_regions,
+                    )
+                    .is_ok()
+                });
+            account_row(signed, t, record, has_factor, manageable)
         })
         .collect();
     let page = AccountsPage {
@@ -170,6 +192,7 @@ fn account_row(
     t: &PeopleTexts,
     record: AccountRecord,
     has_factor: bool,
+    manageable: bool,
 ) -> AccountRow {
     let m = signed.messages();
     let state = if record.disabled_at.is_some() {
@@ -179,14 +202,13 @@ fn account_row(
     } else {
         &t.not_activated
     };
-    // Nobody disables their own account from here: that would lock them out mid-page.
-    let own = record.id == signed.account.id;
-    // One's own factor is changed on the security page, proving the old one.
-    let reset_second_factor = (has_factor && !own).then(|| RowAction {
+    // Never one's own account (nor a peer's): see `may_manage`. One's own
+    // factor is changed on the security page, proving the old one.
+    let reset_second_factor = (has_factor && manageable).then(|| RowAction {
         href: format!("/console/accounts/{}/second-factor/reset", record.id),
         label: t.reset_second_factor.clone(),
     });
-    let toggle = (!own).then(|| {
+    let toggle = manageable.then(|| {
         let (verb, label) = if record.disabled_at.is_some() {
             ("enable", &t.enable)
         } else {
@@ -344,7 +366,7 @@ async fn tokens_page(
 ) -> Result<HttpResponse, PageError> {
     let m = signed.messages();
     let t = &m.people;
-    let records = tokens::created_by(&state.pool, &signed.caller.principal.actor, TOKENS_LISTED)
+    let records = tokens::owned_by(&state.pool, signed.account.id, TOKENS_LISTED)
         .await
         .map_err(|e| signed.fail(e))?;
     let now = Utc::now();

@@ -9,7 +9,7 @@ use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
-use super::access::{Access, Caller, rule};
+use super::access::{Access, Caller, held_grant, rule};
 use super::html::{Chrome, negotiate_language, page_response, render_document};
 use super::login::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::domain::access::{Principal, Role, Scope};
@@ -171,16 +171,12 @@ impl SignedIn {
 
 /// The caller of an account: its role and its scope as stored now.
 fn principal_of(account: &ActiveAccount) -> Option<Principal> {
-    let role = Role::parse(&account.role)?;
-    let scope = match role {
-        Role::Admin => Scope::All,
-        Role::Regulator => Scope::Region(account.region_code.clone()?),
-        Role::VenueStaff => Scope::Venues(account.venue_ids.iter().copied().collect()),
-    };
+    let (role, scope) = held_grant(&account.role, &account.region_code, &account.venue_ids)?;
     Some(Principal {
         actor: format!("account:{}", account.id),
         role,
         scope,
+        account_id: Some(account.id),
     })
 }
 
@@ -281,7 +277,9 @@ impl PageError {
     pub fn from_api(lang: Lang, err: ApiError) -> Self {
         let problem = match err {
             ApiError::NotFound(_) => PageProblem::NotFound,
-            ApiError::Forbidden(_) | ApiError::Unauthorized => PageProblem::Forbidden,
+            ApiError::Forbidden(_) | ApiError::Unauthorized | ApiError::InvalidToken => {
+                PageProblem::Forbidden
+            }
             ApiError::Invalid { detail, .. } | ApiError::Conflict { detail, .. } => {
                 PageProblem::Invalid(detail)
             }

@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::{Caller, requested_grant};
+use super::access::{Caller, held_grant, requested_grant};
+use super::accounts::check_manage;
 use super::ratings::parse_json;
-use crate::domain::access::{ApiToken, Role, Scope, may_grant};
+use crate::domain::access::{ApiToken, Role};
 use crate::error::ApiError;
 use crate::store::tokens::{self, NewToken, TokenRecord};
+use crate::store::{ScopeFilter, StoreError, accounts};
 
 /// The longest lifetime a token may be given.
 const MAX_EXPIRES_IN_DAYS: i64 = 3650;
@@ -139,6 +141,7 @@ pub async fn create_token(
             region_code: scope.region_code(),
             venue_ids: &scope.venue_ids(),
             created_by: &caller.principal.actor,
+            owner_account_id: caller.principal.account_id,
             expires_at,
         },
         |id| {
@@ -153,14 +156,15 @@ pub async fn create_token(
     Ok(TokenBody::new(record, secret))
 }
 
-/// Revokes a token; a token outside the caller's scope is answered 404.
+/// Revokes a token: its owner may, and whoever may manage its owner; for
+/// anyone else it is answered 404.
 #[utoipa::path(
     delete, path = "/api/v1/tokens/{id}", tag = "access",
     params(("id" = i64, Path, description = "Token id")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "Missing or wrong token"),
-        (status = 404, description = "No live token with this id within the caller's scope"),
+        (status = 404, description = "No live token with this id that the caller may revoke (its owner's, or one whose owner the caller may manage)"),
     ),
     security(("bearer" = []))
 )]
@@ -178,22 +182,31 @@ pub async fn revoke(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Revokes a token the caller could have created; any other is 404: the one
-/// code path of the JSON route and the tokens page.
+/// Revokes a token: its owner may, and so may whoever may manage its owner
+/// (the bootstrap admin's tokens only the bootstrap admin); any other caller
+/// gets 404, as for a token that does not exist. The one code path of the
+/// JSON route and the tokens page.
 pub async fn revoke_token(state: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
     let record = tokens::find(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("token"))?;
-    // A caller may revoke exactly the tokens it could have created.
-    let role = Role::parse(&record.role).ok_or(ApiError::Internal)?;
-    let scope = match (&record.region_code, record.venue_ids.is_empty()) {
-        (Some(code), _) => Scope::Region(code.clone()),
-        (None, false) => Scope::Venues(record.venue_ids.iter().copied().collect()),
-        (None, true) => Scope::All,
+    let allowed = match record.owner_account_id {
+        Some(owner) if caller.principal.account_id == Some(owner) => true,
+        Some(owner) => {
+            let mut conn = state.pool.acquire().await.map_err(StoreError::classify)?;
+            let account = accounts::find_in_scope(&mut conn, owner, &ScopeFilter::everything())
+                .await?
+                .ok_or(ApiError::Internal)?;
+            drop(conn);
+            let (role, scope) = held_grant(&account.role, &account.region_code, &account.venue_ids)
+                .ok_or(ApiError::Internal)?;
+            check_manage(state, caller, owner, role, &scope)
+                .await
+                .is_ok()
+        }
+        None => caller.principal.account_id.is_none() && caller.principal.role == Role::Admin,
     };
-    let regions = state.scores.regions().await?;
-    let venue_regions = tokens::venue_regions(&state.pool, &record.venue_ids).await?;
-    if may_grant(&caller.principal, role, &scope, &regions, &venue_regions).is_err() {
+    if !allowed {
         return Err(ApiError::NotFound("token"));
     }
     tokens::revoke(&state.pool, id, caller.audit("token.revoke"))

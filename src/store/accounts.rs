@@ -487,6 +487,11 @@ where
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
+    // A disabled account's tokens end with it, not merely pause: enabling
+    // the account again does not bring them back.
+    if change.disabled == Some(true) && before.disabled_at.is_none() {
+        super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
+    }
     if let Some(grant) = &change.grant {
         sqlx::query!(
             "UPDATE accounts SET role = $2, region_code = $3 WHERE id = $1",

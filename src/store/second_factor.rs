@@ -388,6 +388,9 @@ where
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
+    // Tokens made before the reset go too (requests with them are refused
+    // anyway: a token older than the owner's reset does not authenticate).
+    super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
     audit.action = "totp.reset";
     audit.target = format!("account:{account_id}");
     audit.region_code = before.audit_region_code.clone();

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
 use super::audit::{self, AuditEntry};
@@ -26,6 +26,8 @@ pub struct TokenRecord {
     pub secret_hash: Vec<u8>,
     /// Who created it.
     pub created_by: String,
+    /// The account it belongs to; `None` for the bootstrap admin's.
+    pub owner_account_id: Option<i64>,
     /// When.
     pub created_at: DateTime<Utc>,
     /// When it stops working, if ever.
@@ -47,6 +49,8 @@ pub struct NewToken<'a> {
     pub venue_ids: &'a [i64],
     /// Who creates it.
     pub created_by: &'a str,
+    /// The account it belongs to (the creator's); `None` for the bootstrap admin's.
+    pub owner_account_id: Option<i64>,
     /// Expiry.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -70,11 +74,12 @@ pub async fn create(
     let hash = secret_hash_for(id);
     let record = sqlx::query_as!(
         TokenRecord,
-        r#"INSERT INTO api_tokens (id, name, role, region_code, venue_ids, secret_hash, created_by, expires_at)
+        r#"INSERT INTO api_tokens (id, name, role, region_code, venue_ids, secret_hash, created_by,
+                                   owner_account_id, expires_at)
            OVERRIDING SYSTEM VALUE
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            RETURNING id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                     created_by, created_at, expires_at, revoked_at"#,
+                     created_by, owner_account_id, created_at, expires_at, revoked_at"#,
         id,
         new.name,
         new.role,
@@ -82,11 +87,13 @@ pub async fn create(
         new.venue_ids,
         &hash[..],
         new.created_by,
+        new.owner_account_id,
         new.expires_at
     )
     .fetch_one(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
+    place_of(&mut tx, &record.region_code, &record.venue_ids, &mut audit).await?;
     audit.target = format!("token:{id}");
     audit.after = Some(serde_json::json!({
         "name": record.name, "role": record.role, "region_code": record.region_code,
@@ -102,13 +109,96 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<TokenRecord>, StoreEr
     sqlx::query_as!(
         TokenRecord,
         r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                  created_by, created_at, expires_at, revoked_at
+                  created_by, owner_account_id, created_at, expires_at, revoked_at
            FROM api_tokens WHERE id = $1"#,
         id
     )
     .fetch_optional(pool)
     .await
     .map_err(StoreError::classify)
+}
+
+/// A presented token with what its owning account holds now.
+#[derive(Debug, Clone)]
+pub struct PresentedToken {
+    /// Id.
+    pub id: i64,
+    /// Role key.
+    pub role: String,
+    /// Region of a regulator token.
+    pub region_code: Option<String>,
+    /// Venues of a venue-staff token.
+    pub venue_ids: Vec<i64>,
+    /// SHA-256 of the secret.
+    pub secret_hash: Vec<u8>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The owning account; `None` for the bootstrap admin's.
+    pub owner_account_id: Option<i64>,
+    /// Whether the owner may still act through it: the bootstrap admin, or
+    /// an account that exists, is not disabled and has not had its second
+    /// factor reset since the token was made.
+    pub owner_live: bool,
+    /// The owner's role key now.
+    pub owner_role: Option<String>,
+    /// The owner's region now (a regulator).
+    pub owner_region_code: Option<String>,
+    /// The owner's venues now (venue staff), ascending.
+    pub owner_venue_ids: Vec<i64>,
+}
+
+/// A token by id together with its owning account as it is now, in one
+/// statement: every request with a token reads this.
+pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedToken>, StoreError> {
+    sqlx::query_as!(
+        PresentedToken,
+        r#"SELECT t.id, t.role, t.region_code AS "region_code: String", t.venue_ids, t.secret_hash,
+                  t.expires_at, t.revoked_at, t.owner_account_id,
+                  (t.owner_account_id IS NULL
+                   OR (a.id IS NOT NULL AND a.disabled_at IS NULL
+                       AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= t.created_at)))
+                      AS "owner_live!",
+                  a.role AS "owner_role?", a.region_code AS "owner_region_code?: String",
+                  COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "owner_venue_ids!"
+           FROM api_tokens t
+           LEFT JOIN accounts a ON a.id = t.owner_account_id
+           LEFT JOIN account_venues av ON av.account_id = a.id
+           WHERE t.id = $1
+           GROUP BY t.id, a.id"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Fills in where a token's audit row belongs: the token's region, or the
+/// region of its first venue (and that venue), so regulators there read it.
+async fn place_of(
+    conn: &mut PgConnection,
+    region_code: &Option<String>,
+    venue_ids: &[i64],
+    audit: &mut AuditEntry,
+) -> Result<(), StoreError> {
+    if let Some(code) = region_code {
+        audit.region_code = Some(code.clone());
+        return Ok(());
+    }
+    let Some(first) = venue_ids.iter().min().copied() else {
+        return Ok(());
+    };
+    audit.venue_id = Some(first);
+    audit.region_code = sqlx::query_scalar!(
+        r#"SELECT region_code AS "region_code!: String" FROM venues WHERE id = $1"#,
+        first
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
 }
 
 /// Revokes a live token; `None` if there is no live token with this id.
@@ -119,21 +209,62 @@ pub async fn revoke(
     mut audit: AuditEntry,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
-    let revoked: Option<DateTime<Utc>> = sqlx::query_scalar!(
+    let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
-           RETURNING revoked_at AS "revoked_at!""#,
+           RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids"#,
         id
     )
     .fetch_optional(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    if revoked.is_some() {
-        audit.target = format!("token:{id}");
-        audit.after = Some(serde_json::json!({ "revoked_at": revoked }));
-        audit::record(&mut tx, &audit).await?;
-    }
+    let Some(revoked) = revoked else {
+        return Ok(None);
+    };
+    place_of(
+        &mut tx,
+        &revoked.region_code,
+        &revoked.venue_ids,
+        &mut audit,
+    )
+    .await?;
+    audit.target = format!("token:{id}");
+    audit.after = Some(serde_json::json!({ "revoked_at": revoked.revoked_at }));
+    audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
-    Ok(revoked)
+    Ok(Some(revoked.revoked_at))
+}
+
+/// Revokes every live token of an account, one audit row each (`audit`
+/// names who and why; action, target and place are filled in here), inside
+/// the caller's transaction: the one that disables the account or resets
+/// its second factor.
+pub async fn revoke_owned_by(
+    conn: &mut PgConnection,
+    account_id: i64,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let revoked = sqlx::query!(
+        r#"UPDATE api_tokens SET revoked_at = now()
+           WHERE owner_account_id = $1 AND revoked_at IS NULL
+           RETURNING id, revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids"#,
+        account_id
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    for token in revoked {
+        let mut entry = AuditEntry {
+            action: "token.revoke",
+            target: format!("token:{}", token.id),
+            after: Some(serde_json::json!({
+                "revoked_at": token.revoked_at, "owner": format!("account:{account_id}"),
+            })),
+            ..audit.clone()
+        };
+        place_of(conn, &token.region_code, &token.venue_ids, &mut entry).await?;
+        audit::record(conn, &entry).await?;
+    }
+    Ok(())
 }
 
 /// The regions of the given venues (unknown ids are left out).
@@ -151,20 +282,21 @@ pub async fn venue_regions(
     Ok(rows.into_iter().map(|r| (r.id, r.region_code)).collect())
 }
 
-/// The tokens one actor created, newest first (at most `limit`).
-pub async fn created_by(
+/// The tokens an account owns (made by it or by its tokens), newest first
+/// (at most `limit`).
+pub async fn owned_by(
     pool: &PgPool,
-    actor: &str,
+    account_id: i64,
     limit: i64,
 ) -> Result<Vec<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
         r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                  created_by, created_at, expires_at, revoked_at
-           FROM api_tokens WHERE created_by = $1
+                  created_by, owner_account_id, created_at, expires_at, revoked_at
+           FROM api_tokens WHERE owner_account_id = $1
            ORDER BY created_at DESC, id DESC
            LIMIT $2"#,
-        actor,
+        account_id,
         limit
     )
     .fetch_all(pool)

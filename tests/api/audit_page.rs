@@ -62,6 +62,10 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     app.create_person("korla-reg", "regulator", Some("652801"), &[])
         .await;
     let regulator = app.sign_in("korla-reg").await;
+    // Made before the page is read: its creation is an entry of the county's log.
+    let token = app
+        .api_token(serde_json::json!({ "name": "k", "role": "regulator", "region_code": "652801" }))
+        .await;
 
     let (page, rows) = audit_rows(&regulator, "/console/audit?lang=en").await;
     assert!(
@@ -91,10 +95,12 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     assert!(enrolled[2].starts_with("account:"), "{enrolled:?}");
     assert_eq!(enrolled[6], "127.0.0.1", "from where");
     assert!(enrolled[7].contains("totp: enrolled"), "{enrolled:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r[3] == "token.create" && r[TARGET] == "token:1"),
+        "{rows:?}"
+    );
     // The same cut as the JSON route, which reads through the same query.
-    let token = app
-        .api_token(serde_json::json!({ "name": "k", "role": "regulator", "region_code": "652801" }))
-        .await;
     let log = audit_json(&app, "", &token).await;
     let api_ids: Vec<i64> = log["items"]
         .as_array()

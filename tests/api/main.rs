@@ -19,6 +19,7 @@ mod rating_page;
 mod ratings;
 mod resilience;
 mod scores;
+mod token_owners;
 mod totp;
 mod totp_reset;
 mod venues;

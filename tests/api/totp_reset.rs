@@ -205,13 +205,7 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
         ("role", "regulator"),
         ("region_code", "652800"),
     ];
-    let (status, _, page) = bz.post("/account/tokens?lang=en", &fields).await;
-    assert_eq!(status, 200);
-    let start = page.find("qrf_").expect("the token is shown once");
-    let own_token: String = page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    let own_token = bz.make_token(&fields).await;
     let (status, body) = reset(&app, own_id, &own_token).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["type"], "/problems/own-second-factor");

@@ -552,6 +552,18 @@ impl Person {
         Self::read(response).await
     }
 
+    /// Makes an API token on `/account/tokens` (the form's fields: `name`,
+    /// `role`, `region_code` or `venue_ids`): the token the page shows once.
+    pub async fn make_token(&self, fields: &[(&str, &str)]) -> String {
+        let (status, _, page) = self.post("/account/tokens?lang=en", fields).await;
+        assert_eq!(status, 200, "{page}");
+        let start = page.find("qrf_").expect("the token is shown once");
+        page[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect()
+    }
+
     async fn read(response: reqwest::Response) -> (u16, String, String) {
         let status = response.status().as_u16();
         let location = response
