@@ -1,8 +1,10 @@
-//! Who may call what: the single table of route × role, and the extractor
-//! that enforces it. A caller is anyone (no credentials), the holder of
-//! `ADMIN_TOKEN`, or the holder of an API token with a role and a scope. The
-//! role is checked here against the table; the scope is applied inside each
-//! query (`store::ScopeFilter`), so data outside it is never read.
+//! Who may call what: the single table of route × role, the middleware that
+//! reads every bearer token once, and the extractor that enforces the table.
+//! A caller is anyone (no credentials), the holder of `ADMIN_TOKEN`, or the
+//! holder of an API token with a role and a scope, cut to what the token's
+//! owning account holds now. The role is checked here against the table; the
+//! scope is applied inside each query (`store::ScopeFilter`), so data outside
+//! it is never read.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -361,8 +363,9 @@ impl Caller {
 }
 
 /// A caller on a public route: anonymous without an `Authorization` header,
-/// otherwise authenticated like [`Caller`] (a bad token is still 401), so
-/// that public data can be cut to a token's scope.
+/// otherwise authenticated like [`Caller`] (a bad token never gets this far:
+/// [`bearer_gate`] answers it 401), so that public data can be cut to a
+/// token's scope.
 #[derive(Debug, Clone)]
 pub struct MaybeCaller(pub Option<Caller>);
 

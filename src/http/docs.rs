@@ -2,6 +2,7 @@
 //! that lists it for people.
 
 use actix_web::HttpResponse;
+use utoipa::openapi::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -19,6 +20,30 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // Every route, public ones too, refuses a bad bearer token before
+        // its handler runs (`access::bearer_gate`): say so on each.
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .entry("401".to_owned())
+                    .or_insert_with(|| {
+                        Response::new(
+                            "A malformed Authorization header, or an unknown, revoked or expired \
+                             bearer token (`WWW-Authenticate: Bearer error=\"invalid_token\"`)",
+                        )
+                        .into()
+                    });
+            }
+        }
     }
 }
 

@@ -516,6 +516,23 @@ async fn an_unknown_revoked_expired_or_malformed_bearer_token_is_refused_on_publ
             );
         }
     }
+    // The API description gives every operation, public ones too, its 401.
+    let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(
+                operation["responses"]["401"]["description"].is_string(),
+                "{method} {path} has no 401"
+            );
+        }
+    }
+    let refused = &doc["paths"]["/api/v1/ratings"]["post"]["responses"]["401"]["description"];
+    assert!(
+        refused
+            .as_str()
+            .is_some_and(|d| d.contains("invalid_token")),
+        "{refused}"
+    );
     // Posting a rating with a bad token stores nothing.
     let response = app
         .client
