@@ -545,3 +545,32 @@ async fn an_unknown_revoked_expired_or_malformed_bearer_token_is_refused_on_publ
     assert_eq!(response.status(), 401);
     assert_eq!(app.count("ratings").await, 0);
 }
+
+#[tokio::test]
+async fn an_admin_cannot_disable_another_admin_but_the_bootstrap_admin_can() {
+    let app = spawn_app().await;
+    let root_id = app.create_person("root", "admin", None, &[]).await;
+    let other_id = app.create_person("root2", "admin", None, &[]).await;
+    let root = app.sign_in("root").await;
+    let token = root
+        .make_token(&[("name", "root automation"), ("role", "admin")])
+        .await;
+    let (status, _) = patch(&app, other_id, &token, json!({ "disabled": true })).await;
+    assert_eq!(status, 403, "a peer admin");
+    let (status, _, _) = root
+        .post(&format!("/console/accounts/{other_id}/disable"), &[])
+        .await;
+    assert_eq!(status, 403, "nor from the accounts page");
+    assert!(disabled_at(&app, other_id).await.is_none());
+    assert_eq!(
+        patch(&app, root_id, &token, json!({ "disabled": true }))
+            .await
+            .0,
+        403,
+        "nor its own owner"
+    );
+    // ADMIN_TOKEN, which no account owns, manages admins.
+    let (status, body) = patch(&app, other_id, ADMIN_TOKEN, json!({ "disabled": true })).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(disabled_at(&app, other_id).await.is_some());
+}
