@@ -707,6 +707,16 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GET a path with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        bare_client()
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A scoped API token made with the admin token (`body` as for `POST /api/v1/tokens`).
     pub async fn api_token(&self, body: Value) -> String {
         let response = self
