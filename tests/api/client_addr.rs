@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Options, TestApp, spawn_app_with};
+use crate::common::{ACCOUNT_PASSWORD, Options, TestApp, bare_client, spawn_app_with};
 
 /// The limit is 3 ratings per address per venue per minute.
 async fn limited_app(trusted_proxies: Option<&str>) -> TestApp {
@@ -89,4 +89,37 @@ async fn rotating_ipv6_addresses_within_one_64_share_one_limit() {
         rate_via(&app, &venue, "other64", "2001:db8:1:3::1").await,
         201
     );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_audit_log_names_the_client_not_the_proxy() {
+    let app = limited_app(Some("127.0.0.1/32")).await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    app.venue_staff("korla-desk", &[&venue]).await;
+    let session = app.session_for("korla-desk", ACCOUNT_PASSWORD).await;
+    let response = bare_client()
+        .post(format!(
+            "{}/dashboard/venues/{id}/code?lang=en",
+            app.address
+        ))
+        .header("cookie", format!("qrf_session={}", session.cookie))
+        .header("X-Forwarded-For", "192.0.2.1, 2001:db8:7::9")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            serde_html_form::to_string([("csrf_token", session.csrf.as_str()), ("confirm", "yes")])
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let client_ip: Option<String> = sqlx::query_scalar(
+        "SELECT client_ip FROM audit_log WHERE action = 'venue.reissue_code' AND venue_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(client_ip.as_deref(), Some("2001:db8:7::9"));
 }
