@@ -341,6 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn the_pager_stops_at_the_deepest_page_a_ranking_is_listed_to() {
+        let page = RankingPage {
+            page: 50,
+            total: 5000,
+            ..ranking_page()
+        };
+        let html = render_rankings(Lang::En, &query("652800", "hotel", "50"), Ok(&page));
+        assert!(!html.contains("rel=\"next\""), "page 51 would be refused");
+        assert!(html.contains("rel=\"prev\""));
+        let zh = render_rankings(Lang::Zh, &query("652800", "hotel", "50"), Ok(&page));
+        assert!(zh.contains("第 50 / 50 页"));
+    }
+
+    #[test]
     fn the_ranking_lists_venues_in_order_with_the_unpublished_last() {
         let page = ranking_page();
         for lang in BOTH {
