@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::domain::client_addr::TrustedProxies;
 use crate::domain::scoring::ScoringParams;
 
 /// Everything the service needs to start; see the README for each variable.
@@ -43,6 +44,8 @@ pub struct Settings {
     pub score_refresh_interval: Duration,
     /// A tier rule set to activate instead of the shipped default (`TIER_RULES_FILE`).
     pub tier_rules_file: Option<String>,
+    /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, CIDRs); none by default.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value that could not be used.
@@ -87,6 +90,7 @@ struct FileSettings {
     batch_max: Option<usize>,
     score_refresh_seconds: Option<u64>,
     tier_rules_file: Option<String>,
+    trusted_proxies: Option<String>,
     scoring: Option<ScoringParams>,
 }
 
@@ -197,6 +201,13 @@ impl Settings {
         let score_refresh_seconds = number("SCORE_REFRESH_SECONDS", file.score_refresh_seconds, 3)?;
         let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
         let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
+        let trusted_proxies = TrustedProxies::parse(
+            &text("TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
+        )
+        .map_err(|reason| ConfigError::Invalid {
+            name: "TRUSTED_PROXIES",
+            reason,
+        })?;
         Ok(Self {
             database_url,
             redis_url,
@@ -214,6 +225,7 @@ impl Settings {
             scoring,
             score_refresh_interval: Duration::from_secs(score_refresh_seconds.clamp(1, 3600)),
             tier_rules_file,
+            trusted_proxies,
         })
     }
 }
@@ -329,5 +341,23 @@ mod tests {
         pairs.push(("RATE_LIMIT_PER_MINUTE", "lots"));
         let err = Settings::load(None, env(&pairs)).unwrap_err();
         assert!(err.to_string().contains("RATE_LIMIT_PER_MINUTE"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_at_load_and_a_bad_cidr_stops_the_start() {
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert!(s.trusted_proxies.is_empty(), "none by default");
+        let mut pairs = BASE.to_vec();
+        pairs.push(("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"));
+        let s = Settings::load(None, env(&pairs)).unwrap();
+        assert!(s.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert!(!s.trusted_proxies.contains("127.0.0.1".parse().unwrap()));
+        let mut pairs = BASE.to_vec();
+        pairs.push(("TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.300/32"));
+        let err = Settings::load(None, env(&pairs)).unwrap_err().to_string();
+        assert!(
+            err.contains("TRUSTED_PROXIES") && err.contains("10.0.0.300/32"),
+            "{err}"
+        );
     }
 }

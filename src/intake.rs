@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::domain::client_addr::limit_key_of;
 use crate::domain::day::local_day;
 use crate::domain::rating::{DeviceId, RatingInput};
 use crate::domain::secrets::{FormNonce, Secrets};
@@ -32,7 +33,8 @@ pub struct Submission {
     pub form_nonce: Option<FormNonce>,
     /// `Idempotency-Key` and the hash of the request body.
     pub idempotency: Option<(String, [u8; 32])>,
-    /// Client address, only for the rate limit (never stored or logged).
+    /// Client address, only for the rate limit (never stored or logged); an
+    /// IPv6 address counts by its /64.
     pub client_ip: String,
 }
 
@@ -153,7 +155,9 @@ impl Intake {
         if let Some(receipt) = self.recorded_answer(&s).await? {
             return Ok(receipt);
         }
-        self.check_rate(venue_id, &s.client_ip, now).await?;
+        // IPv6 clients are counted per /64: rotating inside it buys nothing.
+        self.check_rate(venue_id, &limit_key_of(&s.client_ip), now)
+            .await?;
 
         let device_hash = self.secrets.device_hash(&s.device);
         let tracking_code = s.input.complaint.as_ref().map(|_| new_tracking_code());

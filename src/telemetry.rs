@@ -37,6 +37,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     ratings: IntCounterVec,
+    qr_renders: IntCounterVec,
     /// Connections open in the Postgres pool.
     pub db_pool_size: IntGauge,
     /// Idle connections in the Postgres pool.
@@ -78,6 +79,14 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let qr_renders = IntCounterVec::new(
+            Opts::new(
+                "qrf_qr_renders_total",
+                "Venue QR images rendered (not served from the cache), by format",
+            ),
+            &["format"],
+        )
+        .expect("valid metric");
         let db_pool_size = IntGauge::new("qrf_db_pool_connections", "Open Postgres connections")
             .expect("valid metric");
         let db_pool_idle =
@@ -93,6 +102,7 @@ impl Metrics {
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(ratings.clone()),
+            Box::new(qr_renders.clone()),
             Box::new(db_pool_size.clone()),
             Box::new(db_pool_idle.clone()),
             Box::new(redis_up.clone()),
@@ -105,6 +115,7 @@ impl Metrics {
             requests,
             latency,
             ratings,
+            qr_renders,
             db_pool_size,
             db_pool_idle,
             redis_up,
@@ -115,6 +126,11 @@ impl Metrics {
     /// Counts one rating outcome.
     pub fn rating_outcome(&self, outcome: &str) {
         self.ratings.with_label_values(&[outcome]).inc();
+    }
+
+    /// Counts one venue QR image rendered.
+    pub fn qr_rendered(&self, format: &str) {
+        self.qr_renders.with_label_values(&[format]).inc();
     }
 
     /// The Prometheus text exposition of every metric.

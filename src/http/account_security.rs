@@ -12,6 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
+use super::client::client_limit_key;
 use super::html::{Chrome, NO_SCRIPT_CSP, negotiate_language, page_response, render_document};
 use super::login::{
     ENROL_TOTP_PATH, SessionAccount, bad_request, forbidden, home_path, session_of, throttled,
@@ -268,7 +269,7 @@ async fn read_post(
     // Guessing codes here burns the same allowance as guessing them at sign-in.
     match state
         .live
-        .signin_throttle(&second.login, &client_ip(req))
+        .signin_throttle(&second.login, &client_limit_key(req))
         .await
     {
         Ok(throttle) if throttle.exceeded() => Err(throttled(lang, throttle.retry_after_secs)),
@@ -292,7 +293,7 @@ async fn refused(
 ) -> HttpResponse {
     if state
         .live
-        .signin_failed(&posted.second.login, &client_ip(req))
+        .signin_failed(&posted.second.login, &client_limit_key(req))
         .await
         .is_err()
     {

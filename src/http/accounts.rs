@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::access::{self, Caller, requested_grant};
+use super::client::client_addr;
 use super::ratings::parse_json;
 use crate::domain::access::{Role, Scope, may_manage};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
@@ -285,7 +286,7 @@ pub async fn accept_invitation(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: AcceptInvitation = parse_json(&body)?;
-    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let client_ip = client_addr(&req).map(|ip| ip.to_string());
     let activated = activate(&state, &path, request.password, client_ip).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

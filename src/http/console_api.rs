@@ -396,18 +396,10 @@ pub async fn venue_in_scope(
     principal: &Principal,
     venue_id: i64,
 ) -> Result<Venue, ApiError> {
-    let venue = venues::get(&state.pool, venue_id)
+    let scope = ScopeFilter::of(&principal.scope, &*state.scores.regions().await?);
+    venues::in_scope(&state.pool, venue_id, &scope)
         .await?
-        .ok_or(ApiError::NotFound("venue"))?;
-    let tree = state.scores.regions().await?;
-    if principal
-        .scope
-        .covers_venue(&tree, venue.id, &venue.region_code)
-    {
-        Ok(venue)
-    } else {
-        Err(ApiError::NotFound("venue"))
-    }
+        .ok_or(ApiError::NotFound("venue"))
 }
 
 /// Query of `GET /api/v1/venues/{id}/ratings`.

@@ -20,6 +20,7 @@ use crate::domain::venue_profile::{
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, CommentDay, Commitment, QualityOfficerRecord, ReplyOutcome};
+use crate::store::venues;
 
 /// Comments per page, on the JSON route and on the dashboard alike.
 pub const COMMENTS_PER_PAGE: i64 = 30;
@@ -150,7 +151,7 @@ pub async fn load_comments(
     scope: &ScopeFilter,
     page: i64,
 ) -> Result<CommentsPage, ApiError> {
-    dashboard::scoped_venue(&state.pool, venue_id, scope)
+    venues::in_scope(&state.pool, venue_id, scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let total = dashboard::comment_count(&state.pool, venue_id, scope).await?;

@@ -16,6 +16,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
+use super::client::client_limit_key;
 use super::html::{
     Chrome, NO_SCRIPT_CSP, negotiate_language as language, page_response, render_document,
 };
@@ -343,7 +344,7 @@ pub async fn submit(
     }
     let raw_login = form.login.unwrap_or_default();
     let password = form.password.unwrap_or_default();
-    let ip = client_ip(&req);
+    let ip = client_limit_key(&req);
     let throttle = match state.live.signin_throttle(&raw_login, &ip).await {
         Ok(throttle) => throttle,
         Err(_) => return unavailable(lang),
@@ -643,7 +644,7 @@ pub async fn submit_second_factor(
     if !constant_time_eq(posted.as_bytes(), pending.csrf_token.as_bytes()) {
         return forbidden(lang);
     }
-    let ip = client_ip(&req);
+    let ip = client_limit_key(&req);
     match state.live.signin_throttle(&pending.login, &ip).await {
         Ok(throttle) if throttle.exceeded() => return throttled(lang, throttle.retry_after_secs),
         Ok(_) => {}

@@ -4,6 +4,7 @@ pub mod access;
 pub mod account_security;
 pub mod accounts;
 pub mod audit;
+pub mod client;
 pub mod console;
 pub mod console_api;
 pub mod dashboard;
@@ -96,6 +97,8 @@ pub struct AppState {
     codes: Cache<String, CodeStatus>,
     /// First-view rating pages by (code, language), split around the form token.
     pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
+    /// Rendered venue QR codes.
+    pub qr_images: qr::QrImages,
 }
 
 /// A rendered first-view rating page with a hole where the per-view form token goes.
@@ -127,6 +130,7 @@ impl AppState {
             .max_capacity(20_000)
             .time_to_live(CODE_CACHE_TTL)
             .build();
+        let qr_images = qr::QrImages::new(metrics.clone());
         Self {
             pool,
             live,
@@ -137,6 +141,7 @@ impl AppState {
             metrics,
             codes,
             page_shells,
+            qr_images,
         }
     }
 

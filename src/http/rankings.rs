@@ -22,6 +22,10 @@ use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingScope, Re
 const DEFAULT_PER_PAGE: i64 = 20;
 /// The most rows one page may hold.
 const MAX_PER_PAGE: i64 = 100;
+/// How deep a ranking may be paged: the last row of a page must be within
+/// the first this many. Deeper pages are 422; the console's downloads give
+/// regulators every row.
+pub const MAX_RANKING_DEPTH: i64 = 1000;
 
 /// Query of `GET /api/v1/rankings`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -31,7 +35,8 @@ pub struct RankingQuery {
     pub region: Option<String>,
     /// Category key; every category when absent.
     pub category: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1; a ranking is listed to its first 1,000 venues, so
+    /// `page × per_page` may be at most 1000 (deeper is 422).
     pub page: Option<String>,
     /// Rows per page, 1–100 (default 20).
     pub per_page: Option<String>,
@@ -89,7 +94,7 @@ pub struct RankingPage {
     pub page: i64,
     /// Rows per page.
     pub per_page: i64,
-    /// Venues in the whole ranking.
+    /// Venues in the whole ranking, as the score refresher last counted them.
     pub total: i64,
     /// The region ranked, `null` for the whole country.
     pub region: Option<String>,
@@ -153,19 +158,26 @@ pub async fn parse_ranking_query(
                 )
             }),
     };
+    let per_page = number(
+        "per_page",
+        raw.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let page = number("page", raw.page.as_deref(), 1, last_page(per_page))?;
     Ok(RankingRequest {
         region,
         category,
         tiers: Vec::new(),
         published_only: false,
-        page: number("page", raw.page.as_deref(), 1, 100_000)?,
-        per_page: number(
-            "per_page",
-            raw.per_page.as_deref(),
-            DEFAULT_PER_PAGE,
-            MAX_PER_PAGE,
-        )?,
+        page,
+        per_page,
     })
+}
+
+/// The deepest page of `per_page` rows a ranking is listed to.
+pub fn last_page(per_page: i64) -> i64 {
+    (MAX_RANKING_DEPTH / per_page.max(1)).max(1)
 }
 
 /// A six-digit region code looked up in the tree: 422 when malformed, 404 when unknown.
@@ -200,7 +212,13 @@ pub async fn load_ranking(
     };
     let rows =
         rankings::filtered_rankings(&state.pool, scope, &filter, request.per_page, offset).await?;
-    let total = rankings::filtered_total(&state.pool, scope, &filter).await?;
+    // The refresher keeps the count of every region × category, so only a
+    // cut by tier (the console's) is counted here.
+    let total = if filter.tiers.is_empty() {
+        rankings::stored_total(&state.pool, scope, filter.category, filter.published_only).await?
+    } else {
+        rankings::filtered_total(&state.pool, scope, &filter).await?
+    };
     // Leaving out unpublished venues moves no one's place; leaving out tiers
     // does, so then each venue's place in the whole ranking is looked up.
     let places = if request.tiers.is_empty() {
@@ -249,7 +267,7 @@ pub async fn load_ranking(
         (status = 401, description = "A bearer token was sent and is not valid"),
         (status = 403, description = "With a regulator's token: a region outside its scope"),
         (status = 404, description = "Unknown region"),
-        (status = 422, description = "Malformed region code, unknown category, bad page"),
+        (status = 422, description = "Malformed region code, unknown category, bad page or a page beyond the first 1,000 venues"),
     )
 )]
 pub async fn ranking(

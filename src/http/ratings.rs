@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::AppState;
+pub use super::client::client_ip;
 use crate::domain::rating::{DeviceId, RatingInput, RawRating};
 use crate::error::ApiError;
 use crate::intake::{Receipt, Submission};
@@ -227,11 +228,4 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         ));
     }
     Ok(Some(key.to_owned()))
-}
-
-/// The peer address used for rate limiting (never stored or logged).
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
 }

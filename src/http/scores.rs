@@ -138,7 +138,7 @@ pub async fn venue_score(
 
 /// Assembles a venue's score from the stored score, today's aggregates and the live counter.
 pub async fn load_venue_score(state: &AppState, id: i64) -> Result<VenueScore, ApiError> {
-    venues::get(&state.pool, id)
+    venues::public(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let params = state.scores.params();
@@ -284,7 +284,7 @@ pub async fn tier_history(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    venues::get(&state.pool, id)
+    venues::public(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let items = load_tier_history(&state, id).await?;

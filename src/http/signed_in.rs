@@ -10,6 +10,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
 use super::access::{Access, Caller, held_grant, rule};
+use super::client::client_addr;
 use super::html::{Chrome, negotiate_language, page_response, render_document};
 use super::login::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::domain::access::{Principal, Role, Scope};
@@ -225,7 +226,7 @@ impl FromRequest for SignedIn {
             Ok(SignedIn {
                 caller: Caller {
                     principal,
-                    client_ip: req.peer_addr().map(|a| a.ip().to_string()),
+                    client_ip: client_addr(&req).map(|ip| ip.to_string()),
                 },
                 session,
                 account,

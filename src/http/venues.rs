@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::access::Caller;
+use super::access::{Caller, MaybeCaller};
 use super::ratings::parse_json;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
-use crate::store::venues::{self, CreateVenueError, Venue};
+use crate::store::venues::{self, CreateVenueError, PublicVenue, Venue};
 
 /// Body of `POST /api/v1/venues`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,7 +29,8 @@ pub struct CreateVenue {
     pub address: Option<String>,
 }
 
-/// A venue as the API shows it.
+/// A venue as the API shows it: the code, its rating URL and the QR links
+/// only to the venue's staff and the regulators and admins over it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VenueBody {
     /// Venue id.
@@ -42,32 +43,67 @@ pub struct VenueBody {
     pub category: String,
     /// Address, if any.
     pub address: Option<String>,
-    /// The live venue code.
-    pub code: String,
-    /// The URL in the QR code: `PUBLIC_BASE_URL/r/{code}`.
-    pub rating_url: String,
-    /// PNG of the QR code.
-    pub qr_png_url: String,
-    /// SVG of the QR code.
-    pub qr_svg_url: String,
+    /// The venue's public page.
+    pub page_url: String,
+    /// The venue's score.
+    pub score_url: String,
+    /// The live venue code (staff of the venue, regulators and admins in scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The URL in the QR code: `PUBLIC_BASE_URL/r/{code}` (as `code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_url: Option<String>,
+    /// PNG of the QR code (as `code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_png_url: Option<String>,
+    /// SVG of the QR code (as `code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_svg_url: Option<String>,
     /// When the venue was created.
     pub created_at: DateTime<Utc>,
 }
 
 impl VenueBody {
-    fn new(state: &AppState, venue: Venue) -> Self {
+    /// The shape anyone may see.
+    fn public(state: &AppState, venue: PublicVenue) -> Self {
         let base = &state.settings.public_base_url;
         Self {
-            rating_url: state.rating_url(&venue.code),
-            qr_png_url: format!("{base}/api/v1/venues/{}/qr.png", venue.id),
-            qr_svg_url: format!("{base}/api/v1/venues/{}/qr.svg", venue.id),
+            page_url: format!("{base}/v/{}", venue.id),
+            score_url: format!("{base}/api/v1/venues/{}/score", venue.id),
             id: venue.id,
             name: venue.name,
             region_code: venue.region_code,
             category: venue.category,
             address: venue.address,
-            code: venue.code,
+            code: None,
+            rating_url: None,
+            qr_png_url: None,
+            qr_svg_url: None,
             created_at: venue.created_at,
+        }
+    }
+
+    /// The shape for a caller the venue lies in the scope of.
+    fn with_code(state: &AppState, venue: Venue) -> Self {
+        let base = &state.settings.public_base_url;
+        let id = venue.id;
+        let rating_url = state.rating_url(&venue.code);
+        Self {
+            code: Some(venue.code),
+            rating_url: Some(rating_url),
+            qr_png_url: Some(format!("{base}/api/v1/venues/{id}/qr.png")),
+            qr_svg_url: Some(format!("{base}/api/v1/venues/{id}/qr.svg")),
+            ..Self::public(
+                state,
+                PublicVenue {
+                    id,
+                    name: venue.name,
+                    address: venue.address,
+                    region_code: venue.region_code,
+                    category: venue.category,
+                    created_at: venue.created_at,
+                },
+            )
         }
     }
 }
@@ -130,24 +166,36 @@ pub async fn create(
     let location = format!("/api/v1/venues/{}", venue.id);
     Ok(HttpResponse::Created()
         .insert_header(("Location", location))
-        .json(VenueBody::new(&state, venue)))
+        .json(VenueBody::with_code(&state, venue)))
 }
 
-/// Reads a venue.
+/// Reads a venue: anyone gets its public shape; its staff and the
+/// regulators and admins over it also get its code, rating URL and QR links.
 #[utoipa::path(
     get, path = "/api/v1/venues/{id}", tag = "venues",
     params(("id" = i64, Path, description = "Venue id")),
-    responses((status = 200, body = VenueBody), (status = 404, description = "Unknown venue"))
+    responses(
+        (status = 200, body = VenueBody),
+        (status = 401, description = "A bearer token was sent and is not valid"),
+        (status = 404, description = "Unknown venue"),
+    )
 )]
 pub async fn get(
+    caller: MaybeCaller,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let venue = venues::get(&state.pool, id)
+    if let Some(caller) = &caller.0 {
+        let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+        if let Some(venue) = venues::in_scope(&state.pool, id, &scope).await? {
+            return Ok(HttpResponse::Ok().json(VenueBody::with_code(&state, venue)));
+        }
+    }
+    let venue = venues::public(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    Ok(HttpResponse::Ok().json(VenueBody::new(&state, venue)))
+    Ok(HttpResponse::Ok().json(VenueBody::public(&state, venue)))
 }
 
 /// Replaces a venue's code (any role, within scope): the old code then answers "replaced".
@@ -168,14 +216,14 @@ pub async fn reissue_code(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let venue = reissue(&state, &caller, id).await?;
-    Ok(HttpResponse::Ok().json(VenueBody::new(&state, venue)))
+    Ok(HttpResponse::Ok().json(VenueBody::with_code(&state, venue)))
 }
 
 /// Replaces a venue's code within the caller's scope and forgets the old one
 /// in this instance's cache; the venue with its new code.
 pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
-    let old = venues::get(&state.pool, id)
+    let old = venues::in_scope(&state.pool, id, &scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let code = venues::reissue_code(

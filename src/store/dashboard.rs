@@ -9,41 +9,9 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
-use super::venues::Venue;
 use super::{ScopeFilter, StoreError};
 use crate::domain::day::local_day;
 use crate::domain::venue_profile::{CommitmentText, QualityOfficer, ReplyText};
-
-/// A venue with its live code, if it exists and lies within `scope`.
-pub async fn scoped_venue(
-    pool: &PgPool,
-    venue_id: i64,
-    scope: &ScopeFilter,
-) -> Result<Option<Venue>, StoreError> {
-    let row = sqlx::query!(
-        r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: String", v.category,
-                  v.created_at, c.code
-           FROM venues v
-           JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
-           WHERE v.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
-        venue_id,
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids
-    )
-    .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
-    Ok(row.map(|r| Venue {
-        id: r.id,
-        name: r.name,
-        address: r.address,
-        region_code: r.region_code,
-        category: r.category,
-        code: r.code,
-        created_at: r.created_at,
-    }))
-}
 
 /// One venue in a list of the venues a caller may open.
 #[derive(Debug, Clone)]

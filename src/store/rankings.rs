@@ -241,6 +241,39 @@ pub async fn filtered_total(
     Ok(total)
 }
 
+/// How many venues a ranking holds (or, `published_only`, how many of them
+/// are published), as the score refresher counted them when it last wrote the
+/// ranking's scores: `region_scores` keeps the counts per region (every
+/// level) × category (or `*`), written in the same transaction as the
+/// venue scores, so an anonymous page never counts its whole slice.
+pub async fn stored_total(
+    pool: &PgPool,
+    scope: RankingScope<'_>,
+    category: Option<&str>,
+    published_only: bool,
+) -> Result<i64, StoreError> {
+    let region = match scope {
+        RankingScope::National => None,
+        RankingScope::Region { code, .. } => Some(code),
+    };
+    // Nationally, the provinces' rows add up to the country.
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(CASE WHEN $3 THEN rs.published_venues ELSE rs.venues END), 0)::int8
+                  AS "total!"
+           FROM region_scores rs
+           JOIN regions r ON r.code = rs.region_code
+           WHERE rs.category = $2
+             AND (($1::text IS NULL AND r.level = 'province')
+                  OR rs.region_code = CAST($1::text AS char(6)))"#,
+        region,
+        category.unwrap_or("*"),
+        published_only
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
 /// A stored region (or region × category) score.
 #[derive(Debug, Clone)]
 pub struct RegionScore {

@@ -131,15 +131,53 @@ pub async fn create(
     Ok(venue)
 }
 
-/// Loads a venue with its live code.
-pub async fn get(pool: &PgPool, venue_id: i64) -> Result<Option<Venue>, StoreError> {
+/// A venue as anyone may see it: everything but its code.
+#[derive(Debug, Clone)]
+pub struct PublicVenue {
+    /// Venue id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Postal address, if given.
+    pub address: Option<String>,
+    /// Six-digit region code.
+    pub region_code: String,
+    /// Category key.
+    pub category: String,
+    /// When the venue was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Loads a venue without its code, for anyone.
+pub async fn public(pool: &PgPool, venue_id: i64) -> Result<Option<PublicVenue>, StoreError> {
+    sqlx::query_as!(
+        PublicVenue,
+        r#"SELECT id, name, address, region_code AS "region_code: String", category, created_at
+           FROM venues WHERE id = $1"#,
+        venue_id
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// A venue with its live code, if it exists and lies within `scope`: the
+/// code is for the venue's staff and the regulators and admins over it.
+pub async fn in_scope(
+    pool: &PgPool,
+    venue_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Option<Venue>, StoreError> {
     let row = sqlx::query!(
         r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: String", v.category,
                   v.created_at, c.code
            FROM venues v
            JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
-           WHERE v.id = $1"#,
-        venue_id
+           WHERE v.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
     )
     .fetch_optional(pool)
     .await

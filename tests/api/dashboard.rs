@@ -794,7 +794,7 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
             .contains("This QR code was replaced")
     );
     let fresh: Value = app
-        .get(&format!("/api/v1/venues/{id}"))
+        .get_as(ADMIN_TOKEN, &format!("/api/v1/venues/{id}"))
         .await
         .json()
         .await

@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod accounts;
 mod audit_page;
+mod client_addr;
 mod commands;
 mod console;
 mod dashboard;

@@ -466,6 +466,72 @@ async fn rankings_list_published_venues_by_score_then_the_rest() {
 }
 
 #[tokio::test]
+async fn a_ranking_page_beyond_the_first_thousand_venues_is_refused() {
+    let app = spawn_app().await;
+    // Each of these read and skipped up to 2 million rows before.
+    for deep in ["page=51", "per_page=100&page=11", "page=100000"] {
+        let response = app.get(&format!("/api/v1/rankings?{deep}")).await;
+        assert_eq!(response.status(), 422, "{deep}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let page = app.get(&format!("/rankings?{deep}&lang=en")).await;
+        assert_eq!(page.status(), 422, "{deep}");
+        assert!(
+            page.text().await.unwrap().contains("<form"),
+            "the pickers stay"
+        );
+    }
+    for deepest in ["page=50", "per_page=100&page=10", "per_page=7&page=142"] {
+        let response = app.get(&format!("/api/v1/rankings?{deepest}")).await;
+        assert_eq!(response.status(), 200, "{deepest}");
+    }
+}
+
+#[tokio::test]
+async fn the_ranking_total_is_the_refreshers_stored_count_not_a_count_per_request() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for (i, name) in ["一号酒店", "二号酒店", "三号酒店"].into_iter().enumerate() {
+        let venue = app.create_venue(name, "652801", "hotel").await;
+        app.rate(&venue, &format!("stored-{i}"), 4).await;
+        ids.push(venue["id"].as_i64().unwrap());
+    }
+    for id in &ids {
+        app.score_when(*id, |s| !s["computed_at"].is_null()).await;
+    }
+    let app = &app;
+    let ranking = |path: &'static str| async move {
+        let page: Value = app.get(path).await.json().await.unwrap();
+        (
+            page["items"].as_array().unwrap().len(),
+            page["total"].clone(),
+        )
+    };
+    let county = "/api/v1/rankings?region=652801&category=hotel";
+    assert_eq!(ranking(county).await, (3, json!(3)));
+    assert_eq!(
+        ranking("/api/v1/rankings").await,
+        (3, json!(3)),
+        "nationally"
+    );
+    assert_eq!(
+        ranking("/api/v1/rankings?region=650000&category=shop").await,
+        (0, json!(0))
+    );
+
+    // A row gone behind the refresher's back leaves the page one short, but
+    // not the total: it is read from the refresher's counts, not counted.
+    sqlx::query("DELETE FROM venue_scores WHERE venue_id = $1")
+        .bind(ids[0])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ranking(county).await, (2, json!(3)));
+}
+
+#[tokio::test]
 async fn a_region_score_breaks_down_by_child_region_and_category() {
     let app = spawn_app().await;
     let korla = app.create_venue("库尔勒酒店", "652801", "hotel").await;

@@ -2,7 +2,7 @@ use crate::common::{ADMIN_TOKEN, spawn_app};
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn admin_creates_a_venue_and_anyone_reads_it() {
+async fn admin_creates_a_venue_and_reads_it_with_its_code() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
     let id = venue["id"].as_i64().unwrap();
@@ -16,13 +16,84 @@ async fn admin_creates_a_venue_and_anyone_reads_it() {
     assert_eq!(venue["category"], "hotel");
 
     let read: Value = app
-        .get(&format!("/api/v1/venues/{id}"))
+        .get_as(ADMIN_TOKEN, &format!("/api/v1/venues/{id}"))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(read["code"], code);
+    assert_eq!(read["rating_url"], venue["rating_url"]);
     assert_eq!(read["name"], "孔雀河酒店");
+}
+
+#[tokio::test]
+async fn an_anonymous_reader_gets_no_venue_code() {
+    let app = spawn_app().await;
+    let first = app.hotel().await;
+    let second = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    // Ids are sequential: walking them must not collect codes.
+    for venue in [&first, &second] {
+        let id = venue["id"].as_i64().unwrap();
+        let response = app.get(&format!("/api/v1/venues/{id}")).await;
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.unwrap();
+        let code = venue["code"].as_str().unwrap();
+        assert!(!text.contains(code), "the code leaked: {text}");
+        let read: Value = serde_json::from_str(&text).unwrap();
+        for hidden in ["code", "rating_url", "qr_png_url", "qr_svg_url"] {
+            assert!(read.get(hidden).is_none(), "{hidden} in {read}");
+        }
+        assert_eq!(read["id"], id);
+        assert_eq!(read["name"], venue["name"]);
+        assert_eq!(read["region_code"], venue["region_code"]);
+        assert_eq!(read["category"], "hotel");
+        assert!(read.get("address").is_some());
+        assert_eq!(read["page_url"], format!("https://q.example.org/v/{id}"));
+        assert_eq!(
+            read["score_url"],
+            format!("https://q.example.org/api/v1/venues/{id}/score")
+        );
+    }
+    // Nor does the venue's public page show it.
+    let id = first["id"].as_i64().unwrap();
+    let page = app.get(&format!("/v/{id}")).await.text().await.unwrap();
+    assert!(page.contains("孔雀河酒店"));
+    assert!(!page.contains(first["code"].as_str().unwrap()));
+    assert_eq!(app.get("/api/v1/venues/999999").await.status(), 404);
+}
+
+#[tokio::test]
+async fn staff_and_regulators_in_scope_read_the_code_and_others_the_public_shape() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let path = format!("/api/v1/venues/{id}");
+    let staff = app
+        .api_token(json!({ "name": "desk", "role": "venue_staff", "venue_ids": [id] }))
+        .await;
+    let bayingolin = app
+        .api_token(json!({ "name": "巴州", "role": "regulator", "region_code": "652800" }))
+        .await;
+    let other = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let other_staff = app
+        .api_token(json!({ "name": "昌吉前台", "role": "venue_staff", "venue_ids": [other["id"]] }))
+        .await;
+    let changji = app
+        .api_token(json!({ "name": "昌吉", "role": "regulator", "region_code": "652300" }))
+        .await;
+    for token in [&staff, &bayingolin] {
+        let read: Value = app.get_as(token, &path).await.json().await.unwrap();
+        assert_eq!(read["code"], venue["code"]);
+        assert_eq!(read["rating_url"], venue["rating_url"]);
+    }
+    for token in [&other_staff, &changji] {
+        let response = app.get_as(token, &path).await;
+        assert_eq!(response.status(), 200);
+        let read: Value = response.json().await.unwrap();
+        assert_eq!(read["name"], "孔雀河酒店");
+        assert!(read.get("code").is_none() && read.get("rating_url").is_none());
+    }
+    assert_eq!(app.get_as("qrf_not-a-token", &path).await.status(), 401);
 }
 
 #[tokio::test]

@@ -42,6 +42,8 @@ pub struct Options {
     pub unreachable_postgres: bool,
     /// A tier rule set file instead of the shipped default.
     pub tier_rules_file: Option<String>,
+    /// `TRUSTED_PROXIES` (default none).
+    pub trusted_proxies: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -142,6 +144,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "DB_MAX_CONNECTIONS" => Some("10".into()),
         "SCORE_REFRESH_SECONDS" => Some("1".into()),
         "TIER_RULES_FILE" => options.tier_rules_file.clone(),
+        "TRUSTED_PROXIES" => options.trusted_proxies.clone(),
         // Tests share one Redis; each app keeps to its own keys.
         "REDIS_KEY_PREFIX" => Some(db_name.clone()),
         _ => None,
@@ -714,6 +717,16 @@ impl TestApp {
             .header("cookie", format!("qrf_session={}", session.cookie))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(serde_html_form::to_string(fields).expect("form"))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET a path with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        bare_client()
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
             .send()
             .await
             .expect("request")

@@ -16,7 +16,7 @@ use crate::domain::table::Table;
 use crate::http::AppState;
 use crate::http::console_api::{load_children, region_in_scope};
 use crate::http::html::{Chrome, render_document};
-use crate::http::rankings::{RankingRequest, load_ranking, parse_ranking_query};
+use crate::http::rankings::{MAX_RANKING_DEPTH, RankingRequest, load_ranking, parse_ranking_query};
 use crate::http::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::i18n::Messages;
 
@@ -173,7 +173,9 @@ pub async fn rankings(
         }
         names.href("/console/rankings", &pairs)
     };
-    let pager = PagerView::new(m, page.page, page.per_page, page.total, page_href);
+    // No link past the ranking's depth, which is refused; downloads hold every row.
+    let listed = page.total.min(MAX_RANKING_DEPTH);
+    let pager = PagerView::new(m, page.page, page.per_page, listed, page_href);
     let chosen_category = ranking.request.category.as_deref();
     let categories = names
         .categories()

@@ -22,7 +22,7 @@ use crate::http::scores::{VenueScore, load_venue_score};
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, Commitment, QualityOfficerRecord};
-use crate::store::venues::Venue;
+use crate::store::venues::{self, Venue};
 
 /// Everything the panels show of one venue, as loaded.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ pub async fn load_venue_overview(
     scope: &ScopeFilter,
     venue_id: i64,
 ) -> Result<VenueOverview, ApiError> {
-    let venue = dashboard::scoped_venue(&state.pool, venue_id, scope)
+    let venue = venues::in_scope(&state.pool, venue_id, scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let score = load_venue_score(state, venue_id).await?;
@@ -310,7 +310,7 @@ pub fn venue_panels(
             registered: o.registered(),
         }),
         qr_alt: m.dashboard.qr_alt.replace("{name}", &venue.name),
-        qr_svg_href: format!("/api/v1/venues/{id}/qr.svg?size=384"),
+        qr_svg_href: format!("/api/v1/venues/{id}/qr.svg?size=512"),
         qr_png_href: format!("/api/v1/venues/{id}/qr.png?size=1024"),
         poster_a4_href: format!("/dashboard/venues/{id}/poster?size=a4&lang={}", lang.tag()),
         poster_a5_href: format!("/dashboard/venues/{id}/poster?size=a5&lang={}", lang.tag()),

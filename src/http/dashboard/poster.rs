@@ -8,11 +8,10 @@ use serde::Deserialize;
 
 use crate::http::AppState;
 use crate::http::html::render_document;
-use crate::http::qr::render_svg;
 use crate::http::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::venues::parse_id;
 use crate::i18n::{Lang, messages};
-use crate::store::dashboard;
+use crate::store::venues;
 
 /// A sheet the poster is laid out for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,13 +188,17 @@ pub async fn poster(
         )
     })?;
     let scope = signed_in.scope_filter(&state).await?;
-    let venue = dashboard::scoped_venue(&state.pool, id, &scope)
+    let venue = venues::in_scope(&state.pool, id, &scope)
         .await
         .map_err(|e| signed_in.fail(e))?
         .ok_or_else(|| PageError::new(lang, PageProblem::NotFound))?;
     let rating_url = state.rating_url(&venue.code);
     // The size attribute is overridden by the page's CSS; it only sets the drawing's grain.
-    let qr_svg = render_svg(&rating_url, 512, 4).map_err(|e| signed_in.fail(e))?;
+    let qr_svg = state
+        .qr_images
+        .svg(&rating_url, 512, 4)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     Ok(signed_in.page(poster_page(
         lang,
         paper,
@@ -221,6 +224,7 @@ mod tests {
 
     #[test]
     fn a_poster_is_bilingual_with_the_code_inline() {
+        use crate::http::qr::render_svg;
         let svg = render_svg("https://q.example.org/r/abc", 512, 4).unwrap();
         let html = poster_page(
             Lang::En,

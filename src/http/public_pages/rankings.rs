@@ -13,7 +13,9 @@ use super::{
 use crate::domain::region::RegionTree;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::rankings::{RankingPage, RankingQuery, load_ranking, parse_ranking_query};
+use crate::http::rankings::{
+    RankingPage, RankingQuery, last_page, load_ranking, parse_ranking_query,
+};
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::reference::CategoryRow;
 
@@ -216,7 +218,8 @@ pub fn rankings_page(
                 })
                 .collect();
             let per_page = page.per_page.max(1);
-            let pages = ((page.total + per_page - 1) / per_page).max(1);
+            // Pages past the ranking's depth are refused: no link leads there.
+            let pages = ((page.total + per_page - 1) / per_page).clamp(1, last_page(per_page));
             let pager = (pages > 1 || page.page > 1).then(|| Pager {
                 text: texts
                     .page_of
@@ -335,6 +338,20 @@ mod tests {
             categories: &categories,
         };
         rankings_page(lang, query, outcome, &reference)
+    }
+
+    #[test]
+    fn the_pager_stops_at_the_deepest_page_a_ranking_is_listed_to() {
+        let page = RankingPage {
+            page: 50,
+            total: 5000,
+            ..ranking_page()
+        };
+        let html = render_rankings(Lang::En, &query("652800", "hotel", "50"), Ok(&page));
+        assert!(!html.contains("rel=\"next\""), "page 51 would be refused");
+        assert!(html.contains("rel=\"prev\""));
+        let zh = render_rankings(Lang::Zh, &query("652800", "hotel", "50"), Ok(&page));
+        assert!(zh.contains("第 50 / 50 页"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::http::scores::{VenueScore, load_venue_score};
 use crate::http::venues::parse_id;
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::dashboard::{self, PublicProfile};
-use crate::store::venues::{self, Venue};
+use crate::store::venues::{self, PublicVenue};
 
 /// Newest comments shown on the page; the page must stay small on a phone.
 const RECENT_COMMENTS: i64 = 5;
@@ -249,7 +249,7 @@ fn profile_views(
 /// The public page of one venue, `GET /v/{id}`.
 pub fn venue_page(
     lang: Lang,
-    venue: &Venue,
+    venue: &PublicVenue,
     score: &VenueScore,
     params: &ScoringParams,
     reference: &Reference,
@@ -388,7 +388,7 @@ pub async fn venue(
         return error_response(&state, lang, PublicError::VenueNotFound);
     };
     let loaded = async {
-        let venue = venues::get(&state.pool, id)
+        let venue = venues::public(&state.pool, id)
             .await?
             .ok_or(ApiError::NotFound("venue"))?;
         let score = load_venue_score(&state, id).await?;
@@ -430,14 +430,13 @@ mod tests {
     };
     use crate::http::scores::{DimensionScores, Ranks, RegionRank, TierReason};
 
-    fn venue() -> Venue {
-        Venue {
+    fn venue() -> PublicVenue {
+        PublicVenue {
             id: 42,
             name: "孔雀河酒店".into(),
             address: None,
             region_code: "652801".into(),
             category: "hotel".into(),
-            code: "c0de".into(),
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
         }
     }
