@@ -3,12 +3,13 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
 use crate::config::Settings;
 use crate::domain::secrets::Secrets;
 use crate::error::ApiError;
+use crate::http::security_headers::SecurityHeaders;
 use crate::http::{self, AppState};
 use crate::intake::Intake;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
@@ -89,10 +90,19 @@ impl Application {
 
 fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Result<Server> {
     let workers = state.settings.http_workers;
+    let security_headers = SecurityHeaders::for_public_base_url(&state.settings.public_base_url);
     let state = web::Data::new(state);
     let server =
         HttpServer::new(move || {
             App::new()
+                .wrap_fn(move |req, service| {
+                    let response = service.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        security_headers.apply(response.headers_mut());
+                        Ok(response)
+                    }
+                })
                 .wrap(RequestTelemetry::new(metrics.clone()))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(http::ratings::MAX_JSON_BYTES))

@@ -13,14 +13,24 @@ use crate::i18n::{Lang, Messages, messages};
 /// Inline style only: pages under it run no script and load nothing.
 pub const NO_SCRIPT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The CSP source that lets exactly this inline script run, `'sha256-…'`:
+/// a page can carry its small script inline without `'unsafe-inline'`.
+pub fn inline_script_source(script: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "'sha256-{}'",
+        data_encoding::BASE64.encode(&Sha256::digest(script.as_bytes()))
+    )
+}
+
 /// An HTML page that is never cached, with its content policy and the
-/// headers that keep it from being sniffed or leaking its address.
+/// header that keeps it from leaking its address (`nosniff` is added to every
+/// response by [`super::security_headers`]).
 pub fn page_response(status: StatusCode, csp: &'static str, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::CONTENT_SECURITY_POLICY, csp))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(body)
 }

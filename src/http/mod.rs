@@ -23,6 +23,7 @@ pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
 pub mod scores;
+pub mod security_headers;
 pub mod signed_in;
 pub mod tokens;
 pub mod venues;

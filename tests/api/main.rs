@@ -10,6 +10,7 @@ mod commands;
 mod console;
 mod dashboard;
 mod db_role;
+mod headers;
 mod health;
 mod login;
 mod people;

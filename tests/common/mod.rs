@@ -42,6 +42,8 @@ pub struct Options {
     pub unreachable_postgres: bool,
     /// A tier rule set file instead of the shipped default.
     pub tier_rules_file: Option<String>,
+    /// `PUBLIC_BASE_URL` instead of `https://q.example.org`.
+    pub public_base_url: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -135,7 +137,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "DATABASE_URL" => Some(database_url.clone()),
         "REDIS_URL" => redis_url.clone(),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
-        "PUBLIC_BASE_URL" => Some("https://q.example.org".into()),
+        "PUBLIC_BASE_URL" => Some(
+            options
+                .public_base_url
+                .clone()
+                .unwrap_or_else(|| "https://q.example.org".into()),
+        ),
         "ADMIN_TOKEN" => Some(ADMIN_TOKEN.into()),
         "SECRET_KEY" => Some("test-secret-key-0123456789abcdef-0123".into()),
         "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
