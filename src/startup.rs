@@ -114,9 +114,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
                 .configure(http::routes)
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound("resource"))
-                }))
+                .default_service(web::to(http::public_pages::not_found))
         })
         .shutdown_timeout(30)
         .workers(workers)

@@ -39,6 +39,7 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/docs", Access::Public),
     ("GET", "/r/{code}", Access::Public),
     ("POST", "/r/{code}", Access::Public),
+    ("GET", "/", Access::Public),
     ("GET", "/v/{id}", Access::Public),
     ("GET", "/rankings", Access::Public),
     ("GET", "/about/scores", Access::Public),

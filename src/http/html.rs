@@ -49,6 +49,29 @@ pub fn negotiate_language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
     Lang::negotiate(explicit, accept)
 }
 
+/// Whether the request's `Accept` header asks for `text/html` (with a
+/// non-zero q): a browser navigating, as opposed to an API client.
+pub fn accepts_html(req: &HttpRequest) -> bool {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    accept.split(',').take(32).any(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|p| {
+            p.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("q")
+                    && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+            })
+        });
+        media.eq_ignore_ascii_case("text/html") && !refused
+    })
+}
+
 /// Parts every page shares through `base.html`; the field names are the template's.
 pub struct Chrome {
     /// The page's language tag.

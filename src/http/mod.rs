@@ -208,6 +208,7 @@ service_routes! {
     get "/docs" => docs::docs_page;
     get "/r/{code}" => rating_page::show;
     post "/r/{code}" => rating_page::submit;
+    get "/" => public_pages::home;
     get "/v/{id}" => public_pages::venue;
     get "/rankings" => public_pages::rankings;
     get "/about/scores" => public_pages::about_scores;

@@ -12,6 +12,7 @@ mod dashboard;
 mod db_role;
 mod headers;
 mod health;
+mod home;
 mod login;
 mod people;
 mod public_pages;
