@@ -29,4 +29,5 @@ fi
 target/release/qrfeedback migrate
 target/release/qrfeedback seed-demo
 qrf_say "serving on http://$BIND_ADDR (public base $PUBLIC_BASE_URL); admin token: $ADMIN_TOKEN"
-DATABASE_URL="$APP_DATABASE_URL" exec target/release/qrfeedback serve
+# --demo: serve accepts the published demo ADMIN_TOKEN/SECRET_KEY above.
+DATABASE_URL="$APP_DATABASE_URL" exec target/release/qrfeedback serve --demo

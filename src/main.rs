@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use qrfeedback::config::Settings;
+use qrfeedback::domain::secrets::SecretString;
 use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
@@ -16,13 +17,18 @@ use qrfeedback::{seed, store, telemetry};
     about = "QR-code service-quality ratings for tourism venues"
 )]
 struct Cli {
+    /// Demo mode: `serve` accepts the published demo secrets, and the demo
+    /// accounts' commands work. Never on a real deployment.
+    #[arg(long, global = true, env = "QRF_DEMO")]
+    demo: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP server.
+    /// Run the HTTP server. Refuses the demo secrets (unless --demo) and
+    /// short or predictable ADMIN_TOKEN / SECRET_KEY values.
     Serve,
     /// Apply migrations and load reference data (regions, categories).
     Migrate,
@@ -71,49 +77,55 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env().context("configuration")?;
     match cli.command {
         Command::Serve => {
+            settings
+                .check_secrets_for_serving(cli.demo)
+                .context("configuration")?;
+            if cli.demo {
+                tracing::warn!("demo mode: for local use only, never in production");
+            }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             store::migrate(&pool).await?;
             println!("migrations applied; reference data loaded");
         }
         Command::SeedDemo { venues, ratings } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             let summary = seed::seed_demo(&pool, &settings, venues, ratings).await?;
             println!("{summary}");
         }
         Command::Recompute => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             recompute(pool, &settings).await?;
         }
         Command::Reconcile { days, dry_run } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
-            let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
+            let pool = owner_pool(&settings).await?;
+            let live = Live::new(
+                settings.redis_url.as_ref().map(SecretString::expose),
+                &settings.redis_key_prefix,
+            )?;
             let report = reconcile::reconcile(&pool, &live, days, dry_run).await?;
             println!("{report}");
         }
         Command::CreateAdmin { login, name } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             let id = create_admin(&pool, &login, &name).await?;
             eprintln!("created admin account {id}");
             println!("{id}");
         }
     }
     Ok(())
+}
+
+/// A pool for a one-off command, as `DATABASE_URL`'s role (the schema's owner).
+async fn owner_pool(settings: &Settings) -> anyhow::Result<sqlx::PgPool> {
+    sqlx::PgPool::connect(settings.database_url.expose())
+        .await
+        .context("connecting to Postgres")
 }
 
 /// Creates an admin account with a password, audited as done by `cli`.

@@ -7,7 +7,7 @@ use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
 use crate::config::Settings;
-use crate::domain::secrets::Secrets;
+use crate::domain::secrets::{SecretString, Secrets};
 use crate::error::ApiError;
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::{self, AppState};
@@ -31,13 +31,16 @@ impl Application {
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let pool = store::connect_pool(
-            &settings.database_url,
+            settings.database_url.expose(),
             settings.db_max_connections,
             settings.db_timeout,
         )?;
-        let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
+        let live = Live::new(
+            settings.redis_url.as_ref().map(SecretString::expose),
+            &settings.redis_key_prefix,
+        )?;
         let metrics = Metrics::new();
-        let secrets = Arc::new(Secrets::derive(&settings.secret_key));
+        let secrets = Arc::new(Secrets::derive(settings.secret_key.expose()));
         // A bad tier rule set stops the start here, before anything is stored.
         let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings)?);
         let batcher = Batcher::start(

@@ -94,7 +94,7 @@ pub async fn seed_demo(
     .await?;
     ids.sort_unstable();
 
-    let secrets = Secrets::derive(&settings.secret_key);
+    let secrets = Secrets::derive(settings.secret_key.expose());
     let mut rng = StdRng::seed_from_u64(RNG_SEED);
     let venues = plan_venues(
         &mut rng,

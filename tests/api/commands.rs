@@ -2,22 +2,40 @@
 
 use tokio::process::Command;
 
-use crate::common::{ADMIN_TOKEN, Options, database_url_for, spawn_app, spawn_app_with};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::common::{
+    ADMIN_TOKEN, Options, SECRET_KEY, database_url_for, fresh_database, spawn_app, spawn_app_with,
+};
 use qrfeedback::domain::day::local_day;
+use qrfeedback::domain::secrets::{DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY};
 use qrfeedback::jobs::reconcile::reconcile;
 use qrfeedback::live::Live;
 
-async fn qrfeedback(db_name: &str, args: &[&str]) -> String {
-    // Async, so the app under test (on this same runtime) keeps running
-    // while the command waits for it, e.g. on the lock of a score refresh.
-    let output = Command::new(env!("CARGO_BIN_EXE_qrfeedback"))
+/// The command with the test settings, on the test's database as its owner.
+fn command(db_name: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qrfeedback"));
+    command
         .args(args)
         .env("DATABASE_URL", database_url_for(db_name))
         .env("REDIS_URL", std::env::var("REDIS_URL").unwrap())
         .env("REDIS_KEY_PREFIX", db_name)
         .env("ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("SECRET_KEY", "test-secret-key-0123456789abcdef-0123")
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env_remove("QRF_DEMO")
         .env_remove("QRF_CONFIG")
+        .kill_on_drop(true);
+    command
+}
+
+async fn qrfeedback(db_name: &str, args: &[&str]) -> String {
+    // Async, so the app under test (on this same runtime) keeps running
+    // while the command waits for it, e.g. on the lock of a score refresh.
+    let output = command(db_name, args)
         .output()
         .await
         .expect("run qrfeedback");
@@ -276,4 +294,53 @@ async fn stored_scores_equal_the_method_applied_to_the_raw_ratings() {
         );
         assert!(expected.published, "the fixture is large enough to publish");
     }
+}
+
+#[tokio::test]
+async fn serve_refuses_the_demo_secrets_and_weak_ones_without_printing_them() {
+    let (db_name, _pool) = fresh_database().await;
+    let repeated = "x".repeat(48);
+    for (admin_token, secret_key, named) in [
+        (DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, "ADMIN_TOKEN"),
+        (ADMIN_TOKEN, DEMO_SECRET_KEY, "SECRET_KEY"),
+        (ADMIN_TOKEN, repeated.as_str(), "SECRET_KEY"),
+        ("admin-token-1234567", SECRET_KEY, "ADMIN_TOKEN"),
+    ] {
+        let output = command(&db_name, &["serve"])
+            .env("ADMIN_TOKEN", admin_token)
+            .env("SECRET_KEY", secret_key)
+            .output()
+            .await
+            .expect("run qrfeedback");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!output.status.success(), "{named}: {stdout}");
+        assert!(stderr.contains(&format!("{named} is invalid")), "{stderr}");
+        for printed in [&stderr, &stdout] {
+            assert!(!printed.contains(admin_token), "{printed}");
+            assert!(!printed.contains(secret_key), "{printed}");
+        }
+    }
+
+    // With the demo flag the demo values get past the check: the server starts.
+    let mut server = command(&db_name, &["serve", "--demo"])
+        .env("ADMIN_TOKEN", DEMO_ADMIN_TOKEN)
+        .env("SECRET_KEY", DEMO_SECRET_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qrfeedback serve");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let serving = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            assert!(!line.contains(DEMO_SECRET_KEY), "{line}");
+            if line.contains("serving") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    server.kill().await.expect("stop the server");
+    assert_eq!(serving.ok(), Some(true), "serve --demo did not start");
 }

@@ -14,6 +14,8 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 /// The admin token every test app uses.
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+/// The `SECRET_KEY` every test app and command uses; strong enough for `serve`.
+pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdef-0123";
 
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
@@ -144,7 +146,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
                 .unwrap_or_else(|| "https://q.example.org".into()),
         ),
         "ADMIN_TOKEN" => Some(ADMIN_TOKEN.into()),
-        "SECRET_KEY" => Some("test-secret-key-0123456789abcdef-0123".into()),
+        "SECRET_KEY" => Some(SECRET_KEY.into()),
         "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
         "DB_MAX_CONNECTIONS" => Some("10".into()),
         "SCORE_REFRESH_SECONDS" => Some("1".into()),
