@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use qrfeedback::config::Settings;
-use qrfeedback::domain::secrets::SecretString;
+use qrfeedback::domain::secrets::{SecretString, Secrets};
 use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
@@ -32,14 +32,27 @@ enum Command {
     Serve,
     /// Apply migrations and load reference data (regions, categories).
     Migrate,
-    /// Add demo venues and ratings in bulk (nothing when that many venues exist).
+    /// Add demo venues and ratings in bulk (nothing when that many venues
+    /// exist); with --accounts (and --demo) the demo's sign-in accounts instead.
     SeedDemo {
+        /// Make (or give new passwords to) an admin, a Bayingolin and a Korla
+        /// regulator and a Korla venue's staff, with authenticators enrolled;
+        /// prints how to sign in as each. Needs --demo.
+        #[arg(long)]
+        accounts: bool,
         /// Venues to create.
         #[arg(long, default_value_t = 60)]
         venues: u32,
         /// Ratings to spread over them and over the last 400 days.
         #[arg(long, default_value_t = 3000)]
         ratings: u32,
+    },
+    /// Print the current sign-in code of a demo account's authenticator,
+    /// for trying the demo without an authenticator app. Needs --demo.
+    TotpCode {
+        /// The demo account's login name.
+        #[arg(long)]
+        login: String,
     },
     /// Recompute every venue, category and region score and credit tier.
     Recompute,
@@ -93,7 +106,29 @@ async fn main() -> anyhow::Result<()> {
             store::migrate(&pool).await?;
             println!("migrations applied; reference data loaded");
         }
-        Command::SeedDemo { venues, ratings } => {
+        Command::SeedDemo { accounts: true, .. } => {
+            require_demo(cli.demo, "seed-demo --accounts")?;
+            let pool = owner_pool(&settings).await?;
+            let secrets = Secrets::derive(settings.secret_key.expose());
+            let made = seed::accounts::seed_demo_accounts(
+                &pool,
+                &secrets,
+                &settings.public_base_url,
+                unix_now()?,
+            )
+            .await?;
+            print!("{made}");
+        }
+        Command::TotpCode { login } => {
+            require_demo(cli.demo, "totp-code")?;
+            let pool = owner_pool(&settings).await?;
+            let secrets = Secrets::derive(settings.secret_key.expose());
+            let code = seed::accounts::demo_totp_code(&pool, &secrets, &login, unix_now()?).await?;
+            println!("{code}");
+        }
+        Command::SeedDemo {
+            venues, ratings, ..
+        } => {
             let pool = owner_pool(&settings).await?;
             let summary = seed::seed_demo(&pool, &settings, venues, ratings).await?;
             println!("{summary}");
@@ -119,6 +154,24 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses a demo-only command unless the demo flag is set.
+fn require_demo(demo: bool, command: &str) -> anyhow::Result<()> {
+    if !demo {
+        anyhow::bail!(
+            "{command} is for the demo only: run it with --demo (or QRF_DEMO=1), never on a real deployment"
+        );
+    }
+    Ok(())
+}
+
+/// Seconds since the Unix epoch, for authenticator codes.
+fn unix_now() -> anyhow::Result<u64> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs())
 }
 
 /// A pool for a one-off command, as `DATABASE_URL`'s role (the schema's owner).

@@ -420,6 +420,14 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_script_uses_the_values_serve_knows_as_demo_values() {
+        let script = include_str!("../../deploy/run-demo.sh");
+        assert!(script.contains(&format!("ADMIN_TOKEN:-{DEMO_ADMIN_TOKEN}}}")));
+        assert!(script.contains(&format!("SECRET_KEY:-{DEMO_SECRET_KEY}}}")));
+        assert!(script.contains("serve --demo"));
+    }
+
+    #[test]
     fn the_estimate_is_length_times_per_character_entropy() {
         assert_eq!(estimated_bits(""), 0.0);
         assert_eq!(estimated_bits("aaaa"), 0.0);

@@ -8,6 +8,7 @@
 //! `COPY` inside one transaction, and the day aggregates are tallied from
 //! exactly the generated ratings, so they equal a recount of the raw rows.
 
+pub mod accounts;
 mod catalog;
 mod copy;
 mod draw;

@@ -344,3 +344,106 @@ async fn serve_refuses_the_demo_secrets_and_weak_ones_without_printing_them() {
     server.kill().await.expect("stop the server");
     assert_eq!(serving.ok(), Some(true), "serve --demo did not start");
 }
+
+/// The value after `label` on the first line that has it, below the line naming `login`.
+fn printed_value(printout: &str, login: &str, label: &str) -> String {
+    let block = printout
+        .split_once(&format!("  {login}  ("))
+        .unwrap_or_else(|| panic!("{login} not printed: {printout}"))
+        .1;
+    block
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label} for {login}: {printout}"))
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
+    let app = spawn_app().await;
+    let korla_venue = app.hotel().await;
+    for args in [
+        &["seed-demo", "--accounts"][..],
+        &["totp-code", "--login", "demo-admin"][..],
+    ] {
+        let output = command(&app.db_name, args).output().await.unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--demo"), "{stderr}");
+    }
+    assert_eq!(app.count("accounts").await, 0);
+
+    let printout = qrfeedback(&app.db_name, &["--demo", "seed-demo", "--accounts"]).await;
+    for login in ["demo-admin", "demo-bayingolin", "demo-korla", "demo-staff"] {
+        let key = printed_value(&printout, login, "authenticator key:");
+        assert!(key.starts_with("otpauth://totp/"), "{key}");
+        assert!(printout.contains(&format!("totp-code --login {login}")));
+    }
+    assert_eq!(app.count("accounts").await, 4);
+    let code = korla_venue["code"].as_str().unwrap();
+    assert!(printout.contains(&format!("/r/{code}\n")), "{printout}");
+    let staff_venues: Vec<i64> = sqlx::query_scalar(
+        "SELECT venue_id FROM account_venues JOIN accounts a ON a.id = account_id WHERE a.login = 'demo-staff'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(staff_venues, vec![korla_venue["id"].as_i64().unwrap()]);
+    let regions: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT login, region_code::text FROM accounts ORDER BY login")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(regions.contains(&("demo-bayingolin".into(), Some("652800".into()))));
+    assert!(regions.contains(&("demo-korla".into(), Some("652801".into()))));
+
+    // A second run keeps the accounts and keys and gives new passwords.
+    let again = qrfeedback(&app.db_name, &["--demo", "seed-demo", "--accounts"]).await;
+    assert_eq!(app.count("accounts").await, 4);
+    assert_eq!(
+        printed_value(&again, "demo-korla", "authenticator key:"),
+        printed_value(&printout, "demo-korla", "authenticator key:")
+    );
+    let password = printed_value(&again, "demo-korla", "password:");
+    assert_ne!(
+        password,
+        printed_value(&printout, "demo-korla", "password:")
+    );
+
+    // The regulator signs in with the printed password and the printed code.
+    let response = crate::totp::sign_in(&app, "demo-korla", &password).await;
+    assert_eq!(response.status(), 303);
+    let pending = crate::totp::cookie_of(&response, "qrf_signin").expect("a pending sign-in");
+    let code = qrfeedback(
+        &app.db_name,
+        &["totp-code", "--login", "demo-korla", "--demo"],
+    )
+    .await;
+    let code = code.trim();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    let response = crate::totp::send_code(&app, &pending, code).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        crate::totp::cookie_of(&response, "qrf_session").is_some(),
+        "signed in"
+    );
+
+    // Codes are printed for demo accounts only.
+    sqlx::query("UPDATE accounts SET created_by = 'cli' WHERE login = 'demo-admin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let output = command(
+        &app.db_name,
+        &["--demo", "totp-code", "--login", "demo-admin"],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a demo account"));
+}
