@@ -19,7 +19,12 @@ use qrfeedback::{seed, store, telemetry};
 struct Cli {
     /// Demo mode: `serve` accepts the published demo secrets, and the demo
     /// accounts' commands work. Never on a real deployment.
-    #[arg(long, global = true, env = "QRF_DEMO")]
+    #[arg(
+        long,
+        global = true,
+        env = "QRF_DEMO",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     demo: bool,
     #[command(subcommand)]
     command: Command,

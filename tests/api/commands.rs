@@ -415,11 +415,14 @@ async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
     let response = crate::totp::sign_in(&app, "demo-korla", &password).await;
     assert_eq!(response.status(), 303);
     let pending = crate::totp::cookie_of(&response, "qrf_signin").expect("a pending sign-in");
-    let code = qrfeedback(
-        &app.db_name,
-        &["totp-code", "--login", "demo-korla", "--demo"],
-    )
-    .await;
+    // QRF_DEMO=1 is the same as --demo.
+    let output = command(&app.db_name, &["totp-code", "--login", "demo-korla"])
+        .env("QRF_DEMO", "1")
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let code = String::from_utf8(output.stdout).unwrap();
     let code = code.trim();
     assert!(
         code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
