@@ -306,12 +306,17 @@ async fn serve_refuses_the_demo_secrets_and_weak_ones_without_printing_them() {
         (ADMIN_TOKEN, repeated.as_str(), "SECRET_KEY"),
         ("admin-token-1234567", SECRET_KEY, "ADMIN_TOKEN"),
     ] {
-        let output = command(&db_name, &["serve"])
-            .env("ADMIN_TOKEN", admin_token)
-            .env("SECRET_KEY", secret_key)
-            .output()
-            .await
-            .expect("run qrfeedback");
+        // A server that starts would run until killed: give it 30 s to refuse.
+        let output = tokio::time::timeout(
+            Duration::from_secs(30),
+            command(&db_name, &["serve"])
+                .env("ADMIN_TOKEN", admin_token)
+                .env("SECRET_KEY", secret_key)
+                .output(),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("serve started with a weak {named}"))
+        .expect("run qrfeedback");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(!output.status.success(), "{named}: {stdout}");
