@@ -28,5 +28,20 @@ fi
 
 target/release/qrfeedback migrate
 target/release/qrfeedback seed-demo
-qrf_say "serving on http://$BIND_ADDR (public base $PUBLIC_BASE_URL); admin token: $ADMIN_TOKEN"
-DATABASE_URL="$APP_DATABASE_URL" exec target/release/qrfeedback serve
+# --demo: the demo's sign-in accounts, with new passwords on every start.
+accounts="$(target/release/qrfeedback --demo seed-demo --accounts)"
+cat <<HOWTO
+
+How to look around (demo only: the demo secrets, accounts and codes need --demo)
+  public pages:   $PUBLIC_BASE_URL/   $PUBLIC_BASE_URL/rankings   $PUBLIC_BASE_URL/about/scores
+  API docs:       $PUBLIC_BASE_URL/docs   (bearer token: $ADMIN_TOKEN)
+  staff pages:    $PUBLIC_BASE_URL/login, then /console (admin, regulators) or /dashboard (venue staff)
+$accounts
+  The second factor: add an authenticator key to an app, or print the current code:
+    ADMIN_TOKEN='$ADMIN_TOKEN' SECRET_KEY='$SECRET_KEY' DATABASE_URL='$DATABASE_URL' \\
+      target/release/qrfeedback --demo totp-code --login LOGIN
+
+HOWTO
+qrf_say "serving on http://$BIND_ADDR (public base $PUBLIC_BASE_URL)"
+# --demo: serve accepts the published demo ADMIN_TOKEN/SECRET_KEY above.
+DATABASE_URL="$APP_DATABASE_URL" exec target/release/qrfeedback serve --demo

@@ -8,22 +8,27 @@ use serde::Deserialize;
 
 use crate::domain::client_addr::TrustedProxies;
 use crate::domain::scoring::ScoringParams;
+use crate::domain::secrets::{
+    ADMIN_TOKEN_STRENGTH, DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, SECRET_KEY_STRENGTH, SecretString,
+    check_secret_strength,
+};
 
 /// Everything the service needs to start; see the README for each variable.
+/// Connection strings and secrets are wrapped: printing settings shows none of them.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Postgres connection string (`DATABASE_URL`).
-    pub database_url: String,
-    /// Redis connection string (`REDIS_URL`); `None` runs without Redis.
-    pub redis_url: Option<String>,
+    /// Postgres connection string (`DATABASE_URL`), which may hold a password.
+    pub database_url: SecretString,
+    /// Redis connection string (`REDIS_URL`), which may hold a password; `None` runs without Redis.
+    pub redis_url: Option<SecretString>,
     /// Listen address (`BIND_ADDR`).
     pub bind_addr: SocketAddr,
     /// Origin printed into QR codes (`PUBLIC_BASE_URL`), without trailing slash.
     pub public_base_url: String,
     /// Bearer token with full rights over the JSON API (`ADMIN_TOKEN`).
-    pub admin_token: String,
+    pub admin_token: SecretString,
     /// Key material for code MACs, form tokens and device hashes (`SECRET_KEY`).
-    pub secret_key: String,
+    pub secret_key: SecretString,
     /// Prefix of every Redis key (`REDIS_KEY_PREFIX`), so deployments can share a Redis.
     pub redis_key_prefix: String,
     /// Ratings per client IP per venue per minute (`RATE_LIMIT_PER_MINUTE`); 0 = off.
@@ -209,13 +214,13 @@ impl Settings {
             reason,
         })?;
         Ok(Self {
-            database_url,
-            redis_url,
+            database_url: SecretString::new(database_url),
+            redis_url: redis_url.map(SecretString::new),
             redis_key_prefix,
             bind_addr,
             public_base_url,
-            admin_token,
-            secret_key,
+            admin_token: SecretString::new(admin_token),
+            secret_key: SecretString::new(secret_key),
             rate_limit_per_minute: clamp_u32(rate_limit),
             db_max_connections: clamp_u32(db_max_connections).max(2),
             batch_writers: (batch_writers as usize).clamp(1, 64),
@@ -227,6 +232,39 @@ impl Settings {
             tier_rules_file,
             trusted_proxies,
         })
+    }
+}
+
+impl Settings {
+    /// What `serve` asks of the secrets on top of [`Settings::load`]: the
+    /// published demo values only with the demo flag, and otherwise long,
+    /// varied, unpredictable values (see `domain::secrets`). The error names
+    /// the variable, never the value. The other commands run by an operator
+    /// on the machine and skip it, so a weak key can still be replaced with
+    /// their help; only the server faces the network.
+    pub fn check_secrets_for_serving(&self, demo: bool) -> Result<(), ConfigError> {
+        for (name, value, strength, demo_value) in [
+            (
+                "ADMIN_TOKEN",
+                &self.admin_token,
+                ADMIN_TOKEN_STRENGTH,
+                DEMO_ADMIN_TOKEN,
+            ),
+            (
+                "SECRET_KEY",
+                &self.secret_key,
+                SECRET_KEY_STRENGTH,
+                DEMO_SECRET_KEY,
+            ),
+        ] {
+            check_secret_strength(value.expose(), strength, demo_value, demo).map_err(|weak| {
+                ConfigError::Invalid {
+                    name,
+                    reason: weak.to_string(),
+                }
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -331,6 +369,55 @@ mod tests {
         let s = Settings::load(Some(&path), env(&pairs)).unwrap();
         assert_eq!(s.rate_limit_per_minute, 0);
         assert_eq!(s.public_base_url, "https://file.example");
+    }
+
+    #[test]
+    fn printed_settings_show_no_secret() {
+        let mut pairs = BASE.to_vec();
+        pairs[0] = ("DATABASE_URL", "postgres://app:pg-password-42@127.0.0.1/db");
+        pairs.push(("REDIS_URL", "redis://:redis-password-42@127.0.0.1/"));
+        let s = Settings::load(None, env(&pairs)).unwrap();
+        let printed = format!("{s:?}");
+        for secret in [
+            "pg-password-42",
+            "redis-password-42",
+            "admin-token-123",
+            "0123456789abcdef",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert_eq!(s.admin_token.expose(), "admin-token-123");
+    }
+
+    #[test]
+    fn serving_refuses_weak_and_demo_secrets_by_name_only() {
+        let check = |admin: &str, key: &str, demo: bool| {
+            let mut pairs = BASE.to_vec();
+            pairs[1] = ("ADMIN_TOKEN", admin);
+            pairs[2] = ("SECRET_KEY", key);
+            Settings::load(None, env(&pairs))
+                .unwrap()
+                .check_secrets_for_serving(demo)
+                .map_err(|e| e.to_string())
+        };
+        let strong_admin = "Xk3v9Qp2Lm7Rt4Wz8Bn1Yc6H";
+        let strong_key = "9f86d081884c7d659a2feaa0c55ad015b3c2";
+        assert_eq!(check(strong_admin, strong_key, false), Ok(()));
+        let err = check(DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, false).unwrap_err();
+        assert!(err.starts_with("ADMIN_TOKEN is invalid"), "{err}");
+        assert!(!err.contains(DEMO_ADMIN_TOKEN), "{err}");
+        assert_eq!(check(DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, true), Ok(()));
+        let err = check(strong_admin, DEMO_SECRET_KEY, false).unwrap_err();
+        assert!(err.starts_with("SECRET_KEY is invalid"), "{err}");
+        let weak_key = "k".repeat(40);
+        let err = check(strong_admin, &weak_key, true).unwrap_err();
+        assert!(err.starts_with("SECRET_KEY is invalid"), "{err}");
+        assert!(!err.contains("kkk"), "{err}");
+        let err = check("admin-token-123", strong_key, false).unwrap_err();
+        assert!(
+            err.contains("ADMIN_TOKEN") && err.contains("at least 24"),
+            "{err}"
+        );
     }
 
     #[test]

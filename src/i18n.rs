@@ -117,6 +117,7 @@ pub struct Messages {
     pub(crate) rankings_page: RankingsPageTexts,
     pub(crate) about_scores: AboutScoresTexts,
     pub(crate) public_errors: PublicErrorTexts,
+    pub(crate) home: HomeTexts,
     pub(crate) login: LoginPageTexts,
     pub(crate) signed_in: SignedInTexts,
     pub(crate) invite: InviteTexts,
@@ -625,12 +626,33 @@ pub(crate) struct AboutScoresTexts {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PublicErrorTexts {
     pub(crate) help: String,
+    pub(crate) page_not_found_title: String,
+    pub(crate) page_not_found_body: String,
     pub(crate) venue_not_found_title: String,
     pub(crate) venue_not_found_body: String,
     pub(crate) region_not_found_title: String,
     pub(crate) region_not_found_body: String,
     pub(crate) failed_title: String,
     pub(crate) failed_body: String,
+}
+
+/// Texts of the home page, `/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HomeTexts {
+    pub(crate) title: String,
+    /// What a visitor does: scan and rate.
+    pub(crate) scan: String,
+    /// What becomes of the ratings: public scores and tiers with reasons.
+    pub(crate) scores: String,
+    /// That the method is published.
+    pub(crate) method: String,
+    pub(crate) top_heading: String,
+    pub(crate) top_empty: String,
+    pub(crate) all_rankings: String,
+    pub(crate) staff_heading: String,
+    pub(crate) staff_body: String,
+    pub(crate) sign_in: String,
 }
 
 /// Texts of the sign-in page and what follows it.

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use qrfeedback::config::Settings;
+use qrfeedback::domain::secrets::{SecretString, Secrets};
 use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
@@ -16,24 +17,47 @@ use qrfeedback::{seed, store, telemetry};
     about = "QR-code service-quality ratings for tourism venues"
 )]
 struct Cli {
+    /// Demo mode: `serve` accepts the published demo secrets, and the demo
+    /// accounts' commands work. Never on a real deployment.
+    #[arg(
+        long,
+        global = true,
+        env = "QRF_DEMO",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    demo: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP server.
+    /// Run the HTTP server. Refuses the demo secrets (unless --demo) and
+    /// short or predictable ADMIN_TOKEN / SECRET_KEY values.
     Serve,
     /// Apply migrations and load reference data (regions, categories).
     Migrate,
-    /// Add demo venues and ratings in bulk (nothing when that many venues exist).
+    /// Add demo venues and ratings in bulk (nothing when that many venues
+    /// exist); with --accounts (and --demo) the demo's sign-in accounts instead.
     SeedDemo {
+        /// Make (or give new passwords to) an admin, a Bayingolin and a Korla
+        /// regulator and a Korla venue's staff, with authenticators enrolled;
+        /// prints how to sign in as each. Needs --demo.
+        #[arg(long)]
+        accounts: bool,
         /// Venues to create.
         #[arg(long, default_value_t = 60)]
         venues: u32,
         /// Ratings to spread over them and over the last 400 days.
         #[arg(long, default_value_t = 3000)]
         ratings: u32,
+    },
+    /// Print the current sign-in code of a demo account's authenticator,
+    /// for trying the demo without an authenticator app. Needs --demo.
+    TotpCode {
+        /// The demo account's login name.
+        #[arg(long)]
+        login: String,
     },
     /// Recompute every venue, category and region score and credit tier.
     Recompute,
@@ -71,49 +95,95 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env().context("configuration")?;
     match cli.command {
         Command::Serve => {
+            settings
+                .check_secrets_for_serving(cli.demo)
+                .context("configuration")?;
+            if cli.demo {
+                tracing::warn!("demo mode: for local use only, never in production");
+            }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             store::migrate(&pool).await?;
             println!("migrations applied; reference data loaded");
         }
-        Command::SeedDemo { venues, ratings } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+        Command::SeedDemo { accounts: true, .. } => {
+            require_demo(cli.demo, "seed-demo --accounts")?;
+            let pool = owner_pool(&settings).await?;
+            let secrets = Secrets::derive(settings.secret_key.expose());
+            let made = seed::accounts::seed_demo_accounts(
+                &pool,
+                &secrets,
+                &settings.public_base_url,
+                unix_now()?,
+            )
+            .await?;
+            print!("{made}");
+        }
+        Command::TotpCode { login } => {
+            require_demo(cli.demo, "totp-code")?;
+            let pool = owner_pool(&settings).await?;
+            let secrets = Secrets::derive(settings.secret_key.expose());
+            let code = seed::accounts::demo_totp_code(&pool, &secrets, &login, unix_now()?).await?;
+            println!("{code}");
+        }
+        Command::SeedDemo {
+            venues, ratings, ..
+        } => {
+            let pool = owner_pool(&settings).await?;
             let summary = seed::seed_demo(&pool, &settings, venues, ratings).await?;
             println!("{summary}");
         }
         Command::Recompute => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             recompute(pool, &settings).await?;
         }
         Command::Reconcile { days, dry_run } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
-            let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
+            let pool = owner_pool(&settings).await?;
+            let live = Live::new(
+                settings.redis_url.as_ref().map(SecretString::expose),
+                &settings.redis_key_prefix,
+            )?;
             let report = reconcile::reconcile(&pool, &live, days, dry_run).await?;
             println!("{report}");
         }
         Command::CreateAdmin { login, name } => {
-            let pool = sqlx::PgPool::connect(&settings.database_url)
-                .await
-                .context("connecting to Postgres")?;
+            let pool = owner_pool(&settings).await?;
             let id = create_admin(&pool, &login, &name).await?;
             eprintln!("created admin account {id}");
             println!("{id}");
         }
     }
     Ok(())
+}
+
+/// Refuses a demo-only command unless the demo flag is set.
+fn require_demo(demo: bool, command: &str) -> anyhow::Result<()> {
+    if !demo {
+        anyhow::bail!(
+            "{command} is for the demo only: run it with --demo (or QRF_DEMO=1), never on a real deployment"
+        );
+    }
+    Ok(())
+}
+
+/// Seconds since the Unix epoch, for authenticator codes.
+fn unix_now() -> anyhow::Result<u64> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs())
+}
+
+/// A pool for a one-off command, as `DATABASE_URL`'s role (the schema's owner).
+async fn owner_pool(settings: &Settings) -> anyhow::Result<sqlx::PgPool> {
+    sqlx::PgPool::connect(settings.database_url.expose())
+        .await
+        .context("connecting to Postgres")
 }
 
 /// Creates an admin account with a password, audited as done by `cli`.

@@ -3,12 +3,13 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
 use crate::config::Settings;
-use crate::domain::secrets::Secrets;
+use crate::domain::secrets::{SecretString, Secrets};
 use crate::error::ApiError;
+use crate::http::security_headers::SecurityHeaders;
 use crate::http::{self, AppState};
 use crate::intake::Intake;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
@@ -30,13 +31,16 @@ impl Application {
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let pool = store::connect_pool(
-            &settings.database_url,
+            settings.database_url.expose(),
             settings.db_max_connections,
             settings.db_timeout,
         )?;
-        let live = Live::new(settings.redis_url.as_deref(), &settings.redis_key_prefix)?;
+        let live = Live::new(
+            settings.redis_url.as_ref().map(SecretString::expose),
+            &settings.redis_key_prefix,
+        )?;
         let metrics = Metrics::new();
-        let secrets = Arc::new(Secrets::derive(&settings.secret_key));
+        let secrets = Arc::new(Secrets::derive(settings.secret_key.expose()));
         // A bad tier rule set stops the start here, before anything is stored.
         let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings)?);
         let batcher = Batcher::start(
@@ -89,11 +93,20 @@ impl Application {
 
 fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Result<Server> {
     let workers = state.settings.http_workers;
+    let security_headers = SecurityHeaders::for_public_base_url(&state.settings.public_base_url);
     let state = web::Data::new(state);
     let server =
         HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(http::access::bearer_gate))
+                .wrap_fn(move |req, service| {
+                    let response = service.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        security_headers.apply(response.headers_mut());
+                        Ok(response)
+                    }
+                })
                 .wrap(RequestTelemetry::new(metrics.clone()))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(http::ratings::MAX_JSON_BYTES))
@@ -105,9 +118,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
                 .configure(http::routes)
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound("resource"))
-                }))
+                .default_service(web::to(http::public_pages::not_found))
         })
         .shutdown_timeout(30)
         .workers(workers)

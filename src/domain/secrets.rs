@@ -1,6 +1,7 @@
 //! Keys derived from `SECRET_KEY`, one per purpose, and what they protect:
 //! device hashes, single-use form tokens, complaint contacts and the
-//! secrets of sign-in authenticators.
+//! secrets of sign-in authenticators. Also the wrapper that keeps configured
+//! secrets out of logs, and the strength check `serve` applies to them.
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
@@ -11,6 +12,160 @@ use sha2::Sha256;
 use super::code::constant_time_eq;
 use super::rating::DeviceId;
 use super::totp::TotpSecret;
+
+/// A configured secret (a token, a key, a URL with a password): `Debug` and
+/// `Display` print a redaction, so no log line or error can show it; the
+/// value is read only through [`SecretString::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps a secret value.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself; every reader says so by calling this.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretString(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The `ADMIN_TOKEN` `deploy/run-demo.sh` uses: published, so `serve` takes it only with `--demo`.
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token";
+/// The `SECRET_KEY` `deploy/run-demo.sh` uses: published, so `serve` takes it only with `--demo`.
+pub const DEMO_SECRET_KEY: &str = "demo-secret-key-change-me-0123456789abcdef";
+
+/// How strong a configured secret must be for `serve`.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretStrength {
+    /// Fewest characters.
+    pub min_chars: usize,
+    /// Fewest bits by [`estimated_bits`].
+    pub min_bits: f64,
+}
+
+/// `ADMIN_TOKEN`: 24 characters and an estimated 64 bits, out of reach of
+/// online guessing (every guess is a request) with a wide margin.
+pub const ADMIN_TOKEN_STRENGTH: SecretStrength = SecretStrength {
+    min_chars: 24,
+    min_bits: 64.0,
+};
+/// `SECRET_KEY`: 32 characters and an estimated 96 bits, since anyone who
+/// has one MAC or hash made with it can guess offline.
+pub const SECRET_KEY_STRENGTH: SecretStrength = SecretStrength {
+    min_chars: 32,
+    min_bits: 96.0,
+};
+/// Fewer different characters than this is a repeated word or a pattern,
+/// whatever the length.
+pub const MIN_DISTINCT_CHARS: usize = 10;
+
+/// Why a configured secret is refused; never contains the value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeakSecret {
+    /// The published demo value, without the demo flag.
+    #[error("is the published demo value; it is accepted only with --demo (or QRF_DEMO=1)")]
+    DemoValue,
+    /// Too short.
+    #[error("has {chars} characters; at least {min} are needed")]
+    TooShort {
+        /// Characters it has.
+        chars: usize,
+        /// Characters needed.
+        min: usize,
+    },
+    /// Too few different characters.
+    #[error("uses only {distinct} different characters; at least {min} are needed")]
+    FewDistinct {
+        /// Different characters it has.
+        distinct: usize,
+        /// Different characters needed.
+        min: usize,
+    },
+    /// Too predictable by its character frequencies.
+    #[error("is too predictable (about {bits} bits estimated, at least {min} needed)")]
+    LowEntropy {
+        /// Estimated bits, rounded down.
+        bits: u32,
+        /// Bits needed.
+        min: u32,
+    },
+}
+
+/// An upper estimate of a secret's strength: its length times the Shannon
+/// entropy of its own character frequencies. Random values score close to
+/// their real strength (32 random hex digits ≈ 118 bits); repeats and small
+/// alphabets score low. It cannot see that a varied text is a known phrase,
+/// which is why the demo values are refused by name.
+pub fn estimated_bits(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::<char, usize>::new();
+    for c in value.chars() {
+        *counts.entry(c).or_default() += 1;
+    }
+    let n = value.chars().count() as f64;
+    counts
+        .values()
+        .map(|&count| {
+            let p = count as f64 / n;
+            -p * p.log2() * n
+        })
+        .sum()
+}
+
+/// Checks a secret for `serve`: the published demo value only when `demo`,
+/// otherwise long, varied and unpredictable enough for `strength`.
+pub fn check_secret_strength(
+    value: &str,
+    strength: SecretStrength,
+    demo_value: &str,
+    demo: bool,
+) -> Result<(), WeakSecret> {
+    if value == demo_value {
+        return if demo {
+            Ok(())
+        } else {
+            Err(WeakSecret::DemoValue)
+        };
+    }
+    let chars = value.chars().count();
+    if chars < strength.min_chars {
+        return Err(WeakSecret::TooShort {
+            chars,
+            min: strength.min_chars,
+        });
+    }
+    let distinct = value
+        .chars()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if distinct < MIN_DISTINCT_CHARS {
+        return Err(WeakSecret::FewDistinct {
+            distinct,
+            min: MIN_DISTINCT_CHARS,
+        });
+    }
+    let bits = estimated_bits(value);
+    if bits < strength.min_bits {
+        return Err(WeakSecret::LowEntropy {
+            bits: bits as u32,
+            min: strength.min_bits as u32,
+        });
+    }
+    Ok(())
+}
 
 /// How long a rating form stays valid after the page was served, in seconds.
 pub const FORM_TOKEN_TTL_SECS: i64 = 6 * 3600;
@@ -197,6 +352,87 @@ mod tests {
 
     fn secrets() -> Secrets {
         Secrets::derive("0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn a_wrapped_secret_never_prints() {
+        let secret = SecretString::new("hunter2-hunter2-hunter2".into());
+        assert_eq!(format!("{secret}"), "<redacted>");
+        assert!(!format!("{secret:?}").contains("hunter2"));
+        assert!(!format!("{:?}", Some(&secret)).contains("hunter2"));
+        assert_eq!(secret.expose(), "hunter2-hunter2-hunter2");
+    }
+
+    #[test]
+    fn weak_and_demo_secrets_are_refused() {
+        let check = |value: &str, demo: bool| {
+            check_secret_strength(value, SECRET_KEY_STRENGTH, DEMO_SECRET_KEY, demo)
+        };
+        assert_eq!(check(DEMO_SECRET_KEY, false), Err(WeakSecret::DemoValue));
+        assert_eq!(check(DEMO_SECRET_KEY, true), Ok(()));
+        assert!(matches!(
+            check("short-but-varied-0123", true),
+            Err(WeakSecret::TooShort { chars: 21, min: 32 })
+        ));
+        assert!(matches!(
+            check(&"a".repeat(64), false),
+            Err(WeakSecret::FewDistinct { distinct: 1, .. })
+        ));
+        assert!(matches!(
+            check(&"password".repeat(6), false),
+            Err(WeakSecret::FewDistinct { distinct: 7, .. })
+        ));
+        // Ten different characters, but nearly all one of them.
+        let skewed = format!("{}bcdefghijk", "a".repeat(30));
+        assert_eq!(
+            check(&skewed, false),
+            Err(WeakSecret::LowEntropy { bits: 65, min: 96 })
+        );
+        // What `openssl rand -hex 16` and `-base64 32` print.
+        assert_eq!(check("9f86d081884c7d659a2feaa0c55ad015", false), Ok(()));
+        assert_eq!(
+            check("q3Xv8t1N0bVw6yJrL2mE9aHk4uZc7sPd5fGiRoTl1W0=", false),
+            Ok(())
+        );
+        // The test harness's values pass, so tests run as production would.
+        assert_eq!(
+            check_secret_strength(
+                "test-admin-token-0123456789",
+                ADMIN_TOKEN_STRENGTH,
+                DEMO_ADMIN_TOKEN,
+                false
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check("test-secret-key-0123456789abcdef-0123", false),
+            Ok(())
+        );
+        assert_eq!(
+            check_secret_strength(
+                DEMO_ADMIN_TOKEN,
+                ADMIN_TOKEN_STRENGTH,
+                DEMO_ADMIN_TOKEN,
+                false
+            ),
+            Err(WeakSecret::DemoValue)
+        );
+    }
+
+    #[test]
+    fn the_demo_script_uses_the_values_serve_knows_as_demo_values() {
+        let script = include_str!("../../deploy/run-demo.sh");
+        assert!(script.contains(&format!("ADMIN_TOKEN:-{DEMO_ADMIN_TOKEN}}}")));
+        assert!(script.contains(&format!("SECRET_KEY:-{DEMO_SECRET_KEY}}}")));
+        assert!(script.contains("serve --demo"));
+    }
+
+    #[test]
+    fn the_estimate_is_length_times_per_character_entropy() {
+        assert_eq!(estimated_bits(""), 0.0);
+        assert_eq!(estimated_bits("aaaa"), 0.0);
+        assert!((estimated_bits("abcd") - 8.0).abs() < 1e-9);
+        assert!((estimated_bits(&"0123456789abcdef".repeat(2)) - 128.0).abs() < 1e-9);
     }
 
     #[test]

@@ -111,6 +111,14 @@ impl TotpSecret {
         self.totp(login)?.to_url()
     }
 
+    /// The code an authenticator app shows at `now_unix`, and its time step.
+    pub fn code_at(&self, now_unix: u64) -> Result<(String, u64), TotpError> {
+        Ok((
+            self.totp("account")?.generate(now_unix).to_string(),
+            now_unix / STEP_SECS,
+        ))
+    }
+
     /// Checks a code at `now_unix`, one step of skew either way; returns the
     /// step it belongs to, which the caller must store as the new last used
     /// step. A step at or before `last_used_step` is refused as a replay.

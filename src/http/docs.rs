@@ -2,10 +2,12 @@
 //! that lists it for people.
 
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use utoipa::openapi::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::html::{NO_SCRIPT_CSP, page_response};
 use super::{
     accounts, audit, console_api, dashboard_api, health, moderation, qr, rankings, ratings, scores,
     tokens, venues,
@@ -124,7 +126,6 @@ pub async fn docs_page() -> HttpResponse {
         }
     }
     body.push_str("</body></html>");
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body)
+    // Inline style only, no script: the same policy as the score pages.
+    page_response(StatusCode::OK, NO_SCRIPT_CSP, body)
 }

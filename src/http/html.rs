@@ -13,14 +13,24 @@ use crate::i18n::{Lang, Messages, messages};
 /// Inline style only: pages under it run no script and load nothing.
 pub const NO_SCRIPT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The CSP source that lets exactly this inline script run, `'sha256-…'`:
+/// a page can carry its small script inline without `'unsafe-inline'`.
+pub fn inline_script_source(script: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "'sha256-{}'",
+        data_encoding::BASE64.encode(&Sha256::digest(script.as_bytes()))
+    )
+}
+
 /// An HTML page that is never cached, with its content policy and the
-/// headers that keep it from being sniffed or leaking its address.
+/// header that keeps it from leaking its address (`nosniff` is added to every
+/// response by [`super::security_headers`]).
 pub fn page_response(status: StatusCode, csp: &'static str, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::CONTENT_SECURITY_POLICY, csp))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(body)
 }
@@ -37,6 +47,29 @@ pub fn negotiate_language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     Lang::negotiate(explicit, accept)
+}
+
+/// Whether the request's `Accept` header asks for `text/html` (with a
+/// non-zero q): a browser navigating, as opposed to an API client.
+pub fn accepts_html(req: &HttpRequest) -> bool {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    accept.split(',').take(32).any(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|p| {
+            p.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("q")
+                    && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+            })
+        });
+        media.eq_ignore_ascii_case("text/html") && !refused
+    })
 }
 
 /// Parts every page shares through `base.html`; the field names are the template's.

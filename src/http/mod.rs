@@ -24,6 +24,7 @@ pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
 pub mod scores;
+pub mod security_headers;
 pub mod signed_in;
 pub mod tokens;
 pub mod venues;
@@ -212,6 +213,7 @@ service_routes! {
     get "/docs" => docs::docs_page;
     get "/r/{code}" => rating_page::show;
     post "/r/{code}" => rating_page::submit;
+    get "/" => public_pages::home;
     get "/v/{id}" => public_pages::venue;
     get "/rankings" => public_pages::rankings;
     get "/about/scores" => public_pages::about_scores;

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Messages, messages};
 /// The stylesheet of every visitor page, inlined into `<style>`.
 pub(crate) const PAGE_CSS: &str = include_str!("../../web/static/pages.css");
 /// The optional comment counter script, inlined into the rating page.
-const COMMENT_COUNTER_JS: &str = include_str!("../../web/static/comment-counter.js");
+pub(crate) const COMMENT_COUNTER_JS: &str = include_str!("../../web/static/comment-counter.js");
 /// Served only if a template failed to render, which plain string fields cannot cause.
 pub(crate) const FALLBACK_DOCUMENT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>qrfeedback</title>\

@@ -1,6 +1,6 @@
 //! `/r/{code}`: the mobile rating page and its plain HTML form post.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::{StatusCode, header};
@@ -23,8 +23,14 @@ pub const DEVICE_COOKIE: &str = "qrf_device";
 /// The language cookie set by the language switch.
 pub const LANG_COOKIE: &str = "qrf_lang";
 
-/// Pages carry a per-view token and inline style/script only; nothing external.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Pages carry a per-view token and inline style only, nothing external; the
+/// one inline script runs by its hash, computed once, so no other script can.
+static CSP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src {}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        html::inline_script_source(pages::COMMENT_COUNTER_JS)
+    )
+});
 
 #[derive(Debug, Deserialize)]
 struct LangQuery {
@@ -52,7 +58,7 @@ fn language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
-    html::page_response(status, CSP, body)
+    html::page_response(status, &CSP, body)
 }
 
 fn error(lang: Lang, which: ErrorPage) -> HttpResponse {

@@ -8,6 +8,7 @@
 //! `COPY` inside one transaction, and the day aggregates are tallied from
 //! exactly the generated ratings, so they equal a recount of the raw rows.
 
+pub mod accounts;
 mod catalog;
 mod copy;
 mod draw;
@@ -94,7 +95,7 @@ pub async fn seed_demo(
     .await?;
     ids.sort_unstable();
 
-    let secrets = Secrets::derive(&settings.secret_key);
+    let secrets = Secrets::derive(settings.secret_key.expose());
     let mut rng = StdRng::seed_from_u64(RNG_SEED);
     let venues = plan_venues(
         &mut rng,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod batch_totals;
 pub mod console;
 pub mod dashboard;
+pub mod demo;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;

@@ -2,22 +2,40 @@
 
 use tokio::process::Command;
 
-use crate::common::{ADMIN_TOKEN, Options, database_url_for, spawn_app, spawn_app_with};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::common::{
+    ADMIN_TOKEN, Options, SECRET_KEY, database_url_for, fresh_database, spawn_app, spawn_app_with,
+};
 use qrfeedback::domain::day::local_day;
+use qrfeedback::domain::secrets::{DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY};
 use qrfeedback::jobs::reconcile::reconcile;
 use qrfeedback::live::Live;
 
-async fn qrfeedback(db_name: &str, args: &[&str]) -> String {
-    // Async, so the app under test (on this same runtime) keeps running
-    // while the command waits for it, e.g. on the lock of a score refresh.
-    let output = Command::new(env!("CARGO_BIN_EXE_qrfeedback"))
+/// The command with the test settings, on the test's database as its owner.
+fn command(db_name: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qrfeedback"));
+    command
         .args(args)
         .env("DATABASE_URL", database_url_for(db_name))
         .env("REDIS_URL", std::env::var("REDIS_URL").unwrap())
         .env("REDIS_KEY_PREFIX", db_name)
         .env("ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("SECRET_KEY", "test-secret-key-0123456789abcdef-0123")
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env_remove("QRF_DEMO")
         .env_remove("QRF_CONFIG")
+        .kill_on_drop(true);
+    command
+}
+
+async fn qrfeedback(db_name: &str, args: &[&str]) -> String {
+    // Async, so the app under test (on this same runtime) keeps running
+    // while the command waits for it, e.g. on the lock of a score refresh.
+    let output = command(db_name, args)
         .output()
         .await
         .expect("run qrfeedback");
@@ -276,4 +294,164 @@ async fn stored_scores_equal_the_method_applied_to_the_raw_ratings() {
         );
         assert!(expected.published, "the fixture is large enough to publish");
     }
+}
+
+#[tokio::test]
+async fn serve_refuses_the_demo_secrets_and_weak_ones_without_printing_them() {
+    let (db_name, _pool) = fresh_database().await;
+    let repeated = "x".repeat(48);
+    for (admin_token, secret_key, named) in [
+        (DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, "ADMIN_TOKEN"),
+        (ADMIN_TOKEN, DEMO_SECRET_KEY, "SECRET_KEY"),
+        (ADMIN_TOKEN, repeated.as_str(), "SECRET_KEY"),
+        ("admin-token-1234567", SECRET_KEY, "ADMIN_TOKEN"),
+    ] {
+        // A server that starts would run until killed: give it 30 s to refuse.
+        let output = tokio::time::timeout(
+            Duration::from_secs(30),
+            command(&db_name, &["serve"])
+                .env("ADMIN_TOKEN", admin_token)
+                .env("SECRET_KEY", secret_key)
+                .output(),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("serve started with a weak {named}"))
+        .expect("run qrfeedback");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!output.status.success(), "{named}: {stdout}");
+        assert!(stderr.contains(&format!("{named} is invalid")), "{stderr}");
+        for printed in [&stderr, &stdout] {
+            assert!(!printed.contains(admin_token), "{printed}");
+            assert!(!printed.contains(secret_key), "{printed}");
+        }
+    }
+
+    // With the demo flag the demo values get past the check: the server starts.
+    let mut server = command(&db_name, &["serve", "--demo"])
+        .env("ADMIN_TOKEN", DEMO_ADMIN_TOKEN)
+        .env("SECRET_KEY", DEMO_SECRET_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qrfeedback serve");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let serving = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            assert!(!line.contains(DEMO_SECRET_KEY), "{line}");
+            if line.contains("serving") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    server.kill().await.expect("stop the server");
+    assert_eq!(serving.ok(), Some(true), "serve --demo did not start");
+}
+
+/// The value after `label` on the first line that has it, below the line naming `login`.
+fn printed_value(printout: &str, login: &str, label: &str) -> String {
+    let block = printout
+        .split_once(&format!("  {login}  ("))
+        .unwrap_or_else(|| panic!("{login} not printed: {printout}"))
+        .1;
+    block
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label} for {login}: {printout}"))
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
+    let app = spawn_app().await;
+    let korla_venue = app.hotel().await;
+    for args in [
+        &["seed-demo", "--accounts"][..],
+        &["totp-code", "--login", "demo-admin"][..],
+    ] {
+        let output = command(&app.db_name, args).output().await.unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--demo"), "{stderr}");
+    }
+    assert_eq!(app.count("accounts").await, 0);
+
+    let printout = qrfeedback(&app.db_name, &["--demo", "seed-demo", "--accounts"]).await;
+    for login in ["demo-admin", "demo-bayingolin", "demo-korla", "demo-staff"] {
+        let key = printed_value(&printout, login, "authenticator key:");
+        assert!(key.starts_with("otpauth://totp/"), "{key}");
+        assert!(printout.contains(&format!("totp-code --login {login}")));
+    }
+    assert_eq!(app.count("accounts").await, 4);
+    let code = korla_venue["code"].as_str().unwrap();
+    assert!(printout.contains(&format!("/r/{code}\n")), "{printout}");
+    let staff_venues: Vec<i64> = sqlx::query_scalar(
+        "SELECT venue_id FROM account_venues JOIN accounts a ON a.id = account_id WHERE a.login = 'demo-staff'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(staff_venues, vec![korla_venue["id"].as_i64().unwrap()]);
+    let regions: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT login, region_code::text FROM accounts ORDER BY login")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(regions.contains(&("demo-bayingolin".into(), Some("652800".into()))));
+    assert!(regions.contains(&("demo-korla".into(), Some("652801".into()))));
+
+    // A second run keeps the accounts and keys and gives new passwords.
+    let again = qrfeedback(&app.db_name, &["--demo", "seed-demo", "--accounts"]).await;
+    assert_eq!(app.count("accounts").await, 4);
+    assert_eq!(
+        printed_value(&again, "demo-korla", "authenticator key:"),
+        printed_value(&printout, "demo-korla", "authenticator key:")
+    );
+    let password = printed_value(&again, "demo-korla", "password:");
+    assert_ne!(
+        password,
+        printed_value(&printout, "demo-korla", "password:")
+    );
+
+    // The regulator signs in with the printed password and the printed code.
+    let response = crate::totp::sign_in(&app, "demo-korla", &password).await;
+    assert_eq!(response.status(), 303);
+    let pending = crate::totp::cookie_of(&response, "qrf_signin").expect("a pending sign-in");
+    // QRF_DEMO=1 is the same as --demo.
+    let output = command(&app.db_name, &["totp-code", "--login", "demo-korla"])
+        .env("QRF_DEMO", "1")
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let code = String::from_utf8(output.stdout).unwrap();
+    let code = code.trim();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    let response = crate::totp::send_code(&app, &pending, code).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        crate::totp::cookie_of(&response, "qrf_session").is_some(),
+        "signed in"
+    );
+
+    // Codes are printed for demo accounts only.
+    sqlx::query("UPDATE accounts SET created_by = 'cli' WHERE login = 'demo-admin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let output = command(
+        &app.db_name,
+        &["--demo", "totp-code", "--login", "demo-admin"],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a demo account"));
 }

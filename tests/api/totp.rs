@@ -37,7 +37,7 @@ fn recovery_codes_of(page: &str) -> Vec<String> {
 }
 
 /// The value a response sets for a cookie, if it sets one.
-fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
     let prefix = format!("{name}=");
     response
         .headers()
@@ -82,7 +82,7 @@ fn pending_cookie(pending: &str) -> Option<String> {
 }
 
 /// Posts the password form.
-async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
     let page = get(app, "/login?lang=en", None).await.text().await.unwrap();
     let token = csrf_of(&page);
     let fields = [
@@ -111,7 +111,7 @@ async fn pending_sign_in(app: &TestApp, login: &str) -> String {
 }
 
 /// Posts a code on the second step of a pending sign-in.
-async fn send_code(app: &TestApp, pending: &str, code: &str) -> reqwest::Response {
+pub(crate) async fn send_code(app: &TestApp, pending: &str, code: &str) -> reqwest::Response {
     let page = get(app, "/login/second-factor?lang=en", pending_cookie(pending)).await;
     assert_eq!(page.status(), 200);
     let token = csrf_of(&page.text().await.unwrap());

@@ -14,6 +14,8 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 /// The admin token every test app uses.
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+/// The `SECRET_KEY` every test app and command uses; strong enough for `serve`.
+pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdef-0123";
 
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
@@ -44,6 +46,8 @@ pub struct Options {
     pub tier_rules_file: Option<String>,
     /// `TRUSTED_PROXIES` (default none).
     pub trusted_proxies: Option<String>,
+    /// `PUBLIC_BASE_URL` instead of `https://q.example.org`.
+    pub public_base_url: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -137,9 +141,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "DATABASE_URL" => Some(database_url.clone()),
         "REDIS_URL" => redis_url.clone(),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
-        "PUBLIC_BASE_URL" => Some("https://q.example.org".into()),
+        "PUBLIC_BASE_URL" => Some(
+            options
+                .public_base_url
+                .clone()
+                .unwrap_or_else(|| "https://q.example.org".into()),
+        ),
         "ADMIN_TOKEN" => Some(ADMIN_TOKEN.into()),
-        "SECRET_KEY" => Some("test-secret-key-0123456789abcdef-0123".into()),
+        "SECRET_KEY" => Some(SECRET_KEY.into()),
         "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
         "DB_MAX_CONNECTIONS" => Some("10".into()),
         "SCORE_REFRESH_SECONDS" => Some("1".into()),

@@ -1,17 +1,21 @@
-//! The score pages' friendly error pages, and the responses that carry them.
+//! The score pages' friendly error pages, and the responses that carry them;
+//! also the answer to an address no route matches.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
-use super::{Chrome, NavLinks, html, render_document};
+use super::{Chrome, NavLinks, html, page_language, render_document};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::html::accepts_html;
 use crate::i18n::{Lang, Messages, messages};
 
 /// Which friendly error page to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicError {
+    /// No page at this address (404).
+    PageNotFound,
     /// No such venue (404).
     VenueNotFound,
     /// No such region (404).
@@ -25,7 +29,9 @@ pub enum PublicError {
 impl PublicError {
     fn status(self) -> StatusCode {
         match self {
-            Self::VenueNotFound | Self::RegionNotFound => StatusCode::NOT_FOUND,
+            Self::PageNotFound | Self::VenueNotFound | Self::RegionNotFound => {
+                StatusCode::NOT_FOUND
+            }
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Failed => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -53,6 +59,10 @@ struct PublicErrorView {
 pub fn public_error_page(lang: Lang, which: PublicError) -> String {
     let m = messages(lang);
     let (title, body) = match which {
+        PublicError::PageNotFound => (
+            &m.public_errors.page_not_found_title,
+            &m.public_errors.page_not_found_body,
+        ),
         PublicError::VenueNotFound => (
             &m.public_errors.venue_not_found_title,
             &m.public_errors.venue_not_found_body,
@@ -84,6 +94,19 @@ pub(super) fn error_response(state: &AppState, lang: Lang, which: PublicError) -
     )
 }
 
+/// The answer to an address no route matches: a friendly page in the
+/// visitor's language for a browser, problem+json for API clients (anything
+/// under `/api/`, or a request that does not accept `text/html`).
+pub async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let path = req.path();
+    let api = path == "/api" || path.starts_with("/api/");
+    if api || !accepts_html(&req) {
+        return ApiError::NotFound("resource").error_response();
+    }
+    let (lang, _) = page_language(&req);
+    error_response(&state, lang, PublicError::PageNotFound)
+}
+
 /// The error page for a failed load; `not_found` says which "not found" it is.
 pub(super) fn failure(
     state: &AppState,
@@ -111,6 +134,7 @@ mod tests {
     fn error_pages_are_friendly_and_bilingual() {
         for lang in BOTH {
             for which in [
+                PublicError::PageNotFound,
                 PublicError::VenueNotFound,
                 PublicError::RegionNotFound,
                 PublicError::Unavailable,

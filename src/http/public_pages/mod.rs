@@ -1,5 +1,6 @@
-//! Public score pages: `/v/{id}` (one venue's score), `/rankings` and
-//! `/about/scores` (the published method), in zh-CN and English.
+//! Public pages: `/` (home), `/v/{id}` (one venue's score), `/rankings`,
+//! `/about/scores` (the published method) and the friendly 404, in zh-CN
+//! and English.
 //!
 //! Handlers load through the same functions as the JSON routes and hand plain
 //! data to pure render functions, which the unit tests call without a
@@ -9,6 +10,7 @@
 mod about;
 mod chart;
 mod error_page;
+mod home;
 mod rankings;
 #[cfg(test)]
 mod test_support;
@@ -34,7 +36,8 @@ pub use about::{about_scores, about_scores_page};
 pub(crate) use chart::distribution_description;
 pub(crate) use chart::trend_description;
 pub use chart::{distribution_svg, trend_svg};
-pub use error_page::{PublicError, public_error_page};
+pub use error_page::{PublicError, not_found, public_error_page};
+pub use home::{HOME_TOP_VENUES, home, home_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub(crate) use venue::region_line;
 pub(crate) use venue::{HistogramRow, histogram_rows};

@@ -14,7 +14,7 @@ use crate::domain::region::RegionTree;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::rankings::{
-    RankingPage, RankingQuery, last_page, load_ranking, parse_ranking_query,
+    RankingItem, RankingPage, RankingQuery, last_page, load_ranking, parse_ranking_query,
 };
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::reference::CategoryRow;
@@ -33,15 +33,15 @@ struct SelectOption {
 }
 
 /// One ranked venue row.
-struct RankedRow {
-    rank: String,
-    href: String,
-    name: String,
-    place: String,
-    score: Option<String>,
-    ratings: i64,
-    confidence: String,
-    tier: Option<TierView>,
+pub(super) struct RankedRow {
+    pub(super) rank: String,
+    pub(super) href: String,
+    pub(super) name: String,
+    pub(super) place: String,
+    pub(super) score: Option<String>,
+    pub(super) ratings: i64,
+    pub(super) confidence: String,
+    pub(super) tier: Option<TierView>,
 }
 
 /// Prev/next links.
@@ -145,6 +145,36 @@ fn category_options(
         .collect()
 }
 
+/// The table rows of ranked venues; a score shows only where it is published and ranked.
+pub(super) fn ranked_rows(
+    lang: Lang,
+    items: &[RankingItem],
+    reference: &Reference,
+) -> Vec<RankedRow> {
+    let m = messages(lang);
+    items
+        .iter()
+        .map(|item| RankedRow {
+            rank: item
+                .rank
+                .map_or_else(|| NO_VALUE.to_owned(), |r| r.to_string()),
+            href: format!("/v/{}", item.venue_id),
+            name: item.name.clone(),
+            place: reference
+                .region_name(lang, &item.region_code)
+                .unwrap_or(&item.region_code)
+                .to_owned(),
+            score: item
+                .score
+                .filter(|_| item.published && item.rank.is_some())
+                .map(score_text),
+            ratings: item.ratings,
+            confidence: confidence_short(m, item.confidence),
+            tier: tier_view(m, item.tier.as_deref()),
+        })
+        .collect()
+}
+
 /// The trimmed, non-empty value of an optional query field.
 fn field(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -195,28 +225,7 @@ pub fn rankings_page(
             (Some(text.clone()), None, None)
         }
         Ok(page) => {
-            let rows = page
-                .items
-                .iter()
-                .map(|item| RankedRow {
-                    rank: item
-                        .rank
-                        .map_or_else(|| NO_VALUE.to_owned(), |r| r.to_string()),
-                    href: format!("/v/{}", item.venue_id),
-                    name: item.name.clone(),
-                    place: reference
-                        .region_name(lang, &item.region_code)
-                        .unwrap_or(&item.region_code)
-                        .to_owned(),
-                    score: item
-                        .score
-                        .filter(|_| item.published && item.rank.is_some())
-                        .map(score_text),
-                    ratings: item.ratings,
-                    confidence: confidence_short(m, item.confidence),
-                    tier: tier_view(m, item.tier.as_deref()),
-                })
-                .collect();
+            let rows = ranked_rows(lang, &page.items, reference);
             let per_page = page.per_page.max(1);
             // Pages past the ranking's depth are refused: no link leads there.
             let pages = ((page.total + per_page - 1) / per_page).clamp(1, last_page(per_page));
@@ -287,7 +296,6 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 mod tests {
     use super::*;
     use crate::http::public_pages::test_support::{BOTH, assert_page_basics, categories, regions};
-    use crate::http::rankings::RankingItem;
 
     fn ranking_page() -> RankingPage {
         let item =
