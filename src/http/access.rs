@@ -253,22 +253,37 @@ struct Authenticated(Principal);
 /// no route serves it as anonymous.
 pub async fn bearer_gate(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .ok_or(ApiError::Internal)?
-            .clone();
-        let bearer = value
+    let presented = req.headers().get(header::AUTHORIZATION).map(|value| {
+        value
             .to_str()
             .ok()
             .and_then(bearer_value)
-            .ok_or(ApiError::InvalidToken)?;
-        let principal = authenticate(&state, bearer).await?;
-        req.extensions_mut().insert(Authenticated(principal));
+            .map(str::to_owned)
+    });
+    if let Some(bearer) = presented {
+        // The refusal is a response, not an error, so the middleware around
+        // this one (security headers, telemetry) sees and dresses it too.
+        match principal_of(&req, bearer.as_deref()).await {
+            Ok(principal) => {
+                req.extensions_mut().insert(Authenticated(principal));
+            }
+            Err(err) => return Ok(req.error_response(err).map_into_right_body()),
+        }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// The principal of a presented bearer value; `None` is a header that is
+/// not a usable `Bearer` credential.
+async fn principal_of(req: &ServiceRequest, bearer: Option<&str>) -> Result<Principal, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(ApiError::Internal)?;
+    authenticate(state, bearer.ok_or(ApiError::InvalidToken)?).await
 }
 
 /// The token of a `Bearer` credential (the scheme is case-insensitive).

@@ -22,7 +22,7 @@ use crate::domain::totp::{RecoveryCode, TotpSecret};
 use crate::store::accounts::{self, AccountError, Credential, NewAccount};
 use crate::store::audit::AuditEntry;
 use crate::store::demo::{self, DEMO_CREATOR};
-use crate::store::{second_factor, venues};
+use crate::store::{ScopeFilter, second_factor, venues};
 
 /// The region of the demo's prefecture regulator: Bayingolin (巴音郭楞).
 pub const DEMO_PREFECTURE: &str = "652800";
@@ -126,7 +126,7 @@ pub async fn seed_demo_accounts(
     let (staff_venue_id, staff_venue_name) = demo::first_venue_in(pool, DEMO_COUNTY)
         .await?
         .context("no venue in Korla (652801) yet: run `qrfeedback seed-demo` first")?;
-    let staff_venue = venues::get(pool, staff_venue_id)
+    let staff_venue = venues::in_scope(pool, staff_venue_id, &ScopeFilter::everything())
         .await?
         .context("the demo staff's venue has no live code")?;
     let mut signed = Vec::new();
