@@ -181,6 +181,7 @@ impl From<RatingError> for ApiError {
             RatingError::UnknownTag(_) => "unknown-tag",
             RatingError::TooManyTags => "too-many-tags",
             RatingError::TooLong { .. } => "text-too-long",
+            RatingError::ControlCharacter { .. } => "control-character",
             RatingError::EmptyComplaint => "empty-complaint",
             RatingError::BadDeviceId => "invalid-device-id",
         };
@@ -204,6 +205,10 @@ impl From<IntakeError> for ApiError {
             IntakeError::IdempotencyMismatch => ApiError::invalid(
                 "idempotency-key-reused",
                 "this Idempotency-Key was already used with a different request body",
+            ),
+            IntakeError::Refused => ApiError::invalid(
+                "unstorable-rating",
+                "the rating holds a value that cannot be stored; nothing was stored",
             ),
             IntakeError::Unavailable => ApiError::Unavailable,
             IntakeError::Failed => ApiError::Internal,

@@ -428,6 +428,7 @@ pub(crate) struct RatingPageTexts {
     pub(crate) submit: String,
     pub(crate) notice_unavailable: String,
     pub(crate) notice_form_expired: String,
+    pub(crate) notice_unstorable: String,
 }
 
 /// Texts of the page shown after a rating was stored.
@@ -474,6 +475,7 @@ pub(crate) struct ValidationTexts {
     pub(crate) unknown_tag: String,
     pub(crate) too_many_tags: String,
     pub(crate) too_long: String,
+    pub(crate) control_character: String,
     pub(crate) empty_complaint: String,
     pub(crate) bad_device_id: String,
 }
@@ -778,6 +780,9 @@ impl Messages {
                 .too_long
                 .replace("{field}", self.field_name(field))
                 .replace("{max}", &max.to_string()),
+            RatingError::ControlCharacter { field } => texts
+                .control_character
+                .replace("{field}", self.field_name(field)),
             RatingError::EmptyComplaint => texts.empty_complaint.clone(),
             RatingError::BadDeviceId => texts.bad_device_id.clone(),
         }
@@ -871,6 +876,7 @@ pub(crate) struct DashboardTexts {
     pub(crate) error_empty: String,
     /// `{field}` is one of the `field_*` names, `{max}` its bound.
     pub(crate) error_too_long: String,
+    pub(crate) error_control_character: String,
     pub(crate) error_bad_date: String,
     pub(crate) error_future_date: String,
     pub(crate) error_training: String,
@@ -967,6 +973,7 @@ mod tests {
                 (&m.validation.too_many_tags, "{max}"),
                 (&m.validation.too_long, "{field}"),
                 (&m.validation.too_long, "{max}"),
+                (&m.validation.control_character, "{field}"),
                 (&m.public.rank_of, "{of}"),
                 (&m.public.confidence_short, "{pct}"),
                 (&m.public.tier_sr, "{tier}"),

@@ -70,6 +70,10 @@ pub enum IntakeError {
     /// The Idempotency-Key was used with a different request body.
     #[error("idempotency key reused with another request")]
     IdempotencyMismatch,
+    /// Postgres refused the rating's data although it passed validation;
+    /// nothing of it was stored.
+    #[error("rating cannot be stored")]
+    Refused,
     /// Postgres is unavailable; nothing was stored.
     #[error("database unavailable")]
     Unavailable,
@@ -85,6 +89,7 @@ impl IntakeError {
             IntakeError::Duplicate => "duplicate",
             IntakeError::RateLimited { .. } => "rate_limited",
             IntakeError::IdempotencyMismatch => "idempotency_mismatch",
+            IntakeError::Refused => "refused",
             IntakeError::Unavailable => "unavailable",
             IntakeError::Failed => "failed",
         }
@@ -187,6 +192,7 @@ impl Intake {
             Ok(Err(failure)) => {
                 return Err(match failure {
                     WriteFailure::Unavailable => IntakeError::Unavailable,
+                    WriteFailure::Refused => IntakeError::Refused,
                     WriteFailure::Failed => IntakeError::Failed,
                 });
             }

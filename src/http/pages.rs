@@ -63,6 +63,8 @@ pub enum FormNotice {
     Unavailable,
     /// The form token was too old or unreadable.
     FormExpired,
+    /// Postgres refused a value the visitor typed; nothing was stored.
+    Unstorable,
 }
 
 /// Which friendly error page to show.
@@ -208,6 +210,10 @@ fn notice_view(m: &'static Messages, notice: &FormNotice) -> Option<NoticeView> 
             kind: "info",
             text: m.rating.notice_form_expired.clone(),
         }),
+        FormNotice::Unstorable => Some(NoticeView {
+            kind: "error",
+            text: m.rating.notice_unstorable.clone(),
+        }),
     }
 }
 
@@ -221,6 +227,9 @@ fn complaint_open(values: &FormValues, notice: &FormNotice) -> bool {
                 | RatingError::TooLong {
                     field: "complaint" | "contact",
                     ..
+                }
+                | RatingError::ControlCharacter {
+                    field: "complaint" | "contact"
                 }
         )
     );

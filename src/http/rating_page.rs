@@ -349,6 +349,15 @@ pub async fn submit(
             StatusCode::CONFLICT,
             pages::already_rated_page(lang, &header_of(&card, lang), &code),
         ),
+        Err(IntakeError::Refused) => form_page(
+            &state,
+            lang,
+            &card,
+            &code,
+            &values,
+            &FormNotice::Unstorable,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(IntakeError::RateLimited { retry_after_secs }) => {
             let mut page = error(lang, ErrorPage::TooManyRequests);
             page.headers_mut().insert(

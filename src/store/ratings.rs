@@ -73,6 +73,11 @@ pub enum BatchError {
     /// Two batches locked the same rows in opposite order; retry.
     #[error("deadlock")]
     Retry,
+    /// Postgres refused a value of some row (SQLSTATE class 22 data exception,
+    /// or class 23 other than the uniques above): the row cannot be stored as
+    /// it is, and the rest of the batch may well be fine.
+    #[error("a row holds data Postgres refuses: {0}")]
+    Data(sqlx::Error),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -82,7 +87,8 @@ pub enum BatchError {
 /// complaints and idempotency answers, and what they add to the day
 /// aggregates, summed beforehand by [`day_totals`]. All or nothing: if any
 /// row is already stored the statement fails as a whole with
-/// [`BatchError::AlreadyStored`], so the sums always match the rows.
+/// [`BatchError::AlreadyStored`], and if Postgres refuses any row's data
+/// with [`BatchError::Data`], so the sums always match the rows.
 /// Returns each row's stored identity, in input order. No two rows may share
 /// a [`RatingRow::daily_slot`] or a form nonce.
 pub async fn insert_batch(
@@ -261,6 +267,9 @@ pub async fn insert_batch(
                 }
                 // 40P01 deadlock, 40001 serialization failure: safe to retry.
                 (Some("40P01" | "40001"), _) => return BatchError::Retry,
+                (Some(code), _) if code.starts_with("22") || code.starts_with("23") => {
+                    return BatchError::Data(err);
+                }
                 _ => {}
             }
         }

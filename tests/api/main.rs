@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod accounts;
 mod audit_page;
+mod bad_input;
 mod commands;
 mod console;
 mod dashboard;
