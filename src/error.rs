@@ -19,6 +19,15 @@ pub enum ApiError {
     /// The body is not JSON at all.
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),
+    /// The body could not be read (cut short, badly encoded).
+    #[error("the request body could not be read: {0}")]
+    BadBody(String),
+    /// The body is over the size limit.
+    #[error("the request body is larger than {max_bytes} bytes")]
+    BodyTooLarge {
+        /// The limit.
+        max_bytes: usize,
+    },
     /// Well-formed but invalid input; `kind` is the stable problem slug.
     #[error("{detail}")]
     Invalid {
@@ -78,6 +87,8 @@ impl ApiError {
     pub fn slug(&self) -> &'static str {
         match self {
             ApiError::MalformedJson(_) => "malformed-json",
+            ApiError::BadBody(_) => "unreadable-body",
+            ApiError::BodyTooLarge { .. } => "body-too-large",
             ApiError::Invalid { kind, .. } => kind,
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
@@ -94,6 +105,8 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             ApiError::MalformedJson(_) => "Malformed JSON",
+            ApiError::BadBody(_) => "Unreadable body",
+            ApiError::BodyTooLarge { .. } => "Body too large",
             ApiError::Invalid { .. } => "Invalid input",
             ApiError::Unauthorized => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
@@ -119,7 +132,8 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_) | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

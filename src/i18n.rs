@@ -465,6 +465,8 @@ pub(crate) struct ErrorPageTexts {
     pub(crate) unavailable_body: String,
     pub(crate) bad_request_title: String,
     pub(crate) bad_request_body: String,
+    pub(crate) too_large_title: String,
+    pub(crate) too_large_body: String,
 }
 
 /// One sentence per [`RatingError`] variant; `{field}`, `{max}` and `{tag}` are filled in.

@@ -93,6 +93,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
     let server =
         HttpServer::new(move || {
             App::new()
+                .wrap(http::body_limit::body_errors())
                 .wrap(RequestTelemetry::new(metrics.clone()))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(http::ratings::MAX_JSON_BYTES))

@@ -79,6 +79,8 @@ pub enum ErrorPage {
     Unavailable,
     /// A request that could not be read (400).
     BadRequest,
+    /// A form body over the size limit (413).
+    TooLarge,
 }
 
 /// The page chrome; `code` makes the language switch point at the venue's
@@ -377,6 +379,7 @@ pub fn error_page(lang: Lang, which: ErrorPage) -> String {
         ),
         ErrorPage::Unavailable => (&texts.unavailable_title, &texts.unavailable_body),
         ErrorPage::BadRequest => (&texts.bad_request_title, &texts.bad_request_body),
+        ErrorPage::TooLarge => (&texts.too_large_title, &texts.too_large_body),
     };
     render_document(&ErrorPageView {
         chrome: chrome(lang, title.clone(), None),
@@ -614,6 +617,7 @@ mod tests {
                 ErrorPage::TooManyRequests,
                 ErrorPage::Unavailable,
                 ErrorPage::BadRequest,
+                ErrorPage::TooLarge,
             ] {
                 let html = error_page(lang, which);
                 assert!(html.contains(&format!("<html lang=\"{}\"", lang.tag())));

@@ -55,13 +55,15 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
     html::page_response(status, CSP, body)
 }
 
-fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
+/// A friendly error page in the visitor pages' look, with its status.
+pub(crate) fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
     let status = match which {
         ErrorPage::NotFound => StatusCode::NOT_FOUND,
         ErrorPage::CodeReplaced => StatusCode::GONE,
         ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorPage::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
     };
     let mut response = html(status, pages::error_page(lang, which));
     if status == StatusCode::SERVICE_UNAVAILABLE {

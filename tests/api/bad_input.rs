@@ -179,3 +179,109 @@ async fn a_venue_name_with_a_nul_is_refused() {
     assert_eq!(response.status(), 422);
     assert_eq!(app.count("venues").await, 0);
 }
+
+/// A body just over the 16 KiB limit.
+fn oversized_json() -> String {
+    json!({ "comment": "长".repeat(8 * 1024) }).to_string()
+}
+
+#[tokio::test]
+async fn an_oversized_body_on_a_json_route_answers_413_problem_json() {
+    let app = spawn_app().await;
+    let body = oversized_json();
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/ratings"),
+        (reqwest::Method::POST, "/api/v1/venues"),
+        (reqwest::Method::POST, "/api/v1/tokens"),
+        (reqwest::Method::PATCH, "/api/v1/accounts/1"),
+        (reqwest::Method::PUT, "/api/v1/venues/1/commitment"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413, "{method} {path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/body-too-large");
+        assert_eq!(problem["status"], 413);
+    }
+    assert_eq!(app.count("ratings").await, 0);
+    assert_eq!(app.count("venues").await, 0);
+}
+
+#[tokio::test]
+async fn broken_json_stays_a_400_problem() {
+    let app = spawn_app().await;
+    for body in ["{\"code\": ", "not json", "[1,2"] {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/ratings", app.address))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{body}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/malformed-json");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_rating_form_answers_413_with_the_friendly_page() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().unwrap();
+    let comment = "长".repeat(8 * 1024);
+    let form = [("overall", "5"), ("comment", comment.as_str())];
+    let response = app
+        .client
+        .post(format!("{}/r/{code}", app.address))
+        .header("Accept-Language", "zh-CN,zh;q=0.9")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(form).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+    );
+    let page = response.text().await.unwrap();
+    assert!(page.contains("提交的内容太多"), "{page}");
+    assert!(page.contains("<html"), "a whole page");
+
+    let response = app
+        .client
+        .post(format!("{}/login", app.address))
+        .header("Accept-Language", "en")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            serde_html_form::to_string([("login", "someone"), ("password", comment.as_str())])
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("That was too much to send"), "{page}");
+    assert_eq!(app.count("ratings").await, 0);
+}
