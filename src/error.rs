@@ -48,9 +48,13 @@ pub enum ApiError {
     /// The venue code was replaced by a newer one.
     #[error("this venue code was replaced; scan the venue's current code")]
     CodeReplaced,
-    /// The device already rated this venue today.
+    /// The device already rated this venue today; a complaint sent with the
+    /// rating was filed all the same.
     #[error("this device already rated this venue today")]
-    Duplicate,
+    Duplicate {
+        /// Tracking code of the complaint filed with the refused rating.
+        tracking_code: Option<String>,
+    },
     /// The resource is not in a state that allows the request; `kind` is the slug.
     #[error("{detail}")]
     Conflict {
@@ -80,6 +84,9 @@ struct Problem<'a> {
     title: &'a str,
     status: u16,
     detail: String,
+    /// A complaint filed with a refused repeat rating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracking_code: Option<&'a str>,
 }
 
 impl ApiError {
@@ -94,7 +101,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::CodeReplaced => "code-replaced",
-            ApiError::Duplicate => "duplicate-rating",
+            ApiError::Duplicate { .. } => "duplicate-rating",
             ApiError::Conflict { kind, .. } => kind,
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
@@ -112,11 +119,23 @@ impl ApiError {
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::CodeReplaced => "Code replaced",
-            ApiError::Duplicate => "Already rated today",
+            ApiError::Duplicate { .. } => "Already rated today",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
+        }
+    }
+
+    /// What went wrong, for a person.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Duplicate {
+                tracking_code: Some(_),
+            } => "this device already rated this venue today, so the rating was not counted \
+                  again; the complaint was filed: keep its tracking_code"
+                .to_owned(),
+            other => other.to_string(),
         }
     }
 
@@ -139,7 +158,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CodeReplaced => StatusCode::GONE,
-            ApiError::Duplicate | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,7 +171,11 @@ impl ResponseError for ApiError {
             kind: format!("/problems/{}", self.slug()),
             title: self.title(),
             status: status.as_u16(),
-            detail: self.to_string(),
+            detail: self.detail(),
+            tracking_code: match self {
+                ApiError::Duplicate { tracking_code } => tracking_code.as_deref(),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");
@@ -212,7 +235,7 @@ impl From<VenueError> for ApiError {
 impl From<IntakeError> for ApiError {
     fn from(err: IntakeError) -> Self {
         match err {
-            IntakeError::Duplicate => ApiError::Duplicate,
+            IntakeError::Duplicate { tracking_code } => ApiError::Duplicate { tracking_code },
             IntakeError::RateLimited { retry_after_secs } => {
                 ApiError::RateLimited { retry_after_secs }
             }

@@ -448,6 +448,9 @@ pub(crate) struct ThanksPageTexts {
 pub(crate) struct AlreadyRatedPageTexts {
     pub(crate) title: String,
     pub(crate) body: String,
+    pub(crate) not_counted_again: String,
+    pub(crate) complaint_heading: String,
+    pub(crate) complaint_submit: String,
 }
 
 /// Titles and bodies of the friendly error pages.

@@ -160,9 +160,9 @@ pub async fn insert_batch(
                FROM ins JOIN input USING (venue_id, day, device_hash)
            ),
            complaint_rows AS (
-               INSERT INTO complaints (venue_id, rating_id, tracking_code, description,
-                                       contact_encrypted, created_at)
-               SELECT venue_id, id, tracking_code, complaint, contact, created_at
+               INSERT INTO complaints (venue_id, rating_id, device_hash, tracking_code,
+                                       description, contact_encrypted, created_at)
+               SELECT venue_id, id, device_hash, tracking_code, complaint, contact, created_at
                FROM matched WHERE complaint IS NOT NULL
            ),
            day_stats AS (
@@ -327,6 +327,25 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
         .into_iter()
         .filter_map(|i| usize::try_from(i).ok())
         .collect())
+}
+
+/// Whether the device (by its keyed hash) has a rating of the venue stored for `day`.
+pub async fn rated_on(
+    pool: &PgPool,
+    venue_id: i64,
+    day: NaiveDate,
+    device_hash: &[u8; 16],
+) -> Result<bool, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM ratings
+                          WHERE venue_id = $1 AND day = $2 AND device_hash = $3) AS "rated!""#,
+        venue_id,
+        day,
+        device_hash.as_slice()
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
 }
 
 /// Which of `rows` (indexes, ascending) carry an idempotency key that is

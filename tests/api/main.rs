@@ -18,6 +18,7 @@ mod public_pages;
 mod qr;
 mod rating_page;
 mod ratings;
+mod repeat_complaints;
 mod resilience;
 mod scores;
 mod totp;
