@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, spawn_app};
+use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
 use crate::rating_page::{form_token, open_page, post_form};
 
 /// The complaints of a venue: (tracking code, description, whether it has a rating).
@@ -175,4 +175,21 @@ async fn a_device_that_rated_today_is_offered_the_complaint_form_alone_and_it_fi
     assert!(filed_page.contains(filed[0].0.as_str()), "{filed_page}");
     assert!(filed_page.contains("Your complaint was filed"));
     assert_eq!(app.count("ratings").await, 1);
+}
+
+#[tokio::test]
+async fn without_redis_postgres_tells_the_page_the_device_rated_today() {
+    let app = spawn_app_with(Options {
+        no_redis: true,
+        ..Options::default()
+    })
+    .await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().unwrap();
+    let token = form_token(&open_page(&app, code).await);
+    let (status, _) = post_form(&app, code, &[("form_token", &token), ("overall", "3")]).await;
+    assert_eq!(status, 200);
+    let page = open_page(&app, code).await;
+    assert!(page.contains("name=\"complaint_only\""), "{page}");
+    assert!(!page.contains("name=\"overall\""));
 }
