@@ -19,6 +19,15 @@ pub enum ApiError {
     /// The body is not JSON at all.
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),
+    /// The body could not be read (cut short, badly encoded).
+    #[error("the request body could not be read: {0}")]
+    BadBody(String),
+    /// The body is over the size limit.
+    #[error("the request body is larger than {max_bytes} bytes")]
+    BodyTooLarge {
+        /// The limit.
+        max_bytes: usize,
+    },
     /// Well-formed but invalid input; `kind` is the stable problem slug.
     #[error("{detail}")]
     Invalid {
@@ -43,9 +52,13 @@ pub enum ApiError {
     /// The venue code was replaced by a newer one.
     #[error("this venue code was replaced; scan the venue's current code")]
     CodeReplaced,
-    /// The device already rated this venue today.
+    /// The device already rated this venue today; a complaint sent with the
+    /// rating was filed all the same.
     #[error("this device already rated this venue today")]
-    Duplicate,
+    Duplicate {
+        /// Tracking code of the complaint filed with the refused rating.
+        tracking_code: Option<String>,
+    },
     /// The resource is not in a state that allows the request; `kind` is the slug.
     #[error("{detail}")]
     Conflict {
@@ -75,6 +88,9 @@ struct Problem<'a> {
     title: &'a str,
     status: u16,
     detail: String,
+    /// A complaint filed with a refused repeat rating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracking_code: Option<&'a str>,
 }
 
 impl ApiError {
@@ -82,12 +98,14 @@ impl ApiError {
     pub fn slug(&self) -> &'static str {
         match self {
             ApiError::MalformedJson(_) => "malformed-json",
+            ApiError::BadBody(_) => "unreadable-body",
+            ApiError::BodyTooLarge { .. } => "body-too-large",
             ApiError::Invalid { kind, .. } => kind,
             ApiError::Unauthorized | ApiError::InvalidToken => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::CodeReplaced => "code-replaced",
-            ApiError::Duplicate => "duplicate-rating",
+            ApiError::Duplicate { .. } => "duplicate-rating",
             ApiError::Conflict { kind, .. } => kind,
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
@@ -98,16 +116,30 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             ApiError::MalformedJson(_) => "Malformed JSON",
+            ApiError::BadBody(_) => "Unreadable body",
+            ApiError::BodyTooLarge { .. } => "Body too large",
             ApiError::Invalid { .. } => "Invalid input",
             ApiError::Unauthorized | ApiError::InvalidToken => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::CodeReplaced => "Code replaced",
-            ApiError::Duplicate => "Already rated today",
+            ApiError::Duplicate { .. } => "Already rated today",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
+        }
+    }
+
+    /// What went wrong, for a person.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Duplicate {
+                tracking_code: Some(_),
+            } => "this device already rated this venue today, so the rating was not counted \
+                  again; the complaint was filed: keep its tracking_code"
+                .to_owned(),
+            other => other.to_string(),
         }
     }
 
@@ -123,13 +155,14 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_) | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CodeReplaced => StatusCode::GONE,
-            ApiError::Duplicate | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -142,7 +175,11 @@ impl ResponseError for ApiError {
             kind: format!("/problems/{}", self.slug()),
             title: self.title(),
             status: status.as_u16(),
-            detail: self.to_string(),
+            detail: self.detail(),
+            tracking_code: match self {
+                ApiError::Duplicate { tracking_code } => tracking_code.as_deref(),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");
@@ -191,6 +228,7 @@ impl From<RatingError> for ApiError {
             RatingError::UnknownTag(_) => "unknown-tag",
             RatingError::TooManyTags => "too-many-tags",
             RatingError::TooLong { .. } => "text-too-long",
+            RatingError::ControlCharacter { .. } => "control-character",
             RatingError::EmptyComplaint => "empty-complaint",
             RatingError::BadDeviceId => "invalid-device-id",
         };
@@ -207,13 +245,17 @@ impl From<VenueError> for ApiError {
 impl From<IntakeError> for ApiError {
     fn from(err: IntakeError) -> Self {
         match err {
-            IntakeError::Duplicate => ApiError::Duplicate,
+            IntakeError::Duplicate { tracking_code } => ApiError::Duplicate { tracking_code },
             IntakeError::RateLimited { retry_after_secs } => {
                 ApiError::RateLimited { retry_after_secs }
             }
             IntakeError::IdempotencyMismatch => ApiError::invalid(
                 "idempotency-key-reused",
                 "this Idempotency-Key was already used with a different request body",
+            ),
+            IntakeError::Refused => ApiError::invalid(
+                "unstorable-rating",
+                "the rating holds a value that cannot be stored; nothing was stored",
             ),
             IntakeError::Unavailable => ApiError::Unavailable,
             IntakeError::Failed => ApiError::Internal,

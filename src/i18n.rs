@@ -429,6 +429,7 @@ pub(crate) struct RatingPageTexts {
     pub(crate) submit: String,
     pub(crate) notice_unavailable: String,
     pub(crate) notice_form_expired: String,
+    pub(crate) notice_unstorable: String,
 }
 
 /// Texts of the page shown after a rating was stored.
@@ -448,6 +449,9 @@ pub(crate) struct ThanksPageTexts {
 pub(crate) struct AlreadyRatedPageTexts {
     pub(crate) title: String,
     pub(crate) body: String,
+    pub(crate) not_counted_again: String,
+    pub(crate) complaint_heading: String,
+    pub(crate) complaint_submit: String,
 }
 
 /// Titles and bodies of the friendly error pages.
@@ -465,6 +469,8 @@ pub(crate) struct ErrorPageTexts {
     pub(crate) unavailable_body: String,
     pub(crate) bad_request_title: String,
     pub(crate) bad_request_body: String,
+    pub(crate) too_large_title: String,
+    pub(crate) too_large_body: String,
 }
 
 /// One sentence per [`RatingError`] variant; `{field}`, `{max}` and `{tag}` are filled in.
@@ -475,6 +481,7 @@ pub(crate) struct ValidationTexts {
     pub(crate) unknown_tag: String,
     pub(crate) too_many_tags: String,
     pub(crate) too_long: String,
+    pub(crate) control_character: String,
     pub(crate) empty_complaint: String,
     pub(crate) bad_device_id: String,
 }
@@ -800,6 +807,9 @@ impl Messages {
                 .too_long
                 .replace("{field}", self.field_name(field))
                 .replace("{max}", &max.to_string()),
+            RatingError::ControlCharacter { field } => texts
+                .control_character
+                .replace("{field}", self.field_name(field)),
             RatingError::EmptyComplaint => texts.empty_complaint.clone(),
             RatingError::BadDeviceId => texts.bad_device_id.clone(),
         }
@@ -893,6 +903,7 @@ pub(crate) struct DashboardTexts {
     pub(crate) error_empty: String,
     /// `{field}` is one of the `field_*` names, `{max}` its bound.
     pub(crate) error_too_long: String,
+    pub(crate) error_control_character: String,
     pub(crate) error_bad_date: String,
     pub(crate) error_future_date: String,
     pub(crate) error_training: String,
@@ -989,6 +1000,7 @@ mod tests {
                 (&m.validation.too_many_tags, "{max}"),
                 (&m.validation.too_long, "{field}"),
                 (&m.validation.too_long, "{max}"),
+                (&m.validation.control_character, "{field}"),
                 (&m.public.rank_of, "{of}"),
                 (&m.public.confidence_short, "{pct}"),
                 (&m.public.tier_sr, "{tier}"),

@@ -11,11 +11,12 @@ use sqlx::PgPool;
 
 use crate::domain::client_addr::limit_key_of;
 use crate::domain::day::local_day;
-use crate::domain::rating::{DeviceId, RatingInput};
+use crate::domain::rating::{Complaint, DeviceId, RatingInput};
 use crate::domain::secrets::{FormNonce, Secrets};
 use crate::jobs::batcher::{Batcher, WriteFailure, WriteOutcome};
 use crate::live::Live;
 use crate::store::StoreError;
+use crate::store::complaints::{self, ComplaintApart};
 use crate::store::ratings::{self, RatingRow};
 use crate::store::venues::VenueCard;
 use crate::telemetry::Metrics;
@@ -58,11 +59,15 @@ pub struct Receipt {
 }
 
 /// Why a rating was not accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IntakeError {
-    /// The device already rated this venue today, or the form was already used.
+    /// The device already rated this venue today, or the form was already
+    /// used. A complaint that came with it was filed all the same.
     #[error("already rated today")]
-    Duplicate,
+    Duplicate {
+        /// Tracking code of the complaint filed with the refused rating.
+        tracking_code: Option<String>,
+    },
     /// Too many ratings from this address for this venue this minute.
     #[error("too many ratings")]
     RateLimited {
@@ -72,6 +77,10 @@ pub enum IntakeError {
     /// The Idempotency-Key was used with a different request body.
     #[error("idempotency key reused with another request")]
     IdempotencyMismatch,
+    /// Postgres refused the rating's data although it passed validation;
+    /// nothing of it was stored.
+    #[error("rating cannot be stored")]
+    Refused,
     /// Postgres is unavailable; nothing was stored.
     #[error("database unavailable")]
     Unavailable,
@@ -82,11 +91,12 @@ pub enum IntakeError {
 
 impl IntakeError {
     /// The metric label for a rejection.
-    pub fn reason(self) -> &'static str {
+    pub fn reason(&self) -> &'static str {
         match self {
-            IntakeError::Duplicate => "duplicate",
+            IntakeError::Duplicate { .. } => "duplicate",
             IntakeError::RateLimited { .. } => "rate_limited",
             IntakeError::IdempotencyMismatch => "idempotency_mismatch",
+            IntakeError::Refused => "refused",
             IntakeError::Unavailable => "unavailable",
             IntakeError::Failed => "failed",
         }
@@ -183,6 +193,15 @@ impl Intake {
             tracking_code: tracking_code.clone(),
             idempotency: s.idempotency.clone(),
         };
+        // Filed on its own if the rating turns out to be a repeat.
+        let apart = (s.input.complaint.as_ref()).map(|complaint| ComplaintApart {
+            venue_id,
+            device_hash,
+            created_at: now,
+            tracking_code: tracking_code.clone().unwrap_or_default(),
+            description: complaint.text.clone(),
+            contact_sealed: row.contact_sealed.clone(),
+        });
 
         let written =
             tokio::time::timeout(self.db_timeout, self.batcher.submit(row, s.venue.clone())).await;
@@ -191,6 +210,7 @@ impl Intake {
             Ok(Err(failure)) => {
                 return Err(match failure {
                     WriteFailure::Unavailable => IntakeError::Unavailable,
+                    WriteFailure::Refused => IntakeError::Refused,
                     WriteFailure::Failed => IntakeError::Failed,
                 });
             }
@@ -210,7 +230,13 @@ impl Intake {
                 tracking_code,
                 replayed: false,
             }),
-            WriteOutcome::Duplicate => self.duplicate_or_replay(&s).await,
+            WriteOutcome::Duplicate => match self.recorded_answer(&s).await? {
+                // A concurrent twin of the request that stored it.
+                Some(receipt) => Ok(receipt),
+                None => Err(IntakeError::Duplicate {
+                    tracking_code: self.file_apart(apart).await?,
+                }),
+            },
             WriteOutcome::IdempotencyKeyTaken => {
                 self.recorded_answer(&s).await?.ok_or(IntakeError::Failed)
             }
@@ -254,10 +280,65 @@ impl Intake {
         }
     }
 
-    /// A duplicate that carries an idempotency key may be a concurrent twin of
-    /// the request that stored it: answer with the replay then.
-    async fn duplicate_or_replay(&self, s: &Submission) -> Result<Receipt, IntakeError> {
-        self.recorded_answer(s).await?.ok_or(IntakeError::Duplicate)
+    /// Files the complaint of a refused repeat, durably, before the visitor
+    /// is told about it; its tracking code.
+    async fn file_apart(
+        &self,
+        complaint: Option<ComplaintApart>,
+    ) -> Result<Option<String>, IntakeError> {
+        let Some(complaint) = complaint else {
+            return Ok(None);
+        };
+        let code = tokio::time::timeout(
+            self.db_timeout,
+            complaints::file_apart(&self.pool, &complaint),
+        )
+        .await
+        .map_err(|_| IntakeError::Unavailable)?
+        .map_err(store_failure)?;
+        Ok(Some(code))
+    }
+
+    /// Files a complaint without a rating, from a device that rated the venue
+    /// today already; answers its tracking code once it is stored.
+    pub async fn complain(
+        &self,
+        venue: &VenueCard,
+        device: &DeviceId,
+        complaint: &Complaint,
+        client_ip: &str,
+    ) -> Result<String, IntakeError> {
+        let now = Utc::now();
+        self.check_rate(venue.id, client_ip, now).await?;
+        let apart = ComplaintApart {
+            venue_id: venue.id,
+            device_hash: self.secrets.device_hash(device),
+            created_at: now,
+            tracking_code: new_tracking_code(),
+            description: complaint.text.clone(),
+            contact_sealed: (complaint.contact.as_deref())
+                .map(|contact| self.secrets.seal_contact(contact)),
+        };
+        let code = self.file_apart(Some(apart)).await?;
+        code.ok_or(IntakeError::Failed)
+    }
+
+    /// Whether `device` has a rating of `venue` stored for today: the daily
+    /// claim in Redis says so, and Postgres answers when Redis cannot.
+    pub async fn rated_today(&self, venue_id: i64, device: &DeviceId) -> bool {
+        let day = local_day(Utc::now());
+        let hash = self.secrets.device_hash(device);
+        match self.live.daily_claimed(venue_id, day, &hash).await {
+            Ok(claimed) => claimed,
+            Err(_) => {
+                let stored = tokio::time::timeout(
+                    self.db_timeout,
+                    ratings::rated_on(&self.pool, venue_id, day, &hash),
+                )
+                .await;
+                matches!(stored, Ok(Ok(true)))
+            }
+        }
     }
 
     async fn check_rate(

@@ -98,6 +98,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
     let server =
         HttpServer::new(move || {
             App::new()
+                .wrap(http::body_limit::body_errors())
                 .wrap(actix_web::middleware::from_fn(http::access::bearer_gate))
                 .wrap_fn(move |req, service| {
                     let response = service.call(req);

@@ -13,6 +13,7 @@ pub mod region;
 pub mod scoring;
 pub mod secrets;
 pub mod table;
+pub mod text;
 pub mod totp;
 pub mod venue;
 pub mod venue_profile;

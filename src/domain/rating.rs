@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::text::{TextError, plain_text};
+
 /// Longest comment a visitor may leave, in characters.
 pub const COMMENT_MAX_CHARS: usize = 500;
 /// Longest complaint text, in characters.
@@ -33,6 +35,12 @@ pub enum RatingError {
         field: &'static str,
         /// Its bound in characters.
         max: usize,
+    },
+    /// A text field holding a control character other than newline and tab.
+    #[error("{field} may not contain control characters other than newline and tab")]
+    ControlCharacter {
+        /// The offending field name.
+        field: &'static str,
     },
     /// A complaint with no text.
     #[error("a complaint needs a description")]
@@ -188,19 +196,25 @@ pub fn parse_tags<S: AsRef<str>>(keys: &[S]) -> Result<Vec<Tag>, RatingError> {
     Ok(tags)
 }
 
-/// A free-text field trimmed and bounded in characters; empty input is `None`.
+/// A free-text field parsed by [`plain_text`] and bounded in characters;
+/// empty input is `None`.
 fn bounded_text(
     raw: Option<&str>,
     field: &'static str,
     max: usize,
 ) -> Result<Option<String>, RatingError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
+    let text = plain_text(raw)
+        .map_err(|TextError::ControlCharacter| RatingError::ControlCharacter { field })?;
+    if text.is_empty() {
+        return Ok(None);
+    }
     if text.chars().count() > max {
         return Err(RatingError::TooLong { field, max });
     }
-    Ok(Some(text.to_owned()))
+    Ok(Some(text))
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {
@@ -406,6 +420,44 @@ mod tests {
             if let Ok(tags) = forward {
                 proptest::prop_assert!(tags.windows(2).all(|w| w[0] < w[1]));
                 proptest::prop_assert!(tags.len() <= TAGS_MAX);
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_field() {
+        let nul = "bad\0text";
+        assert_eq!(
+            Comment::parse(Some(nul)),
+            Err(RatingError::ControlCharacter { field: "comment" })
+        );
+        assert_eq!(
+            Complaint::parse(Some(nul), None),
+            Err(RatingError::ControlCharacter { field: "complaint" })
+        );
+        assert_eq!(
+            Complaint::parse(Some("forced shopping"), Some("138\u{1b}0000")),
+            Err(RatingError::ControlCharacter { field: "contact" })
+        );
+        let kept = Comment::parse(Some("line one\r\nline\u{202E} two")).unwrap();
+        assert_eq!(kept.unwrap().as_str(), "line one\nline two");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_parsing_never_panics_and_keeps_no_control_character(
+            comment in proptest::prelude::any::<String>(),
+            complaint in proptest::prelude::any::<String>(),
+            contact in proptest::prelude::any::<String>(),
+        ) {
+            let allowed = |s: &str| s.chars().all(|c| (c == '\n' || c == '\t' || !c.is_control())
+                && !crate::domain::text::is_bidi_control(c));
+            if let Ok(Some(comment)) = Comment::parse(Some(&comment)) {
+                proptest::prop_assert!(allowed(comment.as_str()));
+            }
+            if let Ok(Some(complaint)) = Complaint::parse(Some(&complaint), Some(&contact)) {
+                proptest::prop_assert!(allowed(&complaint.text));
+                proptest::prop_assert!(complaint.contact.as_deref().is_none_or(allowed));
             }
         }
     }

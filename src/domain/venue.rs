@@ -1,10 +1,12 @@
 //! A venue's input fields, parsed at the edge.
 
+use super::text::plain_text;
+
 /// Why venue input was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VenueError {
-    /// Name empty or longer than 200 characters.
-    #[error("name must be 1 to 200 characters")]
+    /// Name empty, longer than 200 characters or holding a control character.
+    #[error("name must be 1 to 200 characters, without control characters")]
     BadName,
     /// Region code is not six digits.
     #[error("region_code must be a 6-digit code such as \"652801\"")]
@@ -69,11 +71,13 @@ pub struct VenueName(String);
 impl VenueName {
     /// Parses a trimmed name of 1–200 characters.
     pub fn parse(raw: &str) -> Result<Self, VenueError> {
-        let name = raw.trim();
-        if name.is_empty() || name.chars().count() > 200 {
+        let Ok(name) = plain_text(raw) else {
+            return Err(VenueError::BadName);
+        };
+        if name.is_empty() || name.chars().count() > 200 || name.contains('\n') {
             Err(VenueError::BadName)
         } else {
-            Ok(Self(name.to_owned()))
+            Ok(Self(name))
         }
     }
 

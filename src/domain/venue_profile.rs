@@ -4,6 +4,8 @@
 
 use chrono::NaiveDate;
 
+use super::text::plain_text;
+
 /// The longest public reply, in characters.
 pub const REPLY_MAX_CHARS: usize = 500;
 /// The longest commitment, in characters (the venue page must stay small).
@@ -19,6 +21,12 @@ pub enum ProfileError {
     /// A required text is empty (or only white space).
     #[error("{field} must not be empty")]
     Empty {
+        /// The field.
+        field: &'static str,
+    },
+    /// A text holds a control character other than newline and tab.
+    #[error("{field} may not contain control characters other than newline and tab")]
+    ControlCharacter {
         /// The field.
         field: &'static str,
     },
@@ -44,10 +52,11 @@ pub enum ProfileError {
     UnknownStatus,
 }
 
-/// Trims, unifies line ends (a browser sends CRLF, JSON usually LF, and the
-/// bound must count both alike) and bounds a required text.
+/// Parses a required text with [`plain_text`] (which also unifies line ends:
+/// a browser sends CRLF, JSON usually LF, and the bound must count both
+/// alike) and bounds it.
 fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, ProfileError> {
-    let text = raw.trim().replace("\r\n", "\n");
+    let text = plain_text(raw).map_err(|_| ProfileError::ControlCharacter { field })?;
     if text.is_empty() {
         return Err(ProfileError::Empty { field });
     }

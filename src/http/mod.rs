@@ -4,6 +4,7 @@ pub mod access;
 pub mod account_security;
 pub mod accounts;
 pub mod audit;
+pub mod body_limit;
 pub mod client;
 pub mod console;
 pub mod console_api;

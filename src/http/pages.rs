@@ -63,6 +63,8 @@ pub enum FormNotice {
     Unavailable,
     /// The form token was too old or unreadable.
     FormExpired,
+    /// Postgres refused a value the visitor typed; nothing was stored.
+    Unstorable,
 }
 
 /// Which friendly error page to show.
@@ -77,6 +79,8 @@ pub enum ErrorPage {
     Unavailable,
     /// A request that could not be read (400).
     BadRequest,
+    /// A form body over the size limit (413).
+    TooLarge,
 }
 
 /// The page chrome; `code` makes the language switch point at the venue's
@@ -208,6 +212,10 @@ fn notice_view(m: &'static Messages, notice: &FormNotice) -> Option<NoticeView> 
             kind: "info",
             text: m.rating.notice_form_expired.clone(),
         }),
+        FormNotice::Unstorable => Some(NoticeView {
+            kind: "error",
+            text: m.rating.notice_unstorable.clone(),
+        }),
     }
 }
 
@@ -221,6 +229,9 @@ fn complaint_open(values: &FormValues, notice: &FormNotice) -> bool {
                 | RatingError::TooLong {
                     field: "complaint" | "contact",
                     ..
+                }
+                | RatingError::ControlCharacter {
+                    field: "complaint" | "contact"
                 }
         )
     );
@@ -268,6 +279,37 @@ struct AlreadyRatedPage<'a> {
     m: &'static Messages,
     venue_name: &'a str,
     venue_meta: String,
+    tracking_code: Option<&'a str>,
+    complaint_form: Option<ComplaintOnlyView<'a>>,
+}
+
+/// The complaint form offered alone to a device that rated the venue today.
+struct ComplaintOnlyView<'a> {
+    action: String,
+    token: &'a str,
+    complaint: &'a str,
+    contact: &'a str,
+    complaint_max: usize,
+    contact_max: usize,
+    notice: Option<NoticeView>,
+}
+
+/// What the page for a repeat visit of the same day says and offers.
+pub enum RepeatVisit<'a> {
+    /// The repeat rating was refused and no complaint came with it.
+    Refused,
+    /// The repeat rating was refused; its complaint was filed under this code.
+    ComplaintFiled(&'a str),
+    /// The device rated today: offer the complaint form alone, with this
+    /// form token, the visitor's input kept and what went wrong with it.
+    ComplaintForm {
+        /// Signed form token of this view.
+        form_token: &'a str,
+        /// The visitor's input, kept after a refused post.
+        values: &'a FormValues,
+        /// What went wrong with the last post, if anything.
+        notice: &'a FormNotice,
+    },
 }
 
 #[derive(Template)]
@@ -344,14 +386,43 @@ pub fn thanks_page(
     })
 }
 
-/// The page for a second rating of the same venue on the same day.
-pub fn already_rated_page(lang: Lang, venue: &VenueHeader, code: &str) -> String {
+/// The page for a device that already rated the venue today: after a refused
+/// repeat (with the code of the complaint filed with it, if any), or before
+/// it, offering the complaint form alone.
+pub fn already_rated_page(
+    lang: Lang,
+    venue: &VenueHeader,
+    code: &str,
+    visit: &RepeatVisit,
+) -> String {
     let m = messages(lang);
+    let (tracking_code, complaint_form) = match visit {
+        RepeatVisit::Refused => (None, None),
+        RepeatVisit::ComplaintFiled(tracking_code) => (Some(*tracking_code), None),
+        RepeatVisit::ComplaintForm {
+            form_token,
+            values,
+            notice,
+        } => (
+            None,
+            Some(ComplaintOnlyView {
+                action: rating_path(code),
+                token: form_token,
+                complaint: &values.complaint,
+                contact: &values.contact,
+                complaint_max: COMPLAINT_MAX_CHARS,
+                contact_max: CONTACT_MAX_CHARS,
+                notice: notice_view(m, notice),
+            }),
+        ),
+    };
     render_document(&AlreadyRatedPage {
         chrome: chrome(lang, m.already_rated.title.clone(), Some(code)),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
+        tracking_code,
+        complaint_form,
     })
 }
 
@@ -368,6 +439,7 @@ pub fn error_page(lang: Lang, which: ErrorPage) -> String {
         ),
         ErrorPage::Unavailable => (&texts.unavailable_title, &texts.unavailable_body),
         ErrorPage::BadRequest => (&texts.bad_request_title, &texts.bad_request_body),
+        ErrorPage::TooLarge => (&texts.too_large_title, &texts.too_large_body),
     };
     render_document(&ErrorPageView {
         chrome: chrome(lang, title.clone(), None),
@@ -596,7 +668,7 @@ mod tests {
     #[test]
     fn already_rated_and_error_pages_render_in_both_languages() {
         for lang in BOTH {
-            let html = already_rated_page(lang, &venue(), "c");
+            let html = already_rated_page(lang, &venue(), "c", &RepeatVisit::Refused);
             assert!(html.contains(&messages(lang).already_rated.body));
             assert_self_contained(&html);
             for which in [
@@ -605,6 +677,7 @@ mod tests {
                 ErrorPage::TooManyRequests,
                 ErrorPage::Unavailable,
                 ErrorPage::BadRequest,
+                ErrorPage::TooLarge,
             ] {
                 let html = error_page(lang, which);
                 assert!(html.contains(&format!("<html lang=\"{}\"", lang.tag())));

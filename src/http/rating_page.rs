@@ -8,10 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::html;
-use super::pages::{self, ErrorPage, FormNotice, FormValues, VenueHeader};
+use super::pages::{self, ErrorPage, FormNotice, FormValues, RepeatVisit, VenueHeader};
 use super::ratings::client_ip;
 use super::{AppState, PageShell};
-use crate::domain::rating::{DeviceId, RatingError, RatingInput, RawRating};
+use crate::domain::rating::{Complaint, DeviceId, RatingError, RatingInput, RawRating};
 use crate::domain::secrets::FormTokenError;
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::i18n::Lang;
@@ -51,6 +51,8 @@ struct RatingForm {
     contact: Option<String>,
     form_token: Option<String>,
     lang: Option<String>,
+    /// Set by the complaint form offered alone to a device that rated today.
+    complaint_only: Option<String>,
 }
 
 fn language(req: &HttpRequest, explicit: Option<&str>) -> Lang {
@@ -61,13 +63,15 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
     html::page_response(status, &CSP, body)
 }
 
-fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
+/// A friendly error page in the visitor pages' look, with its status.
+pub(crate) fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
     let status = match which {
         ErrorPage::NotFound => StatusCode::NOT_FOUND,
         ErrorPage::CodeReplaced => StatusCode::GONE,
         ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorPage::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
     };
     let mut response = html(status, pages::error_page(lang, which));
     if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -161,6 +165,43 @@ fn form_page(
     html(status, body)
 }
 
+/// The complaint form alone, for a device that rated the venue today.
+fn complaint_form_page(
+    state: &AppState,
+    lang: Lang,
+    card: &VenueCard,
+    code: &str,
+    values: &FormValues,
+    notice: &FormNotice,
+    status: StatusCode,
+) -> HttpResponse {
+    let token = state
+        .secrets
+        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+    let visit = RepeatVisit::ComplaintForm {
+        form_token: &token,
+        values,
+        notice,
+    };
+    let body = pages::already_rated_page(lang, &header_of(card, lang), code, &visit);
+    html(status, body)
+}
+
+/// The page after a complaint was filed apart from a (refused or earlier) rating.
+fn complaint_filed_page(
+    lang: Lang,
+    card: &VenueCard,
+    code: &str,
+    tracking_code: &str,
+    status: StatusCode,
+) -> HttpResponse {
+    let visit = RepeatVisit::ComplaintFiled(tracking_code);
+    html(
+        status,
+        pages::already_rated_page(lang, &header_of(card, lang), code, &visit),
+    )
+}
+
 /// Stands in for the form token while a first-view page is rendered once per
 /// venue and language; each view then only splices in its own token.
 const TOKEN_SLOT: &str = "qrfFormTokenSlot";
@@ -224,8 +265,21 @@ pub async fn show(
         Ok(card) => card,
         Err(page) => return page,
     };
-    let mut response = first_view(&state, lang, &card, &path).await;
     let (device, is_new) = device_of(&req);
+    // Only a returning device costs a lookup; the first view stays a cached copy.
+    let mut response = if !is_new && state.intake.rated_today(card.id, &device).await {
+        complaint_form_page(
+            &state,
+            lang,
+            &card,
+            &path,
+            &FormValues::default(),
+            &FormNotice::None,
+            StatusCode::OK,
+        )
+    } else {
+        first_view(&state, lang, &card, &path).await
+    };
     if is_new {
         let _ = response.add_cookie(&device_cookie(&state, &device));
     }
@@ -277,6 +331,53 @@ fn parse_form(form: &RatingForm) -> Result<RatingInput, RatingError> {
     })
 }
 
+/// The complaint form posted alone, by a device that rated the venue today.
+async fn submit_complaint(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    card: &VenueCard,
+    code: &str,
+    form: &RatingForm,
+    values: &FormValues,
+) -> HttpResponse {
+    let refused = |notice: FormNotice, status| {
+        complaint_form_page(state, lang, card, code, values, &notice, status)
+    };
+    let complaint = match Complaint::parse(form.complaint.as_deref(), form.contact.as_deref()) {
+        Ok(Some(complaint)) => complaint,
+        Ok(None) => {
+            let notice = FormNotice::Invalid(RatingError::EmptyComplaint);
+            return refused(notice, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        Err(err) => return refused(FormNotice::Invalid(err), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let (device, _) = device_of(req);
+    match state
+        .intake
+        .complain(card, &device, &complaint, &client_ip(req))
+        .await
+    {
+        Ok(tracking_code) => complaint_filed_page(lang, card, code, &tracking_code, StatusCode::OK),
+        Err(IntakeError::RateLimited { retry_after_secs }) => {
+            let mut page = error(lang, ErrorPage::TooManyRequests);
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            page
+        }
+        Err(_) => {
+            let mut page = refused(FormNotice::Unavailable, StatusCode::SERVICE_UNAVAILABLE);
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
+            );
+            page
+        }
+    }
+}
+
 /// `POST /r/{code}`: the plain form post, no JavaScript needed.
 pub async fn submit(
     req: HttpRequest,
@@ -315,6 +416,9 @@ pub async fn submit(
         }
         Err(FormTokenError::Forged) => return error(lang, ErrorPage::BadRequest),
     };
+    if form.complaint_only.is_some() {
+        return submit_complaint(&req, &state, lang, &card, &code, &form, &values).await;
+    }
     let input = match parse_form(&form) {
         Ok(input) => input,
         Err(err) => {
@@ -351,9 +455,28 @@ pub async fn submit(
                 receipt.tracking_code.as_deref(),
             ),
         ),
-        Err(IntakeError::Duplicate) => html(
+        Err(IntakeError::Duplicate {
+            tracking_code: Some(tracking_code),
+        }) => complaint_filed_page(lang, &card, &code, &tracking_code, StatusCode::CONFLICT),
+        Err(IntakeError::Duplicate {
+            tracking_code: None,
+        }) => complaint_form_page(
+            &state,
+            lang,
+            &card,
+            &code,
+            &FormValues::default(),
+            &FormNotice::None,
             StatusCode::CONFLICT,
-            pages::already_rated_page(lang, &header_of(&card, lang), &code),
+        ),
+        Err(IntakeError::Refused) => form_page(
+            &state,
+            lang,
+            &card,
+            &code,
+            &values,
+            &FormNotice::Unstorable,
+            StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(IntakeError::RateLimited { retry_after_secs }) => {
             let mut page = error(lang, ErrorPage::TooManyRequests);

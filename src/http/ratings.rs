@@ -130,9 +130,10 @@ impl From<Receipt> for RatingAccepted {
         (status = 201, description = "Stored (or replayed)", body = RatingAccepted),
         (status = 400, description = "Malformed JSON"),
         (status = 404, description = "Unknown venue code"),
-        (status = 409, description = "This device already rated this venue today"),
+        (status = 409, description = "This device already rated this venue today; a complaint sent with it is filed all the same and the problem body carries its `tracking_code`"),
         (status = 410, description = "The venue code was replaced"),
-        (status = 422, description = "Invalid value, unknown tag, oversized text, reused Idempotency-Key"),
+        (status = 413, description = "Body over 16 KiB (problem+json)"),
+        (status = 422, description = "Invalid value, unknown tag, oversized text, text with control characters other than newline and tab, reused Idempotency-Key"),
         (status = 429, description = "Too many ratings from this address"),
         (status = 503, description = "Database unavailable; nothing stored"),
     )

@@ -9,7 +9,10 @@
 //! deadlock that does happen is retried. A batch is stored whole or not at
 //! all: when a row turns out to be stored already (a repeat that Redis did
 //! not catch) or its idempotency key taken, the writer looks up which rows
-//! those are, answers them, and writes the rest again. Every request still
+//! those are, answers them, and writes the rest again. When Postgres refuses
+//! a row's data (a value validation let through), the batch is split in
+//! halves and each written on its own, down to the single row at fault,
+//! which alone is refused; no other rating pays for it. Every request still
 //! waits for its own commit before it answers, so nothing is acknowledged
 //! that is not durable. After a commit the batch is added to the live
 //! counters with one Redis round trip, off the writer's path.
@@ -46,6 +49,9 @@ pub enum WriteFailure {
     /// Postgres is unreachable or timed out; nothing was acknowledged.
     #[error("database unavailable")]
     Unavailable,
+    /// Postgres refused this rating's data; it alone was left out.
+    #[error("the rating holds data that cannot be stored")]
+    Refused,
     /// Any other database failure.
     #[error("database error")]
     Failed,
@@ -201,7 +207,27 @@ async fn writer(
     }
 }
 
-async fn write_batch(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) {
+/// Writes a batch; a part that Postgres refuses for its data is split in
+/// halves written one after the other, until the rows at fault stand alone.
+async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
+    let mut parts = vec![batch];
+    while let Some(part) = parts.pop() {
+        if let Some(refused) = write_part(pool, live, part).await {
+            if refused.len() == 1 {
+                fail_all(live, refused, WriteFailure::Refused).await;
+            } else {
+                let mut first = refused;
+                let second = first.split_off(first.len() / 2);
+                parts.push(second);
+                parts.push(first);
+            }
+        }
+    }
+}
+
+/// Writes one part, answering every row it settles; gives back the rows
+/// still unanswered when Postgres refused the data of one of them.
+async fn write_part(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) -> Option<Vec<Pending>> {
     let mut attempts = 0;
     while !pending.is_empty() {
         attempts += 1;
@@ -232,6 +258,10 @@ async fn write_batch(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) {
             Err(BatchError::Retry) if attempts < MAX_ATTEMPTS => {
                 tracing::debug!(attempts, "rating batch deadlocked; retrying");
             }
+            Err(BatchError::Data(err)) => {
+                tracing::warn!(error = %err, batch = pending.len(), "rating batch refused for its data; isolating the row at fault");
+                return Some(pending);
+            }
             Err(err) => {
                 let failure = match &err {
                     BatchError::Store(crate::store::StoreError::Unavailable(_)) => {
@@ -244,6 +274,7 @@ async fn write_batch(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) {
             }
         }
     }
+    None
 }
 
 /// Answers the items at `clashing` (ascending indexes into `pending`) with

@@ -45,6 +45,24 @@ impl Live {
         .await
     }
 
+    /// Whether the device's rating slot at the venue that day is claimed.
+    pub async fn daily_claimed(
+        &self,
+        venue_id: i64,
+        day: NaiveDate,
+        device_hash: &[u8; 16],
+    ) -> Result<bool, LiveDown> {
+        let key = self.claim_key(venue_id, day, device_hash);
+        self.call(|mut conn| async move {
+            let exists: bool = redis::cmd("EXISTS")
+                .arg(&key)
+                .query_async(&mut conn)
+                .await?;
+            Ok(exists)
+        })
+        .await
+    }
+
     /// Gives claims back when their ratings could not be stored, so a retry is allowed.
     pub async fn release_daily(
         &self,

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod batch_totals;
+pub mod complaints;
 pub mod console;
 pub mod dashboard;
 pub mod demo;

@@ -73,6 +73,11 @@ pub enum BatchError {
     /// Two batches locked the same rows in opposite order; retry.
     #[error("deadlock")]
     Retry,
+    /// Postgres refused a value of some row (SQLSTATE class 22 data exception,
+    /// or class 23 other than the uniques above): the row cannot be stored as
+    /// it is, and the rest of the batch may well be fine.
+    #[error("a row holds data Postgres refuses: {0}")]
+    Data(sqlx::Error),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -82,7 +87,8 @@ pub enum BatchError {
 /// complaints and idempotency answers, and what they add to the day
 /// aggregates, summed beforehand by [`day_totals`]. All or nothing: if any
 /// row is already stored the statement fails as a whole with
-/// [`BatchError::AlreadyStored`], so the sums always match the rows.
+/// [`BatchError::AlreadyStored`], and if Postgres refuses any row's data
+/// with [`BatchError::Data`], so the sums always match the rows.
 /// Returns each row's stored identity, in input order. No two rows may share
 /// a [`RatingRow::daily_slot`] or a form nonce.
 pub async fn insert_batch(
@@ -154,9 +160,9 @@ pub async fn insert_batch(
                FROM ins JOIN input USING (venue_id, day, device_hash)
            ),
            complaint_rows AS (
-               INSERT INTO complaints (venue_id, rating_id, tracking_code, description,
-                                       contact_encrypted, created_at)
-               SELECT venue_id, id, tracking_code, complaint, contact, created_at
+               INSERT INTO complaints (venue_id, rating_id, device_hash, tracking_code,
+                                       description, contact_encrypted, created_at)
+               SELECT venue_id, id, device_hash, tracking_code, complaint, contact, created_at
                FROM matched WHERE complaint IS NOT NULL
            ),
            day_stats AS (
@@ -261,6 +267,9 @@ pub async fn insert_batch(
                 }
                 // 40P01 deadlock, 40001 serialization failure: safe to retry.
                 (Some("40P01" | "40001"), _) => return BatchError::Retry,
+                (Some(code), _) if code.starts_with("22") || code.starts_with("23") => {
+                    return BatchError::Data(err);
+                }
                 _ => {}
             }
         }
@@ -318,6 +327,25 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
         .into_iter()
         .filter_map(|i| usize::try_from(i).ok())
         .collect())
+}
+
+/// Whether the device (by its keyed hash) has a rating of the venue stored for `day`.
+pub async fn rated_on(
+    pool: &PgPool,
+    venue_id: i64,
+    day: NaiveDate,
+    device_hash: &[u8; 16],
+) -> Result<bool, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM ratings
+                          WHERE venue_id = $1 AND day = $2 AND device_hash = $3) AS "rated!""#,
+        venue_id,
+        day,
+        device_hash.as_slice()
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(StoreError::classify)
 }
 
 /// Which of `rows` (indexes, ascending) carry an idempotency key that is

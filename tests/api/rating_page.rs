@@ -1,20 +1,20 @@
 use crate::common::{TestApp, spawn_app};
 use serde_json::Value;
 
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     let marker = "name=\"form_token\" value=\"";
     let start = html.find(marker).expect("form token in page") + marker.len();
     let end = html[start..].find('"').unwrap() + start;
     html[start..end].to_owned()
 }
 
-async fn open_page(app: &TestApp, code: &str) -> String {
+pub(crate) async fn open_page(app: &TestApp, code: &str) -> String {
     let response = app.get(&format!("/r/{code}")).await;
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
 }
 
-async fn post_form(app: &TestApp, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
+pub(crate) async fn post_form(app: &TestApp, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
     post_form_as(&app.client, app, code, fields).await
 }
 
