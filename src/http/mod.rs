@@ -41,6 +41,7 @@ use crate::error::ApiError;
 use crate::intake::Intake;
 use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
+use crate::password_work::PasswordWork;
 use crate::store::StoreError;
 use crate::store::venues::{CodeStatus, lookup_code};
 use crate::telemetry::Metrics;
@@ -93,6 +94,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Metrics registry.
     pub metrics: Metrics,
+    /// argon2id work, at most one job per core.
+    pub password_work: PasswordWork,
     codes: Cache<String, CodeStatus>,
     /// First-view rating pages by (code, language), split around the form token.
     pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
@@ -127,6 +130,7 @@ impl AppState {
             .max_capacity(20_000)
             .time_to_live(CODE_CACHE_TTL)
             .build();
+        let password_work = PasswordWork::new(metrics.argon2_runs.clone());
         Self {
             pool,
             live,
@@ -135,6 +139,7 @@ impl AppState {
             secrets,
             settings,
             metrics,
+            password_work,
             codes,
             page_shells,
         }
