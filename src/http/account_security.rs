@@ -23,6 +23,7 @@ use crate::domain::day::local_day;
 use crate::domain::totp::{CodeRejected, RecoveryCode, TotpCode, TotpSecret};
 use crate::i18n::{Lang, Messages, messages};
 use crate::live::sessions::{SessionData, SessionId};
+use crate::password_work::PasswordJob;
 use crate::store::accounts::find_active;
 use crate::store::second_factor::{self, SecondFactorState};
 
@@ -374,8 +375,18 @@ async fn codes_issued(
     response
 }
 
-fn hashes(codes: &[RecoveryCode]) -> Vec<[u8; 32]> {
-    codes.iter().map(RecoveryCode::hash).collect()
+/// Fresh recovery codes and their salted hashes, made on the bounded
+/// argon2id pool; `None` when it is saturated.
+async fn fresh_codes(state: &AppState) -> Option<(Vec<RecoveryCode>, Vec<String>)> {
+    state
+        .password_work
+        .run(PasswordJob::Hash, || {
+            let codes = RecoveryCode::generate_set();
+            let hashes = codes.iter().map(RecoveryCode::hash_for_storage).collect();
+            (codes, hashes)
+        })
+        .await
+        .ok()
 }
 
 /// `POST /account/security`: confirms a pending enrolment with a code from
@@ -407,7 +418,10 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         Ok(step) => step,
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
-    let codes = RecoveryCode::generate_set();
+    let Some((codes, hashes)) = fresh_codes(&state).await else {
+        give_back_attempt(&state, &posted.second.login, &client_ip(&req)).await;
+        return unavailable(lang);
+    };
     let audit = posted.second.audit_entry(
         format!("account:{}", posted.account.account_id),
         Some(client_ip(&req)),
@@ -417,7 +431,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         account_id,
         &pending.secret_sealed,
         step,
-        &hashes(&codes),
+        &hashes,
         audit,
     )
     .await
@@ -458,19 +472,15 @@ pub async fn regenerate_recovery_codes(
         Ok(step) => step,
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
-    let codes = RecoveryCode::generate_set();
+    let Some((codes, hashes)) = fresh_codes(&state).await else {
+        give_back_attempt(&state, &posted.second.login, &client_ip(&req)).await;
+        return unavailable(lang);
+    };
     let audit = posted.second.audit_entry(
         format!("account:{}", posted.account.account_id),
         Some(client_ip(&req)),
     );
-    match second_factor::replace_recovery_codes(
-        &state.pool,
-        account_id,
-        step,
-        &hashes(&codes),
-        audit,
-    )
-    .await
+    match second_factor::replace_recovery_codes(&state.pool, account_id, step, &hashes, audit).await
     {
         Ok(true) => codes_issued(&state, &req, posted, codes, AfterCodes::KeepSession).await,
         // Another request took this step in the meantime.

@@ -715,10 +715,26 @@ async fn check_second_factor(
             })
         }
         Some(SecondFactorCode::Recovery(code)) => {
+            let stored =
+                second_factor::unused_recovery_codes(&state.pool, account.account_id).await?;
+            // Each stored code has its own salt: the typed one is checked
+            // against each, on the bounded argon2id pool.
+            let found = state
+                .password_work
+                .run(PasswordJob::RecoveryCode, move || {
+                    stored
+                        .iter()
+                        .find(|s| code.matches(&s.code_phc))
+                        .map(|s| s.id)
+                })
+                .await;
+            let Ok(Some(code_id)) = found else {
+                return Ok(Err(SecondFactorRefused::Wrong));
+            };
             let spent = second_factor::consume_recovery_code(
                 &state.pool,
                 account.account_id,
-                &code.hash(),
+                code_id,
                 audit,
             )
             .await?;

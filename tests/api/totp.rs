@@ -8,8 +8,8 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, SESSION_COOKIE, TestApp, bare_client, between, csrf_of,
-    login_form, session_header, set_cookie, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, SESSION_COOKIE, TestApp, argon2_runs, bare_client, between,
+    csrf_of, login_form, session_header, set_cookie, spawn_app,
 };
 
 /// Creates an activated account through the API; `extra` holds its scope.
@@ -256,7 +256,7 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     assert!(
         codes
             .iter()
-            .all(|c| c.len() == 9 && c.as_bytes()[4] == b'-')
+            .all(|c| c.len() == 19 && c.split('-').all(|group| group.len() == 4))
     );
     assert_eq!(app.count("account_recovery_codes").await, 10);
     assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
@@ -424,6 +424,7 @@ async fn a_recovery_code_works_once() {
     let mut session = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
     let (_, codes) = enrol(&app, &mut session, step).await;
+    let checks_before = argon2_runs(&app.address, "recovery_code").await;
 
     let pending = pending_sign_in(&app, "chief").await;
     // Typed in capitals and without the hyphen, it still reads.
@@ -441,6 +442,11 @@ async fn a_recovery_code_works_once() {
     assert_eq!(
         audit_actions(&app).await.last().map(String::as_str),
         Some("totp.recovery_code_use")
+    );
+    // Checked on the bounded argon2id pool.
+    assert_eq!(
+        argon2_runs(&app.address, "recovery_code").await - checks_before,
+        1
     );
 
     let pending = pending_sign_in(&app, "chief").await;
@@ -706,4 +712,36 @@ async fn a_hundred_parallel_wrong_codes_get_at_most_five_checks() {
     // The right code waits as well.
     let (pending, _) = &pendings[0];
     assert_eq!(send_code(&app, pending, &right).await.status(), 429);
+}
+
+#[tokio::test]
+async fn a_copy_of_the_recovery_code_table_gives_no_code_to_try() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let mut session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (_, codes) = enrol(&app, &mut session, step).await;
+    // 16 characters of a 32-symbol alphabet: 80 bits each.
+    for code in &codes {
+        let plain: String = code.chars().filter(|&c| c != '-').collect();
+        assert_eq!(plain.len(), 16, "{code}");
+    }
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT code_phc FROM account_recovery_codes ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 10);
+    let salts: std::collections::HashSet<&str> = stored
+        .iter()
+        .filter_map(|phc| phc.split('$').nth(4))
+        .collect();
+    assert_eq!(salts.len(), 10, "each code has its own salt");
+    for phc in &stored {
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        for code in &codes {
+            let plain: String = code.chars().filter(|&c| c != '-').collect();
+            assert!(!phc.contains(&plain));
+        }
+    }
 }
