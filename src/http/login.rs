@@ -663,7 +663,7 @@ pub async fn show_second_factor(req: HttpRequest, state: web::Data<AppState>) ->
 }
 
 /// Why a second factor was refused.
-enum SecondFactorRefused {
+pub(super) enum SecondFactorRefused {
     /// Wrong, malformed or spent.
     Wrong,
     /// The app code's step was already used.
@@ -672,7 +672,7 @@ enum SecondFactorRefused {
 
 /// Checks a code against the account's authenticator or recovery codes and
 /// spends it (the step or the recovery code), audited.
-async fn check_second_factor(
+pub(super) async fn check_second_factor(
     state: &AppState,
     req: &HttpRequest,
     account: &second_factor::SecondFactorState,

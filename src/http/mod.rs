@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod account_password;
 pub mod account_security;
 pub mod accounts;
 pub mod audit;
@@ -224,6 +225,8 @@ service_routes! {
     get "/account/security" => account_security::show;
     post "/account/security" => account_security::enrol;
     post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes;
+    get "/account/password" => account_password::show;
+    post "/account/password" => account_password::submit;
     get "/console/accounts" => people::accounts;
     post "/console/accounts" => people::create_account_form;
     post "/console/accounts/{id}/disable" => people::disable_account;

@@ -526,3 +526,127 @@ async fn the_session_cookie_is_host_prefixed_under_an_https_address() {
         );
     }
 }
+
+#[tokio::test]
+async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    app.venue_staff("desk", &[&venue]).await;
+    let here = app.session_for("desk", PASSWORD).await;
+    let elsewhere = app.session_for("desk", PASSWORD).await;
+    let page = app.get_with(&here, "/account/password?lang=en").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"action="/account/password""#), "{page}");
+    assert!(
+        !page.contains(r#"name="code""#),
+        "no second factor, no code"
+    );
+    let new = "a much longer brand new secret";
+
+    // Without the session's form token, or with a wrong current password, nothing changes.
+    let fields = [
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("lang", "en"),
+    ];
+    let forged = app
+        .post_form_with(&here, "/account/password", &fields)
+        .await;
+    assert_eq!(forged.status(), 403);
+    let wrong = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", "not my password at all"),
+        ("new_password", new),
+        ("new_password_again", new),
+    ];
+    let refused = app
+        .post_form_with(&here, "/account/password?lang=en", &wrong)
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("current password is wrong")
+    );
+    let mismatch = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", "something else entirely"),
+    ];
+    let refused = app
+        .post_form_with(&here, "/account/password", &mismatch)
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        app.get_with(&elsewhere, "/account/tokens").await.status(),
+        200
+    );
+
+    let right = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+    ];
+    let done = app.post_form_with(&here, "/account/password", &right).await;
+    assert_eq!(done.status(), 200);
+    // Every session ends, this one too.
+    for session in [&here, &elsewhere] {
+        let after = app.get_with(session, "/account/tokens").await;
+        assert_eq!(after.status(), 303);
+        assert_eq!(after.headers()[LOCATION], "/login");
+    }
+    assert_eq!(stored_sessions(&app).await, 0);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'account.password' AND actor LIKE 'account:%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    assert_eq!(sign_in(&app, "desk", PASSWORD).await.status(), 401);
+    assert_eq!(sign_in(&app, "desk", new).await.status(), 303);
+}
+
+#[tokio::test]
+async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
+    let app = spawn_app().await;
+    app.create_person("chief", "admin", None, &[]).await;
+    let person = app.sign_in("chief").await;
+    let (status, page) = person.page("/account/password?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"name="code""#), "{page}");
+    let csrf = csrf_of(&page);
+    let new = "a much longer brand new secret";
+    let without = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("code", "000000"),
+    ];
+    let refused = person.post_form("/account/password", &without).await;
+    assert_eq!(refused.status(), 422);
+    // Enrolment spent the current time step: wait for the next one.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    tokio::time::sleep(std::time::Duration::from_secs(30 - now % 30 + 1)).await;
+    let code = crate::common::totp_code(person.totp_secret.as_deref().unwrap());
+    let with = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("code", code.as_str()),
+    ];
+    let done = person.post_form("/account/password", &with).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(person.page("/console").await.0, 303);
+}
