@@ -126,6 +126,29 @@ pub struct Messages {
     pub(crate) console: ConsoleTexts,
     pub(crate) dashboard: DashboardTexts,
     pub(crate) audit: AuditTexts,
+    pub(crate) password: PasswordTexts,
+}
+
+/// Texts of `/account/password`, where people change their own password.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PasswordTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) current: String,
+    pub(crate) new: String,
+    pub(crate) again: String,
+    pub(crate) code: String,
+    pub(crate) code_hint: String,
+    pub(crate) submit: String,
+    pub(crate) wrong_current: String,
+    pub(crate) wrong_code: String,
+    pub(crate) mismatch: String,
+    pub(crate) bad_length: String,
+    pub(crate) contains_login: String,
+    pub(crate) done_title: String,
+    pub(crate) done_body: String,
+    pub(crate) sign_in_again: String,
 }
 
 /// Texts of the console's audit-log page (`/console/audit`) and its
@@ -370,6 +393,7 @@ pub(crate) struct SignedInTexts {
     pub(crate) audit: String,
     pub(crate) tokens: String,
     pub(crate) security: String,
+    pub(crate) password: String,
     pub(crate) logout: String,
     /// Role names, by role key.
     pub(crate) role_admin: String,

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod intake;
 pub mod jobs;
 pub mod live;
+pub mod password_work;
 pub mod seed;
 pub mod startup;
 pub mod store;

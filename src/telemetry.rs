@@ -46,6 +46,8 @@ pub struct Metrics {
     pub redis_up: IntGauge,
     /// Ratings written per group commit.
     pub batch_rows: prometheus::Histogram,
+    /// argon2id jobs run, by kind (verify, hash, recovery_code).
+    pub argon2_runs: IntCounterVec,
 }
 
 impl Metrics {
@@ -98,6 +100,14 @@ impl Metrics {
                 .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]),
         )
         .expect("valid metric");
+        let argon2_runs = IntCounterVec::new(
+            Opts::new(
+                "qrf_argon2_runs_total",
+                "argon2id jobs run: password checks (verify), new passwords (hash), recovery-code checks",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -107,6 +117,7 @@ impl Metrics {
             Box::new(db_pool_idle.clone()),
             Box::new(redis_up.clone()),
             Box::new(batch_rows.clone()),
+            Box::new(argon2_runs.clone()),
         ] {
             registry.register(metric).expect("metric names are unique");
         }
@@ -120,6 +131,7 @@ impl Metrics {
             db_pool_idle,
             redis_up,
             batch_rows,
+            argon2_runs,
         }
     }
 

@@ -247,9 +247,22 @@ impl Secrets {
 
     /// Issues a signed single-use token for one venue's rating form.
     pub fn issue_form_token(&self, venue_id: i64, issued_unix: i64) -> String {
+        self.issue_bound_form_token(venue_id, &[], issued_unix)
+    }
+
+    /// Issues a signed single-use token for a form of `scope` that is valid
+    /// only with `binding` (such as a cookie the browser holds), so a token
+    /// copied into another browser is refused. An empty binding gives the
+    /// same token as [`Secrets::issue_form_token`].
+    pub fn issue_bound_form_token(&self, scope: i64, binding: &[u8], issued_unix: i64) -> String {
         let nonce: [u8; NONCE_LEN] = rand::random();
         let issued = issued_unix.to_be_bytes();
-        let mac = hmac(&self.form_key, &[&venue_id.to_be_bytes(), &issued, &nonce]);
+        // The binding comes last, after fields of fixed length: no two
+        // (scope, issued, nonce, binding) give the same MAC input.
+        let mac = hmac(
+            &self.form_key,
+            &[&scope.to_be_bytes(), &issued, &nonce, binding],
+        );
         let mut raw = Vec::with_capacity(8 + NONCE_LEN + TOKEN_MAC_LEN);
         raw.extend_from_slice(&issued);
         raw.extend_from_slice(&nonce);
@@ -264,6 +277,19 @@ impl Secrets {
         venue_id: i64,
         now_unix: i64,
     ) -> Result<FormNonce, FormTokenError> {
+        self.verify_bound_form_token(token, venue_id, &[], now_unix)
+    }
+
+    /// Checks a token of [`Secrets::issue_bound_form_token`] for this scope
+    /// and binding at `now_unix`, returning its nonce; spending the nonce
+    /// once is the caller's.
+    pub fn verify_bound_form_token(
+        &self,
+        token: &str,
+        scope: i64,
+        binding: &[u8],
+        now_unix: i64,
+    ) -> Result<FormNonce, FormTokenError> {
         let raw = BASE64URL_NOPAD
             .decode(token.as_bytes())
             .map_err(|_| FormTokenError::Forged)?;
@@ -272,7 +298,10 @@ impl Secrets {
         }
         let (issued, rest) = raw.split_at(8);
         let (nonce, mac) = rest.split_at(NONCE_LEN);
-        let expected = hmac(&self.form_key, &[&venue_id.to_be_bytes(), issued, nonce]);
+        let expected = hmac(
+            &self.form_key,
+            &[&scope.to_be_bytes(), issued, nonce, binding],
+        );
         if !constant_time_eq(&expected[..TOKEN_MAC_LEN], mac) {
             return Err(FormTokenError::Forged);
         }
@@ -462,6 +491,24 @@ mod tests {
         );
         assert_eq!(
             s.verify_form_token("not a token", 5, 0),
+            Err(FormTokenError::Forged)
+        );
+    }
+
+    #[test]
+    fn bound_form_tokens_need_their_binding() {
+        let s = secrets();
+        let token = s.issue_bound_form_token(0, b"cookie-a", 1_000_000);
+        assert!(
+            s.verify_bound_form_token(&token, 0, b"cookie-a", 1_000_100)
+                .is_ok()
+        );
+        assert_eq!(
+            s.verify_bound_form_token(&token, 0, b"cookie-b", 1_000_100),
+            Err(FormTokenError::Forged)
+        );
+        assert_eq!(
+            s.verify_form_token(&token, 0, 1_000_100),
             Err(FormTokenError::Forged)
         );
     }

@@ -7,8 +7,9 @@
 //! §5.2): the caller stores the step [`TotpSecret::verify`] returns and hands
 //! it back as `last_used_step`.
 
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, Params};
 use data_encoding::BASE32_NOPAD;
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Builder, Totp, TotpError};
 
 use super::access::Role;
@@ -25,8 +26,10 @@ pub const CODE_DIGITS: usize = 6;
 pub const SECRET_BYTES: usize = 20;
 /// Recovery codes handed out at once.
 pub const RECOVERY_CODE_COUNT: usize = 10;
-/// Characters of a recovery code, without its hyphen (5 bits each: 40 bits).
-pub const RECOVERY_CODE_CHARS: usize = 8;
+/// Characters of a recovery code, without its hyphens (5 bits each: 80 bits).
+pub const RECOVERY_CODE_CHARS: usize = 16;
+/// Characters between two hyphens of a shown code.
+const RECOVERY_GROUP_CHARS: usize = 4;
 
 /// Crockford's base32 alphabet, lower case: no `i`, `l`, `o` or `u`, so a
 /// code read aloud or copied by hand has no look-alikes left.
@@ -158,7 +161,8 @@ impl TotpCode {
     }
 }
 
-/// A single-use recovery code, `xxxx-xxxx`. Its `Debug` never shows it.
+/// A single-use recovery code, `xxxx-xxxx-xxxx-xxxx` (80 random bits). Its
+/// `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RecoveryCode(String);
 
@@ -215,8 +219,17 @@ impl RecoveryCode {
     }
 
     fn from_plain(plain: &str) -> Self {
-        let (first, second) = plain.split_at(RECOVERY_CODE_CHARS / 2);
-        Self(format!("{first}-{second}"))
+        let groups: Vec<&str> = plain
+            .as_bytes()
+            .chunks(RECOVERY_GROUP_CHARS)
+            // The alphabet is ASCII, so every chunk is a whole string.
+            .filter_map(|chunk| std::str::from_utf8(chunk).ok())
+            .collect();
+        Self(groups.join("-"))
+    }
+
+    fn plain(&self) -> String {
+        self.0.chars().filter(|&c| c != '-').collect()
     }
 
     /// The code as shown to its owner, once.
@@ -224,12 +237,32 @@ impl RecoveryCode {
         &self.0
     }
 
-    /// What is stored: SHA-256 of the code without its hyphen (the code is
-    /// random, so no slow hash is needed to resist guessing).
-    pub fn hash(&self) -> [u8; 32] {
-        let plain: String = self.0.chars().filter(|&c| c != '-').collect();
-        Sha256::digest(plain.as_bytes()).into()
+    /// What is stored: an argon2id PHC string of the code without its
+    /// hyphens, with a salt of its own, so a copy of the table gives no
+    /// code, nor a way to test guesses against all codes at once. The
+    /// parameters are modest: 80 random bits need no memory-hard defence,
+    /// and a sign-in checks up to ten of them.
+    pub fn hash_for_storage(&self) -> String {
+        recovery_argon2()
+            .hash_password(self.plain().as_bytes())
+            .map(|hash| hash.to_string())
+            // Only an unusable system random source makes this fail.
+            .expect("argon2id hashing with fixed valid parameters")
     }
+
+    /// Whether this is the code behind a stored PHC string; a malformed
+    /// stored string matches nothing.
+    pub fn matches(&self, phc: &str) -> bool {
+        recovery_argon2()
+            .verify_password(self.plain().as_bytes(), phc)
+            .is_ok()
+    }
+}
+
+/// argon2id with 4 MiB and two passes: a few milliseconds per code.
+fn recovery_argon2() -> Argon2<'static> {
+    let params = Params::new(4096, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }
 
 /// What a person typed at the second sign-in step.
@@ -349,8 +382,8 @@ mod tests {
         assert_eq!(codes.len(), RECOVERY_CODE_COUNT);
         for (i, c) in codes.iter().enumerate() {
             let shown = c.reveal();
-            assert_eq!(shown.len(), RECOVERY_CODE_CHARS + 1, "{shown}");
-            assert_eq!(shown.as_bytes()[4], b'-');
+            assert_eq!(shown.len(), RECOVERY_CODE_CHARS + 3, "{shown}");
+            assert!([4, 9, 14].iter().all(|&i| shown.as_bytes()[i] == b'-'));
             assert!(
                 shown
                     .bytes()
@@ -365,21 +398,33 @@ mod tests {
 
     #[test]
     fn recovery_codes_fold_look_alikes_and_refuse_other_shapes() {
-        let c = RecoveryCode::parse("1o2z-kq9p").unwrap();
-        assert_eq!(c.reveal(), "102z-kq9p");
-        assert_eq!(RecoveryCode::parse("I02Z KQ9P"), Some(c.clone()));
-        assert_eq!(RecoveryCode::parse("l02zkq9p"), Some(c.clone()));
-        assert_eq!(c.hash(), Sha256::digest(b"102zkq9p").as_slice());
+        let c = RecoveryCode::parse("1o2z-kq9p-abcd-efgh").unwrap();
+        assert_eq!(c.reveal(), "102z-kq9p-abcd-efgh");
+        assert_eq!(RecoveryCode::parse("I02Z KQ9P ABCD EFGH"), Some(c.clone()));
+        assert_eq!(RecoveryCode::parse("l02zkq9pabcdefgh"), Some(c.clone()));
         for bad in [
             "",
-            "1o2z-kq9",
-            "1o2z-kq9pp",
-            "1o2z-kq9u",
-            "1o2z_kq9p",
-            "1o2z-kq9ü",
+            "1o2z-kq9p",
+            "1o2z-kq9p-abcd-efg",
+            "1o2z-kq9p-abcd-efghj",
+            "1o2z-kq9p-abcd-efgu",
+            "1o2z_kq9p-abcd-efgh",
+            "1o2z-kq9p-abcd-efgü",
         ] {
             assert_eq!(RecoveryCode::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn recovery_codes_are_stored_salted_and_slow() {
+        let c = RecoveryCode::generate();
+        let stored = c.hash_for_storage();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(!stored.contains(&c.plain()));
+        assert_ne!(stored, c.hash_for_storage(), "each hash has its own salt");
+        assert!(c.matches(&stored));
+        assert!(!RecoveryCode::generate().matches(&stored));
+        assert!(!c.matches("not a hash"));
     }
 
     #[test]
@@ -389,10 +434,13 @@ mod tests {
             Some(SecondFactorCode::Totp(code("287082")))
         );
         assert!(matches!(
-            SecondFactorCode::parse("1o2z-kq9p"),
+            SecondFactorCode::parse("1o2z-kq9p-abcd-efgh"),
             Some(SecondFactorCode::Recovery(_))
         ));
-        assert_eq!(SecondFactorCode::parse("12345678").map(|_| ()), Some(()));
+        assert_eq!(
+            SecondFactorCode::parse("1234567812345678").map(|_| ()),
+            Some(())
+        );
         assert_eq!(SecondFactorCode::parse("hello"), None);
     }
 

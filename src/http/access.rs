@@ -70,6 +70,8 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
         "/console/accounts/{id}/second-factor/reset",
         Access::Roles(SUPERVISORS),
     ),
+    ("GET", "/account/password", Access::Roles(ANY_ROLE)),
+    ("POST", "/account/password", Access::Roles(ANY_ROLE)),
     ("GET", "/account/tokens", Access::Roles(ANY_ROLE)),
     ("POST", "/account/tokens", Access::Roles(ANY_ROLE)),
     (

@@ -15,15 +15,17 @@ use super::AppState;
 use super::client::client_limit_key;
 use super::html::{Chrome, NO_SCRIPT_CSP, negotiate_language, page_response, render_document};
 use super::login::{
-    ENROL_TOTP_PATH, SessionAccount, bad_request, forbidden, home_path, session_of, throttled,
-    unavailable,
+    ENROL_TOTP_PATH, SessionAccount, bad_request, forbidden, give_back_attempt, home_path,
+    random_token, session_cookie, session_of, take_attempt, unavailable,
 };
 use super::qr::render_svg;
 use super::ratings::client_ip;
 use crate::domain::day::local_day;
 use crate::domain::totp::{CodeRejected, RecoveryCode, TotpCode, TotpSecret};
 use crate::i18n::{Lang, Messages, messages};
-use crate::live::sessions::SessionId;
+use crate::live::sessions::{SessionData, SessionId};
+use crate::password_work::PasswordJob;
+use crate::store::accounts::find_active;
 use crate::store::second_factor::{self, SecondFactorState};
 
 /// Side of the QR code, in CSS pixels: big enough for any phone camera.
@@ -132,6 +134,19 @@ async fn signed_in(
         Ok(None) => return Err(to_login(lang)),
         Err(_) => return Err(unavailable(lang)),
     };
+    // The same test every other signed-in page makes: a session opened
+    // before the account's cutoff (a reset, a new password) is over even if
+    // Redis still holds it.
+    let opened = chrono::DateTime::from_timestamp_millis(account.signed_in_ms)
+        .ok_or_else(|| to_login(lang))?;
+    match find_active(&state.pool, account.account_id, opened).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(to_login(lang)),
+        Err(err) => {
+            tracing::warn!(error = %err, "account lookup failed");
+            return Err(unavailable(lang));
+        }
+    }
     match second_factor::state(&state.pool, account.account_id).await {
         Ok(Some(second)) if second.enabled => Ok((id, account, second)),
         Ok(_) => Err(to_login(lang)),
@@ -266,39 +281,25 @@ async fn read_post(
     if !account.csrf_matches(form.csrf_token.as_deref().unwrap_or_default()) {
         return Err(forbidden(lang));
     }
-    // Guessing codes here burns the same allowance as guessing them at sign-in.
-    match state
-        .live
-        .signin_throttle(&second.login, &client_limit_key(req))
-        .await
-    {
-        Ok(throttle) if throttle.exceeded() => Err(throttled(lang, throttle.retry_after_secs)),
-        Ok(_) => Ok(Posted {
-            lang,
-            session_id,
-            account,
-            second,
-            raw_code: form.code.unwrap_or_default(),
-        }),
-        Err(_) => Err(unavailable(lang)),
-    }
+    // Guessing codes here burns the same allowance as guessing them at
+    // sign-in, taken before the code is checked.
+    take_attempt(state, lang, &second.login, &client_limit_key(req), None).await?;
+    Ok(Posted {
+        lang,
+        session_id,
+        account,
+        second,
+        raw_code: form.code.unwrap_or_default(),
+    })
 }
 
-/// Counts a refused code and shows the page again with why.
+/// Shows the page again with why the code was refused (its attempt stays counted).
 async fn refused(
     state: &AppState,
     req: &HttpRequest,
     posted: &Posted,
     why: CodeRejected,
 ) -> HttpResponse {
-    if state
-        .live
-        .signin_failed(&posted.second.login, &client_limit_key(req))
-        .await
-        .is_err()
-    {
-        tracing::warn!("could not count a failed code");
-    }
     let m = messages(posted.lang);
     let notice = match why {
         CodeRejected::Wrong => m.totp.wrong_code.clone(),
@@ -316,29 +317,77 @@ async fn refused(
     .await
 }
 
-/// Shows fresh recovery codes; the session has now proven the second factor,
-/// so its must-enrol flag goes.
-async fn codes_issued(state: &AppState, posted: Posted, codes: Vec<RecoveryCode>) -> HttpResponse {
+/// What showing fresh recovery codes does to the session.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AfterCodes {
+    /// Nothing: the session already had its rights.
+    KeepSession,
+    /// The session has now proven the second factor and gains the rights
+    /// its role holds back until then: it moves to a fresh id.
+    RenewSession,
+}
+
+/// Shows fresh recovery codes, giving the code's attempt back; after an
+/// enrolment the session moves to a new id without its must-enrol flag, so
+/// an id seen before the enrolment never carries the rights it unlocked.
+async fn codes_issued(
+    state: &AppState,
+    req: &HttpRequest,
+    posted: Posted,
+    codes: Vec<RecoveryCode>,
+    after: AfterCodes,
+) -> HttpResponse {
+    give_back_attempt(state, &posted.second.login, &client_limit_key(req)).await;
     let mut account = posted.account;
-    if account.must_enrol_totp {
+    let mut renewed = None;
+    if after == AfterCodes::RenewSession {
+        let data = SessionData {
+            account_id: account.account_id,
+            role: account.role.key().to_owned(),
+            created_ms: account.signed_in_ms,
+            csrf_token: account.csrf_token.clone(),
+            must_enrol_totp: false,
+        };
         // The codes must be shown whatever happens: they are not stored in
-        // readable form. A flag left set only means signing in again.
-        match state.live.clear_must_enrol_totp(&posted.session_id).await {
-            Ok(_) => account.must_enrol_totp = false,
-            Err(_) => tracing::warn!("could not lift a session's must-enrol flag"),
+        // readable form. A session left as it was only means signing in again.
+        match state
+            .live
+            .rotate_session(&posted.session_id, &data, random_token())
+            .await
+        {
+            Ok((id, data)) => {
+                account.csrf_token = data.csrf_token;
+                account.must_enrol_totp = false;
+                renewed = Some(id);
+            }
+            Err(_) => tracing::warn!("could not renew a session after enrolment"),
         }
     }
-    render(
+    let mut response = render(
         posted.lang,
         StatusCode::OK,
         &account,
         Section::RecoveryCodes(codes),
         None,
-    )
+    );
+    if let Some(id) = renewed {
+        let _ = response.add_cookie(&session_cookie(state, id.as_str().to_owned()));
+    }
+    response
 }
 
-fn hashes(codes: &[RecoveryCode]) -> Vec<[u8; 32]> {
-    codes.iter().map(RecoveryCode::hash).collect()
+/// Fresh recovery codes and their salted hashes, made on the bounded
+/// argon2id pool; `None` when it is saturated.
+async fn fresh_codes(state: &AppState) -> Option<(Vec<RecoveryCode>, Vec<String>)> {
+    state
+        .password_work
+        .run(PasswordJob::Hash, || {
+            let codes = RecoveryCode::generate_set();
+            let hashes = codes.iter().map(RecoveryCode::hash_for_storage).collect();
+            (codes, hashes)
+        })
+        .await
+        .ok()
 }
 
 /// `POST /account/security`: confirms a pending enrolment with a code from
@@ -370,7 +419,10 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         Ok(step) => step,
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
-    let codes = RecoveryCode::generate_set();
+    let Some((codes, hashes)) = fresh_codes(&state).await else {
+        give_back_attempt(&state, &posted.second.login, &client_limit_key(&req)).await;
+        return unavailable(lang);
+    };
     let audit = posted.second.audit_entry(
         format!("account:{}", posted.account.account_id),
         Some(client_ip(&req)),
@@ -380,12 +432,12 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         account_id,
         &pending.secret_sealed,
         step,
-        &hashes(&codes),
+        &hashes,
         audit,
     )
     .await
     {
-        Ok(true) => codes_issued(&state, posted, codes).await,
+        Ok(true) => codes_issued(&state, &req, posted, codes, AfterCodes::RenewSession).await,
         Ok(false) => to_self(lang),
         Err(err) => {
             tracing::warn!(error = %err, "could not confirm TOTP enrolment");
@@ -421,21 +473,17 @@ pub async fn regenerate_recovery_codes(
         Ok(step) => step,
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
-    let codes = RecoveryCode::generate_set();
+    let Some((codes, hashes)) = fresh_codes(&state).await else {
+        give_back_attempt(&state, &posted.second.login, &client_limit_key(&req)).await;
+        return unavailable(lang);
+    };
     let audit = posted.second.audit_entry(
         format!("account:{}", posted.account.account_id),
         Some(client_ip(&req)),
     );
-    match second_factor::replace_recovery_codes(
-        &state.pool,
-        account_id,
-        step,
-        &hashes(&codes),
-        audit,
-    )
-    .await
+    match second_factor::replace_recovery_codes(&state.pool, account_id, step, &hashes, audit).await
     {
-        Ok(true) => codes_issued(&state, posted, codes).await,
+        Ok(true) => codes_issued(&state, &req, posted, codes, AfterCodes::KeepSession).await,
         // Another request took this step in the meantime.
         Ok(false) => refused(&state, &req, &posted, CodeRejected::Replayed).await,
         Err(err) => {

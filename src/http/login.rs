@@ -28,12 +28,23 @@ use crate::domain::totp::{CodeRejected, SecondFactorCode, requires_totp};
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::i18n::{Lang, Messages, messages};
 use crate::live::LiveDown;
-use crate::live::sessions::{PENDING_SIGNIN_SECS, PendingSignIn, SessionData, SessionId};
+use crate::live::sessions::{
+    PENDING_SIGNIN_SECS, PendingSignIn, SessionData, SessionId, SignInAttempt,
+};
+use crate::password_work::{PasswordJob, SATURATED_RETRY_AFTER_SECS, Saturated};
 use crate::store::accounts::find_by_login;
 use crate::store::second_factor;
 
-/// The session cookie.
+/// The session cookie over plain http.
 pub const SESSION_COOKIE: &str = "qrf_session";
+/// The session cookie when the public address is https: browsers keep a
+/// `__Host-` cookie only if it is `Secure`, for `Path=/` and without a
+/// `Domain`, so a sibling host cannot plant or overwrite it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-qrf_session";
+/// The cookie the sign-in form's token is bound to, over plain http.
+pub const PRE_SESSION_COOKIE: &str = "qrf_presession";
+/// The same when the public address is https.
+pub const HOST_PRE_SESSION_COOKIE: &str = "__Host-qrf_presession";
 /// The cookie that ties the second sign-in step to the browser that passed the first.
 pub const PENDING_SIGNIN_COOKIE: &str = "qrf_signin";
 /// The second sign-in step: the one-time code.
@@ -96,7 +107,7 @@ pub async fn session_of(
     req: &HttpRequest,
 ) -> Result<Option<(SessionId, SessionAccount)>, LiveDown> {
     let Some(id) = req
-        .cookie(SESSION_COOKIE)
+        .cookie(session_cookie_name(state))
         .and_then(|c| SessionId::parse(c.value()))
     else {
         return Ok(None);
@@ -234,15 +245,50 @@ fn secure_cookies(state: &AppState) -> bool {
     state.settings.public_base_url.starts_with("https://")
 }
 
-fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+/// The session cookie's name: `__Host-` prefixed when served over https.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if secure_cookies(state) {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+fn pre_session_cookie_name(state: &AppState) -> &'static str {
+    if secure_cookies(state) {
+        HOST_PRE_SESSION_COOKIE
+    } else {
+        PRE_SESSION_COOKIE
+    }
+}
+
+/// The cookie that hands a browser its session (or, with an empty value,
+/// removes it).
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     // No max-age: the cookie ends with the browser, the session in Redis
-    // ends on its own schedule, whichever comes first.
-    Cookie::build(SESSION_COOKIE, value)
+    // ends on its own schedule, whichever comes first. Path=/ and no
+    // Domain, as the `__Host-` prefix demands.
+    Cookie::build(session_cookie_name(state), value)
         .path("/")
         .http_only(true)
         .secure(secure_cookies(state))
         .same_site(SameSite::Lax)
         .finish()
+}
+
+fn pre_session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(pre_session_cookie_name(state), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure_cookies(state))
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// The browser's pre-session secret, to which the sign-in form's token is bound.
+fn pre_session_of(state: &AppState, req: &HttpRequest) -> Option<SessionId> {
+    req.cookie(pre_session_cookie_name(state))
+        .and_then(|c| SessionId::parse(c.value()))
 }
 
 fn pending_cookie(state: &AppState, value: String) -> Cookie<'static> {
@@ -257,7 +303,7 @@ fn pending_cookie(state: &AppState, value: String) -> Cookie<'static> {
 }
 
 /// A fresh token for a session's or a pending sign-in's forms.
-fn random_token() -> String {
+pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     data_encoding::HEXLOWER.encode(&bytes)
 }
@@ -290,20 +336,69 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         .and_then(|q| q.into_inner().lang);
     let lang = language(&req, chosen.as_deref());
     let m = messages(lang);
-    let body = match current_account(&state, &req).await {
-        Some(account) => render(
+    if let Some(account) = current_account(&state, &req).await {
+        let body = render(
             lang,
             &m.login.signed_in_title,
             Content::SignedIn(account.csrf_token),
-        ),
-        None => {
-            let token = state
-                .secrets
-                .issue_form_token(LOGIN_FORM_SCOPE, chrono::Utc::now().timestamp());
-            render(lang, &m.login.title, Content::Form(token))
-        }
-    };
-    html(StatusCode::OK, body)
+        );
+        return html(StatusCode::OK, body);
+    }
+    // The form's token is good only with this browser's pre-session cookie:
+    // a token fetched elsewhere cannot be posted from here, nor this one
+    // from elsewhere. Kept across views, so two open tabs both work.
+    let pre_session = pre_session_of(&state, &req).unwrap_or_else(SessionId::generate);
+    let token = state.secrets.issue_bound_form_token(
+        LOGIN_FORM_SCOPE,
+        pre_session.as_str().as_bytes(),
+        chrono::Utc::now().timestamp(),
+    );
+    let mut response = html(
+        StatusCode::OK,
+        render(lang, &m.login.title, Content::Form(token)),
+    );
+    let _ = response.add_cookie(&pre_session_cookie(&state, pre_session.as_str().to_owned()));
+    response
+}
+
+/// The answer to a flood that keeps every core busy with argon2id (503).
+fn saturated(lang: Lang) -> HttpResponse {
+    let mut response = unavailable(lang);
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(SATURATED_RETRY_AFTER_SECS),
+    );
+    response
+}
+
+/// Takes a sign-in attempt for a login name from this request's address
+/// (spending the form token's nonce, if given); the answer to give instead
+/// when it is refused or Redis is down.
+pub(super) async fn take_attempt(
+    state: &AppState,
+    lang: Lang,
+    login: &str,
+    ip: &str,
+    form_nonce: Option<&[u8]>,
+) -> Result<(), HttpResponse> {
+    match state.live.take_signin_attempt(login, ip, form_nonce).await {
+        Ok(SignInAttempt::Taken) => Ok(()),
+        Ok(SignInAttempt::Replayed) => Err(forbidden(lang)),
+        Ok(SignInAttempt::Refused { retry_after_secs }) => Err(throttled(lang, retry_after_secs)),
+        Err(_) => Err(unavailable(lang)),
+    }
+}
+
+/// Gives an attempt back after its check succeeded or could not run.
+pub(super) async fn give_back_attempt(state: &AppState, login: &str, ip: &str) {
+    if state
+        .live
+        .give_back_signin_attempt(login, ip)
+        .await
+        .is_err()
+    {
+        tracing::warn!("could not give back a sign-in attempt");
+    }
 }
 
 /// Checks a password the way that takes equally long whatever the outcome:
@@ -335,42 +430,51 @@ pub async fn submit(
     };
     let now = chrono::Utc::now().timestamp();
     let token = form.csrf_token.as_deref().unwrap_or_default();
-    if state
-        .secrets
-        .verify_form_token(token, LOGIN_FORM_SCOPE, now)
-        .is_err()
-    {
+    let Some(pre_session) = pre_session_of(&state, &req) else {
         return forbidden(lang);
-    }
+    };
+    let Ok(nonce) = state.secrets.verify_bound_form_token(
+        token,
+        LOGIN_FORM_SCOPE,
+        pre_session.as_str().as_bytes(),
+        now,
+    ) else {
+        return forbidden(lang);
+    };
     let raw_login = form.login.unwrap_or_default();
     let password = form.password.unwrap_or_default();
     let ip = client_limit_key(&req);
-    let throttle = match state.live.signin_throttle(&raw_login, &ip).await {
-        Ok(throttle) => throttle,
-        Err(_) => return unavailable(lang),
-    };
-    if throttle.exceeded() {
-        return throttled(lang, throttle.retry_after_secs);
+    // Taken before the password is checked: however many requests race,
+    // only the allowed number ever reach argon2id. The token is spent in the
+    // same step: a replayed one is refused before it costs anything.
+    if let Err(response) = take_attempt(&state, lang, &raw_login, &ip, Some(&nonce.0)).await {
+        return response;
     }
     let record = match Login::parse(&raw_login) {
         Ok(login) => match find_by_login(&state.pool, login.as_str()).await {
             Ok(record) => record,
             Err(err) => {
                 tracing::warn!(error = %err, "account lookup failed");
+                give_back_attempt(&state, &raw_login, &ip).await;
                 return unavailable(lang);
             }
         },
         Err(_) => None,
     };
     let account = record.as_ref().map(|r| (r.id, r.role.clone()));
-    // argon2id takes tens of milliseconds of CPU: keep it off the async workers.
-    let matched = tokio::task::spawn_blocking(move || password_ok(record, &password))
-        .await
-        .unwrap_or(false);
-    let Some((account_id, role)) = account.filter(|_| matched) else {
-        if state.live.signin_failed(&raw_login, &ip).await.is_err() {
-            tracing::warn!("could not count a failed sign-in");
+    let checked = state
+        .password_work
+        .run(PasswordJob::Verify, move || password_ok(record, &password))
+        .await;
+    let matched = match checked {
+        Ok(matched) => matched,
+        Err(Saturated) => {
+            give_back_attempt(&state, &raw_login, &ip).await;
+            return saturated(lang);
         }
+    };
+    // A failure keeps its attempt taken: that is the count.
+    let Some((account_id, role)) = account.filter(|_| matched) else {
         return message(lang, StatusCode::UNAUTHORIZED, |m| {
             (&m.login.failed_title, &m.login.failed_body)
         });
@@ -383,6 +487,10 @@ pub async fn submit(
         }
     };
     if second_factor.is_some_and(|s| s.enrolled_totp().is_some()) {
+        // The password was right: its attempt goes back, and the code step
+        // takes one of its own. The login name's failures stay until the
+        // code is right too.
+        give_back_attempt(&state, &raw_login, &ip).await;
         return await_second_factor(&state, lang, account_id, role, raw_login, now).await;
     }
     let parsed_role = Role::parse(&role);
@@ -392,7 +500,7 @@ pub async fn submit(
         Some(role) if !must_enrol => home_path(role),
         _ => ENROL_TOTP_PATH,
     };
-    match start_session(&state, account_id, role, must_enrol, &raw_login).await {
+    match start_session(&state, account_id, role, must_enrol, &raw_login, &ip).await {
         Ok(id) => signed_in(&state, &id, to),
         Err(_) => unavailable(lang),
     }
@@ -406,6 +514,7 @@ async fn start_session(
     role: String,
     must_enrol_totp: bool,
     raw_login: &str,
+    ip: &str,
 ) -> Result<SessionId, LiveDown> {
     let id = SessionId::generate();
     let data = SessionData {
@@ -416,7 +525,7 @@ async fn start_session(
         must_enrol_totp,
     };
     state.live.create_session(&id, &data).await?;
-    if state.live.signin_succeeded(raw_login).await.is_err() {
+    if state.live.signin_succeeded(raw_login, ip).await.is_err() {
         tracing::warn!("could not clear failed sign-ins");
     }
     Ok(id)
@@ -555,7 +664,7 @@ pub async fn show_second_factor(req: HttpRequest, state: web::Data<AppState>) ->
 }
 
 /// Why a second factor was refused.
-enum SecondFactorRefused {
+pub(super) enum SecondFactorRefused {
     /// Wrong, malformed or spent.
     Wrong,
     /// The app code's step was already used.
@@ -564,7 +673,7 @@ enum SecondFactorRefused {
 
 /// Checks a code against the account's authenticator or recovery codes and
 /// spends it (the step or the recovery code), audited.
-async fn check_second_factor(
+pub(super) async fn check_second_factor(
     state: &AppState,
     req: &HttpRequest,
     account: &second_factor::SecondFactorState,
@@ -607,10 +716,26 @@ async fn check_second_factor(
             })
         }
         Some(SecondFactorCode::Recovery(code)) => {
+            let stored =
+                second_factor::unused_recovery_codes(&state.pool, account.account_id).await?;
+            // Each stored code has its own salt: the typed one is checked
+            // against each, on the bounded argon2id pool.
+            let found = state
+                .password_work
+                .run(PasswordJob::RecoveryCode, move || {
+                    stored
+                        .iter()
+                        .find(|s| code.matches(&s.code_phc))
+                        .map(|s| s.id)
+                })
+                .await;
+            let Ok(Some(code_id)) = found else {
+                return Ok(Err(SecondFactorRefused::Wrong));
+            };
             let spent = second_factor::consume_recovery_code(
                 &state.pool,
                 account.account_id,
-                &code.hash(),
+                code_id,
                 audit,
             )
             .await?;
@@ -645,10 +770,9 @@ pub async fn submit_second_factor(
         return forbidden(lang);
     }
     let ip = client_limit_key(&req);
-    match state.live.signin_throttle(&pending.login, &ip).await {
-        Ok(throttle) if throttle.exceeded() => return throttled(lang, throttle.retry_after_secs),
-        Ok(_) => {}
-        Err(_) => return unavailable(lang),
+    // Codes are guessed under the same allowance as passwords, taken before the check.
+    if let Err(response) = take_attempt(&state, lang, &pending.login, &ip, None).await {
+        return response;
     }
     let account = match second_factor::state(&state.pool, pending.account_id).await {
         Ok(Some(account)) if account.enabled => account,
@@ -669,9 +793,6 @@ pub async fn submit_second_factor(
         }
     };
     if let Some(refused) = refused {
-        if state.live.signin_failed(&pending.login, &ip).await.is_err() {
-            tracing::warn!("could not count a failed second factor");
-        }
         let m = messages(lang);
         let notice = match refused {
             SecondFactorRefused::Wrong => m.totp.wrong_code.clone(),
@@ -697,6 +818,7 @@ pub async fn submit_second_factor(
         pending.role,
         false,
         &pending.login,
+        &ip,
     )
     .await
     {

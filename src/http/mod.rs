@@ -1,6 +1,7 @@
 //! actix handlers, one file per resource; every route is declared in [`routes`].
 
 pub mod access;
+pub mod account_password;
 pub mod account_security;
 pub mod accounts;
 pub mod audit;
@@ -44,6 +45,7 @@ use crate::error::ApiError;
 use crate::intake::Intake;
 use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
+use crate::password_work::PasswordWork;
 use crate::store::StoreError;
 use crate::store::venues::{CodeStatus, lookup_code};
 use crate::telemetry::Metrics;
@@ -96,6 +98,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Metrics registry.
     pub metrics: Metrics,
+    /// argon2id work, at most one job per core.
+    pub password_work: PasswordWork,
     codes: Cache<String, CodeStatus>,
     /// First-view rating pages by (code, language), split around the form token.
     pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
@@ -133,6 +137,7 @@ impl AppState {
             .time_to_live(CODE_CACHE_TTL)
             .build();
         let qr_images = qr::QrImages::new(metrics.clone());
+        let password_work = PasswordWork::new(metrics.argon2_runs.clone());
         Self {
             pool,
             live,
@@ -141,6 +146,7 @@ impl AppState {
             secrets,
             settings,
             metrics,
+            password_work,
             codes,
             page_shells,
             qr_images,
@@ -227,6 +233,8 @@ service_routes! {
     get "/account/security" => account_security::show;
     post "/account/security" => account_security::enrol;
     post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes;
+    get "/account/password" => account_password::show;
+    post "/account/password" => account_password::submit;
     get "/console/accounts" => people::accounts;
     post "/console/accounts" => people::create_account_form;
     post "/console/accounts/{id}/disable" => people::disable_account;

@@ -131,6 +131,10 @@ impl SignedIn {
             href: "/account/security",
             label: &m.signed_in.security,
         });
+        links.push(NavLink {
+            href: "/account/password",
+            label: &m.signed_in.password,
+        });
         AccountNav {
             links,
             display_name: self.account.display_name.clone(),

@@ -1,11 +1,14 @@
-//! Sign-in sessions, sign-ins waiting for their second factor, and sign-in
-//! throttling. Unlike the other Redis uses these have no Postgres fallback:
-//! without Redis nobody can sign in, which is the safe way to fail.
+//! Sign-in sessions, sign-ins waiting for their second factor, sign-in
+//! throttling and single-use sign-in forms. Unlike the other Redis uses
+//! these have no Postgres fallback: without Redis nobody can sign in, which
+//! is the safe way to fail, so neither the throttle nor the form tokens
+//! need one.
 
 use data_encoding::HEXLOWER;
 use sha2::{Digest, Sha256};
 
 use super::{Live, LiveDown};
+use crate::domain::secrets::FORM_TOKEN_TTL_SECS;
 
 /// A session ends after this long without a request.
 pub const SESSION_IDLE_SECS: i64 = 30 * 60;
@@ -19,16 +22,6 @@ pub const FAILURES_PER_LOGIN: u64 = 5;
 pub const FAILURES_PER_IP: u64 = 20;
 /// How long a correct password waits for its second factor.
 pub const PENDING_SIGNIN_SECS: i64 = 5 * 60;
-
-/// Sets a field of a hash only while the hash exists: a session that expired
-/// meanwhile must not come back as a stray hash without expiry.
-const HSET_IF_EXISTS: &str = r"
-if redis.call('EXISTS', KEYS[1]) == 1 then
-    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-    return 1
-end
-return 0
-";
 
 /// The secret a browser holds in its session cookie (or, between password
 /// and second factor, in its pending sign-in cookie): 256 random bits. Only
@@ -96,24 +89,6 @@ pub struct PendingSignIn {
     pub csrf_token: String,
     /// When the password was accepted, Unix seconds.
     pub created_unix: i64,
-}
-
-/// Failed sign-ins counted so far in the current windows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Throttle {
-    /// Failures for the login name.
-    pub login_failures: u64,
-    /// Failures from the client address.
-    pub ip_failures: u64,
-    /// Seconds until the longer-lived of the exceeded windows ends.
-    pub retry_after_secs: u64,
-}
-
-impl Throttle {
-    /// Whether another attempt must be refused.
-    pub fn exceeded(&self) -> bool {
-        self.login_failures >= FAILURES_PER_LOGIN || self.ip_failures >= FAILURES_PER_IP
-    }
 }
 
 /// Seconds a session may still idle: the idle limit, cut by the absolute one.
@@ -244,22 +219,6 @@ impl Live {
         Ok(Some(data))
     }
 
-    /// Lifts a session's must-enrol flag once its account has a second
-    /// factor; `false` when the session is gone.
-    pub async fn clear_must_enrol_totp(&self, id: &SessionId) -> Result<bool, LiveDown> {
-        let key = self.session_key(id);
-        self.call(|mut conn| async move {
-            redis::Script::new(HSET_IF_EXISTS)
-                .key(&key)
-                .arg("must_enrol_totp")
-                .arg("0")
-                .invoke_async::<i64>(&mut conn)
-                .await
-        })
-        .await
-        .map(|set| set == 1)
-    }
-
     /// Holds a sign-in for its second factor, for [`PENDING_SIGNIN_SECS`].
     pub async fn create_pending_signin(
         &self,
@@ -374,81 +333,158 @@ impl Live {
         Ok(deleted.saturating_sub(1).min(sessions))
     }
 
-    /// Failed sign-ins so far for this login name and client address.
-    pub async fn signin_throttle(
+    /// Takes one sign-in attempt (a password or a code to check) for the
+    /// login name and the client address, atomically: however many requests
+    /// race, at most [`FAILURES_PER_LOGIN`] per login name and
+    /// [`FAILURES_PER_IP`] per address get to check something in a window.
+    /// A check that succeeds gives its attempt back
+    /// ([`Live::signin_succeeded`], [`Live::give_back_signin_attempt`]), so
+    /// the counts are of failures. Fixed windows: the first attempt starts
+    /// one, later ones do not extend it.
+    ///
+    /// With `form_nonce`, the nonce of the sign-in form's token is spent in
+    /// the same step: a token spent before gets [`SignInAttempt::Replayed`]
+    /// and takes nothing, so each token is good for one attempt. Spent
+    /// nonces are kept as long as a token can be valid.
+    pub async fn take_signin_attempt(
         &self,
         login: &str,
         client_ip: &str,
-    ) -> Result<Throttle, LiveDown> {
+        form_nonce: Option<&[u8]>,
+    ) -> Result<SignInAttempt, LiveDown> {
         let (login_key, ip_key) = self.throttle_keys(login, client_ip);
-        let (login_failures, login_ttl, ip_failures, ip_ttl): (Option<u64>, i64, Option<u64>, i64) =
-            self.call(|mut conn| async move {
-                redis::pipe()
-                    .cmd("GET")
-                    .arg(&login_key)
-                    .cmd("TTL")
-                    .arg(&login_key)
-                    .cmd("GET")
-                    .arg(&ip_key)
-                    .cmd("TTL")
-                    .arg(&ip_key)
-                    .query_async(&mut conn)
-                    .await
+        let nonce_key = form_nonce
+            .map(|nonce| self.key(format_args!("signin:form:{}", HEXLOWER.encode(nonce))));
+        let (taken, wait_secs): (i64, i64) = self
+            .call(|mut conn| async move {
+                let script = redis::Script::new(TAKE_ATTEMPT);
+                let mut invocation = script.prepare_invoke();
+                invocation
+                    .key(&login_key)
+                    .key(&ip_key)
+                    .arg(FAILURES_PER_LOGIN)
+                    .arg(FAILURES_PER_IP)
+                    .arg(THROTTLE_WINDOW_SECS)
+                    .arg(FORM_TOKEN_TTL_SECS + 300);
+                if let Some(nonce_key) = &nonce_key {
+                    invocation.key(nonce_key);
+                }
+                invocation.invoke_async(&mut conn).await
             })
             .await?;
-        let login_failures = login_failures.unwrap_or(0);
-        let ip_failures = ip_failures.unwrap_or(0);
-        let mut retry_after_secs = 0;
-        if login_failures >= FAILURES_PER_LOGIN {
-            retry_after_secs = retry_after_secs.max(login_ttl);
-        }
-        if ip_failures >= FAILURES_PER_IP {
-            retry_after_secs = retry_after_secs.max(ip_ttl);
-        }
-        Ok(Throttle {
-            login_failures,
-            ip_failures,
+        Ok(match taken {
+            1 => SignInAttempt::Taken,
+            2 => SignInAttempt::Replayed,
             // A key without expiry (-1) or just gone (-2) still means "wait a little".
-            retry_after_secs: u64::try_from(retry_after_secs).unwrap_or(1).max(1),
+            _ => SignInAttempt::Refused {
+                retry_after_secs: u64::try_from(wait_secs).unwrap_or(1).max(1),
+            },
         })
     }
 
-    /// Counts one failed sign-in for the login name and the client address.
-    /// Fixed windows: the first failure starts one, later ones do not extend it.
-    pub async fn signin_failed(&self, login: &str, client_ip: &str) -> Result<(), LiveDown> {
+    /// Gives back an attempt whose check succeeded or never ran (the login
+    /// name's and the address's count each go down by one).
+    pub async fn give_back_signin_attempt(
+        &self,
+        login: &str,
+        client_ip: &str,
+    ) -> Result<(), LiveDown> {
         let (login_key, ip_key) = self.throttle_keys(login, client_ip);
         self.call(|mut conn| async move {
-            let mut pipe = redis::pipe();
-            pipe.atomic();
-            for key in [&login_key, &ip_key] {
-                pipe.cmd("SET")
-                    .arg(key)
-                    .arg(0)
-                    .arg("NX")
-                    .arg("EX")
-                    .arg(THROTTLE_WINDOW_SECS)
-                    .ignore()
-                    .cmd("INCR")
-                    .arg(key)
-                    .ignore();
-            }
-            pipe.query_async::<()>(&mut conn).await
+            redis::Script::new(GIVE_BACK_ATTEMPT)
+                .key(&login_key)
+                .key(&ip_key)
+                .invoke_async::<()>(&mut conn)
+                .await
         })
         .await
     }
 
-    /// Forgets a login name's failures after it signed in; the address's stay.
-    pub async fn signin_succeeded(&self, login: &str) -> Result<(), LiveDown> {
-        let (login_key, _) = self.throttle_keys(login, "");
+    /// Forgets a login name's failures after it signed in completely and
+    /// gives the address its attempt back; the address's failures stay.
+    pub async fn signin_succeeded(&self, login: &str, client_ip: &str) -> Result<(), LiveDown> {
+        let (login_key, ip_key) = self.throttle_keys(login, client_ip);
         self.call(|mut conn| async move {
             redis::cmd("DEL")
                 .arg(&login_key)
                 .query_async::<i64>(&mut conn)
+                .await?;
+            redis::Script::new(GIVE_BACK_ATTEMPT)
+                .key(&ip_key)
+                .invoke_async::<()>(&mut conn)
                 .await
         })
         .await
-        .map(|_| ())
     }
+
+    /// Moves a session to a fresh id (with a fresh form token) and ends the
+    /// old one, keeping its account and start: done whenever a session
+    /// gains rights, so an id seen before cannot ride on them.
+    pub async fn rotate_session(
+        &self,
+        old: &SessionId,
+        data: &SessionData,
+        csrf_token: String,
+    ) -> Result<(SessionId, SessionData), LiveDown> {
+        let id = SessionId::generate();
+        let data = SessionData {
+            csrf_token,
+            ..data.clone()
+        };
+        self.create_session(&id, &data).await?;
+        self.delete_session(old, data.account_id).await?;
+        Ok((id, data))
+    }
+}
+
+/// Spends the form nonce KEYS[3] (if given; kept ARGV[4] seconds), then
+/// takes an attempt for KEYS[1] (login) and KEYS[2] (address) unless either
+/// reached its limit (ARGV[1], ARGV[2]); a window of ARGV[3] seconds starts
+/// with its first attempt. Returns {1, 0} when taken, {2, 0} when the nonce
+/// was spent before, {0, seconds to wait} when refused.
+const TAKE_ATTEMPT: &str = r"
+if KEYS[3] and not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[4]) then
+    return {2, 0}
+end
+local login = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ip = tonumber(redis.call('GET', KEYS[2]) or '0')
+local login_limit = tonumber(ARGV[1])
+local ip_limit = tonumber(ARGV[2])
+if login >= login_limit or ip >= ip_limit then
+    local wait = -1
+    if login >= login_limit then wait = math.max(wait, redis.call('TTL', KEYS[1])) end
+    if ip >= ip_limit then wait = math.max(wait, redis.call('TTL', KEYS[2])) end
+    return {0, wait}
+end
+for i = 1, 2 do
+    if redis.call('INCR', KEYS[i]) == 1 then
+        redis.call('EXPIRE', KEYS[i], ARGV[3])
+    end
+end
+return {1, 0}
+";
+
+/// Takes one back from each count in KEYS that is above zero.
+const GIVE_BACK_ATTEMPT: &str = r"
+for i = 1, #KEYS do
+    if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then
+        redis.call('DECR', KEYS[i])
+    end
+end
+";
+
+/// Whether a sign-in attempt may go on to check its password or code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInAttempt {
+    /// Counted; go on.
+    Taken,
+    /// The form's token was used before; nothing was counted.
+    Replayed,
+    /// Too many failures for the login name or the address.
+    Refused {
+        /// Seconds until the longer-lived of the exceeded windows ends.
+        retry_after_secs: u64,
+    },
 }
 
 #[cfg(test)]
@@ -473,15 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn throttle_counts_per_login_and_per_address() {
-        let t = |login_failures, ip_failures| Throttle {
-            login_failures,
-            ip_failures,
-            retry_after_secs: 1,
-        };
-        assert!(!t(4, 19).exceeded());
-        assert!(t(5, 0).exceeded());
-        assert!(t(0, 20).exceeded());
+    fn login_names_share_a_throttle_whatever_their_case() {
         assert_eq!(login_digest(" Alice "), login_digest("alice"));
     }
 }

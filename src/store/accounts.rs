@@ -529,3 +529,34 @@ where
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Some((before, after)))
 }
+
+/// Sets an enabled account's password hash and refuses every session
+/// opened before now (`sessions_valid_from`), audited (`account.password`)
+/// in the same transaction; `false` when no enabled account has this id.
+/// Deleting the sessions from Redis is the caller's.
+pub async fn set_password(
+    pool: &PgPool,
+    account_id: i64,
+    password_hash: &str,
+    mut audit: AuditEntry,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let updated = sqlx::query!(
+        r#"UPDATE accounts SET password_hash = $2, sessions_valid_from = now()
+           WHERE id = $1 AND disabled_at IS NULL"#,
+        account_id,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit.action = "account.password";
+    audit.target = format!("account:{account_id}");
+    audit.after = Some(serde_json::json!({ "password": "changed", "sessions": "ended" }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(true)
+}

@@ -149,10 +149,6 @@ pub async fn begin_enrolment(
         .map(|row| row.secret_sealed))
 }
 
-fn hashes_as_rows(code_hashes: &[[u8; 32]]) -> Vec<Vec<u8>> {
-    code_hashes.iter().map(|h| h.to_vec()).collect()
-}
-
 /// Confirms a pending authenticator with the step of a code it produced and
 /// stores the first recovery codes, audited (`totp.enrol`), in one
 /// transaction. `false` when there was nothing pending with this secret
@@ -162,7 +158,7 @@ pub async fn confirm_enrolment(
     account_id: i64,
     secret_sealed: &[u8],
     step: i64,
-    code_hashes: &[[u8; 32]],
+    code_hashes: &[String],
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
@@ -194,7 +190,7 @@ pub async fn confirm_enrolment(
 async fn insert_recovery_codes(
     tx: &mut sqlx::PgConnection,
     account_id: i64,
-    code_hashes: &[[u8; 32]],
+    code_hashes: &[String],
 ) -> Result<(), StoreError> {
     sqlx::query!(
         r#"DELETE FROM account_recovery_codes WHERE account_id = $1"#,
@@ -204,10 +200,10 @@ async fn insert_recovery_codes(
     .await
     .map_err(StoreError::classify)?;
     sqlx::query!(
-        r#"INSERT INTO account_recovery_codes (account_id, code_hash)
-           SELECT $1, code_hash FROM unnest($2::bytea[]) AS code_hash"#,
+        r#"INSERT INTO account_recovery_codes (account_id, code_phc)
+           SELECT $1, code_phc FROM unnest($2::text[]) AS code_phc"#,
         account_id,
-        &hashes_as_rows(code_hashes)
+        code_hashes
     )
     .execute(&mut *tx)
     .await
@@ -255,22 +251,47 @@ pub async fn accept_step(
     Ok(true)
 }
 
-/// Spends a recovery code, audited (`totp.recovery_code_use`); `false` when no
-/// unused code of the account has this hash. Single use even when two
-/// requests race: only one conditional update finds the code unused.
+/// An unused recovery code as stored: its id and argon2id PHC string.
+#[derive(Debug, Clone)]
+pub struct StoredRecoveryCode {
+    /// Id, for spending it.
+    pub id: i64,
+    /// The salted hash a typed code is checked against.
+    pub code_phc: String,
+}
+
+/// The account's unused recovery codes (at most ten).
+pub async fn unused_recovery_codes(
+    pool: &PgPool,
+    account_id: i64,
+) -> Result<Vec<StoredRecoveryCode>, StoreError> {
+    sqlx::query_as!(
+        StoredRecoveryCode,
+        r#"SELECT id, code_phc FROM account_recovery_codes
+           WHERE account_id = $1 AND used_at IS NULL ORDER BY id"#,
+        account_id
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Spends the recovery code `code_id` of the account, audited
+/// (`totp.recovery_code_use`); `false` when it is spent already. Single use
+/// even when two requests race: only one conditional update finds the code unused.
 pub async fn consume_recovery_code(
     pool: &PgPool,
     account_id: i64,
-    code_hash: &[u8; 32],
+    code_id: i64,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
     let used: Option<i64> = sqlx::query_scalar!(
         r#"UPDATE account_recovery_codes SET used_at = now()
-           WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL
+           WHERE account_id = $1 AND id = $2 AND used_at IS NULL
            RETURNING id"#,
         account_id,
-        &code_hash[..]
+        code_id
     )
     .fetch_optional(&mut *tx)
     .await
@@ -302,7 +323,7 @@ pub async fn replace_recovery_codes(
     pool: &PgPool,
     account_id: i64,
     step: i64,
-    code_hashes: &[[u8; 32]],
+    code_hashes: &[String],
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;

@@ -5,7 +5,8 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, Options, TestApp, bare_client, csrf_of, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, SESSION_COOKIE, TestApp,
+    argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
     spawn_app_with,
 };
 
@@ -19,7 +20,7 @@ async fn create_admin(app: &TestApp, login: &str) {
 async fn login_page(app: &TestApp, session: Option<&str>) -> String {
     let mut request = bare_client().get(format!("{}/login?lang=en", app.address));
     if let Some(session) = session {
-        request = request.header(COOKIE, format!("qrf_session={session}"));
+        request = request.header(COOKIE, session_header(session));
     }
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -37,33 +38,43 @@ async fn post_form(
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(serde_html_form::to_string(fields).unwrap());
     if let Some(session) = session {
-        request = request.header(COOKIE, format!("qrf_session={session}"));
+        request = request.header(COOKIE, session_header(session));
     }
     request.send().await.unwrap()
 }
 
+/// Posts the sign-in form of a new browser.
 async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
-    let token = csrf_of(&login_page(app, None).await);
+    let form = login_form(&app.address).await;
+    post_login(app, &form, login, password).await
+}
+
+/// Posts a sign-in form with its token and pre-session cookie.
+async fn post_login(
+    app: &TestApp,
+    form: &LoginForm,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
     let fields = [
-        ("csrf_token", token.as_str()),
+        ("csrf_token", form.token.as_str()),
         ("login", login),
         ("password", password),
         ("lang", "en"),
     ];
-    post_form(app, "/login", &fields, None).await
+    bare_client()
+        .post(format!("{}/login", app.address))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(COOKIE, form.cookie.as_str())
+        .body(serde_html_form::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The session id a successful sign-in set.
 fn session_of(response: &reqwest::Response) -> String {
-    let cookie = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("qrf_session="))
-        .expect("a session cookie");
-    let value = cookie.trim_start_matches("qrf_session=");
-    value.split(';').next().unwrap().to_owned()
+    set_cookie(response, SESSION_COOKIE).expect("a session cookie")
 }
 
 /// The session keys this app holds in Redis, with their seconds to live.
@@ -136,7 +147,7 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
         .get_all(SET_COOKIE)
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("qrf_session="))
+        .find(|v| v.starts_with("__Host-qrf_session="))
         .unwrap();
     for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(part), "{cookie} lacks {part}");
@@ -372,4 +383,270 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     assert_eq!(changes[0].0["role"], "admin");
     assert_eq!(changes[0].1["role"], "regulator");
     assert_eq!(changes[2].1["disabled"], true);
+}
+
+#[tokio::test]
+async fn a_hundred_parallel_wrong_passwords_get_at_most_five_checks() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    // Every attempt comes from its own fresh browser: its own form token
+    // and pre-session cookie, so nothing but the throttle stands in the way.
+    let forms = futures_util::future::join_all((0..100).map(|_| login_form(&app.address))).await;
+    let checks_before = argon2_runs(&app.address, "verify").await;
+    let answers = futures_util::future::join_all(
+        forms
+            .iter()
+            .map(|form| post_login(&app, form, "chief", "not the password at all")),
+    )
+    .await;
+    let checks = argon2_runs(&app.address, "verify").await - checks_before;
+    let refused = answers.iter().filter(|r| r.status() == 401).count();
+    let throttled = answers.iter().filter(|r| r.status() == 429).count();
+    assert!(checks <= 5, "{checks} passwords were checked");
+    assert_eq!(refused as u64, checks, "each check answered 401");
+    assert_eq!(refused + throttled, 100, "the rest waited");
+    assert!(
+        answers
+            .iter()
+            .filter(|r| r.status() == 429)
+            .all(|r| r.headers().contains_key(RETRY_AFTER))
+    );
+    // The right password waits too, and costs nothing.
+    let late = sign_in(&app, "chief", PASSWORD).await;
+    assert_eq!(late.status(), 429);
+    assert_eq!(
+        argon2_runs(&app.address, "verify").await - checks_before,
+        checks
+    );
+}
+
+#[tokio::test]
+async fn a_login_form_token_is_refused_with_another_cookie_or_a_second_time() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let mine = login_form(&app.address).await;
+    let theirs = login_form(&app.address).await;
+    assert_ne!(mine.cookie, theirs.cookie);
+    // My token in their browser, and a token with no pre-session at all.
+    let swapped = LoginForm {
+        token: mine.token.clone(),
+        cookie: theirs.cookie.clone(),
+    };
+    assert_eq!(
+        post_login(&app, &swapped, "chief", "wrong one")
+            .await
+            .status(),
+        403
+    );
+    let bare = [
+        ("csrf_token", mine.token.as_str()),
+        ("login", "chief"),
+        ("password", "x"),
+    ];
+    assert_eq!(post_form(&app, "/login", &bare, None).await.status(), 403);
+    // Used once, the token is spent, even with the right password.
+    assert_eq!(
+        post_login(&app, &mine, "chief", "wrong one").await.status(),
+        401
+    );
+    let replayed = post_login(&app, &mine, "chief", PASSWORD).await;
+    assert_eq!(replayed.status(), 403);
+    assert!(replayed.headers().get(SET_COOKIE).is_none());
+    // A fresh form in the same browser works.
+    let again = login_form(&app.address).await;
+    assert_eq!(
+        post_login(&app, &again, "chief", PASSWORD).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_host_prefixed_under_an_https_address() {
+    let app = spawn_app().await;
+    create_admin(&app, "chief").await;
+    let response = sign_in(&app, "chief", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-qrf_session="))
+        .expect("a __Host- session cookie");
+    for part in ["Secure", "Path=/", "HttpOnly"] {
+        assert!(session.contains(part), "{session} lacks {part}");
+    }
+    assert!(!session.contains("Domain"), "{session}");
+    assert!(!cookies.iter().any(|c| c.starts_with("qrf_session=")));
+    // The unprefixed name means nothing here.
+    let value = session_of(&response);
+    let plain = bare_client()
+        .get(format!("{}/account/security", app.address))
+        .header(COOKIE, format!("qrf_session={value}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 303);
+    assert!(
+        plain.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+
+    // Over plain http the cookie keeps its plain name and is not Secure.
+    let http = spawn_app_with(Options {
+        public_base_url: Some("http://q.example.org".into()),
+        ..Options::default()
+    })
+    .await;
+    create_admin(&http, "chief").await;
+    let form = bare_client()
+        .get(format!("{}/login?lang=en", http.address))
+        .send()
+        .await
+        .unwrap();
+    let pre_session = set_cookie(&form, "qrf_presession").expect("a plain pre-session cookie");
+    let form = LoginForm {
+        token: csrf_of(&form.text().await.unwrap()),
+        cookie: format!("qrf_presession={pre_session}"),
+    };
+    let response = post_login(&http, &form, "chief", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let session = set_cookie(&response, "qrf_session");
+    assert!(session.is_some());
+    for raw in response.headers().get_all(SET_COOKIE) {
+        let raw = raw.to_str().unwrap();
+        assert!(
+            !raw.contains("Secure") && !raw.starts_with("__Host-"),
+            "{raw}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    app.venue_staff("desk", &[&venue]).await;
+    let here = app.session_for("desk", PASSWORD).await;
+    let elsewhere = app.session_for("desk", PASSWORD).await;
+    let page = app.get_with(&here, "/account/password?lang=en").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"action="/account/password""#), "{page}");
+    assert!(
+        !page.contains(r#"name="code""#),
+        "no second factor, no code"
+    );
+    let new = "a much longer brand new secret";
+
+    // Without the session's form token, or with a wrong current password, nothing changes.
+    let fields = [
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("lang", "en"),
+    ];
+    let forged = app
+        .post_form_with(&here, "/account/password", &fields)
+        .await;
+    assert_eq!(forged.status(), 403);
+    let wrong = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", "not my password at all"),
+        ("new_password", new),
+        ("new_password_again", new),
+    ];
+    let refused = app
+        .post_form_with(&here, "/account/password?lang=en", &wrong)
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("current password is wrong")
+    );
+    let mismatch = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", "something else entirely"),
+    ];
+    let refused = app
+        .post_form_with(&here, "/account/password", &mismatch)
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        app.get_with(&elsewhere, "/account/tokens").await.status(),
+        200
+    );
+
+    let right = [
+        ("csrf_token", here.csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+    ];
+    let done = app.post_form_with(&here, "/account/password", &right).await;
+    assert_eq!(done.status(), 200);
+    // Every session ends, this one too.
+    for session in [&here, &elsewhere] {
+        let after = app.get_with(session, "/account/tokens").await;
+        assert_eq!(after.status(), 303);
+        assert_eq!(after.headers()[LOCATION], "/login");
+    }
+    assert_eq!(stored_sessions(&app).await, 0);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'account.password' AND actor LIKE 'account:%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    assert_eq!(sign_in(&app, "desk", PASSWORD).await.status(), 401);
+    assert_eq!(sign_in(&app, "desk", new).await.status(), 303);
+}
+
+#[tokio::test]
+async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
+    let app = spawn_app().await;
+    app.create_person("chief", "admin", None, &[]).await;
+    let person = app.sign_in("chief").await;
+    let (status, page) = person.page("/account/password?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"name="code""#), "{page}");
+    let csrf = csrf_of(&page);
+    let new = "a much longer brand new secret";
+    let without = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("code", "000000"),
+    ];
+    let refused = person.post_form("/account/password", &without).await;
+    assert_eq!(refused.status(), 422);
+    // Enrolment spent the current time step: wait for the next one.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    tokio::time::sleep(std::time::Duration::from_secs(30 - now % 30 + 1)).await;
+    let code = crate::common::totp_code(person.totp_secret.as_deref().unwrap());
+    let with = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_again", new),
+        ("code", code.as_str()),
+    ];
+    let done = person.post_form("/account/password", &with).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(person.page("/console").await.0, 303);
 }

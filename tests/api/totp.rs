@@ -8,7 +8,8 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, TestApp, bare_client, between, csrf_of, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, SESSION_COOKIE, TestApp, argon2_runs, bare_client, between,
+    csrf_of, login_form, session_header, set_cookie, spawn_app,
 };
 
 /// Creates an activated account through the API; `extra` holds its scope.
@@ -38,15 +39,7 @@ fn recovery_codes_of(page: &str) -> Vec<String> {
 
 /// The value a response sets for a cookie, if it sets one.
 pub(crate) fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
-    let prefix = format!("{name}=");
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&prefix))
-        .map(|v| v[prefix.len()..].split(';').next().unwrap_or("").to_owned())
-        .filter(|v| !v.is_empty())
+    set_cookie(response, name)
 }
 
 async fn get(app: &TestApp, path: &str, cookie: Option<String>) -> reqwest::Response {
@@ -74,7 +67,7 @@ async fn post_form(
 }
 
 fn session_cookie(session: &str) -> Option<String> {
-    Some(format!("qrf_session={session}"))
+    Some(session_header(session))
 }
 
 fn pending_cookie(pending: &str) -> Option<String> {
@@ -83,22 +76,23 @@ fn pending_cookie(pending: &str) -> Option<String> {
 
 /// Posts the password form.
 pub(crate) async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
-    let page = get(app, "/login?lang=en", None).await.text().await.unwrap();
-    let token = csrf_of(&page);
+    let form = login_form(&app.address).await;
     let fields = [
-        ("csrf_token", token.as_str()),
+        ("csrf_token", form.token.as_str()),
         ("login", login),
         ("password", password),
         ("lang", "en"),
     ];
-    post_form(app, "/login", &fields, None).await
+    post_form(app, "/login", &fields, Some(form.cookie)).await
 }
 
 /// Signs in an account that has no second factor; returns the session id.
 async fn session_without_code(app: &TestApp, login: &str) -> String {
     let response = sign_in(app, login, PASSWORD).await;
-    assert_eq!(response.status(), 303);
-    cookie_of(&response, "qrf_session").expect("a session")
+    let session = cookie_of(&response, SESSION_COOKIE);
+    let status = response.status();
+    assert_eq!(status, 303, "{}", response.text().await.unwrap());
+    session.expect("a session")
 }
 
 /// Signs in with the password; returns the pending sign-in id.
@@ -106,7 +100,7 @@ async fn pending_sign_in(app: &TestApp, login: &str) -> String {
     let response = sign_in(app, login, PASSWORD).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()[LOCATION], "/login/second-factor?lang=en");
-    assert_eq!(cookie_of(&response, "qrf_session"), None, "no session yet");
+    assert_eq!(cookie_of(&response, SESSION_COOKIE), None, "no session yet");
     cookie_of(&response, "qrf_signin").expect("a pending sign-in")
 }
 
@@ -188,8 +182,9 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 }
 
 /// Opens the enrolment page of a session and confirms it with the code of
-/// `step`; returns the secret and the recovery codes shown.
-async fn enrol(app: &TestApp, session: &str, step: u64) -> (String, Vec<String>) {
+/// `step`; returns the secret and the recovery codes shown. The session
+/// moves to the new id the enrolment hands out.
+async fn enrol(app: &TestApp, session: &mut String, step: u64) -> (String, Vec<String>) {
     let page = get(app, "/account/security?lang=en", session_cookie(session)).await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
@@ -203,6 +198,7 @@ async fn enrol(app: &TestApp, session: &str, step: u64) -> (String, Vec<String>)
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let done = post_form(app, "/account/security", &fields, session_cookie(session)).await;
     assert_eq!(done.status(), 200);
+    *session = cookie_of(&done, SESSION_COOKIE).expect("a renewed session");
     let codes = recovery_codes_of(&done.text().await.unwrap());
     assert_eq!(codes.len(), 10, "{codes:?}");
     (secret, codes)
@@ -215,7 +211,7 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     let response = sign_in(&app, "chief", PASSWORD).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()[LOCATION], "/account/security");
-    let session = cookie_of(&response, "qrf_session").unwrap();
+    let mut session = cookie_of(&response, SESSION_COOKIE).unwrap();
     assert_eq!(stored_must_enrol_flags(&app).await, ["1"]);
 
     // The page shows a QR code drawn inline and the key for typing in.
@@ -256,11 +252,11 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     .await;
     assert_eq!(forged.status(), 403);
 
-    let (_, codes) = enrol(&app, &session, step).await;
+    let (_, codes) = enrol(&app, &mut session, step).await;
     assert!(
         codes
             .iter()
-            .all(|c| c.len() == 9 && c.as_bytes()[4] == b'-')
+            .all(|c| c.len() == 19 && c.split('-').all(|group| group.len() == 4))
     );
     assert_eq!(app.count("account_recovery_codes").await, 10);
     assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
@@ -303,9 +299,9 @@ async fn regulators_must_enrol_and_venue_staff_need_not() {
     assert_eq!(flags, ["0", "1"]);
 
     // Staff may still enrol, and then sign in with a code.
-    let session = cookie_of(&staff, "qrf_session").unwrap();
+    let mut session = cookie_of(&staff, SESSION_COOKIE).unwrap();
     let step = fresh_step().await;
-    let (secret, _) = enrol(&app, &session, step - 1).await;
+    let (secret, _) = enrol(&app, &mut session, step - 1).await;
     let pending = pending_sign_in(&app, "desk").await;
     let done = send_code(&app, &pending, &code_at(&secret, step)).await;
     assert_eq!(done.status(), 303);
@@ -316,9 +312,9 @@ async fn regulators_must_enrol_and_venue_staff_need_not() {
 async fn sign_in_needs_the_code_and_a_step_counts_once() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
-    let first = session_without_code(&app, "chief").await;
+    let mut first = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
-    let (secret, _) = enrol(&app, &first, step - 1).await;
+    let (secret, _) = enrol(&app, &mut first, step - 1).await;
 
     // The password alone now leads to the code form, not to a session.
     let pending = pending_sign_in(&app, "chief").await;
@@ -341,7 +337,7 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
     let done = send_code(&app, &pending, &code_at(&secret, step)).await;
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()[LOCATION], "/console");
-    assert!(cookie_of(&done, "qrf_session").is_some());
+    assert!(cookie_of(&done, SESSION_COOKIE).is_some());
     let cleared = done
         .headers()
         .get_all(SET_COOKIE)
@@ -369,7 +365,7 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
     let pending = pending_sign_in(&app, "chief").await;
     let replayed = send_code(&app, &pending, &code_at(&secret, step)).await;
     assert_eq!(replayed.status(), 401);
-    assert!(cookie_of(&replayed, "qrf_session").is_none());
+    assert!(cookie_of(&replayed, SESSION_COOKIE).is_none());
     let steps: Vec<i64> = sqlx::query_scalar("SELECT last_used_step FROM account_totp")
         .fetch_all(&app.pool)
         .await
@@ -386,9 +382,9 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
 async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
-    let session = session_without_code(&app, "chief").await;
+    let mut session = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
-    let (secret, _) = enrol(&app, &session, step).await;
+    let (secret, _) = enrol(&app, &mut session, step).await;
     let right = code_at(&secret, step + 1);
     let wrong = if right == "000000" {
         "111111"
@@ -400,7 +396,7 @@ async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
     for attempt in [wrong, "12345", "not a code at all"] {
         let refused = send_code(&app, &pending, attempt).await;
         assert_eq!(refused.status(), 401, "{attempt}");
-        assert!(cookie_of(&refused, "qrf_session").is_none());
+        assert!(cookie_of(&refused, SESSION_COOKIE).is_none());
         let page = refused.text().await.unwrap();
         assert!(page.contains("That code is not right"), "{page}");
     }
@@ -425,9 +421,10 @@ async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
 async fn a_recovery_code_works_once() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
-    let session = session_without_code(&app, "chief").await;
+    let mut session = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
-    let (_, codes) = enrol(&app, &session, step).await;
+    let (_, codes) = enrol(&app, &mut session, step).await;
+    let checks_before = argon2_runs(&app.address, "recovery_code").await;
 
     let pending = pending_sign_in(&app, "chief").await;
     // Typed in capitals and without the hyphen, it still reads.
@@ -435,7 +432,7 @@ async fn a_recovery_code_works_once() {
     let done = send_code(&app, &pending, &typed).await;
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()[LOCATION], "/console");
-    assert!(cookie_of(&done, "qrf_session").is_some());
+    assert!(cookie_of(&done, SESSION_COOKIE).is_some());
     let used: i64 =
         sqlx::query_scalar("SELECT count(*) FROM account_recovery_codes WHERE used_at IS NOT NULL")
             .fetch_one(&app.pool)
@@ -446,11 +443,16 @@ async fn a_recovery_code_works_once() {
         audit_actions(&app).await.last().map(String::as_str),
         Some("totp.recovery_code_use")
     );
+    // Checked on the bounded argon2id pool.
+    assert_eq!(
+        argon2_runs(&app.address, "recovery_code").await - checks_before,
+        1
+    );
 
     let pending = pending_sign_in(&app, "chief").await;
     let again = send_code(&app, &pending, &codes[3]).await;
     assert_eq!(again.status(), 401);
-    assert!(cookie_of(&again, "qrf_session").is_none());
+    assert!(cookie_of(&again, SESSION_COOKIE).is_none());
     // Another one still works.
     let other = send_code(&app, &pending, &codes[4]).await;
     assert_eq!(other.status(), 303);
@@ -460,9 +462,9 @@ async fn a_recovery_code_works_once() {
 async fn new_recovery_codes_need_a_current_code_and_replace_the_old_ones() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
-    let session = session_without_code(&app, "chief").await;
+    let mut session = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
-    let (secret, old_codes) = enrol(&app, &session, step - 1).await;
+    let (secret, old_codes) = enrol(&app, &mut session, step - 1).await;
     let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
     let token = csrf_of(&page.text().await.unwrap());
 
@@ -513,9 +515,9 @@ async fn new_recovery_codes_need_a_current_code_and_replace_the_old_ones() {
 async fn the_second_step_is_bound_to_its_browser_token_and_lifetime() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
-    let session = session_without_code(&app, "chief").await;
+    let mut session = session_without_code(&app, "chief").await;
     let step = fresh_step().await;
-    let (secret, _) = enrol(&app, &session, step - 1).await;
+    let (secret, _) = enrol(&app, &mut session, step - 1).await;
     let code = code_at(&secret, step);
 
     // Without the pending sign-in's cookie there is nothing to complete.
@@ -587,4 +589,159 @@ async fn the_security_page_needs_a_session() {
     );
     let post = post_form(&app, "/account/security", &[("code", "123456")], None).await;
     assert_eq!(post.status(), 303);
+}
+
+#[tokio::test]
+async fn a_session_from_before_the_cutoff_cannot_use_the_security_page() {
+    // As after a reset whose deletion of the sessions from Redis failed: the
+    // cutoff is stored, the session is still in Redis.
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    create_account(
+        &app,
+        "desk",
+        "venue_staff",
+        json!({ "venue_ids": [venue_id] }),
+    )
+    .await;
+    let session = session_without_code(&app, "desk").await;
+    let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    assert_eq!(page.status(), 200);
+    let token = csrf_of(&page.text().await.unwrap());
+    let audited = audit_actions(&app).await;
+    sqlx::query("UPDATE accounts SET sessions_valid_from = now() WHERE login = 'desk'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
+    assert_eq!(page.status(), 303);
+    assert!(
+        page.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    let post = post_form(
+        &app,
+        "/account/security",
+        &[("csrf_token", &token), ("code", "123456"), ("lang", "en")],
+        session_cookie(&session),
+    )
+    .await;
+    assert_eq!(post.status(), 303);
+    // Nothing was changed on the session's word.
+    assert_eq!(audit_actions(&app).await, audited);
+}
+
+#[tokio::test]
+async fn an_id_seen_before_enrolment_does_not_carry_the_rights_enrolment_unlocks() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let before = session_without_code(&app, "chief").await;
+    let console = get(&app, "/console", session_cookie(&before)).await;
+    assert_eq!(console.headers()[LOCATION], "/account/security");
+
+    let mut session = before.clone();
+    let step = fresh_step().await;
+    enrol(&app, &mut session, step).await;
+    assert_ne!(session, before, "enrolment hands out a new session id");
+
+    // The old id is over; the new one opens the console.
+    let old = get(&app, "/console", session_cookie(&before)).await;
+    assert_eq!(old.status(), 303);
+    assert_eq!(old.headers()[LOCATION], "/login");
+    let new = get(&app, "/console", session_cookie(&session)).await;
+    assert_eq!(new.status(), 200);
+    assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
+}
+
+#[tokio::test]
+async fn a_hundred_parallel_wrong_codes_get_at_most_five_checks() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let mut session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (secret, _) = enrol(&app, &mut session, step).await;
+    let right = code_at(&secret, step + 1);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    // Each from its own pending sign-in, with its own cookie and form token.
+    let mut pendings = Vec::new();
+    for _ in 0..100 {
+        let pending = pending_sign_in(&app, "chief").await;
+        let page = get(
+            &app,
+            "/login/second-factor?lang=en",
+            pending_cookie(&pending),
+        )
+        .await;
+        let token = csrf_of(&page.text().await.unwrap());
+        pendings.push((pending, token));
+    }
+    let forms: Vec<[(&str, &str); 3]> = pendings
+        .iter()
+        .map(|(_, token)| {
+            [
+                ("csrf_token", token.as_str()),
+                ("code", wrong),
+                ("lang", "en"),
+            ]
+        })
+        .collect();
+    let answers = futures_util::future::join_all(pendings.iter().zip(&forms).map(
+        |((pending, _), fields)| {
+            post_form(
+                &app,
+                "/login/second-factor",
+                fields,
+                pending_cookie(pending),
+            )
+        },
+    ))
+    .await;
+    let checked = answers.iter().filter(|r| r.status() == 401).count();
+    let throttled = answers.iter().filter(|r| r.status() == 429).count();
+    assert!(checked <= 5, "{checked} codes were checked");
+    assert_eq!(checked + throttled, 100);
+    assert!(answers.iter().all(|r| r.status() != 303));
+    // The right code waits as well.
+    let (pending, _) = &pendings[0];
+    assert_eq!(send_code(&app, pending, &right).await.status(), 429);
+}
+
+#[tokio::test]
+async fn a_copy_of_the_recovery_code_table_gives_no_code_to_try() {
+    let app = spawn_app().await;
+    create_account(&app, "chief", "admin", json!({})).await;
+    let mut session = session_without_code(&app, "chief").await;
+    let step = fresh_step().await;
+    let (_, codes) = enrol(&app, &mut session, step).await;
+    // 16 characters of a 32-symbol alphabet: 80 bits each.
+    for code in &codes {
+        let plain: String = code.chars().filter(|&c| c != '-').collect();
+        assert_eq!(plain.len(), 16, "{code}");
+    }
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT code_phc FROM account_recovery_codes ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 10);
+    let salts: std::collections::HashSet<&str> = stored
+        .iter()
+        .filter_map(|phc| phc.split('$').nth(4))
+        .collect();
+    assert_eq!(salts.len(), 10, "each code has its own salt");
+    for phc in &stored {
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        for code in &codes {
+            let plain: String = code.chars().filter(|&c| c != '-').collect();
+            assert!(!phc.contains(&plain));
+        }
+    }
 }

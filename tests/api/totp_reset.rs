@@ -94,7 +94,7 @@ async fn an_admin_resets_a_regulators_second_factor_and_the_regulator_enrols_aga
     assert_eq!(location, "/account/security");
     let console = bare_client()
         .get(format!("{}/console", app.address))
-        .header("cookie", format!("qrf_session={session}"))
+        .header("cookie", crate::common::session_header(&session))
         .send()
         .await
         .unwrap();

@@ -59,7 +59,7 @@ async fn sign_in(browser: &Client, app: &TestApp, login: &str) {
         .expect("confirm the code");
     wait_for(browser, "code.recovery-code").await;
     browser
-        .get_named_cookie("qrf_session")
+        .get_named_cookie("__Host-qrf_session")
         .await
         .expect("the browser keeps the session cookie");
 }
@@ -263,14 +263,14 @@ async fn a_regulator_drills_down_and_downloads_the_ranking() {
     .expect("an Excel link");
     assert!(xlsx_href.contains("region=652801"), "{xlsx_href}");
     let session = browser
-        .get_named_cookie("qrf_session")
+        .get_named_cookie("__Host-qrf_session")
         .await
         .expect("session cookie");
     let response = reqwest::Client::new()
         .get(format!("{}{xlsx_href}", app.address))
         .header(
             reqwest::header::COOKIE,
-            format!("qrf_session={}", session.value()),
+            format!("__Host-qrf_session={}", session.value()),
         )
         .send()
         .await

@@ -47,7 +47,11 @@ async fn sign_in(browser: &Client, app: &TestApp, login: &str) {
         .await
         .expect("send the form");
     let deadline = Instant::now() + PATIENCE;
-    while browser.get_named_cookie("qrf_session").await.is_err() {
+    while browser
+        .get_named_cookie("__Host-qrf_session")
+        .await
+        .is_err()
+    {
         assert!(
             Instant::now() < deadline,
             "no session cookie after signing in"

@@ -367,6 +367,71 @@ where
     }
 }
 
+/// The session cookie's name: the test app's public address is https.
+pub const SESSION_COOKIE: &str = "__Host-qrf_session";
+/// The cookie the sign-in form's token is bound to.
+pub const PRE_SESSION_COOKIE: &str = "__Host-qrf_presession";
+
+/// The value a response sets for a cookie, if it sets it.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.split(';').next())
+        .filter(|v| !v.is_empty() && *v != "\"\"")
+        .map(str::to_owned)
+}
+
+/// A fresh sign-in form as a new browser sees it: its token and the
+/// pre-session cookie the token is bound to.
+pub struct LoginForm {
+    /// The form's `csrf_token`.
+    pub token: String,
+    /// The pre-session cookie, ready for a `Cookie` header.
+    pub cookie: String,
+}
+
+/// How many argon2id jobs of a kind (`verify`, `hash`, `recovery_code`) the
+/// app has run, from `/metrics`.
+pub async fn argon2_runs(address: &str, kind: &str) -> u64 {
+    let text = bare_client()
+        .get(format!("{address}/metrics"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("metrics");
+    let series = format!("qrf_argon2_runs_total{{kind=\"{kind}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(series.as_str()))
+        .map_or(0, |n| n.trim().parse().expect("a count"))
+}
+
+/// Opens `/login` in a new browser.
+pub async fn login_form(address: &str) -> LoginForm {
+    let response = bare_client()
+        .get(format!("{address}/login?lang=en"))
+        .send()
+        .await
+        .expect("request");
+    let pre_session = set_cookie(&response, PRE_SESSION_COOKIE).expect("a pre-session cookie");
+    let page = response.text().await.expect("page");
+    LoginForm {
+        token: csrf_of(&page),
+        cookie: format!("{PRE_SESSION_COOKIE}={pre_session}"),
+    }
+}
+
+/// The `Cookie` header of a session.
+pub fn session_header(session: &str) -> String {
+    format!("{SESSION_COOKIE}={session}")
+}
+
 /// The password every test account gets.
 pub const ACCOUNT_PASSWORD: &str = "correct horse battery staple";
 
@@ -420,22 +485,16 @@ impl TestApp {
     /// Posts the sign-in form with a login and password: where the answer
     /// (a 303) sends the browser, and the session cookie it sets, if any.
     pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
-        let page = bare_client()
-            .get(format!("{}/login?lang=en", self.address))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("page");
+        let form = login_form(&self.address).await;
         let fields = [
-            ("csrf_token", csrf_of(&page)),
+            ("csrf_token", form.token),
             ("login", login.to_owned()),
             ("password", password.to_owned()),
             ("lang", "en".to_owned()),
         ];
         let response = bare_client()
             .post(format!("{}/login", self.address))
+            .header("cookie", form.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(serde_html_form::to_string(fields).expect("form"))
             .send()
@@ -448,15 +507,7 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let session = response
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("qrf_session="))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
-        (location, session)
+        (location, set_cookie(&response, SESSION_COOKIE))
     }
 
     /// Signs in through `/login` with [`ACCOUNT_PASSWORD`].
@@ -511,13 +562,22 @@ impl Person {
             .expect("the page shows the key")
             .replace(' ', "");
         let code = totp_code(&secret);
-        let (status, _, page) = self
-            .post(
+        let response = self
+            .post_form(
                 "/account/security",
-                &[("code", code.as_str()), ("lang", "en")],
+                &[
+                    ("code", code.as_str()),
+                    ("lang", "en"),
+                    ("csrf_token", &csrf_of(&page)),
+                ],
             )
             .await;
+        let status = response.status().as_u16();
+        // Enrolling moves the session to a new id.
+        let renewed = set_cookie(&response, SESSION_COOKIE);
+        let page = response.text().await.unwrap();
         assert!(status < 400, "enrolment refused: {status} {page}");
+        self.session = renewed.expect("a renewed session");
         self.totp_secret = Some(secret);
     }
     /// GETs a path with the session; answers status, `Location` and body.
@@ -525,10 +585,7 @@ impl Person {
         let response = self
             .client
             .get(format!("{}{path}", self.address))
-            .header(
-                reqwest::header::COOKIE,
-                format!("qrf_session={}", self.session),
-            )
+            .header(reqwest::header::COOKIE, session_header(&self.session))
             .send()
             .await
             .unwrap();
@@ -549,10 +606,7 @@ impl Person {
         let response = self
             .client
             .post(format!("{}{path}", self.address))
-            .header(
-                reqwest::header::COOKIE,
-                format!("qrf_session={}", self.session),
-            )
+            .header(reqwest::header::COOKIE, session_header(&self.session))
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
@@ -620,10 +674,7 @@ impl Person {
         };
         self.client
             .get(url)
-            .header(
-                reqwest::header::COOKIE,
-                format!("qrf_session={}", self.session),
-            )
+            .header(reqwest::header::COOKIE, session_header(&self.session))
             .send()
             .await
             .expect("request")
@@ -640,10 +691,7 @@ impl Person {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.address))
-            .header(
-                reqwest::header::COOKIE,
-                format!("qrf_session={}", self.session),
-            )
+            .header(reqwest::header::COOKIE, session_header(&self.session))
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
@@ -667,7 +715,7 @@ pub fn bare_client() -> reqwest::Client {
 /// A signed-in session: its cookie value and its form token.
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// The `qrf_session` cookie's value.
+    /// The session cookie's value.
     pub cookie: String,
     /// The token its forms carry as `csrf_token`.
     pub csrf: String,
@@ -690,7 +738,7 @@ impl TestApp {
         let cookie = cookie.expect("a session cookie");
         let page = bare_client()
             .get(format!("{}/login?lang=en", self.address))
-            .header("cookie", format!("qrf_session={cookie}"))
+            .header("cookie", session_header(&cookie))
             .send()
             .await
             .expect("request")
@@ -707,7 +755,7 @@ impl TestApp {
     pub async fn get_with(&self, session: &Session, path: &str) -> reqwest::Response {
         bare_client()
             .get(format!("{}{path}", self.address))
-            .header("cookie", format!("qrf_session={}", session.cookie))
+            .header("cookie", session_header(&session.cookie))
             .send()
             .await
             .expect("request")
@@ -723,7 +771,7 @@ impl TestApp {
     ) -> reqwest::Response {
         bare_client()
             .post(format!("{}{path}", self.address))
-            .header("cookie", format!("qrf_session={}", session.cookie))
+            .header("cookie", session_header(&session.cookie))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(serde_html_form::to_string(fields).expect("form"))
             .send()
