@@ -234,9 +234,9 @@ async fn enrolled_secret(
     // Confirmed as if with the code of the step before now, so the code an
     // app shows now is still accepted at the first sign-in.
     let step = i64::try_from(now_unix / crate::domain::totp::STEP_SECS)? - 1;
-    let recovery_hashes: Vec<[u8; 32]> = RecoveryCode::generate_set()
+    let recovery_hashes: Vec<String> = RecoveryCode::generate_set()
         .iter()
-        .map(RecoveryCode::hash)
+        .map(RecoveryCode::hash_for_storage)
         .collect();
     second_factor::confirm_enrolment(pool, account_id, &sealed, step, &recovery_hashes, audit())
         .await?;
