@@ -103,7 +103,7 @@ async fn behind_a_trusted_proxy_the_audit_log_names_the_client_not_the_proxy() {
             "{}/dashboard/venues/{id}/code?lang=en",
             app.address
         ))
-        .header("cookie", format!("qrf_session={}", session.cookie))
+        .header("cookie", crate::common::session_header(&session.cookie))
         .header("X-Forwarded-For", "192.0.2.1, 2001:db8:7::9")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(

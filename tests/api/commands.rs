@@ -436,7 +436,7 @@ async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
     let response = crate::totp::send_code(&app, &pending, code).await;
     assert_eq!(response.status(), 303);
     assert!(
-        crate::totp::cookie_of(&response, "qrf_session").is_some(),
+        crate::totp::cookie_of(&response, crate::common::SESSION_COOKIE).is_some(),
         "signed in"
     );
 
