@@ -2,6 +2,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../fuzz_inputs/mod.rs"]
+mod fuzz_inputs;
 
 mod access;
 mod accounts;
@@ -10,6 +12,7 @@ mod commands;
 mod console;
 mod dashboard;
 mod db_role;
+mod fuzz;
 mod health;
 mod login;
 mod people;
