@@ -17,7 +17,12 @@ cd "$QRF_ROOT"
 MINUTES="${1:-10}"
 [[ "$MINUTES" =~ ^[1-9][0-9]{0,3}$ ]] || qrf_die "MINUTES must be a whole number from 1"
 PROFILE="${FUZZ_PROFILE:-release}"
-[[ "$PROFILE" == release || "$PROFILE" == dev ]] || qrf_die "FUZZ_PROFILE must be release or dev"
+case "$PROFILE" in
+release) profile_args=(--release) ;;
+# The profile `cargo test` uses by default, so its build is reused.
+dev) profile_args=() ;;
+*) qrf_die "FUZZ_PROFILE must be release or dev" ;;
+esac
 # tests/fuzz.rs has five targets (raw and shaped JSON, raw and shaped form
 # bodies, venue codes); they run one after the other, each for its share.
 TARGETS=5
@@ -27,16 +32,18 @@ WORK="$QRF_ROOT/.local/fuzz"
 mkdir -p "$WORK"
 
 step "build tests/fuzz.rs ($PROFILE)"
-SQLX_OFFLINE=true cargo test --locked --profile "$PROFILE" --test fuzz --no-run
+SQLX_OFFLINE=true cargo test --locked "${profile_args[@]}" --test fuzz --no-run
 
 step "fuzz for $MINUTES min ($per_kind s per target)"
 started_at=$SECONDS
 status=0
-FUZZ_SECONDS="$per_kind" SQLX_OFFLINE=true cargo test --locked --profile "$PROFILE" --test fuzz \
+FUZZ_SECONDS="$per_kind" SQLX_OFFLINE=true cargo test --locked "${profile_args[@]}" --test fuzz \
     -- --test-threads 1 --nocapture 2>&1 | tee "$WORK/fuzz.txt" || status=$?
 
 step "summary ($((SECONDS - started_at)) s)"
-grep '^fuzz ' "$WORK/fuzz.txt" || true
-total="$(awk '/^fuzz /{ sum += $(NF - 1) } END { print sum + 0 }' "$WORK/fuzz.txt")"
+# The test harness prints "test NAME ... " on the line of a target's first count.
+grep -o 'fuzz [^:]*: [0-9]* cases' "$WORK/fuzz.txt" >"$WORK/counts.txt" || true
+cat "$WORK/counts.txt"
+total="$(awk '{ sum += $(NF - 1) } END { print sum + 0 }' "$WORK/counts.txt")"
 echo "total: $total cases"
 ((status == 0)) || qrf_die "a parser panicked or refused with other than 400/422 (see ${WORK#"$QRF_ROOT"/}/fuzz.txt)"
