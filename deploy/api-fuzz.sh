@@ -16,6 +16,8 @@
 # pinned, into .local/schemathesis the first time.
 #
 #   API_FUZZ_EXAMPLES   generated cases per operation and phase (default 25)
+#   API_FUZZ_EXTRA_CHECKS more schemathesis checks, comma-separated (e.g.
+#                       status_code_conformance,negative_data_rejection), to explore
 #   API_FUZZ_SEED       schemathesis's seed (default 1, so runs repeat; any number explores anew)
 #   API_FUZZ_PORT       the server's port (default 18090)
 #   API_FUZZ_BIN        the qrfeedback binary to serve (default: target/debug, built first)
@@ -29,6 +31,8 @@ cd "$QRF_ROOT"
 SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES="${API_FUZZ_EXAMPLES:-25}"
 [[ "$EXAMPLES" =~ ^[1-9][0-9]{0,4}$ ]] || qrf_die "API_FUZZ_EXAMPLES must be 1-99999"
+CHECKS="not_a_server_error,problem_json_errors${API_FUZZ_EXTRA_CHECKS:+,$API_FUZZ_EXTRA_CHECKS}"
+[[ "$CHECKS" =~ ^[a-z_,]+$ ]] || qrf_die "API_FUZZ_EXTRA_CHECKS must be check names separated by commas"
 SEED="${API_FUZZ_SEED:-1}"
 [[ "$SEED" =~ ^[0-9]{1,18}$ ]] || qrf_die "API_FUZZ_SEED must be a number"
 PORT="${API_FUZZ_PORT:-18090}"
@@ -142,7 +146,7 @@ for caller in "${callers[@]}"; do
     status=0
     # From $WORK, where schemathesis keeps its cache.
     (cd "$WORK" && "$VENV/bin/st" run "$BASE_URL/openapi.json" "${auth[@]}" \
-        --checks not_a_server_error,problem_json_errors \
+        --checks "$CHECKS" \
         --phases examples,coverage,fuzzing \
         --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 \
         --request-timeout 10 --no-color --output-truncate true --suppress-health-check all \
