@@ -871,6 +871,8 @@ pub(crate) struct DashboardTexts {
     pub(crate) error_empty: String,
     /// `{field}` is one of the `field_*` names, `{max}` its bound.
     pub(crate) error_too_long: String,
+    /// `{field}` is one of the `field_*` names.
+    pub(crate) error_control_character: String,
     pub(crate) error_bad_date: String,
     pub(crate) error_future_date: String,
     pub(crate) error_training: String,

@@ -30,6 +30,12 @@ pub enum ProfileError {
         /// The bound in characters.
         max: usize,
     },
+    /// A text holds a control character other than a line break or a tab.
+    #[error("{field} must not hold control characters other than line breaks and tabs")]
+    ControlCharacter {
+        /// The field.
+        field: &'static str,
+    },
     /// `appointed_on` is not a calendar date.
     #[error("appointed_on must be a date written YYYY-MM-DD, such as 2026-03-01")]
     BadDate,
@@ -45,7 +51,9 @@ pub enum ProfileError {
 }
 
 /// Trims, unifies line ends (a browser sends CRLF, JSON usually LF, and the
-/// bound must count both alike) and bounds a required text.
+/// bound must count both alike) and bounds a required text. Control
+/// characters other than line breaks and tabs are refused: they mean nothing
+/// on a public page, and Postgres refuses NUL outright.
 fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, ProfileError> {
     let text = raw.trim().replace("\r\n", "\n");
     if text.is_empty() {
@@ -53,6 +61,12 @@ fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, P
     }
     if text.chars().count() > max {
         return Err(ProfileError::TooLong { field, max });
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ProfileError::ControlCharacter { field });
     }
     Ok(text)
 }

@@ -39,6 +39,7 @@ pub fn profile_problem(err: ProfileError) -> ApiError {
     let kind = match err {
         ProfileError::Empty { .. } => "text-required",
         ProfileError::TooLong { .. } => "text-too-long",
+        ProfileError::ControlCharacter { .. } => "control-character",
         ProfileError::BadDate | ProfileError::FutureDate => "invalid-date",
         ProfileError::BadTrainingHours => "invalid-training-hours",
         ProfileError::UnknownStatus => "invalid-registration-status",

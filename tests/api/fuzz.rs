@@ -6,11 +6,11 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use qrfeedback::http::ratings::MAX_JSON_BYTES;
 
-use crate::common::{TestApp, spawn_app};
+use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, TestApp, spawn_app};
 use crate::fuzz_inputs::{code_like, form_bytes, json_bytes, percent_encode, raw_bytes};
 
 fn cases() -> usize {
@@ -160,4 +160,64 @@ async fn random_form_posts_never_get_a_server_error() {
             );
         }
     }
+}
+
+/// What schemathesis found: a NUL in a commitment reached Postgres, which
+/// refuses it, and the API answered 500. Control characters other than line
+/// breaks and tabs are now refused before anything is stored, by JSON and by
+/// form alike.
+#[tokio::test]
+async fn a_commitment_with_a_nul_byte_is_refused_with_422_not_a_500() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let path = format!("{}/api/v1/venues/{id}/commitment", app.address);
+    for text in ["明码标价\u{0}", "bell \u{7} ring", "escape \u{1b}[31m red"] {
+        let response = app
+            .client
+            .put(&path)
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "text": text }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{text:?}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/control-character");
+    }
+    assert_eq!(app.count("venue_commitments").await, 0);
+
+    app.venue_staff("nul-desk", &[&venue]).await;
+    let session = app.session_for("nul-desk", ACCOUNT_PASSWORD).await;
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("/dashboard/venues/{id}/commitment?lang=en"),
+            &[("csrf_token", &session.csrf), ("text", "明码标价\u{0}")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("may not hold control characters")
+    );
+    assert_eq!(app.count("venue_commitments").await, 0);
+
+    // Line breaks and tabs are text.
+    let response = app
+        .client
+        .put(&path)
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({ "text": "明码标价\n\t童叟无欺" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }

@@ -66,6 +66,9 @@ pub fn profile_error_text(m: &Messages, err: &ProfileError) -> String {
             .error_too_long
             .replace("{field}", field_name(m, field))
             .replace("{max}", &max.to_string()),
+        ProfileError::ControlCharacter { field } => texts
+            .error_control_character
+            .replace("{field}", field_name(m, field)),
         ProfileError::BadDate => texts.error_bad_date.clone(),
         ProfileError::FutureDate => texts.error_future_date.clone(),
         ProfileError::BadTrainingHours => texts.error_training.clone(),
@@ -683,6 +686,7 @@ mod tests {
                 (&t.error_empty, "{field}"),
                 (&t.error_too_long, "{field}"),
                 (&t.error_too_long, "{max}"),
+                (&t.error_control_character, "{field}"),
                 (&t.poster_hint, "{size}"),
                 (&t.public_commitment_since, "{date}"),
                 (&t.public_officer, "{name}"),
