@@ -54,6 +54,9 @@ started_at=$SECONDS
 
 step "schemathesis $SCHEMATHESIS_VERSION in ${VENV#"$QRF_ROOT"/}"
 if [[ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $SCHEMATHESIS_VERSION" ]]; then
+    # Debian's python3 makes virtual environments only with python3-venv.
+    python3 -c 'import ensurepip' 2>/dev/null ||
+        qrf_ensure_packages /usr/share/doc/python3-venv:python3-venv
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
