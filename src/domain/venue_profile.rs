@@ -276,6 +276,40 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_other_than_line_breaks_and_tabs_are_refused() {
+        for bad in [
+            "明码\u{0}标价",
+            "bell \u{7}",
+            "\u{1b}[31m red",
+            "a\rb",
+            "x\u{85}y",
+        ] {
+            assert_eq!(
+                CommitmentText::parse(bad),
+                Err(ProfileError::ControlCharacter { field: "text" }),
+                "{bad:?}"
+            );
+            assert_eq!(
+                ReplyText::parse(bad),
+                Err(ProfileError::ControlCharacter { field: "body" })
+            );
+            let officer = RawQualityOfficer {
+                position: bad,
+                ..raw()
+            };
+            assert_eq!(
+                QualityOfficer::parse(officer, day(2026, 11, 25)),
+                Err(ProfileError::ControlCharacter { field: "position" })
+            );
+        }
+        let text = "明码标价\r\n\t童叟无欺\n";
+        assert_eq!(
+            CommitmentText::parse(text).unwrap().as_str(),
+            "明码标价\n\t童叟无欺"
+        );
+    }
+
+    #[test]
     fn an_officer_parses_and_bad_fields_are_named() {
         let today = day(2026, 11, 25);
         let officer = QualityOfficer::parse(raw(), today).unwrap();
