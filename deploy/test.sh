@@ -31,6 +31,8 @@ cargo clippy --locked --all-targets -- -D warnings
 
 status=0
 cargo test --locked --all-targets --no-fail-fast || status=$?
+# Schemathesis over every JSON operation, anonymous and with each role's token.
+deploy/api-fuzz.sh || status=$?
 # Doc tests exist only for a library target; cargo refuses --doc without one.
 if cargo metadata --locked --no-deps --format-version 1 | grep -q '"kind":\["lib"\]'; then
     cargo test --locked --doc || status=$?

@@ -38,6 +38,12 @@ pub enum ProfileError {
         /// The bound in characters.
         max: usize,
     },
+    /// A text holds a control character other than a line break or a tab.
+    #[error("{field} must not hold control characters other than line breaks and tabs")]
+    ControlCharacter {
+        /// The field.
+        field: &'static str,
+    },
     /// `appointed_on` is not a calendar date.
     #[error("appointed_on must be a date written YYYY-MM-DD, such as 2026-03-01")]
     BadDate,
@@ -62,6 +68,12 @@ fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, P
     }
     if text.chars().count() > max {
         return Err(ProfileError::TooLong { field, max });
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ProfileError::ControlCharacter { field });
     }
     Ok(text)
 }
@@ -267,6 +279,40 @@ mod tests {
         assert_eq!(
             CommitmentText::parse(""),
             Err(ProfileError::Empty { field: "text" })
+        );
+    }
+
+    #[test]
+    fn control_characters_other_than_line_breaks_and_tabs_are_refused() {
+        for bad in [
+            "明码\u{0}标价",
+            "bell \u{7}",
+            "\u{1b}[31m red",
+            "a\rb",
+            "x\u{85}y",
+        ] {
+            assert_eq!(
+                CommitmentText::parse(bad),
+                Err(ProfileError::ControlCharacter { field: "text" }),
+                "{bad:?}"
+            );
+            assert_eq!(
+                ReplyText::parse(bad),
+                Err(ProfileError::ControlCharacter { field: "body" })
+            );
+            let officer = RawQualityOfficer {
+                position: bad,
+                ..raw()
+            };
+            assert_eq!(
+                QualityOfficer::parse(officer, day(2026, 11, 25)),
+                Err(ProfileError::ControlCharacter { field: "position" })
+            );
+        }
+        let text = "明码标价\r\n\t童叟无欺\n";
+        assert_eq!(
+            CommitmentText::parse(text).unwrap().as_str(),
+            "明码标价\n\t童叟无欺"
         );
     }
 

@@ -37,9 +37,9 @@ struct LangQuery {
     lang: Option<String>,
 }
 
-/// The posted form; every field arrives as text and is parsed here.
+/// The posted rating form; every field arrives as text and is parsed here.
 #[derive(Debug, Default, Deserialize)]
-struct RatingForm {
+pub struct RatingForm {
     overall: Option<String>,
     environment: Option<String>,
     skill: Option<String>,
@@ -318,17 +318,25 @@ fn values_of(form: &RatingForm) -> FormValues {
     }
 }
 
-fn parse_form(form: &RatingForm) -> Result<RatingInput, RatingError> {
-    RatingInput::parse(RawRating {
-        overall: stars_field(&form.overall, "overall")?,
-        environment: stars_field(&form.environment, "environment")?,
-        skill: stars_field(&form.skill, "skill")?,
-        attitude: stars_field(&form.attitude, "attitude")?,
-        tags: &form.tags,
-        comment: form.comment.as_deref(),
-        complaint: form.complaint.as_deref(),
-        contact: form.contact.as_deref(),
-    })
+impl RatingForm {
+    /// Reads an `application/x-www-form-urlencoded` body; `None` is a 400 page.
+    pub fn from_body(body: &[u8]) -> Option<Self> {
+        serde_html_form::from_bytes(body).ok()
+    }
+
+    /// The rating's content, parsed into domain types; an error is a 422 page.
+    pub fn rating_input(&self) -> Result<RatingInput, RatingError> {
+        RatingInput::parse(RawRating {
+            overall: stars_field(&self.overall, "overall")?,
+            environment: stars_field(&self.environment, "environment")?,
+            skill: stars_field(&self.skill, "skill")?,
+            attitude: stars_field(&self.attitude, "attitude")?,
+            tags: &self.tags,
+            comment: self.comment.as_deref(),
+            complaint: self.complaint.as_deref(),
+            contact: self.contact.as_deref(),
+        })
+    }
 }
 
 /// The complaint form posted alone, by a device that rated the venue today.
@@ -385,7 +393,7 @@ pub async fn submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let form: Option<RatingForm> = serde_html_form::from_bytes(&body).ok();
+    let form = RatingForm::from_body(&body);
     let lang = language(&req, form.as_ref().and_then(|f| f.lang.as_deref()));
     let Some(form) = form else {
         return error(lang, ErrorPage::BadRequest);
@@ -419,7 +427,7 @@ pub async fn submit(
     if form.complaint_only.is_some() {
         return submit_complaint(&req, &state, lang, &card, &code, &form, &values).await;
     }
-    let input = match parse_form(&form) {
+    let input = match form.rating_input() {
         Ok(input) => input,
         Err(err) => {
             state

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::AppState;
 pub use super::client::client_ip;
-use crate::domain::rating::{DeviceId, RatingInput, RawRating};
+use crate::domain::rating::{DeviceId, RatingError, RatingInput, RawRating};
 use crate::error::ApiError;
 use crate::intake::{Receipt, Submission};
 use crate::store::venues::CodeStatus;
@@ -88,6 +88,30 @@ pub struct CreateRating {
     pub comment: Option<String>,
     /// Optional complaint.
     pub complaint: Option<ComplaintBody>,
+}
+
+impl CreateRating {
+    /// The rating's content, parsed into domain types as the write path takes it.
+    pub fn rating_input(&self) -> Result<RatingInput, RatingError> {
+        let dims = self.dimensions.as_ref();
+        let (complaint, contact) = match &self.complaint {
+            None => (None, None),
+            Some(ComplaintBody::Text(text)) => (Some(text.as_str()), None),
+            Some(ComplaintBody::Detailed { text, contact }) => {
+                (Some(text.as_str()), contact.as_deref())
+            }
+        };
+        RatingInput::parse(RawRating {
+            overall: Some(self.overall),
+            environment: dims.and_then(|d| d.environment),
+            skill: dims.and_then(|d| d.skill),
+            attitude: dims.and_then(|d| d.attitude),
+            tags: &self.tags,
+            comment: self.comment.as_deref(),
+            complaint,
+            contact,
+        })
+    }
 }
 
 /// The answer for a stored rating.
@@ -170,24 +194,7 @@ async fn accept(
     request: CreateRating,
 ) -> Result<HttpResponse, ApiError> {
     let idempotency_key = idempotency_key(req)?;
-    let dims = request.dimensions.unwrap_or_default();
-    let (complaint, contact) = match &request.complaint {
-        None => (None, None),
-        Some(ComplaintBody::Text(text)) => (Some(text.as_str()), None),
-        Some(ComplaintBody::Detailed { text, contact }) => {
-            (Some(text.as_str()), contact.as_deref())
-        }
-    };
-    let input = RatingInput::parse(RawRating {
-        overall: Some(request.overall),
-        environment: dims.environment,
-        skill: dims.skill,
-        attitude: dims.attitude,
-        tags: &request.tags,
-        comment: request.comment.as_deref(),
-        complaint,
-        contact,
-    })?;
+    let input = request.rating_input()?;
     let device = match (&request.device_id, &idempotency_key) {
         (Some(raw), _) => DeviceId::parse(raw)?,
         (None, Some(key)) => state.secrets.device_for_idempotency_key(key),

@@ -2,6 +2,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../fuzz_inputs/mod.rs"]
+mod fuzz_inputs;
 
 mod access;
 mod accounts;
@@ -12,6 +14,7 @@ mod commands;
 mod console;
 mod dashboard;
 mod db_role;
+mod fuzz;
 mod headers;
 mod health;
 mod home;
