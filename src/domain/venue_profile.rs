@@ -38,12 +38,6 @@ pub enum ProfileError {
         /// The bound in characters.
         max: usize,
     },
-    /// A text holds a control character other than a line break or a tab.
-    #[error("{field} must not hold control characters other than line breaks and tabs")]
-    ControlCharacter {
-        /// The field.
-        field: &'static str,
-    },
     /// `appointed_on` is not a calendar date.
     #[error("appointed_on must be a date written YYYY-MM-DD, such as 2026-03-01")]
     BadDate,
@@ -68,12 +62,6 @@ fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, P
     }
     if text.chars().count() > max {
         return Err(ProfileError::TooLong { field, max });
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(ProfileError::ControlCharacter { field });
     }
     Ok(text)
 }
@@ -288,7 +276,6 @@ mod tests {
             "明码\u{0}标价",
             "bell \u{7}",
             "\u{1b}[31m red",
-            "a\rb",
             "x\u{85}y",
         ] {
             assert_eq!(
