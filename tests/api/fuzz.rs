@@ -206,7 +206,7 @@ async fn a_commitment_with_a_nul_byte_is_refused_with_422_not_a_500() {
             .text()
             .await
             .unwrap()
-            .contains("may not hold control characters")
+            .contains("invisible control character")
     );
     assert_eq!(app.count("venue_commitments").await, 0);
 
