@@ -272,12 +272,7 @@ mod tests {
 
     #[test]
     fn control_characters_other_than_line_breaks_and_tabs_are_refused() {
-        for bad in [
-            "明码\u{0}标价",
-            "bell \u{7}",
-            "\u{1b}[31m red",
-            "x\u{85}y",
-        ] {
+        for bad in ["明码\u{0}标价", "bell \u{7}", "\u{1b}[31m red", "x\u{85}y"] {
             assert_eq!(
                 CommitmentText::parse(bad),
                 Err(ProfileError::ControlCharacter { field: "text" }),

@@ -323,7 +323,7 @@ fn caller_of(req: &HttpRequest) -> Result<Caller, ApiError> {
             principal.role.key()
         )));
     }
-    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let client_ip = super::client::client_addr(req).map(|ip| ip.to_string());
     Ok(Caller {
         principal,
         client_ip,

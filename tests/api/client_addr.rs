@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ACCOUNT_PASSWORD, Options, TestApp, bare_client, spawn_app_with};
+use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, Options, TestApp, bare_client, spawn_app_with};
 
 /// The limit is 3 ratings per address per venue per minute.
 async fn limited_app(trusted_proxies: Option<&str>) -> TestApp {
@@ -122,4 +122,27 @@ async fn behind_a_trusted_proxy_the_audit_log_names_the_client_not_the_proxy() {
     .await
     .unwrap();
     assert_eq!(client_ip.as_deref(), Some("2001:db8:7::9"));
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_a_token_callers_audit_row_names_the_client() {
+    let app = limited_app(Some("127.0.0.1/32")).await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let response = bare_client()
+        .post(format!("{}/api/v1/venues/{id}/code", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("X-Forwarded-For", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let client_ip: Option<String> = sqlx::query_scalar(
+        "SELECT client_ip FROM audit_log WHERE action = 'venue.reissue_code' AND venue_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(client_ip.as_deref(), Some("198.51.100.7"));
 }
