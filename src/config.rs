@@ -51,6 +51,9 @@ pub struct Settings {
     pub tier_rules_file: Option<String>,
     /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, CIDRs); none by default.
     pub trusted_proxies: TrustedProxies,
+    /// Demo mode (`--demo` or `QRF_DEMO=1` on `serve`): only then may the
+    /// accounts the demo made sign in.
+    pub demo: bool,
 }
 
 /// A configuration value that could not be used.
@@ -231,6 +234,7 @@ impl Settings {
             score_refresh_interval: Duration::from_secs(score_refresh_seconds.clamp(1, 3600)),
             tier_rules_file,
             trusted_proxies,
+            demo: false,
         })
     }
 }

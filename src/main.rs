@@ -101,7 +101,11 @@ async fn main() -> anyhow::Result<()> {
             if cli.demo {
                 tracing::warn!("demo mode: for local use only, never in production");
             }
-            let app = Application::build(settings).await?;
+            let app = Application::build(Settings {
+                demo: cli.demo,
+                ..settings
+            })
+            .await?;
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped");

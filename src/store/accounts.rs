@@ -285,6 +285,8 @@ pub struct LoginRecord {
     pub role: String,
     /// Whether the account may sign in: activated and not disabled.
     pub usable: bool,
+    /// Who made the account (`demo` for the demo's accounts).
+    pub created_by: String,
     password_hash: Option<String>,
 }
 
@@ -312,7 +314,7 @@ impl LoginRecord {
 /// The account with this login name (already parsed, lower case), if any.
 pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRecord>, StoreError> {
     let row = sqlx::query!(
-        r#"SELECT id, role, password_hash, (disabled_at IS NULL) AS "enabled!"
+        r#"SELECT id, role, password_hash, created_by, (disabled_at IS NULL) AS "enabled!"
            FROM accounts WHERE login = $1"#,
         login
     )
@@ -323,6 +325,7 @@ pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRec
         id: row.id,
         role: row.role,
         usable: row.enabled && row.password_hash.is_some(),
+        created_by: row.created_by,
         password_hash: row.password_hash,
     }))
 }

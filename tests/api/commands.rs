@@ -366,7 +366,11 @@ fn printed_value(printout: &str, login: &str, label: &str) -> String {
 
 #[tokio::test]
 async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await;
     let korla_venue = app.hotel().await;
     for args in [
         &["seed-demo", "--accounts"][..],
@@ -454,4 +458,15 @@ async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
     .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a demo account"));
+}
+
+#[tokio::test]
+async fn a_demo_account_cannot_sign_in_on_a_server_without_the_demo_flag() {
+    let app = spawn_app().await;
+    app.hotel().await;
+    let printout = qrfeedback(&app.db_name, &["--demo", "seed-demo", "--accounts"]).await;
+    let password = printed_value(&printout, "demo-staff", "password:");
+    let response = crate::totp::sign_in(&app, "demo-staff", &password).await;
+    assert_eq!(response.status(), 401);
+    assert!(crate::totp::cookie_of(&response, crate::common::SESSION_COOKIE).is_none());
 }

@@ -48,6 +48,8 @@ pub struct Options {
     pub trusted_proxies: Option<String>,
     /// `PUBLIC_BASE_URL` instead of `https://q.example.org`.
     pub public_base_url: Option<String>,
+    /// Serve in demo mode, as `serve --demo` does.
+    pub demo: bool,
 }
 
 fn base_database_url() -> String {
@@ -159,6 +161,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         _ => None,
     })
     .expect("test settings");
+    let settings = Settings {
+        demo: options.demo,
+        ..settings
+    };
     let app = Application::build(settings).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
