@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ACCOUNT_PASSWORD, Person, TestApp, spawn_app};
+use crate::common::{
+    ACCOUNT_PASSWORD, Person, TestApp, argon2_runs, bare_client, csrf_of, spawn_app,
+};
 
 /// A new password for the accounts of these tests.
 const NEW_PASSWORD: &str = "a fresh password of mine";
@@ -125,10 +127,13 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
         "{page}"
     );
 
+    // The new password is hashed on the bounded argon2id pool, which counts it.
+    let hashed = argon2_runs(&app.address, "hash").await;
     assert_eq!(
         set_password(&app, token_of(second_url), NEW_PASSWORD).await,
         200
     );
+    assert_eq!(argon2_runs(&app.address, "hash").await, hashed + 1);
     // Once only.
     assert_eq!(
         set_password(&app, token_of(second_url), "yet another password").await,
@@ -284,14 +289,32 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     assert!(!again.contains(&url));
 
     let sent = entries(&app, "account.password_link", desk_id).await;
-    assert_eq!(sent.len(), 1);
+    assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].0, format!("account:{own_id}"));
     assert_eq!(sent[0].1.as_deref(), Some("652801"));
     let (_, _, log) = bz.get("/console/audit?action=account.password_link").await;
     assert!(log.contains(&format!("account:{desk_id}")), "{log}");
 
     // The link works like the one from the JSON route.
-    assert_eq!(set_password(&app, token_of(&url), NEW_PASSWORD).await, 200);
+    // The link opens the invitation page, whose form sets the password.
+    let invite = format!("/invite/{}?lang=en", token_of(&url));
+    let page = app.get(&invite).await.text().await.unwrap();
+    let fields = [
+        ("password", NEW_PASSWORD),
+        ("confirm", NEW_PASSWORD),
+        ("csrf_token", &csrf_of(&page)),
+        ("lang", "en"),
+    ];
+    let done = bare_client()
+        .post(format!("{}/invite/{}", app.address, token_of(&url)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.unwrap();
+    assert!(done.contains("Your new password is set"), "{done}");
     assert_eq!(desk.get("/account/tokens").await.0, 303);
     assert_eq!(
         app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
