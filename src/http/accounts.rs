@@ -274,8 +274,10 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
         .json(AccountList { items }))
 }
 
-/// Sets the invited person's password (argon2id) and uses up the invitation.
-/// An unknown, used and expired invitation get the same 404.
+/// Sets the invited person's password (argon2id) and uses up the invitation
+/// or set-password link; a password set through a link replaces the old one
+/// and ends every session of the account. An unknown, used, replaced and
+/// expired link get the same 404.
 #[utoipa::path(
     post, path = "/api/v1/invitations/{token}", tag = "access",
     params(("token" = String, Path, description = "The token from the invitation link")),
@@ -283,8 +285,9 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
     responses(
         (status = 200, description = "Password set; the account can sign in", body = ActivatedAccount),
         (status = 400, description = "Malformed JSON"),
-        (status = 404, description = "No open invitation with this token (unknown, used or expired)"),
+        (status = 404, description = "No open invitation with this token (unknown, used, replaced or expired)"),
         (status = 422, description = "The password is too short, too long or contains the login"),
+        (status = 503, description = "Every core is busy hashing passwords; try again after `Retry-After`"),
     )
 )]
 pub async fn accept_invitation(

@@ -1,6 +1,7 @@
-//! `/invite/{token}`: the page an invitation link opens. The invited person
-//! chooses a password (twice) and the account is activated through the same
-//! code path as `POST /api/v1/invitations/{token}`.
+//! `/invite/{token}`: the page an invitation or set-password link opens.
+//! The person chooses a password (twice) and the account is activated, or
+//! its password replaced, through the same code path as
+//! `POST /api/v1/invitations/{token}`.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
