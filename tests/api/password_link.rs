@@ -319,8 +319,65 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     let done = done.text().await.unwrap();
     assert!(done.contains("Your new password is set"), "{done}");
     assert_eq!(desk.get("/account/tokens").await.0, 303);
+
+    // An admin signed in sends one from the console too.
+    app.create_person("root", "admin", None, &[]).await;
+    let root = app.sign_in("root").await;
+    let (status, _, page) = root
+        .post(
+            &format!("/console/accounts/{own_id}/password-link?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("https://q.example.org/invite/"), "{page}");
     assert_eq!(
         app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
         303
     );
+}
+
+#[tokio::test]
+async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_refused() {
+    // As when Redis cannot be reached to delete the sessions: the password
+    // is stored, but the staff member's session stays in Redis.
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let desk_id = app
+        .create_person(
+            "korla-desk",
+            "venue_staff",
+            None,
+            &[korla["id"].as_i64().unwrap()],
+        )
+        .await;
+    let desk = app.sign_in("korla-desk").await;
+    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    let (status, link) = send_link(&app, desk_id, ADMIN_TOKEN).await;
+    assert_eq!(status, 201, "{link}");
+    let token = token_of(link["url"].as_str().unwrap());
+    let token = qrfeedback::domain::password::InvitationToken::parse(token).unwrap();
+    let invitation = qrfeedback::store::accounts::find_open_invitation(&app.pool, &token.hash())
+        .await
+        .unwrap()
+        .expect("an open link");
+    assert!(invitation.activated);
+    let hash = qrfeedback::domain::password::hash_password(
+        &qrfeedback::domain::password::Password::parse(NEW_PASSWORD.into(), "korla-desk").unwrap(),
+    );
+    let audit = qrfeedback::store::audit::AuditEntry {
+        actor: format!("account:{desk_id}"),
+        ..Default::default()
+    };
+    let set = qrfeedback::store::accounts::accept_invitation(&app.pool, &invitation, &hash, audit)
+        .await
+        .unwrap();
+    assert_eq!(set, Some(desk_id));
+
+    assert_eq!(
+        desk.get("/account/tokens").await,
+        (303, "/login".into(), String::new())
+    );
+    let again = app.session_for("korla-desk", NEW_PASSWORD).await;
+    assert_eq!(app.get_with(&again, "/account/tokens").await.status(), 200);
 }
