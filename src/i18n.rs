@@ -233,6 +233,10 @@ pub(crate) struct PeopleTexts {
     pub(crate) second_factor_off: String,
     pub(crate) reset_second_factor: String,
     pub(crate) reset_second_factor_hint: String,
+    pub(crate) password_link: String,
+    pub(crate) password_link_hint: String,
+    pub(crate) password_link_title: String,
+    pub(crate) password_link_intro: String,
 }
 
 /// Texts of the invitation page. `{login}`, `{min}` and `{max}` are filled in by the page.
@@ -241,12 +245,15 @@ pub(crate) struct PeopleTexts {
 pub(crate) struct InviteTexts {
     pub(crate) title: String,
     pub(crate) intro: String,
+    /// For an account that has a password already: the link replaces it.
+    pub(crate) reset_intro: String,
     pub(crate) hint: String,
     pub(crate) password_label: String,
     pub(crate) confirm_label: String,
     pub(crate) submit: String,
     pub(crate) sign_in: String,
     pub(crate) done_title: String,
+    pub(crate) reset_done_title: String,
     pub(crate) done_body: String,
     pub(crate) invalid_title: String,
     pub(crate) invalid_body: String,

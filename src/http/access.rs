@@ -70,6 +70,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
         "/console/accounts/{id}/second-factor/reset",
         Access::Roles(SUPERVISORS),
     ),
+    (
+        "POST",
+        "/console/accounts/{id}/password-link",
+        Access::Roles(SUPERVISORS),
+    ),
     ("GET", "/account/password", Access::Roles(ANY_ROLE)),
     ("POST", "/account/password", Access::Roles(ANY_ROLE)),
     ("GET", "/account/tokens", Access::Roles(ANY_ROLE)),
@@ -111,6 +116,11 @@ pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
     (
         "DELETE",
         "/api/v1/accounts/{id}/second-factor",
+        Access::Roles(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/api/v1/accounts/{id}/password-link",
         Access::Roles(SUPERVISORS),
     ),
     ("POST", "/api/v1/invitations/{token}", Access::Public),

@@ -3,7 +3,9 @@
 //! `POST /api/v1/invitations/{token}` lets the invited person set their
 //! password, once; `GET /api/v1/accounts` lists the accounts in the caller's
 //! scope; `PATCH /api/v1/accounts/{id}` renames, disables or re-scopes one;
-//! `DELETE /api/v1/accounts/{id}/second-factor` resets another's second factor.
+//! `DELETE /api/v1/accounts/{id}/second-factor` resets another's second factor;
+//! `POST /api/v1/accounts/{id}/password-link` gives another a fresh link
+//! through which to set a new password.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
@@ -17,6 +19,7 @@ use super::ratings::parse_json;
 use crate::domain::access::{Role, Scope, may_manage};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
+use crate::password_work::PasswordJob;
 use crate::store::ScopeFilter;
 use crate::store::accounts::{
     self, AccountChange, AccountError, AccountRecord, Credential, NewAccount, NewGrant,
@@ -26,8 +29,17 @@ use crate::store::audit::AuditEntry;
 use crate::store::second_factor::{self, ResetOutcome};
 use crate::store::tokens;
 
-/// How long an invitation link works.
+/// How long an invitation or set-password link works.
 const INVITATION_VALID_HOURS: i64 = 72;
+
+/// The link that opens the `/invite/{token}` page for a token.
+fn invitation_url(state: &AppState, token: &InvitationToken) -> String {
+    format!(
+        "{}/invite/{}",
+        state.settings.public_base_url,
+        token.reveal()
+    )
+}
 
 /// Body of `POST /api/v1/accounts`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -233,11 +245,7 @@ pub async fn create_account(
         AccountError::Store(err) => err.into(),
     })?;
     Ok(AccountBody {
-        invitation_url: Some(format!(
-            "{}/invite/{}",
-            state.settings.public_base_url,
-            invitation.reveal()
-        )),
+        invitation_url: Some(invitation_url(state, &invitation)),
         invitation_expires_at: Some(expires_at),
         ..AccountBody::new(record)
     })
@@ -266,8 +274,10 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
         .json(AccountList { items }))
 }
 
-/// Sets the invited person's password (argon2id) and uses up the invitation.
-/// An unknown, used and expired invitation get the same 404.
+/// Sets the invited person's password (argon2id) and uses up the invitation
+/// or set-password link; a password set through a link replaces the old one
+/// and ends every session of the account. An unknown, used, replaced and
+/// expired link get the same 404.
 #[utoipa::path(
     post, path = "/api/v1/invitations/{token}", tag = "access",
     params(("token" = String, Path, description = "The token from the invitation link")),
@@ -275,8 +285,9 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
     responses(
         (status = 200, description = "Password set; the account can sign in", body = ActivatedAccount),
         (status = 400, description = "Malformed JSON"),
-        (status = 404, description = "No open invitation with this token (unknown, used or expired)"),
+        (status = 404, description = "No open invitation with this token (unknown, used, replaced or expired)"),
         (status = 422, description = "The password is too short, too long or contains the login"),
+        (status = 503, description = "Every core is busy hashing passwords; try again after `Retry-After`"),
     )
 )]
 pub async fn accept_invitation(
@@ -316,21 +327,27 @@ pub async fn activate(
     let invitation = open_invitation(state, raw_token).await?;
     let password = Password::parse(password, &invitation.login)
         .map_err(|e| ApiError::invalid("weak-password", e.to_string()))?;
-    // Hashing takes tens of milliseconds of CPU: keep it off the event loop.
-    let password_hash = web::block(move || hash_password(&password))
+    // Hashing takes tens of milliseconds of CPU: on the bounded pool.
+    let password_hash = state
+        .password_work
+        .run(PasswordJob::Hash, move || hash_password(&password))
         .await
-        .map_err(|_| ApiError::Internal)?;
+        .map_err(|_| ApiError::Unavailable)?;
     let audit = AuditEntry {
         actor: format!("account:{}", invitation.account_id),
-        action: "account.activate",
         region_code: invitation.region_code.clone(),
         venue_id: invitation.venue_id,
         client_ip,
         ..AuditEntry::default()
     };
-    let account_id = accounts::accept_invitation(&state.pool, invitation.id, &password_hash, audit)
+    let account_id = accounts::accept_invitation(&state.pool, &invitation, &password_hash, audit)
         .await?
         .ok_or(ApiError::NotFound("invitation"))?;
+    // The stored cutoff already refuses every older session; deleting them
+    // from Redis as well frees them at once.
+    if let Err(err) = state.live.delete_account_sessions(account_id).await {
+        tracing::warn!(error = %err, account_id, "could not end the sessions of an account whose password was set");
+    }
     Ok(ActivatedAccount {
         id: account_id,
         login: invitation.login,
@@ -586,4 +603,87 @@ pub async fn reset_account_second_factor(
         tracing::warn!(error = %err, account_id, "could not end the sessions of a reset account");
     }
     Ok(())
+}
+
+/// A fresh set-password link, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordLink {
+    /// The link that opens the page where the person sets a new password.
+    pub url: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Gives another account a fresh single-use link (valid 72 hours) through
+/// which its holder sets a new password; any earlier unused link of the
+/// account stops working. Setting the password ends every session of the
+/// account and the old password stops working. The caller must be able to
+/// manage the account as for `PATCH`. Audited (`account.password_link`).
+#[utoipa::path(
+    post, path = "/api/v1/accounts/{id}/password-link", tag = "access",
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 201, description = "The link, shown this once", body = PasswordLink),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff, or the account is not below the caller (a higher role, or the same role over a strictly narrower region, is needed)"),
+        (status = 404, description = "No such account in the caller's scope"),
+        (status = 409, description = "The account is disabled (`/problems/account-disabled`), or it changed meanwhile (`/problems/account-changed`)"),
+        (status = 422, description = "The caller's own account, or the owner of the caller's token, whose password is changed at `/account/password` (`/problems/own-password`)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn password_link(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, link) = issue_password_link(&state, &caller, path.into_inner()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(link))
+}
+
+/// Issues a set-password link for an account: the one code path of the JSON
+/// route and the console's form. Returns the account with its link.
+pub async fn issue_password_link(
+    state: &AppState,
+    caller: &Caller,
+    account_id: i64,
+) -> Result<(AccountRecord, PasswordLink), ApiError> {
+    // Setting one's own password this way would skip proving the current one.
+    if caller.principal.account_id == Some(account_id) {
+        return Err(ApiError::invalid(
+            "own-password",
+            "your own password is changed at /account/password",
+        ));
+    }
+    let (scope, seen) = managed_account(state, caller, account_id).await?;
+    let allowed = |now: &AccountRecord| {
+        grant_unchanged(&seen, now)?;
+        if now.disabled_at.is_some() {
+            return Err(ApiError::Conflict {
+                kind: "account-disabled",
+                detail: "the account is disabled; enable it before sending it a link".into(),
+            });
+        }
+        Ok(())
+    };
+    let token = InvitationToken::generate();
+    let expires_at = Utc::now() + Duration::hours(INVITATION_VALID_HOURS);
+    let account = accounts::issue_password_link(
+        &state.pool,
+        account_id,
+        &scope,
+        allowed,
+        &token.hash(),
+        expires_at,
+        caller.audit("account.password_link"),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("account"))?;
+    let link = PasswordLink {
+        url: invitation_url(state, &token),
+        expires_at,
+    };
+    Ok((account, link))
 }

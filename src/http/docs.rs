@@ -62,7 +62,7 @@ impl Modify for BearerAuth {
         rankings::ranking, rankings::region_score,
         tokens::create, tokens::revoke, audit::list,
         accounts::create, accounts::list, accounts::update, accounts::reset_second_factor,
-        accounts::accept_invitation,
+        accounts::password_link, accounts::accept_invitation,
         console_api::overview, console_api::venue_ratings,
         console_api::create_violation, console_api::list_violations,
         dashboard_api::comments, dashboard_api::reply,

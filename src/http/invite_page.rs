@@ -1,6 +1,7 @@
-//! `/invite/{token}`: the page an invitation link opens. The invited person
-//! chooses a password (twice) and the account is activated through the same
-//! code path as `POST /api/v1/invitations/{token}`.
+//! `/invite/{token}`: the page an invitation or set-password link opens.
+//! The person chooses a password (twice) and the account is activated, or
+//! its password replaced, through the same code path as
+//! `POST /api/v1/invitations/{token}`.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -43,9 +44,11 @@ struct InviteView {
 
 /// What the page shows below its heading.
 enum Content {
-    /// The form, with an error from the last try if there was one.
+    /// The form, with an error from the last try if there was one;
+    /// `replaces` when the account has a password the link replaces.
     Form {
         login: String,
+        replaces: bool,
         error: Option<String>,
     },
     /// A message, and the way to sign in.
@@ -56,9 +59,18 @@ fn render(state: &AppState, lang: Lang, token: &str, heading: &str, content: Con
     let m = messages(lang);
     let action = format!("/invite/{token}");
     let (notice, notice_kind, form, sign_in_link) = match content {
-        Content::Form { login, error } => {
+        Content::Form {
+            login,
+            replaces,
+            error,
+        } => {
+            let intro = if replaces {
+                &m.invite.reset_intro
+            } else {
+                &m.invite.intro
+            };
             let form = PasswordForm {
-                intro: m.invite.intro.replace("{login}", &login),
+                intro: intro.replace("{login}", &login),
                 hint: m
                     .invite
                     .hint
@@ -151,6 +163,7 @@ pub async fn show(
         Ok(invitation) => {
             let content = Content::Form {
                 login: invitation.login,
+                replaces: invitation.activated,
                 error: None,
             };
             let heading = &messages(lang).invite.title;
@@ -203,6 +216,7 @@ pub async fn submit(
     let again = |error: String, status: StatusCode| {
         let content = Content::Form {
             login: invitation.login.clone(),
+            replaces: invitation.activated,
             error: Some(error),
         };
         respond(
@@ -232,10 +246,12 @@ pub async fn submit(
                 body: m.invite.done_body.replace("{login}", &account.login),
                 kind: "info",
             };
-            respond(
-                StatusCode::OK,
-                render(&state, lang, &token, &m.invite.done_title, content),
-            )
+            let title = if invitation.activated {
+                &m.invite.reset_done_title
+            } else {
+                &m.invite.done_title
+            };
+            respond(StatusCode::OK, render(&state, lang, &token, title, content))
         }
         Err(err) => refusal(&state, lang, &token, &err),
     }

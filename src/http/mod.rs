@@ -240,6 +240,7 @@ service_routes! {
     post "/console/accounts/{id}/disable" => people::disable_account;
     post "/console/accounts/{id}/enable" => people::enable_account;
     post "/console/accounts/{id}/second-factor/reset" => people::reset_second_factor_form;
+    post "/console/accounts/{id}/password-link" => people::password_link_form;
     get "/dashboard" => dashboard::index;
     get "/dashboard/venues/{id}" => dashboard::venue;
     get "/dashboard/venues/{id}/poster" => dashboard::poster;
@@ -277,6 +278,7 @@ service_routes! {
     get "/api/v1/accounts" => accounts::list;
     patch "/api/v1/accounts/{id}" => accounts::update;
     delete "/api/v1/accounts/{id}/second-factor" => accounts::reset_second_factor;
+    post "/api/v1/accounts/{id}/password-link" => accounts::password_link;
     post "/api/v1/invitations/{token}" => accounts::accept_invitation;
     get "/api/v1/audit" => audit::list;
     get "/api/v1/rankings" => rankings::ranking;

@@ -1,6 +1,6 @@
 //! Pages for managing who may act: `/console/accounts` (supervisors invite,
-//! disable and enable the accounts in their scope and reset their second
-//! factor) and `/account/tokens`
+//! disable and enable the accounts in their scope, reset their second
+//! factor and send them set-password links) and `/account/tokens`
 //! (anyone signed in makes and revokes API tokens inside their own scope).
 //! Each form goes through the same code path as its JSON route.
 
@@ -13,7 +13,8 @@ use serde::Deserialize;
 use super::AppState;
 use super::access::held_grant;
 use super::accounts::{
-    CreateAccount, UpdateAccount, create_account, reset_account_second_factor, update_account,
+    CreateAccount, UpdateAccount, create_account, issue_password_link, reset_account_second_factor,
+    update_account,
 };
 use super::html::{Chrome, render_document};
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
@@ -114,9 +115,12 @@ struct AccountRow {
     second_factor: String,
     toggle: Option<RowAction>,
     reset_second_factor: Option<RowAction>,
+    password_link: Option<RowAction>,
 }
 
+/// A link shown once: a new account's invitation or a set-password link.
 struct InvitationNotice {
+    title: String,
     intro: String,
     url: String,
     expires: String,
@@ -208,6 +212,11 @@ fn account_row(
         href: format!("/console/accounts/{}/second-factor/reset", record.id),
         label: t.reset_second_factor.clone(),
     });
+    // A disabled account's link would not open: enable it first.
+    let password_link = (manageable && record.disabled_at.is_none()).then(|| RowAction {
+        href: format!("/console/accounts/{}/password-link", record.id),
+        label: t.password_link.clone(),
+    });
     let toggle = manageable.then(|| {
         let (verb, label) = if record.disabled_at.is_some() {
             ("enable", &t.enable)
@@ -232,6 +241,7 @@ fn account_row(
         },
         toggle,
         reset_second_factor,
+        password_link,
     }
 }
 
@@ -262,18 +272,47 @@ pub async fn create_account_form(
         .await
         .map_err(|e| signed.fail(e))?;
     let notice = InvitationNotice {
+        title: t.invitation_title.clone(),
         intro: t
             .invitation_intro
             .replace("{name}", &created.display_name)
             .replace("{login}", &created.login),
         url: created.invitation_url.unwrap_or_default(),
-        expires: t.invitation_expires.replace(
-            "{at}",
-            &created
-                .invitation_expires_at
-                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-        ),
+        expires: expires_text(t, created.invitation_expires_at),
+    };
+    accounts_page(&signed, &state, Some(notice)).await
+}
+
+/// When a shown link stops working, in UTC.
+fn expires_text(t: &PeopleTexts, at: Option<chrono::DateTime<Utc>>) -> String {
+    t.invitation_expires.replace(
+        "{at}",
+        &at.map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+    )
+}
+
+/// `POST /console/accounts/{id}/password-link`: gives the account a fresh
+/// set-password link and shows it once.
+pub async fn password_link_form(
+    signed: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let t = &signed.messages().people;
+    PeopleForm::parse(&signed, &body)?;
+    let (account, link) = issue_password_link(&state, &signed.caller, path.into_inner())
+        .await
+        .map_err(|e| signed.fail(e))?;
+    let notice = InvitationNotice {
+        title: t.password_link_title.clone(),
+        intro: t
+            .password_link_intro
+            .replace("{name}", &account.display_name)
+            .replace("{login}", &account.login),
+        url: link.url,
+        expires: expires_text(t, Some(link.expires_at)),
     };
     accounts_page(&signed, &state, Some(notice)).await
 }

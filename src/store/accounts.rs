@@ -206,10 +206,12 @@ pub struct OpenInvitation {
     pub region_code: Option<String>,
     /// A staff account's first venue, for the audit log.
     pub venue_id: Option<i64>,
+    /// Whether the account has a password already: the link then replaces it.
+    pub activated: bool,
 }
 
-/// The open invitation with this token hash; `None` for an unknown, used or
-/// expired one alike.
+/// The open invitation with this token hash; `None` for an unknown, used,
+/// replaced or expired one alike.
 pub async fn find_open_invitation(
     pool: &PgPool,
     token_hash: &[u8; 32],
@@ -218,15 +220,16 @@ pub async fn find_open_invitation(
         OpenInvitation,
         r#"SELECT i.id, i.account_id, a.login,
                   COALESCE(a.region_code, first_venue.region_code) AS "region_code: String",
-                  first_venue.id AS "venue_id?"
+                  first_venue.id AS "venue_id?",
+                  (a.password_hash IS NOT NULL) AS "activated!"
            FROM account_invitations i
            JOIN accounts a ON a.id = i.account_id
            LEFT JOIN LATERAL (
                SELECT v.id, v.region_code FROM account_venues av JOIN venues v ON v.id = av.venue_id
                WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
            ) first_venue ON true
-           WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()
-             AND a.disabled_at IS NULL"#,
+           WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.replaced_at IS NULL
+             AND i.expires_at > now() AND a.disabled_at IS NULL"#,
         &token_hash[..]
     )
     .fetch_optional(pool)
@@ -235,44 +238,133 @@ pub async fn find_open_invitation(
 }
 
 /// Uses an invitation: marks it used and sets the account's password hash,
-/// audited, in one transaction. `None` when the invitation was used or
-/// expired in the meantime (the conditional update makes it single-use even
+/// audited, in one transaction: `account.activate` for an account without
+/// a password yet, `account.password` for one whose password it replaces.
+/// Every session of the account opened before now is refused from then on
+/// (`sessions_valid_from`); deleting them from Redis is the caller's. `None`
+/// when the invitation was used, replaced or expired in the meantime, or the
+/// account was disabled (the conditional update makes it single-use even
 /// under concurrent requests).
 pub async fn accept_invitation(
     pool: &PgPool,
-    invitation_id: i64,
+    invitation: &OpenInvitation,
     password_hash: &str,
     mut audit: AuditEntry,
 ) -> Result<Option<i64>, StoreError> {
+    let account_id = invitation.account_id;
     let mut tx = pool.begin().await.map_err(StoreError::classify)?;
-    let account_id: Option<i64> = sqlx::query_scalar!(
-        r#"UPDATE account_invitations SET used_at = now()
-           WHERE id = $1 AND used_at IS NULL AND expires_at > now()
-           RETURNING account_id"#,
-        invitation_id
+    // The account row first, as every change of an account locks it: a new
+    // link for the account then either comes before (and this one is
+    // replaced) or after (and this one is used).
+    let had_password: Option<bool> = sqlx::query_scalar!(
+        r#"SELECT (password_hash IS NOT NULL) AS "had_password!" FROM accounts
+           WHERE id = $1 AND disabled_at IS NULL FOR UPDATE"#,
+        account_id
     )
     .fetch_optional(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    let Some(account_id) = account_id else {
+    let Some(had_password) = had_password else {
         return Ok(None);
     };
-    let updated = sqlx::query!(
-        r#"UPDATE accounts SET password_hash = $2 WHERE id = $1 AND disabled_at IS NULL"#,
+    let used = sqlx::query!(
+        r#"UPDATE account_invitations SET used_at = now()
+           WHERE id = $1 AND account_id = $2 AND used_at IS NULL AND replaced_at IS NULL
+             AND expires_at > now()"#,
+        invitation.id,
+        account_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    if used.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query!(
+        r#"UPDATE accounts SET password_hash = $2, sessions_valid_from = now() WHERE id = $1"#,
         account_id,
         password_hash
     )
     .execute(&mut *tx)
     .await
     .map_err(StoreError::classify)?;
-    if updated.rows_affected() == 0 {
-        return Ok(None);
-    }
     audit.target = format!("account:{account_id}");
-    audit.after = Some(serde_json::json!({ "activated": true, "invitation_id": invitation_id }));
+    if had_password {
+        audit.action = "account.password";
+        audit.after = Some(serde_json::json!({
+            "password": "set through a link", "invitation_id": invitation.id, "sessions": "ended",
+        }));
+    } else {
+        audit.action = "account.activate";
+        audit.after =
+            Some(serde_json::json!({ "activated": true, "invitation_id": invitation.id }));
+    }
     audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Some(account_id))
+}
+
+/// Gives an enabled account in the scope a fresh set-password link (stored
+/// as the SHA-256 of its token) and replaces any earlier unused one, audited
+/// (`account.password_link`, with the account's region, or its first
+/// venue's) in the same transaction. `None` when no such account lies in
+/// the scope. `allowed` sees the account as it is (locked) and may refuse.
+pub async fn issue_password_link<E>(
+    pool: &PgPool,
+    account_id: i64,
+    scope: &ScopeFilter,
+    allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
+    token_hash: &[u8; 32],
+    expires_at: DateTime<Utc>,
+    mut audit: AuditEntry,
+) -> Result<Option<AccountRecord>, E>
+where
+    E: From<StoreError>,
+{
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let Some(account) = lock_in_scope(&mut tx, account_id, scope).await? else {
+        return Ok(None);
+    };
+    allowed(&account)?;
+    let replaced = sqlx::query!(
+        r#"UPDATE account_invitations SET replaced_at = now()
+           WHERE account_id = $1 AND used_at IS NULL AND replaced_at IS NULL"#,
+        account_id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    sqlx::query!(
+        r#"INSERT INTO account_invitations (account_id, token_hash, expires_at)
+           VALUES ($1, $2, $3)"#,
+        account_id,
+        &token_hash[..],
+        expires_at
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let first_venue = account.venue_ids.first().copied();
+    let venue_region = match first_venue {
+        Some(venue_id) => sqlx::query_scalar!(
+            r#"SELECT region_code AS "region_code: String" FROM venues WHERE id = $1"#,
+            venue_id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?,
+        None => None,
+    };
+    audit.action = "account.password_link";
+    audit.target = format!("account:{account_id}");
+    audit.region_code = account.region_code.clone().or(venue_region);
+    audit.venue_id = first_venue;
+    audit.after = Some(serde_json::json!({
+        "expires_at": expires_at, "earlier_links_replaced": replaced.rows_affected(),
+    }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(Some(account))
 }
 
 /// What signing in needs of an account. The password hash stays private:

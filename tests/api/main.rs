@@ -19,6 +19,7 @@ mod headers;
 mod health;
 mod home;
 mod login;
+mod password_link;
 mod people;
 mod public_pages;
 mod qr;

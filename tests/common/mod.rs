@@ -488,9 +488,9 @@ impl TestApp {
         account
     }
 
-    /// Posts the sign-in form with a login and password: where the answer
-    /// (a 303) sends the browser, and the session cookie it sets, if any.
-    pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
+    /// Posts the sign-in form of a new browser with a login and password;
+    /// the whole answer (303 when the password is right, 401 when not).
+    pub async fn post_sign_in(&self, login: &str, password: &str) -> reqwest::Response {
         let form = login_form(&self.address).await;
         let fields = [
             ("csrf_token", form.token),
@@ -498,14 +498,20 @@ impl TestApp {
             ("password", password.to_owned()),
             ("lang", "en".to_owned()),
         ];
-        let response = bare_client()
+        bare_client()
             .post(format!("{}/login", self.address))
             .header("cookie", form.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(serde_html_form::to_string(fields).expect("form"))
             .send()
             .await
-            .expect("request");
+            .expect("request")
+    }
+
+    /// Posts the sign-in form with a login and password: where the answer
+    /// (a 303) sends the browser, and the session cookie it sets, if any.
+    pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
+        let response = self.post_sign_in(login, password).await;
         assert_eq!(response.status(), 303, "sign-in of {login}");
         let location = response
             .headers()

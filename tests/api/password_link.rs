@@ -1,0 +1,383 @@
+//! Set-password links: `POST /api/v1/accounts/{id}/password-link` and the
+//! button on `/console/accounts`, with the same grant rule as changing the
+//! account; the link opens the invitation page.
+
+use serde_json::{Value, json};
+
+use crate::common::{
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, argon2_runs, bare_client, csrf_of, spawn_app,
+};
+
+/// A new password for the accounts of these tests.
+const NEW_PASSWORD: &str = "a fresh password of mine";
+
+/// `POST /api/v1/accounts/{id}/password-link` with a bearer token.
+async fn send_link(app: &TestApp, account_id: i64, bearer: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!(
+            "{}/api/v1/accounts/{account_id}/password-link",
+            app.address
+        ))
+        .bearer_auth(bearer)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// An API token that the regulator of 652800 makes for itself.
+async fn prefecture_token(regulator: &Person) -> String {
+    let fields = [
+        ("name", "bz"),
+        ("role", "regulator"),
+        ("region_code", "652800"),
+    ];
+    regulator.make_token(&fields).await
+}
+
+/// The token at the end of a link.
+fn token_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+/// Sets a password through a link's token: the answer's status.
+async fn set_password(app: &TestApp, token: &str, password: &str) -> u16 {
+    app.client
+        .post(format!("{}/api/v1/invitations/{token}", app.address))
+        .json(&json!({ "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The audit entries of an action on an account: actor, region and after.
+async fn entries(
+    app: &TestApp,
+    action: &str,
+    account_id: i64,
+) -> Vec<(String, Option<String>, Value)> {
+    sqlx::query_as(
+        "SELECT actor, region_code::text, after FROM audit_log
+         WHERE action = $1 AND target = $2 ORDER BY id",
+    )
+    .bind(action)
+    .bind(format!("account:{account_id}"))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let korla_id = korla["id"].as_i64().unwrap();
+    app.create_person("bz-reg", "regulator", Some("652800"), &[])
+        .await;
+    let desk_id = app
+        .create_person("korla-desk", "venue_staff", None, &[korla_id])
+        .await;
+    let desk = app.sign_in("korla-desk").await;
+    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    let bz = app.sign_in("bz-reg").await;
+    let token = prefecture_token(&bz).await;
+
+    let (status, first) = send_link(&app, desk_id, &token).await;
+    assert_eq!(status, 201, "{first}");
+    let first_url = first["url"].as_str().unwrap();
+    assert!(
+        first_url.starts_with("https://q.example.org/invite/"),
+        "{first}"
+    );
+    let expires_at: chrono::DateTime<chrono::Utc> =
+        first["expires_at"].as_str().unwrap().parse().unwrap();
+    let hours = (expires_at - chrono::Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((71.9..=72.0).contains(&hours), "{hours}");
+    // Sending the link changes nothing yet: the old password still works.
+    assert_eq!(desk.get("/account/tokens").await.0, 200);
+
+    // A fresh link replaces the earlier unused one.
+    let (status, second) = send_link(&app, desk_id, &token).await;
+    assert_eq!(status, 201, "{second}");
+    let second_url = second["url"].as_str().unwrap();
+    assert_ne!(first_url, second_url);
+    assert_eq!(
+        app.get(&format!("/invite/{}", token_of(first_url)))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        set_password(&app, token_of(first_url), NEW_PASSWORD).await,
+        404
+    );
+
+    // The page says the link replaces a password.
+    let page = app
+        .get(&format!("/invite/{}?lang=en", token_of(second_url)))
+        .await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Choose a new password for korla-desk"),
+        "{page}"
+    );
+
+    // The new password is hashed on the bounded argon2id pool, which counts it.
+    let hashed = argon2_runs(&app.address, "hash").await;
+    assert_eq!(
+        set_password(&app, token_of(second_url), NEW_PASSWORD).await,
+        200
+    );
+    assert_eq!(argon2_runs(&app.address, "hash").await, hashed + 1);
+    // Once only.
+    assert_eq!(
+        set_password(&app, token_of(second_url), "yet another password").await,
+        404
+    );
+    // The existing session is over, and so is the old password.
+    assert_eq!(
+        desk.get("/account/tokens").await,
+        (303, "/login".into(), String::new())
+    );
+    assert_eq!(
+        app.post_sign_in("korla-desk", ACCOUNT_PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
+        303
+    );
+
+    // Both links are audited in the venue's region, so the regulator reads them;
+    // so is setting the password.
+    let sent = entries(&app, "account.password_link", desk_id).await;
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].0.starts_with("token:"), "{sent:?}");
+    assert_eq!(sent[0].1.as_deref(), Some("652801"));
+    assert_eq!(sent[1].2["earlier_links_replaced"], 1);
+    let set = entries(&app, "account.password", desk_id).await;
+    assert_eq!(set.len(), 1);
+    assert_eq!(set[0].0, format!("account:{desk_id}"));
+    assert_eq!(set[0].1.as_deref(), Some("652801"));
+    let (_, _, log) = bz.get("/console/audit?action=account.password_link").await;
+    assert!(log.contains(&format!("account:{desk_id}")), "{log}");
+}
+
+#[tokio::test]
+async fn password_links_keep_to_the_callers_scope_and_never_to_ones_own_account() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let korla_id = korla["id"].as_i64().unwrap();
+    let changji = app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let own_id = app
+        .create_person("bz-reg", "regulator", Some("652800"), &[])
+        .await;
+    let peer_id = app
+        .create_person("bz-reg-2", "regulator", Some("652800"), &[])
+        .await;
+    let far_desk_id = app
+        .create_person(
+            "cj-desk",
+            "venue_staff",
+            None,
+            &[changji["id"].as_i64().unwrap()],
+        )
+        .await;
+    let desk_id = app
+        .create_person("korla-desk", "venue_staff", None, &[korla_id])
+        .await;
+    let bz = app.sign_in("bz-reg").await;
+    let token = prefecture_token(&bz).await;
+
+    // A peer regulator of the same region is not below the caller.
+    let (status, body) = send_link(&app, peer_id, &token).await;
+    assert_eq!(status, 403, "{body}");
+    // Another prefecture's account does not exist for this caller.
+    let (status, body) = send_link(&app, far_desk_id, &token).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(send_link(&app, 999_999, &token).await.0, 404);
+    // One's own password is changed at /account/password.
+    let (status, body) = send_link(&app, own_id, &token).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["type"], "/problems/own-password");
+    // Venue staff may not call the route at all.
+    let staff_token = app
+        .api_token(json!({ "name": "d", "role": "venue_staff", "venue_ids": [korla_id] }))
+        .await;
+    assert_eq!(send_link(&app, desk_id, &staff_token).await.0, 403);
+    let desk = app.sign_in("korla-desk").await;
+    let response = desk
+        .post_form(&format!("/console/accounts/{desk_id}/password-link"), &[])
+        .await;
+    assert_eq!(response.status(), 403);
+
+    // The same answers on the console's form.
+    for (id, expected) in [(peer_id, 403), (far_desk_id, 404), (own_id, 422)] {
+        let (status, _, page) = bz
+            .post(&format!("/console/accounts/{id}/password-link"), &[])
+            .await;
+        assert_eq!(status, expected, "account {id}: {page}");
+    }
+    // A disabled account is enabled first.
+    let (status, _, _) = bz
+        .post(&format!("/console/accounts/{desk_id}/disable"), &[])
+        .await;
+    assert_eq!(status, 303);
+    let (status, body) = send_link(&app, desk_id, &token).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["type"], "/problems/account-disabled");
+
+    // The bootstrap admin manages the peer regulator.
+    let (status, body) = send_link(&app, peer_id, ADMIN_TOKEN).await;
+    assert_eq!(status, 201, "{body}");
+    let links: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'account.password_link' AND actor <> 'admin-token'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(links, 0);
+    // The invitations of the accounts' creation, and the admin's link.
+    assert_eq!(app.count("account_invitations").await, 5);
+}
+
+#[tokio::test]
+async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let korla_id = korla["id"].as_i64().unwrap();
+    let own_id = app
+        .create_person("bz-reg", "regulator", Some("652800"), &[])
+        .await;
+    let desk_id = app
+        .create_person("korla-desk", "venue_staff", None, &[korla_id])
+        .await;
+    let desk = app.sign_in("korla-desk").await;
+    let bz = app.sign_in("bz-reg").await;
+
+    let button = |id: i64| format!(r#"action="/console/accounts/{id}/password-link""#);
+    let (status, _, page) = bz.get("/console/accounts?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&button(desk_id)), "{page}");
+    assert!(!page.contains(&button(own_id)));
+    assert!(page.contains("Send a set-password link"));
+    let (_, _, page) = bz.get("/console/accounts?lang=zh-CN").await;
+    assert!(page.contains("发送设置密码链接"), "{page}");
+
+    // The form needs the session's token.
+    let path = format!("/console/accounts/{desk_id}/password-link");
+    let (status, _, _) = bz.post(&path, &[("csrf_token", "forged")]).await;
+    assert_eq!(status, 403);
+    assert!(
+        entries(&app, "account.password_link", desk_id)
+            .await
+            .is_empty()
+    );
+
+    let (status, _, page) = bz.post(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Set-password link, shown once"), "{page}");
+    let start = page
+        .find("https://q.example.org/invite/")
+        .expect("the link is shown");
+    let url: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    // Shown once: the list does not show it again.
+    let (_, _, again) = bz.get("/console/accounts?lang=en").await;
+    assert!(!again.contains(&url));
+
+    let sent = entries(&app, "account.password_link", desk_id).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, format!("account:{own_id}"));
+    assert_eq!(sent[0].1.as_deref(), Some("652801"));
+    let (_, _, log) = bz.get("/console/audit?action=account.password_link").await;
+    assert!(log.contains(&format!("account:{desk_id}")), "{log}");
+
+    // The link works like the one from the JSON route.
+    // The link opens the invitation page, whose form sets the password.
+    let invite = format!("/invite/{}?lang=en", token_of(&url));
+    let page = app.get(&invite).await.text().await.unwrap();
+    let fields = [
+        ("password", NEW_PASSWORD),
+        ("confirm", NEW_PASSWORD),
+        ("csrf_token", &csrf_of(&page)),
+        ("lang", "en"),
+    ];
+    let done = bare_client()
+        .post(format!("{}/invite/{}", app.address, token_of(&url)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.unwrap();
+    assert!(done.contains("Your new password is set"), "{done}");
+    assert_eq!(desk.get("/account/tokens").await.0, 303);
+
+    // An admin signed in sends one from the console too.
+    app.create_person("root", "admin", None, &[]).await;
+    let root = app.sign_in("root").await;
+    let (status, _, page) = root
+        .post(
+            &format!("/console/accounts/{own_id}/password-link?lang=en"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    assert_eq!(
+        app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_refused() {
+    // As when Redis cannot be reached to delete the sessions: the password
+    // is stored, but the staff member's session stays in Redis.
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let desk_id = app
+        .create_person(
+            "korla-desk",
+            "venue_staff",
+            None,
+            &[korla["id"].as_i64().unwrap()],
+        )
+        .await;
+    let desk = app.sign_in("korla-desk").await;
+    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    let (status, link) = send_link(&app, desk_id, ADMIN_TOKEN).await;
+    assert_eq!(status, 201, "{link}");
+    let token = token_of(link["url"].as_str().unwrap());
+    let token = qrfeedback::domain::password::InvitationToken::parse(token).unwrap();
+    let invitation = qrfeedback::store::accounts::find_open_invitation(&app.pool, &token.hash())
+        .await
+        .unwrap()
+        .expect("an open link");
+    assert!(invitation.activated);
+    let hash = qrfeedback::domain::password::hash_password(
+        &qrfeedback::domain::password::Password::parse(NEW_PASSWORD.into(), "korla-desk").unwrap(),
+    );
+    let audit = qrfeedback::store::audit::AuditEntry {
+        actor: format!("account:{desk_id}"),
+        ..Default::default()
+    };
+    let set = qrfeedback::store::accounts::accept_invitation(&app.pool, &invitation, &hash, audit)
+        .await
+        .unwrap();
+    assert_eq!(set, Some(desk_id));
+
+    assert_eq!(
+        desk.get("/account/tokens").await,
+        (303, "/login".into(), String::new())
+    );
+    let again = app.session_for("korla-desk", NEW_PASSWORD).await;
+    assert_eq!(app.get_with(&again, "/account/tokens").await.status(), 200);
+}
