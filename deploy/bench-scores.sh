@@ -26,8 +26,8 @@ CLIENTS=16
 RANKING_SECONDS=20
 WORK="$QRF_ROOT/.local/bench-scores"
 
-export ADMIN_TOKEN="${ADMIN_TOKEN:-bench-admin-token}"
-export SECRET_KEY="${SECRET_KEY:-bench-secret-key-0123456789abcdef0123456789}"
+export ADMIN_TOKEN="${ADMIN_TOKEN:-bench-$(qrf_random_hex 18)}"
+export SECRET_KEY="${SECRET_KEY:-$(qrf_random_hex 32)}"
 export REDIS_KEY_PREFIX=qrf_bench_scores
 
 trap stop_servers EXIT

@@ -71,6 +71,12 @@ qrf_field() {
         END { print value }' "$2"
 }
 
+# N random bytes as hex: throwaway ADMIN_TOKEN / SECRET_KEY values for a
+# measuring run, strong enough for the checks `serve` makes of them.
+qrf_random_hex() {
+    od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'
+}
+
 require_port_free() {
     if (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; then
         qrf_die "$1 is already in use; stop whatever listens there"

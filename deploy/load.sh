@@ -41,8 +41,8 @@ RATINGS_IDLE_TAIL_SECONDS=1
 PAGE_SECONDS=15
 WORK="$QRF_ROOT/.local/load"
 
-export ADMIN_TOKEN="${ADMIN_TOKEN:-load-admin-token}"
-export SECRET_KEY="${SECRET_KEY:-load-secret-key-0123456789abcdef0123456789}"
+export ADMIN_TOKEN="${ADMIN_TOKEN:-load-$(qrf_random_hex 18)}"
+export SECRET_KEY="${SECRET_KEY:-$(qrf_random_hex 32)}"
 
 trap stop_servers EXIT
 
