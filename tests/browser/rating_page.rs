@@ -1,6 +1,7 @@
 //! A phone-sized headless Chromium rates a venue through the real `/r/{code}`
 //! page: it sees the form, taps the stars, a tag and the comment box like a
-//! person would, sends it, and a second try the same day is refused kindly.
+//! person would, sends it, and on a second visit the same day is offered
+//! the complaint form alone.
 
 use std::time::Instant;
 
@@ -336,21 +337,54 @@ async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
         "the stored rating"
     );
 
-    // Same phone, same day: a kind refusal, nothing stored.
+    // Same phone, same day: the page says today's rating is in and offers
+    // the complaint form alone (the forced shopping came after the rating);
+    // the complaint is filed with its tracking code, no second rating is.
     open_rating_page(&browser, &app, &code).await;
-    tap_label(&browser, "overall-4").await;
-    let heading = send(&browser).await;
+    let heading = css(&browser, "section.result h1")
+        .await
+        .text()
+        .await
+        .expect("heading text");
     assert_eq!(
         heading,
         catalogue_text(&lang, "already_rated.title"),
         "the already-rated page"
     );
+    assert!(
+        browser.find(Locator::Css("#overall-4")).await.is_err(),
+        "no stars to give a second time"
+    );
+    css(&browser, "form.complaint-only #complaint")
+        .await
+        .send_keys("离店后导游带我们去指定商店强制购物。")
+        .await
+        .expect("type the complaint");
+    css(&browser, "form.complaint-only .send button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("send the complaint");
+    let tracking_code = wait_for(&browser, "div.tracking p.code")
+        .await
+        .text()
+        .await
+        .expect("tracking code");
+    let (filed,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM complaints WHERE venue_id = $1 AND tracking_code = $2",
+    )
+    .bind(venue_id)
+    .bind(tracking_code.trim())
+    .fetch_one(&app.pool)
+    .await
+    .expect("count complaints");
+    assert_eq!(filed, 1, "the complaint is stored under the code shown");
     let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM ratings WHERE venue_id = $1")
         .bind(venue_id)
         .fetch_one(&app.pool)
         .await
         .expect("count ratings");
-    assert_eq!(count, 1, "the second try stored nothing");
+    assert_eq!(count, 1, "the second visit stored no rating");
 
     public_pages(&browser, &app, &lang, &venue_name).await;
 
