@@ -231,6 +231,17 @@ pub fn rule(method: &str, pattern: &str) -> Option<Access> {
         .map(|(_, _, access)| *access)
 }
 
+/// Whether the table lets `role` call the route `req` matched; a route
+/// missing from the table refuses every role.
+pub fn role_may_call(req: &HttpRequest, role: Role) -> bool {
+    let pattern = req.match_pattern().unwrap_or_default();
+    match rule(req.method().as_str(), &pattern) {
+        Some(Access::Public) => true,
+        Some(Access::Roles(roles)) => roles.contains(&role),
+        None => false,
+    }
+}
+
 /// An authenticated caller whose role the table allows on this route.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -321,13 +332,7 @@ fn caller_of(req: &HttpRequest) -> Result<Caller, ApiError> {
         .get::<Authenticated>()
         .map(|a| a.0.clone())
         .ok_or(ApiError::Unauthorized)?;
-    let pattern = req.match_pattern().unwrap_or_default();
-    let allowed = match rule(req.method().as_str(), &pattern) {
-        Some(Access::Public) => true,
-        Some(Access::Roles(roles)) => roles.contains(&principal.role),
-        None => false,
-    };
-    if !allowed {
+    if !role_may_call(req, principal.role) {
         return Err(ApiError::Forbidden(format!(
             "the role {} may not call this route",
             principal.role.key()

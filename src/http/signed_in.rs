@@ -9,7 +9,7 @@ use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
-use super::access::{Access, Caller, held_grant, rule};
+use super::access::{Caller, held_grant, role_may_call};
 use super::client::client_addr;
 use super::html::{Chrome, negotiate_language, page_response, render_document};
 use super::login::{ENROL_TOTP_PATH, SessionAccount, session_of};
@@ -218,13 +218,7 @@ impl FromRequest for SignedIn {
                 .map_err(|e| PageError::from_api(lang, e.into()))?
                 .ok_or_else(|| problem(PageProblem::SignInFirst))?;
             let principal = principal_of(&account).ok_or_else(|| problem(PageProblem::Failed))?;
-            let pattern = req.match_pattern().unwrap_or_default();
-            let allowed = match rule(req.method().as_str(), &pattern) {
-                Some(Access::Public) => true,
-                Some(Access::Roles(roles)) => roles.contains(&principal.role),
-                None => false,
-            };
-            if !allowed {
+            if !role_may_call(&req, principal.role) {
                 return Err(problem(PageProblem::Forbidden));
             }
             Ok(SignedIn {
