@@ -3,27 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
+use crate::common::{ADMIN_TOKEN, TestApp, call, spawn_app};
 
 async fn token(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
     call(app, Method::POST, "/api/v1/tokens", creator, Some(body)).await

@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, csrf_of, spawn_app};
+use crate::common::{ADMIN_TOKEN, Person, TestApp, call, csrf_of, spawn_app};
 
 /// A venue created and rated `stars` (one device each), its score published.
 async fn rated_venue(app: &TestApp, name: &str, region: &str, category: &str, stars: &[u8]) -> i64 {
@@ -252,25 +252,6 @@ pub(crate) async fn downloads_match_the_page(
         assert_eq!(&texts, row, "Excel row of {id}");
     }
     (headers, rows)
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn regulator_token(app: &TestApp, region: &str) -> String {

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, argon2_runs, bare_client, csrf_of, spawn_app,
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, argon2_runs, bare_client, call, csrf_of,
+    spawn_app,
 };
 
 /// A new password for the accounts of these tests.
@@ -13,18 +14,8 @@ const NEW_PASSWORD: &str = "a fresh password of mine";
 
 /// `POST /api/v1/accounts/{id}/password-link` with a bearer token.
 async fn send_link(app: &TestApp, account_id: i64, bearer: &str) -> (u16, Value) {
-    let response = app
-        .client
-        .post(format!(
-            "{}/api/v1/accounts/{account_id}/password-link",
-            app.address
-        ))
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/accounts/{account_id}/password-link");
+    call(app, reqwest::Method::POST, &path, bearer, None).await
 }
 
 /// An API token that the regulator of 652800 makes for itself.

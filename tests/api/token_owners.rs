@@ -6,27 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, spawn_app};
-
-/// A JSON call with a bearer token: status and body.
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::common::{ADMIN_TOKEN, Person, TestApp, call, spawn_app};
 
 /// `PATCH /api/v1/accounts/{id}`.
 async fn patch(app: &TestApp, id: i64, token: &str, body: Value) -> (u16, Value) {

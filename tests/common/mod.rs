@@ -108,6 +108,27 @@ pub async fn fresh_database() -> (String, PgPool) {
     (db_name, pool)
 }
 
+/// A JSON call with a bearer token: the status and the body (null when the
+/// answer is not JSON).
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 /// Spawns the app with defaults: shared Redis, no rate limit.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
