@@ -5,9 +5,10 @@
 # once with each role's bearer token (venue staff, regulator, admin; least
 # powerful first, so a run that revokes tokens only touches finished ones).
 #
-# Every response must not be a 5xx (`not_a_server_error`) and every 4xx/5xx
+# Every response must not be a 5xx (`not_a_server_error`), every 4xx/5xx
 # must be `application/problem+json` (`problem_json_errors`, in
-# deploy/api-fuzz/hooks.py).
+# deploy/api-fuzz/hooks.py), and a documented path called with a method it
+# does not take must be answered 405 (`unsupported_method`).
 #
 # The server runs against a fresh database (QRF_API_FUZZ_DB, default
 # qrf_api_fuzz; dropped at the start and at the end) seeded with a few venues
@@ -31,7 +32,7 @@ cd "$QRF_ROOT"
 SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES="${API_FUZZ_EXAMPLES:-25}"
 [[ "$EXAMPLES" =~ ^[1-9][0-9]{0,4}$ ]] || qrf_die "API_FUZZ_EXAMPLES must be 1-99999"
-CHECKS="not_a_server_error,problem_json_errors${API_FUZZ_EXTRA_CHECKS:+,$API_FUZZ_EXTRA_CHECKS}"
+CHECKS="not_a_server_error,problem_json_errors,unsupported_method${API_FUZZ_EXTRA_CHECKS:+,$API_FUZZ_EXTRA_CHECKS}"
 [[ "$CHECKS" =~ ^[a-z_,]+$ ]] || qrf_die "API_FUZZ_EXTRA_CHECKS must be check names separated by commas"
 SEED="${API_FUZZ_SEED:-1}"
 [[ "$SEED" =~ ^[0-9]{1,18}$ ]] || qrf_die "API_FUZZ_SEED must be a number"

@@ -49,6 +49,12 @@ pub enum ApiError {
     /// Unknown resource.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The address exists but does not take this method.
+    #[error("this address does not take the method {method}; see the Allow header")]
+    MethodNotAllowed {
+        /// The method that was used.
+        method: String,
+    },
     /// The venue code was replaced by a newer one.
     #[error("this venue code was replaced; scan the venue's current code")]
     CodeReplaced,
@@ -104,6 +110,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::InvalidToken => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::CodeReplaced => "code-replaced",
             ApiError::Duplicate { .. } => "duplicate-rating",
             ApiError::Conflict { kind, .. } => kind,
@@ -122,6 +129,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::InvalidToken => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::CodeReplaced => "Code replaced",
             ApiError::Duplicate { .. } => "Already rated today",
             ApiError::Conflict { .. } => "Conflict",
@@ -161,6 +169,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::CodeReplaced => StatusCode::GONE,
             ApiError::Duplicate { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -666,6 +666,8 @@ pub(crate) struct PublicErrorTexts {
     pub(crate) help: String,
     pub(crate) page_not_found_title: String,
     pub(crate) page_not_found_body: String,
+    pub(crate) method_not_allowed_title: String,
+    pub(crate) method_not_allowed_body: String,
     pub(crate) venue_not_found_title: String,
     pub(crate) venue_not_found_body: String,
     pub(crate) region_not_found_title: String,

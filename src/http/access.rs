@@ -232,10 +232,15 @@ pub fn rule(method: &str, pattern: &str) -> Option<Access> {
 }
 
 /// Whether the table lets `role` call the route `req` matched; a route
-/// missing from the table refuses every role.
+/// missing from the table refuses every role. HEAD follows the GET rule,
+/// since it is the same handler without the body.
 pub fn role_may_call(req: &HttpRequest, role: Role) -> bool {
     let pattern = req.match_pattern().unwrap_or_default();
-    match rule(req.method().as_str(), &pattern) {
+    let method = match req.method().as_str() {
+        "HEAD" => "GET",
+        other => other,
+    };
+    match rule(method, &pattern) {
         Some(Access::Public) => true,
         Some(Access::Roles(roles)) => roles.contains(&role),
         None => false,

@@ -34,7 +34,7 @@ pub mod venues;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::web;
+use actix_web::{HttpRequest, guard, web};
 use moka::future::Cache;
 use sqlx::PgPool;
 
@@ -207,9 +207,58 @@ macro_rules! service_routes {
 
         /// Registers every route of the service.
         pub fn routes(cfg: &mut web::ServiceConfig) {
-            $(cfg.route($path, web::$method().to($handler));)*
+            register(cfg, vec![$(($path, route_for(stringify!($method)).to($handler))),*]);
         }
     };
+}
+
+/// A route answering `method`; a GET route answers HEAD as well (the server
+/// sends the headers without the body).
+fn route_for(method: &str) -> actix_web::Route {
+    match method {
+        "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        "post" => web::post(),
+        "put" => web::put(),
+        "patch" => web::patch(),
+        "delete" => web::delete(),
+        other => unreachable!("no route is declared with the method {other}"),
+    }
+}
+
+/// The methods a path takes, for the `Allow` header of a 405.
+fn allowed_methods(path: &str) -> String {
+    let mut methods: Vec<String> = REGISTERED_ROUTES
+        .iter()
+        .filter(|(_, p)| *p == path)
+        .flat_map(|(method, _)| match *method {
+            "get" => vec!["GET".to_owned(), "HEAD".to_owned()],
+            other => vec![other.to_ascii_uppercase()],
+        })
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods.join(", ")
+}
+
+/// One resource per path, holding every method's route, so a known address
+/// called with a method it does not take is answered 405 with `Allow`
+/// instead of falling through to "no such page".
+fn register(cfg: &mut web::ServiceConfig, mut pending: Vec<(&'static str, actix_web::Route)>) {
+    while let Some(&(path, _)) = pending.first() {
+        let (same, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(p, _)| *p == path);
+        let allow = allowed_methods(path);
+        let mut resource = web::resource(path).default_service(web::to(
+            move |req: HttpRequest, state: web::Data<AppState>| {
+                let allow = allow.clone();
+                async move { public_pages::method_not_allowed(req, state, allow) }
+            },
+        ));
+        for (_, route) in same {
+            resource = resource.route(route);
+        }
+        cfg.service(resource);
+        pending = rest;
+    }
 }
 
 service_routes! {

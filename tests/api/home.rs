@@ -1,6 +1,6 @@
 //! The home page `/` and the answer to addresses no route matches.
 
-use crate::common::{TestApp, spawn_app};
+use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
 
 async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = reqwest::Client::new().get(format!("{}{path}", app.address));
@@ -108,4 +108,88 @@ async fn an_api_client_at_an_unknown_address_keeps_problem_json() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["type"], "/problems/not-found");
     }
+}
+
+#[tokio::test]
+async fn a_known_address_called_with_another_method_is_answered_405_with_allow() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let client = reqwest::Client::new();
+
+    let api = client
+        .put(format!("{}/api/v1/venues/{id}/score", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 405);
+    assert_eq!(api.headers()["allow"], "GET, HEAD");
+    assert_eq!(content_type(&api), "application/problem+json");
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["type"], "/problems/method-not-allowed");
+    assert_eq!(body["status"], 405);
+
+    let page = client
+        .delete(format!("{}/login", app.address))
+        .header("accept", BROWSER_ACCEPT)
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 405);
+    assert_eq!(page.headers()["allow"], "GET, HEAD, POST");
+    assert!(content_type(&page).starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("无法以这种方式访问此地址"), "{html}");
+
+    // An address no route knows stays a 404 whatever the method.
+    let unknown = client
+        .delete(format!("{}/api/v1/no-such-thing", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn head_is_answered_wherever_get_is_with_the_headers_and_no_body() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let client = reqwest::Client::new();
+    for path in [
+        "/healthz",
+        "/",
+        &format!("/v/{id}"),
+        &format!("/api/v1/venues/{id}/score"),
+    ] {
+        let get = client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let head = client
+            .head(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), get.status(), "{path}");
+        assert_eq!(head.status(), 200, "{path}");
+        assert_eq!(content_type(&head), content_type(&get), "{path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    // HEAD follows the GET route's access rule: a role route still needs a token.
+    let anonymous = client
+        .head(format!("{}/api/v1/overview", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let admin = client
+        .head(format!("{}/api/v1/overview", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
 }

@@ -2,6 +2,7 @@
 //! also the answer to an address no route matches.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
@@ -20,6 +21,8 @@ pub enum PublicError {
     VenueNotFound,
     /// No such region (404).
     RegionNotFound,
+    /// The address exists but does not take this method (405).
+    MethodNotAllowed,
     /// Postgres is unreachable (503).
     Unavailable,
     /// Anything else that went wrong (500); details are only logged.
@@ -32,6 +35,7 @@ impl PublicError {
             Self::PageNotFound | Self::VenueNotFound | Self::RegionNotFound => {
                 StatusCode::NOT_FOUND
             }
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Failed => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +75,10 @@ pub fn public_error_page(lang: Lang, which: PublicError) -> String {
             &m.public_errors.region_not_found_title,
             &m.public_errors.region_not_found_body,
         ),
+        PublicError::MethodNotAllowed => (
+            &m.public_errors.method_not_allowed_title,
+            &m.public_errors.method_not_allowed_body,
+        ),
         PublicError::Unavailable => (&m.errors.unavailable_title, &m.errors.unavailable_body),
         PublicError::Failed => (&m.public_errors.failed_title, &m.public_errors.failed_body),
     };
@@ -105,6 +113,31 @@ pub async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
     }
     let (lang, _) = page_language(&req);
     error_response(&state, lang, PublicError::PageNotFound)
+}
+
+/// The answer to a known address called with a method it does not take:
+/// 405 with the methods it does take in `Allow`, as a friendly page for a
+/// browser and problem+json otherwise (the same split as [`not_found`]).
+pub fn method_not_allowed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    allow: String,
+) -> HttpResponse {
+    let path = req.path();
+    let api = path == "/api" || path.starts_with("/api/");
+    let mut response = if api || !accepts_html(&req) {
+        ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+        }
+        .error_response()
+    } else {
+        let (lang, _) = page_language(&req);
+        error_response(&state, lang, PublicError::MethodNotAllowed)
+    };
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// The error page for a failed load; `not_found` says which "not found" it is.

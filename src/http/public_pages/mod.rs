@@ -36,7 +36,7 @@ pub use about::{about_scores, about_scores_page};
 pub(crate) use chart::distribution_description;
 pub(crate) use chart::trend_description;
 pub use chart::{distribution_svg, trend_svg};
-pub use error_page::{PublicError, not_found, public_error_page};
+pub use error_page::{PublicError, method_not_allowed, not_found, public_error_page};
 pub use home::{HOME_TOP_VENUES, home, home_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub(crate) use venue::region_line;
