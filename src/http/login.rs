@@ -36,18 +36,44 @@ use crate::store::accounts::find_by_login;
 use crate::store::demo::DEMO_CREATOR;
 use crate::store::second_factor;
 
-/// The session cookie over plain http.
-pub const SESSION_COOKIE: &str = "qrf_session";
-/// The session cookie when the public address is https: browsers keep a
-/// `__Host-` cookie only if it is `Secure`, for `Path=/` and without a
-/// `Domain`, so a sibling host cannot plant or overwrite it.
-pub const HOST_SESSION_COOKIE: &str = "__Host-qrf_session";
-/// The cookie the sign-in form's token is bound to, over plain http.
-pub const PRE_SESSION_COOKIE: &str = "qrf_presession";
-/// The same when the public address is https.
-pub const HOST_PRE_SESSION_COOKIE: &str = "__Host-qrf_presession";
+/// A cookie's name over plain http and over https. Over https every cookie
+/// the service sets is `__Host-` prefixed: browsers keep such a cookie only
+/// if it is `Secure`, for `Path=/` and without a `Domain`, so a sibling host
+/// cannot plant or overwrite it.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieName {
+    /// The name over plain http.
+    pub plain: &'static str,
+    /// The name over https.
+    pub host: &'static str,
+}
+
+impl CookieName {
+    /// The name this deployment uses.
+    pub fn for_state(self, state: &AppState) -> &'static str {
+        if secure_cookies(state) {
+            self.host
+        } else {
+            self.plain
+        }
+    }
+}
+
+/// The session cookie.
+pub const SESSION_COOKIE: CookieName = CookieName {
+    plain: "qrf_session",
+    host: "__Host-qrf_session",
+};
+/// The cookie the sign-in form's token is bound to.
+pub const PRE_SESSION_COOKIE: CookieName = CookieName {
+    plain: "qrf_presession",
+    host: "__Host-qrf_presession",
+};
 /// The cookie that ties the second sign-in step to the browser that passed the first.
-pub const PENDING_SIGNIN_COOKIE: &str = "qrf_signin";
+pub const PENDING_SIGNIN_COOKIE: CookieName = CookieName {
+    plain: "qrf_signin",
+    host: "__Host-qrf_signin",
+};
 /// The second sign-in step: the one-time code.
 pub const SECOND_FACTOR_PATH: &str = "/login/second-factor";
 /// Where venue staff land after signing in.
@@ -248,19 +274,7 @@ fn secure_cookies(state: &AppState) -> bool {
 
 /// The session cookie's name: `__Host-` prefixed when served over https.
 pub fn session_cookie_name(state: &AppState) -> &'static str {
-    if secure_cookies(state) {
-        HOST_SESSION_COOKIE
-    } else {
-        SESSION_COOKIE
-    }
-}
-
-fn pre_session_cookie_name(state: &AppState) -> &'static str {
-    if secure_cookies(state) {
-        HOST_PRE_SESSION_COOKIE
-    } else {
-        PRE_SESSION_COOKIE
-    }
+    SESSION_COOKIE.for_state(state)
 }
 
 /// The cookie that hands a browser its session (or, with an empty value,
@@ -278,7 +292,7 @@ pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
 }
 
 fn pre_session_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build(pre_session_cookie_name(state), value)
+    Cookie::build(PRE_SESSION_COOKIE.for_state(state), value)
         .path("/")
         .http_only(true)
         .secure(secure_cookies(state))
@@ -288,14 +302,15 @@ fn pre_session_cookie(state: &AppState, value: String) -> Cookie<'static> {
 
 /// The browser's pre-session secret, to which the sign-in form's token is bound.
 fn pre_session_of(state: &AppState, req: &HttpRequest) -> Option<SessionId> {
-    req.cookie(pre_session_cookie_name(state))
+    req.cookie(PRE_SESSION_COOKIE.for_state(state))
         .and_then(|c| SessionId::parse(c.value()))
 }
 
 fn pending_cookie(state: &AppState, value: String) -> Cookie<'static> {
     // Strict: the second step is only ever reached from our own first step.
-    Cookie::build(PENDING_SIGNIN_COOKIE, value)
-        .path("/login")
+    // Path=/ as the `__Host-` prefix demands; it is sent to no other site.
+    Cookie::build(PENDING_SIGNIN_COOKIE.for_state(state), value)
+        .path("/")
         .http_only(true)
         .secure(secure_cookies(state))
         .same_site(SameSite::Strict)
@@ -627,7 +642,7 @@ async fn pending_of(
     req: &HttpRequest,
 ) -> Result<Option<(SessionId, PendingSignIn)>, LiveDown> {
     let Some(id) = req
-        .cookie(PENDING_SIGNIN_COOKIE)
+        .cookie(PENDING_SIGNIN_COOKIE.for_state(state))
         .and_then(|c| SessionId::parse(c.value()))
     else {
         return Ok(None);

@@ -423,7 +423,8 @@ async fn the_demo_accounts_and_their_codes_exist_only_with_the_demo_flag() {
     // The regulator signs in with the printed password and the printed code.
     let response = crate::totp::sign_in(&app, "demo-korla", &password).await;
     assert_eq!(response.status(), 303);
-    let pending = crate::totp::cookie_of(&response, "qrf_signin").expect("a pending sign-in");
+    let pending = crate::totp::cookie_of(&response, crate::common::PENDING_SIGNIN_COOKIE)
+        .expect("a pending sign-in");
     // QRF_DEMO=1 is the same as --demo.
     let output = command(&app.db_name, &["totp-code", "--login", "demo-korla"])
         .env("QRF_DEMO", "1")

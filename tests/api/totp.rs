@@ -8,8 +8,8 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, SESSION_COOKIE, TestApp, argon2_runs, bare_client, between,
-    csrf_of, login_form, session_header, set_cookie, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, PENDING_SIGNIN_COOKIE, SESSION_COOKIE, TestApp, argon2_runs,
+    bare_client, between, csrf_of, login_form, session_header, set_cookie, spawn_app,
 };
 
 /// Creates an activated account through the API; `extra` holds its scope.
@@ -71,7 +71,7 @@ fn session_cookie(session: &str) -> Option<String> {
 }
 
 fn pending_cookie(pending: &str) -> Option<String> {
-    Some(format!("qrf_signin={pending}"))
+    Some(format!("{PENDING_SIGNIN_COOKIE}={pending}"))
 }
 
 /// Posts the password form.
@@ -101,7 +101,20 @@ async fn pending_sign_in(app: &TestApp, login: &str) -> String {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()[LOCATION], "/login/second-factor?lang=en");
     assert_eq!(cookie_of(&response, SESSION_COOKIE), None, "no session yet");
-    cookie_of(&response, "qrf_signin").expect("a pending sign-in")
+    // Host-prefixed like every cookie over https: Secure, Path=/, no Domain.
+    let raw = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{PENDING_SIGNIN_COOKIE}=")))
+        .expect("a pending sign-in cookie")
+        .to_owned();
+    for part in ["Secure", "Path=/", "HttpOnly", "SameSite=Strict"] {
+        assert!(raw.split("; ").any(|p| p == part), "{raw} lacks {part}");
+    }
+    assert!(!raw.contains("Domain"), "{raw}");
+    cookie_of(&response, PENDING_SIGNIN_COOKIE).expect("a pending sign-in")
 }
 
 /// Posts a code on the second step of a pending sign-in.
@@ -343,7 +356,10 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.starts_with("qrf_signin=;") || v.starts_with("qrf_signin=\"\""));
+        .any(|v| {
+            v.starts_with(&format!("{PENDING_SIGNIN_COOKIE}=;"))
+                || v.starts_with(&format!("{PENDING_SIGNIN_COOKIE}=\"\""))
+        });
     assert!(cleared, "the pending cookie is removed");
     let mut flags = stored_must_enrol_flags(&app).await;
     flags.sort();

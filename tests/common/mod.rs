@@ -398,6 +398,8 @@ where
 pub const SESSION_COOKIE: &str = "__Host-qrf_session";
 /// The cookie the sign-in form's token is bound to.
 pub const PRE_SESSION_COOKIE: &str = "__Host-qrf_presession";
+/// The cookie that ties the second sign-in step to the first.
+pub const PENDING_SIGNIN_COOKIE: &str = "__Host-qrf_signin";
 
 /// The value a response sets for a cookie, if it sets it.
 pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
