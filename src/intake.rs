@@ -9,6 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::clock::Clock;
+use crate::config::Settings;
 use crate::domain::client_addr::limit_key_of;
 use crate::domain::day::local_day;
 use crate::domain::rating::{Complaint, DeviceId, RatingInput};
@@ -114,6 +116,7 @@ pub struct Intake {
     db_timeout: Duration,
     local_limits: Arc<Mutex<LocalLimits>>,
     metrics: Metrics,
+    clock: Clock,
 }
 
 /// Rate-limit windows kept in process while Redis is down.
@@ -130,17 +133,18 @@ impl Intake {
         batcher: Batcher,
         live: Live,
         secrets: Arc<Secrets>,
-        rate_limit_per_minute: u32,
-        db_timeout: Duration,
+        settings: &Settings,
         metrics: Metrics,
+        clock: Clock,
     ) -> Self {
         Self {
+            clock,
             pool,
             batcher,
             live,
             secrets,
-            rate_limit_per_minute,
-            db_timeout,
+            rate_limit_per_minute: settings.rate_limit_per_minute,
+            db_timeout: settings.db_timeout,
             local_limits: Arc::default(),
             metrics,
         }
@@ -158,7 +162,7 @@ impl Intake {
     }
 
     async fn submit_inner(&self, s: Submission) -> Result<Receipt, IntakeError> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let day = local_day(now);
         let venue_id = s.venue.id;
 
@@ -308,7 +312,7 @@ impl Intake {
         complaint: &Complaint,
         client_ip: &str,
     ) -> Result<String, IntakeError> {
-        let now = Utc::now();
+        let now = self.clock.now();
         self.check_rate(venue.id, client_ip, now).await?;
         let apart = ComplaintApart {
             venue_id: venue.id,
@@ -326,7 +330,7 @@ impl Intake {
     /// Whether `device` has a rating of `venue` stored for today: the daily
     /// claim in Redis says so, and Postgres answers when Redis cannot.
     pub async fn rated_today(&self, venue_id: i64, device: &DeviceId) -> bool {
-        let day = local_day(Utc::now());
+        let day = self.clock.today();
         let hash = self.secrets.device_hash(device);
         match self.live.daily_claimed(venue_id, day, &hash).await {
             Ok(claimed) => claimed,

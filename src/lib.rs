@@ -1,5 +1,6 @@
 //! qrfeedback: QR-code service-quality ratings for tourism venues.
 
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use qrfeedback::clock::Clock;
 use qrfeedback::config::Settings;
 use qrfeedback::domain::secrets::{SecretString, Secrets};
 use qrfeedback::jobs::reconcile;
@@ -152,7 +153,8 @@ async fn main() -> anyhow::Result<()> {
                 settings.redis_url.as_ref().map(SecretString::expose),
                 &settings.redis_key_prefix,
             )?;
-            let report = reconcile::reconcile(&pool, &live, days, dry_run).await?;
+            let report =
+                reconcile::reconcile(&pool, &live, Clock::system().today(), days, dry_run).await?;
             println!("{report}");
         }
         Command::CreateAdmin { login, name } => {
@@ -257,7 +259,7 @@ fn admin_password() -> anyhow::Result<String> {
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
 async fn recompute(pool: sqlx::PgPool, settings: &Settings) -> anyhow::Result<()> {
     use std::io::IsTerminal;
-    let engine = ScoreEngine::new(pool, settings)?;
+    let engine = ScoreEngine::new(pool, settings, Clock::system())?;
     let started = std::time::Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         indicatif::ProgressBar::new(0).with_style(

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::secrets::{SecretString, Secrets};
 use crate::error::ApiError;
 use crate::http::security_headers::SecurityHeaders;
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, Services};
 use crate::intake::Intake;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
@@ -28,6 +29,11 @@ impl Application {
     /// Binds the listener and wires everything; connects to Postgres lazily, so
     /// the server starts (and answers 503) even while Postgres is down.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::system()).await
+    }
+
+    /// [`Application::build`] with the clock to read "now" from (a test's).
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let pool = store::connect_pool(
@@ -42,7 +48,7 @@ impl Application {
         let metrics = Metrics::new();
         let secrets = Arc::new(Secrets::derive(settings.secret_key.expose()));
         // A bad tier rule set stops the start here, before anything is stored.
-        let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings)?);
+        let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings, clock.clone())?);
         let batcher = Batcher::start(
             pool.clone(),
             live.clone(),
@@ -55,27 +61,32 @@ impl Application {
             batcher,
             live.clone(),
             secrets.clone(),
-            settings.rate_limit_per_minute,
-            settings.db_timeout,
+            &settings,
             metrics.clone(),
+            clock.clone(),
         );
         // Answer the first requests with Redis already known up or down.
         live.check().await;
-        tokio::spawn(redis_monitor::run(live.clone(), pool.clone()));
+        tokio::spawn(redis_monitor::run(
+            live.clone(),
+            pool.clone(),
+            clock.clone(),
+        ));
         tokio::spawn(housekeeping::run(pool.clone()));
         tokio::spawn(run_refresher(
             scores.clone(),
             settings.score_refresh_interval,
         ));
-        let state = AppState::new(
+        let state = AppState::new(Services {
             pool,
             live,
             intake,
             scores,
             secrets,
-            Arc::new(settings),
-            metrics.clone(),
-        );
+            settings: Arc::new(settings),
+            metrics: metrics.clone(),
+            clock,
+        });
         let server = run(listener, state, metrics)?;
         Ok(Self { port, server })
     }

@@ -13,9 +13,30 @@ pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_offset()).date_naive()
 }
 
+/// The instant a local calendar day begins (local midnight).
+pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(china_offset())
+        .single()
+        .expect("a fixed offset maps every local time to one instant")
+        .with_timezone(&Utc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_starts_at_local_midnight_and_belongs_to_itself() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let start = day_start(day);
+        assert_eq!(start.to_rfc3339(), "2026-09-30T16:00:00+00:00");
+        assert_eq!(local_day(start), day);
+        assert_eq!(
+            local_day(start - chrono::Duration::seconds(1)),
+            day.pred_opt().unwrap()
+        );
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -443,7 +443,7 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
         .await?
         .ok_or(ApiError::InvalidToken)?;
     let live = record.revoked_at.is_none()
-        && record.expires_at.is_none_or(|at| at > chrono::Utc::now())
+        && record.expires_at.is_none_or(|at| at > state.clock.now())
         && record.owner_live;
     if !live || !constant_time_eq(&token.secret_hash(), &record.secret_hash) {
         return Err(ApiError::InvalidToken);

@@ -138,7 +138,7 @@ pub async fn submit(
         return refuse(&t.wrong_current);
     }
     if needs_code {
-        let now = chrono::Utc::now().timestamp();
+        let now = state.clock.now().timestamp();
         let code = form.code.unwrap_or_default();
         let checked = check_second_factor(&state, &req, &second, &code, now)
             .await

@@ -411,7 +411,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
     let Some(secret) = open_secret(&state, account_id, &pending.secret_sealed) else {
         return unavailable(lang);
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let step = match TotpCode::parse(&posted.raw_code)
         .ok_or(CodeRejected::Wrong)
         .and_then(|code| secret.verify(&code, now, None))
@@ -465,7 +465,7 @@ pub async fn regenerate_recovery_codes(
     let Some(secret) = open_secret(&state, account_id, &totp.secret_sealed) else {
         return unavailable(lang);
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let step = match TotpCode::parse(&posted.raw_code)
         .ok_or(CodeRejected::Wrong)
         .and_then(|code| secret.verify(&code, now, totp.last_used_step))

@@ -205,7 +205,7 @@ pub async fn create_account(
     let venue_regions = caller.check_grant(state, role, &scope).await?;
 
     let invitation = InvitationToken::generate();
-    let expires_at = Utc::now() + Duration::hours(INVITATION_VALID_HOURS);
+    let expires_at = state.clock.now() + Duration::hours(INVITATION_VALID_HOURS);
     // The audit row belongs to the account's region (or its first venue's),
     // so regulators there see it in their log.
     let first_venue = venue_ids.first().copied();
@@ -311,7 +311,7 @@ pub async fn open_invitation(
     raw_token: &str,
 ) -> Result<OpenInvitation, ApiError> {
     let token = InvitationToken::parse(raw_token).ok_or(ApiError::NotFound("invitation"))?;
-    accounts::find_open_invitation(&state.pool, &token.hash())
+    accounts::find_open_invitation(&state.pool, &token.hash(), state.clock.now())
         .await?
         .ok_or(ApiError::NotFound("invitation"))
 }
@@ -340,9 +340,15 @@ pub async fn activate(
         client_ip,
         ..AuditEntry::default()
     };
-    let account_id = accounts::accept_invitation(&state.pool, &invitation, &password_hash, audit)
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
+    let account_id = accounts::accept_invitation(
+        &state.pool,
+        &invitation,
+        &password_hash,
+        state.clock.now(),
+        audit,
+    )
+    .await?
+    .ok_or(ApiError::NotFound("invitation"))?;
     // The stored cutoff already refuses every older session; deleting them
     // from Redis as well frees them at once.
     if let Err(err) = state.live.delete_account_sessions(account_id).await {
@@ -669,7 +675,7 @@ pub async fn issue_password_link(
         Ok(())
     };
     let token = InvitationToken::generate();
-    let expires_at = Utc::now() + Duration::hours(INVITATION_VALID_HOURS);
+    let expires_at = state.clock.now() + Duration::hours(INVITATION_VALID_HOURS);
     let account = accounts::issue_password_link(
         &state.pool,
         account_id,

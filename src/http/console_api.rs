@@ -14,7 +14,6 @@ use super::rankings::{ChildRegion, SliceScore, TierCounts, known_region, load_re
 use super::ratings::parse_json;
 use super::venues::parse_id;
 use crate::domain::access::{Principal, Scope};
-use crate::domain::day::local_day;
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
 use crate::domain::region::Region;
 use crate::domain::scoring::round1;
@@ -268,7 +267,7 @@ async fn ratings_today(
     region: Option<&Region>,
     scope: &ScopeFilter,
 ) -> Result<i64, ApiError> {
-    let today = local_day(Utc::now());
+    let today = state.clock.today();
     let codes = match region {
         Some(r) => vec![r.code.clone()],
         None => state.scores.regions().await?.provinces().to_vec(),
@@ -347,7 +346,7 @@ pub async fn load_overview(
         rankings::filtered_rankings(&state.pool, ranking_scope, &watch_filter, WATCHLIST_LEN, 0)
             .await?;
     let watch_venues = rankings::filtered_total(&state.pool, ranking_scope, &watch_filter).await?;
-    let windows = DeclineWindows::as_of(local_day(Utc::now()));
+    let windows = DeclineWindows::as_of(state.clock.today());
     let falling = load_falling(state, &scope, windows).await?;
     Ok(Overview {
         region: region.map(RegionRef::from),
@@ -672,7 +671,7 @@ pub async fn create_violation(
         &request.occurred_on,
         request.serious,
         &request.description,
-        local_day(Utc::now()),
+        state.clock.today(),
     )?;
     let stored = record_violation(&state, &caller, venue_id, &violation).await?;
     Ok(HttpResponse::Created().json(stored))

@@ -13,7 +13,6 @@ use super::access::Caller;
 use super::ratings::parse_json;
 use super::venues::parse_id;
 use crate::domain::access::Role;
-use crate::domain::day::local_day;
 use crate::domain::venue_profile::{
     CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, Registration, ReplyText,
 };
@@ -441,7 +440,7 @@ pub async fn put_quality_officer(
             training_hours: request.training_hours,
             registration_status: &request.registration_status,
         },
-        local_day(Utc::now()),
+        state.clock.today(),
     )
     .map_err(profile_problem)?;
     let scope = scope_of(&state, &caller).await?;

@@ -79,7 +79,7 @@ fn render(state: &AppState, lang: Lang, token: &str, heading: &str, content: Con
                 action: action.clone(),
                 csrf_token: state
                     .secrets
-                    .issue_form_token(INVITE_FORM_SCOPE, chrono::Utc::now().timestamp()),
+                    .issue_form_token(INVITE_FORM_SCOPE, state.clock.now().timestamp()),
                 min_chars: PASSWORD_MIN_CHARS,
                 max_chars: PASSWORD_MAX_CHARS,
             };
@@ -224,7 +224,7 @@ pub async fn submit(
             render(&state, lang, &token, &m.invite.title, content),
         )
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let csrf = form.csrf_token.as_deref().unwrap_or_default();
     if state
         .secrets

@@ -139,7 +139,7 @@ pub async fn session_of(
     else {
         return Ok(None);
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let Some(data) = state.live.touch_session(&id, now).await? else {
         return Ok(None);
     };
@@ -367,7 +367,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     let token = state.secrets.issue_bound_form_token(
         LOGIN_FORM_SCOPE,
         pre_session.as_str().as_bytes(),
-        chrono::Utc::now().timestamp(),
+        state.clock.now().timestamp(),
     );
     let mut response = html(
         StatusCode::OK,
@@ -444,7 +444,7 @@ pub async fn submit(
     let Some(form) = form else {
         return bad_request(lang);
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let token = form.csrf_token.as_deref().unwrap_or_default();
     let Some(pre_session) = pre_session_of(&state, &req) else {
         return forbidden(lang);
@@ -538,7 +538,7 @@ async fn start_session(
     let data = SessionData {
         account_id,
         role,
-        created_ms: chrono::Utc::now().timestamp_millis(),
+        created_ms: state.clock.now().timestamp_millis(),
         csrf_token: random_token(),
         must_enrol_totp,
     };
@@ -800,7 +800,7 @@ pub async fn submit_second_factor(
             return unavailable(lang);
         }
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let raw_code = form.code.unwrap_or_default();
     let refused = match check_second_factor(&state, &req, &account, &raw_code, now).await {
         Ok(Ok(())) => None,

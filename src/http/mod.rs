@@ -38,6 +38,7 @@ use actix_web::{HttpRequest, guard, web};
 use moka::future::Cache;
 use sqlx::PgPool;
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::code::VenueCode;
 use crate::domain::secrets::Secrets;
@@ -86,6 +87,8 @@ enum CodeMiss {
 pub struct AppState {
     /// Postgres pool.
     pub pool: PgPool,
+    /// The one source of "now".
+    pub clock: Clock,
     /// Redis, possibly down.
     pub live: Live,
     /// The rating write path.
@@ -116,17 +119,39 @@ pub struct PageShell {
     pub after_token: String,
 }
 
+/// The long-lived parts the handlers share, built once at start.
+pub struct Services {
+    /// Postgres pool.
+    pub pool: PgPool,
+    /// Redis, possibly down.
+    pub live: Live,
+    /// The rating write path.
+    pub intake: Intake,
+    /// Scores: constants, tier rules, region tree.
+    pub scores: Arc<ScoreEngine>,
+    /// Derived keys.
+    pub secrets: Arc<Secrets>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// The one source of "now".
+    pub clock: Clock,
+}
+
 impl AppState {
-    /// Builds the state.
-    pub fn new(
-        pool: PgPool,
-        live: Live,
-        intake: Intake,
-        scores: Arc<ScoreEngine>,
-        secrets: Arc<Secrets>,
-        settings: Arc<Settings>,
-        metrics: Metrics,
-    ) -> Self {
+    /// Builds the state around the shared services, with empty caches.
+    pub fn new(services: Services) -> Self {
+        let Services {
+            pool,
+            live,
+            intake,
+            scores,
+            secrets,
+            settings,
+            metrics,
+            clock,
+        } = services;
         let codes = Cache::builder()
             .max_capacity(200_000)
             .time_to_live(CODE_CACHE_TTL)
@@ -140,6 +165,7 @@ impl AppState {
         let password_work = PasswordWork::new(metrics.argon2_runs.clone());
         Self {
             pool,
+            clock,
             live,
             intake,
             scores,

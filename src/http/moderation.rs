@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::access::Caller;
 use super::ratings::parse_json;
-use crate::domain::day::local_day;
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
@@ -169,7 +168,7 @@ pub async fn moderate_rating(
             category,
             quarantined_at,
         } => {
-            if day == local_day(Utc::now()) {
+            if day == state.clock.today() {
                 adjust_live_counters(state, venue_id, &region_code, &category, day, quarantine)
                     .await;
             }

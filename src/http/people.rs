@@ -408,7 +408,7 @@ async fn tokens_page(
     let records = tokens::owned_by(&state.pool, signed.account.id, TOKENS_LISTED)
         .await
         .map_err(|e| signed.fail(e))?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let day = |at: chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
     let rows = records
         .into_iter()

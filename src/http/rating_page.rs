@@ -160,7 +160,7 @@ fn form_page(
 ) -> HttpResponse {
     let token = state
         .secrets
-        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+        .issue_form_token(card.id, state.clock.now().timestamp());
     let body = pages::rating_page(lang, &header_of(card, lang), code, &token, values, notice);
     html(status, body)
 }
@@ -177,7 +177,7 @@ fn complaint_form_page(
 ) -> HttpResponse {
     let token = state
         .secrets
-        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+        .issue_form_token(card.id, state.clock.now().timestamp());
     let visit = RepeatVisit::ComplaintForm {
         form_token: &token,
         values,
@@ -241,7 +241,7 @@ async fn first_view(state: &AppState, lang: Lang, card: &VenueCard, code: &str) 
     };
     let token = state
         .secrets
-        .issue_form_token(card.id, chrono::Utc::now().timestamp());
+        .issue_form_token(card.id, state.clock.now().timestamp());
     let mut body =
         String::with_capacity(shell.before_token.len() + token.len() + shell.after_token.len());
     body.push_str(&shell.before_token);
@@ -404,7 +404,7 @@ pub async fn submit(
         Err(page) => return page,
     };
     let values = values_of(&form);
-    let now = chrono::Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let nonce = match state.secrets.verify_form_token(
         form.form_token.as_deref().unwrap_or_default(),
         card.id,

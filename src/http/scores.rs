@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::venues::parse_id;
 use crate::domain::credit::Reason;
-use crate::domain::day::local_day;
 use crate::domain::scoring::{Histogram, mean_from_sum_0_100, round1};
 use crate::error::ApiError;
 use crate::store::{scores, stats, tiers, venues};
@@ -142,7 +141,7 @@ pub async fn load_venue_score(state: &AppState, id: i64) -> Result<VenueScore, A
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
     let params = state.scores.params();
-    let today = local_day(Utc::now());
+    let today = state.clock.today();
     let since = today - Duration::days(params.publish_window_days - 1);
     let totals = stats::venue_totals(&state.pool, id, since, today).await?;
     let stored = scores::venue_score(&state.pool, id).await?;

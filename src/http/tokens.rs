@@ -122,7 +122,7 @@ pub async fn create_token(
     let expires_at = match request.expires_in_days {
         None => None,
         Some(days) if (1..=MAX_EXPIRES_IN_DAYS).contains(&days) => {
-            Some(Utc::now() + Duration::days(days))
+            Some(state.clock.now() + Duration::days(days))
         }
         Some(_) => {
             return Err(ApiError::invalid(

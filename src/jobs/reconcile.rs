@@ -4,10 +4,9 @@
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sqlx::PgPool;
 
-use crate::domain::day::local_day;
 use crate::live::Live;
 use crate::live::counters::CounterDifference;
 use crate::store::reconcile::{self, Repair};
@@ -85,10 +84,10 @@ impl fmt::Display for ReconcileReport {
 pub async fn reconcile(
     pool: &PgPool,
     live: &Live,
+    today: NaiveDate,
     days: Option<i64>,
     dry_run: bool,
 ) -> anyhow::Result<ReconcileReport> {
-    let today = local_day(Utc::now());
     let since = days.map(|d| today - Duration::days(d.max(1) - 1));
     let differences = reconcile::aggregate_differences(pool, since.unwrap_or(EARLIEST_DAY)).await?;
     let mut report = ReconcileReport {

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
-use crate::domain::day::local_day;
+use chrono::NaiveDate;
+
+use crate::clock::Clock;
 use crate::live::Live;
 use crate::store::stats;
 
@@ -13,7 +15,7 @@ use crate::store::stats;
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs forever: checks Redis every second and rebuilds counters after an outage.
-pub async fn run(live: Live, pool: PgPool) {
+pub async fn run(live: Live, pool: PgPool, clock: Clock) {
     if !live.is_configured() {
         return;
     }
@@ -34,16 +36,16 @@ pub async fn run(live: Live, pool: PgPool) {
         if !up {
             counters_valid = false;
         } else if !counters_valid {
-            counters_valid = rebuild_today(&live, &pool).await;
+            counters_valid = rebuild_today(&live, &pool, clock.today()).await;
         }
         was_up = up;
         tokio::time::sleep(CHECK_EVERY).await;
     }
 }
 
-/// Overwrites today's counters with the counts in Postgres; `true` on success.
-pub async fn rebuild_today(live: &Live, pool: &PgPool) -> bool {
-    let day = local_day(chrono::Utc::now());
+/// Overwrites the counters of `day` (today) with the counts in Postgres;
+/// `true` on success.
+pub async fn rebuild_today(live: &Live, pool: &PgPool, day: NaiveDate) -> bool {
     match stats::day_counts(pool, day).await {
         Ok(counts) => match live.set_counters(day, &counts).await {
             Ok(()) => {

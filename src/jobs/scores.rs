@@ -19,9 +19,9 @@ use futures_util::TryStreamExt;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::credit::{RuleSet, TierInputs};
-use crate::domain::day::local_day;
 use crate::domain::region::{RegionPath, RegionTree};
 use crate::domain::scoring::{
     Measures, PriorSource, ScoringParams, VenueInputs, choose_priors, prior_or_fallback,
@@ -65,6 +65,7 @@ impl RefreshSummary {
 /// Computes and stores scores; shared by the server's refresher and the CLI.
 pub struct ScoreEngine {
     pool: PgPool,
+    clock: Clock,
     params: ScoringParams,
     rules: Arc<RuleSet>,
     regions: OnceCell<Arc<RegionTree>>,
@@ -85,7 +86,7 @@ impl ScoreEngine {
     /// Parses the configured tier rule set (the shipped default unless
     /// `TIER_RULES_FILE` names another); a bad rule set is refused here, before
     /// anything is stored. Touches no database.
-    pub fn new(pool: PgPool, settings: &Settings) -> anyhow::Result<Self> {
+    pub fn new(pool: PgPool, settings: &Settings, clock: Clock) -> anyhow::Result<Self> {
         let rules = match &settings.tier_rules_file {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -97,6 +98,7 @@ impl ScoreEngine {
         };
         Ok(Self {
             pool,
+            clock,
             params: settings.scoring.clone(),
             rules: Arc::new(rules),
             regions: OnceCell::new(),
@@ -204,7 +206,7 @@ impl ScoreEngine {
         progress: &(dyn Fn(usize, usize) + Sync),
         summary: &mut RefreshSummary,
     ) -> anyhow::Result<BTreeSet<Slice>> {
-        let today = local_day(Utc::now());
+        let today = self.clock.today();
         let mut by_province: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (province, category) in slices {
             by_province
@@ -513,7 +515,7 @@ pub async fn run_refresher(engine: Arc<ScoreEngine>, interval: Duration) {
     let mut full_done_for: Option<NaiveDate> = None;
     let mut since = None;
     loop {
-        let today = local_day(Utc::now());
+        let today = engine.clock.today();
         if full_done_for != Some(today) {
             match full_recompute_if_stale(&engine, today).await {
                 Ok(()) => full_done_for = Some(today),

@@ -215,6 +215,7 @@ pub struct OpenInvitation {
 pub async fn find_open_invitation(
     pool: &PgPool,
     token_hash: &[u8; 32],
+    now: DateTime<Utc>,
 ) -> Result<Option<OpenInvitation>, StoreError> {
     sqlx::query_as!(
         OpenInvitation,
@@ -229,8 +230,9 @@ pub async fn find_open_invitation(
                WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
            ) first_venue ON true
            WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.replaced_at IS NULL
-             AND i.expires_at > now() AND a.disabled_at IS NULL"#,
-        &token_hash[..]
+             AND i.expires_at > $2 AND a.disabled_at IS NULL"#,
+        &token_hash[..],
+        now
     )
     .fetch_optional(pool)
     .await
@@ -241,7 +243,10 @@ pub async fn find_open_invitation(
 /// audited, in one transaction: `account.activate` for an account without
 /// a password yet, `account.password` for one whose password it replaces.
 /// Every session of the account opened before now is refused from then on
-/// (`sessions_valid_from`); deleting them from Redis is the caller's. `None`
+/// (`sessions_valid_from`); deleting them from Redis is the caller's. A
+/// password replaced through a link also revokes the account's API tokens
+/// (one `token.revoke` row each): whoever held the old password may have
+/// made them. `now` is the application clock's, for the expiry. `None`
 /// when the invitation was used, replaced or expired in the meantime, or the
 /// account was disabled (the conditional update makes it single-use even
 /// under concurrent requests).
@@ -249,6 +254,7 @@ pub async fn accept_invitation(
     pool: &PgPool,
     invitation: &OpenInvitation,
     password_hash: &str,
+    now: DateTime<Utc>,
     mut audit: AuditEntry,
 ) -> Result<Option<i64>, StoreError> {
     let account_id = invitation.account_id;
@@ -270,9 +276,10 @@ pub async fn accept_invitation(
     let used = sqlx::query!(
         r#"UPDATE account_invitations SET used_at = now()
            WHERE id = $1 AND account_id = $2 AND used_at IS NULL AND replaced_at IS NULL
-             AND expires_at > now()"#,
+             AND expires_at > $3"#,
         invitation.id,
-        account_id
+        account_id,
+        now
     )
     .execute(&mut *tx)
     .await
@@ -290,9 +297,11 @@ pub async fn accept_invitation(
     .map_err(StoreError::classify)?;
     audit.target = format!("account:{account_id}");
     if had_password {
+        super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
         audit.action = "account.password";
         audit.after = Some(serde_json::json!({
-            "password": "set through a link", "invitation_id": invitation.id, "sessions": "ended",
+            "password": "set through a link", "invitation_id": invitation.id,
+            "sessions": "ended", "api_tokens": "revoked",
         }));
     } else {
         audit.action = "account.activate";

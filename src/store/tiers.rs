@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use super::StoreError;
 use crate::domain::credit::RuleSet;
+use crate::domain::day::day_start;
 
 /// Stores a rule set (if this version is new) and makes it the active one.
 /// A version already stored with other rules is refused: versions are immutable.
@@ -86,7 +87,7 @@ pub async fn compliance_counts(
     today: NaiveDate,
 ) -> Result<HashMap<i64, ComplianceCounts>, StoreError> {
     let since_day = today - Duration::days(365);
-    let since: DateTime<Utc> = Utc::now() - Duration::days(365);
+    let since: DateTime<Utc> = day_start(since_day);
     let rows = sqlx::query!(
         r#"WITH ids AS (SELECT unnest($1::int8[]) AS venue_id),
            complaint AS (

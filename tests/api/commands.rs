@@ -97,12 +97,16 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
     // The app runs without Redis, so only reconcile writes these counters:
     // the first run creates them from the aggregates, the second finds nothing.
     let live = Live::new(std::env::var("REDIS_URL").ok().as_deref(), &app.db_name).unwrap();
-    let first = reconcile(&app.pool, &live, None, false).await.unwrap();
+    let first = reconcile(&app.pool, &live, app.clock.today(), None, false)
+        .await
+        .unwrap();
     assert!(first.aggregates.is_empty(), "{first}");
     assert!(first.redis_checked);
     // Venue, county, prefecture, province and category.
     assert_eq!(first.counters.len(), 5, "{first}");
-    let second = reconcile(&app.pool, &live, None, false).await.unwrap();
+    let second = reconcile(&app.pool, &live, app.clock.today(), None, false)
+        .await
+        .unwrap();
     assert!(second.clean(), "{second}");
 
     // Break the aggregate, a tag count and two live counters.
@@ -134,7 +138,9 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
         .await
         .unwrap();
 
-    let dry = reconcile(&app.pool, &live, None, true).await.unwrap();
+    let dry = reconcile(&app.pool, &live, app.clock.today(), None, true)
+        .await
+        .unwrap();
     assert_eq!(dry.aggregates.len(), 1, "{dry}");
     // Counters are held against the aggregates as they stand (still broken here).
     assert!(dry.counters.iter().any(|c| c.key == stray_key), "{dry}");
@@ -146,7 +152,9 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
             .unwrap();
     assert_eq!(still_broken, 10, "a dry run repairs nothing");
 
-    let repaired = reconcile(&app.pool, &live, None, false).await.unwrap();
+    let repaired = reconcile(&app.pool, &live, app.clock.today(), None, false)
+        .await
+        .unwrap();
     assert_eq!(repaired.aggregates.len(), 1, "{repaired}");
     assert_eq!(repaired.aggregates[0].before, Some(10));
     assert_eq!(repaired.aggregates[0].after, 3);
@@ -189,7 +197,9 @@ async fn reconcile_repairs_broken_aggregates_and_live_counters() {
         (Some(3), Some(3), None)
     );
 
-    let after = reconcile(&app.pool, &live, None, false).await.unwrap();
+    let after = reconcile(&app.pool, &live, app.clock.today(), None, false)
+        .await
+        .unwrap();
     assert!(after.clean(), "{after}");
     // The command line says the same.
     let out = qrfeedback(&app.db_name, &["reconcile", "--days", "2"]).await;
@@ -250,7 +260,7 @@ async fn stored_scores_equal_the_method_applied_to_the_raw_ratings() {
             },
         ));
     }
-    let repaired = reconcile(&app.pool, &Live::default(), None, false)
+    let repaired = reconcile(&app.pool, &Live::default(), app.clock.today(), None, false)
         .await
         .unwrap();
     assert!(!repaired.aggregates.is_empty());

@@ -348,10 +348,14 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
     assert_eq!(status, 201, "{link}");
     let token = token_of(link["url"].as_str().unwrap());
     let token = qrfeedback::domain::password::InvitationToken::parse(token).unwrap();
-    let invitation = qrfeedback::store::accounts::find_open_invitation(&app.pool, &token.hash())
-        .await
-        .unwrap()
-        .expect("an open link");
+    let invitation = qrfeedback::store::accounts::find_open_invitation(
+        &app.pool,
+        &token.hash(),
+        app.clock.now(),
+    )
+    .await
+    .unwrap()
+    .expect("an open link");
     assert!(invitation.activated);
     let hash = qrfeedback::domain::password::hash_password(
         &qrfeedback::domain::password::Password::parse(NEW_PASSWORD.into(), "korla-desk").unwrap(),
@@ -360,9 +364,15 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
         actor: format!("account:{desk_id}"),
         ..Default::default()
     };
-    let set = qrfeedback::store::accounts::accept_invitation(&app.pool, &invitation, &hash, audit)
-        .await
-        .unwrap();
+    let set = qrfeedback::store::accounts::accept_invitation(
+        &app.pool,
+        &invitation,
+        &hash,
+        app.clock.now(),
+        audit,
+    )
+    .await
+    .unwrap();
     assert_eq!(set, Some(desk_id));
 
     assert_eq!(
@@ -371,4 +381,62 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
     );
     let again = app.session_for("korla-desk", NEW_PASSWORD).await;
     assert_eq!(app.get_with(&again, "/account/tokens").await.status(), 200);
+}
+
+#[tokio::test]
+async fn links_expire_by_the_application_clock_and_a_password_set_through_one_revokes_api_tokens() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let korla_id = korla["id"].as_i64().unwrap();
+    let desk_id = app
+        .create_person("korla-desk", "venue_staff", None, &[korla_id])
+        .await;
+    let desk = app.sign_in("korla-desk").await;
+    let venue_ids = korla_id.to_string();
+    let desk_token = desk
+        .make_token(&[
+            ("name", "till"),
+            ("role", "venue_staff"),
+            ("venue_ids", venue_ids.as_str()),
+        ])
+        .await;
+    let comments = format!("/api/v1/venues/{korla_id}/comments");
+    let (status, _) = call(&app, reqwest::Method::GET, &comments, &desk_token, None).await;
+    assert_eq!(status, 200);
+
+    // Three days and an hour later the link is dead; nothing was slept.
+    let (status, stale) = send_link(&app, desk_id, ADMIN_TOKEN).await;
+    assert_eq!(status, 201, "{stale}");
+    app.clock.advance(chrono::Duration::hours(73));
+    let stale = token_of(stale["url"].as_str().unwrap()).to_owned();
+    assert_eq!(app.get(&format!("/invite/{stale}")).await.status(), 404);
+    assert_eq!(set_password(&app, &stale, NEW_PASSWORD).await, 404);
+
+    // A fresh link, sent now, runs three days from the clock's now.
+    let (status, fresh) = send_link(&app, desk_id, ADMIN_TOKEN).await;
+    assert_eq!(status, 201, "{fresh}");
+    let expires_at: chrono::DateTime<chrono::Utc> =
+        fresh["expires_at"].as_str().unwrap().parse().unwrap();
+    let hours = (expires_at - app.clock.now()).num_minutes() as f64 / 60.0;
+    assert!((71.9..=72.0).contains(&hours), "{hours}");
+    let fresh = token_of(fresh["url"].as_str().unwrap()).to_owned();
+    assert_eq!(set_password(&app, &fresh, NEW_PASSWORD).await, 200);
+
+    // Whoever held the old password may have made the token: it is revoked,
+    // visibly and audited, not merely refused.
+    let (status, _) = call(&app, reqwest::Method::GET, &comments, &desk_token, None).await;
+    assert_eq!(status, 401);
+    let (revoked, audited): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM api_tokens
+                 WHERE owner_account_id = $1 AND revoked_at IS NOT NULL),
+                (SELECT count(*) FROM audit_log
+                 WHERE action = 'token.revoke' AND after->>'owner' = 'account:' || $1::text)",
+    )
+    .bind(desk_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((revoked, audited), (1, 1));
+    let set = entries(&app, "account.password", desk_id).await;
+    assert_eq!(set[0].2["api_tokens"], "revoked", "{set:?}");
 }

@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use qrfeedback::clock::Clock;
 use qrfeedback::config::Settings;
 use qrfeedback::startup::Application;
 use serde_json::{Value, json};
@@ -29,6 +30,8 @@ pub struct TestApp {
     pub db_name: String,
     /// The private Redis, when the test asked for one.
     pub redis: Option<RedisServer>,
+    /// The app's clock: a test moves it forward instead of sleeping.
+    pub clock: Clock,
 }
 
 /// Options for [`spawn_app_with`].
@@ -186,7 +189,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         demo: options.demo,
         ..settings
     };
-    let app = Application::build(settings).await.expect("build app");
+    let clock = Clock::system();
+    let app = Application::build_with_clock(settings, clock.clone())
+        .await
+        .expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -200,6 +206,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client,
         db_name,
         redis,
+        clock,
     }
 }
 

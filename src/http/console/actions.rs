@@ -6,10 +6,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use serde::Deserialize;
 
-use crate::domain::day::local_day;
 use crate::domain::violation::NewViolation;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -166,7 +164,7 @@ pub async fn record_violation(
         form.occurred_on.as_deref().unwrap_or_default(),
         serious,
         form.description.as_deref().unwrap_or_default(),
-        local_day(Utc::now()),
+        state.clock.today(),
     )
     .map_err(|e| refusal(&signed_in, e.into()))?;
     record(&state, &signed_in.caller, venue_id, &violation)

@@ -6,13 +6,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::EXPORT_MAX_ROWS;
 use super::tables::{ratings_table, tier_history_table, violations_table};
 use super::view::{Crumb, Names, PagerView, RowAction, TableView, crumbs};
-use crate::domain::day::local_day;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
 use crate::http::AppState;
@@ -118,6 +117,7 @@ fn venue_page(
     data: &VenueData,
     notice: Option<&str>,
     (overview, panels): (VenueOverview, VenuePanels),
+    today: NaiveDate,
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -183,7 +183,6 @@ fn venue_page(
         Some("violation") => Some(c.notice_violation.clone()),
         _ => None,
     };
-    let today = local_day(Utc::now());
     render_document(&VenueView {
         chrome: signed_in.chrome(venue.name.clone()),
         nav: signed_in.nav(),
@@ -230,7 +229,14 @@ pub async fn venue(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let body = venue_page(&signed_in, &names, &data, notice.notice.as_deref(), panels);
+    let body = venue_page(
+        &signed_in,
+        &names,
+        &data,
+        notice.notice.as_deref(),
+        panels,
+        state.clock.today(),
+    );
     Ok(signed_in.page(body))
 }
 

@@ -14,7 +14,6 @@ mod poster;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::AppState;
@@ -26,7 +25,6 @@ use super::public_pages::Reference;
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use super::venues::{self, parse_id};
 use crate::domain::access::Role;
-use crate::domain::day::local_day;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
     COMMITMENT_MAX_CHARS, CommitmentText, OFFICER_TEXT_MAX_CHARS, ProfileError, QualityOfficer,
@@ -443,7 +441,7 @@ pub async fn venue(
                 selected: status.key() == stored_status,
             })
             .collect(),
-        today: local_day(Utc::now()).to_string(),
+        today: state.clock.today().to_string(),
         panels,
     };
     Ok(signed_in.page(render_document(&view)))
@@ -587,7 +585,7 @@ pub async fn submit_quality_officer(
             training_hours,
             registration_status: form.registration_status.as_deref().unwrap_or_default(),
         },
-        local_day(Utc::now()),
+        state.clock.today(),
     )
     .map_err(refused)?;
     let scope = signed_in.scope_filter(&state).await?;
