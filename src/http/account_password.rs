@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::client::{client_ip, client_limit_key};
+use super::client::client_ip;
 use super::html::{Chrome, page_response, render_document};
 use super::login::{check_second_factor, give_back_attempt, session_cookie, take_attempt};
 use super::signed_in::{AccountNav, PageError, SIGNED_IN_CSP, SignedIn};
@@ -118,8 +118,7 @@ pub async fn submit(
         Err(CredentialError::PasswordContainsLogin) => return refuse(&t.contains_login),
         Err(_) => return refuse(&t.bad_length),
     };
-    let limit_key = client_limit_key(&req);
-    if let Err(throttled) = take_attempt(&state, signed.lang, &login, &limit_key, None).await {
+    if let Err(throttled) = take_attempt(&state, &req, signed.lang, &login, None).await {
         return Ok(throttled);
     }
     let record = find_by_login(&state.pool, &login)
@@ -159,7 +158,7 @@ pub async fn submit(
     if !changed {
         return Err(signed.fail(crate::error::ApiError::NotFound("account")));
     }
-    give_back_attempt(&state, &login, &limit_key).await;
+    give_back_attempt(&state, &req, &login).await;
     // The stored cutoff already refuses every older session; deleting them
     // from Redis as well frees them at once.
     if state

@@ -12,7 +12,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::client::client_limit_key;
 use super::html::{Chrome, NO_SCRIPT_CSP, negotiate_language, page_response, render_document};
 use super::login::{
     ENROL_TOTP_PATH, SessionAccount, bad_request, forbidden, give_back_attempt, home_path,
@@ -283,7 +282,7 @@ async fn read_post(
     }
     // Guessing codes here burns the same allowance as guessing them at
     // sign-in, taken before the code is checked.
-    take_attempt(state, lang, &second.login, &client_limit_key(req), None).await?;
+    take_attempt(state, req, lang, &second.login, None).await?;
     Ok(Posted {
         lang,
         session_id,
@@ -337,7 +336,7 @@ async fn codes_issued(
     codes: Vec<RecoveryCode>,
     after: AfterCodes,
 ) -> HttpResponse {
-    give_back_attempt(state, &posted.second.login, &client_limit_key(req)).await;
+    give_back_attempt(state, req, &posted.second.login).await;
     let mut account = posted.account;
     let mut renewed = None;
     if after == AfterCodes::RenewSession {
@@ -420,7 +419,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
     let Some((codes, hashes)) = fresh_codes(&state).await else {
-        give_back_attempt(&state, &posted.second.login, &client_limit_key(&req)).await;
+        give_back_attempt(&state, &req, &posted.second.login).await;
         return unavailable(lang);
     };
     let audit = posted.second.audit_entry(
@@ -474,7 +473,7 @@ pub async fn regenerate_recovery_codes(
         Err(why) => return refused(&state, &req, &posted, why).await,
     };
     let Some((codes, hashes)) = fresh_codes(&state).await else {
-        give_back_attempt(&state, &posted.second.login, &client_limit_key(&req)).await;
+        give_back_attempt(&state, &req, &posted.second.login).await;
         return unavailable(lang);
     };
     let audit = posted.second.audit_entry(

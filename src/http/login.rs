@@ -387,17 +387,18 @@ fn saturated(lang: Lang) -> HttpResponse {
     response
 }
 
-/// Takes a sign-in attempt for a login name from this request's address
+/// Takes a sign-in attempt for a login name from the request's address
 /// (spending the form token's nonce, if given); the answer to give instead
 /// when it is refused or Redis is down.
 pub(super) async fn take_attempt(
     state: &AppState,
+    req: &HttpRequest,
     lang: Lang,
     login: &str,
-    ip: &str,
     form_nonce: Option<&[u8]>,
 ) -> Result<(), HttpResponse> {
-    match state.live.take_signin_attempt(login, ip, form_nonce).await {
+    let ip = client_limit_key(req);
+    match state.live.take_signin_attempt(login, &ip, form_nonce).await {
         Ok(SignInAttempt::Taken) => Ok(()),
         Ok(SignInAttempt::Replayed) => Err(forbidden(lang)),
         Ok(SignInAttempt::Refused { retry_after_secs }) => Err(throttled(lang, retry_after_secs)),
@@ -405,11 +406,12 @@ pub(super) async fn take_attempt(
     }
 }
 
-/// Gives an attempt back after its check succeeded or could not run.
-pub(super) async fn give_back_attempt(state: &AppState, login: &str, ip: &str) {
+/// Gives an attempt taken by [`take_attempt`] for the same request back,
+/// after its check succeeded or could not run.
+pub(super) async fn give_back_attempt(state: &AppState, req: &HttpRequest, login: &str) {
     if state
         .live
-        .give_back_signin_attempt(login, ip)
+        .give_back_signin_attempt(login, &client_limit_key(req))
         .await
         .is_err()
     {
@@ -463,7 +465,7 @@ pub async fn submit(
     // Taken before the password is checked: however many requests race,
     // only the allowed number ever reach argon2id. The token is spent in the
     // same step: a replayed one is refused before it costs anything.
-    if let Err(response) = take_attempt(&state, lang, &raw_login, &ip, Some(&nonce.0)).await {
+    if let Err(response) = take_attempt(&state, &req, lang, &raw_login, Some(&nonce.0)).await {
         return response;
     }
     let record = match Login::parse(&raw_login) {
@@ -473,7 +475,7 @@ pub async fn submit(
             Ok(record) => record.filter(|r| state.settings.demo || r.created_by != DEMO_CREATOR),
             Err(err) => {
                 tracing::warn!(error = %err, "account lookup failed");
-                give_back_attempt(&state, &raw_login, &ip).await;
+                give_back_attempt(&state, &req, &raw_login).await;
                 return unavailable(lang);
             }
         },
@@ -487,7 +489,7 @@ pub async fn submit(
     let matched = match checked {
         Ok(matched) => matched,
         Err(Saturated) => {
-            give_back_attempt(&state, &raw_login, &ip).await;
+            give_back_attempt(&state, &req, &raw_login).await;
             return saturated(lang);
         }
     };
@@ -508,7 +510,7 @@ pub async fn submit(
         // The password was right: its attempt goes back, and the code step
         // takes one of its own. The login name's failures stay until the
         // code is right too.
-        give_back_attempt(&state, &raw_login, &ip).await;
+        give_back_attempt(&state, &req, &raw_login).await;
         return await_second_factor(&state, lang, account_id, role, raw_login, now).await;
     }
     let parsed_role = Role::parse(&role);
@@ -789,7 +791,7 @@ pub async fn submit_second_factor(
     }
     let ip = client_limit_key(&req);
     // Codes are guessed under the same allowance as passwords, taken before the check.
-    if let Err(response) = take_attempt(&state, lang, &pending.login, &ip, None).await {
+    if let Err(response) = take_attempt(&state, &req, lang, &pending.login, None).await {
         return response;
     }
     let account = match second_factor::state(&state.pool, pending.account_id).await {

@@ -158,11 +158,16 @@ fn form_page(
     notice: &FormNotice,
     status: StatusCode,
 ) -> HttpResponse {
-    let token = state
-        .secrets
-        .issue_form_token(card.id, state.clock.now().timestamp());
+    let token = form_token(state, card);
     let body = pages::rating_page(lang, &header_of(card, lang), code, &token, values, notice);
     html(status, body)
+}
+
+/// A fresh token for one view of a venue's form, stamped with the clock's now.
+fn form_token(state: &AppState, card: &VenueCard) -> String {
+    state
+        .secrets
+        .issue_form_token(card.id, state.clock.now().timestamp())
 }
 
 /// The complaint form alone, for a device that rated the venue today.
@@ -175,9 +180,7 @@ fn complaint_form_page(
     notice: &FormNotice,
     status: StatusCode,
 ) -> HttpResponse {
-    let token = state
-        .secrets
-        .issue_form_token(card.id, state.clock.now().timestamp());
+    let token = form_token(state, card);
     let visit = RepeatVisit::ComplaintForm {
         form_token: &token,
         values,
@@ -239,9 +242,7 @@ async fn first_view(state: &AppState, lang: Lang, card: &VenueCard, code: &str) 
             shell
         }
     };
-    let token = state
-        .secrets
-        .issue_form_token(card.id, state.clock.now().timestamp());
+    let token = form_token(state, card);
     let mut body =
         String::with_capacity(shell.before_token.len() + token.len() + shell.after_token.len());
     body.push_str(&shell.before_token);

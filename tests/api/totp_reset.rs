@@ -5,22 +5,12 @@
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, bare_client, spawn_app};
+use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, bare_client, call, spawn_app};
 
 /// `DELETE /api/v1/accounts/{id}/second-factor` with a bearer token.
 async fn reset(app: &TestApp, account_id: i64, bearer: &str) -> (u16, Value) {
-    let response = app
-        .client
-        .delete(format!(
-            "{}/api/v1/accounts/{account_id}/second-factor",
-            app.address
-        ))
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/accounts/{account_id}/second-factor");
+    call(app, reqwest::Method::DELETE, &path, bearer, None).await
 }
 
 /// Rows of the account's authenticator and of its recovery codes.
