@@ -17,12 +17,16 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
 deploy/services.sh start
 eval "$(deploy/services.sh env)"
-# Each test creates its own database; drop those earlier runs left behind.
+# Each test creates its own database; drop them before the run (an earlier
+# run may have been cut short) and after it, so they never pile up on disk.
 psql="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
-"$psql" -X -At "$DATABASE_URL" -c "select datname from pg_database where datname like 'qrf\_test\_%'" |
-    while read -r stale; do
-        "$psql" -X -q "$DATABASE_URL" -c "drop database if exists \"$stale\" with (force)"
-    done
+drop_test_databases() {
+    "$psql" -X -At "$DATABASE_URL" -c "select datname from pg_database where datname like 'qrf\_test\_%'" |
+        while read -r stale; do
+            "$psql" -X -q "$DATABASE_URL" -c "drop database if exists \"$stale\" with (force)"
+        done
+}
+drop_test_databases
 # Builds use the committed .sqlx/ query cache, never a live database.
 export SQLX_OFFLINE=true
 
@@ -39,4 +43,5 @@ if cargo metadata --locked --no-deps --format-version 1 | grep -q '"kind":\["lib
 else
     qrf_say "no library target: no doc tests to run"
 fi
+drop_test_databases
 exit "$status"
