@@ -632,13 +632,9 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
     ];
     let refused = person.post_form("/account/password", &without).await;
     assert_eq!(refused.status(), 422);
-    // Enrolment spent the current time step: wait for the next one.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    tokio::time::sleep(std::time::Duration::from_secs(30 - now % 30 + 1)).await;
-    let code = crate::common::totp_code(person.totp_secret.as_deref().unwrap());
+    // Enrolment spent the current time step: move the app's clock to the next.
+    app.clock.advance(chrono::Duration::seconds(30));
+    let code = person.totp_code();
     let with = [
         ("csrf_token", csrf.as_str()),
         ("current_password", PASSWORD),

@@ -2,8 +2,6 @@
 //! step after the password, single-use steps and recovery codes, the shared
 //! throttle, and the must-enrol flag of admins and regulators.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
@@ -136,13 +134,6 @@ pub(crate) async fn send_code(app: &TestApp, pending: &str, code: &str) -> reqwe
     .await
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 /// The code of a base32 secret for the 30-second step `step`.
 fn code_at(secret_base32: &str, step: u64) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
@@ -153,15 +144,15 @@ fn code_at(secret_base32: &str, step: u64) -> String {
     totp.generate(step * 30).to_string()
 }
 
-/// Waits, if need be, until a fresh 30-second step begins, and returns it:
-/// the test then has most of a step before the server's clock moves on, and
-/// the codes of the step before and after it stay accepted (one step of skew).
-async fn fresh_step() -> u64 {
-    let into_step = unix_now() % 30;
-    if into_step > 20 {
-        tokio::time::sleep(Duration::from_secs(30 - into_step) + Duration::from_millis(200)).await;
-    }
-    unix_now() / 30
+/// Moves the app's clock to just past the start of the next 30-second step
+/// and returns that step: the test then has the whole step before the
+/// server's clock moves on, and the codes of the step before and after it
+/// stay accepted (one step of skew). Nothing sleeps.
+fn fresh_step(app: &TestApp) -> u64 {
+    let into_step_ms = app.clock.now().timestamp_millis().rem_euclid(30_000);
+    app.clock
+        .advance(chrono::Duration::milliseconds(30_000 - into_step_ms + 100));
+    u64::try_from(app.clock.now().timestamp() / 30).unwrap()
 }
 
 /// The must-enrol field of the app's only session in Redis.
@@ -254,7 +245,7 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     assert!(!sealed.windows(20).any(|w| w == raw.as_bytes()));
 
     // A form without the session's token changes nothing.
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let code = code_at(&secret, step);
     let forged = post_form(
         &app,
@@ -313,7 +304,7 @@ async fn regulators_must_enrol_and_venue_staff_need_not() {
 
     // Staff may still enrol, and then sign in with a code.
     let mut session = cookie_of(&staff, SESSION_COOKIE).unwrap();
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, _) = enrol(&app, &mut session, step - 1).await;
     let pending = pending_sign_in(&app, "desk").await;
     let done = send_code(&app, &pending, &code_at(&secret, step)).await;
@@ -326,7 +317,7 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut first = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, _) = enrol(&app, &mut first, step - 1).await;
 
     // The password alone now leads to the code form, not to a session.
@@ -399,7 +390,7 @@ async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, _) = enrol(&app, &mut session, step).await;
     let right = code_at(&secret, step + 1);
     let wrong = if right == "000000" {
@@ -438,7 +429,7 @@ async fn a_recovery_code_works_once() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (_, codes) = enrol(&app, &mut session, step).await;
     let checks_before = argon2_runs(&app.address, "recovery_code").await;
 
@@ -479,7 +470,7 @@ async fn new_recovery_codes_need_a_current_code_and_replace_the_old_ones() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, old_codes) = enrol(&app, &mut session, step - 1).await;
     let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
     let token = csrf_of(&page.text().await.unwrap());
@@ -532,7 +523,7 @@ async fn the_second_step_is_bound_to_its_browser_token_and_lifetime() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, _) = enrol(&app, &mut session, step - 1).await;
     let code = code_at(&secret, step);
 
@@ -660,7 +651,7 @@ async fn an_id_seen_before_enrolment_does_not_carry_the_rights_enrolment_unlocks
     assert_eq!(console.headers()[LOCATION], "/account/security");
 
     let mut session = before.clone();
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     enrol(&app, &mut session, step).await;
     assert_ne!(session, before, "enrolment hands out a new session id");
 
@@ -678,7 +669,7 @@ async fn a_hundred_parallel_wrong_codes_get_at_most_five_checks() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (secret, _) = enrol(&app, &mut session, step).await;
     let right = code_at(&secret, step + 1);
     let wrong = if right == "000000" {
@@ -735,7 +726,7 @@ async fn a_copy_of_the_recovery_code_table_gives_no_code_to_try() {
     let app = spawn_app().await;
     create_account(&app, "chief", "admin", json!({})).await;
     let mut session = session_without_code(&app, "chief").await;
-    let step = fresh_step().await;
+    let step = fresh_step(&app);
     let (_, codes) = enrol(&app, &mut session, step).await;
     // 16 characters of a 32-symbol alphabet: 80 bits each.
     for code in &codes {

@@ -480,6 +480,8 @@ pub struct Person {
     pub session: String,
     /// The authenticator key, once enrolled.
     pub totp_secret: Option<String>,
+    /// The app's clock, which the server checks codes against.
+    pub clock: Clock,
     client: reqwest::Client,
 }
 
@@ -565,6 +567,7 @@ impl TestApp {
             session,
             client: bare_client(),
             totp_secret: None,
+            clock: self.clock.clone(),
         };
         // Admins and regulators must enrol a second factor before anything else.
         if location.starts_with("/account/security") {
@@ -581,21 +584,32 @@ pub fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&page[from..from + len])
 }
 
-/// The current code of a base32 TOTP secret.
-pub fn totp_code(secret_base32: &str) -> String {
+/// The code of a base32 TOTP secret at a Unix time.
+pub fn totp_code_at(secret_base32: &str, unix_secs: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
     let totp = totp_rs::Builder::new()
         .with_secret(secret.as_bytes().to_vec())
         .build()
         .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    totp.generate(now).to_string()
+    totp.generate(u64::try_from(unix_secs).unwrap()).to_string()
+}
+
+/// The code of a base32 TOTP secret now, by the system clock (for a server
+/// whose clock is the system's, as in the browser tests).
+pub fn totp_code(secret_base32: &str) -> String {
+    totp_code_at(secret_base32, chrono::Utc::now().timestamp())
 }
 
 impl Person {
+    /// The current code of this person's authenticator, by the app's clock.
+    pub fn totp_code(&self) -> String {
+        let secret = self
+            .totp_secret
+            .as_deref()
+            .expect("an enrolled authenticator");
+        totp_code_at(secret, self.clock.now().timestamp())
+    }
+
     /// Enrols an authenticator from the key the security page shows.
     pub async fn enrol_totp(&mut self) {
         let (status, _, page) = self.get("/account/security?lang=en").await;
@@ -603,7 +617,7 @@ impl Person {
         let secret = between(&page, r#"id="totp-secret">"#, "<")
             .expect("the page shows the key")
             .replace(' ', "");
-        let code = totp_code(&secret);
+        let code = totp_code_at(&secret, self.clock.now().timestamp());
         let response = self
             .post_form(
                 "/account/security",
