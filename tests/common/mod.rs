@@ -11,6 +11,7 @@ use qrfeedback::clock::Clock;
 use qrfeedback::config::Settings;
 use qrfeedback::startup::Application;
 use serde_json::{Value, json};
+use sha2::Digest as _;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 /// The admin token every test app uses.
@@ -90,24 +91,93 @@ fn with_database(url: &str, db_name: &str) -> String {
     format!("{prefix}/{db_name}")
 }
 
-/// Creates and migrates a fresh database.
-pub async fn fresh_database() -> (String, PgPool) {
-    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&base_database_url())
+/// The migrated database every test database of this run is copied from,
+/// made once per test binary, build and day: migrating takes about a second,
+/// copying a template a tenth of that. The name is keyed on this executable
+/// (so a rebuild gets a template of its own migrations and reference data)
+/// and on the day (the rating partitions are made around "today").
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+async fn template_database() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let exe = std::env::current_exe().expect("the test executable");
+            let meta = std::fs::metadata(&exe).expect("the test executable's metadata");
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let key = format!(
+                "{}|{}|{modified}|{}",
+                exe.display(),
+                meta.len(),
+                chrono::Utc::now().date_naive()
+            );
+            let digest = sha2::Sha256::digest(key.as_bytes());
+            let name = format!(
+                "qrf_test_tpl_{}",
+                &data_encoding::HEXLOWER.encode(&digest)[..16]
+            );
+            let mut admin = PgConnection::connect(&base_database_url())
+                .await
+                .expect("connect to the test Postgres");
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut admin)
+                    .await
+                    .expect("look up the template");
+            if exists {
+                return name;
+            }
+            // Built under a name of its own and renamed when complete, so a
+            // test binary running beside this one never copies half a template.
+            let building = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
+            create_database(&mut admin, &building, None).await;
+            let pool = PgPool::connect(&database_url_for(&building))
+                .await
+                .expect("connect to the template being built");
+            qrfeedback::store::migrate(&pool)
+                .await
+                .expect("migrate the template");
+            pool.close().await;
+            let rename =
+                sqlx::AssertSqlSafe(format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#));
+            if admin.execute(sqlx::raw_sql(rename)).await.is_err() {
+                // Another binary finished the same template first: use it.
+                let drop = sqlx::AssertSqlSafe(format!(r#"DROP DATABASE "{building}""#));
+                let _ = admin.execute(sqlx::raw_sql(drop)).await;
+            }
+            name
+        })
         .await
-        .expect("connect to the test Postgres");
-    // The name is generated here, never taken from input.
-    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{db_name}""#));
+}
+
+/// `CREATE DATABASE`, empty or as a copy of `template`. Both names are
+/// generated here, never taken from input.
+async fn create_database(admin: &mut PgConnection, name: &str, template: Option<&str>) {
+    let from = template
+        .map(|t| format!(r#" TEMPLATE "{t}""#))
+        .unwrap_or_default();
+    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}"{from}"#));
     admin
         .execute(sqlx::raw_sql(create))
         .await
         .expect("create test database");
+}
+
+/// A fresh, migrated database of the test's own, copied from the template.
+pub async fn fresh_database() -> (String, PgPool) {
+    let template = template_database().await;
+    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&base_database_url())
+        .await
+        .expect("connect to the test Postgres");
+    create_database(&mut admin, &db_name, Some(template)).await;
     let pool = PgPool::connect(&database_url_for(&db_name))
         .await
         .expect("connect to test database");
-    qrfeedback::store::migrate(&pool)
-        .await
-        .expect("migrate test database");
     (db_name, pool)
 }
 
@@ -544,7 +614,12 @@ impl TestApp {
     /// (a 303) sends the browser, and the session cookie it sets, if any.
     pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
         let response = self.post_sign_in(login, password).await;
-        assert_eq!(response.status(), 303, "sign-in of {login}");
+        if response.status() != 303 {
+            let status = response.status();
+            let retry_after = response.headers().get("retry-after").cloned();
+            let page = response.text().await.unwrap_or_default();
+            panic!("sign-in of {login}: {status}, retry-after {retry_after:?}: {page}");
+        }
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
