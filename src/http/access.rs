@@ -13,6 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
+use super::routes::rule;
 use std::collections::HashMap;
 
 use crate::domain::access::{
@@ -32,215 +33,18 @@ pub enum Access {
     Roles(&'static [Role]),
 }
 
-const ANY_ROLE: &[Role] = &[Role::Admin, Role::Regulator, Role::VenueStaff];
-const SUPERVISORS: &[Role] = &[Role::Admin, Role::Regulator];
+/// Anyone, without credentials.
+pub const ANYONE: Access = Access::Public;
+/// Any signed-in role: venue staff, regulators and admins.
+pub const SIGNED_IN: Access = Access::Roles(&[Role::Admin, Role::Regulator, Role::VenueStaff]);
+/// Regulators and admins.
+pub const SUPERVISORS: Access = Access::Roles(&[Role::Admin, Role::Regulator]);
 
-/// Every route (method, pattern) and who may call it. A test checks that every
-/// documented operation is listed here and that each rule holds over HTTP; a
-/// route missing from the table refuses every token.
-pub const ROUTE_ACCESS: &[(&str, &str, Access)] = &[
-    ("GET", "/healthz", Access::Public),
-    ("GET", "/readyz", Access::Public),
-    ("GET", "/metrics", Access::Public),
-    ("GET", "/openapi.json", Access::Public),
-    ("GET", "/docs", Access::Public),
-    ("GET", "/r/{code}", Access::Public),
-    ("POST", "/r/{code}", Access::Public),
-    ("GET", "/", Access::Public),
-    ("GET", "/v/{id}", Access::Public),
-    ("GET", "/rankings", Access::Public),
-    ("GET", "/about/scores", Access::Public),
-    ("GET", "/login", Access::Public),
-    ("POST", "/login", Access::Public),
-    ("POST", "/logout", Access::Public),
-    ("GET", "/console/accounts", Access::Roles(SUPERVISORS)),
-    ("POST", "/console/accounts", Access::Roles(SUPERVISORS)),
-    (
-        "POST",
-        "/console/accounts/{id}/disable",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/accounts/{id}/enable",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/accounts/{id}/second-factor/reset",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/accounts/{id}/password-link",
-        Access::Roles(SUPERVISORS),
-    ),
-    ("GET", "/account/password", Access::Roles(ANY_ROLE)),
-    ("POST", "/account/password", Access::Roles(ANY_ROLE)),
-    ("GET", "/account/tokens", Access::Roles(ANY_ROLE)),
-    ("POST", "/account/tokens", Access::Roles(ANY_ROLE)),
-    (
-        "POST",
-        "/account/tokens/{id}/revoke",
-        Access::Roles(ANY_ROLE),
-    ),
-    ("GET", "/invite/{token}", Access::Public),
-    ("POST", "/invite/{token}", Access::Public),
-    ("POST", "/logout-everywhere", Access::Public),
-    ("POST", "/api/v1/venues", Access::Roles(SUPERVISORS)),
-    ("GET", "/api/v1/venues/{id}", Access::Public),
-    ("POST", "/api/v1/venues/{id}/code", Access::Roles(ANY_ROLE)),
-    ("GET", "/api/v1/venues/{id}/qr.png", Access::Roles(ANY_ROLE)),
-    ("GET", "/api/v1/venues/{id}/qr.svg", Access::Roles(ANY_ROLE)),
-    ("GET", "/api/v1/venues/{id}/score", Access::Public),
-    ("GET", "/api/v1/venues/{id}/tier/history", Access::Public),
-    ("POST", "/api/v1/ratings", Access::Public),
-    (
-        "POST",
-        "/api/v1/ratings/{id}/quarantine",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/api/v1/ratings/{id}/release",
-        Access::Roles(SUPERVISORS),
-    ),
-    ("GET", "/api/v1/rankings", Access::Public),
-    ("GET", "/api/v1/regions/{code}/score", Access::Public),
-    ("POST", "/api/v1/tokens", Access::Roles(ANY_ROLE)),
-    ("DELETE", "/api/v1/tokens/{id}", Access::Roles(ANY_ROLE)),
-    ("GET", "/api/v1/audit", Access::Roles(SUPERVISORS)),
-    ("POST", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
-    ("GET", "/api/v1/accounts", Access::Roles(SUPERVISORS)),
-    ("PATCH", "/api/v1/accounts/{id}", Access::Roles(SUPERVISORS)),
-    (
-        "DELETE",
-        "/api/v1/accounts/{id}/second-factor",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/api/v1/accounts/{id}/password-link",
-        Access::Roles(SUPERVISORS),
-    ),
-    ("POST", "/api/v1/invitations/{token}", Access::Public),
-    ("GET", "/login/second-factor", Access::Public),
-    ("POST", "/login/second-factor", Access::Public),
-    ("GET", "/account/security", Access::Public),
-    ("POST", "/account/security", Access::Public),
-    ("POST", "/account/security/recovery-codes", Access::Public),
-    ("GET", "/console", Access::Roles(SUPERVISORS)),
-    ("GET", "/console/rankings", Access::Roles(SUPERVISORS)),
-    ("GET", "/console/audit", Access::Roles(SUPERVISORS)),
-    (
-        "GET",
-        "/console/{table}.{format}",
-        Access::Roles(SUPERVISORS),
-    ),
-    ("GET", "/console/venues/{id}", Access::Roles(SUPERVISORS)),
-    (
-        "GET",
-        "/console/venues/{id}/{table}.{format}",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/venues/{id}/violations",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/ratings/{id}/quarantine",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/console/ratings/{id}/release",
-        Access::Roles(SUPERVISORS),
-    ),
-    ("GET", "/api/v1/overview", Access::Roles(SUPERVISORS)),
-    (
-        "GET",
-        "/api/v1/venues/{id}/ratings",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "GET",
-        "/api/v1/venues/{id}/violations",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "POST",
-        "/api/v1/venues/{id}/violations",
-        Access::Roles(SUPERVISORS),
-    ),
-    (
-        "GET",
-        "/api/v1/venues/{id}/comments",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "POST",
-        "/api/v1/ratings/{id}/reply",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "PUT",
-        "/api/v1/venues/{id}/commitment",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "PUT",
-        "/api/v1/venues/{id}/quality-officer",
-        Access::Roles(ANY_ROLE),
-    ),
-    ("GET", "/dashboard", Access::Roles(ANY_ROLE)),
-    ("GET", "/dashboard/venues/{id}", Access::Roles(ANY_ROLE)),
-    (
-        "GET",
-        "/dashboard/venues/{id}/poster",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "POST",
-        "/dashboard/venues/{id}/replies/{rating_id}",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "POST",
-        "/dashboard/venues/{id}/commitment",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "POST",
-        "/dashboard/venues/{id}/quality-officer",
-        Access::Roles(ANY_ROLE),
-    ),
-    (
-        "POST",
-        "/dashboard/venues/{id}/code",
-        Access::Roles(ANY_ROLE),
-    ),
-];
-
-/// The rule for a method and route pattern, if the table has one.
-pub fn rule(method: &str, pattern: &str) -> Option<Access> {
-    ROUTE_ACCESS
-        .iter()
-        .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == pattern)
-        .map(|(_, _, access)| *access)
-}
-
-/// Whether the table lets `role` call the route `req` matched; a route
-/// missing from the table refuses every role. HEAD follows the GET rule,
-/// since it is the same handler without the body.
+/// Whether the route table lets `role` call the route `req` matched; a
+/// route missing from the table refuses every role.
 pub fn role_may_call(req: &HttpRequest, role: Role) -> bool {
     let pattern = req.match_pattern().unwrap_or_default();
-    let method = match req.method().as_str() {
-        "HEAD" => "GET",
-        other => other,
-    };
-    match rule(method, &pattern) {
+    match rule(req.method().as_str(), &pattern) {
         Some(Access::Public) => true,
         Some(Access::Roles(roles)) => roles.contains(&role),
         None => false,
@@ -500,28 +304,4 @@ pub fn held_grant(
         Role::VenueStaff => Scope::Venues(venue_ids.iter().copied().collect()),
     };
     Some((role, scope))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::http::REGISTERED_ROUTES;
-
-    #[test]
-    fn every_registered_route_is_in_the_table_and_every_rule_is_registered() {
-        for (method, pattern) in REGISTERED_ROUTES {
-            assert!(
-                rule(method, pattern).is_some(),
-                "{method} {pattern} is registered but missing from ROUTE_ACCESS"
-            );
-        }
-        for (method, pattern, _) in ROUTE_ACCESS {
-            assert!(
-                REGISTERED_ROUTES
-                    .iter()
-                    .any(|(m, p)| m.eq_ignore_ascii_case(method) && p == pattern),
-                "{method} {pattern} is in ROUTE_ACCESS but not registered"
-            );
-        }
-    }
 }

@@ -1,4 +1,5 @@
-//! actix handlers, one file per resource; every route is declared in [`routes`].
+//! actix handlers, one file per resource; every route is declared in
+//! [`routes`], with who may call it.
 
 pub mod access;
 pub mod account_password;
@@ -25,6 +26,7 @@ pub mod qr;
 pub mod rankings;
 pub mod rating_page;
 pub mod ratings;
+pub mod routes;
 pub mod scores;
 pub mod security_headers;
 pub mod signed_in;
@@ -34,7 +36,6 @@ pub mod venues;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{HttpRequest, guard, web};
 use moka::future::Cache;
 use sqlx::PgPool;
 
@@ -223,147 +224,4 @@ impl AppState {
     }
 }
 
-/// Declares the service's routes once: [`routes`] registers them and
-/// [`REGISTERED_ROUTES`] lists them, so a test can hold them against the
-/// access table.
-macro_rules! service_routes {
-    ($($method:ident $path:literal => $handler:path;)*) => {
-        /// Every (method, pattern) the service registers.
-        pub const REGISTERED_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
-
-        /// Registers every route of the service.
-        pub fn routes(cfg: &mut web::ServiceConfig) {
-            register(cfg, vec![$(($path, route_for(stringify!($method)).to($handler))),*]);
-        }
-    };
-}
-
-/// A route answering `method`; a GET route answers HEAD as well (the server
-/// sends the headers without the body).
-fn route_for(method: &str) -> actix_web::Route {
-    match method {
-        "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
-        "post" => web::post(),
-        "put" => web::put(),
-        "patch" => web::patch(),
-        "delete" => web::delete(),
-        other => unreachable!("no route is declared with the method {other}"),
-    }
-}
-
-/// The methods a path takes, for the `Allow` header of a 405.
-fn allowed_methods(path: &str) -> String {
-    let mut methods: Vec<String> = REGISTERED_ROUTES
-        .iter()
-        .filter(|(_, p)| *p == path)
-        .flat_map(|(method, _)| match *method {
-            "get" => vec!["GET".to_owned(), "HEAD".to_owned()],
-            other => vec![other.to_ascii_uppercase()],
-        })
-        .collect();
-    methods.sort();
-    methods.dedup();
-    methods.join(", ")
-}
-
-/// One resource per path, holding every method's route, so a known address
-/// called with a method it does not take is answered 405 with `Allow`
-/// instead of falling through to "no such page".
-fn register(cfg: &mut web::ServiceConfig, mut pending: Vec<(&'static str, actix_web::Route)>) {
-    while let Some(&(path, _)) = pending.first() {
-        let (same, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(p, _)| *p == path);
-        let allow = allowed_methods(path);
-        let mut resource = web::resource(path).default_service(web::to(
-            move |req: HttpRequest, state: web::Data<AppState>| {
-                let allow = allow.clone();
-                async move { public_pages::method_not_allowed(req, state, allow) }
-            },
-        ));
-        for (_, route) in same {
-            resource = resource.route(route);
-        }
-        cfg.service(resource);
-        pending = rest;
-    }
-}
-
-service_routes! {
-    get "/healthz" => health::healthz;
-    get "/readyz" => health::readyz;
-    get "/metrics" => health::metrics;
-    get "/openapi.json" => docs::openapi_json;
-    get "/docs" => docs::docs_page;
-    get "/r/{code}" => rating_page::show;
-    post "/r/{code}" => rating_page::submit;
-    get "/" => public_pages::home;
-    get "/v/{id}" => public_pages::venue;
-    get "/rankings" => public_pages::rankings;
-    get "/about/scores" => public_pages::about_scores;
-    get "/login" => login::show;
-    post "/login" => login::submit;
-    post "/logout" => login::logout;
-    post "/logout-everywhere" => login::logout_everywhere;
-    get "/login/second-factor" => login::show_second_factor;
-    post "/login/second-factor" => login::submit_second_factor;
-    get "/account/security" => account_security::show;
-    post "/account/security" => account_security::enrol;
-    post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes;
-    get "/account/password" => account_password::show;
-    post "/account/password" => account_password::submit;
-    get "/console/accounts" => people::accounts;
-    post "/console/accounts" => people::create_account_form;
-    post "/console/accounts/{id}/disable" => people::disable_account;
-    post "/console/accounts/{id}/enable" => people::enable_account;
-    post "/console/accounts/{id}/second-factor/reset" => people::reset_second_factor_form;
-    post "/console/accounts/{id}/password-link" => people::password_link_form;
-    get "/dashboard" => dashboard::index;
-    get "/dashboard/venues/{id}" => dashboard::venue;
-    get "/dashboard/venues/{id}/poster" => dashboard::poster;
-    post "/dashboard/venues/{id}/replies/{rating_id}" => dashboard::submit_reply;
-    post "/dashboard/venues/{id}/commitment" => dashboard::submit_commitment;
-    post "/dashboard/venues/{id}/quality-officer" => dashboard::submit_quality_officer;
-    post "/dashboard/venues/{id}/code" => dashboard::submit_reissue;
-    get "/console" => console::home;
-    get "/console/rankings" => console::rankings;
-    get "/console/audit" => console::audit;
-    get "/console/{table}.{format}" => console::export;
-    get "/console/venues/{id}" => console::venue;
-    get "/console/venues/{id}/{table}.{format}" => console::venue_export;
-    post "/console/venues/{id}/violations" => console::record_violation;
-    post "/console/ratings/{id}/quarantine" => console::quarantine;
-    post "/console/ratings/{id}/release" => console::release;
-    get "/account/tokens" => people::tokens;
-    post "/account/tokens" => people::create_token_form;
-    post "/account/tokens/{id}/revoke" => people::revoke_token_form;
-    get "/invite/{token}" => invite_page::show;
-    post "/invite/{token}" => invite_page::submit;
-    post "/api/v1/venues" => venues::create;
-    get "/api/v1/venues/{id}" => venues::get;
-    post "/api/v1/venues/{id}/code" => venues::reissue_code;
-    get "/api/v1/venues/{id}/qr.png" => qr::png;
-    get "/api/v1/venues/{id}/qr.svg" => qr::svg;
-    get "/api/v1/venues/{id}/score" => scores::venue_score;
-    get "/api/v1/venues/{id}/tier/history" => scores::tier_history;
-    post "/api/v1/ratings" => ratings::create;
-    post "/api/v1/ratings/{id}/quarantine" => moderation::quarantine;
-    post "/api/v1/ratings/{id}/release" => moderation::release;
-    post "/api/v1/tokens" => tokens::create;
-    delete "/api/v1/tokens/{id}" => tokens::revoke;
-    post "/api/v1/accounts" => accounts::create;
-    get "/api/v1/accounts" => accounts::list;
-    patch "/api/v1/accounts/{id}" => accounts::update;
-    delete "/api/v1/accounts/{id}/second-factor" => accounts::reset_second_factor;
-    post "/api/v1/accounts/{id}/password-link" => accounts::password_link;
-    post "/api/v1/invitations/{token}" => accounts::accept_invitation;
-    get "/api/v1/audit" => audit::list;
-    get "/api/v1/rankings" => rankings::ranking;
-    get "/api/v1/regions/{code}/score" => rankings::region_score;
-    get "/api/v1/venues/{id}/comments" => dashboard_api::comments;
-    post "/api/v1/ratings/{id}/reply" => dashboard_api::reply;
-    put "/api/v1/venues/{id}/commitment" => dashboard_api::put_commitment;
-    put "/api/v1/venues/{id}/quality-officer" => dashboard_api::put_quality_officer;
-    get "/api/v1/overview" => console_api::overview;
-    get "/api/v1/venues/{id}/ratings" => console_api::venue_ratings;
-    get "/api/v1/venues/{id}/violations" => console_api::list_violations;
-    post "/api/v1/venues/{id}/violations" => console_api::create_violation;
-}
+pub use routes::routes;

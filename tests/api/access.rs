@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, call, spawn_app};
+use crate::common::{ADMIN_TOKEN, TestApp, call, csrf_of, spawn_app};
 
 async fn token(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
     call(app, Method::POST, "/api/v1/tokens", creator, Some(body)).await
@@ -426,7 +426,8 @@ async fn the_audit_log_cannot_be_changed_or_deleted() {
 #[tokio::test]
 async fn every_protected_route_follows_the_role_table() {
     use qrfeedback::domain::access::Role;
-    use qrfeedback::http::access::{Access, ROUTE_ACCESS};
+    use qrfeedback::http::access::Access;
+    use qrfeedback::http::routes::ROUTES;
 
     let app = spawn_app().await;
     let venue = app.hotel().await;
@@ -463,23 +464,29 @@ async fn every_protected_route_follows_the_role_table() {
         (Role::Regulator, app.sign_in("xj-reg").await),
         (Role::VenueStaff, app.sign_in("desk").await),
     ];
-    for (method, pattern, access) in ROUTE_ACCESS {
-        let Access::Roles(roles) = access else {
+    // Every signed-in page's forms carry the session's CSRF token; with it a
+    // refusal can only be the role's.
+    let mut csrf = Vec::new();
+    for (_, person) in &people {
+        let (_, _, page) = person.get("/account/tokens").await;
+        csrf.push(csrf_of(&page));
+    }
+    let mut page_checks = 0;
+    for route in ROUTES {
+        let (method, pattern) = (route.method, route.path);
+        let Access::Roles(roles) = route.access else {
             continue;
         };
-        // Pages for signed-in people take a session, not a bearer token;
-        // their role rules are tested with sessions (tests/api/console.rs).
+        let path = pattern
+            .replace("{id}", "999999")
+            .replace("{rating_id}", "999999")
+            .replace("{table}", "ratings")
+            .replace("{format}", "csv");
         if !pattern.starts_with("/api/") {
-            continue;
-        }
-        // Ids that exist nowhere: an allowed role gets past the role check
-        // (to 404 or 422), a refused one stops at 403.
-        let path = pattern.replace("{id}", "999999");
-        if !pattern.starts_with("/api/") {
-            for (role, person) in &people {
-                let (status, _, body) = match *method {
+            for ((role, person), csrf) in people.iter().zip(&csrf) {
+                let (status, _, body) = match method {
                     "GET" => person.get(&path).await,
-                    "POST" => person.post(&path, &[]).await,
+                    "POST" => person.post(&path, &[("csrf_token", csrf)]).await,
                     other => panic!("no page answers {other}"),
                 };
                 if roles.contains(role) {
@@ -490,6 +497,7 @@ async fn every_protected_route_follows_the_role_table() {
                 } else {
                     assert_eq!(status, 403, "{role:?} {method} {path}: {body}");
                 }
+                page_checks += 1;
             }
             continue;
         }
@@ -506,6 +514,12 @@ async fn every_protected_route_follows_the_role_table() {
             }
         }
     }
+    let pages = ROUTES
+        .iter()
+        .filter(|r| matches!(r.access, Access::Roles(_)) && !r.path.starts_with("/api/"))
+        .count();
+    assert!(pages > 20, "{pages}");
+    assert_eq!(page_checks, pages * people.len());
 }
 
 #[tokio::test]

@@ -99,7 +99,8 @@ async fn responses_carry_a_request_id_and_unknown_routes_are_problems() {
 
 #[tokio::test]
 async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a_token() {
-    use qrfeedback::http::access::{Access, ROUTE_ACCESS};
+    use qrfeedback::http::access::Access;
+    use qrfeedback::http::routes::ROUTES;
 
     let app = spawn_app().await;
     let venue = app.hotel().await;
@@ -110,21 +111,22 @@ async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a
     let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            let declared = ROUTE_ACCESS
+            let declared = ROUTES
                 .iter()
-                .any(|(m, p, _)| m.eq_ignore_ascii_case(method) && p == path);
-            assert!(declared, "{method} {path} is not in ROUTE_ACCESS");
+                .any(|r| r.method.eq_ignore_ascii_case(method) && r.path == path);
+            assert!(declared, "{method} {path} is not in the route table");
         }
     }
 
     // Every rule holds over HTTP, without credentials.
-    for (method, pattern, access) in ROUTE_ACCESS {
+    for route in ROUTES {
+        let (method, pattern, access) = (route.method, route.path, route.access);
         let path = pattern
             .replace("{id}", &id)
             .replace("{code}", code)
             .replace("{rating_id}", "1");
         let url = format!("{}{path}", app.address);
-        let request = match *method {
+        let request = match method {
             "GET" => app.client.get(&url),
             "POST" => app
                 .client

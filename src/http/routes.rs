@@ -1,0 +1,225 @@
+//! The one route table: every route's method, path, handler and who may
+//! call it. [`routes`] registers them with actix, one resource per path;
+//! [`ROUTES`] lists them for the access check and for the tests that walk
+//! every route with every role.
+
+use actix_web::{HttpRequest, Route, guard, web};
+
+use super::access::{ANYONE, Access, SIGNED_IN, SUPERVISORS};
+use super::{
+    AppState, account_password, account_security, accounts, audit, console, console_api, dashboard,
+    dashboard_api, docs, health, invite_page, login, moderation, people, public_pages, qr,
+    rankings, rating_page, ratings, scores, tokens, venues,
+};
+
+/// One row of the route table, without its handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteRule {
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The actix path pattern.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+/// Declares the route table once: [`ROUTES`] holds each row's rule and
+/// [`routes`] registers each row's handler.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path, $access:expr;)*) => {
+        /// Every route of the service and who may call it.
+        pub const ROUTES: &[RouteRule] = &[$(RouteRule {
+            method: upper(stringify!($method)),
+            path: $path,
+            access: $access,
+        }),*];
+
+        /// Registers every route of the service.
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            register(cfg, vec![$(($path, route_for(stringify!($method)).to($handler))),*]);
+        }
+    };
+}
+
+route_table! {
+    get "/healthz" => health::healthz, ANYONE;
+    get "/readyz" => health::readyz, ANYONE;
+    get "/metrics" => health::metrics, ANYONE;
+    get "/openapi.json" => docs::openapi_json, ANYONE;
+    get "/docs" => docs::docs_page, ANYONE;
+    get "/r/{code}" => rating_page::show, ANYONE;
+    post "/r/{code}" => rating_page::submit, ANYONE;
+    get "/" => public_pages::home, ANYONE;
+    get "/v/{id}" => public_pages::venue, ANYONE;
+    get "/rankings" => public_pages::rankings, ANYONE;
+    get "/about/scores" => public_pages::about_scores, ANYONE;
+    get "/login" => login::show, ANYONE;
+    post "/login" => login::submit, ANYONE;
+    post "/logout" => login::logout, ANYONE;
+    post "/logout-everywhere" => login::logout_everywhere, ANYONE;
+    get "/login/second-factor" => login::show_second_factor, ANYONE;
+    post "/login/second-factor" => login::submit_second_factor, ANYONE;
+    get "/account/security" => account_security::show, ANYONE;
+    post "/account/security" => account_security::enrol, ANYONE;
+    post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes, ANYONE;
+    get "/account/password" => account_password::show, SIGNED_IN;
+    post "/account/password" => account_password::submit, SIGNED_IN;
+    get "/console/accounts" => people::accounts, SUPERVISORS;
+    post "/console/accounts" => people::create_account_form, SUPERVISORS;
+    post "/console/accounts/{id}/disable" => people::disable_account, SUPERVISORS;
+    post "/console/accounts/{id}/enable" => people::enable_account, SUPERVISORS;
+    post "/console/accounts/{id}/second-factor/reset" => people::reset_second_factor_form, SUPERVISORS;
+    post "/console/accounts/{id}/password-link" => people::password_link_form, SUPERVISORS;
+    get "/dashboard" => dashboard::index, SIGNED_IN;
+    get "/dashboard/venues/{id}" => dashboard::venue, SIGNED_IN;
+    get "/dashboard/venues/{id}/poster" => dashboard::poster, SIGNED_IN;
+    post "/dashboard/venues/{id}/replies/{rating_id}" => dashboard::submit_reply, SIGNED_IN;
+    post "/dashboard/venues/{id}/commitment" => dashboard::submit_commitment, SIGNED_IN;
+    post "/dashboard/venues/{id}/quality-officer" => dashboard::submit_quality_officer, SIGNED_IN;
+    post "/dashboard/venues/{id}/code" => dashboard::submit_reissue, SIGNED_IN;
+    get "/console" => console::home, SUPERVISORS;
+    get "/console/rankings" => console::rankings, SUPERVISORS;
+    get "/console/audit" => console::audit, SUPERVISORS;
+    get "/console/{table}.{format}" => console::export, SUPERVISORS;
+    get "/console/venues/{id}" => console::venue, SUPERVISORS;
+    get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
+    post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;
+    post "/console/ratings/{id}/quarantine" => console::quarantine, SUPERVISORS;
+    post "/console/ratings/{id}/release" => console::release, SUPERVISORS;
+    get "/account/tokens" => people::tokens, SIGNED_IN;
+    post "/account/tokens" => people::create_token_form, SIGNED_IN;
+    post "/account/tokens/{id}/revoke" => people::revoke_token_form, SIGNED_IN;
+    get "/invite/{token}" => invite_page::show, ANYONE;
+    post "/invite/{token}" => invite_page::submit, ANYONE;
+    post "/api/v1/venues" => venues::create, SUPERVISORS;
+    get "/api/v1/venues/{id}" => venues::get, ANYONE;
+    post "/api/v1/venues/{id}/code" => venues::reissue_code, SIGNED_IN;
+    get "/api/v1/venues/{id}/qr.png" => qr::png, SIGNED_IN;
+    get "/api/v1/venues/{id}/qr.svg" => qr::svg, SIGNED_IN;
+    get "/api/v1/venues/{id}/score" => scores::venue_score, ANYONE;
+    get "/api/v1/venues/{id}/tier/history" => scores::tier_history, ANYONE;
+    post "/api/v1/ratings" => ratings::create, ANYONE;
+    post "/api/v1/ratings/{id}/quarantine" => moderation::quarantine, SUPERVISORS;
+    post "/api/v1/ratings/{id}/release" => moderation::release, SUPERVISORS;
+    post "/api/v1/tokens" => tokens::create, SIGNED_IN;
+    delete "/api/v1/tokens/{id}" => tokens::revoke, SIGNED_IN;
+    post "/api/v1/accounts" => accounts::create, SUPERVISORS;
+    get "/api/v1/accounts" => accounts::list, SUPERVISORS;
+    patch "/api/v1/accounts/{id}" => accounts::update, SUPERVISORS;
+    delete "/api/v1/accounts/{id}/second-factor" => accounts::reset_second_factor, SUPERVISORS;
+    post "/api/v1/accounts/{id}/password-link" => accounts::password_link, SUPERVISORS;
+    post "/api/v1/invitations/{token}" => accounts::accept_invitation, ANYONE;
+    get "/api/v1/audit" => audit::list, SUPERVISORS;
+    get "/api/v1/rankings" => rankings::ranking, ANYONE;
+    get "/api/v1/regions/{code}/score" => rankings::region_score, ANYONE;
+    get "/api/v1/venues/{id}/comments" => dashboard_api::comments, SIGNED_IN;
+    post "/api/v1/ratings/{id}/reply" => dashboard_api::reply, SIGNED_IN;
+    put "/api/v1/venues/{id}/commitment" => dashboard_api::put_commitment, SIGNED_IN;
+    put "/api/v1/venues/{id}/quality-officer" => dashboard_api::put_quality_officer, SIGNED_IN;
+    get "/api/v1/overview" => console_api::overview, SUPERVISORS;
+    get "/api/v1/venues/{id}/ratings" => console_api::venue_ratings, SUPERVISORS;
+    get "/api/v1/venues/{id}/violations" => console_api::list_violations, SUPERVISORS;
+    post "/api/v1/venues/{id}/violations" => console_api::create_violation, SUPERVISORS;
+}
+
+/// The upper-case name of a method written in lower case in the table.
+const fn upper(method: &'static str) -> &'static str {
+    match method.as_bytes() {
+        b"get" => "GET",
+        b"post" => "POST",
+        b"put" => "PUT",
+        b"patch" => "PATCH",
+        b"delete" => "DELETE",
+        _ => panic!("a route table method is one of get, post, put, patch, delete"),
+    }
+}
+
+/// The rule for a method and route pattern, if the table has one; HEAD
+/// follows the GET rule, since it is the same handler without the body.
+pub fn rule(method: &str, pattern: &str) -> Option<Access> {
+    let method = if method.eq_ignore_ascii_case("HEAD") {
+        "GET"
+    } else {
+        method
+    };
+    ROUTES
+        .iter()
+        .find(|r| r.method.eq_ignore_ascii_case(method) && r.path == pattern)
+        .map(|r| r.access)
+}
+
+/// A route answering `method`; a GET route answers HEAD as well (the server
+/// sends the headers without the body).
+fn route_for(method: &str) -> Route {
+    match method {
+        "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        "post" => web::post(),
+        "put" => web::put(),
+        "patch" => web::patch(),
+        "delete" => web::delete(),
+        other => unreachable!("no route is declared with the method {other}"),
+    }
+}
+
+/// The methods a path takes, for the `Allow` header of a 405.
+fn allowed_methods(path: &str) -> String {
+    let mut methods: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| r.path == path)
+        .flat_map(|r| match r.method {
+            "GET" => vec!["GET", "HEAD"],
+            other => vec![other],
+        })
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods.join(", ")
+}
+
+/// One resource per path, holding every method's route, so a known address
+/// called with a method it does not take is answered 405 with `Allow`
+/// instead of falling through to "no such page".
+fn register(cfg: &mut web::ServiceConfig, mut pending: Vec<(&'static str, Route)>) {
+    while let Some(&(path, _)) = pending.first() {
+        let (same, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(p, _)| *p == path);
+        let allow = allowed_methods(path);
+        let mut resource = web::resource(path).default_service(web::to(
+            move |req: HttpRequest, state: web::Data<AppState>| {
+                let allow = allow.clone();
+                async move { public_pages::method_not_allowed(req, state, allow) }
+            },
+        ));
+        for (_, route) in same {
+            resource = resource.route(route);
+        }
+        cfg.service(resource);
+        pending = rest;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_declared_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {} is declared twice",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn head_follows_get_and_unknown_routes_have_no_rule() {
+        assert_eq!(rule("HEAD", "/healthz"), Some(Access::Public));
+        assert_eq!(rule("get", "/api/v1/overview"), Some(SUPERVISORS));
+        assert_eq!(rule("POST", "/healthz"), None);
+        assert_eq!(allowed_methods("/login"), "GET, HEAD, POST");
+    }
+}
