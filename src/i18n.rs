@@ -387,6 +387,7 @@ pub(crate) struct ConsoleTexts {
     pub(crate) date_too_old: String,
     pub(crate) description_required: String,
     pub(crate) serious_required: String,
+    pub(crate) control_character: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.

@@ -7,6 +7,7 @@ pub mod credit;
 pub mod day;
 pub mod decline;
 pub mod distribution;
+pub mod moderation;
 pub mod password;
 pub mod rating;
 pub mod region;

@@ -566,7 +566,8 @@ pub struct ViolationRequest {
     pub occurred_on: String,
     /// Whether it is serious: a serious violation in 12 months puts the venue in tier C.
     pub serious: bool,
-    /// What happened, 1–1000 characters.
+    /// What happened, 1–1000 characters; no control characters other than
+    /// newline and tab, and no direction overrides.
     pub description: String,
 }
 
@@ -617,6 +618,7 @@ impl From<ViolationError> for ApiError {
             ViolationError::TooOld => "date-too-old",
             ViolationError::EmptyDescription => "description-required",
             ViolationError::DescriptionTooLong => "text-too-long",
+            ViolationError::ControlCharacter => "control-character",
         };
         ApiError::invalid(kind, err.to_string())
     }
@@ -656,7 +658,7 @@ pub async fn record_violation(
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
-        (status = 422, description = "Bad date (not YYYY-MM-DD, in the future, before 2000) or empty or overlong description"),
+        (status = 422, description = "Bad date (not YYYY-MM-DD, in the future, before 2000), or an empty or overlong description, or one holding a control character or a direction override (`/problems/control-character`)"),
     ),
     security(("bearer" = []))
 )]
