@@ -8,6 +8,7 @@ pub mod day;
 pub mod decline;
 pub mod distribution;
 pub mod moderation;
+pub mod names;
 pub mod password;
 pub mod rating;
 pub mod region;
