@@ -48,6 +48,7 @@ pub struct ModerationBody {
     request_body = ModerationRequest,
     responses(
         (status = 200, body = ModerationBody),
+        (status = 400, description = "Malformed JSON, or a body that cannot be read"),
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff may not moderate"),
         (status = 404, description = "Unknown rating, or outside the caller's scope"),
@@ -72,6 +73,7 @@ pub async fn quarantine(
     request_body = ModerationRequest,
     responses(
         (status = 200, body = ModerationBody),
+        (status = 400, description = "Malformed JSON, or a body that cannot be read"),
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff may not moderate"),
         (status = 404, description = "Unknown rating, or outside the caller's scope"),
