@@ -205,6 +205,24 @@ mod tests {
     }
 
     #[test]
+    fn venue_ratings_paging_is_documented_as_bounded_whole_numbers() {
+        let doc = document();
+        let parameters = doc["paths"]["/api/v1/venues/{id}/ratings"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        for (name, max) in [("page", 100_000), ("per_page", 100)] {
+            let parameter = parameters
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{name} is documented"));
+            let schema = &parameter["schema"];
+            assert_eq!(schema["type"], "integer", "{name}");
+            assert_eq!(schema["minimum"], 1, "{name}");
+            assert_eq!(schema["maximum"], max, "{name}");
+        }
+    }
+
+    #[test]
     fn every_operation_with_a_body_documents_the_size_limit() {
         let doc = document();
         for (path, item) in doc["paths"].as_object().unwrap() {

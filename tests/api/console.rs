@@ -1208,3 +1208,50 @@ async fn a_moderation_reason_with_a_nul_or_a_direction_override_is_refused_and_n
     assert!(!quarantined().await);
     assert_eq!(app.count("rating_moderation").await, 0);
 }
+
+/// The ratings of a venue take `page` and `per_page` only: a bad value, a
+/// repeated one or any other parameter (a misspelling would otherwise pass
+/// for page 1) is a 422 problem, never a 500 nor a silently different page.
+#[tokio::test]
+async fn the_ratings_query_refuses_bad_repeated_and_unknown_parameters() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    app.rate(&venue, "paging-1", 4).await;
+    for query in ["", "page=1", "page=2&per_page=100", "per_page=1", "page="] {
+        let (status, body) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/venues/{id}/ratings?{query}"),
+            ADMIN_TOKEN,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{query}: {body}");
+    }
+    for query in [
+        "page=0",
+        "page=abc",
+        "page=100001",
+        "per_page=101",
+        "per_page=-1",
+        "page=1.5",
+        "page=%00",
+        "page=1&page=2",
+        "pge=2",
+        "page[]=2",
+        "limit=5",
+    ] {
+        let response = app
+            .get_as(ADMIN_TOKEN, &format!("/api/v1/venues/{id}/ratings?{query}"))
+            .await;
+        assert_eq!(response.status(), 422, "{query}");
+        assert_eq!(
+            response.headers()[CONTENT_TYPE],
+            "application/problem+json",
+            "{query}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/invalid-query", "{query}");
+    }
+}
