@@ -228,6 +228,11 @@ pub(crate) struct PeopleTexts {
     pub(crate) token_created_body: String,
     pub(crate) bad_venue_ids: String,
     pub(crate) bad_expiry: String,
+    pub(crate) bad_login: String,
+    pub(crate) bad_display_name: String,
+    pub(crate) bad_token_name: String,
+    /// `{field}` is the label of the form's name field (`display_name` or `token_name`).
+    pub(crate) control_character: String,
     pub(crate) second_factor: String,
     pub(crate) second_factor_on: String,
     pub(crate) second_factor_off: String,
@@ -387,6 +392,7 @@ pub(crate) struct ConsoleTexts {
     pub(crate) date_too_old: String,
     pub(crate) description_required: String,
     pub(crate) serious_required: String,
+    pub(crate) control_character: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.

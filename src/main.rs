@@ -194,22 +194,24 @@ async fn owner_pool(settings: &Settings) -> anyhow::Result<sqlx::PgPool> {
 
 /// Creates an admin account with a password, audited as done by `cli`.
 async fn create_admin(pool: &sqlx::PgPool, login: &str, name: &str) -> anyhow::Result<i64> {
+    use qrfeedback::domain::names::DisplayName;
     use qrfeedback::domain::password::{Login, Password, hash_password};
     use qrfeedback::store::accounts::{self, AccountError, Credential, NewAccount};
     use qrfeedback::store::audit::AuditEntry;
 
     let login = Login::parse(login)?;
-    let display_name = name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
-        anyhow::bail!("--name must be 1 to 100 characters");
-    }
+    let display_name = DisplayName::parse(name).map_err(|_| {
+        anyhow::anyhow!(
+            "--name must be 1 to 100 characters on one line, without control characters or direction overrides"
+        )
+    })?;
     let password = Password::parse(admin_password()?, login.as_str())?;
     let password_hash = hash_password(&password);
     let record = accounts::create(
         pool,
         &NewAccount {
             login: login.as_str(),
-            display_name,
+            display_name: &display_name,
             role: "admin",
             region_code: None,
             venue_ids: &[],

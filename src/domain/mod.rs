@@ -7,6 +7,8 @@ pub mod credit;
 pub mod day;
 pub mod decline;
 pub mod distribution;
+pub mod moderation;
+pub mod names;
 pub mod password;
 pub mod rating;
 pub mod region;

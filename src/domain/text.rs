@@ -1,12 +1,14 @@
 //! Free text typed by people (comments, complaints, names, reasons, replies),
 //! parsed once at the edge: line breaks normalised, bidirectional overrides
-//! dropped, and every other control character refused, so stored text holds
-//! nothing Postgres refuses (NUL) and nothing that can disguise itself.
+//! dropped ([`plain_text`]) or refused ([`strict_text`]), and every other
+//! control character refused, so stored text holds nothing Postgres refuses
+//! (NUL) and nothing that can disguise itself.
 
 /// Why a text was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    /// A control character other than newline and tab.
+    /// A control character other than newline and tab; for [`strict_text`],
+    /// a bidirectional control too.
     #[error("text may not contain control characters other than newline and tab")]
     ControlCharacter,
 }
@@ -46,6 +48,19 @@ pub fn plain_text(raw: &str) -> Result<String, TextError> {
     Ok(text.trim().to_owned())
 }
 
+/// Parses text kept as a record of who someone is or what they did (an
+/// account's or a token's name, a violation's description, a moderation
+/// reason) like [`plain_text`], except that a bidirectional control is
+/// refused rather than dropped: the record then holds exactly what its author
+/// saw and confirmed, and the author, who is at the form, is asked to retype
+/// it instead of having it silently changed.
+pub fn strict_text(raw: &str) -> Result<String, TextError> {
+    if raw.chars().any(is_bidi_control) {
+        return Err(TextError::ControlCharacter);
+    }
+    plain_text(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +87,18 @@ mod tests {
         assert_eq!(plain_text("好评 ✓").unwrap(), "好评 ✓");
     }
 
+    #[test]
+    fn strict_text_refuses_bidi_controls_and_otherwise_parses_like_plain_text() {
+        for bad in ["ab\u{202E}cd", "\u{2066}x", "x\u{2069}", "a\0b", "\u{1b}"] {
+            assert_eq!(
+                strict_text(bad),
+                Err(TextError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(strict_text(" 刷单\r\n\t两次 ").unwrap(), "刷单\n\t两次");
+    }
+
     proptest::proptest! {
         #[test]
         fn accepted_text_has_no_forbidden_character(raw in proptest::prelude::any::<String>()) {
@@ -80,6 +107,16 @@ mod tests {
                 proptest::prop_assert!(!text.contains('\0') && !text.contains('\r'));
             } else {
                 proptest::prop_assert!(raw.chars().any(|c| !is_allowed_char(c) && c != '\r'));
+            }
+        }
+
+        #[test]
+        fn strict_text_accepts_what_plain_text_keeps_unchanged(raw in proptest::prelude::any::<String>()) {
+            match strict_text(&raw) {
+                Ok(text) => proptest::prop_assert_eq!(Ok(text), plain_text(&raw)),
+                Err(_) => proptest::prop_assert!(
+                    plain_text(&raw).is_err() || raw.chars().any(is_bidi_control)
+                ),
             }
         }
 

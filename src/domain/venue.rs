@@ -14,8 +14,8 @@ pub enum VenueError {
     /// Category key has the wrong form.
     #[error("category must be a key such as \"hotel\"")]
     BadCategory,
-    /// Address longer than 500 characters.
-    #[error("address must be at most 500 characters")]
+    /// Address longer than 500 characters or holding a control character.
+    #[error("address must be at most 500 characters, without control characters")]
     BadAddress,
 }
 
@@ -96,7 +96,7 @@ pub struct NewVenue {
     pub region_code: RegionCode,
     /// Category.
     pub category: CategoryKey,
-    /// Optional address.
+    /// Optional address, parsed like the name by [`plain_text`].
     pub address: Option<String>,
 }
 
@@ -108,15 +108,19 @@ impl NewVenue {
         category: &str,
         address: Option<&str>,
     ) -> Result<Self, VenueError> {
-        let address = address.map(str::trim).filter(|a| !a.is_empty());
-        if address.is_some_and(|a| a.chars().count() > 500) {
+        let address = address
+            .map(plain_text)
+            .transpose()
+            .map_err(|_| VenueError::BadAddress)?
+            .filter(|a| !a.is_empty());
+        if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
             return Err(VenueError::BadAddress);
         }
         Ok(Self {
             name: VenueName::parse(name)?,
             region_code: RegionCode::parse(region_code)?,
             category: CategoryKey::parse(category)?,
-            address: address.map(str::to_owned),
+            address,
         })
     }
 }
@@ -149,6 +153,20 @@ mod tests {
         assert_eq!(
             NewVenue::parse("x", "652801", "hotel", Some(&"a".repeat(501))),
             Err(VenueError::BadAddress)
+        );
+    }
+
+    #[test]
+    fn an_address_is_parsed_like_the_name() {
+        let parse = |address: &str| NewVenue::parse("x", "652801", "hotel", Some(address));
+        assert_eq!(parse("人民东路\0 1号"), Err(VenueError::BadAddress));
+        assert_eq!(parse("\u{1b}[31m"), Err(VenueError::BadAddress));
+        assert_eq!(
+            parse(" 人民东路\u{202E}1号\r\n2楼 ")
+                .unwrap()
+                .address
+                .as_deref(),
+            Some("人民东路1号\n2楼")
         );
     }
 }

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use super::text::strict_text;
+
 /// The longest description accepted, in characters.
 pub const DESCRIPTION_MAX_CHARS: usize = 1000;
 
@@ -20,7 +22,7 @@ pub struct NewViolation {
     pub occurred_on: NaiveDate,
     /// Whether it is serious; a serious one in 12 months means tier C.
     pub serious: bool,
-    /// What happened, 1–1000 characters, trimmed.
+    /// What happened, 1–1000 characters, trimmed, parsed by [`strict_text`].
     pub description: String,
 }
 
@@ -42,6 +44,12 @@ pub enum ViolationError {
     /// The description is too long.
     #[error("the description may hold at most {DESCRIPTION_MAX_CHARS} characters")]
     DescriptionTooLong,
+    /// The description holds a control character other than newline and tab,
+    /// or a bidirectional control.
+    #[error(
+        "the description may not contain control characters other than newline and tab, nor direction overrides"
+    )]
+    ControlCharacter,
 }
 
 impl NewViolation {
@@ -65,7 +73,7 @@ impl NewViolation {
         if day < earliest_day() {
             return Err(ViolationError::TooOld);
         }
-        let description = description.trim();
+        let description = strict_text(description).map_err(|_| ViolationError::ControlCharacter)?;
         if description.is_empty() {
             return Err(ViolationError::EmptyDescription);
         }
@@ -75,7 +83,7 @@ impl NewViolation {
         Ok(Self {
             occurred_on: day,
             serious,
-            description: description.to_owned(),
+            description,
         })
     }
 }
@@ -117,5 +125,18 @@ mod tests {
         let long = "违".repeat(DESCRIPTION_MAX_CHARS + 1);
         assert_eq!(err("2026-01-01", &long), ViolationError::DescriptionTooLong);
         assert!(NewViolation::parse("2026-01-01", false, &long[3..], today()).is_ok());
+    }
+
+    #[test]
+    fn a_description_with_a_control_character_or_a_direction_override_is_refused() {
+        for bad in ["强制\0购物", "强制\u{202E}购物", "\u{1b}[31m", "a\u{2067}b"] {
+            assert_eq!(
+                NewViolation::parse("2026-01-01", false, bad, today()),
+                Err(ViolationError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+        let kept = NewViolation::parse("2026-01-01", false, "强制购物\r\n\t拒退", today()).unwrap();
+        assert_eq!(kept.description, "强制购物\n\t拒退");
     }
 }

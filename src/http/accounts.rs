@@ -17,6 +17,7 @@ use super::access::{self, Caller, requested_grant};
 use super::client::client_addr;
 use super::ratings::parse_json;
 use crate::domain::access::{Role, Scope, may_manage};
+use crate::domain::names::{DisplayName, NameError};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
 use crate::password_work::PasswordJob;
@@ -48,7 +49,8 @@ pub struct CreateAccount {
     /// Login name: 3–64 of `a-z 0-9 . _ -` (folded to lower case).
     #[schema(example = "bz-regulator")]
     pub login: String,
-    /// Name shown to people, 1–100 characters.
+    /// Name shown to people: 1–100 characters on one line, without control
+    /// characters or direction overrides.
     pub display_name: String,
     /// `admin`, `regulator` or `venue_staff`; never above the caller's.
     pub role: String,
@@ -120,7 +122,8 @@ pub struct AccountList {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
-    /// A new name shown to people, 1–100 characters.
+    /// A new name shown to people: 1–100 characters on one line, without
+    /// control characters or direction overrides.
     pub display_name: Option<String>,
     /// `true` disables the account and ends its sessions; `false` enables it again.
     pub disabled: Option<bool>,
@@ -161,7 +164,7 @@ pub struct ActivatedAccount {
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Role or scope beyond the caller's"),
         (status = 409, description = "The login is taken (`/problems/duplicate-login`)"),
-        (status = 422, description = "Invalid login, name, role or scope"),
+        (status = 422, description = "Invalid login (`/problems/invalid-login`), name (`/problems/invalid-display-name`, or `/problems/control-character` for a control character or a direction override), role or scope"),
     ),
     security(("bearer" = []))
 )]
@@ -221,7 +224,7 @@ pub async fn create_account(
         &state.pool,
         &NewAccount {
             login: login.as_str(),
-            display_name,
+            display_name: &display_name,
             role: role.key(),
             region_code: scope.region_code(),
             venue_ids: &venue_ids,
@@ -360,15 +363,15 @@ pub async fn activate(
     })
 }
 
-fn parse_display_name(raw: &str) -> Result<&str, ApiError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid-display-name",
-            "display_name must be 1 to 100 characters",
-        ));
-    }
-    Ok(name)
+/// A display name, or the 422 that refuses it.
+fn parse_display_name(raw: &str) -> Result<DisplayName, ApiError> {
+    DisplayName::parse(raw).map_err(|err| {
+        let kind = match err {
+            NameError::BadShape { .. } => "invalid-display-name",
+            NameError::ControlCharacter { .. } => "control-character",
+        };
+        ApiError::invalid(kind, err.to_string())
+    })
 }
 
 /// The role and scope an account holds now.
@@ -456,7 +459,7 @@ fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), ApiE
         (status = 403, description = "The account, with its current or its new role and scope, is not below the caller (a higher role, or the same role over a strictly narrower region, is needed), or it is the caller's own"),
         (status = 404, description = "No such account in the caller's scope"),
         (status = 409, description = "The account changed meanwhile; read it again (`/problems/account-changed`)"),
-        (status = 422, description = "Invalid name, role or scope"),
+        (status = 422, description = "Invalid name (`/problems/invalid-display-name`, or `/problems/control-character` for a control character or a direction override), role or scope"),
     ),
     security(("bearer" = []))
 )]
@@ -514,7 +517,7 @@ pub async fn update_account(
         .map(|(_, s)| s.venue_ids())
         .unwrap_or_default();
     let change = AccountChange {
-        display_name,
+        display_name: display_name.as_ref(),
         disabled: request.disabled,
         grant: new_grant.as_ref().map(|(role, _)| NewGrant {
             role: role.key(),

@@ -401,45 +401,81 @@ pub async fn venue_in_scope(
         .ok_or(ApiError::NotFound("venue"))
 }
 
-/// Query of `GET /api/v1/venues/{id}/ratings`.
+/// The most pages a ratings query may ask for.
+const MAX_PAGE: i64 = 100_000;
+
+/// Query of `GET /api/v1/venues/{id}/ratings`: `page` and `per_page`, each
+/// at most once; any other parameter is refused rather than ignored, so a
+/// misspelt one cannot pass for a different page.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct RatingsQuery {
-    /// Page, from 1.
+    /// Page, from 1 (default 1).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000)]
     pub page: Option<String>,
     /// Ratings per page, 1–100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
 }
 
-/// Page and page size of a ratings query: 1-based page, 1–100 per page.
+impl RatingsQuery {
+    /// Reads the JSON route's query string; unknown or repeated parameters are a 422.
+    pub fn parse(query: &str) -> Result<Self, ApiError> {
+        serde_html_form::from_str(query).map_err(|e| {
+            ApiError::invalid(
+                "invalid-query",
+                format!("give only page and per_page, each at most once ({e})"),
+            )
+        })
+    }
+
+    /// The page, 1 to 100 000, and the page size, 1 to 100.
+    pub fn paging(&self) -> Result<(i64, i64), ApiError> {
+        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid-query",
+                        format!("{name} must be a whole number from 1 to {max}"),
+                    )
+                }),
+        };
+        Ok((
+            number("page", self.page.as_deref(), 1, MAX_PAGE)?,
+            number(
+                "per_page",
+                self.per_page.as_deref(),
+                DEFAULT_PER_PAGE,
+                MAX_PER_PAGE,
+            )?,
+        ))
+    }
+}
+
+/// Page and page size from a console page's query, whose other parameters
+/// (its language, its notice) are the page's own.
 pub fn parse_paging(query: &str) -> Result<(i64, i64), ApiError> {
-    let raw: RatingsQuery = serde_html_form::from_str(query)
+    /// The paging parameters among a page's others.
+    #[derive(Deserialize)]
+    struct PagingOnly {
+        page: Option<String>,
+        per_page: Option<String>,
+    }
+    let raw: PagingOnly = serde_html_form::from_str(query)
         .map_err(|e| ApiError::invalid("invalid-query", e.to_string()))?;
-    let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "invalid-query",
-                    format!("{name} must be a whole number from 1 to {max}"),
-                )
-            }),
-    };
-    Ok((
-        number("page", raw.page.as_deref(), 1, 100_000)?,
-        number(
-            "per_page",
-            raw.per_page.as_deref(),
-            DEFAULT_PER_PAGE,
-            MAX_PER_PAGE,
-        )?,
-    ))
+    RatingsQuery {
+        page: raw.page,
+        per_page: raw.per_page,
+    }
+    .paging()
 }
 
 /// Dimension stars of a rating.
@@ -541,7 +577,7 @@ pub async fn load_ratings(
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
-        (status = 422, description = "Bad paging"),
+        (status = 422, description = "`page` or `per_page` out of range or not a whole number, given twice, or another query parameter (`/problems/invalid-query`)"),
     ),
     security(("bearer" = []))
 )]
@@ -552,7 +588,7 @@ pub async fn venue_ratings(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let venue = venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
-    let (page, per_page) = parse_paging(req.query_string())?;
+    let (page, per_page) = RatingsQuery::parse(req.query_string())?.paging()?;
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
     Ok(HttpResponse::Ok().json(load_ratings(&state, venue.id, &scope, page, per_page).await?))
 }
@@ -565,7 +601,8 @@ pub struct ViolationRequest {
     pub occurred_on: String,
     /// Whether it is serious: a serious violation in 12 months puts the venue in tier C.
     pub serious: bool,
-    /// What happened, 1–1000 characters.
+    /// What happened, 1–1000 characters; no control characters other than
+    /// newline and tab, and no direction overrides.
     pub description: String,
 }
 
@@ -616,6 +653,7 @@ impl From<ViolationError> for ApiError {
             ViolationError::TooOld => "date-too-old",
             ViolationError::EmptyDescription => "description-required",
             ViolationError::DescriptionTooLong => "text-too-long",
+            ViolationError::ControlCharacter => "control-character",
         };
         ApiError::invalid(kind, err.to_string())
     }
@@ -655,7 +693,7 @@ pub async fn record_violation(
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
-        (status = 422, description = "Bad date (not YYYY-MM-DD, in the future, before 2000) or empty or overlong description"),
+        (status = 422, description = "Bad date (not YYYY-MM-DD, in the future, before 2000), or an empty or overlong description, or one holding a control character or a direction override (`/problems/control-character`)"),
     ),
     security(("bearer" = []))
 )]

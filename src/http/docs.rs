@@ -8,6 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::html::{NO_SCRIPT_CSP, page_response};
+use super::ratings::MAX_JSON_BYTES;
 use super::{
     accounts, audit, console_api, dashboard_api, health, moderation, qr, rankings, ratings, scores,
     tokens, venues,
@@ -49,6 +50,40 @@ impl Modify for BearerAuth {
     }
 }
 
+struct BodyLimit;
+
+impl Modify for BodyLimit {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        // Every body is read under the one size limit (`PayloadConfig` in
+        // `startup.rs`) and an oversized one answered by `body_limit`: say so
+        // on each operation that takes a body.
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.request_body.is_none() {
+                    continue;
+                }
+                operation
+                    .responses
+                    .responses
+                    .entry("413".to_owned())
+                    .or_insert_with(|| {
+                        Response::new(format!(
+                            "A body over {MAX_JSON_BYTES} bytes (`/problems/body-too-large`)"
+                        ))
+                        .into()
+                    });
+            }
+        }
+    }
+}
+
 /// The service's OpenAPI description.
 #[derive(OpenApi)]
 #[openapi(
@@ -68,7 +103,7 @@ impl Modify for BearerAuth {
         dashboard_api::comments, dashboard_api::reply,
         dashboard_api::put_commitment, dashboard_api::put_quality_officer,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &BodyLimit)
 )]
 pub struct ApiDoc;
 
@@ -128,4 +163,74 @@ pub async fn docs_page() -> HttpResponse {
     body.push_str("</body></html>");
     // Inline style only, no script: the same policy as the score pages.
     page_response(StatusCode::OK, NO_SCRIPT_CSP, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn document() -> Value {
+        serde_json::to_value(ApiDoc::openapi()).unwrap()
+    }
+
+    #[test]
+    fn an_audit_entry_may_have_no_before_or_after() {
+        let doc = document();
+        let record = &doc["components"]["schemas"]["AuditRecord"];
+        for field in ["before", "after"] {
+            let types = &record["properties"][field]["type"];
+            assert_eq!(types, &serde_json::json!(["object", "null"]), "{field}");
+            assert!(
+                !record["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&Value::from(field)),
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
+    fn quarantine_and_release_document_a_malformed_body() {
+        let doc = document();
+        for action in ["quarantine", "release"] {
+            let responses =
+                &doc["paths"][format!("/api/v1/ratings/{{id}}/{action}")]["post"]["responses"];
+            for status in ["400", "413", "422"] {
+                assert!(responses[status].is_object(), "{action} {status}");
+            }
+        }
+    }
+
+    #[test]
+    fn venue_ratings_paging_is_documented_as_bounded_whole_numbers() {
+        let doc = document();
+        let parameters = doc["paths"]["/api/v1/venues/{id}/ratings"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        for (name, max) in [("page", 100_000), ("per_page", 100)] {
+            let parameter = parameters
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{name} is documented"));
+            let schema = &parameter["schema"];
+            assert_eq!(schema["type"], "integer", "{name}");
+            assert_eq!(schema["minimum"], 1, "{name}");
+            assert_eq!(schema["maximum"], max, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_operation_with_a_body_documents_the_size_limit() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if operation.get("requestBody").is_some() {
+                    assert!(operation["responses"]["413"].is_object(), "{method} {path}");
+                }
+            }
+        }
+    }
 }

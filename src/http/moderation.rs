@@ -10,19 +10,18 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::access::Caller;
 use super::ratings::parse_json;
+use crate::domain::moderation::{ModerationReason, ReasonError};
 use crate::error::ApiError;
 use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
 use crate::store::stats::DayCounts;
 
-/// The longest reason accepted.
-const MAX_REASON_CHARS: usize = 500;
-
 /// Body of a quarantine or release.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModerationRequest {
-    /// Why, 1–500 characters; kept in the moderation log.
+    /// Why, 1–500 characters, kept in the moderation log; no control
+    /// characters other than newline and tab, and no direction overrides.
     pub reason: String,
 }
 
@@ -48,11 +47,12 @@ pub struct ModerationBody {
     request_body = ModerationRequest,
     responses(
         (status = 200, body = ModerationBody),
+        (status = 400, description = "Malformed JSON, or a body that cannot be read"),
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff may not moderate"),
         (status = 404, description = "Unknown rating, or outside the caller's scope"),
         (status = 409, description = "Already quarantined"),
-        (status = 422, description = "Missing or overlong reason"),
+        (status = 422, description = "Missing or overlong reason, or one holding a control character or a direction override (`/problems/control-character`)"),
     ),
     security(("bearer" = []))
 )]
@@ -72,11 +72,12 @@ pub async fn quarantine(
     request_body = ModerationRequest,
     responses(
         (status = 200, body = ModerationBody),
+        (status = 400, description = "Malformed JSON, or a body that cannot be read"),
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff may not moderate"),
         (status = 404, description = "Unknown rating, or outside the caller's scope"),
         (status = 409, description = "Not quarantined"),
-        (status = 422, description = "Missing or overlong reason"),
+        (status = 422, description = "Missing or overlong reason, or one holding a control character or a direction override (`/problems/control-character`)"),
     ),
     security(("bearer" = []))
 )]
@@ -103,23 +104,20 @@ async fn moderate(
         .ok_or(ApiError::NotFound("rating"))?;
     let request: ModerationRequest = parse_json(body)?;
     let reason = parse_reason(&request.reason)?;
-    let done = moderate_rating(state, &caller, rating_id, reason, quarantine).await?;
+    let done = moderate_rating(state, &caller, rating_id, &reason, quarantine).await?;
     Ok(HttpResponse::Ok().json(done))
 }
 
-/// A moderation reason: trimmed, 1–500 characters.
-pub fn parse_reason(raw: &str) -> Result<&str, ApiError> {
-    let reason = raw.trim();
-    if reason.is_empty() {
-        return Err(ApiError::invalid("reason-required", "a reason is required"));
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::invalid(
-            "text-too-long",
-            format!("the reason may hold at most {MAX_REASON_CHARS} characters"),
-        ));
-    }
-    Ok(reason)
+/// A moderation reason, or the 422 that refuses it.
+pub fn parse_reason(raw: &str) -> Result<ModerationReason, ApiError> {
+    ModerationReason::parse(raw).map_err(|err| {
+        let kind = match err {
+            ReasonError::Empty => "reason-required",
+            ReasonError::TooLong => "text-too-long",
+            ReasonError::ControlCharacter => "control-character",
+        };
+        ApiError::invalid(kind, err.to_string())
+    })
 }
 
 /// Quarantines (`quarantine = true`) or releases a rating within the caller's
@@ -129,7 +127,7 @@ pub async fn moderate_rating(
     state: &AppState,
     caller: &Caller,
     rating_id: i64,
-    reason: &str,
+    reason: &ModerationReason,
     quarantine: bool,
 ) -> Result<ModerationBody, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
@@ -177,7 +175,7 @@ pub async fn moderate_rating(
                 venue_id,
                 quarantined: quarantined_at.is_some(),
                 quarantined_at,
-                reason: reason.to_owned(),
+                reason: reason.as_str().to_owned(),
             })
         }
     }

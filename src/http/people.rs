@@ -20,6 +20,7 @@ use super::html::{Chrome, render_document};
 use super::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
 use super::tokens::{CreateToken, create_token, revoke_token};
 use crate::domain::access::{Role, may_manage};
+use crate::error::ApiError;
 use crate::i18n::{Messages, PeopleTexts};
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::{second_factor, tokens};
@@ -72,6 +73,22 @@ impl PeopleForm {
 
 fn invalid(signed: &SignedIn, text: &str) -> PageError {
     PageError::new(signed.lang, PageProblem::Invalid(text.to_owned()))
+}
+
+/// A shared code path's refusal, told in the page language where these pages
+/// have words for it (`field` names the form's one free-text field, the only
+/// one a control character can be refused in); anything else as the
+/// signed-in pages tell it.
+fn refusal(signed: &SignedIn, field: &str, err: ApiError) -> PageError {
+    let t = &signed.messages().people;
+    let text = match err.slug() {
+        "invalid-login" => t.bad_login.clone(),
+        "invalid-display-name" => t.bad_display_name.clone(),
+        "invalid-token-name" => t.bad_token_name.clone(),
+        "control-character" => t.control_character.replace("{field}", field),
+        _ => return signed.fail(err),
+    };
+    invalid(signed, &text)
 }
 
 /// The roles this person may hand on, with their names.
@@ -270,7 +287,7 @@ pub async fn create_account_form(
     };
     let created = create_account(&state, &signed.caller, request)
         .await
-        .map_err(|e| signed.fail(e))?;
+        .map_err(|e| refusal(&signed, &t.display_name, e))?;
     let notice = InvitationNotice {
         title: t.invitation_title.clone(),
         intro: t
@@ -478,7 +495,7 @@ pub async fn create_token_form(
     };
     let created = create_token(&state, &signed.caller, request)
         .await
-        .map_err(|e| signed.fail(e))?;
+        .map_err(|e| refusal(&signed, &t.token_name, e))?;
     tokens_page(&signed, &state, created.token).await
 }
 

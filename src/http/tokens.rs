@@ -12,6 +12,7 @@ use super::access::{Caller, held_grant, requested_grant};
 use super::accounts::check_manage;
 use super::ratings::parse_json;
 use crate::domain::access::{ApiToken, Role};
+use crate::domain::names::{NameError, TokenName};
 use crate::error::ApiError;
 use crate::store::tokens::{self, NewToken, TokenRecord};
 use crate::store::{ScopeFilter, StoreError, accounts};
@@ -23,7 +24,8 @@ const MAX_EXPIRES_IN_DAYS: i64 = 3650;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
-    /// What the token is for, 1–100 characters.
+    /// What the token is for: 1–100 characters on one line, without control
+    /// characters or direction overrides.
     pub name: String,
     /// `admin`, `regulator` or `venue_staff`; never above the caller's.
     pub role: String,
@@ -82,7 +84,7 @@ impl TokenBody {
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Role or scope beyond the caller's"),
-        (status = 422, description = "Invalid name, role, scope or expiry"),
+        (status = 422, description = "Invalid name (`/problems/invalid-token-name`, or `/problems/control-character` for a control character or a direction override), role, scope or expiry"),
     ),
     security(("bearer" = []))
 )]
@@ -107,13 +109,13 @@ pub async fn create_token(
     caller: &Caller,
     request: CreateToken,
 ) -> Result<TokenBody, ApiError> {
-    let name = request.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid-token-name",
-            "name must be 1 to 100 characters",
-        ));
-    }
+    let name = TokenName::parse(&request.name).map_err(|err| {
+        let kind = match err {
+            NameError::BadShape { .. } => "invalid-token-name",
+            NameError::ControlCharacter { .. } => "control-character",
+        };
+        ApiError::invalid(kind, err.to_string())
+    })?;
     let (role, scope) = requested_grant(
         &request.role,
         request.region_code,
@@ -136,7 +138,7 @@ pub async fn create_token(
     let record = tokens::create(
         &state.pool,
         &NewToken {
-            name,
+            name: &name,
             role: role.key(),
             region_code: scope.region_code(),
             venue_ids: &scope.venue_ids(),

@@ -17,7 +17,8 @@ use crate::store::venues::{self, CreateVenueError, PublicVenue, Venue};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVenue {
-    /// Display name, 1–200 characters.
+    /// Display name, 1–200 characters on one line; control characters are
+    /// refused, direction overrides dropped.
     pub name: String,
     /// Six-digit region code, e.g. "652801".
     #[schema(example = "652801")]
@@ -25,7 +26,8 @@ pub struct CreateVenue {
     /// Category key, e.g. "hotel".
     #[schema(example = "hotel")]
     pub category: String,
-    /// Optional address, up to 500 characters.
+    /// Optional address, up to 500 characters; control characters other
+    /// than newline and tab are refused, direction overrides dropped.
     pub address: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use data_encoding::BASE32_NOPAD;
 use sqlx::PgPool;
 
 use crate::domain::access::Role;
+use crate::domain::names::DisplayName;
 use crate::domain::password::{Login, Password, hash_password};
 use crate::domain::secrets::Secrets;
 use crate::domain::totp::{RecoveryCode, TotpSecret};
@@ -178,11 +179,12 @@ async fn create(
     venue_ids: &[i64],
     password_hash: &str,
 ) -> anyhow::Result<i64> {
+    let display_name = DisplayName::parse(person.display_name).context("demo display name")?;
     let record = accounts::create(
         pool,
         &NewAccount {
             login: person.login,
-            display_name: person.display_name,
+            display_name: &display_name,
             role: person.role.key(),
             region_code: person.region_code,
             venue_ids,

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
 use super::{ScopeFilter, StoreError, violated_constraint};
+use crate::domain::names::DisplayName;
 
 /// An account as listed; never with its password hash.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ pub struct NewAccount<'a> {
     /// Login name, already parsed.
     pub login: &'a str,
     /// Name shown to people.
-    pub display_name: &'a str,
+    pub display_name: &'a DisplayName,
     /// Role key.
     pub role: &'a str,
     /// Region of a regulator.
@@ -104,7 +105,7 @@ pub async fn create(
            VALUES ($1, $2, $3, $4, $5, $6)
            RETURNING id, created_at"#,
         new.login,
-        new.display_name,
+        new.display_name.as_str(),
         new.role,
         new.region_code as Option<&str>,
         password_hash,
@@ -144,7 +145,7 @@ pub async fn create(
     let record = AccountRecord {
         id: row.id,
         login: new.login.to_owned(),
-        display_name: new.display_name.to_owned(),
+        display_name: new.display_name.as_str().to_owned(),
         role: new.role.to_owned(),
         region_code: new.region_code.map(str::to_owned),
         venue_ids,
@@ -480,7 +481,7 @@ pub async fn find_active(
 #[derive(Debug, Clone, Default)]
 pub struct AccountChange<'a> {
     /// A new name shown to people.
-    pub display_name: Option<&'a str>,
+    pub display_name: Option<&'a DisplayName>,
     /// Disable (`true`) or enable again (`false`).
     pub disabled: Option<bool>,
     /// A new role with its region (regulators) and venues (venue staff),
@@ -585,7 +586,7 @@ where
                                   ELSE NULL END
            WHERE id = $1"#,
         account_id,
-        change.display_name,
+        change.display_name.map(DisplayName::as_str),
         change.disabled
     )
     .execute(&mut *tx)

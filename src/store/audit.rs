@@ -67,11 +67,12 @@ pub struct AuditRecord {
     pub venue_id: Option<i64>,
     /// From where.
     pub client_ip: Option<String>,
-    /// Before.
-    #[schema(value_type = Object)]
+    /// The state before, as far as the action records it; `null` when it
+    /// records none (a creation, for one).
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    /// After.
-    #[schema(value_type = Object)]
+    /// The state after, as far as the action records it; `null` when it records none.
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
 use super::{ScopeFilter, StoreError};
+use crate::domain::moderation::ModerationReason;
 
 /// What a moderation request turned out to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub async fn moderate(
     pool: &PgPool,
     rating_id: i64,
     quarantine: bool,
-    reason: &str,
+    reason: &ModerationReason,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Moderation, StoreError> {
@@ -73,7 +74,7 @@ pub async fn moderate(
         rating_id,
         rating.day,
         quarantine,
-        reason
+        reason.as_str()
     )
     .fetch_one(&mut *tx)
     .await
@@ -132,7 +133,7 @@ pub async fn moderate(
         rating.venue_id,
         rating_id,
         if quarantine { "quarantine" } else { "release" },
-        reason,
+        reason.as_str(),
         audit.actor
     )
     .execute(&mut *tx)
@@ -143,7 +144,7 @@ pub async fn moderate(
     audit.region_code = Some(rating.region_code.clone());
     audit.venue_id = Some(rating.venue_id);
     audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
-    audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason }));
+    audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
     audit::record(&mut tx, &audit).await?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(Moderation::Done {

@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
 use super::audit::{self, AuditEntry};
+use crate::domain::names::TokenName;
 
 /// A stored token.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ pub struct TokenRecord {
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {
     /// Name.
-    pub name: &'a str,
+    pub name: &'a TokenName,
     /// Role key.
     pub role: &'a str,
     /// Region of a regulator token.
@@ -81,7 +82,7 @@ pub async fn create(
            RETURNING id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
                      created_by, owner_account_id, created_at, expires_at, revoked_at"#,
         id,
-        new.name,
+        new.name.as_str(),
         new.role,
         new.region_code,
         new.venue_ids,

@@ -608,3 +608,31 @@ async fn rankings_and_region_scores_are_cut_to_a_regulators_region() {
         "public without a token"
     );
 }
+
+/// A token name holding a NUL (which Postgres refuses) or a direction
+/// override (which makes a name read otherwise than it is stored) is
+/// refused with a 422 problem, and no token is made.
+#[tokio::test]
+async fn a_token_name_with_a_nul_or_a_direction_override_is_refused() {
+    let app = spawn_app().await;
+    let tokens = app.count("api_tokens").await;
+    for bad in ["\u{0}", "\u{202E}"] {
+        let body = json!({ "name": format!("省平台{bad}对接"), "role": "admin" });
+        let response = app
+            .client
+            .post(format!("{}/api/v1/tokens", app.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{body}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/control-character", "{body}");
+    }
+    assert_eq!(app.count("api_tokens").await, tokens);
+}

@@ -720,3 +720,60 @@ async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+/// A display name or login holding a NUL (which Postgres refuses) or a
+/// direction override (which makes a name read otherwise than it is stored)
+/// is refused with a 422 problem, at creation and on a change, and nothing
+/// is stored.
+#[tokio::test]
+async fn a_display_name_or_login_with_a_nul_or_a_direction_override_is_refused() {
+    let app = spawn_app().await;
+    for bad in ["\u{0}", "\u{202E}"] {
+        let name = format!("张{bad}三");
+        let login = format!("ops{bad}x");
+        for (body, kind) in [
+            (
+                json!({ "login": "ops", "display_name": name, "role": "admin" }),
+                "control-character",
+            ),
+            (
+                json!({ "login": login, "display_name": "张三", "role": "admin" }),
+                "invalid-login",
+            ),
+        ] {
+            let (status, problem) = create_account(&app, ADMIN_TOKEN, body.clone()).await;
+            assert_eq!(status, 422, "{body}: {problem}");
+            assert_eq!(problem["type"], format!("/problems/{kind}"), "{body}");
+        }
+    }
+    assert_eq!(app.count("accounts").await, 0, "nothing stored");
+
+    let body = json!({ "login": "ops", "display_name": "张三", "role": "admin" });
+    let (status, created) = create_account(&app, ADMIN_TOKEN, body).await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/api/v1/accounts/{}", created["id"]);
+    for bad in ["\u{0}", "\u{202E}"] {
+        let body = json!({ "display_name": format!("李{bad}四") });
+        let (status, problem) = call(
+            &app,
+            Method::PATCH,
+            &path,
+            Some(ADMIN_TOKEN),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["type"], "/problems/control-character", "{body}");
+    }
+    let name: String = sqlx::query_scalar("SELECT display_name FROM accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "张三");
+    let updates: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'account.update'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(updates, 0);
+}

@@ -1072,3 +1072,186 @@ async fn a_regulator_reads_no_ratings_or_violations_of_a_venue_outside_its_regio
         assert_eq!(listed.len(), expected);
     }
 }
+
+/// A NUL (which Postgres refuses) and a direction override (which makes a
+/// record read otherwise than it is stored).
+const UNPRINTABLE: [&str; 2] = ["\u{0}", "\u{202E}"];
+
+/// Today in Asia/Shanghai, as `YYYY-MM-DD`.
+fn local_today() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        .to_string()
+}
+
+/// Asserts a 422 problem+json of type `control-character`.
+async fn assert_control_character_problem(response: reqwest::Response, what: &str) {
+    assert_eq!(response.status(), 422, "{what}");
+    assert_eq!(
+        response.headers()[CONTENT_TYPE],
+        "application/problem+json",
+        "{what}"
+    );
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "/problems/control-character", "{what}");
+}
+
+#[tokio::test]
+async fn a_violation_description_with_a_nul_or_a_direction_override_is_refused_and_not_stored() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    let today = local_today();
+    for bad in UNPRINTABLE {
+        let description = format!("强制{bad}购物");
+        let response = app
+            .client
+            .post(format!("{}/api/v1/venues/{id}/violations", app.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "occurred_on": today, "serious": true, "description": description }))
+            .send()
+            .await
+            .unwrap();
+        assert_control_character_problem(response, &format!("{description:?}")).await;
+    }
+    assert_eq!(app.count("violations").await, 0);
+
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let (_, page) = person
+        .page(&format!("/console/venues/{id}?lang=zh-CN"))
+        .await;
+    let token = csrf_of(&page);
+    for bad in UNPRINTABLE {
+        let description = format!("强制{bad}购物");
+        let response = person
+            .post_form(
+                &format!("/console/venues/{id}/violations?lang=zh-CN"),
+                &[
+                    ("csrf_token", &token),
+                    ("occurred_on", &today),
+                    ("serious", "yes"),
+                    ("description", &description),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{description:?}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("不可见的控制字符"), "{description:?}: {page}");
+    }
+    assert_eq!(app.count("violations").await, 0);
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'violation.record'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(recorded, 0);
+}
+
+#[tokio::test]
+async fn a_moderation_reason_with_a_nul_or_a_direction_override_is_refused_and_not_stored() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let rating = app.rate(&venue, "unprintable-reason", 1).await;
+    let rating_id = rating["id"].as_i64().unwrap();
+    for bad in UNPRINTABLE {
+        let reason = format!("刷{bad}单");
+        for action in ["quarantine", "release"] {
+            let response = app
+                .client
+                .post(format!(
+                    "{}/api/v1/ratings/{rating_id}/{action}",
+                    app.address
+                ))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&json!({ "reason": reason }))
+                .send()
+                .await
+                .unwrap();
+            assert_control_character_problem(response, &format!("{action} {reason:?}")).await;
+        }
+    }
+    let quarantined = || async {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT quarantined_at IS NOT NULL FROM ratings WHERE id = $1",
+        )
+        .bind(rating_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    assert!(!quarantined().await);
+    assert_eq!(app.count("rating_moderation").await, 0);
+
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    let (_, page) = person
+        .page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
+        .await;
+    let token = csrf_of(&page);
+    for bad in UNPRINTABLE {
+        let reason = format!("刷{bad}单");
+        let response = person
+            .post_form(
+                &format!("/console/ratings/{rating_id}/quarantine?lang=zh-CN"),
+                &[("csrf_token", &token), ("reason", &reason)],
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{reason:?}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("不可见的控制字符"), "{reason:?}: {page}");
+    }
+    assert!(!quarantined().await);
+    assert_eq!(app.count("rating_moderation").await, 0);
+}
+
+/// The ratings of a venue take `page` and `per_page` only: a bad value, a
+/// repeated one or any other parameter (a misspelling would otherwise pass
+/// for page 1) is a 422 problem, never a 500 nor a silently different page.
+#[tokio::test]
+async fn the_ratings_query_refuses_bad_repeated_and_unknown_parameters() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = venue["id"].as_i64().unwrap();
+    app.rate(&venue, "paging-1", 4).await;
+    for query in ["", "page=1", "page=2&per_page=100", "per_page=1", "page="] {
+        let (status, body) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/venues/{id}/ratings?{query}"),
+            ADMIN_TOKEN,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{query}: {body}");
+    }
+    for query in [
+        "page=0",
+        "page=abc",
+        "page=100001",
+        "per_page=101",
+        "per_page=-1",
+        "page=1.5",
+        "page=%00",
+        "page=1&page=2",
+        "pge=2",
+        "page[]=2",
+        "limit=5",
+    ] {
+        let response = app
+            .get_as(ADMIN_TOKEN, &format!("/api/v1/venues/{id}/ratings?{query}"))
+            .await;
+        assert_eq!(response.status(), 422, "{query}");
+        assert_eq!(
+            response.headers()[CONTENT_TYPE],
+            "application/problem+json",
+            "{query}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/invalid-query", "{query}");
+    }
+}

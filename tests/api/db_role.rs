@@ -3,6 +3,7 @@
 
 use chrono::{Months, Utc};
 use qrfeedback::domain::day::local_day;
+use qrfeedback::domain::moderation::ModerationReason;
 use qrfeedback::store::{ScopeFilter, audit, moderation, ratings};
 use sqlx::{Connection, PgConnection, PgPool};
 
@@ -226,7 +227,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
         &app,
         rating_id,
         true,
-        "spam",
+        &ModerationReason::parse("spam").unwrap(),
         &ScopeFilter::everything(),
         audit::AuditEntry {
             actor: "admin-token".into(),

@@ -181,3 +181,62 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         "{actors:?}"
     );
 }
+
+/// The account and token forms refuse a name or login holding a NUL (which
+/// Postgres refuses) or a direction override (which makes a name read
+/// otherwise than it is stored) with a page in the person's language, and
+/// store nothing.
+#[tokio::test]
+async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    app.activated_account(json!({ "login": "bz-reg", "display_name": "巴州监管", "role": "regulator", "region_code": "652800" }))
+        .await;
+    let regulator = app.sign_in("bz-reg").await;
+    let accounts = app.count("accounts").await;
+    let tokens = app.count("api_tokens").await;
+    for bad in ["\u{0}", "\u{202E}"] {
+        let name = format!("库尔勒{bad}前台");
+        let fields = [
+            ("login", "korla-reg"),
+            ("display_name", name.as_str()),
+            ("role", "regulator"),
+            ("region_code", "652801"),
+        ];
+        let (status, _, page) = regulator
+            .post("/console/accounts?lang=zh-CN", &fields)
+            .await;
+        assert_eq!(status, 422, "{name:?}: {page}");
+        assert!(
+            page.contains("姓名中含有不可见的控制字符"),
+            "{name:?}: {page}"
+        );
+
+        let login = format!("korla{bad}reg");
+        let fields = [
+            ("login", login.as_str()),
+            ("display_name", "库尔勒监管"),
+            ("role", "regulator"),
+            ("region_code", "652801"),
+        ];
+        let (status, _, page) = regulator
+            .post("/console/accounts?lang=zh-CN", &fields)
+            .await;
+        assert_eq!(status, 422, "{login:?}: {page}");
+        assert!(page.contains("登录名须为"), "{login:?}: {page}");
+
+        let token_name = format!("省平台{bad}对接");
+        let fields = [
+            ("name", token_name.as_str()),
+            ("role", "regulator"),
+            ("region_code", "652801"),
+        ];
+        let (status, _, page) = regulator.post("/account/tokens?lang=zh-CN", &fields).await;
+        assert_eq!(status, 422, "{token_name:?}: {page}");
+        assert!(
+            page.contains("名称中含有不可见的控制字符"),
+            "{token_name:?}: {page}"
+        );
+    }
+    assert_eq!(app.count("accounts").await, accounts);
+    assert_eq!(app.count("api_tokens").await, tokens);
+}

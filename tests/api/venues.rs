@@ -252,3 +252,40 @@ async fn a_reissued_code_answers_replaced_and_cannot_be_rated() {
         201
     );
 }
+
+/// A venue's address is parsed like its name: a NUL (which Postgres refuses)
+/// is a 422 problem and stores nothing; a direction override is dropped, as
+/// from the name, so the stored address reads as it is shown.
+#[tokio::test]
+async fn an_address_with_a_nul_is_refused_and_a_direction_override_dropped() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/v1/venues", app.address);
+    let post = |address: &str| {
+        app.client
+            .post(&url)
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({
+                "name": "孔雀河酒店", "region_code": "652801", "category": "hotel", "address": address,
+            }))
+            .send()
+    };
+    let response = post("人民东路\u{0}1号").await.unwrap();
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "/problems/invalid-venue");
+    assert_eq!(app.count("venues").await, 0);
+
+    let response = post("人民东路\u{202E}1号").await.unwrap();
+    assert_eq!(response.status(), 201);
+    let venue: Value = response.json().await.unwrap();
+    assert_eq!(venue["address"], "人民东路1号");
+    let stored: String = sqlx::query_scalar("SELECT address FROM venues")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "人民东路1号");
+}

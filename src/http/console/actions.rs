@@ -49,6 +49,7 @@ fn refusal(signed_in: &SignedIn, err: ApiError) -> PageError {
         "date-in-future" => &c.date_future,
         "date-too-old" => &c.date_too_old,
         "description-required" => &c.description_required,
+        "control-character" => &c.control_character,
         _ => return signed_in.fail(err),
     };
     PageError::new(signed_in.lang, PageProblem::Invalid(text.clone()))
@@ -94,7 +95,7 @@ async fn moderate(
         .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
     let reason = parse_reason(form.reason.as_deref().unwrap_or_default())
         .map_err(|e| refusal(&signed_in, e))?;
-    let done = moderate_rating(state, &signed_in.caller, rating_id, reason, quarantine)
+    let done = moderate_rating(state, &signed_in.caller, rating_id, &reason, quarantine)
         .await
         .map_err(|e| refusal(&signed_in, e))?;
     let page = form
