@@ -89,6 +89,16 @@ fn with_database(url: &str, db_name: &str) -> String {
 
 /// Creates and migrates a fresh database.
 pub async fn fresh_database() -> (String, PgPool) {
+    let (db_name, pool) = empty_database().await;
+    qrfeedback::store::migrate(&pool)
+        .await
+        .expect("migrate test database");
+    (db_name, pool)
+}
+
+/// Creates a fresh database and leaves it empty, for a test that migrates it
+/// step by step.
+pub async fn empty_database() -> (String, PgPool) {
     let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&base_database_url())
         .await
@@ -102,9 +112,6 @@ pub async fn fresh_database() -> (String, PgPool) {
     let pool = PgPool::connect(&database_url_for(&db_name))
         .await
         .expect("connect to test database");
-    qrfeedback::store::migrate(&pool)
-        .await
-        .expect("migrate test database");
     (db_name, pool)
 }
 
