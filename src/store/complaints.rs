@@ -57,7 +57,8 @@ impl ComplaintApart {
 /// Files a complaint without a rating and returns its tracking code. The same
 /// text from the same device at the same venue on the same local day (a
 /// resent form, a retried request, or the complaint that came with the day's
-/// rating) is not filed again: its existing code is returned.
+/// rating) is not filed again: its existing code is returned. A new complaint
+/// is counted in its venue day's `complaints_count` in the same transaction.
 pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<String, StoreError> {
     if let Some(code) = earlier_code(pool, complaint).await? {
         return Ok(code);
@@ -90,6 +91,28 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         let code = earlier_code(&mut *tx, complaint).await?;
         return code.ok_or(StoreError::Other(sqlx::Error::RowNotFound));
     };
+    // The venue day may have no aggregate yet: the complaint form offered
+    // alone in the evening can be sent after local midnight. The time is
+    // bound rather than read from now(): DO UPDATE takes only immutable
+    // expressions on a distributed table.
+    sqlx::query!(
+        r#"INSERT INTO venue_day_stats AS s (
+               venue_id, day, ratings_count, overall_sum, overall_hist,
+               environment_count, environment_sum, environment_hist,
+               skill_count, skill_sum, skill_hist,
+               attitude_count, attitude_sum, attitude_hist, complaints_count, updated_at)
+           VALUES ($1, $2, 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}',
+                   0, 0, '{0,0,0,0,0}', 1, $3)
+           ON CONFLICT (venue_id, day) DO UPDATE SET
+               complaints_count = s.complaints_count + 1,
+               updated_at = greatest(s.updated_at, EXCLUDED.updated_at)"#,
+        complaint.venue_id,
+        complaint.day,
+        complaint.created_at
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
     tx.commit().await.map_err(StoreError::classify)?;
     Ok(code)
 }

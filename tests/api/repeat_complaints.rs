@@ -25,6 +25,44 @@ async fn complaints(app: &TestApp, venue_id: i64) -> Vec<(String, String, bool)>
     .unwrap()
 }
 
+/// The local day of the venue's only rating.
+async fn rating_day(app: &TestApp, venue_id: i64) -> NaiveDate {
+    sqlx::query_scalar("SELECT day FROM ratings WHERE venue_id = $1")
+        .bind(venue_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// `venue_day_stats.complaints_count` of a venue day (0 without a row).
+async fn complaints_count(app: &TestApp, venue_id: i64, day: NaiveDate) -> i32 {
+    day_complaints_count(&app.pool, venue_id, day).await
+}
+
+async fn day_complaints_count(pool: &PgPool, venue_id: i64, day: NaiveDate) -> i32 {
+    sqlx::query_scalar::<_, i32>(
+        "SELECT complaints_count FROM venue_day_stats WHERE venue_id = $1 AND day = $2",
+    )
+    .bind(venue_id)
+    .bind(day)
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+    .unwrap_or(0)
+}
+
+/// Venue days whose aggregates differ from a recount of the raw rows.
+async fn aggregate_differences(app: &TestApp) -> Vec<(i64, NaiveDate)> {
+    differences_in(&app.pool).await
+}
+
+async fn differences_in(pool: &PgPool) -> Vec<(i64, NaiveDate)> {
+    let since = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    qrfeedback::store::reconcile::aggregate_differences(pool, since)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_complaint_with_a_repeat_rating_is_filed_and_the_409_carries_its_tracking_code() {
     let app = spawn_app().await;
@@ -202,7 +240,7 @@ async fn without_redis_postgres_tells_the_page_the_device_rated_today() {
 }
 
 #[tokio::test]
-async fn the_same_complaint_sent_alone_many_times_at_once_is_filed_once() {
+async fn the_same_complaint_sent_alone_many_times_at_once_is_filed_and_counted_once() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
     let venue_id = venue["id"].as_i64().unwrap();
@@ -210,6 +248,8 @@ async fn the_same_complaint_sent_alone_many_times_at_once_is_filed_once() {
     let token = form_token(&open_page(&app, code).await);
     let (status, _) = post_form(&app, code, &[("form_token", &token), ("overall", "4")]).await;
     assert_eq!(status, 200);
+    let day = rating_day(&app, venue_id).await;
+    assert_eq!(complaints_count(&app, venue_id, day).await, 0);
 
     // The phone sends the complaint form alone several times at once (a
     // double tap, a flaky network resending), all with its device cookie.
@@ -239,14 +279,24 @@ async fn the_same_complaint_sent_alone_many_times_at_once_is_filed_once() {
             "same code for all: {page}"
         );
     }
+    assert_eq!(complaints_count(app, venue_id, day).await, 1);
+    assert_eq!(aggregate_differences(app).await, []);
+
+    // Recounting the day from its raw rows keeps the complaint.
+    let repair = qrfeedback::store::reconcile::repair_day(&app.pool, venue_id, day)
+        .await
+        .unwrap();
+    assert_eq!(repair.after, 1, "the rating");
+    assert_eq!(complaints_count(app, venue_id, day).await, 1);
 }
 
 #[tokio::test]
-async fn the_same_complaint_with_many_repeat_ratings_at_once_is_filed_once() {
+async fn the_same_complaint_with_many_repeat_ratings_at_once_is_filed_and_counted_once() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
     let venue_id = venue["id"].as_i64().unwrap();
     app.rate(&venue, "at-once-01", 5).await;
+    let day = rating_day(&app, venue_id).await;
 
     let repeat = json!({
         "code": venue["code"],
@@ -270,6 +320,8 @@ async fn the_same_complaint_with_many_repeat_ratings_at_once_is_filed_once() {
         assert_eq!(problem["tracking_code"], filed[0].0.as_str(), "{problem}");
     }
     assert_eq!(app.count("ratings").await, 1);
+    assert_eq!(complaints_count(app, venue_id, day).await, 1);
+    assert_eq!(aggregate_differences(app).await, []);
 }
 
 #[tokio::test]
@@ -287,6 +339,8 @@ async fn a_complaint_alone_with_the_text_of_the_days_rating_complaint_answers_it
         .await;
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
+    let day = rating_day(&app, venue_id).await;
+    assert_eq!(complaints_count(&app, venue_id, day).await, 1);
 
     // The rating is resent: refused, and its complaint is not filed again.
     let response = app
@@ -301,8 +355,9 @@ async fn a_complaint_alone_with_the_text_of_the_days_rating_complaint_answers_it
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["tracking_code"], first["tracking_code"]);
     assert_eq!(complaints(&app, venue_id).await.len(), 1);
+    assert_eq!(complaints_count(&app, venue_id, day).await, 1);
 
-    // Another text the same day is a second complaint.
+    // Another text the same day is a second complaint, counted.
     let response = app
         .post_rating(&json!({
             "code": venue["code"],
@@ -315,9 +370,12 @@ async fn a_complaint_alone_with_the_text_of_the_days_rating_complaint_answers_it
     let problem: Value = response.json().await.unwrap();
     assert_ne!(problem["tracking_code"], first["tracking_code"]);
     assert_eq!(complaints(&app, venue_id).await.len(), 2);
+    assert_eq!(complaints_count(&app, venue_id, day).await, 2);
+    assert_eq!(aggregate_differences(&app).await, []);
 }
 
-/// The last migration before complaints filed apart got their unique index.
+/// The last migration before complaints filed apart got their unique index
+/// and their count.
 const BEFORE_APART_ONCE: i64 = 20261204000601;
 
 /// Noon of a local day, as an instant.
@@ -354,7 +412,7 @@ async fn legacy_complaint(
 }
 
 #[tokio::test]
-async fn complaints_filed_before_the_unique_index_get_their_day() {
+async fn complaints_filed_before_the_unique_index_get_their_day_and_are_counted() {
     let (_, pool) = empty_database().await;
     qrfeedback::store::MIGRATOR
         .run_to(BEFORE_APART_ONCE, &pool)
@@ -462,9 +520,12 @@ async fn complaints_filed_before_the_unique_index_get_their_day() {
             (other, day, None),
         ]
     );
+    assert_eq!(day_complaints_count(&pool, venue_id, day_before).await, 1);
+    assert_eq!(day_complaints_count(&pool, venue_id, day).await, 3);
+    assert_eq!(differences_in(&pool).await, []);
 
     // The same text again that day answers the first code and adds nothing;
-    // a new text is filed.
+    // a new text is filed and counted.
     let first_code: String =
         sqlx::query_scalar("SELECT tracking_code FROM complaints WHERE id = $1")
             .bind(first)
@@ -491,6 +552,8 @@ async fn complaints_filed_before_the_unique_index_get_their_day() {
     );
     assert_eq!(file_apart(&pool, &new).await.unwrap(), "NEWCODE002");
     assert_eq!(complaints_stored(&pool).await, 5);
+    assert_eq!(day_complaints_count(&pool, venue_id, day).await, 4);
+    assert_eq!(differences_in(&pool).await, []);
 }
 
 async fn complaints_stored(pool: &PgPool) -> i64 {
