@@ -198,13 +198,15 @@ impl Intake {
             idempotency: s.idempotency.clone(),
         };
         // Filed on its own if the rating turns out to be a repeat.
-        let apart = (s.input.complaint.as_ref()).map(|complaint| ComplaintApart {
-            venue_id,
-            device_hash,
-            created_at: now,
-            tracking_code: tracking_code.clone().unwrap_or_default(),
-            description: complaint.text.clone(),
-            contact_sealed: row.contact_sealed.clone(),
+        let apart = (s.input.complaint.as_ref()).map(|complaint| {
+            ComplaintApart::new(
+                venue_id,
+                device_hash,
+                now,
+                tracking_code.clone().unwrap_or_default(),
+                complaint.text.clone(),
+                row.contact_sealed.clone(),
+            )
         });
 
         let written =
@@ -314,15 +316,14 @@ impl Intake {
     ) -> Result<String, IntakeError> {
         let now = self.clock.now();
         self.check_rate(venue.id, client_ip, now).await?;
-        let apart = ComplaintApart {
-            venue_id: venue.id,
-            device_hash: self.secrets.device_hash(device),
-            created_at: now,
-            tracking_code: new_tracking_code(),
-            description: complaint.text.clone(),
-            contact_sealed: (complaint.contact.as_deref())
-                .map(|contact| self.secrets.seal_contact(contact)),
-        };
+        let apart = ComplaintApart::new(
+            venue.id,
+            self.secrets.device_hash(device),
+            now,
+            new_tracking_code(),
+            complaint.text.clone(),
+            (complaint.contact.as_deref()).map(|contact| self.secrets.seal_contact(contact)),
+        );
         let code = self.file_apart(Some(apart)).await?;
         code.ok_or(IntakeError::Failed)
     }

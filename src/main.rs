@@ -62,8 +62,8 @@ enum Command {
     },
     /// Recompute every venue, category and region score and credit tier.
     Recompute,
-    /// Check day aggregates against the raw ratings and live counters against
-    /// today's aggregates; repair and report every difference.
+    /// Check day aggregates against the raw ratings and complaints and live
+    /// counters against today's aggregates; repair and report every difference.
     Reconcile {
         /// Only the last N local days of aggregates (default: all).
         #[arg(long)]

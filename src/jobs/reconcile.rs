@@ -1,6 +1,7 @@
 //! `qrfeedback reconcile`: proves the derived numbers equal their sources and
 //! repairs any that do not: day aggregates against a recount of the raw
-//! ratings, and Redis's live counters against today's aggregates.
+//! ratings and complaints, and Redis's live counters against today's
+//! aggregates.
 
 use std::fmt;
 

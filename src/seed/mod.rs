@@ -219,9 +219,9 @@ async fn insert_complaints(
     let texts: Vec<&str> = complaints.iter().map(|c| c.description.as_str()).collect();
     let statuses: Vec<&str> = complaints.iter().map(|c| c.status).collect();
     let done = sqlx::query(
-        r#"INSERT INTO complaints (venue_id, rating_id, tracking_code, description, status,
-                                   created_at)
-           SELECT r.venue_id, r.id, c.tracking_code, c.description, c.status, r.created_at
+        r#"INSERT INTO complaints (venue_id, rating_id, day, tracking_code, description,
+                                   status, created_at)
+           SELECT r.venue_id, r.id, r.day, c.tracking_code, c.description, c.status, r.created_at
            FROM UNNEST($1::int8[], $2::date[], $3::bytea[], $4::text[], $5::text[], $6::text[])
                 AS c(venue_id, day, device_hash, tracking_code, description, status)
            JOIN ratings r

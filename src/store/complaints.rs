@@ -1,10 +1,11 @@
 //! Complaints filed apart from a rating: a visitor who already rated a venue
 //! today comes back to complain, and the repeat rating is refused.
 
-use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgExecutor, PgPool};
 
 use super::StoreError;
+use crate::domain::day::local_day;
 
 /// A complaint to file without a rating, every field already parsed and sealed.
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub struct ComplaintApart {
     pub device_hash: [u8; 16],
     /// When it arrived.
     pub created_at: DateTime<Utc>,
+    /// Local day of `created_at`, kept in step with it by [`ComplaintApart::new`].
+    day: NaiveDate,
     /// Tracking code to give the complainant if this complaint is new.
     pub tracking_code: String,
     /// What went wrong.
@@ -23,37 +26,146 @@ pub struct ComplaintApart {
     pub contact_sealed: Option<Vec<u8>>,
 }
 
+impl ComplaintApart {
+    /// A complaint arriving at `created_at`: it counts for that instant's
+    /// local day, the day a rating sent at the same instant would count for.
+    pub fn new(
+        venue_id: i64,
+        device_hash: [u8; 16],
+        created_at: DateTime<Utc>,
+        tracking_code: String,
+        description: String,
+        contact_sealed: Option<Vec<u8>>,
+    ) -> Self {
+        Self {
+            venue_id,
+            device_hash,
+            created_at,
+            day: local_day(created_at),
+            tracking_code,
+            description,
+            contact_sealed,
+        }
+    }
+
+    /// The local day the complaint counts for.
+    pub fn day(&self) -> NaiveDate {
+        self.day
+    }
+}
+
 /// Files a complaint without a rating and returns its tracking code. The same
-/// text from the same device at the same venue within a day (a resent form, a
-/// retried request, or the complaint that came with the day's rating) is not
-/// filed twice: its existing code is returned.
+/// text from the same device at the same venue on the same local day (a
+/// resent form, a retried request, or the complaint that came with the day's
+/// rating) is not filed again: its existing code is returned. A new complaint
+/// is counted in its venue day's `complaints_count` in the same transaction.
 pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<String, StoreError> {
-    sqlx::query_scalar!(
-        r#"WITH earlier AS (
-               SELECT tracking_code FROM complaints
-               WHERE venue_id = $1 AND device_hash = $2 AND description = $5
-                 AND created_at > $3::timestamptz - interval '1 day'
-               ORDER BY created_at
-               LIMIT 1
-           ),
-           filed AS (
-               INSERT INTO complaints (venue_id, rating_id, device_hash, tracking_code,
-                                       description, contact_encrypted, created_at)
-               SELECT $1, NULL, $2, $4, $5, $6, $3
-               WHERE NOT EXISTS (SELECT 1 FROM earlier)
-               RETURNING tracking_code
-           )
-           SELECT tracking_code AS "tracking_code!" FROM filed
-           UNION ALL
-           SELECT tracking_code FROM earlier"#,
+    if let Some(code) = earlier_code(pool, complaint).await? {
+        return Ok(code);
+    }
+    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    // The unique index complaints_apart_once decides between identical
+    // requests arriving together: one inserts, the others wait for it to
+    // commit and insert nothing.
+    let filed = sqlx::query_scalar!(
+        r#"INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
+                                   description, contact_encrypted, created_at)
+           VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (venue_id, day, device_hash, md5(description))
+               WHERE rating_id IS NULL AND duplicate_of IS NULL
+               DO NOTHING
+           RETURNING tracking_code"#,
         complaint.venue_id,
+        complaint.day,
         complaint.device_hash.as_slice(),
-        complaint.created_at,
         complaint.tracking_code,
         complaint.description,
-        complaint.contact_sealed.as_deref()
+        complaint.contact_sealed.as_deref(),
+        complaint.created_at
     )
-    .fetch_one(pool)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    let Some(code) = filed else {
+        // The twin that won has committed; this statement's snapshot sees it.
+        let code = earlier_code(&mut *tx, complaint).await?;
+        return code.ok_or(StoreError::Other(sqlx::Error::RowNotFound));
+    };
+    // The venue day may have no aggregate yet: the complaint form offered
+    // alone in the evening can be sent after local midnight. The time is
+    // bound rather than read from now(): DO UPDATE takes only immutable
+    // expressions on a distributed table.
+    sqlx::query!(
+        r#"INSERT INTO venue_day_stats AS s (
+               venue_id, day, ratings_count, overall_sum, overall_hist,
+               environment_count, environment_sum, environment_hist,
+               skill_count, skill_sum, skill_hist,
+               attitude_count, attitude_sum, attitude_hist, complaints_count, updated_at)
+           VALUES ($1, $2, 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}',
+                   0, 0, '{0,0,0,0,0}', 1, $3)
+           ON CONFLICT (venue_id, day) DO UPDATE SET
+               complaints_count = s.complaints_count + 1,
+               updated_at = greatest(s.updated_at, EXCLUDED.updated_at)"#,
+        complaint.venue_id,
+        complaint.day,
+        complaint.created_at
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::classify)?;
+    Ok(code)
+}
+
+/// The code of the first complaint with this text from this device at this
+/// venue on this day, filed with the day's rating or apart from it.
+async fn earlier_code<'e>(
+    executor: impl PgExecutor<'e>,
+    complaint: &ComplaintApart,
+) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT tracking_code FROM complaints
+           WHERE venue_id = $1 AND day = $2 AND device_hash = $3 AND description = $4
+           ORDER BY created_at, id
+           LIMIT 1"#,
+        complaint.venue_id,
+        complaint.day,
+        complaint.device_hash.as_slice(),
+        complaint.description
+    )
+    .fetch_optional(executor)
     .await
     .map_err(StoreError::classify)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn arriving_at(created_at: DateTime<Utc>) -> ComplaintApart {
+        ComplaintApart::new(
+            7,
+            [1; 16],
+            created_at,
+            "ABCDEFGHJK".into(),
+            "导游强制购物".into(),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_complaint_counts_for_the_local_day_of_its_arrival() {
+        // 23:59:59 and 00:00:00 Asia/Shanghai time fall on one UTC date.
+        let before = Utc.with_ymd_and_hms(2026, 12, 5, 15, 59, 59).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap();
+        assert_eq!(
+            arriving_at(before).day(),
+            NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()
+        );
+        assert_eq!(
+            arriving_at(after).day(),
+            NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+        );
+    }
 }

@@ -160,9 +160,10 @@ pub async fn insert_batch(
                FROM ins JOIN input USING (venue_id, day, device_hash)
            ),
            complaint_rows AS (
-               INSERT INTO complaints (venue_id, rating_id, device_hash, tracking_code,
+               INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
                                        description, contact_encrypted, created_at)
-               SELECT venue_id, id, device_hash, tracking_code, complaint, contact, created_at
+               SELECT venue_id, id, day, device_hash, tracking_code, complaint, contact,
+                      created_at
                FROM matched WHERE complaint IS NOT NULL
            ),
            day_stats AS (

@@ -1,5 +1,5 @@
-//! Proof that the day aggregates equal a recount of the raw ratings, and the
-//! repair of any (venue, day) where they do not.
+//! Proof that the day aggregates equal a recount of the raw ratings and
+//! complaints, and the repair of any (venue, day) where they do not.
 
 use chrono::NaiveDate;
 use sqlx::PgPool;
@@ -8,13 +8,14 @@ use super::StoreError;
 
 /// Venue days (from `since` on) whose aggregate (every count, sum and
 /// histogram) or tag counts differ from a recount of their non-quarantined
-/// ratings, including either side missing.
+/// ratings, with their complaints and the complaints filed apart from a
+/// rating, including either side missing.
 pub async fn aggregate_differences(
     pool: &PgPool,
     since: NaiveDate,
 ) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
     let rows = sqlx::query!(
-        r#"WITH recount AS (
+        r#"WITH rated AS (
                SELECT r.venue_id, r.day, count(*)::int AS ratings_count, sum(r.overall)::int AS overall_sum,
                       ARRAY[count(*) FILTER (WHERE r.overall = 1), count(*) FILTER (WHERE r.overall = 2),
                             count(*) FILTER (WHERE r.overall = 3), count(*) FILTER (WHERE r.overall = 4),
@@ -36,6 +37,21 @@ pub async fn aggregate_differences(
                LEFT JOIN complaints c ON c.venue_id = r.venue_id AND c.rating_id = r.id
                WHERE r.quarantined_at IS NULL AND r.day >= $1
                GROUP BY r.venue_id, r.day
+           ),
+           apart AS (
+               SELECT venue_id, day, count(*)::int AS complaints_count
+               FROM complaints
+               WHERE rating_id IS NULL AND day >= $1
+               GROUP BY venue_id, day
+           ),
+           recount AS (
+               SELECT venue_id, day, rated.ratings_count, rated.overall_sum, rated.overall_hist,
+                      rated.environment_count, rated.environment_sum, rated.environment_hist,
+                      rated.skill_count, rated.skill_sum, rated.skill_hist,
+                      rated.attitude_count, rated.attitude_sum, rated.attitude_hist,
+                      coalesce(rated.complaints_count, 0) + coalesce(apart.complaints_count, 0)
+                          AS complaints_count
+               FROM rated FULL JOIN apart USING (venue_id, day)
            ),
            stats AS (SELECT * FROM venue_day_stats WHERE day >= $1),
            stat_diff AS (
@@ -95,9 +111,10 @@ pub struct Repair {
     pub after: i32,
 }
 
-/// Rewrites one venue day's aggregate and tag counts from its ratings. The
-/// aggregate row stays locked meanwhile, so a rating written at the same time
-/// waits and then adds itself on top of the recount.
+/// Rewrites one venue day's aggregate and tag counts from its ratings and
+/// complaints. The aggregate row stays locked meanwhile, so a rating or a
+/// complaint written at the same time waits and then adds itself on top of
+/// the recount.
 pub async fn repair_day(
     pool: &PgPool,
     venue_id: i64,
@@ -159,7 +176,10 @@ pub async fn repair_day(
                       ARRAY[count(*) FILTER (WHERE attitude = 1), count(*) FILTER (WHERE attitude = 2),
                             count(*) FILTER (WHERE attitude = 3), count(*) FILTER (WHERE attitude = 4),
                             count(*) FILTER (WHERE attitude = 5)]::int[] AS att_hist,
-                      count(*) FILTER (WHERE has_complaint)::int AS complaints
+                      count(*) FILTER (WHERE has_complaint)::int
+                      + (SELECT count(*) FROM complaints c
+                         WHERE c.venue_id = $1 AND c.day = $2 AND c.rating_id IS NULL)::int
+                          AS complaints
                FROM r
            )
            UPDATE venue_day_stats s SET

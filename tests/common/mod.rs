@@ -181,6 +181,19 @@ pub async fn fresh_database() -> (String, PgPool) {
     (db_name, pool)
 }
 
+/// A fresh database left empty, for a test that migrates it step by step.
+pub async fn empty_database() -> (String, PgPool) {
+    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&base_database_url())
+        .await
+        .expect("connect to the test Postgres");
+    create_database(&mut admin, &db_name, None).await;
+    let pool = PgPool::connect(&database_url_for(&db_name))
+        .await
+        .expect("connect to test database");
+    (db_name, pool)
+}
+
 /// A JSON call with a bearer token: the status and the body (null when the
 /// answer is not JSON).
 pub async fn call(
