@@ -151,8 +151,10 @@ async fn random_form_posts_never_get_a_server_error() {
         let (status, content_type) = post(&app, &path, form, &body).await;
         let shown = String::from_utf8_lossy(&body);
         assert!(status < 500, "{status} for /r/{path_code} with {shown}");
-        // `/r/` alone is no rating page's path: the service's JSON 404 answers.
-        let is_rating_path = !path_code.is_empty();
+        // `/r/` alone is no rating page's path: the service's JSON 404
+        // answers. Nor are `/r/.` and `/r/..`: a URL's dot segments, which
+        // the client resolves to `/r/` and `/` before sending.
+        let is_rating_path = !matches!(path_code.as_str(), "" | "." | "..");
         if status >= 400 && is_rating_path {
             assert!(
                 content_type.starts_with("text/html"),
