@@ -230,6 +230,13 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A database error met outside the store: classified like the store's own.
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::from(err).into()
+    }
+}
+
 impl From<RatingError> for ApiError {
     fn from(err: RatingError) -> Self {
         let kind = match &err {

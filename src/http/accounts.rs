@@ -412,11 +412,7 @@ async fn managed_account(
     account_id: i64,
 ) -> Result<(ScopeFilter, AccountRecord), ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(crate::store::StoreError::classify)?;
+    let mut conn = state.pool.acquire().await?;
     let seen = accounts::find_in_scope(&mut conn, account_id, &scope)
         .await?
         .ok_or(ApiError::NotFound("account"))?;

@@ -15,7 +15,7 @@ use crate::domain::access::{ApiToken, Role};
 use crate::domain::names::{NameError, TokenName};
 use crate::error::ApiError;
 use crate::store::tokens::{self, NewToken, TokenRecord};
-use crate::store::{ScopeFilter, StoreError, accounts};
+use crate::store::{ScopeFilter, accounts};
 
 /// The longest lifetime a token may be given.
 const MAX_EXPIRES_IN_DAYS: i64 = 3650;
@@ -195,7 +195,7 @@ pub async fn revoke_token(state: &AppState, caller: &Caller, id: i64) -> Result<
     let allowed = match record.owner_account_id {
         Some(owner) if caller.principal.account_id == Some(owner) => true,
         Some(owner) => {
-            let mut conn = state.pool.acquire().await.map_err(StoreError::classify)?;
+            let mut conn = state.pool.acquire().await?;
             let account = accounts::find_in_scope(&mut conn, owner, &ScopeFilter::everything())
                 .await?
                 .ok_or(ApiError::Internal)?;

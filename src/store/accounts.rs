@@ -82,7 +82,7 @@ impl AccountError {
         if violated_constraint(&err) == Some("accounts_login_key") {
             Self::LoginTaken
         } else {
-            Self::Store(StoreError::classify(err))
+            Self::Store(StoreError::from(err))
         }
     }
 }
@@ -190,7 +190,7 @@ pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecor
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// An unused, unexpired invitation of an enabled account.
@@ -237,7 +237,7 @@ pub async fn find_open_invitation(
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Uses an invitation: marks it used and sets the account's password hash,
@@ -259,7 +259,7 @@ pub async fn accept_invitation(
     mut audit: AuditEntry,
 ) -> Result<Option<i64>, StoreError> {
     let account_id = invitation.account_id;
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     // The account row first, as every change of an account locks it: a new
     // link for the account then either comes before (and this one is
     // replaced) or after (and this one is used).
@@ -269,8 +269,7 @@ pub async fn accept_invitation(
         account_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let Some(had_password) = had_password else {
         return Ok(None);
     };
@@ -283,8 +282,7 @@ pub async fn accept_invitation(
         now
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if used.rows_affected() == 0 {
         return Ok(None);
     }
@@ -294,8 +292,7 @@ pub async fn accept_invitation(
         password_hash
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("account:{account_id}");
     if had_password {
         super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
@@ -310,7 +307,7 @@ pub async fn accept_invitation(
             Some(serde_json::json!({ "activated": true, "invitation_id": invitation.id }));
     }
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(account_id))
 }
 
@@ -331,7 +328,7 @@ pub async fn issue_password_link<E>(
 where
     E: From<StoreError>,
 {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await.map_err(StoreError::from)?;
     let Some(account) = lock_in_scope(&mut tx, account_id, scope).await? else {
         return Ok(None);
     };
@@ -343,7 +340,7 @@ where
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     sqlx::query!(
         r#"INSERT INTO account_invitations (account_id, token_hash, expires_at)
            VALUES ($1, $2, $3)"#,
@@ -353,7 +350,7 @@ where
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     let first_venue = account.venue_ids.first().copied();
     let venue_region = match first_venue {
         Some(venue_id) => sqlx::query_scalar!(
@@ -362,7 +359,7 @@ where
         )
         .fetch_optional(&mut *tx)
         .await
-        .map_err(StoreError::classify)?,
+        .map_err(StoreError::from)?,
         None => None,
     };
     audit.action = "account.password_link";
@@ -373,7 +370,7 @@ where
         "expires_at": expires_at, "earlier_links_replaced": replaced.rows_affected(),
     }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(Some(account))
 }
 
@@ -421,8 +418,7 @@ pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRec
         login
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(row.map(|row| LoginRecord {
         id: row.id,
         role: row.role,
@@ -474,7 +470,7 @@ pub async fn find_active(
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A change to an account; `None` fields stay as they are.
@@ -537,7 +533,7 @@ pub async fn find_in_scope(
     )
     .fetch_optional(conn)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Locks one account row for a change and reads the account, if it lies in
@@ -554,8 +550,7 @@ pub async fn lock_in_scope(
         account_id
     )
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     find_in_scope(conn, account_id, scope).await
 }
 
@@ -573,7 +568,7 @@ pub async fn update<E>(
 where
     E: From<StoreError>,
 {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await.map_err(StoreError::from)?;
     let Some(before) = lock_in_scope(&mut tx, account_id, scope).await? else {
         return Ok(None);
     };
@@ -591,7 +586,7 @@ where
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     // A disabled account's tokens end with it, not merely pause: enabling
     // the account again does not bring them back.
     if change.disabled == Some(true) && before.disabled_at.is_none() {
@@ -606,14 +601,14 @@ where
         )
         .execute(&mut *tx)
         .await
-        .map_err(StoreError::classify)?;
+        .map_err(StoreError::from)?;
         sqlx::query!(
             "DELETE FROM account_venues WHERE account_id = $1",
             account_id
         )
         .execute(&mut *tx)
         .await
-        .map_err(StoreError::classify)?;
+        .map_err(StoreError::from)?;
         sqlx::query!(
             r#"INSERT INTO account_venues (venue_id, account_id)
                SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
@@ -622,7 +617,7 @@ where
         )
         .execute(&mut *tx)
         .await
-        .map_err(StoreError::classify)?;
+        .map_err(StoreError::from)?;
     }
     let after = find_in_scope(&mut tx, account_id, &ScopeFilter::everything())
         .await?
@@ -631,7 +626,7 @@ where
     audit.before = Some(account_json(&before));
     audit.after = Some(account_json(&after));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(Some((before, after)))
 }
 
@@ -645,7 +640,7 @@ pub async fn set_password(
     password_hash: &str,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         r#"UPDATE accounts SET password_hash = $2, sessions_valid_from = now()
            WHERE id = $1 AND disabled_at IS NULL"#,
@@ -653,8 +648,7 @@ pub async fn set_password(
         password_hash
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if updated.rows_affected() == 0 {
         return Ok(false);
     }
@@ -662,6 +656,6 @@ pub async fn set_password(
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "password": "changed", "sessions": "ended" }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }

@@ -43,8 +43,7 @@ pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result
         entry.after
     )
     .execute(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -108,5 +107,5 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

@@ -63,7 +63,7 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
     if let Some(code) = earlier_code(pool, complaint).await? {
         return Ok(code);
     }
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     // The unique index complaints_apart_once decides between identical
     // requests arriving together: one inserts, the others wait for it to
     // commit and insert nothing.
@@ -84,8 +84,7 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         complaint.created_at
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let Some(code) = filed else {
         // The twin that won has committed; this statement's snapshot sees it.
         let code = earlier_code(&mut *tx, complaint).await?;
@@ -111,9 +110,8 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         complaint.created_at
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    .await?;
+    tx.commit().await?;
     Ok(code)
 }
 
@@ -135,7 +133,7 @@ async fn earlier_code<'e>(
     )
     .fetch_optional(executor)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 #[cfg(test)]

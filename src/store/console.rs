@@ -59,8 +59,7 @@ pub async fn venue_windows(
         min_ratings
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| VenueWindows {
@@ -98,7 +97,7 @@ pub async fn ratings_on(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Complaints in scope that are neither resolved nor closed.
@@ -114,7 +113,7 @@ pub async fn unresolved_complaints(pool: &PgPool, scope: &ScopeFilter) -> Result
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A rating as a supervisor reviews it: no device hash, no address.
@@ -169,7 +168,7 @@ pub async fn venue_ratings(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// How many ratings a venue has, quarantined ones included; 0 when the
@@ -189,5 +188,5 @@ pub async fn venue_rating_total(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

@@ -51,8 +51,7 @@ pub async fn venues_in_scope(
         limit
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "total!" FROM venues v
            WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
@@ -61,8 +60,7 @@ pub async fn venues_in_scope(
         &scope.venue_ids
     )
     .fetch_one(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok((items, total))
 }
 
@@ -145,8 +143,7 @@ pub async fn comments_by_day(
         offset
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(group_by_day(
         rows.into_iter()
             .map(|r| VenueComment {
@@ -185,7 +182,7 @@ pub async fn comment_count(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A stored reply.
@@ -229,7 +226,7 @@ pub async fn save_reply(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<ReplyOutcome, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     // The lock keeps a concurrent quarantine from slipping between the check and the reply.
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.comment IS NOT NULL AS "has_comment!",
@@ -245,8 +242,7 @@ pub async fn save_reply(
         &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?
+    .await?
     else {
         return Ok(ReplyOutcome::UnknownRating);
     };
@@ -259,8 +255,7 @@ pub async fn save_reply(
         rating_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let updated_at: DateTime<Utc> = sqlx::query_scalar!(
         r#"INSERT INTO rating_replies (venue_id, rating_id, rating_day, body, created_by, updated_by)
            VALUES ($1, $2, $3, $4, $5, $5)
@@ -274,15 +269,14 @@ pub async fn save_reply(
         audit.actor
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("rating:{rating_id}");
     audit.region_code = Some(rating.region_code);
     audit.venue_id = Some(rating.venue_id);
     audit.before = before.as_ref().map(|b| json!({ "body": b }));
     audit.after = Some(json!({ "body": body.as_str() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(ReplyOutcome::Saved {
         reply: SavedReply {
             venue_id: rating.venue_id,
@@ -327,7 +321,7 @@ async fn lock_scoped_venue(
     )
     .fetch_optional(conn)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Publishes (or replaces) a venue's commitment; `None` for a venue that does
@@ -339,7 +333,7 @@ pub async fn save_commitment(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Option<Commitment>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let Some(region_code) = lock_scoped_venue(&mut tx, venue_id, scope).await? else {
         return Ok(None);
     };
@@ -348,8 +342,7 @@ pub async fn save_commitment(
         venue_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let saved = sqlx::query!(
         r#"INSERT INTO venue_commitments (venue_id, body, updated_by) VALUES ($1, $2, $3)
            ON CONFLICT (venue_id) DO UPDATE
@@ -360,15 +353,14 @@ pub async fn save_commitment(
         audit.actor
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(region_code);
     audit.venue_id = Some(venue_id);
     audit.before = before.map(|b| json!({ "commitment": b }));
     audit.after = Some(json!({ "commitment": text.as_str() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(Commitment {
         venue_id,
         text: text.as_str().to_owned(),
@@ -387,7 +379,7 @@ pub async fn commitment(pool: &PgPool, venue_id: i64) -> Result<Option<Commitmen
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A venue's Chief Quality Officer as stored.
@@ -434,7 +426,7 @@ pub async fn save_quality_officer(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Option<QualityOfficerRecord>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let Some(region_code) = lock_scoped_venue(&mut tx, venue_id, scope).await? else {
         return Ok(None);
     };
@@ -461,15 +453,14 @@ pub async fn save_quality_officer(
         audit.actor
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(region_code);
     audit.venue_id = Some(venue_id);
     audit.before = before.map(|b| json!({ "quality_officer": b.audit_json() }));
     audit.after = Some(json!({ "quality_officer": saved.audit_json() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(saved))
 }
 
@@ -490,7 +481,7 @@ where
     )
     .fetch_optional(conn)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// What the public venue page shows of a venue's own voice.

@@ -26,8 +26,7 @@ pub async fn find_account(pool: &PgPool, login: &str) -> Result<Option<DemoAccou
         login
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(row.map(|row| DemoAccount {
         id: row.id,
         made_by_demo: row.created_by == DEMO_CREATOR,
@@ -41,7 +40,7 @@ pub async fn replace_password(
     account_id: i64,
     password_hash: &str,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         r#"UPDATE accounts SET password_hash = $2
            WHERE id = $1 AND created_by = $3"#,
@@ -50,8 +49,7 @@ pub async fn replace_password(
         DEMO_CREATOR
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if updated.rows_affected() == 0 {
         return Ok(false);
     }
@@ -66,7 +64,7 @@ pub async fn replace_password(
         },
     )
     .await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -80,7 +78,6 @@ pub async fn first_venue_in(
         region_code
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(row.map(|row| (row.id, row.name)))
 }

@@ -75,12 +75,13 @@ pub enum StoreError {
     Unavailable(#[source] sqlx::Error),
     /// Anything else: a bug or a broken invariant.
     #[error("database error")]
-    Other(#[from] sqlx::Error),
+    Other(#[source] sqlx::Error),
 }
 
-impl StoreError {
-    /// Classifies a sqlx error.
-    pub fn classify(err: sqlx::Error) -> Self {
+/// Every sqlx error is classified on the way in, so `?` always tells an
+/// outage (503) from a bug (500).
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
         if is_unavailable(&err) {
             Self::Unavailable(err)
         } else {
@@ -154,7 +155,7 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, StoreError> {
             .await
             .or_else(|err| match &err {
                 sqlx::Error::Database(db) if db.code().as_deref() == Some("42P01") => Ok(None),
-                _ => Err(StoreError::classify(err)),
+                _ => Err(StoreError::from(err)),
             })?;
     Ok(if applied.unwrap_or(0) >= expected {
         SchemaState::Current

@@ -41,7 +41,7 @@ pub async fn moderate(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Moderation, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
                   r.quarantined_at, v.region_code AS "region_code!: String", v.category,
@@ -56,8 +56,7 @@ pub async fn moderate(
         &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?
+    .await?
     else {
         return Ok(Moderation::UnknownRating);
     };
@@ -77,8 +76,7 @@ pub async fn moderate(
         reason.as_str()
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     // The aggregates count only ratings that are not quarantined.
     let delta: i32 = if quarantine { -1 } else { 1 };
     let one_if = |present: bool| if present { delta } else { 0 };
@@ -113,8 +111,7 @@ pub async fn moderate(
         one_if(rating.has_complaint),
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         r#"INSERT INTO venue_day_tags AS t (venue_id, day, tag, count)
            SELECT $1, $2, tag, $4 FROM unnest($3::text[]) AS tag
@@ -125,8 +122,7 @@ pub async fn moderate(
         delta
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         r#"INSERT INTO rating_moderation (venue_id, rating_id, action, reason, actor)
            VALUES ($1, $2, $3, $4, $5)"#,
@@ -137,8 +133,7 @@ pub async fn moderate(
         audit.actor
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     super::scores::queue_refresh(&mut tx, rating.venue_id).await?;
     audit.target = format!("rating:{rating_id}");
     audit.region_code = Some(rating.region_code.clone());
@@ -146,7 +141,7 @@ pub async fn moderate(
     audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
     audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Moderation::Done {
         venue_id: rating.venue_id,
         day: rating.day,
@@ -184,5 +179,5 @@ pub async fn log(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

@@ -176,7 +176,7 @@ pub async fn filtered_rankings(
         .bind(offset)
         .fetch_all(pool)
         .await
-        .map_err(StoreError::classify)
+        .map_err(StoreError::from)
 }
 
 /// The places of some venues in the whole ranking of a scope and category,
@@ -210,7 +210,7 @@ pub async fn places_in_ranking(
         .bind(venue_ids)
         .fetch_all(pool)
         .await
-        .map_err(StoreError::classify)
+        .map_err(StoreError::from)
 }
 
 /// How many venues a ranking holds.
@@ -237,7 +237,7 @@ pub async fn filtered_total(
         "SELECT count(*) FROM venue_scores s WHERE {where_sql} AND $1::text IS NOT NULL"
     ));
     let query = bind_scope(sqlx::query_as::<_, (i64,)>(sql), scope, filter);
-    let (total,) = query.fetch_one(pool).await.map_err(StoreError::classify)?;
+    let (total,) = query.fetch_one(pool).await?;
     Ok(total)
 }
 
@@ -271,7 +271,7 @@ pub async fn stored_total(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A stored region (or region × category) score.
@@ -324,5 +324,5 @@ pub async fn region_breakdown(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

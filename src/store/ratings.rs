@@ -274,7 +274,7 @@ pub async fn insert_batch(
                 _ => {}
             }
         }
-        BatchError::Store(StoreError::classify(err))
+        BatchError::Store(StoreError::from(err))
     })?;
     let mut out: Vec<Option<StoredRating>> = vec![None; n];
     for row in stored {
@@ -322,8 +322,7 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
         &form_nonce as &[Option<Vec<u8>>]
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(found
         .into_iter()
         .filter_map(|i| usize::try_from(i).ok())
@@ -346,7 +345,7 @@ pub async fn rated_on(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Which of `rows` (indexes, ascending) carry an idempotency key that is
@@ -364,8 +363,7 @@ pub async fn idempotency_key_taken(
         &keys
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok((rows.iter().enumerate())
         .filter(|(_, r)| (r.idempotency.as_ref()).is_some_and(|(k, _)| taken.contains(k)))
         .map(|(i, _)| i)
@@ -403,7 +401,7 @@ pub async fn idempotent_answer(
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Deletes idempotency answers older than `hours`; returns how many.
@@ -415,7 +413,7 @@ pub async fn purge_idempotency_keys(pool: &PgPool, hours: i32) -> Result<u64, St
     .execute(pool)
     .await
     .map(|done| done.rows_affected())
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Creates monthly rating partitions from last month to a year ahead.
@@ -425,5 +423,5 @@ pub async fn ensure_partitions(pool: &PgPool) -> Result<i32, StoreError> {
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

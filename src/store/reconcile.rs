@@ -93,8 +93,7 @@ pub async fn aggregate_differences(
         since
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows.into_iter().map(|r| (r.venue_id, r.day)).collect())
 }
 
@@ -120,15 +119,14 @@ pub async fn repair_day(
     venue_id: i64,
     day: NaiveDate,
 ) -> Result<Repair, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let before: Option<i32> = sqlx::query_scalar!(
         "SELECT ratings_count FROM venue_day_stats WHERE venue_id = $1 AND day = $2 FOR UPDATE",
         venue_id,
         day
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if before.is_none() {
         sqlx::query!(
             r#"INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
@@ -141,16 +139,14 @@ pub async fn repair_day(
             day
         )
         .execute(&mut *tx)
-        .await
-        .map_err(StoreError::classify)?;
+        .await?;
         sqlx::query!(
             "SELECT 1 AS locked FROM venue_day_stats WHERE venue_id = $1 AND day = $2 FOR UPDATE",
             venue_id,
             day
         )
         .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::classify)?;
+        .await?;
     }
     let after: i32 = sqlx::query_scalar!(
         r#"WITH r AS (
@@ -195,16 +191,14 @@ pub async fn repair_day(
         day
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         "DELETE FROM venue_day_tags WHERE venue_id = $1 AND day = $2",
         venue_id,
         day
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         r#"INSERT INTO venue_day_tags (venue_id, day, tag, count)
            SELECT r.venue_id, r.day, t.tag, count(*)
@@ -215,10 +209,9 @@ pub async fn repair_day(
         day
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     super::scores::queue_refresh(&mut tx, venue_id).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Repair {
         venue_id,
         day,

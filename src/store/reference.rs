@@ -159,8 +159,7 @@ pub async fn region_tree(pool: &PgPool) -> Result<RegionTree, StoreError> {
            FROM regions"#
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(RegionTree::new(
         rows.into_iter()
             .filter_map(|r| {
@@ -184,7 +183,7 @@ pub async fn stored_categories(pool: &PgPool) -> Result<Vec<CategoryRow>, StoreE
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 #[cfg(test)]

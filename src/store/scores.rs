@@ -279,8 +279,7 @@ pub async fn write_venue_scores(
         json
     )
     .fetch_one(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(WriteSummary {
         venues: row.venues,
         tier_changes: row.tier_changes,
@@ -298,8 +297,7 @@ pub async fn lock_province(
         province_code
     )
     .execute(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -384,8 +382,7 @@ pub async fn region_aggregates(
         province_code
     )
     .fetch_all(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| RegionAggregate {
@@ -453,8 +450,7 @@ pub async fn write_region_scores(
         province_code
     )
     .execute(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         r#"INSERT INTO region_scores (
                region_code, category, published, score_0_100, ratings_window, overall_weight,
@@ -479,8 +475,7 @@ pub async fn write_region_scores(
         json
     )
     .execute(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -499,8 +494,7 @@ pub async fn province_category_sums(
            WHERE r.level = 'province' AND rs.category <> '*'"#
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.region_code, r.category, measure_columns!(r)))
@@ -519,16 +513,16 @@ pub async fn venues_to_refresh(
 ) -> Result<(Vec<i64>, DateTime<Utc>), StoreError> {
     let polled_at: DateTime<Utc> = sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
         .fetch_one(pool)
-        .await
-        .map_err(StoreError::classify)?;
+        .await?;
     // Without a previous poll, changes after the newest stored score count;
     // with no stored score at all, every aggregate of `days` does.
     let since: Option<DateTime<Utc>> = match since {
         Some(since) => Some(since),
-        None => sqlx::query_scalar!("SELECT max(computed_at) FROM venue_scores")
-            .fetch_one(pool)
-            .await
-            .map_err(StoreError::classify)?,
+        None => {
+            sqlx::query_scalar!("SELECT max(computed_at) FROM venue_scores")
+                .fetch_one(pool)
+                .await?
+        }
     };
     let mut ids: Vec<i64> = sqlx::query_scalar!(
         "SELECT venue_id FROM venue_day_stats
@@ -537,15 +531,13 @@ pub async fn venues_to_refresh(
         since
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let queued: Vec<i64> = sqlx::query_scalar!(
         "SELECT venue_id FROM score_refresh_queue WHERE queued_at <= $1",
         polled_at
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     ids.extend(queued);
     ids.sort_unstable();
     ids.dedup();
@@ -561,8 +553,7 @@ pub async fn queue_refresh(conn: &mut sqlx::PgConnection, venue_id: i64) -> Resu
         venue_id
     )
     .execute(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -578,8 +569,7 @@ pub async fn clear_refresh_queue(
         polled_at
     )
     .execute(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -599,7 +589,7 @@ pub async fn stale(
     )
     .fetch_one(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// The (region, category) of each venue.
@@ -613,8 +603,7 @@ pub async fn venue_slices(
         venue_ids
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.region_code, r.category))
@@ -627,8 +616,7 @@ pub async fn all_slices(pool: &PgPool) -> Result<Vec<(String, String)>, StoreErr
         r#"SELECT DISTINCT region_code AS "region_code!: String", category FROM venues"#
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.region_code, r.category))
@@ -699,7 +687,7 @@ pub async fn venue_score(
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// One week of a venue's ratings.
@@ -730,5 +718,5 @@ pub async fn weekly_totals(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

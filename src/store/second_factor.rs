@@ -91,8 +91,7 @@ pub async fn state(
         account_id
     )
     .fetch_optional(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(row.map(|row| SecondFactorState {
         account_id: row.id,
         login: row.login,
@@ -118,7 +117,7 @@ pub async fn begin_enrolment(
     secret_sealed: &[u8],
     mut audit: AuditEntry,
 ) -> Result<Option<Vec<u8>>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let inserted = sqlx::query!(
         r#"INSERT INTO account_totp (account_id, secret_sealed) VALUES ($1, $2)
            ON CONFLICT (account_id) DO NOTHING"#,
@@ -126,14 +125,13 @@ pub async fn begin_enrolment(
         secret_sealed
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if inserted.rows_affected() == 1 {
         audit.action = "totp.begin";
         audit.target = format!("account:{account_id}");
         audit.after = Some(serde_json::json!({ "totp": "pending" }));
         audit::record(&mut tx, &audit).await?;
-        tx.commit().await.map_err(StoreError::classify)?;
+        tx.commit().await?;
         return Ok(Some(secret_sealed.to_vec()));
     }
     let existing = sqlx::query!(
@@ -141,9 +139,8 @@ pub async fn begin_enrolment(
         account_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    .await?;
+    tx.commit().await?;
     Ok(existing
         .filter(|row| row.enrolled_at.is_none())
         .map(|row| row.secret_sealed))
@@ -161,7 +158,7 @@ pub async fn confirm_enrolment(
     code_hashes: &[String],
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let confirmed = sqlx::query!(
         r#"UPDATE account_totp SET enrolled_at = now(), last_used_step = $3
            WHERE account_id = $1 AND secret_sealed = $2 AND enrolled_at IS NULL"#,
@@ -170,8 +167,7 @@ pub async fn confirm_enrolment(
         step
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     if confirmed.rows_affected() == 0 {
         return Ok(false);
     }
@@ -182,7 +178,7 @@ pub async fn confirm_enrolment(
         "totp": "enrolled", "recovery_codes": code_hashes.len(),
     }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -197,8 +193,7 @@ async fn insert_recovery_codes(
         account_id
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     sqlx::query!(
         r#"INSERT INTO account_recovery_codes (account_id, code_phc)
            SELECT $1, code_phc FROM unnest($2::text[]) AS code_phc"#,
@@ -206,8 +201,7 @@ async fn insert_recovery_codes(
         code_hashes
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -226,8 +220,7 @@ async fn advance_step(
         step
     )
     .execute(tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(advanced.rows_affected() == 1)
 }
 
@@ -239,7 +232,7 @@ pub async fn accept_step(
     step: i64,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     if !advance_step(&mut tx, account_id, step).await? {
         return Ok(false);
     }
@@ -247,7 +240,7 @@ pub async fn accept_step(
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "step": step }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -273,7 +266,7 @@ pub async fn unused_recovery_codes(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Spends the recovery code `code_id` of the account, audited
@@ -285,7 +278,7 @@ pub async fn consume_recovery_code(
     code_id: i64,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let used: Option<i64> = sqlx::query_scalar!(
         r#"UPDATE account_recovery_codes SET used_at = now()
            WHERE account_id = $1 AND id = $2 AND used_at IS NULL
@@ -294,8 +287,7 @@ pub async fn consume_recovery_code(
         code_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let Some(code_id) = used else {
         return Ok(false);
     };
@@ -305,14 +297,13 @@ pub async fn consume_recovery_code(
         account_id
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.action = "totp.recovery_code_use";
     audit.target = format!("account:{account_id}");
     audit.after =
         Some(serde_json::json!({ "recovery_code_id": code_id, "recovery_codes_left": left }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -326,7 +317,7 @@ pub async fn replace_recovery_codes(
     code_hashes: &[String],
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     if !advance_step(&mut tx, account_id, step).await? {
         return Ok(false);
     }
@@ -335,7 +326,7 @@ pub async fn replace_recovery_codes(
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "recovery_codes": code_hashes.len() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -357,7 +348,7 @@ pub async fn enrolled_among(pool: &PgPool, account_ids: &[i64]) -> Result<Vec<i6
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Removes the enrolled authenticator of an account in the scope (its
@@ -377,7 +368,7 @@ pub async fn reset<E>(
 where
     E: From<StoreError>,
 {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await.map_err(StoreError::from)?;
     let Some(account) = lock_in_scope(&mut tx, account_id, scope).await? else {
         return Ok(None);
     };
@@ -395,11 +386,11 @@ where
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     sqlx::query!("DELETE FROM account_totp WHERE account_id = $1", account_id)
         .execute(&mut *tx)
         .await
-        .map_err(StoreError::classify)?;
+        .map_err(StoreError::from)?;
     // Sessions opened with the old factor end here even if Redis, where the
     // caller also deletes them, cannot be reached.
     sqlx::query!(
@@ -408,7 +399,7 @@ where
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     // Tokens made before the reset go too (requests with them are refused
     // anyway: a token older than the owner's reset does not authenticate).
     super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
@@ -422,6 +413,6 @@ where
     }));
     audit.after = Some(serde_json::json!({ "totp": "none", "recovery_codes_left": 0 }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(Some(ResetOutcome::Reset))
 }

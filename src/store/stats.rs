@@ -43,8 +43,7 @@ pub async fn venue_totals(
         today
     )
     .fetch_one(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let tags = sqlx::query!(
         r#"SELECT tag, sum(count)::int8 AS "count!" FROM venue_day_tags
            WHERE venue_id = $1 AND day >= $2 GROUP BY tag ORDER BY 2 DESC, tag"#,
@@ -52,8 +51,7 @@ pub async fn venue_totals(
         since
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(VenueTotals {
         overall_hist: [row.h1, row.h2, row.h3, row.h4, row.h5],
         environment: (row.env_n, row.env_sum),
@@ -83,8 +81,7 @@ pub async fn day_counts(pool: &PgPool, day: NaiveDate) -> Result<DayCounts, Stor
         day
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let regions = sqlx::query!(
         r#"WITH RECURSIVE up(venue_region, code) AS (
                SELECT code, code FROM regions
@@ -101,8 +98,7 @@ pub async fn day_counts(pool: &PgPool, day: NaiveDate) -> Result<DayCounts, Stor
         day
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let categories = sqlx::query!(
         r#"SELECT v.category, sum(s.ratings_count)::int8 AS "count!"
            FROM venue_day_stats s JOIN venues v ON v.id = s.venue_id
@@ -110,8 +106,7 @@ pub async fn day_counts(pool: &PgPool, day: NaiveDate) -> Result<DayCounts, Stor
         day
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(DayCounts {
         venues: venues.into_iter().map(|r| (r.venue_id, r.count)).collect(),
         regions: regions.into_iter().map(|r| (r.code, r.count)).collect(),

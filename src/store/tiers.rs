@@ -147,8 +147,7 @@ pub async fn compliance_counts(
         today
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -197,5 +196,5 @@ pub async fn history(pool: &PgPool, venue_id: i64) -> Result<Vec<TierChange>, St
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

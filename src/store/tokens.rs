@@ -65,13 +65,12 @@ pub async fn create(
     secret_hash_for: impl FnOnce(i64) -> [u8; 32],
     mut audit: AuditEntry,
 ) -> Result<TokenRecord, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let id: i64 = sqlx::query_scalar!(
         r#"SELECT nextval(pg_get_serial_sequence('api_tokens', 'id')) AS "id!""#
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let hash = secret_hash_for(id);
     let record = sqlx::query_as!(
         TokenRecord,
@@ -92,8 +91,7 @@ pub async fn create(
         new.expires_at
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     place_of(&mut tx, &record.region_code, &record.venue_ids, &mut audit).await?;
     audit.target = format!("token:{id}");
     audit.after = Some(serde_json::json!({
@@ -101,7 +99,7 @@ pub async fn create(
         "venue_ids": record.venue_ids, "expires_at": record.expires_at,
     }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(record)
 }
 
@@ -116,7 +114,7 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<TokenRecord>, StoreEr
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A presented token with what its owning account holds now.
@@ -173,7 +171,7 @@ pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedTo
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// Fills in where a token's audit row belongs: the token's region, or the
@@ -197,8 +195,7 @@ async fn place_of(
         first
     )
     .fetch_optional(conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(())
 }
 
@@ -209,15 +206,14 @@ pub async fn revoke(
     id: i64,
     mut audit: AuditEntry,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
            RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids"#,
         id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let Some(revoked) = revoked else {
         return Ok(None);
     };
@@ -231,7 +227,7 @@ pub async fn revoke(
     audit.target = format!("token:{id}");
     audit.after = Some(serde_json::json!({ "revoked_at": revoked.revoked_at }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(revoked.revoked_at))
 }
 
@@ -251,8 +247,7 @@ pub async fn revoke_owned_by(
         account_id
     )
     .fetch_all(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     for token in revoked {
         let mut entry = AuditEntry {
             action: "token.revoke",
@@ -278,8 +273,7 @@ pub async fn venue_regions(
         venue_ids
     )
     .fetch_all(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.region_code)).collect())
 }
 
@@ -302,5 +296,5 @@ pub async fn owned_by(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }

@@ -83,7 +83,7 @@ pub async fn create(
     new: &NewVenue,
     mut audit: AuditEntry,
 ) -> Result<Venue, CreateVenueError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await.map_err(StoreError::from)?;
     let inserted = sqlx::query!(
         r#"INSERT INTO venues (region_code, category, name, address)
            VALUES ($1, $2, $3, $4)
@@ -98,7 +98,7 @@ pub async fn create(
     .map_err(|e| match violated_constraint(&e) {
         Some("venues_region_fkey") => CreateVenueError::UnknownRegion,
         Some("venues_category_fkey") => CreateVenueError::UnknownCategory,
-        _ => StoreError::classify(e).into(),
+        _ => StoreError::from(e).into(),
     })?;
     let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, inserted.id, 0);
     sqlx::query!(
@@ -109,7 +109,7 @@ pub async fn create(
     )
     .execute(&mut *tx)
     .await
-    .map_err(StoreError::classify)?;
+    .map_err(StoreError::from)?;
     let venue = Venue {
         id: inserted.id,
         name: new.name.as_str().to_owned(),
@@ -127,7 +127,7 @@ pub async fn create(
         "address": venue.address, "code": venue.code,
     }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(venue)
 }
 
@@ -158,7 +158,7 @@ pub async fn public(pool: &PgPool, venue_id: i64) -> Result<Option<PublicVenue>,
     )
     .fetch_optional(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
 
 /// A venue with its live code, if it exists and lies within `scope`: the
@@ -180,8 +180,7 @@ pub async fn in_scope(
         &scope.venue_ids
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     Ok(row.map(|r| Venue {
         id: r.id,
         name: r.name,
@@ -202,7 +201,7 @@ pub async fn reissue_code(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Option<String>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let Some(venue) = sqlx::query!(
         r#"UPDATE venues SET code_seq = code_seq + 1
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))
@@ -213,8 +212,7 @@ pub async fn reissue_code(
         &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?
+    .await?
     else {
         return Ok(None);
     };
@@ -224,8 +222,7 @@ pub async fn reissue_code(
         venue_id
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, venue.code_seq);
     sqlx::query!(
         "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
@@ -235,15 +232,14 @@ pub async fn reissue_code(
         venue.code_seq
     )
     .execute(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(venue.region_code);
     audit.venue_id = Some(venue_id);
     audit.before = Some(serde_json::json!({ "code": old }));
     audit.after = Some(serde_json::json!({ "code": code.as_str() }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(code.as_str().to_owned()))
 }
 
@@ -276,8 +272,7 @@ pub async fn lookup_code(
         code.as_str()
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     let Some(row) = row else {
         return Ok(CodeStatus::Unknown);
     };

@@ -34,7 +34,7 @@ pub async fn record(
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Option<ViolationRecord>, StoreError> {
-    let mut tx = pool.begin().await.map_err(StoreError::classify)?;
+    let mut tx = pool.begin().await?;
     let Some(region_code) = sqlx::query_scalar!(
         r#"SELECT region_code AS "region_code!: String" FROM venues
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
@@ -44,8 +44,7 @@ pub async fn record(
         &scope.venue_ids
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?
+    .await?
     else {
         return Ok(None);
     };
@@ -60,8 +59,7 @@ pub async fn record(
         violation.description
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::classify)?;
+    .await?;
     audit.target = format!("violation:{}", stored.id);
     audit.region_code = Some(region_code);
     audit.venue_id = Some(venue_id);
@@ -71,7 +69,7 @@ pub async fn record(
         "description": stored.description,
     }));
     audit::record(&mut tx, &audit).await?;
-    tx.commit().await.map_err(StoreError::classify)?;
+    tx.commit().await?;
     Ok(Some(stored))
 }
 
@@ -95,5 +93,5 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await
-    .map_err(StoreError::classify)
+    .map_err(StoreError::from)
 }
