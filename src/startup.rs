@@ -10,8 +10,10 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::secrets::{SecretString, Secrets};
 use crate::error::ApiError;
+use crate::http;
+use crate::http::AppState;
+use crate::http::Services;
 use crate::http::security_headers::SecurityHeaders;
-use crate::http::{self, AppState, Services};
 use crate::intake::Intake;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
@@ -110,7 +112,9 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
         HttpServer::new(move || {
             App::new()
                 .wrap(http::body_limit::body_errors())
-                .wrap(actix_web::middleware::from_fn(http::access::bearer_gate))
+                .wrap(actix_web::middleware::from_fn(
+                    http::auth::access::bearer_gate,
+                ))
                 .wrap_fn(move |req, service| {
                     let response = service.call(req);
                     async move {
@@ -121,7 +125,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
                 })
                 .wrap(RequestTelemetry::new(metrics.clone()))
                 .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(http::ratings::MAX_JSON_BYTES))
+                .app_data(web::PayloadConfig::new(http::api::ratings::MAX_JSON_BYTES))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     ApiError::invalid("invalid-query", err.to_string()).into()
                 }))
@@ -130,7 +134,7 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
                 .configure(http::routes)
-                .default_service(web::to(http::public_pages::not_found))
+                .default_service(web::to(http::pages::public::not_found))
         })
         .shutdown_timeout(30)
         .workers(workers)

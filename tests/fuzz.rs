@@ -17,8 +17,8 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use qrfeedback::domain::code::{CODE_LEN, VenueCode};
 use qrfeedback::domain::rating::{COMMENT_MAX_CHARS, DeviceId, RatingInput, TAGS_MAX};
 use qrfeedback::error::ApiError;
-use qrfeedback::http::rating_page::RatingForm;
-use qrfeedback::http::ratings::{CreateRating, parse_json};
+use qrfeedback::http::api::ratings::{CreateRating, parse_json};
+use qrfeedback::http::pages::visitor::rating::RatingForm;
 
 mod fuzz_inputs;
 

@@ -10,11 +10,11 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpResponse, ResponseError};
 
-use super::html::negotiate_language;
-use super::pages::ErrorPage;
-use super::rating_page;
-use super::ratings::MAX_JSON_BYTES;
 use crate::error::ApiError;
+use crate::http::api::ratings::MAX_JSON_BYTES;
+use crate::http::html::negotiate_language;
+use crate::http::pages::visitor::rating;
+use crate::http::pages::visitor::view::ErrorPage;
 
 /// The middleware that rewrites the framework's body errors; wrap it inside
 /// any middleware that adds headers, so they apply to the rewritten answer.
@@ -56,7 +56,7 @@ fn refused_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRes
         } else {
             ErrorPage::BadRequest
         };
-        rating_page::error(negotiate_language(&req, None), page)
+        rating::error(negotiate_language(&req, None), page)
     };
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, answer).map_into_right_body(),

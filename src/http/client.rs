@@ -6,8 +6,8 @@ use std::net::IpAddr;
 use actix_web::http::header::HeaderName;
 use actix_web::{HttpRequest, web};
 
-use super::AppState;
 use crate::domain::client_addr::{TrustedProxies, limit_key};
+use crate::http::AppState;
 
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 

@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use askama::Template;
 
-use super::pages::{FALLBACK_DOCUMENT, PAGE_CSS};
-use super::rating_page::LANG_COOKIE;
+use crate::http::pages::visitor::rating::LANG_COOKIE;
+use crate::http::pages::visitor::view::{FALLBACK_DOCUMENT, PAGE_CSS};
 use crate::i18n::{Lang, Messages, messages};
 
 /// Inline style only: pages under it run no script and load nothing.
@@ -25,7 +25,7 @@ pub fn inline_script_source(script: &str) -> String {
 
 /// An HTML page that is never cached, with its content policy and the
 /// header that keeps it from leaking its address (`nosniff` is added to every
-/// response by [`super::security_headers`]).
+/// response by [`crate::http::security_headers`]).
 pub fn page_response(status: StatusCode, csp: &'static str, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")

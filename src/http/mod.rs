@@ -1,37 +1,15 @@
 //! actix handlers, one file per resource; every route is declared in
 //! [`routes`], with who may call it.
 
-pub mod access;
-pub mod account_password;
-pub mod account_security;
-pub mod accounts;
-pub mod audit;
+pub mod api;
+pub mod auth;
 pub mod body_limit;
 pub mod client;
-pub mod console;
-pub mod console_api;
-pub mod dashboard;
-pub mod dashboard_api;
-pub mod docs;
 pub mod export;
-pub mod health;
 pub mod html;
-pub mod invite_page;
-pub mod login;
-pub mod moderation;
 pub mod pages;
-pub mod people;
-pub mod public_pages;
-pub mod qr;
-pub mod rankings;
-pub mod rating_page;
-pub mod ratings;
 pub mod routes;
-pub mod scores;
 pub mod security_headers;
-pub mod signed_in;
-pub mod tokens;
-pub mod venues;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -108,7 +86,7 @@ pub struct AppState {
     /// First-view rating pages by (code, language), split around the form token.
     pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
     /// Rendered venue QR codes.
-    pub qr_images: qr::QrImages,
+    pub qr_images: api::qr::QrImages,
 }
 
 /// A rendered first-view rating page with a hole where the per-view form token goes.
@@ -162,7 +140,7 @@ impl AppState {
             .max_capacity(20_000)
             .time_to_live(CODE_CACHE_TTL)
             .build();
-        let qr_images = qr::QrImages::new(metrics.clone());
+        let qr_images = api::qr::QrImages::new(metrics.clone());
         let password_work = PasswordWork::new(metrics.argon2_runs.clone());
         Self {
             pool,

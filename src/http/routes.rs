@@ -5,12 +5,30 @@
 
 use actix_web::{HttpRequest, Route, guard, web};
 
-use super::access::{ANYONE, Access, SIGNED_IN, SUPERVISORS};
-use super::{
-    AppState, account_password, account_security, accounts, audit, console, console_api, dashboard,
-    dashboard_api, docs, health, invite_page, login, moderation, people, public_pages, qr,
-    rankings, rating_page, ratings, scores, tokens, venues,
-};
+use crate::http::AppState;
+use crate::http::api::accounts;
+use crate::http::api::audit;
+use crate::http::api::docs;
+use crate::http::api::health;
+use crate::http::api::moderation;
+use crate::http::api::qr;
+use crate::http::api::rankings;
+use crate::http::api::ratings;
+use crate::http::api::scores;
+use crate::http::api::supervision;
+use crate::http::api::tokens;
+use crate::http::api::venue_staff;
+use crate::http::api::venues;
+use crate::http::auth::access::{ANYONE, Access, SIGNED_IN, SUPERVISORS};
+use crate::http::auth::login;
+use crate::http::pages::account::invitation;
+use crate::http::pages::account::password;
+use crate::http::pages::account::security;
+use crate::http::pages::console;
+use crate::http::pages::dashboard;
+use crate::http::pages::people;
+use crate::http::pages::public;
+use crate::http::pages::visitor::rating;
 
 /// One row of the route table, without its handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,23 +65,23 @@ route_table! {
     get "/metrics" => health::metrics, ANYONE;
     get "/openapi.json" => docs::openapi_json, ANYONE;
     get "/docs" => docs::docs_page, ANYONE;
-    get "/r/{code}" => rating_page::show, ANYONE;
-    post "/r/{code}" => rating_page::submit, ANYONE;
-    get "/" => public_pages::home, ANYONE;
-    get "/v/{id}" => public_pages::venue, ANYONE;
-    get "/rankings" => public_pages::rankings, ANYONE;
-    get "/about/scores" => public_pages::about_scores, ANYONE;
+    get "/r/{code}" => rating::show, ANYONE;
+    post "/r/{code}" => rating::submit, ANYONE;
+    get "/" => public::home, ANYONE;
+    get "/v/{id}" => public::venue, ANYONE;
+    get "/rankings" => public::rankings, ANYONE;
+    get "/about/scores" => public::about_scores, ANYONE;
     get "/login" => login::show, ANYONE;
     post "/login" => login::submit, ANYONE;
     post "/logout" => login::logout, ANYONE;
     post "/logout-everywhere" => login::logout_everywhere, ANYONE;
     get "/login/second-factor" => login::show_second_factor, ANYONE;
     post "/login/second-factor" => login::submit_second_factor, ANYONE;
-    get "/account/security" => account_security::show, ANYONE;
-    post "/account/security" => account_security::enrol, ANYONE;
-    post "/account/security/recovery-codes" => account_security::regenerate_recovery_codes, ANYONE;
-    get "/account/password" => account_password::show, SIGNED_IN;
-    post "/account/password" => account_password::submit, SIGNED_IN;
+    get "/account/security" => security::show, ANYONE;
+    post "/account/security" => security::enrol, ANYONE;
+    post "/account/security/recovery-codes" => security::regenerate_recovery_codes, ANYONE;
+    get "/account/password" => password::show, SIGNED_IN;
+    post "/account/password" => password::submit, SIGNED_IN;
     get "/console/accounts" => people::accounts, SUPERVISORS;
     post "/console/accounts" => people::create_account_form, SUPERVISORS;
     post "/console/accounts/{id}/disable" => people::disable_account, SUPERVISORS;
@@ -89,8 +107,8 @@ route_table! {
     get "/account/tokens" => people::tokens, SIGNED_IN;
     post "/account/tokens" => people::create_token_form, SIGNED_IN;
     post "/account/tokens/{id}/revoke" => people::revoke_token_form, SIGNED_IN;
-    get "/invite/{token}" => invite_page::show, ANYONE;
-    post "/invite/{token}" => invite_page::submit, ANYONE;
+    get "/invite/{token}" => invitation::show, ANYONE;
+    post "/invite/{token}" => invitation::submit, ANYONE;
     post "/api/v1/venues" => venues::create, SUPERVISORS;
     get "/api/v1/venues/{id}" => venues::get, ANYONE;
     post "/api/v1/venues/{id}/code" => venues::reissue_code, SIGNED_IN;
@@ -112,14 +130,14 @@ route_table! {
     get "/api/v1/audit" => audit::list, SUPERVISORS;
     get "/api/v1/rankings" => rankings::ranking, ANYONE;
     get "/api/v1/regions/{code}/score" => rankings::region_score, ANYONE;
-    get "/api/v1/venues/{id}/comments" => dashboard_api::comments, SIGNED_IN;
-    post "/api/v1/ratings/{id}/reply" => dashboard_api::reply, SIGNED_IN;
-    put "/api/v1/venues/{id}/commitment" => dashboard_api::put_commitment, SIGNED_IN;
-    put "/api/v1/venues/{id}/quality-officer" => dashboard_api::put_quality_officer, SIGNED_IN;
-    get "/api/v1/overview" => console_api::overview, SUPERVISORS;
-    get "/api/v1/venues/{id}/ratings" => console_api::venue_ratings, SUPERVISORS;
-    get "/api/v1/venues/{id}/violations" => console_api::list_violations, SUPERVISORS;
-    post "/api/v1/venues/{id}/violations" => console_api::create_violation, SUPERVISORS;
+    get "/api/v1/venues/{id}/comments" => venue_staff::comments, SIGNED_IN;
+    post "/api/v1/ratings/{id}/reply" => venue_staff::reply, SIGNED_IN;
+    put "/api/v1/venues/{id}/commitment" => venue_staff::put_commitment, SIGNED_IN;
+    put "/api/v1/venues/{id}/quality-officer" => venue_staff::put_quality_officer, SIGNED_IN;
+    get "/api/v1/overview" => supervision::overview, SUPERVISORS;
+    get "/api/v1/venues/{id}/ratings" => supervision::venue_ratings, SUPERVISORS;
+    get "/api/v1/venues/{id}/violations" => supervision::list_violations, SUPERVISORS;
+    post "/api/v1/venues/{id}/violations" => supervision::create_violation, SUPERVISORS;
 }
 
 /// The upper-case name of a method written in lower case in the table.
@@ -186,7 +204,7 @@ fn register(cfg: &mut web::ServiceConfig, mut pending: Vec<(&'static str, Route)
         let mut resource = web::resource(path).default_service(web::to(
             move |req: HttpRequest, state: web::Data<AppState>| {
                 let allow = allow.clone();
-                async move { public_pages::method_not_allowed(req, state, allow) }
+                async move { public::method_not_allowed(req, state, allow) }
             },
         ));
         for (_, route) in same {

@@ -1,6 +1,6 @@
 //! Headers every response carries, set in one place after the handler ran.
 //!
-//! HTML pages choose their own content policy ([`super::html::page_response`]);
+//! HTML pages choose their own content policy ([`crate::http::html::page_response`]);
 //! everything else (JSON, problem+json, images, downloads, metrics) gets one
 //! that loads and runs nothing, so a response opened directly in a browser
 //! cannot become a page. Over https, browsers are told to stay on https.

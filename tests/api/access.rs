@@ -426,7 +426,7 @@ async fn the_audit_log_cannot_be_changed_or_deleted() {
 #[tokio::test]
 async fn every_protected_route_follows_the_role_table() {
     use qrfeedback::domain::access::Role;
-    use qrfeedback::http::access::Access;
+    use qrfeedback::http::auth::access::Access;
     use qrfeedback::http::routes::ROUTES;
 
     let app = spawn_app().await;

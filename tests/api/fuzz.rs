@@ -8,7 +8,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 
-use qrfeedback::http::ratings::MAX_JSON_BYTES;
+use qrfeedback::http::api::ratings::MAX_JSON_BYTES;
 
 use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, TestApp, spawn_app};
 use crate::fuzz_inputs::{code_like, form_bytes, json_bytes, percent_encode, raw_bytes};

@@ -99,7 +99,7 @@ async fn responses_carry_a_request_id_and_unknown_routes_are_problems() {
 
 #[tokio::test]
 async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a_token() {
-    use qrfeedback::http::access::Access;
+    use qrfeedback::http::auth::access::Access;
     use qrfeedback::http::routes::ROUTES;
 
     let app = spawn_app().await;

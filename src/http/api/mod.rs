@@ -1,0 +1,16 @@
+//! The JSON API, one file per resource; every answer that is not a success
+//! is problem+json.
+
+pub mod accounts;
+pub mod audit;
+pub mod docs;
+pub mod health;
+pub mod moderation;
+pub mod qr;
+pub mod rankings;
+pub mod ratings;
+pub mod scores;
+pub mod supervision;
+pub mod tokens;
+pub mod venue_staff;
+pub mod venues;

@@ -1,0 +1,312 @@
+//! `GET /console/audit`: the audit log of the caller's scope, newest first,
+//! page by page along the same `before` cursor as `GET /api/v1/audit` and
+//! read through the same loader, so the scope is applied in the query.
+
+use std::collections::BTreeSet;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde_json::Value;
+
+use crate::domain::table::{Cell, Table};
+use crate::http::AppState;
+use crate::http::api::audit::{AuditPage, AuditQuery, AuditRequest, load_audit, parse_audit_query};
+use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
+use crate::http::html::{Chrome, render_document};
+use crate::http::pages::console::EXPORT_MAX_ROWS;
+use crate::http::pages::console::view::{Names, SelectOption, TableView, local_time};
+use crate::i18n::{AuditTexts, Messages};
+use crate::store::audit::AuditRecord;
+
+/// The action families the filter offers, in the order shown.
+const ACTION_FAMILIES: [&str; 6] = ["venue", "rating", "violation", "account", "totp", "token"];
+
+/// Longest value the change column shows before cutting it short; the JSON
+/// route has the whole entry.
+const CHANGE_VALUE_MAX_CHARS: usize = 80;
+
+/// A family's name in the page language.
+fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
+    match family {
+        "venue" => &t.family_venue,
+        "rating" => &t.family_rating,
+        "violation" => &t.family_violation,
+        "account" => &t.family_account,
+        "totp" => &t.family_totp,
+        "token" => &t.family_token,
+        other => other,
+    }
+}
+
+/// One value of a before/after state, as people read it.
+fn value_text(value: Option<&Value>) -> String {
+    let text = match value {
+        None | Some(Value::Null) => "—".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    if text.chars().count() > CHANGE_VALUE_MAX_CHARS {
+        let cut: String = text.chars().take(CHANGE_VALUE_MAX_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// A compact account of an entry's before and after: for objects, each
+/// field that differs as `field: before → after` (only `field: after` when
+/// there was no before), in field order; otherwise the two values.
+pub(in crate::http::pages::console) fn change_summary(
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> String {
+    fn fields(v: Option<&Value>) -> Option<&serde_json::Map<String, Value>> {
+        v.and_then(Value::as_object)
+    }
+    fn field<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
+        fields(v).and_then(|map| map.get(key))
+    }
+    if fields(before).is_none() && fields(after).is_none() {
+        return match (before, after) {
+            (None, None) => String::new(),
+            _ => format!("{} → {}", value_text(before), value_text(after)),
+        };
+    }
+    let keys: BTreeSet<&String> = fields(before)
+        .into_iter()
+        .chain(fields(after))
+        .flat_map(|map| map.keys())
+        .collect();
+    keys.into_iter()
+        .filter(|key| before.is_none() || field(before, key) != field(after, key))
+        .map(|key| match before {
+            None => format!("{key}: {}", value_text(field(after, key))),
+            Some(_) => format!(
+                "{key}: {} → {}",
+                value_text(field(before, key)),
+                value_text(field(after, key))
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The log's entries as a table: the page's and its downloads'.
+fn audit_table(names: &Names, items: &[AuditRecord]) -> Table {
+    let t = &names.m.audit;
+    Table {
+        title: t.title.clone(),
+        headers: vec![
+            t.col_id.clone(),
+            t.col_time.clone(),
+            t.col_actor.clone(),
+            t.col_action.clone(),
+            t.col_target.clone(),
+            t.col_region.clone(),
+            t.col_client_ip.clone(),
+            t.col_change.clone(),
+        ],
+        rows: items
+            .iter()
+            .map(|entry| {
+                vec![
+                    Cell::Integer(entry.id),
+                    Cell::text(local_time(entry.at)),
+                    Cell::text(&entry.actor),
+                    Cell::text(&entry.action),
+                    Cell::text(&entry.target),
+                    entry
+                        .region_code
+                        .as_deref()
+                        .map_or(Cell::Empty, |code| Cell::text(names.region(code))),
+                    entry.client_ip.as_deref().map_or(Cell::Empty, Cell::text),
+                    Cell::text(change_summary(entry.before.as_ref(), entry.after.as_ref())),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The target column's links: a venue's console page.
+fn target_links(names: &Names, items: &[AuditRecord]) -> Vec<Option<String>> {
+    items
+        .iter()
+        .map(|entry| {
+            entry
+                .target
+                .strip_prefix("venue:")
+                .and_then(|id| id.parse::<i64>().ok())
+                .map(|id| names.venue_href(id))
+        })
+        .collect()
+}
+
+/// A checked page address: the request and the filters its links keep.
+struct AuditAddress {
+    request: AuditRequest,
+    /// `action` and `per_page`, for links and downloads (no cursor).
+    filters: Vec<(String, String)>,
+}
+
+/// Reads `action`, `per_page` and `before`; anything malformed is 422.
+fn parse_address(signed_in: &SignedIn, req: &HttpRequest) -> Result<AuditAddress, PageError> {
+    let raw: Vec<(String, String)> =
+        serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let get = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let query = AuditQuery {
+        before: get("before"),
+        limit: get("per_page"),
+        action: get("action"),
+    };
+    let request = parse_audit_query(&query).map_err(|e| signed_in.fail(e))?;
+    let mut filters = Vec::new();
+    if let Some(action) = &request.action {
+        filters.push(("action".to_owned(), action.clone()));
+    }
+    if query.limit.as_deref().is_some_and(|l| !l.trim().is_empty()) {
+        filters.push(("per_page".to_owned(), request.limit.to_string()));
+    }
+    Ok(AuditAddress { request, filters })
+}
+
+#[derive(Template)]
+#[template(path = "console_audit.html")]
+struct AuditView {
+    chrome: Chrome,
+    nav: AccountNav,
+    m: &'static Messages,
+    actions: Vec<SelectOption>,
+    /// A chosen action that is not one of the offered families (from a link).
+    other_action: Option<String>,
+    per_page: Option<String>,
+    entries: TableView,
+    newest_href: Option<String>,
+    older_href: Option<String>,
+}
+
+/// `GET /console/audit?action=&per_page=&before=`.
+pub async fn audit(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let address = parse_address(&signed_in, &req)?;
+    let names = Names::load(&state, signed_in.lang)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let AuditPage { items, next_before } =
+        load_audit(&state, &signed_in.caller.principal, &address.request)
+            .await
+            .map_err(|e| signed_in.fail(e))?;
+    let m = names.m;
+    let t = &m.audit;
+    let chosen = address.request.action.as_deref();
+    let actions = ACTION_FAMILIES
+        .into_iter()
+        .map(|family| SelectOption {
+            value: family.to_owned(),
+            label: format!("{} ({family})", family_label(t, family)),
+            selected: chosen == Some(family),
+        })
+        .collect();
+    let href_before = |before: Option<i64>| {
+        let mut pairs = address.filters.clone();
+        if let Some(id) = before {
+            pairs.push(("before".to_owned(), id.to_string()));
+        }
+        names.href("/console/audit", &pairs)
+    };
+    let entries = TableView::new("audit", &audit_table(&names, &items), &t.empty)
+        .link(4, target_links(&names, &items))
+        .downloads(&names, "/console/audit", &address.filters);
+    let body = render_document(&AuditView {
+        chrome: signed_in.chrome(t.title.clone()),
+        nav: signed_in.nav(),
+        m,
+        actions,
+        other_action: chosen
+            .filter(|a| !ACTION_FAMILIES.contains(a))
+            .map(str::to_owned),
+        per_page: address
+            .filters
+            .iter()
+            .find(|(k, _)| k == "per_page")
+            .map(|(_, v)| v.clone()),
+        entries,
+        newest_href: address.request.before.map(|_| href_before(None)),
+        older_href: next_before.map(|id| href_before(Some(id))),
+    });
+    Ok(signed_in.page(body))
+}
+
+/// The log with the page's action filter, every entry up to the export
+/// limit (from `before` on, if the address has one), for a download.
+pub(in crate::http::pages::console) async fn audit_download(
+    signed_in: &SignedIn,
+    state: &AppState,
+    req: &HttpRequest,
+    names: &Names,
+) -> Result<(Table, String), PageError> {
+    let mut request = parse_address(signed_in, req)?.request;
+    request.limit = EXPORT_MAX_ROWS;
+    let page = load_audit(state, &signed_in.caller.principal, &request)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let stem = match &request.action {
+        Some(action) => format!("audit-{action}"),
+        None => "audit".to_owned(),
+    };
+    Ok((audit_table(names, &page.items), stem))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn changes_list_only_the_fields_that_differ() {
+        let before = json!({ "display_name": "甲", "disabled": false, "role": "regulator" });
+        let after = json!({ "display_name": "甲", "disabled": true, "role": "regulator" });
+        assert_eq!(
+            change_summary(Some(&before), Some(&after)),
+            "disabled: false → true"
+        );
+        let before = json!({ "quarantined": false });
+        let after = json!({ "quarantined": true, "reason": "刷分" });
+        assert_eq!(
+            change_summary(Some(&before), Some(&after)),
+            "quarantined: false → true; reason: — → 刷分"
+        );
+    }
+
+    #[test]
+    fn a_new_state_lists_its_fields_and_plain_values_show_both_sides() {
+        let after = json!({ "role": "venue_staff", "venue_ids": [3, 4], "region_code": null });
+        assert_eq!(
+            change_summary(None, Some(&after)),
+            "region_code: —; role: venue_staff; venue_ids: [3,4]"
+        );
+        assert_eq!(change_summary(None, None), "");
+        assert_eq!(
+            change_summary(Some(&json!("A")), Some(&json!("B"))),
+            "A → B"
+        );
+        assert_eq!(
+            change_summary(Some(&json!({ "totp": "enrolled" })), None),
+            "totp: enrolled → —"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_short() {
+        let after = json!({ "text": "长".repeat(200) });
+        let summary = change_summary(None, Some(&after));
+        assert_eq!(
+            summary.chars().count(),
+            "text: ".len() + CHANGE_VALUE_MAX_CHARS + 1
+        );
+        assert!(summary.ends_with('…'));
+    }
+}

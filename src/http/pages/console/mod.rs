@@ -1,0 +1,94 @@
+//! The regulator console, for admins and regulators: a region's overview,
+//! rankings that drill down region → child region → venue, a venue's
+//! detail with moderation and violations, and the audit log. Every table is a
+//! [`crate::domain::table::Table`] built once: the page shows it and its CSV
+//! and Excel downloads write it, with the same columns and filters.
+//!
+//! Pages read through the same loaders as the JSON routes (`api/supervision.rs`,
+//! `rankings.rs`, `scores.rs`) and never see beyond the caller's scope: a
+//! region outside it is 403, a venue outside it 404.
+
+mod actions;
+mod audit;
+mod home;
+mod rankings;
+mod tables;
+mod venue;
+mod view;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+pub use actions::{quarantine, record_violation, release};
+pub use audit::audit;
+pub use home::home;
+pub use rankings::rankings;
+pub use venue::venue;
+
+use self::view::Names;
+use crate::domain::table::Table;
+use crate::http::AppState;
+use crate::http::api::venues::parse_id;
+use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
+use crate::http::export::{ExportFormat, export_response};
+
+/// The most rows a download holds; a ranking of a whole province fits.
+pub const EXPORT_MAX_ROWS: i64 = 50_000;
+
+fn download(
+    signed_in: &SignedIn,
+    table: &Table,
+    format: ExportFormat,
+    stem: &str,
+) -> Result<HttpResponse, PageError> {
+    export_response(table, format, stem).map_err(|err| {
+        tracing::error!(error = %err, "export failed");
+        PageError::new(signed_in.lang, PageProblem::Failed)
+    })
+}
+
+/// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
+/// `rankings` and `regions` (the rankings page's), `lowest`, `falling` and
+/// `watchlist` (the overview's), `audit` (the audit log's) — with the query
+/// of the page it is on.
+pub async fn export(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let (name, extension) = path.into_inner();
+    let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
+    let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    let names = Names::load(&state, signed_in.lang)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let (table, stem) = match name.as_str() {
+        "rankings" => rankings::rankings_download(&signed_in, &state, &req, &names).await?,
+        "regions" => rankings::regions_download(&signed_in, &state, &req, &names).await?,
+        "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
+        other => home::home_table(&signed_in, &state, &req, &names, other)
+            .await?
+            .ok_or_else(not_found)?,
+    };
+    download(&signed_in, &table, format, &stem)
+}
+
+/// `GET /console/venues/{id}/{table}.{format}`: a venue's `ratings`,
+/// `violations` or `tiers` (tier history) as `csv` or `xlsx`.
+pub async fn venue_export(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, name, extension) = path.into_inner();
+    let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
+    let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    let venue_id = parse_id(&id).map_err(|e| signed_in.fail(e))?;
+    let names = Names::load(&state, signed_in.lang)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let (table, stem) = venue::venue_table(&signed_in, &state, &names, venue_id, &name)
+        .await?
+        .ok_or_else(not_found)?;
+    download(&signed_in, &table, format, &stem)
+}

@@ -1,0 +1,409 @@
+//! Every console table, built once from the loaded data: the page renders it
+//! and the CSV and Excel downloads write it, so all three hold the same
+//! columns and rows. Each builder also returns the row links the page adds.
+
+use crate::domain::rating::Tag;
+use crate::domain::region::Region;
+use crate::domain::table::{Cell, Table};
+use crate::http::api::rankings::{ChildRegion, RankingPage};
+use crate::http::api::scores::TierChangeBody;
+use crate::http::api::supervision::{ConsoleVenue, FallingVenue, RatingReview, ViolationBody};
+use crate::i18n::Lang;
+
+use crate::http::pages::console::view::{Names, TableView, local_time};
+
+/// A table and, per row, where its name column links to.
+pub(in crate::http::pages::console) struct Built {
+    /// The table.
+    pub table: Table,
+    /// One link (or none) per row.
+    pub links: Vec<Option<String>>,
+    /// The linked column.
+    pub link_column: usize,
+    /// The column of tier letters, if any.
+    pub tier_column: Option<usize>,
+}
+
+impl Built {
+    /// The table on the page, with its links and tier badges.
+    pub fn view(&self, id: &'static str, empty: &'static str) -> TableView {
+        let view =
+            TableView::new(id, &self.table, empty).link(self.link_column, self.links.clone());
+        match self.tier_column {
+            Some(column) => view.tier_column(column),
+            None => view,
+        }
+    }
+}
+
+fn headers(labels: &[&String]) -> Vec<String> {
+    labels.iter().map(|s| (*s).clone()).collect()
+}
+
+fn tier_cell(tier: Option<&str>) -> Cell {
+    tier.map_or(Cell::Empty, Cell::text)
+}
+
+/// The child regions of a region (the provinces, nationally), with their
+/// figures; each links to its own rankings.
+pub(in crate::http::pages::console) fn regions_table(
+    names: &Names,
+    region: Option<&Region>,
+    children: &[ChildRegion],
+) -> Built {
+    let c = &names.m.console;
+    let table = Table {
+        title: c
+            .regions_heading
+            .replace("{region}", &names.region_or_country(region)),
+        headers: headers(&[
+            &c.col_code,
+            &c.col_region,
+            &c.col_score,
+            &c.col_median,
+            &c.col_p10,
+            &c.col_ratings,
+            &c.col_venues,
+            &c.col_published_venues,
+            &c.col_tier_a,
+            &c.col_tier_b,
+            &c.col_tier_c,
+            &c.col_tier_d,
+        ]),
+        rows: children
+            .iter()
+            .map(|child| {
+                let f = &child.figures;
+                vec![
+                    Cell::text(&child.region_code),
+                    Cell::text(names.region(&child.region_code)),
+                    Cell::decimal(f.score, 1),
+                    Cell::decimal(f.median, 1),
+                    Cell::decimal(f.p10, 1),
+                    Cell::Integer(f.ratings),
+                    Cell::Integer(f.venues),
+                    Cell::Integer(f.published_venues),
+                    Cell::Integer(f.tier_counts.a),
+                    Cell::Integer(f.tier_counts.b),
+                    Cell::Integer(f.tier_counts.c),
+                    Cell::Integer(f.tier_counts.d),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: children
+            .iter()
+            .map(|child| Some(names.rankings_href(Some(&child.region_code))))
+            .collect(),
+        table,
+        link_column: 1,
+        tier_column: None,
+    }
+}
+
+/// A page (or all) of a ranking.
+pub(in crate::http::pages::console) fn rankings_table(
+    names: &Names,
+    title: String,
+    page: &RankingPage,
+) -> Built {
+    let c = &names.m.console;
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_rank,
+            &c.col_venue_id,
+            &c.col_venue,
+            &c.col_region,
+            &c.col_category,
+            &c.col_score,
+            &c.col_tier,
+            &c.col_ratings,
+            &c.col_confidence,
+        ]),
+        rows: page
+            .items
+            .iter()
+            .map(|item| {
+                vec![
+                    Cell::integer(item.rank),
+                    Cell::Integer(item.venue_id),
+                    Cell::text(&item.name),
+                    Cell::text(names.region(&item.region_code)),
+                    Cell::text(names.category(&item.category)),
+                    Cell::decimal(item.score.filter(|_| item.published), 1),
+                    tier_cell(item.tier.as_deref()),
+                    Cell::Integer(item.ratings),
+                    Cell::decimal(Some(item.confidence), 3),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: page
+            .items
+            .iter()
+            .map(|item| Some(names.venue_href(item.venue_id)))
+            .collect(),
+        table,
+        link_column: 2,
+        tier_column: Some(6),
+    }
+}
+
+/// A list of venues (lowest scores, tier C/D).
+pub(in crate::http::pages::console) fn venues_table(
+    names: &Names,
+    title: String,
+    venues: &[ConsoleVenue],
+) -> Built {
+    let c = &names.m.console;
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_venue_id,
+            &c.col_venue,
+            &c.col_region,
+            &c.col_category,
+            &c.col_score,
+            &c.col_tier,
+            &c.col_ratings,
+        ]),
+        rows: venues
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::Integer(v.venue_id),
+                    Cell::text(&v.name),
+                    Cell::text(names.region(&v.region_code)),
+                    Cell::text(names.category(&v.category)),
+                    Cell::decimal(v.score.filter(|_| v.published), 1),
+                    tier_cell(v.tier.as_deref()),
+                    Cell::Integer(v.ratings),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: venues
+            .iter()
+            .map(|v| Some(names.venue_href(v.venue_id)))
+            .collect(),
+        table,
+        link_column: 1,
+        tier_column: Some(5),
+    }
+}
+
+/// The fastest-falling venues.
+pub(in crate::http::pages::console) fn falling_table(
+    names: &Names,
+    title: String,
+    venues: &[FallingVenue],
+) -> Built {
+    let c = &names.m.console;
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_venue_id,
+            &c.col_venue,
+            &c.col_region,
+            &c.col_category,
+            &c.col_tier,
+            &c.col_previous_score,
+            &c.col_recent_score,
+            &c.col_drop,
+            &c.col_previous_ratings,
+            &c.col_recent_ratings,
+        ]),
+        rows: venues
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::Integer(v.venue_id),
+                    Cell::text(&v.name),
+                    Cell::text(names.region(&v.region_code)),
+                    Cell::text(names.category(&v.category)),
+                    tier_cell(v.tier.as_deref()),
+                    Cell::decimal(Some(v.previous_score), 1),
+                    Cell::decimal(Some(v.recent_score), 1),
+                    Cell::decimal(Some(v.drop), 1),
+                    Cell::Integer(v.previous_ratings),
+                    Cell::Integer(v.recent_ratings),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: venues
+            .iter()
+            .map(|v| Some(names.venue_href(v.venue_id)))
+            .collect(),
+        table,
+        link_column: 1,
+        tier_column: Some(4),
+    }
+}
+
+/// Tag labels of a rating in the page language, in its order.
+fn tag_labels(names: &Names, tags: &[String]) -> String {
+    let separator = match names.lang {
+        Lang::Zh => "、",
+        Lang::En => ", ",
+    };
+    tags.iter()
+        .map(|key| {
+            Tag::parse(key)
+                .map(|tag| names.m.tag_label(tag).to_owned())
+                .unwrap_or_else(|_| key.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// A venue's ratings: no device hash, no address.
+pub(in crate::http::pages::console) fn ratings_table(
+    names: &Names,
+    title: String,
+    ratings: &[RatingReview],
+) -> Built {
+    let c = &names.m.console;
+    let r = &names.m.rating;
+    let stars = |n: Option<i16>| Cell::integer(n.map(i64::from));
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_rating_id,
+            &c.col_date,
+            &c.col_time,
+            &c.col_overall,
+            &r.environment,
+            &r.skill,
+            &r.attitude,
+            &c.col_tags,
+            &c.col_comment,
+            &c.col_state,
+            &c.col_reason,
+        ]),
+        rows: ratings
+            .iter()
+            .map(|rating| {
+                let time = local_time(rating.created_at);
+                vec![
+                    Cell::Integer(rating.id),
+                    Cell::Date(rating.day),
+                    Cell::text(time.get(11..).unwrap_or_default()),
+                    Cell::Integer(i64::from(rating.overall)),
+                    stars(rating.dimensions.environment),
+                    stars(rating.dimensions.skill),
+                    stars(rating.dimensions.attitude),
+                    Cell::text(tag_labels(names, &rating.tags)),
+                    rating.comment.as_deref().map_or(Cell::Empty, Cell::text),
+                    Cell::text(if rating.quarantined {
+                        &c.state_quarantined
+                    } else {
+                        &c.state_counted
+                    }),
+                    rating
+                        .quarantine_reason
+                        .as_deref()
+                        .filter(|_| rating.quarantined)
+                        .map_or(Cell::Empty, Cell::text),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: Vec::new(),
+        table,
+        link_column: 0,
+        tier_column: None,
+    }
+}
+
+/// A venue's violations.
+pub(in crate::http::pages::console) fn violations_table(
+    names: &Names,
+    title: String,
+    items: &[ViolationBody],
+) -> Built {
+    let c = &names.m.console;
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_violation_id,
+            &c.col_occurred,
+            &c.col_serious,
+            &c.col_description,
+            &c.col_recorded,
+        ]),
+        rows: items
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::Integer(v.id),
+                    Cell::Date(v.occurred_on),
+                    names.yes_no(v.serious),
+                    Cell::text(&v.description),
+                    Cell::text(local_time(v.recorded_at)),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: Vec::new(),
+        table,
+        link_column: 0,
+        tier_column: None,
+    }
+}
+
+/// A venue's tier changes.
+pub(in crate::http::pages::console) fn tier_history_table(
+    names: &Names,
+    title: String,
+    items: &[TierChangeBody],
+) -> Built {
+    let c = &names.m.console;
+    let separator = match names.lang {
+        Lang::Zh => "；",
+        Lang::En => "; ",
+    };
+    let table = Table {
+        title,
+        headers: headers(&[
+            &c.col_changed,
+            &c.col_tier,
+            &c.col_previous_tier,
+            &c.col_reasons,
+            &c.col_rule_set,
+        ]),
+        rows: items
+            .iter()
+            .map(|change| {
+                let reasons: Vec<&str> = change
+                    .reasons
+                    .iter()
+                    .map(|r| match names.lang {
+                        Lang::Zh => r.zh.as_str(),
+                        Lang::En => r.en.as_str(),
+                    })
+                    .collect();
+                vec![
+                    Cell::text(local_time(change.changed_at)),
+                    Cell::text(&change.tier),
+                    tier_cell(change.previous_tier.as_deref()),
+                    Cell::text(reasons.join(separator)),
+                    Cell::text(&change.rule_set_version),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: Vec::new(),
+        table,
+        link_column: 0,
+        tier_column: Some(1),
+    }
+}

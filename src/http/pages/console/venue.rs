@@ -1,0 +1,272 @@
+//! `GET /console/venues/{id}`: one venue as its regulator sees it — the
+//! panels of the venue's own dashboard (score, tier with reasons, ranks,
+//! trend, dimensions, tags, today's count, QR code, commitment, Chief Quality
+//! Officer), its star distribution, its ratings with quarantine and release,
+//! violations (and the form to record one) and tier history.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::domain::table::Table;
+use crate::domain::violation::DESCRIPTION_MAX_CHARS;
+use crate::http::AppState;
+use crate::http::api::scores::{TierChangeBody, load_tier_history};
+use crate::http::api::supervision::{
+    RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
+};
+use crate::http::api::venues::parse_id;
+use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
+use crate::http::html::{Chrome, render_document};
+use crate::http::pages::console::EXPORT_MAX_ROWS;
+use crate::http::pages::console::tables::{ratings_table, tier_history_table, violations_table};
+use crate::http::pages::console::view::{Crumb, Names, PagerView, RowAction, TableView, crumbs};
+use crate::http::pages::dashboard::{VenueOverview, VenuePanels, load_panels};
+use crate::http::pages::public::{HistogramRow, histogram_rows};
+use crate::i18n::Messages;
+use crate::store::venues::Venue;
+use crate::store::violations;
+
+/// The violation form.
+struct ViolationForm {
+    action: String,
+    csrf_token: String,
+    today: String,
+    earliest: String,
+    description_max: usize,
+}
+
+#[derive(Template)]
+#[template(path = "console_venue.html")]
+struct VenueView {
+    chrome: Chrome,
+    nav: AccountNav,
+    m: &'static Messages,
+    name: String,
+    meta: String,
+    crumbs: Vec<Crumb>,
+    notice: Option<String>,
+    public_href: String,
+    /// The distribution of the venue's ratings over the stars.
+    histogram: Vec<HistogramRow>,
+    ratings: TableView,
+    ratings_pager: Option<PagerView>,
+    violation_form: ViolationForm,
+    violations: TableView,
+    tier_history: TableView,
+    /// What the venue's own dashboard shows: measures, ranks, trend, tags,
+    /// today's count, the QR code, the commitment and the Chief Quality Officer.
+    panels: VenuePanels,
+}
+
+/// `?notice=` after a form: which change was just made.
+#[derive(Debug, Default, Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// Everything the venue page shows.
+struct VenueData {
+    venue: Venue,
+    ratings: RatingReviewPage,
+    violations: Vec<ViolationBody>,
+    tier_history: Vec<TierChangeBody>,
+}
+
+/// The tables of a venue the caller may supervise (checked by the caller).
+async fn load(
+    signed_in: &SignedIn,
+    state: &AppState,
+    venue: Venue,
+    page: i64,
+    per_page: i64,
+) -> Result<VenueData, PageError> {
+    let fail = |e| signed_in.fail(e);
+    let scope = signed_in.scope_filter(state).await?;
+    let ratings = load_ratings(state, venue.id, &scope, page, per_page)
+        .await
+        .map_err(fail)?;
+    let violations = violations::list(&state.pool, venue.id, &scope)
+        .await
+        .map_err(|e| signed_in.fail(e))?
+        .into_iter()
+        .map(ViolationBody::from)
+        .collect();
+    let tier_history = load_tier_history(state, venue.id).await.map_err(fail)?;
+    Ok(VenueData {
+        venue,
+        ratings,
+        violations,
+        tier_history,
+    })
+}
+
+fn titles(names: &Names, venue: &Venue) -> [String; 3] {
+    let c = &names.m.console;
+    [
+        format!("{} · {}", venue.name, c.ratings_heading),
+        format!("{} · {}", venue.name, c.violations_heading),
+        format!("{} · {}", venue.name, c.tier_history_heading),
+    ]
+}
+
+fn venue_page(
+    signed_in: &SignedIn,
+    names: &Names,
+    data: &VenueData,
+    notice: Option<&str>,
+    (overview, panels): (VenueOverview, VenuePanels),
+    today: NaiveDate,
+) -> String {
+    let m = names.m;
+    let c = &m.console;
+    let venue = &data.venue;
+    let mut meta = format!(
+        "{} · {}",
+        names.category(&venue.category),
+        names.region(&venue.region_code)
+    );
+    if let Some(address) = &venue.address {
+        meta.push_str(" · ");
+        meta.push_str(address);
+    }
+    let [ratings_title, violations_title, history_title] = titles(names, venue);
+    let venue_path = format!("/console/venues/{}", venue.id);
+    let ratings = &data.ratings;
+    let actions = ratings
+        .items
+        .iter()
+        .map(|rating| {
+            let (verb, label) = if rating.quarantined {
+                ("release", &c.release)
+            } else {
+                ("quarantine", &c.quarantine)
+            };
+            Some(RowAction {
+                href: names.href(&format!("/console/ratings/{}/{verb}", rating.id), &[]),
+                label,
+                field_id: format!("reason-{}", rating.id),
+                reason_label: &c.reason_label,
+                reason_placeholder: &c.reason_placeholder,
+                csrf_token: signed_in.session.csrf_token.clone(),
+                page: ratings.page,
+            })
+        })
+        .collect();
+    let ratings_view = ratings_table(names, ratings_title, &ratings.items)
+        .view("ratings", &c.empty_ratings)
+        .muted(ratings.items.iter().map(|r| r.quarantined))
+        .actions(&c.col_moderation, actions)
+        .downloads(names, &format!("{venue_path}/ratings"), &[]);
+    let ratings_pager = PagerView::new(m, ratings.page, ratings.per_page, ratings.total, |n| {
+        let query = if n > 1 {
+            vec![("page".to_owned(), n.to_string())]
+        } else {
+            Vec::new()
+        };
+        format!("{}#ratings-panel", names.href(&venue_path, &query))
+    });
+    let mut trail = crumbs(
+        names,
+        &signed_in.caller.principal.scope,
+        names.regions.get(&venue.region_code),
+        |code| names.rankings_href(code),
+    );
+    trail.push(Crumb {
+        label: venue.name.clone(),
+        href: None,
+    });
+    let notice = match notice {
+        Some("quarantined") => Some(c.notice_quarantined.clone()),
+        Some("released") => Some(c.notice_released.clone()),
+        Some("violation") => Some(c.notice_violation.clone()),
+        _ => None,
+    };
+    render_document(&VenueView {
+        chrome: signed_in.chrome(venue.name.clone()),
+        nav: signed_in.nav(),
+        m,
+        name: venue.name.clone(),
+        meta,
+        crumbs: trail,
+        notice,
+        public_href: format!("/v/{}?lang={}", venue.id, names.lang.tag()),
+        histogram: histogram_rows(m, &overview.score.histogram),
+        ratings: ratings_view,
+        ratings_pager,
+        violation_form: ViolationForm {
+            action: names.href(&format!("{venue_path}/violations"), &[]),
+            csrf_token: signed_in.session.csrf_token.clone(),
+            today: today.to_string(),
+            earliest: crate::domain::violation::earliest_day().to_string(),
+            description_max: DESCRIPTION_MAX_CHARS,
+        },
+        violations: violations_table(names, violations_title, &data.violations)
+            .view("violations", &c.empty_violations)
+            .downloads(names, &format!("{venue_path}/violations"), &[]),
+        tier_history: tier_history_table(names, history_title, &data.tier_history)
+            .view("tier-history", &c.empty_tier_history)
+            .downloads(names, &format!("{venue_path}/tiers"), &[]),
+        panels,
+    })
+}
+
+/// `GET /console/venues/{id}?page=`: a venue in the caller's scope (404 outside it).
+pub async fn venue(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    let (page, per_page) = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
+    // The panels' loader checks the scope (404 outside it) and reads the venue.
+    let scope = signed_in.scope_filter(&state).await?;
+    let panels = load_panels(&signed_in, &state, &scope, venue_id).await?;
+    let data = load(&signed_in, &state, panels.0.venue.clone(), page, per_page).await?;
+    let names = Names::load(&state, signed_in.lang)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let body = venue_page(
+        &signed_in,
+        &names,
+        &data,
+        notice.notice.as_deref(),
+        panels,
+        state.clock.today(),
+    );
+    Ok(signed_in.page(body))
+}
+
+/// One of a venue's tables, for a download: `ratings` (every rating, up to
+/// the export limit), `violations` or `tiers`.
+pub(in crate::http::pages::console) async fn venue_table(
+    signed_in: &SignedIn,
+    state: &AppState,
+    names: &Names,
+    venue_id: i64,
+    name: &str,
+) -> Result<Option<(Table, String)>, PageError> {
+    if !matches!(name, "ratings" | "violations" | "tiers") {
+        return Ok(None);
+    }
+    let per_page = if name == "ratings" {
+        EXPORT_MAX_ROWS
+    } else {
+        1
+    };
+    let venue = venue_in_scope(state, &signed_in.caller.principal, venue_id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let data = load(signed_in, state, venue, 1, per_page).await?;
+    let [ratings_title, violations_title, history_title] = titles(names, &data.venue);
+    let table = match name {
+        "ratings" => ratings_table(names, ratings_title, &data.ratings.items).table,
+        "violations" => violations_table(names, violations_title, &data.violations).table,
+        "tiers" => tier_history_table(names, history_title, &data.tier_history).table,
+        _ => return Ok(None),
+    };
+    Ok(Some((table, format!("venue-{venue_id}-{name}"))))
+}

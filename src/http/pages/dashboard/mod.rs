@@ -1,0 +1,712 @@
+//! The venue dashboard, for the people who answer for a venue (and admins
+//! and regulators, within their scope): the venue's measures, its comments
+//! by day with a public reply to each, its QR code and posters, a new code,
+//! and what it publishes (commitment, Chief Quality Officer).
+//!
+//! Forms post back here with the session's form token, call the same store
+//! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
+//! the dashboard with a notice; refused input gets a friendly 422 page and
+//! nothing is stored.
+
+mod overview;
+mod poster;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::access::Role;
+use crate::domain::rating::Tag;
+use crate::domain::venue_profile::{
+    COMMITMENT_MAX_CHARS, CommitmentText, OFFICER_TEXT_MAX_CHARS, ProfileError, QualityOfficer,
+    REPLY_MAX_CHARS, RawQualityOfficer, Registration, ReplyText, parse_training_hours_text,
+};
+use crate::http::AppState;
+use crate::http::api::venue_staff::{
+    CommentsPage, load_comments, parse_page, parse_rating_id, save_officer,
+};
+use crate::http::api::venues::{self, parse_id};
+use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
+use crate::http::html::{Chrome, href, render_document};
+use crate::http::pages::public::Reference;
+use crate::i18n::{Lang, Messages};
+use crate::store::ScopeFilter;
+use crate::store::dashboard::{self, ReplyOutcome};
+
+pub use overview::{
+    CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
+    VenuePanels, load_venue_overview, registration_label, venue_panels,
+};
+pub use poster::poster;
+
+/// Venues listed on `/dashboard` for admins and regulators.
+const LIST_LIMIT: i64 = 50;
+
+/// How a refusal names a field in the page language.
+fn field_name<'a>(m: &'a Messages, field: &'a str) -> &'a str {
+    let texts = &m.dashboard;
+    match field {
+        "body" => &texts.field_body,
+        "text" => &texts.field_text,
+        "name" => &texts.field_name,
+        "position" => &texts.field_position,
+        other => other,
+    }
+}
+
+/// A refused input explained in the page language.
+pub fn profile_error_text(m: &Messages, err: &ProfileError) -> String {
+    let texts = &m.dashboard;
+    match err {
+        ProfileError::Empty { field } => texts.error_empty.replace("{field}", field_name(m, field)),
+        ProfileError::TooLong { field, max } => texts
+            .error_too_long
+            .replace("{field}", field_name(m, field))
+            .replace("{max}", &max.to_string()),
+        ProfileError::ControlCharacter { field } => texts
+            .error_control_character
+            .replace("{field}", field_name(m, field)),
+        ProfileError::BadDate => texts.error_bad_date.clone(),
+        ProfileError::FutureDate => texts.error_future_date.clone(),
+        ProfileError::BadTrainingHours => texts.error_training.clone(),
+        ProfileError::UnknownStatus => texts.error_status.clone(),
+    }
+}
+
+fn invalid(signed_in: &SignedIn, text: String) -> PageError {
+    PageError::new(signed_in.lang, PageProblem::Invalid(text))
+}
+
+/// `/dashboard/venues/{id}` in a language, with more query pairs and an anchor.
+fn venue_href(id: i64, lang: Lang, pairs: &[(&str, String)], anchor: &str) -> String {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    let mut target = href(&format!("/dashboard/venues/{id}"), &pairs, Some(lang));
+    if !anchor.is_empty() {
+        target.push('#');
+        target.push_str(anchor);
+    }
+    target
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// One venue in the list.
+struct VenueRow {
+    href: String,
+    name: String,
+    region: String,
+    category: String,
+    score: String,
+    tier: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_index.html")]
+struct IndexView {
+    chrome: Chrome,
+    nav: AccountNav,
+    supervisor: bool,
+    venues: Vec<VenueRow>,
+    more: Option<String>,
+}
+
+/// `GET /dashboard`: the venues the signed-in person may open. Staff of one
+/// venue go straight to it; admins and regulators are pointed to the console
+/// and see the first venues of their scope.
+pub async fn index(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let lang = signed_in.lang;
+    let m = signed_in.messages();
+    let scope = signed_in.scope_filter(&state).await?;
+    let (venues, total) = dashboard::venues_in_scope(&state.pool, &scope, LIST_LIMIT)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let supervisor = signed_in.role() != Role::VenueStaff;
+    if let [only] = venues.as_slice()
+        && !supervisor
+        && total == 1
+    {
+        return Ok(see_other(&venue_href(only.id, lang, &[], "")));
+    }
+    let regions = state
+        .scores
+        .regions()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let categories = state
+        .scores
+        .categories()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let reference = Reference {
+        regions: &regions,
+        categories: &categories,
+    };
+    let rows = venues
+        .iter()
+        .map(|v| VenueRow {
+            href: venue_href(v.id, lang, &[], ""),
+            name: v.name.clone(),
+            region: reference
+                .region_name(lang, &v.region_code)
+                .unwrap_or(&v.region_code)
+                .to_owned(),
+            category: reference
+                .category_name(lang, &v.category)
+                .unwrap_or(&v.category)
+                .to_owned(),
+            score: v.score_0_100.map_or_else(
+                || crate::http::pages::public::NO_VALUE.to_owned(),
+                crate::http::pages::public::score_text,
+            ),
+            tier: v.tier.clone(),
+        })
+        .collect::<Vec<_>>();
+    let more = (total > rows.len() as i64).then(|| {
+        m.dashboard
+            .list_more
+            .replace("{shown}", &rows.len().to_string())
+            .replace("{total}", &total.to_string())
+    });
+    let view = IndexView {
+        chrome: signed_in.chrome(m.dashboard.title.clone()),
+        nav: signed_in.nav(),
+        supervisor,
+        venues: rows,
+        more,
+    };
+    Ok(signed_in.page(render_document(&view)))
+}
+
+/// The query of the venue dashboard.
+#[derive(Debug, Default, Deserialize)]
+struct VenueQuery {
+    page: Option<String>,
+    notice: Option<String>,
+}
+
+/// What a form did, shown once after its redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    Reply,
+    Commitment,
+    Officer,
+    Code,
+}
+
+impl Notice {
+    const ALL: [Notice; 4] = [
+        Notice::Reply,
+        Notice::Commitment,
+        Notice::Officer,
+        Notice::Code,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Notice::Reply => "reply",
+            Notice::Commitment => "commitment",
+            Notice::Officer => "officer",
+            Notice::Code => "code",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        Notice::ALL.into_iter().find(|n| n.key() == raw)
+    }
+
+    fn text(self, m: &Messages) -> &str {
+        let texts = &m.dashboard;
+        match self {
+            Notice::Reply => &texts.notice_reply,
+            Notice::Commitment => &texts.notice_commitment,
+            Notice::Officer => &texts.notice_officer,
+            Notice::Code => &texts.notice_code,
+        }
+    }
+}
+
+struct ReplyShown {
+    label: String,
+    body: String,
+}
+
+struct CommentShown {
+    rating_id: i64,
+    stars: String,
+    stars_sr: String,
+    tags: Vec<&'static str>,
+    text: String,
+    reply: Option<ReplyShown>,
+}
+
+struct CommentDayShown {
+    day: String,
+    comments: Vec<CommentShown>,
+}
+
+/// The officer form's values: the stored officer, or empty.
+#[derive(Default)]
+struct OfficerFields {
+    name: String,
+    position: String,
+    appointed_on: String,
+    training_hours: String,
+}
+
+struct StatusOption {
+    key: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_venue.html")]
+struct VenueView {
+    chrome: Chrome,
+    nav: AccountNav,
+    panels: VenuePanels,
+    list_href: String,
+    notice: Option<String>,
+    comment_days: Vec<CommentDayShown>,
+    comments_total: String,
+    page: i64,
+    pages: i64,
+    page_of: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    reply_max: usize,
+    reply_hint: String,
+    commitment_text: String,
+    commitment_max: usize,
+    commitment_hint: String,
+    officer: OfficerFields,
+    officer_max: usize,
+    statuses: Vec<StatusOption>,
+    today: String,
+}
+
+fn comment_days(m: &'static Messages, comments: &CommentsPage) -> Vec<CommentDayShown> {
+    comments
+        .days
+        .iter()
+        .map(|day| CommentDayShown {
+            day: day.day.to_string(),
+            comments: day
+                .comments
+                .iter()
+                .map(|c| CommentShown {
+                    rating_id: c.rating_id,
+                    stars: format!("{}★", c.overall),
+                    stars_sr: m.rating.stars_sr.replace("{n}", &c.overall.to_string()),
+                    tags: c
+                        .tags
+                        .iter()
+                        .filter_map(|key| Tag::parse(key).ok())
+                        .map(|tag| m.tag_label(tag))
+                        .collect(),
+                    text: c.comment.clone(),
+                    reply: c.reply.as_ref().map(|r| ReplyShown {
+                        label: m
+                            .dashboard
+                            .reply_existing
+                            .replace("{day}", &r.replied_on.to_string()),
+                        body: r.body.clone(),
+                    }),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A venue in the caller's scope and its panels as signed-in pages show
+/// them (404 outside the scope): the dashboard's and the console's venue pages.
+pub async fn load_panels(
+    signed_in: &SignedIn,
+    state: &AppState,
+    scope: &ScopeFilter,
+    venue_id: i64,
+) -> Result<(VenueOverview, VenuePanels), PageError> {
+    let overview = load_venue_overview(state, scope, venue_id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let regions = state
+        .scores
+        .regions()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let categories = state
+        .scores
+        .categories()
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let reference = Reference {
+        regions: &regions,
+        categories: &categories,
+    };
+    let panels = venue_panels(signed_in.lang, &overview, &reference, state.scores.params());
+    Ok((overview, panels))
+}
+
+/// `GET /dashboard/venues/{id}`: one venue's dashboard.
+pub async fn venue(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let lang = signed_in.lang;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    // A garbled query is read as no query: the page itself is still wanted.
+    let query: VenueQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let page = parse_page(query.page.as_deref())
+        .map_err(|_| invalid(&signed_in, m.dashboard.error_bad_page.clone()))?;
+    let scope = signed_in.scope_filter(&state).await?;
+    let (overview, panels) = load_panels(&signed_in, &state, &scope, id).await?;
+    let comments = load_comments(&state, id, &scope, page)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let page_link = |p: i64| venue_href(id, lang, &[("page", p.to_string())], "comments");
+    let officer = overview
+        .officer
+        .as_ref()
+        .map(|o| OfficerFields {
+            name: o.name.clone(),
+            position: o.position.clone(),
+            appointed_on: o.appointed_on.to_string(),
+            training_hours: format!("{:.1}", o.training_hours),
+        })
+        .unwrap_or_default();
+    let stored_status = overview
+        .officer
+        .as_ref()
+        .map_or("unregistered", |o| o.registration_status.as_str());
+    let view = VenueView {
+        chrome: signed_in.chrome(format!("{} · {}", overview.venue.name, m.dashboard.title)),
+        nav: signed_in.nav(),
+        list_href: format!("/dashboard?lang={}", lang.tag()),
+        notice: query
+            .notice
+            .as_deref()
+            .and_then(Notice::parse)
+            .map(|n| n.text(m).to_owned()),
+        comment_days: comment_days(m, &comments),
+        comments_total: m
+            .dashboard
+            .comments_total
+            .replace("{total}", &comments.total.to_string()),
+        page,
+        pages: comments.pages,
+        page_of: m
+            .rankings_page
+            .page_of
+            .replace("{page}", &page.to_string())
+            .replace("{pages}", &comments.pages.to_string()),
+        prev_href: (page > 1).then(|| page_link(page - 1)),
+        next_href: (page < comments.pages).then(|| page_link(page + 1)),
+        reply_max: REPLY_MAX_CHARS,
+        reply_hint: m
+            .dashboard
+            .reply_hint
+            .replace("{max}", &REPLY_MAX_CHARS.to_string()),
+        commitment_text: overview
+            .commitment
+            .as_ref()
+            .map(|c| c.text.clone())
+            .unwrap_or_default(),
+        commitment_max: COMMITMENT_MAX_CHARS,
+        commitment_hint: m
+            .dashboard
+            .commitment_hint
+            .replace("{max}", &COMMITMENT_MAX_CHARS.to_string()),
+        officer,
+        officer_max: OFFICER_TEXT_MAX_CHARS,
+        statuses: Registration::ALL
+            .into_iter()
+            .map(|status| StatusOption {
+                key: status.key(),
+                label: registration_label(m, status.key()),
+                selected: status.key() == stored_status,
+            })
+            .collect(),
+        today: state.clock.today().to_string(),
+        panels,
+    };
+    Ok(signed_in.page(render_document(&view)))
+}
+
+/// The fields of the reply form.
+#[derive(Debug, Default, Deserialize)]
+struct ReplyForm {
+    csrf_token: Option<String>,
+    body: Option<String>,
+    page: Option<String>,
+}
+
+/// Reads a posted form; an unreadable one has no token and is refused as such.
+fn read_form<T: Default + for<'de> Deserialize<'de>>(body: &[u8]) -> T {
+    serde_html_form::from_bytes(body).unwrap_or_default()
+}
+
+/// `POST /dashboard/venues/{id}/replies/{rating_id}`: publishes (or replaces)
+/// the reply to a comment of this venue.
+pub async fn submit_reply(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form: ReplyForm = read_form(&body);
+    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let m = signed_in.messages();
+    let (venue_raw, rating_raw) = path.into_inner();
+    let venue_id = parse_id(&venue_raw).map_err(|e| signed_in.fail(e))?;
+    let rating_id = parse_rating_id(&rating_raw).map_err(|e| signed_in.fail(e))?;
+    let text = ReplyText::parse(form.body.as_deref().unwrap_or_default())
+        .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
+    let scope = signed_in.scope_filter(&state).await?;
+    let outcome = dashboard::save_reply(
+        &state.pool,
+        rating_id,
+        Some(venue_id),
+        &text,
+        &scope,
+        signed_in.caller.audit("rating.reply"),
+    )
+    .await
+    .map_err(|e| signed_in.fail(e))?;
+    match outcome {
+        ReplyOutcome::Saved { .. } => {}
+        ReplyOutcome::UnknownRating => {
+            return Err(PageError::new(signed_in.lang, PageProblem::NotFound));
+        }
+        ReplyOutcome::NoComment => {
+            return Err(invalid(&signed_in, m.dashboard.error_no_comment.clone()));
+        }
+    }
+    let mut pairs = vec![("notice", Notice::Reply.key().to_owned())];
+    if let Ok(page) = parse_page(form.page.as_deref())
+        && page > 1
+    {
+        pairs.push(("page", page.to_string()));
+    }
+    let anchor = format!("rating-{rating_id}");
+    Ok(see_other(&venue_href(
+        venue_id,
+        signed_in.lang,
+        &pairs,
+        &anchor,
+    )))
+}
+
+/// The fields of the commitment form.
+#[derive(Debug, Default, Deserialize)]
+struct CommitmentForm {
+    csrf_token: Option<String>,
+    text: Option<String>,
+}
+
+/// `POST /dashboard/venues/{id}/commitment`: publishes the commitment.
+pub async fn submit_commitment(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form: CommitmentForm = read_form(&body);
+    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    let text = CommitmentText::parse(form.text.as_deref().unwrap_or_default())
+        .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
+    let scope = signed_in.scope_filter(&state).await?;
+    dashboard::save_commitment(
+        &state.pool,
+        id,
+        &text,
+        &scope,
+        signed_in.caller.audit("venue.commitment"),
+    )
+    .await
+    .map_err(|e| signed_in.fail(e))?
+    .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
+    let pairs = [("notice", Notice::Commitment.key().to_owned())];
+    Ok(see_other(&venue_href(
+        id,
+        signed_in.lang,
+        &pairs,
+        "commitment",
+    )))
+}
+
+/// The fields of the Chief Quality Officer form.
+#[derive(Debug, Default, Deserialize)]
+struct OfficerForm {
+    csrf_token: Option<String>,
+    name: Option<String>,
+    position: Option<String>,
+    appointed_on: Option<String>,
+    training_hours: Option<String>,
+    registration_status: Option<String>,
+}
+
+/// `POST /dashboard/venues/{id}/quality-officer`: registers the officer.
+pub async fn submit_quality_officer(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form: OfficerForm = read_form(&body);
+    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    let refused = |e: ProfileError| invalid(&signed_in, profile_error_text(m, &e));
+    let training_hours =
+        parse_training_hours_text(form.training_hours.as_deref().unwrap_or_default())
+            .map_err(refused)?;
+    let officer = QualityOfficer::parse(
+        RawQualityOfficer {
+            name: form.name.as_deref().unwrap_or_default(),
+            position: form.position.as_deref().unwrap_or_default(),
+            appointed_on: form.appointed_on.as_deref().unwrap_or_default(),
+            training_hours,
+            registration_status: form.registration_status.as_deref().unwrap_or_default(),
+        },
+        state.clock.today(),
+    )
+    .map_err(refused)?;
+    let scope = signed_in.scope_filter(&state).await?;
+    save_officer(&state, &signed_in.caller, id, &officer, &scope)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let pairs = [("notice", Notice::Officer.key().to_owned())];
+    Ok(see_other(&venue_href(
+        id,
+        signed_in.lang,
+        &pairs,
+        "officer",
+    )))
+}
+
+/// The fields of the reissue form.
+#[derive(Debug, Default, Deserialize)]
+struct ReissueForm {
+    csrf_token: Option<String>,
+    confirm: Option<String>,
+}
+
+/// `POST /dashboard/venues/{id}/code`: replaces the venue's code, once the
+/// person has ticked that the old posters stop working.
+pub async fn submit_reissue(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form: ReissueForm = read_form(&body);
+    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    if form.confirm.as_deref() != Some("yes") {
+        return Err(invalid(
+            &signed_in,
+            m.dashboard.reissue_confirm_required.clone(),
+        ));
+    }
+    venues::reissue(&state, &signed_in.caller, id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let pairs = [("notice", Notice::Code.key().to_owned())];
+    Ok(see_other(&venue_href(id, signed_in.lang, &pairs, "qr")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::messages;
+
+    #[test]
+    fn notices_round_trip_and_unknown_ones_are_ignored() {
+        for notice in Notice::ALL {
+            assert_eq!(Notice::parse(notice.key()), Some(notice));
+        }
+        assert_eq!(Notice::parse("<script>"), None);
+    }
+
+    #[test]
+    fn refusals_are_explained_in_both_languages() {
+        let err = ProfileError::TooLong {
+            field: "body",
+            max: REPLY_MAX_CHARS,
+        };
+        assert_eq!(
+            profile_error_text(messages(Lang::En), &err),
+            "The reply may hold at most 500 characters."
+        );
+        assert_eq!(
+            profile_error_text(messages(Lang::Zh), &err),
+            "回复内容不能超过 500 个字。"
+        );
+        let empty = ProfileError::Empty { field: "position" };
+        assert_eq!(
+            profile_error_text(messages(Lang::Zh), &empty),
+            "职务不能为空。"
+        );
+    }
+
+    #[test]
+    fn dashboard_texts_have_their_placeholders() {
+        for lang in [Lang::Zh, Lang::En] {
+            let t = &messages(lang).dashboard;
+            for (text, placeholder) in [
+                (&t.list_more, "{shown}"),
+                (&t.list_more, "{total}"),
+                (&t.comments_total, "{total}"),
+                (&t.reply_existing, "{day}"),
+                (&t.reply_hint, "{max}"),
+                (&t.qr_alt, "{name}"),
+                (&t.commitment_hint, "{max}"),
+                (&t.commitment_published, "{date}"),
+                (&t.commitment_published, "{updated}"),
+                (&t.error_empty, "{field}"),
+                (&t.error_too_long, "{field}"),
+                (&t.error_too_long, "{max}"),
+                (&t.error_control_character, "{field}"),
+                (&t.poster_hint, "{size}"),
+                (&t.public_commitment_since, "{date}"),
+                (&t.public_officer, "{name}"),
+                (&t.public_officer, "{position}"),
+            ] {
+                assert!(
+                    text.contains(placeholder),
+                    "{lang:?}: {text:?} lacks {placeholder}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn venue_links_keep_the_language_and_anchor() {
+        assert_eq!(
+            venue_href(7, Lang::En, &[("notice", "reply".into())], "rating-3"),
+            "/dashboard/venues/7?notice=reply&lang=en#rating-3"
+        );
+        assert_eq!(
+            venue_href(7, Lang::Zh, &[], ""),
+            "/dashboard/venues/7?lang=zh-CN"
+        );
+    }
+}

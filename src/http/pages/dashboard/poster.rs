@@ -1,0 +1,247 @@
+//! `GET /dashboard/venues/{id}/poster?size=a4|a5`: a printable bilingual
+//! poster with the venue's QR code drawn inline, so it prints without
+//! fetching anything.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::http::api::venues::parse_id;
+use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
+use crate::http::html::render_document;
+use crate::i18n::{Lang, messages};
+use crate::store::venues;
+
+/// A sheet the poster is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    A4,
+    /// 148 × 210 mm.
+    A5,
+}
+
+/// The measures of a poster on its sheet (CSS lengths).
+struct Layout {
+    paper: &'static str,
+    sheet_width: &'static str,
+    sheet_height: &'static str,
+    padding: &'static str,
+    gap: &'static str,
+    qr_size: &'static str,
+    heading_size: &'static str,
+    subheading_size: &'static str,
+    name_size: &'static str,
+    code_size: &'static str,
+    text_size: &'static str,
+}
+
+impl Paper {
+    /// Reads `size`: absent means A4.
+    pub fn parse(raw: Option<&str>) -> Option<Self> {
+        match raw.map(str::trim) {
+            None | Some("") => Some(Paper::A4),
+            Some(s) if s.eq_ignore_ascii_case("a4") => Some(Paper::A4),
+            Some(s) if s.eq_ignore_ascii_case("a5") => Some(Paper::A5),
+            Some(_) => None,
+        }
+    }
+
+    /// Its name, as `@page { size }` and people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::A5 => "A5",
+        }
+    }
+
+    fn layout(self) -> Layout {
+        match self {
+            Paper::A4 => Layout {
+                paper: "A4",
+                sheet_width: "210mm",
+                sheet_height: "297mm",
+                padding: "14mm",
+                gap: "6mm",
+                qr_size: "125mm",
+                heading_size: "2.6rem",
+                subheading_size: "1.6rem",
+                name_size: "1.7rem",
+                code_size: "1.5rem",
+                text_size: "1.15rem",
+            },
+            Paper::A5 => Layout {
+                paper: "A5",
+                sheet_width: "148mm",
+                sheet_height: "210mm",
+                padding: "10mm",
+                gap: "4mm",
+                qr_size: "88mm",
+                heading_size: "1.8rem",
+                subheading_size: "1.15rem",
+                name_size: "1.25rem",
+                code_size: "1.1rem",
+                text_size: ".9rem",
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_poster.html")]
+struct PosterView {
+    title: String,
+    lang_tag: &'static str,
+    back_href: String,
+    back_label: String,
+    hint: String,
+    paper: &'static str,
+    sheet_width: &'static str,
+    sheet_height: &'static str,
+    padding: &'static str,
+    gap: &'static str,
+    qr_size: &'static str,
+    heading_size: &'static str,
+    subheading_size: &'static str,
+    name_size: &'static str,
+    code_size: &'static str,
+    text_size: &'static str,
+    zh_heading: &'static str,
+    en_heading: &'static str,
+    zh_code_label: &'static str,
+    en_code_label: &'static str,
+    zh_instructions: &'static str,
+    en_instructions: &'static str,
+    name: String,
+    code: String,
+    rating_url: String,
+    qr_svg: String,
+}
+
+/// Renders a poster; the QR code is an SVG string from [`render_svg`].
+pub fn poster_page(
+    lang: Lang,
+    paper: Paper,
+    venue_id: i64,
+    name: &str,
+    code: &str,
+    rating_url: &str,
+    qr_svg: String,
+) -> String {
+    let (zh, en, m) = (
+        &messages(Lang::Zh).dashboard,
+        &messages(Lang::En).dashboard,
+        messages(lang),
+    );
+    let layout = paper.layout();
+    render_document(&PosterView {
+        title: format!("{name} · {}", m.dashboard.poster_title),
+        lang_tag: lang.tag(),
+        back_href: format!("/dashboard/venues/{venue_id}?lang={}", lang.tag()),
+        back_label: m.dashboard.poster_back.clone(),
+        hint: m.dashboard.poster_hint.replace("{size}", paper.name()),
+        paper: layout.paper,
+        sheet_width: layout.sheet_width,
+        sheet_height: layout.sheet_height,
+        padding: layout.padding,
+        gap: layout.gap,
+        qr_size: layout.qr_size,
+        heading_size: layout.heading_size,
+        subheading_size: layout.subheading_size,
+        name_size: layout.name_size,
+        code_size: layout.code_size,
+        text_size: layout.text_size,
+        zh_heading: &zh.poster_heading,
+        en_heading: &en.poster_heading,
+        zh_code_label: &zh.code_label,
+        en_code_label: &en.code_label,
+        zh_instructions: &zh.poster_instructions,
+        en_instructions: &en.poster_instructions,
+        name: name.to_owned(),
+        code: code.to_owned(),
+        rating_url: rating_url.to_owned(),
+        qr_svg,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PosterQuery {
+    size: Option<String>,
+}
+
+/// `GET /dashboard/venues/{id}/poster?size=a4|a5`.
+pub async fn poster(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let lang = signed_in.lang;
+    let m = signed_in.messages();
+    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    let query: PosterQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let paper = Paper::parse(query.size.as_deref()).ok_or_else(|| {
+        PageError::new(
+            lang,
+            PageProblem::Invalid(m.dashboard.poster_bad_size.clone()),
+        )
+    })?;
+    let scope = signed_in.scope_filter(&state).await?;
+    let venue = venues::in_scope(&state.pool, id, &scope)
+        .await
+        .map_err(|e| signed_in.fail(e))?
+        .ok_or_else(|| PageError::new(lang, PageProblem::NotFound))?;
+    let rating_url = state.rating_url(&venue.code);
+    // The size attribute is overridden by the page's CSS; it only sets the drawing's grain.
+    let qr_svg = state
+        .qr_images
+        .svg(&rating_url, 512, 4)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(signed_in.page(poster_page(
+        lang,
+        paper,
+        venue.id,
+        &venue.name,
+        &venue.code,
+        &rating_url,
+        qr_svg,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_sizes_parse() {
+        assert_eq!(Paper::parse(None), Some(Paper::A4));
+        assert_eq!(Paper::parse(Some("A5")), Some(Paper::A5));
+        assert_eq!(Paper::parse(Some("a4")), Some(Paper::A4));
+        assert_eq!(Paper::parse(Some("letter")), None);
+    }
+
+    #[test]
+    fn a_poster_is_bilingual_with_the_code_inline() {
+        use crate::http::api::qr::render_svg;
+        let svg = render_svg("https://q.example.org/r/abc", 512, 4).unwrap();
+        let html = poster_page(
+            Lang::En,
+            Paper::A5,
+            7,
+            "孔雀河<酒店>",
+            "abc",
+            "https://q.example.org/r/abc",
+            svg,
+        );
+        assert!(html.contains("@page{size:A5;"));
+        assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(html.contains("请为我们的服务评分"));
+        assert!(html.contains("Rate our service"));
+        assert!(html.contains("10 秒") && html.contains("10 seconds"));
+        assert!(html.contains("孔雀河&#60;酒店&#62;"));
+        assert!(html.contains("</span> abc</p>"));
+        assert!(html.contains("href=\"/dashboard/venues/7?lang=en\""));
+    }
+}

@@ -1,0 +1,9 @@
+//! HTML pages by audience: the visitor's rating page, the public score
+//! pages, a person's own account, the venue dashboard and the console.
+
+pub mod account;
+pub mod console;
+pub mod dashboard;
+pub mod people;
+pub mod public;
+pub mod visitor;
