@@ -1,121 +1,25 @@
-//! Pages for managing who may act: `/console/accounts` (supervisors invite,
-//! disable and enable the accounts in their scope, reset their second
-//! factor and send them set-password links) and `/account/tokens`
-//! (anyone signed in makes and revokes API tokens inside their own scope).
-//! Each form goes through the same code path as its JSON route.
+//! `/console/accounts`: supervisors invite, disable and enable the accounts
+//! in their scope, reset their second factor and send them set-password
+//! links.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use serde::Deserialize;
 
-use crate::domain::access::{Role, may_manage};
-use crate::error::ApiError;
+use crate::domain::access::may_manage;
 use crate::http::AppState;
 use crate::http::api::accounts::{
     CreateAccount, UpdateAccount, create_account, issue_password_link, reset_account_second_factor,
     update_account,
 };
-use crate::http::api::tokens::{CreateToken, create_token, revoke_token};
 use crate::http::auth::access::held_grant;
-use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn, role_name};
+use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
-use crate::i18n::{Messages, PeopleTexts};
+use crate::i18n::PeopleTexts;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::{second_factor, tokens};
 
-/// How many of one's own tokens the page lists.
-const TOKENS_LISTED: i64 = 200;
-
-/// A posted form's fields; every one arrives as text.
-#[derive(Debug, Default, Deserialize)]
-struct PeopleForm {
-    csrf_token: Option<String>,
-    login: Option<String>,
-    display_name: Option<String>,
-    name: Option<String>,
-    role: Option<String>,
-    region_code: Option<String>,
-    venue_ids: Option<String>,
-    expires_in_days: Option<String>,
-}
-
-impl PeopleForm {
-    fn parse(signed: &SignedIn, body: &[u8]) -> Result<Self, PageError> {
-        let form: PeopleForm = serde_html_form::from_bytes(body).unwrap_or_default();
-        signed.check_form_token(form.csrf_token.as_deref())?;
-        Ok(form)
-    }
-
-    fn region_code(&self) -> Option<String> {
-        self.region_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-    }
-
-    /// `12, 15` → `[12, 15]`; empty → none.
-    fn venue_ids(&self, t: &PeopleTexts, signed: &SignedIn) -> Result<Option<Vec<i64>>, PageError> {
-        let raw = self.venue_ids.as_deref().unwrap_or_default().trim();
-        if raw.is_empty() {
-            return Ok(None);
-        }
-        raw.split([',', '，', ' '])
-            .filter(|part| !part.is_empty())
-            .map(|part| part.parse::<i64>())
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
-            .map_err(|_| invalid(signed, &t.bad_venue_ids))
-    }
-}
-
-fn invalid(signed: &SignedIn, text: &str) -> PageError {
-    PageError::new(signed.lang, PageProblem::Invalid(text.to_owned()))
-}
-
-/// A shared code path's refusal, told in the page language where these pages
-/// have words for it (`field` names the form's one free-text field, the only
-/// one a control character can be refused in); anything else as the
-/// signed-in pages tell it.
-fn refusal(signed: &SignedIn, field: &str, err: ApiError) -> PageError {
-    let t = &signed.messages().people;
-    let text = match err.slug() {
-        "invalid-login" => t.bad_login.clone(),
-        "invalid-display-name" => t.bad_display_name.clone(),
-        "invalid-token-name" => t.bad_token_name.clone(),
-        "control-character" => t.control_character.replace("{field}", field),
-        _ => return signed.fail(err),
-    };
-    invalid(signed, &text)
-}
-
-/// The roles this person may hand on, with their names.
-fn grantable_roles(signed: &SignedIn) -> Vec<(&'static str, &'static str)> {
-    let m = signed.messages();
-    Role::ALL
-        .into_iter()
-        .rev()
-        .filter(|role| *role <= signed.role())
-        .map(|role| (role.key(), role_name(m, role)))
-        .collect()
-}
-
-fn scope_text(t: &PeopleTexts, region_code: Option<&str>, venue_ids: &[i64]) -> String {
-    match (region_code, venue_ids.is_empty()) {
-        (Some(code), _) => code.to_owned(),
-        (None, false) => {
-            let ids: Vec<String> = venue_ids.iter().map(i64::to_string).collect();
-            format!("{} {}", t.venues_prefix, ids.join(", "))
-        }
-        (None, true) => t.everything.clone(),
-    }
-}
-
-fn role_text(m: &'static Messages, key: &str) -> String {
-    Role::parse(key).map_or_else(|| key.to_owned(), |role| role_name(m, role).to_owned())
-}
+use super::{PeopleForm, back_to, grantable_roles, refusal, role_text, scope_text};
 
 /// A form button in a table row.
 struct RowAction {
@@ -263,15 +167,12 @@ fn account_row(
 }
 
 /// `GET /console/accounts`.
-pub async fn accounts(
-    signed: SignedIn,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
+pub async fn list(signed: SignedIn, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     accounts_page(&signed, &state, None).await
 }
 
 /// `POST /console/accounts`: creates the account and shows its invitation link once.
-pub async fn create_account_form(
+pub async fn create(
     signed: SignedIn,
     state: web::Data<AppState>,
     body: web::Bytes,
@@ -311,7 +212,7 @@ fn expires_text(t: &PeopleTexts, at: Option<chrono::DateTime<Utc>>) -> String {
 
 /// `POST /console/accounts/{id}/password-link`: gives the account a fresh
 /// set-password link and shows it once.
-pub async fn password_link_form(
+pub async fn password_link(
     signed: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -353,7 +254,7 @@ async fn set_disabled(
 }
 
 /// `POST /console/accounts/{id}/disable`: disables the account and ends its sessions.
-pub async fn disable_account(
+pub async fn disable(
     signed: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -363,7 +264,7 @@ pub async fn disable_account(
 }
 
 /// `POST /console/accounts/{id}/enable`.
-pub async fn enable_account(
+pub async fn enable(
     signed: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -374,7 +275,7 @@ pub async fn enable_account(
 
 /// `POST /console/accounts/{id}/second-factor/reset`: removes the account's
 /// authenticator and recovery codes and ends its sessions.
-pub async fn reset_second_factor_form(
+pub async fn reset_second_factor(
     signed: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -385,130 +286,4 @@ pub async fn reset_second_factor_form(
         .await
         .map_err(|e| signed.fail(e))?;
     Ok(back_to("/console/accounts"))
-}
-
-fn back_to(path: &'static str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, path))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
-}
-
-struct TokenRow {
-    name: String,
-    role: String,
-    scope: String,
-    created: String,
-    expires: String,
-    state: String,
-    revoke_href: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "people_tokens.html")]
-struct TokensPage {
-    chrome: Chrome,
-    nav: AccountNav,
-    t: &'static PeopleTexts,
-    rows: Vec<TokenRow>,
-    roles: Vec<(&'static str, &'static str)>,
-    new_token: Option<String>,
-}
-
-async fn tokens_page(
-    signed: &SignedIn,
-    state: &AppState,
-    new_token: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let m = signed.messages();
-    let t = &m.people;
-    let records = tokens::owned_by(&state.pool, signed.account.id, TOKENS_LISTED)
-        .await
-        .map_err(|e| signed.fail(e))?;
-    let now = state.clock.now();
-    let day = |at: chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
-    let rows = records
-        .into_iter()
-        .map(|record| {
-            let expired = record.expires_at.is_some_and(|at| at <= now);
-            let (state, revoke_href) = if record.revoked_at.is_some() {
-                (&t.revoked, None)
-            } else if expired {
-                (&t.expired, None)
-            } else {
-                (
-                    &t.live,
-                    Some(format!("/account/tokens/{}/revoke", record.id)),
-                )
-            };
-            TokenRow {
-                scope: scope_text(t, record.region_code.as_deref(), &record.venue_ids),
-                role: role_text(m, &record.role),
-                created: day(record.created_at),
-                expires: record.expires_at.map_or_else(|| t.never.clone(), day),
-                state: state.clone(),
-                revoke_href,
-                name: record.name,
-            }
-        })
-        .collect();
-    let page = TokensPage {
-        chrome: signed.chrome(t.tokens_title.clone()),
-        nav: signed.nav(),
-        t,
-        rows,
-        roles: grantable_roles(signed),
-        new_token,
-    };
-    Ok(signed.page(render_document(&page)))
-}
-
-/// `GET /account/tokens`.
-pub async fn tokens(
-    signed: SignedIn,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    tokens_page(&signed, &state, None).await
-}
-
-/// `POST /account/tokens`: creates a token and shows it once.
-pub async fn create_token_form(
-    signed: SignedIn,
-    state: web::Data<AppState>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let t = &signed.messages().people;
-    let form = PeopleForm::parse(&signed, &body)?;
-    let expires_in_days = match form.expires_in_days.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(days) => Some(
-            days.parse::<i64>()
-                .map_err(|_| invalid(&signed, &t.bad_expiry))?,
-        ),
-    };
-    let request = CreateToken {
-        name: form.name.clone().unwrap_or_default(),
-        role: form.role.clone().unwrap_or_default(),
-        region_code: form.region_code(),
-        venue_ids: form.venue_ids(t, &signed)?,
-        expires_in_days,
-    };
-    let created = create_token(&state, &signed.caller, request)
-        .await
-        .map_err(|e| refusal(&signed, &t.token_name, e))?;
-    tokens_page(&signed, &state, created.token).await
-}
-
-/// `POST /account/tokens/{id}/revoke`.
-pub async fn revoke_token_form(
-    signed: SignedIn,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    PeopleForm::parse(&signed, &body)?;
-    revoke_token(&state, &signed.caller, path.into_inner())
-        .await
-        .map_err(|e| signed.fail(e))?;
-    Ok(back_to("/account/tokens"))
 }
