@@ -3,4 +3,7 @@
 
 pub mod access;
 pub mod login;
+pub mod second_factor;
+pub mod session;
+pub mod sign_out;
 pub mod signed_in;

@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use crate::domain::password::{CredentialError, Password, hash_password};
 use crate::http::AppState;
-use crate::http::auth::login::{
-    check_second_factor, give_back_attempt, session_cookie, take_attempt,
-};
+use crate::http::auth::login::{give_back_attempt, take_attempt};
+use crate::http::auth::second_factor::check_second_factor;
+use crate::http::auth::session::session_cookie;
 use crate::http::auth::signed_in::{AccountNav, PageError, SIGNED_IN_CSP, SignedIn};
 use crate::http::client::client_ip;
 use crate::http::html::{Chrome, page_response, render_document};

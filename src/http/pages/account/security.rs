@@ -17,8 +17,10 @@ use crate::http::AppState;
 use crate::http::api::qr::render_svg;
 use crate::http::api::ratings::client_ip;
 use crate::http::auth::login::{
-    ENROL_TOTP_PATH, SessionAccount, bad_request, forbidden, give_back_attempt, home_path,
-    random_token, session_cookie, session_of, take_attempt, unavailable,
+    bad_request, forbidden, give_back_attempt, take_attempt, unavailable,
+};
+use crate::http::auth::session::{
+    ENROL_TOTP_PATH, SessionAccount, home_path, random_token, session_cookie, session_of,
 };
 use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, negotiate_language, page_response, render_document,
