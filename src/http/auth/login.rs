@@ -239,10 +239,7 @@ pub(in crate::http) async fn give_back_attempt(state: &AppState, req: &HttpReque
 
 /// Checks a password the way that takes equally long whatever the outcome:
 /// an account that cannot sign in is checked against [`DUMMY_HASH`].
-fn password_ok(
-    record: Option<crate::store::accounts::LoginRecord>,
-    candidate: &str,
-) -> bool {
+fn password_ok(record: Option<crate::store::accounts::LoginRecord>, candidate: &str) -> bool {
     // Longer passwords are never set; checking a bounded stand-in keeps the
     // work per attempt bounded too.
     let too_long = candidate.chars().count() > PASSWORD_MAX_CHARS;
