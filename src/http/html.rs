@@ -5,7 +5,9 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 
 use askama::Template;
+use chrono::{DateTime, Utc};
 
+use crate::domain::day::china_offset;
 use crate::http::pages::visitor::rating::LANG_COOKIE;
 use crate::http::pages::visitor::view::{FALLBACK_DOCUMENT, PAGE_CSS};
 use crate::i18n::{Lang, Messages, messages};
@@ -137,4 +139,11 @@ pub fn render_document(page: &impl Template) -> String {
         tracing::error!(error = %err, "page failed to render");
         FALLBACK_DOCUMENT.to_owned()
     })
+}
+
+/// An instant as a person reads it on every page: Beijing time, to the minute.
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }

@@ -12,9 +12,10 @@ use crate::domain::table::{Cell, Table};
 use crate::http::AppState;
 use crate::http::api::audit::{AuditPage, AuditQuery, AuditRequest, load_audit, parse_audit_query};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
+use crate::http::html::local_time;
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
-use crate::http::pages::console::view::{Names, SelectOption, TableView, local_time};
+use crate::http::pages::console::view::{Names, SelectOption, TableView};
 use crate::i18n::{AuditTexts, Messages};
 use crate::store::audit::AuditRecord;
 

@@ -10,7 +10,8 @@ use crate::http::api::scores::TierChangeBody;
 use crate::http::api::supervision::{ConsoleVenue, FallingVenue, RatingReview, ViolationBody};
 use crate::i18n::Lang;
 
-use crate::http::pages::console::view::{Names, TableView, local_time};
+use crate::http::html::local_time;
+use crate::http::pages::console::view::{Names, TableView};
 
 /// A table and, per row, where its name column links to.
 pub(in crate::http::pages::console) struct Built {

@@ -3,10 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
 use crate::domain::access::Scope;
-use crate::domain::day::china_offset;
 use crate::domain::region::{Region, RegionTree};
 use crate::domain::table::{Cell, Table};
 use crate::error::ApiError;
@@ -102,13 +99,6 @@ impl Names {
     pub fn venue_href(&self, venue_id: i64) -> String {
         self.href(&format!("/console/venues/{venue_id}"), &[])
     }
-}
-
-/// An instant as Beijing time, to the minute.
-pub(in crate::http::pages::console) fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_offset())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// A score 0–100 with one decimal, or a dash.

@@ -14,6 +14,7 @@ use crate::http::api::accounts::{
 };
 use crate::http::auth::access::held_grant;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
+use crate::http::html::local_time;
 use crate::http::html::{Chrome, render_document};
 use crate::i18n::PeopleTexts;
 use crate::store::accounts::{self, AccountRecord};
@@ -201,13 +202,10 @@ pub async fn create(
     accounts_page(&signed, &state, Some(notice)).await
 }
 
-/// When a shown link stops working, in UTC.
+/// When a shown link stops working, in Beijing time like every time shown.
 fn expires_text(t: &PeopleTexts, at: Option<chrono::DateTime<Utc>>) -> String {
-    t.invitation_expires.replace(
-        "{at}",
-        &at.map(|at| at.format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default(),
-    )
+    t.invitation_expires
+        .replace("{at}", &at.map(local_time).unwrap_or_default())
 }
 
 /// `POST /console/accounts/{id}/password-link`: gives the account a fresh

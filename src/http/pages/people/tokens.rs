@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use crate::domain::day::local_day;
 use crate::http::AppState;
 use crate::http::api::tokens::{CreateToken, create_token, revoke_token};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
@@ -52,7 +53,8 @@ async fn tokens_page(
         .await
         .map_err(|e| signed.fail(e))?;
     let now = state.clock.now();
-    let day = |at: chrono::DateTime<Utc>| at.format("%Y-%m-%d").to_string();
+    // Days as a person reads them: Beijing time, like every time shown.
+    let day = |at: chrono::DateTime<Utc>| local_day(at).to_string();
     let rows = records
         .into_iter()
         .map(|record| {

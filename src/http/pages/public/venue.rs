@@ -6,15 +6,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
 
-use crate::domain::day::china_offset;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::scores::{VenueScore, load_venue_score};
 use crate::http::api::venues::parse_id;
+use crate::http::html::local_time;
 use crate::http::pages::public::chart::{trend_description, trend_svg};
 use crate::http::pages::public::error_page::{PublicError, error_response, failure};
 use crate::http::pages::public::{
@@ -177,12 +176,6 @@ fn tag_counts(m: &'static Messages, score: &VenueScore) -> Vec<TagCount> {
         .collect();
     tags.sort_by_key(|tag| std::cmp::Reverse(tag.count));
     tags
-}
-
-fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_offset())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// What the venue publishes, ready for the page.
@@ -422,7 +415,7 @@ pub async fn venue(
 mod tests {
     use std::collections::BTreeMap;
 
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     use super::*;
     use crate::http::api::scores::{DimensionScores, Ranks, RegionRank, TierReason};
