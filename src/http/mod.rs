@@ -1,5 +1,7 @@
-//! actix handlers, one file per resource; every route is declared in
-//! [`routes`], with who may call it.
+//! The HTTP side: the JSON API ([`api`]), who is calling ([`auth`]), the
+//! HTML pages by audience ([`pages`]), and the one route table
+//! ([`routes`](mod@routes)) that gives every route its handler and who may
+//! call it. [`AppState`] is what every handler shares.
 
 pub mod api;
 pub mod auth;
