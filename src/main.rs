@@ -9,6 +9,7 @@ use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
 use qrfeedback::startup::Application;
+use qrfeedback::store::reference::ReferenceData;
 use qrfeedback::{seed, store, telemetry};
 
 #[derive(Parser)]
@@ -261,7 +262,12 @@ fn admin_password() -> anyhow::Result<String> {
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
 async fn recompute(pool: sqlx::PgPool, settings: &Settings) -> anyhow::Result<()> {
     use std::io::IsTerminal;
-    let engine = ScoreEngine::new(pool, settings, Clock::system())?;
+    let engine = ScoreEngine::new(
+        pool.clone(),
+        settings,
+        Clock::system(),
+        std::sync::Arc::new(ReferenceData::new(pool)),
+    )?;
     let started = std::time::Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         indicatif::ProgressBar::new(0).with_style(

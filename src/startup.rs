@@ -19,6 +19,7 @@ use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
 use crate::live::Live;
 use crate::store;
+use crate::store::reference::ReferenceData;
 use crate::telemetry::{Metrics, RequestTelemetry};
 
 /// A built, not yet running, server.
@@ -50,7 +51,13 @@ impl Application {
         let metrics = Metrics::new();
         let secrets = Arc::new(Secrets::derive(settings.secret_key.expose()));
         // A bad tier rule set stops the start here, before anything is stored.
-        let scores = Arc::new(ScoreEngine::new(pool.clone(), &settings, clock.clone())?);
+        let reference = Arc::new(ReferenceData::new(pool.clone()));
+        let scores = Arc::new(ScoreEngine::new(
+            pool.clone(),
+            &settings,
+            clock.clone(),
+            reference.clone(),
+        )?);
         let batcher = Batcher::start(
             pool.clone(),
             live.clone(),
@@ -84,6 +91,7 @@ impl Application {
             live,
             intake,
             scores,
+            reference,
             secrets,
             settings: Arc::new(settings),
             metrics: metrics.clone(),

@@ -29,6 +29,7 @@ use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
 use crate::password_work::PasswordWork;
 use crate::store::StoreError;
+use crate::store::reference::ReferenceData;
 use crate::store::venues::{CodeStatus, lookup_code};
 use crate::telemetry::Metrics;
 
@@ -74,8 +75,10 @@ pub struct AppState {
     pub live: Live,
     /// The rating write path.
     pub intake: Intake,
-    /// Scores: constants, tier rules, region tree.
+    /// Scores: constants and tier rules.
     pub scores: Arc<ScoreEngine>,
+    /// The region tree and the categories.
+    pub reference: Arc<ReferenceData>,
     /// Derived keys.
     pub secrets: Arc<Secrets>,
     /// Settings.
@@ -108,8 +111,10 @@ pub struct Services {
     pub live: Live,
     /// The rating write path.
     pub intake: Intake,
-    /// Scores: constants, tier rules, region tree.
+    /// Scores: constants and tier rules.
     pub scores: Arc<ScoreEngine>,
+    /// The region tree and the categories.
+    pub reference: Arc<ReferenceData>,
     /// Derived keys.
     pub secrets: Arc<Secrets>,
     /// Settings.
@@ -128,6 +133,7 @@ impl AppState {
             live,
             intake,
             scores,
+            reference,
             secrets,
             settings,
             metrics,
@@ -150,6 +156,7 @@ impl AppState {
             live,
             intake,
             scores,
+            reference,
             secrets,
             settings,
             metrics,

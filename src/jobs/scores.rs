@@ -27,9 +27,9 @@ use crate::domain::scoring::{
     Measures, PriorSource, ScoringParams, VenueInputs, choose_priors, prior_or_fallback,
     score_venue, smoothed_0_100,
 };
-use crate::store::reference::CategoryRow;
+use crate::store::reference::ReferenceData;
 use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueDayRow, VenueScoreRow};
-use crate::store::{StoreError, reference, tiers};
+use crate::store::{StoreError, tiers};
 
 /// How far back each poll looks past the previous one, so a rating batch
 /// whose transaction started before a poll and committed after it is not missed.
@@ -68,9 +68,8 @@ pub struct ScoreEngine {
     clock: Clock,
     params: ScoringParams,
     rules: Arc<RuleSet>,
-    regions: OnceCell<Arc<RegionTree>>,
+    reference: Arc<ReferenceData>,
     rules_active: OnceCell<()>,
-    categories: OnceCell<Arc<Vec<CategoryRow>>>,
 }
 
 /// One venue being scored.
@@ -86,7 +85,12 @@ impl ScoreEngine {
     /// Parses the configured tier rule set (the shipped default unless
     /// `TIER_RULES_FILE` names another); a bad rule set is refused here, before
     /// anything is stored. Touches no database.
-    pub fn new(pool: PgPool, settings: &Settings, clock: Clock) -> anyhow::Result<Self> {
+    pub fn new(
+        pool: PgPool,
+        settings: &Settings,
+        clock: Clock,
+        reference: Arc<ReferenceData>,
+    ) -> anyhow::Result<Self> {
         let rules = match &settings.tier_rules_file {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -101,9 +105,8 @@ impl ScoreEngine {
             clock,
             params: settings.scoring.clone(),
             rules: Arc::new(rules),
-            regions: OnceCell::new(),
+            reference,
             rules_active: OnceCell::new(),
-            categories: OnceCell::new(),
         })
     }
 
@@ -115,24 +118,6 @@ impl ScoreEngine {
     /// The active tier rule set.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
-    }
-
-    /// The region tree, read from Postgres once.
-    pub async fn regions(&self) -> Result<Arc<RegionTree>, StoreError> {
-        self.regions
-            .get_or_try_init(|| async { reference::region_tree(&self.pool).await.map(Arc::new) })
-            .await
-            .cloned()
-    }
-
-    /// The categories, read from Postgres once.
-    pub async fn categories(&self) -> Result<Arc<Vec<CategoryRow>>, StoreError> {
-        self.categories
-            .get_or_try_init(|| async {
-                reference::stored_categories(&self.pool).await.map(Arc::new)
-            })
-            .await
-            .cloned()
     }
 
     /// Stores the rule set (once) and makes it the active one.
@@ -167,7 +152,7 @@ impl ScoreEngine {
     }
 
     async fn slices_of(&self, pairs: &[(String, String)]) -> Result<BTreeSet<Slice>, StoreError> {
-        let regions = self.regions().await?;
+        let regions = self.reference.regions().await?;
         Ok(pairs
             .iter()
             .filter_map(|(region, category)| {
@@ -215,7 +200,7 @@ impl ScoreEngine {
                 .push(category.clone());
         }
 
-        let regions = self.regions().await?;
+        let regions = self.reference.regions().await?;
         let mut loaded: BTreeMap<String, Vec<VenueAcc>> = BTreeMap::new();
         for (province, categories) in &by_province {
             let codes = regions.subtree(province);
@@ -467,7 +452,7 @@ impl ScoreEngine {
                 }
             })
             .collect();
-        let codes = self.regions().await?.subtree(province);
+        let codes = self.reference.regions().await?.subtree(province);
         scores::write_region_scores(&mut tx, province, &codes, &region_rows).await?;
         tx.commit().await?;
         Ok(RefreshSummary {

@@ -1,7 +1,10 @@
 //! Regions (GB/T 2260 tree) and categories: small lookup tables loaded from
 //! the CSV files shipped in `data/`, idempotently.
 
+use std::sync::Arc;
+
 use sqlx::PgPool;
+use tokio::sync::OnceCell;
 
 use super::StoreError;
 use crate::domain::region::{Region, RegionLevel, RegionTree};
@@ -215,5 +218,42 @@ mod tests {
                 .iter()
                 .any(|c| c.key == "hotel" && c.name_zh == "星级饭店")
         );
+    }
+}
+
+/// The region tree and the categories, read from Postgres once per process
+/// and shared by the handlers and the score jobs. They change only with a
+/// migration, which restarts the service.
+#[derive(Debug)]
+pub struct ReferenceData {
+    pool: PgPool,
+    regions: OnceCell<Arc<RegionTree>>,
+    categories: OnceCell<Arc<Vec<CategoryRow>>>,
+}
+
+impl ReferenceData {
+    /// An empty cache over `pool`; nothing is read until asked for.
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            regions: OnceCell::new(),
+            categories: OnceCell::new(),
+        }
+    }
+
+    /// The region tree.
+    pub async fn regions(&self) -> Result<Arc<RegionTree>, StoreError> {
+        self.regions
+            .get_or_try_init(|| async { region_tree(&self.pool).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    /// The categories.
+    pub async fn categories(&self) -> Result<Arc<Vec<CategoryRow>>, StoreError> {
+        self.categories
+            .get_or_try_init(|| async { stored_categories(&self.pool).await.map(Arc::new) })
+            .await
+            .cloned()
     }
 }

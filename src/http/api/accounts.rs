@@ -195,7 +195,7 @@ pub async fn create_account(
         request.region_code,
         request.venue_ids.unwrap_or_default(),
     )?;
-    let regions = state.scores.regions().await?;
+    let regions = state.reference.regions().await?;
     if let Some(code) = scope.region_code()
         && regions.get(code).is_none()
     {
@@ -266,7 +266,7 @@ pub async fn create_account(
     security(("bearer" = []))
 )]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let items = accounts::list(&state.pool, &scope)
         .await?
         .into_iter()
@@ -390,7 +390,7 @@ pub async fn check_manage(
     role: Role,
     scope: &Scope,
 ) -> Result<(), ApiError> {
-    let tree = state.scores.regions().await?;
+    let tree = state.reference.regions().await?;
     let venue_regions = tokens::venue_regions(&state.pool, &scope.venue_ids()).await?;
     may_manage(
         &caller.principal,
@@ -411,7 +411,7 @@ async fn managed_account(
     caller: &Caller,
     account_id: i64,
 ) -> Result<(ScopeFilter, AccountRecord), ApiError> {
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let mut conn = state.pool.acquire().await?;
     let seen = accounts::find_in_scope(&mut conn, account_id, &scope)
         .await?

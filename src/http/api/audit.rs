@@ -107,7 +107,7 @@ pub async fn load_audit(
     principal: &Principal,
     request: &AuditRequest,
 ) -> Result<AuditPage, ApiError> {
-    let scope = ScopeFilter::of(&principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&principal.scope, &*state.reference.regions().await?);
     let items = audit::list(
         &state.pool,
         scope.all,

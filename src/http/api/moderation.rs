@@ -130,7 +130,7 @@ pub async fn moderate_rating(
     reason: &ModerationReason,
     quarantine: bool,
 ) -> Result<ModerationBody, ApiError> {
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let action = if quarantine {
         "rating.quarantine"
     } else {
@@ -192,7 +192,7 @@ async fn adjust_live_counters(
     quarantine: bool,
 ) {
     let delta = if quarantine { -1 } else { 1 };
-    let Ok(regions) = state.scores.regions().await else {
+    let Ok(regions) = state.reference.regions().await else {
         return;
     };
     let counts = DayCounts {

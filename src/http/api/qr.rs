@@ -246,7 +246,7 @@ async fn respond(
     let caller = viewer(&req).await?;
     let layout = params.layout(format)?;
     let id = parse_id(id)?;
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let venue = venues::in_scope(&state.pool, id, &scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;

@@ -109,7 +109,7 @@ pub async fn parse_ranking_query(
 ) -> Result<RankingRequest, ApiError> {
     let raw: RankingQuery = serde_html_form::from_str(query)
         .map_err(|e| ApiError::invalid("invalid-query", e.to_string()))?;
-    let regions = state.scores.regions().await?;
+    let regions = state.reference.regions().await?;
     let region = match raw
         .region
         .as_deref()
@@ -128,7 +128,7 @@ pub async fn parse_ranking_query(
         None => None,
         Some(key) => {
             if !state
-                .scores
+                .reference
                 .categories()
                 .await?
                 .iter()
@@ -279,7 +279,7 @@ pub async fn ranking(
     // A regulator's token ranks within its region: by default the whole of
     // it, and never a region outside it.
     if let Some(root) = regulator_region(&caller) {
-        let regions = state.scores.regions().await?;
+        let regions = state.reference.regions().await?;
         match &request.region {
             None => request.region = regions.get(root).cloned(),
             Some(region)
@@ -442,7 +442,7 @@ pub struct RegionScoreBody {
 
 /// Loads a region's score and breakdown.
 pub async fn load_region_score(state: &AppState, code: &str) -> Result<RegionScoreBody, ApiError> {
-    let regions = state.scores.regions().await?;
+    let regions = state.reference.regions().await?;
     let region = known_region(&regions, code)?.clone();
     let children: Vec<String> = regions.children(&region.code).to_vec();
     let rows = rankings::region_breakdown(&state.pool, &region.code, &children).await?;
@@ -509,7 +509,7 @@ pub async fn region_score(
     caller: MaybeCaller,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(root) = regulator_region(&caller) {
-        let regions = state.scores.regions().await?;
+        let regions = state.reference.regions().await?;
         if regions.get(&path).is_some()
             && !Scope::Region(root.to_owned()).covers_region(&regions, &path)
         {

@@ -174,7 +174,7 @@ pub async fn region_in_scope(
     principal: &Principal,
     raw: Option<&str>,
 ) -> Result<Option<Region>, ApiError> {
-    let regions = state.scores.regions().await?;
+    let regions = state.reference.regions().await?;
     let requested = raw.map(str::trim).filter(|s| !s.is_empty());
     let code = match (requested, &principal.scope) {
         (Some(code), _) => code.to_owned(),
@@ -202,7 +202,7 @@ pub async fn region_scopes<'a>(
     Ok(match region {
         None => (RankingScope::National, ScopeFilter::everything()),
         Some(r) => {
-            let tree = state.scores.regions().await?;
+            let tree = state.reference.regions().await?;
             (
                 RankingScope::Region {
                     level: r.level,
@@ -224,7 +224,7 @@ pub async fn load_children(
         let body = load_region_score(state, &region.code).await?;
         return Ok((body.figures, body.children));
     }
-    let tree = state.scores.regions().await?;
+    let tree = state.reference.regions().await?;
     let provinces = tree.provinces().to_vec();
     // No region has the empty code: this reads the provinces' own rows only.
     let rows = rankings::region_breakdown(&state.pool, "", &provinces).await?;
@@ -272,7 +272,7 @@ async fn ratings_today(
     let today = state.clock.today();
     let codes = match region {
         Some(r) => vec![r.code.clone()],
-        None => state.scores.regions().await?.provinces().to_vec(),
+        None => state.reference.regions().await?.provinces().to_vec(),
     };
     let stored = console::ratings_on(&state.pool, scope, today).await?;
     // An absent counter is a region without ratings today; Redis down, none.
@@ -397,7 +397,7 @@ pub async fn venue_in_scope(
     principal: &Principal,
     venue_id: i64,
 ) -> Result<Venue, ApiError> {
-    let scope = ScopeFilter::of(&principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&principal.scope, &*state.reference.regions().await?);
     venues::in_scope(&state.pool, venue_id, &scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))
@@ -591,7 +591,7 @@ pub async fn venue_ratings(
 ) -> Result<HttpResponse, ApiError> {
     let venue = venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
     let (page, per_page) = RatingsQuery::parse(req.query_string())?.paging()?;
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     Ok(HttpResponse::Ok().json(load_ratings(&state, venue.id, &scope, page, per_page).await?))
 }
 
@@ -670,7 +670,7 @@ pub async fn record_violation(
     venue_id: i64,
     violation: &NewViolation,
 ) -> Result<ViolationBody, ApiError> {
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     violations::record(
         &state.pool,
         venue_id,
@@ -735,7 +735,7 @@ pub async fn list_violations(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let venue = venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let items = violations::list(&state.pool, venue.id, &scope)
         .await?
         .into_iter()

@@ -30,7 +30,7 @@ const MAX_PAGE: i64 = 100_000;
 pub async fn scope_of(state: &AppState, caller: &Caller) -> Result<ScopeFilter, ApiError> {
     Ok(ScopeFilter::of(
         &caller.principal.scope,
-        &*state.scores.regions().await?,
+        &*state.reference.regions().await?,
     ))
 }
 

@@ -135,7 +135,7 @@ pub async fn create(
         &request.category,
         request.address.as_deref(),
     )?;
-    let regions = state.scores.regions().await?;
+    let regions = state.reference.regions().await?;
     // An unknown region is left to the database (422); a known one must lie in scope.
     if regions.get(new.region_code.as_str()).is_some()
         && !caller
@@ -189,7 +189,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     if let Some(caller) = &caller.0 {
-        let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+        let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
         if let Some(venue) = venues::in_scope(&state.pool, id, &scope).await? {
             return Ok(HttpResponse::Ok().json(VenueBody::with_code(&state, venue)));
         }
@@ -224,7 +224,7 @@ pub async fn reissue_code(
 /// Replaces a venue's code within the caller's scope and forgets the old one
 /// in this instance's cache; the venue with its new code.
 pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue, ApiError> {
-    let scope = ScopeFilter::of(&caller.principal.scope, &*state.scores.regions().await?);
+    let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let old = venues::in_scope(&state.pool, id, &scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;

@@ -192,7 +192,7 @@ impl Caller {
         role: Role,
         scope: &Scope,
     ) -> Result<HashMap<i64, String>, ApiError> {
-        let regions = state.scores.regions().await?;
+        let regions = state.reference.regions().await?;
         let venue_regions = tokens::venue_regions(&state.pool, &scope.venue_ids()).await?;
         may_grant(&self.principal, role, scope, &regions, &venue_regions).map_err(
             |err| match err {
@@ -264,7 +264,7 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
                     held_grant(role, &record.owner_region_code, &record.owner_venue_ids)
                 })
                 .ok_or(ApiError::Internal)?;
-            let tree = state.scores.regions().await?;
+            let tree = state.reference.regions().await?;
             let venue_regions = match (&held.1, &owner.1) {
                 (Scope::Venues(ids), Scope::Region(_)) => {
                     let ids: Vec<i64> = ids.iter().copied().collect();

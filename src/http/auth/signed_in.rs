@@ -148,7 +148,7 @@ impl SignedIn {
         match &self.caller.principal.scope {
             Scope::All => Ok(ScopeFilter::everything()),
             scope => {
-                let tree = state.scores.regions().await.map_err(|e| self.fail(e))?;
+                let tree = state.reference.regions().await.map_err(|e| self.fail(e))?;
                 Ok(ScopeFilter::of(scope, &tree))
             }
         }

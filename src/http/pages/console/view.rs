@@ -29,8 +29,8 @@ impl Names {
         Ok(Self {
             lang,
             m: messages(lang),
-            regions: state.scores.regions().await?,
-            categories: state.scores.categories().await?,
+            regions: state.reference.regions().await?,
+            categories: state.reference.categories().await?,
         })
     }
 

@@ -140,12 +140,12 @@ pub async fn index(
         return Ok(see_other(&venue_href(only.id, lang, &[], "")));
     }
     let regions = state
-        .scores
+        .reference
         .regions()
         .await
         .map_err(|e| signed_in.fail(e))?;
     let categories = state
-        .scores
+        .reference
         .categories()
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -342,12 +342,12 @@ pub async fn load_panels(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let regions = state
-        .scores
+        .reference
         .regions()
         .await
         .map_err(|e| signed_in.fail(e))?;
     let categories = state
-        .scores
+        .reference
         .categories()
         .await
         .map_err(|e| signed_in.fail(e))?;

@@ -74,7 +74,11 @@ async fn accounts_page(
     let enrolled = second_factor::enrolled_among(&state.pool, &ids)
         .await
         .map_err(|e| signed.fail(e))?;
-    let tree = state.scores.regions().await.map_err(|e| signed.fail(e))?;
+    let tree = state
+        .reference
+        .regions()
+        .await
+        .map_err(|e| signed.fail(e))?;
     let listed_venues: Vec<i64> = listed
         .iter()
         .flat_map(|record| record.venue_ids.iter().copied())

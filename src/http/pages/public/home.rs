@@ -57,8 +57,8 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         };
         Ok::<_, ApiError>((
             load_ranking(&state, &request).await?,
-            state.scores.regions().await?,
-            state.scores.categories().await?,
+            state.reference.regions().await?,
+            state.reference.categories().await?,
         ))
     }
     .await;

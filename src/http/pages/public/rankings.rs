@@ -264,8 +264,8 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     let raw: RankingQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let reference_data = async {
         Ok::<_, ApiError>((
-            state.scores.regions().await?,
-            state.scores.categories().await?,
+            state.reference.regions().await?,
+            state.reference.categories().await?,
         ))
     }
     .await;

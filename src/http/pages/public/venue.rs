@@ -386,8 +386,8 @@ pub async fn venue(
             .ok_or(ApiError::NotFound("venue"))?;
         let score = load_venue_score(&state, id).await?;
         let profile = dashboard::public_profile(&state.pool, id, RECENT_COMMENTS).await?;
-        let regions = state.scores.regions().await?;
-        let categories = state.scores.categories().await?;
+        let regions = state.reference.regions().await?;
+        let categories = state.reference.categories().await?;
         Ok::<_, ApiError>((venue, score, profile, regions, categories))
     }
     .await;
