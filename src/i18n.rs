@@ -276,6 +276,7 @@ pub(crate) struct InviteTexts {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConsoleTexts {
     pub(crate) national: String,
+    pub(crate) export_caption: String,
     pub(crate) crumbs_label: String,
     /// `{region}` is the region's name.
     pub(crate) home_title: String,

@@ -119,9 +119,13 @@ fn csv_line(out: &mut String, fields: impl Iterator<Item = String>) {
 
 impl Table {
     /// The table as a CSV file: UTF-8 with a byte order mark, CRLF line
-    /// ends, RFC 4180 quoting, and text that could run as a formula defused.
-    pub fn to_csv(&self) -> Vec<u8> {
+    /// ends, RFC 4180 quoting, and text that could run as a formula defused;
+    /// a caption, if given, is the first line, above the header row.
+    pub fn to_csv(&self, caption: Option<&str>) -> Vec<u8> {
         let mut out = String::from(UTF8_BOM);
+        if let Some(caption) = caption {
+            csv_line(&mut out, std::iter::once(defuse_formula(caption)));
+        }
         csv_line(&mut out, self.headers.iter().map(|h| defuse_formula(h)));
         for row in &self.rows {
             csv_line(
@@ -136,13 +140,22 @@ impl Table {
         out.into_bytes()
     }
 
-    /// The table as an Excel workbook of one sheet: the header row bold and
-    /// frozen with a filter, numbers and dates as real numbers and dates, and
-    /// each column as wide as its content.
-    pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
+    /// The table as an Excel workbook of one sheet: a caption, if given, in
+    /// the first row; the header row bold and frozen with a filter, numbers
+    /// and dates as real numbers and dates, and each column as wide as its
+    /// content.
+    pub fn to_xlsx(&self, caption: Option<&str>) -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&self.title))?;
+        // The caption, if any, takes the first row; the header row follows.
+        let top: u32 = match caption {
+            Some(caption) => {
+                sheet.write_string(0, 0, caption)?;
+                1
+            }
+            None => 0,
+        };
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let decimals: Vec<Format> = (0..=6u8)
@@ -156,10 +169,13 @@ impl Table {
             })
             .collect();
         for (col, header) in self.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, column(col)?, header, &bold)?;
+            sheet.write_string_with_format(top, column(col)?, header, &bold)?;
         }
         for (i, row) in self.rows.iter().enumerate() {
-            let r = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let r = u32::try_from(i + 1)
+                .ok()
+                .and_then(|r| r.checked_add(top))
+                .ok_or(XlsxError::RowColumnLimitError)?;
             for (col, cell) in row.iter().enumerate() {
                 let c = column(col)?;
                 match cell {
@@ -186,9 +202,11 @@ impl Table {
         }
         if !self.headers.is_empty() {
             let last_col = column(self.headers.len() - 1)?;
-            let last_row = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
-            sheet.set_freeze_panes(1, 0)?;
-            sheet.autofilter(0, 0, last_row, last_col)?;
+            let last_row = u32::try_from(self.rows.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(top);
+            sheet.set_freeze_panes(top + 1, 0)?;
+            sheet.autofilter(top, 0, last_row, last_col)?;
         }
         for (col, width) in self.column_widths().into_iter().enumerate() {
             sheet.set_column_width(column(col)?, width as f64)?;
@@ -299,7 +317,7 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_crlf_quoting_and_defused_formulas() {
-        let bytes = sample().to_csv();
+        let bytes = sample().to_csv(None);
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with('\u{feff}'));
         let body = text.trim_start_matches('\u{feff}');
@@ -325,7 +343,7 @@ mod tests {
     #[test]
     fn xlsx_reads_back_with_typed_cells() {
         let table = sample();
-        let bytes = table.to_xlsx().unwrap();
+        let bytes = table.to_xlsx(None).unwrap();
         let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
         assert_eq!(
             workbook.sheet_names(),
@@ -386,7 +404,7 @@ mod tests {
         assert_eq!(sheet_name("  "), "Sheet1");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
         let empty = Table::default();
-        assert!(empty.to_xlsx().is_ok());
-        assert_eq!(empty.to_csv(), "\u{feff}\r\n".as_bytes());
+        assert!(empty.to_xlsx(None).is_ok());
+        assert_eq!(empty.to_csv(None), "\u{feff}\r\n".as_bytes());
     }
 }

@@ -62,15 +62,17 @@ fn file_stem(raw: &str) -> String {
     }
 }
 
-/// A table as a download named `{stem}.{extension}`.
+/// A table as a download named `{stem}.{extension}`, with `caption` (what
+/// it is, its scope and when its data is from) as its first line.
 pub fn export_response(
     table: &Table,
     format: ExportFormat,
     stem: &str,
+    caption: &str,
 ) -> Result<HttpResponse, rust_xlsxwriter::XlsxError> {
     let body = match format {
-        ExportFormat::Csv => table.to_csv(),
-        ExportFormat::Xlsx => table.to_xlsx()?,
+        ExportFormat::Csv => table.to_csv(Some(caption)),
+        ExportFormat::Xlsx => table.to_xlsx(Some(caption))?,
     };
     let name = format!("{}.{}", file_stem(stem), format.extension());
     Ok(HttpResponse::Ok()
@@ -108,7 +110,7 @@ mod tests {
             headers: vec!["a".into()],
             rows: vec![vec![Cell::Integer(1)]],
         };
-        let response = export_response(&table, ExportFormat::Csv, "rankings-652800").unwrap();
+        let response = export_response(&table, ExportFormat::Csv, "rankings-652800", "t").unwrap();
         let header_of = |r: &HttpResponse, name| {
             r.headers()
                 .get(name)
@@ -125,7 +127,7 @@ mod tests {
             "attachment; filename=\"rankings-652800.csv\""
         );
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
-        let response = export_response(&table, ExportFormat::Xlsx, "x").unwrap();
+        let response = export_response(&table, ExportFormat::Xlsx, "x", "t").unwrap();
         assert!(header_of(&response, header::CONTENT_TYPE).contains("spreadsheetml"));
     }
 }

@@ -116,6 +116,9 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     let (status, csv) = regulator.page("/console/audit.csv").await;
     assert_eq!(status, 200);
     assert!(!csv.contains(&luntai_target));
+    // The caption names the county the file is limited to.
+    let caption = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(caption.contains("(652801)"), "{caption}");
 
     // Only one family of actions, when asked.
     let (_, rows) = audit_rows(&regulator, "/console/audit?action=venue&lang=en").await;
@@ -211,8 +214,10 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
     assert_eq!(status, 200);
     let parsed = parse_csv(csv.trim_start_matches('\u{feff}'));
     let (headers, _) = html_table(&first_page, "audit");
-    assert_eq!(parsed[0], headers);
-    let targets: Vec<String> = parsed[1..].iter().map(|r| r[TARGET].clone()).collect();
+    // Under the caption: the scope, and the time the data is from.
+    assert!(parsed[0][0].starts_with("Audit log · Scope: Nationwide · Data as of "));
+    assert_eq!(parsed[1], headers);
+    let targets: Vec<String> = parsed[2..].iter().map(|r| r[TARGET].clone()).collect();
     assert_eq!(targets, expected);
 
     // The bearer token's JSON route pages the same way.

@@ -203,6 +203,18 @@ fn xlsx_text(cell: &Data, shown: &str) -> String {
 }
 
 /// Downloads a table as CSV and as Excel and checks both hold exactly the page's table.
+/// A download's caption names its scope and its data's time in Beijing time.
+fn assert_caption(caption: &str) {
+    let english = caption.contains("Scope: ") && caption.contains("(Beijing time)");
+    let chinese = caption.contains("范围：") && caption.contains("（北京时间）");
+    assert!(english || chinese, "{caption}");
+    let at = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(caption.contains(&at), "dated today in Beijing: {caption}");
+}
+
 pub(crate) async fn downloads_match_the_page(
     person: &Person,
     page: &str,
@@ -225,8 +237,11 @@ pub(crate) async fn downloads_match_the_page(
     let bytes = csv.bytes().await.unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
     let parsed = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap());
-    assert_eq!(parsed[0], headers, "CSV header of {id}");
-    assert_eq!(parsed[1..].to_vec(), rows, "CSV rows of {id}");
+    // A caption first: what the table is, its scope, and its data's time.
+    assert_eq!(parsed[0].len(), 1, "one caption cell: {:?}", parsed[0]);
+    assert_caption(&parsed[0][0]);
+    assert_eq!(parsed[1], headers, "CSV header of {id}");
+    assert_eq!(parsed[2..].to_vec(), rows, "CSV rows of {id}");
 
     let xlsx = person.fetch(&xlsx_href).await;
     assert_eq!(xlsx.status(), 200, "{xlsx_href}");
@@ -240,10 +255,11 @@ pub(crate) async fn downloads_match_the_page(
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let sheet_rows: Vec<&[Data]> = sheet.rows().collect();
-    let sheet_headers: Vec<String> = sheet_rows[0].iter().map(|c| c.to_string()).collect();
+    assert_caption(&sheet_rows[0][0].to_string());
+    let sheet_headers: Vec<String> = sheet_rows[1].iter().map(|c| c.to_string()).collect();
     assert_eq!(sheet_headers, headers, "Excel header of {id}");
-    assert_eq!(sheet_rows.len(), rows.len() + 1, "Excel rows of {id}");
-    for (sheet_row, row) in sheet_rows[1..].iter().zip(&rows) {
+    assert_eq!(sheet_rows.len(), rows.len() + 2, "Excel rows of {id}");
+    for (sheet_row, row) in sheet_rows[2..].iter().zip(&rows) {
         let texts: Vec<String> = row
             .iter()
             .enumerate()

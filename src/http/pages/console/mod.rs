@@ -25,22 +25,43 @@ pub use rankings::rankings;
 pub use venue::venue;
 
 use self::view::Names;
+use crate::domain::access::Scope;
 use crate::domain::table::Table;
 use crate::http::AppState;
 use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::export::{ExportFormat, export_response};
+use crate::http::html::local_time;
 
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
 
+/// A console table as a file whose first line says what it is, whose data
+/// it holds (the caller's scope) and as of when, in Beijing time.
 fn download(
     signed_in: &SignedIn,
+    state: &AppState,
+    names: &Names,
     table: &Table,
-    format: ExportFormat,
-    stem: &str,
+    (format, stem): (ExportFormat, &str),
 ) -> Result<HttpResponse, PageError> {
-    export_response(table, format, stem).map_err(|err| {
+    let scope = match &signed_in.caller.principal.scope {
+        Scope::All => names.region_or_country(None),
+        Scope::Region(code) => format!("{} ({code})", names.region(code)),
+        Scope::Venues(ids) => ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let caption = names
+        .m
+        .console
+        .export_caption
+        .replace("{title}", &table.title)
+        .replace("{scope}", &scope)
+        .replace("{at}", &local_time(state.clock.now()));
+    export_response(table, format, stem, &caption).map_err(|err| {
         tracing::error!(error = %err, "export failed");
         PageError::new(signed_in.lang, PageProblem::Failed)
     })
@@ -70,7 +91,7 @@ pub async fn export(
             .await?
             .ok_or_else(not_found)?,
     };
-    download(&signed_in, &table, format, &stem)
+    download(&signed_in, &state, &names, &table, (format, &stem))
 }
 
 /// `GET /console/venues/{id}/{table}.{format}`: a venue's `ratings`,
@@ -90,5 +111,5 @@ pub async fn venue_export(
     let (table, stem) = venue::venue_table(&signed_in, &state, &names, venue_id, &name)
         .await?
         .ok_or_else(not_found)?;
-    download(&signed_in, &table, format, &stem)
+    download(&signed_in, &state, &names, &table, (format, &stem))
 }
