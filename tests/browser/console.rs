@@ -283,10 +283,17 @@ async fn a_regulator_drills_down_and_downloads_the_ranking() {
         .expect("a sheet")
         .expect("readable");
     let cells: Vec<&[Data]> = sheet.rows().collect();
-    let sheet_headers: Vec<String> = cells[0].iter().map(|c| c.to_string()).collect();
+    // First the caption: the regulator's prefecture and the data's time.
+    let caption = cells[0][0].to_string();
+    assert!(
+        caption.contains("范围：巴音郭楞蒙古自治州 (652800)"),
+        "{caption}"
+    );
+    assert!(caption.contains("（北京时间）"), "{caption}");
+    let sheet_headers: Vec<String> = cells[1].iter().map(|c| c.to_string()).collect();
     assert_eq!(sheet_headers, headers, "the page's columns");
-    assert_eq!(cells.len(), rows.len() + 1, "the page's rows");
-    for (sheet_row, row) in cells[1..].iter().zip(&rows) {
+    assert_eq!(cells.len(), rows.len() + 2, "the page's rows");
+    for (sheet_row, row) in cells[2..].iter().zip(&rows) {
         assert_eq!(sheet_row[1], Data::Float(row[1].parse().expect("venue id")));
         assert_eq!(sheet_row[2], Data::String(row[2].clone()), "venue name");
         assert_eq!(sheet_row[4], Data::String(row[4].clone()), "category");
