@@ -133,11 +133,7 @@ async fn template_database() -> &'static str {
             }
             // Built under a name of its own and renamed when complete, so a
             // test binary running beside this one never copies half a template.
-            let building = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
-            create_database(&mut admin, &building, None).await;
-            let pool = PgPool::connect(&database_url_for(&building))
-                .await
-                .expect("connect to the template being built");
+            let (building, pool) = new_database(None).await;
             qrfeedback::store::migrate(&pool)
                 .await
                 .expect("migrate the template");
@@ -154,44 +150,35 @@ async fn template_database() -> &'static str {
         .await
 }
 
-/// `CREATE DATABASE`, empty or as a copy of `template`. Both names are
-/// generated here, never taken from input.
-async fn create_database(admin: &mut PgConnection, name: &str, template: Option<&str>) {
+/// A database of a test's own, named `qrf_test_…`, empty or as a copy of
+/// `template`. Both names are generated here, never taken from input.
+async fn new_database(template: Option<&str>) -> (String, PgPool) {
+    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&base_database_url())
+        .await
+        .expect("connect to the test Postgres");
     let from = template
         .map(|t| format!(r#" TEMPLATE "{t}""#))
         .unwrap_or_default();
-    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}"{from}"#));
+    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{db_name}"{from}"#));
     admin
         .execute(sqlx::raw_sql(create))
         .await
         .expect("create test database");
+    let pool = PgPool::connect(&database_url_for(&db_name))
+        .await
+        .expect("connect to test database");
+    (db_name, pool)
 }
 
 /// A fresh, migrated database of the test's own, copied from the template.
 pub async fn fresh_database() -> (String, PgPool) {
-    let template = template_database().await;
-    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&base_database_url())
-        .await
-        .expect("connect to the test Postgres");
-    create_database(&mut admin, &db_name, Some(template)).await;
-    let pool = PgPool::connect(&database_url_for(&db_name))
-        .await
-        .expect("connect to test database");
-    (db_name, pool)
+    new_database(Some(template_database().await)).await
 }
 
 /// A fresh database left empty, for a test that migrates it step by step.
 pub async fn empty_database() -> (String, PgPool) {
-    let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&base_database_url())
-        .await
-        .expect("connect to the test Postgres");
-    create_database(&mut admin, &db_name, None).await;
-    let pool = PgPool::connect(&database_url_for(&db_name))
-        .await
-        .expect("connect to test database");
-    (db_name, pool)
+    new_database(None).await
 }
 
 /// A JSON call with a bearer token: the status and the body (null when the
