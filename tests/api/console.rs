@@ -208,10 +208,7 @@ fn assert_caption(caption: &str) {
     let english = caption.contains("Scope: ") && caption.contains("(Beijing time)");
     let chinese = caption.contains("范围：") && caption.contains("（北京时间）");
     assert!(english || chinese, "{caption}");
-    let at = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("%Y-%m-%d")
-        .to_string();
+    let at = qrfeedback::domain::day::local_day(chrono::Utc::now()).to_string();
     assert!(caption.contains(&at), "dated today in Beijing: {caption}");
 }
 

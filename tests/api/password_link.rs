@@ -280,7 +280,7 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     let url: String = page[start..].chars().take_while(|c| *c != '<').collect();
     // The expiry reads in Beijing time, like every time a person reads.
     let expires = (app.clock.now() + chrono::Duration::hours(72))
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        .with_timezone(&qrfeedback::domain::day::china_offset());
     let minutes = [expires, expires - chrono::Duration::minutes(1)]
         .map(|at| format!("until {} (Beijing time)", at.format("%Y-%m-%d %H:%M")));
     assert!(
