@@ -5,9 +5,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::app::intake::IntakeError;
+use crate::app::{AppError, Kind};
 use crate::domain::rating::RatingError;
 use crate::domain::venue::VenueError;
-use crate::intake::IntakeError;
 use crate::store::StoreError;
 
 /// Seconds a client should wait before retrying after a 503.
@@ -85,6 +86,9 @@ pub enum ApiError {
     /// A bug or broken invariant; details are logged, not shown.
     #[error("internal error")]
     Internal,
+    /// A use-case's refusal, answered by its slug.
+    #[error("{0}")]
+    App(AppError),
 }
 
 #[derive(Serialize)]
@@ -117,6 +121,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
+            ApiError::App(err) => err.slug.problem(),
         }
     }
 
@@ -136,6 +141,14 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
+            ApiError::App(err) => match err.slug.kind() {
+                Kind::Invalid => "Invalid input",
+                Kind::NotFound => "Not found",
+                Kind::Forbidden => "Forbidden",
+                Kind::Conflict => "Conflict",
+                Kind::Unavailable => "Service unavailable",
+                Kind::Internal => "Internal error",
+            },
         }
     }
 
@@ -175,6 +188,14 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::App(err) => match err.slug.kind() {
+                Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                Kind::NotFound => StatusCode::NOT_FOUND,
+                Kind::Forbidden => StatusCode::FORBIDDEN,
+                Kind::Conflict => StatusCode::CONFLICT,
+                Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
 
@@ -226,6 +247,17 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %err, "store failure");
                 ApiError::Internal
             }
+        }
+    }
+}
+
+/// A use-case's refusal; an outage keeps its `Retry-After`.
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err.slug.kind() {
+            Kind::Unavailable => ApiError::Unavailable,
+            Kind::Internal => ApiError::Internal,
+            _ => ApiError::App(err),
         }
     }
 }

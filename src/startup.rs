@@ -6,18 +6,19 @@ use std::sync::Arc;
 use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
+use crate::app::Services;
+use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::secrets::{SecretString, Secrets};
 use crate::error::ApiError;
 use crate::http;
 use crate::http::AppState;
-use crate::http::Services;
 use crate::http::security_headers::SecurityHeaders;
-use crate::intake::Intake;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
 use crate::live::Live;
+use crate::password_work::PasswordWork;
 use crate::store;
 use crate::store::reference::ReferenceData;
 use crate::telemetry::{Metrics, RequestTelemetry};
@@ -94,6 +95,7 @@ impl Application {
             reference,
             secrets,
             settings: Arc::new(settings),
+            password_work: PasswordWork::new(metrics.argon2_runs.clone()),
             metrics: metrics.clone(),
             clock,
         });

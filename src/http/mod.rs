@@ -17,21 +17,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::future::Cache;
-use sqlx::PgPool;
 
-use crate::clock::Clock;
-use crate::config::Settings;
+use crate::app::Services;
 use crate::domain::code::VenueCode;
-use crate::domain::secrets::Secrets;
 use crate::error::ApiError;
-use crate::intake::Intake;
-use crate::jobs::scores::ScoreEngine;
-use crate::live::Live;
-use crate::password_work::PasswordWork;
 use crate::store::StoreError;
-use crate::store::reference::ReferenceData;
 use crate::store::venues::{CodeStatus, lookup_code};
-use crate::telemetry::Metrics;
 
 /// How long a resolved code is cached in process. A reissue clears the local
 /// entry at once; other instances see it within this time.
@@ -64,34 +55,25 @@ enum CodeMiss {
     Failed(CodeLookupError),
 }
 
-/// Shared state of every handler.
+/// Shared state of every handler: the services the use-cases share, and
+/// the HTTP side's own caches.
 #[derive(Clone)]
 pub struct AppState {
-    /// Postgres pool.
-    pub pool: PgPool,
-    /// The one source of "now".
-    pub clock: Clock,
-    /// Redis, possibly down.
-    pub live: Live,
-    /// The rating write path.
-    pub intake: Intake,
-    /// Scores: constants and tier rules.
-    pub scores: Arc<ScoreEngine>,
-    /// The region tree and the categories.
-    pub reference: Arc<ReferenceData>,
-    /// Derived keys.
-    pub secrets: Arc<Secrets>,
-    /// Settings.
-    pub settings: Arc<Settings>,
-    /// Metrics registry.
-    pub metrics: Metrics,
-    /// argon2id work, at most one job per core.
-    pub password_work: PasswordWork,
+    /// What the use-cases work with; reached through `Deref` as well.
+    pub services: Services,
     codes: Cache<String, CodeStatus>,
     /// First-view rating pages by (code, language), split around the form token.
     pub page_shells: Cache<(String, &'static str), Arc<PageShell>>,
     /// Rendered venue QR codes.
     pub qr_images: api::qr::QrImages,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
 }
 
 /// A rendered first-view rating page with a hole where the per-view form token goes.
@@ -103,42 +85,9 @@ pub struct PageShell {
     pub after_token: String,
 }
 
-/// The long-lived parts the handlers share, built once at start.
-pub struct Services {
-    /// Postgres pool.
-    pub pool: PgPool,
-    /// Redis, possibly down.
-    pub live: Live,
-    /// The rating write path.
-    pub intake: Intake,
-    /// Scores: constants and tier rules.
-    pub scores: Arc<ScoreEngine>,
-    /// The region tree and the categories.
-    pub reference: Arc<ReferenceData>,
-    /// Derived keys.
-    pub secrets: Arc<Secrets>,
-    /// Settings.
-    pub settings: Arc<Settings>,
-    /// Metrics registry.
-    pub metrics: Metrics,
-    /// The one source of "now".
-    pub clock: Clock,
-}
-
 impl AppState {
     /// Builds the state around the shared services, with empty caches.
     pub fn new(services: Services) -> Self {
-        let Services {
-            pool,
-            live,
-            intake,
-            scores,
-            reference,
-            secrets,
-            settings,
-            metrics,
-            clock,
-        } = services;
         let codes = Cache::builder()
             .max_capacity(200_000)
             .time_to_live(CODE_CACHE_TTL)
@@ -148,19 +97,9 @@ impl AppState {
             .max_capacity(20_000)
             .time_to_live(CODE_CACHE_TTL)
             .build();
-        let qr_images = api::qr::QrImages::new(metrics.clone());
-        let password_work = PasswordWork::new(metrics.argon2_runs.clone());
+        let qr_images = api::qr::QrImages::new(services.metrics.clone());
         Self {
-            pool,
-            clock,
-            live,
-            intake,
-            scores,
-            reference,
-            secrets,
-            settings,
-            metrics,
-            password_work,
+            services,
             codes,
             page_shells,
             qr_images,

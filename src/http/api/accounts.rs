@@ -12,13 +12,15 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::Caller;
+use crate::app::caller::requested_grant;
 use crate::domain::access::{Role, Scope, may_manage};
 use crate::domain::names::{DisplayName, NameError};
 use crate::domain::password::{InvitationToken, Login, Password, hash_password};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
-use crate::http::auth::access::{self, Caller, requested_grant};
+use crate::http::auth::access;
 use crate::http::client::client_addr;
 use crate::password_work::PasswordJob;
 use crate::store::ScopeFilter;

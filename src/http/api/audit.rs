@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::Caller;
 use crate::domain::access::Principal;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::auth::access::Caller;
 use crate::store::ScopeFilter;
 use crate::store::audit::{self, AuditRecord};
 

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::Caller;
 use crate::domain::moderation::{ModerationReason, ReasonError};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
-use crate::http::auth::access::Caller;
 use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
 use crate::store::stats::DayCounts;

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::app::intake::{Receipt, Submission};
 use crate::domain::rating::{DeviceId, RatingError, RatingInput, RawRating};
 use crate::error::ApiError;
 use crate::http::AppState;
 pub use crate::http::client::client_ip;
-use crate::intake::{Receipt, Submission};
 use crate::store::venues::CodeStatus;
 
 /// Largest accepted JSON body, in bytes.

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::Caller;
 use crate::domain::access::{Principal, Scope};
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
 use crate::domain::region::Region;
@@ -20,7 +21,6 @@ use crate::http::api::rankings::{
 };
 use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
-use crate::http::auth::access::Caller;
 use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingRow, RankingScope};
 use crate::store::venues::{self, Venue};
 use crate::store::{ScopeFilter, console, violations};

@@ -7,13 +7,15 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::Caller;
+use crate::app::caller::requested_grant;
 use crate::domain::access::{ApiToken, Role};
 use crate::domain::names::{NameError, TokenName};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::accounts::check_manage;
 use crate::http::api::ratings::parse_json;
-use crate::http::auth::access::{Caller, held_grant, requested_grant};
+use crate::http::auth::access::held_grant;
 use crate::store::tokens::{self, NewToken, TokenRecord};
 use crate::store::{ScopeFilter, accounts};
 

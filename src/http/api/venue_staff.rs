@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::Caller;
 use crate::domain::access::Role;
 use crate::domain::venue_profile::{
     CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, Registration, ReplyText,
@@ -16,7 +17,6 @@ use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
-use crate::http::auth::access::Caller;
 use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, CommentDay, Commitment, QualityOfficerRecord, ReplyOutcome};
 use crate::store::venues;

@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::Caller;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
-use crate::http::auth::access::{Caller, MaybeCaller};
+use crate::http::auth::access::MaybeCaller;
 use crate::store::ScopeFilter;
 use crate::store::venues::{self, CreateVenueError, PublicVenue, Venue};
 

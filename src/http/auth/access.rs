@@ -16,12 +16,10 @@ use crate::http::AppState;
 use crate::http::routes::rule;
 use std::collections::HashMap;
 
-use crate::domain::access::{
-    ApiToken, GrantError, Principal, Role, Scope, effective_grant, may_grant,
-};
+use crate::app::Caller;
+use crate::domain::access::{ApiToken, Principal, Role, Scope, effective_grant};
 use crate::domain::code::constant_time_eq;
 use crate::error::ApiError;
-use crate::store::audit::AuditEntry;
 use crate::store::tokens;
 
 /// Who may call a route.
@@ -48,27 +46,6 @@ pub fn role_may_call(req: &HttpRequest, role: Role) -> bool {
         Some(Access::Public) => true,
         Some(Access::Roles(roles)) => roles.contains(&role),
         None => false,
-    }
-}
-
-/// An authenticated caller whose role the table allows on this route.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// Who, with role and scope.
-    pub principal: Principal,
-    /// The client address, for the audit log.
-    pub client_ip: Option<String>,
-}
-
-impl Caller {
-    /// A blank audit entry naming this caller; the store fills in the rest.
-    pub fn audit(&self, action: &'static str) -> AuditEntry {
-        AuditEntry {
-            actor: self.principal.actor.clone(),
-            action,
-            client_ip: self.client_ip.clone(),
-            ..AuditEntry::default()
-        }
     }
 }
 
@@ -152,56 +129,6 @@ fn caller_of(req: &HttpRequest) -> Result<Caller, ApiError> {
         principal,
         client_ip,
     })
-}
-
-/// Reads the role and scope asked for in a token or account request:
-/// `region_code` for a region scope, `venue_ids` for a venue scope, neither
-/// for everything (whether they fit the role is [`Caller::check_grant`]'s).
-pub fn requested_grant(
-    role: &str,
-    region_code: Option<String>,
-    venue_ids: Vec<i64>,
-) -> Result<(Role, Scope), ApiError> {
-    let parsed = Role::parse(role).ok_or_else(|| {
-        ApiError::invalid(
-            "invalid-role",
-            format!("role must be one of admin, regulator, venue_staff, not {role:?}"),
-        )
-    })?;
-    let scope = match (region_code, venue_ids.is_empty()) {
-        (None, true) => Scope::All,
-        (Some(code), true) => Scope::Region(code),
-        (None, false) => Scope::Venues(venue_ids.into_iter().collect()),
-        (Some(_), false) => {
-            return Err(ApiError::invalid(
-                "invalid-scope",
-                "give region_code or venue_ids, not both",
-            ));
-        }
-    };
-    Ok((parsed, scope))
-}
-
-impl Caller {
-    /// Checks that this caller may hand `role` with `scope` on: 403 beyond
-    /// its own role or scope, 422 for a scope that does not fit the role.
-    /// Returns the regions of the requested venues.
-    pub async fn check_grant(
-        &self,
-        state: &AppState,
-        role: Role,
-        scope: &Scope,
-    ) -> Result<HashMap<i64, String>, ApiError> {
-        let regions = state.reference.regions().await?;
-        let venue_regions = tokens::venue_regions(&state.pool, &scope.venue_ids()).await?;
-        may_grant(&self.principal, role, scope, &regions, &venue_regions).map_err(
-            |err| match err {
-                GrantError::ShapeMismatch(detail) => ApiError::invalid("invalid-scope", detail),
-                other => ApiError::Forbidden(other.to_string()),
-            },
-        )?;
-        Ok(venue_regions)
-    }
 }
 
 /// A caller on a public route: anonymous without an `Authorization` header,

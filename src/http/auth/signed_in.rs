@@ -8,10 +8,11 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
+use crate::app::Caller;
 use crate::domain::access::{Principal, Role, Scope};
 use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
 use crate::http::AppState;
-use crate::http::auth::access::{Caller, held_grant, role_may_call};
+use crate::http::auth::access::{held_grant, role_may_call};
 use crate::http::auth::session::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::http::client::client_addr;
 use crate::http::html::{Chrome, negotiate_language, page_response, render_document};

@@ -7,6 +7,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::app::intake::{IntakeError, Submission};
 use crate::domain::rating::{Complaint, DeviceId, RatingError, RatingInput, RawRating};
 use crate::domain::secrets::FormTokenError;
 use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
@@ -18,7 +19,6 @@ use crate::http::pages::visitor::view::{
     self, ErrorPage, FormNotice, FormValues, RepeatVisit, VenueHeader,
 };
 use crate::i18n::Lang;
-use crate::intake::{IntakeError, Submission};
 use crate::store::venues::{CodeStatus, VenueCard};
 
 /// The device cookie set by the rating page.

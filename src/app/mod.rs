@@ -1,0 +1,51 @@
+//! The use-cases the JSON API and the pages share: each takes the shared
+//! [`Services`], the [`Caller`] where it matters and plain values, and
+//! answers plain structs or an [`AppError`] with a stable slug. Nothing here
+//! knows about HTTP: the API maps an error's slug to problem+json, the pages
+//! to a message in the page's language.
+
+pub mod caller;
+pub mod error;
+pub mod intake;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+pub use caller::Caller;
+pub use error::{AppError, Kind, Slug};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::domain::secrets::Secrets;
+use crate::jobs::scores::ScoreEngine;
+use crate::live::Live;
+use crate::password_work::PasswordWork;
+use crate::store::reference::ReferenceData;
+use crate::telemetry::Metrics;
+use intake::Intake;
+
+/// The long-lived parts every use-case may need, built once at start.
+#[derive(Clone)]
+pub struct Services {
+    /// Postgres pool.
+    pub pool: PgPool,
+    /// The one source of "now".
+    pub clock: Clock,
+    /// Redis, possibly down.
+    pub live: Live,
+    /// The rating write path.
+    pub intake: Intake,
+    /// Scores: constants and tier rules.
+    pub scores: Arc<ScoreEngine>,
+    /// The region tree and the categories.
+    pub reference: Arc<ReferenceData>,
+    /// Derived keys.
+    pub secrets: Arc<Secrets>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// argon2id work, at most one job per core.
+    pub password_work: PasswordWork,
+}
