@@ -4,10 +4,12 @@
 //! parses both, so a broken or incomplete catalogue fails `cargo test` rather
 //! than a visitor's request.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use crate::app::{AppError, Slug};
 use crate::domain::rating::{RatingError, TAGS_MAX, Tag};
 
 /// A language the visitor pages are written in.
@@ -127,6 +129,8 @@ pub struct Messages {
     pub(crate) dashboard: DashboardTexts,
     pub(crate) audit: AuditTexts,
     pub(crate) password: PasswordTexts,
+    /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
+    problems: HashMap<String, String>,
 }
 
 /// Texts of `/account/password`, where people change their own password.
@@ -811,6 +815,18 @@ pub fn messages(lang: Lang) -> &'static Messages {
 }
 
 impl Messages {
+    /// A use-case's refusal told in this language.
+    pub fn problem(&self, err: &AppError) -> &str {
+        self.problem_text(err.slug)
+    }
+
+    /// The message for a slug; the catalogue test keeps every slug present.
+    pub fn problem_text(&self, slug: Slug) -> &str {
+        self.problems
+            .get(slug.key())
+            .map_or(slug.key(), String::as_str)
+    }
+
     /// The visitor-facing label of a quick tag.
     pub fn tag_label(&self, tag: Tag) -> &str {
         let labels = &self.tags;
@@ -1004,6 +1020,28 @@ mod tests {
             let _ = messages(lang);
         }
         assert_eq!(catalogue_keys(Lang::Zh), catalogue_keys(Lang::En));
+    }
+
+    #[test]
+    fn every_slug_has_a_message_in_every_catalogue_and_no_message_lacks_a_slug() {
+        let slugs: BTreeSet<&str> = Slug::ALL.iter().map(|s| s.key()).collect();
+        for lang in BOTH {
+            let m = messages(lang);
+            let keys: BTreeSet<&str> = m.problems.keys().map(String::as_str).collect();
+            assert_eq!(keys, slugs, "{lang:?}: [problems] and the slugs differ");
+            for slug in Slug::ALL {
+                assert!(
+                    !m.problem_text(*slug).trim().is_empty(),
+                    "{lang:?}: empty message for {slug:?}"
+                );
+            }
+        }
+        // A Chinese page tells a refusal in Chinese, not in the English detail.
+        let err = AppError::new(Slug::DuplicateLogin, "login \"x\" is taken");
+        assert_eq!(
+            messages(Lang::Zh).problem(&err),
+            "该登录名已被使用，请换一个。"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
-use crate::app::Caller;
+use crate::app::{AppError, Caller, Kind};
 use crate::domain::access::{Principal, Role, Scope};
 use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
 use crate::http::AppState;
@@ -273,9 +273,24 @@ impl PageError {
         Self { lang, problem }
     }
 
+    /// The page for a use-case's refusal: its message in the page language.
+    pub fn from_app(lang: Lang, err: AppError) -> Self {
+        let problem = match err.slug.kind() {
+            Kind::NotFound => PageProblem::NotFound,
+            Kind::Forbidden => PageProblem::Forbidden,
+            Kind::Invalid | Kind::Conflict => {
+                PageProblem::Invalid(messages(lang).problem(&err).to_owned())
+            }
+            Kind::Unavailable => PageProblem::Unavailable,
+            Kind::Internal => PageProblem::Failed,
+        };
+        Self { lang, problem }
+    }
+
     /// The page for a JSON API error met on a shared code path.
     pub fn from_api(lang: Lang, err: ApiError) -> Self {
         let problem = match err {
+            ApiError::App(err) => return Self::from_app(lang, err),
             ApiError::NotFound(_) => PageProblem::NotFound,
             ApiError::Forbidden(_) | ApiError::Unauthorized | ApiError::InvalidToken => {
                 PageProblem::Forbidden

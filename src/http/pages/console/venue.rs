@@ -9,10 +9,10 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::scores::{TierChangeBody, tier_history};
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
 use crate::http::AppState;
-use crate::http::api::scores::{TierChangeBody, load_tier_history};
 use crate::http::api::supervision::{
     RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
 };
@@ -93,7 +93,9 @@ async fn load(
         .into_iter()
         .map(ViolationBody::from)
         .collect();
-    let tier_history = load_tier_history(state, venue.id).await.map_err(fail)?;
+    let tier_history = tier_history(state, venue.id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     Ok(VenueData {
         venue,
         ratings,

@@ -9,12 +9,12 @@
 //! Quality Officer, read-only). Any signed-in page can show them: give its
 //! template a `panels: VenuePanels` field (and `chrome`), then include them.
 
+use crate::app::scores::{self, VenueScore};
 use crate::domain::day::local_day;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::scores::{VenueScore, load_venue_score};
 use crate::http::pages::public::{
     NO_VALUE, Reference, confidence_short, pick, rank_text, region_line, score_text, tier_view,
     trend_description, trend_svg,
@@ -46,7 +46,7 @@ pub async fn load_venue_overview(
     let venue = venues::in_scope(&state.pool, venue_id, scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    let score = load_venue_score(state, venue_id).await?;
+    let score = scores::venue_score(state, venue_id).await?;
     let commitment = dashboard::commitment(&state.pool, venue_id).await?;
     let officer = dashboard::quality_officer(&state.pool, venue_id).await?;
     Ok(VenueOverview {

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::app::scores::TrendWeek;
 use crate::domain::distribution::band_floor_0_100;
-use crate::http::api::scores::TrendWeek;
 use crate::i18n::Messages;
 
 /// The sentence that describes the trend chart to screen readers.

@@ -2,8 +2,8 @@
 
 use chrono::{Duration, NaiveDate};
 
+use crate::app::scores::TrendWeek;
 use crate::domain::region::{Region, RegionLevel, RegionTree};
-use crate::http::api::scores::TrendWeek;
 use crate::i18n::Lang;
 use crate::store::reference::CategoryRow;
 

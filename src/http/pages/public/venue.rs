@@ -7,11 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::scores::{self, VenueScore};
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::scores::{VenueScore, load_venue_score};
 use crate::http::api::venues::parse_id;
 use crate::http::html::local_time;
 use crate::http::pages::public::chart::{trend_description, trend_svg};
@@ -384,7 +384,7 @@ pub async fn venue(
         let venue = venues::public(&state.pool, id)
             .await?
             .ok_or(ApiError::NotFound("venue"))?;
-        let score = load_venue_score(&state, id).await?;
+        let score = scores::venue_score(&state, id).await?;
         let profile = dashboard::public_profile(&state.pool, id, RECENT_COMMENTS).await?;
         let regions = state.reference.regions().await?;
         let categories = state.reference.categories().await?;
@@ -418,7 +418,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::http::api::scores::{DimensionScores, Ranks, RegionRank, TierReason};
+    use crate::app::scores::{DimensionScores, Ranks, RegionRank, TierReason};
     use crate::http::pages::public::test_support::{
         BOTH, assert_page_basics, categories, regions, trend,
     };

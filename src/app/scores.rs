@@ -1,0 +1,275 @@
+//! A venue's score as published, and how its credit tier came to be.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::{AppError, Services, Slug};
+use crate::domain::credit::Reason;
+use crate::domain::scoring::{Histogram, mean_from_sum_0_100, round1};
+use crate::store::{scores, stats, tiers, venues};
+
+/// Weeks in the trend.
+pub const TREND_WEEKS: i64 = 26;
+
+/// Dimension scores, 0–100, `null` while unpublished or without ratings for that dimension.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DimensionScores {
+    /// Service environment.
+    pub environment: Option<f64>,
+    /// Service skill.
+    pub skill: Option<f64>,
+    /// Service attitude.
+    pub attitude: Option<f64>,
+}
+
+/// One reason for a tier, in both languages.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TierReason {
+    /// The rule input the reason is about, e.g. `score`.
+    pub input: String,
+    /// English, e.g. "score 58.2 < 60".
+    pub en: String,
+    /// Chinese, e.g. "评分 58.2 < 60".
+    pub zh: String,
+}
+
+impl From<Reason> for TierReason {
+    fn from(r: Reason) -> Self {
+        Self {
+            input: r.input,
+            en: r.en,
+            zh: r.zh,
+        }
+    }
+}
+
+/// A venue's place among the published venues of its category in a region.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionRank {
+    /// Region code (prefecture or province).
+    pub region_code: String,
+    /// 1 = best.
+    pub rank: i64,
+    /// Published venues of the category in the region.
+    pub of: i64,
+}
+
+/// Ranks in the prefecture and the province, `null` while unpublished.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ranks {
+    /// Within the category in the prefecture.
+    pub prefecture: Option<RegionRank>,
+    /// Within the category in the province.
+    pub province: Option<RegionRank>,
+}
+
+/// One week of the trend.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrendWeek {
+    /// Monday of the week (local day).
+    pub week_start: NaiveDate,
+    /// Ratings counted that week.
+    pub ratings: i64,
+    /// Plain mean of that week's ratings, 0–100; `null` without ratings.
+    pub score: Option<f64>,
+}
+
+/// A venue's score.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VenueScore {
+    /// Venue id.
+    pub venue_id: i64,
+    /// Whether the score is published (enough ratings in the window).
+    pub published: bool,
+    /// Smoothed score 0–100, or `null` while not published ("not enough ratings yet").
+    pub score: Option<f64>,
+    /// Wilson lower bound (95 %) of the share of 4★ and 5★ ratings, 0–1.
+    pub confidence: f64,
+    /// Counted ratings in the publication window (365 days by default).
+    pub ratings: i64,
+    /// Counts of 1★..5★ in the window.
+    pub histogram: [i64; 5],
+    /// Dimension scores.
+    pub dimensions: DimensionScores,
+    /// Tag counts in the window.
+    pub tags: BTreeMap<String, i64>,
+    /// Ratings today (Asia/Shanghai), from the live counters when Redis is up.
+    pub today: i64,
+    /// Credit tier "A".."D", `null` before the first grading.
+    pub tier: Option<String>,
+    /// Why the tier is what it is.
+    pub tier_reasons: Vec<TierReason>,
+    /// The tier rule set version that graded it.
+    pub rule_set_version: Option<String>,
+    /// Ranks within the category.
+    pub rank: Ranks,
+    /// The last 26 weeks, oldest first.
+    pub trend: Vec<TrendWeek>,
+    /// The prior the score was pulled towards, with where it came from.
+    #[schema(value_type = Object)]
+    pub priors: serde_json::Value,
+    /// The method: see `/about/scores`.
+    pub method: &'static str,
+    /// When the stored score was computed; `null` before the first computation.
+    pub computed_at: Option<DateTime<Utc>>,
+}
+
+/// Assembles a venue's score from the stored score, today's aggregates and the live counter.
+pub async fn venue_score(services: &Services, id: i64) -> Result<VenueScore, AppError> {
+    venues::public(&services.pool, id)
+        .await?
+        .ok_or(AppError::not_found(Slug::VenueNotFound))?;
+    let params = services.scores.params();
+    let today = services.clock.today();
+    let since = today - Duration::days(params.publish_window_days - 1);
+    let totals = stats::venue_totals(&services.pool, id, since, today).await?;
+    let stored = scores::venue_score(&services.pool, id).await?;
+    let trend = trend(services, id, today).await?;
+    let live_today = services.live.venue_today(id, today).await.ok().flatten();
+    // Postgres is the truth; a live counter lower than it was reset or lost.
+    let today_count = live_today.map_or(totals.today, |live| live.max(totals.today));
+    let tags = totals.tags.into_iter().filter(|(_, n)| *n > 0).collect();
+    let Some(s) = stored else {
+        // Not computed yet (a brand-new venue): nothing is published.
+        let histogram = Histogram(totals.overall_hist);
+        return Ok(VenueScore {
+            venue_id: id,
+            published: false,
+            score: None,
+            confidence: round3(histogram.confidence()),
+            ratings: histogram.total(),
+            histogram: histogram.0,
+            dimensions: DimensionScores {
+                environment: None,
+                skill: None,
+                attitude: None,
+            },
+            tags,
+            today: today_count,
+            tier: None,
+            tier_reasons: Vec::new(),
+            rule_set_version: None,
+            rank: Ranks {
+                prefecture: None,
+                province: None,
+            },
+            trend,
+            priors: serde_json::Value::Null,
+            method: METHOD,
+            computed_at: None,
+        });
+    };
+    let mut histogram = [0i64; 5];
+    for (slot, n) in histogram.iter_mut().zip(&s.histogram) {
+        *slot = i64::from(*n);
+    }
+    let reasons: Vec<Reason> = serde_json::from_value(s.tier_reasons).unwrap_or_default();
+    let rank = |region: Option<String>, rank: Option<i32>, of: Option<i32>| {
+        Some(RegionRank {
+            region_code: region?,
+            rank: i64::from(rank?),
+            of: i64::from(of?),
+        })
+    };
+    Ok(VenueScore {
+        venue_id: id,
+        published: s.published,
+        score: s.score_0_100.map(round1),
+        confidence: round3(s.confidence),
+        ratings: s.ratings_window,
+        histogram,
+        dimensions: DimensionScores {
+            environment: s.environment_0_100.map(round1),
+            skill: s.skill_0_100.map(round1),
+            attitude: s.attitude_0_100.map(round1),
+        },
+        tags,
+        today: today_count,
+        tier: s.tier,
+        tier_reasons: reasons.into_iter().map(TierReason::from).collect(),
+        rule_set_version: s.rule_set_version,
+        rank: Ranks {
+            prefecture: rank(s.prefecture_code, s.rank_prefecture, s.ranked_in_prefecture),
+            province: rank(Some(s.province_code), s.rank_province, s.ranked_in_province),
+        },
+        trend,
+        priors: s.priors,
+        method: METHOD,
+        computed_at: Some(s.computed_at),
+    })
+}
+
+/// The name of the published method.
+const METHOD: &str = "age_weighted_smoothed_mean";
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+async fn trend(services: &Services, id: i64, today: NaiveDate) -> Result<Vec<TrendWeek>, AppError> {
+    let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let first_monday = this_monday - Duration::weeks(TREND_WEEKS - 1);
+    let weeks = scores::weekly_totals(&services.pool, id, first_monday).await?;
+    Ok((0..TREND_WEEKS)
+        .map(|i| {
+            let week_start = first_monday + Duration::weeks(i);
+            let found = weeks.iter().find(|w| w.week_start == week_start);
+            let (ratings, sum) = found.map_or((0, 0), |w| (w.ratings, w.overall_sum));
+            TrendWeek {
+                week_start,
+                ratings,
+                score: mean_from_sum_0_100(ratings, sum).map(round1),
+            }
+        })
+        .collect())
+}
+
+/// One change of a venue's tier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierChangeBody {
+    /// The new tier.
+    pub tier: String,
+    /// The tier before; `null` at the first grading.
+    pub previous_tier: Option<String>,
+    /// Why, in both languages.
+    pub reasons: Vec<TierReason>,
+    /// What the rules saw.
+    #[schema(value_type = Object)]
+    pub inputs: serde_json::Value,
+    /// Rule set version.
+    pub rule_set_version: String,
+    /// When it changed.
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A venue's tier history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierHistory {
+    /// Venue id.
+    pub venue_id: i64,
+    /// Changes, newest first.
+    pub items: Vec<TierChangeBody>,
+}
+
+/// A venue's tier changes, newest first, with their reasons in both languages.
+pub async fn tier_history(services: &Services, id: i64) -> Result<Vec<TierChangeBody>, AppError> {
+    Ok(tiers::history(&services.pool, id)
+        .await?
+        .into_iter()
+        .map(|c| TierChangeBody {
+            tier: c.tier,
+            previous_tier: c.previous_tier,
+            reasons: serde_json::from_value::<Vec<Reason>>(c.reasons)
+                .unwrap_or_default()
+                .into_iter()
+                .map(TierReason::from)
+                .collect(),
+            inputs: c.inputs,
+            rule_set_version: c.rule_set_version,
+            changed_at: c.changed_at,
+        })
+        .collect())
+}
