@@ -7,6 +7,7 @@
 pub mod caller;
 pub mod error;
 pub mod intake;
+pub mod rankings;
 pub mod scores;
 
 use std::sync::Arc;

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::Caller;
+use crate::app::rankings::{
+    ChildRegion, SliceScore, TierCounts, known_region, region_score as load_region_score,
+};
 use crate::domain::access::{Principal, Scope};
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
 use crate::domain::region::Region;
@@ -16,9 +19,6 @@ use crate::domain::scoring::round1;
 use crate::domain::violation::{NewViolation, ViolationError};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::rankings::{
-    ChildRegion, SliceScore, TierCounts, known_region, load_region_score,
-};
 use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
 use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingRow, RankingScope};

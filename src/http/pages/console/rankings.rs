@@ -7,13 +7,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::rankings::{
+    MAX_RANKING_DEPTH, RankingRequest, parse_query as parse_ranking_query, ranking as load_ranking,
+};
 use crate::domain::credit::Tier;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::rankings::{
-    MAX_RANKING_DEPTH, RankingRequest, load_ranking, parse_ranking_query,
-};
 use crate::http::api::supervision::{load_children, region_in_scope};
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::http::html::{Chrome, render_document};

@@ -2,11 +2,11 @@
 //! and the CSV and Excel downloads write it, so all three hold the same
 //! columns and rows. Each builder also returns the row links the page adds.
 
+use crate::app::rankings::{ChildRegion, RankingPage};
 use crate::app::scores::TierChangeBody;
 use crate::domain::rating::Tag;
 use crate::domain::region::Region;
 use crate::domain::table::{Cell, Table};
-use crate::http::api::rankings::{ChildRegion, RankingPage};
 use crate::http::api::supervision::{ConsoleVenue, FallingVenue, RatingReview, ViolationBody};
 use crate::i18n::Lang;
 

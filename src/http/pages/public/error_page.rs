@@ -6,6 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
+use crate::app::{AppError, Kind};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::html::accepts_html;
@@ -148,14 +149,14 @@ pub fn method_not_allowed(
 pub(in crate::http::pages::public) fn failure(
     state: &AppState,
     lang: Lang,
-    err: ApiError,
+    err: AppError,
     not_found: PublicError,
 ) -> HttpResponse {
-    let which = match err {
-        ApiError::NotFound(_) => not_found,
-        ApiError::Unavailable => PublicError::Unavailable,
-        other => {
-            tracing::warn!(error = %other, "public page failed");
+    let which = match err.slug.kind() {
+        Kind::NotFound => not_found,
+        Kind::Unavailable => PublicError::Unavailable,
+        _ => {
+            tracing::warn!(error = %err, slug = err.slug.key(), "public page failed");
             PublicError::Failed
         }
     };

@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::rankings::{RankingItem, RankingRequest, ranking as load_ranking};
 use crate::http::AppState;
-use crate::http::api::rankings::{RankingItem, RankingRequest, load_ranking};
 use crate::http::pages::public::error_page::{PublicError, failure};
 use crate::http::pages::public::rankings::{RankedRow, ranked_rows};
 use crate::http::pages::public::{
@@ -55,7 +55,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             page: 1,
             per_page: HOME_TOP_VENUES,
         };
-        Ok::<_, ApiError>((
+        Ok::<_, AppError>((
             load_ranking(&state, &request).await?,
             state.reference.regions().await?,
             state.reference.categories().await?,

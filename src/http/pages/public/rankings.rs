@@ -5,12 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::region::RegionTree;
-use crate::error::ApiError;
-use crate::http::AppState;
-use crate::http::api::rankings::{
-    RankingItem, RankingPage, RankingQuery, last_page, load_ranking, parse_ranking_query,
+use crate::app::rankings::{
+    RankingItem, RankingPage, RankingQuery, last_page, parse_query as parse_ranking_query,
+    ranking as load_ranking,
 };
+use crate::app::{AppError, Kind, Slug};
+use crate::domain::region::RegionTree;
+use crate::http::AppState;
 use crate::http::pages::public::error_page::{PublicError, failure};
 use crate::http::pages::public::{
     Chrome, NO_VALUE, NavLinks, Reference, TierView, confidence_short, href, html, page_language,
@@ -78,10 +79,10 @@ pub enum RankingRefusal {
 
 impl RankingRefusal {
     /// Reads the refusal out of `parse_ranking_query`'s error slug.
-    fn from_slug(slug: &str) -> Self {
+    fn from_slug(slug: Slug) -> Self {
         match slug {
-            "invalid-region-code" => Self::BadRegion,
-            "unknown-category" => Self::BadCategory,
+            Slug::InvalidRegionCode => Self::BadRegion,
+            Slug::UnknownCategory => Self::BadCategory,
             _ => Self::BadQuery,
         }
     }
@@ -263,7 +264,7 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     // The pickers show what was asked for even when the query is refused.
     let raw: RankingQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let reference_data = async {
-        Ok::<_, ApiError>((
+        Ok::<_, AppError>((
             state.reference.regions().await?,
             state.reference.categories().await?,
         ))
@@ -282,9 +283,9 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             Ok(page) => (StatusCode::OK, Ok(page)),
             Err(err) => return failure(&state, lang, err, PublicError::RegionNotFound),
         },
-        Err(ApiError::Invalid { kind, .. }) => (
+        Err(err) if err.slug.kind() == Kind::Invalid => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Err(RankingRefusal::from_slug(kind)),
+            Err(RankingRefusal::from_slug(err.slug)),
         ),
         Err(err) => return failure(&state, lang, err, PublicError::RegionNotFound),
     };
@@ -446,15 +447,15 @@ mod tests {
             assert!(!html.contains(" selected>"), "nothing unknown is selected");
         }
         assert_eq!(
-            RankingRefusal::from_slug("invalid-region-code"),
+            RankingRefusal::from_slug(Slug::InvalidRegionCode),
             RankingRefusal::BadRegion
         );
         assert_eq!(
-            RankingRefusal::from_slug("unknown-category"),
+            RankingRefusal::from_slug(Slug::UnknownCategory),
             RankingRefusal::BadCategory
         );
         assert_eq!(
-            RankingRefusal::from_slug("invalid-query"),
+            RankingRefusal::from_slug(Slug::InvalidQuery),
             RankingRefusal::BadQuery
         );
     }

@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::scores::{self, VenueScore};
+use crate::app::{AppError, Slug};
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
-use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::venues::parse_id;
 use crate::http::html::local_time;
@@ -383,12 +383,12 @@ pub async fn venue(
     let loaded = async {
         let venue = venues::public(&state.pool, id)
             .await?
-            .ok_or(ApiError::NotFound("venue"))?;
+            .ok_or(AppError::not_found(Slug::VenueNotFound))?;
         let score = scores::venue_score(&state, id).await?;
         let profile = dashboard::public_profile(&state.pool, id, RECENT_COMMENTS).await?;
         let regions = state.reference.regions().await?;
         let categories = state.reference.categories().await?;
-        Ok::<_, ApiError>((venue, score, profile, regions, categories))
+        Ok::<_, AppError>((venue, score, profile, regions, categories))
     }
     .await;
     match loaded {
