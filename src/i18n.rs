@@ -232,9 +232,6 @@ pub(crate) struct PeopleTexts {
     pub(crate) token_created_body: String,
     pub(crate) bad_venue_ids: String,
     pub(crate) bad_expiry: String,
-    pub(crate) bad_login: String,
-    pub(crate) bad_display_name: String,
-    pub(crate) bad_token_name: String,
     /// `{field}` is the label of the form's name field (`display_name` or `token_name`).
     pub(crate) control_character: String,
     pub(crate) second_factor: String,

@@ -4,11 +4,14 @@
 //! knows about HTTP: the API maps an error's slug to problem+json, the pages
 //! to a message in the page's language.
 
+pub mod accounts;
+pub mod audit;
 pub mod caller;
 pub mod error;
 pub mod intake;
 pub mod rankings;
 pub mod scores;
+pub mod tokens;
 
 use std::sync::Arc;
 

@@ -325,6 +325,23 @@ impl ApiToken {
     }
 }
 
+/// The role and scope of a stored token or account: a regulator's region,
+/// venue staff's venues, everything for an admin. `None` for a role the
+/// code does not know or a regulator without a region.
+pub fn held_grant(
+    role: &str,
+    region_code: &Option<String>,
+    venue_ids: &[i64],
+) -> Option<(Role, Scope)> {
+    let role = Role::parse(role)?;
+    let scope = match role {
+        Role::Admin => Scope::All,
+        Role::Regulator => Scope::Region(region_code.clone()?),
+        Role::VenueStaff => Scope::Venues(venue_ids.iter().copied().collect()),
+    };
+    Some((role, scope))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

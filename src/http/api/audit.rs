@@ -1,128 +1,11 @@
 //! `GET /api/v1/audit`: the audit log, newest first, cut to the caller's scope.
-//! The console's audit page (`console/audit.rs`) reads it through the same
-//! [`parse_audit_query`] and [`load_audit`].
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
-use crate::app::Caller;
-use crate::domain::access::Principal;
+use crate::app::audit::{self, AuditPage, AuditQuery};
+use crate::app::{AppError, Caller, Slug};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::store::ScopeFilter;
-use crate::store::audit::{self, AuditRecord};
-
-/// The most entries one page holds.
-pub const AUDIT_PAGE_MAX: i64 = 200;
-/// Entries per page unless the query says otherwise.
-pub const AUDIT_PAGE_DEFAULT: i64 = 50;
-/// Longest action (or action family) a filter may name.
-const ACTION_MAX_CHARS: usize = 64;
-
-/// Query of `GET /api/v1/audit`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Only entries older than this id (the `next_before` of the previous page).
-    pub before: Option<String>,
-    /// Entries per page, 1–200 (default 50).
-    pub limit: Option<String>,
-    /// Only this action (`account.update`) or family of actions (`account`).
-    pub action: Option<String>,
-}
-
-/// A checked audit-log query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRequest {
-    /// Only entries older than this id.
-    pub before: Option<i64>,
-    /// Entries per page.
-    pub limit: i64,
-    /// Only this action or family of actions.
-    pub action: Option<String>,
-}
-
-/// A page of the audit log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    /// Entries, newest first.
-    pub items: Vec<AuditRecord>,
-    /// Pass as `before` for the next page; `null` at the end.
-    pub next_before: Option<i64>,
-}
-
-fn field(raw: &Option<String>) -> Option<&str> {
-    raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn number(raw: &Option<String>, max: i64) -> Result<Option<i64>, ApiError> {
-    match field(raw) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .map(Some)
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "invalid-query",
-                    format!("expected a number from 1 to {max}"),
-                )
-            }),
-    }
-}
-
-/// Checks an action filter: the shape of the keys the log is written with.
-fn action(raw: &Option<String>) -> Result<Option<String>, ApiError> {
-    let Some(action) = field(raw) else {
-        return Ok(None);
-    };
-    let shaped = action.chars().count() <= ACTION_MAX_CHARS
-        && action
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
-    if shaped {
-        Ok(Some(action.to_owned()))
-    } else {
-        Err(ApiError::invalid(
-            "invalid-query",
-            "action is an action key such as account.update, or its family such as account",
-        ))
-    }
-}
-
-/// Reads `before`, `limit` and `action`; anything malformed is 422.
-pub fn parse_audit_query(query: &AuditQuery) -> Result<AuditRequest, ApiError> {
-    Ok(AuditRequest {
-        before: number(&query.before, i64::MAX)?,
-        limit: number(&query.limit, AUDIT_PAGE_MAX)?.unwrap_or(AUDIT_PAGE_DEFAULT),
-        action: action(&query.action)?,
-    })
-}
-
-/// A page of the log within the principal's scope, which the query applies.
-pub async fn load_audit(
-    state: &AppState,
-    principal: &Principal,
-    request: &AuditRequest,
-) -> Result<AuditPage, ApiError> {
-    let scope = ScopeFilter::of(&principal.scope, &*state.reference.regions().await?);
-    let items = audit::list(
-        &state.pool,
-        scope.all,
-        &scope.region_codes,
-        &scope.venue_ids,
-        request.action.as_deref(),
-        request.before,
-        request.limit,
-    )
-    .await?;
-    let next_before = (items.len() as i64 == request.limit)
-        .then(|| items.last().map(|e| e.id))
-        .flatten();
-    Ok(AuditPage { items, next_before })
-}
 
 /// Reads the audit log within the caller's scope (admins and regulators).
 #[utoipa::path(
@@ -142,53 +25,8 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query: AuditQuery = serde_html_form::from_str(req.query_string())
-        .map_err(|e| ApiError::invalid("invalid-query", e.to_string()))?;
-    let request = parse_audit_query(&query)?;
-    let page = load_audit(&state, &caller.principal, &request).await?;
+        .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;
+    let request = audit::parse_query(&query)?;
+    let page = audit::page(&state, &caller.principal, &request).await?;
     Ok(HttpResponse::Ok().json(page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn query(before: &str, limit: &str, action: &str) -> AuditQuery {
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        AuditQuery {
-            before: some(before),
-            limit: some(limit),
-            action: some(action),
-        }
-    }
-
-    #[test]
-    fn queries_parse_with_defaults_and_bounds() {
-        assert_eq!(
-            parse_audit_query(&query("", "", "")).unwrap(),
-            AuditRequest {
-                before: None,
-                limit: AUDIT_PAGE_DEFAULT,
-                action: None
-            }
-        );
-        let full = parse_audit_query(&query("41", "200", " account ")).unwrap();
-        assert_eq!(
-            (full.before, full.limit, full.action.as_deref()),
-            (Some(41), 200, Some("account"))
-        );
-        for (before, limit, action) in [
-            ("0", "", ""),
-            ("x", "", ""),
-            ("", "201", ""),
-            ("", "0", ""),
-            ("", "", "Account"),
-            ("", "", "a%"),
-            ("", "", &"a".repeat(65)),
-        ] {
-            assert!(
-                parse_audit_query(&query(before, limit, action)).is_err(),
-                "{before:?} {limit:?} {action:?}"
-            );
-        }
-    }
 }

@@ -17,7 +17,7 @@ use crate::http::routes::rule;
 use std::collections::HashMap;
 
 use crate::app::Caller;
-use crate::domain::access::{ApiToken, Principal, Role, Scope, effective_grant};
+use crate::domain::access::{ApiToken, Principal, Role, Scope, effective_grant, held_grant};
 use crate::domain::code::constant_time_eq;
 use crate::error::ApiError;
 use crate::store::tokens;
@@ -214,21 +214,4 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
         scope,
         account_id: record.owner_account_id,
     })
-}
-
-/// The role and scope of a stored token or account: a regulator's region,
-/// venue staff's venues, everything for an admin. `None` for a role the
-/// code does not know or a regulator without a region.
-pub fn held_grant(
-    role: &str,
-    region_code: &Option<String>,
-    venue_ids: &[i64],
-) -> Option<(Role, Scope)> {
-    let role = Role::parse(role)?;
-    let scope = match role {
-        Role::Admin => Scope::All,
-        Role::Regulator => Scope::Region(region_code.clone()?),
-        Role::VenueStaff => Scope::Venues(venue_ids.iter().copied().collect()),
-    };
-    Some((role, scope))
 }

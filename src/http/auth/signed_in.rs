@@ -9,15 +9,17 @@ use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
 use crate::app::{AppError, Caller, Kind};
+use crate::domain::access::held_grant;
 use crate::domain::access::{Principal, Role, Scope};
 use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
 use crate::http::AppState;
-use crate::http::auth::access::{held_grant, role_may_call};
+use crate::http::auth::access::role_may_call;
 use crate::http::auth::session::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::http::client::client_addr;
 use crate::http::html::{Chrome, negotiate_language, page_response, render_document};
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::ScopeFilter;
+use crate::store::StoreError;
 use crate::store::accounts::{ActiveAccount, find_active};
 
 /// The visitor pages' stylesheet plus the wider layout, tables and forms.
@@ -164,9 +166,10 @@ impl SignedIn {
         }
     }
 
-    /// The friendly page for a failure of a shared (JSON API) code path.
-    pub fn fail(&self, err: impl Into<ApiError>) -> PageError {
-        PageError::from_api(self.lang, err.into())
+    /// The friendly page for a failure of a shared code path, in this
+    /// person's language.
+    pub fn fail(&self, err: impl PageFailure) -> PageError {
+        err.page_error(self.lang)
     }
 
     /// A page for this person: rendered, with the signed-in pages' headers.
@@ -306,6 +309,30 @@ impl PageError {
             }
         };
         Self { lang, problem }
+    }
+}
+
+/// A failure a signed-in page can tell the person about.
+pub trait PageFailure {
+    /// The friendly page for it in `lang`.
+    fn page_error(self, lang: Lang) -> PageError;
+}
+
+impl PageFailure for AppError {
+    fn page_error(self, lang: Lang) -> PageError {
+        PageError::from_app(lang, self)
+    }
+}
+
+impl PageFailure for ApiError {
+    fn page_error(self, lang: Lang) -> PageError {
+        PageError::from_api(lang, self)
+    }
+}
+
+impl PageFailure for StoreError {
+    fn page_error(self, lang: Lang) -> PageError {
+        PageError::from_app(lang, self.into())
     }
 }
 

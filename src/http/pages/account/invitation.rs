@@ -8,10 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::accounts::{activate, open_invitation};
+use crate::app::{AppError, Kind};
 use crate::domain::password::{CredentialError, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Password};
-use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
+use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::AppState;
-use crate::http::api::accounts::{activate, open_invitation};
 use crate::http::api::ratings::client_ip;
 use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, negotiate_language, page_response, render_document,
@@ -116,21 +117,21 @@ fn respond(status: StatusCode, body: String) -> HttpResponse {
 }
 
 /// The page for an invitation that cannot be used, or a failure.
-fn refusal(state: &AppState, lang: Lang, token: &str, err: &ApiError) -> HttpResponse {
+fn refusal(state: &AppState, lang: Lang, token: &str, err: &AppError) -> HttpResponse {
     let m = messages(lang);
-    let (status, title, body) = match err {
-        ApiError::Unavailable => (
+    let (status, title, body) = match err.slug.kind() {
+        Kind::Unavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
             &m.invite.unavailable_title,
             &m.invite.unavailable_body,
         ),
-        ApiError::NotFound(_) => (
+        Kind::NotFound => (
             StatusCode::NOT_FOUND,
             &m.invite.invalid_title,
             &m.invite.invalid_body,
         ),
-        other => {
-            tracing::error!(error = %other, "invitation page failed");
+        _ => {
+            tracing::error!(error = %err, "invitation page failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &m.signed_in.failed_title,

@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde_json::Value;
 
+use crate::app::audit::{self as audit_log, AuditPage, AuditQuery, AuditRequest};
 use crate::domain::table::{Cell, Table};
 use crate::http::AppState;
-use crate::http::api::audit::{AuditPage, AuditQuery, AuditRequest, load_audit, parse_audit_query};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::local_time;
 use crate::http::html::{Chrome, render_document};
@@ -159,7 +159,7 @@ fn parse_address(signed_in: &SignedIn, req: &HttpRequest) -> Result<AuditAddress
         limit: get("per_page"),
         action: get("action"),
     };
-    let request = parse_audit_query(&query).map_err(|e| signed_in.fail(e))?;
+    let request = audit_log::parse_query(&query).map_err(|e| signed_in.fail(e))?;
     let mut filters = Vec::new();
     if let Some(action) = &request.action {
         filters.push(("action".to_owned(), action.clone()));
@@ -196,7 +196,7 @@ pub async fn audit(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let AuditPage { items, next_before } =
-        load_audit(&state, &signed_in.caller.principal, &address.request)
+        audit_log::page(&state, &signed_in.caller.principal, &address.request)
             .await
             .map_err(|e| signed_in.fail(e))?;
     let m = names.m;
@@ -250,7 +250,7 @@ pub(in crate::http::pages::console) async fn audit_download(
 ) -> Result<(Table, String), PageError> {
     let mut request = parse_address(signed_in, req)?.request;
     request.limit = EXPORT_MAX_ROWS;
-    let page = load_audit(state, &signed_in.caller.principal, &request)
+    let page = audit_log::page(state, &signed_in.caller.principal, &request)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let stem = match &request.action {

@@ -6,18 +6,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use crate::app::accounts::{self, CreateAccount, UpdateAccount};
+use crate::domain::access::held_grant;
 use crate::domain::access::may_manage;
 use crate::http::AppState;
-use crate::http::api::accounts::{
-    CreateAccount, UpdateAccount, create_account, issue_password_link, reset_account_second_factor,
-    update_account,
-};
-use crate::http::auth::access::held_grant;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::local_time;
 use crate::http::html::{Chrome, render_document};
 use crate::i18n::PeopleTexts;
-use crate::store::accounts::{self, AccountRecord};
+use crate::store::accounts::{self as account_store, AccountRecord};
 use crate::store::{second_factor, tokens};
 
 use super::{PeopleForm, back_to, grantable_roles, refusal, role_text, scope_text};
@@ -67,7 +64,7 @@ async fn accounts_page(
     let m = signed.messages();
     let t = &m.people;
     let scope = signed.scope_filter(state).await?;
-    let listed = accounts::list(&state.pool, &scope)
+    let listed = account_store::list(&state.pool, &scope)
         .await
         .map_err(|e| signed.fail(e))?;
     let ids: Vec<i64> = listed.iter().map(|record| record.id).collect();
@@ -191,7 +188,7 @@ pub async fn create(
         region_code: form.region_code(),
         venue_ids: form.venue_ids(t, &signed)?,
     };
-    let created = create_account(&state, &signed.caller, request)
+    let created = accounts::create(&state, &signed.caller, request)
         .await
         .map_err(|e| refusal(&signed, &t.display_name, e))?;
     let notice = InvitationNotice {
@@ -222,7 +219,7 @@ pub async fn password_link(
 ) -> Result<HttpResponse, PageError> {
     let t = &signed.messages().people;
     PeopleForm::parse(&signed, &body)?;
-    let (account, link) = issue_password_link(&state, &signed.caller, path.into_inner())
+    let (account, link) = accounts::issue_password_link(&state, &signed.caller, path.into_inner())
         .await
         .map_err(|e| signed.fail(e))?;
     let notice = InvitationNotice {
@@ -249,7 +246,7 @@ async fn set_disabled(
         disabled: Some(disabled),
         ..UpdateAccount::default()
     };
-    update_account(&state, &signed.caller, id, change)
+    accounts::update(&state, &signed.caller, id, change)
         .await
         .map_err(|e| signed.fail(e))?;
     Ok(back_to("/console/accounts"))
@@ -284,7 +281,7 @@ pub async fn reset_second_factor(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     PeopleForm::parse(&signed, &body)?;
-    reset_account_second_factor(&state, &signed.caller, path.into_inner())
+    accounts::reset_second_factor(&state, &signed.caller, path.into_inner())
         .await
         .map_err(|e| signed.fail(e))?;
     Ok(back_to("/console/accounts"))

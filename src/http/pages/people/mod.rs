@@ -7,8 +7,8 @@ use actix_web::HttpResponse;
 use actix_web::http::header;
 use serde::Deserialize;
 
+use crate::app::{AppError, Slug};
 use crate::domain::access::Role;
-use crate::error::ApiError;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn, role_name};
 use crate::i18n::{Messages, PeopleTexts};
 
@@ -62,20 +62,18 @@ fn invalid(signed: &SignedIn, text: &str) -> PageError {
     PageError::new(signed.lang, PageProblem::Invalid(text.to_owned()))
 }
 
-/// A shared code path's refusal, told in the page language where these pages
-/// have words for it (`field` names the form's one free-text field, the only
-/// one a control character can be refused in); anything else as the
-/// signed-in pages tell it.
-fn refusal(signed: &SignedIn, field: &str, err: ApiError) -> PageError {
-    let t = &signed.messages().people;
-    let text = match err.slug() {
-        "invalid-login" => t.bad_login.clone(),
-        "invalid-display-name" => t.bad_display_name.clone(),
-        "invalid-token-name" => t.bad_token_name.clone(),
-        "control-character" => t.control_character.replace("{field}", field),
-        _ => return signed.fail(err),
-    };
-    invalid(signed, &text)
+/// A shared code path's refusal in the page language; a control character
+/// is named by `field`, the form's one free-text field.
+fn refusal(signed: &SignedIn, field: &str, err: AppError) -> PageError {
+    if err.slug == Slug::ControlCharacter {
+        let text = signed
+            .messages()
+            .people
+            .control_character
+            .replace("{field}", field);
+        return invalid(signed, &text);
+    }
+    signed.fail(err)
 }
 
 /// The roles this person may hand on, with their names.

@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use crate::app::tokens::{self as api_tokens, CreateToken};
 use crate::domain::day::local_day;
 use crate::http::AppState;
-use crate::http::api::tokens::{CreateToken, create_token, revoke_token};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::i18n::PeopleTexts;
@@ -118,7 +118,7 @@ pub async fn create(
         venue_ids: form.venue_ids(t, &signed)?,
         expires_in_days,
     };
-    let created = create_token(&state, &signed.caller, request)
+    let created = api_tokens::create(&state, &signed.caller, request)
         .await
         .map_err(|e| refusal(&signed, &t.token_name, e))?;
     tokens_page(&signed, &state, created.token).await
@@ -132,7 +132,7 @@ pub async fn revoke(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     PeopleForm::parse(&signed, &body)?;
-    revoke_token(&state, &signed.caller, path.into_inner())
+    api_tokens::revoke(&state, &signed.caller, path.into_inner())
         .await
         .map_err(|e| signed.fail(e))?;
     Ok(back_to("/account/tokens"))
