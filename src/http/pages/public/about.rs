@@ -77,10 +77,7 @@ pub fn about_scores_page(lang: Lang, params: &ScoringParams, rules: &RuleSet) ->
             .into_iter()
             .map(|rule| RuleRow {
                 tier: tier_view(m, Some(rule.tier.letter())),
-                text: match lang {
-                    Lang::Zh => rule.zh,
-                    Lang::En => rule.en,
-                },
+                text: lang.pick(&rule.zh, &rule.en).to_owned(),
             })
             .collect(),
         constants: vec![
@@ -122,12 +119,12 @@ pub async fn about_scores(req: HttpRequest, state: web::Data<AppState>) -> HttpR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::pages::public::test_support::{BOTH, assert_page_basics};
+    use crate::http::pages::public::test_support::assert_page_basics;
 
     #[test]
     fn the_method_page_is_written_from_the_settings() {
         let rules = RuleSet::default_rules();
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = about_scores_page(lang, &ScoringParams::default(), &rules);
             assert_page_basics(&html, lang);
             assert!(html.contains("0.5^("), "age weight");
