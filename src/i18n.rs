@@ -18,18 +18,21 @@ use crate::domain::rating::{RatingError, TAGS_MAX, Tag};
 pub enum Lang {
     /// Simplified Chinese (zh-CN), the default.
     Zh,
+    /// Uyghur (ug) in Arabic script, written right to left.
+    Ug,
     /// English.
     En,
 }
 
 impl Lang {
     /// Every page language, in the order the language switch lists them.
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+    pub const ALL: [Lang; 3] = [Lang::Zh, Lang::Ug, Lang::En];
 
     /// The BCP 47 tag used in `lang` attributes, `?lang=` links and the `qrf_lang` cookie.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Zh => "zh-CN",
+            Lang::Ug => "ug",
             Lang::En => "en",
         }
     }
@@ -820,6 +823,7 @@ pub(crate) struct TagLabels {
 fn catalogue_source(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => include_str!("../web/i18n/zh-CN.toml"),
+        Lang::Ug => include_str!("../web/i18n/ug.toml"),
         Lang::En => include_str!("../web/i18n/en.toml"),
     }
 }
@@ -1211,6 +1215,22 @@ mod tests {
         assert!(messages(Lang::En).rating_error(&unknown).contains("{max}"));
         let range = RatingError::OutOfRange { field: "skill" };
         assert!(messages(Lang::Zh).rating_error(&range).contains("服务技能"));
+        assert_eq!(
+            messages(Lang::Ug).rating_error(&too_long),
+            "پىكىر 500 ھەرپتىن ئېشىپ كەتتى."
+        );
+    }
+
+    #[test]
+    fn only_uyghur_is_written_right_to_left() {
+        for lang in Lang::ALL {
+            let rtl = messages(lang).meta.dir == "rtl";
+            assert_eq!(rtl, lang == Lang::Ug, "{lang:?}");
+        }
+        // The Uyghur catalogue is in Arabic script, not a copy of another.
+        let arabic = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+        assert!(messages(Lang::Ug).rating.submit.chars().any(arabic));
+        assert!(messages(Lang::Ug).meta.name.chars().all(arabic));
     }
 
     #[test]
@@ -1220,6 +1240,9 @@ mod tests {
         }
         for tag in ["en", "en-US", "EN", "en-gb"] {
             assert_eq!(Lang::from_tag(tag), Some(Lang::En), "{tag}");
+        }
+        for tag in ["ug", "ug-CN", "UG", "ug-Arab-CN"] {
+            assert_eq!(Lang::from_tag(tag), Some(Lang::Ug), "{tag}");
         }
         for tag in ["", "fr", "*", "eng", "zhx"] {
             assert_eq!(Lang::from_tag(tag), None, "{tag}");
@@ -1237,6 +1260,9 @@ mod tests {
         assert_eq!(from_header("fr, en;q=0.5, zh;q=0.4"), Lang::En);
         assert_eq!(from_header("zh;q=0.3, en-US"), Lang::En);
         assert_eq!(from_header("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(from_header("ug"), Lang::Ug);
+        assert_eq!(from_header("ug-CN,ug;q=0.9,zh-CN;q=0.8,en;q=0.5"), Lang::Ug);
+        assert_eq!(from_header("zh-CN,ug;q=0.9"), Lang::Zh);
         assert_eq!(from_header("en;q=0, fr"), Lang::Zh);
         assert_eq!(from_header("en;q=banana, zh;q=0.1"), Lang::Zh);
         assert_eq!(from_header("en;q=NaN"), Lang::Zh);
@@ -1248,6 +1274,7 @@ mod tests {
 
     #[test]
     fn explicit_choice_wins_unless_unreadable() {
+        assert_eq!(Lang::negotiate(Some("ug"), Some("en")), Lang::Ug);
         assert_eq!(Lang::negotiate(Some("en"), Some("zh-CN")), Lang::En);
         assert_eq!(Lang::negotiate(Some("zh-CN"), Some("en")), Lang::Zh);
         assert_eq!(Lang::negotiate(Some("klingon"), Some("en")), Lang::En);

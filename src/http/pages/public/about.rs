@@ -132,10 +132,7 @@ mod tests {
             assert!(html.contains("Wilson"));
             assert!(html.contains(rules.version()));
             for rule in rules.describe() {
-                let text = match lang {
-                    Lang::Zh => rule.zh,
-                    Lang::En => rule.en,
-                };
+                let text = lang.pick(&rule.zh, &rule.en);
                 let escaped = text.replace('<', "&#60;").replace('>', "&#62;");
                 assert!(html.contains(&escaped), "{lang:?}: rule {text}");
             }
@@ -162,6 +159,17 @@ mod tests {
             "no device identifiers",
         ] {
             assert!(en.contains(expected), "en: {expected}");
+        }
+        let ug = about_scores_page(Lang::Ug, &ScoringParams::default(), &rules);
+        for expected in [
+            "ھەر 180 كۈندە يېرىمغا چۈشىدۇ",
+            "m = 10",
+            "كەم دېگەندە 50 باھا",
+            "بولمىسا 70.",
+            "يېقىنقى 365 كۈندە كەم دېگەندە 5 باھا",
+            "<html lang=\"ug\" dir=\"rtl\">",
+        ] {
+            assert!(ug.contains(expected), "ug: {expected}");
         }
     }
 
