@@ -93,6 +93,8 @@ impl Paper {
 struct PosterView {
     title: String,
     lang_tag: &'static str,
+    /// The viewer's writing direction, for the on-screen bar above the poster.
+    dir: &'static str,
     back_href: String,
     back_label: String,
     hint: String,
@@ -152,6 +154,7 @@ pub fn poster_page(
     render_document(&PosterView {
         title: format!("{name} · {}", m.dashboard.poster_title),
         lang_tag: lang.tag(),
+        dir: &m.meta.dir,
         back_href: format!("/dashboard/venues/{venue_id}?lang={}", lang.tag()),
         back_label: m.dashboard.poster_back.clone(),
         hint: m.dashboard.poster_hint.replace("{size}", paper.name()),
