@@ -404,6 +404,13 @@ async fn the_rating_page_in_uyghur_is_mirrored_right_to_left() {
     let code = venue["code"].as_str().expect("code").to_owned();
     let driver = Driver::start().await;
     let browser = driver.phone_browser().await;
+    // The Chinese page first, for the README's screenshots side by side.
+    browser
+        .goto(&format!("{}/r/{code}?lang=zh-CN", app.address))
+        .await
+        .expect("open the rating page in Chinese");
+    wait_for(&browser, "form.rate button[type=submit]").await;
+    screenshot(&browser, "rating-page-zh-360x740.png").await;
     browser
         .goto(&format!("{}/r/{code}?lang=ug", app.address))
         .await
