@@ -8,10 +8,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$QRF_ROOT"
 
 # The browser test drives Chromium through ChromeDriver; the pages are
-# Chinese first, so the browser needs a CJK font to draw them (and the
+# Chinese first and also Uyghur, so the browser needs a CJK font and an
+# Arabic-script font with the Uyghur letters to draw them (and the
 # screenshots it saves) as a visitor's phone would.
 qrf_ensure_packages chromium:chromium chromedriver:chromium-driver \
-    /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk
+    /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk \
+    /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf:fonts-noto-core
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 

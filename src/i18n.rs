@@ -1,7 +1,7 @@
 //! Page languages and their message catalogues (`web/i18n/<tag>.toml`).
 //!
 //! The catalogues are compiled into the binary and parsed once; a unit test
-//! parses both, so a broken or incomplete catalogue fails `cargo test` rather
+//! parses every one, so a broken or incomplete catalogue fails `cargo test` rather
 //! than a visitor's request.
 
 use std::collections::HashMap;
@@ -13,35 +13,44 @@ use crate::app::{AppError, Slug};
 use crate::domain::rating::{RatingError, TAGS_MAX, Tag};
 
 /// A language the visitor pages are written in.
+///
+/// Adding one is a variant here, its place in [`Lang::ALL`], its tag and its
+/// catalogue `web/i18n/<tag>.toml`; the catalogue says its writing direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     /// Simplified Chinese (zh-CN), the default.
     Zh,
+    /// Uyghur (ug) in Arabic script, written right to left.
+    Ug,
     /// English.
     En,
 }
 
 impl Lang {
+    /// Every page language, in the order the language switch lists them.
+    pub const ALL: [Lang; 3] = [Lang::Zh, Lang::Ug, Lang::En];
+
     /// The BCP 47 tag used in `lang` attributes, `?lang=` links and the `qrf_lang` cookie.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Zh => "zh-CN",
+            Lang::Ug => "ug",
             Lang::En => "en",
         }
     }
 
     /// Reads a language tag by its primary subtag, case-insensitively (`zh-Hans`, `EN-us` …).
     pub fn from_tag(s: &str) -> Option<Lang> {
-        // Only the primary subtag decides: we have one Chinese and one English
-        // catalogue, and a zh-TW reader is better served by zh-CN than by English.
+        // Only the primary subtag decides: we have one catalogue per language,
+        // and a zh-TW reader is better served by zh-CN than by another language.
         let primary = s.trim().split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("zh") {
-            Some(Lang::Zh)
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.primary_subtag().eq_ignore_ascii_case(primary))
+    }
+
+    fn primary_subtag(self) -> &'static str {
+        self.tag().split('-').next().unwrap_or_default()
     }
 
     /// Picks the page language.
@@ -56,12 +65,23 @@ impl Lang {
             .unwrap_or(Lang::Zh)
     }
 
-    /// The language the switch link offers.
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
+    /// The languages the language switch offers on a page in this one: all the others, in list order.
+    pub fn others(self) -> impl Iterator<Item = Lang> {
+        Lang::ALL.into_iter().filter(move |&lang| lang != self)
+    }
+
+    /// Of a text the reference data holds in Chinese and English (region and
+    /// category names, credit-tier reasons), the one this language's pages show.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match messages(self).meta.data_language {
+            DataLanguage::Zh => zh,
+            DataLanguage::En => en,
         }
+    }
+
+    /// Where this language's catalogue sits in [`Lang::ALL`] and in the parsed catalogues.
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -277,6 +297,10 @@ pub(crate) struct InviteTexts {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConsoleTexts {
     pub(crate) national: String,
+    /// Between the tag labels of one rating.
+    pub(crate) tag_separator: String,
+    /// Between the reasons of one tier decision.
+    pub(crate) reason_separator: String,
     pub(crate) export_caption: String,
     pub(crate) crumbs_label: String,
     /// `{region}` is the region's name.
@@ -432,9 +456,23 @@ pub(crate) struct SignedInTexts {
 pub(crate) struct MetaTexts {
     /// Writing direction for `<html dir>`, so a right-to-left catalogue needs no code change.
     pub(crate) dir: String,
-    pub(crate) site_name: String,
-    /// The language switch's label, written in the language it switches to.
+    /// The language's own name in its own script, as the language switch offers it.
+    pub(crate) name: String,
+    /// Accessible name of the language switch.
     pub(crate) switch_label: String,
+    /// Which of the reference data's two languages this one shows, until the data has its own.
+    pub(crate) data_language: DataLanguage,
+    pub(crate) site_name: String,
+}
+
+/// The languages the reference data (regions, categories, credit-tier
+/// reasons) is written in; a catalogue names the one its readers read best.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub(crate) enum DataLanguage {
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
 }
 
 /// Texts of the rating form. `{max}`, `{n}` and `{count}` are filled in by the page.
@@ -783,18 +821,17 @@ pub(crate) struct TagLabels {
     unsafe_conditions: String,
 }
 
-const ZH_CATALOGUE: &str = include_str!("../web/i18n/zh-CN.toml");
-const EN_CATALOGUE: &str = include_str!("../web/i18n/en.toml");
-
-static ZH_MESSAGES: LazyLock<Messages> = LazyLock::new(|| parse_catalogue(Lang::Zh));
-static EN_MESSAGES: LazyLock<Messages> = LazyLock::new(|| parse_catalogue(Lang::En));
-
 fn catalogue_source(lang: Lang) -> &'static str {
     match lang {
-        Lang::Zh => ZH_CATALOGUE,
-        Lang::En => EN_CATALOGUE,
+        Lang::Zh => include_str!("../web/i18n/zh-CN.toml"),
+        Lang::Ug => include_str!("../web/i18n/ug.toml"),
+        Lang::En => include_str!("../web/i18n/en.toml"),
     }
 }
+
+/// Every catalogue, parsed on first use, in [`Lang::ALL`] order.
+static MESSAGES: LazyLock<[Messages; Lang::ALL.len()]> =
+    LazyLock::new(|| Lang::ALL.map(parse_catalogue));
 
 fn parse_catalogue(lang: Lang) -> Messages {
     // The catalogues are compiled in and parsed by a unit test, so this can
@@ -803,12 +840,9 @@ fn parse_catalogue(lang: Lang) -> Messages {
         .unwrap_or_else(|err| panic!("web/i18n/{}.toml is broken: {err}", lang.tag()))
 }
 
-/// The message catalogue of `lang`, parsed on first use.
+/// The message catalogue of `lang`.
 pub fn messages(lang: Lang) -> &'static Messages {
-    match lang {
-        Lang::Zh => &ZH_MESSAGES,
-        Lang::En => &EN_MESSAGES,
-    }
+    &MESSAGES[lang.index()]
 }
 
 impl Messages {
@@ -984,12 +1018,10 @@ pub(crate) struct DashboardTexts {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
     use crate::domain::rating::COMMENT_MAX_CHARS;
-
-    const BOTH: [Lang; 2] = [Lang::Zh, Lang::En];
 
     /// Every dotted key path of a TOML table, e.g. `tags.clean`.
     fn key_paths(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
@@ -1010,19 +1042,97 @@ mod tests {
         keys
     }
 
+    /// Every string of a TOML table by its dotted key path; an array's items get `[i]`.
+    fn texts(table: &toml::Table, prefix: &str, out: &mut BTreeMap<String, String>) {
+        for (key, value) in table {
+            let path = format!("{prefix}{key}");
+            match value {
+                toml::Value::Table(inner) => texts(inner, &format!("{path}."), out),
+                toml::Value::String(text) => {
+                    out.insert(path, text.clone());
+                }
+                toml::Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let toml::Value::String(text) = item {
+                            out.insert(format!("{path}[{i}]"), text.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn catalogue_texts(lang: Lang) -> BTreeMap<String, String> {
+        let table: toml::Table = toml::from_str(catalogue_source(lang)).expect("valid TOML");
+        let mut out = BTreeMap::new();
+        texts(&table, "", &mut out);
+        out
+    }
+
+    /// The `{name}` placeholders of a text.
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.match_indices('{')
+            .filter_map(|(at, _)| {
+                let rest = &text[at + 1..];
+                let end = rest.find('}')?;
+                let name = &rest[..end];
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+                    .then_some(&text[at..at + end + 2])
+            })
+            .collect()
+    }
+
     #[test]
-    fn both_catalogues_parse_and_have_the_same_keys() {
-        for lang in BOTH {
+    fn all_catalogues_parse_and_have_the_same_keys() {
+        for lang in Lang::ALL {
             // Parses with deny_unknown_fields, so missing or stray keys fail here.
             let _ = messages(lang);
+            assert_eq!(
+                catalogue_keys(lang),
+                catalogue_keys(Lang::Zh),
+                "{lang:?} differs from zh-CN"
+            );
         }
-        assert_eq!(catalogue_keys(Lang::Zh), catalogue_keys(Lang::En));
+    }
+
+    #[test]
+    fn every_catalogue_has_the_placeholders_of_the_chinese_one() {
+        let zh = catalogue_texts(Lang::Zh);
+        for lang in Lang::ALL {
+            for (key, text) in catalogue_texts(lang) {
+                // A rank is written with its number or with an English ordinal.
+                if key == "public.rank_of" {
+                    continue;
+                }
+                assert_eq!(
+                    placeholders(&text),
+                    placeholders(&zh[&key]),
+                    "{lang:?} {key}: {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_list_order_is_the_catalogue_order_and_names_are_distinct() {
+        for (i, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(lang.index(), i);
+            assert_eq!(lang.others().count(), Lang::ALL.len() - 1);
+            assert!(lang.others().all(|other| other != lang));
+        }
+        let names: BTreeSet<&str> = Lang::ALL
+            .iter()
+            .map(|&lang| messages(lang).meta.name.as_str())
+            .collect();
+        assert_eq!(names.len(), Lang::ALL.len());
     }
 
     #[test]
     fn every_slug_has_a_message_in_every_catalogue_and_no_message_lacks_a_slug() {
         let slugs: BTreeSet<&str> = Slug::ALL.iter().map(|s| s.key()).collect();
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let m = messages(lang);
             let keys: BTreeSet<&str> = m.problems.keys().map(String::as_str).collect();
             assert_eq!(keys, slugs, "{lang:?}: [problems] and the slugs differ");
@@ -1043,7 +1153,7 @@ mod tests {
 
     #[test]
     fn every_tag_has_a_distinct_non_empty_label() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let labels: BTreeSet<&str> = Tag::ALL
                 .iter()
                 .map(|&tag| messages(lang).tag_label(tag))
@@ -1062,7 +1172,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_present_where_the_pages_fill_them() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let m = messages(lang);
             for (text, placeholder) in [
                 (&m.rating.stars_sr, "{n}"),
@@ -1140,6 +1250,22 @@ mod tests {
         assert!(messages(Lang::En).rating_error(&unknown).contains("{max}"));
         let range = RatingError::OutOfRange { field: "skill" };
         assert!(messages(Lang::Zh).rating_error(&range).contains("服务技能"));
+        assert_eq!(
+            messages(Lang::Ug).rating_error(&too_long),
+            "پىكىر 500 ھەرپتىن ئېشىپ كەتتى."
+        );
+    }
+
+    #[test]
+    fn only_uyghur_is_written_right_to_left() {
+        for lang in Lang::ALL {
+            let rtl = messages(lang).meta.dir == "rtl";
+            assert_eq!(rtl, lang == Lang::Ug, "{lang:?}");
+        }
+        // The Uyghur catalogue is in Arabic script, not a copy of another.
+        let arabic = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+        assert!(messages(Lang::Ug).rating.submit.chars().any(arabic));
+        assert!(messages(Lang::Ug).meta.name.chars().all(arabic));
     }
 
     #[test]
@@ -1150,12 +1276,14 @@ mod tests {
         for tag in ["en", "en-US", "EN", "en-gb"] {
             assert_eq!(Lang::from_tag(tag), Some(Lang::En), "{tag}");
         }
+        for tag in ["ug", "ug-CN", "UG", "ug-Arab-CN"] {
+            assert_eq!(Lang::from_tag(tag), Some(Lang::Ug), "{tag}");
+        }
         for tag in ["", "fr", "*", "eng", "zhx"] {
             assert_eq!(Lang::from_tag(tag), None, "{tag}");
         }
-        for lang in BOTH {
+        for lang in Lang::ALL {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
-            assert_eq!(lang.other().other(), lang);
         }
     }
 
@@ -1167,6 +1295,9 @@ mod tests {
         assert_eq!(from_header("fr, en;q=0.5, zh;q=0.4"), Lang::En);
         assert_eq!(from_header("zh;q=0.3, en-US"), Lang::En);
         assert_eq!(from_header("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(from_header("ug"), Lang::Ug);
+        assert_eq!(from_header("ug-CN,ug;q=0.9,zh-CN;q=0.8,en;q=0.5"), Lang::Ug);
+        assert_eq!(from_header("zh-CN,ug;q=0.9"), Lang::Zh);
         assert_eq!(from_header("en;q=0, fr"), Lang::Zh);
         assert_eq!(from_header("en;q=banana, zh;q=0.1"), Lang::Zh);
         assert_eq!(from_header("en;q=NaN"), Lang::Zh);
@@ -1178,6 +1309,7 @@ mod tests {
 
     #[test]
     fn explicit_choice_wins_unless_unreadable() {
+        assert_eq!(Lang::negotiate(Some("ug"), Some("en")), Lang::Ug);
         assert_eq!(Lang::negotiate(Some("en"), Some("zh-CN")), Lang::En);
         assert_eq!(Lang::negotiate(Some("zh-CN"), Some("en")), Lang::Zh);
         assert_eq!(Lang::negotiate(Some("klingon"), Some("en")), Lang::En);
@@ -1186,7 +1318,7 @@ mod tests {
 
     #[test]
     fn totp_placeholders_are_present() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let texts = &messages(lang).totp;
             assert!(texts.enrolled_since.contains("{date}"), "{lang:?}");
             assert!(texts.codes_left.contains("{count}"), "{lang:?}");
@@ -1195,7 +1327,7 @@ mod tests {
 
     #[test]
     fn console_placeholders_are_present() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let c = &messages(lang).console;
             for (text, placeholder) in [
                 (&c.home_title, "{region}"),

@@ -78,36 +78,52 @@ pub fn accepts_html(req: &HttpRequest) -> bool {
 pub struct Chrome {
     /// The page's language tag.
     pub lang_tag: &'static str,
-    /// The tag of the language the switch offers.
-    pub other_lang_tag: &'static str,
     /// The page's messages.
     pub m: &'static Messages,
     /// The document title.
     pub title: String,
-    /// Where the language switch leads.
-    pub switch_href: String,
-    /// The switch's label.
-    pub switch_label: &'static str,
+    /// The language switch: one link per other language, in list order.
+    pub switch: Vec<LangLink>,
     /// The inlined stylesheet.
     pub css: &'static str,
 }
 
+/// One entry of the language switch, named in its own language and script.
+pub struct LangLink {
+    /// The language's tag, for `hreflang` and `lang`.
+    pub tag: &'static str,
+    /// Its writing direction, for `dir`.
+    pub dir: &'static str,
+    /// Its own name, e.g. 中文 or English.
+    pub name: &'static str,
+    /// This page in that language.
+    pub href: String,
+}
+
 impl Chrome {
-    /// Chrome whose language switch reloads `path` with `query` in the other language.
+    /// Chrome whose language switch reloads `path` with `query` in each other language.
     pub fn new(lang: Lang, title: String, path: &str, query: &[(String, String)]) -> Self {
-        Self::with_switch(lang, title, href(path, query, Some(lang.other())))
+        Self::with_switch(lang, title, |other| href(path, query, Some(other)))
     }
 
-    /// Chrome whose language switch leads to `switch_href`.
-    pub fn with_switch(lang: Lang, title: String, switch_href: String) -> Self {
-        let m = messages(lang);
+    /// Chrome whose language switch leads to `switch_href(language)` for each other language.
+    pub fn with_switch(lang: Lang, title: String, switch_href: impl Fn(Lang) -> String) -> Self {
         Self {
             lang_tag: lang.tag(),
-            other_lang_tag: lang.other().tag(),
-            m,
+            m: messages(lang),
             title,
-            switch_href,
-            switch_label: &m.meta.switch_label,
+            switch: lang
+                .others()
+                .map(|other| {
+                    let meta = &messages(other).meta;
+                    LangLink {
+                        tag: other.tag(),
+                        dir: &meta.dir,
+                        name: &meta.name,
+                        href: switch_href(other),
+                    }
+                })
+                .collect(),
             css: PAGE_CSS,
         }
     }
@@ -146,4 +162,31 @@ pub fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&china_offset())
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// Asserts that a page's language switch offers every language but `lang`,
+/// in list order, each named in its own language and leading to `href(language)`
+/// (as the page writes it, `&` escaped).
+#[cfg(test)]
+pub(crate) fn assert_language_switch(html: &str, lang: Lang, href: impl Fn(Lang) -> String) {
+    let mut previous = 0;
+    for other in lang.others() {
+        let meta = &messages(other).meta;
+        let link = format!(
+            "<a class=\"lang\" href=\"{}\" hreflang=\"{tag}\" lang=\"{tag}\" dir=\"{}\">{}</a>",
+            href(other),
+            meta.dir,
+            meta.name,
+            tag = other.tag(),
+        );
+        let at = html
+            .find(&link)
+            .unwrap_or_else(|| panic!("{lang:?} page lacks {link}"));
+        assert!(at > previous, "{other:?} out of order");
+        previous = at;
+    }
+    assert!(
+        !html.contains(&format!("hreflang=\"{}\"", lang.tag())),
+        "{lang:?} page offers itself"
+    );
 }

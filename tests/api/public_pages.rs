@@ -317,6 +317,86 @@ async fn the_method_page_shows_the_configured_constants_in_both_languages() {
     }
 }
 
+/// GETs `path` as a fresh browser whose only language is Uyghur.
+async fn uyghur_page(app: &TestApp, path: &str) -> Page {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", app.address))
+        .header("accept-language", "ug-CN,ug;q=0.9")
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .expect("request");
+    Page {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        html: response.text().await.expect("body"),
+    }
+}
+
+#[tokio::test]
+async fn accept_language_ug_selects_uyghur_right_to_left_on_the_visitor_pages() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = id_of(&venue);
+    let code = venue["code"].as_str().expect("code");
+    rate_many(&app, &venue, "ug", &[5, 4, 4, 2, 5]).await;
+    app.score_when(venue_id, |s| s["published"] == true && !s["tier"].is_null())
+        .await;
+
+    for (path, status, text) in [
+        (format!("/r/{code}"), 200, "باھانى يوللاش"),
+        (format!("/v/{venue_id}"), 200, "مۇلازىمەت نومۇرى"),
+        (
+            "/rankings?region=652800&category=hotel".to_owned(),
+            200,
+            "مۇلازىمەت رەت تەرتىپى",
+        ),
+        ("/about/scores".to_owned(), 200, "نومۇر قانداق ھېسابلىنىدۇ"),
+        ("/r/AAAAAAAAAA".to_owned(), 404, "نامەلۇم QR كود"),
+        ("/v/999999".to_owned(), 404, "ئورۇن تېپىلمىدى"),
+        ("/no-such-page".to_owned(), 404, "بەت تېپىلمىدى"),
+    ] {
+        let page = uyghur_page(&app, &path).await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(
+            page.html.contains("<html lang=\"ug\" dir=\"rtl\">"),
+            "{path} is Uyghur, right to left"
+        );
+        assert!(page.html.contains(text), "{path}: {text}");
+        // The switch offers the other two languages, each in its own script and direction.
+        for link in [
+            "hreflang=\"zh-CN\" lang=\"zh-CN\" dir=\"ltr\">中文</a>",
+            "hreflang=\"en\" lang=\"en\" dir=\"ltr\">English</a>",
+        ] {
+            assert!(page.html.contains(link), "{path}: {link}");
+        }
+        assert!(!page.html.contains("hreflang=\"ug\""), "{path}");
+    }
+
+    let venue_page = uyghur_page(&app, &format!("/v/{venue_id}")).await;
+    assert!(venue_page.html.contains("<span class=\"big\">71.7</span>"));
+    assert!(venue_page.html.contains("1 ئىچىدە 1-ئورۇن"), "rank");
+    assert!(venue_page.html.contains("يېقىنقى 365 كۈندە 5 باھا"));
+    // Names from the reference data, kept in Chinese and English, come in Chinese.
+    assert!(venue_page.html.contains("星级饭店 · 库尔勒市"));
+    // From a Uyghur page, the switch keeps the address and changes the language.
+    assert!(
+        venue_page
+            .html
+            .contains(&format!("href=\"/v/{venue_id}?lang=zh-CN\""))
+    );
+    let chosen = page(&app, &format!("/v/{venue_id}"), Some("ug")).await;
+    assert_html_page(&chosen, "ug", "venue page (?lang=ug)");
+    assert!(
+        chosen
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("qrf_lang=ug")),
+        "an explicit choice of Uyghur is remembered"
+    );
+}
+
 #[tokio::test]
 async fn unknown_venues_get_the_friendly_404_page() {
     let app = spawn_app().await;

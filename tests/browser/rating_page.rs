@@ -392,3 +392,80 @@ async fn a_phone_rates_a_venue_once_a_day_through_the_page() {
     drop(driver);
     println!("browser test took {:?}", started.elapsed());
 }
+
+/// The rating page in Uyghur on the phone: `lang="ug" dir="rtl"`, the text
+/// set from the right edge, the star row still counting 1 to 5 from left to
+/// right, the switch offering the other two languages, and nothing wider
+/// than the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rating_page_in_uyghur_is_mirrored_right_to_left() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let code = venue["code"].as_str().expect("code").to_owned();
+    let driver = Driver::start().await;
+    let browser = driver.phone_browser().await;
+    // The Chinese page first, for the README's screenshots side by side.
+    browser
+        .goto(&format!("{}/r/{code}?lang=zh-CN", app.address))
+        .await
+        .expect("open the rating page in Chinese");
+    wait_for(&browser, "form.rate button[type=submit]").await;
+    screenshot(&browser, "rating-page-zh-360x740.png").await;
+    browser
+        .goto(&format!("{}/r/{code}?lang=ug", app.address))
+        .await
+        .expect("open the rating page in Uyghur");
+    let submit = wait_for(&browser, "form.rate button[type=submit]").await;
+    assert_eq!(
+        submit.text().await.expect("button text"),
+        catalogue_text("ug", "rating.submit")
+    );
+    let layout = browser
+        .execute(
+            "const html = document.documentElement;
+             const box = (el) => el.getBoundingClientRect();
+             const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect(); };
+             const form = box(document.querySelector('form.rate'));
+             const legend = text(document.querySelector('fieldset.overall legend'));
+             const star = (n) => box(document.querySelector(`label[for='overall-${n}']`));
+             return {
+               lang: html.lang, dir: html.dir,
+               direction: getComputedStyle(document.querySelector('form.rate')).direction,
+               starsDirection: getComputedStyle(document.querySelector('.stars')).direction,
+               formLeft: form.left, formRight: form.right,
+               legendLeft: legend.left, legendRight: legend.right,
+               star1: star(1).left, star5: star(5).left,
+               switchLinks: [...document.querySelectorAll('a.lang')].map(a => [a.hreflang, a.lang, a.textContent]),
+               pageWidth: html.scrollWidth,
+             };",
+            vec![],
+        )
+        .await
+        .expect("js");
+    println!("Uyghur layout: {layout}");
+    assert_eq!(layout["lang"], "ug");
+    assert_eq!(layout["dir"], "rtl");
+    assert_eq!(layout["direction"], "rtl", "the form flows right to left");
+    assert_eq!(layout["starsDirection"], "ltr", "stars count left to right");
+    let number = |key: &str| layout[key].as_f64().unwrap_or_else(|| panic!("{key}"));
+    assert!(
+        (number("legendRight") - number("formRight")).abs() < 2.0
+            && number("legendLeft") > number("formLeft") + 20.0,
+        "the question starts at the right edge: {layout}"
+    );
+    assert!(
+        number("star1") < number("star5"),
+        "one star is on the left, five on the right: {layout}"
+    );
+    assert_eq!(
+        layout["switchLinks"],
+        serde_json::json!([["zh-CN", "zh-CN", "中文"], ["en", "en", "English"]]),
+        "the switch offers the other languages by their own names"
+    );
+    assert!(
+        !overflows_horizontally(&browser).await,
+        "nothing is wider than the phone: {layout}"
+    );
+    screenshot(&browser, "rating-page-ug-360x740.png").await;
+    browser.close().await.expect("close the browser");
+}

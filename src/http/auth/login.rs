@@ -62,7 +62,6 @@ enum Content {
 
 fn render(lang: Lang, heading: &str, content: Content) -> String {
     let m = messages(lang);
-    let other = lang.other();
     let (notice, notice_kind, login_token, logout_token, again_link) = match content {
         Content::Form(token) => (None, "info", Some(token), None, false),
         Content::Message { body, kind } => (Some(body), kind, None, None, true),
@@ -76,11 +75,9 @@ fn render(lang: Lang, heading: &str, content: Content) -> String {
     };
     let view = LoginView {
         // Absolute, so the switch also works from pages that answered a POST.
-        chrome: Chrome::with_switch(
-            lang,
-            heading.to_owned(),
-            format!("/login?lang={}", other.tag()),
-        ),
+        chrome: Chrome::with_switch(lang, heading.to_owned(), |other| {
+            format!("/login?lang={}", other.tag())
+        }),
         m,
         heading: heading.to_owned(),
         notice,

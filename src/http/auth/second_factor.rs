@@ -45,11 +45,9 @@ fn second_factor_page(
 ) -> HttpResponse {
     let m = messages(lang);
     let view = SecondFactorView {
-        chrome: Chrome::with_switch(
-            lang,
-            m.totp.step_title.clone(),
-            format!("{SECOND_FACTOR_PATH}?lang={}", lang.other().tag()),
-        ),
+        chrome: Chrome::with_switch(lang, m.totp.step_title.clone(), |other| {
+            format!("{SECOND_FACTOR_PATH}?lang={}", other.tag())
+        }),
         m,
         notice,
         csrf_token,

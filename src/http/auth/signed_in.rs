@@ -387,11 +387,9 @@ impl ResponseError for PageError {
             PageProblem::Failed => (&t.failed_title, t.failed_body.clone()),
         };
         let body = render_document(&PageErrorView {
-            chrome: Chrome::with_switch(
-                self.lang,
-                title.clone(),
-                format!("{SIGN_IN_PATH}?lang={}", self.lang.other().tag()),
-            ),
+            chrome: Chrome::with_switch(self.lang, title.clone(), |other| {
+                format!("{SIGN_IN_PATH}?lang={}", other.tag())
+            }),
             title: title.clone(),
             body,
             back_href: SIGN_IN_PATH,

@@ -91,11 +91,9 @@ fn render(state: &AppState, lang: Lang, token: &str, heading: &str, content: Con
         Content::Message { body, kind } => (Some(body), kind, None, true),
     };
     render_document(&InviteView {
-        chrome: Chrome::with_switch(
-            lang,
-            heading.to_owned(),
-            format!("{action}?lang={}", lang.other().tag()),
-        ),
+        chrome: Chrome::with_switch(lang, heading.to_owned(), |other| {
+            format!("{action}?lang={}", other.tag())
+        }),
         m,
         heading: heading.to_owned(),
         notice,

@@ -82,11 +82,9 @@ fn render(
 ) -> HttpResponse {
     let m = messages(lang);
     let mut view = SecurityView {
-        chrome: Chrome::with_switch(
-            lang,
-            m.totp.security_title.clone(),
-            format!("{ENROL_TOTP_PATH}?lang={}", lang.other().tag()),
-        ),
+        chrome: Chrome::with_switch(lang, m.totp.security_title.clone(), |other| {
+            format!("{ENROL_TOTP_PATH}?lang={}", other.tag())
+        }),
         m,
         notice,
         must_enrol: false,

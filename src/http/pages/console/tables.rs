@@ -8,7 +8,6 @@ use crate::domain::rating::Tag;
 use crate::domain::region::Region;
 use crate::domain::table::{Cell, Table};
 use crate::http::api::supervision::{ConsoleVenue, FallingVenue, RatingReview, ViolationBody};
-use crate::i18n::Lang;
 
 use crate::http::html::local_time;
 use crate::http::pages::console::view::{Names, TableView};
@@ -249,10 +248,7 @@ pub(in crate::http::pages::console) fn falling_table(
 
 /// Tag labels of a rating in the page language, in its order.
 fn tag_labels(names: &Names, tags: &[String]) -> String {
-    let separator = match names.lang {
-        Lang::Zh => "、",
-        Lang::En => ", ",
-    };
+    let separator = &names.m.console.tag_separator;
     tags.iter()
         .map(|key| {
             Tag::parse(key)
@@ -367,10 +363,7 @@ pub(in crate::http::pages::console) fn tier_history_table(
     items: &[TierChangeBody],
 ) -> Built {
     let c = &names.m.console;
-    let separator = match names.lang {
-        Lang::Zh => "；",
-        Lang::En => "; ",
-    };
+    let separator = &names.m.console.reason_separator;
     let table = Table {
         title,
         headers: headers(&[
@@ -386,10 +379,7 @@ pub(in crate::http::pages::console) fn tier_history_table(
                 let reasons: Vec<&str> = change
                     .reasons
                     .iter()
-                    .map(|r| match names.lang {
-                        Lang::Zh => r.zh.as_str(),
-                        Lang::En => r.en.as_str(),
-                    })
+                    .map(|r| names.lang.pick(&r.zh, &r.en))
                     .collect();
                 vec![
                     Cell::text(local_time(change.changed_at)),

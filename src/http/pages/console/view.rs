@@ -35,10 +35,7 @@ impl Names {
     }
 
     fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        self.lang.pick(zh, en)
     }
 
     /// A region's name; its code if the tree does not know it.

@@ -669,7 +669,7 @@ mod tests {
 
     #[test]
     fn dashboard_texts_have_their_placeholders() {
-        for lang in [Lang::Zh, Lang::En] {
+        for lang in Lang::ALL {
             let t = &messages(lang).dashboard;
             for (text, placeholder) in [
                 (&t.list_more, "{shown}"),

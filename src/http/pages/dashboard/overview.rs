@@ -16,7 +16,7 @@ use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::pages::public::{
-    NO_VALUE, Reference, confidence_short, pick, rank_text, region_line, score_text, tier_view,
+    NO_VALUE, Reference, confidence_short, rank_text, region_line, score_text, tier_view,
     trend_description, trend_svg,
 };
 use crate::i18n::{Lang, Messages, messages};
@@ -254,7 +254,7 @@ pub fn venue_panels(
         tier_reasons: score
             .tier_reasons
             .iter()
-            .map(|r| pick(lang, &r.zh, &r.en).to_owned())
+            .map(|r| lang.pick(&r.zh, &r.en).to_owned())
             .collect(),
         rules_version: score
             .rule_set_version

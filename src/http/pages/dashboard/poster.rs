@@ -1,6 +1,6 @@
-//! `GET /dashboard/venues/{id}/poster?size=a4|a5`: a printable bilingual
-//! poster with the venue's QR code drawn inline, so it prints without
-//! fetching anything.
+//! `GET /dashboard/venues/{id}/poster?size=a4|a5`: a printable poster in
+//! every page language with the venue's QR code drawn inline, so it prints
+//! without fetching anything.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -63,8 +63,8 @@ impl Paper {
                 sheet_width: "210mm",
                 sheet_height: "297mm",
                 padding: "14mm",
-                gap: "6mm",
-                qr_size: "125mm",
+                gap: "5mm",
+                qr_size: "120mm",
                 heading_size: "2.6rem",
                 subheading_size: "1.6rem",
                 name_size: "1.7rem",
@@ -76,8 +76,8 @@ impl Paper {
                 sheet_width: "148mm",
                 sheet_height: "210mm",
                 padding: "10mm",
-                gap: "4mm",
-                qr_size: "88mm",
+                gap: "3mm",
+                qr_size: "80mm",
                 heading_size: "1.8rem",
                 subheading_size: "1.15rem",
                 name_size: "1.25rem",
@@ -93,6 +93,8 @@ impl Paper {
 struct PosterView {
     title: String,
     lang_tag: &'static str,
+    /// The viewer's writing direction, for the on-screen bar above the poster.
+    dir: &'static str,
     back_href: String,
     back_label: String,
     hint: String,
@@ -107,16 +109,34 @@ struct PosterView {
     name_size: &'static str,
     code_size: &'static str,
     text_size: &'static str,
-    zh_heading: &'static str,
-    en_heading: &'static str,
-    zh_code_label: &'static str,
-    en_code_label: &'static str,
-    zh_instructions: &'static str,
-    en_instructions: &'static str,
+    /// The poster's texts, one entry per language in list order; the first is the headline.
+    texts: Vec<PosterTexts>,
     name: String,
     code: String,
     rating_url: String,
     qr_svg: String,
+}
+
+/// A poster's texts in one language.
+struct PosterTexts {
+    tag: &'static str,
+    dir: &'static str,
+    heading: &'static str,
+    code_label: &'static str,
+    instructions: &'static str,
+}
+
+impl PosterTexts {
+    fn of(lang: Lang) -> Self {
+        let m = messages(lang);
+        Self {
+            tag: lang.tag(),
+            dir: &m.meta.dir,
+            heading: &m.dashboard.poster_heading,
+            code_label: &m.dashboard.code_label,
+            instructions: &m.dashboard.poster_instructions,
+        }
+    }
 }
 
 /// Renders a poster; the QR code is an SVG string from [`render_svg`].
@@ -129,15 +149,12 @@ pub fn poster_page(
     rating_url: &str,
     qr_svg: String,
 ) -> String {
-    let (zh, en, m) = (
-        &messages(Lang::Zh).dashboard,
-        &messages(Lang::En).dashboard,
-        messages(lang),
-    );
+    let m = messages(lang);
     let layout = paper.layout();
     render_document(&PosterView {
         title: format!("{name} · {}", m.dashboard.poster_title),
         lang_tag: lang.tag(),
+        dir: &m.meta.dir,
         back_href: format!("/dashboard/venues/{venue_id}?lang={}", lang.tag()),
         back_label: m.dashboard.poster_back.clone(),
         hint: m.dashboard.poster_hint.replace("{size}", paper.name()),
@@ -152,12 +169,7 @@ pub fn poster_page(
         name_size: layout.name_size,
         code_size: layout.code_size,
         text_size: layout.text_size,
-        zh_heading: &zh.poster_heading,
-        en_heading: &en.poster_heading,
-        zh_code_label: &zh.code_label,
-        en_code_label: &en.code_label,
-        zh_instructions: &zh.poster_instructions,
-        en_instructions: &en.poster_instructions,
+        texts: Lang::ALL.into_iter().map(PosterTexts::of).collect(),
         name: name.to_owned(),
         code: code.to_owned(),
         rating_url: rating_url.to_owned(),
@@ -223,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn a_poster_is_bilingual_with_the_code_inline() {
+    fn a_poster_speaks_every_language_with_the_code_inline() {
         use crate::http::api::qr::render_svg;
         let svg = render_svg("https://q.example.org/r/abc", 512, 4).unwrap();
         let html = poster_page(
@@ -240,6 +252,10 @@ mod tests {
         assert!(html.contains("请为我们的服务评分"));
         assert!(html.contains("Rate our service"));
         assert!(html.contains("10 秒") && html.contains("10 seconds"));
+        assert!(html.contains(
+            "<p class=\"subheading\" lang=\"ug\" dir=\"rtl\">مۇلازىمىتىمىزگە باھا بېرىڭ</p>"
+        ));
+        assert!(html.contains("<p class=\"how\" lang=\"ug\" dir=\"rtl\">"));
         assert!(html.contains("孔雀河&#60;酒店&#62;"));
         assert!(html.contains("</span> abc</p>"));
         assert!(html.contains("href=\"/dashboard/venues/7?lang=en\""));

@@ -77,10 +77,7 @@ pub fn about_scores_page(lang: Lang, params: &ScoringParams, rules: &RuleSet) ->
             .into_iter()
             .map(|rule| RuleRow {
                 tier: tier_view(m, Some(rule.tier.letter())),
-                text: match lang {
-                    Lang::Zh => rule.zh,
-                    Lang::En => rule.en,
-                },
+                text: lang.pick(&rule.zh, &rule.en).to_owned(),
             })
             .collect(),
         constants: vec![
@@ -122,12 +119,12 @@ pub async fn about_scores(req: HttpRequest, state: web::Data<AppState>) -> HttpR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::pages::public::test_support::{BOTH, assert_page_basics};
+    use crate::http::pages::public::test_support::assert_page_basics;
 
     #[test]
     fn the_method_page_is_written_from_the_settings() {
         let rules = RuleSet::default_rules();
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = about_scores_page(lang, &ScoringParams::default(), &rules);
             assert_page_basics(&html, lang);
             assert!(html.contains("0.5^("), "age weight");
@@ -135,10 +132,7 @@ mod tests {
             assert!(html.contains("Wilson"));
             assert!(html.contains(rules.version()));
             for rule in rules.describe() {
-                let text = match lang {
-                    Lang::Zh => rule.zh,
-                    Lang::En => rule.en,
-                };
+                let text = lang.pick(&rule.zh, &rule.en);
                 let escaped = text.replace('<', "&#60;").replace('>', "&#62;");
                 assert!(html.contains(&escaped), "{lang:?}: rule {text}");
             }
@@ -165,6 +159,17 @@ mod tests {
             "no device identifiers",
         ] {
             assert!(en.contains(expected), "en: {expected}");
+        }
+        let ug = about_scores_page(Lang::Ug, &ScoringParams::default(), &rules);
+        for expected in [
+            "ھەر 180 كۈندە يېرىمغا چۈشىدۇ",
+            "m = 10",
+            "كەم دېگەندە 50 باھا",
+            "بولمىسا 70.",
+            "يېقىنقى 365 كۈندە كەم دېگەندە 5 باھا",
+            "<html lang=\"ug\" dir=\"rtl\">",
+        ] {
+            assert!(ug.contains(expected), "ug: {expected}");
         }
     }
 

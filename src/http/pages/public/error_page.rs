@@ -166,11 +166,12 @@ pub(in crate::http::pages::public) fn failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::pages::public::test_support::{BOTH, assert_page_basics};
+    use crate::http::html::assert_language_switch;
+    use crate::http::pages::public::test_support::assert_page_basics;
 
     #[test]
     fn error_pages_are_friendly_and_bilingual() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             for which in [
                 PublicError::PageNotFound,
                 PublicError::VenueNotFound,
@@ -180,7 +181,7 @@ mod tests {
             ] {
                 let html = public_error_page(lang, which);
                 assert_page_basics(&html, lang);
-                assert!(html.contains(&format!("href=\"?lang={}\"", lang.other().tag())));
+                assert_language_switch(&html, lang, |other| format!("?lang={}", other.tag()));
                 assert!(html.contains("href=\"/rankings\""));
             }
         }

@@ -77,7 +77,8 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::pages::public::test_support::{BOTH, assert_page_basics, categories, regions};
+    use crate::http::html::assert_language_switch;
+    use crate::http::pages::public::test_support::{assert_page_basics, categories, regions};
 
     fn item(rank: i64, id: i64, name: &str, score: f64) -> RankingItem {
         RankingItem {
@@ -112,7 +113,7 @@ mod tests {
             item(1, 3, "天鹅湖宾馆", 91.4),
             item(2, 5, "孔雀河酒店", 80.0),
         ];
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = render(lang, &top);
             assert_page_basics(&html, lang);
             let first = html.find("href=\"/v/3\"").expect("first venue");
@@ -122,7 +123,7 @@ mod tests {
             for link in ["/rankings", "/about/scores", "/login"] {
                 assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
             }
-            assert!(html.contains(&format!("href=\"/?lang={}\"", lang.other().tag())));
+            assert_language_switch(&html, lang, |other| format!("/?lang={}", other.tag()));
         }
         assert!(render(Lang::Zh, &top).contains("扫码"));
         assert!(render(Lang::En, &top).contains("scan"));

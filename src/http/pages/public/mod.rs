@@ -58,21 +58,14 @@ impl Reference<'_> {
     pub(crate) fn region_name(&self, lang: Lang, code: &str) -> Option<&str> {
         self.regions
             .get(code)
-            .map(|r| pick(lang, &r.name_zh, &r.name_en))
+            .map(|r| lang.pick(&r.name_zh, &r.name_en))
     }
 
     pub(crate) fn category_name(&self, lang: Lang, key: &str) -> Option<&str> {
         self.categories
             .iter()
             .find(|c| c.key == key)
-            .map(|c| pick(lang, &c.name_zh, &c.name_en))
-    }
-}
-
-pub(crate) fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+            .map(|c| lang.pick(&c.name_zh, &c.name_en))
     }
 }
 

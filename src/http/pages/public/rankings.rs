@@ -15,7 +15,7 @@ use crate::http::AppState;
 use crate::http::pages::public::error_page::{PublicError, failure};
 use crate::http::pages::public::{
     Chrome, NO_VALUE, NavLinks, Reference, TierView, confidence_short, href, html, page_language,
-    pick, render_document, score_text, tier_view,
+    render_document, score_text, tier_view,
 };
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::reference::CategoryRow;
@@ -97,7 +97,7 @@ fn region_options(lang: Lang, regions: &RegionTree, selected: Option<&str>) -> V
             label: format!(
                 "{}{}",
                 REGION_INDENT.repeat(depth),
-                pick(lang, &r.name_zh, &r.name_en)
+                lang.pick(&r.name_zh, &r.name_en)
             ),
             selected: selected == Some(r.code.as_str()),
         })
@@ -140,7 +140,7 @@ fn category_options(
         .iter()
         .map(|c| SelectOption {
             value: c.key.clone(),
-            label: pick(lang, &c.name_zh, &c.name_en).to_owned(),
+            label: lang.pick(&c.name_zh, &c.name_en).to_owned(),
             selected: selected == Some(c.key.as_str()),
         })
         .collect()
@@ -296,7 +296,8 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::pages::public::test_support::{BOTH, assert_page_basics, categories, regions};
+    use crate::http::html::assert_language_switch;
+    use crate::http::pages::public::test_support::{assert_page_basics, categories, regions};
 
     fn ranking_page() -> RankingPage {
         let item =
@@ -366,7 +367,7 @@ mod tests {
     #[test]
     fn the_ranking_lists_venues_in_order_with_the_unpublished_last() {
         let page = ranking_page();
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = render_rankings(lang, &query("652800", "hotel", "2"), Ok(&page));
             assert_page_basics(&html, lang);
             let positions: Vec<usize> = ["/v/7\"", "/v/8\"", "/v/9\""]
@@ -394,10 +395,12 @@ mod tests {
             assert!(html.contains(&format!(
                 "href=\"/rankings?region=652800&#38;category=hotel&#38;page=3&#38;lang={lang_tag}\" rel=\"next\""
             )));
-            let other = lang.other().tag();
-            assert!(html.contains(&format!(
-                "href=\"/rankings?region=652800&#38;category=hotel&#38;page=2&#38;lang={other}\""
-            )));
+            assert_language_switch(&html, lang, |other| {
+                format!(
+                    "/rankings?region=652800&#38;category=hotel&#38;page=2&#38;lang={}",
+                    other.tag()
+                )
+            });
         }
         let zh = render_rankings(Lang::Zh, &query("652800", "hotel", "2"), Ok(&page));
         assert!(zh.contains("第 2 / 3 页"));

@@ -7,7 +7,6 @@ use crate::domain::region::{Region, RegionLevel, RegionTree};
 use crate::i18n::Lang;
 use crate::store::reference::CategoryRow;
 
-pub(in crate::http::pages::public) const BOTH: [Lang; 2] = [Lang::Zh, Lang::En];
 const PAGE_BUDGET_BYTES: usize = 30 * 1024;
 
 fn region(code: &str, parent: Option<&str>, level: RegionLevel, zh: &str, en: &str) -> Region {

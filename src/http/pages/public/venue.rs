@@ -18,7 +18,7 @@ use crate::http::pages::public::chart::{trend_description, trend_svg};
 use crate::http::pages::public::error_page::{PublicError, error_response, failure};
 use crate::http::pages::public::{
     Chrome, NO_VALUE, NavLinks, Reference, TierView, confidence_pct, confidence_short, href, html,
-    page_language, pick, rank_text, render_document, score_text, tier_view,
+    page_language, rank_text, render_document, score_text, tier_view,
 };
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::dashboard::{self, PublicProfile};
@@ -123,7 +123,7 @@ pub(crate) fn region_line(lang: Lang, reference: &Reference, code: &str) -> Stri
     let names: Vec<&str> = ancestors
         .iter()
         .filter(|r| r.parent_code.is_some() || ancestors.len() == 1)
-        .map(|r| pick(lang, &r.name_zh, &r.name_en))
+        .map(|r| lang.pick(&r.name_zh, &r.name_en))
         .collect();
     if names.is_empty() {
         code.to_owned()
@@ -325,7 +325,7 @@ pub fn venue_page(
         tier_reasons: score
             .tier_reasons
             .iter()
-            .map(|r| pick(lang, &r.zh, &r.en))
+            .map(|r| lang.pick(&r.zh, &r.en))
             .collect(),
         rules_version: score
             .rule_set_version
@@ -419,8 +419,9 @@ mod tests {
 
     use super::*;
     use crate::app::scores::{DimensionScores, Ranks, RegionRank, TierReason};
+    use crate::http::html::assert_language_switch;
     use crate::http::pages::public::test_support::{
-        BOTH, assert_page_basics, categories, regions, trend,
+        assert_page_basics, categories, regions, trend,
     };
 
     fn venue() -> PublicVenue {
@@ -520,7 +521,8 @@ mod tests {
     fn a_published_venue_shows_its_score_tier_ranks_and_chart() {
         let zh = render_venue(Lang::Zh, &published_score());
         let en = render_venue(Lang::En, &published_score());
-        for (lang, html) in [(Lang::Zh, &zh), (Lang::En, &en)] {
+        for lang in Lang::ALL {
+            let html = &render_venue(lang, &published_score());
             assert_page_basics(html, lang);
             assert!(html.contains("<span class=\"big\">71.7</span>"));
             assert!(html.contains("<span class=\"tier tier-B\">B</span>"));
@@ -528,7 +530,7 @@ mod tests {
             assert!(!html.contains(&messages(lang).public.not_enough));
             assert!(html.contains("href=\"/rankings?region=652800&#38;category=hotel\""));
             assert!(html.contains("href=\"/about/scores\""));
-            assert!(html.contains(&format!("href=\"/v/42?lang={}\"", lang.other().tag())));
+            assert_language_switch(html, lang, |other| format!("/v/42?lang={}", other.tag()));
             // Bars carry their counts as text, not only as length.
             assert!(html.contains("style=\"width:40%\"></span></span><span class=\"n\">2</span>"));
         }
@@ -557,7 +559,7 @@ mod tests {
 
     #[test]
     fn an_unpublished_venue_never_shows_a_number() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = render_venue(lang, &unpublished_score());
             assert_page_basics(&html, lang);
             assert!(html.contains(&messages(lang).public.not_enough));

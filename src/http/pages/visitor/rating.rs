@@ -87,17 +87,10 @@ pub(crate) fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
 }
 
 fn header_of(card: &VenueCard, lang: Lang) -> VenueHeader<'_> {
-    match lang {
-        Lang::Zh => VenueHeader {
-            name: &card.name,
-            category: &card.category_name_zh,
-            region: &card.region_name_zh,
-        },
-        Lang::En => VenueHeader {
-            name: &card.name,
-            category: &card.category_name_en,
-            region: &card.region_name_en,
-        },
+    VenueHeader {
+        name: &card.name,
+        category: lang.pick(&card.category_name_zh, &card.category_name_en),
+        region: lang.pick(&card.region_name_zh, &card.region_name_en),
     }
 }
 

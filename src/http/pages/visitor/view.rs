@@ -88,12 +88,8 @@ pub enum ErrorPage {
 /// rating page, which also works from a page that answered a POST; without it
 /// the switch reloads the current address.
 fn chrome(lang: Lang, title: String, code: Option<&str>) -> Chrome {
-    let other = lang.other();
-    let switch_href = match code {
-        Some(code) => format!("{}?lang={}", rating_path(code), other.tag()),
-        None => format!("?lang={}", other.tag()),
-    };
-    Chrome::with_switch(lang, title, switch_href)
+    let path = code.map(rating_path).unwrap_or_default();
+    Chrome::with_switch(lang, title, |other| format!("{path}?lang={}", other.tag()))
 }
 
 /// `/r/{code}` with the code percent-encoded as one path segment.
@@ -453,8 +449,8 @@ pub fn error_page(lang: Lang, which: ErrorPage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::html::assert_language_switch;
 
-    const BOTH: [Lang; 2] = [Lang::Zh, Lang::En];
     const PAGE_BUDGET_BYTES: usize = 30 * 1024;
 
     fn venue() -> VenueHeader<'static> {
@@ -514,7 +510,7 @@ mod tests {
 
     #[test]
     fn rating_page_is_small_complete_and_self_contained() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = rating_page(
                 lang,
                 &venue(),
@@ -555,7 +551,9 @@ mod tests {
             assert!(html.contains(&format!("maxlength=\"{COMPLAINT_MAX_CHARS}\"")));
             assert!(html.contains(&format!("maxlength=\"{CONTACT_MAX_CHARS}\"")));
             assert!(html.contains(&format!("name=\"lang\" value=\"{}\"", lang.tag())));
-            assert!(html.contains(&format!("href=\"/r/AbC123?lang={}\"", lang.other().tag())));
+            assert_language_switch(&html, lang, |other| {
+                format!("/r/AbC123?lang={}", other.tag())
+            });
             assert_self_contained(&html);
         }
     }
@@ -655,7 +653,7 @@ mod tests {
 
     #[test]
     fn thanks_page_shows_the_tracking_code_escaped() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = thanks_page(lang, &venue(), "c", Some("TS-<7>"));
             assert!(html.contains("TS-&#60;7&#62;"));
             assert!(html.contains(&messages(lang).thanks.tracking_intro));
@@ -668,7 +666,7 @@ mod tests {
 
     #[test]
     fn already_rated_and_error_pages_render_in_both_languages() {
-        for lang in BOTH {
+        for lang in Lang::ALL {
             let html = already_rated_page(lang, &venue(), "c", &RepeatVisit::Refused);
             assert!(html.contains(&messages(lang).already_rated.body));
             assert_self_contained(&html);
@@ -682,7 +680,7 @@ mod tests {
             ] {
                 let html = error_page(lang, which);
                 assert!(html.contains(&format!("<html lang=\"{}\"", lang.tag())));
-                assert!(html.contains(&format!("href=\"?lang={}\"", lang.other().tag())));
+                assert_language_switch(&html, lang, |other| format!("?lang={}", other.tag()));
                 assert!(html.len() < PAGE_BUDGET_BYTES);
                 assert_self_contained(&html);
             }
