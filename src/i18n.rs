@@ -127,6 +127,22 @@ pub struct Messages {
     pub(crate) dashboard: DashboardTexts,
     pub(crate) audit: AuditTexts,
     pub(crate) password: PasswordTexts,
+    pub(crate) footer: FooterTexts,
+}
+
+/// Labels of the imprint: the public pages' footer and the poster's lines
+/// (src/http/imprint.rs). The values themselves come from configuration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterTexts {
+    /// Before the operator, punctuation included.
+    pub(crate) operator: String,
+    /// Before the complaint hotline, punctuation included.
+    pub(crate) hotline: String,
+    /// The poster's name for its issuing body (监制单位).
+    pub(crate) poster_issuer: String,
+    /// The poster's name for the hotline.
+    pub(crate) poster_hotline: String,
 }
 
 /// Texts of `/account/password`, where people change their own password.

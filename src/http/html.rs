@@ -90,6 +90,8 @@ pub struct Chrome {
     pub switch_label: &'static str,
     /// The inlined stylesheet.
     pub css: &'static str,
+    /// Who runs the service; empty unless the page adds it ([`Chrome::with_imprint`]).
+    pub footer: crate::http::imprint::SiteFooter,
 }
 
 impl Chrome {
@@ -109,6 +111,7 @@ impl Chrome {
             switch_href,
             switch_label: &m.meta.switch_label,
             css: PAGE_CSS,
+            footer: Default::default(),
         }
     }
 }

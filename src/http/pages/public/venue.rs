@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::config::Imprint;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
@@ -247,6 +248,7 @@ pub fn venue_page(
     params: &ScoringParams,
     reference: &Reference,
     profile: &PublicProfile,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     let texts = &m.venue_page;
@@ -300,7 +302,8 @@ pub fn venue_page(
             format!("{} · {}", venue.name, texts.title),
             &format!("/v/{}", venue.id),
             &[],
-        ),
+        )
+        .with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         name: &venue.name,
@@ -404,6 +407,7 @@ pub async fn venue(
                 state.scores.params(),
                 &reference,
                 &profile,
+                &state.settings.imprint,
             );
             html(&state, lang, chosen, StatusCode::OK, body)
         }
@@ -513,6 +517,7 @@ mod tests {
             &ScoringParams::default(),
             &reference,
             &PublicProfile::default(),
+            &Imprint::default(),
         )
     }
 
@@ -628,6 +633,7 @@ mod tests {
                 &ScoringParams::default(),
                 &reference,
                 profile,
+                &Imprint::default(),
             )
         };
         let zh = render(Lang::Zh, &profile);
@@ -679,6 +685,7 @@ mod tests {
             &ScoringParams::default(),
             &reference,
             &PublicProfile::default(),
+            &Imprint::default(),
         );
         assert!(!html.contains("<script>"));
         assert!(html.contains("&#60;script&#62;alert(1)"));
