@@ -917,6 +917,18 @@ pub(crate) struct DashboardTexts {
     pub(crate) reply_hint: String,
     pub(crate) reply_submit: String,
     pub(crate) reply_replace: String,
+    /// The collapsed reply box's label on a comment without a reply.
+    pub(crate) reply_open: String,
+    /// The same on a comment already answered (its box holds the reply).
+    pub(crate) reply_edit: String,
+    pub(crate) filter_legend: String,
+    pub(crate) filter_unanswered: String,
+    pub(crate) filter_low: String,
+    pub(crate) filter_submit: String,
+    pub(crate) filter_clear: String,
+    /// Above a filtered list; `{total}` is how many comments pass the filter.
+    pub(crate) comments_matching: String,
+    pub(crate) comments_none_match: String,
     pub(crate) qr_heading: String,
     /// `{name}` of the venue.
     pub(crate) qr_alt: String,
