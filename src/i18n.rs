@@ -327,6 +327,12 @@ pub(crate) struct ConsoleTexts {
     pub(crate) venues_heading: String,
     pub(crate) download: String,
     pub(crate) empty_regions: String,
+    /// The child-region tables' row of the venues registered directly under
+    /// the region itself; `{region}` is its name.
+    pub(crate) direct_row: String,
+    /// Shorter labels for that row by how the region's name ends, first match
+    /// wins (自治州 → 州直属); empty where the language has none.
+    pub(crate) direct_row_levels: Vec<(String, String)>,
     pub(crate) empty_venues: String,
     pub(crate) empty_falling: String,
     pub(crate) empty_ratings: String,
