@@ -22,6 +22,13 @@ export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${BIND_ADDR##*:}}"
 export ADMIN_TOKEN="${ADMIN_TOKEN:-demo-admin-token}"
 export SECRET_KEY="${SECRET_KEY:-demo-secret-key-change-me-0123456789abcdef}"
 export RUST_LOG="${RUST_LOG:-info}"
+# The imprint under the public pages and on the posters: plainly marked demo
+# values, never a real body's name or filing number.
+export QRF_SERVICE_NAME="${QRF_SERVICE_NAME:-游客服务评价（演示站）}"
+export QRF_OPERATOR="${QRF_OPERATOR:-示例文化和旅游局（演示）}"
+export QRF_ICP_FILING="${QRF_ICP_FILING:-演示ICP备00000000号-1}"
+export QRF_PSB_FILING="${QRF_PSB_FILING:-演示公网安备00000000000000号}"
+export QRF_POSTER_ISSUER="${QRF_POSTER_ISSUER:-示例文化和旅游局（演示）}"
 if [[ "$ADMIN_TOKEN" == demo-admin-token || "$SECRET_KEY" == demo-secret-key-* ]]; then
     qrf_say "using demo ADMIN_TOKEN/SECRET_KEY: for local use only, never in production"
 fi

@@ -54,6 +54,96 @@ pub struct Settings {
     /// Demo mode (`--demo` or `QRF_DEMO=1` on `serve`): only then may the
     /// accounts the demo made sign in.
     pub demo: bool,
+    /// Who runs the service, for the public pages' footer and the poster (`QRF_*`).
+    pub imprint: Imprint,
+}
+
+/// Who runs the service and its filings, as the footer of every public page
+/// and the QR poster name them (`QRF_SERVICE_NAME`, `QRF_OPERATOR`,
+/// `QRF_COMPLAINT_HOTLINE`, `QRF_ICP_FILING`, `QRF_PSB_FILING`,
+/// `QRF_POSTER_ISSUER`, or `[imprint]` in the file). A value left unset is
+/// simply not shown; only the hotline has a default, the national 12345
+/// service hotline that takes tourism complaints, which `none` turns off.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imprint {
+    /// The service's name, e.g. "巴音郭楞州游客服务评价平台".
+    pub service_name: Option<String>,
+    /// Who operates it (运营单位), e.g. the tourism bureau.
+    pub operator: Option<String>,
+    /// Where visitors call with a complaint (投诉热线): digits and `-+() `.
+    pub complaint_hotline: Option<String>,
+    /// The ICP filing number (ICP备案号), e.g. "新ICP备2024000001号-1".
+    pub icp_filing: Option<String>,
+    /// The public-security filing number (公安备案号), e.g. "新公网安备65280102000001号".
+    pub psb_filing: Option<String>,
+    /// Who issues the venue posters (监制单位).
+    pub poster_issuer: Option<String>,
+}
+
+/// The hotline shown when none is configured: 12345, the government service
+/// hotline, which has taken tourism complaints since the 12301 line merged into it.
+pub const DEFAULT_COMPLAINT_HOTLINE: &str = "12345";
+
+/// Longest imprint text, in characters: a footer line, not a paragraph.
+pub const IMPRINT_TEXT_MAX_CHARS: usize = 100;
+
+impl Imprint {
+    /// Reads the `QRF_*` variables over the file's `[imprint]` section and checks them.
+    fn load(file: Imprint, env: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let text = |name: &'static str, from_file: Option<String>| {
+            let raw = env(name).filter(|v| !v.trim().is_empty()).or(from_file);
+            raw.map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .map(|v| imprint_text(name, v))
+                .transpose()
+        };
+        let hotline = match text("QRF_COMPLAINT_HOTLINE", file.complaint_hotline)? {
+            None => Some(DEFAULT_COMPLAINT_HOTLINE.to_owned()),
+            Some(v) if v.eq_ignore_ascii_case("none") => None,
+            Some(v) => Some(hotline_number(v)?),
+        };
+        Ok(Self {
+            service_name: text("QRF_SERVICE_NAME", file.service_name)?,
+            operator: text("QRF_OPERATOR", file.operator)?,
+            complaint_hotline: hotline,
+            icp_filing: text("QRF_ICP_FILING", file.icp_filing)?,
+            psb_filing: text("QRF_PSB_FILING", file.psb_filing)?,
+            poster_issuer: text("QRF_POSTER_ISSUER", file.poster_issuer)?,
+        })
+    }
+}
+
+/// An imprint value as printed: one line, no control characters, bounded.
+fn imprint_text(name: &'static str, value: String) -> Result<String, ConfigError> {
+    if value.chars().any(char::is_control) {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be one line without control characters".into(),
+        });
+    }
+    if value.chars().count() > IMPRINT_TEXT_MAX_CHARS {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: format!("must be at most {IMPRINT_TEXT_MAX_CHARS} characters"),
+        });
+    }
+    Ok(value)
+}
+
+/// A phone number a `tel:` link can dial: digits with `-`, `+`, `(`, `)` or spaces.
+fn hotline_number(value: String) -> Result<String, ConfigError> {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '(' | ')' | ' '));
+    if !allowed || !(3..=20).contains(&digits) {
+        return Err(ConfigError::Invalid {
+            name: "QRF_COMPLAINT_HOTLINE",
+            reason: "use a phone number (3 to 20 digits, with - + ( ) or spaces), or none".into(),
+        });
+    }
+    Ok(value)
 }
 
 /// A configuration value that could not be used.
@@ -100,6 +190,7 @@ struct FileSettings {
     tier_rules_file: Option<String>,
     trusted_proxies: Option<String>,
     scoring: Option<ScoringParams>,
+    imprint: Option<Imprint>,
 }
 
 impl Settings {
@@ -208,6 +299,7 @@ impl Settings {
         let clamp_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         let score_refresh_seconds = number("SCORE_REFRESH_SECONDS", file.score_refresh_seconds, 3)?;
         let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
+        let imprint = Imprint::load(file.imprint.unwrap_or_default(), &env)?;
         let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
         let trusted_proxies = TrustedProxies::parse(
             &text("TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
@@ -235,6 +327,7 @@ impl Settings {
             tier_rules_file,
             trusted_proxies,
             demo: false,
+            imprint,
         })
     }
 }
@@ -432,6 +525,57 @@ mod tests {
         pairs.push(("RATE_LIMIT_PER_MINUTE", "lots"));
         let err = Settings::load(None, env(&pairs)).unwrap_err();
         assert!(err.to_string().contains("RATE_LIMIT_PER_MINUTE"));
+    }
+
+    #[test]
+    fn imprint_defaults_to_the_12345_hotline_and_nothing_else() {
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert_eq!(
+            s.imprint,
+            Imprint {
+                complaint_hotline: Some("12345".into()),
+                ..Imprint::default()
+            }
+        );
+        let mut pairs = BASE.to_vec();
+        pairs.extend([
+            ("QRF_COMPLAINT_HOTLINE", "none"),
+            ("QRF_OPERATOR", "  巴音郭楞州文化和旅游局 "),
+            ("QRF_ICP_FILING", ""),
+        ]);
+        let s = Settings::load(None, env(&pairs)).unwrap();
+        assert_eq!(s.imprint.complaint_hotline, None);
+        assert_eq!(
+            s.imprint.operator.as_deref(),
+            Some("巴音郭楞州文化和旅游局")
+        );
+        assert_eq!(s.imprint.icp_filing, None, "empty is unset");
+    }
+
+    #[test]
+    fn imprint_comes_from_the_file_and_bad_values_are_named() {
+        let dir = std::env::temp_dir().join(format!("qrf-imprint-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("qrfeedback.toml");
+        std::fs::write(
+            &path,
+            "[imprint]\nservice_name = \"游客服务评价平台\"\ncomplaint_hotline = \"0996-12301\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), env(&BASE)).unwrap();
+        assert_eq!(s.imprint.service_name.as_deref(), Some("游客服务评价平台"));
+        assert_eq!(s.imprint.complaint_hotline.as_deref(), Some("0996-12301"));
+        let long = "局".repeat(101);
+        for (name, value) in [
+            ("QRF_COMPLAINT_HOTLINE", "call us"),
+            ("QRF_OPERATOR", "line one\nline two"),
+            ("QRF_POSTER_ISSUER", long.as_str()),
+        ] {
+            let mut pairs = BASE.to_vec();
+            pairs.push((name, value));
+            let err = Settings::load(None, env(&pairs)).unwrap_err().to_string();
+            assert!(err.starts_with(name), "{err}");
+        }
     }
 
     #[test]

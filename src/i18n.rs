@@ -149,8 +149,24 @@ pub struct Messages {
     pub(crate) dashboard: DashboardTexts,
     pub(crate) audit: AuditTexts,
     pub(crate) password: PasswordTexts,
+    pub(crate) footer: FooterTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
+}
+
+/// Labels of the imprint: the public pages' footer and the poster's lines
+/// (src/http/imprint.rs). The values themselves come from configuration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterTexts {
+    /// Before the operator, punctuation included.
+    pub(crate) operator: String,
+    /// Before the complaint hotline, punctuation included.
+    pub(crate) hotline: String,
+    /// The poster's name for its issuing body (监制单位).
+    pub(crate) poster_issuer: String,
+    /// The poster's name for the hotline.
+    pub(crate) poster_hotline: String,
 }
 
 /// Texts of `/account/password`, where people change their own password.
@@ -336,6 +352,12 @@ pub(crate) struct ConsoleTexts {
     pub(crate) venues_heading: String,
     pub(crate) download: String,
     pub(crate) empty_regions: String,
+    /// The child-region tables' row of the venues registered directly under
+    /// the region itself; `{region}` is its name.
+    pub(crate) direct_row: String,
+    /// Shorter labels for that row by how the region's name ends, first match
+    /// wins (自治州 → 州直属); empty where the language has none.
+    pub(crate) direct_row_levels: Vec<(String, String)>,
     pub(crate) empty_venues: String,
     pub(crate) empty_falling: String,
     pub(crate) empty_ratings: String,
@@ -948,6 +970,18 @@ pub(crate) struct DashboardTexts {
     pub(crate) reply_hint: String,
     pub(crate) reply_submit: String,
     pub(crate) reply_replace: String,
+    /// The collapsed reply box's label on a comment without a reply.
+    pub(crate) reply_open: String,
+    /// The same on a comment already answered (its box holds the reply).
+    pub(crate) reply_edit: String,
+    pub(crate) filter_legend: String,
+    pub(crate) filter_unanswered: String,
+    pub(crate) filter_low: String,
+    pub(crate) filter_submit: String,
+    pub(crate) filter_clear: String,
+    /// Above a filtered list; `{total}` is how many comments pass the filter.
+    pub(crate) comments_matching: String,
+    pub(crate) comments_none_match: String,
     pub(crate) qr_heading: String,
     /// `{name}` of the venue.
     pub(crate) qr_alt: String,

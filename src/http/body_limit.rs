@@ -8,9 +8,10 @@ use actix_web::dev::ServiceResponse;
 use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpResponse, ResponseError, web};
 
 use crate::error::ApiError;
+use crate::http::AppState;
 use crate::http::api::ratings::MAX_JSON_BYTES;
 use crate::http::html::negotiate_language;
 use crate::http::pages::visitor::rating;
@@ -56,7 +57,12 @@ fn refused_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRes
         } else {
             ErrorPage::BadRequest
         };
-        rating::error(negotiate_language(&req, None), page)
+        // The app's settings are always there; a bare test service has none.
+        let imprint = req
+            .app_data::<web::Data<AppState>>()
+            .map(|state| state.settings.imprint.clone())
+            .unwrap_or_default();
+        rating::error(&imprint, negotiate_language(&req, None), page)
     };
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, answer).map_into_right_body(),

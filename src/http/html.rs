@@ -86,6 +86,8 @@ pub struct Chrome {
     pub switch: Vec<LangLink>,
     /// The inlined stylesheet.
     pub css: &'static str,
+    /// Who runs the service; empty unless the page adds it ([`Chrome::with_imprint`]).
+    pub footer: crate::http::imprint::SiteFooter,
 }
 
 /// One entry of the language switch, named in its own language and script.
@@ -125,6 +127,7 @@ impl Chrome {
                 })
                 .collect(),
             css: PAGE_CSS,
+            footer: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod body_limit;
 pub mod client;
 pub mod export;
 pub mod html;
+pub mod imprint;
 pub mod pages;
 pub mod routes;
 pub mod security_headers;

@@ -115,6 +115,30 @@ pub fn group_by_day(comments: Vec<VenueComment>) -> Vec<CommentDay> {
     days
 }
 
+/// The most stars a rating may have to count as low for [`CommentFilter::low_only`].
+pub const LOW_RATING_MAX_STARS: i16 = 2;
+
+/// Which of a venue's comments to list; the default lists them all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommentFilter {
+    /// Only comments the venue has not replied to yet.
+    pub unanswered_only: bool,
+    /// Only comments of low ratings (at most [`LOW_RATING_MAX_STARS`] stars).
+    pub low_only: bool,
+}
+
+impl CommentFilter {
+    /// The highest overall stars listed, `None` for any.
+    fn max_overall(self) -> Option<i16> {
+        self.low_only.then_some(LOW_RATING_MAX_STARS)
+    }
+
+    /// Whether anything is filtered out.
+    pub fn is_active(self) -> bool {
+        self.unanswered_only || self.low_only
+    }
+}
+
 /// Comments of a venue within `scope`, newest day first, skipping `offset`
 /// and taking `limit`; quarantined ratings and ratings without a comment are
 /// left out.
@@ -122,6 +146,7 @@ pub async fn comments_by_day(
     pool: &PgPool,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: CommentFilter,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<CommentDay>, StoreError> {
@@ -133,6 +158,8 @@ pub async fn comments_by_day(
            LEFT JOIN rating_replies rp ON rp.venue_id = r.venue_id AND rp.rating_id = r.id
            WHERE r.venue_id = $1 AND r.comment IS NOT NULL AND r.quarantined_at IS NULL
              AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+             AND (NOT $7 OR rp.rating_id IS NULL)
+             AND ($8::int2 IS NULL OR r.overall <= $8)
            ORDER BY r.day DESC, r.created_at DESC, r.id DESC
            LIMIT $5 OFFSET $6"#,
         venue_id,
@@ -140,7 +167,9 @@ pub async fn comments_by_day(
         &scope.region_codes as &[String],
         &scope.venue_ids,
         limit,
-        offset
+        offset,
+        filter.unanswered_only,
+        filter.max_overall()
     )
     .fetch_all(pool)
     .await?;
@@ -164,21 +193,27 @@ pub async fn comments_by_day(
     ))
 }
 
-/// How many comments [`comments_by_day`] can page through.
+/// How many comments [`comments_by_day`] can page through with `filter`.
 pub async fn comment_count(
     pool: &PgPool,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: CommentFilter,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "total!"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
+           LEFT JOIN rating_replies rp ON rp.venue_id = r.venue_id AND rp.rating_id = r.id
            WHERE r.venue_id = $1 AND r.comment IS NOT NULL AND r.quarantined_at IS NULL
-             AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+             AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+             AND (NOT $5 OR rp.rating_id IS NULL)
+             AND ($6::int2 IS NULL OR r.overall <= $6)"#,
         venue_id,
         scope.all,
         &scope.region_codes as &[String],
-        &scope.venue_ids
+        &scope.venue_ids,
+        filter.unanswered_only,
+        filter.max_overall()
     )
     .fetch_one(pool)
     .await
@@ -508,7 +543,15 @@ pub async fn public_profile(
         officer: quality_officer(pool, venue_id)
             .await?
             .filter(QualityOfficerRecord::registered),
-        recent_comments: comments_by_day(pool, venue_id, &everyone, recent, 0).await?,
+        recent_comments: comments_by_day(
+            pool,
+            venue_id,
+            &everyone,
+            CommentFilter::default(),
+            recent,
+            0,
+        )
+        .await?,
     })
 }
 

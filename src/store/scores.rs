@@ -400,6 +400,56 @@ pub async fn region_aggregates(
         .collect())
 }
 
+/// Sums the stored venue scores of the venues registered directly under a
+/// province or prefecture (in none of its child regions) like
+/// [`region_aggregates`] sums a region, as category `*`; `None` when there
+/// are none. With the child regions' rows they add up to the region's own.
+pub async fn direct_aggregate(
+    pool: &PgPool,
+    region_code: &str,
+) -> Result<Option<RegionAggregate>, StoreError> {
+    let row = sqlx::query!(
+        r#"SELECT sum(s.overall_weight) AS "overall_weight!", sum(s.overall_weighted) AS "overall_weighted!",
+                  sum(s.overall_count)::int8 AS "overall_count!",
+                  sum(s.environment_weight) AS "environment_weight!",
+                  sum(s.environment_weighted) AS "environment_weighted!",
+                  sum(s.environment_count)::int8 AS "environment_count!",
+                  sum(s.skill_weight) AS "skill_weight!", sum(s.skill_weighted) AS "skill_weighted!",
+                  sum(s.skill_count)::int8 AS "skill_count!",
+                  sum(s.attitude_weight) AS "attitude_weight!", sum(s.attitude_weighted) AS "attitude_weighted!",
+                  sum(s.attitude_count)::int8 AS "attitude_count!",
+                  sum(s.ratings_window)::int8 AS "ratings_window!",
+                  count(*) AS "venues!",
+                  count(*) FILTER (WHERE s.published) AS "published_venues!",
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY s.score_0_100) AS median_0_100,
+                  percentile_cont(0.1) WITHIN GROUP (ORDER BY s.score_0_100) AS p10_0_100,
+                  array_agg(s.score_0_100) FILTER (WHERE s.published) AS "published_scores: Vec<f64>",
+                  count(*) FILTER (WHERE s.tier = 'A') AS "tier_a!",
+                  count(*) FILTER (WHERE s.tier = 'B') AS "tier_b!",
+                  count(*) FILTER (WHERE s.tier = 'C') AS "tier_c!",
+                  count(*) FILTER (WHERE s.tier = 'D') AS "tier_d!"
+           FROM venue_scores s
+           WHERE s.county_code IS NULL
+             AND (s.prefecture_code = $1 OR (s.prefecture_code IS NULL AND s.province_code = $1))
+           HAVING count(*) > 0"#,
+        region_code
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| RegionAggregate {
+        region_code: region_code.to_owned(),
+        category: "*".to_owned(),
+        measures: measure_columns!(r),
+        ratings_window: r.ratings_window,
+        venues: r.venues,
+        published_venues: r.published_venues,
+        median_0_100: r.median_0_100,
+        p10_0_100: r.p10_0_100,
+        score_distribution: score_distribution(r.published_scores.unwrap_or_default()),
+        tier_counts: [r.tier_a, r.tier_b, r.tier_c, r.tier_d],
+    }))
+}
+
 /// A region score as written by a refresh.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegionScoreRow {

@@ -1268,3 +1268,109 @@ async fn the_ratings_query_refuses_bad_repeated_and_unknown_parameters() {
         assert_eq!(problem["type"], "/problems/invalid-query", "{query}");
     }
 }
+
+#[tokio::test]
+async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() {
+    let app = spawn_app().await;
+    four_venues(&app).await;
+    // Registered directly under the prefecture (one published, one not) and
+    // directly under the autonomous region.
+    rated_venue(&app, "州直属宾馆", "652800", "hotel", &[5, 4, 5, 5, 4]).await;
+    rated_venue(&app, "州直属商店", "652800", "shop", &[3, 4]).await;
+    rated_venue(
+        &app,
+        "区直属服务大厅",
+        "650000",
+        "service_hall",
+        &[4, 4, 5, 5, 5],
+    )
+    .await;
+    region_settled(&app, "652800", 4).await;
+    region_settled(&app, "650000", 6).await;
+    app.create_person("xinjiang", "regulator", Some("650000"), &[])
+        .await;
+    let person = app.sign_in("xinjiang").await;
+
+    for (code, lang, label) in [
+        ("652800", "zh-CN", "州直属".to_owned()),
+        ("650000", "zh-CN", "区直属".to_owned()),
+        ("652800", "en", String::new()),
+    ] {
+        let (_, region) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/regions/{code}/score"),
+            ADMIN_TOKEN,
+            None,
+        )
+        .await;
+        let label = if label.is_empty() {
+            format!("Directly under {}", region["name_en"].as_str().unwrap())
+        } else {
+            label
+        };
+        // The JSON lists the child regions only, as before.
+        let children = region["children"].as_array().unwrap();
+        assert!(
+            children.iter().all(|c| c["region_code"] != code),
+            "{region}"
+        );
+        let child_venues: i64 = children.iter().map(|c| c["venues"].as_i64().unwrap()).sum();
+        let total_venues = region["venues"].as_i64().unwrap();
+        assert!(child_venues < total_venues, "{region}");
+
+        for path in [
+            format!("/console?region={code}&lang={lang}"),
+            format!("/console/rankings?region={code}&lang={lang}"),
+        ] {
+            let (status, page) = person.page(&path).await;
+            assert_eq!(status, 200, "{path}");
+            let (headers, rows) = html_table(&page, "regions");
+            let column = |name: &str| {
+                let wanted = match (lang, name) {
+                    ("en", "venues") => "Venues",
+                    ("en", _) => "Ratings",
+                    (_, "venues") => "场所数",
+                    _ => "评价数",
+                };
+                headers
+                    .iter()
+                    .position(|h| h == wanted)
+                    .unwrap_or_else(|| panic!("{path}: no column {wanted} in {headers:?}"))
+            };
+            let sum = |i: usize| -> i64 { rows.iter().map(|r| r[i].parse::<i64>().unwrap()).sum() };
+            assert_eq!(sum(column("venues")), total_venues, "{path}: {rows:?}");
+            assert_eq!(
+                sum(column("ratings")),
+                region["ratings"].as_i64().unwrap(),
+                "{path}: {rows:?}"
+            );
+            let direct = rows.last().unwrap();
+            assert_eq!(direct[0], code, "{path}");
+            assert_eq!(direct[1], label, "{path}");
+            assert_eq!(
+                direct[column("venues")].parse::<i64>().unwrap(),
+                total_venues - child_venues,
+                "{path}"
+            );
+        }
+    }
+    // The prefecture's own row: two venues, one published, so a score.
+    let (_, page) = person.page("/console/rankings?region=652800").await;
+    let (_, rows) = html_table(&page, "regions");
+    let direct = rows.last().unwrap();
+    assert_eq!(direct[6], "2", "{direct:?}");
+    assert_eq!(direct[7], "1", "{direct:?}");
+    assert_eq!(direct[5], "7", "{direct:?}");
+    assert!(
+        direct[2].parse::<f64>().is_ok(),
+        "seven ratings publish a score: {direct:?}"
+    );
+    // The download holds the row too.
+    let (_, downloaded) = downloads_match_the_page(&person, &page, "regions").await;
+    assert_eq!(downloaded.last().unwrap()[1], "州直属");
+    // A county has no child regions, so no table and no such row.
+    let (status, county) = person.page("/console/rankings?region=652801").await;
+    assert_eq!(status, 200);
+    assert!(!county.contains("直属"));
+}

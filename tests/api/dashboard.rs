@@ -816,3 +816,150 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     .unwrap();
     assert!(actor.starts_with("account:"), "{actor}");
 }
+
+/// The text of the reply box of a comment on a dashboard page.
+fn reply_box(html: &str, rating_id: i64) -> &str {
+    let start = html
+        .find(&format!("id=\"reply-{rating_id}\""))
+        .unwrap_or_else(|| panic!("no reply box for {rating_id}"));
+    let open = start + html[start..].find('>').unwrap() + 1;
+    &html[open..open + html[open..].find("</textarea>").unwrap()]
+}
+
+#[tokio::test]
+async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply_boxes() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = id_of(&venue);
+    for i in 0..31 {
+        let stars = if i % 2 == 0 { 1 } else { 2 };
+        comment(
+            &app,
+            &venue,
+            &format!("low{i}"),
+            stars,
+            &format!("差评 {i}"),
+        )
+        .await;
+    }
+    let open_high = comment(&app, &venue, "open-high", 4, "还不错").await;
+    let answered_low = comment(&app, &venue, "answered-low", 1, "房间很脏").await;
+    let answered_high = comment(&app, &venue, "answered-high", 5, "非常满意").await;
+    for (rating, body) in [
+        (answered_low, "抱歉，已整改<房间>"),
+        (answered_high, "谢谢"),
+    ] {
+        let (status, reply) = call(
+            &app,
+            reqwest::Method::POST,
+            &format!("/api/v1/ratings/{rating}/reply"),
+            ADMIN_TOKEN,
+            Some(json!({ "body": body })),
+        )
+        .await;
+        assert_eq!(status, 201, "{reply}");
+    }
+    let session = staff_session(&app, "korla-desk", &venue).await;
+    let dashboard = |query: &str| {
+        let path = format!("/dashboard/venues/{id}?lang=en{query}");
+        let (app, session) = (&app, &session);
+        async move {
+            let response = app.get_with(session, &path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            page_text(response).await
+        }
+    };
+
+    // Unfiltered: 34 comments, every reply box collapsed, the old reply in its box.
+    let html = dashboard("").await;
+    assert!(html.contains("34 comments"));
+    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 30);
+    assert!(!html.contains("<details class=\"reply-box\" open"));
+    assert_eq!(reply_box(&html, answered_low), "抱歉，已整改&#60;房间&#62;");
+    assert_eq!(reply_box(&html, answered_high), "谢谢");
+    assert_eq!(reply_box(&html, open_high), "");
+    let summary_of = |html: &str, rating: i64| {
+        let article = &html[html.find(&format!("id=\"rating-{rating}\"")).unwrap()..];
+        let at = article.find("<summary>").unwrap() + "<summary>".len();
+        article[at..at + article[at..].find("</summary>").unwrap()].to_owned()
+    };
+    assert_eq!(summary_of(&html, answered_high), "Change the reply");
+    assert_eq!(summary_of(&html, open_high), "Reply");
+
+    // Unanswered: 32 over two pages, the filter kept by the page links.
+    let html = dashboard("&unanswered=1").await;
+    assert!(html.contains("32 comments match the filter"), "{html}");
+    assert!(!html.contains("非常满意") && !html.contains("房间很脏"));
+    assert!(html.contains("name=\"unanswered\" value=\"1\" checked"));
+    assert!(!html.contains("name=\"low\" value=\"1\" checked"));
+    assert!(html.contains(&format!(
+        "href=\"/dashboard/venues/{id}?unanswered=1&#38;page=2&#38;lang=en#comments\""
+    )));
+    assert!(html.contains(&format!(
+        "href=\"/dashboard/venues/{id}?lang=en#comments\">Show all comments"
+    )));
+
+    // Low (1–2 stars): the 31 and the answered one-star comment.
+    let html = dashboard("&low=1").await;
+    assert!(html.contains("32 comments match the filter"));
+    assert!(html.contains("房间很脏") && !html.contains("还不错") && !html.contains("非常满意"));
+
+    // Both: the 31 low unanswered ones; page 2 holds the last.
+    let html = dashboard("&unanswered=1&low=1&page=2").await;
+    assert!(html.contains("31 comments match the filter") && html.contains("Page 2 of 2"));
+    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 1);
+    assert!(html.contains(&format!(
+        "href=\"/dashboard/venues/{id}?unanswered=1&#38;low=1&#38;page=1&#38;lang=en#comments\""
+    )));
+    // `0` is an unticked box; the JSON route still lists everything.
+    assert!(dashboard("&low=0").await.contains("34 comments"));
+    let (_, json) = call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/venues/{id}/comments"),
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(json["total"], 34);
+
+    // A reply from a filtered list leads back to it.
+    let html = dashboard("&unanswered=1").await;
+    assert!(html.contains("<input type=\"hidden\" name=\"unanswered\" value=\"1\">"));
+    let response = app
+        .post_form_with(
+            &session,
+            &format!("/dashboard/venues/{id}/replies/{open_high}?lang=en"),
+            &[
+                ("csrf_token", &session.csrf),
+                ("body", "欢迎再来"),
+                ("unanswered", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.contains("notice=reply") && location.contains("unanswered=1"),
+        "{location}"
+    );
+    let html = page_text(app.get_with(&session, &location).await).await;
+    assert!(
+        html.contains("31 comments match the filter"),
+        "now answered"
+    );
+    // Nothing that matches: said so, not "no comments yet".
+    let happy = app.create_venue("天鹅湖宾馆", "652801", "hotel").await;
+    comment(&app, &happy, "happy", 5, "很好").await;
+    let happy_session = staff_session(&app, "swan-desk", &happy).await;
+    let html = page_text(
+        app.get_with(
+            &happy_session,
+            &format!("/dashboard/venues/{}?lang=en&low=1", id_of(&happy)),
+        )
+        .await,
+    )
+    .await;
+    assert!(html.contains("No comment matches the filter."));
+    assert!(!html.contains("<details class=\"reply-box\">"));
+}

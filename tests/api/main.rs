@@ -18,6 +18,7 @@ mod fuzz;
 mod headers;
 mod health;
 mod home;
+mod imprint;
 mod login;
 mod password_link;
 mod people;

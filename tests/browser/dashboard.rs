@@ -171,8 +171,24 @@ async fn venue_staff_answer_a_comment_print_a_poster_and_download_the_code() {
         "the dashboard fits the window: {view}"
     );
 
-    // Answer the first comment.
+    // Answer the first comment: its reply box opens from its collapsed label.
     let reply = "谢谢您的好评，欢迎再来！";
+    assert!(
+        !css(&browser, &format!("#reply-{praised}"))
+            .await
+            .is_displayed()
+            .await
+            .expect("displayed"),
+        "reply boxes start collapsed"
+    );
+    css(
+        &browser,
+        &format!("#rating-{praised} details.reply-box summary"),
+    )
+    .await
+    .click()
+    .await
+    .expect("open the reply box");
     css(&browser, &format!("#reply-{praised}"))
         .await
         .send_keys(reply)
@@ -198,6 +214,25 @@ async fn venue_staff_answer_a_comment_print_a_poster_and_download_the_code() {
         .await
         .expect("reply text");
     assert!(answered.contains(reply), "{answered}");
+    // Changing it starts from the reply as published.
+    css(
+        &browser,
+        &format!("#rating-{praised} details.reply-box summary"),
+    )
+    .await
+    .click()
+    .await
+    .expect("open the reply box again");
+    let prefilled = css(&browser, &format!("#reply-{praised}"))
+        .await
+        .prop("value")
+        .await
+        .expect("textarea value");
+    assert_eq!(
+        prefilled.as_deref(),
+        Some(reply),
+        "the old reply is in the box"
+    );
     browser
         .execute(
             "document.getElementById('comments').scrollIntoView()",

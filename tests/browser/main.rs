@@ -5,5 +5,6 @@ mod common;
 mod console;
 mod dashboard;
 mod driver;
+mod rankings;
 mod rating_page;
 mod sign_in;

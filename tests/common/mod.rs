@@ -54,6 +54,8 @@ pub struct Options {
     pub public_base_url: Option<String>,
     /// Serve in demo mode, as `serve --demo` does.
     pub demo: bool,
+    /// Further environment variables the app reads, e.g. the imprint's `QRF_*`.
+    pub env: Vec<(&'static str, &'static str)>,
 }
 
 fn base_database_url() -> String {
@@ -252,7 +254,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "TRUSTED_PROXIES" => options.trusted_proxies.clone(),
         // Tests share one Redis; each app keeps to its own keys.
         "REDIS_KEY_PREFIX" => Some(db_name.clone()),
-        _ => None,
+        other => options
+            .env
+            .iter()
+            .find(|(name, _)| *name == other)
+            .map(|(_, value)| (*value).to_owned()),
     })
     .expect("test settings");
     let settings = Settings {

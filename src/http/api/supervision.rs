@@ -15,7 +15,9 @@ use crate::app::rankings::{
 use crate::domain::access::{Principal, Scope};
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
 use crate::domain::region::Region;
-use crate::domain::scoring::round1;
+use crate::domain::scoring::{
+    Measures, Prior, PriorSource, WeightedSum, prior_or_fallback, round1, smoothed_0_100,
+};
 use crate::domain::violation::{NewViolation, ViolationError};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -23,7 +25,7 @@ use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
 use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingRow, RankingScope};
 use crate::store::venues::{self, Venue};
-use crate::store::{ScopeFilter, console, violations};
+use crate::store::{ScopeFilter, console, scores, violations};
 
 /// Venues in the overview's "lowest" and "fastest falling" lists.
 pub const OVERVIEW_LIST_LEN: usize = 10;
@@ -259,6 +261,56 @@ pub async fn load_children(
         };
     }
     Ok((sum, children))
+}
+
+/// The figures of the venues registered directly under `region` rather than
+/// in one of its child regions (州直属, 区直属): the row a list of its children
+/// needs to add up to the region. `None` nationally, for a region without
+/// child regions, and when it has no such venue. Pages only: the JSON lists
+/// keep their shape.
+pub async fn load_direct_venues(
+    state: &AppState,
+    region: Option<&Region>,
+) -> Result<Option<SliceScore>, ApiError> {
+    let Some(region) = region else {
+        return Ok(None);
+    };
+    if state
+        .reference
+        .regions()
+        .await?
+        .children(&region.code)
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let Some(direct) = scores::direct_aggregate(&state.pool, &region.code).await? else {
+        return Ok(None);
+    };
+    let params = state.scores.params();
+    // Smoothed towards the region's own prior, as the region's score is.
+    let own = rankings::region_breakdown(&state.pool, &region.code, &[]).await?;
+    let prior = own
+        .iter()
+        .find(|r| r.category == "*")
+        .and_then(|r| serde_json::from_value::<Prior>(r.prior.clone()).ok())
+        .unwrap_or_else(|| {
+            prior_or_fallback(params, &WeightedSum::default(), PriorSource::National)
+        });
+    let overall = Measures::from(&direct.measures).overall;
+    let published = direct.ratings_window >= params.min_ratings_to_publish;
+    let [a, b, c, d] = direct.tier_counts;
+    Ok(Some(SliceScore {
+        score: published.then(|| round1(smoothed_0_100(params, &overall, &prior))),
+        published,
+        ratings: direct.ratings_window,
+        venues: direct.venues,
+        published_venues: direct.published_venues,
+        median: direct.median_0_100.map(round1),
+        p10: direct.p10_0_100.map(round1),
+        score_distribution: direct.score_distribution.to_vec(),
+        tier_counts: TierCounts { a, b, c, d },
+    }))
 }
 
 /// Today's ratings in a region (or the country): the day aggregates, or the

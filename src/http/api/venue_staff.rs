@@ -18,7 +18,9 @@ use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
 use crate::store::ScopeFilter;
-use crate::store::dashboard::{self, CommentDay, Commitment, QualityOfficerRecord, ReplyOutcome};
+use crate::store::dashboard::{
+    self, CommentDay, CommentFilter, Commitment, QualityOfficerRecord, ReplyOutcome,
+};
 use crate::store::venues;
 
 /// Comments per page, on the JSON route and on the dashboard alike.
@@ -144,20 +146,29 @@ pub struct CommentsPage {
     pub days: Vec<CommentDayBody>,
 }
 
-/// Loads a page of a venue's comments; a venue outside `scope` is not found.
+/// Loads a page of a venue's comments that pass `filter`; a venue outside
+/// `scope` is not found.
 pub async fn load_comments(
     state: &AppState,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: CommentFilter,
     page: i64,
 ) -> Result<CommentsPage, ApiError> {
     venues::in_scope(&state.pool, venue_id, scope)
         .await?
         .ok_or(ApiError::NotFound("venue"))?;
-    let total = dashboard::comment_count(&state.pool, venue_id, scope).await?;
+    let total = dashboard::comment_count(&state.pool, venue_id, scope, filter).await?;
     let offset = (page - 1) * COMMENTS_PER_PAGE;
-    let days =
-        dashboard::comments_by_day(&state.pool, venue_id, scope, COMMENTS_PER_PAGE, offset).await?;
+    let days = dashboard::comments_by_day(
+        &state.pool,
+        venue_id,
+        scope,
+        filter,
+        COMMENTS_PER_PAGE,
+        offset,
+    )
+    .await?;
     Ok(CommentsPage {
         venue_id,
         page,
@@ -191,7 +202,8 @@ pub async fn comments(
         .map_err(|e| ApiError::invalid("invalid-query", e.to_string()))?;
     let page = parse_page(query.page.as_deref())?;
     let scope = scope_of(&state, &caller).await?;
-    Ok(HttpResponse::Ok().json(load_comments(&state, id, &scope, page).await?))
+    Ok(HttpResponse::Ok()
+        .json(load_comments(&state, id, &scope, CommentFilter::default(), page).await?))
 }
 
 /// Body of `POST /api/v1/ratings/{id}/reply`.

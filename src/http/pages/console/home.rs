@@ -4,11 +4,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::rankings::SliceScore;
 use crate::domain::decline::MIN_RATINGS_PER_WINDOW;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::supervision::{Overview, OverviewQuery, load_overview, region_in_scope};
+use crate::http::api::supervision::{
+    Overview, OverviewQuery, load_direct_venues, load_overview, region_in_scope,
+};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::tables::{Built, falling_table, regions_table, venues_table};
@@ -64,11 +67,12 @@ pub(in crate::http::pages::console) fn home_tables(
     names: &Names,
     region: Option<&Region>,
     overview: &Overview,
+    direct: Option<&SliceScore>,
 ) -> HomeTables {
     let c = &names.m.console;
     let place = names.region_or_country(region);
     HomeTables {
-        regions: regions_table(names, region, &overview.children),
+        regions: regions_table(names, region, &overview.children, direct),
         lowest: venues_table(
             names,
             c.lowest_heading.replace("{region}", &place),
@@ -114,11 +118,12 @@ fn home_page(
     names: &Names,
     region: Option<&Region>,
     overview: &Overview,
+    direct: Option<&SliceScore>,
 ) -> String {
     let m = names.m;
     let c = &m.console;
     let place = names.region_or_country(region);
-    let tables = home_tables(names, region, overview);
+    let tables = home_tables(names, region, overview, direct);
     let query = region_query(region);
     let f = &overview.figures;
     let stats = vec![
@@ -250,7 +255,16 @@ pub async fn home(
     let overview = load_overview(&state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
-    Ok(signed_in.page(home_page(&signed_in, &names, region.as_ref(), &overview)))
+    let direct = load_direct_venues(&state, region.as_ref())
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(signed_in.page(home_page(
+        &signed_in,
+        &names,
+        region.as_ref(),
+        &overview,
+        direct.as_ref(),
+    )))
 }
 
 /// One of the overview's own tables, for a download: `lowest`, `falling`
@@ -269,7 +283,7 @@ pub(in crate::http::pages::console) async fn home_table(
     let overview = load_overview(state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let tables = home_tables(names, region.as_ref(), &overview);
+    let tables = home_tables(names, region.as_ref(), &overview, None);
     let built = match name {
         "lowest" => tables.lowest,
         "falling" => tables.falling,

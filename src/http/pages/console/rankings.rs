@@ -14,7 +14,7 @@ use crate::domain::credit::Tier;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::supervision::{load_children, region_in_scope};
+use crate::http::api::supervision::{load_children, load_direct_venues, region_in_scope};
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
@@ -147,6 +147,9 @@ pub async fn rankings(
     let (_, children) = load_children(&state, ranking.region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
+    let direct = load_direct_venues(&state, ranking.region.as_ref())
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let m = names.m;
     let c = &m.console;
     let heading = ranking_title(&names, &ranking);
@@ -156,7 +159,7 @@ pub async fn rankings(
         .map(|r| ("region".to_owned(), r.code.clone()))
         .collect();
     let regions = (!children.is_empty()).then(|| {
-        regions_table(&names, ranking.region.as_ref(), &children)
+        regions_table(&names, ranking.region.as_ref(), &children, direct.as_ref())
             .view("regions", &c.empty_regions)
             .downloads(&names, "/console/regions", &region_filter)
     });
@@ -261,9 +264,15 @@ pub(in crate::http::pages::console) async fn regions_download(
     let (_, children) = load_children(state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
+    let direct = load_direct_venues(state, region.as_ref())
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let stem = format!(
         "regions-{}",
         region.as_ref().map_or("all", |r| r.code.as_str())
     );
-    Ok((regions_table(names, region.as_ref(), &children).table, stem))
+    Ok((
+        regions_table(names, region.as_ref(), &children, direct.as_ref()).table,
+        stem,
+    ))
 }

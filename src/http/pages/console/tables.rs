@@ -2,7 +2,7 @@
 //! and the CSV and Excel downloads write it, so all three hold the same
 //! columns and rows. Each builder also returns the row links the page adds.
 
-use crate::app::rankings::{ChildRegion, RankingPage};
+use crate::app::rankings::{ChildRegion, RankingPage, SliceScore};
 use crate::app::scores::TierChangeBody;
 use crate::domain::rating::Tag;
 use crate::domain::region::Region;
@@ -50,8 +50,46 @@ pub(in crate::http::pages::console) fn regions_table(
     names: &Names,
     region: Option<&Region>,
     children: &[ChildRegion],
+    direct: Option<&SliceScore>,
 ) -> Built {
     let c = &names.m.console;
+    let row = |code: &str, name: String, f: &SliceScore| {
+        vec![
+            Cell::text(code),
+            Cell::text(name),
+            Cell::decimal(f.score, 1),
+            Cell::decimal(f.median, 1),
+            Cell::decimal(f.p10, 1),
+            Cell::Integer(f.ratings),
+            Cell::Integer(f.venues),
+            Cell::Integer(f.published_venues),
+            Cell::Integer(f.tier_counts.a),
+            Cell::Integer(f.tier_counts.b),
+            Cell::Integer(f.tier_counts.c),
+            Cell::Integer(f.tier_counts.d),
+        ]
+    };
+    // The venues registered directly under the region close the list, so
+    // the rows add up to the region.
+    let direct_row = region.zip(direct);
+    let mut rows: Vec<Vec<Cell>> = children
+        .iter()
+        .map(|child| {
+            row(
+                &child.region_code,
+                names.region(&child.region_code),
+                &child.figures,
+            )
+        })
+        .collect();
+    let mut links: Vec<Option<String>> = children
+        .iter()
+        .map(|child| Some(names.rankings_href(Some(&child.region_code))))
+        .collect();
+    if let Some((region, figures)) = direct_row {
+        rows.push(row(&region.code, names.direct_label(region), figures));
+        links.push(None);
+    }
     let table = Table {
         title: c
             .regions_heading
@@ -70,32 +108,10 @@ pub(in crate::http::pages::console) fn regions_table(
             &c.col_tier_c,
             &c.col_tier_d,
         ]),
-        rows: children
-            .iter()
-            .map(|child| {
-                let f = &child.figures;
-                vec![
-                    Cell::text(&child.region_code),
-                    Cell::text(names.region(&child.region_code)),
-                    Cell::decimal(f.score, 1),
-                    Cell::decimal(f.median, 1),
-                    Cell::decimal(f.p10, 1),
-                    Cell::Integer(f.ratings),
-                    Cell::Integer(f.venues),
-                    Cell::Integer(f.published_venues),
-                    Cell::Integer(f.tier_counts.a),
-                    Cell::Integer(f.tier_counts.b),
-                    Cell::Integer(f.tier_counts.c),
-                    Cell::Integer(f.tier_counts.d),
-                ]
-            })
-            .collect(),
+        rows,
     };
     Built {
-        links: children
-            .iter()
-            .map(|child| Some(names.rankings_href(Some(&child.region_code))))
-            .collect(),
+        links,
         table,
         link_column: 1,
         tier_column: None,

@@ -46,6 +46,21 @@ impl Names {
         )
     }
 
+    /// The row label of the venues registered directly under `region`
+    /// ("州直属", "Directly under Bayingolin"): the first level word of the
+    /// catalogue its name ends with, else the general form.
+    pub fn direct_label(&self, region: &Region) -> String {
+        let c = &self.m.console;
+        let name = self.pick(&region.name_zh, &region.name_en);
+        c.direct_row_levels
+            .iter()
+            .find(|(suffix, _)| name.ends_with(suffix.as_str()))
+            .map_or_else(
+                || c.direct_row.replace("{region}", name),
+                |(_, label)| label.clone(),
+            )
+    }
+
     /// A region's name, or "nationwide" for none.
     pub fn region_or_country(&self, region: Option<&Region>) -> String {
         region.map_or_else(

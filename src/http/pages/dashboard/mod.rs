@@ -32,7 +32,7 @@ use crate::http::html::{Chrome, href, render_document};
 use crate::http::pages::public::Reference;
 use crate::i18n::{Lang, Messages};
 use crate::store::ScopeFilter;
-use crate::store::dashboard::{self, ReplyOutcome};
+use crate::store::dashboard::{self, CommentFilter, ReplyOutcome};
 
 pub use overview::{
     CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
@@ -194,6 +194,34 @@ pub async fn index(
 struct VenueQuery {
     page: Option<String>,
     notice: Option<String>,
+    unanswered: Option<String>,
+    low: Option<String>,
+}
+
+/// A filter checkbox's value: ticked is anything but absent, empty or `0`.
+fn ticked(raw: Option<&str>) -> bool {
+    raw.map(str::trim)
+        .is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The comment filter of a query or a posted reply form.
+fn comment_filter(unanswered: Option<&str>, low: Option<&str>) -> CommentFilter {
+    CommentFilter {
+        unanswered_only: ticked(unanswered),
+        low_only: ticked(low),
+    }
+}
+
+/// The query pairs that keep `filter` across page links and redirects.
+fn filter_pairs(filter: CommentFilter) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    if filter.unanswered_only {
+        pairs.push(("unanswered", "1".to_owned()));
+    }
+    if filter.low_only {
+        pairs.push(("low", "1".to_owned()));
+    }
+    pairs
 }
 
 /// What a form did, shown once after its redirect.
@@ -244,6 +272,8 @@ struct ReplyShown {
 
 struct CommentShown {
     rating_id: i64,
+    /// The reply box's label: reply, or change the reply.
+    reply_summary: &'static str,
     stars: String,
     stars_sr: String,
     tags: Vec<&'static str>,
@@ -281,6 +311,9 @@ struct VenueView {
     notice: Option<String>,
     comment_days: Vec<CommentDayShown>,
     comments_total: String,
+    filter: CommentFilter,
+    /// The unfiltered list, offered while a filter is on.
+    clear_filter_href: Option<String>,
     page: i64,
     pages: i64,
     page_of: String,
@@ -308,6 +341,11 @@ fn comment_days(m: &'static Messages, comments: &CommentsPage) -> Vec<CommentDay
                 .iter()
                 .map(|c| CommentShown {
                     rating_id: c.rating_id,
+                    reply_summary: if c.reply.is_some() {
+                        &m.dashboard.reply_edit
+                    } else {
+                        &m.dashboard.reply_open
+                    },
                     stars: format!("{}★", c.overall),
                     stars_sr: m.rating.stars_sr.replace("{n}", &c.overall.to_string()),
                     tags: c
@@ -373,12 +411,22 @@ pub async fn venue(
     let query: VenueQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let page = parse_page(query.page.as_deref())
         .map_err(|_| invalid(&signed_in, m.dashboard.error_bad_page.clone()))?;
+    let filter = comment_filter(query.unanswered.as_deref(), query.low.as_deref());
     let scope = signed_in.scope_filter(&state).await?;
     let (overview, panels) = load_panels(&signed_in, &state, &scope, id).await?;
-    let comments = load_comments(&state, id, &scope, page)
+    let comments = load_comments(&state, id, &scope, filter, page)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let page_link = |p: i64| venue_href(id, lang, &[("page", p.to_string())], "comments");
+    let page_link = |p: i64| {
+        let mut pairs = filter_pairs(filter);
+        pairs.push(("page", p.to_string()));
+        venue_href(id, lang, &pairs, "comments")
+    };
+    let comments_total = if filter.is_active() {
+        &m.dashboard.comments_matching
+    } else {
+        &m.dashboard.comments_total
+    };
     let officer = overview
         .officer
         .as_ref()
@@ -403,10 +451,11 @@ pub async fn venue(
             .and_then(Notice::parse)
             .map(|n| n.text(m).to_owned()),
         comment_days: comment_days(m, &comments),
-        comments_total: m
-            .dashboard
-            .comments_total
-            .replace("{total}", &comments.total.to_string()),
+        comments_total: comments_total.replace("{total}", &comments.total.to_string()),
+        filter,
+        clear_filter_href: filter
+            .is_active()
+            .then(|| venue_href(id, lang, &[], "comments")),
         page,
         pages: comments.pages,
         page_of: m
@@ -453,6 +502,8 @@ struct ReplyForm {
     csrf_token: Option<String>,
     body: Option<String>,
     page: Option<String>,
+    unanswered: Option<String>,
+    low: Option<String>,
 }
 
 /// Reads a posted form; an unreadable one has no token and is refused as such.
@@ -497,6 +548,10 @@ pub async fn submit_reply(
         }
     }
     let mut pairs = vec![("notice", Notice::Reply.key().to_owned())];
+    pairs.extend(filter_pairs(comment_filter(
+        form.unanswered.as_deref(),
+        form.low.as_deref(),
+    )));
     if let Ok(page) = parse_page(form.page.as_deref())
         && page > 1
     {

@@ -6,10 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::config::Imprint;
 use crate::http::AppState;
 use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::render_document;
+use crate::http::imprint::PosterImprint;
 use crate::i18n::{Lang, messages};
 use crate::store::venues;
 
@@ -115,6 +117,19 @@ struct PosterView {
     code: String,
     rating_url: String,
     qr_svg: String,
+    imprint: PosterImprint,
+}
+
+/// The venue a poster is for.
+pub struct PosterVenue<'a> {
+    /// Its id, for the link back to its dashboard.
+    pub id: i64,
+    /// Its name.
+    pub name: &'a str,
+    /// Its code, printed under the QR code.
+    pub code: &'a str,
+    /// The address the QR code encodes.
+    pub rating_url: &'a str,
 }
 
 /// A poster's texts in one language.
@@ -143,12 +158,16 @@ impl PosterTexts {
 pub fn poster_page(
     lang: Lang,
     paper: Paper,
-    venue_id: i64,
-    name: &str,
-    code: &str,
-    rating_url: &str,
+    venue: &PosterVenue,
     qr_svg: String,
+    imprint: &Imprint,
 ) -> String {
+    let PosterVenue {
+        id: venue_id,
+        name,
+        code,
+        rating_url,
+    } = *venue;
     let m = messages(lang);
     let layout = paper.layout();
     render_document(&PosterView {
@@ -174,6 +193,7 @@ pub fn poster_page(
         code: code.to_owned(),
         rating_url: rating_url.to_owned(),
         qr_svg,
+        imprint: PosterImprint::new(imprint),
     })
 }
 
@@ -214,11 +234,14 @@ pub async fn poster(
     Ok(signed_in.page(poster_page(
         lang,
         paper,
-        venue.id,
-        &venue.name,
-        &venue.code,
-        &rating_url,
+        &PosterVenue {
+            id: venue.id,
+            name: &venue.name,
+            code: &venue.code,
+            rating_url: &rating_url,
+        },
         qr_svg,
+        &state.settings.imprint,
     )))
 }
 
@@ -241,11 +264,14 @@ mod tests {
         let html = poster_page(
             Lang::En,
             Paper::A5,
-            7,
-            "孔雀河<酒店>",
-            "abc",
-            "https://q.example.org/r/abc",
-            svg,
+            &PosterVenue {
+                id: 7,
+                name: "孔雀河<酒店>",
+                code: "abc",
+                rating_url: "https://q.example.org/r/abc",
+            },
+            svg.clone(),
+            &Imprint::default(),
         );
         assert!(html.contains("@page{size:A5;"));
         assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -259,5 +285,27 @@ mod tests {
         assert!(html.contains("孔雀河&#60;酒店&#62;"));
         assert!(html.contains("</span> abc</p>"));
         assert!(html.contains("href=\"/dashboard/venues/7?lang=en\""));
+        assert!(!html.contains("监制单位"), "no issuer configured, no label");
+
+        let imprint = Imprint {
+            complaint_hotline: Some("12345".into()),
+            poster_issuer: Some("巴音郭楞州文化和旅游局".into()),
+            ..Imprint::default()
+        };
+        let html = poster_page(
+            Lang::Zh,
+            Paper::A4,
+            &PosterVenue {
+                id: 7,
+                name: "孔雀河酒店",
+                code: "abc",
+                rating_url: "https://q.example.org/r/abc",
+            },
+            svg,
+            &imprint,
+        );
+        assert!(html.contains("Issued by: 巴音郭楞州文化和旅游局"));
+        assert!(html.contains("监制单位 / "));
+        assert!(html.contains("Complaint hotline: 12345"));
     }
 }

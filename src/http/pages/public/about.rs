@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::config::Imprint;
 use crate::domain::credit::RuleSet;
 use crate::domain::scoring::ScoringParams;
 use crate::http::AppState;
@@ -45,7 +46,12 @@ struct AboutScoresView {
 }
 
 /// The published method, `GET /about/scores`, written from the constants and rule set in use.
-pub fn about_scores_page(lang: Lang, params: &ScoringParams, rules: &RuleSet) -> String {
+pub fn about_scores_page(
+    lang: Lang,
+    params: &ScoringParams,
+    rules: &RuleSet,
+    imprint: &Imprint,
+) -> String {
     let m = messages(lang);
     let texts = &m.about_scores;
     let half_life = plain_number(params.half_life_days);
@@ -57,7 +63,7 @@ pub fn about_scores_page(lang: Lang, params: &ScoringParams, rules: &RuleSet) ->
     let days = |n: &str| texts.days.replace("{n}", n);
     let ratings = |n: &str| texts.ratings.replace("{n}", n);
     render_document(&AboutScoresView {
-        chrome: Chrome::new(lang, texts.title.clone(), "/about/scores", &[]),
+        chrome: Chrome::new(lang, texts.title.clone(), "/about/scores", &[]).with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         weight_body: texts.weight_body.replace("{half_life}", &half_life),
@@ -112,7 +118,12 @@ pub fn about_scores_page(lang: Lang, params: &ScoringParams, rules: &RuleSet) ->
 /// `GET /about/scores`: the published method with the constants in use.
 pub async fn about_scores(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let (lang, chosen) = page_language(&req);
-    let body = about_scores_page(lang, state.scores.params(), state.scores.rules());
+    let body = about_scores_page(
+        lang,
+        state.scores.params(),
+        state.scores.rules(),
+        &state.settings.imprint,
+    );
     html(&state, lang, chosen, StatusCode::OK, body)
 }
 
@@ -125,7 +136,8 @@ mod tests {
     fn the_method_page_is_written_from_the_settings() {
         let rules = RuleSet::default_rules();
         for lang in Lang::ALL {
-            let html = about_scores_page(lang, &ScoringParams::default(), &rules);
+            let html =
+                about_scores_page(lang, &ScoringParams::default(), &rules, &Imprint::default());
             assert_page_basics(&html, lang);
             assert!(html.contains("0.5^("), "age weight");
             assert!(html.contains("S = (Σ w·s + m·μ) / (Σ w + m)"));
@@ -137,7 +149,12 @@ mod tests {
                 assert!(html.contains(&escaped), "{lang:?}: rule {text}");
             }
         }
-        let zh = about_scores_page(Lang::Zh, &ScoringParams::default(), &rules);
+        let zh = about_scores_page(
+            Lang::Zh,
+            &ScoringParams::default(),
+            &rules,
+            &Imprint::default(),
+        );
         for expected in [
             "每 180 天减半",
             "m = 10",
@@ -148,7 +165,12 @@ mod tests {
         ] {
             assert!(zh.contains(expected), "zh: {expected}");
         }
-        let en = about_scores_page(Lang::En, &ScoringParams::default(), &rules);
+        let en = about_scores_page(
+            Lang::En,
+            &ScoringParams::default(),
+            &rules,
+            &Imprint::default(),
+        );
         for expected in [
             "halves every 180 days",
             "m = 10",
@@ -160,7 +182,12 @@ mod tests {
         ] {
             assert!(en.contains(expected), "en: {expected}");
         }
-        let ug = about_scores_page(Lang::Ug, &ScoringParams::default(), &rules);
+        let ug = about_scores_page(
+            Lang::Ug,
+            &ScoringParams::default(),
+            &rules,
+            &Imprint::default(),
+        );
         for expected in [
             "ھەر 180 كۈندە يېرىمغا چۈشىدۇ",
             "m = 10",
@@ -184,7 +211,7 @@ mod tests {
             publish_window_days: 180,
         };
         let rules = RuleSet::default_rules();
-        let en = about_scores_page(Lang::En, &params, &rules);
+        let en = about_scores_page(Lang::En, &params, &rules, &Imprint::default());
         for expected in [
             "halves every 90 days",
             "w = 0.5^(age in days / 90)",
@@ -196,7 +223,7 @@ mod tests {
             assert!(en.contains(expected), "en: {expected}");
         }
         assert!(!en.contains("180 days old"));
-        let zh = about_scores_page(Lang::Zh, &params, &rules);
+        let zh = about_scores_page(Lang::Zh, &params, &rules, &Imprint::default());
         assert!(zh.contains("每 90 天减半"));
         assert!(zh.contains("m = 12.5"));
         assert!(zh.contains("否则取 65 分"));

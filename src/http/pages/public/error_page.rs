@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use crate::app::{AppError, Kind};
+use crate::config::Imprint;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::html::accepts_html;
@@ -61,7 +62,7 @@ struct PublicErrorView {
 }
 
 /// A friendly error page in the score pages' look; never shows internals.
-pub fn public_error_page(lang: Lang, which: PublicError) -> String {
+pub fn public_error_page(lang: Lang, which: PublicError, imprint: &Imprint) -> String {
     let m = messages(lang);
     let (title, body) = match which {
         PublicError::PageNotFound => (
@@ -85,7 +86,7 @@ pub fn public_error_page(lang: Lang, which: PublicError) -> String {
     };
     render_document(&PublicErrorView {
         // The switch reloads the same address in the other language.
-        chrome: Chrome::new(lang, title.clone(), "", &[]),
+        chrome: Chrome::new(lang, title.clone(), "", &[]).with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         title,
@@ -103,7 +104,7 @@ pub(in crate::http::pages::public) fn error_response(
         lang,
         false,
         which.status(),
-        public_error_page(lang, which),
+        public_error_page(lang, which, &state.settings.imprint),
     )
 }
 
@@ -179,15 +180,19 @@ mod tests {
                 PublicError::Unavailable,
                 PublicError::Failed,
             ] {
-                let html = public_error_page(lang, which);
+                let html = public_error_page(lang, which, &Imprint::default());
                 assert_page_basics(&html, lang);
                 assert_language_switch(&html, lang, |other| format!("?lang={}", other.tag()));
                 assert!(html.contains("href=\"/rankings\""));
             }
         }
-        assert!(public_error_page(Lang::Zh, PublicError::VenueNotFound).contains("未找到该场所"));
         assert!(
-            public_error_page(Lang::En, PublicError::Unavailable).contains("Briefly unavailable")
+            public_error_page(Lang::Zh, PublicError::VenueNotFound, &Imprint::default())
+                .contains("未找到该场所")
+        );
+        assert!(
+            public_error_page(Lang::En, PublicError::Unavailable, &Imprint::default())
+                .contains("Briefly unavailable")
         );
         assert_eq!(PublicError::VenueNotFound.status(), StatusCode::NOT_FOUND);
         assert_eq!(

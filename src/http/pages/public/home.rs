@@ -7,6 +7,7 @@ use askama::Template;
 
 use crate::app::AppError;
 use crate::app::rankings::{RankingItem, RankingRequest, ranking as load_ranking};
+use crate::config::Imprint;
 use crate::http::AppState;
 use crate::http::pages::public::error_page::{PublicError, failure};
 use crate::http::pages::public::rankings::{RankedRow, ranked_rows};
@@ -29,10 +30,15 @@ struct HomeView {
 }
 
 /// The home page in `lang`, listing `top` (the best published venues, in rank order).
-pub fn home_page(lang: Lang, top: &[RankingItem], reference: &Reference) -> String {
+pub fn home_page(
+    lang: Lang,
+    top: &[RankingItem],
+    reference: &Reference,
+    imprint: &Imprint,
+) -> String {
     let m = messages(lang);
     render_document(&HomeView {
-        chrome: Chrome::new(lang, m.home.title.clone(), "/", &[]),
+        chrome: Chrome::new(lang, m.home.title.clone(), "/", &[]).with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         scope: format!(
@@ -70,7 +76,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         regions: &regions,
         categories: &categories,
     };
-    let body = home_page(lang, &top.items, &reference);
+    let body = home_page(lang, &top.items, &reference, &state.settings.imprint);
     html(&state, lang, chosen, StatusCode::OK, body)
 }
 
@@ -104,6 +110,7 @@ mod tests {
                 regions: &regions,
                 categories: &categories,
             },
+            &Imprint::default(),
         )
     }
 

@@ -10,6 +10,7 @@ use crate::app::rankings::{
     ranking as load_ranking,
 };
 use crate::app::{AppError, Kind, Slug};
+use crate::config::Imprint;
 use crate::domain::region::RegionTree;
 use crate::http::AppState;
 use crate::http::pages::public::error_page::{PublicError, failure};
@@ -188,6 +189,7 @@ pub fn rankings_page(
     query: &RankingQuery,
     outcome: Result<&RankingPage, RankingRefusal>,
     reference: &Reference,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     let texts = &m.rankings_page;
@@ -246,7 +248,8 @@ pub fn rankings_page(
         switch_query.push(("page".to_owned(), page.to_owned()));
     }
     render_document(&RankingsPageView {
-        chrome: Chrome::new(lang, texts.title.clone(), "/rankings", &switch_query),
+        chrome: Chrome::new(lang, texts.title.clone(), "/rankings", &switch_query)
+            .with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         scope: format!("{category_name} · {region_name}"),
@@ -289,7 +292,13 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         ),
         Err(err) => return failure(&state, lang, err, PublicError::RegionNotFound),
     };
-    let body = rankings_page(lang, &raw, outcome.as_ref().map_err(|r| *r), &reference);
+    let body = rankings_page(
+        lang,
+        &raw,
+        outcome.as_ref().map_err(|r| *r),
+        &reference,
+        &state.settings.imprint,
+    );
     html(&state, lang, chosen, status, body)
 }
 
@@ -347,7 +356,7 @@ mod tests {
             regions: &regions,
             categories: &categories,
         };
-        rankings_page(lang, query, outcome, &reference)
+        rankings_page(lang, query, outcome, &reference, &Imprint::default())
     }
 
     #[test]

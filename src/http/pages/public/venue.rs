@@ -9,6 +9,7 @@ use askama::Template;
 
 use crate::app::scores::{self, VenueScore};
 use crate::app::{AppError, Slug};
+use crate::config::Imprint;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::http::AppState;
@@ -247,6 +248,7 @@ pub fn venue_page(
     params: &ScoringParams,
     reference: &Reference,
     profile: &PublicProfile,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     let texts = &m.venue_page;
@@ -300,7 +302,8 @@ pub fn venue_page(
             format!("{} · {}", venue.name, texts.title),
             &format!("/v/{}", venue.id),
             &[],
-        ),
+        )
+        .with_imprint(imprint),
         m,
         nav: NavLinks::new(m),
         name: &venue.name,
@@ -404,6 +407,7 @@ pub async fn venue(
                 state.scores.params(),
                 &reference,
                 &profile,
+                &state.settings.imprint,
             );
             html(&state, lang, chosen, StatusCode::OK, body)
         }
@@ -514,6 +518,7 @@ mod tests {
             &ScoringParams::default(),
             &reference,
             &PublicProfile::default(),
+            &Imprint::default(),
         )
     }
 
@@ -630,6 +635,7 @@ mod tests {
                 &ScoringParams::default(),
                 &reference,
                 profile,
+                &Imprint::default(),
             )
         };
         let zh = render(Lang::Zh, &profile);
@@ -681,6 +687,7 @@ mod tests {
             &ScoringParams::default(),
             &reference,
             &PublicProfile::default(),
+            &Imprint::default(),
         );
         assert!(!html.contains("<script>"));
         assert!(html.contains("&#60;script&#62;alert(1)"));

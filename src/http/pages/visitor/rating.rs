@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use crate::config::Imprint;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -67,7 +68,7 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
 }
 
 /// A friendly error page in the visitor pages' look, with its status.
-pub(crate) fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
+pub(crate) fn error(imprint: &Imprint, lang: Lang, which: ErrorPage) -> HttpResponse {
     let status = match which {
         ErrorPage::NotFound => StatusCode::NOT_FOUND,
         ErrorPage::CodeReplaced => StatusCode::GONE,
@@ -76,7 +77,7 @@ pub(crate) fn error(lang: Lang, which: ErrorPage) -> HttpResponse {
         ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
         ErrorPage::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
     };
-    let mut response = html(status, view::error_page(lang, which));
+    let mut response = html(status, view::error_page(lang, which, imprint));
     if status == StatusCode::SERVICE_UNAVAILABLE {
         response.headers_mut().insert(
             header::RETRY_AFTER,
@@ -102,11 +103,15 @@ async fn venue_for(
 ) -> Result<Arc<VenueCard>, HttpResponse> {
     match state.resolve_code(code).await {
         Ok(CodeStatus::Active(card)) => Ok(card),
-        Ok(CodeStatus::Replaced) => Err(error(lang, ErrorPage::CodeReplaced)),
-        Ok(CodeStatus::Unknown) => Err(error(lang, ErrorPage::NotFound)),
+        Ok(CodeStatus::Replaced) => Err(error(
+            &state.settings.imprint,
+            lang,
+            ErrorPage::CodeReplaced,
+        )),
+        Ok(CodeStatus::Unknown) => Err(error(&state.settings.imprint, lang, ErrorPage::NotFound)),
         Err(err) => {
             tracing::warn!(error = %err, "code lookup failed");
-            Err(error(lang, ErrorPage::Unavailable))
+            Err(error(&state.settings.imprint, lang, ErrorPage::Unavailable))
         }
     }
 }
@@ -155,7 +160,15 @@ fn form_page(
     status: StatusCode,
 ) -> HttpResponse {
     let token = form_token(state, card);
-    let body = view::rating_page(lang, &header_of(card, lang), code, &token, values, notice);
+    let body = view::rating_page(
+        lang,
+        &header_of(card, lang),
+        code,
+        &token,
+        values,
+        notice,
+        &state.settings.imprint,
+    );
     html(status, body)
 }
 
@@ -182,12 +195,19 @@ fn complaint_form_page(
         values,
         notice,
     };
-    let body = view::already_rated_page(lang, &header_of(card, lang), code, &visit);
+    let body = view::already_rated_page(
+        lang,
+        &header_of(card, lang),
+        code,
+        &visit,
+        &state.settings.imprint,
+    );
     html(status, body)
 }
 
 /// The page after a complaint was filed apart from a (refused or earlier) rating.
 fn complaint_filed_page(
+    state: &AppState,
     lang: Lang,
     card: &VenueCard,
     code: &str,
@@ -197,7 +217,13 @@ fn complaint_filed_page(
     let visit = RepeatVisit::ComplaintFiled(tracking_code);
     html(
         status,
-        view::already_rated_page(lang, &header_of(card, lang), code, &visit),
+        view::already_rated_page(
+            lang,
+            &header_of(card, lang),
+            code,
+            &visit,
+            &state.settings.imprint,
+        ),
     )
 }
 
@@ -218,6 +244,7 @@ async fn first_view(state: &AppState, lang: Lang, card: &VenueCard, code: &str) 
                 TOKEN_SLOT,
                 &FormValues::default(),
                 &FormNotice::None,
+                &state.settings.imprint,
             );
             let Some((before, after)) = page.split_once(TOKEN_SLOT) else {
                 return form_page(
@@ -363,9 +390,11 @@ async fn submit_complaint(
         .complain(card, &device, &complaint, &client_ip(req))
         .await
     {
-        Ok(tracking_code) => complaint_filed_page(lang, card, code, &tracking_code, StatusCode::OK),
+        Ok(tracking_code) => {
+            complaint_filed_page(state, lang, card, code, &tracking_code, StatusCode::OK)
+        }
         Err(IntakeError::RateLimited { retry_after_secs }) => {
-            let mut page = error(lang, ErrorPage::TooManyRequests);
+            let mut page = error(&state.settings.imprint, lang, ErrorPage::TooManyRequests);
             page.headers_mut().insert(
                 header::RETRY_AFTER,
                 header::HeaderValue::from(retry_after_secs),
@@ -393,7 +422,7 @@ pub async fn submit(
     let form = RatingForm::from_body(&body);
     let lang = language(&req, form.as_ref().and_then(|f| f.lang.as_deref()));
     let Some(form) = form else {
-        return error(lang, ErrorPage::BadRequest);
+        return error(&state.settings.imprint, lang, ErrorPage::BadRequest);
     };
     let code = path.into_inner();
     let card = match venue_for(&state, &code, lang).await {
@@ -419,7 +448,9 @@ pub async fn submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
-        Err(FormTokenError::Forged) => return error(lang, ErrorPage::BadRequest),
+        Err(FormTokenError::Forged) => {
+            return error(&state.settings.imprint, lang, ErrorPage::BadRequest);
+        }
     };
     if form.complaint_only.is_some() {
         return submit_complaint(&req, &state, lang, &card, &code, &form, &values).await;
@@ -458,11 +489,19 @@ pub async fn submit(
                 &header_of(&card, lang),
                 &code,
                 receipt.tracking_code.as_deref(),
+                &state.settings.imprint,
             ),
         ),
         Err(IntakeError::Duplicate {
             tracking_code: Some(tracking_code),
-        }) => complaint_filed_page(lang, &card, &code, &tracking_code, StatusCode::CONFLICT),
+        }) => complaint_filed_page(
+            &state,
+            lang,
+            &card,
+            &code,
+            &tracking_code,
+            StatusCode::CONFLICT,
+        ),
         Err(IntakeError::Duplicate {
             tracking_code: None,
         }) => complaint_form_page(
@@ -484,7 +523,7 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(IntakeError::RateLimited { retry_after_secs }) => {
-            let mut page = error(lang, ErrorPage::TooManyRequests);
+            let mut page = error(&state.settings.imprint, lang, ErrorPage::TooManyRequests);
             page.headers_mut().insert(
                 header::RETRY_AFTER,
                 header::HeaderValue::from(retry_after_secs),

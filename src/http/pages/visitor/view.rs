@@ -6,6 +6,7 @@
 
 use askama::Template;
 
+use crate::config::Imprint;
 use crate::http::html::{Chrome, render_document};
 
 use crate::domain::rating::{
@@ -87,9 +88,10 @@ pub enum ErrorPage {
 /// The page chrome; `code` makes the language switch point at the venue's
 /// rating page, which also works from a page that answered a POST; without it
 /// the switch reloads the current address.
-fn chrome(lang: Lang, title: String, code: Option<&str>) -> Chrome {
+fn chrome(lang: Lang, title: String, code: Option<&str>, imprint: &Imprint) -> Chrome {
     let path = code.map(rating_path).unwrap_or_default();
     Chrome::with_switch(lang, title, |other| format!("{path}?lang={}", other.tag()))
+        .with_imprint(imprint)
 }
 
 /// `/r/{code}` with the code percent-encoded as one path segment.
@@ -326,6 +328,7 @@ pub fn rating_page(
     form_token: &str,
     values: &FormValues,
     notice: &FormNotice,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     let title = format!("{} · {}", venue.name, m.rating.title);
@@ -343,7 +346,7 @@ pub fn rating_page(
     .collect();
     let comment_max = COMMENT_MAX_CHARS.to_string();
     render_document(&RatingPage {
-        chrome: chrome(lang, title, Some(code)),
+        chrome: chrome(lang, title, Some(code), imprint),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -372,10 +375,11 @@ pub fn thanks_page(
     venue: &VenueHeader,
     code: &str,
     tracking_code: Option<&str>,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     render_document(&ThanksPage {
-        chrome: chrome(lang, m.thanks.title.clone(), Some(code)),
+        chrome: chrome(lang, m.thanks.title.clone(), Some(code), imprint),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -391,6 +395,7 @@ pub fn already_rated_page(
     venue: &VenueHeader,
     code: &str,
     visit: &RepeatVisit,
+    imprint: &Imprint,
 ) -> String {
     let m = messages(lang);
     let (tracking_code, complaint_form) = match visit {
@@ -414,7 +419,7 @@ pub fn already_rated_page(
         ),
     };
     render_document(&AlreadyRatedPage {
-        chrome: chrome(lang, m.already_rated.title.clone(), Some(code)),
+        chrome: chrome(lang, m.already_rated.title.clone(), Some(code), imprint),
         m,
         venue_name: venue.name,
         venue_meta: venue_meta(venue),
@@ -424,7 +429,7 @@ pub fn already_rated_page(
 }
 
 /// A friendly error page in the visitor pages' look; never shows internals.
-pub fn error_page(lang: Lang, which: ErrorPage) -> String {
+pub fn error_page(lang: Lang, which: ErrorPage, imprint: &Imprint) -> String {
     let m = messages(lang);
     let texts = &m.errors;
     let (title, body) = match which {
@@ -439,7 +444,7 @@ pub fn error_page(lang: Lang, which: ErrorPage) -> String {
         ErrorPage::TooLarge => (&texts.too_large_title, &texts.too_large_body),
     };
     render_document(&ErrorPageView {
-        chrome: chrome(lang, title.clone(), None),
+        chrome: chrome(lang, title.clone(), None, imprint),
         m,
         title,
         body,
@@ -451,6 +456,14 @@ mod tests {
     use super::*;
     use crate::http::html::assert_language_switch;
 
+    const NO_IMPRINT: Imprint = Imprint {
+        service_name: None,
+        operator: None,
+        complaint_hotline: None,
+        icp_filing: None,
+        psb_filing: None,
+        poster_issuer: None,
+    };
     const PAGE_BUDGET_BYTES: usize = 30 * 1024;
 
     fn venue() -> VenueHeader<'static> {
@@ -518,6 +531,7 @@ mod tests {
                 "tok",
                 &filled_values(),
                 &FormNotice::Invalid(RatingError::TooManyTags),
+                &NO_IMPRINT,
             );
             assert!(
                 html.len() < PAGE_BUDGET_BYTES,
@@ -573,7 +587,15 @@ mod tests {
             ..FormValues::default()
         };
         let notice = FormNotice::Invalid(RatingError::UnknownTag(hostile.into()));
-        let html = rating_page(Lang::En, &venue, "a/b\"<c", "\"><x>", &values, &notice);
+        let html = rating_page(
+            Lang::En,
+            &venue,
+            "a/b\"<c",
+            "\"><x>",
+            &values,
+            &notice,
+            &NO_IMPRINT,
+        );
         assert!(!html.contains("<script>alert"));
         assert!(!html.contains("</textarea><"));
         assert!(!html.contains("<x>"));
@@ -592,6 +614,7 @@ mod tests {
             "t",
             &filled_values(),
             &FormNotice::None,
+            &NO_IMPRINT,
         );
         assert!(input_with_id(&html, "overall-4").contains(" checked"));
         assert!(!input_with_id(&html, "overall-5").contains(" checked"));
@@ -617,6 +640,7 @@ mod tests {
             "t",
             &FormValues::default(),
             &FormNotice::None,
+            &NO_IMPRINT,
         );
         assert!(!html.contains(" checked"));
         assert!(input_with_id(&html, "overall-1").contains(" required"));
@@ -636,7 +660,15 @@ mod tests {
             (Lang::En, FormNotice::FormExpired, "This form expired"),
         ];
         for (lang, notice, expected) in cases {
-            let html = rating_page(lang, &venue(), "c", "t", &FormValues::default(), &notice);
+            let html = rating_page(
+                lang,
+                &venue(),
+                "c",
+                "t",
+                &FormValues::default(),
+                &notice,
+                &NO_IMPRINT,
+            );
             let alert = html.find("role=\"alert\"").expect("alert shown");
             let text = &html[alert..alert + 300.min(html.len() - alert)];
             assert!(
@@ -647,18 +679,26 @@ mod tests {
             assert!(alert < html.find("<form").expect("form"));
         }
         let empty = FormNotice::Invalid(RatingError::EmptyComplaint);
-        let html = rating_page(Lang::En, &venue(), "c", "t", &FormValues::default(), &empty);
+        let html = rating_page(
+            Lang::En,
+            &venue(),
+            "c",
+            "t",
+            &FormValues::default(),
+            &empty,
+            &NO_IMPRINT,
+        );
         assert!(html.contains("<details class=\"complaint\" open>"));
     }
 
     #[test]
     fn thanks_page_shows_the_tracking_code_escaped() {
         for lang in Lang::ALL {
-            let html = thanks_page(lang, &venue(), "c", Some("TS-<7>"));
+            let html = thanks_page(lang, &venue(), "c", Some("TS-<7>"), &NO_IMPRINT);
             assert!(html.contains("TS-&#60;7&#62;"));
             assert!(html.contains(&messages(lang).thanks.tracking_intro));
             assert_self_contained(&html);
-            let plain = thanks_page(lang, &venue(), "c", None);
+            let plain = thanks_page(lang, &venue(), "c", None, &NO_IMPRINT);
             assert!(!plain.contains(&messages(lang).thanks.tracking_intro));
             assert!(plain.contains(&messages(lang).thanks.how_scored));
         }
@@ -667,7 +707,7 @@ mod tests {
     #[test]
     fn already_rated_and_error_pages_render_in_both_languages() {
         for lang in Lang::ALL {
-            let html = already_rated_page(lang, &venue(), "c", &RepeatVisit::Refused);
+            let html = already_rated_page(lang, &venue(), "c", &RepeatVisit::Refused, &NO_IMPRINT);
             assert!(html.contains(&messages(lang).already_rated.body));
             assert_self_contained(&html);
             for which in [
@@ -678,14 +718,17 @@ mod tests {
                 ErrorPage::BadRequest,
                 ErrorPage::TooLarge,
             ] {
-                let html = error_page(lang, which);
+                let html = error_page(lang, which, &NO_IMPRINT);
                 assert!(html.contains(&format!("<html lang=\"{}\"", lang.tag())));
                 assert_language_switch(&html, lang, |other| format!("?lang={}", other.tag()));
                 assert!(html.len() < PAGE_BUDGET_BYTES);
                 assert_self_contained(&html);
             }
         }
-        assert!(error_page(Lang::En, ErrorPage::CodeReplaced).contains("scan the new code"));
-        assert!(error_page(Lang::Zh, ErrorPage::NotFound).contains("二维码"));
+        assert!(
+            error_page(Lang::En, ErrorPage::CodeReplaced, &NO_IMPRINT)
+                .contains("scan the new code")
+        );
+        assert!(error_page(Lang::Zh, ErrorPage::NotFound, &NO_IMPRINT).contains("二维码"));
     }
 }
