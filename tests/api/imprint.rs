@@ -165,7 +165,7 @@ async fn unset_values_leave_no_empty_label_and_the_hotline_defaults_to_12345() {
     }
     let poster = staff_poster(&app, &venue, "korla-print").await;
     assert!(!poster.contains("监制单位") && !poster.contains("Issued by"));
-    assert!(poster.contains("投诉热线 / Complaint hotline: 12345"));
+    assert!(poster.contains("投诉热线 / ") && poster.contains(" / Complaint hotline: 12345"));
 
     let quiet = spawn_app_with(Options {
         env: vec![("QRF_COMPLAINT_HOTLINE", "none")],
