@@ -431,16 +431,7 @@ pub(crate) struct ConsoleTexts {
     pub(crate) notice_quarantined: String,
     pub(crate) notice_released: String,
     pub(crate) notice_violation: String,
-    pub(crate) reason_required: String,
-    pub(crate) text_too_long: String,
-    pub(crate) already_quarantined: String,
-    pub(crate) not_quarantined: String,
-    pub(crate) date_invalid: String,
-    pub(crate) date_future: String,
-    pub(crate) date_too_old: String,
-    pub(crate) description_required: String,
     pub(crate) serious_required: String,
-    pub(crate) control_character: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.

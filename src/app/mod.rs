@@ -9,9 +9,12 @@ pub mod audit;
 pub mod caller;
 pub mod error;
 pub mod intake;
+pub mod moderation;
 pub mod rankings;
 pub mod scores;
+pub mod supervision;
 pub mod tokens;
+pub mod violations;
 
 use std::sync::Arc;
 

@@ -19,7 +19,6 @@ use crate::http::client::client_addr;
 use crate::http::html::{Chrome, negotiate_language, page_response, render_document};
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::ScopeFilter;
-use crate::store::StoreError;
 use crate::store::accounts::{ActiveAccount, find_active};
 
 /// The visitor pages' stylesheet plus the wider layout, tables and forms.
@@ -318,21 +317,15 @@ pub trait PageFailure {
     fn page_error(self, lang: Lang) -> PageError;
 }
 
-impl PageFailure for AppError {
+impl<E: Into<AppError>> PageFailure for E {
     fn page_error(self, lang: Lang) -> PageError {
-        PageError::from_app(lang, self)
+        PageError::from_app(lang, self.into())
     }
 }
 
 impl PageFailure for ApiError {
     fn page_error(self, lang: Lang) -> PageError {
         PageError::from_api(lang, self)
-    }
-}
-
-impl PageFailure for StoreError {
-    fn page_error(self, lang: Lang) -> PageError {
-        PageError::from_app(lang, self.into())
     }
 }
 

@@ -8,11 +8,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::app::moderation::{self as moderation, parse_reason};
+use crate::app::violations::record;
 use crate::domain::violation::NewViolation;
-use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::moderation::{moderate_rating, parse_reason};
-use crate::http::api::supervision::record_violation as record;
 use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::href;
@@ -34,25 +33,6 @@ struct ViolationForm {
     /// `yes` or `no`.
     serious: Option<String>,
     description: Option<String>,
-}
-
-/// A shared code path's refusal, told in the page language where the console
-/// has words for it; anything else as the signed-in pages tell it.
-fn refusal(signed_in: &SignedIn, err: ApiError) -> PageError {
-    let c = &signed_in.messages().console;
-    let text = match err.slug() {
-        "reason-required" => &c.reason_required,
-        "text-too-long" => &c.text_too_long,
-        "already-quarantined" => &c.already_quarantined,
-        "not-quarantined" => &c.not_quarantined,
-        "invalid-date" => &c.date_invalid,
-        "date-in-future" => &c.date_future,
-        "date-too-old" => &c.date_too_old,
-        "description-required" => &c.description_required,
-        "control-character" => &c.control_character,
-        _ => return signed_in.fail(err),
-    };
-    PageError::new(signed_in.lang, PageProblem::Invalid(text.clone()))
 }
 
 /// 303 to a venue's console page with a notice, at an anchor.
@@ -93,11 +73,11 @@ async fn moderate(
         .ok()
         .filter(|id| *id > 0)
         .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
-    let reason = parse_reason(form.reason.as_deref().unwrap_or_default())
-        .map_err(|e| refusal(&signed_in, e))?;
-    let done = moderate_rating(state, &signed_in.caller, rating_id, &reason, quarantine)
+    let reason =
+        parse_reason(form.reason.as_deref().unwrap_or_default()).map_err(|e| signed_in.fail(e))?;
+    let done = moderation::moderate(state, &signed_in.caller, rating_id, &reason, quarantine)
         .await
-        .map_err(|e| refusal(&signed_in, e))?;
+        .map_err(|e| signed_in.fail(e))?;
     let page = form
         .page
         .as_deref()
@@ -167,10 +147,10 @@ pub async fn record_violation(
         form.description.as_deref().unwrap_or_default(),
         state.clock.today(),
     )
-    .map_err(|e| refusal(&signed_in, e.into()))?;
+    .map_err(|e| signed_in.fail(e))?;
     record(&state, &signed_in.caller, venue_id, &violation)
         .await
-        .map_err(|e| refusal(&signed_in, e))?;
+        .map_err(|e| signed_in.fail(e))?;
     Ok(back_to_venue(
         &signed_in,
         venue_id,

@@ -5,13 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::rankings::SliceScore;
+use crate::app::supervision::{
+    Overview, OverviewQuery, direct_venues as load_direct_venues, overview as load_overview,
+    region_in_scope,
+};
 use crate::domain::decline::MIN_RATINGS_PER_WINDOW;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::supervision::{
-    Overview, OverviewQuery, load_direct_venues, load_overview, region_in_scope,
-};
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::tables::{Built, falling_table, regions_table, venues_table};

@@ -10,11 +10,13 @@ use serde::Deserialize;
 use crate::app::rankings::{
     MAX_RANKING_DEPTH, RankingRequest, parse_query as parse_ranking_query, ranking as load_ranking,
 };
+use crate::app::supervision::{
+    children as load_children, direct_venues as load_direct_venues, region_in_scope,
+};
 use crate::domain::credit::Tier;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::supervision::{load_children, load_direct_venues, region_in_scope};
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;

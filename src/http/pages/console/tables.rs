@@ -4,10 +4,11 @@
 
 use crate::app::rankings::{ChildRegion, RankingPage, SliceScore};
 use crate::app::scores::TierChangeBody;
+use crate::app::supervision::{ConsoleVenue, FallingVenue, RatingReview};
+use crate::app::violations::ViolationBody;
 use crate::domain::rating::Tag;
 use crate::domain::region::Region;
 use crate::domain::table::{Cell, Table};
-use crate::http::api::supervision::{ConsoleVenue, FallingVenue, RatingReview, ViolationBody};
 
 use crate::http::html::local_time;
 use crate::http::pages::console::view::{Names, TableView};

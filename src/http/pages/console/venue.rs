@@ -10,12 +10,13 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::scores::{TierChangeBody, tier_history};
+use crate::app::supervision::{
+    RatingReviewPage, parse_paging, ratings as load_ratings, venue_in_scope,
+};
+use crate::app::violations::ViolationBody;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
 use crate::http::AppState;
-use crate::http::api::supervision::{
-    RatingReviewPage, ViolationBody, load_ratings, parse_paging, venue_in_scope,
-};
 use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};

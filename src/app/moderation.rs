@@ -1,0 +1,139 @@
+//! Taking a suspicious rating out of every score, or putting it back.
+//! Nothing is deleted; each action is logged with who, when and why.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::{AppError, Caller, Services, Slug};
+use crate::domain::moderation::{ModerationReason, ReasonError};
+use crate::store::ScopeFilter;
+use crate::store::moderation::{self, Moderation};
+use crate::store::stats::DayCounts;
+
+/// Body of a quarantine or release.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationRequest {
+    /// Why, 1–500 characters, kept in the moderation log; no control
+    /// characters other than newline and tab, and no direction overrides.
+    pub reason: String,
+}
+
+/// The rating's state after the action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModerationBody {
+    /// Rating id.
+    pub rating_id: i64,
+    /// Its venue.
+    pub venue_id: i64,
+    /// Whether it is now quarantined.
+    pub quarantined: bool,
+    /// Since when, if quarantined.
+    pub quarantined_at: Option<DateTime<Utc>>,
+    /// The reason given.
+    pub reason: String,
+}
+
+/// A moderation reason, or the 422 that refuses it.
+pub fn parse_reason(raw: &str) -> Result<ModerationReason, AppError> {
+    ModerationReason::parse(raw).map_err(|err| {
+        let slug = match err {
+            ReasonError::Empty => Slug::ReasonRequired,
+            ReasonError::TooLong => Slug::TextTooLong,
+            ReasonError::ControlCharacter => Slug::ControlCharacter,
+        };
+        AppError::new(slug, err.to_string())
+    })
+}
+
+/// Quarantines (`quarantine = true`) or releases a rating within the caller's
+/// scope, with an audit row in the same transaction, and follows it in
+/// today's live counters. Shared by the JSON route and the console's forms.
+pub async fn moderate(
+    services: &Services,
+    caller: &Caller,
+    rating_id: i64,
+    reason: &ModerationReason,
+    quarantine: bool,
+) -> Result<ModerationBody, AppError> {
+    let scope = ScopeFilter::of(
+        &caller.principal.scope,
+        &*services.reference.regions().await?,
+    );
+    let action = if quarantine {
+        "rating.quarantine"
+    } else {
+        "rating.release"
+    };
+    let outcome = moderation::moderate(
+        &services.pool,
+        rating_id,
+        quarantine,
+        reason,
+        &scope,
+        caller.audit(action),
+    )
+    .await?;
+    match outcome {
+        Moderation::UnknownRating => Err(AppError::not_found(Slug::RatingNotFound)),
+        Moderation::AlreadyThere => Err(if quarantine {
+            AppError::new(
+                Slug::AlreadyQuarantined,
+                "this rating is already quarantined",
+            )
+        } else {
+            AppError::new(Slug::NotQuarantined, "this rating is not quarantined")
+        }),
+        Moderation::Done {
+            venue_id,
+            day,
+            region_code,
+            category,
+            quarantined_at,
+        } => {
+            if day == services.clock.today() {
+                adjust_live_counters(services, venue_id, &region_code, &category, day, quarantine)
+                    .await;
+            }
+            Ok(ModerationBody {
+                rating_id,
+                venue_id,
+                quarantined: quarantined_at.is_some(),
+                quarantined_at,
+                reason: reason.as_str().to_owned(),
+            })
+        }
+    }
+}
+
+/// Today's live counters count ratings that count: follow the aggregate.
+/// Best effort; `qrfeedback reconcile` repairs a miss.
+async fn adjust_live_counters(
+    services: &Services,
+    venue_id: i64,
+    region_code: &str,
+    category: &str,
+    day: chrono::NaiveDate,
+    quarantine: bool,
+) {
+    let delta = if quarantine { -1 } else { 1 };
+    let Ok(regions) = services.reference.regions().await else {
+        return;
+    };
+    let counts = DayCounts {
+        venues: vec![(venue_id, delta)],
+        regions: regions
+            .ancestors(region_code)
+            .into_iter()
+            .map(|r| (r.code.clone(), delta))
+            .collect(),
+        categories: vec![(category.to_owned(), delta)],
+    };
+    if services.live.add_counters(day, &counts).await.is_err() {
+        tracing::info!(
+            venue_id,
+            "live counters not adjusted (Redis down); reconcile repairs them"
+        );
+    }
+}
