@@ -14,6 +14,7 @@ pub mod rankings;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;
+pub mod venue_profile;
 pub mod violations;
 
 use std::sync::Arc;

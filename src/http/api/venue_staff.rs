@@ -4,180 +4,18 @@
 //! call them within its scope; outside it a venue or rating is not found.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
-use crate::app::Caller;
-use crate::domain::access::Role;
-use crate::domain::venue_profile::{
-    CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, Registration, ReplyText,
+use crate::app::venue_profile::{
+    self, CommentsPage, CommentsQuery, CommitmentBody, CommitmentRequest, QualityOfficerBody,
+    QualityOfficerRequest, ReplyRequest, SavedReplyBody, parse_page, parse_rating_id, scope_of,
 };
+use crate::app::{AppError, Caller, Slug};
+use crate::domain::venue_profile::{CommitmentText, QualityOfficer, RawQualityOfficer, ReplyText};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
 use crate::http::api::venues::parse_id;
-use crate::store::ScopeFilter;
-use crate::store::dashboard::{
-    self, CommentDay, CommentFilter, Commitment, QualityOfficerRecord, ReplyOutcome,
-};
-use crate::store::venues;
-
-/// Comments per page, on the JSON route and on the dashboard alike.
-pub const COMMENTS_PER_PAGE: i64 = 30;
-/// The highest page number accepted; far beyond any venue's comments.
-const MAX_PAGE: i64 = 100_000;
-
-/// The caller's scope as SQL parameters.
-pub async fn scope_of(state: &AppState, caller: &Caller) -> Result<ScopeFilter, ApiError> {
-    Ok(ScopeFilter::of(
-        &caller.principal.scope,
-        &*state.reference.regions().await?,
-    ))
-}
-
-/// A refused field as a 422 with a stable slug per kind of mistake.
-pub fn profile_problem(err: ProfileError) -> ApiError {
-    let kind = match err {
-        ProfileError::Empty { .. } => "text-required",
-        ProfileError::TooLong { .. } => "text-too-long",
-        ProfileError::ControlCharacter { .. } => "control-character",
-        ProfileError::BadDate | ProfileError::FutureDate => "invalid-date",
-        ProfileError::BadTrainingHours => "invalid-training-hours",
-        ProfileError::UnknownStatus => "invalid-registration-status",
-    };
-    ApiError::invalid(kind, err.to_string())
-}
-
-/// Query of `GET /api/v1/venues/{id}/comments`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CommentsQuery {
-    /// Page, from 1 (default 1); each holds up to 30 comments.
-    pub page: Option<String>,
-}
-
-/// Reads a page number: absent or empty is page 1.
-pub fn parse_page(raw: Option<&str>) -> Result<i64, ApiError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(1),
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "invalid-page",
-                    format!("page must be a whole number from 1 to {MAX_PAGE}"),
-                )
-            }),
-    }
-}
-
-/// The venue's public reply to a comment.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReplyView {
-    /// The reply.
-    pub body: String,
-    /// Local day (Asia/Shanghai) of its last change.
-    pub replied_on: NaiveDate,
-}
-
-/// One visitor comment: its day, never its time, device or address.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommentBody {
-    /// The rating, to reply to.
-    pub rating_id: i64,
-    /// Overall stars, 1–5.
-    pub overall: i16,
-    /// Quick tags chosen with the rating.
-    pub tags: Vec<String>,
-    /// The comment.
-    pub comment: String,
-    /// The venue's reply, `null` without one.
-    pub reply: Option<ReplyView>,
-}
-
-/// The comments of one local day.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommentDayBody {
-    /// Local day (Asia/Shanghai).
-    pub day: NaiveDate,
-    /// Its comments, newest first.
-    pub comments: Vec<CommentBody>,
-}
-
-impl From<CommentDay> for CommentDayBody {
-    fn from(day: CommentDay) -> Self {
-        Self {
-            day: day.day,
-            comments: day
-                .comments
-                .into_iter()
-                .map(|c| CommentBody {
-                    rating_id: c.rating_id,
-                    overall: c.overall,
-                    tags: c.tags,
-                    comment: c.text,
-                    reply: c.reply.map(|r| ReplyView {
-                        body: r.body,
-                        replied_on: r.replied_on,
-                    }),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A page of a venue's comments.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommentsPage {
-    /// Venue id.
-    pub venue_id: i64,
-    /// This page, from 1.
-    pub page: i64,
-    /// Comments per page.
-    pub per_page: i64,
-    /// Comments in all (quarantined ratings are not counted).
-    pub total: i64,
-    /// Pages in all (at least 1).
-    pub pages: i64,
-    /// This page's comments by local day, newest day first.
-    pub days: Vec<CommentDayBody>,
-}
-
-/// Loads a page of a venue's comments that pass `filter`; a venue outside
-/// `scope` is not found.
-pub async fn load_comments(
-    state: &AppState,
-    venue_id: i64,
-    scope: &ScopeFilter,
-    filter: CommentFilter,
-    page: i64,
-) -> Result<CommentsPage, ApiError> {
-    venues::in_scope(&state.pool, venue_id, scope)
-        .await?
-        .ok_or(ApiError::NotFound("venue"))?;
-    let total = dashboard::comment_count(&state.pool, venue_id, scope, filter).await?;
-    let offset = (page - 1) * COMMENTS_PER_PAGE;
-    let days = dashboard::comments_by_day(
-        &state.pool,
-        venue_id,
-        scope,
-        filter,
-        COMMENTS_PER_PAGE,
-        offset,
-    )
-    .await?;
-    Ok(CommentsPage {
-        venue_id,
-        page,
-        per_page: COMMENTS_PER_PAGE,
-        total,
-        pages: ((total + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE).max(1),
-        days: days.into_iter().map(CommentDayBody::from).collect(),
-    })
-}
+use crate::store::dashboard::CommentFilter;
 
 /// A venue's comments by local day, newest first, with its replies (any role, within scope).
 #[utoipa::path(
@@ -199,42 +37,11 @@ pub async fn comments(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let query: CommentsQuery = serde_html_form::from_str(req.query_string())
-        .map_err(|e| ApiError::invalid("invalid-query", e.to_string()))?;
+        .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;
     let page = parse_page(query.page.as_deref())?;
     let scope = scope_of(&state, &caller).await?;
     Ok(HttpResponse::Ok()
-        .json(load_comments(&state, id, &scope, CommentFilter::default(), page).await?))
-}
-
-/// Body of `POST /api/v1/ratings/{id}/reply`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReplyRequest {
-    /// The reply, 1–500 characters; shown under the comment on the public venue page.
-    pub body: String,
-}
-
-/// A stored reply.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SavedReplyBody {
-    /// The rating answered.
-    pub rating_id: i64,
-    /// Its venue.
-    pub venue_id: i64,
-    /// The reply.
-    pub body: String,
-    /// Local day of this version.
-    pub replied_on: NaiveDate,
-    /// Whether it replaced an earlier reply.
-    pub replaced: bool,
-}
-
-/// Parses a rating id from a path; anything else is an unknown rating.
-pub fn parse_rating_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(ApiError::NotFound("rating"))
+        .json(venue_profile::comments(&state, id, &scope, CommentFilter::default(), page).await?))
 }
 
 /// Publishes the venue's reply to a comment (any role, within scope). A
@@ -262,74 +69,13 @@ pub async fn reply(
 ) -> Result<HttpResponse, ApiError> {
     let rating_id = parse_rating_id(&path)?;
     let request: ReplyRequest = parse_json(&body)?;
-    let text = ReplyText::parse(&request.body).map_err(profile_problem)?;
-    let scope = scope_of(&state, &caller).await?;
-    let outcome = dashboard::save_reply(
-        &state.pool,
-        rating_id,
-        None,
-        &text,
-        &scope,
-        caller.audit("rating.reply"),
-    )
-    .await?;
-    let (reply, created) = reply_outcome(outcome)?;
-    let body = SavedReplyBody {
-        rating_id: reply.rating_id,
-        venue_id: reply.venue_id,
-        body: reply.body,
-        replied_on: reply.replied_on,
-        replaced: !created,
-    };
+    let text = ReplyText::parse(&request.body).map_err(AppError::from)?;
+    let (body, created) = venue_profile::reply(&state, &caller, rating_id, None, &text).await?;
     Ok(if created {
         HttpResponse::Created().json(body)
     } else {
         HttpResponse::Ok().json(body)
     })
-}
-
-/// The stored reply and whether it is the first, or the error a refusal is.
-pub fn reply_outcome(outcome: ReplyOutcome) -> Result<(dashboard::SavedReply, bool), ApiError> {
-    match outcome {
-        ReplyOutcome::Saved { reply, created } => Ok((reply, created)),
-        ReplyOutcome::UnknownRating => Err(ApiError::NotFound("rating")),
-        ReplyOutcome::NoComment => Err(ApiError::invalid(
-            "no-comment",
-            "this rating has no comment to reply to",
-        )),
-    }
-}
-
-/// Body of `PUT /api/v1/venues/{id}/commitment`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CommitmentRequest {
-    /// The service-quality commitment (服务质量承诺), 1–1000 characters.
-    pub text: String,
-}
-
-/// A venue's published commitment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CommitmentBody {
-    /// Venue id.
-    pub venue_id: i64,
-    /// The commitment.
-    pub text: String,
-    /// When the venue first published one.
-    pub published_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<Commitment> for CommitmentBody {
-    fn from(c: Commitment) -> Self {
-        Self {
-            venue_id: c.venue_id,
-            text: c.text,
-            published_at: c.published_at,
-            updated_at: c.updated_at,
-        }
-    }
 }
 
 /// Publishes or replaces a venue's service-quality commitment (any role,
@@ -355,69 +101,9 @@ pub async fn put_commitment(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let request: CommitmentRequest = parse_json(&body)?;
-    let text = CommitmentText::parse(&request.text).map_err(profile_problem)?;
-    let scope = scope_of(&state, &caller).await?;
-    let saved = dashboard::save_commitment(
-        &state.pool,
-        id,
-        &text,
-        &scope,
-        caller.audit("venue.commitment"),
-    )
-    .await?
-    .ok_or(ApiError::NotFound("venue"))?;
-    Ok(HttpResponse::Ok().json(CommitmentBody::from(saved)))
-}
-
-/// Body of `PUT /api/v1/venues/{id}/quality-officer`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QualityOfficerRequest {
-    /// Name, 1–100 characters.
-    pub name: String,
-    /// Position in the venue, 1–100 characters.
-    pub position: String,
-    /// Appointment date, `YYYY-MM-DD`, not in the future.
-    #[schema(example = "2026-03-01")]
-    pub appointed_on: String,
-    /// Quality training received, hours, 0–10000 (one decimal is kept).
-    pub training_hours: f64,
-    /// Filing (备案) status: `unregistered`, `pending` or `registered`.
-    #[schema(example = "registered")]
-    pub registration_status: String,
-}
-
-/// A venue's Chief Quality Officer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QualityOfficerBody {
-    /// Venue id.
-    pub venue_id: i64,
-    /// Name.
-    pub name: String,
-    /// Position in the venue.
-    pub position: String,
-    /// Appointment date.
-    pub appointed_on: NaiveDate,
-    /// Training hours.
-    pub training_hours: f64,
-    /// `unregistered`, `pending` or `registered`.
-    pub registration_status: String,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<QualityOfficerRecord> for QualityOfficerBody {
-    fn from(o: QualityOfficerRecord) -> Self {
-        Self {
-            venue_id: o.venue_id,
-            name: o.name,
-            position: o.position,
-            appointed_on: o.appointed_on,
-            training_hours: o.training_hours,
-            registration_status: o.registration_status,
-            updated_at: o.updated_at,
-        }
-    }
+    let text = CommitmentText::parse(&request.text).map_err(AppError::from)?;
+    let saved = venue_profile::commitment(&state, &caller, id, &text).await?;
+    Ok(HttpResponse::Ok().json(saved))
 }
 
 /// Registers or replaces a venue's Chief Quality Officer (any role, within
@@ -454,41 +140,8 @@ pub async fn put_quality_officer(
         },
         state.clock.today(),
     )
-    .map_err(profile_problem)?;
+    .map_err(AppError::from)?;
     let scope = scope_of(&state, &caller).await?;
-    let saved = save_officer(&state, &caller, id, &officer, &scope).await?;
+    let saved = venue_profile::save_officer(&state, &caller, id, &officer, &scope).await?;
     Ok(HttpResponse::Ok().json(QualityOfficerBody::from(saved)))
-}
-
-/// Saves a venue's Chief Quality Officer: the one code path of the JSON
-/// route and the dashboard's form. Registration (备案) is a regulator's
-/// confirmation and a tier input, so venue staff may file (pending) or
-/// withdraw it but not mark it registered themselves; a registration already
-/// confirmed stays as it is when they edit the other fields.
-pub async fn save_officer(
-    state: &AppState,
-    caller: &Caller,
-    venue_id: i64,
-    officer: &QualityOfficer,
-    scope: &ScopeFilter,
-) -> Result<QualityOfficerRecord, ApiError> {
-    if caller.principal.role == Role::VenueStaff
-        && officer.registration() == Registration::Registered
-    {
-        let current = dashboard::quality_officer(&state.pool, venue_id).await?;
-        if current.is_none_or(|o| o.registration_status != Registration::Registered.key()) {
-            return Err(ApiError::Forbidden(
-                "only a regulator or an admin confirms a registration; file it as pending".into(),
-            ));
-        }
-    }
-    dashboard::save_quality_officer(
-        &state.pool,
-        venue_id,
-        officer,
-        scope,
-        caller.audit("venue.quality_officer"),
-    )
-    .await?
-    .ok_or(ApiError::NotFound("venue"))
 }

@@ -16,6 +16,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::Slug;
+use crate::app::venue_profile::{
+    self, CommentsPage, comments as load_comments, parse_page, parse_rating_id, save_officer,
+};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
@@ -23,16 +27,13 @@ use crate::domain::venue_profile::{
     REPLY_MAX_CHARS, RawQualityOfficer, Registration, ReplyText, parse_training_hours_text,
 };
 use crate::http::AppState;
-use crate::http::api::venue_staff::{
-    CommentsPage, load_comments, parse_page, parse_rating_id, save_officer,
-};
 use crate::http::api::venues::{self, parse_id};
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::http::html::{Chrome, href, render_document};
 use crate::http::pages::public::Reference;
 use crate::i18n::{Lang, Messages};
 use crate::store::ScopeFilter;
-use crate::store::dashboard::{self, CommentFilter, ReplyOutcome};
+use crate::store::dashboard::{self, CommentFilter};
 
 pub use overview::{
     CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
@@ -527,25 +528,14 @@ pub async fn submit_reply(
     let rating_id = parse_rating_id(&rating_raw).map_err(|e| signed_in.fail(e))?;
     let text = ReplyText::parse(form.body.as_deref().unwrap_or_default())
         .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
-    let scope = signed_in.scope_filter(&state).await?;
-    let outcome = dashboard::save_reply(
-        &state.pool,
-        rating_id,
-        Some(venue_id),
-        &text,
-        &scope,
-        signed_in.caller.audit("rating.reply"),
-    )
-    .await
-    .map_err(|e| signed_in.fail(e))?;
-    match outcome {
-        ReplyOutcome::Saved { .. } => {}
-        ReplyOutcome::UnknownRating => {
-            return Err(PageError::new(signed_in.lang, PageProblem::NotFound));
-        }
-        ReplyOutcome::NoComment => {
+    let replied =
+        venue_profile::reply(&state, &signed_in.caller, rating_id, Some(venue_id), &text).await;
+    match replied {
+        Ok(_) => {}
+        Err(err) if err.slug == Slug::NoComment => {
             return Err(invalid(&signed_in, m.dashboard.error_no_comment.clone()));
         }
+        Err(err) => return Err(signed_in.fail(err)),
     }
     let mut pairs = vec![("notice", Notice::Reply.key().to_owned())];
     pairs.extend(filter_pairs(comment_filter(
@@ -586,17 +576,9 @@ pub async fn submit_commitment(
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let text = CommitmentText::parse(form.text.as_deref().unwrap_or_default())
         .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
-    let scope = signed_in.scope_filter(&state).await?;
-    dashboard::save_commitment(
-        &state.pool,
-        id,
-        &text,
-        &scope,
-        signed_in.caller.audit("venue.commitment"),
-    )
-    .await
-    .map_err(|e| signed_in.fail(e))?
-    .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
+    venue_profile::commitment(&state, &signed_in.caller, id, &text)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let pairs = [("notice", Notice::Commitment.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
