@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::domain::day::china_offset;
+use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::pages::visitor::rating::LANG_COOKIE;
 use crate::http::pages::visitor::view::{FALLBACK_DOCUMENT, PAGE_CSS};
 use crate::i18n::{Lang, Messages, messages};
@@ -27,14 +28,28 @@ pub fn inline_script_source(script: &str) -> String {
 
 /// An HTML page that is never cached, with its content policy and the
 /// header that keeps it from leaking its address (`nosniff` is added to every
-/// response by [`crate::http::security_headers`]).
+/// response by [`crate::http::security_headers`]). Every HTML answer is made
+/// here, so this is the one place a 503 gets its `Retry-After`; a 429, or a
+/// 503 that knows a different wait, sets it with [`retry_after`].
 pub fn page_response(status: StatusCode, csp: &'static str, body: String) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status);
+    response
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::CONTENT_SECURITY_POLICY, csp))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(body)
+        .insert_header(("Referrer-Policy", "no-referrer"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE_SECS));
+    }
+    response.body(body)
+}
+
+/// The same answer, telling the client to wait `secs` seconds before trying again.
+pub fn retry_after(mut response: HttpResponse, secs: u64) -> HttpResponse {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+    response
 }
 
 /// The page language: an explicit choice (a form field or `?lang=`), else the

@@ -18,13 +18,13 @@ use serde::Deserialize;
 use crate::domain::access::Role;
 use crate::domain::password::{DUMMY_HASH, Login, PASSWORD_MAX_CHARS, verify_password};
 use crate::domain::totp::requires_totp;
-use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::AppState;
 use crate::http::auth::session::{
     ENROL_TOTP_PATH, LOGIN_FORM_SCOPE, SECOND_FACTOR_PATH, current_account, home_path,
     pending_cookie, pre_session_cookie, pre_session_of, random_token, session_cookie,
 };
 use crate::http::client::client_limit_key;
+use crate::http::html::retry_after;
 use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, negotiate_language as language, page_response, render_document,
 };
@@ -110,14 +110,9 @@ pub(in crate::http) fn message(
 
 /// The page for "Redis or Postgres is down, try again shortly" (503).
 pub(in crate::http) fn unavailable(lang: Lang) -> HttpResponse {
-    let mut response = message(lang, StatusCode::SERVICE_UNAVAILABLE, |m| {
+    message(lang, StatusCode::SERVICE_UNAVAILABLE, |m| {
         (&m.login.unavailable_title, &m.login.unavailable_body)
-    });
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-    );
-    response
+    })
 }
 
 /// The page for a form whose token was refused (403).
@@ -136,14 +131,10 @@ pub(in crate::http) fn bad_request(lang: Lang) -> HttpResponse {
 
 /// The page for too many failed attempts (429), with `Retry-After`.
 fn throttled(lang: Lang, retry_after_secs: u64) -> HttpResponse {
-    let mut response = message(lang, StatusCode::TOO_MANY_REQUESTS, |m| {
+    let response = message(lang, StatusCode::TOO_MANY_REQUESTS, |m| {
         (&m.login.throttled_title, &m.login.throttled_body)
     });
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        header::HeaderValue::from(retry_after_secs),
-    );
-    response
+    retry_after(response, retry_after_secs)
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,12 +185,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 
 /// The answer to a flood that keeps every core busy with argon2id (503).
 fn saturated(lang: Lang) -> HttpResponse {
-    let mut response = unavailable(lang);
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        header::HeaderValue::from(SATURATED_RETRY_AFTER_SECS),
-    );
-    response
+    retry_after(unavailable(lang), SATURATED_RETRY_AFTER_SECS)
 }
 
 /// Takes a sign-in attempt for a login name from the request's address

@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::app::{AppError, Caller, Kind};
 use crate::domain::access::held_grant;
 use crate::domain::access::{Principal, Role, Scope};
-use crate::error::{ApiError, RETRY_AFTER_UNAVAILABLE_SECS};
+use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::auth::access::role_may_call;
 use crate::http::auth::session::{ENROL_TOTP_PATH, SessionAccount, session_of};
@@ -387,13 +387,6 @@ impl ResponseError for PageError {
             body,
             back_href: SIGN_IN_PATH,
         });
-        let mut response = page_response(self.status_code(), SIGNED_IN_CSP, body);
-        if self.problem == PageProblem::Unavailable {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-            );
-        }
-        response
+        page_response(self.status_code(), SIGNED_IN_CSP, body)
     }
 }

@@ -3,7 +3,7 @@
 //! its password replaced, through the same code path as
 //! `POST /api/v1/invitations/{token}`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::app::accounts::{activate, open_invitation};
 use crate::app::{AppError, Kind};
 use crate::domain::password::{CredentialError, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Password};
-use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::AppState;
 use crate::http::api::ratings::client_ip;
 use crate::http::html::{
@@ -104,14 +103,7 @@ fn render(state: &AppState, lang: Lang, token: &str, heading: &str, content: Con
 }
 
 fn respond(status: StatusCode, body: String) -> HttpResponse {
-    let mut response = page_response(status, NO_SCRIPT_CSP, body);
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-        );
-    }
-    response
+    page_response(status, NO_SCRIPT_CSP, body)
 }
 
 /// The page for an invitation that cannot be used, or a failure.

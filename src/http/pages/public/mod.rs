@@ -17,13 +17,12 @@ mod test_support;
 mod venue;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::credit::Tier;
 use crate::domain::region::RegionTree;
-use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::AppState;
 use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, href, negotiate_language, page_response, render_document,
@@ -180,12 +179,6 @@ fn html(
     body: String,
 ) -> HttpResponse {
     let mut response = page_response(status, NO_SCRIPT_CSP, body);
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-        );
-    }
     if remember_lang {
         // Same cookie as the rating page's switch, so the choice follows the visitor.
         let cookie = Cookie::build(LANG_COOKIE, lang.tag())

@@ -4,18 +4,18 @@ use std::sync::{Arc, LazyLock};
 
 use crate::config::Imprint;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::intake::{IntakeError, Submission};
 use crate::domain::rating::{Complaint, DeviceId, RatingError, RatingInput, RawRating};
 use crate::domain::secrets::FormTokenError;
-use crate::error::RETRY_AFTER_UNAVAILABLE_SECS;
 use crate::http::AppState;
 use crate::http::PageShell;
 use crate::http::api::ratings::client_ip;
 use crate::http::html;
+use crate::http::html::retry_after;
 use crate::http::pages::visitor::view::{
     self, ErrorPage, FormNotice, FormValues, RepeatVisit, VenueHeader,
 };
@@ -77,14 +77,7 @@ pub(crate) fn error(imprint: &Imprint, lang: Lang, which: ErrorPage) -> HttpResp
         ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
         ErrorPage::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
     };
-    let mut response = html(status, view::error_page(lang, which, imprint));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-        );
-    }
-    response
+    html(status, view::error_page(lang, which, imprint))
 }
 
 fn header_of(card: &VenueCard, lang: Lang) -> VenueHeader<'_> {
@@ -393,22 +386,11 @@ async fn submit_complaint(
         Ok(tracking_code) => {
             complaint_filed_page(state, lang, card, code, &tracking_code, StatusCode::OK)
         }
-        Err(IntakeError::RateLimited { retry_after_secs }) => {
-            let mut page = error(&state.settings.imprint, lang, ErrorPage::TooManyRequests);
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(retry_after_secs),
-            );
-            page
-        }
-        Err(_) => {
-            let mut page = refused(FormNotice::Unavailable, StatusCode::SERVICE_UNAVAILABLE);
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-            );
-            page
-        }
+        Err(IntakeError::RateLimited { retry_after_secs }) => retry_after(
+            error(&state.settings.imprint, lang, ErrorPage::TooManyRequests),
+            retry_after_secs,
+        ),
+        Err(_) => refused(FormNotice::Unavailable, StatusCode::SERVICE_UNAVAILABLE),
     }
 }
 
@@ -522,17 +504,13 @@ pub async fn submit(
             &FormNotice::Unstorable,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(IntakeError::RateLimited { retry_after_secs }) => {
-            let mut page = error(&state.settings.imprint, lang, ErrorPage::TooManyRequests);
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(retry_after_secs),
-            );
-            page
-        }
+        Err(IntakeError::RateLimited { retry_after_secs }) => retry_after(
+            error(&state.settings.imprint, lang, ErrorPage::TooManyRequests),
+            retry_after_secs,
+        ),
         Err(IntakeError::Unavailable | IntakeError::Failed | IntakeError::IdempotencyMismatch) => {
             // Keep every answer on the page so one tap sends it again.
-            let mut page = form_page(
+            form_page(
                 &state,
                 lang,
                 &card,
@@ -540,12 +518,7 @@ pub async fn submit(
                 &values,
                 &FormNotice::Unavailable,
                 StatusCode::SERVICE_UNAVAILABLE,
-            );
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS),
-            );
-            page
+            )
         }
     };
     if new_device {
