@@ -150,6 +150,8 @@ pub struct Messages {
     pub(crate) audit: AuditTexts,
     pub(crate) password: PasswordTexts,
     pub(crate) footer: FooterTexts,
+    pub(crate) confirm: ConfirmTexts,
+    pub(crate) notices: NoticeTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
 }
@@ -246,6 +248,12 @@ pub(crate) struct PeopleTexts {
     pub(crate) region_hint: String,
     pub(crate) venue_ids: String,
     pub(crate) venues_hint: String,
+    pub(crate) region_none: String,
+    pub(crate) venue_search: String,
+    pub(crate) venue_search_submit: String,
+    /// `{shown}` of `{total}` venues in scope.
+    pub(crate) venues_shown: String,
+    pub(crate) venues_none: String,
     pub(crate) create: String,
     pub(crate) invitation_title: String,
     pub(crate) invitation_intro: String,
@@ -428,9 +436,6 @@ pub(crate) struct ConsoleTexts {
     pub(crate) description_label: String,
     pub(crate) violation_submit: String,
     pub(crate) tier_history_heading: String,
-    pub(crate) notice_quarantined: String,
-    pub(crate) notice_released: String,
-    pub(crate) notice_violation: String,
     pub(crate) serious_required: String,
 }
 
@@ -754,6 +759,56 @@ pub(crate) struct HomeTexts {
     pub(crate) sign_in: String,
 }
 
+/// Texts of the confirmation step of a consequential action
+/// (src/http/pages/confirm.rs): a title, what will happen, the button.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfirmTexts {
+    pub(crate) cancel: String,
+    pub(crate) disable_title: String,
+    /// `{name}` and `{login}` of the account.
+    pub(crate) disable_body: String,
+    pub(crate) disable_submit: String,
+    pub(crate) reset_title: String,
+    /// `{name}` and `{login}` of the account.
+    pub(crate) reset_body: String,
+    pub(crate) reset_submit: String,
+    pub(crate) revoke_title: String,
+    /// `{name}` and `{scope}` of the token.
+    pub(crate) revoke_body: String,
+    pub(crate) revoke_submit: String,
+    pub(crate) reissue_title: String,
+    /// `{venue}` name and its current `{code}`.
+    pub(crate) reissue_body: String,
+    pub(crate) reissue_submit: String,
+    pub(crate) quarantine_title: String,
+    /// `{venue}`, the rating's `{stars}` and local `{day}`.
+    pub(crate) quarantine_body: String,
+    pub(crate) quarantine_submit: String,
+    pub(crate) release_title: String,
+    /// `{venue}`, the rating's `{stars}` and local `{day}`.
+    pub(crate) release_body: String,
+    pub(crate) release_submit: String,
+    pub(crate) comment_label: String,
+}
+
+/// What a signed-in page says once after a change (src/http/pages/notice.rs).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoticeTexts {
+    pub(crate) account_disabled: String,
+    pub(crate) account_enabled: String,
+    pub(crate) second_factor_reset: String,
+    pub(crate) token_revoked: String,
+    pub(crate) code_reissued: String,
+    pub(crate) rating_quarantined: String,
+    pub(crate) rating_released: String,
+    pub(crate) violation_recorded: String,
+    pub(crate) reply_saved: String,
+    pub(crate) commitment_saved: String,
+    pub(crate) officer_saved: String,
+}
+
 /// Texts of the sign-in page and what follows it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -983,9 +1038,7 @@ pub(crate) struct DashboardTexts {
     pub(crate) poster_a5: String,
     pub(crate) reissue_heading: String,
     pub(crate) reissue_body: String,
-    pub(crate) reissue_confirm: String,
     pub(crate) reissue_submit: String,
-    pub(crate) reissue_confirm_required: String,
     pub(crate) profile_heading: String,
     pub(crate) commitment_heading: String,
     /// `{max}` characters.
@@ -1007,10 +1060,6 @@ pub(crate) struct DashboardTexts {
     pub(crate) status_pending: String,
     pub(crate) status_registered: String,
     pub(crate) officer_submit: String,
-    pub(crate) notice_reply: String,
-    pub(crate) notice_commitment: String,
-    pub(crate) notice_officer: String,
-    pub(crate) notice_code: String,
     /// `{field}` is one of the `field_*` names.
     pub(crate) error_empty: String,
     /// `{field}` is one of the `field_*` names, `{max}` its bound.

@@ -351,6 +351,18 @@ async fn managed_account(
     Ok((scope, seen))
 }
 
+/// An account the caller may manage (404 outside the caller's scope, 403
+/// above it), as a confirmation names it before a change.
+pub async fn managed(
+    services: &Services,
+    caller: &Caller,
+    account_id: i64,
+) -> Result<AccountRecord, AppError> {
+    managed_account(services, caller, account_id)
+        .await
+        .map(|(_, record)| record)
+}
+
 /// Refuses a change when the account's role or scope moved after the grant
 /// check (`now` is read under the change's lock).
 fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), AppError> {

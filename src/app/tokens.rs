@@ -134,6 +134,20 @@ pub async fn create(
 /// gets 404, as for a token that does not exist. The one code path of the
 /// JSON route and the tokens page.
 pub async fn revoke(services: &Services, caller: &Caller, id: i64) -> Result<(), AppError> {
+    revocable(services, caller, id).await?;
+    tokens::revoke(&services.pool, id, caller.audit("token.revoke"))
+        .await?
+        .ok_or(AppError::not_found(Slug::TokenNotFound))?;
+    Ok(())
+}
+
+/// A token the caller may revoke (see [`revoke`]), as a confirmation names
+/// it before revoking; 404 for any other.
+pub async fn revocable(
+    services: &Services,
+    caller: &Caller,
+    id: i64,
+) -> Result<TokenRecord, AppError> {
     let record = tokens::find(&services.pool, id)
         .await?
         .ok_or(AppError::not_found(Slug::TokenNotFound))?;
@@ -156,8 +170,5 @@ pub async fn revoke(services: &Services, caller: &Caller, id: i64) -> Result<(),
     if !allowed {
         return Err(AppError::not_found(Slug::TokenNotFound));
     }
-    tokens::revoke(&services.pool, id, caller.audit("token.revoke"))
-        .await?
-        .ok_or(AppError::not_found(Slug::TokenNotFound))?;
-    Ok(())
+    Ok(record)
 }

@@ -190,3 +190,41 @@ pub async fn venue_rating_total(
     .await
     .map_err(StoreError::from)
 }
+
+/// A rating as a confirmation names it: its venue, day, stars and comment.
+#[derive(Debug, Clone)]
+pub struct NamedRating {
+    /// Rating id.
+    pub id: i64,
+    /// Its venue.
+    pub venue_id: i64,
+    /// The venue's name.
+    pub venue_name: String,
+    /// Its local day.
+    pub day: NaiveDate,
+    /// Overall stars.
+    pub overall: i16,
+    /// The visitor's comment.
+    pub comment: Option<String>,
+}
+
+/// One rating, if its venue lies within `scope`.
+pub async fn rating_in_scope(
+    pool: &PgPool,
+    rating_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Option<NamedRating>, StoreError> {
+    sqlx::query_as!(
+        NamedRating,
+        r#"SELECT r.id, r.venue_id, v.name AS venue_name, r.day, r.overall, r.comment
+           FROM ratings r JOIN venues v ON v.id = r.venue_id
+           WHERE r.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+        rating_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::from)
+}

@@ -294,3 +294,56 @@ pub async fn lookup_code(
         category_name_en: row.category_name_en,
     })))
 }
+
+/// A venue as a picker offers it.
+#[derive(Debug, Clone)]
+pub struct VenueChoice {
+    /// Venue id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Six-digit region code.
+    pub region_code: String,
+}
+
+/// Up to `limit` venues within `scope` whose name holds `name_part` (every
+/// venue when it is empty), the venues `keep` first (those already chosen,
+/// whatever their name), then by name; and how many match in all.
+pub async fn choices_in_scope(
+    pool: &PgPool,
+    scope: &ScopeFilter,
+    name_part: &str,
+    keep: &[i64],
+    limit: i64,
+) -> Result<(Vec<VenueChoice>, i64), StoreError> {
+    let items = sqlx::query_as!(
+        VenueChoice,
+        r#"SELECT v.id, v.name, v.region_code AS "region_code!: String"
+           FROM venues v
+           WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))
+             AND (strpos(lower(v.name), lower($4)) > 0 OR v.id = ANY($5))
+           ORDER BY (v.id = ANY($5)) DESC, v.name, v.id
+           LIMIT $6"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        name_part,
+        keep,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "total!" FROM venues v
+           WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))
+             AND (strpos(lower(v.name), lower($4)) > 0 OR v.id = ANY($5))"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        name_part,
+        keep
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((items, total))
+}

@@ -643,28 +643,52 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
             .unwrap()
             .contains("This form has expired")
     );
-    // No reason: a friendly 422, nothing changed.
-    let response = person
-        .post_form(&path, &[("csrf_token", &token), ("reason", "  ")])
-        .await;
-    assert_eq!(response.status(), 422);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Please give a reason.")
-    );
-    assert!(!quarantined().await);
-    assert_eq!(app.count("rating_moderation").await, 0);
-
-    // With the token and a reason: back to the venue, quarantined, audited.
+    // The first click asks to confirm, naming the rating, and changes nothing.
     let response = person
         .post_form(
             &path,
             &[
                 ("csrf_token", &token),
                 ("reason", "one address, ten ratings"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let confirm = response.text().await.unwrap();
+    assert!(confirm.contains("Quarantine this rating?"), "{confirm}");
+    assert!(confirm.contains("The 1-star rating of"), "{confirm}");
+    assert!(confirm.contains(r#"name="confirmed" value="yes""#));
+    assert!(confirm.contains(r#"value="one address, ten ratings""#));
+    assert!(confirm.contains(&format!("/console/venues/{venue}?lang=en#ratings-panel")));
+    assert!(!quarantined().await);
+    assert_eq!(app.count("rating_moderation").await, 0);
+
+    // Confirmed without a reason: the confirmation again with the message (422), nothing changed.
+    let response = person
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("reason", "  "),
+                ("confirmed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let refused = response.text().await.unwrap();
+    assert!(refused.contains("Please give a reason."), "{refused}");
+    assert!(refused.contains("Quarantine this rating?"), "{refused}");
+    assert!(!quarantined().await);
+    assert_eq!(app.count("rating_moderation").await, 0);
+
+    // Confirmed with the token and a reason: back to the venue, quarantined, audited.
+    let response = person
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("reason", "one address, ten ratings"),
+                ("confirmed", "yes"),
             ],
         )
         .await;
@@ -701,7 +725,14 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
 
     // Twice is a friendly 422; release puts it back.
     let again = person
-        .post_form(&path, &[("csrf_token", &token), ("reason", "again")])
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("reason", "again"),
+                ("confirmed", "yes"),
+            ],
+        )
         .await;
     assert_eq!(again.status(), 422);
     let release = format!("/console/ratings/{one_star}/release?lang=en");
@@ -800,10 +831,25 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         form.extend(fields);
         let response = person.post_form(&path, &form).await;
         assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains(expected), "{expected}");
+        // The venue page again, its form holding what was typed.
         assert!(
-            response.text().await.unwrap().contains(expected),
-            "{expected}"
+            page.contains(r#"id="violation-error""#),
+            "{expected}: {page}"
         );
+        let typed = form
+            .iter()
+            .find(|(k, _)| *k == "description")
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default();
+        assert!(
+            page.contains(&format!("{typed}</textarea>")),
+            "{expected}: {page}"
+        );
+        if let Some((_, day)) = form.iter().find(|(k, _)| *k == "occurred_on") {
+            assert!(page.contains(&format!(r#"value="{day}""#)), "{expected}");
+        }
     }
     let without_token = person
         .post_form(
@@ -1211,7 +1257,11 @@ async fn a_moderation_reason_with_a_nul_or_a_direction_override_is_refused_and_n
         let response = person
             .post_form(
                 &format!("/console/ratings/{rating_id}/quarantine?lang=zh-CN"),
-                &[("csrf_token", &token), ("reason", &reason)],
+                &[
+                    ("csrf_token", &token),
+                    ("reason", &reason),
+                    ("confirmed", "yes"),
+                ],
             )
             .await;
         assert_eq!(response.status(), 422, "{reason:?}");

@@ -110,7 +110,10 @@ async fn staff_see_their_own_venue_and_nothing_else() {
     assert!(page.contains(&format!(
         "action=\"/dashboard/venues/{ours_id}/code?lang=en\""
     )));
-    assert!(page.contains("name=\"confirm\""), "reissue asks to confirm");
+    assert!(
+        !page.contains("name=\"confirmed\""),
+        "the reissue button asks to confirm on the next page"
+    );
     assert!(page.contains(ours["code"].as_str().unwrap()));
     assert!(!page.contains("<script"));
 
@@ -760,30 +763,37 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
         .await;
     assert_eq!(response.status(), 422);
 
-    // Reissue: the token and the confirmation are both required.
+    // Reissue: the token is required, and the first click only asks to
+    // confirm, naming the venue and the code whose posters stop working.
     let path = format!("/dashboard/venues/{id}/code?lang=en");
     let response = app
-        .post_form_with(&session, &path, &[("confirm", "yes")])
+        .post_form_with(&session, &path, &[("confirmed", "yes")])
         .await;
     assert_eq!(response.status(), 403);
     let response = app
         .post_form_with(&session, &path, &[("csrf_token", &session.csrf)])
         .await;
-    assert_eq!(response.status(), 422);
+    assert_eq!(response.status(), 200);
+    let confirm = page_text(response).await;
+    assert!(confirm.contains("Replace this venue"), "{confirm}");
+    assert!(confirm.contains(&old_code), "{confirm}");
+    assert!(confirm.contains(r#"name="confirmed" value="yes""#));
+    assert!(confirm.contains(&format!(r#"href="/dashboard/venues/{id}?lang=en#reissue""#)));
     assert_eq!(app.count("venue_codes").await, 1, "nothing replaced");
     let response = app
         .post_form_with(
             &session,
             &path,
-            &[("csrf_token", &session.csrf), ("confirm", "yes")],
+            &[("csrf_token", &session.csrf), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("notice=code"), "{location}");
+    let shown = page_text(app.get_with(&session, &location).await).await;
     assert!(
-        response.headers()["location"]
-            .to_str()
-            .unwrap()
-            .contains("notice=code")
+        shown.contains("The code was replaced. Please print and put up new posters now."),
+        "{shown}"
     );
 
     let replaced = app.get(&format!("/r/{old_code}?lang=en")).await;

@@ -218,7 +218,10 @@ async fn password_links_keep_to_the_callers_scope_and_never_to_ones_own_account(
     }
     // A disabled account is enabled first.
     let (status, _, _) = bz
-        .post(&format!("/console/accounts/{desk_id}/disable"), &[])
+        .post(
+            &format!("/console/accounts/{desk_id}/disable"),
+            &[("confirmed", "yes")],
+        )
         .await;
     assert_eq!(status, 303);
     let (status, body) = send_link(&app, desk_id, &token).await;

@@ -81,8 +81,48 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
     let path = format!("/console/accounts/{id}/disable");
     let (status, _, _) = regulator.post(&path, &[("csrf_token", "forged")]).await;
     assert_eq!(status, 403);
-    let (status, location, _) = regulator.post(&path, &[]).await;
-    assert_eq!((status, location.as_str()), (303, "/console/accounts"));
+    // The first click asks to confirm, naming the account, and changes nothing.
+    let (status, _, page) = regulator.post(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Disable this account?"), "{page}");
+    assert!(page.contains("库尔勒前台 (korla-desk)"), "{page}");
+    assert!(page.contains(r#"name="confirmed" value="yes""#), "{page}");
+    assert!(
+        page.contains(r#"href="/console/accounts?lang=en""#),
+        "{page}"
+    );
+    let still: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(still.is_none(), "not disabled before confirming");
+    let (status, location, _) = regulator
+        .post(&format!("{path}?lang=en"), &[("confirmed", "yes")])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/console/accounts?notice=disabled&lang=en")
+    );
+    let (_, _, page) = regulator.get(&location).await;
+    assert!(
+        page.contains("The account was disabled; its sessions have ended."),
+        "{page}"
+    );
+    // The notice speaks the page language; an unknown one says nothing.
+    let (_, _, page) = regulator
+        .get("/console/accounts?notice=disabled&lang=zh-CN")
+        .await;
+    assert!(page.contains("账号已停用，其会话已全部结束。"), "{page}");
+    let (_, _, page) = regulator
+        .get("/console/accounts?notice=disabled&lang=ug")
+        .await;
+    assert!(page.contains("ھېسابات چەكلەندى"), "{page}");
+    let (_, _, page) = regulator
+        .get("/console/accounts?notice=%3Cb%3Ehi&lang=en")
+        .await;
+    assert!(!page.contains(r#"id="notice""#), "{page}");
     let disabled: Option<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = $1")
             .bind(id)
@@ -101,6 +141,13 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         .unwrap();
     let (status, _, _) = regulator
         .post(&format!("/console/accounts/{other}/disable"), &[])
+        .await;
+    assert_eq!(status, 404);
+    let (status, _, _) = regulator
+        .post(
+            &format!("/console/accounts/{other}/disable"),
+            &[("confirmed", "yes")],
+        )
         .await;
     assert_eq!(status, 404);
 }
@@ -163,10 +210,20 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (status, location, _) = staff
-        .post(&format!("/account/tokens/{id}/revoke"), &[])
-        .await;
-    assert_eq!((status, location.as_str()), (303, "/account/tokens"));
+    // The first click asks to confirm, naming the token, and revokes nothing.
+    let revoke = format!("/account/tokens/{id}/revoke?lang=en");
+    let (status, _, page) = staff.post(&revoke, &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Revoke this token?"), "{page}");
+    assert!(page.contains("front desk kiosk"), "{page}");
+    assert_eq!(score(&korla["id"], &token).await, 200);
+    let (status, location, _) = staff.post(&revoke, &[("confirmed", "yes")]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/account/tokens?notice=revoked&lang=en")
+    );
+    let (_, _, page) = staff.get(&location).await;
+    assert!(page.contains("The token was revoked."), "{page}");
     assert_eq!(score(&korla["id"], &token).await, 401);
     // The audit log names the person who acted.
     let actors: Vec<String> = sqlx::query_scalar(
@@ -238,5 +295,153 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
         );
     }
     assert_eq!(app.count("accounts").await, accounts);
+    assert_eq!(app.count("api_tokens").await, tokens);
+}
+
+/// The region codes a page's region picker offers, in order.
+fn region_choices(page: &str) -> Vec<String> {
+    let Some(start) = page.find(r#"<select id="region_code""#) else {
+        return Vec::new();
+    };
+    let select = &page[start..start + page[start..].find("</select>").unwrap()];
+    select
+        .split(r#"<option value=""#)
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .filter(|code| !code.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_keeps_its_input() {
+    let app = spawn_app().await;
+    let korla = app.create_venue("库尔勒宾馆", "652801", "hotel").await;
+    let luntai = app.create_venue("轮台宾馆", "652822", "hotel").await;
+    app.create_venue("昌吉宾馆", "652301", "hotel").await;
+    let korla_id = korla["id"].as_i64().unwrap();
+    app.create_person("taken", "venue_staff", None, &[korla_id])
+        .await;
+    app.create_person("korla-reg", "regulator", Some("652801"), &[])
+        .await;
+    app.create_person("bz-reg", "regulator", Some("652800"), &[])
+        .await;
+
+    // A county regulator is offered its county only, and its venues only.
+    let county = app.sign_in("korla-reg").await;
+    let (status, _, page) = county.get("/console/accounts?lang=zh-CN").await;
+    assert_eq!(status, 200);
+    assert_eq!(region_choices(&page), ["652801"]);
+    assert!(page.contains("库尔勒市 · 652801"), "{page}");
+    assert!(page.contains(&format!(r#"name="venue_ids" value="{korla_id}""#)));
+    assert!(!page.contains("轮台宾馆") && !page.contains("昌吉宾馆"));
+
+    // A prefecture regulator: its prefecture, then its counties indented.
+    let prefecture = app.sign_in("bz-reg").await;
+    let (_, _, page) = prefecture.get("/console/accounts?lang=en").await;
+    let codes = region_choices(&page);
+    assert_eq!(codes[0], "652800", "{codes:?}");
+    assert!(codes.contains(&"652801".to_owned()) && codes.contains(&"652822".to_owned()));
+    assert!(
+        codes.iter().all(|c| c.starts_with("6528")),
+        "nothing outside the prefecture: {codes:?}"
+    );
+    assert!(
+        page.contains("\u{a0}\u{a0}\u{a0}\u{a0}Korla City · 652801"),
+        "{page}"
+    );
+    assert!(page.contains("轮台宾馆") && !page.contains("昌吉宾馆"));
+    // Uyghur pages name regions in Chinese.
+    let (_, _, page) = prefecture.get("/console/accounts?lang=ug").await;
+    assert!(page.contains("巴音郭楞蒙古自治州 · 652800"), "{page}");
+    // The venue list narrows by name.
+    let (_, _, page) = prefecture
+        .get("/console/accounts?lang=en&venue_q=%E8%BD%AE%E5%8F%B0")
+        .await;
+    assert!(
+        page.contains("轮台宾馆") && !page.contains("库尔勒宾馆"),
+        "{page}"
+    );
+
+    // A taken login: the form again, as typed, with the reason next to it.
+    let accounts = app.count("accounts").await;
+    let fields = [
+        ("login", "taken"),
+        ("display_name", "新同事"),
+        ("role", "regulator"),
+        ("region_code", "652822"),
+    ];
+    let (status, _, page) = prefecture.post("/console/accounts?lang=en", &fields).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("That login is taken; please choose another."),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="login" name="login""#));
+    assert!(page.contains(r#"value="taken""#), "{page}");
+    assert!(page.contains(r#"value="新同事""#), "{page}");
+    assert!(
+        page.contains(r#"<option value="regulator" selected>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<option value="652822" selected>"#),
+        "{page}"
+    );
+    // The same in Chinese, with the ticked venues kept.
+    let luntai_id = luntai["id"].to_string();
+    let fields = [
+        ("login", "taken"),
+        ("display_name", "新同事"),
+        ("role", "venue_staff"),
+        ("venue_ids", luntai_id.as_str()),
+    ];
+    let (status, _, page) = prefecture
+        .post("/console/accounts?lang=zh-CN", &fields)
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("该登录名已被使用，请换一个。"), "{page}");
+    assert!(
+        page.contains(&format!(r#"value="{luntai_id}" checked"#)),
+        "{page}"
+    );
+    // Searching the venue list keeps the form too, and saves nothing.
+    let fields = [
+        ("login", "new-desk"),
+        ("display_name", "前台"),
+        ("role", "venue_staff"),
+        ("venue_ids", luntai_id.as_str()),
+        ("venue_q", "库尔勒"),
+        ("action", "search"),
+    ];
+    let (status, _, page) = prefecture.post("/console/accounts?lang=en", &fields).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"value="new-desk""#), "{page}");
+    assert!(page.contains("库尔勒宾馆"), "{page}");
+    assert!(
+        page.contains(&format!(r#"value="{luntai_id}" checked"#)),
+        "the ticked venue stays listed: {page}"
+    );
+    assert_eq!(app.count("accounts").await, accounts);
+
+    // The token form keeps its input as well.
+    let tokens = app.count("api_tokens").await;
+    let fields = [
+        ("name", "巴州对接"),
+        ("role", "regulator"),
+        ("region_code", "652801"),
+        ("expires_in_days", "soon"),
+    ];
+    let (status, _, page) = prefecture.post("/account/tokens?lang=en", &fields).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Expiry must be a whole number of days."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="巴州对接""#), "{page}");
+    assert!(
+        page.contains(r#"<option value="652801" selected>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="soon""#), "{page}");
     assert_eq!(app.count("api_tokens").await, tokens);
 }

@@ -356,9 +356,15 @@ async fn venue_staff_cannot_revoke_a_token_a_regulator_made_for_their_venue() {
 
     // Its owner revokes it.
     let (status, location, _) = bz
-        .post(&format!("/account/tokens/{token_id}/revoke"), &[])
+        .post(
+            &format!("/account/tokens/{token_id}/revoke?lang=en"),
+            &[("confirmed", "yes")],
+        )
         .await;
-    assert_eq!((status, location.as_str()), (303, "/account/tokens"));
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/account/tokens?notice=revoked&lang=en")
+    );
     assert_eq!(
         call(&app, Method::GET, &score, &for_venue, None).await.0,
         401

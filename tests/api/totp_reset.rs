@@ -149,8 +149,21 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     let response = desk.post_form(&path, &[]).await;
     assert_eq!(response.status(), 403, "venue staff may not reset");
     assert_eq!(factor_rows(&app, desk_id).await, (1, 10));
-    let (status, location, _) = bz.post(&path, &[]).await;
-    assert_eq!((status, location.as_str()), (303, "/console/accounts"));
+    // The first click asks to confirm, naming the account, and resets nothing.
+    let (status, _, page) = bz.post(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Reset two-step sign-in?"), "{page}");
+    assert!(page.contains("(korla-desk)"), "{page}");
+    assert_eq!(factor_rows(&app, desk_id).await, (1, 10));
+    let (status, location, _) = bz
+        .post(&format!("{path}?lang=en"), &[("confirmed", "yes")])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/console/accounts?notice=second-factor-reset&lang=en")
+    );
+    let (_, _, page) = bz.get(&location).await;
+    assert!(page.contains("Two-step sign-in was reset"), "{page}");
     assert_eq!(factor_rows(&app, desk_id).await, (0, 0));
     assert_eq!(
         answer(&desk, "/dashboard").await,

@@ -207,7 +207,7 @@ async fn venue_staff_answer_a_comment_print_a_poster_and_download_the_code() {
         .text()
         .await
         .expect("notice");
-    assert_eq!(notice, catalogue_text("en", "dashboard.notice_reply"));
+    assert_eq!(notice, catalogue_text("en", "notices.reply_saved"));
     let answered = css(&browser, &format!("#rating-{praised} .reply"))
         .await
         .text()

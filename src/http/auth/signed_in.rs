@@ -16,7 +16,8 @@ use crate::http::AppState;
 use crate::http::auth::access::role_may_call;
 use crate::http::auth::session::{ENROL_TOTP_PATH, SessionAccount, session_of};
 use crate::http::client::client_addr;
-use crate::http::html::{Chrome, negotiate_language, page_response, render_document};
+use crate::http::html::{Chrome, href, negotiate_language, page_response, render_document};
+use crate::http::pages::notice::Notice;
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::ScopeFilter;
 use crate::store::accounts::{ActiveAccount, find_active};
@@ -70,6 +71,9 @@ pub struct AccountNav {
     pub role_name: &'static str,
     /// The session's form token, for the sign-out form.
     pub csrf_token: String,
+    /// The success notice the address asks for (`?notice=`), in the page
+    /// language; an unknown key shows nothing.
+    pub notice: Option<&'static str>,
 }
 
 /// A role's name in a language.
@@ -97,6 +101,14 @@ impl SignedIn {
         let mut chrome = Chrome::new(self.lang, title.into(), &self.path, &self.query);
         chrome.css = SIGNED_IN_CSS;
         chrome
+    }
+
+    /// A query parameter of the page's address.
+    pub fn query_value(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The header.
@@ -142,6 +154,10 @@ impl SignedIn {
             display_name: self.account.display_name.clone(),
             role_name: role_name(m, self.role()),
             csrf_token: self.session.csrf_token.clone(),
+            notice: self
+                .query_value("notice")
+                .and_then(Notice::parse)
+                .map(|n| n.text(m)),
         }
     }
 
@@ -173,7 +189,45 @@ impl SignedIn {
 
     /// A page for this person: rendered, with the signed-in pages' headers.
     pub fn page(&self, body: String) -> HttpResponse {
-        page_response(StatusCode::OK, SIGNED_IN_CSP, body)
+        self.page_with_status(StatusCode::OK, body)
+    }
+
+    /// A page for this person with another status: a form shown again with
+    /// what was typed and why it was refused (422, or 403 and 404 as the
+    /// refusal says).
+    pub fn page_with_status(&self, status: StatusCode, body: String) -> HttpResponse {
+        page_response(status, SIGNED_IN_CSP, body)
+    }
+
+    /// 303 to a signed-in page in this person's language, asking it to show
+    /// `notice`.
+    pub fn done(
+        &self,
+        path: &str,
+        mut query: Vec<(String, String)>,
+        notice: Notice,
+    ) -> HttpResponse {
+        query.push(notice.pair());
+        self.see_other(&href(path, &query, Some(self.lang)))
+    }
+
+    /// 303 to `location`, never cached.
+    pub fn see_other(&self, location: &str) -> HttpResponse {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish()
+    }
+
+    /// The status a form shown again after a use-case's refusal answers;
+    /// `None` for a failure that is no refusal of the input (the error page).
+    pub fn refusal_status(err: &AppError) -> Option<StatusCode> {
+        match err.slug.kind() {
+            Kind::Invalid | Kind::Conflict => Some(StatusCode::UNPROCESSABLE_ENTITY),
+            Kind::Forbidden => Some(StatusCode::FORBIDDEN),
+            Kind::NotFound => Some(StatusCode::NOT_FOUND),
+            Kind::Unavailable | Kind::Internal => None,
+        }
     }
 }
 

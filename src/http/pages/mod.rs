@@ -2,8 +2,10 @@
 //! pages, a person's own account, the venue dashboard and the console.
 
 pub mod account;
+pub mod confirm;
 pub mod console;
 pub mod dashboard;
+pub mod notice;
 pub mod people;
 pub mod public;
 pub mod visitor;

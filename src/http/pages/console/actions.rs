@@ -1,20 +1,31 @@
 //! The console's forms: quarantine or release a rating, record a violation.
 //! Each checks the session's form token first, then calls the same code as
 //! its JSON route (which writes the audit row in the change's transaction),
-//! and answers 303 back to the venue's page with a notice. Invalid input gets
-//! a friendly 422 page and stores nothing.
+//! and answers 303 back to the venue's page with a notice.
+//!
+//! Quarantining asks for confirmation first (see
+//! [`crate::http::pages::confirm`]); a refused reason shows that page again
+//! with the reason as typed. A refused violation shows the venue page again
+//! with the form as filled in (422). Nothing is stored either way.
 
-use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::moderation::{self as moderation, parse_reason};
+use crate::app::supervision::parse_paging;
 use crate::app::violations::record;
+use crate::app::{AppError, Kind};
+use crate::domain::moderation::REASON_MAX_CHARS;
 use crate::domain::violation::NewViolation;
 use crate::http::AppState;
 use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::href;
+use crate::http::pages::confirm::{Confirmation, TextField, confirmation_page, is_confirmed};
+use crate::http::pages::console::venue::{ViolationDraft, venue_document};
+use crate::http::pages::notice::Notice;
+use crate::store::console::{NamedRating, rating_in_scope};
 
 /// Fields of a quarantine or release form.
 #[derive(Debug, Default, Deserialize)]
@@ -23,6 +34,8 @@ struct ModerationForm {
     reason: Option<String>,
     /// The ratings page the form was on, to come back to.
     page: Option<String>,
+    /// `yes` once the person confirmed on the confirmation page.
+    confirmed: Option<String>,
 }
 
 /// Fields of the violation form.
@@ -35,15 +48,22 @@ struct ViolationForm {
     description: Option<String>,
 }
 
+/// A use-case's refusal of the input, told in the page language; `None`
+/// for anything else (not found, an outage), which gets its own page.
+fn refusal_text(signed_in: &SignedIn, err: &AppError) -> Option<String> {
+    matches!(err.slug.kind(), Kind::Invalid | Kind::Conflict)
+        .then(|| signed_in.messages().problem(err).to_owned())
+}
+
 /// 303 to a venue's console page with a notice, at an anchor.
 fn back_to_venue(
     signed_in: &SignedIn,
     venue_id: i64,
     mut query: Vec<(String, String)>,
-    notice: &str,
+    notice: Notice,
     anchor: &str,
 ) -> HttpResponse {
-    query.push(("notice".to_owned(), notice.to_owned()));
+    query.push(notice.pair());
     let location = format!(
         "{}#{anchor}",
         href(
@@ -52,10 +72,71 @@ fn back_to_venue(
             Some(signed_in.lang)
         )
     );
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
+    signed_in.see_other(&location)
+}
+
+/// The confirmation of quarantining (or releasing) `rating`, its reason
+/// field holding what was typed.
+fn moderation_confirmation(
+    signed_in: &SignedIn,
+    rating: &NamedRating,
+    form: &ModerationForm,
+    page_query: &[(String, String)],
+    quarantine: bool,
+) -> Confirmation {
+    let m = signed_in.messages();
+    let t = &m.confirm;
+    let (verb, title, body, submit) = if quarantine {
+        (
+            "quarantine",
+            &t.quarantine_title,
+            &t.quarantine_body,
+            &t.quarantine_submit,
+        )
+    } else {
+        (
+            "release",
+            &t.release_title,
+            &t.release_body,
+            &t.release_submit,
+        )
+    };
+    let statement = body
+        .replace("{venue}", &rating.venue_name)
+        .replace("{stars}", &rating.overall.to_string())
+        .replace("{day}", &rating.day.to_string());
+    let cancel = format!(
+        "{}#ratings-panel",
+        href(
+            &format!("/console/venues/{}", rating.venue_id),
+            page_query,
+            Some(signed_in.lang)
+        )
+    );
+    let mut confirmation = Confirmation::new(
+        title.clone(),
+        statement,
+        href(
+            &format!("/console/ratings/{}/{verb}", rating.id),
+            &[],
+            Some(signed_in.lang),
+        ),
+        submit.clone(),
+        cancel,
+    );
+    confirmation.quote = rating
+        .comment
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| (t.comment_label.clone(), c));
+    confirmation.hidden = page_query.to_vec();
+    confirmation.text_field = Some(TextField {
+        name: "reason",
+        label: m.console.reason_label.clone(),
+        value: form.reason.clone().unwrap_or_default(),
+        max_chars: REASON_MAX_CHARS,
+    });
+    confirmation
 }
 
 async fn moderate(
@@ -68,39 +149,65 @@ async fn moderate(
     // A garbled body reads as an empty form, which the token check refuses.
     let form: ModerationForm = serde_html_form::from_bytes(body).unwrap_or_default();
     signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let rating_id = path
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
-    let reason =
-        parse_reason(form.reason.as_deref().unwrap_or_default()).map_err(|e| signed_in.fail(e))?;
-    let done = moderation::moderate(state, &signed_in.caller, rating_id, &reason, quarantine)
+        .ok_or_else(not_found)?;
+    let scope = signed_in.scope_filter(state).await?;
+    let rating = rating_in_scope(&state.pool, rating_id, &scope)
         .await
-        .map_err(|e| signed_in.fail(e))?;
+        .map_err(|e| signed_in.fail(e))?
+        .ok_or_else(not_found)?;
     let page = form
         .page
         .as_deref()
         .and_then(|p| p.trim().parse::<i64>().ok())
         .filter(|p| (2..=100_000).contains(p));
-    let query = page
+    let page_query = page
         .map(|p| vec![("page".to_owned(), p.to_string())])
         .unwrap_or_default();
+    let confirm = |error: Option<String>| {
+        let mut confirmation =
+            moderation_confirmation(&signed_in, &rating, &form, &page_query, quarantine);
+        confirmation.error = error;
+        confirmation_page(&signed_in, confirmation)
+    };
+    // Releasing puts a rating back and needs no second step.
+    if quarantine && !is_confirmed(form.confirmed.as_deref()) {
+        return Ok(confirm(None));
+    }
+    let outcome = match parse_reason(form.reason.as_deref().unwrap_or_default()) {
+        Ok(reason) => {
+            moderation::moderate(state, &signed_in.caller, rating_id, &reason, quarantine)
+                .await
+                .map(|_| ())
+        }
+        Err(err) => Err(err),
+    };
+    if let Err(err) = outcome {
+        return match refusal_text(&signed_in, &err) {
+            Some(text) => Ok(confirm(Some(text))),
+            None => Err(signed_in.fail(err)),
+        };
+    }
     let notice = if quarantine {
-        "quarantined"
+        Notice::RatingQuarantined
     } else {
-        "released"
+        Notice::RatingReleased
     };
     Ok(back_to_venue(
         &signed_in,
-        done.venue_id,
-        query,
+        rating.venue_id,
+        page_query,
         notice,
         "ratings-panel",
     ))
 }
 
-/// `POST /console/ratings/{id}/quarantine`: takes a rating out of every score.
+/// `POST /console/ratings/{id}/quarantine`: asks to confirm, then takes a
+/// rating out of every score.
 pub async fn quarantine(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -120,7 +227,8 @@ pub async fn release(
     moderate(signed_in, &state, &path, &body, false).await
 }
 
-/// `POST /console/venues/{id}/violations`: records a violation.
+/// `POST /console/venues/{id}/violations`: records a violation; a refused
+/// one shows the venue page again with the form as filled in.
 pub async fn record_violation(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -131,31 +239,49 @@ pub async fn record_violation(
     signed_in.check_form_token(form.csrf_token.as_deref())?;
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let c = &signed_in.messages().console;
-    let serious = match form.serious.as_deref().map(str::trim) {
-        Some("yes") => true,
-        Some("no") => false,
-        _ => {
-            return Err(PageError::new(
-                signed_in.lang,
-                PageProblem::Invalid(c.serious_required.clone()),
-            ));
-        }
+    let refused = |text: String| ViolationDraft {
+        occurred_on: form.occurred_on.clone().unwrap_or_default(),
+        serious: form.serious.clone().unwrap_or_default(),
+        description: form.description.clone().unwrap_or_default(),
+        error: Some(text),
     };
-    let violation = NewViolation::parse(
-        form.occurred_on.as_deref().unwrap_or_default(),
-        serious,
-        form.description.as_deref().unwrap_or_default(),
-        state.clock.today(),
-    )
-    .map_err(|e| signed_in.fail(e))?;
-    record(&state, &signed_in.caller, venue_id, &violation)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
+    let outcome = match form.serious.as_deref().map(str::trim) {
+        Some("yes") => Ok(true),
+        Some("no") => Ok(false),
+        _ => Err(c.serious_required.clone()),
+    }
+    .and_then(|serious| {
+        NewViolation::parse(
+            form.occurred_on.as_deref().unwrap_or_default(),
+            serious,
+            form.description.as_deref().unwrap_or_default(),
+            state.clock.today(),
+        )
+        .map_err(|e| {
+            let err = AppError::from(e);
+            refusal_text(&signed_in, &err).unwrap_or(err.detail)
+        })
+    });
+    let refusal = match outcome {
+        Ok(violation) => match record(&state, &signed_in.caller, venue_id, &violation).await {
+            Ok(_) => None,
+            Err(err) => match refusal_text(&signed_in, &err) {
+                Some(text) => Some(text),
+                None => return Err(signed_in.fail(err)),
+            },
+        },
+        Err(text) => Some(text),
+    };
+    if let Some(text) = refusal {
+        let paging = parse_paging("").map_err(|e| signed_in.fail(e))?;
+        let body = venue_document(&signed_in, &state, venue_id, paging, refused(text)).await?;
+        return Ok(signed_in.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, body));
+    }
     Ok(back_to_venue(
         &signed_in,
         venue_id,
         Vec::new(),
-        "violation",
+        Notice::ViolationRecorded,
         "violations-panel",
     ))
 }

@@ -7,7 +7,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use serde::Deserialize;
 
 use crate::app::scores::{TierChangeBody, tier_history};
 use crate::app::supervision::{
@@ -36,6 +35,22 @@ struct ViolationForm {
     today: String,
     earliest: String,
     description_max: usize,
+    /// What was typed, kept when the form was refused.
+    draft: ViolationDraft,
+}
+
+/// The violation form's values: empty (today's date), or what was posted
+/// with the reason it was refused.
+#[derive(Debug, Clone, Default)]
+pub(in crate::http::pages::console) struct ViolationDraft {
+    /// The day, as typed; empty means today.
+    pub occurred_on: String,
+    /// `yes`, `no`, or nothing chosen.
+    pub serious: String,
+    /// The description, as typed.
+    pub description: String,
+    /// Why it was refused.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -47,7 +62,6 @@ struct VenueView {
     name: String,
     meta: String,
     crumbs: Vec<Crumb>,
-    notice: Option<String>,
     public_href: String,
     /// The distribution of the venue's ratings over the stars.
     histogram: Vec<HistogramRow>,
@@ -59,12 +73,6 @@ struct VenueView {
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
-}
-
-/// `?notice=` after a form: which change was just made.
-#[derive(Debug, Default, Deserialize)]
-struct NoticeQuery {
-    notice: Option<String>,
 }
 
 /// Everything the venue page shows.
@@ -118,9 +126,9 @@ fn venue_page(
     signed_in: &SignedIn,
     names: &Names,
     data: &VenueData,
-    notice: Option<&str>,
     (overview, panels): (VenueOverview, VenuePanels),
     today: NaiveDate,
+    mut draft: ViolationDraft,
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -180,12 +188,6 @@ fn venue_page(
         label: venue.name.clone(),
         href: None,
     });
-    let notice = match notice {
-        Some("quarantined") => Some(c.notice_quarantined.clone()),
-        Some("released") => Some(c.notice_released.clone()),
-        Some("violation") => Some(c.notice_violation.clone()),
-        _ => None,
-    };
     render_document(&VenueView {
         chrome: signed_in.chrome(venue.name.clone()),
         nav: signed_in.nav(),
@@ -193,7 +195,6 @@ fn venue_page(
         name: venue.name.clone(),
         meta,
         crumbs: trail,
-        notice,
         public_href: format!("/v/{}?lang={}", venue.id, names.lang.tag()),
         histogram: histogram_rows(m, &overview.score.histogram),
         ratings: ratings_view,
@@ -204,6 +205,12 @@ fn venue_page(
             today: today.to_string(),
             earliest: crate::domain::violation::earliest_day().to_string(),
             description_max: DESCRIPTION_MAX_CHARS,
+            draft: {
+                if draft.occurred_on.is_empty() {
+                    draft.occurred_on = today.to_string();
+                }
+                draft
+            },
         },
         violations: violations_table(names, violations_title, &data.violations)
             .view("violations", &c.empty_violations)
@@ -224,23 +231,40 @@ pub async fn venue(
 ) -> Result<HttpResponse, PageError> {
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let (page, per_page) = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
+    let body = venue_document(
+        &signed_in,
+        &state,
+        venue_id,
+        (page, per_page),
+        ViolationDraft::default(),
+    )
+    .await?;
+    Ok(signed_in.page(body))
+}
+
+/// The venue page, its violation form holding `draft`.
+pub(in crate::http::pages::console) async fn venue_document(
+    signed_in: &SignedIn,
+    state: &AppState,
+    venue_id: i64,
+    (page, per_page): (i64, i64),
+    draft: ViolationDraft,
+) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
-    let scope = signed_in.scope_filter(&state).await?;
-    let panels = load_panels(&signed_in, &state, &scope, venue_id).await?;
-    let data = load(&signed_in, &state, panels.0.venue.clone(), page, per_page).await?;
-    let names = Names::load(&state, signed_in.lang)
+    let scope = signed_in.scope_filter(state).await?;
+    let panels = load_panels(signed_in, state, &scope, venue_id).await?;
+    let data = load(signed_in, state, panels.0.venue.clone(), page, per_page).await?;
+    let names = Names::load(state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let notice: NoticeQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let body = venue_page(
-        &signed_in,
+    Ok(venue_page(
+        signed_in,
         &names,
         &data,
-        notice.notice.as_deref(),
         panels,
         state.clock.today(),
-    );
-    Ok(signed_in.page(body))
+        draft,
+    ))
 }
 
 /// One of a venue's tables, for a download: `ratings` (every rating, up to

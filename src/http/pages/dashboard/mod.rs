@@ -17,6 +17,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::Slug;
+use crate::app::supervision::venue_in_scope;
 use crate::app::venue_profile::{
     self, CommentsPage, comments as load_comments, parse_page, parse_rating_id, save_officer,
 };
@@ -30,6 +31,8 @@ use crate::http::AppState;
 use crate::http::api::venues::{self, parse_id};
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
 use crate::http::html::{Chrome, href, render_document};
+use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
+use crate::http::pages::notice::Notice;
 use crate::http::pages::public::Reference;
 use crate::i18n::{Lang, Messages};
 use crate::store::ScopeFilter;
@@ -194,7 +197,6 @@ pub async fn index(
 #[derive(Debug, Default, Deserialize)]
 struct VenueQuery {
     page: Option<String>,
-    notice: Option<String>,
     unanswered: Option<String>,
     low: Option<String>,
 }
@@ -223,47 +225,6 @@ fn filter_pairs(filter: CommentFilter) -> Vec<(&'static str, String)> {
         pairs.push(("low", "1".to_owned()));
     }
     pairs
-}
-
-/// What a form did, shown once after its redirect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Notice {
-    Reply,
-    Commitment,
-    Officer,
-    Code,
-}
-
-impl Notice {
-    const ALL: [Notice; 4] = [
-        Notice::Reply,
-        Notice::Commitment,
-        Notice::Officer,
-        Notice::Code,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            Notice::Reply => "reply",
-            Notice::Commitment => "commitment",
-            Notice::Officer => "officer",
-            Notice::Code => "code",
-        }
-    }
-
-    fn parse(raw: &str) -> Option<Self> {
-        Notice::ALL.into_iter().find(|n| n.key() == raw)
-    }
-
-    fn text(self, m: &Messages) -> &str {
-        let texts = &m.dashboard;
-        match self {
-            Notice::Reply => &texts.notice_reply,
-            Notice::Commitment => &texts.notice_commitment,
-            Notice::Officer => &texts.notice_officer,
-            Notice::Code => &texts.notice_code,
-        }
-    }
 }
 
 struct ReplyShown {
@@ -309,7 +270,6 @@ struct VenueView {
     nav: AccountNav,
     panels: VenuePanels,
     list_href: String,
-    notice: Option<String>,
     comment_days: Vec<CommentDayShown>,
     comments_total: String,
     filter: CommentFilter,
@@ -446,11 +406,6 @@ pub async fn venue(
         chrome: signed_in.chrome(format!("{} · {}", overview.venue.name, m.dashboard.title)),
         nav: signed_in.nav(),
         list_href: format!("/dashboard?lang={}", lang.tag()),
-        notice: query
-            .notice
-            .as_deref()
-            .and_then(Notice::parse)
-            .map(|n| n.text(m).to_owned()),
         comment_days: comment_days(m, &comments),
         comments_total: comments_total.replace("{total}", &comments.total.to_string()),
         filter,
@@ -537,7 +492,7 @@ pub async fn submit_reply(
         }
         Err(err) => return Err(signed_in.fail(err)),
     }
-    let mut pairs = vec![("notice", Notice::Reply.key().to_owned())];
+    let mut pairs = vec![("notice", Notice::ReplySaved.key().to_owned())];
     pairs.extend(filter_pairs(comment_filter(
         form.unanswered.as_deref(),
         form.low.as_deref(),
@@ -579,7 +534,7 @@ pub async fn submit_commitment(
     venue_profile::commitment(&state, &signed_in.caller, id, &text)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let pairs = [("notice", Notice::Commitment.key().to_owned())];
+    let pairs = [("notice", Notice::CommitmentSaved.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
         signed_in.lang,
@@ -629,7 +584,7 @@ pub async fn submit_quality_officer(
     save_officer(&state, &signed_in.caller, id, &officer, &scope)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let pairs = [("notice", Notice::Officer.key().to_owned())];
+    let pairs = [("notice", Notice::OfficerSaved.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
         signed_in.lang,
@@ -642,11 +597,12 @@ pub async fn submit_quality_officer(
 #[derive(Debug, Default, Deserialize)]
 struct ReissueForm {
     csrf_token: Option<String>,
-    confirm: Option<String>,
+    /// `yes` once the person confirmed on the confirmation page.
+    confirmed: Option<String>,
 }
 
-/// `POST /dashboard/venues/{id}/code`: replaces the venue's code, once the
-/// person has ticked that the old posters stop working.
+/// `POST /dashboard/venues/{id}/code`: asks to confirm, naming the venue and
+/// the code whose posters stop working, then replaces the venue's code.
 pub async fn submit_reissue(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -655,18 +611,31 @@ pub async fn submit_reissue(
 ) -> Result<HttpResponse, PageError> {
     let form: ReissueForm = read_form(&body);
     signed_in.check_form_token(form.csrf_token.as_deref())?;
-    let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    if form.confirm.as_deref() != Some("yes") {
-        return Err(invalid(
-            &signed_in,
-            m.dashboard.reissue_confirm_required.clone(),
-        ));
+    if !is_confirmed(form.confirmed.as_deref()) {
+        let venue = venue_in_scope(&state, &signed_in.caller.principal, id)
+            .await
+            .map_err(|e| signed_in.fail(e))?;
+        let t = &signed_in.messages().confirm;
+        let confirmation = Confirmation::new(
+            t.reissue_title.clone(),
+            t.reissue_body
+                .replace("{venue}", &venue.name)
+                .replace("{code}", &venue.code),
+            href(
+                &format!("/dashboard/venues/{id}/code"),
+                &[],
+                Some(signed_in.lang),
+            ),
+            t.reissue_submit.clone(),
+            venue_href(id, signed_in.lang, &[], "reissue"),
+        );
+        return Ok(confirmation_page(&signed_in, confirmation));
     }
     venues::reissue(&state, &signed_in.caller, id)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let pairs = [("notice", Notice::Code.key().to_owned())];
+    let pairs = [("notice", Notice::CodeReissued.key().to_owned())];
     Ok(see_other(&venue_href(id, signed_in.lang, &pairs, "qr")))
 }
 
@@ -674,14 +643,6 @@ pub async fn submit_reissue(
 mod tests {
     use super::*;
     use crate::i18n::messages;
-
-    #[test]
-    fn notices_round_trip_and_unknown_ones_are_ignored() {
-        for notice in Notice::ALL {
-            assert_eq!(Notice::parse(notice.key()), Some(notice));
-        }
-        assert_eq!(Notice::parse("<script>"), None);
-    }
 
     #[test]
     fn refusals_are_explained_in_both_languages() {

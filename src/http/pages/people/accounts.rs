@@ -1,7 +1,8 @@
 //! `/console/accounts`: supervisors invite, disable and enable the accounts
 //! in their scope, reset their second factor and send them set-password
-//! links.
+//! links. Disabling and resetting ask for confirmation first.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
@@ -12,12 +13,18 @@ use crate::domain::access::may_manage;
 use crate::http::AppState;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::local_time;
-use crate::http::html::{Chrome, render_document};
+use crate::http::html::{Chrome, href, render_document};
 use crate::i18n::PeopleTexts;
 use crate::store::accounts::{self as account_store, AccountRecord};
 use crate::store::{second_factor, tokens};
 
-use super::{PeopleForm, back_to, grantable_roles, refusal, role_text, scope_text};
+use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
+use crate::http::pages::notice::Notice;
+
+use super::{Draft, PeopleForm, Pickers, grantable_roles, pickers, refusal, role_text, scope_text};
+
+/// Where the account pages live.
+const ACCOUNTS_PATH: &str = "/console/accounts";
 
 /// A form button in a table row.
 struct RowAction {
@@ -54,12 +61,17 @@ struct AccountsPage {
     rows: Vec<AccountRow>,
     roles: Vec<(&'static str, &'static str)>,
     invitation: Option<InvitationNotice>,
+    /// The invite form's values.
+    draft: Draft,
+    pickers: Pickers,
 }
 
 async fn accounts_page(
     signed: &SignedIn,
     state: &AppState,
     invitation: Option<InvitationNotice>,
+    draft: Draft,
+    status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let m = signed.messages();
     let t = &m.people;
@@ -110,8 +122,10 @@ async fn accounts_page(
         rows,
         roles: grantable_roles(signed),
         invitation,
+        pickers: pickers(signed, state, &draft).await?,
+        draft,
     };
-    Ok(signed.page(render_document(&page)))
+    Ok(signed.page_with_status(status, render_document(&page)))
 }
 
 fn account_row(
@@ -168,12 +182,22 @@ fn account_row(
     }
 }
 
-/// `GET /console/accounts`.
+/// `GET /console/accounts?venue_q=`: the list and the invite form, its
+/// venue picker narrowed to names holding `venue_q`.
 pub async fn list(signed: SignedIn, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    accounts_page(&signed, &state, None).await
+    let draft = Draft {
+        venue_q: signed
+            .query_value("venue_q")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        ..Draft::default()
+    };
+    accounts_page(&signed, &state, None, draft, StatusCode::OK).await
 }
 
-/// `POST /console/accounts`: creates the account and shows its invitation link once.
+/// `POST /console/accounts`: creates the account and shows its invitation
+/// link once; a refused form (or a venue search) is shown again as typed.
 pub async fn create(
     signed: SignedIn,
     state: web::Data<AppState>,
@@ -181,16 +205,33 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let t = &signed.messages().people;
     let form = PeopleForm::parse(&signed, &body)?;
+    let mut draft = form.draft();
+    if form.is_search() {
+        return accounts_page(&signed, &state, None, draft, StatusCode::OK).await;
+    }
+    let venue_ids = match form.venue_ids(t) {
+        Ok(ids) => ids,
+        Err(text) => {
+            draft.error = Some(text);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return accounts_page(&signed, &state, None, draft, status).await;
+        }
+    };
     let request = CreateAccount {
         login: form.login.clone().unwrap_or_default(),
         display_name: form.display_name.clone().unwrap_or_default(),
         role: form.role.clone().unwrap_or_default(),
         region_code: form.region_code(),
-        venue_ids: form.venue_ids(t, &signed)?,
+        venue_ids,
     };
-    let created = accounts::create(&state, &signed.caller, request)
-        .await
-        .map_err(|e| refusal(&signed, &t.display_name, e))?;
+    let created = match accounts::create(&state, &signed.caller, request).await {
+        Ok(created) => created,
+        Err(err) => {
+            let (status, text) = refusal(&signed, &t.display_name, err)?;
+            draft.error = Some(text);
+            return accounts_page(&signed, &state, None, draft, status).await;
+        }
+    };
     let notice = InvitationNotice {
         title: t.invitation_title.clone(),
         intro: t
@@ -200,7 +241,8 @@ pub async fn create(
         url: created.invitation_url.unwrap_or_default(),
         expires: expires_text(t, created.invitation_expires_at),
     };
-    accounts_page(&signed, &state, Some(notice)).await
+    let draft = Draft::default();
+    accounts_page(&signed, &state, Some(notice), draft, StatusCode::OK).await
 }
 
 /// When a shown link stops working, in Beijing time like every time shown.
@@ -231,7 +273,38 @@ pub async fn password_link(
         url: link.url,
         expires: expires_text(t, Some(link.expires_at)),
     };
-    accounts_page(&signed, &state, Some(notice)).await
+    accounts_page(
+        &signed,
+        &state,
+        Some(notice),
+        Draft::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The confirmation of a change to an account, naming it.
+async fn confirm_account_change(
+    signed: &SignedIn,
+    state: &AppState,
+    id: i64,
+    verb: &str,
+    texts: (&String, &String, &String),
+) -> Result<HttpResponse, PageError> {
+    let account = accounts::managed(state, &signed.caller, id)
+        .await
+        .map_err(|e| signed.fail(e))?;
+    let (title, body, submit) = texts;
+    let lang = Some(signed.lang);
+    let confirmation = Confirmation::new(
+        title.clone(),
+        body.replace("{name}", &account.display_name)
+            .replace("{login}", &account.login),
+        href(&format!("{ACCOUNTS_PATH}/{id}/{verb}"), &[], lang),
+        submit.clone(),
+        href(ACCOUNTS_PATH, &[], lang),
+    );
+    Ok(confirmation_page(signed, confirmation))
 }
 
 async fn set_disabled(
@@ -241,7 +314,12 @@ async fn set_disabled(
     body: web::Bytes,
     disabled: bool,
 ) -> Result<HttpResponse, PageError> {
-    PeopleForm::parse(&signed, &body)?;
+    let form = PeopleForm::parse(&signed, &body)?;
+    if disabled && !is_confirmed(form.confirmed.as_deref()) {
+        let t = &signed.messages().confirm;
+        let texts = (&t.disable_title, &t.disable_body, &t.disable_submit);
+        return confirm_account_change(&signed, &state, id, "disable", texts).await;
+    }
     let change = UpdateAccount {
         disabled: Some(disabled),
         ..UpdateAccount::default()
@@ -249,10 +327,16 @@ async fn set_disabled(
     accounts::update(&state, &signed.caller, id, change)
         .await
         .map_err(|e| signed.fail(e))?;
-    Ok(back_to("/console/accounts"))
+    let notice = if disabled {
+        Notice::AccountDisabled
+    } else {
+        Notice::AccountEnabled
+    };
+    Ok(signed.done(ACCOUNTS_PATH, Vec::new(), notice))
 }
 
-/// `POST /console/accounts/{id}/disable`: disables the account and ends its sessions.
+/// `POST /console/accounts/{id}/disable`: asks to confirm, then disables
+/// the account and ends its sessions.
 pub async fn disable(
     signed: SignedIn,
     state: web::Data<AppState>,
@@ -272,17 +356,25 @@ pub async fn enable(
     set_disabled(signed, state, path.into_inner(), body, false).await
 }
 
-/// `POST /console/accounts/{id}/second-factor/reset`: removes the account's
-/// authenticator and recovery codes and ends its sessions.
+/// `POST /console/accounts/{id}/second-factor/reset`: asks to confirm, then
+/// removes the account's authenticator and recovery codes and ends its sessions.
 pub async fn reset_second_factor(
     signed: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    PeopleForm::parse(&signed, &body)?;
-    accounts::reset_second_factor(&state, &signed.caller, path.into_inner())
+    let form = PeopleForm::parse(&signed, &body)?;
+    let id = path.into_inner();
+    // One's own factor is refused as the use-case refuses it, with no question first.
+    let own = signed.caller.principal.account_id == Some(id);
+    if !own && !is_confirmed(form.confirmed.as_deref()) {
+        let t = &signed.messages().confirm;
+        let texts = (&t.reset_title, &t.reset_body, &t.reset_submit);
+        return confirm_account_change(&signed, &state, id, "second-factor/reset", texts).await;
+    }
+    accounts::reset_second_factor(&state, &signed.caller, id)
         .await
         .map_err(|e| signed.fail(e))?;
-    Ok(back_to("/console/accounts"))
+    Ok(signed.done(ACCOUNTS_PATH, Vec::new(), Notice::SecondFactorReset))
 }

@@ -1,0 +1,113 @@
+//! The one success notice of the signed-in pages: after a change, a form
+//! answers 303 to a page with `?notice=<key>`, and `signed_in_base.html`
+//! shows the key's text from the catalogue in one banner. A key this list
+//! does not know shows nothing, so a crafted link cannot put words on a page.
+
+use crate::i18n::Messages;
+
+/// A change just made, named in the address of the page shown after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// An account was disabled.
+    AccountDisabled,
+    /// An account was enabled.
+    AccountEnabled,
+    /// An account's second factor was reset.
+    SecondFactorReset,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// A venue's code was replaced.
+    CodeReissued,
+    /// A rating was quarantined.
+    RatingQuarantined,
+    /// A quarantined rating was released.
+    RatingReleased,
+    /// A violation was recorded.
+    ViolationRecorded,
+    /// A reply to a comment was published.
+    ReplySaved,
+    /// A venue's commitment was published.
+    CommitmentSaved,
+    /// A venue's Chief Quality Officer was saved.
+    OfficerSaved,
+}
+
+impl Notice {
+    /// Every notice.
+    pub const ALL: [Notice; 11] = [
+        Notice::AccountDisabled,
+        Notice::AccountEnabled,
+        Notice::SecondFactorReset,
+        Notice::TokenRevoked,
+        Notice::CodeReissued,
+        Notice::RatingQuarantined,
+        Notice::RatingReleased,
+        Notice::ViolationRecorded,
+        Notice::ReplySaved,
+        Notice::CommitmentSaved,
+        Notice::OfficerSaved,
+    ];
+
+    /// The value of `notice=` in an address.
+    pub fn key(self) -> &'static str {
+        match self {
+            Notice::AccountDisabled => "disabled",
+            Notice::AccountEnabled => "enabled",
+            Notice::SecondFactorReset => "second-factor-reset",
+            Notice::TokenRevoked => "revoked",
+            Notice::CodeReissued => "code",
+            Notice::RatingQuarantined => "quarantined",
+            Notice::RatingReleased => "released",
+            Notice::ViolationRecorded => "violation",
+            Notice::ReplySaved => "reply",
+            Notice::CommitmentSaved => "commitment",
+            Notice::OfficerSaved => "officer",
+        }
+    }
+
+    /// The notice a key names; none for anything else.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Notice::ALL.into_iter().find(|n| n.key() == raw)
+    }
+
+    /// What the banner says, in the page language.
+    pub fn text(self, m: &'static Messages) -> &'static str {
+        let t = &m.notices;
+        match self {
+            Notice::AccountDisabled => &t.account_disabled,
+            Notice::AccountEnabled => &t.account_enabled,
+            Notice::SecondFactorReset => &t.second_factor_reset,
+            Notice::TokenRevoked => &t.token_revoked,
+            Notice::CodeReissued => &t.code_reissued,
+            Notice::RatingQuarantined => &t.rating_quarantined,
+            Notice::RatingReleased => &t.rating_released,
+            Notice::ViolationRecorded => &t.violation_recorded,
+            Notice::ReplySaved => &t.reply_saved,
+            Notice::CommitmentSaved => &t.commitment_saved,
+            Notice::OfficerSaved => &t.officer_saved,
+        }
+    }
+
+    /// The query pair that asks the next page to show this notice.
+    pub fn pair(self) -> (String, String) {
+        ("notice".to_owned(), self.key().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, messages};
+
+    #[test]
+    fn notices_round_trip_and_unknown_ones_are_ignored() {
+        for notice in Notice::ALL {
+            assert_eq!(Notice::parse(notice.key()), Some(notice));
+            for lang in Lang::ALL {
+                assert!(!notice.text(messages(lang)).trim().is_empty());
+            }
+        }
+        assert_eq!(Notice::parse("<script>"), None);
+        assert_eq!(Notice::parse(""), None);
+    }
+}
