@@ -11,6 +11,7 @@ use crate::app::caller::requested_grant;
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::access::held_grant;
 use crate::domain::access::{ApiToken, Role};
+use crate::domain::audit::AuditAction;
 use crate::domain::names::{NameError, TokenName};
 use crate::store::tokens::{self, NewToken, TokenRecord};
 use crate::store::{ScopeFilter, accounts};
@@ -123,7 +124,7 @@ pub async fn create(
             secret = Some(token.reveal());
             hash
         },
-        caller.audit("token.create"),
+        caller.audit(AuditAction::TOKEN_CREATE),
     )
     .await?;
     Ok(TokenBody::new(record, secret))
@@ -156,7 +157,7 @@ pub async fn revoke(services: &Services, caller: &Caller, id: i64) -> Result<(),
     if !allowed {
         return Err(AppError::not_found(Slug::TokenNotFound));
     }
-    tokens::revoke(&services.pool, id, caller.audit("token.revoke"))
+    tokens::revoke(&services.pool, id, caller.audit(AuditAction::TOKEN_REVOKE))
         .await?
         .ok_or(AppError::not_found(Slug::TokenNotFound))?;
     Ok(())

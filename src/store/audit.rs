@@ -6,14 +6,15 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::StoreError;
+pub use crate::domain::audit::AuditAction;
 
 /// One change, as it will be recorded.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEntry {
     /// Who: `admin-token`, `token:12`, `account:3`.
     pub actor: String,
-    /// What, e.g. `venue.create`, `rating.quarantine`, `token.revoke`.
-    pub action: &'static str,
+    /// What: one of the listed actions.
+    pub action: AuditAction,
     /// On what, e.g. `venue:12`.
     pub target: String,
     /// The region the change belongs to, for scoped reading.
@@ -30,11 +31,15 @@ pub struct AuditEntry {
 
 /// Writes an entry; call it inside the change's transaction.
 pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result<(), StoreError> {
+    debug_assert!(
+        !entry.action.key().is_empty(),
+        "an audit entry without an action"
+    );
     sqlx::query!(
         r#"INSERT INTO audit_log (actor, action, target, region_code, venue_id, client_ip, before, after)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
         entry.actor,
-        entry.action,
+        entry.action.key(),
         entry.target,
         entry.region_code,
         entry.venue_id,
@@ -45,6 +50,12 @@ pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Writes an entry that belongs to no other change: a sign-in, a download.
+pub async fn record_alone(pool: &PgPool, entry: &AuditEntry) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    record(&mut conn, entry).await
 }
 
 /// A recorded entry.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::Caller;
+use crate::domain::audit::AuditAction;
 use crate::domain::moderation::{ModerationReason, ReasonError};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -132,9 +133,9 @@ pub async fn moderate_rating(
 ) -> Result<ModerationBody, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let action = if quarantine {
-        "rating.quarantine"
+        AuditAction::RATING_QUARANTINE
     } else {
-        "rating.release"
+        AuditAction::RATING_RELEASE
     };
     let outcome = moderation::moderate(
         &state.pool,

@@ -13,6 +13,7 @@ use crate::app::rankings::{
     ChildRegion, SliceScore, TierCounts, known_region, region_score as load_region_score,
 };
 use crate::domain::access::{Principal, Scope};
+use crate::domain::audit::AuditAction;
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
 use crate::domain::region::Region;
 use crate::domain::scoring::{
@@ -728,7 +729,7 @@ pub async fn record_violation(
         venue_id,
         violation,
         &scope,
-        caller.audit("violation.record"),
+        caller.audit(AuditAction::VIOLATION_RECORD),
     )
     .await?
     .map(ViolationBody::from)

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::Caller;
 use crate::domain::access::Role;
+use crate::domain::audit::AuditAction;
 use crate::domain::venue_profile::{
     CommitmentText, ProfileError, QualityOfficer, RawQualityOfficer, Registration, ReplyText,
 };
@@ -270,7 +271,7 @@ pub async fn reply(
         None,
         &text,
         &scope,
-        caller.audit("rating.reply"),
+        caller.audit(AuditAction::RATING_REPLY),
     )
     .await?;
     let (reply, created) = reply_outcome(outcome)?;
@@ -362,7 +363,7 @@ pub async fn put_commitment(
         id,
         &text,
         &scope,
-        caller.audit("venue.commitment"),
+        caller.audit(AuditAction::VENUE_COMMITMENT),
     )
     .await?
     .ok_or(ApiError::NotFound("venue"))?;
@@ -487,7 +488,7 @@ pub async fn save_officer(
         venue_id,
         officer,
         scope,
-        caller.audit("venue.quality_officer"),
+        caller.audit(AuditAction::VENUE_QUALITY_OFFICER),
     )
     .await?
     .ok_or(ApiError::NotFound("venue"))

@@ -17,6 +17,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::access::Role;
+use crate::domain::audit::AuditAction;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
     COMMITMENT_MAX_CHARS, CommitmentText, OFFICER_TEXT_MAX_CHARS, ProfileError, QualityOfficer,
@@ -534,7 +535,7 @@ pub async fn submit_reply(
         Some(venue_id),
         &text,
         &scope,
-        signed_in.caller.audit("rating.reply"),
+        signed_in.caller.audit(AuditAction::RATING_REPLY),
     )
     .await
     .map_err(|e| signed_in.fail(e))?;
@@ -592,7 +593,7 @@ pub async fn submit_commitment(
         id,
         &text,
         &scope,
-        signed_in.caller.audit("venue.commitment"),
+        signed_in.caller.audit(AuditAction::VENUE_COMMITMENT),
     )
     .await
     .map_err(|e| signed_in.fail(e))?
