@@ -152,6 +152,9 @@ pub struct Messages {
     pub(crate) footer: FooterTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
+    /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a
+    /// test checks every action is here.
+    audit_actions: HashMap<String, String>,
 }
 
 /// Labels of the imprint: the public pages' footer and the poster's lines
@@ -207,6 +210,23 @@ pub(crate) struct AuditTexts {
     pub(crate) family_account: String,
     pub(crate) family_totp: String,
     pub(crate) family_token: String,
+    pub(crate) family_auth: String,
+    pub(crate) family_export: String,
+    /// A family's option in the action filter: `{family}`.
+    pub(crate) family_all: String,
+    /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
+    /// of an account; `{name}` of an API token.
+    pub(crate) actor_account: String,
+    pub(crate) actor_token: String,
+    pub(crate) actor_admin_token: String,
+    pub(crate) actor_cli: String,
+    pub(crate) actor_anonymous: String,
+    /// On what, by the shape of the stored target: `{id}`, `{login}`,
+    /// `{table}` and `{format}` are filled in by the page.
+    pub(crate) target_rating: String,
+    pub(crate) target_violation: String,
+    pub(crate) target_login: String,
+    pub(crate) target_export: String,
     pub(crate) submit: String,
     pub(crate) newest: String,
     pub(crate) older: String,
@@ -220,6 +240,8 @@ pub(crate) struct AuditTexts {
     pub(crate) col_region: String,
     pub(crate) col_client_ip: String,
     pub(crate) col_change: String,
+    /// The console tables' names, by the table key of their download.
+    pub(crate) tables: HashMap<String, String>,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.
@@ -880,6 +902,12 @@ impl Messages {
             .map_or(slug.key(), String::as_str)
     }
 
+    /// What an audit action (stored key, e.g. `account.create`) is called;
+    /// the key itself for one this build does not know.
+    pub fn audit_action<'a>(&'a self, key: &'a str) -> &'a str {
+        self.audit_actions.get(key).map_or(key, String::as_str)
+    }
+
     /// The visitor-facing label of a quick tag.
     pub fn tag_label(&self, tag: Tag) -> &str {
         let labels = &self.tags;
@@ -1055,6 +1083,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
+    use crate::domain::audit::AuditAction;
     use crate::domain::rating::COMMENT_MAX_CHARS;
 
     /// Every dotted key path of a TOML table, e.g. `tags.clean`.
@@ -1182,6 +1211,39 @@ mod tests {
         assert_eq!(
             messages(Lang::Zh).problem(&err),
             "该登录名已被使用，请换一个。"
+        );
+    }
+
+    #[test]
+    fn every_audit_action_has_a_distinct_label_in_every_catalogue() {
+        let keys: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.key()).collect();
+        for lang in Lang::ALL {
+            let m = messages(lang);
+            let labelled: BTreeSet<&str> = m.audit_actions.keys().map(String::as_str).collect();
+            assert_eq!(
+                labelled, keys,
+                "{lang:?}: [audit_actions] and the action keys differ"
+            );
+            let labels: BTreeSet<&str> = keys.iter().map(|k| m.audit_action(k)).collect();
+            assert_eq!(
+                labels.len(),
+                keys.len(),
+                "{lang:?}: two actions share a label"
+            );
+            assert!(
+                labels
+                    .iter()
+                    .all(|l| !l.trim().is_empty() && !keys.contains(l)),
+                "{lang:?}: an action without words"
+            );
+        }
+        assert_eq!(
+            messages(Lang::Zh).audit_action("account.create"),
+            "创建账号"
+        );
+        assert_eq!(
+            messages(Lang::Zh).audit_action("violation.record"),
+            "登记违规记录"
         );
     }
 

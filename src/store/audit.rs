@@ -1,6 +1,8 @@
 //! The append-only audit log: one row per change made by a person or token,
 //! written in the transaction of the change itself.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
@@ -119,4 +121,58 @@ pub async fn list(
     .fetch_all(pool)
     .await
     .map_err(StoreError::from)
+}
+
+/// Who and what an audit page's entries name, looked up in one query:
+/// accounts (login, name), API tokens (name) and venues (name), by id.
+#[derive(Debug, Clone, Default)]
+pub struct AuditNames {
+    /// Account id → (login, display name).
+    pub accounts: HashMap<i64, (String, String)>,
+    /// API token id → its name.
+    pub tokens: HashMap<i64, String>,
+    /// Venue id → its name.
+    pub venues: HashMap<i64, String>,
+}
+
+/// The names of these accounts, tokens and venues; ids that name nothing
+/// are left out.
+pub async fn names(
+    pool: &PgPool,
+    account_ids: &[i64],
+    token_ids: &[i64],
+    venue_ids: &[i64],
+) -> Result<AuditNames, StoreError> {
+    let mut names = AuditNames::default();
+    if account_ids.is_empty() && token_ids.is_empty() && venue_ids.is_empty() {
+        return Ok(names);
+    }
+    let rows = sqlx::query!(
+        r#"SELECT 'account' AS "kind!", id AS "id!", login AS "name!", display_name AS "detail?"
+           FROM accounts WHERE id = ANY($1)
+           UNION ALL
+           SELECT 'token', id, name, NULL FROM api_tokens WHERE id = ANY($2)
+           UNION ALL
+           SELECT 'venue', id, name, NULL FROM venues WHERE id = ANY($3)"#,
+        account_ids,
+        token_ids,
+        venue_ids
+    )
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        match row.kind.as_str() {
+            "account" => {
+                let display_name = row.detail.unwrap_or_else(|| row.name.clone());
+                names.accounts.insert(row.id, (row.name, display_name));
+            }
+            "token" => {
+                names.tokens.insert(row.id, row.name);
+            }
+            _ => {
+                names.venues.insert(row.id, row.name);
+            }
+        }
+    }
+    Ok(names)
 }

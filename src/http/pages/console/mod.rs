@@ -33,6 +33,21 @@ use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::export::{ExportFormat, export_response};
 use crate::http::html::local_time;
 
+/// Every table a console download can hold, by the key its address and its
+/// audit row name it with: `/console/{table}.{format}`, then a venue's
+/// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 9] = [
+    "rankings",
+    "regions",
+    "lowest",
+    "falling",
+    "watchlist",
+    "audit",
+    "ratings",
+    "violations",
+    "tiers",
+];
+
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
 
@@ -80,6 +95,9 @@ pub async fn export(
     let (name, extension) = path.into_inner();
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    if !EXPORT_TABLES.contains(&name.as_str()) {
+        return Err(not_found());
+    }
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -104,6 +122,9 @@ pub async fn venue_export(
     let (id, name, extension) = path.into_inner();
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    if !EXPORT_TABLES.contains(&name.as_str()) {
+        return Err(not_found());
+    }
     let venue_id = parse_id(&id).map_err(|e| signed_in.fail(e))?;
     let names = Names::load(&state, signed_in.lang)
         .await
