@@ -297,6 +297,10 @@ async fn a_chinese_audit_page_names_people_and_actions_in_chinese() {
     let created = rows.iter().find(|r| r[3] == "登记场所").unwrap();
     assert_eq!(created[2], "系统管理员令牌（初始配置）");
     assert_eq!(created[TARGET], "孔雀河酒店");
+    assert!(
+        rows.iter()
+            .any(|r| r[3] == "登录" && r[2] == "库尔勒监管员（korla-reg）")
+    );
     assert_in_words(&rows);
     assert!(!page.contains(&format!("account:{account_id}")), "{page}");
     // The stored key is only the filter's value, never text people read.
@@ -339,4 +343,144 @@ async fn a_chinese_audit_page_names_people_and_actions_in_chinese() {
     let log = audit_json(&app, "?action=violation.record", &token).await;
     assert_eq!(log["items"][0]["actor"], format!("account:{account_id}"));
     assert_eq!(log["items"][0]["action"], "violation.record");
+}
+
+/// The audit rows of an action family an admin's JSON route lists, oldest first.
+async fn stored(app: &TestApp, action: &str) -> Vec<Value> {
+    let log = audit_json(app, &format!("?action={action}&limit=200"), ADMIN_TOKEN).await;
+    let mut items = log["items"].as_array().unwrap().clone();
+    items.reverse();
+    items
+}
+
+#[tokio::test]
+async fn sign_ins_failed_sign_ins_and_downloads_are_audited_for_admins() {
+    let app = spawn_app().await;
+    let root_id = app.create_person("root", "admin", None, &[]).await;
+    // A wrong password for a known login, and a try at an unknown one.
+    let response = app.post_sign_in("root", "not the password 1").await;
+    assert_eq!(response.status(), 401);
+    let response = app
+        .post_sign_in("ghost\u{202E}-user", "not the password 2")
+        .await;
+    assert_eq!(response.status(), 401);
+    let admin = app.sign_in("root").await;
+    let (status, csv) = admin.page("/console/rankings.csv?lang=en").await;
+    assert_eq!(status, 200, "{csv}");
+
+    let failed = stored(&app, "auth.sign_in_failed").await;
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert_eq!(failed[0]["actor"], "anonymous");
+    assert_eq!(failed[0]["target"], format!("account:{root_id}"));
+    assert_eq!(failed[0]["after"]["login"], "root");
+    assert_eq!(
+        failed[1]["target"], "login:ghost-user",
+        "cleaned of the override"
+    );
+    assert!(failed[1]["region_code"].is_null());
+    let signed_in = stored(&app, "auth.sign_in").await;
+    assert_eq!(signed_in.len(), 1, "{signed_in:?}");
+    assert_eq!(signed_in[0]["actor"], format!("account:{root_id}"));
+    let downloads = stored(&app, "export.download").await;
+    assert_eq!(downloads.len(), 1, "{downloads:?}");
+    assert_eq!(downloads[0]["target"], "export:rankings.csv");
+    assert_eq!(downloads[0]["after"]["format"], "csv");
+    assert_eq!(downloads[0]["after"]["table"], "rankings");
+    // No password is kept, whatever was typed.
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE after::text LIKE '%not the password%'
+            OR before::text LIKE '%not the password%' OR target LIKE '%not the password%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0);
+
+    // The admin's page tells them in words.
+    let (_, rows) = audit_rows(&admin, "/console/audit?action=auth&lang=en").await;
+    let words: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[TARGET].as_str()))
+        .collect();
+    assert!(
+        words.contains(&("root (root)", "Sign in", "root (root)")),
+        "{words:?}"
+    );
+    assert!(
+        words.contains(&("Anonymous visitor", "Failed sign-in", "root (root)")),
+        "{words:?}"
+    );
+    assert!(
+        words.contains(&(
+            "Anonymous visitor",
+            "Failed sign-in",
+            "Login «ghost-user» (no such account)"
+        )),
+        "{words:?}"
+    );
+    let (_, rows) = audit_rows(&admin, "/console/audit?action=export&lang=en").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (
+            rows[0][2].as_str(),
+            rows[0][3].as_str(),
+            rows[0][TARGET].as_str()
+        ),
+        ("root (root)", "Download table", "Rankings (CSV)")
+    );
+}
+
+#[tokio::test]
+async fn a_county_regulator_does_not_see_sign_ins_from_outside_its_county() {
+    let app = spawn_app().await;
+    let luntai = app.create_venue("轮台宾馆", "652822", "hotel").await;
+    let korla = app.create_venue("孔雀河酒店", "652801", "hotel").await;
+    app.create_person("korla-reg", "regulator", Some("652801"), &[])
+        .await;
+    app.create_person("luntai-reg", "regulator", Some("652822"), &[])
+        .await;
+    app.create_person(
+        "luntai-desk",
+        "venue_staff",
+        None,
+        &[luntai["id"].as_i64().unwrap()],
+    )
+    .await;
+    app.create_person(
+        "korla-desk",
+        "venue_staff",
+        None,
+        &[korla["id"].as_i64().unwrap()],
+    )
+    .await;
+    app.create_person("root", "admin", None, &[]).await;
+    for login in ["luntai-reg", "luntai-desk", "korla-desk", "root"] {
+        app.sign_in(login).await;
+    }
+    assert_eq!(app.post_sign_in("luntai-desk", "wrong").await.status(), 401);
+    assert_eq!(app.post_sign_in("nobody", "wrong").await.status(), 401);
+    assert_eq!(app.post_sign_in("korla-desk", "wrong").await.status(), 401);
+    let regulator = app.sign_in("korla-reg").await;
+
+    let (_, rows) = audit_rows(&regulator, "/console/audit?action=auth&lang=en").await;
+    let mut seen: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r[3].clone(), r[TARGET].clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Failed sign-in".to_owned(),
+                "korla-desk (korla-desk)".to_owned()
+            ),
+            ("Sign in".to_owned(), "korla-desk (korla-desk)".to_owned()),
+            ("Sign in".to_owned(), "korla-reg (korla-reg)".to_owned()),
+        ],
+        "only the county's own accounts"
+    );
+    // The JSON route cuts the same way; an admin sees every one.
+    let all = stored(&app, "auth").await;
+    assert_eq!(all.len(), 8, "{all:?}");
 }

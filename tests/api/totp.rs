@@ -264,7 +264,10 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     );
     assert_eq!(app.count("account_recovery_codes").await, 10);
     assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
-    assert_eq!(audit_actions(&app).await[2..], ["totp.begin", "totp.enrol"]);
+    assert_eq!(
+        audit_actions(&app).await[2..],
+        ["auth.sign_in", "totp.begin", "totp.enrol"]
+    );
 
     // Once enrolled, the secret is never shown again.
     let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
@@ -446,9 +449,15 @@ async fn a_recovery_code_works_once() {
             .await
             .unwrap();
     assert_eq!(used, 1);
+    // The code, then the sign-in it completed.
     assert_eq!(
-        audit_actions(&app).await.last().map(String::as_str),
-        Some("totp.recovery_code_use")
+        audit_actions(&app)
+            .await
+            .iter()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["auth.sign_in", "totp.recovery_code_use"]
     );
     // Checked on the bounded argon2id pool.
     assert_eq!(

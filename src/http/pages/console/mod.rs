@@ -25,6 +25,7 @@ pub use rankings::rankings;
 pub use venue::venue;
 
 use self::view::Names;
+use crate::app::audit::{self as audit_log, Download};
 use crate::domain::access::Scope;
 use crate::domain::table::Table;
 use crate::http::AppState;
@@ -53,12 +54,13 @@ pub const EXPORT_MAX_ROWS: i64 = 50_000;
 
 /// A console table as a file whose first line says what it is, whose data
 /// it holds (the caller's scope) and as of when, in Beijing time.
-fn download(
+async fn download(
     signed_in: &SignedIn,
     state: &AppState,
     names: &Names,
     table: &Table,
     (format, stem): (ExportFormat, &str),
+    (table_key, venue_id, req): (&str, Option<i64>, &HttpRequest),
 ) -> Result<HttpResponse, PageError> {
     let scope = match &signed_in.caller.principal.scope {
         Scope::All => names.region_or_country(None),
@@ -76,10 +78,22 @@ fn download(
         .replace("{title}", &table.title)
         .replace("{scope}", &scope)
         .replace("{at}", &local_time(state.clock.now()));
-    export_response(table, format, stem, &caption).map_err(|err| {
+    let response = export_response(table, format, stem, &caption).map_err(|err| {
         tracing::error!(error = %err, "export failed");
         PageError::new(signed_in.lang, PageProblem::Failed)
-    })
+    })?;
+    // Audited before the file leaves: no download the log lacks.
+    let what = Download {
+        table: table_key,
+        format: format.extension(),
+        venue_id,
+        rows: table.rows.len(),
+        query: req.query_string(),
+    };
+    audit_log::record_download(state, &signed_in.caller, &what)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(response)
 }
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
@@ -109,7 +123,8 @@ pub async fn export(
             .await?
             .ok_or_else(not_found)?,
     };
-    download(&signed_in, &state, &names, &table, (format, &stem))
+    let what = (name.as_str(), None, &req);
+    download(&signed_in, &state, &names, &table, (format, &stem), what).await
 }
 
 /// `GET /console/venues/{id}/{table}.{format}`: a venue's `ratings`,
@@ -118,6 +133,7 @@ pub async fn venue_export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let (id, name, extension) = path.into_inner();
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
@@ -132,5 +148,6 @@ pub async fn venue_export(
     let (table, stem) = venue::venue_table(&signed_in, &state, &names, venue_id, &name)
         .await?
         .ok_or_else(not_found)?;
-    download(&signed_in, &state, &names, &table, (format, &stem))
+    let what = (name.as_str(), Some(venue_id), &req);
+    download(&signed_in, &state, &names, &table, (format, &stem), what).await
 }
