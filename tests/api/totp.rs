@@ -425,6 +425,13 @@ async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
         1,
         "no new session"
     );
+    // Each refused code is audited, as the throttle counted it: no more.
+    let refused = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|a| a == "auth.second_factor_failed")
+        .count();
+    assert_eq!(refused, 5);
 }
 
 #[tokio::test]
