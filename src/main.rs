@@ -198,7 +198,7 @@ async fn create_admin(pool: &sqlx::PgPool, login: &str, name: &str) -> anyhow::R
     use qrfeedback::domain::names::DisplayName;
     use qrfeedback::domain::password::{Login, Password, hash_password};
     use qrfeedback::store::accounts::{self, AccountError, Credential, NewAccount};
-    use qrfeedback::store::audit::AuditEntry;
+    use qrfeedback::store::audit::{AuditAction, AuditEntry};
 
     let login = Login::parse(login)?;
     let display_name = DisplayName::parse(name).map_err(|_| {
@@ -221,7 +221,7 @@ async fn create_admin(pool: &sqlx::PgPool, login: &str, name: &str) -> anyhow::R
         &Credential::PasswordHash(&password_hash),
         AuditEntry {
             actor: "cli".into(),
-            action: "account.create",
+            action: AuditAction::ACCOUNT_CREATE,
             ..AuditEntry::default()
         },
     )

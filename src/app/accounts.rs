@@ -17,7 +17,7 @@ use crate::store::accounts::{
     self, AccountChange, AccountError, AccountRecord, Credential, NewAccount, NewGrant,
     OpenInvitation,
 };
-use crate::store::audit::AuditEntry;
+use crate::store::audit::{AuditAction, AuditEntry};
 use crate::store::second_factor::{self, ResetOutcome};
 use crate::store::tokens;
 
@@ -182,7 +182,7 @@ pub async fn create(
             .map(str::to_owned)
             .or_else(|| first_venue.and_then(|id| venue_regions.get(&id).cloned())),
         venue_id: first_venue,
-        ..caller.audit("account.create")
+        ..caller.audit(AuditAction::ACCOUNT_CREATE)
     };
     let record = accounts::create(
         &services.pool,
@@ -431,7 +431,7 @@ pub async fn update(
     let audit = AuditEntry {
         region_code: seen.region_code.clone().or(region_code.clone()),
         venue_id: seen.venue_ids.first().copied(),
-        ..caller.audit("account.update")
+        ..caller.audit(AuditAction::ACCOUNT_UPDATE)
     };
     let unchanged = |now: &AccountRecord| grant_unchanged(&seen, now);
     let (before, after) = accounts::update(
@@ -478,7 +478,7 @@ pub async fn reset_second_factor(
         account_id,
         &scope,
         unchanged,
-        caller.audit("totp.reset"),
+        caller.audit(AuditAction::TOTP_RESET),
     )
     .await?
     .ok_or(AppError::not_found(Slug::AccountNotFound))?;
@@ -538,7 +538,7 @@ pub async fn issue_password_link(
         allowed,
         &token.hash(),
         expires_at,
-        caller.audit("account.password_link"),
+        caller.audit(AuditAction::ACCOUNT_PASSWORD_LINK),
     )
     .await?
     .ok_or(AppError::not_found(Slug::AccountNotFound))?;

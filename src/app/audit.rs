@@ -4,10 +4,12 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::caller::Caller;
 use crate::app::{AppError, Services, Slug};
-use crate::domain::access::Principal;
-use crate::store::ScopeFilter;
-use crate::store::audit::{self, AuditRecord};
+use crate::domain::access::{Principal, Scope};
+use crate::domain::audit::{AuditAction, Subject};
+use crate::store::audit::{self, AuditEntry, AuditNames, AuditRecord};
+use crate::store::{ScopeFilter, tokens};
 
 /// The most entries one page holds.
 pub const AUDIT_PAGE_MAX: i64 = 200;
@@ -118,6 +120,90 @@ pub async fn page(
         .then(|| items.last().map(|e| e.id))
         .flatten();
     Ok(AuditPage { items, next_before })
+}
+
+/// The names a page of entries shows for its actors and targets (people,
+/// API tokens, venues), in one lookup for the whole page.
+pub async fn names(services: &Services, items: &[AuditRecord]) -> Result<AuditNames, AppError> {
+    let (mut accounts, mut tokens, mut venues) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in items {
+        for subject in [Subject::parse(&entry.actor), Subject::parse(&entry.target)] {
+            match subject {
+                Subject::Account(id) => accounts.push(id),
+                Subject::Token(id) => tokens.push(id),
+                Subject::Venue(id) => venues.push(id),
+                _ => {}
+            }
+        }
+        venues.extend(entry.venue_id);
+    }
+    for ids in [&mut accounts, &mut tokens, &mut venues] {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok(audit::names(&services.pool, &accounts, &tokens, &venues).await?)
+}
+
+/// Records an entry that is part of no other change (a sign-in, a
+/// download); `action` is the one it records.
+pub async fn record(
+    services: &Services,
+    action: AuditAction,
+    entry: AuditEntry,
+) -> Result<(), AppError> {
+    let entry = AuditEntry { action, ..entry };
+    Ok(audit::record_alone(&services.pool, &entry).await?)
+}
+
+/// A console table downloaded as a file, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Download<'a> {
+    /// The table's key (`rankings`, `audit`, a venue's `ratings` …).
+    pub table: &'a str,
+    /// `csv` or `xlsx`.
+    pub format: &'a str,
+    /// The venue whose table it is, if it is a venue's.
+    pub venue_id: Option<i64>,
+    /// Rows the file holds.
+    pub rows: usize,
+    /// The page's query (filters) the file was made with.
+    pub query: &'a str,
+}
+
+/// Longest query a download's audit row keeps.
+const DOWNLOAD_QUERY_MAX_CHARS: usize = 200;
+
+/// Records a download (`export.download`): a venue's table belongs to that
+/// venue and its region; any other table to the caller's own region (none
+/// for an admin, whose downloads only admins read).
+pub async fn record_download(
+    services: &Services,
+    caller: &Caller,
+    download: &Download<'_>,
+) -> Result<(), AppError> {
+    let mut entry = caller.audit(AuditAction::EXPORT_DOWNLOAD);
+    entry.target = format!("export:{}.{}", download.table, download.format);
+    if let Scope::Region(code) = &caller.principal.scope {
+        entry.region_code = Some(code.clone());
+    }
+    if let Some(venue_id) = download.venue_id {
+        entry.target = format!("venue:{venue_id}");
+        entry.venue_id = Some(venue_id);
+        let regions = tokens::venue_regions(&services.pool, &[venue_id]).await?;
+        entry.region_code = regions.get(&venue_id).cloned().or(entry.region_code);
+    }
+    let query: String = download
+        .query
+        .chars()
+        .take(DOWNLOAD_QUERY_MAX_CHARS)
+        .collect();
+    entry.after = Some(serde_json::json!({
+        "table": download.table,
+        "format": download.format,
+        "rows": download.rows,
+        "query": query,
+    }));
+    Ok(audit::record_alone(&services.pool, &entry).await?)
 }
 
 #[cfg(test)]

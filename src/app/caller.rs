@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::app::{AppError, Services, Slug};
 use crate::domain::access::{GrantError, Principal, Role, Scope, may_grant};
-use crate::store::audit::AuditEntry;
+use crate::store::audit::{AuditAction, AuditEntry};
 use crate::store::tokens;
 
 /// An authenticated caller whose role the route table allows where it called.
@@ -19,7 +19,7 @@ pub struct Caller {
 
 impl Caller {
     /// A blank audit entry naming this caller; the store fills in the rest.
-    pub fn audit(&self, action: &'static str) -> AuditEntry {
+    pub fn audit(&self, action: AuditAction) -> AuditEntry {
         AuditEntry {
             actor: self.principal.actor.clone(),
             action,

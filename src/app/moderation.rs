@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::{AppError, Caller, Services, Slug};
+use crate::domain::audit::AuditAction;
 use crate::domain::moderation::{ModerationReason, ReasonError};
 use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
@@ -62,9 +63,9 @@ pub async fn moderate(
         &*services.reference.regions().await?,
     );
     let action = if quarantine {
-        "rating.quarantine"
+        AuditAction::RATING_QUARANTINE
     } else {
-        "rating.release"
+        AuditAction::RATING_RELEASE
     };
     let outcome = moderation::moderate(
         &services.pool,

@@ -11,6 +11,7 @@ use crate::app::caller::requested_grant;
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::access::held_grant;
 use crate::domain::access::{ApiToken, Role};
+use crate::domain::audit::AuditAction;
 use crate::domain::names::{NameError, TokenName};
 use crate::store::tokens::{self, NewToken, TokenRecord};
 use crate::store::{ScopeFilter, accounts};
@@ -123,7 +124,7 @@ pub async fn create(
             secret = Some(token.reveal());
             hash
         },
-        caller.audit("token.create"),
+        caller.audit(AuditAction::TOKEN_CREATE),
     )
     .await?;
     Ok(TokenBody::new(record, secret))
@@ -135,7 +136,7 @@ pub async fn create(
 /// JSON route and the tokens page.
 pub async fn revoke(services: &Services, caller: &Caller, id: i64) -> Result<(), AppError> {
     revocable(services, caller, id).await?;
-    tokens::revoke(&services.pool, id, caller.audit("token.revoke"))
+    tokens::revoke(&services.pool, id, caller.audit(AuditAction::TOKEN_REVOKE))
         .await?
         .ok_or(AppError::not_found(Slug::TokenNotFound))?;
     Ok(())

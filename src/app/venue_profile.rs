@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::access::Role;
+use crate::domain::audit::AuditAction;
 use crate::domain::venue_profile::{
     CommitmentText, ProfileError, QualityOfficer, Registration, ReplyText,
 };
@@ -224,7 +225,7 @@ pub async fn reply(
         venue_id,
         text,
         &scope,
-        caller.audit("rating.reply"),
+        caller.audit(AuditAction::RATING_REPLY),
     )
     .await?;
     let (reply, created) = reply_outcome(outcome)?;
@@ -295,7 +296,7 @@ pub async fn commitment(
         venue_id,
         text,
         &scope,
-        caller.audit("venue.commitment"),
+        caller.audit(AuditAction::VENUE_COMMITMENT),
     )
     .await?
     .ok_or(AppError::not_found(Slug::VenueNotFound))?;
@@ -380,7 +381,7 @@ pub async fn save_officer(
         venue_id,
         officer,
         scope,
-        caller.audit("venue.quality_officer"),
+        caller.audit(AuditAction::VENUE_QUALITY_OFFICER),
     )
     .await?
     .ok_or(AppError::not_found(Slug::VenueNotFound))

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::app::supervision::venue_in_scope;
 use crate::app::{AppError, Caller, Services, Slug};
+use crate::domain::audit::AuditAction;
 use crate::domain::violation::{NewViolation, ViolationError};
 use crate::store::{ScopeFilter, violations};
 
@@ -94,7 +95,7 @@ pub async fn record(
         venue_id,
         violation,
         &scope,
-        caller.audit("violation.record"),
+        caller.audit(AuditAction::VIOLATION_RECORD),
     )
     .await?
     .map(ViolationBody::from)

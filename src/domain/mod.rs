@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no async, no SQL.
 
 pub mod access;
+pub mod audit;
 pub mod client_addr;
 pub mod code;
 pub mod credit;

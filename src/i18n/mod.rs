@@ -154,6 +154,9 @@ pub struct Messages {
     pub(crate) notices: NoticeTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
+    /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a
+    /// test checks every action is here.
+    audit_actions: HashMap<String, String>,
 }
 
 fn catalogue_source(lang: Lang) -> &'static str {
@@ -191,6 +194,12 @@ impl Messages {
         self.problems
             .get(slug.key())
             .map_or(slug.key(), String::as_str)
+    }
+
+    /// What an audit action (stored key, e.g. `account.create`) is called;
+    /// the key itself for one this build does not know.
+    pub fn audit_action<'a>(&'a self, key: &'a str) -> &'a str {
+        self.audit_actions.get(key).map_or(key, String::as_str)
     }
 
     /// The visitor-facing label of a quick tag.

@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
+use crate::domain::audit::AuditAction;
 use crate::domain::rating::COMMENT_MAX_CHARS;
 
 /// Every dotted key path of a TOML table, e.g. `tags.clean`.
@@ -128,6 +129,39 @@ fn every_slug_has_a_message_in_every_catalogue_and_no_message_lacks_a_slug() {
     assert_eq!(
         messages(Lang::Zh).problem(&err),
         "该登录名已被使用，请换一个。"
+    );
+}
+
+#[test]
+fn every_audit_action_has_a_distinct_label_in_every_catalogue() {
+    let keys: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.key()).collect();
+    for lang in Lang::ALL {
+        let m = messages(lang);
+        let labelled: BTreeSet<&str> = m.audit_actions.keys().map(String::as_str).collect();
+        assert_eq!(
+            labelled, keys,
+            "{lang:?}: [audit_actions] and the action keys differ"
+        );
+        let labels: BTreeSet<&str> = keys.iter().map(|k| m.audit_action(k)).collect();
+        assert_eq!(
+            labels.len(),
+            keys.len(),
+            "{lang:?}: two actions share a label"
+        );
+        assert!(
+            labels
+                .iter()
+                .all(|l| !l.trim().is_empty() && !keys.contains(l)),
+            "{lang:?}: an action without words"
+        );
+    }
+    assert_eq!(
+        messages(Lang::Zh).audit_action("account.create"),
+        "创建账号"
+    );
+    assert_eq!(
+        messages(Lang::Zh).audit_action("violation.record"),
+        "登记违规记录"
     );
 }
 

@@ -1,6 +1,8 @@
 //! The texts of every page, section by section, as the catalogues
 //! (`web/i18n/<tag>.toml`) hold them.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 /// Labels of the imprint: the public pages' footer and the poster's lines
@@ -56,6 +58,23 @@ pub(crate) struct AuditTexts {
     pub(crate) family_account: String,
     pub(crate) family_totp: String,
     pub(crate) family_token: String,
+    pub(crate) family_auth: String,
+    pub(crate) family_export: String,
+    /// A family's option in the action filter: `{family}`.
+    pub(crate) family_all: String,
+    /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
+    /// of an account; `{name}` of an API token.
+    pub(crate) actor_account: String,
+    pub(crate) actor_token: String,
+    pub(crate) actor_admin_token: String,
+    pub(crate) actor_cli: String,
+    pub(crate) actor_anonymous: String,
+    /// On what, by the shape of the stored target: `{id}`, `{login}`,
+    /// `{table}` and `{format}` are filled in by the page.
+    pub(crate) target_rating: String,
+    pub(crate) target_violation: String,
+    pub(crate) target_login: String,
+    pub(crate) target_export: String,
     pub(crate) submit: String,
     pub(crate) newest: String,
     pub(crate) older: String,
@@ -69,6 +88,8 @@ pub(crate) struct AuditTexts {
     pub(crate) col_region: String,
     pub(crate) col_client_ip: String,
     pub(crate) col_change: String,
+    /// The console tables' names, by the table key of their download.
+    pub(crate) tables: HashMap<String, String>,
 }
 
 /// Texts of the account and API-token pages. `{name}`, `{login}` and `{at}` are filled in by the page.

@@ -21,7 +21,7 @@ use crate::domain::password::{Login, Password, hash_password};
 use crate::domain::secrets::Secrets;
 use crate::domain::totp::{RecoveryCode, TotpSecret};
 use crate::store::accounts::{self, AccountError, Credential, NewAccount};
-use crate::store::audit::AuditEntry;
+use crate::store::audit::{AuditAction, AuditEntry};
 use crate::store::demo::{self, DEMO_CREATOR};
 use crate::store::{ScopeFilter, second_factor, venues};
 
@@ -193,7 +193,7 @@ async fn create(
         &Credential::PasswordHash(password_hash),
         AuditEntry {
             actor: "cli".into(),
-            action: "account.create",
+            action: AuditAction::ACCOUNT_CREATE,
             region_code: person.region_code.map(str::to_owned),
             venue_id: venue_ids.first().copied(),
             ..AuditEntry::default()

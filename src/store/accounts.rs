@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry};
 use super::{ScopeFilter, StoreError, violated_constraint};
 use crate::domain::names::DisplayName;
 
@@ -296,13 +296,13 @@ pub async fn accept_invitation(
     audit.target = format!("account:{account_id}");
     if had_password {
         super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
-        audit.action = "account.password";
+        audit.action = AuditAction::ACCOUNT_PASSWORD;
         audit.after = Some(serde_json::json!({
             "password": "set through a link", "invitation_id": invitation.id,
             "sessions": "ended", "api_tokens": "revoked",
         }));
     } else {
-        audit.action = "account.activate";
+        audit.action = AuditAction::ACCOUNT_ACTIVATE;
         audit.after =
             Some(serde_json::json!({ "activated": true, "invitation_id": invitation.id }));
     }
@@ -362,7 +362,7 @@ where
         .map_err(StoreError::from)?,
         None => None,
     };
-    audit.action = "account.password_link";
+    audit.action = AuditAction::ACCOUNT_PASSWORD_LINK;
     audit.target = format!("account:{account_id}");
     audit.region_code = account.region_code.clone().or(venue_region);
     audit.venue_id = first_venue;
@@ -652,7 +652,7 @@ pub async fn set_password(
     if updated.rows_affected() == 0 {
         return Ok(false);
     }
-    audit.action = "account.password";
+    audit.action = AuditAction::ACCOUNT_PASSWORD;
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "password": "changed", "sessions": "ended" }));
     audit::record(&mut tx, &audit).await?;

@@ -1,19 +1,22 @@
 //! The append-only audit log: one row per change made by a person or token,
 //! written in the transaction of the change itself.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 
 use super::StoreError;
+pub use crate::domain::audit::AuditAction;
 
 /// One change, as it will be recorded.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEntry {
     /// Who: `admin-token`, `token:12`, `account:3`.
     pub actor: String,
-    /// What, e.g. `venue.create`, `rating.quarantine`, `token.revoke`.
-    pub action: &'static str,
+    /// What: one of the listed actions.
+    pub action: AuditAction,
     /// On what, e.g. `venue:12`.
     pub target: String,
     /// The region the change belongs to, for scoped reading.
@@ -30,11 +33,15 @@ pub struct AuditEntry {
 
 /// Writes an entry; call it inside the change's transaction.
 pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result<(), StoreError> {
+    debug_assert!(
+        !entry.action.key().is_empty(),
+        "an audit entry without an action"
+    );
     sqlx::query!(
         r#"INSERT INTO audit_log (actor, action, target, region_code, venue_id, client_ip, before, after)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
         entry.actor,
-        entry.action,
+        entry.action.key(),
         entry.target,
         entry.region_code,
         entry.venue_id,
@@ -45,6 +52,12 @@ pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Writes an entry that belongs to no other change: a sign-in, a download.
+pub async fn record_alone(pool: &PgPool, entry: &AuditEntry) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    record(&mut conn, entry).await
 }
 
 /// A recorded entry.
@@ -108,4 +121,58 @@ pub async fn list(
     .fetch_all(pool)
     .await
     .map_err(StoreError::from)
+}
+
+/// Who and what an audit page's entries name, looked up in one query:
+/// accounts (login, name), API tokens (name) and venues (name), by id.
+#[derive(Debug, Clone, Default)]
+pub struct AuditNames {
+    /// Account id → (login, display name).
+    pub accounts: HashMap<i64, (String, String)>,
+    /// API token id → its name.
+    pub tokens: HashMap<i64, String>,
+    /// Venue id → its name.
+    pub venues: HashMap<i64, String>,
+}
+
+/// The names of these accounts, tokens and venues; ids that name nothing
+/// are left out.
+pub async fn names(
+    pool: &PgPool,
+    account_ids: &[i64],
+    token_ids: &[i64],
+    venue_ids: &[i64],
+) -> Result<AuditNames, StoreError> {
+    let mut names = AuditNames::default();
+    if account_ids.is_empty() && token_ids.is_empty() && venue_ids.is_empty() {
+        return Ok(names);
+    }
+    let rows = sqlx::query!(
+        r#"SELECT 'account' AS "kind!", id AS "id!", login AS "name!", display_name AS "detail?"
+           FROM accounts WHERE id = ANY($1)
+           UNION ALL
+           SELECT 'token', id, name, NULL FROM api_tokens WHERE id = ANY($2)
+           UNION ALL
+           SELECT 'venue', id, name, NULL FROM venues WHERE id = ANY($3)"#,
+        account_ids,
+        token_ids,
+        venue_ids
+    )
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        match row.kind.as_str() {
+            "account" => {
+                let display_name = row.detail.unwrap_or_else(|| row.name.clone());
+                names.accounts.insert(row.id, (row.name, display_name));
+            }
+            "token" => {
+                names.tokens.insert(row.id, row.name);
+            }
+            _ => {
+                names.venues.insert(row.id, row.name);
+            }
+        }
+    }
+    Ok(names)
 }

@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 
 use super::StoreError;
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry};
 
 /// `created_by` of every account the demo makes; only these are ever changed by it.
 pub const DEMO_CREATOR: &str = "demo";
@@ -57,7 +57,7 @@ pub async fn replace_password(
         &mut tx,
         &AuditEntry {
             actor: "cli".into(),
-            action: "account.demo_password",
+            action: AuditAction::ACCOUNT_DEMO_PASSWORD,
             target: format!("account:{account_id}"),
             after: Some(serde_json::json!({ "password": "replaced" })),
             ..AuditEntry::default()

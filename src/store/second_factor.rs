@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use super::accounts::{AccountRecord, lock_in_scope};
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry};
 use super::{ScopeFilter, StoreError};
 
 /// What is stored of an account's authenticator.
@@ -127,7 +127,7 @@ pub async fn begin_enrolment(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        audit.action = "totp.begin";
+        audit.action = AuditAction::TOTP_BEGIN;
         audit.target = format!("account:{account_id}");
         audit.after = Some(serde_json::json!({ "totp": "pending" }));
         audit::record(&mut tx, &audit).await?;
@@ -172,7 +172,7 @@ pub async fn confirm_enrolment(
         return Ok(false);
     }
     insert_recovery_codes(&mut tx, account_id, code_hashes).await?;
-    audit.action = "totp.enrol";
+    audit.action = AuditAction::TOTP_ENROL;
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({
         "totp": "enrolled", "recovery_codes": code_hashes.len(),
@@ -236,7 +236,7 @@ pub async fn accept_step(
     if !advance_step(&mut tx, account_id, step).await? {
         return Ok(false);
     }
-    audit.action = "totp.sign_in";
+    audit.action = AuditAction::TOTP_SIGN_IN;
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "step": step }));
     audit::record(&mut tx, &audit).await?;
@@ -298,7 +298,7 @@ pub async fn consume_recovery_code(
     )
     .fetch_one(&mut *tx)
     .await?;
-    audit.action = "totp.recovery_code_use";
+    audit.action = AuditAction::TOTP_RECOVERY_CODE_USE;
     audit.target = format!("account:{account_id}");
     audit.after =
         Some(serde_json::json!({ "recovery_code_id": code_id, "recovery_codes_left": left }));
@@ -322,7 +322,7 @@ pub async fn replace_recovery_codes(
         return Ok(false);
     }
     insert_recovery_codes(&mut tx, account_id, code_hashes).await?;
-    audit.action = "totp.recovery_codes_replace";
+    audit.action = AuditAction::TOTP_RECOVERY_CODES_REPLACE;
     audit.target = format!("account:{account_id}");
     audit.after = Some(serde_json::json!({ "recovery_codes": code_hashes.len() }));
     audit::record(&mut tx, &audit).await?;
@@ -403,7 +403,7 @@ where
     // Tokens made before the reset go too (requests with them are refused
     // anyway: a token older than the owner's reset does not authenticate).
     super::tokens::revoke_owned_by(&mut tx, account_id, &audit).await?;
-    audit.action = "totp.reset";
+    audit.action = AuditAction::TOTP_RESET;
     audit.target = format!("account:{account_id}");
     audit.region_code = before.audit_region_code.clone();
     audit.venue_id = before.audit_venue_id;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry};
 use crate::domain::names::TokenName;
 
 /// A stored token.
@@ -250,7 +250,7 @@ pub async fn revoke_owned_by(
     .await?;
     for token in revoked {
         let mut entry = AuditEntry {
-            action: "token.revoke",
+            action: AuditAction::TOKEN_REVOKE,
             target: format!("token:{}", token.id),
             after: Some(serde_json::json!({
                 "revoked_at": token.revoked_at, "owner": format!("account:{account_id}"),

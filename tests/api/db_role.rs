@@ -52,7 +52,7 @@ async fn the_app_role_appends_to_the_audit_log_but_cannot_change_it() {
         &mut app,
         &audit::AuditEntry {
             actor: "admin-token".into(),
-            action: "venue.create",
+            action: audit::AuditAction::VENUE_CREATE,
             target: "venue:1".into(),
             ..audit::AuditEntry::default()
         },
@@ -231,7 +231,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
         &ScopeFilter::everything(),
         audit::AuditEntry {
             actor: "admin-token".into(),
-            action: "rating.quarantine",
+            action: audit::AuditAction::RATING_QUARANTINE,
             ..audit::AuditEntry::default()
         },
     )

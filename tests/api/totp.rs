@@ -264,7 +264,10 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
     );
     assert_eq!(app.count("account_recovery_codes").await, 10);
     assert_eq!(stored_must_enrol_flags(&app).await, ["0"]);
-    assert_eq!(audit_actions(&app).await[2..], ["totp.begin", "totp.enrol"]);
+    assert_eq!(
+        audit_actions(&app).await[2..],
+        ["auth.sign_in", "totp.begin", "totp.enrol"]
+    );
 
     // Once enrolled, the secret is never shown again.
     let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
@@ -422,6 +425,13 @@ async fn wrong_codes_are_refused_and_counted_by_the_sign_in_throttle() {
         1,
         "no new session"
     );
+    // Each refused code is audited, as the throttle counted it: no more.
+    let refused = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|a| a == "auth.second_factor_failed")
+        .count();
+    assert_eq!(refused, 5);
 }
 
 #[tokio::test]
@@ -446,9 +456,15 @@ async fn a_recovery_code_works_once() {
             .await
             .unwrap();
     assert_eq!(used, 1);
+    // The code, then the sign-in it completed.
     assert_eq!(
-        audit_actions(&app).await.last().map(String::as_str),
-        Some("totp.recovery_code_use")
+        audit_actions(&app)
+            .await
+            .iter()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["auth.sign_in", "totp.recovery_code_use"]
     );
     // Checked on the bounded argon2id pool.
     assert_eq!(

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::Caller;
+use crate::domain::audit::AuditAction;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -149,7 +150,7 @@ pub async fn create(
             new.region_code.as_str()
         )));
     }
-    let audit = caller.audit("venue.create");
+    let audit = caller.audit(AuditAction::VENUE_CREATE);
     let venue = venues::create(&state.pool, state.secrets.code_key(), &new, audit)
         .await
         .map_err(|err| match err {
@@ -234,7 +235,7 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue
         state.secrets.code_key(),
         id,
         &scope,
-        caller.audit("venue.reissue_code"),
+        caller.audit(AuditAction::VENUE_REISSUE_CODE),
     )
     .await?
     .ok_or(ApiError::NotFound("venue"))?;

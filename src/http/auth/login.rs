@@ -15,7 +15,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::audit as audit_log;
 use crate::domain::access::Role;
+use crate::domain::audit::{ACTOR_ANONYMOUS, AuditAction, attempted_login};
 use crate::domain::password::{DUMMY_HASH, Login, PASSWORD_MAX_CHARS, verify_password};
 use crate::domain::totp::requires_totp;
 use crate::http::AppState;
@@ -23,7 +25,7 @@ use crate::http::auth::session::{
     ENROL_TOTP_PATH, LOGIN_FORM_SCOPE, SECOND_FACTOR_PATH, current_account, home_path,
     pending_cookie, pre_session_cookie, pre_session_of, random_token, session_cookie,
 };
-use crate::http::client::client_limit_key;
+use crate::http::client::{client_ip, client_limit_key};
 use crate::http::html::retry_after;
 use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, negotiate_language as language, page_response, render_document,
@@ -33,6 +35,7 @@ use crate::live::LiveDown;
 use crate::live::sessions::{PendingSignIn, SessionData, SessionId, SignInAttempt};
 use crate::password_work::{PasswordJob, SATURATED_RETRY_AFTER_SECS, Saturated};
 use crate::store::accounts::find_by_login;
+use crate::store::audit::AuditEntry;
 use crate::store::demo::DEMO_CREATOR;
 use crate::store::second_factor;
 
@@ -294,8 +297,14 @@ pub async fn submit(
             return saturated(lang);
         }
     };
-    // A failure keeps its attempt taken: that is the count.
-    let Some((account_id, role)) = account.filter(|_| matched) else {
+    // A failure keeps its attempt taken: that is the count. It is audited
+    // after the throttle let it through, so the log grows no faster than
+    // the throttle allows attempts.
+    let Some((account_id, role)) = account.clone().filter(|_| matched) else {
+        let known = account.map(|(id, _)| id);
+        if let Err(response) = audit_failed_sign_in(&state, &req, lang, known, &raw_login).await {
+            return response;
+        }
         return message(lang, StatusCode::UNAUTHORIZED, |m| {
             (&m.login.failed_title, &m.login.failed_body)
         });
@@ -307,6 +316,7 @@ pub async fn submit(
             return unavailable(lang);
         }
     };
+    let audit = account_audit(&req, account_id, second_factor.as_ref());
     if second_factor.is_some_and(|s| s.enrolled_totp().is_some()) {
         // The password was right: its attempt goes back, and the code step
         // takes one of its own. The login name's failures stay until the
@@ -321,36 +331,131 @@ pub async fn submit(
         Some(role) if !must_enrol => home_path(role),
         _ => ENROL_TOTP_PATH,
     };
-    match start_session(&state, account_id, role, must_enrol, &raw_login, &ip).await {
+    let new_session = SignIn {
+        account_id,
+        role,
+        must_enrol_totp: must_enrol,
+        raw_login: &raw_login,
+        ip: &ip,
+        audit,
+    };
+    match start_session(&state, new_session).await {
         Ok(id) => signed_in(&state, &id, to),
         Err(_) => unavailable(lang),
     }
 }
 
-/// Creates a session for a completely signed-in account and forgets the
-/// login name's failed attempts.
+/// An audit entry of an account acting on itself (a sign-in, a sign-out):
+/// the account is both who and on what, and the row belongs where the
+/// account's changes do (a regulator's region, a staff account's first
+/// venue, nowhere for an admin).
+pub(in crate::http) fn account_audit(
+    req: &HttpRequest,
+    account_id: i64,
+    account: Option<&second_factor::SecondFactorState>,
+) -> AuditEntry {
+    let actor = format!("account:{account_id}");
+    let mut entry = match account {
+        Some(account) => account.audit_entry(actor.clone(), Some(client_ip(req))),
+        None => AuditEntry {
+            actor: actor.clone(),
+            client_ip: Some(client_ip(req)),
+            ..AuditEntry::default()
+        },
+    };
+    entry.target = actor;
+    entry
+}
+
+/// Records a refused password. An attempt at a known login names that
+/// account (and belongs where its changes do); one at an unknown login
+/// keeps only the cleaned, shortened text that was typed. The password is
+/// never recorded. Both look the account up the same way, so the time taken
+/// does not tell them apart.
+async fn audit_failed_sign_in(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: Lang,
+    account_id: Option<i64>,
+    raw_login: &str,
+) -> Result<(), HttpResponse> {
+    // Ids start at 1: a lookup of 0 finds nothing, like an unknown login.
+    let place = second_factor::state(&state.pool, account_id.unwrap_or(0))
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err, "account lookup for the audit log failed");
+            unavailable(lang)
+        })?;
+    let login = attempted_login(raw_login);
+    let mut entry = match (&place, account_id) {
+        (Some(account), Some(id)) => AuditEntry {
+            target: format!("account:{id}"),
+            ..account.audit_entry(ACTOR_ANONYMOUS.to_owned(), Some(client_ip(req)))
+        },
+        _ => AuditEntry {
+            actor: ACTOR_ANONYMOUS.to_owned(),
+            target: format!("login:{login}"),
+            client_ip: Some(client_ip(req)),
+            ..AuditEntry::default()
+        },
+    };
+    entry.after = Some(serde_json::json!({ "login": login }));
+    audit_log::record(state, AuditAction::AUTH_SIGN_IN_FAILED, entry)
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err.detail, "could not audit a failed sign-in");
+            unavailable(lang)
+        })
+}
+
+/// A completely signed-in account, about to get its session.
+pub(in crate::http) struct SignIn<'a> {
+    pub(in crate::http) account_id: i64,
+    pub(in crate::http) role: String,
+    pub(in crate::http) must_enrol_totp: bool,
+    /// The login name as typed, whose failed attempts are forgotten.
+    pub(in crate::http) raw_login: &'a str,
+    /// The throttle's key of the client address.
+    pub(in crate::http) ip: &'a str,
+    /// The sign-in's audit entry ([`account_audit`]).
+    pub(in crate::http) audit: AuditEntry,
+}
+
+/// Audits a sign-in, creates its session and forgets the login name's
+/// failed attempts. Audited first: no session exists that the log lacks.
 pub(in crate::http) async fn start_session(
     state: &AppState,
-    account_id: i64,
-    role: String,
-    must_enrol_totp: bool,
-    raw_login: &str,
-    ip: &str,
-) -> Result<SessionId, LiveDown> {
+    sign_in: SignIn<'_>,
+) -> Result<SessionId, SessionNotStarted> {
+    audit_log::record(state, AuditAction::AUTH_SIGN_IN, sign_in.audit)
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err.detail, "could not audit a sign-in");
+            SessionNotStarted
+        })?;
     let id = SessionId::generate();
     let data = SessionData {
-        account_id,
-        role,
+        account_id: sign_in.account_id,
+        role: sign_in.role,
         created_ms: state.clock.now().timestamp_millis(),
         csrf_token: random_token(),
-        must_enrol_totp,
+        must_enrol_totp: sign_in.must_enrol_totp,
     };
-    state.live.create_session(&id, &data).await?;
+    state
+        .live
+        .create_session(&id, &data)
+        .await
+        .map_err(|LiveDown| SessionNotStarted)?;
+    let (raw_login, ip) = (sign_in.raw_login, sign_in.ip);
     if state.live.signin_succeeded(raw_login, ip).await.is_err() {
         tracing::warn!("could not clear failed sign-ins");
     }
     Ok(id)
 }
+
+/// A session could not be started: Postgres or Redis is down (503).
+#[derive(Debug)]
+pub(in crate::http) struct SessionNotStarted;
 
 /// The redirect that hands the browser its new session.
 pub(in crate::http) fn signed_in(state: &AppState, id: &SessionId, to: &str) -> HttpResponse {

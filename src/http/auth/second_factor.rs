@@ -7,14 +7,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::audit as audit_log;
 use crate::domain::access::Role;
+use crate::domain::audit::{ACTOR_ANONYMOUS, AuditAction};
 use crate::domain::code::constant_time_eq;
 use crate::domain::totp::{CodeRejected, SecondFactorCode};
 use crate::http::AppState;
 use crate::http::api::ratings::client_ip;
 use crate::http::auth::login::{
-    LangQuery, bad_request, forbidden, html, message, signed_in, start_session, take_attempt,
-    unavailable,
+    LangQuery, SignIn, account_audit, bad_request, forbidden, html, message, signed_in,
+    start_session, take_attempt, unavailable,
 };
 use crate::http::auth::session::{
     ENROL_TOTP_PATH, PENDING_SIGNIN_COOKIE, SECOND_FACTOR_PATH, home_path,
@@ -238,6 +240,15 @@ pub async fn submit(
         }
     };
     if let Some(refused) = refused {
+        // After the throttle took its attempt: no faster than attempts go.
+        let mut entry = account_audit(&req, account.account_id, Some(&account));
+        entry.actor = ACTOR_ANONYMOUS.to_owned();
+        if let Err(err) =
+            audit_log::record(&state, AuditAction::AUTH_SECOND_FACTOR_FAILED, entry).await
+        {
+            tracing::warn!(error = %err.detail, "could not audit a refused code");
+            return unavailable(lang);
+        }
         let m = messages(lang);
         let notice = match refused {
             SecondFactorRefused::Wrong => m.totp.wrong_code.clone(),
@@ -257,16 +268,15 @@ pub async fn submit(
         Err(_) => return unavailable(lang),
     }
     let to = Role::parse(&pending.role).map_or(ENROL_TOTP_PATH, home_path);
-    match start_session(
-        &state,
-        pending.account_id,
-        pending.role,
-        false,
-        &pending.login,
-        &ip,
-    )
-    .await
-    {
+    let new_session = SignIn {
+        account_id: pending.account_id,
+        role: pending.role,
+        must_enrol_totp: false,
+        raw_login: &pending.login,
+        ip: &ip,
+        audit: account_audit(&req, pending.account_id, Some(&account)),
+    };
+    match start_session(&state, new_session).await {
         Ok(id) => signed_in(&state, &id, to),
         Err(_) => unavailable(lang),
     }

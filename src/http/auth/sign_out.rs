@@ -5,10 +5,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::app::audit as audit_log;
+use crate::domain::audit::AuditAction;
 use crate::http::AppState;
-use crate::http::auth::login::{bad_request, forbidden, message, unavailable};
+use crate::http::auth::login::{account_audit, bad_request, forbidden, message, unavailable};
 use crate::http::auth::session::{session_cookie, session_of};
 use crate::http::html::negotiate_language as language;
+use crate::store::second_factor;
 
 /// A posted sign-out form.
 #[derive(Debug, Default, Deserialize)]
@@ -61,11 +64,31 @@ async fn sign_out(
     if ended.is_err() {
         return unavailable(lang);
     }
+    audit_sign_out(&state, &req, account.account_id, which).await;
     let mut response = message(lang, StatusCode::OK, |m| {
         (&m.login.logged_out_title, &m.login.logged_out_body)
     });
     let _ = response.add_removal_cookie(&session_cookie(&state, String::new()));
     response
+}
+
+/// Records a sign-out. A sign-out happens whether or not it could be
+/// recorded: failing to record it is logged instead.
+async fn audit_sign_out(state: &AppState, req: &HttpRequest, account_id: i64, which: SignOut) {
+    let account = match second_factor::state(&state.pool, account_id).await {
+        Ok(account) => account,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not audit a sign-out");
+            return;
+        }
+    };
+    let mut entry = account_audit(req, account_id, account.as_ref());
+    entry.after = Some(serde_json::json!({
+        "everywhere": matches!(which, SignOut::Everywhere),
+    }));
+    if let Err(err) = audit_log::record(state, AuditAction::AUTH_SIGN_OUT, entry).await {
+        tracing::warn!(error = %err.detail, "could not audit a sign-out");
+    }
 }
 
 /// `POST /logout`: ends this session.

@@ -9,6 +9,7 @@ use askama::Template;
 use serde_json::Value;
 
 use crate::app::audit::{self as audit_log, AuditPage, AuditQuery, AuditRequest};
+use crate::domain::audit::{AuditAction, Subject};
 use crate::domain::table::{Cell, Table};
 use crate::http::AppState;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
@@ -17,10 +18,7 @@ use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
 use crate::http::pages::console::view::{Names, SelectOption, TableView};
 use crate::i18n::{AuditTexts, Messages};
-use crate::store::audit::AuditRecord;
-
-/// The action families the filter offers, in the order shown.
-const ACTION_FAMILIES: [&str; 6] = ["venue", "rating", "violation", "account", "totp", "token"];
+use crate::store::audit::{AuditNames, AuditRecord};
 
 /// Longest value the change column shows before cutting it short; the JSON
 /// route has the whole entry.
@@ -35,8 +33,109 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "account" => &t.family_account,
         "totp" => &t.family_totp,
         "token" => &t.family_token,
+        "auth" => &t.family_auth,
+        "export" => &t.family_export,
         other => other,
     }
+}
+
+/// One group of the action filter: a whole family, then its actions.
+struct ActionGroup {
+    label: String,
+    options: Vec<SelectOption>,
+}
+
+/// The action filter's choices, every action by its name in the page
+/// language, grouped by family; `chosen` is selected.
+fn action_groups(m: &Messages, chosen: Option<&str>) -> Vec<ActionGroup> {
+    let t = &m.audit;
+    AuditAction::families()
+        .into_iter()
+        .map(|family| {
+            let label = family_label(t, family).to_owned();
+            let whole = SelectOption {
+                value: family.to_owned(),
+                label: t.family_all.replace("{family}", &label),
+                selected: chosen == Some(family),
+            };
+            let actions = AuditAction::ALL
+                .iter()
+                .filter(|a| a.family() == family)
+                .map(|a| SelectOption {
+                    value: a.key().to_owned(),
+                    label: m.audit_action(a.key()).to_owned(),
+                    selected: chosen == Some(a.key()),
+                });
+            ActionGroup {
+                label,
+                options: std::iter::once(whole).chain(actions).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Whether the filter offers this action or family.
+fn offered(action: &str) -> bool {
+    AuditAction::parse(action).is_some() || AuditAction::families().contains(&action)
+}
+
+/// An account as people know it: name and login.
+fn account_text(t: &AuditTexts, names: &AuditNames, id: i64) -> Option<String> {
+    names.accounts.get(&id).map(|(login, name)| {
+        t.actor_account
+            .replace("{name}", name)
+            .replace("{login}", login)
+    })
+}
+
+/// An API token as people know it: by its name.
+fn token_text(t: &AuditTexts, names: &AuditNames, id: i64) -> Option<String> {
+    names
+        .tokens
+        .get(&id)
+        .map(|name| t.actor_token.replace("{name}", name))
+}
+
+/// Who did it, in words; the stored text when it names nobody known.
+fn actor_text(t: &AuditTexts, names: &AuditNames, actor: &str) -> String {
+    match Subject::parse(actor) {
+        Subject::Account(id) => account_text(t, names, id),
+        Subject::Token(id) => token_text(t, names, id),
+        Subject::AdminToken => Some(t.actor_admin_token.clone()),
+        Subject::Cli => Some(t.actor_cli.clone()),
+        Subject::Anonymous => Some(t.actor_anonymous.clone()),
+        _ => None,
+    }
+    .unwrap_or_else(|| actor.to_owned())
+}
+
+/// On what, in words: a venue by name, an account by name and login, a
+/// rating or violation by number (with its venue), a download by table.
+fn target_text(t: &AuditTexts, found: &AuditNames, entry: &AuditRecord) -> String {
+    let with_venue = |text: String| match entry.venue_id.and_then(|id| found.venues.get(&id)) {
+        Some(venue) => format!("{text} · {venue}"),
+        None => text,
+    };
+    match Subject::parse(&entry.target) {
+        Subject::Venue(id) => found.venues.get(&id).cloned(),
+        Subject::Account(id) => account_text(t, found, id),
+        Subject::Token(id) => token_text(t, found, id),
+        Subject::Rating(id) => Some(with_venue(t.target_rating.replace("{id}", &id.to_string()))),
+        Subject::Violation(id) => Some(with_venue(
+            t.target_violation.replace("{id}", &id.to_string()),
+        )),
+        Subject::Login(login) => Some(t.target_login.replace("{login}", &login)),
+        Subject::Export { table, format } => Some(
+            t.target_export
+                .replace(
+                    "{table}",
+                    t.tables.get(&table).map_or(table.as_str(), String::as_str),
+                )
+                .replace("{format}", &format.to_uppercase()),
+        ),
+        _ => None,
+    }
+    .unwrap_or_else(|| entry.target.clone())
 }
 
 /// One value of a before/after state, as people read it.
@@ -92,8 +191,8 @@ pub(in crate::http::pages::console) fn change_summary(
         .join("; ")
 }
 
-/// The log's entries as a table: the page's and its downloads'.
-fn audit_table(names: &Names, items: &[AuditRecord]) -> Table {
+/// The log's entries as a table in words: the page's and its downloads'.
+fn audit_table(names: &Names, found: &AuditNames, items: &[AuditRecord]) -> Table {
     let t = &names.m.audit;
     Table {
         title: t.title.clone(),
@@ -113,9 +212,9 @@ fn audit_table(names: &Names, items: &[AuditRecord]) -> Table {
                 vec![
                     Cell::Integer(entry.id),
                     Cell::text(local_time(entry.at)),
-                    Cell::text(&entry.actor),
-                    Cell::text(&entry.action),
-                    Cell::text(&entry.target),
+                    Cell::text(actor_text(t, found, &entry.actor)),
+                    Cell::text(names.m.audit_action(&entry.action)),
+                    Cell::text(target_text(t, found, entry)),
                     entry
                         .region_code
                         .as_deref()
@@ -176,8 +275,8 @@ struct AuditView {
     chrome: Chrome,
     nav: AccountNav,
     m: &'static Messages,
-    actions: Vec<SelectOption>,
-    /// A chosen action that is not one of the offered families (from a link).
+    actions: Vec<ActionGroup>,
+    /// A chosen action that is not one of the offered ones (from a link).
     other_action: Option<String>,
     per_page: Option<String>,
     entries: TableView,
@@ -199,17 +298,13 @@ pub async fn audit(
         audit_log::page(&state, &signed_in.caller.principal, &address.request)
             .await
             .map_err(|e| signed_in.fail(e))?;
+    let found = audit_log::names(&state, &items)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let m = names.m;
     let t = &m.audit;
     let chosen = address.request.action.as_deref();
-    let actions = ACTION_FAMILIES
-        .into_iter()
-        .map(|family| SelectOption {
-            value: family.to_owned(),
-            label: format!("{} ({family})", family_label(t, family)),
-            selected: chosen == Some(family),
-        })
-        .collect();
+    let actions = action_groups(m, chosen);
     let href_before = |before: Option<i64>| {
         let mut pairs = address.filters.clone();
         if let Some(id) = before {
@@ -217,7 +312,7 @@ pub async fn audit(
         }
         names.href("/console/audit", &pairs)
     };
-    let entries = TableView::new("audit", &audit_table(&names, &items), &t.empty)
+    let entries = TableView::new("audit", &audit_table(&names, &found, &items), &t.empty)
         .link(4, target_links(&names, &items))
         .downloads(&names, "/console/audit", &address.filters);
     let body = render_document(&AuditView {
@@ -225,9 +320,7 @@ pub async fn audit(
         nav: signed_in.nav(),
         m,
         actions,
-        other_action: chosen
-            .filter(|a| !ACTION_FAMILIES.contains(a))
-            .map(str::to_owned),
+        other_action: chosen.filter(|a| !offered(a)).map(str::to_owned),
         per_page: address
             .filters
             .iter()
@@ -253,11 +346,14 @@ pub(in crate::http::pages::console) async fn audit_download(
     let page = audit_log::page(state, &signed_in.caller.principal, &request)
         .await
         .map_err(|e| signed_in.fail(e))?;
+    let found = audit_log::names(state, &page.items)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let stem = match &request.action {
         Some(action) => format!("audit-{action}"),
         None => "audit".to_owned(),
     };
-    Ok((audit_table(names, &page.items), stem))
+    Ok((audit_table(names, &found, &page.items), stem))
 }
 
 #[cfg(test)]
@@ -265,6 +361,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::i18n::{Lang, messages};
 
     #[test]
     fn changes_list_only_the_fields_that_differ() {
@@ -298,6 +395,74 @@ mod tests {
             change_summary(Some(&json!({ "totp": "enrolled" })), None),
             "totp: enrolled → —"
         );
+    }
+
+    fn record(actor: &str, target: &str, venue_id: Option<i64>) -> AuditRecord {
+        AuditRecord {
+            id: 1,
+            at: chrono::Utc::now(),
+            actor: actor.to_owned(),
+            action: "violation.record".to_owned(),
+            target: target.to_owned(),
+            region_code: None,
+            venue_id,
+            client_ip: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    #[test]
+    fn every_family_and_download_has_words_in_every_language() {
+        for lang in Lang::ALL {
+            let t = &messages(lang).audit;
+            for family in AuditAction::families() {
+                assert_ne!(family_label(t, family), family, "{lang:?}");
+            }
+            for table in crate::http::pages::console::EXPORT_TABLES {
+                assert!(t.tables.contains_key(table), "{lang:?}: {table}");
+            }
+            assert_eq!(
+                t.tables.len(),
+                crate::http::pages::console::EXPORT_TABLES.len()
+            );
+            let groups = action_groups(messages(lang), Some("auth.sign_in"));
+            let options: Vec<&SelectOption> = groups.iter().flat_map(|g| &g.options).collect();
+            assert_eq!(
+                options.len(),
+                AuditAction::ALL.len() + AuditAction::families().len()
+            );
+            assert_eq!(options.iter().filter(|o| o.selected).count(), 1);
+            assert!(options.iter().all(|o| !o.label.contains('.')), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn actors_and_targets_are_told_in_words() {
+        let m = messages(Lang::Zh);
+        let t = &m.audit;
+        let mut found = AuditNames::default();
+        found
+            .accounts
+            .insert(2, ("korla-reg".to_owned(), "库尔勒监管员".to_owned()));
+        found.tokens.insert(3, "省平台".to_owned());
+        found.venues.insert(7, "孔雀河酒店".to_owned());
+        assert_eq!(
+            actor_text(t, &found, "account:2"),
+            "库尔勒监管员（korla-reg）"
+        );
+        assert_eq!(actor_text(t, &found, "token:3"), "API 令牌「省平台」");
+        assert_eq!(actor_text(t, &found, "admin-token"), t.actor_admin_token);
+        assert_eq!(actor_text(t, &found, "anonymous"), t.actor_anonymous);
+        // Someone the lookup did not find keeps the stored text.
+        assert_eq!(actor_text(t, &found, "account:9"), "account:9");
+        let target = |target: &str, venue| target_text(t, &found, &record("cli", target, venue));
+        assert_eq!(target("venue:7", Some(7)), "孔雀河酒店");
+        assert_eq!(target("violation:4", Some(7)), "违规记录 #4 · 孔雀河酒店");
+        assert_eq!(target("rating:5", None), "评价 #5");
+        assert_eq!(target("account:2", None), "库尔勒监管员（korla-reg）");
+        assert_eq!(target("export:rankings.csv", None), "排名（CSV）");
+        assert_eq!(target("login:nobody", None), "登录名「nobody」（无此账号）");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub use rankings::rankings;
 pub use venue::venue;
 
 use self::view::Names;
+use crate::app::audit::{self as audit_log, Download};
 use crate::domain::access::Scope;
 use crate::domain::table::Table;
 use crate::http::AppState;
@@ -33,17 +34,33 @@ use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::export::{ExportFormat, export_response};
 use crate::http::html::local_time;
 
+/// Every table a console download can hold, by the key its address and its
+/// audit row name it with: `/console/{table}.{format}`, then a venue's
+/// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 9] = [
+    "rankings",
+    "regions",
+    "lowest",
+    "falling",
+    "watchlist",
+    "audit",
+    "ratings",
+    "violations",
+    "tiers",
+];
+
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
 
 /// A console table as a file whose first line says what it is, whose data
 /// it holds (the caller's scope) and as of when, in Beijing time.
-fn download(
+async fn download(
     signed_in: &SignedIn,
     state: &AppState,
     names: &Names,
     table: &Table,
     (format, stem): (ExportFormat, &str),
+    (table_key, venue_id, req): (&str, Option<i64>, &HttpRequest),
 ) -> Result<HttpResponse, PageError> {
     let scope = match &signed_in.caller.principal.scope {
         Scope::All => names.region_or_country(None),
@@ -61,10 +78,22 @@ fn download(
         .replace("{title}", &table.title)
         .replace("{scope}", &scope)
         .replace("{at}", &local_time(state.clock.now()));
-    export_response(table, format, stem, &caption).map_err(|err| {
+    let response = export_response(table, format, stem, &caption).map_err(|err| {
         tracing::error!(error = %err, "export failed");
         PageError::new(signed_in.lang, PageProblem::Failed)
-    })
+    })?;
+    // Audited before the file leaves: no download the log lacks.
+    let what = Download {
+        table: table_key,
+        format: format.extension(),
+        venue_id,
+        rows: table.rows.len(),
+        query: req.query_string(),
+    };
+    audit_log::record_download(state, &signed_in.caller, &what)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(response)
 }
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
@@ -80,6 +109,9 @@ pub async fn export(
     let (name, extension) = path.into_inner();
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    if !EXPORT_TABLES.contains(&name.as_str()) {
+        return Err(not_found());
+    }
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -91,7 +123,8 @@ pub async fn export(
             .await?
             .ok_or_else(not_found)?,
     };
-    download(&signed_in, &state, &names, &table, (format, &stem))
+    let what = (name.as_str(), None, &req);
+    download(&signed_in, &state, &names, &table, (format, &stem), what).await
 }
 
 /// `GET /console/venues/{id}/{table}.{format}`: a venue's `ratings`,
@@ -100,10 +133,14 @@ pub async fn venue_export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let (id, name, extension) = path.into_inner();
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let format = ExportFormat::parse(&extension).ok_or_else(not_found)?;
+    if !EXPORT_TABLES.contains(&name.as_str()) {
+        return Err(not_found());
+    }
     let venue_id = parse_id(&id).map_err(|e| signed_in.fail(e))?;
     let names = Names::load(&state, signed_in.lang)
         .await
@@ -111,5 +148,6 @@ pub async fn venue_export(
     let (table, stem) = venue::venue_table(&signed_in, &state, &names, venue_id, &name)
         .await?
         .ok_or_else(not_found)?;
-    download(&signed_in, &state, &names, &table, (format, &stem))
+    let what = (name.as_str(), Some(venue_id), &req);
+    download(&signed_in, &state, &names, &table, (format, &stem), what).await
 }

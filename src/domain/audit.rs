@@ -1,0 +1,257 @@
+//! The audit log's vocabulary: the action keys rows are written with (one
+//! list, so every key has a label in every catalogue) and the shapes of the
+//! `actor` and `target` texts, read back for people.
+
+/// An action key of the audit log. Only the constants below exist, so a
+/// writer cannot invent a key the pages have no words for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AuditAction(&'static str);
+
+macro_rules! audit_actions {
+    ($($(#[doc = $doc:literal])* $name:ident = $key:literal;)*) => {
+        impl AuditAction {
+            $($(#[doc = $doc])* pub const $name: Self = Self($key);)*
+            /// Every action the log is written with, grouped by family.
+            pub const ALL: &'static [Self] = &[$(Self::$name),*];
+        }
+    };
+}
+
+audit_actions! {
+    /// An account was made (invited, or by the command line).
+    ACCOUNT_CREATE = "account.create";
+    /// An account's name, role, scope or state changed.
+    ACCOUNT_UPDATE = "account.update";
+    /// An invited person set their first password.
+    ACCOUNT_ACTIVATE = "account.activate";
+    /// A password was changed or set again through a link.
+    ACCOUNT_PASSWORD = "account.password";
+    /// A link to set a new password was issued.
+    ACCOUNT_PASSWORD_LINK = "account.password_link";
+    /// The demo's printed passwords were set again.
+    ACCOUNT_DEMO_PASSWORD = "account.demo_password";
+    /// Someone signed in completely.
+    AUTH_SIGN_IN = "auth.sign_in";
+    /// A sign-in was refused: unknown login or wrong password.
+    AUTH_SIGN_IN_FAILED = "auth.sign_in_failed";
+    /// A sign-in's password was right but its one-time code was not.
+    AUTH_SECOND_FACTOR_FAILED = "auth.second_factor_failed";
+    /// Someone signed out (of this browser, or everywhere).
+    AUTH_SIGN_OUT = "auth.sign_out";
+    /// A console table was downloaded as a file.
+    EXPORT_DOWNLOAD = "export.download";
+    /// A rating was taken out of the scores.
+    RATING_QUARANTINE = "rating.quarantine";
+    /// A quarantined rating was put back.
+    RATING_RELEASE = "rating.release";
+    /// A venue replied to a rating.
+    RATING_REPLY = "rating.reply";
+    /// An API token was made.
+    TOKEN_CREATE = "token.create";
+    /// An API token was revoked.
+    TOKEN_REVOKE = "token.revoke";
+    /// An authenticator enrolment began.
+    TOTP_BEGIN = "totp.begin";
+    /// An authenticator was enrolled.
+    TOTP_ENROL = "totp.enrol";
+    /// A sign-in's one-time code was accepted.
+    TOTP_SIGN_IN = "totp.sign_in";
+    /// A recovery code was used.
+    TOTP_RECOVERY_CODE_USE = "totp.recovery_code_use";
+    /// New recovery codes replaced the old ones.
+    TOTP_RECOVERY_CODES_REPLACE = "totp.recovery_codes_replace";
+    /// An account's second factor was reset by a supervisor.
+    TOTP_RESET = "totp.reset";
+    /// A venue was registered.
+    VENUE_CREATE = "venue.create";
+    /// A venue's rating code was issued again.
+    VENUE_REISSUE_CODE = "venue.reissue_code";
+    /// A venue's service commitment changed.
+    VENUE_COMMITMENT = "venue.commitment";
+    /// A venue's quality officer changed.
+    VENUE_QUALITY_OFFICER = "venue.quality_officer";
+    /// A violation was recorded against a venue.
+    VIOLATION_RECORD = "violation.record";
+}
+
+impl AuditAction {
+    /// The key as stored, e.g. `account.create`; empty before a store
+    /// function fills it in.
+    pub fn key(self) -> &'static str {
+        self.0
+    }
+
+    /// The family, the part before the dot (`account`).
+    pub fn family(self) -> &'static str {
+        self.0.split_once('.').map_or(self.0, |(family, _)| family)
+    }
+
+    /// The listed action with this key.
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.0 == key)
+    }
+
+    /// The families, in the order of [`AuditAction::ALL`].
+    pub fn families() -> Vec<&'static str> {
+        let mut families: Vec<&'static str> = Vec::new();
+        for action in Self::ALL {
+            if !families.contains(&action.family()) {
+                families.push(action.family());
+            }
+        }
+        families
+    }
+}
+
+/// The actor of what nobody signed in did: a failed sign-in.
+pub const ACTOR_ANONYMOUS: &str = "anonymous";
+/// The actor of the bootstrap admin token from the configuration.
+pub const ACTOR_ADMIN_TOKEN: &str = "admin-token";
+/// The actor of the command line on the server.
+pub const ACTOR_CLI: &str = "cli";
+
+/// The longest attempted login a failed sign-in keeps.
+pub const ATTEMPTED_LOGIN_MAX_CHARS: usize = 64;
+
+/// An attempted login name as a failed sign-in records it: trimmed, without
+/// control characters or direction overrides, and cut short, so whatever
+/// was typed cannot forge lines or flip the page's text.
+pub fn attempted_login(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .filter(|c| !c.is_control() && !crate::domain::text::is_bidi_control(*c))
+        .take(ATTEMPTED_LOGIN_MAX_CHARS)
+        .collect()
+}
+
+/// What an `actor` or `target` text names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// `account:12`.
+    Account(i64),
+    /// `token:3`, an API token.
+    Token(i64),
+    /// `admin-token`.
+    AdminToken,
+    /// `cli`.
+    Cli,
+    /// `anonymous`.
+    Anonymous,
+    /// `venue:7`.
+    Venue(i64),
+    /// `rating:40`.
+    Rating(i64),
+    /// `violation:2`.
+    Violation(i64),
+    /// `login:…`, an attempted login that names no account.
+    Login(String),
+    /// `export:rankings.csv`, a console table's download.
+    Export {
+        /// The table's name (`rankings`, `audit` …).
+        table: String,
+        /// `csv` or `xlsx`.
+        format: String,
+    },
+    /// Anything else, shown as written.
+    Other(String),
+}
+
+impl Subject {
+    /// Reads an `actor` or `target` text.
+    pub fn parse(text: &str) -> Self {
+        let id = |rest: &str| rest.parse::<i64>().ok();
+        let numbered = |prefix: &str| text.strip_prefix(prefix).and_then(id);
+        if let Some(n) = numbered("account:") {
+            Self::Account(n)
+        } else if let Some(n) = numbered("token:") {
+            Self::Token(n)
+        } else if let Some(n) = numbered("venue:") {
+            Self::Venue(n)
+        } else if let Some(n) = numbered("rating:") {
+            Self::Rating(n)
+        } else if let Some(n) = numbered("violation:") {
+            Self::Violation(n)
+        } else if let Some(login) = text.strip_prefix("login:") {
+            Self::Login(login.to_owned())
+        } else if let Some((table, format)) = text
+            .strip_prefix("export:")
+            .and_then(|rest| rest.rsplit_once('.'))
+        {
+            Self::Export {
+                table: table.to_owned(),
+                format: format.to_owned(),
+            }
+        } else {
+            match text {
+                ACTOR_ADMIN_TOKEN => Self::AdminToken,
+                ACTOR_CLI => Self::Cli,
+                ACTOR_ANONYMOUS => Self::Anonymous,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn keys_are_distinct_shaped_and_parse_back() {
+        let keys: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.key()).collect();
+        assert_eq!(keys.len(), AuditAction::ALL.len(), "a key is listed twice");
+        for action in AuditAction::ALL {
+            let key = action.key();
+            let (family, verb) = key.split_once('.').expect("family.verb");
+            assert!(!family.is_empty() && !verb.is_empty(), "{key}");
+            assert!(
+                key.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
+                "{key}"
+            );
+            assert_eq!(AuditAction::parse(key), Some(*action));
+            assert_eq!(action.family(), family);
+        }
+        assert_eq!(AuditAction::parse("account"), None);
+        assert!(AuditAction::families().contains(&"auth"));
+    }
+
+    #[test]
+    fn subjects_read_back() {
+        assert_eq!(Subject::parse("account:2"), Subject::Account(2));
+        assert_eq!(Subject::parse("token:5"), Subject::Token(5));
+        assert_eq!(Subject::parse("venue:7"), Subject::Venue(7));
+        assert_eq!(Subject::parse("rating:9"), Subject::Rating(9));
+        assert_eq!(Subject::parse("violation:1"), Subject::Violation(1));
+        assert_eq!(Subject::parse("admin-token"), Subject::AdminToken);
+        assert_eq!(Subject::parse("cli"), Subject::Cli);
+        assert_eq!(Subject::parse("anonymous"), Subject::Anonymous);
+        assert_eq!(
+            Subject::parse("login:nobody"),
+            Subject::Login("nobody".into())
+        );
+        assert_eq!(
+            Subject::parse("export:rankings.csv"),
+            Subject::Export {
+                table: "rankings".into(),
+                format: "csv".into()
+            }
+        );
+        assert_eq!(
+            Subject::parse("account:x"),
+            Subject::Other("account:x".into())
+        );
+    }
+
+    #[test]
+    fn attempted_logins_are_cleaned_and_cut_short() {
+        assert_eq!(attempted_login("  root\r\n"), "root");
+        assert_eq!(attempted_login("a\u{202E}b\u{0}c"), "abc");
+        assert_eq!(
+            attempted_login(&"x".repeat(500)).chars().count(),
+            ATTEMPTED_LOGIN_MAX_CHARS
+        );
+    }
+}
