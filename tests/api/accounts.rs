@@ -7,28 +7,8 @@ use std::process::{Command, Output, Stdio};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, database_url_for, spawn_app};
+use crate::common::{ADMIN_TOKEN, ANONYMOUS, TestApp, call, database_url_for, spawn_app};
 use qrfeedback::domain::password::verify_password;
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, format!("{}{path}", app.address));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
 
 async fn create_account(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
     call(
@@ -47,7 +27,7 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> (u16, Value) {
         app,
         Method::POST,
         &path,
-        None,
+        ANONYMOUS,
         Some(json!({ "password": password })),
     )
     .await
@@ -226,7 +206,7 @@ async fn logins_are_unique_and_input_is_checked() {
         assert_eq!(problem["type"], format!("/problems/{kind}"), "{bad}");
     }
     assert_eq!(app.count("accounts").await, 1, "nothing stored");
-    let (status, _) = call(&app, Method::GET, "/api/v1/accounts", None, None).await;
+    let (status, _) = call(&app, Method::GET, "/api/v1/accounts", ANONYMOUS, None).await;
     assert_eq!(status, 401);
 }
 

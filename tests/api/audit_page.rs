@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, spawn_app};
 use crate::console::{download_links, downloads_match_the_page, html_table, parse_csv, unescape};
 
 /// The target column of an audit table.
@@ -33,7 +33,9 @@ async fn audit_json(app: &TestApp, query: &str, token: &str) -> Value {
 
 /// The audit table of a page the person opens.
 async fn audit_rows(person: &Person, path: &str) -> (String, Vec<Vec<String>>) {
-    let (status, page) = person.page(path).await;
+    let Page {
+        status, body: page, ..
+    } = person.get_page(path).await;
     assert_eq!(status, 200, "{path}: {page}");
     let (_, rows) = html_table(&page, "audit");
     (page, rows)
@@ -113,7 +115,9 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
 
     // The downloads hold exactly the page's table, and keep to the scope too.
     downloads_match_the_page(&regulator, &page, "audit").await;
-    let (status, csv) = regulator.page("/console/audit.csv").await;
+    let Page {
+        status, body: csv, ..
+    } = regulator.get_page("/console/audit.csv").await;
     assert_eq!(status, 200);
     assert!(!csv.contains(&luntai_target));
     // The caption names the county the file is limited to.
@@ -124,9 +128,11 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     let (_, rows) = audit_rows(&regulator, "/console/audit?action=venue&lang=en").await;
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0][TARGET], korla_target);
-    let (status, _) = regulator.page("/console/audit?action=DROP%20TABLE").await;
+    let Page { status, .. } = regulator
+        .get_page("/console/audit?action=DROP%20TABLE")
+        .await;
     assert_eq!(status, 422);
-    let (status, _) = regulator.page("/console/audit?per_page=0").await;
+    let Page { status, .. } = regulator.get_page("/console/audit?per_page=0").await;
     assert_eq!(status, 422);
 
     // An admin sees both counties.
@@ -150,11 +156,15 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
         "/console/audit.csv",
         "/console/audit.xlsx",
     ] {
-        let (status, page) = staff.page(path).await;
+        let Page {
+            status, body: page, ..
+        } = staff.get_page(path).await;
         assert_eq!(status, 403, "{path}");
         assert!(!page.contains("venue.create"));
     }
-    let (_, dashboard) = staff.page("/dashboard").await;
+    let Page {
+        body: dashboard, ..
+    } = staff.get_page("/dashboard").await;
     assert!(!dashboard.contains(r#"href="/console/audit""#));
 }
 
@@ -210,7 +220,9 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
     let (csv_href, xlsx_href) = download_links(&first_page, "audit");
     assert!(csv_href.contains("action=venue"), "{csv_href}");
     assert!(xlsx_href.contains("/console/audit.xlsx"), "{xlsx_href}");
-    let (status, csv) = admin.page(&csv_href).await;
+    let Page {
+        status, body: csv, ..
+    } = admin.get_page(&csv_href).await;
     assert_eq!(status, 200);
     let parsed = parse_csv(csv.trim_start_matches('\u{feff}'));
     let (headers, _) = html_table(&first_page, "audit");

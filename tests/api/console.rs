@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, call, csrf_of, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, csrf_of, spawn_app};
 
 /// A venue created and rated `stars` (one device each), its score published.
 async fn rated_venue(app: &TestApp, name: &str, region: &str, category: &str, stars: &[u8]) -> i64 {
@@ -298,7 +298,9 @@ async fn a_county_regulator_sees_only_its_county() {
     let korla = app.sign_in("korla").await;
 
     // The overview is Korla's, with Korla's venues only.
-    let (status, home) = korla.page("/console?lang=en").await;
+    let Page {
+        status, body: home, ..
+    } = korla.get_page("/console?lang=en").await;
     assert_eq!(status, 200, "{home}");
     assert!(home.contains("Overview: Korla City"), "{home}");
     assert!(home.contains("孔雀河酒店") && home.contains("梨城餐厅"));
@@ -308,44 +310,56 @@ async fn a_county_regulator_sees_only_its_county() {
     assert_eq!(lowest[0][1], "梨城餐厅", "lowest first");
 
     // Rankings: Korla by default, nothing above or beside it.
-    let (status, ranking) = korla.page("/console/rankings?lang=en").await;
+    let Page {
+        status,
+        body: ranking,
+        ..
+    } = korla.get_page("/console/rankings?lang=en").await;
     assert_eq!(status, 200);
     let (_, rows) = html_table(&ranking, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
     for region in ["652800", "652822", "650000", "220000"] {
-        let (status, page) = korla
-            .page(&format!("/console/rankings?region={region}&lang=en"))
+        let Page {
+            status, body: page, ..
+        } = korla
+            .get_page(&format!("/console/rankings?region={region}&lang=en"))
             .await;
         assert_eq!(status, 403, "{region}");
         assert!(page.contains("Not available to your account"));
-        let (status, _) = korla
-            .page(&format!("/console/regions.csv?region={region}"))
+        let Page { status, .. } = korla
+            .get_page(&format!("/console/regions.csv?region={region}"))
             .await;
         assert_eq!(status, 403, "regions download of {region}");
-        let (status, _) = korla.page(&format!("/console?region={region}")).await;
+        let Page { status, .. } = korla.get_page(&format!("/console?region={region}")).await;
         assert_eq!(status, 403, "overview of {region}");
     }
-    let (status, _) = korla.page("/console/rankings?region=999999").await;
+    let Page { status, .. } = korla.get_page("/console/rankings?region=999999").await;
     assert_eq!(status, 404, "unknown region");
-    let (status, _) = korla.page("/console/rankings?region=12x").await;
+    let Page { status, .. } = korla.get_page("/console/rankings?region=12x").await;
     assert_eq!(status, 422, "malformed region");
 
     // Venues outside: 404 on the page and on every download.
     for id in [v.luntai_hotel, v.changji_hotel] {
-        let (status, page) = korla.page(&format!("/console/venues/{id}?lang=en")).await;
+        let Page {
+            status, body: page, ..
+        } = korla
+            .get_page(&format!("/console/venues/{id}?lang=en"))
+            .await;
         assert_eq!(status, 404, "{page}");
         for table in ["ratings", "violations", "tiers"] {
             for ext in ["csv", "xlsx"] {
-                let (status, _) = korla
-                    .page(&format!("/console/venues/{id}/{table}.{ext}"))
+                let Page { status, .. } = korla
+                    .get_page(&format!("/console/venues/{id}/{table}.{ext}"))
                     .await;
                 assert_eq!(status, 404, "{table}.{ext} of {id}");
             }
         }
     }
-    let (status, page) = korla
-        .page(&format!("/console/venues/{}?lang=en", v.korla_hotel))
+    let Page {
+        status, body: page, ..
+    } = korla
+        .get_page(&format!("/console/venues/{}?lang=en", v.korla_hotel))
         .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("孔雀河酒店"));
@@ -358,36 +372,36 @@ async fn a_county_regulator_sees_only_its_county() {
         "/console/falling.csv",
         "/console/regions.csv",
     ] {
-        let (status, body) = korla.page(path).await;
+        let Page { status, body, .. } = korla.get_page(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(
             !body.contains("轮台宾馆") && !body.contains("昌吉酒店"),
             "{path}: {body}"
         );
     }
-    let (_, csv) = korla.page("/console/rankings.csv").await;
+    let Page { body: csv, .. } = korla.get_page("/console/rankings.csv").await;
     assert!(csv.contains("孔雀河酒店") && csv.contains("梨城餐厅"));
-    let (status, _) = korla.page("/console/unknown.csv").await;
+    let Page { status, .. } = korla.get_page("/console/unknown.csv").await;
     assert_eq!(status, 404);
-    let (status, _) = korla.page("/console/rankings.pdf").await;
+    let Page { status, .. } = korla.get_page("/console/rankings.pdf").await;
     assert_eq!(status, 404);
 
     // A rating of another county cannot be moderated from here.
     let page = korla
-        .page(&format!("/console/venues/{}", v.korla_hotel))
+        .get_page(&format!("/console/venues/{}", v.korla_hotel))
         .await
-        .1;
+        .body;
     let token = csrf_of(&page);
     let outside = rating_ids(&app, v.luntai_hotel).await[0];
     let response = korla
-        .post_form(
+        .post_exact(
             &format!("/console/ratings/{outside}/quarantine"),
             &[("csrf_token", &token), ("reason", "looks fake")],
         )
         .await;
     assert_eq!(response.status(), 404);
     let response = korla
-        .post_form(
+        .post_exact(
             &format!("/console/venues/{}/violations", v.luntai_hotel),
             &[
                 ("csrf_token", &token),
@@ -442,7 +456,7 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .map(|n| n.as_i64().unwrap())
         .collect();
     assert_eq!(bands.iter().sum::<i64>(), 3, "{overview}");
-    let (_, home) = person.page("/console?lang=en").await;
+    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
     let chart = home
         .split("id=\"score-distribution\"")
         .nth(1)
@@ -458,7 +472,9 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         assert!(chart.contains(&label), "{label}");
     }
 
-    let (status, page) = person.page("/console/rankings?lang=en").await;
+    let Page {
+        status, body: page, ..
+    } = person.get_page("/console/rankings?lang=en").await;
     assert_eq!(status, 200);
     let (headers, regions) = html_table(&page, "regions");
     assert_eq!(headers[1], "Region");
@@ -473,7 +489,11 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     // Region → child region.
     let link = link_in_table(&page, "regions", "Korla City");
     assert_eq!(link, "/console/rankings?region=652801&lang=en");
-    let (status, korla) = person.page(&link).await;
+    let Page {
+        status,
+        body: korla,
+        ..
+    } = person.get_page(&link).await;
     assert_eq!(status, 200);
     assert!(korla.contains("Rankings: Korla City"));
     assert!(
@@ -487,7 +507,11 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     // Child region → venue.
     let link = link_in_table(&korla, "rankings", "孔雀河酒店");
     assert_eq!(link, format!("/console/venues/{}?lang=en", v.korla_hotel));
-    let (status, venue) = person.page(&link).await;
+    let Page {
+        status,
+        body: venue,
+        ..
+    } = person.get_page(&link).await;
     assert_eq!(status, 200);
     assert!(venue.contains("<h1 class=\"page-title\">孔雀河酒店</h1>"));
     assert!(venue.contains("<svg class=\"trend\""));
@@ -524,8 +548,8 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     assert!(!venue.contains("device_hash"), "no device hash on the page");
 
     // Filters: category, tier and published only; the same in the download.
-    let (_, hotels) = person
-        .page("/console/rankings?category=hotel&published=1&lang=en")
+    let Page { body: hotels, .. } = person
+        .get_page("/console/rankings?category=hotel&published=1&lang=en")
         .await;
     let (_, rows) = html_table(&hotels, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
@@ -539,19 +563,21 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, tiered) = person
-        .page(&format!("/console/rankings?tier={restaurant_tier}&lang=en"))
+    let Page { body: tiered, .. } = person
+        .get_page(&format!("/console/rankings?tier={restaurant_tier}&lang=en"))
         .await;
     let (_, rows) = html_table(&tiered, "rankings");
     assert!(rows.iter().all(|r| r[6] == restaurant_tier), "{rows:?}");
     assert!(rows.iter().any(|r| r[2] == "梨城餐厅"));
-    let (status, _) = person.page("/console/rankings?tier=E").await;
+    let Page { status, .. } = person.get_page("/console/rankings?tier=E").await;
     assert_eq!(status, 422);
 
     // An admin starts from the whole country: the provinces.
     app.create_person("chief", "admin", None, &[]).await;
     let admin = app.sign_in("chief").await;
-    let (status, home) = admin.page("/console?lang=en").await;
+    let Page {
+        status, body: home, ..
+    } = admin.get_page("/console?lang=en").await;
     assert_eq!(status, 200);
     assert!(home.contains("Overview: Nationwide"));
     let (_, provinces) = html_table(&home, "regions");
@@ -559,10 +585,10 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     assert_eq!(codes, vec!["220000", "650000"]);
     let xinjiang = provinces.iter().find(|r| r[0] == "650000").unwrap();
     assert_eq!(xinjiang[7], "4");
-    let (_, all) = admin.page("/console/rankings?lang=en").await;
+    let Page { body: all, .. } = admin.get_page("/console/rankings?lang=en").await;
     assert_eq!(html_table(&all, "rankings").1.len(), 4);
-    let (status, _) = admin
-        .page(&format!("/console/venues/{}", v.changji_hotel))
+    let Page { status, .. } = admin
+        .get_page(&format!("/console/venues/{}", v.changji_hotel))
         .await;
     assert_eq!(status, 200);
 }
@@ -576,7 +602,11 @@ async fn downloads_hold_exactly_the_tables_of_the_page() {
     let person = app.sign_in("bayingolin").await;
 
     for lang in ["zh-CN", "en"] {
-        let (status, page) = person.page(&format!("/console/rankings?lang={lang}")).await;
+        let Page {
+            status, body: page, ..
+        } = person
+            .get_page(&format!("/console/rankings?lang={lang}"))
+            .await;
         assert_eq!(status, 200);
         let (headers, rows) = downloads_match_the_page(&person, &page, "rankings").await;
         assert_eq!(rows.len(), 3);
@@ -586,15 +616,17 @@ async fn downloads_hold_exactly_the_tables_of_the_page() {
             assert_eq!(rows[0][4], "星级饭店");
         }
         downloads_match_the_page(&person, &page, "regions").await;
-        let (_, home) = person.page(&format!("/console?lang={lang}")).await;
+        let Page { body: home, .. } = person.get_page(&format!("/console?lang={lang}")).await;
         downloads_match_the_page(&person, &home, "lowest").await;
     }
-    let (_, filtered) = person
-        .page("/console/rankings?category=hotel&lang=en")
+    let Page { body: filtered, .. } = person
+        .get_page("/console/rankings?category=hotel&lang=en")
         .await;
     let (_, rows) = downloads_match_the_page(&person, &filtered, "rankings").await;
     assert_eq!(rows.len(), 2);
-    let (_, korla) = person.page("/console/rankings?region=652801&lang=en").await;
+    let Page { body: korla, .. } = person
+        .get_page("/console/rankings?region=652801&lang=en")
+        .await;
     downloads_match_the_page(&person, &korla, "rankings").await;
 }
 
@@ -607,8 +639,10 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
         .create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (status, page) = person
-        .page(&format!("/console/venues/{venue}?lang=en"))
+    let Page {
+        status, body: page, ..
+    } = person
+        .get_page(&format!("/console/venues/{venue}?lang=en"))
         .await;
     assert_eq!(status, 200);
     let token = csrf_of(&page);
@@ -629,11 +663,11 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
 
     // No token, a wrong token: refused, nothing changed.
     let response = person
-        .post_form(&path, &[("reason", "one address, ten ratings")])
+        .post_exact(&path, &[("reason", "one address, ten ratings")])
         .await;
     assert_eq!(response.status(), 403);
     let response = person
-        .post_form(&path, &[("csrf_token", "forged"), ("reason", "x")])
+        .post_exact(&path, &[("csrf_token", "forged"), ("reason", "x")])
         .await;
     assert_eq!(response.status(), 403);
     assert!(
@@ -645,7 +679,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
     );
     // No reason: a friendly 422, nothing changed.
     let response = person
-        .post_form(&path, &[("csrf_token", &token), ("reason", "  ")])
+        .post_exact(&path, &[("csrf_token", &token), ("reason", "  ")])
         .await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -660,7 +694,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
 
     // With the token and a reason: back to the venue, quarantined, audited.
     let response = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("csrf_token", &token),
@@ -689,7 +723,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
         after["score"].as_f64().unwrap() > before["score"].as_f64().unwrap(),
         "{before} → {after}"
     );
-    let (_, page) = person.page(&location).await;
+    let Page { body: page, .. } = person.get_page(&location).await;
     assert!(page.contains("The rating was quarantined."));
     let (_, rows) = html_table(&page, "ratings");
     let row = rows.iter().find(|r| r[0] == one_star.to_string()).unwrap();
@@ -701,12 +735,12 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
 
     // Twice is a friendly 422; release puts it back.
     let again = person
-        .post_form(&path, &[("csrf_token", &token), ("reason", "again")])
+        .post_exact(&path, &[("csrf_token", &token), ("reason", "again")])
         .await;
     assert_eq!(again.status(), 422);
     let release = format!("/console/ratings/{one_star}/release?lang=en");
     let response = person
-        .post_form(
+        .post_exact(
             &release,
             &[
                 ("csrf_token", &token),
@@ -754,8 +788,8 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, page) = person
-        .page(&format!("/console/venues/{by_form}?lang=en"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{by_form}?lang=en"))
         .await;
     let token = csrf_of(&page);
     let today = chrono::Utc::now()
@@ -798,7 +832,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     ] {
         let mut form = vec![("csrf_token", token.as_str())];
         form.extend(fields);
-        let response = person.post_form(&path, &form).await;
+        let response = person.post_exact(&path, &form).await;
         assert_eq!(response.status(), 422);
         assert!(
             response.text().await.unwrap().contains(expected),
@@ -806,7 +840,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         );
     }
     let without_token = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("occurred_on", &today),
@@ -820,7 +854,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
 
     // Through the form.
     let response = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("csrf_token", &token),
@@ -852,7 +886,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         (action.as_str(), region.as_str()),
         ("violation.record", "652801")
     );
-    let (_, page) = person.page(&location).await;
+    let Page { body: page, .. } = person.get_page(&location).await;
     assert!(page.contains("The violation was recorded."));
     assert!(
         page.contains("id=\"venue-tier\" aria-hidden=\"true\">C</span>"),
@@ -869,7 +903,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     downloads_match_the_page(&person, &page, "violations").await;
     downloads_match_the_page(&person, &page, "tier-history").await;
     // The watch list of the overview now holds it.
-    let (_, home) = person.page("/console?lang=en").await;
+    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
     let (_, watch) = html_table(&home, "watchlist");
     assert!(watch.iter().any(|r| r[1] == "孔雀河酒店"), "{watch:?}");
     // A tier filter leaves the venue in tier C out of the ranking, yet the
@@ -879,8 +913,8 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         .unwrap()
         .to_owned();
     assert_ne!(other_tier, "C");
-    let (_, filtered) = person
-        .page(&format!("/console/rankings?tier={other_tier}&lang=en"))
+    let Page { body: filtered, .. } = person
+        .get_page(&format!("/console/rankings?tier={other_tier}&lang=en"))
         .await;
     let (_, rows) = html_table(&filtered, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
@@ -964,15 +998,17 @@ async fn venue_staff_may_not_open_the_console() {
         format!("/console/venues/{venue}"),
         format!("/console/venues/{venue}/ratings.csv"),
     ] {
-        let (status, page) = staff.page(&path).await;
+        let Page {
+            status, body: page, ..
+        } = staff.get_page(&path).await;
         assert_eq!(status, 403, "{path}");
         assert!(!page.contains("孔雀河酒店"));
     }
-    let page = staff.page("/console?lang=en").await.1;
+    let page = staff.get_page("/console?lang=en").await.body;
     assert!(page.contains("Not available to your account"));
     let rating = rating_ids(&app, venue).await[0];
     let response = staff
-        .post_form(
+        .post_exact(
             &format!("/console/ratings/{rating}/quarantine"),
             &[("csrf_token", "x"), ("reason", "x")],
         )
@@ -1030,7 +1066,7 @@ async fn the_fastest_falling_compare_the_last_four_weeks_with_the_four_before() 
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, home) = person.page("/console?lang=en").await;
+    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
     let (_, rows) = downloads_match_the_page(&person, &home, "falling").await;
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][5..8], ["100.0", "25.0", "75.0"]);
@@ -1133,14 +1169,14 @@ async fn a_violation_description_with_a_nul_or_a_direction_override_is_refused_a
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, page) = person
-        .page(&format!("/console/venues/{id}?lang=zh-CN"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{id}?lang=zh-CN"))
         .await;
     let token = csrf_of(&page);
     for bad in UNPRINTABLE {
         let description = format!("强制{bad}购物");
         let response = person
-            .post_form(
+            .post_exact(
                 &format!("/console/venues/{id}/violations?lang=zh-CN"),
                 &[
                     ("csrf_token", &token),
@@ -1202,14 +1238,14 @@ async fn a_moderation_reason_with_a_nul_or_a_direction_override_is_refused_and_n
         .await;
     let person = app.sign_in("korla").await;
     let venue_id = venue["id"].as_i64().unwrap();
-    let (_, page) = person
-        .page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
         .await;
     let token = csrf_of(&page);
     for bad in UNPRINTABLE {
         let reason = format!("刷{bad}单");
         let response = person
-            .post_form(
+            .post_exact(
                 &format!("/console/ratings/{rating_id}/quarantine?lang=zh-CN"),
                 &[("csrf_token", &token), ("reason", &reason)],
             )
@@ -1323,7 +1359,9 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
             format!("/console?region={code}&lang={lang}"),
             format!("/console/rankings?region={code}&lang={lang}"),
         ] {
-            let (status, page) = person.page(&path).await;
+            let Page {
+                status, body: page, ..
+            } = person.get_page(&path).await;
             assert_eq!(status, 200, "{path}");
             let (headers, rows) = html_table(&page, "regions");
             let column = |name: &str| {
@@ -1356,7 +1394,7 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
         }
     }
     // The prefecture's own row: two venues, one published, so a score.
-    let (_, page) = person.page("/console/rankings?region=652800").await;
+    let Page { body: page, .. } = person.get_page("/console/rankings?region=652800").await;
     let (_, rows) = html_table(&page, "regions");
     let direct = rows.last().unwrap();
     assert_eq!(direct[6], "2", "{direct:?}");
@@ -1370,7 +1408,11 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
     let (_, downloaded) = downloads_match_the_page(&person, &page, "regions").await;
     assert_eq!(downloaded.last().unwrap()[1], "州直属");
     // A county has no child regions, so no table and no such row.
-    let (status, county) = person.page("/console/rankings?region=652801").await;
+    let Page {
+        status,
+        body: county,
+        ..
+    } = person.get_page("/console/rankings?region=652801").await;
     assert_eq!(status, 200);
     assert!(!county.contains("直属"));
 }

@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD, ADMIN_TOKEN, Session, TestApp, bare_client, eventually, spawn_app,
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Page, Person, TestApp, bare_client, call, eventually, spawn_app,
 };
 
 fn id_of(venue: &Value) -> i64 {
@@ -17,7 +16,7 @@ fn id_of(venue: &Value) -> i64 {
 }
 
 /// A staff account of `venue`, signed in.
-async fn staff_session(app: &TestApp, login: &str, venue: &Value) -> Session {
+async fn staff_session(app: &TestApp, login: &str, venue: &Value) -> Person {
     app.venue_staff(login, &[venue]).await;
     app.session_for(login, ACCOUNT_PASSWORD).await
 }
@@ -36,26 +35,6 @@ async fn comment(app: &TestApp, venue: &Value, device: &str, overall: u8, text: 
 }
 
 /// A JSON call with a bearer token; status and body.
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    bearer: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(bearer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn page_text(response: reqwest::Response) -> String {
     response.text().await.expect("page")
 }
@@ -86,7 +65,7 @@ async fn staff_see_their_own_venue_and_nothing_else() {
     assert_eq!(response.headers()["location"], "/login");
 
     // One venue: straight to it.
-    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    let response = session.fetch("/dashboard?lang=en").await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -94,7 +73,7 @@ async fn staff_see_their_own_venue_and_nothing_else() {
         "{location}"
     );
 
-    let response = app.get_with(&session, &location).await;
+    let response = session.fetch(&location).await;
     assert_eq!(response.status(), 200);
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -121,14 +100,13 @@ async fn staff_see_their_own_venue_and_nothing_else() {
         "/dashboard/venues/999999".to_owned(),
         "/dashboard/venues/abc".to_owned(),
     ] {
-        let response = app.get_with(&session, &path).await;
+        let response = session.fetch(&path).await;
         assert_eq!(response.status(), 404, "{path}");
     }
-    let response = app
-        .post_form_with(
-            &session,
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{theirs_id}/commitment"),
-            &[("csrf_token", &session.csrf), ("text", "明码标价")],
+            &[("text", "明码标价")],
         )
         .await;
     assert_eq!(response.status(), 404);
@@ -195,7 +173,7 @@ async fn a_staff_account_of_several_venues_gets_a_list() {
     let b = app.create_venue("梨城宾馆", "652801", "hotel").await;
     app.venue_staff("two-desks", &[&a, &b]).await;
     let session = app.session_for("two-desks", ACCOUNT_PASSWORD).await;
-    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    let response = session.fetch("/dashboard?lang=en").await;
     assert_eq!(response.status(), 200);
     let page = page_text(response).await;
     assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&a))));
@@ -271,7 +249,8 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
 
     // The dashboard shows the days, never the time of a rating.
     let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{venue_id}?lang=en"))
+        session
+            .fetch(&format!("/dashboard/venues/{venue_id}?lang=en"))
             .await,
     )
     .await;
@@ -305,17 +284,13 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         vec![("body", "谢谢！")],
         vec![("csrf_token", "0000"), ("body", "谢谢！")],
     ] {
-        let response = app.post_form_with(&session, &path, &fields).await;
+        let response = session.post_exact(&path, &fields).await;
         assert_eq!(response.status(), 403);
     }
     assert_eq!(app.count("rating_replies").await, 0);
     // Nor does an empty reply (a friendly 422 page).
-    let response = app
-        .post_form_with(
-            &session,
-            &format!("{path}?lang=en"),
-            &[("csrf_token", &session.csrf), ("body", "  ")],
-        )
+    let response = session
+        .post_form(&format!("{path}?lang=en"), &[("body", "  ")])
         .await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -326,12 +301,8 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(app.count("rating_replies").await, 0);
 
     // With the token: stored, and back to the dashboard with a notice.
-    let response = app
-        .post_form_with(
-            &session,
-            &format!("{path}?lang=en"),
-            &[("csrf_token", &session.csrf), ("body", "谢谢您的好评！")],
-        )
+    let response = session
+        .post_form(&format!("{path}?lang=en"), &[("body", "谢谢您的好评！")])
         .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -340,7 +311,7 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         location.ends_with(&format!("#rating-{first}")),
         "{location}"
     );
-    let html = page_text(app.get_with(&session, &location).await).await;
+    let html = page_text(session.fetch(&location).await).await;
     assert!(html.contains("Your reply is published."));
     assert!(html.contains("谢谢您的好评！"));
 
@@ -387,7 +358,7 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
             Some(body),
         )
         .await;
-        assert_eq!(status.as_u16(), expected, "{rating}: {problem}");
+        assert_eq!(status, expected, "{rating}: {problem}");
         assert!(problem["detail"].is_string(), "{problem}");
     }
     let (_, problem) = call(
@@ -401,11 +372,10 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(problem["type"], "/problems/text-too-long");
     assert_eq!(problem["detail"], "body may hold at most 500 characters");
     // A rating of this venue answered under another venue's address is not found.
-    let response = app
-        .post_form_with(
-            &session,
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{}/replies/{first}", id_of(&other)),
-            &[("csrf_token", &session.csrf), ("body", "x")],
+            &[("body", "x")],
         )
         .await;
     assert_eq!(response.status(), 404);
@@ -460,7 +430,8 @@ async fn comments_page_thirty_at_a_time() {
     );
     assert_eq!(page["days"][0]["comments"].as_array().unwrap().len(), 1);
     let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en&page=2"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en&page=2"))
             .await,
     )
     .await;
@@ -469,8 +440,8 @@ async fn comments_page_thirty_at_a_time() {
     assert!(html.contains(&format!(
         "href=\"/dashboard/venues/{id}?page=1&#38;lang=en#comments\""
     )));
-    let response = app
-        .get_with(&session, &format!("/dashboard/venues/{id}?page=-1"))
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}?page=-1"))
         .await;
     assert_eq!(response.status(), 422);
 }
@@ -507,16 +478,12 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
 
     // The commitment, by form.
     let commitment_path = format!("/dashboard/venues/{id}/commitment?lang=en");
-    let response = app
-        .post_form_with(&session, &commitment_path, &[("text", "明码标价")])
+    let response = session
+        .post_exact(&commitment_path, &[("text", "明码标价")])
         .await;
     assert_eq!(response.status(), 403, "no form token");
-    let response = app
-        .post_form_with(
-            &session,
-            &commitment_path,
-            &[("csrf_token", &session.csrf), ("text", &"诚".repeat(1001))],
-        )
+    let response = session
+        .post_form(&commitment_path, &[("text", &"诚".repeat(1001))])
         .await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -526,13 +493,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     );
     assert_eq!(app.count("venue_commitments").await, 0);
     let text = "明码标价，童叟无欺。\r\n投诉 24 小时内答复。";
-    let response = app
-        .post_form_with(
-            &session,
-            &commitment_path,
-            &[("csrf_token", &session.csrf), ("text", text)],
-        )
-        .await;
+    let response = session.post_form(&commitment_path, &[("text", text)]).await;
     assert_eq!(response.status(), 303);
     assert!(
         response.headers()["location"]
@@ -592,7 +553,6 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     let form_path = format!("/dashboard/venues/{id}/quality-officer?lang=en");
     let fields = |appointed: &'static str| {
         vec![
-            ("csrf_token", session.csrf.clone()),
             ("name", "王芳".to_owned()),
             ("position", "质量总监".to_owned()),
             ("appointed_on", appointed.to_owned()),
@@ -602,7 +562,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     };
     let bad = fields("2026-02-30");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let response = app.post_form_with(&session, &form_path, &bad).await;
+    let response = session.post_form(&form_path, &bad).await;
     assert_eq!(response.status(), 422);
     let status: String = sqlx::query_scalar(
         "SELECT registration_status FROM venue_quality_officers WHERE venue_id = $1",
@@ -615,7 +575,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     let good = fields("2026-03-01");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // Registration is a regulator's confirmation: staff cannot mark it themselves.
-    let response = app.post_form_with(&session, &form_path, &good).await;
+    let response = session.post_form(&form_path, &good).await;
     assert_eq!(response.status(), 403);
     let (status, problem) = call(
         &app,
@@ -636,13 +596,14 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     .await;
     assert_eq!(status, 200, "{body}");
     // Once confirmed, staff may edit the other fields and keep it.
-    let response = app.post_form_with(&session, &form_path, &good).await;
+    let response = session.post_form(&form_path, &good).await;
     assert_eq!(response.status(), 303);
 
     let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
     assert!(public.contains("Chief Quality Officer: 王芳, 质量总监"));
     let dashboard = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
@@ -661,7 +622,13 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     app.activated_account(json!({ "login": "chief", "display_name": "c", "role": "admin" }))
         .await;
     let admin = app.sign_in("chief").await;
-    let (status, console_page) = admin.page(&format!("/console/venues/{id}?lang=en")).await;
+    let Page {
+        status,
+        body: console_page,
+        ..
+    } = admin
+        .get_page(&format!("/console/venues/{id}?lang=en"))
+        .await;
     assert_eq!(status, 200);
     assert!(
         console_page.contains("明码标价，童叟无欺。"),
@@ -733,11 +700,8 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     let old_code = venue["code"].as_str().unwrap().to_owned();
     let session = staff_session(&app, "korla-desk", &venue).await;
 
-    let response = app
-        .get_with(
-            &session,
-            &format!("/dashboard/venues/{id}/poster?size=a5&lang=en"),
-        )
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster?size=a5&lang=en"))
         .await;
     assert_eq!(response.status(), 200);
     let poster = page_text(response).await;
@@ -747,37 +711,25 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     assert!(poster.contains("请为我们的服务评分") && poster.contains("Rate our service"));
     assert!(!poster.contains("<img") && !poster.contains("<script"));
     let a4 = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}/poster"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}/poster"))
             .await,
     )
     .await;
     assert!(a4.contains("@page{size:A4;"));
-    let response = app
-        .get_with(
-            &session,
-            &format!("/dashboard/venues/{id}/poster?size=letter"),
-        )
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster?size=letter"))
         .await;
     assert_eq!(response.status(), 422);
 
     // Reissue: the token and the confirmation are both required.
     let path = format!("/dashboard/venues/{id}/code?lang=en");
-    let response = app
-        .post_form_with(&session, &path, &[("confirm", "yes")])
-        .await;
+    let response = session.post_exact(&path, &[("confirm", "yes")]).await;
     assert_eq!(response.status(), 403);
-    let response = app
-        .post_form_with(&session, &path, &[("csrf_token", &session.csrf)])
-        .await;
+    let response = session.post_form(&path, &[]).await;
     assert_eq!(response.status(), 422);
     assert_eq!(app.count("venue_codes").await, 1, "nothing replaced");
-    let response = app
-        .post_form_with(
-            &session,
-            &path,
-            &[("csrf_token", &session.csrf), ("confirm", "yes")],
-        )
-        .await;
+    let response = session.post_form(&path, &[("confirm", "yes")]).await;
     assert_eq!(response.status(), 303);
     assert!(
         response.headers()["location"]
@@ -802,7 +754,8 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     let new_code = fresh["code"].as_str().unwrap();
     assert_ne!(new_code, old_code);
     let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
@@ -862,9 +815,9 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     let session = staff_session(&app, "korla-desk", &venue).await;
     let dashboard = |query: &str| {
         let path = format!("/dashboard/venues/{id}?lang=en{query}");
-        let (app, session) = (&app, &session);
+        let session = &session;
         async move {
-            let response = app.get_with(session, &path).await;
+            let response = session.fetch(&path).await;
             assert_eq!(response.status(), 200, "{path}");
             page_text(response).await
         }
@@ -926,15 +879,10 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     // A reply from a filtered list leads back to it.
     let html = dashboard("&unanswered=1").await;
     assert!(html.contains("<input type=\"hidden\" name=\"unanswered\" value=\"1\">"));
-    let response = app
-        .post_form_with(
-            &session,
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{id}/replies/{open_high}?lang=en"),
-            &[
-                ("csrf_token", &session.csrf),
-                ("body", "欢迎再来"),
-                ("unanswered", "1"),
-            ],
+            &[("body", "欢迎再来"), ("unanswered", "1")],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -943,7 +891,7 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
         location.contains("notice=reply") && location.contains("unanswered=1"),
         "{location}"
     );
-    let html = page_text(app.get_with(&session, &location).await).await;
+    let html = page_text(session.fetch(&location).await).await;
     assert!(
         html.contains("31 comments match the filter"),
         "now answered"
@@ -953,11 +901,12 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     comment(&app, &happy, "happy", 5, "很好").await;
     let happy_session = staff_session(&app, "swan-desk", &happy).await;
     let html = page_text(
-        app.get_with(
-            &happy_session,
-            &format!("/dashboard/venues/{}?lang=en&low=1", id_of(&happy)),
-        )
-        .await,
+        happy_session
+            .fetch(&format!(
+                "/dashboard/venues/{}?lang=en&low=1",
+                id_of(&happy)
+            ))
+            .await,
     )
     .await;
     assert!(html.contains("No comment matches the filter."));

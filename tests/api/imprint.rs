@@ -86,8 +86,8 @@ async fn staff_poster(app: &TestApp, venue: &Value, login: &str) -> String {
     app.venue_staff(login, &[venue]).await;
     let session = app.session_for(login, ACCOUNT_PASSWORD).await;
     let id = venue["id"].as_i64().expect("id");
-    let response = app
-        .get_with(&session, &format!("/dashboard/venues/{id}/poster"))
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster"))
         .await;
     assert_eq!(response.status(), 200);
     response.text().await.expect("poster")

@@ -5,7 +5,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, SESSION_COOKIE, TestApp,
+    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, Page, SESSION_COOKIE, TestApp,
     argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
     spawn_app_with,
 };
@@ -534,7 +534,7 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
     app.venue_staff("desk", &[&venue]).await;
     let here = app.session_for("desk", PASSWORD).await;
     let elsewhere = app.session_for("desk", PASSWORD).await;
-    let page = app.get_with(&here, "/account/password?lang=en").await;
+    let page = here.fetch("/account/password?lang=en").await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains(r#"action="/account/password""#), "{page}");
@@ -551,19 +551,14 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
         ("new_password_again", new),
         ("lang", "en"),
     ];
-    let forged = app
-        .post_form_with(&here, "/account/password", &fields)
-        .await;
+    let forged = here.post_exact("/account/password", &fields).await;
     assert_eq!(forged.status(), 403);
     let wrong = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", "not my password at all"),
         ("new_password", new),
         ("new_password_again", new),
     ];
-    let refused = app
-        .post_form_with(&here, "/account/password?lang=en", &wrong)
-        .await;
+    let refused = here.post_form("/account/password?lang=en", &wrong).await;
     assert_eq!(refused.status(), 422);
     assert!(
         refused
@@ -573,31 +568,24 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
             .contains("current password is wrong")
     );
     let mismatch = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", PASSWORD),
         ("new_password", new),
         ("new_password_again", "something else entirely"),
     ];
-    let refused = app
-        .post_form_with(&here, "/account/password", &mismatch)
-        .await;
+    let refused = here.post_form("/account/password", &mismatch).await;
     assert_eq!(refused.status(), 422);
-    assert_eq!(
-        app.get_with(&elsewhere, "/account/tokens").await.status(),
-        200
-    );
+    assert_eq!(elsewhere.fetch("/account/tokens").await.status(), 200);
 
     let right = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", PASSWORD),
         ("new_password", new),
         ("new_password_again", new),
     ];
-    let done = app.post_form_with(&here, "/account/password", &right).await;
+    let done = here.post_form("/account/password", &right).await;
     assert_eq!(done.status(), 200);
     // Every session ends, this one too.
     for session in [&here, &elsewhere] {
-        let after = app.get_with(session, "/account/tokens").await;
+        let after = session.fetch("/account/tokens").await;
         assert_eq!(after.status(), 303);
         assert_eq!(after.headers()[LOCATION], "/login");
     }
@@ -618,7 +606,9 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
     let app = spawn_app().await;
     app.create_person("chief", "admin", None, &[]).await;
     let person = app.sign_in("chief").await;
-    let (status, page) = person.page("/account/password?lang=en").await;
+    let Page {
+        status, body: page, ..
+    } = person.get_page("/account/password?lang=en").await;
     assert_eq!(status, 200);
     assert!(page.contains(r#"name="code""#), "{page}");
     let csrf = csrf_of(&page);
@@ -630,7 +620,7 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
         ("new_password_again", new),
         ("code", "000000"),
     ];
-    let refused = person.post_form("/account/password", &without).await;
+    let refused = person.post_exact("/account/password", &without).await;
     assert_eq!(refused.status(), 422);
     // Enrolment spent the current time step: move the app's clock to the next.
     app.clock.advance(chrono::Duration::seconds(30));
@@ -642,7 +632,7 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
         ("new_password_again", new),
         ("code", code.as_str()),
     ];
-    let done = person.post_form("/account/password", &with).await;
+    let done = person.post_exact("/account/password", &with).await;
     assert_eq!(done.status(), 200);
-    assert_eq!(person.page("/console").await.0, 303);
+    assert_eq!(person.get_page("/console").await.status, 303);
 }

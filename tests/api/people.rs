@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::common::spawn_app;
+use crate::common::{Page, spawn_app};
 
 #[tokio::test]
 async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_the_page() {
@@ -29,7 +29,9 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         anonymous.url()
     );
 
-    let (status, _, page) = regulator.get("/console/accounts?lang=en").await;
+    let Page {
+        status, body: page, ..
+    } = regulator.get_page("/console/accounts?lang=en").await;
     assert_eq!(status, 200);
     assert!(page.contains("bz-reg"), "its own account is listed");
     assert!(
@@ -48,7 +50,11 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("venue_ids", venue_id.as_str()),
         ("lang", "en"),
     ];
-    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = regulator
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("https://q.example.org/invite/"), "{page}");
     let (id, by): (i64, String) =
@@ -66,10 +72,14 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("role", "venue_staff"),
         ("venue_ids", outside.as_str()),
     ];
-    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = regulator
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
     assert_eq!(status, 403, "{page}");
-    let (status, _, _) = regulator
-        .post(
+    let Page { status, .. } = regulator
+        .post_page(
             "/console/accounts",
             &[("login", "bad ids"), ("venue_ids", "1, x")],
         )
@@ -79,9 +89,13 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
 
     // Disabling needs the session's form token.
     let path = format!("/console/accounts/{id}/disable");
-    let (status, _, _) = regulator.post(&path, &[("csrf_token", "forged")]).await;
+    let Page { status, .. } = regulator
+        .post_page(&path, &[("csrf_token", "forged")])
+        .await;
     assert_eq!(status, 403);
-    let (status, location, _) = regulator.post(&path, &[]).await;
+    let Page {
+        status, location, ..
+    } = regulator.post_page(&path, &[]).await;
     assert_eq!((status, location.as_str()), (303, "/console/accounts"));
     let disabled: Option<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = $1")
@@ -90,8 +104,8 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
             .await
             .unwrap();
     assert!(disabled.is_some());
-    let (status, _, _) = regulator
-        .post(&format!("/console/accounts/{id}/enable"), &[])
+    let Page { status, .. } = regulator
+        .post_page(&format!("/console/accounts/{id}/enable"), &[])
         .await;
     assert_eq!(status, 303);
     // Another prefecture's account cannot be touched: it does not exist here.
@@ -99,8 +113,8 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (status, _, _) = regulator
-        .post(&format!("/console/accounts/{other}/disable"), &[])
+    let Page { status, .. } = regulator
+        .post_page(&format!("/console/accounts/{other}/disable"), &[])
         .await;
     assert_eq!(status, 404);
 }
@@ -114,9 +128,11 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         .await;
     let staff = app.sign_in("korla-desk").await;
 
-    let (status, _, _) = staff.get("/console/accounts").await;
+    let Page { status, .. } = staff.get_page("/console/accounts").await;
     assert_eq!(status, 403, "venue staff do not manage accounts");
-    let (status, _, page) = staff.get("/account/tokens?lang=en").await;
+    let Page {
+        status, body: page, ..
+    } = staff.get_page("/account/tokens?lang=en").await;
     assert_eq!(status, 200);
     assert!(!page.contains(r#"<option value="regulator">"#));
 
@@ -127,7 +143,9 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         ("venue_ids", own.as_str()),
         ("expires_in_days", "30"),
     ];
-    let (status, _, page) = staff.post("/account/tokens?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = staff.post_page("/account/tokens?lang=en", &fields).await;
     assert_eq!(status, 200, "{page}");
     let start = page.find("qrf_").expect("the token is shown once");
     let token: String = page[start..]
@@ -145,7 +163,7 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
     assert_eq!(score(&korla["id"], &token).await, 200);
     assert_eq!(score(&changji["id"], &token).await, 404);
     // Listed afterwards without the secret.
-    let (_, _, page) = staff.get("/account/tokens?lang=en").await;
+    let Page { body: page, .. } = staff.get_page("/account/tokens?lang=en").await;
     assert!(page.contains("front desk kiosk"));
     assert!(!page.contains(&token));
 
@@ -156,15 +174,17 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         ("role", "venue_staff"),
         ("venue_ids", other.as_str()),
     ];
-    let (status, _, _) = staff.post("/account/tokens", &fields).await;
+    let Page { status, .. } = staff.post_page("/account/tokens", &fields).await;
     assert_eq!(status, 403);
 
     let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = 'front desk kiosk'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (status, location, _) = staff
-        .post(&format!("/account/tokens/{id}/revoke"), &[])
+    let Page {
+        status, location, ..
+    } = staff
+        .post_page(&format!("/account/tokens/{id}/revoke"), &[])
         .await;
     assert_eq!((status, location.as_str()), (303, "/account/tokens"));
     assert_eq!(score(&korla["id"], &token).await, 401);
@@ -202,8 +222,10 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator
-            .post("/console/accounts?lang=zh-CN", &fields)
+        let Page {
+            status, body: page, ..
+        } = regulator
+            .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
         assert_eq!(status, 422, "{name:?}: {page}");
         assert!(
@@ -218,8 +240,10 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator
-            .post("/console/accounts?lang=zh-CN", &fields)
+        let Page {
+            status, body: page, ..
+        } = regulator
+            .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
         assert_eq!(status, 422, "{login:?}: {page}");
         assert!(page.contains("登录名须为"), "{login:?}: {page}");
@@ -230,7 +254,11 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator.post("/account/tokens?lang=zh-CN", &fields).await;
+        let Page {
+            status, body: page, ..
+        } = regulator
+            .post_page("/account/tokens?lang=zh-CN", &fields)
+            .await;
         assert_eq!(status, 422, "{token_name:?}: {page}");
         assert!(
             page.contains("名称中含有不可见的控制字符"),
