@@ -68,6 +68,16 @@ impl Page {
         }
     }
 
+    /// A page of markup alone, for HTML a test already holds as text.
+    pub fn parse(body: &str) -> Self {
+        Self::new(
+            200,
+            String::new(),
+            reqwest::header::HeaderMap::new(),
+            body.to_owned(),
+        )
+    }
+
     /// The elements matching `css`.
     pub fn select<'a>(&'a self, css: &str) -> Vec<ElementRef<'a>> {
         self.document.select(&selector(css)).collect()
