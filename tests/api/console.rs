@@ -7,6 +7,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use reqwest::Method;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
+use scraper::{ElementRef, Selector};
 use serde_json::{Value, json};
 
 use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, csrf_of, spawn_app};
@@ -64,93 +65,49 @@ async fn four_venues(app: &TestApp) -> Venues {
     venues
 }
 
-/// Undoes the HTML escaping askama applies.
-pub(crate) fn unescape(text: &str) -> String {
-    text.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+/// The text of a table cell as a download holds it: trimmed, spacing kept.
+fn cell_text(cell: ElementRef<'_>) -> String {
+    cell.text().collect::<String>().trim().to_owned()
 }
 
-/// The text of an HTML fragment, tags removed.
-fn text_of(fragment: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in fragment.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    unescape(out.trim())
-}
-
-/// The cells of one kind (`th` or `td`) in a fragment, without the page's own moderation column.
-fn cells(fragment: &str, tag: &str) -> Vec<String> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    fragment
-        .split(&open)
-        .skip(1)
-        .filter(|piece| !piece.starts_with(" scope=\"col\" class=\"row-actions\""))
-        .filter(|piece| !piece.starts_with(" class=\"row-actions\""))
-        .map(|piece| {
-            let start = piece.find('>').unwrap() + 1;
-            let end = piece.find(&close).unwrap();
-            text_of(&piece[start..end])
-        })
-        .collect()
-}
-
-/// The table `#{id}-table` of a page: headers and rows of cell texts.
+/// The table `#{id}-table` of a page: headers and rows of cell texts, without
+/// the page's own moderation column (the downloads do not hold it).
 pub(crate) fn html_table(page: &str, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let marker = format!("id=\"{id}-table\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no table {id} on the page"));
-    let table = &page[start..start + page[start..].find("</table>").unwrap()];
-    let head =
-        &table[table.find("<thead>").unwrap() + "<thead>".len()..table.find("</thead>").unwrap()];
-    let body = &table[table.find("<tbody>").unwrap()..];
-    let rows = body
-        .split("<tr")
-        .skip(1)
-        .map(|row| cells(row, "td"))
+    let page = Page::parse(page);
+    let table = format!("table#{id}-table");
+    assert!(page.exists(&table), "no table {id} on the page");
+    let headers = page
+        .select(&format!("{table} > thead th:not(.row-actions)"))
+        .into_iter()
+        .map(cell_text)
         .collect();
-    (cells(head, "th"), rows)
+    let cell = Selector::parse("td:not(.row-actions)").unwrap();
+    let rows = page
+        .select(&format!("{table} > tbody > tr"))
+        .into_iter()
+        .map(|row| row.select(&cell).map(cell_text).collect())
+        .collect();
+    (headers, rows)
 }
 
 /// The address of the link whose text is `text` inside table `#{id}-table`.
 fn link_in_table(page: &str, id: &str, text: &str) -> String {
-    let start = page.find(&format!("id=\"{id}-table\"")).unwrap();
-    let table = &page[start..start + page[start..].find("</table>").unwrap()];
-    let anchor = format!(">{text}</a>");
-    let at = table
-        .find(&anchor)
-        .unwrap_or_else(|| panic!("no link {text} in {id}"));
-    let before = &table[..at];
-    let href_at = before.rfind("href=\"").unwrap() + 6;
-    let len = before[href_at..].find('"').unwrap();
-    unescape(&before[href_at..href_at + len])
+    Page::parse(page)
+        .select(&format!("table#{id}-table a[href]"))
+        .into_iter()
+        .find(|link| cell_text(*link) == text)
+        .and_then(|link| link.attr("href"))
+        .unwrap_or_else(|| panic!("no link {text} in {id}"))
+        .to_owned()
 }
 
 /// The CSV and Excel download links of table `id` (the links just before it).
 pub(crate) fn download_links(page: &str, id: &str) -> (String, String) {
-    let table_at = page.find(&format!("id=\"{id}-table\"")).unwrap();
-    let before = &page[..table_at];
-    let downloads = &before[before.rfind("class=\"downloads").unwrap()..];
-    let hrefs: Vec<String> = downloads
-        .split("href=\"")
-        .skip(1)
-        .map(|piece| unescape(&piece[..piece.find('"').unwrap()]))
-        .collect();
+    let hrefs = Page::parse(page).attrs(
+        &format!("p.downloads:has(+ .table-scroll > table#{id}-table) a[download]"),
+        "href",
+    );
+    assert_eq!(hrefs.len(), 2, "CSV and Excel links of {id}: {hrefs:?}");
     (hrefs[0].clone(), hrefs[1].clone())
 }
 

@@ -29,18 +29,24 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         anonymous.url()
     );
 
-    let Page {
-        status, body: page, ..
-    } = regulator.get_page("/console/accounts?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains("bz-reg"), "its own account is listed");
+    let page = regulator.get_page("/console/accounts?lang=en").await;
+    assert_eq!(page.status, 200);
+    let logins = page.texts("table.data tbody tr td:first-child");
     assert!(
-        !page.contains("cj-desk"),
+        logins.contains(&"bz-reg".to_owned()),
+        "its own account is listed"
+    );
+    assert!(
+        !logins.contains(&"cj-desk".to_owned()),
         "another prefecture's account is not"
     );
     // Only roles up to its own are offered.
-    assert!(page.contains(r#"<option value="regulator">"#));
-    assert!(!page.contains(r#"<option value="admin">"#));
+    let roles = page.attrs(
+        "form[action='/console/accounts'] select#role option",
+        "value",
+    );
+    assert!(roles.contains(&"regulator".to_owned()), "{roles:?}");
+    assert!(!roles.contains(&"admin".to_owned()), "{roles:?}");
 
     let venue_id = korla["id"].to_string();
     let fields = [
@@ -50,13 +56,15 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("venue_ids", venue_id.as_str()),
         ("lang", "en"),
     ];
-    let Page {
-        status, body: page, ..
-    } = regulator
+    let page = regulator
         .post_page("/console/accounts?lang=en", &fields)
         .await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.select_text("section[role=status] code.secret")
+            .starts_with("https://q.example.org/invite/"),
+        "{page:?}"
+    );
     let (id, by): (i64, String) =
         sqlx::query_as("SELECT id, created_by FROM accounts WHERE login = 'korla-desk'")
             .fetch_one(&app.pool)
@@ -72,12 +80,10 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("role", "venue_staff"),
         ("venue_ids", outside.as_str()),
     ];
-    let Page {
-        status, body: page, ..
-    } = regulator
+    let page = regulator
         .post_page("/console/accounts?lang=en", &fields)
         .await;
-    assert_eq!(status, 403, "{page}");
+    assert_eq!(page.status, 403, "{page:?}");
     let Page { status, .. } = regulator
         .post_page(
             "/console/accounts",
@@ -130,11 +136,12 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
 
     let Page { status, .. } = staff.get_page("/console/accounts").await;
     assert_eq!(status, 403, "venue staff do not manage accounts");
-    let Page {
-        status, body: page, ..
-    } = staff.get_page("/account/tokens?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(!page.contains(r#"<option value="regulator">"#));
+    let page = staff.get_page("/account/tokens?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.attrs("form[action='/account/tokens'] select#role option", "value"),
+        ["venue_staff"]
+    );
 
     let own = korla["id"].to_string();
     let fields = [
@@ -143,15 +150,13 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         ("venue_ids", own.as_str()),
         ("expires_in_days", "30"),
     ];
-    let Page {
-        status, body: page, ..
-    } = staff.post_page("/account/tokens?lang=en", &fields).await;
-    assert_eq!(status, 200, "{page}");
-    let start = page.find("qrf_").expect("the token is shown once");
-    let token: String = page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    let page = staff.post_page("/account/tokens?lang=en", &fields).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    let token = page.select_text("section[role=status] code.secret");
+    assert!(
+        token.starts_with("qrf_"),
+        "the token is shown once: {token}"
+    );
     // The token works, inside its scope only.
     let score = |id: &serde_json::Value, token: &str| {
         let request = app
@@ -163,9 +168,13 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
     assert_eq!(score(&korla["id"], &token).await, 200);
     assert_eq!(score(&changji["id"], &token).await, 404);
     // Listed afterwards without the secret.
-    let Page { body: page, .. } = staff.get_page("/account/tokens?lang=en").await;
-    assert!(page.contains("front desk kiosk"));
-    assert!(!page.contains(&token));
+    let page = staff.get_page("/account/tokens?lang=en").await;
+    assert_eq!(
+        page.texts("table.data tbody tr td:first-child"),
+        ["front desk kiosk"]
+    );
+    assert!(!page.exists("code.secret"));
+    assert!(!page.body.contains(&token));
 
     // A token for another venue is refused.
     let other = changji["id"].to_string();
@@ -222,15 +231,14 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let Page {
-            status, body: page, ..
-        } = regulator
+        let page = regulator
             .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
-        assert_eq!(status, 422, "{name:?}: {page}");
+        assert_eq!(page.status, 422, "{name:?}: {page:?}");
+        assert_eq!(page.lang(), "zh-CN");
         assert!(
-            page.contains("姓名中含有不可见的控制字符"),
-            "{name:?}: {page}"
+            page.says("姓名中含有不可见的控制字符"),
+            "{name:?}: {page:?}"
         );
 
         let login = format!("korla{bad}reg");
@@ -240,13 +248,11 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let Page {
-            status, body: page, ..
-        } = regulator
+        let page = regulator
             .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
-        assert_eq!(status, 422, "{login:?}: {page}");
-        assert!(page.contains("登录名须为"), "{login:?}: {page}");
+        assert_eq!(page.status, 422, "{login:?}: {page:?}");
+        assert!(page.says("登录名须为"), "{login:?}: {page:?}");
 
         let token_name = format!("省平台{bad}对接");
         let fields = [
@@ -254,15 +260,13 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let Page {
-            status, body: page, ..
-        } = regulator
+        let page = regulator
             .post_page("/account/tokens?lang=zh-CN", &fields)
             .await;
-        assert_eq!(status, 422, "{token_name:?}: {page}");
+        assert_eq!(page.status, 422, "{token_name:?}: {page:?}");
         assert!(
-            page.contains("名称中含有不可见的控制字符"),
-            "{token_name:?}: {page}"
+            page.says("名称中含有不可见的控制字符"),
+            "{token_name:?}: {page:?}"
         );
     }
     assert_eq!(app.count("accounts").await, accounts);

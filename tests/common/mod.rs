@@ -860,11 +860,7 @@ impl Person {
     pub async fn make_token(&self, fields: &[(&str, &str)]) -> String {
         let page = self.post_page("/account/tokens?lang=en", fields).await;
         assert_eq!(page.status, 200, "{page:?}");
-        let shown = page.body.find("qrf_").expect("the token is shown once");
-        page.body[shown..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect()
+        page.select_text("section[role=status] code.secret")
     }
 }
 
