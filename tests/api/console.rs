@@ -255,14 +255,12 @@ async fn a_county_regulator_sees_only_its_county() {
     let korla = app.sign_in("korla").await;
 
     // The overview is Korla's, with Korla's venues only.
-    let Page {
-        status, body: home, ..
-    } = korla.get_page("/console?lang=en").await;
-    assert_eq!(status, 200, "{home}");
-    assert!(home.contains("Overview: Korla City"), "{home}");
-    assert!(home.contains("孔雀河酒店") && home.contains("梨城餐厅"));
-    assert!(!home.contains("轮台宾馆") && !home.contains("昌吉酒店"));
-    let (_, lowest) = html_table(&home, "lowest");
+    let home = korla.get_page("/console?lang=en").await;
+    assert_eq!(home.status, 200, "{home:?}");
+    assert_eq!(home.select_text("h1.page-title"), "Overview: Korla City");
+    assert!(home.says("孔雀河酒店") && home.says("梨城餐厅"));
+    assert!(!home.body.contains("轮台宾馆") && !home.body.contains("昌吉酒店"));
+    let (_, lowest) = html_table(&home.body, "lowest");
     assert_eq!(lowest.len(), 2);
     assert_eq!(lowest[0][1], "梨城餐厅", "lowest first");
 
@@ -277,13 +275,11 @@ async fn a_county_regulator_sees_only_its_county() {
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
     for region in ["652800", "652822", "650000", "220000"] {
-        let Page {
-            status, body: page, ..
-        } = korla
+        let page = korla
             .get_page(&format!("/console/rankings?region={region}&lang=en"))
             .await;
-        assert_eq!(status, 403, "{region}");
-        assert!(page.contains("Not available to your account"));
+        assert_eq!(page.status, 403, "{region}");
+        assert_eq!(page.select_text("h1"), "Not available to your account");
         let Page { status, .. } = korla
             .get_page(&format!("/console/regions.csv?region={region}"))
             .await;
@@ -413,20 +409,17 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .map(|n| n.as_i64().unwrap())
         .collect();
     assert_eq!(bands.iter().sum::<i64>(), 3, "{overview}");
-    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
-    let chart = home
-        .split("id=\"score-distribution\"")
-        .nth(1)
-        .expect("a distribution chart");
+    let home = person.get_page("/console?lang=en").await;
     let filled = bands.iter().filter(|n| **n > 0).count();
     assert_eq!(
-        chart.matches("<rect").count(),
+        home.count("#score-distribution svg rect"),
         filled,
         "a bar per filled band"
     );
+    let titles = home.texts("#score-distribution svg rect title");
     for (band, count) in bands.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let label = format!("<title>{}–{}: {count}</title>", band * 10, band * 10 + 10);
-        assert!(chart.contains(&label), "{label}");
+        let label = format!("{}–{}: {count}", band * 10, band * 10 + 10);
+        assert!(titles.contains(&label), "{label} in {titles:?}");
     }
 
     let Page {
@@ -452,11 +445,14 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         ..
     } = person.get_page(&link).await;
     assert_eq!(status, 200);
-    assert!(korla.contains("Rankings: Korla City"));
-    assert!(
-        korla.contains(r#"<a href="/console/rankings?region=652800&#38;lang=en">Bayingolin"#),
-        "a way back up"
-    );
+    let parsed = Page::parse(&korla);
+    assert_eq!(parsed.select_text("h1.page-title"), "Rankings: Korla City");
+    let up = parsed
+        .select("nav.crumbs a")
+        .into_iter()
+        .find(|a| a.attr("href") == Some("/console/rankings?region=652800&lang=en"))
+        .expect("a way back up");
+    assert!(crate::common::page::text_of(up).starts_with("Bayingolin"));
     let (_, venues) = html_table(&korla, "rankings");
     let names: Vec<&str> = venues.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
@@ -470,36 +466,47 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         ..
     } = person.get_page(&link).await;
     assert_eq!(status, 200);
-    assert!(venue.contains("<h1 class=\"page-title\">孔雀河酒店</h1>"));
-    assert!(venue.contains("<svg class=\"trend\""));
+    let parsed = Page::parse(&venue);
+    assert_eq!(parsed.select_text("h1.page-title"), "孔雀河酒店");
+    assert!(parsed.exists("svg.trend"));
     let score = app.score(v.korla_hotel).await;
     let shown = format!("{:.1}", score["score"].as_f64().unwrap());
-    assert!(
-        venue.contains(&format!("id=\"venue-score\">{shown}</span>")),
-        "{venue}"
-    );
+    assert_eq!(parsed.select_text("#venue-score"), shown);
     // What the venue's own dashboard shows: today's live count, the tags
     // and the QR code with its downloads and posters.
+    assert_eq!(parsed.select_text(".today"), "5", "five ratings today");
     assert!(
-        venue.contains("<span class=\"today\">5</span>"),
-        "five ratings today: {venue}"
+        parsed.exists("section[aria-labelledby=tags-h] h2#tags-h"),
+        "the tag panel"
     );
-    assert!(venue.contains("id=\"tags-h\""), "the tag panel");
     assert!(
-        venue.contains(&format!("src=\"/api/v1/venues/{}/qr.svg", v.korla_hotel)),
+        parsed
+            .attr("img[src^='/api/v1/venues/']", "src")
+            .is_some_and(|src| src.starts_with(&format!("/api/v1/venues/{}/qr.svg", v.korla_hotel))),
         "the QR code"
     );
-    assert!(venue.contains(&format!("/dashboard/venues/{}/poster", v.korla_hotel)));
-    // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
-    let distribution = venue
-        .split("id=\"star-distribution\"")
-        .nth(1)
-        .expect("a star distribution");
+    let poster = format!("/dashboard/venues/{}/poster", v.korla_hotel);
     assert!(
-        distribution.contains(r#"width:80%"></span></span><span class="n">4</span>"#),
-        "{distribution}"
+        parsed
+            .attrs("a[href]", "href")
+            .iter()
+            .any(|href| href.starts_with(&poster)),
+        "{poster}"
     );
-    assert!(distribution.contains(r#"width:20%"></span></span><span class="n">1</span>"#));
+    // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
+    let bars: Vec<(String, String)> = parsed
+        .attrs("#star-distribution .hbar .bar > span", "style")
+        .into_iter()
+        .zip(parsed.texts("#star-distribution .hbar .n"))
+        .collect();
+    assert!(
+        bars.contains(&("width:80%".to_owned(), "4".to_owned())),
+        "{bars:?}"
+    );
+    assert!(
+        bars.contains(&("width:20%".to_owned(), "1".to_owned())),
+        "{bars:?}"
+    );
     let (_, ratings) = html_table(&venue, "ratings");
     assert_eq!(ratings.len(), 5);
     assert!(!venue.contains("device_hash"), "no device hash on the page");
@@ -605,8 +612,8 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
     let token = csrf_of(&page);
     let one_star = *rating_ids(&app, venue).await.last().unwrap();
     let path = format!("/console/ratings/{one_star}/quarantine?lang=en");
-    assert!(page.contains(&format!(
-        "action=\"/console/ratings/{one_star}/quarantine?lang=en\""
+    assert!(Page::parse(&page).exists(&format!(
+        "form.moderate[action='/console/ratings/{one_star}/quarantine?lang=en'] input[name=reason]"
     )));
     let quarantined = || async {
         sqlx::query_scalar::<_, bool>(
@@ -681,13 +688,17 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
         "{before} → {after}"
     );
     let Page { body: page, .. } = person.get_page(&location).await;
-    assert!(page.contains("The rating was quarantined."));
+    assert!(
+        Page::parse(&page)
+            .select_text(".notice[role=status]")
+            .starts_with("The rating was quarantined.")
+    );
     let (_, rows) = html_table(&page, "ratings");
     let row = rows.iter().find(|r| r[0] == one_star.to_string()).unwrap();
     assert_eq!(row[9], "Quarantined");
     assert_eq!(row[10], "one address, ten ratings");
-    assert!(page.contains(&format!(
-        "action=\"/console/ratings/{one_star}/release?lang=en\""
+    assert!(Page::parse(&page).exists(&format!(
+        "form.moderate[action='/console/ratings/{one_star}/release?lang=en']"
     )));
 
     // Twice is a friendly 422; release puts it back.
@@ -844,9 +855,15 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         ("violation.record", "652801")
     );
     let Page { body: page, .. } = person.get_page(&location).await;
-    assert!(page.contains("The violation was recorded."));
+    let parsed = Page::parse(&page);
     assert!(
-        page.contains("id=\"venue-tier\" aria-hidden=\"true\">C</span>"),
+        parsed
+            .select_text(".notice[role=status]")
+            .starts_with("The violation was recorded.")
+    );
+    assert_eq!(
+        parsed.select_text("#venue-tier"),
+        "C",
         "the page shows tier C"
     );
     let (_, violations) = html_table(&page, "violations");
@@ -961,8 +978,9 @@ async fn venue_staff_may_not_open_the_console() {
         assert_eq!(status, 403, "{path}");
         assert!(!page.contains("孔雀河酒店"));
     }
-    let page = staff.get_page("/console?lang=en").await.body;
-    assert!(page.contains("Not available to your account"));
+    let page = staff.get_page("/console?lang=en").await;
+    assert_eq!(page.status, 403);
+    assert_eq!(page.select_text("h1"), "Not available to your account");
     let rating = rating_ids(&app, venue).await[0];
     let response = staff
         .post_exact(

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
-mod page;
+pub mod page;
 pub use page::Page;
 
 /// The admin token every test app uses.
