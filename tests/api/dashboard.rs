@@ -80,18 +80,36 @@ async fn staff_see_their_own_venue_and_nothing_else() {
         .unwrap()
         .to_owned();
     assert!(csp.contains("img-src 'self' data:") && !csp.contains("script-src"));
-    let page = page_text(response).await;
-    assert!(page.contains("孔雀河酒店"));
-    assert!(page.contains("<svg class=\"trend\""), "the trend chart");
-    assert!(page.contains(&format!("src=\"/api/v1/venues/{ours_id}/qr.svg")));
-    assert!(page.contains(&format!("/api/v1/venues/{ours_id}/qr.png")));
-    assert!(page.contains(&format!("/dashboard/venues/{ours_id}/poster?size=a4")));
-    assert!(page.contains(&format!(
-        "action=\"/dashboard/venues/{ours_id}/code?lang=en\""
-    )));
-    assert!(page.contains("name=\"confirm\""), "reissue asks to confirm");
-    assert!(page.contains(ours["code"].as_str().unwrap()));
-    assert!(!page.contains("<script"));
+    let page = Page::read(response).await;
+    assert_eq!(page.select_text("h1.venue-name"), "孔雀河酒店");
+    assert!(page.exists("svg.trend"), "the trend chart");
+    let qr_svg = format!("/api/v1/venues/{ours_id}/qr.svg");
+    assert!(
+        page.attr("img[src]", "src")
+            .is_some_and(|src| src.starts_with(&qr_svg)),
+        "{page:?}"
+    );
+    let links = page.attrs("a[href]", "href");
+    let linked = |prefix: String| links.iter().any(|href| href.starts_with(&prefix));
+    assert!(
+        linked(format!("/api/v1/venues/{ours_id}/qr.png")),
+        "{links:?}"
+    );
+    assert!(
+        linked(format!("/dashboard/venues/{ours_id}/poster?size=a4")),
+        "{links:?}"
+    );
+    assert!(
+        page.exists(&format!(
+            "form[action='/dashboard/venues/{ours_id}/code?lang=en'] input[name=confirm][required]"
+        )),
+        "reissue asks to confirm"
+    );
+    assert_eq!(
+        page.select_text(".code-text"),
+        ours["code"].as_str().unwrap()
+    );
+    assert!(!page.exists("script"));
 
     // Another venue does not exist for this account, on any of its pages.
     for path in [
@@ -175,11 +193,14 @@ async fn a_staff_account_of_several_venues_gets_a_list() {
     let session = app.session_for("two-desks", ACCOUNT_PASSWORD).await;
     let response = session.fetch("/dashboard?lang=en").await;
     assert_eq!(response.status(), 200);
-    let page = page_text(response).await;
-    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&a))));
-    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&b))));
+    let page = Page::read(response).await;
+    let links = page.attrs("main a[href]", "href");
+    for venue in [&a, &b] {
+        let link = format!("/dashboard/venues/{}?lang=en", id_of(venue));
+        assert!(links.contains(&link), "{link} in {links:?}");
+    }
     assert!(
-        !page.contains("/console\""),
+        !page.exists("a[href='/console']"),
         "staff are not sent to the console"
     );
 }
@@ -248,22 +269,26 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(status, 422, "{problem}");
 
     // The dashboard shows the days, never the time of a rating.
-    let html = page_text(
+    let page = Page::read(
         session
             .fetch(&format!("/dashboard/venues/{venue_id}?lang=en"))
             .await,
     )
     .await;
     let day_of = |i: usize| days[i]["day"].as_str().unwrap().to_owned();
-    let heading = |i: usize| format!("<h3 class=\"comment-day\">{}</h3>", day_of(i));
-    let (newest, older) = (html.find(&heading(0)), html.find(&heading(1)));
-    assert!(
-        newest.is_some() && older.is_some(),
-        "both days are headings"
+    assert_eq!(
+        page.texts("h3.comment-day"),
+        [day_of(0), day_of(1)],
+        "both days are headings, newest first"
     );
-    assert!(newest < older, "newest day first");
-    assert!(html.contains("早餐很好，前台热情") && html.contains("排队太久"));
-    assert!(!html.contains("quarantined words"));
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(
+        comments.contains(&"早餐很好，前台热情".to_owned()),
+        "{comments:?}"
+    );
+    assert!(comments.contains(&"排队太久".to_owned()), "{comments:?}");
+    assert!(!page.body.contains("quarantined words"));
+    let html = page.body;
     let created: Vec<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT created_at FROM ratings WHERE venue_id = $1")
             .bind(venue_id)
@@ -311,9 +336,15 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         location.ends_with(&format!("#rating-{first}")),
         "{location}"
     );
-    let html = page_text(session.fetch(&location).await).await;
-    assert!(html.contains("Your reply is published."));
-    assert!(html.contains("谢谢您的好评！"));
+    let page = Page::read(session.fetch(&location).await).await;
+    assert!(
+        page.select_text(".notice[role=status]")
+            .starts_with("Your reply is published.")
+    );
+    assert!(
+        page.texts("article.comment .reply p.comment-text")
+            .contains(&"谢谢您的好评！".to_owned())
+    );
 
     // The JSON route: 201 for the first reply, 200 when it replaces one.
     let reply_path = format!("/api/v1/ratings/{second}/reply");
@@ -381,12 +412,17 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(response.status(), 404);
 
     // The public page shows the comments with their replies, by day.
-    let public = page_text(app.get(&format!("/v/{venue_id}?lang=en")).await).await;
-    assert!(public.contains("Recent comments"));
-    assert!(public.contains("早餐很好，前台热情") && public.contains("谢谢您的好评！"));
-    assert!(public.contains("抱歉让您久等，我们已增加窗口"));
-    assert!(!public.contains("quarantined words"));
-    assert!(public.contains(&format!("<h3>{}</h3>", day_of(0))));
+    let public = Page::read(app.get(&format!("/v/{venue_id}?lang=en")).await).await;
+    assert_eq!(public.select_text("h2#comments-h"), "Recent comments");
+    let comments = public.select_text("section[aria-labelledby=comments-h]");
+    assert!(comments.contains("早餐很好，前台热情") && comments.contains("谢谢您的好评！"));
+    assert!(comments.contains("抱歉让您久等，我们已增加窗口"));
+    assert!(!public.body.contains("quarantined words"));
+    assert!(
+        public
+            .texts("section[aria-labelledby=comments-h] h3")
+            .contains(&day_of(0))
+    );
 
     // Every change is in the audit log, with the account and before/after.
     let rows: Vec<(String, String, Option<Value>, Option<Value>)> = sqlx::query_as(
@@ -429,17 +465,18 @@ async fn comments_page_thirty_at_a_time() {
         (Some(31), Some(2))
     );
     assert_eq!(page["days"][0]["comments"].as_array().unwrap().len(), 1);
-    let html = page_text(
+    let page = Page::read(
         session
             .fetch(&format!("/dashboard/venues/{id}?lang=en&page=2"))
             .await,
     )
     .await;
-    assert!(html.contains("Page 2 of 2"));
-    assert_eq!(html.matches("class=\"reply-form\"").count(), 1);
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?page=1&#38;lang=en#comments\""
-    )));
+    assert_eq!(page.select_text("nav.pager > span"), "Page 2 of 2");
+    assert_eq!(page.count("form.reply-form"), 1);
+    assert_eq!(
+        page.attr("nav.pager a", "href"),
+        Some(format!("/dashboard/venues/{id}?page=1&lang=en#comments"))
+    );
     let response = session
         .fetch(&format!("/dashboard/venues/{id}?page=-1"))
         .await;
@@ -601,14 +638,17 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
 
     let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
     assert!(public.contains("Chief Quality Officer: 王芳, 质量总监"));
-    let dashboard = page_text(
+    let dashboard = Page::read(
         session
             .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
-    assert!(dashboard.contains("value=\"24.5\""));
-    assert!(dashboard.contains("<option value=\"registered\" selected>"));
+    assert_eq!(dashboard.form_value("input[name=training_hours]"), "24.5");
+    assert_eq!(
+        dashboard.form_value("select[name=registration_status] option[selected]"),
+        "registered"
+    );
 
     // Both reach the tier inputs through a refresh.
     let fed = eventually(Duration::from_secs(10), || async {
@@ -771,12 +811,10 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
 }
 
 /// The text of the reply box of a comment on a dashboard page.
-fn reply_box(html: &str, rating_id: i64) -> &str {
-    let start = html
-        .find(&format!("id=\"reply-{rating_id}\""))
-        .unwrap_or_else(|| panic!("no reply box for {rating_id}"));
-    let open = start + html[start..].find('>').unwrap() + 1;
-    &html[open..open + html[open..].find("</textarea>").unwrap()]
+fn reply_box(page: &Page, rating_id: i64) -> String {
+    let css = format!("details.reply-box textarea#reply-{rating_id}");
+    assert!(page.exists(&css), "no reply box for {rating_id}");
+    page.select_text(&css)
 }
 
 #[tokio::test]
@@ -817,55 +855,72 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
         let path = format!("/dashboard/venues/{id}?lang=en{query}");
         let session = &session;
         async move {
-            let response = session.fetch(&path).await;
-            assert_eq!(response.status(), 200, "{path}");
-            page_text(response).await
+            let page = session.get_page(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            page
         }
     };
 
     // Unfiltered: 34 comments, every reply box collapsed, the old reply in its box.
-    let html = dashboard("").await;
-    assert!(html.contains("34 comments"));
-    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 30);
-    assert!(!html.contains("<details class=\"reply-box\" open"));
-    assert_eq!(reply_box(&html, answered_low), "抱歉，已整改&#60;房间&#62;");
-    assert_eq!(reply_box(&html, answered_high), "谢谢");
-    assert_eq!(reply_box(&html, open_high), "");
-    let summary_of = |html: &str, rating: i64| {
-        let article = &html[html.find(&format!("id=\"rating-{rating}\"")).unwrap()..];
-        let at = article.find("<summary>").unwrap() + "<summary>".len();
-        article[at..at + article[at..].find("</summary>").unwrap()].to_owned()
-    };
-    assert_eq!(summary_of(&html, answered_high), "Change the reply");
-    assert_eq!(summary_of(&html, open_high), "Reply");
+    let page = dashboard("").await;
+    assert!(page.says("34 comments"));
+    assert_eq!(page.count("details.reply-box"), 30);
+    assert!(!page.exists("details.reply-box[open]"));
+    assert_eq!(reply_box(&page, answered_low), "抱歉，已整改<房间>");
+    assert_eq!(reply_box(&page, answered_high), "谢谢");
+    assert_eq!(reply_box(&page, open_high), "");
+    let summary_of = |rating: i64| page.select_text(&format!("#rating-{rating} summary"));
+    assert_eq!(summary_of(answered_high), "Change the reply");
+    assert_eq!(summary_of(open_high), "Reply");
 
     // Unanswered: 32 over two pages, the filter kept by the page links.
-    let html = dashboard("&unanswered=1").await;
-    assert!(html.contains("32 comments match the filter"), "{html}");
-    assert!(!html.contains("非常满意") && !html.contains("房间很脏"));
-    assert!(html.contains("name=\"unanswered\" value=\"1\" checked"));
-    assert!(!html.contains("name=\"low\" value=\"1\" checked"));
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?unanswered=1&#38;page=2&#38;lang=en#comments\""
-    )));
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?lang=en#comments\">Show all comments"
-    )));
+    let page = dashboard("&unanswered=1").await;
+    assert!(page.says("32 comments match the filter"), "{page:?}");
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(
+        !comments.iter().any(|c| c == "非常满意" || c == "房间很脏"),
+        "{comments:?}"
+    );
+    assert!(page.exists("form.comment-filter input[name=unanswered][value='1'][checked]"));
+    assert!(page.exists("form.comment-filter input[name=low][value='1']:not([checked])"));
+    assert_eq!(
+        page.attrs("nav.pager a", "href"),
+        [format!(
+            "/dashboard/venues/{id}?unanswered=1&page=2&lang=en#comments"
+        )]
+    );
+    assert_eq!(
+        page.attr("form.comment-filter a", "href"),
+        Some(format!("/dashboard/venues/{id}?lang=en#comments"))
+    );
+    assert_eq!(
+        page.select_text("form.comment-filter a"),
+        "Show all comments"
+    );
 
     // Low (1–2 stars): the 31 and the answered one-star comment.
-    let html = dashboard("&low=1").await;
-    assert!(html.contains("32 comments match the filter"));
-    assert!(html.contains("房间很脏") && !html.contains("还不错") && !html.contains("非常满意"));
+    let page = dashboard("&low=1").await;
+    assert!(page.says("32 comments match the filter"));
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(comments.contains(&"房间很脏".to_owned()), "{comments:?}");
+    assert!(
+        !comments.iter().any(|c| c == "还不错" || c == "非常满意"),
+        "{comments:?}"
+    );
 
     // Both: the 31 low unanswered ones; page 2 holds the last.
-    let html = dashboard("&unanswered=1&low=1&page=2").await;
-    assert!(html.contains("31 comments match the filter") && html.contains("Page 2 of 2"));
-    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 1);
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?unanswered=1&#38;low=1&#38;page=1&#38;lang=en#comments\""
-    )));
+    let page = dashboard("&unanswered=1&low=1&page=2").await;
+    assert!(page.says("31 comments match the filter"));
+    assert_eq!(page.select_text("nav.pager > span"), "Page 2 of 2");
+    assert_eq!(page.count("details.reply-box"), 1);
+    assert_eq!(
+        page.attrs("nav.pager a", "href"),
+        [format!(
+            "/dashboard/venues/{id}?unanswered=1&low=1&page=1&lang=en#comments"
+        )]
+    );
     // `0` is an unticked box; the JSON route still lists everything.
-    assert!(dashboard("&low=0").await.contains("34 comments"));
+    assert!(dashboard("&low=0").await.says("34 comments"));
     let (_, json) = call(
         &app,
         reqwest::Method::GET,
@@ -877,8 +932,13 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     assert_eq!(json["total"], 34);
 
     // A reply from a filtered list leads back to it.
-    let html = dashboard("&unanswered=1").await;
-    assert!(html.contains("<input type=\"hidden\" name=\"unanswered\" value=\"1\">"));
+    let page = dashboard("&unanswered=1").await;
+    assert_eq!(
+        page.form_value(&format!(
+            "form.reply-form[action^='/dashboard/venues/{id}/replies/{open_high}?'] input[type=hidden][name=unanswered]"
+        )),
+        "1"
+    );
     let response = session
         .post_form(
             &format!("/dashboard/venues/{id}/replies/{open_high}?lang=en"),
@@ -891,24 +951,18 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
         location.contains("notice=reply") && location.contains("unanswered=1"),
         "{location}"
     );
-    let html = page_text(session.fetch(&location).await).await;
-    assert!(
-        html.contains("31 comments match the filter"),
-        "now answered"
-    );
+    let page = session.get_page(&location).await;
+    assert!(page.says("31 comments match the filter"), "now answered");
     // Nothing that matches: said so, not "no comments yet".
     let happy = app.create_venue("天鹅湖宾馆", "652801", "hotel").await;
     comment(&app, &happy, "happy", 5, "很好").await;
     let happy_session = staff_session(&app, "swan-desk", &happy).await;
-    let html = page_text(
-        happy_session
-            .fetch(&format!(
-                "/dashboard/venues/{}?lang=en&low=1",
-                id_of(&happy)
-            ))
-            .await,
-    )
-    .await;
-    assert!(html.contains("No comment matches the filter."));
-    assert!(!html.contains("<details class=\"reply-box\">"));
+    let page = happy_session
+        .get_page(&format!(
+            "/dashboard/venues/{}?lang=en&low=1",
+            id_of(&happy)
+        ))
+        .await;
+    assert!(page.says("No comment matches the filter."));
+    assert!(!page.exists("details.reply-box"));
 }
