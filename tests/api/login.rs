@@ -17,14 +17,14 @@ async fn create_admin(app: &TestApp, login: &str) {
 }
 
 /// GET /login, optionally with a session cookie; returns the page.
-async fn login_page(app: &TestApp, session: Option<&str>) -> String {
+async fn login_page(app: &TestApp, session: Option<&str>) -> Page {
     let mut request = bare_client().get(format!("{}/login?lang=en", app.address));
     if let Some(session) = session {
         request = request.header(COOKIE, session_header(session));
     }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.text().await.unwrap()
+    let page = Page::read(request.send().await.unwrap()).await;
+    assert_eq!(page.status, 200);
+    page
 }
 
 async fn post_form(
@@ -118,20 +118,30 @@ async fn the_login_page_is_a_form_with_a_token() {
         .unwrap()
         .to_owned();
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    let page = response.text().await.unwrap();
-    assert!(page.contains(r#"<form method="post" action="/login""#));
-    assert!(page.contains(r#"type="password""#));
-    assert!(page.contains("Sign in"));
-    assert!(!csrf_of(&page).is_empty());
-    let zh = bare_client()
-        .get(format!("{}/login?lang=zh-CN", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(zh.contains("登录名"));
+    let page = Page::read(response).await;
+    assert_eq!(
+        page.attr("form[action='/login']", "method").as_deref(),
+        Some("post")
+    );
+    assert!(page.exists("form[action='/login'] input[name=password][type=password]"));
+    assert!(page.select_text("h1").contains("Sign in"));
+    assert!(
+        !page
+            .form_value("form[action='/login'] input[name=csrf_token]")
+            .is_empty()
+    );
+    let zh = Page::read(
+        bare_client()
+            .get(format!("{}/login?lang=zh-CN", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        zh.select_text("form[action='/login'] label[for=login]"),
+        "登录名"
+    );
 }
 
 #[tokio::test]
@@ -161,8 +171,7 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
 
     // Signed in, the page offers sign-out forms with the session's token.
     let page = login_page(&app, Some(&session)).await;
-    assert!(page.contains(r#"action="/logout""#), "{page}");
-    let token = csrf_of(&page);
+    let token = page.form_value("form[action='/logout'] input[name=csrf_token]");
 
     // Signing out needs that token.
     let forged = post_form(&app, "/logout", &[("csrf_token", "nope")], Some(&session)).await;
@@ -172,8 +181,12 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
     let done = post_form(&app, "/logout", &[("csrf_token", &token)], Some(&session)).await;
     assert_eq!(done.status(), 200);
     assert_eq!(stored_sessions(&app).await, 0);
-    let page = login_page(&app, Some(&session)).await;
-    assert!(page.contains(r#"action="/login""#));
+    assert!(
+        login_page(&app, Some(&session))
+            .await
+            .exists("form[action='/login']"),
+        "signed out"
+    );
 }
 
 #[tokio::test]
@@ -184,7 +197,7 @@ async fn logout_everywhere_ends_every_session_of_the_account() {
     let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
     assert_ne!(first, second);
     assert_eq!(stored_sessions(&app).await, 2);
-    let token = csrf_of(&login_page(&app, Some(&first)).await);
+    let token = login_page(&app, Some(&first)).await.csrf();
     let done = post_form(
         &app,
         "/logout-everywhere",
@@ -194,8 +207,12 @@ async fn logout_everywhere_ends_every_session_of_the_account() {
     .await;
     assert_eq!(done.status(), 200);
     assert_eq!(stored_sessions(&app).await, 0);
-    let page = login_page(&app, Some(&second)).await;
-    assert!(page.contains(r#"action="/login""#));
+    assert!(
+        login_page(&app, Some(&second))
+            .await
+            .exists("form[action='/login']"),
+        "signed out"
+    );
 }
 
 #[tokio::test]
@@ -207,9 +224,14 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
     assert!(wrong.headers().get(SET_COOKIE).is_none());
-    let wrong = wrong.text().await.unwrap();
-    assert_eq!(wrong, unknown.text().await.unwrap());
-    assert!(wrong.contains("login name or password is wrong"));
+    let wrong = Page::read(wrong).await;
+    assert_eq!(wrong.body, unknown.text().await.unwrap());
+    assert!(
+        wrong
+            .select_text(".notice[role=alert]")
+            .contains("login name or password is wrong"),
+        "{wrong:?}"
+    );
     assert_eq!(stored_sessions(&app).await, 0);
 }
 
@@ -340,7 +362,7 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
         assert!(
             login_page(&app, Some(session))
                 .await
-                .contains(r#"action="/login""#)
+                .exists("form[action=\'/login\']")
         );
     }
 
@@ -359,7 +381,7 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     assert!(
         login_page(&app, Some(&third))
             .await
-            .contains(r#"action="/login""#)
+            .exists("form[action=\'/login\']")
     );
     assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 401);
 
@@ -536,10 +558,10 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
     let elsewhere = app.session_for("desk", PASSWORD).await;
     let page = here.fetch("/account/password?lang=en").await;
     assert_eq!(page.status(), 200);
-    let page = page.text().await.unwrap();
-    assert!(page.contains(r#"action="/account/password""#), "{page}");
+    let page = Page::read(page).await;
+    assert!(page.exists("form[action='/account/password']"), "{page:?}");
     assert!(
-        !page.contains(r#"name="code""#),
+        !page.exists("form[action='/account/password'] input[name=code]"),
         "no second factor, no code"
     );
     let new = "a much longer brand new secret";
@@ -606,12 +628,13 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
     let app = spawn_app().await;
     app.create_person("chief", "admin", None, &[]).await;
     let person = app.sign_in("chief").await;
-    let Page {
-        status, body: page, ..
-    } = person.get_page("/account/password?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains(r#"name="code""#), "{page}");
-    let csrf = csrf_of(&page);
+    let page = person.get_page("/account/password?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.exists("form[action='/account/password'] input[name=code]"),
+        "{page:?}"
+    );
+    let csrf = page.form_value("form[action='/account/password'] input[name=csrf_token]");
     let new = "a much longer brand new secret";
     let without = [
         ("csrf_token", csrf.as_str()),
