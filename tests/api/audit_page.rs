@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, spawn_app};
+use reqwest::Method;
+
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, spawn_app};
 use crate::console::{download_links, downloads_match_the_page, html_table, parse_csv};
 
 /// The target column of an audit table.
@@ -16,15 +18,10 @@ fn older_link(page: &str) -> Option<String> {
 
 /// `GET /api/v1/audit{query}` with a bearer token, as JSON.
 async fn audit_json(app: &TestApp, query: &str, token: &str) -> Value {
-    app.client
-        .get(format!("{}/api/v1/audit{query}", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let path = format!("/api/v1/audit{query}");
+    let (status, log) = call(app, Method::GET, &path, token, None).await;
+    assert_eq!(status, 200, "{log}");
+    log
 }
 
 /// The audit table of a page the person opens.

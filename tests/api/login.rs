@@ -1,12 +1,13 @@
 //! Signing in and out: form tokens, sessions in Redis, throttling and
 //! answers that do not tell which login names exist.
 
+use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
     ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, Page, SESSION_COOKIE, TestApp,
-    argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
+    argon2_runs, bare_client, call, csrf_of, login_form, session_header, set_cookie, spawn_app,
     spawn_app_with,
 };
 
@@ -281,15 +282,16 @@ async fn the_sixth_failure_for_a_login_is_throttled_whether_or_not_it_exists() {
 async fn an_account_without_a_password_gets_the_same_answer_as_a_wrong_one() {
     let app = spawn_app().await;
     create_admin(&app, "chief").await;
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "login": "invited", "display_name": "Invited", "role": "admin" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+    let body = json!({ "login": "invited", "display_name": "Invited", "role": "admin" });
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/accounts",
+        ADMIN_TOKEN,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201);
     let invited = sign_in(&app, "invited", "").await;
     let wrong = sign_in(&app, "chief", "").await;
     assert_eq!(invited.status(), 401);
@@ -327,14 +329,9 @@ async fn account_id(app: &TestApp, login: &str) -> i64 {
         .unwrap()
 }
 
-async fn patch_account(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
-    app.client
-        .patch(format!("{}/api/v1/accounts/{id}", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+async fn patch_account(app: &TestApp, id: i64, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/accounts/{id}");
+    call(app, Method::PATCH, &path, ADMIN_TOKEN, Some(body)).await
 }
 
 #[tokio::test]
@@ -347,14 +344,13 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     let first = session_of(&sign_in(&app, "chief", PASSWORD).await);
     let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
     assert_eq!(stored_sessions(&app).await, 2);
-    let response = patch_account(
+    let (status, account) = patch_account(
         &app,
         id,
         json!({ "role": "regulator", "region_code": "652800" }),
     )
     .await;
-    assert_eq!(response.status(), 200);
-    let account: Value = response.json().await.unwrap();
+    assert_eq!(status, 200);
     assert_eq!(account["role"], "regulator");
     assert_eq!(account["region_code"], "652800");
     assert_eq!(stored_sessions(&app).await, 0);
@@ -362,26 +358,25 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
         assert!(
             login_page(&app, Some(session))
                 .await
-                .exists("form[action=\'/login\']")
+                .exists("form[action='/login']")
         );
     }
 
     // A rename alone leaves sessions alone.
     let third = session_of(&sign_in(&app, "chief", PASSWORD).await);
-    let response = patch_account(&app, id, json!({ "display_name": "Chief regulator" })).await;
-    assert_eq!(response.status(), 200);
+    let (status, _) = patch_account(&app, id, json!({ "display_name": "Chief regulator" })).await;
+    assert_eq!(status, 200);
     assert_eq!(stored_sessions(&app).await, 1);
 
     // Disabling ends the session and refuses the next sign-in like a wrong password.
-    let response = patch_account(&app, id, json!({ "disabled": true })).await;
-    assert_eq!(response.status(), 200);
-    let account: Value = response.json().await.unwrap();
+    let (status, account) = patch_account(&app, id, json!({ "disabled": true })).await;
+    assert_eq!(status, 200);
     assert!(account["disabled_at"].is_string(), "{account}");
     assert_eq!(stored_sessions(&app).await, 0);
     assert!(
         login_page(&app, Some(&third))
             .await
-            .exists("form[action=\'/login\']")
+            .exists("form[action='/login']")
     );
     assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 401);
 
@@ -389,7 +384,7 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     assert_eq!(
         patch_account(&app, id, json!({ "disabled": false }))
             .await
-            .status(),
+            .0,
         200
     );
     assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 303);
