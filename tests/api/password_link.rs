@@ -255,16 +255,16 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     let desk = app.sign_in("korla-desk").await;
     let bz = app.sign_in("bz-reg").await;
 
-    let button = |id: i64| format!(r#"action="/console/accounts/{id}/password-link""#);
-    let Page {
-        status, body: page, ..
-    } = bz.get_page("/console/accounts?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains(&button(desk_id)), "{page}");
-    assert!(!page.contains(&button(own_id)));
-    assert!(page.contains("Send a set-password link"));
-    let Page { body: page, .. } = bz.get_page("/console/accounts?lang=zh-CN").await;
-    assert!(page.contains("发送设置密码链接"), "{page}");
+    let button = |id: i64| format!("form[action='/console/accounts/{id}/password-link'] button");
+    let page = bz.get_page("/console/accounts?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.select_text(&button(desk_id)),
+        "Send a set-password link"
+    );
+    assert!(!page.exists(&button(own_id)));
+    let page = bz.get_page("/console/accounts?lang=zh-CN").await;
+    assert_eq!(page.select_text(&button(desk_id)), "发送设置密码链接");
 
     // The form needs the session's token.
     let path = format!("/console/accounts/{desk_id}/password-link");
@@ -276,27 +276,31 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
             .is_empty()
     );
 
-    let Page {
-        status, body: page, ..
-    } = bz.post_page(&format!("{path}?lang=en"), &[]).await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Set-password link, shown once"), "{page}");
-    let start = page
-        .find("https://q.example.org/invite/")
-        .expect("the link is shown");
-    let url: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let page = bz.post_page(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(
+        page.select_text("section[role=status] h2"),
+        "Set-password link, shown once"
+    );
+    let url = page.select_text("section[role=status] code.secret");
+    assert!(
+        url.starts_with("https://q.example.org/invite/"),
+        "the link is shown: {url}"
+    );
     // The expiry reads in Beijing time, like every time a person reads.
     let expires = (app.clock.now() + chrono::Duration::hours(72))
         .with_timezone(&qrfeedback::domain::day::china_offset());
     let minutes = [expires, expires - chrono::Duration::minutes(1)]
         .map(|at| format!("until {} (Beijing time)", at.format("%Y-%m-%d %H:%M")));
+    let expiry = page.select_text("section[role=status] p.muted");
     assert!(
-        minutes.iter().any(|m| page.contains(m)),
-        "{minutes:?} {page}"
+        minutes.iter().any(|m| expiry.contains(m)),
+        "{minutes:?} {expiry}"
     );
     // Shown once: the list does not show it again.
-    let Page { body: again, .. } = bz.get_page("/console/accounts?lang=en").await;
-    assert!(!again.contains(&url));
+    let again = bz.get_page("/console/accounts?lang=en").await;
+    assert!(!again.exists("code.secret"));
+    assert!(!again.body.contains(&url));
 
     let sent = entries(&app, "account.password_link", desk_id).await;
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -332,16 +336,18 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     // An admin signed in sends one from the console too.
     app.create_person("root", "admin", None, &[]).await;
     let root = app.sign_in("root").await;
-    let Page {
-        status, body: page, ..
-    } = root
+    let page = root
         .post_page(
             &format!("/console/accounts/{own_id}/password-link?lang=en"),
             &[],
         )
         .await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.select_text("section[role=status] code.secret")
+            .starts_with("https://q.example.org/invite/"),
+        "{page:?}"
+    );
     assert_eq!(
         app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
         303

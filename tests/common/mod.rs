@@ -712,13 +712,6 @@ impl TestApp {
     }
 }
 
-/// The text between `start` and the next `end` after it.
-pub fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = page.find(start)? + start.len();
-    let len = page[from..].find(end)?;
-    Some(&page[from..from + len])
-}
-
 /// The code of a base32 TOTP secret at a Unix time.
 pub fn totp_code_at(secret_base32: &str, unix_secs: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
