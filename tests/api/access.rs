@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, call, csrf_of, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, TestApp, call, csrf_of, spawn_app};
 
 async fn token(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
     call(app, Method::POST, "/api/v1/tokens", creator, Some(body)).await
@@ -468,7 +468,7 @@ async fn every_protected_route_follows_the_role_table() {
     // refusal can only be the role's.
     let mut csrf = Vec::new();
     for (_, person) in &people {
-        let (_, _, page) = person.get("/account/tokens").await;
+        let Page { body: page, .. } = person.get_page("/account/tokens").await;
         csrf.push(csrf_of(&page));
     }
     let mut page_checks = 0;
@@ -484,9 +484,9 @@ async fn every_protected_route_follows_the_role_table() {
             .replace("{format}", "csv");
         if !pattern.starts_with("/api/") {
             for ((role, person), csrf) in people.iter().zip(&csrf) {
-                let (status, _, body) = match method {
-                    "GET" => person.get(&path).await,
-                    "POST" => person.post(&path, &[("csrf_token", csrf)]).await,
+                let Page { status, body, .. } = match method {
+                    "GET" => person.get_page(&path).await,
+                    "POST" => person.post_page(&path, &[("csrf_token", csrf)]).await,
                     other => panic!("no page answers {other}"),
                 };
                 if roles.contains(role) {

@@ -7,28 +7,8 @@ use std::process::{Command, Output, Stdio};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, TestApp, database_url_for, spawn_app};
+use crate::common::{ADMIN_TOKEN, ANONYMOUS, Page, TestApp, call, database_url_for, spawn_app};
 use qrfeedback::domain::password::verify_password;
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, format!("{}{path}", app.address));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
 
 async fn create_account(app: &TestApp, creator: &str, body: Value) -> (u16, Value) {
     call(
@@ -47,7 +27,7 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> (u16, Value) {
         app,
         Method::POST,
         &path,
-        None,
+        ANONYMOUS,
         Some(json!({ "password": password })),
     )
     .await
@@ -226,7 +206,7 @@ async fn logins_are_unique_and_input_is_checked() {
         assert_eq!(problem["type"], format!("/problems/{kind}"), "{bad}");
     }
     assert_eq!(app.count("accounts").await, 1, "nothing stored");
-    let (status, _) = call(&app, Method::GET, "/api/v1/accounts", None, None).await;
+    let (status, _) = call(&app, Method::GET, "/api/v1/accounts", ANONYMOUS, None).await;
     assert_eq!(status, 401);
 }
 
@@ -595,14 +575,6 @@ async fn post_invite_form(app: &TestApp, token: &str, fields: &[(&str, &str)]) -
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-/// The value of the page's hidden `csrf_token` field.
-fn form_token(page: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = page.find(marker).expect("a form token") + marker.len();
-    let len = page[start..].find('"').unwrap();
-    page[start..start + len].to_owned()
-}
-
 #[tokio::test]
 async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
     let app = spawn_app().await;
@@ -624,17 +596,21 @@ async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
                 .send()
                 .await
                 .unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
+            Page::read(response).await
         }
     };
-    let (status, page) = page_of("en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains("bz-reg"), "{page}");
-    assert!(page.contains(r#"type="password""#));
-    let (status, page_zh) = page_of("zh-CN").await;
-    assert_eq!(status, 200);
-    assert!(page_zh.contains("设置密码"));
-    let csrf = form_token(&page);
+    let page = page_of("en").await;
+    assert_eq!(page.status, 200);
+    assert!(page.says("bz-reg"), "{page:?}");
+    assert!(page.exists("form input[name=password][type=password]"));
+    let page_zh = page_of("zh-CN").await;
+    assert_eq!(page_zh.status, 200);
+    assert_eq!(page_zh.lang(), "zh-CN");
+    assert!(
+        page_zh.select_text("h1").contains("设置密码"),
+        "{page_zh:?}"
+    );
+    let csrf = page.form_value("form input[name=csrf_token]");
     let good = "a long enough passphrase";
 
     // Refusals keep the form and store nothing.
@@ -681,9 +657,13 @@ async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
         fields.push(("lang", "en"));
         let (got, page) = post_invite_form(&app, &token, &fields).await;
         assert_eq!(got, status, "{page}");
-        assert!(page.contains(says), "{says}: {page}");
+        let page = Page::parse(&page);
         assert!(
-            page.contains(r#"type="password""#),
+            page.select_text(".notice[role=alert]").contains(says),
+            "{says}: {page:?}"
+        );
+        assert!(
+            page.exists("form input[name=password][type=password]"),
             "the form is shown again"
         );
         assert!(stored_hash(&app, id).await.is_none());
@@ -697,13 +677,18 @@ async fn the_invitation_link_opens_a_page_that_sets_the_password_once() {
     ];
     let (status, page) = post_invite_form(&app, &token, &fields).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Your account is ready"), "{page}");
+    assert!(
+        Page::parse(&page)
+            .select_text("h1")
+            .contains("Your account is ready"),
+        "{page}"
+    );
     assert!(verify_password(good, &stored_hash(&app, id).await.unwrap()));
 
     // Used: the link now explains itself, and a second post changes nothing.
-    let (status, page) = page_of("en").await;
-    assert_eq!(status, 404);
-    assert!(page.contains("does not work"), "{page}");
+    let page = page_of("en").await;
+    assert_eq!(page.status, 404);
+    assert!(page.says("does not work"), "{page:?}");
     let other = "another long passphrase";
     let fields = [
         ("csrf_token", csrf.as_str()),

@@ -3,37 +3,32 @@
 
 use serde_json::Value;
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, spawn_app};
-use crate::console::{download_links, downloads_match_the_page, html_table, parse_csv, unescape};
+use reqwest::Method;
+
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, spawn_app};
+use crate::console::{download_links, downloads_match_the_page, html_table, parse_csv};
 
 /// The target column of an audit table.
 const TARGET: usize = 4;
 
 /// The `rel="next"` (older entries) link of a page, if it has one.
 fn older_link(page: &str) -> Option<String> {
-    let at = page.find(r#"rel="next""#)?;
-    let before = &page[..at];
-    let href_at = before.rfind("href=\"")? + "href=\"".len();
-    let len = before[href_at..].find('"')?;
-    Some(unescape(&before[href_at..href_at + len]))
+    Page::parse(page).attr("nav.pager a[rel=next]", "href")
 }
 
 /// `GET /api/v1/audit{query}` with a bearer token, as JSON.
 async fn audit_json(app: &TestApp, query: &str, token: &str) -> Value {
-    app.client
-        .get(format!("{}/api/v1/audit{query}", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let path = format!("/api/v1/audit{query}");
+    let (status, log) = call(app, Method::GET, &path, token, None).await;
+    assert_eq!(status, 200, "{log}");
+    log
 }
 
 /// The audit table of a page the person opens.
 async fn audit_rows(person: &Person, path: &str) -> (String, Vec<Vec<String>>) {
-    let (status, page) = person.page(path).await;
+    let Page {
+        status, body: page, ..
+    } = person.get_page(path).await;
     assert_eq!(status, 200, "{path}: {page}");
     let (_, rows) = html_table(&page, "audit");
     (page, rows)
@@ -69,7 +64,7 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
 
     let (page, rows) = audit_rows(&regulator, "/console/audit?lang=en").await;
     assert!(
-        page.contains(r#"href="/console/audit""#),
+        Page::parse(&page).exists("header a[href='/console/audit']"),
         "linked in the header"
     );
     // Targets in words: a venue by its name.
@@ -118,7 +113,9 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     // too. (Of the venue entries: each download is itself a new entry.)
     let (venue_page, _) = audit_rows(&regulator, "/console/audit?action=venue&lang=en").await;
     downloads_match_the_page(&regulator, &venue_page, "audit").await;
-    let (status, csv) = regulator.page("/console/audit.csv").await;
+    let Page {
+        status, body: csv, ..
+    } = regulator.get_page("/console/audit.csv").await;
     assert_eq!(status, 200);
     assert!(!csv.contains("轮台") && !csv.contains(&luntai_target));
     // The caption names the county the file is limited to.
@@ -129,9 +126,13 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
     let (_, rows) = audit_rows(&regulator, "/console/audit?action=venue&lang=en").await;
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0][TARGET], "孔雀河酒店");
-    let (status, _) = regulator.page("/console/audit?action=DROP%20TABLE").await;
+    let Page {
+        status, body: _, ..
+    } = regulator
+        .get_page("/console/audit?action=DROP%20TABLE")
+        .await;
     assert_eq!(status, 422);
-    let (status, _) = regulator.page("/console/audit?per_page=0").await;
+    let Page { status, .. } = regulator.get_page("/console/audit?per_page=0").await;
     assert_eq!(status, 422);
 
     // An admin sees both counties.
@@ -155,12 +156,22 @@ async fn a_county_regulator_reads_its_own_countys_audit_log_only() {
         "/console/audit.csv",
         "/console/audit.xlsx",
     ] {
-        let (status, page) = staff.page(path).await;
+        let Page {
+            status, body: page, ..
+        } = staff.get_page(path).await;
         assert_eq!(status, 403, "{path}");
         assert!(!page.contains("Register venue") && !page.contains("登记场所"));
     }
-    let (_, dashboard) = staff.page("/dashboard").await;
-    assert!(!dashboard.contains(r#"href="/console/audit""#));
+    // One venue: the dashboard sends its staff straight to it.
+    let dashboard = staff.get_page("/dashboard").await;
+    assert_eq!(dashboard.status, 303);
+    let dashboard = staff.get_page(&dashboard.location).await;
+    assert_eq!(dashboard.status, 200);
+    assert!(
+        dashboard.exists("header nav.account-nav a"),
+        "{dashboard:?}"
+    );
+    assert!(!dashboard.exists("a[href='/console/audit']"));
 }
 
 #[tokio::test]
@@ -187,7 +198,7 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
     let first_path = "/console/audit?action=venue&per_page=2&lang=en";
     let (first_page, _) = audit_rows(&admin, first_path).await;
     assert!(
-        !first_page.contains("← Newest"),
+        !Page::parse(&first_page).exists("nav.pager a:not([rel])"),
         "the first page is the newest"
     );
     let mut seen = Vec::new();
@@ -199,7 +210,11 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
         assert!(rows.len() <= 2, "{rows:?}");
         seen.extend(rows.into_iter().map(|r| r[TARGET].clone()));
         if pages > 1 {
-            assert!(page.contains("← Newest"), "{page}");
+            assert_eq!(
+                Page::parse(&page).select_text("nav.pager a:not([rel])"),
+                "← Newest",
+                "{page}"
+            );
         }
         match older_link(&page) {
             Some(next) => {
@@ -219,7 +234,9 @@ async fn older_pages_follow_the_cursor_and_downloads_hold_every_page() {
     let (csv_href, xlsx_href) = download_links(&first_page, "audit");
     assert!(csv_href.contains("action=venue"), "{csv_href}");
     assert!(xlsx_href.contains("/console/audit.xlsx"), "{xlsx_href}");
-    let (status, csv) = admin.page(&csv_href).await;
+    let Page {
+        status, body: csv, ..
+    } = admin.get_page(&csv_href).await;
     assert_eq!(status, 200);
     let parsed = parse_csv(csv.trim_start_matches('\u{feff}'));
     let (headers, _) = html_table(&first_page, "audit");
@@ -266,8 +283,8 @@ async fn a_chinese_audit_page_names_people_and_actions_in_chinese() {
         .await;
     let account_id = account["id"].as_i64().unwrap();
     let regulator = app.sign_in("korla-reg").await;
-    let (_, page) = regulator
-        .page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
+    let Page { body: page, .. } = regulator
+        .get_page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
         .await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
@@ -323,8 +340,10 @@ async fn a_chinese_audit_page_names_people_and_actions_in_chinese() {
     )
     .await;
     assert_eq!(rows.len(), 1, "{rows:?}");
-    let (status, csv) = regulator
-        .page("/console/audit.csv?action=violation.record&lang=zh-CN")
+    let Page {
+        status, body: csv, ..
+    } = regulator
+        .get_page("/console/audit.csv?action=violation.record&lang=zh-CN")
         .await;
     assert_eq!(status, 200);
     assert!(
@@ -365,7 +384,9 @@ async fn sign_ins_failed_sign_ins_and_downloads_are_audited_for_admins() {
         .await;
     assert_eq!(response.status(), 401);
     let admin = app.sign_in("root").await;
-    let (status, csv) = admin.page("/console/rankings.csv?lang=en").await;
+    let Page {
+        status, body: csv, ..
+    } = admin.get_page("/console/rankings.csv?lang=en").await;
     assert_eq!(status, 200, "{csv}");
 
     let failed = stored(&app, "auth.sign_in_failed").await;

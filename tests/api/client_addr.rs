@@ -103,12 +103,12 @@ async fn behind_a_trusted_proxy_the_audit_log_names_the_client_not_the_proxy() {
             "{}/dashboard/venues/{id}/code?lang=en",
             app.address
         ))
-        .header("cookie", crate::common::session_header(&session.cookie))
+        .header("cookie", crate::common::session_header(&session.session))
         .header("X-Forwarded-For", "192.0.2.1, 2001:db8:7::9")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(
             serde_html_form::to_string([
-                ("csrf_token", session.csrf.as_str()),
+                ("csrf_token", session.csrf().await.as_str()),
                 ("confirmed", "yes"),
             ])
             .unwrap(),

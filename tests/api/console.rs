@@ -7,9 +7,10 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use reqwest::Method;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
+use scraper::{ElementRef, Selector};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, call, csrf_of, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, csrf_of, spawn_app};
 
 /// A venue created and rated `stars` (one device each), its score published.
 async fn rated_venue(app: &TestApp, name: &str, region: &str, category: &str, stars: &[u8]) -> i64 {
@@ -64,93 +65,49 @@ async fn four_venues(app: &TestApp) -> Venues {
     venues
 }
 
-/// Undoes the HTML escaping askama applies.
-pub(crate) fn unescape(text: &str) -> String {
-    text.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+/// The text of a table cell as a download holds it: trimmed, spacing kept.
+fn cell_text(cell: ElementRef<'_>) -> String {
+    cell.text().collect::<String>().trim().to_owned()
 }
 
-/// The text of an HTML fragment, tags removed.
-fn text_of(fragment: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in fragment.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    unescape(out.trim())
-}
-
-/// The cells of one kind (`th` or `td`) in a fragment, without the page's own moderation column.
-fn cells(fragment: &str, tag: &str) -> Vec<String> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    fragment
-        .split(&open)
-        .skip(1)
-        .filter(|piece| !piece.starts_with(" scope=\"col\" class=\"row-actions\""))
-        .filter(|piece| !piece.starts_with(" class=\"row-actions\""))
-        .map(|piece| {
-            let start = piece.find('>').unwrap() + 1;
-            let end = piece.find(&close).unwrap();
-            text_of(&piece[start..end])
-        })
-        .collect()
-}
-
-/// The table `#{id}-table` of a page: headers and rows of cell texts.
+/// The table `#{id}-table` of a page: headers and rows of cell texts, without
+/// the page's own moderation column (the downloads do not hold it).
 pub(crate) fn html_table(page: &str, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let marker = format!("id=\"{id}-table\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no table {id} on the page"));
-    let table = &page[start..start + page[start..].find("</table>").unwrap()];
-    let head =
-        &table[table.find("<thead>").unwrap() + "<thead>".len()..table.find("</thead>").unwrap()];
-    let body = &table[table.find("<tbody>").unwrap()..];
-    let rows = body
-        .split("<tr")
-        .skip(1)
-        .map(|row| cells(row, "td"))
+    let page = Page::parse(page);
+    let table = format!("table#{id}-table");
+    assert!(page.exists(&table), "no table {id} on the page");
+    let headers = page
+        .select(&format!("{table} > thead th:not(.row-actions)"))
+        .into_iter()
+        .map(cell_text)
         .collect();
-    (cells(head, "th"), rows)
+    let cell = Selector::parse("td:not(.row-actions)").unwrap();
+    let rows = page
+        .select(&format!("{table} > tbody > tr"))
+        .into_iter()
+        .map(|row| row.select(&cell).map(cell_text).collect())
+        .collect();
+    (headers, rows)
 }
 
 /// The address of the link whose text is `text` inside table `#{id}-table`.
 fn link_in_table(page: &str, id: &str, text: &str) -> String {
-    let start = page.find(&format!("id=\"{id}-table\"")).unwrap();
-    let table = &page[start..start + page[start..].find("</table>").unwrap()];
-    let anchor = format!(">{text}</a>");
-    let at = table
-        .find(&anchor)
-        .unwrap_or_else(|| panic!("no link {text} in {id}"));
-    let before = &table[..at];
-    let href_at = before.rfind("href=\"").unwrap() + 6;
-    let len = before[href_at..].find('"').unwrap();
-    unescape(&before[href_at..href_at + len])
+    Page::parse(page)
+        .select(&format!("table#{id}-table a[href]"))
+        .into_iter()
+        .find(|link| cell_text(*link) == text)
+        .and_then(|link| link.attr("href"))
+        .unwrap_or_else(|| panic!("no link {text} in {id}"))
+        .to_owned()
 }
 
 /// The CSV and Excel download links of table `id` (the links just before it).
 pub(crate) fn download_links(page: &str, id: &str) -> (String, String) {
-    let table_at = page.find(&format!("id=\"{id}-table\"")).unwrap();
-    let before = &page[..table_at];
-    let downloads = &before[before.rfind("class=\"downloads").unwrap()..];
-    let hrefs: Vec<String> = downloads
-        .split("href=\"")
-        .skip(1)
-        .map(|piece| unescape(&piece[..piece.find('"').unwrap()]))
-        .collect();
+    let hrefs = Page::parse(page).attrs(
+        &format!("p.downloads:has(+ .table-scroll > table#{id}-table) a[download]"),
+        "href",
+    );
+    assert_eq!(hrefs.len(), 2, "CSV and Excel links of {id}: {hrefs:?}");
     (hrefs[0].clone(), hrefs[1].clone())
 }
 
@@ -298,54 +255,64 @@ async fn a_county_regulator_sees_only_its_county() {
     let korla = app.sign_in("korla").await;
 
     // The overview is Korla's, with Korla's venues only.
-    let (status, home) = korla.page("/console?lang=en").await;
-    assert_eq!(status, 200, "{home}");
-    assert!(home.contains("Overview: Korla City"), "{home}");
-    assert!(home.contains("孔雀河酒店") && home.contains("梨城餐厅"));
-    assert!(!home.contains("轮台宾馆") && !home.contains("昌吉酒店"));
-    let (_, lowest) = html_table(&home, "lowest");
+    let home = korla.get_page("/console?lang=en").await;
+    assert_eq!(home.status, 200, "{home:?}");
+    assert_eq!(home.select_text("h1.page-title"), "Overview: Korla City");
+    assert!(home.says("孔雀河酒店") && home.says("梨城餐厅"));
+    assert!(!home.body.contains("轮台宾馆") && !home.body.contains("昌吉酒店"));
+    let (_, lowest) = html_table(&home.body, "lowest");
     assert_eq!(lowest.len(), 2);
     assert_eq!(lowest[0][1], "梨城餐厅", "lowest first");
 
     // Rankings: Korla by default, nothing above or beside it.
-    let (status, ranking) = korla.page("/console/rankings?lang=en").await;
+    let Page {
+        status,
+        body: ranking,
+        ..
+    } = korla.get_page("/console/rankings?lang=en").await;
     assert_eq!(status, 200);
     let (_, rows) = html_table(&ranking, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
     for region in ["652800", "652822", "650000", "220000"] {
-        let (status, page) = korla
-            .page(&format!("/console/rankings?region={region}&lang=en"))
+        let page = korla
+            .get_page(&format!("/console/rankings?region={region}&lang=en"))
             .await;
-        assert_eq!(status, 403, "{region}");
-        assert!(page.contains("Not available to your account"));
-        let (status, _) = korla
-            .page(&format!("/console/regions.csv?region={region}"))
+        assert_eq!(page.status, 403, "{region}");
+        assert_eq!(page.select_text("h1"), "Not available to your account");
+        let Page { status, .. } = korla
+            .get_page(&format!("/console/regions.csv?region={region}"))
             .await;
         assert_eq!(status, 403, "regions download of {region}");
-        let (status, _) = korla.page(&format!("/console?region={region}")).await;
+        let Page { status, .. } = korla.get_page(&format!("/console?region={region}")).await;
         assert_eq!(status, 403, "overview of {region}");
     }
-    let (status, _) = korla.page("/console/rankings?region=999999").await;
+    let Page { status, .. } = korla.get_page("/console/rankings?region=999999").await;
     assert_eq!(status, 404, "unknown region");
-    let (status, _) = korla.page("/console/rankings?region=12x").await;
+    let Page { status, .. } = korla.get_page("/console/rankings?region=12x").await;
     assert_eq!(status, 422, "malformed region");
 
     // Venues outside: 404 on the page and on every download.
     for id in [v.luntai_hotel, v.changji_hotel] {
-        let (status, page) = korla.page(&format!("/console/venues/{id}?lang=en")).await;
+        let Page {
+            status, body: page, ..
+        } = korla
+            .get_page(&format!("/console/venues/{id}?lang=en"))
+            .await;
         assert_eq!(status, 404, "{page}");
         for table in ["ratings", "violations", "tiers"] {
             for ext in ["csv", "xlsx"] {
-                let (status, _) = korla
-                    .page(&format!("/console/venues/{id}/{table}.{ext}"))
+                let Page { status, .. } = korla
+                    .get_page(&format!("/console/venues/{id}/{table}.{ext}"))
                     .await;
                 assert_eq!(status, 404, "{table}.{ext} of {id}");
             }
         }
     }
-    let (status, page) = korla
-        .page(&format!("/console/venues/{}?lang=en", v.korla_hotel))
+    let Page {
+        status, body: page, ..
+    } = korla
+        .get_page(&format!("/console/venues/{}?lang=en", v.korla_hotel))
         .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("孔雀河酒店"));
@@ -358,36 +325,36 @@ async fn a_county_regulator_sees_only_its_county() {
         "/console/falling.csv",
         "/console/regions.csv",
     ] {
-        let (status, body) = korla.page(path).await;
+        let Page { status, body, .. } = korla.get_page(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(
             !body.contains("轮台宾馆") && !body.contains("昌吉酒店"),
             "{path}: {body}"
         );
     }
-    let (_, csv) = korla.page("/console/rankings.csv").await;
+    let Page { body: csv, .. } = korla.get_page("/console/rankings.csv").await;
     assert!(csv.contains("孔雀河酒店") && csv.contains("梨城餐厅"));
-    let (status, _) = korla.page("/console/unknown.csv").await;
+    let Page { status, .. } = korla.get_page("/console/unknown.csv").await;
     assert_eq!(status, 404);
-    let (status, _) = korla.page("/console/rankings.pdf").await;
+    let Page { status, .. } = korla.get_page("/console/rankings.pdf").await;
     assert_eq!(status, 404);
 
     // A rating of another county cannot be moderated from here.
     let page = korla
-        .page(&format!("/console/venues/{}", v.korla_hotel))
+        .get_page(&format!("/console/venues/{}", v.korla_hotel))
         .await
-        .1;
+        .body;
     let token = csrf_of(&page);
     let outside = rating_ids(&app, v.luntai_hotel).await[0];
     let response = korla
-        .post_form(
+        .post_exact(
             &format!("/console/ratings/{outside}/quarantine"),
             &[("csrf_token", &token), ("reason", "looks fake")],
         )
         .await;
     assert_eq!(response.status(), 404);
     let response = korla
-        .post_form(
+        .post_exact(
             &format!("/console/venues/{}/violations", v.luntai_hotel),
             &[
                 ("csrf_token", &token),
@@ -442,23 +409,22 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .map(|n| n.as_i64().unwrap())
         .collect();
     assert_eq!(bands.iter().sum::<i64>(), 3, "{overview}");
-    let (_, home) = person.page("/console?lang=en").await;
-    let chart = home
-        .split("id=\"score-distribution\"")
-        .nth(1)
-        .expect("a distribution chart");
+    let home = person.get_page("/console?lang=en").await;
     let filled = bands.iter().filter(|n| **n > 0).count();
     assert_eq!(
-        chart.matches("<rect").count(),
+        home.count("#score-distribution svg rect"),
         filled,
         "a bar per filled band"
     );
+    let titles = home.texts("#score-distribution svg rect title");
     for (band, count) in bands.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let label = format!("<title>{}–{}: {count}</title>", band * 10, band * 10 + 10);
-        assert!(chart.contains(&label), "{label}");
+        let label = format!("{}–{}: {count}", band * 10, band * 10 + 10);
+        assert!(titles.contains(&label), "{label} in {titles:?}");
     }
 
-    let (status, page) = person.page("/console/rankings?lang=en").await;
+    let Page {
+        status, body: page, ..
+    } = person.get_page("/console/rankings?lang=en").await;
     assert_eq!(status, 200);
     let (headers, regions) = html_table(&page, "regions");
     assert_eq!(headers[1], "Region");
@@ -473,13 +439,20 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     // Region → child region.
     let link = link_in_table(&page, "regions", "Korla City");
     assert_eq!(link, "/console/rankings?region=652801&lang=en");
-    let (status, korla) = person.page(&link).await;
+    let Page {
+        status,
+        body: korla,
+        ..
+    } = person.get_page(&link).await;
     assert_eq!(status, 200);
-    assert!(korla.contains("Rankings: Korla City"));
-    assert!(
-        korla.contains(r#"<a href="/console/rankings?region=652800&#38;lang=en">Bayingolin"#),
-        "a way back up"
-    );
+    let parsed = Page::parse(&korla);
+    assert_eq!(parsed.select_text("h1.page-title"), "Rankings: Korla City");
+    let up = parsed
+        .select("nav.crumbs a")
+        .into_iter()
+        .find(|a| a.attr("href") == Some("/console/rankings?region=652800&lang=en"))
+        .expect("a way back up");
+    assert!(crate::common::page::text_of(up).starts_with("Bayingolin"));
     let (_, venues) = html_table(&korla, "rankings");
     let names: Vec<&str> = venues.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(names, vec!["孔雀河酒店", "梨城餐厅"]);
@@ -487,45 +460,60 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     // Child region → venue.
     let link = link_in_table(&korla, "rankings", "孔雀河酒店");
     assert_eq!(link, format!("/console/venues/{}?lang=en", v.korla_hotel));
-    let (status, venue) = person.page(&link).await;
+    let Page {
+        status,
+        body: venue,
+        ..
+    } = person.get_page(&link).await;
     assert_eq!(status, 200);
-    assert!(venue.contains("<h1 class=\"page-title\">孔雀河酒店</h1>"));
-    assert!(venue.contains("<svg class=\"trend\""));
+    let parsed = Page::parse(&venue);
+    assert_eq!(parsed.select_text("h1.page-title"), "孔雀河酒店");
+    assert!(parsed.exists("svg.trend"));
     let score = app.score(v.korla_hotel).await;
     let shown = format!("{:.1}", score["score"].as_f64().unwrap());
-    assert!(
-        venue.contains(&format!("id=\"venue-score\">{shown}</span>")),
-        "{venue}"
-    );
+    assert_eq!(parsed.select_text("#venue-score"), shown);
     // What the venue's own dashboard shows: today's live count, the tags
     // and the QR code with its downloads and posters.
+    assert_eq!(parsed.select_text(".today"), "5", "five ratings today");
     assert!(
-        venue.contains("<span class=\"today\">5</span>"),
-        "five ratings today: {venue}"
+        parsed.exists("section[aria-labelledby=tags-h] h2#tags-h"),
+        "the tag panel"
     );
-    assert!(venue.contains("id=\"tags-h\""), "the tag panel");
     assert!(
-        venue.contains(&format!("src=\"/api/v1/venues/{}/qr.svg", v.korla_hotel)),
+        parsed
+            .attr("img[src^='/api/v1/venues/']", "src")
+            .is_some_and(|src| src.starts_with(&format!("/api/v1/venues/{}/qr.svg", v.korla_hotel))),
         "the QR code"
     );
-    assert!(venue.contains(&format!("/dashboard/venues/{}/poster", v.korla_hotel)));
-    // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
-    let distribution = venue
-        .split("id=\"star-distribution\"")
-        .nth(1)
-        .expect("a star distribution");
+    let poster = format!("/dashboard/venues/{}/poster", v.korla_hotel);
     assert!(
-        distribution.contains(r#"width:80%"></span></span><span class="n">4</span>"#),
-        "{distribution}"
+        parsed
+            .attrs("a[href]", "href")
+            .iter()
+            .any(|href| href.starts_with(&poster)),
+        "{poster}"
     );
-    assert!(distribution.contains(r#"width:20%"></span></span><span class="n">1</span>"#));
+    // The star distribution of 5, 5, 4, 5, 5: four 5★ (80 %), one 4★ (20 %).
+    let bars: Vec<(String, String)> = parsed
+        .attrs("#star-distribution .hbar .bar > span", "style")
+        .into_iter()
+        .zip(parsed.texts("#star-distribution .hbar .n"))
+        .collect();
+    assert!(
+        bars.contains(&("width:80%".to_owned(), "4".to_owned())),
+        "{bars:?}"
+    );
+    assert!(
+        bars.contains(&("width:20%".to_owned(), "1".to_owned())),
+        "{bars:?}"
+    );
     let (_, ratings) = html_table(&venue, "ratings");
     assert_eq!(ratings.len(), 5);
     assert!(!venue.contains("device_hash"), "no device hash on the page");
 
     // Filters: category, tier and published only; the same in the download.
-    let (_, hotels) = person
-        .page("/console/rankings?category=hotel&published=1&lang=en")
+    let Page { body: hotels, .. } = person
+        .get_page("/console/rankings?category=hotel&published=1&lang=en")
         .await;
     let (_, rows) = html_table(&hotels, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
@@ -539,19 +527,21 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, tiered) = person
-        .page(&format!("/console/rankings?tier={restaurant_tier}&lang=en"))
+    let Page { body: tiered, .. } = person
+        .get_page(&format!("/console/rankings?tier={restaurant_tier}&lang=en"))
         .await;
     let (_, rows) = html_table(&tiered, "rankings");
     assert!(rows.iter().all(|r| r[6] == restaurant_tier), "{rows:?}");
     assert!(rows.iter().any(|r| r[2] == "梨城餐厅"));
-    let (status, _) = person.page("/console/rankings?tier=E").await;
+    let Page { status, .. } = person.get_page("/console/rankings?tier=E").await;
     assert_eq!(status, 422);
 
     // An admin starts from the whole country: the provinces.
     app.create_person("chief", "admin", None, &[]).await;
     let admin = app.sign_in("chief").await;
-    let (status, home) = admin.page("/console?lang=en").await;
+    let Page {
+        status, body: home, ..
+    } = admin.get_page("/console?lang=en").await;
     assert_eq!(status, 200);
     assert!(home.contains("Overview: Nationwide"));
     let (_, provinces) = html_table(&home, "regions");
@@ -559,10 +549,10 @@ async fn drill_down_leads_region_to_child_region_to_venue() {
     assert_eq!(codes, vec!["220000", "650000"]);
     let xinjiang = provinces.iter().find(|r| r[0] == "650000").unwrap();
     assert_eq!(xinjiang[7], "4");
-    let (_, all) = admin.page("/console/rankings?lang=en").await;
+    let Page { body: all, .. } = admin.get_page("/console/rankings?lang=en").await;
     assert_eq!(html_table(&all, "rankings").1.len(), 4);
-    let (status, _) = admin
-        .page(&format!("/console/venues/{}", v.changji_hotel))
+    let Page { status, .. } = admin
+        .get_page(&format!("/console/venues/{}", v.changji_hotel))
         .await;
     assert_eq!(status, 200);
 }
@@ -576,7 +566,11 @@ async fn downloads_hold_exactly_the_tables_of_the_page() {
     let person = app.sign_in("bayingolin").await;
 
     for lang in ["zh-CN", "en"] {
-        let (status, page) = person.page(&format!("/console/rankings?lang={lang}")).await;
+        let Page {
+            status, body: page, ..
+        } = person
+            .get_page(&format!("/console/rankings?lang={lang}"))
+            .await;
         assert_eq!(status, 200);
         let (headers, rows) = downloads_match_the_page(&person, &page, "rankings").await;
         assert_eq!(rows.len(), 3);
@@ -586,15 +580,17 @@ async fn downloads_hold_exactly_the_tables_of_the_page() {
             assert_eq!(rows[0][4], "星级饭店");
         }
         downloads_match_the_page(&person, &page, "regions").await;
-        let (_, home) = person.page(&format!("/console?lang={lang}")).await;
+        let Page { body: home, .. } = person.get_page(&format!("/console?lang={lang}")).await;
         downloads_match_the_page(&person, &home, "lowest").await;
     }
-    let (_, filtered) = person
-        .page("/console/rankings?category=hotel&lang=en")
+    let Page { body: filtered, .. } = person
+        .get_page("/console/rankings?category=hotel&lang=en")
         .await;
     let (_, rows) = downloads_match_the_page(&person, &filtered, "rankings").await;
     assert_eq!(rows.len(), 2);
-    let (_, korla) = person.page("/console/rankings?region=652801&lang=en").await;
+    let Page { body: korla, .. } = person
+        .get_page("/console/rankings?region=652801&lang=en")
+        .await;
     downloads_match_the_page(&person, &korla, "rankings").await;
 }
 
@@ -607,15 +603,17 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
         .create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (status, page) = person
-        .page(&format!("/console/venues/{venue}?lang=en"))
+    let Page {
+        status, body: page, ..
+    } = person
+        .get_page(&format!("/console/venues/{venue}?lang=en"))
         .await;
     assert_eq!(status, 200);
     let token = csrf_of(&page);
     let one_star = *rating_ids(&app, venue).await.last().unwrap();
     let path = format!("/console/ratings/{one_star}/quarantine?lang=en");
-    assert!(page.contains(&format!(
-        "action=\"/console/ratings/{one_star}/quarantine?lang=en\""
+    assert!(Page::parse(&page).exists(&format!(
+        "form.moderate[action='/console/ratings/{one_star}/quarantine?lang=en'] input[name=reason]"
     )));
     let quarantined = || async {
         sqlx::query_scalar::<_, bool>(
@@ -629,11 +627,11 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
 
     // No token, a wrong token: refused, nothing changed.
     let response = person
-        .post_form(&path, &[("reason", "one address, ten ratings")])
+        .post_exact(&path, &[("reason", "one address, ten ratings")])
         .await;
     assert_eq!(response.status(), 403);
     let response = person
-        .post_form(&path, &[("csrf_token", "forged"), ("reason", "x")])
+        .post_exact(&path, &[("csrf_token", "forged"), ("reason", "x")])
         .await;
     assert_eq!(response.status(), 403);
     assert!(
@@ -645,7 +643,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
     );
     // The first click asks to confirm, naming the rating, and changes nothing.
     let response = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("csrf_token", &token),
@@ -713,14 +711,18 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
         after["score"].as_f64().unwrap() > before["score"].as_f64().unwrap(),
         "{before} → {after}"
     );
-    let (_, page) = person.page(&location).await;
-    assert!(page.contains("The rating was quarantined."));
+    let Page { body: page, .. } = person.get_page(&location).await;
+    assert!(
+        Page::parse(&page)
+            .select_text(".notice[role=status]")
+            .starts_with("The rating was quarantined.")
+    );
     let (_, rows) = html_table(&page, "ratings");
     let row = rows.iter().find(|r| r[0] == one_star.to_string()).unwrap();
     assert_eq!(row[9], "Quarantined");
     assert_eq!(row[10], "one address, ten ratings");
-    assert!(page.contains(&format!(
-        "action=\"/console/ratings/{one_star}/release?lang=en\""
+    assert!(Page::parse(&page).exists(&format!(
+        "form.moderate[action='/console/ratings/{one_star}/release?lang=en']"
     )));
 
     // Twice is a friendly 422; release puts it back.
@@ -737,7 +739,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
     assert_eq!(again.status(), 422);
     let release = format!("/console/ratings/{one_star}/release?lang=en");
     let response = person
-        .post_form(
+        .post_exact(
             &release,
             &[
                 ("csrf_token", &token),
@@ -785,8 +787,8 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, page) = person
-        .page(&format!("/console/venues/{by_form}?lang=en"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{by_form}?lang=en"))
         .await;
     let token = csrf_of(&page);
     let today = chrono::Utc::now()
@@ -829,7 +831,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     ] {
         let mut form = vec![("csrf_token", token.as_str())];
         form.extend(fields);
-        let response = person.post_form(&path, &form).await;
+        let response = person.post_exact(&path, &form).await;
         assert_eq!(response.status(), 422);
         let page = response.text().await.unwrap();
         assert!(page.contains(expected), "{expected}");
@@ -852,7 +854,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         }
     }
     let without_token = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("occurred_on", &today),
@@ -866,7 +868,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
 
     // Through the form.
     let response = person
-        .post_form(
+        .post_exact(
             &path,
             &[
                 ("csrf_token", &token),
@@ -898,10 +900,16 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         (action.as_str(), region.as_str()),
         ("violation.record", "652801")
     );
-    let (_, page) = person.page(&location).await;
-    assert!(page.contains("The violation was recorded."));
+    let Page { body: page, .. } = person.get_page(&location).await;
+    let parsed = Page::parse(&page);
     assert!(
-        page.contains("id=\"venue-tier\" aria-hidden=\"true\">C</span>"),
+        parsed
+            .select_text(".notice[role=status]")
+            .starts_with("The violation was recorded.")
+    );
+    assert_eq!(
+        parsed.select_text("#venue-tier"),
+        "C",
         "the page shows tier C"
     );
     let (_, violations) = html_table(&page, "violations");
@@ -915,7 +923,7 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
     downloads_match_the_page(&person, &page, "violations").await;
     downloads_match_the_page(&person, &page, "tier-history").await;
     // The watch list of the overview now holds it.
-    let (_, home) = person.page("/console?lang=en").await;
+    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
     let (_, watch) = html_table(&home, "watchlist");
     assert!(watch.iter().any(|r| r[1] == "孔雀河酒店"), "{watch:?}");
     // A tier filter leaves the venue in tier C out of the ranking, yet the
@@ -925,8 +933,8 @@ async fn a_serious_violation_through_the_form_or_json_puts_the_venue_in_tier_c()
         .unwrap()
         .to_owned();
     assert_ne!(other_tier, "C");
-    let (_, filtered) = person
-        .page(&format!("/console/rankings?tier={other_tier}&lang=en"))
+    let Page { body: filtered, .. } = person
+        .get_page(&format!("/console/rankings?tier={other_tier}&lang=en"))
         .await;
     let (_, rows) = html_table(&filtered, "rankings");
     let names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
@@ -1010,15 +1018,18 @@ async fn venue_staff_may_not_open_the_console() {
         format!("/console/venues/{venue}"),
         format!("/console/venues/{venue}/ratings.csv"),
     ] {
-        let (status, page) = staff.page(&path).await;
+        let Page {
+            status, body: page, ..
+        } = staff.get_page(&path).await;
         assert_eq!(status, 403, "{path}");
         assert!(!page.contains("孔雀河酒店"));
     }
-    let page = staff.page("/console?lang=en").await.1;
-    assert!(page.contains("Not available to your account"));
+    let page = staff.get_page("/console?lang=en").await;
+    assert_eq!(page.status, 403);
+    assert_eq!(page.select_text("h1"), "Not available to your account");
     let rating = rating_ids(&app, venue).await[0];
     let response = staff
-        .post_form(
+        .post_exact(
             &format!("/console/ratings/{rating}/quarantine"),
             &[("csrf_token", "x"), ("reason", "x")],
         )
@@ -1076,7 +1087,7 @@ async fn the_fastest_falling_compare_the_last_four_weeks_with_the_four_before() 
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, home) = person.page("/console?lang=en").await;
+    let Page { body: home, .. } = person.get_page("/console?lang=en").await;
     let (_, rows) = downloads_match_the_page(&person, &home, "falling").await;
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][5..8], ["100.0", "25.0", "75.0"]);
@@ -1179,14 +1190,14 @@ async fn a_violation_description_with_a_nul_or_a_direction_override_is_refused_a
     app.create_person("korla", "regulator", Some("652801"), &[])
         .await;
     let person = app.sign_in("korla").await;
-    let (_, page) = person
-        .page(&format!("/console/venues/{id}?lang=zh-CN"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{id}?lang=zh-CN"))
         .await;
     let token = csrf_of(&page);
     for bad in UNPRINTABLE {
         let description = format!("强制{bad}购物");
         let response = person
-            .post_form(
+            .post_exact(
                 &format!("/console/venues/{id}/violations?lang=zh-CN"),
                 &[
                     ("csrf_token", &token),
@@ -1248,14 +1259,14 @@ async fn a_moderation_reason_with_a_nul_or_a_direction_override_is_refused_and_n
         .await;
     let person = app.sign_in("korla").await;
     let venue_id = venue["id"].as_i64().unwrap();
-    let (_, page) = person
-        .page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
+    let Page { body: page, .. } = person
+        .get_page(&format!("/console/venues/{venue_id}?lang=zh-CN"))
         .await;
     let token = csrf_of(&page);
     for bad in UNPRINTABLE {
         let reason = format!("刷{bad}单");
         let response = person
-            .post_form(
+            .post_exact(
                 &format!("/console/ratings/{rating_id}/quarantine?lang=zh-CN"),
                 &[
                     ("csrf_token", &token),
@@ -1373,7 +1384,9 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
             format!("/console?region={code}&lang={lang}"),
             format!("/console/rankings?region={code}&lang={lang}"),
         ] {
-            let (status, page) = person.page(&path).await;
+            let Page {
+                status, body: page, ..
+            } = person.get_page(&path).await;
             assert_eq!(status, 200, "{path}");
             let (headers, rows) = html_table(&page, "regions");
             let column = |name: &str| {
@@ -1406,7 +1419,7 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
         }
     }
     // The prefecture's own row: two venues, one published, so a score.
-    let (_, page) = person.page("/console/rankings?region=652800").await;
+    let Page { body: page, .. } = person.get_page("/console/rankings?region=652800").await;
     let (_, rows) = html_table(&page, "regions");
     let direct = rows.last().unwrap();
     assert_eq!(direct[6], "2", "{direct:?}");
@@ -1420,7 +1433,11 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
     let (_, downloaded) = downloads_match_the_page(&person, &page, "regions").await;
     assert_eq!(downloaded.last().unwrap()[1], "州直属");
     // A county has no child regions, so no table and no such row.
-    let (status, county) = person.page("/console/rankings?region=652801").await;
+    let Page {
+        status,
+        body: county,
+        ..
+    } = person.get_page("/console/rankings?region=652801").await;
     assert_eq!(status, 200);
     assert!(!county.contains("直属"));
 }

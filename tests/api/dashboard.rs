@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD, ADMIN_TOKEN, Session, TestApp, bare_client, eventually, spawn_app,
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Page, Person, TestApp, bare_client, call, eventually, spawn_app,
 };
 
 fn id_of(venue: &Value) -> i64 {
@@ -17,7 +16,7 @@ fn id_of(venue: &Value) -> i64 {
 }
 
 /// A staff account of `venue`, signed in.
-async fn staff_session(app: &TestApp, login: &str, venue: &Value) -> Session {
+async fn staff_session(app: &TestApp, login: &str, venue: &Value) -> Person {
     app.venue_staff(login, &[venue]).await;
     app.session_for(login, ACCOUNT_PASSWORD).await
 }
@@ -36,26 +35,6 @@ async fn comment(app: &TestApp, venue: &Value, device: &str, overall: u8, text: 
 }
 
 /// A JSON call with a bearer token; status and body.
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    bearer: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(bearer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn page_text(response: reqwest::Response) -> String {
     response.text().await.expect("page")
 }
@@ -86,7 +65,7 @@ async fn staff_see_their_own_venue_and_nothing_else() {
     assert_eq!(response.headers()["location"], "/login");
 
     // One venue: straight to it.
-    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    let response = session.fetch("/dashboard?lang=en").await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -94,28 +73,47 @@ async fn staff_see_their_own_venue_and_nothing_else() {
         "{location}"
     );
 
-    let response = app.get_with(&session, &location).await;
+    let response = session.fetch(&location).await;
     assert_eq!(response.status(), 200);
     let csp = response.headers()["content-security-policy"]
         .to_str()
         .unwrap()
         .to_owned();
     assert!(csp.contains("img-src 'self' data:") && !csp.contains("script-src"));
-    let page = page_text(response).await;
-    assert!(page.contains("孔雀河酒店"));
-    assert!(page.contains("<svg class=\"trend\""), "the trend chart");
-    assert!(page.contains(&format!("src=\"/api/v1/venues/{ours_id}/qr.svg")));
-    assert!(page.contains(&format!("/api/v1/venues/{ours_id}/qr.png")));
-    assert!(page.contains(&format!("/dashboard/venues/{ours_id}/poster?size=a4")));
-    assert!(page.contains(&format!(
-        "action=\"/dashboard/venues/{ours_id}/code?lang=en\""
-    )));
+    let page = Page::read(response).await;
+    assert_eq!(page.select_text("h1.venue-name"), "孔雀河酒店");
+    assert!(page.exists("svg.trend"), "the trend chart");
+    let qr_svg = format!("/api/v1/venues/{ours_id}/qr.svg");
     assert!(
-        !page.contains("name=\"confirmed\""),
+        page.attr("img[src]", "src")
+            .is_some_and(|src| src.starts_with(&qr_svg)),
+        "{page:?}"
+    );
+    let links = page.attrs("a[href]", "href");
+    let linked = |prefix: String| links.iter().any(|href| href.starts_with(&prefix));
+    assert!(
+        linked(format!("/api/v1/venues/{ours_id}/qr.png")),
+        "{links:?}"
+    );
+    assert!(
+        linked(format!("/dashboard/venues/{ours_id}/poster?size=a4")),
+        "{links:?}"
+    );
+    assert!(
+        page.exists(&format!(
+            "form[action='/dashboard/venues/{ours_id}/code?lang=en']"
+        )),
+        "the reissue form"
+    );
+    assert!(
+        !page.exists("input[name=confirmed]"),
         "the reissue button asks to confirm on the next page"
     );
-    assert!(page.contains(ours["code"].as_str().unwrap()));
-    assert!(!page.contains("<script"));
+    assert_eq!(
+        page.select_text(".code-text"),
+        ours["code"].as_str().unwrap()
+    );
+    assert!(!page.exists("script"));
 
     // Another venue does not exist for this account, on any of its pages.
     for path in [
@@ -124,14 +122,13 @@ async fn staff_see_their_own_venue_and_nothing_else() {
         "/dashboard/venues/999999".to_owned(),
         "/dashboard/venues/abc".to_owned(),
     ] {
-        let response = app.get_with(&session, &path).await;
+        let response = session.fetch(&path).await;
         assert_eq!(response.status(), 404, "{path}");
     }
-    let response = app
-        .post_form_with(
-            &session,
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{theirs_id}/commitment"),
-            &[("csrf_token", &session.csrf), ("text", "明码标价")],
+            &[("text", "明码标价")],
         )
         .await;
     assert_eq!(response.status(), 404);
@@ -198,13 +195,16 @@ async fn a_staff_account_of_several_venues_gets_a_list() {
     let b = app.create_venue("梨城宾馆", "652801", "hotel").await;
     app.venue_staff("two-desks", &[&a, &b]).await;
     let session = app.session_for("two-desks", ACCOUNT_PASSWORD).await;
-    let response = app.get_with(&session, "/dashboard?lang=en").await;
+    let response = session.fetch("/dashboard?lang=en").await;
     assert_eq!(response.status(), 200);
-    let page = page_text(response).await;
-    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&a))));
-    assert!(page.contains(&format!("href=\"/dashboard/venues/{}?lang=en\"", id_of(&b))));
+    let page = Page::read(response).await;
+    let links = page.attrs("main a[href]", "href");
+    for venue in [&a, &b] {
+        let link = format!("/dashboard/venues/{}?lang=en", id_of(venue));
+        assert!(links.contains(&link), "{link} in {links:?}");
+    }
     assert!(
-        !page.contains("/console\""),
+        !page.exists("a[href='/console']"),
         "staff are not sent to the console"
     );
 }
@@ -273,21 +273,26 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(status, 422, "{problem}");
 
     // The dashboard shows the days, never the time of a rating.
-    let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{venue_id}?lang=en"))
+    let page = Page::read(
+        session
+            .fetch(&format!("/dashboard/venues/{venue_id}?lang=en"))
             .await,
     )
     .await;
     let day_of = |i: usize| days[i]["day"].as_str().unwrap().to_owned();
-    let heading = |i: usize| format!("<h3 class=\"comment-day\">{}</h3>", day_of(i));
-    let (newest, older) = (html.find(&heading(0)), html.find(&heading(1)));
-    assert!(
-        newest.is_some() && older.is_some(),
-        "both days are headings"
+    assert_eq!(
+        page.texts("h3.comment-day"),
+        [day_of(0), day_of(1)],
+        "both days are headings, newest first"
     );
-    assert!(newest < older, "newest day first");
-    assert!(html.contains("早餐很好，前台热情") && html.contains("排队太久"));
-    assert!(!html.contains("quarantined words"));
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(
+        comments.contains(&"早餐很好，前台热情".to_owned()),
+        "{comments:?}"
+    );
+    assert!(comments.contains(&"排队太久".to_owned()), "{comments:?}");
+    assert!(!page.body.contains("quarantined words"));
+    let html = page.body;
     let created: Vec<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT created_at FROM ratings WHERE venue_id = $1")
             .bind(venue_id)
@@ -308,17 +313,13 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         vec![("body", "谢谢！")],
         vec![("csrf_token", "0000"), ("body", "谢谢！")],
     ] {
-        let response = app.post_form_with(&session, &path, &fields).await;
+        let response = session.post_exact(&path, &fields).await;
         assert_eq!(response.status(), 403);
     }
     assert_eq!(app.count("rating_replies").await, 0);
     // Nor does an empty reply (a friendly 422 page).
-    let response = app
-        .post_form_with(
-            &session,
-            &format!("{path}?lang=en"),
-            &[("csrf_token", &session.csrf), ("body", "  ")],
-        )
+    let response = session
+        .post_form(&format!("{path}?lang=en"), &[("body", "  ")])
         .await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -329,12 +330,8 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(app.count("rating_replies").await, 0);
 
     // With the token: stored, and back to the dashboard with a notice.
-    let response = app
-        .post_form_with(
-            &session,
-            &format!("{path}?lang=en"),
-            &[("csrf_token", &session.csrf), ("body", "谢谢您的好评！")],
-        )
+    let response = session
+        .post_form(&format!("{path}?lang=en"), &[("body", "谢谢您的好评！")])
         .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -343,9 +340,15 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         location.ends_with(&format!("#rating-{first}")),
         "{location}"
     );
-    let html = page_text(app.get_with(&session, &location).await).await;
-    assert!(html.contains("Your reply is published."));
-    assert!(html.contains("谢谢您的好评！"));
+    let page = Page::read(session.fetch(&location).await).await;
+    assert!(
+        page.select_text(".notice[role=status]")
+            .starts_with("Your reply is published.")
+    );
+    assert!(
+        page.texts("article.comment .reply p.comment-text")
+            .contains(&"谢谢您的好评！".to_owned())
+    );
 
     // The JSON route: 201 for the first reply, 200 when it replaces one.
     let reply_path = format!("/api/v1/ratings/{second}/reply");
@@ -390,7 +393,7 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
             Some(body),
         )
         .await;
-        assert_eq!(status.as_u16(), expected, "{rating}: {problem}");
+        assert_eq!(status, expected, "{rating}: {problem}");
         assert!(problem["detail"].is_string(), "{problem}");
     }
     let (_, problem) = call(
@@ -404,22 +407,26 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
     assert_eq!(problem["type"], "/problems/text-too-long");
     assert_eq!(problem["detail"], "body may hold at most 500 characters");
     // A rating of this venue answered under another venue's address is not found.
-    let response = app
-        .post_form_with(
-            &session,
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{}/replies/{first}", id_of(&other)),
-            &[("csrf_token", &session.csrf), ("body", "x")],
+            &[("body", "x")],
         )
         .await;
     assert_eq!(response.status(), 404);
 
     // The public page shows the comments with their replies, by day.
-    let public = page_text(app.get(&format!("/v/{venue_id}?lang=en")).await).await;
-    assert!(public.contains("Recent comments"));
-    assert!(public.contains("早餐很好，前台热情") && public.contains("谢谢您的好评！"));
-    assert!(public.contains("抱歉让您久等，我们已增加窗口"));
-    assert!(!public.contains("quarantined words"));
-    assert!(public.contains(&format!("<h3>{}</h3>", day_of(0))));
+    let public = Page::read(app.get(&format!("/v/{venue_id}?lang=en")).await).await;
+    assert_eq!(public.select_text("h2#comments-h"), "Recent comments");
+    let comments = public.select_text("section[aria-labelledby=comments-h]");
+    assert!(comments.contains("早餐很好，前台热情") && comments.contains("谢谢您的好评！"));
+    assert!(comments.contains("抱歉让您久等，我们已增加窗口"));
+    assert!(!public.body.contains("quarantined words"));
+    assert!(
+        public
+            .texts("section[aria-labelledby=comments-h] h3")
+            .contains(&day_of(0))
+    );
 
     // Every change is in the audit log, with the account and before/after.
     let rows: Vec<(String, String, Option<Value>, Option<Value>)> = sqlx::query_as(
@@ -462,18 +469,20 @@ async fn comments_page_thirty_at_a_time() {
         (Some(31), Some(2))
     );
     assert_eq!(page["days"][0]["comments"].as_array().unwrap().len(), 1);
-    let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en&page=2"))
+    let page = Page::read(
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en&page=2"))
             .await,
     )
     .await;
-    assert!(html.contains("Page 2 of 2"));
-    assert_eq!(html.matches("class=\"reply-form\"").count(), 1);
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?page=1&#38;lang=en#comments\""
-    )));
-    let response = app
-        .get_with(&session, &format!("/dashboard/venues/{id}?page=-1"))
+    assert_eq!(page.select_text("nav.pager > span"), "Page 2 of 2");
+    assert_eq!(page.count("form.reply-form"), 1);
+    assert_eq!(
+        page.attr("nav.pager a", "href"),
+        Some(format!("/dashboard/venues/{id}?page=1&lang=en#comments"))
+    );
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}?page=-1"))
         .await;
     assert_eq!(response.status(), 422);
 }
@@ -510,16 +519,12 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
 
     // The commitment, by form.
     let commitment_path = format!("/dashboard/venues/{id}/commitment?lang=en");
-    let response = app
-        .post_form_with(&session, &commitment_path, &[("text", "明码标价")])
+    let response = session
+        .post_exact(&commitment_path, &[("text", "明码标价")])
         .await;
     assert_eq!(response.status(), 403, "no form token");
-    let response = app
-        .post_form_with(
-            &session,
-            &commitment_path,
-            &[("csrf_token", &session.csrf), ("text", &"诚".repeat(1001))],
-        )
+    let response = session
+        .post_form(&commitment_path, &[("text", &"诚".repeat(1001))])
         .await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -529,13 +534,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     );
     assert_eq!(app.count("venue_commitments").await, 0);
     let text = "明码标价，童叟无欺。\r\n投诉 24 小时内答复。";
-    let response = app
-        .post_form_with(
-            &session,
-            &commitment_path,
-            &[("csrf_token", &session.csrf), ("text", text)],
-        )
-        .await;
+    let response = session.post_form(&commitment_path, &[("text", text)]).await;
     assert_eq!(response.status(), 303);
     assert!(
         response.headers()["location"]
@@ -595,7 +594,6 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     let form_path = format!("/dashboard/venues/{id}/quality-officer?lang=en");
     let fields = |appointed: &'static str| {
         vec![
-            ("csrf_token", session.csrf.clone()),
             ("name", "王芳".to_owned()),
             ("position", "质量总监".to_owned()),
             ("appointed_on", appointed.to_owned()),
@@ -605,7 +603,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     };
     let bad = fields("2026-02-30");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let response = app.post_form_with(&session, &form_path, &bad).await;
+    let response = session.post_form(&form_path, &bad).await;
     assert_eq!(response.status(), 422);
     let status: String = sqlx::query_scalar(
         "SELECT registration_status FROM venue_quality_officers WHERE venue_id = $1",
@@ -618,7 +616,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     let good = fields("2026-03-01");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // Registration is a regulator's confirmation: staff cannot mark it themselves.
-    let response = app.post_form_with(&session, &form_path, &good).await;
+    let response = session.post_form(&form_path, &good).await;
     assert_eq!(response.status(), 403);
     let (status, problem) = call(
         &app,
@@ -639,18 +637,22 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     .await;
     assert_eq!(status, 200, "{body}");
     // Once confirmed, staff may edit the other fields and keep it.
-    let response = app.post_form_with(&session, &form_path, &good).await;
+    let response = session.post_form(&form_path, &good).await;
     assert_eq!(response.status(), 303);
 
     let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
     assert!(public.contains("Chief Quality Officer: 王芳, 质量总监"));
-    let dashboard = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+    let dashboard = Page::read(
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
-    assert!(dashboard.contains("value=\"24.5\""));
-    assert!(dashboard.contains("<option value=\"registered\" selected>"));
+    assert_eq!(dashboard.form_value("input[name=training_hours]"), "24.5");
+    assert_eq!(
+        dashboard.form_value("select[name=registration_status] option[selected]"),
+        "registered"
+    );
 
     // Both reach the tier inputs through a refresh.
     let fed = eventually(Duration::from_secs(10), || async {
@@ -664,7 +666,13 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     app.activated_account(json!({ "login": "chief", "display_name": "c", "role": "admin" }))
         .await;
     let admin = app.sign_in("chief").await;
-    let (status, console_page) = admin.page(&format!("/console/venues/{id}?lang=en")).await;
+    let Page {
+        status,
+        body: console_page,
+        ..
+    } = admin
+        .get_page(&format!("/console/venues/{id}?lang=en"))
+        .await;
     assert_eq!(status, 200);
     assert!(
         console_page.contains("明码标价，童叟无欺。"),
@@ -736,11 +744,8 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     let old_code = venue["code"].as_str().unwrap().to_owned();
     let session = staff_session(&app, "korla-desk", &venue).await;
 
-    let response = app
-        .get_with(
-            &session,
-            &format!("/dashboard/venues/{id}/poster?size=a5&lang=en"),
-        )
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster?size=a5&lang=en"))
         .await;
     assert_eq!(response.status(), 200);
     let poster = page_text(response).await;
@@ -750,47 +755,35 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     assert!(poster.contains("请为我们的服务评分") && poster.contains("Rate our service"));
     assert!(!poster.contains("<img") && !poster.contains("<script"));
     let a4 = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}/poster"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}/poster"))
             .await,
     )
     .await;
     assert!(a4.contains("@page{size:A4;"));
-    let response = app
-        .get_with(
-            &session,
-            &format!("/dashboard/venues/{id}/poster?size=letter"),
-        )
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster?size=letter"))
         .await;
     assert_eq!(response.status(), 422);
 
     // Reissue: the token is required, and the first click only asks to
     // confirm, naming the venue and the code whose posters stop working.
     let path = format!("/dashboard/venues/{id}/code?lang=en");
-    let response = app
-        .post_form_with(&session, &path, &[("confirmed", "yes")])
-        .await;
+    let response = session.post_exact(&path, &[("confirmed", "yes")]).await;
     assert_eq!(response.status(), 403);
-    let response = app
-        .post_form_with(&session, &path, &[("csrf_token", &session.csrf)])
-        .await;
+    let response = session.post_form(&path, &[]).await;
     assert_eq!(response.status(), 200);
-    let confirm = page_text(response).await;
+    let confirm = response.text().await.unwrap();
     assert!(confirm.contains("Replace this venue"), "{confirm}");
     assert!(confirm.contains(&old_code), "{confirm}");
     assert!(confirm.contains(r#"name="confirmed" value="yes""#));
     assert!(confirm.contains(&format!(r#"href="/dashboard/venues/{id}?lang=en#reissue""#)));
     assert_eq!(app.count("venue_codes").await, 1, "nothing replaced");
-    let response = app
-        .post_form_with(
-            &session,
-            &path,
-            &[("csrf_token", &session.csrf), ("confirmed", "yes")],
-        )
-        .await;
+    let response = session.post_form(&path, &[("confirmed", "yes")]).await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("notice=code"), "{location}");
-    let shown = page_text(app.get_with(&session, &location).await).await;
+    let shown = session.get_page(&location).await.body;
     assert!(
         shown.contains("The code was replaced. Please print and put up new posters now."),
         "{shown}"
@@ -812,7 +805,8 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
     let new_code = fresh["code"].as_str().unwrap();
     assert_ne!(new_code, old_code);
     let html = page_text(
-        app.get_with(&session, &format!("/dashboard/venues/{id}?lang=en"))
+        session
+            .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
@@ -828,12 +822,10 @@ async fn posters_print_the_code_and_a_new_code_replaces_the_old() {
 }
 
 /// The text of the reply box of a comment on a dashboard page.
-fn reply_box(html: &str, rating_id: i64) -> &str {
-    let start = html
-        .find(&format!("id=\"reply-{rating_id}\""))
-        .unwrap_or_else(|| panic!("no reply box for {rating_id}"));
-    let open = start + html[start..].find('>').unwrap() + 1;
-    &html[open..open + html[open..].find("</textarea>").unwrap()]
+fn reply_box(page: &Page, rating_id: i64) -> String {
+    let css = format!("details.reply-box textarea#reply-{rating_id}");
+    assert!(page.exists(&css), "no reply box for {rating_id}");
+    page.select_text(&css)
 }
 
 #[tokio::test]
@@ -872,57 +864,74 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     let session = staff_session(&app, "korla-desk", &venue).await;
     let dashboard = |query: &str| {
         let path = format!("/dashboard/venues/{id}?lang=en{query}");
-        let (app, session) = (&app, &session);
+        let session = &session;
         async move {
-            let response = app.get_with(session, &path).await;
-            assert_eq!(response.status(), 200, "{path}");
-            page_text(response).await
+            let page = session.get_page(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            page
         }
     };
 
     // Unfiltered: 34 comments, every reply box collapsed, the old reply in its box.
-    let html = dashboard("").await;
-    assert!(html.contains("34 comments"));
-    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 30);
-    assert!(!html.contains("<details class=\"reply-box\" open"));
-    assert_eq!(reply_box(&html, answered_low), "抱歉，已整改&#60;房间&#62;");
-    assert_eq!(reply_box(&html, answered_high), "谢谢");
-    assert_eq!(reply_box(&html, open_high), "");
-    let summary_of = |html: &str, rating: i64| {
-        let article = &html[html.find(&format!("id=\"rating-{rating}\"")).unwrap()..];
-        let at = article.find("<summary>").unwrap() + "<summary>".len();
-        article[at..at + article[at..].find("</summary>").unwrap()].to_owned()
-    };
-    assert_eq!(summary_of(&html, answered_high), "Change the reply");
-    assert_eq!(summary_of(&html, open_high), "Reply");
+    let page = dashboard("").await;
+    assert!(page.says("34 comments"));
+    assert_eq!(page.count("details.reply-box"), 30);
+    assert!(!page.exists("details.reply-box[open]"));
+    assert_eq!(reply_box(&page, answered_low), "抱歉，已整改<房间>");
+    assert_eq!(reply_box(&page, answered_high), "谢谢");
+    assert_eq!(reply_box(&page, open_high), "");
+    let summary_of = |rating: i64| page.select_text(&format!("#rating-{rating} summary"));
+    assert_eq!(summary_of(answered_high), "Change the reply");
+    assert_eq!(summary_of(open_high), "Reply");
 
     // Unanswered: 32 over two pages, the filter kept by the page links.
-    let html = dashboard("&unanswered=1").await;
-    assert!(html.contains("32 comments match the filter"), "{html}");
-    assert!(!html.contains("非常满意") && !html.contains("房间很脏"));
-    assert!(html.contains("name=\"unanswered\" value=\"1\" checked"));
-    assert!(!html.contains("name=\"low\" value=\"1\" checked"));
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?unanswered=1&#38;page=2&#38;lang=en#comments\""
-    )));
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?lang=en#comments\">Show all comments"
-    )));
+    let page = dashboard("&unanswered=1").await;
+    assert!(page.says("32 comments match the filter"), "{page:?}");
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(
+        !comments.iter().any(|c| c == "非常满意" || c == "房间很脏"),
+        "{comments:?}"
+    );
+    assert!(page.exists("form.comment-filter input[name=unanswered][value='1'][checked]"));
+    assert!(page.exists("form.comment-filter input[name=low][value='1']:not([checked])"));
+    assert_eq!(
+        page.attrs("nav.pager a", "href"),
+        [format!(
+            "/dashboard/venues/{id}?unanswered=1&page=2&lang=en#comments"
+        )]
+    );
+    assert_eq!(
+        page.attr("form.comment-filter a", "href"),
+        Some(format!("/dashboard/venues/{id}?lang=en#comments"))
+    );
+    assert_eq!(
+        page.select_text("form.comment-filter a"),
+        "Show all comments"
+    );
 
     // Low (1–2 stars): the 31 and the answered one-star comment.
-    let html = dashboard("&low=1").await;
-    assert!(html.contains("32 comments match the filter"));
-    assert!(html.contains("房间很脏") && !html.contains("还不错") && !html.contains("非常满意"));
+    let page = dashboard("&low=1").await;
+    assert!(page.says("32 comments match the filter"));
+    let comments = page.texts("article.comment > p.comment-text");
+    assert!(comments.contains(&"房间很脏".to_owned()), "{comments:?}");
+    assert!(
+        !comments.iter().any(|c| c == "还不错" || c == "非常满意"),
+        "{comments:?}"
+    );
 
     // Both: the 31 low unanswered ones; page 2 holds the last.
-    let html = dashboard("&unanswered=1&low=1&page=2").await;
-    assert!(html.contains("31 comments match the filter") && html.contains("Page 2 of 2"));
-    assert_eq!(html.matches("<details class=\"reply-box\">").count(), 1);
-    assert!(html.contains(&format!(
-        "href=\"/dashboard/venues/{id}?unanswered=1&#38;low=1&#38;page=1&#38;lang=en#comments\""
-    )));
+    let page = dashboard("&unanswered=1&low=1&page=2").await;
+    assert!(page.says("31 comments match the filter"));
+    assert_eq!(page.select_text("nav.pager > span"), "Page 2 of 2");
+    assert_eq!(page.count("details.reply-box"), 1);
+    assert_eq!(
+        page.attrs("nav.pager a", "href"),
+        [format!(
+            "/dashboard/venues/{id}?unanswered=1&low=1&page=1&lang=en#comments"
+        )]
+    );
     // `0` is an unticked box; the JSON route still lists everything.
-    assert!(dashboard("&low=0").await.contains("34 comments"));
+    assert!(dashboard("&low=0").await.says("34 comments"));
     let (_, json) = call(
         &app,
         reqwest::Method::GET,
@@ -934,17 +943,17 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
     assert_eq!(json["total"], 34);
 
     // A reply from a filtered list leads back to it.
-    let html = dashboard("&unanswered=1").await;
-    assert!(html.contains("<input type=\"hidden\" name=\"unanswered\" value=\"1\">"));
-    let response = app
-        .post_form_with(
-            &session,
+    let page = dashboard("&unanswered=1").await;
+    assert_eq!(
+        page.form_value(&format!(
+            "form.reply-form[action^='/dashboard/venues/{id}/replies/{open_high}?'] input[type=hidden][name=unanswered]"
+        )),
+        "1"
+    );
+    let response = session
+        .post_form(
             &format!("/dashboard/venues/{id}/replies/{open_high}?lang=en"),
-            &[
-                ("csrf_token", &session.csrf),
-                ("body", "欢迎再来"),
-                ("unanswered", "1"),
-            ],
+            &[("body", "欢迎再来"), ("unanswered", "1")],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -953,23 +962,18 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
         location.contains("notice=reply") && location.contains("unanswered=1"),
         "{location}"
     );
-    let html = page_text(app.get_with(&session, &location).await).await;
-    assert!(
-        html.contains("31 comments match the filter"),
-        "now answered"
-    );
+    let page = session.get_page(&location).await;
+    assert!(page.says("31 comments match the filter"), "now answered");
     // Nothing that matches: said so, not "no comments yet".
     let happy = app.create_venue("天鹅湖宾馆", "652801", "hotel").await;
     comment(&app, &happy, "happy", 5, "很好").await;
     let happy_session = staff_session(&app, "swan-desk", &happy).await;
-    let html = page_text(
-        app.get_with(
-            &happy_session,
-            &format!("/dashboard/venues/{}?lang=en&low=1", id_of(&happy)),
-        )
-        .await,
-    )
-    .await;
-    assert!(html.contains("No comment matches the filter."));
-    assert!(!html.contains("<details class=\"reply-box\">"));
+    let page = happy_session
+        .get_page(&format!(
+            "/dashboard/venues/{}?lang=en&low=1",
+            id_of(&happy)
+        ))
+        .await;
+    assert!(page.says("No comment matches the filter."));
+    assert!(!page.exists("details.reply-box"));
 }

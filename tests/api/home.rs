@@ -1,6 +1,6 @@
 //! The home page `/` and the answer to addresses no route matches.
 
-use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, TestApp, spawn_app};
 
 async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = reqwest::Client::new().get(format!("{}{path}", app.address));
@@ -34,15 +34,19 @@ async fn a_browser_at_the_root_gets_the_home_page_with_the_top_venues_in_its_lan
     let zh = get_with(&app, "/", &[("accept", BROWSER_ACCEPT)]).await;
     assert_eq!(zh.status(), 200);
     assert!(content_type(&zh).starts_with("text/html"));
-    let html = zh.text().await.unwrap();
-    assert!(html.contains("<html lang=\"zh-CN\""));
-    assert!(html.contains("得分最高的场所"));
-    assert!(html.contains(&format!("href=\"/v/{id}\"")));
-    assert!(html.contains("孔雀河酒店"));
+    let zh = Page::read(zh).await;
+    assert_eq!(zh.lang(), "zh-CN");
+    assert!(zh.texts("h2").contains(&"得分最高的场所".to_owned()));
     // Only published scores make the list.
-    assert!(!html.contains(&format!("href=\"/v/{}\"", unrated["id"])));
+    assert_eq!(
+        zh.attrs("table.ranking tbody th a", "href"),
+        [format!("/v/{id}")],
+        "not /v/{}",
+        unrated["id"]
+    );
+    assert_eq!(zh.texts("table.ranking tbody th a"), ["孔雀河酒店"]);
     for link in ["/rankings", "/about/scores", "/login"] {
-        assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+        assert!(zh.exists(&format!("main a[href='{link}']")), "{link}");
     }
 
     let en = get_with(
@@ -55,12 +59,19 @@ async fn a_browser_at_the_root_gets_the_home_page_with_the_top_venues_in_its_lan
     )
     .await;
     assert_eq!(en.status(), 200);
-    let html = en.text().await.unwrap();
-    assert!(html.contains("<html lang=\"en\""));
-    assert!(html.contains("Highest-scoring venues"));
-    assert!(html.contains(&format!("href=\"/v/{id}\"")));
+    let en = Page::read(en).await;
+    assert_eq!(en.lang(), "en");
     assert!(
-        html.contains("href=\"/?lang=zh-CN\""),
+        en.texts("h2")
+            .contains(&"Highest-scoring venues".to_owned())
+    );
+    assert_eq!(
+        en.attrs("table.ranking tbody th a", "href"),
+        [format!("/v/{id}")]
+    );
+    assert_eq!(
+        en.attr("nav.langs a[hreflang=zh-CN]", "href").as_deref(),
+        Some("/?lang=zh-CN"),
         "the language switch"
     );
 }
@@ -80,10 +91,10 @@ async fn a_browser_at_an_unknown_address_gets_a_friendly_404_page() {
         .await;
         assert_eq!(response.status(), 404);
         assert!(content_type(&response).starts_with("text/html"));
-        let html = response.text().await.unwrap();
-        assert!(html.contains(&format!("<html lang=\"{lang}\"")));
-        assert!(html.contains(title), "{html}");
-        assert!(html.contains("href=\"/rankings\""));
+        let page = Page::read(response).await;
+        assert_eq!(page.lang(), lang);
+        assert_eq!(page.select_text("h1"), title, "{page:?}");
+        assert!(page.exists("a[href='/rankings']"));
     }
 }
 
@@ -139,8 +150,8 @@ async fn a_known_address_called_with_another_method_is_answered_405_with_allow()
     assert_eq!(page.status(), 405);
     assert_eq!(page.headers()["allow"], "GET, HEAD, POST");
     assert!(content_type(&page).starts_with("text/html"));
-    let html = page.text().await.unwrap();
-    assert!(html.contains("无法以这种方式访问此地址"), "{html}");
+    let page = Page::read(page).await;
+    assert!(page.says("无法以这种方式访问此地址"), "{page:?}");
 
     // An address no route knows stays a 404 whatever the method.
     let unknown = client

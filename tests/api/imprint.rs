@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use crate::common::{ACCOUNT_PASSWORD, Options, TestApp, bare_client, spawn_app, spawn_app_with};
+use crate::common::{
+    ACCOUNT_PASSWORD, Options, Page, TestApp, bare_client, spawn_app, spawn_app_with,
+};
 use crate::rating_page::{form_token, open_page, post_form};
 
 const SERVICE_NAME: &str = "巴州游客服务评价平台";
@@ -29,22 +31,21 @@ fn configured() -> Options {
     }
 }
 
-/// GETs a page as a browser would ask for it; the status and the HTML.
-async fn browse(app: &TestApp, path: &str) -> (u16, String) {
+/// GETs a page as a browser would ask for it.
+async fn browse(app: &TestApp, path: &str) -> Page {
     let response = bare_client()
         .get(format!("{}{path}", app.address))
         .header("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
         .send()
         .await
         .expect("request");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
+    Page::read(response).await
 }
 
 /// Every kind of public page, by what it is: the home page, the rankings,
 /// the method, a venue's page, its rating form and the thanks after it, and
 /// the friendly error pages of both families.
-async fn public_pages(app: &TestApp, venue: &Value) -> Vec<(String, String)> {
+async fn public_pages(app: &TestApp, venue: &Value) -> Vec<(String, Page)> {
     let id = venue["id"].as_i64().expect("id");
     let code = venue["code"].as_str().expect("code");
     let mut pages = Vec::new();
@@ -62,23 +63,17 @@ async fn public_pages(app: &TestApp, venue: &Value) -> Vec<(String, String)> {
         (format!("/r/{code}"), 200),
         ("/r/NoSuchCode123".to_owned(), 404),
     ] {
-        let (status, html) = browse(app, &path).await;
-        assert_eq!(status, expected, "{path}");
-        pages.push((path, html));
+        let page = browse(app, &path).await;
+        assert_eq!(page.status, expected, "{path}");
+        pages.push((path, page));
     }
     let token = form_token(&open_page(app, code).await);
     let (status, thanks) = post_form(app, code, &[("form_token", &token), ("overall", "5")]).await;
     assert_eq!(status, 200, "{thanks}");
-    assert!(thanks.contains("class=\"mark ok\""), "the thanks page");
+    let thanks = Page::parse(&thanks);
+    assert!(thanks.exists(".mark.ok"), "the thanks page");
     pages.push(("thanks".to_owned(), thanks));
     pages
-}
-
-/// The footer of a page, which every public page ends with.
-fn footer(html: &str) -> Option<&str> {
-    let start = html.find("<footer class=\"site-footer\">")?;
-    let end = html[start..].find("</footer>")? + start;
-    Some(&html[start..end])
 }
 
 /// The poster of `venue` as its staff print it.
@@ -86,8 +81,8 @@ async fn staff_poster(app: &TestApp, venue: &Value, login: &str) -> String {
     app.venue_staff(login, &[venue]).await;
     let session = app.session_for(login, ACCOUNT_PASSWORD).await;
     let id = venue["id"].as_i64().expect("id");
-    let response = app
-        .get_with(&session, &format!("/dashboard/venues/{id}/poster"))
+    let response = session
+        .fetch(&format!("/dashboard/venues/{id}/poster"))
         .await;
     assert_eq!(response.status(), 200);
     response.text().await.expect("poster")
@@ -97,39 +92,56 @@ async fn staff_poster(app: &TestApp, venue: &Value, login: &str) -> String {
 async fn the_configured_imprint_is_under_every_public_page_and_on_the_poster() {
     let app = spawn_app_with(configured()).await;
     let venue = app.hotel().await;
-    for (what, html) in public_pages(&app, &venue).await {
-        let footer = footer(&html).unwrap_or_else(|| panic!("{what} has no footer"));
-        for value in [SERVICE_NAME, OPERATOR, HOTLINE, ICP, PSB] {
+    for (what, page) in public_pages(&app, &venue).await {
+        assert_eq!(page.count("footer.site-footer"), 1, "{what} has one footer");
+        assert_eq!(
+            page.select_text("footer.site-footer p.service"),
+            SERVICE_NAME,
+            "{what}"
+        );
+        let items = page.texts("footer.site-footer li");
+        for value in [OPERATOR, HOTLINE, ICP, PSB] {
             assert!(
-                footer.contains(value),
-                "{what}: {value} missing in {footer}"
+                items.iter().any(|item| item.ends_with(value)),
+                "{what}: {value} missing in {items:?}"
             );
         }
-        assert!(
-            footer.contains(&format!("<a href=\"tel:{HOTLINE}\">{HOTLINE}</a>")),
-            "{what}: the hotline dials: {footer}"
+        let link = |text: &str| {
+            page.select("footer.site-footer li a")
+                .into_iter()
+                .find(|a| crate::common::page::text_of(*a) == text)
+                .and_then(|a| a.attr("href"))
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            link(HOTLINE),
+            Some(format!("tel:{HOTLINE}")),
+            "{what}: the hotline dials"
+        );
+        assert_eq!(
+            link(ICP).as_deref(),
+            Some("https://beian.miit.gov.cn/"),
+            "{what}: the ICP number links to its lookup"
         );
         assert!(
-            footer.contains("href=\"https://beian.miit.gov.cn/\""),
-            "{what}: the ICP number links to its lookup: {footer}"
+            link(PSB).is_some_and(|href| href.ends_with("code=65280102000001")),
+            "{what}: the public-security number links to its lookup"
         );
-        assert!(
-            footer.contains("code=65280102000001\""),
-            "{what}: the public-security number links to its lookup: {footer}"
-        );
-        let english = html.contains("<html lang=\"en\"");
-        let (operator_label, hotline_label) = if english {
+        let (operator_label, hotline_label) = if page.lang() == "en" {
             ("Operated by ", "Complaint hotline: ")
         } else {
             ("运营单位：", "投诉热线：")
         };
         assert!(
-            footer.contains(&format!("<li>{operator_label}{OPERATOR}</li>")),
-            "{what}: the operator in the page language: {footer}"
+            items.contains(&format!("{operator_label}{OPERATOR}")),
+            "{what}: the operator in the page language: {items:?}"
         );
-        assert!(footer.contains(hotline_label), "{what}: {footer}");
+        assert!(
+            items.contains(&format!("{hotline_label}{HOTLINE}")),
+            "{what}: {items:?}"
+        );
         // The issuing body belongs on the poster, not under the pages.
-        assert!(!html.contains(ISSUER), "{what}");
+        assert!(!page.body.contains(ISSUER), "{what}");
     }
 
     let poster = staff_poster(&app, &venue, "korla-print").await;
@@ -145,23 +157,19 @@ async fn the_configured_imprint_is_under_every_public_page_and_on_the_poster() {
 async fn unset_values_leave_no_empty_label_and_the_hotline_defaults_to_12345() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
-    for (what, html) in public_pages(&app, &venue).await {
-        let footer = footer(&html).unwrap_or_else(|| panic!("{what} has no footer"));
-        assert!(
-            footer.contains("<a href=\"tel:12345\">12345</a>"),
-            "{what}: {footer}"
+    for (what, page) in public_pages(&app, &venue).await {
+        assert_eq!(
+            page.attrs("footer.site-footer li a", "href"),
+            ["tel:12345"],
+            "{what}"
         );
-        for absent in [
-            "运营单位",
-            "Operated by",
-            "ICP",
-            "公网安备",
-            "beian",
-            "class=\"service\"",
-        ] {
+        assert_eq!(page.texts("footer.site-footer li a"), ["12345"], "{what}");
+        assert!(!page.exists("footer.site-footer .service"), "{what}");
+        let footer = page.select_text("footer.site-footer");
+        for absent in ["运营单位", "Operated by", "ICP", "公网安备"] {
             assert!(!footer.contains(absent), "{what}: {absent} in {footer}");
         }
-        assert_eq!(footer.matches("<li>").count(), 1, "{what}: {footer}");
+        assert_eq!(page.count("footer.site-footer li"), 1, "{what}: {footer}");
     }
     let poster = staff_poster(&app, &venue, "korla-print").await;
     assert!(!poster.contains("监制单位") && !poster.contains("Issued by"));
@@ -173,13 +181,13 @@ async fn unset_values_leave_no_empty_label_and_the_hotline_defaults_to_12345() {
     })
     .await;
     let venue = quiet.hotel().await;
-    for (what, html) in public_pages(&quiet, &venue).await {
+    for (what, page) in public_pages(&quiet, &venue).await {
         assert!(
-            !html.contains("<footer"),
+            !page.exists("footer"),
             "{what}: nothing configured, no footer"
         );
         assert!(
-            !html.contains("投诉热线") && !html.contains("hotline"),
+            !page.body.contains("投诉热线") && !page.body.contains("hotline"),
             "{what}"
         );
     }

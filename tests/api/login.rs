@@ -1,12 +1,13 @@
 //! Signing in and out: form tokens, sessions in Redis, throttling and
 //! answers that do not tell which login names exist.
 
+use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, SESSION_COOKIE, TestApp,
-    argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, ADMIN_TOKEN, LoginForm, Options, Page, SESSION_COOKIE, TestApp,
+    argon2_runs, bare_client, call, csrf_of, login_form, session_header, set_cookie, spawn_app,
     spawn_app_with,
 };
 
@@ -17,14 +18,14 @@ async fn create_admin(app: &TestApp, login: &str) {
 }
 
 /// GET /login, optionally with a session cookie; returns the page.
-async fn login_page(app: &TestApp, session: Option<&str>) -> String {
+async fn login_page(app: &TestApp, session: Option<&str>) -> Page {
     let mut request = bare_client().get(format!("{}/login?lang=en", app.address));
     if let Some(session) = session {
         request = request.header(COOKIE, session_header(session));
     }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.text().await.unwrap()
+    let page = Page::read(request.send().await.unwrap()).await;
+    assert_eq!(page.status, 200);
+    page
 }
 
 async fn post_form(
@@ -118,20 +119,30 @@ async fn the_login_page_is_a_form_with_a_token() {
         .unwrap()
         .to_owned();
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    let page = response.text().await.unwrap();
-    assert!(page.contains(r#"<form method="post" action="/login""#));
-    assert!(page.contains(r#"type="password""#));
-    assert!(page.contains("Sign in"));
-    assert!(!csrf_of(&page).is_empty());
-    let zh = bare_client()
-        .get(format!("{}/login?lang=zh-CN", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(zh.contains("登录名"));
+    let page = Page::read(response).await;
+    assert_eq!(
+        page.attr("form[action='/login']", "method").as_deref(),
+        Some("post")
+    );
+    assert!(page.exists("form[action='/login'] input[name=password][type=password]"));
+    assert!(page.select_text("h1").contains("Sign in"));
+    assert!(
+        !page
+            .form_value("form[action='/login'] input[name=csrf_token]")
+            .is_empty()
+    );
+    let zh = Page::read(
+        bare_client()
+            .get(format!("{}/login?lang=zh-CN", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        zh.select_text("form[action='/login'] label[for=login]"),
+        "登录名"
+    );
 }
 
 #[tokio::test]
@@ -161,8 +172,7 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
 
     // Signed in, the page offers sign-out forms with the session's token.
     let page = login_page(&app, Some(&session)).await;
-    assert!(page.contains(r#"action="/logout""#), "{page}");
-    let token = csrf_of(&page);
+    let token = page.form_value("form[action='/logout'] input[name=csrf_token]");
 
     // Signing out needs that token.
     let forged = post_form(&app, "/logout", &[("csrf_token", "nope")], Some(&session)).await;
@@ -172,8 +182,12 @@ async fn a_correct_password_starts_a_session_that_logout_ends() {
     let done = post_form(&app, "/logout", &[("csrf_token", &token)], Some(&session)).await;
     assert_eq!(done.status(), 200);
     assert_eq!(stored_sessions(&app).await, 0);
-    let page = login_page(&app, Some(&session)).await;
-    assert!(page.contains(r#"action="/login""#));
+    assert!(
+        login_page(&app, Some(&session))
+            .await
+            .exists("form[action='/login']"),
+        "signed out"
+    );
 }
 
 #[tokio::test]
@@ -184,7 +198,7 @@ async fn logout_everywhere_ends_every_session_of_the_account() {
     let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
     assert_ne!(first, second);
     assert_eq!(stored_sessions(&app).await, 2);
-    let token = csrf_of(&login_page(&app, Some(&first)).await);
+    let token = login_page(&app, Some(&first)).await.csrf();
     let done = post_form(
         &app,
         "/logout-everywhere",
@@ -194,8 +208,12 @@ async fn logout_everywhere_ends_every_session_of_the_account() {
     .await;
     assert_eq!(done.status(), 200);
     assert_eq!(stored_sessions(&app).await, 0);
-    let page = login_page(&app, Some(&second)).await;
-    assert!(page.contains(r#"action="/login""#));
+    assert!(
+        login_page(&app, Some(&second))
+            .await
+            .exists("form[action='/login']"),
+        "signed out"
+    );
 }
 
 #[tokio::test]
@@ -207,9 +225,14 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
     assert!(wrong.headers().get(SET_COOKIE).is_none());
-    let wrong = wrong.text().await.unwrap();
-    assert_eq!(wrong, unknown.text().await.unwrap());
-    assert!(wrong.contains("login name or password is wrong"));
+    let wrong = Page::read(wrong).await;
+    assert_eq!(wrong.body, unknown.text().await.unwrap());
+    assert!(
+        wrong
+            .select_text(".notice[role=alert]")
+            .contains("login name or password is wrong"),
+        "{wrong:?}"
+    );
     assert_eq!(stored_sessions(&app).await, 0);
 }
 
@@ -259,15 +282,16 @@ async fn the_sixth_failure_for_a_login_is_throttled_whether_or_not_it_exists() {
 async fn an_account_without_a_password_gets_the_same_answer_as_a_wrong_one() {
     let app = spawn_app().await;
     create_admin(&app, "chief").await;
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({ "login": "invited", "display_name": "Invited", "role": "admin" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+    let body = json!({ "login": "invited", "display_name": "Invited", "role": "admin" });
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/accounts",
+        ADMIN_TOKEN,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201);
     let invited = sign_in(&app, "invited", "").await;
     let wrong = sign_in(&app, "chief", "").await;
     assert_eq!(invited.status(), 401);
@@ -305,14 +329,9 @@ async fn account_id(app: &TestApp, login: &str) -> i64 {
         .unwrap()
 }
 
-async fn patch_account(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
-    app.client
-        .patch(format!("{}/api/v1/accounts/{id}", app.address))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+async fn patch_account(app: &TestApp, id: i64, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/accounts/{id}");
+    call(app, Method::PATCH, &path, ADMIN_TOKEN, Some(body)).await
 }
 
 #[tokio::test]
@@ -325,14 +344,13 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     let first = session_of(&sign_in(&app, "chief", PASSWORD).await);
     let second = session_of(&sign_in(&app, "chief", PASSWORD).await);
     assert_eq!(stored_sessions(&app).await, 2);
-    let response = patch_account(
+    let (status, account) = patch_account(
         &app,
         id,
         json!({ "role": "regulator", "region_code": "652800" }),
     )
     .await;
-    assert_eq!(response.status(), 200);
-    let account: Value = response.json().await.unwrap();
+    assert_eq!(status, 200);
     assert_eq!(account["role"], "regulator");
     assert_eq!(account["region_code"], "652800");
     assert_eq!(stored_sessions(&app).await, 0);
@@ -340,26 +358,25 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
         assert!(
             login_page(&app, Some(session))
                 .await
-                .contains(r#"action="/login""#)
+                .exists("form[action='/login']")
         );
     }
 
     // A rename alone leaves sessions alone.
     let third = session_of(&sign_in(&app, "chief", PASSWORD).await);
-    let response = patch_account(&app, id, json!({ "display_name": "Chief regulator" })).await;
-    assert_eq!(response.status(), 200);
+    let (status, _) = patch_account(&app, id, json!({ "display_name": "Chief regulator" })).await;
+    assert_eq!(status, 200);
     assert_eq!(stored_sessions(&app).await, 1);
 
     // Disabling ends the session and refuses the next sign-in like a wrong password.
-    let response = patch_account(&app, id, json!({ "disabled": true })).await;
-    assert_eq!(response.status(), 200);
-    let account: Value = response.json().await.unwrap();
+    let (status, account) = patch_account(&app, id, json!({ "disabled": true })).await;
+    assert_eq!(status, 200);
     assert!(account["disabled_at"].is_string(), "{account}");
     assert_eq!(stored_sessions(&app).await, 0);
     assert!(
         login_page(&app, Some(&third))
             .await
-            .contains(r#"action="/login""#)
+            .exists("form[action='/login']")
     );
     assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 401);
 
@@ -367,7 +384,7 @@ async fn disabling_an_account_or_changing_its_role_ends_its_sessions() {
     assert_eq!(
         patch_account(&app, id, json!({ "disabled": false }))
             .await
-            .status(),
+            .0,
         200
     );
     assert_eq!(sign_in(&app, "chief", PASSWORD).await.status(), 303);
@@ -534,12 +551,12 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
     app.venue_staff("desk", &[&venue]).await;
     let here = app.session_for("desk", PASSWORD).await;
     let elsewhere = app.session_for("desk", PASSWORD).await;
-    let page = app.get_with(&here, "/account/password?lang=en").await;
+    let page = here.fetch("/account/password?lang=en").await;
     assert_eq!(page.status(), 200);
-    let page = page.text().await.unwrap();
-    assert!(page.contains(r#"action="/account/password""#), "{page}");
+    let page = Page::read(page).await;
+    assert!(page.exists("form[action='/account/password']"), "{page:?}");
     assert!(
-        !page.contains(r#"name="code""#),
+        !page.exists("form[action='/account/password'] input[name=code]"),
         "no second factor, no code"
     );
     let new = "a much longer brand new secret";
@@ -551,19 +568,14 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
         ("new_password_again", new),
         ("lang", "en"),
     ];
-    let forged = app
-        .post_form_with(&here, "/account/password", &fields)
-        .await;
+    let forged = here.post_exact("/account/password", &fields).await;
     assert_eq!(forged.status(), 403);
     let wrong = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", "not my password at all"),
         ("new_password", new),
         ("new_password_again", new),
     ];
-    let refused = app
-        .post_form_with(&here, "/account/password?lang=en", &wrong)
-        .await;
+    let refused = here.post_form("/account/password?lang=en", &wrong).await;
     assert_eq!(refused.status(), 422);
     assert!(
         refused
@@ -573,31 +585,24 @@ async fn changing_ones_password_needs_the_current_one_and_ends_every_session() {
             .contains("current password is wrong")
     );
     let mismatch = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", PASSWORD),
         ("new_password", new),
         ("new_password_again", "something else entirely"),
     ];
-    let refused = app
-        .post_form_with(&here, "/account/password", &mismatch)
-        .await;
+    let refused = here.post_form("/account/password", &mismatch).await;
     assert_eq!(refused.status(), 422);
-    assert_eq!(
-        app.get_with(&elsewhere, "/account/tokens").await.status(),
-        200
-    );
+    assert_eq!(elsewhere.fetch("/account/tokens").await.status(), 200);
 
     let right = [
-        ("csrf_token", here.csrf.as_str()),
         ("current_password", PASSWORD),
         ("new_password", new),
         ("new_password_again", new),
     ];
-    let done = app.post_form_with(&here, "/account/password", &right).await;
+    let done = here.post_form("/account/password", &right).await;
     assert_eq!(done.status(), 200);
     // Every session ends, this one too.
     for session in [&here, &elsewhere] {
-        let after = app.get_with(session, "/account/tokens").await;
+        let after = session.fetch("/account/tokens").await;
         assert_eq!(after.status(), 303);
         assert_eq!(after.headers()[LOCATION], "/login");
     }
@@ -618,10 +623,13 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
     let app = spawn_app().await;
     app.create_person("chief", "admin", None, &[]).await;
     let person = app.sign_in("chief").await;
-    let (status, page) = person.page("/account/password?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains(r#"name="code""#), "{page}");
-    let csrf = csrf_of(&page);
+    let page = person.get_page("/account/password?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.exists("form[action='/account/password'] input[name=code]"),
+        "{page:?}"
+    );
+    let csrf = page.form_value("form[action='/account/password'] input[name=csrf_token]");
     let new = "a much longer brand new secret";
     let without = [
         ("csrf_token", csrf.as_str()),
@@ -630,7 +638,7 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
         ("new_password_again", new),
         ("code", "000000"),
     ];
-    let refused = person.post_form("/account/password", &without).await;
+    let refused = person.post_exact("/account/password", &without).await;
     assert_eq!(refused.status(), 422);
     // Enrolment spent the current time step: move the app's clock to the next.
     app.clock.advance(chrono::Duration::seconds(30));
@@ -642,7 +650,7 @@ async fn changing_the_password_of_an_enrolled_account_needs_its_code() {
         ("new_password_again", new),
         ("code", code.as_str()),
     ];
-    let done = person.post_form("/account/password", &with).await;
+    let done = person.post_exact("/account/password", &with).await;
     assert_eq!(done.status(), 200);
-    assert_eq!(person.page("/console").await.0, 303);
+    assert_eq!(person.get_page("/console").await.status, 303);
 }

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, argon2_runs, bare_client, call, csrf_of,
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Page, Person, TestApp, argon2_runs, bare_client, call, csrf_of,
     spawn_app,
 };
 
@@ -73,7 +73,7 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
         .create_person("korla-desk", "venue_staff", None, &[korla_id])
         .await;
     let desk = app.sign_in("korla-desk").await;
-    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    assert_eq!(desk.get_page("/account/tokens").await.status, 200);
     let bz = app.sign_in("bz-reg").await;
     let token = prefecture_token(&bz).await;
 
@@ -89,7 +89,7 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
     let hours = (expires_at - chrono::Utc::now()).num_minutes() as f64 / 60.0;
     assert!((71.9..=72.0).contains(&hours), "{hours}");
     // Sending the link changes nothing yet: the old password still works.
-    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    assert_eq!(desk.get_page("/account/tokens").await.status, 200);
 
     // A fresh link replaces the earlier unused one.
     let (status, second) = send_link(&app, desk_id, &token).await;
@@ -131,10 +131,9 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
         404
     );
     // The existing session is over, and so is the old password.
-    assert_eq!(
-        desk.get("/account/tokens").await,
-        (303, "/login".into(), String::new())
-    );
+    let ended = desk.get_page("/account/tokens").await;
+    assert_eq!((ended.status, ended.location.as_str()), (303, "/login"));
+    assert_eq!(ended.body, "");
     assert_eq!(
         app.post_sign_in("korla-desk", ACCOUNT_PASSWORD)
             .await
@@ -157,7 +156,9 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
     assert_eq!(set.len(), 1);
     assert_eq!(set[0].0, format!("account:{desk_id}"));
     assert_eq!(set[0].1.as_deref(), Some("652801"));
-    let (_, _, log) = bz.get("/console/audit?action=account.password_link").await;
+    let Page { body: log, .. } = bz
+        .get_page("/console/audit?action=account.password_link")
+        .await;
     assert!(log.contains("korla-desk（korla-desk）"), "{log}");
 }
 
@@ -205,20 +206,22 @@ async fn password_links_keep_to_the_callers_scope_and_never_to_ones_own_account(
     assert_eq!(send_link(&app, desk_id, &staff_token).await.0, 403);
     let desk = app.sign_in("korla-desk").await;
     let response = desk
-        .post_form(&format!("/console/accounts/{desk_id}/password-link"), &[])
+        .post_exact(&format!("/console/accounts/{desk_id}/password-link"), &[])
         .await;
     assert_eq!(response.status(), 403);
 
     // The same answers on the console's form.
     for (id, expected) in [(peer_id, 403), (far_desk_id, 404), (own_id, 422)] {
-        let (status, _, page) = bz
-            .post(&format!("/console/accounts/{id}/password-link"), &[])
+        let Page {
+            status, body: page, ..
+        } = bz
+            .post_page(&format!("/console/accounts/{id}/password-link"), &[])
             .await;
         assert_eq!(status, expected, "account {id}: {page}");
     }
     // A disabled account is enabled first.
-    let (status, _, _) = bz
-        .post(
+    let Page { status, .. } = bz
+        .post_page(
             &format!("/console/accounts/{desk_id}/disable"),
             &[("confirmed", "yes")],
         )
@@ -255,18 +258,20 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     let desk = app.sign_in("korla-desk").await;
     let bz = app.sign_in("bz-reg").await;
 
-    let button = |id: i64| format!(r#"action="/console/accounts/{id}/password-link""#);
-    let (status, _, page) = bz.get("/console/accounts?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains(&button(desk_id)), "{page}");
-    assert!(!page.contains(&button(own_id)));
-    assert!(page.contains("Send a set-password link"));
-    let (_, _, page) = bz.get("/console/accounts?lang=zh-CN").await;
-    assert!(page.contains("发送设置密码链接"), "{page}");
+    let button = |id: i64| format!("form[action='/console/accounts/{id}/password-link'] button");
+    let page = bz.get_page("/console/accounts?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.select_text(&button(desk_id)),
+        "Send a set-password link"
+    );
+    assert!(!page.exists(&button(own_id)));
+    let page = bz.get_page("/console/accounts?lang=zh-CN").await;
+    assert_eq!(page.select_text(&button(desk_id)), "发送设置密码链接");
 
     // The form needs the session's token.
     let path = format!("/console/accounts/{desk_id}/password-link");
-    let (status, _, _) = bz.post(&path, &[("csrf_token", "forged")]).await;
+    let Page { status, .. } = bz.post_page(&path, &[("csrf_token", "forged")]).await;
     assert_eq!(status, 403);
     assert!(
         entries(&app, "account.password_link", desk_id)
@@ -274,31 +279,39 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
             .is_empty()
     );
 
-    let (status, _, page) = bz.post(&format!("{path}?lang=en"), &[]).await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Set-password link, shown once"), "{page}");
-    let start = page
-        .find("https://q.example.org/invite/")
-        .expect("the link is shown");
-    let url: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let page = bz.post_page(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(
+        page.select_text("section[role=status] h2"),
+        "Set-password link, shown once"
+    );
+    let url = page.select_text("section[role=status] code.secret");
+    assert!(
+        url.starts_with("https://q.example.org/invite/"),
+        "the link is shown: {url}"
+    );
     // The expiry reads in Beijing time, like every time a person reads.
     let expires = (app.clock.now() + chrono::Duration::hours(72))
         .with_timezone(&qrfeedback::domain::day::china_offset());
     let minutes = [expires, expires - chrono::Duration::minutes(1)]
         .map(|at| format!("until {} (Beijing time)", at.format("%Y-%m-%d %H:%M")));
+    let expiry = page.select_text("section[role=status] p.muted");
     assert!(
-        minutes.iter().any(|m| page.contains(m)),
-        "{minutes:?} {page}"
+        minutes.iter().any(|m| expiry.contains(m)),
+        "{minutes:?} {expiry}"
     );
     // Shown once: the list does not show it again.
-    let (_, _, again) = bz.get("/console/accounts?lang=en").await;
-    assert!(!again.contains(&url));
+    let again = bz.get_page("/console/accounts?lang=en").await;
+    assert!(!again.exists("code.secret"));
+    assert!(!again.body.contains(&url));
 
     let sent = entries(&app, "account.password_link", desk_id).await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].0, format!("account:{own_id}"));
     assert_eq!(sent[0].1.as_deref(), Some("652801"));
-    let (_, _, log) = bz.get("/console/audit?action=account.password_link").await;
+    let Page { body: log, .. } = bz
+        .get_page("/console/audit?action=account.password_link")
+        .await;
     assert!(log.contains("korla-desk（korla-desk）"), "{log}");
 
     // The link works like the one from the JSON route.
@@ -321,19 +334,23 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
     assert_eq!(done.status(), 200);
     let done = done.text().await.unwrap();
     assert!(done.contains("Your new password is set"), "{done}");
-    assert_eq!(desk.get("/account/tokens").await.0, 303);
+    assert_eq!(desk.get_page("/account/tokens").await.status, 303);
 
     // An admin signed in sends one from the console too.
     app.create_person("root", "admin", None, &[]).await;
     let root = app.sign_in("root").await;
-    let (status, _, page) = root
-        .post(
+    let page = root
+        .post_page(
             &format!("/console/accounts/{own_id}/password-link?lang=en"),
             &[],
         )
         .await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.select_text("section[role=status] code.secret")
+            .starts_with("https://q.example.org/invite/"),
+        "{page:?}"
+    );
     assert_eq!(
         app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
         303
@@ -355,7 +372,7 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
         )
         .await;
     let desk = app.sign_in("korla-desk").await;
-    assert_eq!(desk.get("/account/tokens").await.0, 200);
+    assert_eq!(desk.get_page("/account/tokens").await.status, 200);
     let (status, link) = send_link(&app, desk_id, ADMIN_TOKEN).await;
     assert_eq!(status, 201, "{link}");
     let token = token_of(link["url"].as_str().unwrap());
@@ -387,12 +404,11 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
     .unwrap();
     assert_eq!(set, Some(desk_id));
 
-    assert_eq!(
-        desk.get("/account/tokens").await,
-        (303, "/login".into(), String::new())
-    );
+    let ended = desk.get_page("/account/tokens").await;
+    assert_eq!((ended.status, ended.location.as_str()), (303, "/login"));
+    assert_eq!(ended.body, "");
     let again = app.session_for("korla-desk", NEW_PASSWORD).await;
-    assert_eq!(app.get_with(&again, "/account/tokens").await.status(), 200);
+    assert_eq!(again.fetch("/account/tokens").await.status(), 200);
 }
 
 #[tokio::test]

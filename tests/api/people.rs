@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::common::spawn_app;
+use crate::common::{Page, spawn_app};
 
 #[tokio::test]
 async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_the_page() {
@@ -29,16 +29,21 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         anonymous.url()
     );
 
-    let (status, _, page) = regulator.get("/console/accounts?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(page.contains("bz-reg"), "its own account is listed");
+    let page = regulator.get_page("/console/accounts?lang=en").await;
+    assert_eq!(page.status, 200);
+    let logins = page.texts("table.data tbody tr td:first-child");
     assert!(
-        !page.contains("cj-desk"),
+        logins.contains(&"bz-reg".to_owned()),
+        "its own account is listed"
+    );
+    assert!(
+        !logins.contains(&"cj-desk".to_owned()),
         "another prefecture's account is not"
     );
     // Only roles up to its own are offered.
-    assert!(page.contains(r#"<option value="regulator">"#));
-    assert!(!page.contains(r#"<option value="admin">"#));
+    let roles = page.attrs("form#invite-form select#role option", "value");
+    assert!(roles.contains(&"regulator".to_owned()), "{roles:?}");
+    assert!(!roles.contains(&"admin".to_owned()), "{roles:?}");
 
     let venue_id = korla["id"].to_string();
     let fields = [
@@ -48,9 +53,15 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("venue_ids", venue_id.as_str()),
         ("lang", "en"),
     ];
-    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("https://q.example.org/invite/"), "{page}");
+    let page = regulator
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.select_text("section[role=status] code.secret")
+            .starts_with("https://q.example.org/invite/"),
+        "{page:?}"
+    );
     let (id, by): (i64, String) =
         sqlx::query_as("SELECT id, created_by FROM accounts WHERE login = 'korla-desk'")
             .fetch_one(&app.pool)
@@ -66,10 +77,12 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         ("role", "venue_staff"),
         ("venue_ids", outside.as_str()),
     ];
-    let (status, _, page) = regulator.post("/console/accounts?lang=en", &fields).await;
-    assert_eq!(status, 403, "{page}");
-    let (status, _, _) = regulator
-        .post(
+    let page = regulator
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
+    assert_eq!(page.status, 403, "{page:?}");
+    let Page { status, .. } = regulator
+        .post_page(
             "/console/accounts",
             &[("login", "bad ids"), ("venue_ids", "1, x")],
         )
@@ -79,10 +92,14 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
 
     // Disabling needs the session's form token.
     let path = format!("/console/accounts/{id}/disable");
-    let (status, _, _) = regulator.post(&path, &[("csrf_token", "forged")]).await;
+    let Page { status, .. } = regulator
+        .post_page(&path, &[("csrf_token", "forged")])
+        .await;
     assert_eq!(status, 403);
     // The first click asks to confirm, naming the account, and changes nothing.
-    let (status, _, page) = regulator.post(&format!("{path}?lang=en"), &[]).await;
+    let Page {
+        status, body: page, ..
+    } = regulator.post_page(&format!("{path}?lang=en"), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Disable this account?"), "{page}");
     assert!(page.contains("库尔勒前台 (korla-desk)"), "{page}");
@@ -98,29 +115,31 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
             .await
             .unwrap();
     assert!(still.is_none(), "not disabled before confirming");
-    let (status, location, _) = regulator
-        .post(&format!("{path}?lang=en"), &[("confirmed", "yes")])
+    let Page {
+        status, location, ..
+    } = regulator
+        .post_page(&format!("{path}?lang=en"), &[("confirmed", "yes")])
         .await;
     assert_eq!(
         (status, location.as_str()),
         (303, "/console/accounts?notice=disabled&lang=en")
     );
-    let (_, _, page) = regulator.get(&location).await;
+    let Page { body: page, .. } = regulator.get_page(&location).await;
     assert!(
         page.contains("The account was disabled; its sessions have ended."),
         "{page}"
     );
     // The notice speaks the page language; an unknown one says nothing.
-    let (_, _, page) = regulator
-        .get("/console/accounts?notice=disabled&lang=zh-CN")
+    let Page { body: page, .. } = regulator
+        .get_page("/console/accounts?notice=disabled&lang=zh-CN")
         .await;
     assert!(page.contains("账号已停用，其会话已全部结束。"), "{page}");
-    let (_, _, page) = regulator
-        .get("/console/accounts?notice=disabled&lang=ug")
+    let Page { body: page, .. } = regulator
+        .get_page("/console/accounts?notice=disabled&lang=ug")
         .await;
     assert!(page.contains("ھېسابات چەكلەندى"), "{page}");
-    let (_, _, page) = regulator
-        .get("/console/accounts?notice=%3Cb%3Ehi&lang=en")
+    let Page { body: page, .. } = regulator
+        .get_page("/console/accounts?notice=%3Cb%3Ehi&lang=en")
         .await;
     assert!(!page.contains(r#"id="notice""#), "{page}");
     let disabled: Option<chrono::DateTime<chrono::Utc>> =
@@ -130,8 +149,8 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
             .await
             .unwrap();
     assert!(disabled.is_some());
-    let (status, _, _) = regulator
-        .post(&format!("/console/accounts/{id}/enable"), &[])
+    let Page { status, .. } = regulator
+        .post_page(&format!("/console/accounts/{id}/enable"), &[])
         .await;
     assert_eq!(status, 303);
     // Another prefecture's account cannot be touched: it does not exist here.
@@ -139,12 +158,12 @@ async fn a_regulator_invites_disables_and_enables_accounts_in_its_region_from_th
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (status, _, _) = regulator
-        .post(&format!("/console/accounts/{other}/disable"), &[])
+    let Page { status, .. } = regulator
+        .post_page(&format!("/console/accounts/{other}/disable"), &[])
         .await;
     assert_eq!(status, 404);
-    let (status, _, _) = regulator
-        .post(
+    let Page { status, .. } = regulator
+        .post_page(
             &format!("/console/accounts/{other}/disable"),
             &[("confirmed", "yes")],
         )
@@ -161,11 +180,14 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         .await;
     let staff = app.sign_in("korla-desk").await;
 
-    let (status, _, _) = staff.get("/console/accounts").await;
+    let Page { status, .. } = staff.get_page("/console/accounts").await;
     assert_eq!(status, 403, "venue staff do not manage accounts");
-    let (status, _, page) = staff.get("/account/tokens?lang=en").await;
-    assert_eq!(status, 200);
-    assert!(!page.contains(r#"<option value="regulator">"#));
+    let page = staff.get_page("/account/tokens?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.attrs("form#token-form select#role option", "value"),
+        ["venue_staff"]
+    );
 
     let own = korla["id"].to_string();
     let fields = [
@@ -174,13 +196,13 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         ("venue_ids", own.as_str()),
         ("expires_in_days", "30"),
     ];
-    let (status, _, page) = staff.post("/account/tokens?lang=en", &fields).await;
-    assert_eq!(status, 200, "{page}");
-    let start = page.find("qrf_").expect("the token is shown once");
-    let token: String = page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    let page = staff.post_page("/account/tokens?lang=en", &fields).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    let token = page.select_text("section[role=status] code.secret");
+    assert!(
+        token.starts_with("qrf_"),
+        "the token is shown once: {token}"
+    );
     // The token works, inside its scope only.
     let score = |id: &serde_json::Value, token: &str| {
         let request = app
@@ -192,9 +214,13 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
     assert_eq!(score(&korla["id"], &token).await, 200);
     assert_eq!(score(&changji["id"], &token).await, 404);
     // Listed afterwards without the secret.
-    let (_, _, page) = staff.get("/account/tokens?lang=en").await;
-    assert!(page.contains("front desk kiosk"));
-    assert!(!page.contains(&token));
+    let page = staff.get_page("/account/tokens?lang=en").await;
+    assert_eq!(
+        page.texts("table.data tbody tr td:first-child"),
+        ["front desk kiosk"]
+    );
+    assert!(!page.exists("code.secret"));
+    assert!(!page.body.contains(&token));
 
     // A token for another venue is refused.
     let other = changji["id"].to_string();
@@ -203,7 +229,7 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         ("role", "venue_staff"),
         ("venue_ids", other.as_str()),
     ];
-    let (status, _, _) = staff.post("/account/tokens", &fields).await;
+    let Page { status, .. } = staff.post_page("/account/tokens", &fields).await;
     assert_eq!(status, 403);
 
     let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = 'front desk kiosk'")
@@ -212,17 +238,21 @@ async fn venue_staff_make_and_revoke_tokens_for_their_own_venue_only() {
         .unwrap();
     // The first click asks to confirm, naming the token, and revokes nothing.
     let revoke = format!("/account/tokens/{id}/revoke?lang=en");
-    let (status, _, page) = staff.post(&revoke, &[]).await;
+    let Page {
+        status, body: page, ..
+    } = staff.post_page(&revoke, &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Revoke this token?"), "{page}");
     assert!(page.contains("front desk kiosk"), "{page}");
     assert_eq!(score(&korla["id"], &token).await, 200);
-    let (status, location, _) = staff.post(&revoke, &[("confirmed", "yes")]).await;
+    let Page {
+        status, location, ..
+    } = staff.post_page(&revoke, &[("confirmed", "yes")]).await;
     assert_eq!(
         (status, location.as_str()),
         (303, "/account/tokens?notice=revoked&lang=en")
     );
-    let (_, _, page) = staff.get(&location).await;
+    let Page { body: page, .. } = staff.get_page(&location).await;
     assert!(page.contains("The token was revoked."), "{page}");
     assert_eq!(score(&korla["id"], &token).await, 401);
     // The audit log names the person who acted.
@@ -259,13 +289,14 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator
-            .post("/console/accounts?lang=zh-CN", &fields)
+        let page = regulator
+            .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
-        assert_eq!(status, 422, "{name:?}: {page}");
+        assert_eq!(page.status, 422, "{name:?}: {page:?}");
+        assert_eq!(page.lang(), "zh-CN");
         assert!(
-            page.contains("姓名中含有不可见的控制字符"),
-            "{name:?}: {page}"
+            page.says("姓名中含有不可见的控制字符"),
+            "{name:?}: {page:?}"
         );
 
         let login = format!("korla{bad}reg");
@@ -275,11 +306,11 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator
-            .post("/console/accounts?lang=zh-CN", &fields)
+        let page = regulator
+            .post_page("/console/accounts?lang=zh-CN", &fields)
             .await;
-        assert_eq!(status, 422, "{login:?}: {page}");
-        assert!(page.contains("登录名须为"), "{login:?}: {page}");
+        assert_eq!(page.status, 422, "{login:?}: {page:?}");
+        assert!(page.says("登录名须为"), "{login:?}: {page:?}");
 
         let token_name = format!("省平台{bad}对接");
         let fields = [
@@ -287,11 +318,13 @@ async fn names_with_a_nul_or_a_direction_override_get_a_friendly_page_and_nothin
             ("role", "regulator"),
             ("region_code", "652801"),
         ];
-        let (status, _, page) = regulator.post("/account/tokens?lang=zh-CN", &fields).await;
-        assert_eq!(status, 422, "{token_name:?}: {page}");
+        let page = regulator
+            .post_page("/account/tokens?lang=zh-CN", &fields)
+            .await;
+        assert_eq!(page.status, 422, "{token_name:?}: {page:?}");
         assert!(
-            page.contains("名称中含有不可见的控制字符"),
-            "{token_name:?}: {page}"
+            page.says("名称中含有不可见的控制字符"),
+            "{token_name:?}: {page:?}"
         );
     }
     assert_eq!(app.count("accounts").await, accounts);
@@ -328,7 +361,9 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
 
     // A county regulator is offered its county only, and its venues only.
     let county = app.sign_in("korla-reg").await;
-    let (status, _, page) = county.get("/console/accounts?lang=zh-CN").await;
+    let Page {
+        status, body: page, ..
+    } = county.get_page("/console/accounts?lang=zh-CN").await;
     assert_eq!(status, 200);
     assert_eq!(region_choices(&page), ["652801"]);
     assert!(page.contains("库尔勒市 · 652801"), "{page}");
@@ -337,7 +372,7 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
 
     // A prefecture regulator: its prefecture, then its counties indented.
     let prefecture = app.sign_in("bz-reg").await;
-    let (_, _, page) = prefecture.get("/console/accounts?lang=en").await;
+    let Page { body: page, .. } = prefecture.get_page("/console/accounts?lang=en").await;
     let codes = region_choices(&page);
     assert_eq!(codes[0], "652800", "{codes:?}");
     assert!(codes.contains(&"652801".to_owned()) && codes.contains(&"652822".to_owned()));
@@ -351,11 +386,11 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
     );
     assert!(page.contains("轮台宾馆") && !page.contains("昌吉宾馆"));
     // Uyghur pages name regions in Chinese.
-    let (_, _, page) = prefecture.get("/console/accounts?lang=ug").await;
+    let Page { body: page, .. } = prefecture.get_page("/console/accounts?lang=ug").await;
     assert!(page.contains("巴音郭楞蒙古自治州 · 652800"), "{page}");
     // The venue list narrows by name.
-    let (_, _, page) = prefecture
-        .get("/console/accounts?lang=en&venue_q=%E8%BD%AE%E5%8F%B0")
+    let Page { body: page, .. } = prefecture
+        .get_page("/console/accounts?lang=en&venue_q=%E8%BD%AE%E5%8F%B0")
         .await;
     assert!(
         page.contains("轮台宾馆") && !page.contains("库尔勒宾馆"),
@@ -370,7 +405,11 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
         ("role", "regulator"),
         ("region_code", "652822"),
     ];
-    let (status, _, page) = prefecture.post("/console/accounts?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = prefecture
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
     assert_eq!(status, 422, "{page}");
     assert!(
         page.contains("That login is taken; please choose another."),
@@ -395,8 +434,10 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
         ("role", "venue_staff"),
         ("venue_ids", luntai_id.as_str()),
     ];
-    let (status, _, page) = prefecture
-        .post("/console/accounts?lang=zh-CN", &fields)
+    let Page {
+        status, body: page, ..
+    } = prefecture
+        .post_page("/console/accounts?lang=zh-CN", &fields)
         .await;
     assert_eq!(status, 422, "{page}");
     assert!(page.contains("该登录名已被使用，请换一个。"), "{page}");
@@ -413,7 +454,11 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
         ("venue_q", "库尔勒"),
         ("action", "search"),
     ];
-    let (status, _, page) = prefecture.post("/console/accounts?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = prefecture
+        .post_page("/console/accounts?lang=en", &fields)
+        .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(r#"value="new-desk""#), "{page}");
     assert!(page.contains("库尔勒宾馆"), "{page}");
@@ -431,7 +476,11 @@ async fn the_region_picker_offers_only_the_callers_scope_and_a_refused_invite_ke
         ("region_code", "652801"),
         ("expires_in_days", "soon"),
     ];
-    let (status, _, page) = prefecture.post("/account/tokens?lang=en", &fields).await;
+    let Page {
+        status, body: page, ..
+    } = prefecture
+        .post_page("/account/tokens?lang=en", &fields)
+        .await;
     assert_eq!(status, 422, "{page}");
     assert!(
         page.contains("Expiry must be a whole number of days."),

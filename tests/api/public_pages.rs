@@ -1,17 +1,10 @@
 //! The public score pages through HTTP: `/v/{id}`, `/rankings`, `/about/scores`.
 
-use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Options, Page, TestApp, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 /// The most a public page may weigh.
 const PAGE_BUDGET_BYTES: usize = 30 * 1024;
-
-/// A fetched page.
-struct Page {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    html: String,
-}
 
 /// GETs `path` as a fresh browser (no cookies) that asks for `lang` with `?lang=`,
 /// or sends no language preference at all with `None`.
@@ -26,14 +19,7 @@ async fn page(app: &TestApp, path: &str, lang: Option<&str>) -> Page {
         .send()
         .await
         .expect("request");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let html = response.text().await.expect("body");
-    Page {
-        status,
-        headers,
-        html,
-    }
+    Page::read(response).await
 }
 
 fn assert_html_page(page: &Page, lang: &str, what: &str) {
@@ -46,16 +32,13 @@ fn assert_html_page(page: &Page, lang: &str, what: &str) {
     );
     let csp = page.headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
+    assert_eq!(page.lang(), lang, "{what}");
     assert!(
-        page.html.contains(&format!("<html lang=\"{lang}\"")),
-        "{what}"
-    );
-    assert!(
-        page.html.len() < PAGE_BUDGET_BYTES,
+        page.body.len() < PAGE_BUDGET_BYTES,
         "{what} is {} bytes",
-        page.html.len()
+        page.body.len()
     );
-    println!("{what}: {} bytes", page.html.len());
+    println!("{what}: {} bytes", page.body.len());
 }
 
 async fn rate_many(app: &TestApp, venue: &Value, prefix: &str, stars: &[u8]) {
@@ -83,28 +66,36 @@ async fn a_venue_page_shows_the_score_tier_ranks_and_trend_in_both_languages() {
     assert_eq!(zh.status, 200);
     assert_html_page(&zh, "zh-CN", "venue page (zh-CN)");
     assert_eq!(zh.headers["cache-control"], "no-store");
-    assert!(zh.html.contains("孔雀河酒店"));
-    assert!(zh.html.contains("星级饭店 · 库尔勒市"));
-    assert!(zh.html.contains("<span class=\"big\">71.7</span>"));
-    assert!(zh.html.contains("<span class=\"tier tier-B\">B</span>"));
-    assert!(zh.html.contains("良好"));
+    assert_eq!(zh.select_text("h1.venue-name"), "孔雀河酒店");
     assert!(
-        zh.html.contains("第 1 / 1"),
+        zh.select_text(".venue-meta")
+            .starts_with("星级饭店 · 库尔勒市")
+    );
+    assert_eq!(zh.select_text(".score .big"), "71.7");
+    assert_eq!(zh.select_text(".tier-line .tier.tier-B"), "B");
+    assert_eq!(zh.select_text(".tier-line"), "B 良好");
+    assert!(
+        zh.texts("#rank-h ~ table td")
+            .iter()
+            .all(|rank| rank.contains("第 1 / 1")),
         "rank in prefecture and province"
     );
-    assert!(zh.html.contains("近 365 天共 5 条评价"));
-    assert!(!zh.html.contains("暂无足够评价"));
-    assert!(zh.html.contains("<svg class=\"trend\""));
-    assert!(zh.html.contains("<title>每周平均得分</title>"));
-    assert!(zh.html.contains("<desc id=\"trend-desc\">"));
-    assert!(zh.html.contains("aria-label=\"每周平均得分\""));
-    assert!(zh.html.contains("<circle"), "this week has a point");
-    assert!(
-        zh.html
-            .contains("href=\"/rankings?region=652800&#38;category=hotel\"")
+    assert_eq!(zh.count("#rank-h ~ table tr"), 2);
+    assert!(zh.says("近 365 天共 5 条评价"));
+    assert!(!zh.exists(".na.big-na"));
+    assert!(!zh.says("暂无足够评价"));
+    assert_eq!(zh.select_text("svg.trend > title"), "每周平均得分");
+    assert!(zh.exists("svg.trend desc#trend-desc"));
+    assert_eq!(zh.attr("svg.trend", "aria-label").unwrap(), "每周平均得分");
+    assert!(zh.exists("svg.trend circle"), "this week has a point");
+    assert_eq!(
+        zh.attr("#rank-h ~ .more-link a", "href").unwrap(),
+        "/rankings?region=652800&category=hotel"
     );
-    assert!(zh.html.contains("href=\"/about/scores\""));
-    assert!(zh.html.contains(&format!("href=\"/v/{venue_id}?lang=en\"")));
+    assert!(zh.exists("nav.pages a[href='/about/scores']"));
+    assert!(zh.exists(&format!(
+        "nav.langs a[hreflang=en][href='/v/{venue_id}?lang=en']"
+    )));
 
     let en = page(&app, &format!("/v/{venue_id}"), Some("en")).await;
     assert_eq!(en.status, 200);
@@ -116,17 +107,26 @@ async fn a_venue_page_shows_the_score_tier_ranks_and_trend_in_both_languages() {
             .any(|c| c.to_str().unwrap().starts_with("qrf_lang=en")),
         "an explicit choice is remembered"
     );
-    assert!(en.html.contains("<span class=\"big\">71.7</span>"));
-    assert!(en.html.contains("Hotel · Korla City"));
-    assert!(en.html.contains("1st of 1"));
-    assert!(en.html.contains("Good"));
+    assert_eq!(en.select_text(".score .big"), "71.7");
     assert!(
-        en.html.contains("score 71.7 &#60; 85"),
+        en.select_text(".venue-meta")
+            .starts_with("Hotel · Korla City")
+    );
+    assert!(
+        en.texts("#rank-h ~ table td")
+            .iter()
+            .all(|rank| rank.contains("1st of 1"))
+    );
+    assert_eq!(en.select_text(".tier-line"), "B Good");
+    assert!(
+        en.texts("ul.reasons li")
+            .iter()
+            .any(|reason| reason.contains("score 71.7 < 85")),
         "tier reason in English"
     );
-    assert!(en.html.contains("<title>Weekly average score</title>"));
+    assert_eq!(en.select_text("svg.trend > title"), "Weekly average score");
     // Wilson lower bound of 4 of 5 is 0.376: "at least 37 %".
-    assert!(en.html.contains("at least 37 % of visitors"));
+    assert!(en.says("at least 37 % of visitors"));
 
     // Accept-Language decides when nothing was chosen.
     let response = reqwest::Client::new()
@@ -135,7 +135,7 @@ async fn a_venue_page_shows_the_score_tier_ranks_and_trend_in_both_languages() {
         .send()
         .await
         .unwrap();
-    assert!(response.text().await.unwrap().contains("<html lang=\"en\""));
+    assert_eq!(Page::read(response).await.lang(), "en");
 }
 
 #[tokio::test]
@@ -154,20 +154,20 @@ async fn an_unpublished_venue_says_not_enough_ratings_yet_without_a_number() {
     let zh = page(&app, &format!("/v/{venue_id}"), None).await;
     assert_eq!(zh.status, 200);
     assert_html_page(&zh, "zh-CN", "unpublished venue page (zh-CN)");
-    assert!(zh.html.contains("暂无足够评价"));
+    assert_eq!(zh.select_text("p.na.big-na"), "暂无足够评价");
     assert!(
-        zh.html
+        zh.select_text("p.na.big-na + p.hint")
             .contains("至少有 5 条评价后才公布得分，本场所目前有 2 条")
     );
-    assert!(!zh.html.contains("class=\"big\""), "no score number");
-    assert!(zh.html.contains("得分公布后参与排名。"));
+    assert!(!zh.exists(".big"), "no score number");
+    assert_eq!(zh.select_text("#rank-h + p"), "得分公布后参与排名。");
 
     let en = page(&app, &format!("/v/{venue_id}"), Some("en")).await;
     assert_html_page(&en, "en", "unpublished venue page (en)");
-    assert!(en.html.contains("Not enough ratings yet"));
-    assert!(!en.html.contains("class=\"big\""));
+    assert_eq!(en.select_text("p.na.big-na"), "Not enough ratings yet");
+    assert!(!en.exists(".big"));
     // The histogram still shows what was counted.
-    assert!(en.html.contains("<span class=\"n\">2</span>"));
+    assert!(en.texts("table.hist .n").contains(&"2".to_owned()));
 }
 
 #[tokio::test]
@@ -194,33 +194,54 @@ async fn rankings_list_venues_in_rank_order_with_the_unpublished_last() {
 
     for lang in ["zh-CN", "en"] {
         let ranking = page(&app, "/rankings?region=652800&category=hotel", Some(lang)).await;
-        assert_eq!(ranking.status, 200, "{}", ranking.html);
+        assert_eq!(ranking.status, 200, "{ranking:?}");
         assert_html_page(&ranking, lang, &format!("rankings ({lang})"));
-        let html = &ranking.html;
-        let at = |venue: &Value| {
-            let link = format!("href=\"/v/{}\"", id_of(venue));
-            html.find(&link)
-                .unwrap_or_else(|| panic!("{link} in {html}"))
-        };
-        assert!(at(&best) < at(&middle), "best first");
-        assert!(at(&middle) < at(&new), "unpublished after the ranked ones");
-        assert!(!html.contains(&format!("href=\"/v/{}\"", id_of(&restaurant))));
+        let links: Vec<String> = [&best, &middle, &new]
+            .iter()
+            .map(|venue| format!("/v/{}", id_of(venue)))
+            .collect();
+        assert_eq!(
+            ranking.attrs("table.ranking tbody th a", "href"),
+            links,
+            "best first, the unpublished after the ranked ones, no restaurant"
+        );
         let flag = if lang == "en" {
             "Not enough ratings yet"
         } else {
             "暂无足够评价"
         };
-        let flagged = html.find(flag).expect("the unpublished venue is flagged");
-        assert!(flagged > at(&new));
-        assert_eq!(html.matches(flag).count(), 1, "only the unpublished one");
+        assert_eq!(
+            ranking.texts("table.ranking tbody th .na"),
+            [flag],
+            "only the unpublished one is flagged"
+        );
+        assert_eq!(
+            ranking.attr("table.ranking tr.unpublished th a", "href"),
+            Some(links[2].clone())
+        );
         // (500 + 10 × 70) / 15 = 80.0 and (375 + 700) / 15 = 71.7.
-        assert!(html.contains("<strong>80.0</strong>"));
-        assert!(html.contains("<strong>71.7</strong>"));
-        assert!(html.contains("<form method=\"get\" action=\"/rankings\""));
-        assert!(html.contains("<option value=\"652800\" selected>"));
-        assert!(html.contains("<option value=\"hotel\" selected>"));
+        assert_eq!(
+            ranking.texts("table.ranking tbody td.num strong"),
+            ["80.0", "71.7"]
+        );
+        assert_eq!(
+            ranking.attr("form.filter", "method").as_deref(),
+            Some("get")
+        );
+        assert_eq!(
+            ranking.attr("form.filter", "action").as_deref(),
+            Some("/rankings")
+        );
+        assert_eq!(
+            ranking.form_value("select#region option[selected]"),
+            "652800"
+        );
+        assert_eq!(
+            ranking.form_value("select#category option[selected]"),
+            "hotel"
+        );
         assert!(
-            html.contains("<option value=\"652801\">"),
+            ranking.exists("select#region option[value='652801']:not([selected])"),
             "counties listed"
         );
     }
@@ -229,11 +250,17 @@ async fn rankings_list_venues_in_rank_order_with_the_unpublished_last() {
     let all = page(&app, "/rankings", None).await;
     assert_eq!(all.status, 200);
     assert!(
-        all.html
-            .contains(&format!("href=\"/v/{}\"", id_of(&restaurant)))
+        all.attrs("table.ranking tbody th a", "href")
+            .contains(&format!("/v/{}", id_of(&restaurant)))
     );
     let second = page(&app, &format!("/v/{}", id_of(&middle)), Some("en")).await;
-    assert!(second.html.contains("2nd of 2"), "{}", second.html);
+    assert!(
+        second
+            .texts("#rank-h ~ table td")
+            .iter()
+            .any(|rank| rank == "2nd of 2"),
+        "{second:?}"
+    );
 
     // Paging: one venue per page.
     let paged = page(
@@ -243,19 +270,13 @@ async fn rankings_list_venues_in_rank_order_with_the_unpublished_last() {
     )
     .await;
     assert_eq!(paged.status, 200);
-    assert!(
-        paged
-            .html
-            .contains(&format!("href=\"/v/{}\"", id_of(&middle)))
+    assert_eq!(
+        paged.attrs("table.ranking tbody th a", "href"),
+        [format!("/v/{}", id_of(&middle))]
     );
-    assert!(
-        !paged
-            .html
-            .contains(&format!("href=\"/v/{}\"", id_of(&best)))
-    );
-    assert!(paged.html.contains("Page 2 of 3"));
-    assert!(paged.html.contains("rel=\"prev\""));
-    assert!(paged.html.contains("rel=\"next\""));
+    assert_eq!(paged.select_text("nav.pager > span"), "Page 2 of 3");
+    assert!(paged.exists("nav.pager a[rel=prev]"));
+    assert!(paged.exists("nav.pager a[rel=next]"));
 }
 
 #[tokio::test]
@@ -270,18 +291,21 @@ async fn a_bad_ranking_query_shows_the_form_with_a_friendly_message() {
         let refused = page(&app, &format!("/rankings?{query}"), Some("en")).await;
         assert_eq!(refused.status, 422, "{query}");
         assert_html_page(&refused, "en", &format!("refused ranking query {query}"));
-        assert!(refused.html.contains(expected), "{query}");
-        assert!(refused.html.contains("role=\"alert\""));
         assert!(
             refused
-                .html
-                .contains("<select id=\"region\" name=\"region\">")
+                .select_text(".notice[role=alert]")
+                .contains(expected),
+            "{query}"
+        );
+        assert_eq!(
+            refused.attr("form.filter select#region", "name").as_deref(),
+            Some("region")
         );
     }
     let unknown = page(&app, "/rankings?region=999999", None).await;
     assert_eq!(unknown.status, 404);
     assert_html_page(&unknown, "zh-CN", "unknown region");
-    assert!(unknown.html.contains("未找到该地区"));
+    assert!(unknown.says("未找到该地区"));
 }
 
 #[tokio::test]
@@ -299,7 +323,7 @@ async fn the_method_page_shows_the_configured_constants_in_both_languages() {
         "Wilson",
         "default-2026.1",
     ] {
-        assert!(zh.html.contains(expected), "zh: {expected}");
+        assert!(zh.says(expected), "zh: {expected}");
     }
     let en = page(&app, "/about/scores", Some("en")).await;
     assert_html_page(&en, "en", "method page (en)");
@@ -313,7 +337,7 @@ async fn the_method_page_shows_the_configured_constants_in_both_languages() {
         "default-2026.1",
         "quarantined",
     ] {
-        assert!(en.html.contains(expected), "en: {expected}");
+        assert!(en.says(expected), "en: {expected}");
     }
 }
 
@@ -326,11 +350,7 @@ async fn uyghur_page(app: &TestApp, path: &str) -> Page {
         .send()
         .await
         .expect("request");
-    Page {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        html: response.text().await.expect("body"),
-    }
+    Page::read(response).await
 }
 
 #[tokio::test]
@@ -358,32 +378,43 @@ async fn accept_language_ug_selects_uyghur_right_to_left_on_the_visitor_pages() 
     ] {
         let page = uyghur_page(&app, &path).await;
         assert_eq!(page.status, status, "{path}");
-        assert!(
-            page.html.contains("<html lang=\"ug\" dir=\"rtl\">"),
+        assert_eq!(
+            (page.lang().as_str(), page.attr("html", "dir").as_deref()),
+            ("ug", Some("rtl")),
             "{path} is Uyghur, right to left"
         );
-        assert!(page.html.contains(text), "{path}: {text}");
+        assert!(page.says(text), "{path}: {text}");
         // The switch offers the other two languages, each in its own script and direction.
-        for link in [
-            "hreflang=\"zh-CN\" lang=\"zh-CN\" dir=\"ltr\">中文</a>",
-            "hreflang=\"en\" lang=\"en\" dir=\"ltr\">English</a>",
-        ] {
-            assert!(page.html.contains(link), "{path}: {link}");
-        }
-        assert!(!page.html.contains("hreflang=\"ug\""), "{path}");
+        assert_eq!(
+            page.texts("nav.langs a.lang"),
+            ["中文", "English"],
+            "{path}"
+        );
+        assert_eq!(page.attrs("nav.langs a.lang", "hreflang"), ["zh-CN", "en"]);
+        assert_eq!(page.attrs("nav.langs a.lang", "lang"), ["zh-CN", "en"]);
+        assert_eq!(page.attrs("nav.langs a.lang", "dir"), ["ltr", "ltr"]);
     }
 
     let venue_page = uyghur_page(&app, &format!("/v/{venue_id}")).await;
-    assert!(venue_page.html.contains("<span class=\"big\">71.7</span>"));
-    assert!(venue_page.html.contains("1 ئىچىدە 1-ئورۇن"), "rank");
-    assert!(venue_page.html.contains("يېقىنقى 365 كۈندە 5 باھا"));
-    // Names from the reference data, kept in Chinese and English, come in Chinese.
-    assert!(venue_page.html.contains("星级饭店 · 库尔勒市"));
-    // From a Uyghur page, the switch keeps the address and changes the language.
+    assert_eq!(venue_page.select_text(".score .big"), "71.7");
     assert!(
         venue_page
-            .html
-            .contains(&format!("href=\"/v/{venue_id}?lang=zh-CN\""))
+            .texts("#rank-h ~ table td")
+            .iter()
+            .all(|rank| rank.contains("1 ئىچىدە 1-ئورۇن")),
+        "rank"
+    );
+    assert!(venue_page.says("يېقىنقى 365 كۈندە 5 باھا"));
+    // Names from the reference data, kept in Chinese and English, come in Chinese.
+    assert!(
+        venue_page
+            .select_text(".venue-meta")
+            .starts_with("星级饭店 · 库尔勒市")
+    );
+    // From a Uyghur page, the switch keeps the address and changes the language.
+    assert_eq!(
+        venue_page.attr("nav.langs a[hreflang=zh-CN]", "href"),
+        Some(format!("/v/{venue_id}?lang=zh-CN"))
     );
     let chosen = page(&app, &format!("/v/{venue_id}"), Some("ug")).await;
     assert_html_page(&chosen, "ug", "venue page (?lang=ug)");
@@ -410,10 +441,10 @@ async fn unknown_venues_get_the_friendly_404_page() {
         let missing = page(&app, path, None).await;
         assert_eq!(missing.status, 404, "{path}");
         assert_html_page(&missing, "zh-CN", &format!("404 {path}"));
-        assert!(missing.html.contains("未找到该场所"), "{path}");
+        assert!(missing.says("未找到该场所"), "{path}");
     }
     let en = page(&app, "/v/999999", Some("en")).await;
-    assert!(en.html.contains("Venue not found"));
+    assert!(en.says("Venue not found"));
 }
 
 #[tokio::test]
@@ -433,7 +464,7 @@ async fn with_postgres_down_the_pages_answer_503_quickly() {
         assert_eq!(down.status, 503, "{path}");
         assert!(down.headers.contains_key("retry-after"), "{path}");
         assert_html_page(&down, "en", &format!("503 {path}"));
-        assert!(down.html.contains("Briefly unavailable"));
+        assert!(down.says("Briefly unavailable"));
     }
     // The method needs no database.
     assert_eq!(page(&app, "/about/scores", None).await.status, 200);

@@ -157,15 +157,12 @@ async fn qr_codes_go_to_the_venues_staff_and_supervisors_in_scope_only() {
     // A staff member signed in to the dashboard: the page's image loads.
     app.venue_staff("korla-desk", &[&ours]).await;
     let session = app.session_for("korla-desk", ACCOUNT_PASSWORD).await;
-    let own = app
-        .get_with(
-            &session,
-            &format!("/api/v1/venues/{ours_id}/qr.svg?size=512"),
-        )
+    let own = session
+        .fetch(&format!("/api/v1/venues/{ours_id}/qr.svg?size=512"))
         .await;
     assert_eq!(own.status(), 200);
-    let other = app
-        .get_with(&session, &format!("/api/v1/venues/{theirs_id}/qr.svg"))
+    let other = session
+        .fetch(&format!("/api/v1/venues/{theirs_id}/qr.svg"))
         .await;
     assert_eq!(other.status(), 404);
 

@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN_TOKEN, Person, TestApp, call, spawn_app};
+use crate::common::{ADMIN_TOKEN, Page, Person, TestApp, call, spawn_app};
 
 /// `PATCH /api/v1/accounts/{id}`.
 async fn patch(app: &TestApp, id: i64, token: &str, body: Value) -> (u16, Value) {
@@ -343,8 +343,8 @@ async fn venue_staff_cannot_revoke_a_token_a_regulator_made_for_their_venue() {
     app.create_person("korla-desk", "venue_staff", None, &[korla_id])
         .await;
     let desk = app.sign_in("korla-desk").await;
-    let (status, _, _) = desk
-        .post(&format!("/account/tokens/{token_id}/revoke"), &[])
+    let Page { status, .. } = desk
+        .post_page(&format!("/account/tokens/{token_id}/revoke"), &[])
         .await;
     assert_eq!(status, 404);
     let score = format!("/api/v1/venues/{korla_id}/comments");
@@ -355,8 +355,10 @@ async fn venue_staff_cannot_revoke_a_token_a_regulator_made_for_their_venue() {
     );
 
     // Its owner revokes it.
-    let (status, location, _) = bz
-        .post(
+    let Page {
+        status, location, ..
+    } = bz
+        .post_page(
             &format!("/account/tokens/{token_id}/revoke?lang=en"),
             &[("confirmed", "yes")],
         )
@@ -543,8 +545,8 @@ async fn an_admin_cannot_disable_another_admin_but_the_bootstrap_admin_can() {
         .await;
     let (status, _) = patch(&app, other_id, &token, json!({ "disabled": true })).await;
     assert_eq!(status, 403, "a peer admin");
-    let (status, _, _) = root
-        .post(&format!("/console/accounts/{other_id}/disable"), &[])
+    let Page { status, .. } = root
+        .post_page(&format!("/console/accounts/{other_id}/disable"), &[])
         .await;
     assert_eq!(status, 403, "nor from the accounts page");
     assert!(disabled_at(&app, other_id).await.is_none());

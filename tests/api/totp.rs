@@ -6,8 +6,8 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use serde_json::{Value, json};
 
 use crate::common::{
-    ACCOUNT_PASSWORD as PASSWORD, PENDING_SIGNIN_COOKIE, SESSION_COOKIE, TestApp, argon2_runs,
-    bare_client, between, csrf_of, login_form, session_header, set_cookie, spawn_app,
+    ACCOUNT_PASSWORD as PASSWORD, PENDING_SIGNIN_COOKIE, Page, SESSION_COOKIE, TestApp,
+    argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
 };
 
 /// Creates an activated account through the API; `extra` holds its scope.
@@ -21,18 +21,14 @@ async fn create_account(app: &TestApp, login: &str, role: &str, extra: Value) {
 
 /// The secret the enrolment page shows for typing in, spaces removed.
 fn secret_of(page: &str) -> String {
-    between(page, r#"id="totp-secret">"#, "<")
-        .expect("page shows the secret")
+    Page::parse(page)
+        .select_text("#totp-secret")
         .replace(' ', "")
 }
 
 /// The recovery codes a page shows.
 fn recovery_codes_of(page: &str) -> Vec<String> {
-    page.split(r#"<code class="recovery-code">"#)
-        .skip(1)
-        .filter_map(|rest| rest.split('<').next())
-        .map(str::to_owned)
-        .collect()
+    Page::parse(page).texts("code.recovery-code")
 }
 
 /// The value a response sets for a cookie, if it sets one.
@@ -226,11 +222,11 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
         .unwrap()
         .to_owned();
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    let page = page.text().await.unwrap();
-    assert!(page.contains("<svg"), "{page}");
-    assert!(!page.contains("<script"));
-    assert!(page.contains("needs two-step sign-in"));
-    let secret = secret_of(&page);
+    let page = Page::read(page).await;
+    assert!(page.exists("svg"), "{page:?}");
+    assert!(!page.exists("script"));
+    assert!(page.says("needs two-step sign-in"));
+    let secret = secret_of(&page.body);
     assert_eq!(secret.len(), 32);
     // Opening the page again shows the same pending secret.
     let again = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
@@ -271,10 +267,10 @@ async fn an_admin_without_totp_lands_on_enrolment_with_a_flagged_session() {
 
     // Once enrolled, the secret is never shown again.
     let page = get(&app, "/account/security?lang=en", session_cookie(&session)).await;
-    let page = page.text().await.unwrap();
-    assert!(!page.contains("totp-secret"));
-    assert!(page.contains("Two-step sign-in is on"), "{page}");
-    assert!(page.contains("Unused recovery codes: 10."));
+    let page = Page::read(page).await;
+    assert!(!page.exists("#totp-secret"));
+    assert!(page.says("Two-step sign-in is on"), "{page:?}");
+    assert!(page.says("Unused recovery codes: 10."));
 }
 
 #[tokio::test]
@@ -332,9 +328,11 @@ async fn sign_in_needs_the_code_and_a_step_counts_once() {
     )
     .await;
     assert_eq!(page.status(), 200);
-    let page = page.text().await.unwrap();
-    assert!(page.contains(r#"action="/login/second-factor""#), "{page}");
-    assert!(page.contains(r#"autocomplete="one-time-code""#));
+    let page = Page::read(page).await;
+    assert!(
+        page.exists("form[action='/login/second-factor'] input[autocomplete=one-time-code]"),
+        "{page:?}"
+    );
 
     // The step used for enrolment is spent.
     let replayed = send_code(&app, &pending, &code_at(&secret, step - 1)).await;

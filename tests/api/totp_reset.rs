@@ -5,7 +5,9 @@
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-use crate::common::{ACCOUNT_PASSWORD, ADMIN_TOKEN, Person, TestApp, bare_client, call, spawn_app};
+use crate::common::{
+    ACCOUNT_PASSWORD, ADMIN_TOKEN, Page, Person, TestApp, bare_client, call, spawn_app,
+};
 
 /// `DELETE /api/v1/accounts/{id}/second-factor` with a bearer token.
 async fn reset(app: &TestApp, account_id: i64, bearer: &str) -> (u16, Value) {
@@ -42,7 +44,9 @@ async fn reset_entries(
 
 /// Where a session's request for a page is sent.
 async fn answer(person: &Person, path: &str) -> (u16, String) {
-    let (status, location, _) = person.get(path).await;
+    let Page {
+        status, location, ..
+    } = person.get_page(path).await;
     (status, location)
 }
 
@@ -135,35 +139,40 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     app.sign_in("root").await;
 
     // The accounts page offers a reset for others with a factor, not for oneself.
-    let (status, _, page) = bz.get("/console/accounts?lang=en").await;
-    assert_eq!(status, 200);
-    let reset_form = |id: i64| format!(r#"action="/console/accounts/{id}/second-factor/reset""#);
-    assert!(page.contains(&reset_form(desk_id)), "{page}");
-    assert!(!page.contains(&reset_form(own_id)));
-    assert!(page.contains("Reset two-step sign-in"));
+    let page = bz.get_page("/console/accounts?lang=en").await;
+    assert_eq!(page.status, 200);
+    let reset_form =
+        |id: i64| format!("form[action='/console/accounts/{id}/second-factor/reset'] button");
+    assert_eq!(
+        page.select_text(&reset_form(desk_id)),
+        "Reset two-step sign-in"
+    );
+    assert!(!page.exists(&reset_form(own_id)));
 
     // The form needs the session's token.
     let path = format!("/console/accounts/{desk_id}/second-factor/reset");
-    let (status, _, _) = bz.post(&path, &[("csrf_token", "forged")]).await;
+    let Page { status, .. } = bz.post_page(&path, &[("csrf_token", "forged")]).await;
     assert_eq!(status, 403);
-    let response = desk.post_form(&path, &[]).await;
+    let response = desk.post_exact(&path, &[]).await;
     assert_eq!(response.status(), 403, "venue staff may not reset");
     assert_eq!(factor_rows(&app, desk_id).await, (1, 10));
     // The first click asks to confirm, naming the account, and resets nothing.
-    let (status, _, page) = bz.post(&format!("{path}?lang=en"), &[]).await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Reset two-step sign-in?"), "{page}");
-    assert!(page.contains("(korla-desk)"), "{page}");
+    let page = bz.post_page(&format!("{path}?lang=en"), &[]).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.select_text("h1"), "Reset two-step sign-in?");
+    assert!(page.says("(korla-desk)"), "{page:?}");
     assert_eq!(factor_rows(&app, desk_id).await, (1, 10));
-    let (status, location, _) = bz
-        .post(&format!("{path}?lang=en"), &[("confirmed", "yes")])
+    let Page {
+        status, location, ..
+    } = bz
+        .post_page(&format!("{path}?lang=en"), &[("confirmed", "yes")])
         .await;
     assert_eq!(
         (status, location.as_str()),
         (303, "/console/accounts?notice=second-factor-reset&lang=en")
     );
-    let (_, _, page) = bz.get(&location).await;
-    assert!(page.contains("Two-step sign-in was reset"), "{page}");
+    let page = bz.get_page(&location).await;
+    assert!(page.says("Two-step sign-in was reset"), "{page:?}");
     assert_eq!(factor_rows(&app, desk_id).await, (0, 0));
     assert_eq!(
         answer(&desk, "/dashboard").await,
@@ -173,7 +182,7 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     let entries = reset_entries(&app, desk_id).await;
     assert_eq!(entries[0].0, format!("account:{own_id}"));
     assert_eq!(entries[0].1.as_deref(), Some("652801"));
-    let (_, _, log) = bz.get("/console/audit?action=totp.reset").await;
+    let Page { body: log, .. } = bz.get_page("/console/audit?action=totp.reset").await;
     assert!(log.contains("korla-desk（korla-desk）"), "{log}");
     // Venue staff need no factor: signing in again just works.
     let (location, _) = app.password_step("korla-desk", ACCOUNT_PASSWORD).await;
@@ -181,8 +190,8 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
 
     // Outside the caller's scope: 404 on the form and the JSON route alike.
     for outside in [far_desk_id, province_id, root_id] {
-        let (status, _, _) = bz
-            .post(
+        let Page { status, .. } = bz
+            .post_page(
                 &format!("/console/accounts/{outside}/second-factor/reset"),
                 &[],
             )
@@ -196,8 +205,10 @@ async fn resets_keep_to_the_callers_scope_and_never_to_ones_own_factor() {
     assert_eq!(factor_rows(&app, far_desk_id).await, (1, 10));
 
     // One's own factor is changed on the security page, not here.
-    let (status, _, page) = bz
-        .post(
+    let Page {
+        status, body: page, ..
+    } = bz
+        .post_page(
             &format!("/console/accounts/{own_id}/second-factor/reset"),
             &[],
         )

@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
+pub mod page;
+pub use page::Page;
+
 /// The admin token every test app uses.
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 /// The `SECRET_KEY` every test app and command uses; strong enough for `serve`.
@@ -183,26 +186,61 @@ pub async fn empty_database() -> (String, PgPool) {
     new_database(None).await
 }
 
-/// A JSON call with a bearer token: the status and the body (null when the
-/// answer is not JSON).
+/// The one JSON API request: an optional bearer token and an optional JSON
+/// body; the status and the body (a problem, or null when the answer is not
+/// JSON).
 pub async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,
-    token: &str,
+    token: impl Bearer,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(token);
+    let mut request = app.client.request(method, format!("{}{path}", app.address));
+    if let Some(token) = token.bearer() {
+        request = request.bearer_auth(token);
+    }
     if let Some(body) = body {
         request = request.json(&body);
     }
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// What [`call`] sends as a bearer token: a token, or none (`ANONYMOUS`).
+pub trait Bearer {
+    /// The token, if any.
+    fn bearer(&self) -> Option<&str>;
+}
+
+impl Bearer for str {
+    fn bearer(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Bearer for String {
+    fn bearer(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl<T: Bearer + ?Sized> Bearer for &T {
+    fn bearer(&self) -> Option<&str> {
+        (**self).bearer()
+    }
+}
+
+impl<T: Bearer> Bearer for Option<T> {
+    fn bearer(&self) -> Option<&str> {
+        self.as_ref().and_then(Bearer::bearer)
+    }
+}
+
+/// No bearer token, for [`call`].
+pub const ANONYMOUS: Option<&str> = None;
 
 /// Spawns the app with defaults: shared Redis, no rate limit.
 pub async fn spawn_app() -> TestApp {
@@ -547,8 +585,9 @@ pub fn session_header(session: &str) -> String {
 /// The password every test account gets.
 pub const ACCOUNT_PASSWORD: &str = "correct horse battery staple";
 
-/// A person signed in through the real sign-in form. The session cookie is
-/// `Secure` (the test app's public address is https), so it is carried by hand.
+/// A person signed in through the real sign-in form: the one signed-in client
+/// of the tests. The session cookie is `Secure` (the test app's public address
+/// is https), so it is carried by hand rather than by a cookie store.
 pub struct Person {
     /// The app's address.
     pub address: String,
@@ -558,7 +597,28 @@ pub struct Person {
     pub totp_secret: Option<String>,
     /// The app's clock, which the server checks codes against.
     pub clock: Clock,
+    /// The session's form token, read once when first needed.
+    csrf: tokio::sync::OnceCell<String>,
     client: reqwest::Client,
+}
+
+/// A downloaded file: status, type, disposition and bytes.
+pub struct Download {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Content-Type`, empty when there is none.
+    pub content_type: String,
+    /// `Content-Disposition`, empty when there is none.
+    pub disposition: String,
+    /// The body.
+    pub bytes: Vec<u8>,
+}
+
+impl Download {
+    /// The body as UTF-8 text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.bytes.clone()).expect("a text download")
+    }
 }
 
 /// The value of the first hidden `csrf_token` field of a page.
@@ -643,26 +703,13 @@ impl TestApp {
             "{login} already has a second factor; sign it in with its code"
         );
         let session = session.expect("a session cookie");
-        let mut person = Person {
-            address: self.address.clone(),
-            session,
-            client: bare_client(),
-            totp_secret: None,
-            clock: self.clock.clone(),
-        };
+        let mut person = self.person_with(session);
         // Admins and regulators must enrol a second factor before anything else.
         if location.starts_with("/account/security") {
             person.enrol_totp().await;
         }
         person
     }
-}
-
-/// The text between `start` and the next `end` after it.
-pub fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = page.find(start)? + start.len();
-    let len = page[from..].find(end)?;
-    Some(&page[from..from + len])
 }
 
 /// The code of a base32 TOTP secret at a Unix time.
@@ -693,11 +740,9 @@ impl Person {
 
     /// Enrols an authenticator from the key the security page shows.
     pub async fn enrol_totp(&mut self) {
-        let (status, _, page) = self.get("/account/security?lang=en").await;
-        assert_eq!(status, 200, "{page}");
-        let secret = between(&page, r#"id="totp-secret">"#, "<")
-            .expect("the page shows the key")
-            .replace(' ', "");
+        let page = self.get_page("/account/security?lang=en").await;
+        assert_eq!(page.status, 200, "{page:?}");
+        let secret = page.select_text("#totp-secret").replace(' ', "");
         let code = totp_code_at(&secret, self.clock.now().timestamp());
         let response = self
             .post_form(
@@ -705,77 +750,110 @@ impl Person {
                 &[
                     ("code", code.as_str()),
                     ("lang", "en"),
-                    ("csrf_token", &csrf_of(&page)),
+                    ("csrf_token", &page.csrf()),
                 ],
             )
             .await;
         let status = response.status().as_u16();
-        // Enrolling moves the session to a new id.
+        // Enrolling moves the session to a new id, and with it the form token.
         let renewed = set_cookie(&response, SESSION_COOKIE);
-        let page = response.text().await.unwrap();
-        assert!(status < 400, "enrolment refused: {status} {page}");
+        let body = response.text().await.unwrap();
+        assert!(status < 400, "enrolment refused: {status} {body}");
         self.session = renewed.expect("a renewed session");
+        self.csrf = tokio::sync::OnceCell::new();
         self.totp_secret = Some(secret);
     }
-    /// GETs a path with the session; answers status, `Location` and body.
-    pub async fn get(&self, path: &str) -> (u16, String, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.address))
+
+    /// The session's form token (what its forms carry as `csrf_token`).
+    pub async fn csrf(&self) -> String {
+        self.csrf
+            .get_or_init(|| async {
+                let page = self.get_page("/account/security").await;
+                assert_eq!(page.status, 200, "{page:?}");
+                page.csrf()
+            })
+            .await
+            .clone()
+    }
+
+    /// GETs a path or a full URL with the session; the whole response.
+    pub async fn fetch(&self, path: &str) -> reqwest::Response {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        };
+        self.client
+            .get(url)
             .header(reqwest::header::COOKIE, session_header(&self.session))
             .send()
             .await
-            .unwrap();
-        Self::read(response).await
+            .expect("request")
+    }
+
+    /// GETs a page with the session.
+    pub async fn get_page(&self, path: &str) -> Page {
+        Page::read(self.fetch(path).await).await
+    }
+
+    /// GETs a file with the session (a CSV, a spreadsheet, a poster).
+    pub async fn download(&self, path: &str) -> Download {
+        let response = self.fetch(path).await;
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Download {
+            status: response.status().as_u16(),
+            content_type: header(reqwest::header::CONTENT_TYPE),
+            disposition: header(reqwest::header::CONTENT_DISPOSITION),
+            bytes: response.bytes().await.expect("body").to_vec(),
+        }
     }
 
     /// POSTs a form with the session, adding the session's form token unless
-    /// `fields` carries its own `csrf_token`.
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut fields: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        if !fields.iter().any(|(k, _)| k == "csrf_token") {
-            let (_, _, page) = self.get("/account/security").await;
-            fields.push(("csrf_token".into(), csrf_of(&page)));
+    /// `fields` carries a `csrf_token` of its own; the whole response.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let csrf;
+        let mut fields = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            csrf = self.csrf().await;
+            fields.push(("csrf_token", &csrf));
         }
-        let response = self
-            .client
+        self.post_exact(path, &fields).await
+    }
+
+    /// POSTs a form as [`Person::post_form`] does and reads the answer as a page.
+    pub async fn post_page(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Page::read(self.post_form(path, fields).await).await
+    }
+
+    /// POSTs exactly these form fields with the session (no form token added:
+    /// for the tests of its refusal); the whole response.
+    pub async fn post_exact(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
             .post(format!("{}{path}", self.address))
             .header(reqwest::header::COOKIE, session_header(&self.session))
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
-            .body(serde_html_form::to_string(&fields).unwrap())
+            .body(serde_html_form::to_string(fields).expect("form"))
             .send()
             .await
-            .unwrap();
-        Self::read(response).await
+            .expect("request")
     }
 
     /// Makes an API token on `/account/tokens` (the form's fields: `name`,
     /// `role`, `region_code` or `venue_ids`): the token the page shows once.
     pub async fn make_token(&self, fields: &[(&str, &str)]) -> String {
-        let (status, _, page) = self.post("/account/tokens?lang=en", fields).await;
-        assert_eq!(status, 200, "{page}");
-        let start = page.find("qrf_").expect("the token is shown once");
-        page[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect()
-    }
-
-    async fn read(response: reqwest::Response) -> (u16, String, String) {
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (status, location, response.text().await.unwrap())
+        let page = self.post_page("/account/tokens?lang=en", fields).await;
+        assert_eq!(page.status, 200, "{page:?}");
+        page.select_text("section[role=status] code.secret")
     }
 }
 
@@ -801,61 +879,13 @@ impl TestApp {
     }
 }
 
-impl Person {
-    /// GETs a path or a full URL with the session; the whole response.
-    pub async fn fetch(&self, path: &str) -> reqwest::Response {
-        let url = if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.address)
-        };
-        self.client
-            .get(url)
-            .header(reqwest::header::COOKIE, session_header(&self.session))
-            .send()
-            .await
-            .expect("request")
-    }
-
-    /// GETs a page: its status and body.
-    pub async fn page(&self, path: &str) -> (u16, String) {
-        let response = self.fetch(path).await;
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("body"))
-    }
-
-    /// POSTs exactly these form fields with the session; the whole response.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.address))
-            .header(reqwest::header::COOKIE, session_header(&self.session))
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(serde_html_form::to_string(fields).expect("form"))
-            .send()
-            .await
-            .expect("request")
-    }
-}
-
 /// A client without a cookie store: the session cookie is `Secure` (the test
-/// app's public address is https), so a [`Session`] carries it by hand.
+/// app's public address is https), so a [`Person`] carries it by hand.
 pub fn bare_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
-}
-
-/// A signed-in session: its cookie value and its form token.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// The session cookie's value.
-    pub cookie: String,
-    /// The token its forms carry as `csrf_token`.
-    pub csrf: String,
 }
 
 impl TestApp {
@@ -868,52 +898,23 @@ impl TestApp {
         .await
     }
 
-    /// Signs in through the sign-in form (an account without a second
-    /// factor); the session and its form token.
-    pub async fn session_for(&self, login: &str, password: &str) -> Session {
+    /// Signs in through the sign-in form with a password (an account
+    /// without a second factor), as a new browser.
+    pub async fn session_for(&self, login: &str, password: &str) -> Person {
         let (_, cookie) = self.password_step(login, password).await;
-        let cookie = cookie.expect("a session cookie");
-        let page = bare_client()
-            .get(format!("{}/login?lang=en", self.address))
-            .header("cookie", session_header(&cookie))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("page");
-        Session {
-            csrf: csrf_of(&page),
-            cookie,
+        self.person_with(cookie.expect("a session cookie"))
+    }
+
+    /// The signed-in client of a session id.
+    pub fn person_with(&self, session: String) -> Person {
+        Person {
+            address: self.address.clone(),
+            session,
+            totp_secret: None,
+            clock: self.clock.clone(),
+            csrf: tokio::sync::OnceCell::new(),
+            client: bare_client(),
         }
-    }
-
-    /// GET a path with a session's cookie.
-    pub async fn get_with(&self, session: &Session, path: &str) -> reqwest::Response {
-        bare_client()
-            .get(format!("{}{path}", self.address))
-            .header("cookie", session_header(&session.cookie))
-            .send()
-            .await
-            .expect("request")
-    }
-
-    /// POST a form to a path with a session's cookie (the fields as given: add
-    /// `csrf_token` yourself, or leave it out to test the refusal).
-    pub async fn post_form_with(
-        &self,
-        session: &Session,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        bare_client()
-            .post(format!("{}{path}", self.address))
-            .header("cookie", session_header(&session.cookie))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_html_form::to_string(fields).expect("form"))
-            .send()
-            .await
-            .expect("request")
     }
 
     /// GET a path with a bearer token.
