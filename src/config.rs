@@ -1,4 +1,6 @@
 //! Typed settings from the environment, with an optional TOML file underneath.
+//!
+//! Past 500 lines only because its unit tests sit beside the settings they pin down.
 
 use std::net::SocketAddr;
 use std::path::Path;

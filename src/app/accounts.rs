@@ -1,6 +1,9 @@
 //! Accounts of people: creating one with a role and scope inside the
 //! caller's and its invitation, accepting an invitation, listing, changing,
 //! resetting a second factor, and issuing a set-password link.
+//!
+//! Past 500 lines: one use-case per account action (create, accept an invitation, list, change,
+//! reset a second factor, issue a set-password link), sharing the grant and management checks.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};

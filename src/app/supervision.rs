@@ -1,6 +1,9 @@
 //! What a supervisor sees of a region and its venues: the overview with its
 //! child regions, weakest and fastest-falling venues, the region and venue a
 //! supervisor may ask for, and a venue's ratings under review.
+//!
+//! Past 500 lines: the overview, child regions, falling venues and a venue's ratings under review
+//! share the region scoping and the figures they are built from.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

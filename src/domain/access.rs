@@ -1,6 +1,8 @@
 //! Who may see and change what: roles, scopes and the rule for handing a
 //! scope on. A regulator's scope is a region and its whole subtree
 //! (province ⊃ prefecture ⊃ county); venue staff see only their venues.
+//!
+//! Past 500 lines only because its tests, one per grant and management rule, sit beside the rules.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -2,6 +2,8 @@
 //! device hashes, single-use form tokens, complaint contacts and the
 //! secrets of sign-in authenticators. Also the wrapper that keeps configured
 //! secrets out of logs, and the strength check `serve` applies to them.
+//!
+//! Past 500 lines only because its unit tests sit beside the code they pin down.
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};

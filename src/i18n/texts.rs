@@ -1,5 +1,7 @@
 //! The texts of every page, section by section, as the catalogues
 //! (`web/i18n/<tag>.toml`) hold them.
+//!
+//! Past 500 lines: one struct per catalogue section, kept together as the catalogues keep them.
 
 use std::collections::HashMap;
 

@@ -9,6 +9,9 @@
 //! records, new venues) every few seconds; a full recompute runs at start-up
 //! when the stored scores are from another day or rule set, at every local
 //! midnight (ages grow), and on `qrfeedback recompute`.
+//!
+//! Past 500 lines: the refresher's loop and the venue, region and tier recomputes share the
+//! engine's constants, rule set and reference cache.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

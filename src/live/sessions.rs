@@ -3,6 +3,8 @@
 //! these have no Postgres fallback: without Redis nobody can sign in, which
 //! is the safe way to fail, so neither the throttle nor the form tokens
 //! need one.
+//!
+//! Past 500 lines only because its unit tests sit beside the code they pin down.
 
 use data_encoding::HEXLOWER;
 use sha2::{Digest, Sha256};

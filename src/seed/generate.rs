@@ -1,5 +1,7 @@
 //! Rating generation: every planned venue's ratings as COPY rows, with the day
 //! aggregates tallied from exactly those ratings.
+//!
+//! Past 500 lines only because its unit tests sit beside the generator they pin down.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;

@@ -2,6 +2,9 @@
 //! directly with a password hash), listed within a scope, and activated when
 //! the person sets a password through the invitation. Password hashes never
 //! leave this module.
+//!
+//! Past 500 lines: every statement on accounts and their links, each with its audit row in the
+//! same transaction and its scope in the SQL.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

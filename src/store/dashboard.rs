@@ -3,6 +3,9 @@
 //! commitment and its Chief Quality Officer). Every read and write is cut to
 //! the caller's scope in SQL, and every change writes its audit row in its
 //! own transaction.
+//!
+//! Past 500 lines: every statement the venue dashboard runs (venues in scope, comments by day,
+//! replies, commitment, officer), each scoped in its SQL, with its tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;

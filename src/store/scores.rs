@@ -1,5 +1,8 @@
 //! Stored scores: the day aggregates they are computed from, the venue and
 //! region score rows, and the reads behind the score, ranking and region routes.
+//!
+//! Past 500 lines: every statement that reads or writes stored venue and region scores and the
+//! refresh queue.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;

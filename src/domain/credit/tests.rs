@@ -1,4 +1,6 @@
 //! The rule set: parsing, validation, evaluation and the words of reasons.
+//!
+//! Past 500 lines: one table test per credit rule and boundary.
 
 use super::*;
 

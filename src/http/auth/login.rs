@@ -9,6 +9,9 @@
 //! against the same throttle as failed passwords, and a login name's failures
 //! are forgotten only once both steps succeeded: a correct password alone
 //! does not buy more guesses at the code.
+//!
+//! Past 500 lines: the sign-in form, its throttle, its audit rows and its refusal pages belong
+//! together; the second step, sessions and sign-out have their own files.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};

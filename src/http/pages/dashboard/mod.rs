@@ -7,6 +7,9 @@
 //! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
 //! the dashboard with a notice; refused input gets a friendly 422 page and
 //! nothing is stored.
+//!
+//! Past 500 lines: the venue list, the venue page and its forms share form reading, notices and
+//! redirects; the overview and the poster are split out.
 
 mod overview;
 mod poster;

@@ -2,6 +2,8 @@
 //! dimensions, star histogram, weekly trend and tags, and what the venue
 //! itself publishes: its commitment, its registered Chief Quality Officer and
 //! its replies to the newest comments (by day, never the time).
+//!
+//! Past 500 lines only because its rendering tests sit beside the view they pin down.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,4 +1,7 @@
 //! `/r/{code}`: the mobile rating page and its plain HTML form post.
+//!
+//! Past 500 lines: the rating page's GET and its two POSTs (rating, complaint) share the venue
+//! card, the device cookie and the outcome pages; the views are in view.rs.
 
 use std::sync::{Arc, LazyLock};
 

@@ -3,6 +3,8 @@
 //! Every function returns a complete HTML document with its CSS inlined and no
 //! external resources, so a phone on a weak venue network needs one request.
 //! The caller chooses the status code and content type.
+//!
+//! Past 500 lines only because its rendering tests sit beside the views they pin down.
 
 use askama::Template;
 
