@@ -9,9 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::rankings::{
-    ChildRegion, SliceScore, TierCounts, known_region, region_score as load_region_score,
-};
+use crate::app::rankings::{ChildRegion, SliceScore, TierCounts, known_region};
 use crate::app::{AppError, Services, Slug};
 use crate::domain::access::{Principal, Scope};
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
@@ -219,7 +217,7 @@ pub async fn children(
     region: Option<&Region>,
 ) -> Result<(SliceScore, Vec<ChildRegion>), AppError> {
     if let Some(region) = region {
-        let body = load_region_score(services, &region.code).await?;
+        let body = crate::app::rankings::region_score(services, &region.code).await?;
         return Ok((body.figures, body.children));
     }
     let tree = services.reference.regions().await?;

@@ -4,11 +4,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app;
 use crate::app::rankings::SliceScore;
-use crate::app::supervision::{
-    Overview, OverviewQuery, direct_venues as load_direct_venues, overview as load_overview,
-    region_in_scope,
-};
+use crate::app::supervision::{Overview, OverviewQuery, region_in_scope};
 use crate::domain::decline::MIN_RATINGS_PER_WINDOW;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
@@ -253,10 +251,10 @@ pub async fn home(
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let overview = load_overview(&state, region.as_ref())
+    let overview = app::supervision::overview(&state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let direct = load_direct_venues(&state, region.as_ref())
+    let direct = app::supervision::direct_venues(&state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
     Ok(signed_in.page(home_page(
@@ -281,7 +279,7 @@ pub(in crate::http::pages::console) async fn home_table(
         return Ok(None);
     }
     let region = overview_region(signed_in, state, req).await?;
-    let overview = load_overview(state, region.as_ref())
+    let overview = app::supervision::overview(state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
     let tables = home_tables(names, region.as_ref(), &overview, None);

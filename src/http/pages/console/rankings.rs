@@ -7,12 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::rankings::{
-    MAX_RANKING_DEPTH, RankingRequest, parse_query as parse_ranking_query, ranking as load_ranking,
-};
-use crate::app::supervision::{
-    children as load_children, direct_venues as load_direct_venues, region_in_scope,
-};
+use crate::app;
+use crate::app::rankings::{MAX_RANKING_DEPTH, RankingRequest};
+use crate::app::supervision::region_in_scope;
 use crate::domain::credit::Tier;
 use crate::domain::region::Region;
 use crate::domain::table::Table;
@@ -62,7 +59,7 @@ pub(in crate::http::pages::console) async fn parse_console_ranking(
     let region = region_in_scope(state, &signed_in.caller.principal, field(&filters.region))
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let mut request = parse_ranking_query(state, query)
+    let mut request = app::rankings::parse_query(state, query)
         .await
         .map_err(|e| signed_in.fail(e))?;
     request.region = region.clone();
@@ -143,13 +140,13 @@ pub async fn rankings(
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let page = load_ranking(&state, &ranking.request)
+    let page = app::rankings::ranking(&state, &ranking.request)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let (_, children) = load_children(&state, ranking.region.as_ref())
+    let (_, children) = app::supervision::children(&state, ranking.region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let direct = load_direct_venues(&state, ranking.region.as_ref())
+    let direct = app::supervision::direct_venues(&state, ranking.region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
     let m = names.m;
@@ -240,7 +237,7 @@ pub(in crate::http::pages::console) async fn rankings_download(
     let mut ranking = parse_console_ranking(signed_in, state, req).await?;
     ranking.request.page = 1;
     ranking.request.per_page = EXPORT_MAX_ROWS;
-    let page = load_ranking(state, &ranking.request)
+    let page = app::rankings::ranking(state, &ranking.request)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let title = ranking_title(names, &ranking);
@@ -263,10 +260,10 @@ pub(in crate::http::pages::console) async fn regions_download(
     let region = region_in_scope(state, &signed_in.caller.principal, field(&filters.region))
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let (_, children) = load_children(state, region.as_ref())
+    let (_, children) = app::supervision::children(state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let direct = load_direct_venues(state, region.as_ref())
+    let direct = app::supervision::direct_venues(state, region.as_ref())
         .await
         .map_err(|e| signed_in.fail(e))?;
     let stem = format!(

@@ -8,10 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
+use crate::app;
 use crate::app::scores::{TierChangeBody, tier_history};
-use crate::app::supervision::{
-    RatingReviewPage, parse_paging, ratings as load_ratings, venue_in_scope,
-};
+use crate::app::supervision::{RatingReviewPage, parse_paging, venue_in_scope};
 use crate::app::violations::ViolationBody;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
@@ -93,7 +92,7 @@ async fn load(
 ) -> Result<VenueData, PageError> {
     let fail = |e| signed_in.fail(e);
     let scope = signed_in.scope_filter(state).await?;
-    let ratings = load_ratings(state, venue.id, &scope, page, per_page)
+    let ratings = app::supervision::ratings(state, venue.id, &scope, page, per_page)
         .await
         .map_err(fail)?;
     let violations = violations::list(&state.pool, venue.id, &scope)

@@ -21,9 +21,7 @@ use serde::Deserialize;
 
 use crate::app::Slug;
 use crate::app::supervision::venue_in_scope;
-use crate::app::venue_profile::{
-    self, CommentsPage, comments as load_comments, parse_page, parse_rating_id, save_officer,
-};
+use crate::app::venue_profile::{self, CommentsPage, parse_page, parse_rating_id, save_officer};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
@@ -378,7 +376,7 @@ pub async fn venue(
     let filter = comment_filter(query.unanswered.as_deref(), query.low.as_deref());
     let scope = signed_in.scope_filter(&state).await?;
     let (overview, panels) = load_panels(&signed_in, &state, &scope, id).await?;
-    let comments = load_comments(&state, id, &scope, filter, page)
+    let comments = venue_profile::comments(&state, id, &scope, filter, page)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let page_link = |p: i64| {

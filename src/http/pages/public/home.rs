@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app;
 use crate::app::AppError;
-use crate::app::rankings::{RankingItem, RankingRequest, ranking as load_ranking};
+use crate::app::rankings::{RankingItem, RankingRequest};
 use crate::config::Imprint;
 use crate::http::AppState;
 use crate::http::pages::public::error_page::{PublicError, failure};
@@ -62,7 +63,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             per_page: HOME_TOP_VENUES,
         };
         Ok::<_, AppError>((
-            load_ranking(&state, &request).await?,
+            app::rankings::ranking(&state, &request).await?,
             state.reference.regions().await?,
             state.reference.categories().await?,
         ))

@@ -5,10 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::rankings::{
-    RankingItem, RankingPage, RankingQuery, last_page, parse_query as parse_ranking_query,
-    ranking as load_ranking,
-};
+use crate::app;
+use crate::app::rankings::{RankingItem, RankingPage, RankingQuery, last_page};
 use crate::app::{AppError, Kind, Slug};
 use crate::config::Imprint;
 use crate::domain::region::RegionTree;
@@ -281,8 +279,8 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         regions: &regions,
         categories: &categories,
     };
-    let (status, outcome) = match parse_ranking_query(&state, req.query_string()).await {
-        Ok(request) => match load_ranking(&state, &request).await {
+    let (status, outcome) = match app::rankings::parse_query(&state, req.query_string()).await {
+        Ok(request) => match app::rankings::ranking(&state, &request).await {
             Ok(page) => (StatusCode::OK, Ok(page)),
             Err(err) => return failure(&state, lang, err, PublicError::RegionNotFound),
         },
