@@ -16,7 +16,7 @@ use crate::app::accounts::{
 };
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::ratings::parse_json;
+use crate::http::api::body::JsonBody;
 use crate::http::client::client_addr;
 
 /// Creates an account with a role and scope inside the caller's own and
@@ -37,9 +37,8 @@ use crate::http::client::client_addr;
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: CreateAccount = parse_json(&body)?;
     let body = accounts::create(&state, &caller, request).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
@@ -84,9 +83,8 @@ pub async fn accept_invitation(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: AcceptInvitation = parse_json(&body)?;
     let client_ip = client_addr(&req).map(|ip| ip.to_string());
     let activated = accounts::activate(&state, &path, request.password, client_ip).await?;
     Ok(HttpResponse::Ok()
@@ -118,9 +116,8 @@ pub async fn update(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<UpdateAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: UpdateAccount = parse_json(&body)?;
     let after = accounts::update(&state, &caller, path.into_inner(), request).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

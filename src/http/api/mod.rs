@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod body;
 pub mod docs;
 pub mod health;
 pub mod moderation;

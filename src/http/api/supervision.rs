@@ -11,7 +11,7 @@ use crate::app::{AppError, Caller, Slug};
 use crate::domain::violation::NewViolation;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::ratings::parse_json;
+use crate::http::api::body::JsonBody;
 use crate::http::api::venues::parse_id;
 use crate::store::ScopeFilter;
 
@@ -88,10 +88,9 @@ pub async fn create_violation(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<ViolationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let venue_id = parse_id(&path)?;
-    let request: ViolationRequest = parse_json(&body)?;
     let violation = NewViolation::parse(
         &request.occurred_on,
         request.serious,

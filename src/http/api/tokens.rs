@@ -8,7 +8,7 @@ use crate::app::tokens::{self, CreateToken, TokenBody};
 use crate::app::{AppError, Caller, Slug};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::ratings::parse_json;
+use crate::http::api::body::JsonBody;
 
 /// Creates an API token with a role and scope inside the caller's own.
 #[utoipa::path(
@@ -26,9 +26,8 @@ use crate::http::api::ratings::parse_json;
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: CreateToken = parse_json(&body)?;
     let token = tokens::create(&state, &caller, request).await?;
     let location = format!("/api/v1/tokens/{}", token.id);
     Ok(HttpResponse::Created()

@@ -13,7 +13,7 @@ use crate::app::{AppError, Caller, Slug};
 use crate::domain::venue_profile::{CommitmentText, QualityOfficer, RawQualityOfficer, ReplyText};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::ratings::parse_json;
+use crate::http::api::body::JsonBody;
 use crate::http::api::venues::parse_id;
 use crate::store::dashboard::CommentFilter;
 
@@ -65,10 +65,9 @@ pub async fn reply(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<ReplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let rating_id = parse_rating_id(&path)?;
-    let request: ReplyRequest = parse_json(&body)?;
     let text = ReplyText::parse(&request.body).map_err(AppError::from)?;
     let (body, created) = venue_profile::reply(&state, &caller, rating_id, None, &text).await?;
     Ok(if created {
@@ -97,10 +96,9 @@ pub async fn put_commitment(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<CommitmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let request: CommitmentRequest = parse_json(&body)?;
     let text = CommitmentText::parse(&request.text).map_err(AppError::from)?;
     let saved = venue_profile::commitment(&state, &caller, id, &text).await?;
     Ok(HttpResponse::Ok().json(saved))
@@ -126,10 +124,9 @@ pub async fn put_quality_officer(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<QualityOfficerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let request: QualityOfficerRequest = parse_json(&body)?;
     let officer = QualityOfficer::parse(
         RawQualityOfficer {
             name: &request.name,

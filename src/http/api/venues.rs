@@ -10,7 +10,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::ratings::parse_json;
+use crate::http::api::body::JsonBody;
 use crate::http::auth::access::MaybeCaller;
 use crate::store::ScopeFilter;
 use crate::store::venues::{self, CreateVenueError, PublicVenue, Venue};
@@ -128,9 +128,8 @@ impl VenueBody {
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    JsonBody(request): JsonBody<CreateVenue>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: CreateVenue = parse_json(&body)?;
     let new = NewVenue::parse(
         &request.name,
         &request.region_code,
