@@ -7,6 +7,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::app::{AppError, Caller, Kind};
 use crate::domain::access::held_grant;
@@ -170,6 +172,22 @@ impl SignedIn {
                 Ok(ScopeFilter::of(scope, &tree))
             }
         }
+    }
+
+    /// Reads a posted form as `T` once it proves to carry this session's
+    /// token (403 otherwise); a form that cannot be read reads as
+    /// `T::default()`, so each field's own check answers for it.
+    pub fn form<T: DeserializeOwned + Default>(&self, body: &[u8]) -> Result<T, PageError> {
+        /// The token among a form's other fields.
+        #[derive(Deserialize)]
+        struct Token {
+            csrf_token: Option<String>,
+        }
+        let token = serde_html_form::from_bytes::<Token>(body)
+            .ok()
+            .and_then(|t| t.csrf_token);
+        self.check_form_token(token.as_deref())?;
+        Ok(serde_html_form::from_bytes(body).unwrap_or_default())
     }
 
     /// Refuses a posted form whose token is not this session's.

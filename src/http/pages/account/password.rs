@@ -36,7 +36,6 @@ struct PasswordView {
 /// The posted form; every field arrives as text.
 #[derive(Default, Deserialize)]
 struct PasswordForm {
-    csrf_token: Option<String>,
     current_password: Option<String>,
     new_password: Option<String>,
     new_password_again: Option<String>,
@@ -95,8 +94,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: PasswordForm = serde_html_form::from_bytes(&body).unwrap_or_default();
-    signed.check_form_token(form.csrf_token.as_deref())?;
+    let form: PasswordForm = signed.form(&body)?;
     let t = &signed.messages().password;
     let second = second_factor_of(&signed, &state).await?;
     let needs_code = second.enrolled_totp().is_some();

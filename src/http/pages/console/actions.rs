@@ -30,7 +30,6 @@ use crate::store::console::{NamedRating, rating_in_scope};
 /// Fields of a quarantine or release form.
 #[derive(Debug, Default, Deserialize)]
 struct ModerationForm {
-    csrf_token: Option<String>,
     reason: Option<String>,
     /// The ratings page the form was on, to come back to.
     page: Option<String>,
@@ -41,7 +40,6 @@ struct ModerationForm {
 /// Fields of the violation form.
 #[derive(Debug, Default, Deserialize)]
 struct ViolationForm {
-    csrf_token: Option<String>,
     occurred_on: Option<String>,
     /// `yes` or `no`.
     serious: Option<String>,
@@ -147,8 +145,7 @@ async fn moderate(
     quarantine: bool,
 ) -> Result<HttpResponse, PageError> {
     // A garbled body reads as an empty form, which the token check refuses.
-    let form: ModerationForm = serde_html_form::from_bytes(body).unwrap_or_default();
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: ModerationForm = signed_in.form(body)?;
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
     let rating_id = path
         .parse::<i64>()
@@ -235,8 +232,7 @@ pub async fn record_violation(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: ViolationForm = serde_html_form::from_bytes(&body).unwrap_or_default();
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: ViolationForm = signed_in.form(&body)?;
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let c = &signed_in.messages().console;
     let refused = |text: String| ViolationDraft {

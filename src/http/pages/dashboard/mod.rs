@@ -456,16 +456,10 @@ pub async fn venue(
 /// The fields of the reply form.
 #[derive(Debug, Default, Deserialize)]
 struct ReplyForm {
-    csrf_token: Option<String>,
     body: Option<String>,
     page: Option<String>,
     unanswered: Option<String>,
     low: Option<String>,
-}
-
-/// Reads a posted form; an unreadable one has no token and is refused as such.
-fn read_form<T: Default + for<'de> Deserialize<'de>>(body: &[u8]) -> T {
-    serde_html_form::from_bytes(body).unwrap_or_default()
 }
 
 /// `POST /dashboard/venues/{id}/replies/{rating_id}`: publishes (or replaces)
@@ -476,8 +470,7 @@ pub async fn submit_reply(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: ReplyForm = read_form(&body);
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: ReplyForm = signed_in.form(&body)?;
     let m = signed_in.messages();
     let (venue_raw, rating_raw) = path.into_inner();
     let venue_id = parse_id(&venue_raw).map_err(|e| signed_in.fail(e))?;
@@ -515,7 +508,6 @@ pub async fn submit_reply(
 /// The fields of the commitment form.
 #[derive(Debug, Default, Deserialize)]
 struct CommitmentForm {
-    csrf_token: Option<String>,
     text: Option<String>,
 }
 
@@ -526,8 +518,7 @@ pub async fn submit_commitment(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: CommitmentForm = read_form(&body);
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: CommitmentForm = signed_in.form(&body)?;
     let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let text = CommitmentText::parse(form.text.as_deref().unwrap_or_default())
@@ -547,7 +538,6 @@ pub async fn submit_commitment(
 /// The fields of the Chief Quality Officer form.
 #[derive(Debug, Default, Deserialize)]
 struct OfficerForm {
-    csrf_token: Option<String>,
     name: Option<String>,
     position: Option<String>,
     appointed_on: Option<String>,
@@ -562,8 +552,7 @@ pub async fn submit_quality_officer(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: OfficerForm = read_form(&body);
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: OfficerForm = signed_in.form(&body)?;
     let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let refused = |e: ProfileError| invalid(&signed_in, profile_error_text(m, &e));
@@ -597,7 +586,6 @@ pub async fn submit_quality_officer(
 /// The fields of the reissue form.
 #[derive(Debug, Default, Deserialize)]
 struct ReissueForm {
-    csrf_token: Option<String>,
     /// `yes` once the person confirmed on the confirmation page.
     confirmed: Option<String>,
 }
@@ -610,8 +598,7 @@ pub async fn submit_reissue(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let form: ReissueForm = read_form(&body);
-    signed_in.check_form_token(form.csrf_token.as_deref())?;
+    let form: ReissueForm = signed_in.form(&body)?;
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     if !is_confirmed(form.confirmed.as_deref()) {
         let venue = venue_in_scope(&state, &signed_in.caller.principal, id)

@@ -25,7 +25,6 @@ const VENUES_OFFERED: i64 = 100;
 /// A posted form's fields; every one arrives as text.
 #[derive(Debug, Default, Deserialize)]
 struct PeopleForm {
-    csrf_token: Option<String>,
     login: Option<String>,
     display_name: Option<String>,
     name: Option<String>,
@@ -45,8 +44,7 @@ struct PeopleForm {
 
 impl PeopleForm {
     fn parse(signed: &SignedIn, body: &[u8]) -> Result<Self, PageError> {
-        let form: PeopleForm = serde_html_form::from_bytes(body).unwrap_or_default();
-        signed.check_form_token(form.csrf_token.as_deref())?;
+        let form: PeopleForm = signed.form(body)?;
         Ok(form)
     }
 
