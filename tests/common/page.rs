@@ -126,9 +126,16 @@ impl Page {
             .collect()
     }
 
-    /// The `value` of the first form field matching `css`; panics when none does.
+    /// The value of the first form field matching `css` (a `<textarea>`'s
+    /// text as it stands, any other element's `value`); panics when none does.
     pub fn form_value(&self, css: &str) -> String {
-        self.attr(css, "value")
+        let element = self.document.select(&selector(css)).next();
+        if let Some(textarea) = element.filter(|e| e.value().name() == "textarea") {
+            return textarea.text().collect();
+        }
+        element
+            .and_then(|e| e.attr("value"))
+            .map(str::to_owned)
             .unwrap_or_else(|| panic!("no {css} with a value in the page:\n{}", self.body))
     }
 
