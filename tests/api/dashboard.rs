@@ -317,7 +317,7 @@ async fn replies_by_form_and_json_reach_the_public_page_and_the_audit_log() {
         assert_eq!(response.status(), 403);
     }
     assert_eq!(app.count("rating_replies").await, 0);
-    // Nor does an empty reply (a friendly 422 page).
+    // Nor does an empty reply (the page again, 422).
     let response = session
         .post_form(&format!("{path}?lang=en"), &[("body", "  ")])
         .await;
@@ -976,4 +976,149 @@ async fn comments_filter_to_unanswered_and_low_ones_in_collapsed_prefilled_reply
         .await;
     assert!(page.says("No comment matches the filter."));
     assert!(!page.exists("details.reply-box"));
+}
+
+#[tokio::test]
+async fn refused_forms_show_the_venue_page_again_with_what_was_typed() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let id = id_of(&venue);
+    let rating = comment(&app, &venue, "a", 2, "排队太久").await;
+    let plain = app.rate(&venue, "b", 5).await["id"].as_i64().unwrap();
+    let session = staff_session(&app, "korla-desk", &venue).await;
+
+    // A reply too long, from the unanswered list (default language): the
+    // page again, the box of that comment open with the text and the reason.
+    let long = "好".repeat(501);
+    let page = session
+        .post_page(
+            &format!("/dashboard/venues/{id}/replies/{rating}"),
+            &[("body", &long), ("unanswered", "1"), ("page", "1")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{page:?}");
+    assert_eq!(page.lang(), "zh-CN");
+    assert_eq!(page.select_text("h1.venue-name"), "孔雀河酒店");
+    let reply_box = format!("#rating-{rating} details.reply-box[open]");
+    assert_eq!(
+        page.form_value(&format!("{reply_box} textarea[name=body]")),
+        long
+    );
+    assert_eq!(
+        page.select_text(&format!("{reply_box} #reply-error")),
+        "回复内容不能超过 500 个字。"
+    );
+    assert!(
+        page.exists("form.comment-filter input[name=unanswered][checked]"),
+        "the filter is kept"
+    );
+    assert_eq!(page.count("details.reply-box[open]"), 1);
+    assert!(
+        page.attrs("a.lang", "href")
+            .iter()
+            .all(|href| href.starts_with(&format!("/dashboard/venues/{id}?"))),
+        "the language switch leads to the venue page"
+    );
+    // A rating without a comment: the reason at the top of the comments.
+    let page = session
+        .post_page(
+            &format!("/dashboard/venues/{id}/replies/{plain}?lang=en"),
+            &[("body", "谢谢")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{page:?}");
+    assert_eq!(
+        page.select_text("#comments #reply-error"),
+        "This rating has no comment to reply to."
+    );
+    assert_eq!(app.count("rating_replies").await, 0);
+
+    // The commitment, too long.
+    let long = "诚".repeat(1001);
+    let page = session
+        .post_page(
+            &format!("/dashboard/venues/{id}/commitment?lang=en"),
+            &[("text", &long)],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{page:?}");
+    assert_eq!(page.form_value("textarea[name=text]"), long);
+    assert_eq!(
+        page.select_text("#commitment #commitment-error"),
+        "The commitment may hold at most 1000 characters."
+    );
+    assert!(!page.exists("#reply-error") && !page.exists("#officer-error"));
+    assert_eq!(app.count("venue_commitments").await, 0);
+
+    // The officer: a day that does not exist, then training hours that are
+    // not a number (in Uyghur); every field keeps what was typed.
+    let fields = |appointed: &'static str, hours: &'static str| {
+        [
+            ("name", "王芳"),
+            ("position", "质量总监"),
+            ("appointed_on", appointed),
+            ("training_hours", hours),
+            ("registration_status", "pending"),
+        ]
+    };
+    let officer_path = format!("/dashboard/venues/{id}/quality-officer");
+    let page = session
+        .post_page(
+            &format!("{officer_path}?lang=en"),
+            &fields("2026-02-30", "24.5"),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{page:?}");
+    assert_eq!(
+        page.select_text("#officer #officer-error"),
+        "Please give the appointment date as a date, such as 2026-03-01."
+    );
+    for (field, typed) in fields("2026-02-30", "24.5") {
+        if field != "registration_status" {
+            assert_eq!(
+                page.form_value(&format!("#officer input[name={field}]")),
+                typed,
+                "{field}"
+            );
+        }
+    }
+    assert_eq!(
+        page.form_value("select[name=registration_status] option[selected]"),
+        "pending"
+    );
+    let page = session
+        .post_page(
+            &format!("{officer_path}?lang=ug"),
+            &fields("2026-03-01", "ئون"),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{page:?}");
+    assert_eq!(page.lang(), "ug");
+    assert_eq!(page.attr("html", "dir").as_deref(), Some("rtl"));
+    assert_eq!(
+        page.select_text("#officer-error"),
+        "تەربىيە سائىتى 0 دىن 10000 گىچە سان بولۇشى كېرەك."
+    );
+    assert_eq!(page.form_value("input[name=training_hours]"), "ئون");
+    assert_eq!(page.form_value("input[name=appointed_on]"), "2026-03-01");
+    assert_eq!(app.count("venue_quality_officers").await, 0);
+
+    // Nothing refused was audited either; a good post still leads back.
+    assert_eq!(
+        count_where(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE venue_id = $1
+             AND action IN ('rating.reply', 'venue.commitment', 'venue.quality_officer')",
+            id
+        )
+        .await,
+        0
+    );
+    let response = session
+        .post_form(
+            &format!("{officer_path}?lang=en"),
+            &fields("2026-03-01", "24.5"),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
 }

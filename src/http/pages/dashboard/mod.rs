@@ -5,23 +5,25 @@
 //!
 //! Forms post back here with the session's form token, call the same store
 //! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
-//! the dashboard with a notice; refused input gets a friendly 422 page and
-//! nothing is stored.
+//! the dashboard with a notice. Refused input shows the venue page again
+//! (422) with that form as filled in and the reason beside it; nothing is
+//! stored.
 //!
-//! Past 500 lines: the venue list, the venue page and its forms share form reading, notices and
-//! redirects; the overview and the poster are split out.
+//! Past 500 lines: the venue list, the venue page and its forms share form reading, notices,
+//! redirects and the page shown again for a refused form; the overview and the poster are split
+//! out.
 
 mod overview;
 mod poster;
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::Slug;
 use crate::app::supervision::venue_in_scope;
 use crate::app::venue_profile::{self, CommentsPage, parse_page, parse_rating_id, save_officer};
+use crate::app::{AppError, Kind, Slug};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
@@ -30,7 +32,7 @@ use crate::domain::venue_profile::{
 };
 use crate::http::AppState;
 use crate::http::api::venues::{self, parse_id};
-use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SignedIn};
+use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SIGNED_IN_CSS, SignedIn};
 use crate::http::html::{Chrome, href, render_document};
 use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
 use crate::http::pages::notice::Notice;
@@ -81,6 +83,15 @@ pub fn profile_error_text(m: &Messages, err: &ProfileError) -> String {
 
 fn invalid(signed_in: &SignedIn, text: String) -> PageError {
     PageError::new(signed_in.lang, PageProblem::Invalid(text))
+}
+
+/// A use-case's refusal of the input, told in the page language; `None`
+/// for anything else (not found, forbidden, an outage), which gets its own page.
+fn refusal_text(m: &Messages, err: &AppError) -> Option<String> {
+    if err.slug == Slug::NoComment {
+        return Some(m.dashboard.error_no_comment.clone());
+    }
+    matches!(err.slug.kind(), Kind::Invalid | Kind::Conflict).then(|| m.problem(err).to_owned())
 }
 
 /// `/dashboard/venues/{id}` in a language, with more query pairs and an anchor.
@@ -237,6 +248,10 @@ struct CommentShown {
     rating_id: i64,
     /// The reply box's label: reply, or change the reply.
     reply_summary: &'static str,
+    /// What the reply box holds: the stored reply, or a refused draft.
+    reply_draft: String,
+    /// Why the reply typed in this box was refused; the box is then open.
+    reply_error: Option<String>,
     stars: String,
     stars_sr: String,
     tags: Vec<&'static str>,
@@ -249,13 +264,36 @@ struct CommentDayShown {
     comments: Vec<CommentShown>,
 }
 
-/// The officer form's values: the stored officer, or empty.
-#[derive(Default)]
+/// The officer form's values: the stored officer, a refused draft, or empty.
+#[derive(Debug, Default)]
 struct OfficerFields {
     name: String,
     position: String,
     appointed_on: String,
     training_hours: String,
+}
+
+/// A refused form as it was posted, with the reason: the venue page shows it
+/// again in that form.
+#[derive(Debug, Default)]
+enum Draft {
+    /// Nothing refused: every form holds what is stored.
+    #[default]
+    None,
+    /// The reply to a comment.
+    Reply {
+        rating_id: i64,
+        body: String,
+        error: String,
+    },
+    /// The commitment.
+    Commitment { text: String, error: String },
+    /// The Chief Quality Officer.
+    Officer {
+        fields: OfficerFields,
+        registration_status: String,
+        error: String,
+    },
 }
 
 struct StatusOption {
@@ -281,12 +319,16 @@ struct VenueView {
     page_of: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// Why a reply was refused when its comment is not on this page.
+    comments_error: Option<String>,
     reply_max: usize,
     reply_hint: String,
     commitment_text: String,
+    commitment_error: Option<String>,
     commitment_max: usize,
     commitment_hint: String,
     officer: OfficerFields,
+    officer_error: Option<String>,
     officer_max: usize,
     statuses: Vec<StatusOption>,
     today: String,
@@ -316,6 +358,8 @@ fn comment_days(m: &'static Messages, comments: &CommentsPage) -> Vec<CommentDay
                         .filter_map(|key| Tag::parse(key).ok())
                         .map(|tag| m.tag_label(tag))
                         .collect(),
+                    reply_draft: c.reply.as_ref().map(|r| r.body.clone()).unwrap_or_default(),
+                    reply_error: None,
                     text: c.comment.clone(),
                     reply: c.reply.as_ref().map(|r| ReplyShown {
                         label: m
@@ -366,7 +410,6 @@ pub async fn venue(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = signed_in.lang;
     let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     // A garbled query is read as no query: the page itself is still wanted.
@@ -374,9 +417,37 @@ pub async fn venue(
     let page = parse_page(query.page.as_deref())
         .map_err(|_| invalid(&signed_in, m.dashboard.error_bad_page.clone()))?;
     let filter = comment_filter(query.unanswered.as_deref(), query.low.as_deref());
-    let scope = signed_in.scope_filter(&state).await?;
-    let (overview, panels) = load_panels(&signed_in, &state, &scope, id).await?;
-    let comments = venue_profile::comments(&state, id, &scope, filter, page)
+    let body = venue_document(&signed_in, &state, id, filter, page, Draft::None).await?;
+    Ok(signed_in.page(body))
+}
+
+/// The venue page again after a refused form, `draft` in that form (422).
+async fn refused_page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    id: i64,
+    (filter, page): (CommentFilter, i64),
+    draft: Draft,
+) -> Result<HttpResponse, PageError> {
+    let body = venue_document(signed_in, state, id, filter, page, draft).await?;
+    Ok(signed_in.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, body))
+}
+
+/// The venue dashboard at a page of its comments, its forms holding what is
+/// stored or, for a refused form, `draft`.
+async fn venue_document(
+    signed_in: &SignedIn,
+    state: &AppState,
+    id: i64,
+    filter: CommentFilter,
+    page: i64,
+    draft: Draft,
+) -> Result<String, PageError> {
+    let lang = signed_in.lang;
+    let m = signed_in.messages();
+    let scope = signed_in.scope_filter(state).await?;
+    let (overview, panels) = load_panels(signed_in, state, &scope, id).await?;
+    let comments = venue_profile::comments(state, id, &scope, filter, page)
         .await
         .map_err(|e| signed_in.fail(e))?;
     let page_link = |p: i64| {
@@ -389,7 +460,7 @@ pub async fn venue(
     } else {
         &m.dashboard.comments_total
     };
-    let officer = overview
+    let mut officer = overview
         .officer
         .as_ref()
         .map(|o| OfficerFields {
@@ -399,15 +470,72 @@ pub async fn venue(
             training_hours: format!("{:.1}", o.training_hours),
         })
         .unwrap_or_default();
-    let stored_status = overview
+    let mut selected_status = overview
         .officer
         .as_ref()
-        .map_or("unregistered", |o| o.registration_status.as_str());
+        .map_or("unregistered", |o| o.registration_status.as_str())
+        .to_owned();
+    let mut commitment_text = overview
+        .commitment
+        .as_ref()
+        .map(|c| c.text.clone())
+        .unwrap_or_default();
+    let mut days = comment_days(m, &comments);
+    let (mut comments_error, mut commitment_error, mut officer_error) = (None, None, None);
+    // The language switch of a refused form leads to the venue page, not the
+    // address the form was posted to.
+    let mut anchor = "";
+    match draft {
+        Draft::None => {}
+        Draft::Reply {
+            rating_id,
+            body,
+            error,
+        } => {
+            let shown = days
+                .iter_mut()
+                .flat_map(|day| day.comments.iter_mut())
+                .find(|c| c.rating_id == rating_id);
+            match shown {
+                Some(comment) => {
+                    comment.reply_draft = body;
+                    comment.reply_error = Some(error);
+                }
+                None => comments_error = Some(error),
+            }
+            anchor = "comments";
+        }
+        Draft::Commitment { text, error } => {
+            commitment_text = text;
+            commitment_error = Some(error);
+            anchor = "commitment";
+        }
+        Draft::Officer {
+            fields,
+            registration_status,
+            error,
+        } => {
+            officer = fields;
+            selected_status = registration_status;
+            officer_error = Some(error);
+            anchor = "officer";
+        }
+    }
+    let title = format!("{} · {}", overview.venue.name, m.dashboard.title);
+    let chrome = if anchor.is_empty() {
+        signed_in.chrome(title)
+    } else {
+        let mut chrome = Chrome::with_switch(lang, title, |other| {
+            venue_href(id, other, &filter_pairs(filter), anchor)
+        });
+        chrome.css = SIGNED_IN_CSS;
+        chrome
+    };
     let view = VenueView {
-        chrome: signed_in.chrome(format!("{} · {}", overview.venue.name, m.dashboard.title)),
+        chrome,
         nav: signed_in.nav(),
         list_href: format!("/dashboard?lang={}", lang.tag()),
-        comment_days: comment_days(m, &comments),
+        comment_days: days,
         comments_total: comments_total.replace("{total}", &comments.total.to_string()),
         filter,
         clear_filter_href: filter
@@ -422,35 +550,34 @@ pub async fn venue(
             .replace("{pages}", &comments.pages.to_string()),
         prev_href: (page > 1).then(|| page_link(page - 1)),
         next_href: (page < comments.pages).then(|| page_link(page + 1)),
+        comments_error,
         reply_max: REPLY_MAX_CHARS,
         reply_hint: m
             .dashboard
             .reply_hint
             .replace("{max}", &REPLY_MAX_CHARS.to_string()),
-        commitment_text: overview
-            .commitment
-            .as_ref()
-            .map(|c| c.text.clone())
-            .unwrap_or_default(),
+        commitment_text,
+        commitment_error,
         commitment_max: COMMITMENT_MAX_CHARS,
         commitment_hint: m
             .dashboard
             .commitment_hint
             .replace("{max}", &COMMITMENT_MAX_CHARS.to_string()),
         officer,
+        officer_error,
         officer_max: OFFICER_TEXT_MAX_CHARS,
         statuses: Registration::ALL
             .into_iter()
             .map(|status| StatusOption {
                 key: status.key(),
                 label: registration_label(m, status.key()),
-                selected: status.key() == stored_status,
+                selected: status.key() == selected_status,
             })
             .collect(),
         today: state.clock.today().to_string(),
         panels,
     };
-    Ok(signed_in.page(render_document(&view)))
+    Ok(render_document(&view))
 }
 
 /// The fields of the reply form.
@@ -463,7 +590,8 @@ struct ReplyForm {
 }
 
 /// `POST /dashboard/venues/{id}/replies/{rating_id}`: publishes (or replaces)
-/// the reply to a comment of this venue.
+/// the reply to a comment of this venue; a refused one shows the page again
+/// with the reply as typed.
 pub async fn submit_reply(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -475,25 +603,31 @@ pub async fn submit_reply(
     let (venue_raw, rating_raw) = path.into_inner();
     let venue_id = parse_id(&venue_raw).map_err(|e| signed_in.fail(e))?;
     let rating_id = parse_rating_id(&rating_raw).map_err(|e| signed_in.fail(e))?;
-    let text = ReplyText::parse(form.body.as_deref().unwrap_or_default())
-        .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
-    let replied =
-        venue_profile::reply(&state, &signed_in.caller, rating_id, Some(venue_id), &text).await;
-    match replied {
-        Ok(_) => {}
-        Err(err) if err.slug == Slug::NoComment => {
-            return Err(invalid(&signed_in, m.dashboard.error_no_comment.clone()));
+    let filter = comment_filter(form.unanswered.as_deref(), form.low.as_deref());
+    let page = parse_page(form.page.as_deref()).unwrap_or(1);
+    let typed = form.body.clone().unwrap_or_default();
+    let outcome = match ReplyText::parse(&typed) {
+        Ok(text) => {
+            match venue_profile::reply(&state, &signed_in.caller, rating_id, Some(venue_id), &text)
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(err) => Err(refusal_text(m, &err).ok_or_else(|| signed_in.fail(err))?),
+            }
         }
-        Err(err) => return Err(signed_in.fail(err)),
+        Err(e) => Err(profile_error_text(m, &e)),
+    };
+    if let Err(error) = outcome {
+        let draft = Draft::Reply {
+            rating_id,
+            body: typed,
+            error,
+        };
+        return refused_page(&signed_in, &state, venue_id, (filter, page), draft).await;
     }
     let mut pairs = vec![("notice", Notice::ReplySaved.key().to_owned())];
-    pairs.extend(filter_pairs(comment_filter(
-        form.unanswered.as_deref(),
-        form.low.as_deref(),
-    )));
-    if let Ok(page) = parse_page(form.page.as_deref())
-        && page > 1
-    {
+    pairs.extend(filter_pairs(filter));
+    if page > 1 {
         pairs.push(("page", page.to_string()));
     }
     let anchor = format!("rating-{rating_id}");
@@ -511,7 +645,8 @@ struct CommitmentForm {
     text: Option<String>,
 }
 
-/// `POST /dashboard/venues/{id}/commitment`: publishes the commitment.
+/// `POST /dashboard/venues/{id}/commitment`: publishes the commitment; a
+/// refused one shows the page again with the text as typed.
 pub async fn submit_commitment(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -521,11 +656,18 @@ pub async fn submit_commitment(
     let form: CommitmentForm = signed_in.form(&body)?;
     let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    let text = CommitmentText::parse(form.text.as_deref().unwrap_or_default())
-        .map_err(|e| invalid(&signed_in, profile_error_text(m, &e)))?;
-    venue_profile::commitment(&state, &signed_in.caller, id, &text)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
+    let typed = form.text.unwrap_or_default();
+    let outcome = match CommitmentText::parse(&typed) {
+        Ok(text) => match venue_profile::commitment(&state, &signed_in.caller, id, &text).await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(refusal_text(m, &err).ok_or_else(|| signed_in.fail(err))?),
+        },
+        Err(e) => Err(profile_error_text(m, &e)),
+    };
+    if let Err(error) = outcome {
+        let draft = Draft::Commitment { text: typed, error };
+        return refused_page(&signed_in, &state, id, (CommentFilter::default(), 1), draft).await;
+    }
     let pairs = [("notice", Notice::CommitmentSaved.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
@@ -545,7 +687,8 @@ struct OfficerForm {
     registration_status: Option<String>,
 }
 
-/// `POST /dashboard/venues/{id}/quality-officer`: registers the officer.
+/// `POST /dashboard/venues/{id}/quality-officer`: registers the officer; a
+/// refused form shows the page again as filled in.
 pub async fn submit_quality_officer(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -555,25 +698,42 @@ pub async fn submit_quality_officer(
     let form: OfficerForm = signed_in.form(&body)?;
     let m = signed_in.messages();
     let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    let refused = |e: ProfileError| invalid(&signed_in, profile_error_text(m, &e));
-    let training_hours =
-        parse_training_hours_text(form.training_hours.as_deref().unwrap_or_default())
-            .map_err(refused)?;
-    let officer = QualityOfficer::parse(
-        RawQualityOfficer {
-            name: form.name.as_deref().unwrap_or_default(),
-            position: form.position.as_deref().unwrap_or_default(),
-            appointed_on: form.appointed_on.as_deref().unwrap_or_default(),
-            training_hours,
-            registration_status: form.registration_status.as_deref().unwrap_or_default(),
-        },
-        state.clock.today(),
-    )
-    .map_err(refused)?;
-    let scope = signed_in.scope_filter(&state).await?;
-    save_officer(&state, &signed_in.caller, id, &officer, &scope)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
+    let parsed = parse_training_hours_text(form.training_hours.as_deref().unwrap_or_default())
+        .and_then(|training_hours| {
+            QualityOfficer::parse(
+                RawQualityOfficer {
+                    name: form.name.as_deref().unwrap_or_default(),
+                    position: form.position.as_deref().unwrap_or_default(),
+                    appointed_on: form.appointed_on.as_deref().unwrap_or_default(),
+                    training_hours,
+                    registration_status: form.registration_status.as_deref().unwrap_or_default(),
+                },
+                state.clock.today(),
+            )
+        });
+    let outcome = match parsed {
+        Ok(officer) => {
+            let scope = signed_in.scope_filter(&state).await?;
+            match save_officer(&state, &signed_in.caller, id, &officer, &scope).await {
+                Ok(_) => Ok(()),
+                Err(err) => Err(refusal_text(m, &err).ok_or_else(|| signed_in.fail(err))?),
+            }
+        }
+        Err(e) => Err(profile_error_text(m, &e)),
+    };
+    if let Err(error) = outcome {
+        let draft = Draft::Officer {
+            fields: OfficerFields {
+                name: form.name.unwrap_or_default(),
+                position: form.position.unwrap_or_default(),
+                appointed_on: form.appointed_on.unwrap_or_default(),
+                training_hours: form.training_hours.unwrap_or_default(),
+            },
+            registration_status: form.registration_status.unwrap_or_default(),
+            error,
+        };
+        return refused_page(&signed_in, &state, id, (CommentFilter::default(), 1), draft).await;
+    }
     let pairs = [("notice", Notice::OfficerSaved.key().to_owned())];
     Ok(see_other(&venue_href(
         id,
