@@ -13,10 +13,12 @@ use crate::app::rankings::{ChildRegion, SliceScore, TierCounts, known_region};
 use crate::app::{AppError, Services, Slug};
 use crate::domain::access::{Principal, Scope};
 use crate::domain::decline::{self, DeclineWindows, MIN_RATINGS_PER_WINDOW};
+use crate::domain::rating::Tag;
 use crate::domain::region::Region;
 use crate::domain::scoring::{
     Measures, Prior, PriorSource, WeightedSum, prior_or_fallback, round1, smoothed_0_100,
 };
+use crate::store::console::RatingFilter;
 use crate::store::rankings::{self, RankingFilter, RankingOrder, RankingRow, RankingScope};
 use crate::store::venues::{self, Venue};
 use crate::store::{ScopeFilter, console, scores};
@@ -504,6 +506,59 @@ pub fn parse_paging(query: &str) -> Result<(i64, i64), AppError> {
     .paging()
 }
 
+/// The rating filter of a console page's query: `stars` (1–5), `day`
+/// (`YYYY-MM-DD`), `tag` (a tag key) and `state` (`quarantined` or
+/// `counted`); empty ones filter nothing, anything else is refused.
+pub fn parse_rating_filter(query: &str) -> Result<RatingFilter, AppError> {
+    /// The filter's parameters among a page's others.
+    #[derive(Deserialize)]
+    struct FilterOnly {
+        stars: Option<String>,
+        day: Option<String>,
+        tag: Option<String>,
+        state: Option<String>,
+    }
+    let raw: FilterOnly = serde_html_form::from_str(query)
+        .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let refused = |what: &str| AppError::new(Slug::InvalidQuery, format!("{what} is not valid"));
+    let stars = given(&raw.stars)
+        .map(|v| {
+            v.parse::<i16>()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+                .ok_or_else(|| refused("stars"))
+        })
+        .transpose()?;
+    let day = given(&raw.day)
+        .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| refused("day")))
+        .transpose()?;
+    let tag = given(&raw.tag)
+        .map(|v| {
+            Tag::parse(&v)
+                .map(|t| t.key().to_owned())
+                .map_err(|_| refused("tag"))
+        })
+        .transpose()?;
+    let quarantined = match given(&raw.state).as_deref() {
+        None => None,
+        Some("quarantined") => Some(true),
+        Some("counted") => Some(false),
+        Some(_) => return Err(refused("state")),
+    };
+    Ok(RatingFilter {
+        stars,
+        day,
+        tag,
+        quarantined,
+    })
+}
+
 /// Dimension stars of a rating.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RatingDimensions {
@@ -561,12 +616,14 @@ pub async fn ratings(
     services: &Services,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: &RatingFilter,
     page: i64,
     per_page: i64,
 ) -> Result<RatingReviewPage, AppError> {
     let offset = (page - 1) * per_page;
-    let rows = console::venue_ratings(&services.pool, venue_id, scope, per_page, offset).await?;
-    let total = console::venue_rating_total(&services.pool, venue_id, scope).await?;
+    let rows =
+        console::venue_ratings(&services.pool, venue_id, scope, filter, per_page, offset).await?;
+    let total = console::venue_rating_total(&services.pool, venue_id, scope, filter).await?;
     Ok(RatingReviewPage {
         venue_id,
         items: rows

@@ -307,6 +307,18 @@ pub(crate) struct ConsoleTexts {
     pub(crate) violation_submit: String,
     pub(crate) tier_history_heading: String,
     pub(crate) serious_required: String,
+    /// The ratings table's filter: its legend, its fields, "any", the two
+    /// states, the button and the link that clears it.
+    pub(crate) filter_legend: String,
+    pub(crate) filter_stars: String,
+    pub(crate) filter_day: String,
+    pub(crate) filter_tag: String,
+    pub(crate) filter_state: String,
+    pub(crate) filter_any: String,
+    pub(crate) filter_counted: String,
+    pub(crate) filter_quarantined: String,
+    pub(crate) filter_submit: String,
+    pub(crate) filter_clear: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.

@@ -143,11 +143,26 @@ pub struct ReviewedRating {
     pub quarantine_reason: Option<String>,
 }
 
-/// A venue's ratings, newest first; none when the venue lies outside `scope`.
+/// Which of a venue's ratings a supervisor looks at; every one by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatingFilter {
+    /// Only ratings of this many overall stars.
+    pub stars: Option<i16>,
+    /// Only ratings of this local day.
+    pub day: Option<NaiveDate>,
+    /// Only ratings carrying this tag key.
+    pub tag: Option<String>,
+    /// Only quarantined ratings (`Some(true)`) or only counted ones (`Some(false)`).
+    pub quarantined: Option<bool>,
+}
+
+/// A venue's ratings that pass `filter`, newest first; none when the venue
+/// lies outside `scope`.
 pub async fn venue_ratings(
     pool: &PgPool,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: &RatingFilter,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ReviewedRating>, StoreError> {
@@ -157,6 +172,10 @@ pub async fn venue_ratings(
                   r.comment, r.quarantined_at, r.quarantine_reason
            FROM ratings r JOIN venues v ON v.id = r.venue_id
            WHERE r.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+             AND ($7::int2 IS NULL OR r.overall = $7)
+             AND ($8::date IS NULL OR r.day = $8)
+             AND ($9::text IS NULL OR $9 = ANY(r.tags))
+             AND ($10::bool IS NULL OR (r.quarantined_at IS NOT NULL) = $10)
            ORDER BY r.day DESC, r.created_at DESC, r.id DESC
            LIMIT $5 OFFSET $6"#,
         venue_id,
@@ -164,27 +183,40 @@ pub async fn venue_ratings(
         &scope.region_codes as &[String],
         &scope.venue_ids,
         limit,
-        offset
+        offset,
+        filter.stars,
+        filter.day,
+        filter.tag.as_deref(),
+        filter.quarantined
     )
     .fetch_all(pool)
     .await
     .map_err(StoreError::from)
 }
 
-/// How many ratings a venue has, quarantined ones included; 0 when the
-/// venue lies outside `scope`.
+/// How many of a venue's ratings pass `filter`, quarantined ones included
+/// unless it leaves them out; 0 when the venue lies outside `scope`.
 pub async fn venue_rating_total(
     pool: &PgPool,
     venue_id: i64,
     scope: &ScopeFilter,
+    filter: &RatingFilter,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM ratings r JOIN venues v ON v.id = r.venue_id
-           WHERE r.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
+           WHERE r.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+             AND ($5::int2 IS NULL OR r.overall = $5)
+             AND ($6::date IS NULL OR r.day = $6)
+             AND ($7::text IS NULL OR $7 = ANY(r.tags))
+             AND ($8::bool IS NULL OR (r.quarantined_at IS NOT NULL) = $8)"#,
         venue_id,
         scope.all,
         &scope.region_codes as &[String],
-        &scope.venue_ids
+        &scope.venue_ids,
+        filter.stars,
+        filter.day,
+        filter.tag.as_deref(),
+        filter.quarantined
     )
     .fetch_one(pool)
     .await

@@ -1130,11 +1130,11 @@ async fn a_regulator_reads_no_ratings_or_violations_of_a_venue_outside_its_regio
     let outside = ScopeFilter::of(&Scope::Region("652800".into()), &tree);
     let inside = ScopeFilter::of(&Scope::Region("652300".into()), &tree);
     for (scope, expected) in [(&outside, 0), (&inside, 1)] {
-        let rows = console::venue_ratings(&app.pool, id, scope, 50, 0)
+        let rows = console::venue_ratings(&app.pool, id, scope, &Default::default(), 50, 0)
             .await
             .unwrap();
         assert_eq!(rows.len(), expected);
-        let total = console::venue_rating_total(&app.pool, id, scope)
+        let total = console::venue_rating_total(&app.pool, id, scope, &Default::default())
             .await
             .unwrap();
         assert_eq!(total, expected as i64);
@@ -1440,4 +1440,105 @@ async fn venues_directly_under_a_region_get_their_own_row_and_the_rows_add_up() 
     } = person.get_page("/console/rankings?region=652801").await;
     assert_eq!(status, 200);
     assert!(!county.contains("直属"));
+}
+
+#[tokio::test]
+async fn a_venues_ratings_filter_by_stars_state_and_day_and_keep_the_filter_across_pages() {
+    let app = spawn_app().await;
+    let venue = rated_venue(&app, "孔雀河酒店", "652801", "hotel", &[5, 5, 4, 1, 1]).await;
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let one_star = *rating_ids(&app, venue).await.last().unwrap();
+    let Page { status, .. } = person
+        .post_page(
+            &format!("/console/ratings/{one_star}/quarantine?lang=en"),
+            &[("reason", "one address"), ("confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    // Column 0 is the rating id, 3 the overall stars.
+    let listed = |page: &str| {
+        if !Page::parse(page).exists("table#ratings-table") {
+            return Vec::new();
+        }
+        let (_, rows) = html_table(page, "ratings");
+        rows.into_iter()
+            .map(|row| (row[0].parse::<i64>().unwrap(), row[3].clone()))
+            .collect::<Vec<_>>()
+    };
+
+    let page = person
+        .get_page(&format!("/console/venues/{venue}?lang=en"))
+        .await;
+    assert_eq!(listed(&page.body).len(), 5, "no filter: every rating");
+    assert!(!page.exists("#rating-filter a"), "nothing to clear");
+
+    let page = person
+        .get_page(&format!("/console/venues/{venue}?stars=1&lang=en"))
+        .await;
+    let ones = listed(&page.body);
+    assert_eq!(ones.len(), 2, "{ones:?}");
+    assert!(ones.iter().all(|(_, stars)| stars == "1"), "{ones:?}");
+    assert_eq!(
+        page.attr(
+            "#rating-filter select[name=stars] option[selected]",
+            "value"
+        )
+        .as_deref(),
+        Some("1"),
+        "the form shows the filter"
+    );
+    assert!(page.exists("#rating-filter a"), "a filter can be cleared");
+
+    let page = person
+        .get_page(&format!(
+            "/console/venues/{venue}?stars=1&state=counted&lang=en"
+        ))
+        .await;
+    let counted = listed(&page.body);
+    assert_eq!(counted.len(), 1, "{counted:?}");
+    assert_ne!(counted[0].0, one_star, "the quarantined one is left out");
+    let page = person
+        .get_page(&format!(
+            "/console/venues/{venue}?state=quarantined&lang=en"
+        ))
+        .await;
+    assert_eq!(listed(&page.body), [(one_star, "1".to_owned())]);
+
+    let today = app.clock.today();
+    let page = person
+        .get_page(&format!("/console/venues/{venue}?day={today}&lang=en"))
+        .await;
+    assert_eq!(listed(&page.body).len(), 5);
+    let page = person
+        .get_page(&format!(
+            "/console/venues/{venue}?day={}&lang=en",
+            today - chrono::Duration::days(1)
+        ))
+        .await;
+    assert!(listed(&page.body).is_empty());
+
+    // Pages keep the filter.
+    let page = person
+        .get_page(&format!(
+            "/console/venues/{venue}?stars=5&per_page=1&lang=en"
+        ))
+        .await;
+    assert_eq!(listed(&page.body).len(), 1);
+    let next = page
+        .attr("#ratings-panel a[rel=next]", "href")
+        .expect("a next page");
+    assert!(
+        next.contains("stars=5") && next.contains("page=2"),
+        "{next}"
+    );
+
+    // A filter that is not one is refused in words, not ignored.
+    for bad in ["stars=6", "day=2026-13-01", "tag=nonsense", "state=maybe"] {
+        let page = person
+            .get_page(&format!("/console/venues/{venue}?{bad}&lang=en"))
+            .await;
+        assert_eq!(page.status, 422, "{bad}");
+    }
 }

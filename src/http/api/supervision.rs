@@ -14,6 +14,7 @@ use crate::http::AppState;
 use crate::http::api::body::JsonBody;
 use crate::http::api::venues::parse_id;
 use crate::store::ScopeFilter;
+use crate::store::console::RatingFilter;
 
 /// A region at a glance for admins and regulators: figures, child regions,
 /// the 10 lowest-scoring and 10 fastest-falling venues, today's ratings,
@@ -64,8 +65,17 @@ pub async fn venue_ratings(
     let venue = supervision::venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
     let (page, per_page) = RatingsQuery::parse(req.query_string())?.paging()?;
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
-    Ok(HttpResponse::Ok()
-        .json(supervision::ratings(&state, venue.id, &scope, page, per_page).await?))
+    Ok(HttpResponse::Ok().json(
+        supervision::ratings(
+            &state,
+            venue.id,
+            &scope,
+            &RatingFilter::default(),
+            page,
+            per_page,
+        )
+        .await?,
+    ))
 }
 
 /// Records a violation (admins and regulators, within scope). A serious one

@@ -25,6 +25,7 @@ use crate::http::html::href;
 use crate::http::pages::confirm::{Confirmation, TextField, confirmation_page, is_confirmed};
 use crate::http::pages::console::venue::{ViolationDraft, venue_document};
 use crate::http::pages::notice::Notice;
+use crate::store::console::RatingFilter;
 use crate::store::console::{NamedRating, rating_in_scope};
 
 /// Fields of a quarantine or release form.
@@ -270,7 +271,14 @@ pub async fn record_violation(
     };
     if let Some(text) = refusal {
         let paging = parse_paging("").map_err(|e| signed_in.fail(e))?;
-        let body = venue_document(&signed_in, &state, venue_id, paging, refused(text)).await?;
+        let body = venue_document(
+            &signed_in,
+            &state,
+            venue_id,
+            (&RatingFilter::default(), paging),
+            refused(text),
+        )
+        .await?;
         return Ok(signed_in.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
     Ok(back_to_venue(

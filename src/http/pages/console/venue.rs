@@ -10,8 +10,11 @@ use chrono::NaiveDate;
 
 use crate::app;
 use crate::app::scores::{TierChangeBody, tier_history};
-use crate::app::supervision::{RatingReviewPage, parse_paging, venue_in_scope};
+use crate::app::supervision::{
+    RatingReviewPage, parse_paging, parse_rating_filter, venue_in_scope,
+};
 use crate::app::violations::ViolationBody;
+use crate::domain::rating::Tag;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
 use crate::http::AppState;
@@ -24,6 +27,7 @@ use crate::http::pages::console::view::{Crumb, Names, PagerView, RowAction, Tabl
 use crate::http::pages::dashboard::{VenueOverview, VenuePanels, load_panels};
 use crate::http::pages::public::{HistogramRow, histogram_rows};
 use crate::i18n::Messages;
+use crate::store::console::RatingFilter;
 use crate::store::venues::Venue;
 use crate::store::violations;
 
@@ -66,12 +70,91 @@ struct VenueView {
     histogram: Vec<HistogramRow>,
     ratings: TableView,
     ratings_pager: Option<PagerView>,
+    rating_filter: RatingFilterView,
     violation_form: ViolationForm,
     violations: TableView,
     tier_history: TableView,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
+}
+
+/// The ratings table's filter form: what it holds now, and its choices.
+struct RatingFilterView {
+    action: String,
+    lang: &'static str,
+    stars: Vec<(String, String, bool)>,
+    day: String,
+    tags: Vec<(String, String, bool)>,
+    states: Vec<(String, String, bool)>,
+    clear_href: Option<String>,
+}
+
+impl RatingFilterView {
+    fn new(names: &Names, filter: &RatingFilter, venue_path: &str) -> Self {
+        let c = &names.m.console;
+        let any = |on: bool| (String::new(), c.filter_any.clone(), !on);
+        let mut stars = vec![any(filter.stars.is_some())];
+        stars.extend(
+            (1..=5)
+                .rev()
+                .map(|n: i16| (n.to_string(), format!("{n}★"), filter.stars == Some(n))),
+        );
+        let mut tags = vec![any(filter.tag.is_some())];
+        tags.extend(Tag::ALL.iter().map(|tag| {
+            (
+                tag.key().to_owned(),
+                names.m.tag_label(*tag).to_owned(),
+                filter.tag.as_deref() == Some(tag.key()),
+            )
+        }));
+        let states = vec![
+            any(filter.quarantined.is_some()),
+            (
+                "counted".to_owned(),
+                c.filter_counted.clone(),
+                filter.quarantined == Some(false),
+            ),
+            (
+                "quarantined".to_owned(),
+                c.filter_quarantined.clone(),
+                filter.quarantined == Some(true),
+            ),
+        ];
+        Self {
+            action: venue_path.to_owned(),
+            lang: names.lang.tag(),
+            stars,
+            day: filter.day.map(|d| d.to_string()).unwrap_or_default(),
+            tags,
+            states,
+            clear_href: (*filter != RatingFilter::default())
+                .then(|| format!("{}#ratings-panel", names.href(venue_path, &[]))),
+        }
+    }
+}
+
+/// The query pairs that keep a rating filter across pages.
+fn rating_filter_pairs(filter: &RatingFilter) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if let Some(stars) = filter.stars {
+        pairs.push(("stars".to_owned(), stars.to_string()));
+    }
+    if let Some(day) = filter.day {
+        pairs.push(("day".to_owned(), day.to_string()));
+    }
+    if let Some(tag) = &filter.tag {
+        pairs.push(("tag".to_owned(), tag.clone()));
+    }
+    if let Some(quarantined) = filter.quarantined {
+        let state = if quarantined {
+            "quarantined"
+        } else {
+            "counted"
+        };
+        pairs.push(("state".to_owned(), state.to_owned()));
+    }
+    pairs
 }
 
 /// Everything the venue page shows.
@@ -87,12 +170,12 @@ async fn load(
     signed_in: &SignedIn,
     state: &AppState,
     venue: Venue,
-    page: i64,
-    per_page: i64,
+    filter: &RatingFilter,
+    (page, per_page): (i64, i64),
 ) -> Result<VenueData, PageError> {
     let fail = |e| signed_in.fail(e);
     let scope = signed_in.scope_filter(state).await?;
-    let ratings = app::supervision::ratings(state, venue.id, &scope, page, per_page)
+    let ratings = app::supervision::ratings(state, venue.id, &scope, filter, page, per_page)
         .await
         .map_err(fail)?;
     let violations = violations::list(&state.pool, venue.id, &scope)
@@ -126,7 +209,7 @@ fn venue_page(
     names: &Names,
     data: &VenueData,
     (overview, panels): (VenueOverview, VenuePanels),
-    today: NaiveDate,
+    (today, filter): (NaiveDate, &RatingFilter),
     mut draft: ViolationDraft,
 ) -> String {
     let m = names.m;
@@ -169,14 +252,15 @@ fn venue_page(
         .muted(ratings.items.iter().map(|r| r.quarantined))
         .actions(&c.col_moderation, actions)
         .downloads(names, &format!("{venue_path}/ratings"), &[]);
+    let filter_pairs = rating_filter_pairs(filter);
     let ratings_pager = PagerView::new(m, ratings.page, ratings.per_page, ratings.total, |n| {
-        let query = if n > 1 {
-            vec![("page".to_owned(), n.to_string())]
-        } else {
-            Vec::new()
-        };
+        let mut query = filter_pairs.clone();
+        if n > 1 {
+            query.push(("page".to_owned(), n.to_string()));
+        }
         format!("{}#ratings-panel", names.href(&venue_path, &query))
     });
+    let rating_filter = RatingFilterView::new(names, filter, &venue_path);
     let mut trail = crumbs(
         names,
         &signed_in.caller.principal.scope,
@@ -198,6 +282,7 @@ fn venue_page(
         histogram: histogram_rows(m, &overview.score.histogram),
         ratings: ratings_view,
         ratings_pager,
+        rating_filter,
         violation_form: ViolationForm {
             action: names.href(&format!("{venue_path}/violations"), &[]),
             csrf_token: signed_in.session.csrf_token.clone(),
@@ -230,11 +315,12 @@ pub async fn venue(
 ) -> Result<HttpResponse, PageError> {
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
     let (page, per_page) = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
+    let filter = parse_rating_filter(req.query_string()).map_err(|e| signed_in.fail(e))?;
     let body = venue_document(
         &signed_in,
         &state,
         venue_id,
-        (page, per_page),
+        (&filter, (page, per_page)),
         ViolationDraft::default(),
     )
     .await?;
@@ -246,13 +332,13 @@ pub(in crate::http::pages::console) async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
     venue_id: i64,
-    (page, per_page): (i64, i64),
+    (filter, paging): (&RatingFilter, (i64, i64)),
     draft: ViolationDraft,
 ) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
     let scope = signed_in.scope_filter(state).await?;
     let panels = load_panels(signed_in, state, &scope, venue_id).await?;
-    let data = load(signed_in, state, panels.0.venue.clone(), page, per_page).await?;
+    let data = load(signed_in, state, panels.0.venue.clone(), filter, paging).await?;
     let names = Names::load(state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -261,7 +347,7 @@ pub(in crate::http::pages::console) async fn venue_document(
         &names,
         &data,
         panels,
-        state.clock.today(),
+        (state.clock.today(), filter),
         draft,
     ))
 }
@@ -286,7 +372,14 @@ pub(in crate::http::pages::console) async fn venue_table(
     let venue = venue_in_scope(state, &signed_in.caller.principal, venue_id)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let data = load(signed_in, state, venue, 1, per_page).await?;
+    let data = load(
+        signed_in,
+        state,
+        venue,
+        &RatingFilter::default(),
+        (1, per_page),
+    )
+    .await?;
     let [ratings_title, violations_title, history_title] = titles(names, &data.venue);
     let table = match name {
         "ratings" => ratings_table(names, ratings_title, &data.ratings.items).table,
