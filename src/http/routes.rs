@@ -102,6 +102,7 @@ route_table! {
     get "/console/venues/{id}" => console::venue, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;
+    post "/console/venues/{id}/ratings/quarantine" => console::quarantine_selection, SUPERVISORS;
     post "/console/ratings/{id}/quarantine" => console::quarantine, SUPERVISORS;
     post "/console/ratings/{id}/release" => console::release, SUPERVISORS;
     get "/account/tokens" => people::tokens::list, SIGNED_IN;

@@ -319,6 +319,18 @@ pub(crate) struct ConsoleTexts {
     pub(crate) filter_quarantined: String,
     pub(crate) filter_submit: String,
     pub(crate) filter_clear: String,
+    /// Quarantining the ratings ticked in a venue's table: the tick's
+    /// label, the reason box, the button, the refusal of an empty or too
+    /// large selection (`{max}`), and the confirmation (`{count}`,
+    /// `{venue}`, `{ids}`).
+    pub(crate) selection_pick: String,
+    pub(crate) selection_legend: String,
+    pub(crate) selection_reason: String,
+    pub(crate) selection_button: String,
+    pub(crate) selection_none: String,
+    pub(crate) selection_title: String,
+    pub(crate) selection_body: String,
+    pub(crate) selection_submit: String,
 }
 
 /// Texts every page for signed-in people shares: the header and the error pages.
@@ -689,6 +701,7 @@ pub(crate) struct NoticeTexts {
     pub(crate) reply_saved: String,
     pub(crate) commitment_saved: String,
     pub(crate) officer_saved: String,
+    pub(crate) ratings_quarantined: String,
 }
 
 /// Texts of the sign-in page and what follows it.

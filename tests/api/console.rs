@@ -613,7 +613,7 @@ async fn quarantine_through_the_form_needs_the_token_and_moves_the_score() {
     let one_star = *rating_ids(&app, venue).await.last().unwrap();
     let path = format!("/console/ratings/{one_star}/quarantine?lang=en");
     assert!(Page::parse(&page).exists(&format!(
-        "form.moderate[action='/console/ratings/{one_star}/quarantine?lang=en'] input[name=reason]"
+        "input[type=checkbox][form=rating-selection][name=rating_id][value='{one_star}']"
     )));
     let quarantined = || async {
         sqlx::query_scalar::<_, bool>(
@@ -1541,4 +1541,101 @@ async fn a_venues_ratings_filter_by_stars_state_and_day_and_keep_the_filter_acro
             .await;
         assert_eq!(page.status, 422, "{bad}");
     }
+}
+
+#[tokio::test]
+async fn ratings_ticked_in_the_table_are_quarantined_together_with_one_reason_after_a_confirmation()
+{
+    let app = spawn_app().await;
+    let venue = rated_venue(&app, "孔雀河酒店", "652801", "hotel", &[5, 5, 4, 1, 1]).await;
+    let other = rated_venue(&app, "铁门关酒店", "652801", "hotel", &[3]).await;
+    app.create_person("korla", "regulator", Some("652801"), &[])
+        .await;
+    let person = app.sign_in("korla").await;
+    let ids = rating_ids(&app, venue).await;
+    let (first, second) = (ids[ids.len() - 1], ids[ids.len() - 2]);
+    let quarantined = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM ratings WHERE venue_id = $1 AND quarantined_at IS NOT NULL",
+        )
+        .bind(venue)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let page = person
+        .get_page(&format!("/console/venues/{venue}?lang=en"))
+        .await;
+    assert!(page.exists("form#rating-selection input[name=reason]"));
+    assert_eq!(
+        page.count("input[type=checkbox][form=rating-selection]"),
+        5,
+        "every counted rating can be ticked"
+    );
+    let path = format!("/console/venues/{venue}/ratings/quarantine?lang=en");
+    let (first_id, second_id) = (first.to_string(), second.to_string());
+    let ticked = [
+        ("rating_id", first_id.as_str()),
+        ("rating_id", second_id.as_str()),
+        ("reason", "one address, two ratings"),
+    ];
+
+    // The first post asks to confirm, naming how many and which; nothing changes.
+    let page = person.post_page(&path, &ticked).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.select_text("h1"), "Quarantine 2 ratings?");
+    assert!(page.says(&format!("#{first}")) && page.says(&format!("#{second}")));
+    assert_eq!(quarantined().await, 0);
+
+    // Confirmed: both are quarantined, each with its own audit row.
+    let mut confirmed = ticked.to_vec();
+    confirmed.push(("confirmed", "yes"));
+    let page = person.post_page(&path, &confirmed).await;
+    assert_eq!(page.status, 303, "{page:?}");
+    assert_eq!(
+        page.location,
+        format!("/console/venues/{venue}?notice=selection-quarantined&lang=en#ratings-panel")
+    );
+    assert_eq!(quarantined().await, 2);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'rating.quarantine' AND venue_id = $1",
+    )
+    .bind(venue)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+    let shown = person.get_page(&page.location).await;
+    assert!(
+        shown.says("The selected ratings were quarantined"),
+        "{shown:?}"
+    );
+
+    // Nothing ticked, or a rating of another venue: refused, nothing changed.
+    let page = person
+        .post_page(&path, &[("reason", "x"), ("confirmed", "yes")])
+        .await;
+    assert_eq!(page.status, 422);
+    let elsewhere = rating_ids(&app, other).await[0].to_string();
+    let page = person
+        .post_page(
+            &path,
+            &[
+                ("rating_id", elsewhere.as_str()),
+                ("reason", "x"),
+                ("confirmed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 404);
+    let untouched: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT quarantined_at FROM ratings WHERE venue_id = $1")
+            .bind(other)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(untouched.is_none());
+    // Without the form token: refused.
+    let response = person.post_exact(&path, &confirmed).await;
+    assert_eq!(response.status(), 403);
 }

@@ -20,6 +20,8 @@ pub enum Notice {
     CodeReissued,
     /// A rating was quarantined.
     RatingQuarantined,
+    /// The ratings ticked in a table were quarantined.
+    RatingsQuarantined,
     /// A quarantined rating was released.
     RatingReleased,
     /// A violation was recorded.
@@ -34,13 +36,14 @@ pub enum Notice {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 11] = [
+    pub const ALL: [Notice; 12] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
         Notice::TokenRevoked,
         Notice::CodeReissued,
         Notice::RatingQuarantined,
+        Notice::RatingsQuarantined,
         Notice::RatingReleased,
         Notice::ViolationRecorded,
         Notice::ReplySaved,
@@ -57,6 +60,7 @@ impl Notice {
             Notice::TokenRevoked => "revoked",
             Notice::CodeReissued => "code",
             Notice::RatingQuarantined => "quarantined",
+            Notice::RatingsQuarantined => "selection-quarantined",
             Notice::RatingReleased => "released",
             Notice::ViolationRecorded => "violation",
             Notice::ReplySaved => "reply",
@@ -80,6 +84,7 @@ impl Notice {
             Notice::TokenRevoked => &t.token_revoked,
             Notice::CodeReissued => &t.code_reissued,
             Notice::RatingQuarantined => &t.rating_quarantined,
+            Notice::RatingsQuarantined => &t.ratings_quarantined,
             Notice::RatingReleased => &t.rating_released,
             Notice::ViolationRecorded => &t.violation_recorded,
             Notice::ReplySaved => &t.reply_saved,

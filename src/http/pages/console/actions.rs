@@ -13,9 +13,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::moderation::{self as moderation, parse_reason};
-use crate::app::supervision::parse_paging;
+use crate::app::supervision::{parse_paging, venue_in_scope};
 use crate::app::violations::record;
-use crate::app::{AppError, Kind};
+use crate::app::{AppError, Kind, Slug};
 use crate::domain::moderation::REASON_MAX_CHARS;
 use crate::domain::violation::NewViolation;
 use crate::http::AppState;
@@ -287,5 +287,142 @@ pub async fn record_violation(
         Vec::new(),
         Notice::ViolationRecorded,
         "violations-panel",
+    ))
+}
+
+/// The most ratings one selection may quarantine: a page of the table.
+const SELECTION_MAX: usize = 100;
+
+/// Fields of the form that quarantines the ratings ticked in the table.
+#[derive(Debug, Default, Deserialize)]
+struct SelectionForm {
+    /// The ticked ratings, one field each.
+    #[serde(default)]
+    rating_id: Vec<String>,
+    reason: Option<String>,
+    /// The ratings page the form was on, to come back to.
+    page: Option<String>,
+    /// `yes` once the person confirmed on the confirmation page.
+    confirmed: Option<String>,
+}
+
+/// `POST /console/venues/{id}/ratings/quarantine`: quarantines the ratings
+/// ticked in the venue's table with one reason, after a confirmation naming
+/// how many and which; each is audited on its own, as from its own row.
+pub async fn quarantine_selection(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form: SelectionForm = signed_in.form(&body)?;
+    let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
+    let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
+    let venue = venue_in_scope(&state, &signed_in.caller.principal, venue_id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let c = &signed_in.messages().console;
+    let mut ids: Vec<i64> = Vec::new();
+    for raw in &form.rating_id {
+        let id = raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(not_found)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() || ids.len() > SELECTION_MAX {
+        let text = c
+            .selection_none
+            .replace("{max}", &SELECTION_MAX.to_string());
+        return Err(PageError::new(signed_in.lang, PageProblem::Invalid(text)));
+    }
+    // Every ticked rating must be one of this venue's, in scope.
+    let scope = signed_in.scope_filter(&state).await?;
+    for id in &ids {
+        let rating = rating_in_scope(&state.pool, *id, &scope)
+            .await
+            .map_err(|e| signed_in.fail(e))?
+            .ok_or_else(not_found)?;
+        if rating.venue_id != venue.id {
+            return Err(not_found());
+        }
+    }
+    let page_query: Vec<(String, String)> = form
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| (2..=100_000).contains(p))
+        .map(|p| vec![("page".to_owned(), p.to_string())])
+        .unwrap_or_default();
+    let confirm = |error: Option<String>| {
+        let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+        let statement = c
+            .selection_body
+            .replace("{count}", &ids.len().to_string())
+            .replace("{venue}", &venue.name)
+            .replace("{ids}", &list.join(", "));
+        let cancel = format!(
+            "{}#ratings-panel",
+            href(
+                &format!("/console/venues/{}", venue.id),
+                &page_query,
+                Some(signed_in.lang)
+            )
+        );
+        let mut confirmation = Confirmation::new(
+            c.selection_title.replace("{count}", &ids.len().to_string()),
+            statement,
+            href(
+                &format!("/console/venues/{}/ratings/quarantine", venue.id),
+                &[],
+                Some(signed_in.lang),
+            ),
+            c.selection_submit.clone(),
+            cancel,
+        );
+        confirmation.hidden = ids
+            .iter()
+            .map(|id| ("rating_id".to_owned(), id.to_string()))
+            .chain(page_query.iter().cloned())
+            .collect();
+        confirmation.text_field = Some(TextField {
+            name: "reason",
+            label: c.reason_label.clone(),
+            value: form.reason.clone().unwrap_or_default(),
+            max_chars: REASON_MAX_CHARS,
+        });
+        confirmation.error = error;
+        confirmation_page(&signed_in, confirmation)
+    };
+    if !is_confirmed(form.confirmed.as_deref()) {
+        return Ok(confirm(None));
+    }
+    let reason = match parse_reason(form.reason.as_deref().unwrap_or_default()) {
+        Ok(reason) => reason,
+        Err(err) => {
+            return match refusal_text(&signed_in, &err) {
+                Some(text) => Ok(confirm(Some(text))),
+                None => Err(signed_in.fail(err)),
+            };
+        }
+    };
+    for id in &ids {
+        match moderation::moderate(&state, &signed_in.caller, *id, &reason, true).await {
+            // One already quarantined meanwhile stays as it is.
+            Ok(_) => {}
+            Err(err) if err.slug == Slug::AlreadyQuarantined => {}
+            Err(err) => return Err(signed_in.fail(err)),
+        }
+    }
+    Ok(back_to_venue(
+        &signed_in,
+        venue.id,
+        page_query,
+        Notice::RatingsQuarantined,
+        "ratings-panel",
     ))
 }

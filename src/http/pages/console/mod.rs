@@ -18,7 +18,7 @@ mod view;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-pub use actions::{quarantine, record_violation, release};
+pub use actions::{quarantine, quarantine_selection, record_violation, release};
 pub use audit::audit;
 pub use home::home;
 pub use rankings::rankings;

@@ -14,6 +14,7 @@ use crate::app::supervision::{
     RatingReviewPage, parse_paging, parse_rating_filter, venue_in_scope,
 };
 use crate::app::violations::ViolationBody;
+use crate::domain::moderation::REASON_MAX_CHARS;
 use crate::domain::rating::Tag;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
@@ -23,7 +24,9 @@ use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
 use crate::http::pages::console::tables::{ratings_table, tier_history_table, violations_table};
-use crate::http::pages::console::view::{Crumb, Names, PagerView, RowAction, TableView, crumbs};
+use crate::http::pages::console::view::{
+    Crumb, Names, PagerView, Pick, RowAction, TableView, crumbs,
+};
 use crate::http::pages::dashboard::{VenueOverview, VenuePanels, load_panels};
 use crate::http::pages::public::{HistogramRow, histogram_rows};
 use crate::i18n::Messages;
@@ -71,12 +74,27 @@ struct VenueView {
     ratings: TableView,
     ratings_pager: Option<PagerView>,
     rating_filter: RatingFilterView,
+    selection: SelectionView,
     violation_form: ViolationForm,
     violations: TableView,
     tier_history: TableView,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
+}
+
+/// The id of the form that quarantines the ratings ticked in the table.
+const SELECTION_FORM: &str = "rating-selection";
+
+/// The form the table's ticks join: one reason for every ticked rating.
+struct SelectionView {
+    id: &'static str,
+    action: String,
+    csrf_token: String,
+    page: i64,
+    reason_max: usize,
+    /// Whether any row on the page can be ticked.
+    shown: bool,
 }
 
 /// The ratings table's filter form: what it holds now, and its choices.
@@ -236,7 +254,16 @@ fn venue_page(
             } else {
                 ("quarantine", &c.quarantine)
             };
+            // A counted rating is ticked for the one quarantine form below
+            // the table; a quarantined one keeps its own release form.
+            let pick = (!rating.quarantined).then(|| Pick {
+                form: SELECTION_FORM,
+                name: "rating_id",
+                value: rating.id.to_string(),
+                label: &c.selection_pick,
+            });
             Some(RowAction {
+                pick,
                 href: names.href(&format!("/console/ratings/{}/{verb}", rating.id), &[]),
                 label,
                 field_id: format!("reason-{}", rating.id),
@@ -261,6 +288,14 @@ fn venue_page(
         format!("{}#ratings-panel", names.href(&venue_path, &query))
     });
     let rating_filter = RatingFilterView::new(names, filter, &venue_path);
+    let selection = SelectionView {
+        id: SELECTION_FORM,
+        action: names.href(&format!("{venue_path}/ratings/quarantine"), &[]),
+        csrf_token: signed_in.session.csrf_token.clone(),
+        page: ratings.page,
+        reason_max: REASON_MAX_CHARS,
+        shown: ratings.items.iter().any(|r| !r.quarantined),
+    };
     let mut trail = crumbs(
         names,
         &signed_in.caller.principal.scope,
@@ -283,6 +318,7 @@ fn venue_page(
         ratings: ratings_view,
         ratings_pager,
         rating_filter,
+        selection,
         violation_form: ViolationForm {
             action: names.href(&format!("{venue_path}/violations"), &[]),
             csrf_token: signed_in.session.csrf_token.clone(),

@@ -143,6 +143,20 @@ pub(in crate::http::pages::console) struct RowAction {
     pub csrf_token: String,
     /// Hidden: the ratings page to come back to.
     pub page: i64,
+    /// Instead of its own form, a tick that joins the row to a form
+    /// elsewhere on the page (quarantining a selection with one reason).
+    pub pick: Option<Pick>,
+}
+
+/// A row's tick for a form elsewhere on the page.
+pub(in crate::http::pages::console) struct Pick {
+    /// The form's id.
+    pub form: &'static str,
+    /// The field's name and value.
+    pub name: &'static str,
+    pub value: String,
+    /// Its label for screen readers.
+    pub label: &'static str,
 }
 
 /// One row.
