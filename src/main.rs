@@ -194,7 +194,11 @@ async fn owner_pool(settings: &Settings) -> anyhow::Result<sqlx::PgPool> {
 }
 
 /// Creates an admin account with a password, audited as done by `cli`.
-async fn create_admin(pool: &sqlx::PgPool, login: &str, name: &str) -> anyhow::Result<i64> {
+async fn create_admin(
+    pool: &sqlx::PgPool,
+    login: &str,
+    name: &str,
+) -> anyhow::Result<qrfeedback::domain::ids::AccountId> {
     use qrfeedback::domain::names::DisplayName;
     use qrfeedback::domain::password::{Login, Password, hash_password};
     use qrfeedback::store::accounts::{self, AccountError, Credential, NewAccount};

@@ -15,6 +15,7 @@ use actix_web::http::StatusCode;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use qrfeedback::domain::code::{CODE_LEN, VenueCode};
+use qrfeedback::domain::ids::VenueId;
 use qrfeedback::domain::rating::{COMMENT_MAX_CHARS, DeviceId, RatingInput, TAGS_MAX};
 use qrfeedback::error::ApiError;
 use qrfeedback::http::api::ratings::{CreateRating, parse_json};
@@ -156,6 +157,7 @@ fn venue_codes_parse_only_in_their_one_form() {
         "venue code",
         (code_like(), any::<i64>(), any::<i32>()),
         |(raw, venue_id, seq)| {
+            let venue_id = VenueId::new(venue_id);
             let Some(code) = VenueCode::parse(&raw) else {
                 return Ok(());
             };

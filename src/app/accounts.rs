@@ -5,6 +5,7 @@
 //! Past 500 lines: one use-case per account action (create, accept an invitation, list, change,
 //! reset a second factor, issue a set-password link), sharing the grant and management checks.
 
+use crate::domain::ids::{AccountId, VenueId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -52,14 +53,14 @@ pub struct CreateAccount {
     #[schema(example = "652800")]
     pub region_code: Option<String>,
     /// The venues of a venue-staff account (within the caller's scope).
-    pub venue_ids: Option<Vec<i64>>,
+    pub venue_ids: Option<Vec<VenueId>>,
 }
 
 /// An account as the API shows it; the invitation only in the answer to its creation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountBody {
     /// Account id.
-    pub id: i64,
+    pub id: AccountId,
     /// Login name.
     pub login: String,
     /// Name shown to people.
@@ -69,7 +70,7 @@ pub struct AccountBody {
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
     /// Who created it.
     pub created_by: String,
     /// When.
@@ -127,7 +128,7 @@ pub struct UpdateAccount {
     #[schema(example = "652801")]
     pub region_code: Option<String>,
     /// The venues of a venue-staff account (with `role`).
-    pub venue_ids: Option<Vec<i64>>,
+    pub venue_ids: Option<Vec<VenueId>>,
 }
 
 /// Body of `POST /api/v1/invitations/{token}`.
@@ -142,7 +143,7 @@ pub struct AcceptInvitation {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActivatedAccount {
     /// Account id.
-    pub id: i64,
+    pub id: AccountId,
     /// Login name, to sign in with.
     pub login: String,
 }
@@ -285,7 +286,7 @@ pub async fn activate(
     // The stored cutoff already refuses every older session; deleting them
     // from Redis as well frees them at once.
     if let Err(err) = services.live.delete_account_sessions(account_id).await {
-        tracing::warn!(error = %err, account_id, "could not end the sessions of an account whose password was set");
+        tracing::warn!(error = %err, %account_id, "could not end the sessions of an account whose password was set");
     }
     Ok(ActivatedAccount {
         id: account_id,
@@ -315,7 +316,7 @@ fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), AppError> {
 pub async fn check_manage(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
     role: Role,
     scope: &Scope,
 ) -> Result<(), AppError> {
@@ -338,7 +339,7 @@ pub async fn check_manage(
 async fn managed_account(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<(ScopeFilter, AccountRecord), AppError> {
     let scope = ScopeFilter::of(
         &caller.principal.scope,
@@ -359,7 +360,7 @@ async fn managed_account(
 pub async fn managed(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<AccountRecord, AppError> {
     managed_account(services, caller, account_id)
         .await
@@ -386,7 +387,7 @@ fn grant_unchanged(seen: &AccountRecord, now: &AccountRecord) -> Result<(), AppE
 pub async fn update(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
     request: UpdateAccount,
 ) -> Result<AccountBody, AppError> {
     let display_name = request
@@ -453,7 +454,7 @@ pub async fn update(
     if (after.disabled_at.is_some() || rescoped)
         && let Err(err) = services.live.delete_account_sessions(account_id).await
     {
-        tracing::warn!(error = %err, account_id, "could not end the sessions of a changed account");
+        tracing::warn!(error = %err, %account_id, "could not end the sessions of a changed account");
     }
     Ok(AccountBody::new(after))
 }
@@ -463,7 +464,7 @@ pub async fn update(
 pub async fn reset_second_factor(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<(), AppError> {
     // Resetting one's own factor this way would skip proving the old one;
     // the caller's own account is the signed-in one or its token's owner,
@@ -493,7 +494,7 @@ pub async fn reset_second_factor(
     }
     // Sessions opened with the old factor must not outlive it.
     if let Err(err) = services.live.delete_account_sessions(account_id).await {
-        tracing::warn!(error = %err, account_id, "could not end the sessions of a reset account");
+        tracing::warn!(error = %err, %account_id, "could not end the sessions of a reset account");
     }
     Ok(())
 }
@@ -512,7 +513,7 @@ pub struct PasswordLink {
 pub async fn issue_password_link(
     services: &Services,
     caller: &Caller,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<(AccountRecord, PasswordLink), AppError> {
     // Setting one's own password this way would skip proving the current one.
     if caller.principal.account_id == Some(account_id) {

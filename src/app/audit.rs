@@ -1,6 +1,7 @@
 //! The audit log, newest first, cut to the caller's scope: the JSON route
 //! and the console's audit page read it through [`parse_query`] and [`page`].
 
+use crate::domain::ids::{AccountId, VenueId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -125,7 +126,8 @@ pub async fn page(
 /// The names a page of entries shows for its actors and targets (people,
 /// API tokens, venues), in one lookup for the whole page.
 pub async fn names(services: &Services, items: &[AuditRecord]) -> Result<AuditNames, AppError> {
-    let (mut accounts, mut tokens, mut venues) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut accounts, mut tokens, mut venues): (Vec<AccountId>, Vec<i64>, Vec<VenueId>) =
+        (Vec::new(), Vec::new(), Vec::new());
     for entry in items {
         for subject in [Subject::parse(&entry.actor), Subject::parse(&entry.target)] {
             match subject {
@@ -137,10 +139,12 @@ pub async fn names(services: &Services, items: &[AuditRecord]) -> Result<AuditNa
         }
         venues.extend(entry.venue_id);
     }
-    for ids in [&mut accounts, &mut tokens, &mut venues] {
-        ids.sort_unstable();
-        ids.dedup();
-    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    tokens.sort_unstable();
+    tokens.dedup();
+    venues.sort_unstable();
+    venues.dedup();
     Ok(audit::names(&services.pool, &accounts, &tokens, &venues).await?)
 }
 
@@ -163,7 +167,7 @@ pub struct Download<'a> {
     /// `csv` or `xlsx`.
     pub format: &'a str,
     /// The venue whose table it is, if it is a venue's.
-    pub venue_id: Option<i64>,
+    pub venue_id: Option<VenueId>,
     /// Rows the file holds.
     pub rows: usize,
     /// The page's query (filters) the file was made with.

@@ -1,6 +1,7 @@
 //! Who is asking: an authenticated principal with the address it called
 //! from, and what it may hand on to others.
 
+use crate::domain::ids::VenueId;
 use std::collections::HashMap;
 
 use crate::app::{AppError, Services, Slug};
@@ -36,7 +37,7 @@ impl Caller {
         services: &Services,
         role: Role,
         scope: &Scope,
-    ) -> Result<HashMap<i64, String>, AppError> {
+    ) -> Result<HashMap<VenueId, String>, AppError> {
         let regions = services.reference.regions().await?;
         let venue_regions = tokens::venue_regions(&services.pool, &scope.venue_ids()).await?;
         may_grant(&self.principal, role, scope, &regions, &venue_regions).map_err(
@@ -55,7 +56,7 @@ impl Caller {
 pub fn requested_grant(
     role: &str,
     region_code: Option<String>,
-    venue_ids: Vec<i64>,
+    venue_ids: Vec<VenueId>,
 ) -> Result<(Role, Scope), AppError> {
     let parsed = Role::parse(role).ok_or_else(|| {
         AppError::new(

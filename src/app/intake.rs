@@ -2,6 +2,7 @@
 //! idempotency → rate limit → batch (daily dedupe in Redis, durable commit)
 //! → answer → live counters.
 
+use crate::domain::ids::{RatingId, VenueId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -45,9 +46,9 @@ pub struct Submission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     /// Rating id.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The device id the rating was counted under.
     pub device_id: String,
     /// When it was stored.
@@ -330,7 +331,7 @@ impl Intake {
 
     /// Whether `device` has a rating of `venue` stored for today: the daily
     /// claim in Redis says so, and Postgres answers when Redis cannot.
-    pub async fn rated_today(&self, venue_id: i64, device: &DeviceId) -> bool {
+    pub async fn rated_today(&self, venue_id: VenueId, device: &DeviceId) -> bool {
         let day = self.clock.today();
         let hash = self.secrets.device_hash(device);
         match self.live.daily_claimed(venue_id, day, &hash).await {
@@ -348,7 +349,7 @@ impl Intake {
 
     async fn check_rate(
         &self,
-        venue_id: i64,
+        venue_id: VenueId,
         client_ip: &str,
         now: DateTime<Utc>,
     ) -> Result<(), IntakeError> {
@@ -370,7 +371,7 @@ impl Intake {
         Ok(())
     }
 
-    fn local_hit(&self, venue_id: i64, client_ip: &str, minute: i64) -> u64 {
+    fn local_hit(&self, venue_id: VenueId, client_ip: &str, minute: i64) -> u64 {
         let Ok(mut limits) = self.local_limits.lock() else {
             return 0;
         };
@@ -380,7 +381,7 @@ impl Intake {
         }
         let hits = limits
             .hits
-            .entry((venue_id, client_ip.to_owned()))
+            .entry((venue_id.get(), client_ip.to_owned()))
             .or_insert(0);
         *hits += 1;
         *hits

@@ -1,6 +1,7 @@
 //! Taking a suspicious rating out of every score, or putting it back.
 //! Nothing is deleted; each action is logged with who, when and why.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,9 +26,9 @@ pub struct ModerationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModerationBody {
     /// Rating id.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Its venue.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Whether it is now quarantined.
     pub quarantined: bool,
     /// Since when, if quarantined.
@@ -54,7 +55,7 @@ pub fn parse_reason(raw: &str) -> Result<ModerationReason, AppError> {
 pub async fn moderate(
     services: &Services,
     caller: &Caller,
-    rating_id: i64,
+    rating_id: RatingId,
     reason: &ModerationReason,
     quarantine: bool,
 ) -> Result<ModerationBody, AppError> {
@@ -112,7 +113,7 @@ pub async fn moderate(
 /// Best effort; `qrfeedback reconcile` repairs a miss.
 async fn adjust_live_counters(
     services: &Services,
-    venue_id: i64,
+    venue_id: VenueId,
     region_code: &str,
     category: &str,
     day: chrono::NaiveDate,
@@ -123,7 +124,7 @@ async fn adjust_live_counters(
         return;
     };
     let counts = DayCounts {
-        venues: vec![(venue_id, delta)],
+        venues: vec![(venue_id.get(), delta)],
         regions: regions
             .ancestors(region_code)
             .into_iter()
@@ -133,7 +134,7 @@ async fn adjust_live_counters(
     };
     if services.live.add_counters(day, &counts).await.is_err() {
         tracing::info!(
-            venue_id,
+            %venue_id,
             "live counters not adjusted (Redis down); reconcile repairs them"
         );
     }

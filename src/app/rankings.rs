@@ -1,6 +1,7 @@
 //! Venues ranked within a region subtree, and a region's score with its
 //! breakdown by child region and category, for drilling down province → venue.
 
+use crate::domain::ids::VenueId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -61,7 +62,7 @@ pub struct RankingItem {
     /// filter chose the venue; `null` for unpublished venues (listed after all ranked ones).
     pub rank: Option<i64>,
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Venue name.
     pub name: String,
     /// The venue's region.
@@ -225,7 +226,7 @@ pub async fn ranking(
     let places = if request.tiers.is_empty() {
         None
     } else {
-        let ids: Vec<i64> = rows.iter().map(|r| r.venue_id).collect();
+        let ids: Vec<VenueId> = rows.iter().map(|r| r.venue_id).collect();
         let places =
             rankings::places_in_ranking(&services.pool, scope, filter.category, &ids).await?;
         Some(places.into_iter().collect::<HashMap<i64, i64>>())
@@ -236,7 +237,7 @@ pub async fn ranking(
         .map(|(i, row)| RankingItem {
             rank: match &places {
                 None => row.published.then_some(offset + i as i64 + 1),
-                Some(places) => places.get(&row.venue_id).copied(),
+                Some(places) => places.get(&row.venue_id.get()).copied(),
             },
             venue_id: row.venue_id,
             name: row.name,

@@ -1,5 +1,6 @@
 //! A venue's score as published, and how its credit tier came to be.
 
+use crate::domain::ids::VenueId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -81,7 +82,7 @@ pub struct TrendWeek {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VenueScore {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Whether the score is published (enough ratings in the window).
     pub published: bool,
     /// Smoothed score 0–100, or `null` while not published ("not enough ratings yet").
@@ -118,7 +119,7 @@ pub struct VenueScore {
 }
 
 /// Assembles a venue's score from the stored score, today's aggregates and the live counter.
-pub async fn venue_score(services: &Services, id: i64) -> Result<VenueScore, AppError> {
+pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore, AppError> {
     venues::public(&services.pool, id)
         .await?
         .ok_or(AppError::not_found(Slug::VenueNotFound))?;
@@ -209,7 +210,11 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-async fn trend(services: &Services, id: i64, today: NaiveDate) -> Result<Vec<TrendWeek>, AppError> {
+async fn trend(
+    services: &Services,
+    id: VenueId,
+    today: NaiveDate,
+) -> Result<Vec<TrendWeek>, AppError> {
     let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let first_monday = this_monday - Duration::weeks(TREND_WEEKS - 1);
     let weeks = scores::weekly_totals(&services.pool, id, first_monday).await?;
@@ -249,13 +254,16 @@ pub struct TierChangeBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TierHistory {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Changes, newest first.
     pub items: Vec<TierChangeBody>,
 }
 
 /// A venue's tier changes, newest first, with their reasons in both languages.
-pub async fn tier_history(services: &Services, id: i64) -> Result<Vec<TierChangeBody>, AppError> {
+pub async fn tier_history(
+    services: &Services,
+    id: VenueId,
+) -> Result<Vec<TierChangeBody>, AppError> {
     Ok(tiers::history(&services.pool, id)
         .await?
         .into_iter()

@@ -5,6 +5,7 @@
 //! Past 500 lines: the overview, child regions, falling venues and a venue's ratings under review
 //! share the region scoping and the figures they are built from.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -65,7 +66,7 @@ impl From<&Region> for RegionRef {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ConsoleVenue {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Venue name.
     pub name: String,
     /// The venue's region.
@@ -105,7 +106,7 @@ impl From<RankingRow> for ConsoleVenue {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FallingVenue {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Venue name.
     pub name: String,
     /// The venue's region.
@@ -421,7 +422,7 @@ pub async fn overview(services: &Services, region: Option<&Region>) -> Result<Ov
 pub async fn venue_in_scope(
     services: &Services,
     principal: &Principal,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<Venue, AppError> {
     let scope = ScopeFilter::of(&principal.scope, &*services.reference.regions().await?);
     venues::in_scope(&services.pool, venue_id, &scope)
@@ -574,7 +575,7 @@ pub struct RatingDimensions {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RatingReview {
     /// Rating id (for quarantine and release).
-    pub id: i64,
+    pub id: RatingId,
     /// When it arrived.
     pub created_at: DateTime<Utc>,
     /// Its local (Asia/Shanghai) day.
@@ -599,7 +600,7 @@ pub struct RatingReview {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RatingReviewPage {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Ratings, newest first.
     pub items: Vec<RatingReview>,
     /// This page, from 1.
@@ -614,7 +615,7 @@ pub struct RatingReviewPage {
 /// scope (a venue outside it has none; callers answer 404 for it first).
 pub async fn ratings(
     services: &Services,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: &RatingFilter,
     page: i64,

@@ -2,6 +2,7 @@
 //! with a role and scope inside the creator's, shown once, revoked by their
 //! owner or whoever may manage the owner.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -32,7 +33,7 @@ pub struct CreateToken {
     #[schema(example = "652800")]
     pub region_code: Option<String>,
     /// The venues of a venue-staff token (within the caller's scope).
-    pub venue_ids: Option<Vec<i64>>,
+    pub venue_ids: Option<Vec<VenueId>>,
     /// Days until it stops working, 1–3650; never when absent.
     pub expires_in_days: Option<i64>,
 }
@@ -49,7 +50,7 @@ pub struct TokenBody {
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it stops working, if ever.

@@ -2,6 +2,7 @@
 //! with its replies, its public service commitment and its Chief Quality
 //! Officer. The JSON API and the dashboard share these.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -84,7 +85,7 @@ pub struct ReplyView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommentBody {
     /// The rating, to reply to.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Overall stars, 1–5.
     pub overall: i16,
     /// Quick tags chosen with the rating.
@@ -130,7 +131,7 @@ impl From<CommentDay> for CommentDayBody {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommentsPage {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// This page, from 1.
     pub page: i64,
     /// Comments per page.
@@ -147,7 +148,7 @@ pub struct CommentsPage {
 /// `scope` is not found.
 pub async fn comments(
     services: &Services,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: CommentFilter,
     page: i64,
@@ -188,23 +189,15 @@ pub struct ReplyRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SavedReplyBody {
     /// The rating answered.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Its venue.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The reply.
     pub body: String,
     /// Local day of this version.
     pub replied_on: NaiveDate,
     /// Whether it replaced an earlier reply.
     pub replaced: bool,
-}
-
-/// Parses a rating id from a path; anything else is an unknown rating.
-pub fn parse_rating_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::not_found(Slug::RatingNotFound))
 }
 
 /// Publishes the venue's reply to a comment within the caller's scope (and,
@@ -214,8 +207,8 @@ pub fn parse_rating_id(raw: &str) -> Result<i64, AppError> {
 pub async fn reply(
     services: &Services,
     caller: &Caller,
-    rating_id: i64,
-    venue_id: Option<i64>,
+    rating_id: RatingId,
+    venue_id: Option<VenueId>,
     text: &ReplyText,
 ) -> Result<(SavedReplyBody, bool), AppError> {
     let scope = scope_of(services, caller).await?;
@@ -263,7 +256,7 @@ pub struct CommitmentRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommitmentBody {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The commitment.
     pub text: String,
     /// When the venue first published one.
@@ -287,7 +280,7 @@ impl From<Commitment> for CommitmentBody {
 pub async fn commitment(
     services: &Services,
     caller: &Caller,
-    venue_id: i64,
+    venue_id: VenueId,
     text: &CommitmentText,
 ) -> Result<CommitmentBody, AppError> {
     let scope = scope_of(services, caller).await?;
@@ -325,7 +318,7 @@ pub struct QualityOfficerRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QualityOfficerBody {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Name.
     pub name: String,
     /// Position in the venue.
@@ -362,7 +355,7 @@ impl From<QualityOfficerRecord> for QualityOfficerBody {
 pub async fn save_officer(
     services: &Services,
     caller: &Caller,
-    venue_id: i64,
+    venue_id: VenueId,
     officer: &QualityOfficer,
     scope: &ScopeFilter,
 ) -> Result<QualityOfficerRecord, AppError> {

@@ -1,6 +1,7 @@
 //! Violations a regulator records against a venue: a serious one puts the
 //! venue in tier C for 12 months.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,7 +31,7 @@ pub struct ViolationBody {
     /// Violation id.
     pub id: i64,
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The local day it occurred.
     pub occurred_on: NaiveDate,
     /// Whether it is serious.
@@ -58,7 +59,7 @@ impl From<violations::ViolationRecord> for ViolationBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ViolationList {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Violations, latest occurrence first.
     pub items: Vec<ViolationBody>,
 }
@@ -83,7 +84,7 @@ impl From<ViolationError> for AppError {
 pub async fn record(
     services: &Services,
     caller: &Caller,
-    venue_id: i64,
+    venue_id: VenueId,
     violation: &NewViolation,
 ) -> Result<ViolationBody, AppError> {
     let scope = ScopeFilter::of(
@@ -107,7 +108,7 @@ pub async fn record(
 pub async fn list(
     services: &Services,
     caller: &Caller,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<ViolationList, AppError> {
     let venue = venue_in_scope(services, &caller.principal, venue_id).await?;
     let scope = ScopeFilter::of(

@@ -4,6 +4,7 @@
 //!
 //! Past 500 lines only because its tests, one per grant and management rule, sit beside the rules.
 
+use crate::domain::ids::{AccountId, VenueId};
 use std::collections::{BTreeSet, HashMap};
 
 use super::region::RegionTree;
@@ -47,7 +48,7 @@ pub enum Scope {
     /// A region (any level) and its subtree.
     Region(String),
     /// These venues.
-    Venues(BTreeSet<i64>),
+    Venues(BTreeSet<VenueId>),
 }
 
 /// An authenticated caller.
@@ -61,7 +62,7 @@ pub struct Principal {
     pub scope: Scope,
     /// The account it acts for: the signed-in account, or the owner of the
     /// token; `None` for the bootstrap `ADMIN_TOKEN` and the tokens it made.
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
 }
 
 /// Why a scope cannot be handed on.
@@ -83,7 +84,7 @@ pub enum GrantError {
     RegionOutside(String),
     /// A venue outside the granter's scope (or unknown).
     #[error("venue {0} is outside your scope")]
-    VenueOutside(i64),
+    VenueOutside(VenueId),
 }
 
 impl Scope {
@@ -97,7 +98,7 @@ impl Scope {
     }
 
     /// Whether a venue (with its region) lies in this scope.
-    pub fn covers_venue(&self, tree: &RegionTree, venue_id: i64, venue_region: &str) -> bool {
+    pub fn covers_venue(&self, tree: &RegionTree, venue_id: VenueId, venue_region: &str) -> bool {
         match self {
             Scope::Venues(ids) => ids.contains(&venue_id),
             _ => self.covers_region(tree, venue_region),
@@ -113,7 +114,7 @@ impl Scope {
     }
 
     /// The venues of a venue scope (empty otherwise).
-    pub fn venue_ids(&self) -> Vec<i64> {
+    pub fn venue_ids(&self) -> Vec<VenueId> {
         match self {
             Scope::Venues(ids) => ids.iter().copied().collect(),
             _ => Vec::new(),
@@ -129,7 +130,7 @@ pub fn may_grant(
     role: Role,
     scope: &Scope,
     tree: &RegionTree,
-    venue_regions: &HashMap<i64, String>,
+    venue_regions: &HashMap<VenueId, String>,
 ) -> Result<(), GrantError> {
     if role > granter.role {
         return Err(GrantError::RoleAbove {
@@ -178,7 +179,7 @@ pub fn effective_grant(
     token: (Role, &Scope),
     owner: (Role, &Scope),
     tree: &RegionTree,
-    venue_regions: &HashMap<i64, String>,
+    venue_regions: &HashMap<VenueId, String>,
 ) -> Option<(Role, Scope)> {
     let ((role, scope), (owner_role, owner_scope)) = (token, owner);
     if role > owner_role {
@@ -198,7 +199,7 @@ pub fn effective_grant(
         }
         (Scope::Region(_), Scope::Venues(_)) => return None,
         (Scope::Venues(ids), owner_scope) => {
-            let kept: BTreeSet<i64> = ids
+            let kept: BTreeSet<VenueId> = ids
                 .iter()
                 .copied()
                 .filter(|id| match owner_scope {
@@ -246,11 +247,11 @@ pub enum ManageError {
 /// (and its tokens), which no account owns.
 pub fn may_manage(
     manager: &Principal,
-    account_id: i64,
+    account_id: AccountId,
     role: Role,
     scope: &Scope,
     tree: &RegionTree,
-    venue_regions: &HashMap<i64, String>,
+    venue_regions: &HashMap<VenueId, String>,
 ) -> Result<(), ManageError> {
     if manager.account_id == Some(account_id) {
         return Err(ManageError::OwnAccount);
@@ -333,7 +334,7 @@ impl ApiToken {
 pub fn held_grant(
     role: &str,
     region_code: &Option<String>,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
 ) -> Option<(Role, Scope)> {
     let role = Role::parse(role)?;
     let scope = match role {
@@ -378,7 +379,7 @@ mod tests {
             actor: "test".into(),
             role,
             scope,
-            account_id: Some(100),
+            account_id: Some(AccountId::new(100)),
         }
     }
 
@@ -386,8 +387,11 @@ mod tests {
     fn a_regulator_may_hand_on_its_subtree_only() {
         let t = tree();
         let bayingolin = principal(Role::Regulator, Scope::Region("652800".into()));
-        let venues: HashMap<i64, String> =
-            [(1, "652801".to_owned()), (2, "652301".to_owned())].into();
+        let venues: HashMap<VenueId, String> = [
+            (VenueId::new(1), "652801".to_owned()),
+            (VenueId::new(2), "652301".to_owned()),
+        ]
+        .into();
         let ok = |role, scope: Scope| may_grant(&bayingolin, role, &scope, &t, &venues);
         assert_eq!(ok(Role::Regulator, Scope::Region("652822".into())), Ok(()));
         assert_eq!(ok(Role::Regulator, Scope::Region("652800".into())), Ok(()));
@@ -401,14 +405,26 @@ mod tests {
             Err(GrantError::RegionOutside("652301".into())),
             "not a sibling's county"
         );
-        assert_eq!(ok(Role::VenueStaff, Scope::Venues([1].into())), Ok(()));
         assert_eq!(
-            ok(Role::VenueStaff, Scope::Venues([1, 2].into())),
-            Err(GrantError::VenueOutside(2))
+            ok(
+                Role::VenueStaff,
+                Scope::Venues([1].map(VenueId::new).into())
+            ),
+            Ok(())
         );
         assert_eq!(
-            ok(Role::VenueStaff, Scope::Venues([9].into())),
-            Err(GrantError::VenueOutside(9)),
+            ok(
+                Role::VenueStaff,
+                Scope::Venues([1, 2].map(VenueId::new).into())
+            ),
+            Err(GrantError::VenueOutside(VenueId::new(2)))
+        );
+        assert_eq!(
+            ok(
+                Role::VenueStaff,
+                Scope::Venues([9].map(VenueId::new).into())
+            ),
+            Err(GrantError::VenueOutside(VenueId::new(9))),
             "an unknown venue is outside too"
         );
         assert!(matches!(
@@ -416,7 +432,7 @@ mod tests {
             Err(GrantError::RoleAbove { .. })
         ));
         assert!(matches!(
-            ok(Role::Regulator, Scope::Venues([1].into())),
+            ok(Role::Regulator, Scope::Venues([1].map(VenueId::new).into())),
             Err(GrantError::ShapeMismatch(_))
         ));
     }
@@ -445,18 +461,21 @@ mod tests {
     #[test]
     fn venue_staff_hand_on_a_subset_of_their_venues() {
         let t = tree();
-        let staff = principal(Role::VenueStaff, Scope::Venues([1, 2].into()));
-        let venues: HashMap<i64, String> = [
-            (1, "652801".to_owned()),
-            (2, "652801".to_owned()),
-            (3, "652801".to_owned()),
+        let staff = principal(
+            Role::VenueStaff,
+            Scope::Venues([1, 2].map(VenueId::new).into()),
+        );
+        let venues: HashMap<VenueId, String> = [
+            (VenueId::new(1), "652801".to_owned()),
+            (VenueId::new(2), "652801".to_owned()),
+            (VenueId::new(3), "652801".to_owned()),
         ]
         .into();
         assert_eq!(
             may_grant(
                 &staff,
                 Role::VenueStaff,
-                &Scope::Venues([2].into()),
+                &Scope::Venues([2].map(VenueId::new).into()),
                 &t,
                 &venues
             ),
@@ -466,11 +485,11 @@ mod tests {
             may_grant(
                 &staff,
                 Role::VenueStaff,
-                &Scope::Venues([3].into()),
+                &Scope::Venues([3].map(VenueId::new).into()),
                 &t,
                 &venues
             ),
-            Err(GrantError::VenueOutside(3))
+            Err(GrantError::VenueOutside(VenueId::new(3)))
         );
         assert!(
             may_grant(
@@ -489,7 +508,7 @@ mod tests {
         );
     }
 
-    fn principal_of(role: Role, scope: Scope, account_id: Option<i64>) -> Principal {
+    fn principal_of(role: Role, scope: Scope, account_id: Option<AccountId>) -> Principal {
         Principal {
             account_id,
             ..principal(role, scope)
@@ -499,8 +518,11 @@ mod tests {
     #[test]
     fn a_tokens_grant_is_cut_to_what_its_owner_holds_now() {
         let t = tree();
-        let venues: HashMap<i64, String> =
-            [(1, "652801".to_owned()), (2, "652301".to_owned())].into();
+        let venues: HashMap<VenueId, String> = [
+            (VenueId::new(1), "652801".to_owned()),
+            (VenueId::new(2), "652301".to_owned()),
+        ]
+        .into();
         let region = |code: &str| Scope::Region(code.into());
         let cut = |token: (Role, Scope), owner: (Role, Scope)| {
             effective_grant((token.0, &token.1), (owner.0, &owner.1), &t, &venues)
@@ -528,7 +550,7 @@ mod tests {
             // Demoted below the token's role.
             (
                 (Regulator, region("652800")),
-                (VenueStaff, Scope::Venues([1].into())),
+                (VenueStaff, Scope::Venues([1].map(VenueId::new).into())),
                 None,
             ),
             ((Admin, Scope::All), (Regulator, region("650000")), None),
@@ -544,18 +566,18 @@ mod tests {
             ),
             // Venue tokens keep the venues their owner still covers.
             (
-                (VenueStaff, Scope::Venues([1, 2].into())),
+                (VenueStaff, Scope::Venues([1, 2].map(VenueId::new).into())),
                 (Regulator, region("652800")),
-                Some((VenueStaff, Scope::Venues([1].into()))),
+                Some((VenueStaff, Scope::Venues([1].map(VenueId::new).into()))),
             ),
             (
-                (VenueStaff, Scope::Venues([1, 2].into())),
-                (VenueStaff, Scope::Venues([2, 3].into())),
-                Some((VenueStaff, Scope::Venues([2].into()))),
+                (VenueStaff, Scope::Venues([1, 2].map(VenueId::new).into())),
+                (VenueStaff, Scope::Venues([2, 3].map(VenueId::new).into())),
+                Some((VenueStaff, Scope::Venues([2].map(VenueId::new).into()))),
             ),
             (
-                (VenueStaff, Scope::Venues([1].into())),
-                (VenueStaff, Scope::Venues([2].into())),
+                (VenueStaff, Scope::Venues([1].map(VenueId::new).into())),
+                (VenueStaff, Scope::Venues([2].map(VenueId::new).into())),
                 None,
             ),
         ];
@@ -569,27 +591,34 @@ mod tests {
         // Venue staff's own venues need no regions to be compared.
         assert_eq!(
             effective_grant(
-                (VenueStaff, &Scope::Venues([5, 6].into())),
-                (VenueStaff, &Scope::Venues([6, 7].into())),
+                (VenueStaff, &Scope::Venues([5, 6].map(VenueId::new).into())),
+                (VenueStaff, &Scope::Venues([6, 7].map(VenueId::new).into())),
                 &t,
                 &HashMap::new(),
             ),
-            Some((VenueStaff, Scope::Venues([6].into())))
+            Some((VenueStaff, Scope::Venues([6].map(VenueId::new).into())))
         );
     }
 
     #[test]
     fn managing_an_account_needs_a_higher_role_or_a_strictly_narrower_region() {
         let t = tree();
-        let venues: HashMap<i64, String> =
-            [(1, "652801".to_owned()), (2, "652301".to_owned())].into();
+        let venues: HashMap<VenueId, String> = [
+            (VenueId::new(1), "652801".to_owned()),
+            (VenueId::new(2), "652301".to_owned()),
+        ]
+        .into();
         let region = |code: &str| Scope::Region(code.into());
-        let bayingolin = principal_of(Role::Regulator, region("652800"), Some(1));
-        let admin = principal_of(Role::Admin, Scope::All, Some(2));
+        let bayingolin = principal_of(Role::Regulator, region("652800"), Some(AccountId::new(1)));
+        let admin = principal_of(Role::Admin, Scope::All, Some(AccountId::new(2)));
         let bootstrap = principal_of(Role::Admin, Scope::All, None);
-        let staff = principal_of(Role::VenueStaff, Scope::Venues([1].into()), Some(3));
+        let staff = principal_of(
+            Role::VenueStaff,
+            Scope::Venues([1].map(VenueId::new).into()),
+            Some(AccountId::new(3)),
+        );
         let manage = |who: &Principal, id: i64, role: Role, scope: Scope| {
-            may_manage(who, id, role, &scope, &t, &venues)
+            may_manage(who, AccountId::new(id), role, &scope, &t, &venues)
         };
         let not_below = |m: &Principal, r: Role| ManageError::NotBelow {
             manager: m.role.key(),
@@ -623,14 +652,14 @@ mod tests {
                 &bayingolin,
                 10,
                 VenueStaff,
-                Scope::Venues([1].into()),
+                Scope::Venues([1].map(VenueId::new).into()),
                 Ok(()),
             ),
             (
                 &bayingolin,
                 10,
                 VenueStaff,
-                Scope::Venues([1, 2].into()),
+                Scope::Venues([1, 2].map(VenueId::new).into()),
                 Err(ManageError::Outside),
             ),
             (
@@ -644,7 +673,7 @@ mod tests {
                 &bayingolin,
                 1,
                 VenueStaff,
-                Scope::Venues([1].into()),
+                Scope::Venues([1].map(VenueId::new).into()),
                 Err(ManageError::OwnAccount),
             ),
             (&admin, 10, Regulator, region("650000"), Ok(())),
@@ -655,7 +684,7 @@ mod tests {
                 &staff,
                 10,
                 VenueStaff,
-                Scope::Venues([1].into()),
+                Scope::Venues([1].map(VenueId::new).into()),
                 Err(not_below(&staff, VenueStaff)),
             ),
         ];
@@ -744,7 +773,7 @@ mod tests {
                 prop_assert_eq!(scope.covers_region(&t, &r.code), below_root, "{} under {}", r.code, root);
                 prop_assert_eq!(t.subtree(root).contains(&r.code), below_root);
                 // A venue there is visible exactly when its region is.
-                prop_assert_eq!(scope.covers_venue(&t, 1, &r.code), below_root);
+                prop_assert_eq!(scope.covers_venue(&t, VenueId::new(1), &r.code), below_root);
             }
             prop_assert!(!scope.covers_region(&t, "999999"), "unknown regions are outside");
         }

@@ -2,6 +2,8 @@
 //! list, so every key has a label in every catalogue) and the shapes of the
 //! `actor` and `target` texts, read back for people.
 
+use crate::domain::ids::{AccountId, RatingId, VenueId};
+
 /// An action key of the audit log. Only the constants below exist, so a
 /// writer cannot invent a key the pages have no words for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -128,7 +130,7 @@ pub fn attempted_login(raw: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     /// `account:12`.
-    Account(i64),
+    Account(AccountId),
     /// `token:3`, an API token.
     Token(i64),
     /// `admin-token`.
@@ -138,9 +140,9 @@ pub enum Subject {
     /// `anonymous`.
     Anonymous,
     /// `venue:7`.
-    Venue(i64),
+    Venue(VenueId),
     /// `rating:40`.
-    Rating(i64),
+    Rating(RatingId),
     /// `violation:2`.
     Violation(i64),
     /// `login:…`, an attempted login that names no account.
@@ -162,13 +164,13 @@ impl Subject {
         let id = |rest: &str| rest.parse::<i64>().ok();
         let numbered = |prefix: &str| text.strip_prefix(prefix).and_then(id);
         if let Some(n) = numbered("account:") {
-            Self::Account(n)
+            Self::Account(n.into())
         } else if let Some(n) = numbered("token:") {
             Self::Token(n)
         } else if let Some(n) = numbered("venue:") {
-            Self::Venue(n)
+            Self::Venue(n.into())
         } else if let Some(n) = numbered("rating:") {
-            Self::Rating(n)
+            Self::Rating(n.into())
         } else if let Some(n) = numbered("violation:") {
             Self::Violation(n)
         } else if let Some(login) = text.strip_prefix("login:") {
@@ -220,10 +222,16 @@ mod tests {
 
     #[test]
     fn subjects_read_back() {
-        assert_eq!(Subject::parse("account:2"), Subject::Account(2));
+        assert_eq!(
+            Subject::parse("account:2"),
+            Subject::Account(AccountId::new(2))
+        );
         assert_eq!(Subject::parse("token:5"), Subject::Token(5));
-        assert_eq!(Subject::parse("venue:7"), Subject::Venue(7));
-        assert_eq!(Subject::parse("rating:9"), Subject::Rating(9));
+        assert_eq!(Subject::parse("venue:7"), Subject::Venue(VenueId::new(7)));
+        assert_eq!(
+            Subject::parse("rating:9"),
+            Subject::Rating(RatingId::new(9))
+        );
         assert_eq!(Subject::parse("violation:1"), Subject::Violation(1));
         assert_eq!(Subject::parse("admin-token"), Subject::AdminToken);
         assert_eq!(Subject::parse("cli"), Subject::Cli);

@@ -4,6 +4,7 @@
 //! eleven (55 bits) of an HMAC over the venue id and its reissue counter. The
 //! version lets keys rotate; the counter makes each reissue a new code.
 
+use crate::domain::ids::VenueId;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -35,7 +36,7 @@ impl VenueCode {
     }
 
     /// Mints the code for a venue's `code_seq`-th issue under a key version.
-    pub fn mint(secret: &[u8], key_version: u8, venue_id: i64, code_seq: i32) -> Self {
+    pub fn mint(secret: &[u8], key_version: u8, venue_id: VenueId, code_seq: i32) -> Self {
         let mac = code_mac(secret, key_version, venue_id, code_seq);
         let mut out = String::with_capacity(CODE_LEN);
         out.push(ALPHABET[usize::from(key_version % 32)] as char);
@@ -49,7 +50,7 @@ impl VenueCode {
     }
 
     /// Whether this code is exactly what `mint` gives for these inputs.
-    pub fn verify(&self, secret: &[u8], venue_id: i64, code_seq: i32) -> bool {
+    pub fn verify(&self, secret: &[u8], venue_id: VenueId, code_seq: i32) -> bool {
         let expected = Self::mint(secret, self.key_version(), venue_id, code_seq);
         constant_time_eq(expected.0.as_bytes(), self.0.as_bytes())
     }
@@ -66,11 +67,11 @@ impl VenueCode {
     }
 }
 
-fn code_mac(secret: &[u8], key_version: u8, venue_id: i64, code_seq: i32) -> [u8; 32] {
+fn code_mac(secret: &[u8], key_version: u8, venue_id: VenueId, code_seq: i32) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
     mac.update(b"qrfeedback venue code v");
     mac.update(&[key_version]);
-    mac.update(&venue_id.to_be_bytes());
+    mac.update(&venue_id.get().to_be_bytes());
     mac.update(&code_seq.to_be_bytes());
     mac.finalize().into_bytes().into()
 }
@@ -88,21 +89,21 @@ mod tests {
 
     #[test]
     fn minted_codes_are_short_url_safe_and_verify() {
-        let code = VenueCode::mint(SECRET, CURRENT_KEY_VERSION, 42, 0);
+        let code = VenueCode::mint(SECRET, CURRENT_KEY_VERSION, VenueId::new(42), 0);
         assert_eq!(code.as_str().len(), CODE_LEN);
         assert!(code.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_eq!(VenueCode::parse(code.as_str()), Some(code.clone()));
         assert_eq!(code.key_version(), CURRENT_KEY_VERSION);
-        assert!(code.verify(SECRET, 42, 0));
-        assert!(!code.verify(SECRET, 43, 0));
-        assert!(!code.verify(SECRET, 42, 1));
-        assert!(!code.verify(b"another-secret-another-secret", 42, 0));
+        assert!(code.verify(SECRET, VenueId::new(42), 0));
+        assert!(!code.verify(SECRET, VenueId::new(43), 0));
+        assert!(!code.verify(SECRET, VenueId::new(42), 1));
+        assert!(!code.verify(b"another-secret-another-secret", VenueId::new(42), 0));
     }
 
     #[test]
     fn reissue_changes_the_code() {
-        let a = VenueCode::mint(SECRET, 1, 7, 0);
-        let b = VenueCode::mint(SECRET, 1, 7, 1);
+        let a = VenueCode::mint(SECRET, 1, VenueId::new(7), 0);
+        let b = VenueCode::mint(SECRET, 1, VenueId::new(7), 1);
         assert_ne!(a, b);
     }
 
@@ -112,11 +113,11 @@ mod tests {
             venue_id in 1i64..i64::MAX,
             seq in 0i32..10_000,
         ) {
-            let code = VenueCode::mint(SECRET, CURRENT_KEY_VERSION, venue_id, seq);
+            let code = VenueCode::mint(SECRET, CURRENT_KEY_VERSION, VenueId::new(venue_id), seq);
             proptest::prop_assert_eq!(VenueCode::parse(code.as_str()), Some(code.clone()));
-            proptest::prop_assert!(code.verify(SECRET, venue_id, seq));
-            proptest::prop_assert!(!code.verify(SECRET, venue_id.wrapping_add(1), seq));
-            proptest::prop_assert!(!code.verify(SECRET, venue_id, seq + 1));
+            proptest::prop_assert!(code.verify(SECRET, VenueId::new(venue_id), seq));
+            proptest::prop_assert!(!code.verify(SECRET, VenueId::new(venue_id.wrapping_add(1)), seq));
+            proptest::prop_assert!(!code.verify(SECRET, VenueId::new(venue_id), seq + 1));
         }
     }
 

@@ -8,6 +8,7 @@ pub mod credit;
 pub mod day;
 pub mod decline;
 pub mod distribution;
+pub mod ids;
 pub mod moderation;
 pub mod names;
 pub mod password;

@@ -5,6 +5,7 @@
 //!
 //! Past 500 lines only because its unit tests sit beside the code they pin down.
 
+use crate::domain::ids::AccountId;
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use data_encoding::BASE64URL_NOPAD;
@@ -343,10 +344,10 @@ impl Secrets {
     /// Encrypts an account's authenticator secret; the output is nonce ‖
     /// ciphertext. The account id is authenticated with it, so a sealed
     /// secret copied onto another account does not open.
-    pub fn seal_totp_secret(&self, account_id: i64, secret: &TotpSecret) -> Vec<u8> {
+    pub fn seal_totp_secret(&self, account_id: AccountId, secret: &TotpSecret) -> Vec<u8> {
         let cipher = ChaCha20Poly1305::new((&self.totp_key).into());
         let nonce_bytes: [u8; 12] = rand::random();
-        let aad = account_id.to_be_bytes();
+        let aad = account_id.get().to_be_bytes();
         let payload = Payload {
             msg: secret.as_bytes(),
             aad: &aad,
@@ -360,14 +361,14 @@ impl Secrets {
     /// Decrypts what [`Secrets::seal_totp_secret`] produced for this account;
     /// `None` if it was tampered with, belongs to another account or was
     /// sealed under another `SECRET_KEY`.
-    pub fn open_totp_secret(&self, account_id: i64, sealed: &[u8]) -> Option<TotpSecret> {
+    pub fn open_totp_secret(&self, account_id: AccountId, sealed: &[u8]) -> Option<TotpSecret> {
         if sealed.len() < 12 {
             return None;
         }
         let (nonce, body) = sealed.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().ok()?;
         let cipher = ChaCha20Poly1305::new((&self.totp_key).into());
-        let aad = account_id.to_be_bytes();
+        let aad = account_id.get().to_be_bytes();
         let payload = Payload {
             msg: body,
             aad: &aad,
@@ -544,16 +545,19 @@ mod tests {
     fn totp_secrets_round_trip_only_for_their_account() {
         let s = secrets();
         let secret = TotpSecret::generate();
-        let sealed = s.seal_totp_secret(7, &secret);
+        let sealed = s.seal_totp_secret(AccountId::new(7), &secret);
         assert_eq!(sealed.len(), 12 + 20 + 16);
         assert!(!sealed.windows(20).any(|w| w == secret.as_bytes()));
-        assert_eq!(s.open_totp_secret(7, &sealed), Some(secret.clone()));
-        assert_eq!(s.open_totp_secret(8, &sealed), None);
+        assert_eq!(
+            s.open_totp_secret(AccountId::new(7), &sealed),
+            Some(secret.clone())
+        );
+        assert_eq!(s.open_totp_secret(AccountId::new(8), &sealed), None);
         let other = Secrets::derive("another-secret-another-secret-xx");
-        assert_eq!(other.open_totp_secret(7, &sealed), None);
+        assert_eq!(other.open_totp_secret(AccountId::new(7), &sealed), None);
         let mut bad = sealed.clone();
         bad[15] ^= 1;
-        assert_eq!(s.open_totp_secret(7, &bad), None);
-        assert_eq!(s.open_totp_secret(7, &sealed[..8]), None);
+        assert_eq!(s.open_totp_secret(AccountId::new(7), &bad), None);
+        assert_eq!(s.open_totp_secret(AccountId::new(7), &sealed[..8]), None);
     }
 }

@@ -336,7 +336,7 @@ struct LiveIncrements {
 impl LiveIncrements {
     fn add(&mut self, row: &RatingRow, venue: &VenueCard) {
         let day = self.by_day.entry(row.day).or_default();
-        *day.venues.entry(row.venue_id).or_default() += 1;
+        *day.venues.entry(row.venue_id.get()).or_default() += 1;
         for code in &venue.region_path {
             *day.regions.entry(code.clone()).or_default() += 1;
         }

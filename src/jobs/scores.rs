@@ -13,6 +13,7 @@
 //! Past 500 lines: the refresher's loop and the venue, region and tier recomputes share the
 //! engine's constants, rule set and reference cache.
 
+use crate::domain::ids::VenueId;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,7 +78,7 @@ pub struct ScoreEngine {
 
 /// One venue being scored.
 struct VenueAcc {
-    venue_id: i64,
+    venue_id: VenueId,
     category: String,
     path: RegionPath,
     inputs: VenueInputs,
@@ -144,7 +145,7 @@ impl ScoreEngine {
 
     /// Refreshes the slices the given venues belong to, and the slices whose
     /// national prior moved because of them.
-    pub async fn refresh_venues(&self, venue_ids: &[i64]) -> anyhow::Result<RefreshSummary> {
+    pub async fn refresh_venues(&self, venue_ids: &[VenueId]) -> anyhow::Result<RefreshSummary> {
         if venue_ids.is_empty() {
             return Ok(RefreshSummary::default());
         }
@@ -293,7 +294,7 @@ impl ScoreEngine {
         while let Some(row) = rows.try_next().await? {
             if venues.last().is_none_or(|v| v.venue_id != row.venue_id) {
                 let Some(path) = regions.path(&row.region_code) else {
-                    tracing::warn!(venue_id = row.venue_id, region = %row.region_code, "venue outside the region tree; not scored");
+                    tracing::warn!(venue_id = %row.venue_id, region = %row.region_code, "venue outside the region tree; not scored");
                     continue;
                 };
                 venues.push(VenueAcc {
@@ -350,7 +351,7 @@ impl ScoreEngine {
                 .or_default()
                 .merge(&v.inputs.measures);
         }
-        let ids: Vec<i64> = venues.iter().map(|v| v.venue_id).collect();
+        let ids: Vec<VenueId> = venues.iter().map(|v| v.venue_id).collect();
         let compliance = tiers::compliance_counts(&self.pool, &ids, today).await?;
 
         let mut rows: Vec<VenueScoreRow> = venues

@@ -1,6 +1,7 @@
 //! Live counters of today's ratings per venue, per region (every level) and
 //! per category. Postgres holds the truth; these are rebuilt from it.
 
+use crate::domain::ids::VenueId;
 use chrono::NaiveDate;
 
 use super::{Live, LiveDown};
@@ -13,7 +14,7 @@ const COUNTER_TTL_SECS: i64 = 2 * 24 * 3600 + 3600;
 const SCAN_STEP: usize = 5_000;
 
 impl Live {
-    fn venue_key(&self, venue_id: i64, day: NaiveDate) -> String {
+    fn venue_key(&self, venue_id: VenueId, day: NaiveDate) -> String {
         self.key(format_args!(
             "{{v:{venue_id}}}:today:{}",
             day.format("%Y%m%d")
@@ -49,7 +50,7 @@ impl Live {
         let venues = counts
             .venues
             .iter()
-            .map(|(id, n)| (self.venue_key(*id, day), *n));
+            .map(|(id, n)| (self.venue_key(VenueId::new(*id), day), *n));
         let regions = counts
             .regions
             .iter()
@@ -64,7 +65,7 @@ impl Live {
     /// Today's live count for a venue (`None` when the counter is absent).
     pub async fn venue_today(
         &self,
-        venue_id: i64,
+        venue_id: VenueId,
         day: NaiveDate,
     ) -> Result<Option<i64>, LiveDown> {
         let key = self.venue_key(venue_id, day);

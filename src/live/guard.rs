@@ -1,6 +1,7 @@
 //! Fast-path guards in Redis: one rating per device per venue per day (the
 //! Postgres constraint is the backstop) and the per-IP rate limit.
 
+use crate::domain::ids::VenueId;
 use chrono::NaiveDate;
 use data_encoding::HEXLOWER;
 
@@ -10,7 +11,7 @@ use super::{Live, LiveDown};
 const CLAIM_TTL_SECS: u64 = 2 * 24 * 3600;
 
 impl Live {
-    fn claim_key(&self, venue_id: i64, day: NaiveDate, device_hash: &[u8]) -> String {
+    fn claim_key(&self, venue_id: VenueId, day: NaiveDate, device_hash: &[u8]) -> String {
         // Hash-tagged by venue so a cluster keeps a venue's keys on one shard.
         self.key(format_args!(
             "{{v:{venue_id}}}:claim:{}:{}",
@@ -27,7 +28,7 @@ impl Live {
     ) -> Result<Vec<bool>, LiveDown> {
         let keys: Vec<String> = slots
             .iter()
-            .map(|(venue_id, day, hash)| self.claim_key(*venue_id, *day, hash))
+            .map(|(venue_id, day, hash)| self.claim_key(VenueId::new(*venue_id), *day, hash))
             .collect();
         self.call(|mut conn| async move {
             let mut pipe = redis::pipe();
@@ -48,7 +49,7 @@ impl Live {
     /// Whether the device's rating slot at the venue that day is claimed.
     pub async fn daily_claimed(
         &self,
-        venue_id: i64,
+        venue_id: VenueId,
         day: NaiveDate,
         device_hash: &[u8; 16],
     ) -> Result<bool, LiveDown> {
@@ -73,7 +74,7 @@ impl Live {
         }
         let keys: Vec<String> = slots
             .iter()
-            .map(|(venue_id, day, hash)| self.claim_key(*venue_id, *day, hash))
+            .map(|(venue_id, day, hash)| self.claim_key(VenueId::new(*venue_id), *day, hash))
             .collect();
         self.call(|mut conn| async move {
             redis::cmd("DEL")
@@ -89,7 +90,7 @@ impl Live {
     /// minute and returns the count so far (fixed one-minute windows).
     pub async fn rate_hit(
         &self,
-        venue_id: i64,
+        venue_id: VenueId,
         client_ip: &str,
         minute: i64,
     ) -> Result<u64, LiveDown> {

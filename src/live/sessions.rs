@@ -6,6 +6,7 @@
 //!
 //! Past 500 lines only because its unit tests sit beside the code they pin down.
 
+use crate::domain::ids::AccountId;
 use data_encoding::HEXLOWER;
 use sha2::{Digest, Sha256};
 
@@ -64,7 +65,7 @@ impl SessionId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionData {
     /// The account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Its role key at sign-in.
     pub role: String,
     /// When the session was created, Unix milliseconds: fine enough to
@@ -81,7 +82,7 @@ pub struct SessionData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingSignIn {
     /// The account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Its role key.
     pub role: String,
     /// The login name as typed, so failed codes count against the same
@@ -109,7 +110,7 @@ impl Live {
         self.key(format_args!("session:{}", id.digest()))
     }
 
-    fn account_sessions_key(&self, account_id: i64) -> String {
+    fn account_sessions_key(&self, account_id: AccountId) -> String {
         self.key(format_args!("account:{account_id}:sessions"))
     }
 
@@ -286,7 +287,11 @@ impl Live {
     }
 
     /// Ends one session.
-    pub async fn delete_session(&self, id: &SessionId, account_id: i64) -> Result<(), LiveDown> {
+    pub async fn delete_session(
+        &self,
+        id: &SessionId,
+        account_id: AccountId,
+    ) -> Result<(), LiveDown> {
         let key = self.session_key(id);
         let set = self.account_sessions_key(account_id);
         let digest = id.digest();
@@ -307,7 +312,7 @@ impl Live {
     }
 
     /// Ends every session of an account; returns how many were still stored.
-    pub async fn delete_account_sessions(&self, account_id: i64) -> Result<u64, LiveDown> {
+    pub async fn delete_account_sessions(&self, account_id: AccountId) -> Result<u64, LiveDown> {
         let set = self.account_sessions_key(account_id);
         let digests: Vec<String> = self
             .call({

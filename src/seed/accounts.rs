@@ -9,6 +9,7 @@
 //! `totp-code` prints the current code (for no app at all). Only accounts
 //! the demo made (`created_by = 'demo'`) are ever touched.
 
+use crate::domain::ids::{AccountId, VenueId};
 use std::fmt;
 
 use anyhow::{Context as _, bail};
@@ -135,7 +136,7 @@ pub async fn seed_demo_accounts(
         let login = Login::parse(person.login)?;
         let password = random_password();
         let hash = hash_password(&Password::parse(password.clone(), login.as_str())?);
-        let venue_ids: &[i64] = if person.role == Role::VenueStaff {
+        let venue_ids: &[VenueId] = if person.role == Role::VenueStaff {
             std::slice::from_ref(&staff_venue_id)
         } else {
             &[]
@@ -176,9 +177,9 @@ pub async fn seed_demo_accounts(
 async fn create(
     pool: &PgPool,
     person: &DemoPerson,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
     password_hash: &str,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<AccountId> {
     let display_name = DisplayName::parse(person.display_name).context("demo display name")?;
     let record = accounts::create(
         pool,
@@ -214,7 +215,7 @@ async fn create(
 async fn enrolled_secret(
     pool: &PgPool,
     secrets: &Secrets,
-    account_id: i64,
+    account_id: AccountId,
     now_unix: u64,
 ) -> anyhow::Result<TotpSecret> {
     let state = second_factor::state(pool, account_id)

@@ -3,6 +3,7 @@
 //!
 //! Past 500 lines only because its unit tests sit beside the generator they pin down.
 
+use crate::domain::ids::VenueId;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
@@ -33,7 +34,7 @@ const CHUNK_RATINGS: usize = 50_000;
 /// A complaint waiting for its rating's id.
 #[derive(Debug, Clone)]
 pub(super) struct ComplaintRow {
-    pub(super) venue_id: i64,
+    pub(super) venue_id: VenueId,
     pub(super) day: NaiveDate,
     pub(super) device_hash: [u8; 16],
     pub(super) tracking_code: String,
@@ -429,7 +430,7 @@ impl RatingGenerator {
                     }
                 };
                 chunk.complaints.push(ComplaintRow {
-                    venue_id: venue.id,
+                    venue_id: venue.id.into(),
                     day,
                     device_hash,
                     tracking_code,
@@ -610,7 +611,7 @@ mod tests {
 
         let complaints: Vec<&ComplaintRow> = chunks.iter().flat_map(|c| &c.complaints).collect();
         assert_eq!(complaints_counted, complaints.len());
-        let codes: HashSet<(i64, &str)> = complaints
+        let codes: HashSet<(VenueId, &str)> = complaints
             .iter()
             .map(|c| (c.venue_id, c.tracking_code.as_str()))
             .collect();

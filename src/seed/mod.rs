@@ -16,6 +16,7 @@ mod generate;
 mod plan;
 mod words;
 
+use crate::domain::ids::VenueId;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -209,7 +210,7 @@ async fn insert_complaints(
     if complaints.is_empty() {
         return Ok(0);
     }
-    let venue_ids: Vec<i64> = complaints.iter().map(|c| c.venue_id).collect();
+    let venue_ids: Vec<VenueId> = complaints.iter().map(|c| c.venue_id).collect();
     let days: Vec<NaiveDate> = complaints.iter().map(|c| c.day).collect();
     let hashes: Vec<Vec<u8>> = complaints.iter().map(|c| c.device_hash.to_vec()).collect();
     let codes: Vec<&str> = complaints

@@ -173,7 +173,7 @@ pub(super) fn plan_venues(
         popularity.push(weight);
         plans.push(VenuePlan {
             id,
-            code: VenueCode::mint(code_key, CURRENT_KEY_VERSION, id, 0),
+            code: VenueCode::mint(code_key, CURRENT_KEY_VERSION, id.into(), 0),
             venue,
             created_at,
             profile: VenueProfile {
@@ -256,6 +256,7 @@ fn venue_identity(
 
 #[cfg(test)]
 pub(super) mod tests {
+    use crate::domain::ids::VenueId;
     use std::collections::HashSet;
 
     use chrono::TimeZone;
@@ -291,7 +292,7 @@ pub(super) mod tests {
         );
         assert!(plans.iter().any(|p| p.profile.poor));
         for p in &plans {
-            assert!(p.code.verify(b"code-key", p.id, 0));
+            assert!(p.code.verify(b"code-key", VenueId::new(p.id), 0));
             assert_eq!(p.code.key_version(), CURRENT_KEY_VERSION);
             assert!(p.profile.open_days >= 1);
         }

@@ -6,6 +6,7 @@
 //! Past 500 lines: every statement on accounts and their links, each with its audit row in the
 //! same transaction and its scope in the SQL.
 
+use crate::domain::ids::{AccountId, VenueId};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -17,7 +18,7 @@ use crate::domain::names::DisplayName;
 #[derive(Debug, Clone)]
 pub struct AccountRecord {
     /// Id.
-    pub id: i64,
+    pub id: AccountId,
     /// Login name (lower case).
     pub login: String,
     /// Name shown to people.
@@ -27,7 +28,7 @@ pub struct AccountRecord {
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account, ascending.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
     /// Who created it.
     pub created_by: String,
     /// When.
@@ -50,7 +51,7 @@ pub struct NewAccount<'a> {
     /// Region of a regulator.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff account.
-    pub venue_ids: &'a [i64],
+    pub venue_ids: &'a [VenueId],
     /// Who creates it.
     pub created_by: &'a str,
 }
@@ -120,7 +121,7 @@ pub async fn create(
     sqlx::query!(
         r#"INSERT INTO account_venues (venue_id, account_id)
            SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
-        new.venue_ids,
+        new.venue_ids as &[VenueId],
         row.id
     )
     .execute(&mut *tx)
@@ -146,7 +147,7 @@ pub async fn create(
     venue_ids.sort_unstable();
     venue_ids.dedup();
     let record = AccountRecord {
-        id: row.id,
+        id: AccountId::new(row.id),
         login: new.login.to_owned(),
         display_name: new.display_name.as_str().to_owned(),
         role: new.role.to_owned(),
@@ -175,7 +176,7 @@ pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecor
         AccountRecord,
         r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
-                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!",
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,
                   (a.password_hash IS NOT NULL) AS "activated!"
            FROM accounts a
@@ -202,14 +203,14 @@ pub struct OpenInvitation {
     /// Invitation id.
     pub id: i64,
     /// The account it activates.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The account's login.
     pub login: String,
     /// The region the account belongs to, for the audit log: a regulator's
     /// own, or that of a staff account's first venue.
     pub region_code: Option<String>,
     /// A staff account's first venue, for the audit log.
-    pub venue_id: Option<i64>,
+    pub venue_id: Option<VenueId>,
     /// Whether the account has a password already: the link then replaces it.
     pub activated: bool,
 }
@@ -225,7 +226,7 @@ pub async fn find_open_invitation(
         OpenInvitation,
         r#"SELECT i.id, i.account_id, a.login,
                   COALESCE(a.region_code, first_venue.region_code) AS "region_code: String",
-                  first_venue.id AS "venue_id?",
+                  first_venue.id AS "venue_id?: VenueId",
                   (a.password_hash IS NOT NULL) AS "activated!"
            FROM account_invitations i
            JOIN accounts a ON a.id = i.account_id
@@ -260,7 +261,7 @@ pub async fn accept_invitation(
     password_hash: &str,
     now: DateTime<Utc>,
     mut audit: AuditEntry,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<AccountId>, StoreError> {
     let account_id = invitation.account_id;
     let mut tx = pool.begin().await?;
     // The account row first, as every change of an account locks it: a new
@@ -269,7 +270,7 @@ pub async fn accept_invitation(
     let had_password: Option<bool> = sqlx::query_scalar!(
         r#"SELECT (password_hash IS NOT NULL) AS "had_password!" FROM accounts
            WHERE id = $1 AND disabled_at IS NULL FOR UPDATE"#,
-        account_id
+        account_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -281,7 +282,7 @@ pub async fn accept_invitation(
            WHERE id = $1 AND account_id = $2 AND used_at IS NULL AND replaced_at IS NULL
              AND expires_at > $3"#,
         invitation.id,
-        account_id,
+        account_id.get(),
         now
     )
     .execute(&mut *tx)
@@ -291,7 +292,7 @@ pub async fn accept_invitation(
     }
     sqlx::query!(
         r#"UPDATE accounts SET password_hash = $2, sessions_valid_from = now() WHERE id = $1"#,
-        account_id,
+        account_id.get(),
         password_hash
     )
     .execute(&mut *tx)
@@ -321,7 +322,7 @@ pub async fn accept_invitation(
 /// the scope. `allowed` sees the account as it is (locked) and may refuse.
 pub async fn issue_password_link<E>(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     scope: &ScopeFilter,
     allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
     token_hash: &[u8; 32],
@@ -339,7 +340,7 @@ where
     let replaced = sqlx::query!(
         r#"UPDATE account_invitations SET replaced_at = now()
            WHERE account_id = $1 AND used_at IS NULL AND replaced_at IS NULL"#,
-        account_id
+        account_id.get()
     )
     .execute(&mut *tx)
     .await
@@ -347,7 +348,7 @@ where
     sqlx::query!(
         r#"INSERT INTO account_invitations (account_id, token_hash, expires_at)
            VALUES ($1, $2, $3)"#,
-        account_id,
+        account_id.get(),
         &token_hash[..],
         expires_at
     )
@@ -358,7 +359,7 @@ where
     let venue_region = match first_venue {
         Some(venue_id) => sqlx::query_scalar!(
             r#"SELECT region_code AS "region_code: String" FROM venues WHERE id = $1"#,
-            venue_id
+            venue_id.get()
         )
         .fetch_optional(&mut *tx)
         .await
@@ -382,7 +383,7 @@ where
 #[derive(Clone)]
 pub struct LoginRecord {
     /// Id.
-    pub id: i64,
+    pub id: AccountId,
     /// Role key.
     pub role: String,
     /// Whether the account may sign in: activated and not disabled.
@@ -423,7 +424,7 @@ pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRec
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|row| LoginRecord {
-        id: row.id,
+        id: AccountId::new(row.id),
         role: row.role,
         usable: row.enabled && row.password_hash.is_some(),
         created_by: row.created_by,
@@ -435,7 +436,7 @@ pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRec
 #[derive(Debug, Clone)]
 pub struct ActiveAccount {
     /// Id.
-    pub id: i64,
+    pub id: AccountId,
     /// Login name.
     pub login: String,
     /// Name shown to people.
@@ -445,7 +446,7 @@ pub struct ActiveAccount {
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account, ascending.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
 }
 
 /// The account behind a session opened at `session_opened`, if it may still
@@ -455,20 +456,20 @@ pub struct ActiveAccount {
 /// remembers.
 pub async fn find_active(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     session_opened: DateTime<Utc>,
 ) -> Result<Option<ActiveAccount>, StoreError> {
     sqlx::query_as!(
         ActiveAccount,
         r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
-                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!"
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>"
            FROM accounts a
            LEFT JOIN account_venues av ON av.account_id = a.id
            WHERE a.id = $1 AND a.disabled_at IS NULL AND a.password_hash IS NOT NULL
              AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= $2)
            GROUP BY a.id"#,
-        account_id,
+        account_id.get(),
         session_opened
     )
     .fetch_optional(pool)
@@ -496,7 +497,7 @@ pub struct NewGrant<'a> {
     /// Region of a regulator.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff account.
-    pub venue_ids: &'a [i64],
+    pub venue_ids: &'a [VenueId],
 }
 
 fn account_json(record: &AccountRecord) -> serde_json::Value {
@@ -510,14 +511,14 @@ fn account_json(record: &AccountRecord) -> serde_json::Value {
 /// One account, if it lies in the scope (the same rule as [`list`]).
 pub async fn find_in_scope(
     conn: &mut sqlx::PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     scope: &ScopeFilter,
 ) -> Result<Option<AccountRecord>, StoreError> {
     sqlx::query_as!(
         AccountRecord,
         r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
-                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!",
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,
                   (a.password_hash IS NOT NULL) AS "activated!"
            FROM accounts a
@@ -532,7 +533,7 @@ pub async fn find_in_scope(
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
-        account_id
+        account_id.get()
     )
     .fetch_optional(conn)
     .await
@@ -544,13 +545,13 @@ pub async fn find_in_scope(
 /// changes of one account never interleave.
 pub async fn lock_in_scope(
     conn: &mut sqlx::PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     scope: &ScopeFilter,
 ) -> Result<Option<AccountRecord>, StoreError> {
     // Lock first: the aggregate read of `find_in_scope` cannot take the lock itself.
     sqlx::query!(
         "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
-        account_id
+        account_id.get()
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -562,7 +563,7 @@ pub async fn lock_in_scope(
 /// `allowed` sees the account as it is (locked) and may refuse the change.
 pub async fn update<E>(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     scope: &ScopeFilter,
     change: &AccountChange<'_>,
     allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
@@ -583,7 +584,7 @@ where
                                   WHEN $3 THEN COALESCE(disabled_at, now())
                                   ELSE NULL END
            WHERE id = $1"#,
-        account_id,
+        account_id.get(),
         change.display_name.map(DisplayName::as_str),
         change.disabled
     )
@@ -598,7 +599,7 @@ where
     if let Some(grant) = &change.grant {
         sqlx::query!(
             "UPDATE accounts SET role = $2, region_code = $3 WHERE id = $1",
-            account_id,
+            account_id.get(),
             grant.role,
             grant.region_code as Option<&str>
         )
@@ -607,7 +608,7 @@ where
         .map_err(StoreError::from)?;
         sqlx::query!(
             "DELETE FROM account_venues WHERE account_id = $1",
-            account_id
+            account_id.get()
         )
         .execute(&mut *tx)
         .await
@@ -615,8 +616,8 @@ where
         sqlx::query!(
             r#"INSERT INTO account_venues (venue_id, account_id)
                SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
-            grant.venue_ids,
-            account_id
+            grant.venue_ids as &[VenueId],
+            account_id.get()
         )
         .execute(&mut *tx)
         .await
@@ -639,7 +640,7 @@ where
 /// Deleting the sessions from Redis is the caller's.
 pub async fn set_password(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     password_hash: &str,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
@@ -647,7 +648,7 @@ pub async fn set_password(
     let updated = sqlx::query!(
         r#"UPDATE accounts SET password_hash = $2, sessions_valid_from = now()
            WHERE id = $1 AND disabled_at IS NULL"#,
-        account_id,
+        account_id.get(),
         password_hash
     )
     .execute(&mut *tx)

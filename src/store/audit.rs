@@ -1,6 +1,7 @@
 //! The append-only audit log: one row per change made by a person or token,
 //! written in the transaction of the change itself.
 
+use crate::domain::ids::{AccountId, VenueId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -22,7 +23,7 @@ pub struct AuditEntry {
     /// The region the change belongs to, for scoped reading.
     pub region_code: Option<String>,
     /// The venue it belongs to, if any.
-    pub venue_id: Option<i64>,
+    pub venue_id: Option<VenueId>,
     /// From where.
     pub client_ip: Option<String>,
     /// State before, if any.
@@ -44,7 +45,7 @@ pub async fn record(conn: &mut sqlx::PgConnection, entry: &AuditEntry) -> Result
         entry.action.key(),
         entry.target,
         entry.region_code,
-        entry.venue_id,
+        entry.venue_id.map(VenueId::get),
         entry.client_ip,
         entry.before,
         entry.after
@@ -76,7 +77,7 @@ pub struct AuditRecord {
     /// Region of the change.
     pub region_code: Option<String>,
     /// Venue of the change.
-    pub venue_id: Option<i64>,
+    pub venue_id: Option<VenueId>,
     /// From where.
     pub client_ip: Option<String>,
     /// The state before, as far as the action records it; `null` when it
@@ -103,7 +104,7 @@ pub async fn list(
 ) -> Result<Vec<AuditRecord>, StoreError> {
     sqlx::query_as!(
         AuditRecord,
-        r#"SELECT id, at, actor, action, target, region_code AS "region_code: String", venue_id,
+        r#"SELECT id, at, actor, action, target, region_code AS "region_code: String", venue_id AS "venue_id: VenueId",
                   client_ip, before, after
            FROM audit_log
            WHERE ($1 OR region_code = ANY($2) OR venue_id = ANY($3))
@@ -128,20 +129,20 @@ pub async fn list(
 #[derive(Debug, Clone, Default)]
 pub struct AuditNames {
     /// Account id → (login, display name).
-    pub accounts: HashMap<i64, (String, String)>,
+    pub accounts: HashMap<AccountId, (String, String)>,
     /// API token id → its name.
     pub tokens: HashMap<i64, String>,
     /// Venue id → its name.
-    pub venues: HashMap<i64, String>,
+    pub venues: HashMap<VenueId, String>,
 }
 
 /// The names of these accounts, tokens and venues; ids that name nothing
 /// are left out.
 pub async fn names(
     pool: &PgPool,
-    account_ids: &[i64],
+    account_ids: &[AccountId],
     token_ids: &[i64],
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
 ) -> Result<AuditNames, StoreError> {
     let mut names = AuditNames::default();
     if account_ids.is_empty() && token_ids.is_empty() && venue_ids.is_empty() {
@@ -154,9 +155,9 @@ pub async fn names(
            SELECT 'token', id, name, NULL FROM api_tokens WHERE id = ANY($2)
            UNION ALL
            SELECT 'venue', id, name, NULL FROM venues WHERE id = ANY($3)"#,
-        account_ids,
+        account_ids as &[AccountId],
         token_ids,
-        venue_ids
+        venue_ids as &[VenueId]
     )
     .fetch_all(pool)
     .await?;
@@ -164,13 +165,15 @@ pub async fn names(
         match row.kind.as_str() {
             "account" => {
                 let display_name = row.detail.unwrap_or_else(|| row.name.clone());
-                names.accounts.insert(row.id, (row.name, display_name));
+                names
+                    .accounts
+                    .insert(AccountId::new(row.id), (row.name, display_name));
             }
             "token" => {
                 names.tokens.insert(row.id, row.name);
             }
             _ => {
-                names.venues.insert(row.id, row.name);
+                names.venues.insert(VenueId::new(row.id), row.name);
             }
         }
     }

@@ -105,7 +105,7 @@ pub fn day_totals(rows: &[RatingRow]) -> (DayStatsColumns, DayTagColumns) {
     let mut days: BTreeMap<(i64, NaiveDate), DayAdd> = BTreeMap::new();
     let mut tags: BTreeMap<(i64, NaiveDate, &'static str), i32> = BTreeMap::new();
     for row in rows {
-        let add = days.entry((row.venue_id, row.day)).or_default();
+        let add = days.entry((row.venue_id.get(), row.day)).or_default();
         add.ratings += 1;
         add.overall_sum += i32::from(row.overall);
         add_star(&mut add.overall_hist, row.overall);
@@ -114,7 +114,7 @@ pub fn day_totals(rows: &[RatingRow]) -> (DayStatsColumns, DayTagColumns) {
         add.attitude.add(row.attitude);
         add.complaints += i32::from(row.complaint.is_some());
         for tag in &row.tags {
-            *tags.entry((row.venue_id, row.day, *tag)).or_default() += 1;
+            *tags.entry((row.venue_id.get(), row.day, *tag)).or_default() += 1;
         }
     }
 
@@ -148,11 +148,12 @@ pub fn day_totals(rows: &[RatingRow]) -> (DayStatsColumns, DayTagColumns) {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::ids::VenueId;
     use chrono::Utc;
 
     use super::*;
 
-    fn row(venue_id: i64, day: u32, overall: i16, skill: Option<i16>) -> RatingRow {
+    fn row(venue_id: VenueId, day: u32, overall: i16, skill: Option<i16>) -> RatingRow {
         RatingRow {
             venue_id,
             day: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
@@ -174,16 +175,16 @@ mod tests {
 
     #[test]
     fn sums_each_venue_day_once_in_key_order() {
-        let mut complained = row(7, 4, 1, None);
+        let mut complained = row(VenueId::new(7), 4, 1, None);
         complained.complaint = Some("overcharged".into());
         complained.tags = vec!["overcharging", "clean"];
-        let mut tagged = row(3, 4, 5, Some(4));
+        let mut tagged = row(VenueId::new(3), 4, 5, Some(4));
         tagged.tags = vec!["clean"];
         let rows = [
-            row(7, 4, 4, Some(2)),
+            row(VenueId::new(7), 4, 4, Some(2)),
             tagged,
             complained,
-            row(7, 3, 2, None),
+            row(VenueId::new(7), 3, 2, None),
         ];
 
         let (stats, tags) = day_totals(&rows);

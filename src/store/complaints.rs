@@ -1,6 +1,7 @@
 //! Complaints filed apart from a rating: a visitor who already rated a venue
 //! today comes back to complain, and the repeat rating is refused.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgExecutor, PgPool};
 
@@ -11,7 +12,7 @@ use crate::domain::day::local_day;
 #[derive(Debug, Clone)]
 pub struct ComplaintApart {
     /// Venue complained about.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Keyed hash of the complaining device.
     pub device_hash: [u8; 16],
     /// When it arrived.
@@ -30,7 +31,7 @@ impl ComplaintApart {
     /// A complaint arriving at `created_at`: it counts for that instant's
     /// local day, the day a rating sent at the same instant would count for.
     pub fn new(
-        venue_id: i64,
+        venue_id: VenueId,
         device_hash: [u8; 16],
         created_at: DateTime<Utc>,
         tracking_code: String,
@@ -75,7 +76,7 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
                WHERE rating_id IS NULL AND duplicate_of IS NULL
                DO NOTHING
            RETURNING tracking_code"#,
-        complaint.venue_id,
+        complaint.venue_id.get(),
         complaint.day,
         complaint.device_hash.as_slice(),
         complaint.tracking_code,
@@ -105,7 +106,7 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
            ON CONFLICT (venue_id, day) DO UPDATE SET
                complaints_count = s.complaints_count + 1,
                updated_at = greatest(s.updated_at, EXCLUDED.updated_at)"#,
-        complaint.venue_id,
+        complaint.venue_id.get(),
         complaint.day,
         complaint.created_at
     )
@@ -126,7 +127,7 @@ async fn earlier_code<'e>(
            WHERE venue_id = $1 AND day = $2 AND device_hash = $3 AND description = $4
            ORDER BY created_at, id
            LIMIT 1"#,
-        complaint.venue_id,
+        complaint.venue_id.get(),
         complaint.day,
         complaint.device_hash.as_slice(),
         complaint.description
@@ -143,7 +144,7 @@ mod tests {
 
     fn arriving_at(created_at: DateTime<Utc>) -> ComplaintApart {
         ComplaintApart::new(
-            7,
+            VenueId::new(7),
             [1; 16],
             created_at,
             "ABCDEFGHJK".into(),

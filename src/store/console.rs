@@ -2,6 +2,7 @@
 //! for "fastest falling", today's count and open complaints in a region, and
 //! a venue's raw ratings for review. Every read is cut to a [`ScopeFilter`].
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -12,7 +13,7 @@ use crate::domain::decline::{DeclineWindows, WindowSums};
 #[derive(Debug, Clone)]
 pub struct VenueWindows {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Venue name.
     pub name: String,
     /// The venue's region.
@@ -63,7 +64,7 @@ pub async fn venue_windows(
     Ok(rows
         .into_iter()
         .map(|r| VenueWindows {
-            venue_id: r.venue_id,
+            venue_id: r.venue_id.into(),
             name: r.name,
             region_code: r.region_code,
             category: r.category,
@@ -120,7 +121,7 @@ pub async fn unresolved_complaints(pool: &PgPool, scope: &ScopeFilter) -> Result
 #[derive(Debug, Clone)]
 pub struct ReviewedRating {
     /// Rating id.
-    pub id: i64,
+    pub id: RatingId,
     /// When it arrived.
     pub created_at: DateTime<Utc>,
     /// Its local day.
@@ -160,7 +161,7 @@ pub struct RatingFilter {
 /// lies outside `scope`.
 pub async fn venue_ratings(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: &RatingFilter,
     limit: i64,
@@ -178,7 +179,7 @@ pub async fn venue_ratings(
              AND ($10::bool IS NULL OR (r.quarantined_at IS NOT NULL) = $10)
            ORDER BY r.day DESC, r.created_at DESC, r.id DESC
            LIMIT $5 OFFSET $6"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
@@ -198,7 +199,7 @@ pub async fn venue_ratings(
 /// unless it leaves them out; 0 when the venue lies outside `scope`.
 pub async fn venue_rating_total(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: &RatingFilter,
 ) -> Result<i64, StoreError> {
@@ -209,7 +210,7 @@ pub async fn venue_rating_total(
              AND ($6::date IS NULL OR r.day = $6)
              AND ($7::text IS NULL OR $7 = ANY(r.tags))
              AND ($8::bool IS NULL OR (r.quarantined_at IS NOT NULL) = $8)"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
@@ -227,9 +228,9 @@ pub async fn venue_rating_total(
 #[derive(Debug, Clone)]
 pub struct NamedRating {
     /// Rating id.
-    pub id: i64,
+    pub id: RatingId,
     /// Its venue.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The venue's name.
     pub venue_name: String,
     /// Its local day.
@@ -243,7 +244,7 @@ pub struct NamedRating {
 /// One rating, if its venue lies within `scope`.
 pub async fn rating_in_scope(
     pool: &PgPool,
-    rating_id: i64,
+    rating_id: RatingId,
     scope: &ScopeFilter,
 ) -> Result<Option<NamedRating>, StoreError> {
     sqlx::query_as!(
@@ -251,7 +252,7 @@ pub async fn rating_in_scope(
         r#"SELECT r.id, r.venue_id, v.name AS venue_name, r.day, r.overall, r.comment
            FROM ratings r JOIN venues v ON v.id = r.venue_id
            WHERE r.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
-        rating_id,
+        rating_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids

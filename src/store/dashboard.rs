@@ -7,6 +7,7 @@
 //! Past 500 lines: every statement the venue dashboard runs (venues in scope, comments by day,
 //! replies, commitment, officer), each scoped in its SQL, with its tests.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::PgPool;
@@ -20,7 +21,7 @@ use crate::domain::venue_profile::{CommitmentText, QualityOfficer, ReplyText};
 #[derive(Debug, Clone)]
 pub struct VenueListItem {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Region code.
@@ -81,7 +82,7 @@ pub struct PublishedReply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VenueComment {
     /// Rating id, to reply to.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Local day of the rating.
     pub day: NaiveDate,
     /// Overall stars, 1–5.
@@ -147,7 +148,7 @@ impl CommentFilter {
 /// left out.
 pub async fn comments_by_day(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: CommentFilter,
     limit: i64,
@@ -165,7 +166,7 @@ pub async fn comments_by_day(
              AND ($8::int2 IS NULL OR r.overall <= $8)
            ORDER BY r.day DESC, r.created_at DESC, r.id DESC
            LIMIT $5 OFFSET $6"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
@@ -179,7 +180,7 @@ pub async fn comments_by_day(
     Ok(group_by_day(
         rows.into_iter()
             .map(|r| VenueComment {
-                rating_id: r.id,
+                rating_id: r.id.into(),
                 day: r.day,
                 overall: r.overall,
                 tags: r.tags,
@@ -199,7 +200,7 @@ pub async fn comments_by_day(
 /// How many comments [`comments_by_day`] can page through with `filter`.
 pub async fn comment_count(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     filter: CommentFilter,
 ) -> Result<i64, StoreError> {
@@ -211,7 +212,7 @@ pub async fn comment_count(
              AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
              AND (NOT $5 OR rp.rating_id IS NULL)
              AND ($6::int2 IS NULL OR r.overall <= $6)"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
@@ -227,9 +228,9 @@ pub async fn comment_count(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedReply {
     /// Venue of the rating.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The rating answered.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// The reply.
     pub body: String,
     /// Local day of this version.
@@ -258,8 +259,8 @@ pub enum ReplyOutcome {
 /// rating's venue.
 pub async fn save_reply(
     pool: &PgPool,
-    rating_id: i64,
-    venue_id: Option<i64>,
+    rating_id: RatingId,
+    venue_id: Option<VenueId>,
     body: &ReplyText,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
@@ -273,8 +274,8 @@ pub async fn save_reply(
            WHERE r.id = $1 AND ($2::int8 IS NULL OR r.venue_id = $2) AND r.quarantined_at IS NULL
              AND ($3 OR v.region_code = ANY($4) OR v.id = ANY($5))
            FOR NO KEY UPDATE OF r"#,
-        rating_id,
-        venue_id,
+        rating_id.get(),
+        venue_id.map(|id| id.get()),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -290,7 +291,7 @@ pub async fn save_reply(
     let before: Option<String> = sqlx::query_scalar!(
         "SELECT body FROM rating_replies WHERE venue_id = $1 AND rating_id = $2 FOR UPDATE",
         rating.venue_id,
-        rating_id
+        rating_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -301,7 +302,7 @@ pub async fn save_reply(
                SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()
            RETURNING updated_at"#,
         rating.venue_id,
-        rating_id,
+        rating_id.get(),
         rating.day,
         body.as_str(),
         audit.actor
@@ -310,14 +311,14 @@ pub async fn save_reply(
     .await?;
     audit.target = format!("rating:{rating_id}");
     audit.region_code = Some(rating.region_code);
-    audit.venue_id = Some(rating.venue_id);
+    audit.venue_id = Some(rating.venue_id.into());
     audit.before = before.as_ref().map(|b| json!({ "body": b }));
     audit.after = Some(json!({ "body": body.as_str() }));
     audit::record(&mut tx, &audit).await?;
     tx.commit().await?;
     Ok(ReplyOutcome::Saved {
         reply: SavedReply {
-            venue_id: rating.venue_id,
+            venue_id: rating.venue_id.into(),
             rating_id,
             body: body.as_str().to_owned(),
             replied_on: local_day(updated_at),
@@ -330,7 +331,7 @@ pub async fn save_reply(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commitment {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The commitment.
     pub text: String,
     /// When the venue first published one.
@@ -343,7 +344,7 @@ pub struct Commitment {
 /// `None` when it does not exist or lies outside the scope.
 async fn lock_scoped_venue(
     conn: &mut sqlx::PgConnection,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
 ) -> Result<Option<String>, StoreError> {
     // NO KEY UPDATE serialises the venue's own edits (so the audit's "before"
@@ -352,7 +353,7 @@ async fn lock_scoped_venue(
         r#"SELECT region_code AS "region_code!: String" FROM venues
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))
            FOR NO KEY UPDATE"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -366,7 +367,7 @@ async fn lock_scoped_venue(
 /// not exist or lies outside `scope`. Queues a tier refresh (a trigger).
 pub async fn save_commitment(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     text: &CommitmentText,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
@@ -377,7 +378,7 @@ pub async fn save_commitment(
     };
     let before: Option<String> = sqlx::query_scalar!(
         "SELECT body FROM venue_commitments WHERE venue_id = $1",
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -386,7 +387,7 @@ pub async fn save_commitment(
            ON CONFLICT (venue_id) DO UPDATE
                SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()
            RETURNING published_at, updated_at"#,
-        venue_id,
+        venue_id.get(),
         text.as_str(),
         audit.actor
     )
@@ -408,12 +409,15 @@ pub async fn save_commitment(
 }
 
 /// A venue's commitment, if it published one.
-pub async fn commitment(pool: &PgPool, venue_id: i64) -> Result<Option<Commitment>, StoreError> {
+pub async fn commitment(
+    pool: &PgPool,
+    venue_id: VenueId,
+) -> Result<Option<Commitment>, StoreError> {
     sqlx::query_as!(
         Commitment,
         r#"SELECT venue_id, body AS text, published_at, updated_at
            FROM venue_commitments WHERE venue_id = $1"#,
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(pool)
     .await
@@ -424,7 +428,7 @@ pub async fn commitment(pool: &PgPool, venue_id: i64) -> Result<Option<Commitmen
 #[derive(Debug, Clone, PartialEq)]
 pub struct QualityOfficerRecord {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Name.
     pub name: String,
     /// Position in the venue.
@@ -459,7 +463,7 @@ impl QualityOfficerRecord {
 /// status queues a tier refresh (a trigger).
 pub async fn save_quality_officer(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     officer: &QualityOfficer,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
@@ -482,7 +486,7 @@ pub async fn save_quality_officer(
            RETURNING o.venue_id, o.name, o.position, o.appointed_on,
                      o.training_hours::float8 AS "training_hours!", o.registration_status,
                      o.updated_at"#,
-        venue_id,
+        venue_id.get(),
         officer.name(),
         officer.position(),
         officer.appointed_on(),
@@ -505,7 +509,7 @@ pub async fn save_quality_officer(
 /// A venue's Chief Quality Officer, if one is registered in any status.
 pub async fn quality_officer<'c, E>(
     conn: E,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<Option<QualityOfficerRecord>, StoreError>
 where
     E: sqlx::PgExecutor<'c>,
@@ -515,7 +519,7 @@ where
         r#"SELECT venue_id, name, position, appointed_on,
                   training_hours::float8 AS "training_hours!", registration_status, updated_at
            FROM venue_quality_officers WHERE venue_id = $1"#,
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(conn)
     .await
@@ -537,7 +541,7 @@ pub struct PublicProfile {
 /// Chief Quality Officer and the `recent` newest comments.
 pub async fn public_profile(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     recent: i64,
 ) -> Result<PublicProfile, StoreError> {
     let everyone = ScopeFilter::everything();
@@ -564,7 +568,7 @@ mod tests {
 
     fn comment(id: i64, day: u32) -> VenueComment {
         VenueComment {
-            rating_id: id,
+            rating_id: RatingId::new(id),
             day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
             overall: 5,
             tags: Vec::new(),
@@ -587,7 +591,7 @@ mod tests {
             .map(|d| {
                 (
                     chrono::Datelike::day(&d.day),
-                    d.comments.iter().map(|c| c.rating_id).collect(),
+                    d.comments.iter().map(|c| c.rating_id.get()).collect(),
                 )
             })
             .collect();

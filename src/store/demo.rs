@@ -2,6 +2,7 @@
 //! a fresh password for them, and a venue to give the demo staff account.
 //! Only the `--demo` commands call these.
 
+use crate::domain::ids::{AccountId, VenueId};
 use sqlx::PgPool;
 
 use super::StoreError;
@@ -14,7 +15,7 @@ pub const DEMO_CREATOR: &str = "demo";
 #[derive(Debug, Clone)]
 pub struct DemoAccount {
     /// Id.
-    pub id: i64,
+    pub id: AccountId,
     /// Whether the demo made it (`created_by` is [`DEMO_CREATOR`]).
     pub made_by_demo: bool,
 }
@@ -28,7 +29,7 @@ pub async fn find_account(pool: &PgPool, login: &str) -> Result<Option<DemoAccou
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|row| DemoAccount {
-        id: row.id,
+        id: row.id.into(),
         made_by_demo: row.created_by == DEMO_CREATOR,
     }))
 }
@@ -37,14 +38,14 @@ pub async fn find_account(pool: &PgPool, login: &str) -> Result<Option<DemoAccou
 /// (`account.demo_password`); `false` (nothing changed) for any other account.
 pub async fn replace_password(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     password_hash: &str,
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         r#"UPDATE accounts SET password_hash = $2
            WHERE id = $1 AND created_by = $3"#,
-        account_id,
+        account_id.get(),
         password_hash,
         DEMO_CREATOR
     )
@@ -72,12 +73,12 @@ pub async fn replace_password(
 pub async fn first_venue_in(
     pool: &PgPool,
     region_code: &str,
-) -> Result<Option<(i64, String)>, StoreError> {
+) -> Result<Option<(VenueId, String)>, StoreError> {
     let row = sqlx::query!(
         r#"SELECT id, name FROM venues WHERE region_code = $1 ORDER BY id LIMIT 1"#,
         region_code
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| (row.id, row.name)))
+    Ok(row.map(|row| (row.id.into(), row.name)))
 }

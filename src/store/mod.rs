@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod batch_totals;
+mod codec;
 pub mod complaints;
 pub mod console;
 pub mod dashboard;
@@ -60,7 +61,7 @@ impl ScopeFilter {
                 ..Self::default()
             },
             Scope::Venues(ids) => Self {
-                venue_ids: ids.iter().copied().collect(),
+                venue_ids: ids.iter().map(|id| id.get()).collect(),
                 ..Self::default()
             },
         }

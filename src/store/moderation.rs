@@ -2,6 +2,7 @@
 //! taken out of (or put back into) its day aggregate, and the action is logged,
 //! all in one transaction.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -15,7 +16,7 @@ pub enum Moderation {
     /// Done; the rating's venue and day, and its new quarantine time.
     Done {
         /// Venue of the rating.
-        venue_id: i64,
+        venue_id: VenueId,
         /// Local day of the rating.
         day: NaiveDate,
         /// Region of the venue.
@@ -35,7 +36,7 @@ pub enum Moderation {
 /// `scope` is answered as unknown.
 pub async fn moderate(
     pool: &PgPool,
-    rating_id: i64,
+    rating_id: RatingId,
     quarantine: bool,
     reason: &ModerationReason,
     scope: &ScopeFilter,
@@ -50,7 +51,7 @@ pub async fn moderate(
            FROM ratings r JOIN venues v ON v.id = r.venue_id
            WHERE r.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            FOR UPDATE OF r"#,
-        rating_id,
+        rating_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -70,7 +71,7 @@ pub async fn moderate(
            WHERE venue_id = $1 AND id = $2 AND day = $3
            RETURNING quarantined_at"#,
         rating.venue_id,
-        rating_id,
+        rating_id.get(),
         rating.day,
         quarantine,
         reason.as_str()
@@ -127,23 +128,23 @@ pub async fn moderate(
         r#"INSERT INTO rating_moderation (venue_id, rating_id, action, reason, actor)
            VALUES ($1, $2, $3, $4, $5)"#,
         rating.venue_id,
-        rating_id,
+        rating_id.get(),
         if quarantine { "quarantine" } else { "release" },
         reason.as_str(),
         audit.actor
     )
     .execute(&mut *tx)
     .await?;
-    super::scores::queue_refresh(&mut tx, rating.venue_id).await?;
+    super::scores::queue_refresh(&mut tx, rating.venue_id.into()).await?;
     audit.target = format!("rating:{rating_id}");
     audit.region_code = Some(rating.region_code.clone());
-    audit.venue_id = Some(rating.venue_id);
+    audit.venue_id = Some(rating.venue_id.into());
     audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
     audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
     audit::record(&mut tx, &audit).await?;
     tx.commit().await?;
     Ok(Moderation::Done {
-        venue_id: rating.venue_id,
+        venue_id: rating.venue_id.into(),
         day: rating.day,
         region_code: rating.region_code,
         category: rating.category,
@@ -167,15 +168,15 @@ pub struct ModerationRecord {
 /// The moderation log of one rating, oldest first.
 pub async fn log(
     pool: &PgPool,
-    venue_id: i64,
-    rating_id: i64,
+    venue_id: VenueId,
+    rating_id: RatingId,
 ) -> Result<Vec<ModerationRecord>, StoreError> {
     sqlx::query_as!(
         ModerationRecord,
         r#"SELECT action, reason, actor, acted_at FROM rating_moderation
            WHERE venue_id = $1 AND rating_id = $2 ORDER BY acted_at, id"#,
-        venue_id,
-        rating_id
+        venue_id.get(),
+        rating_id.get()
     )
     .fetch_all(pool)
     .await

@@ -1,5 +1,6 @@
 //! Ranked venues of a region subtree, and a region's score with its breakdown.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -10,7 +11,7 @@ use crate::domain::region::RegionLevel;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RankingRow {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Venue name.
     pub name: String,
     /// The venue's region code.
@@ -187,7 +188,7 @@ pub async fn places_in_ranking(
     pool: &PgPool,
     scope: RankingScope<'_>,
     category: Option<&str>,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     let filter = RankingFilter {
         category,

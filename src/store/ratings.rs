@@ -2,6 +2,7 @@
 //! that inserts the raw rows and upserts the day aggregates, so each commit
 //! carries a whole batch and the aggregates can never disagree with the rows.
 
+use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -12,7 +13,7 @@ use super::batch_totals::day_totals;
 #[derive(Debug, Clone)]
 pub struct RatingRow {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Local (Asia/Shanghai) day of `created_at`.
     pub day: NaiveDate,
     /// When the rating arrived.
@@ -47,7 +48,7 @@ impl RatingRow {
     /// The (venue, day, device) slot this row takes: one rating per device
     /// per venue per local day.
     pub fn daily_slot(&self) -> (i64, NaiveDate, [u8; 16]) {
-        (self.venue_id, self.day, self.device_hash)
+        (self.venue_id.get(), self.day, self.device_hash)
     }
 }
 
@@ -55,7 +56,7 @@ impl RatingRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoredRating {
     /// Rating id.
-    pub id: i64,
+    pub id: RatingId,
     /// When it was stored.
     pub created_at: DateTime<Utc>,
 }
@@ -115,7 +116,7 @@ pub async fn insert_batch(
     let mut idem_hash = Vec::with_capacity(n);
     for (i, r) in rows.iter().enumerate() {
         ord.push(i as i32);
-        venue_id.push(r.venue_id);
+        venue_id.push(r.venue_id.get());
         day.push(r.day);
         created_at.push(r.created_at);
         device_hash.push(r.device_hash.to_vec());
@@ -280,7 +281,7 @@ pub async fn insert_batch(
     for row in stored {
         if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
             *slot = Some(StoredRating {
-                id: row.id,
+                id: row.id.into(),
                 created_at: row.created_at,
             });
         }
@@ -296,7 +297,7 @@ pub async fn insert_batch(
 /// rated the same venue that day, or the same form was used.
 pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usize>, StoreError> {
     let ord: Vec<i32> = (0..rows.len()).map(|i| i as i32).collect();
-    let venue_id: Vec<i64> = rows.iter().map(|r| r.venue_id).collect();
+    let venue_id: Vec<i64> = rows.iter().map(|r| r.venue_id.get()).collect();
     let day: Vec<NaiveDate> = rows.iter().map(|r| r.day).collect();
     let device_hash: Vec<Vec<u8>> = rows.iter().map(|r| r.device_hash.to_vec()).collect();
     let form_nonce: Vec<Option<Vec<u8>>> = rows
@@ -332,14 +333,14 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
 /// Whether the device (by its keyed hash) has a rating of the venue stored for `day`.
 pub async fn rated_on(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     day: NaiveDate,
     device_hash: &[u8; 16],
 ) -> Result<bool, StoreError> {
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM ratings
                           WHERE venue_id = $1 AND day = $2 AND device_hash = $3) AS "rated!""#,
-        venue_id,
+        venue_id.get(),
         day,
         device_hash.as_slice()
     )
@@ -376,9 +377,9 @@ pub struct IdempotentAnswer {
     /// Hash of the request that first used the key.
     pub request_hash: Vec<u8>,
     /// Venue rated.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Rating stored.
-    pub rating_id: i64,
+    pub rating_id: RatingId,
     /// Complaint tracking code, if one was filed.
     pub tracking_code: Option<String>,
     /// When the rating was stored.

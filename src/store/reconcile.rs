@@ -1,6 +1,7 @@
 //! Proof that the day aggregates equal a recount of the raw ratings and
 //! complaints, and the repair of any (venue, day) where they do not.
 
+use crate::domain::ids::VenueId;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -13,7 +14,7 @@ use super::StoreError;
 pub async fn aggregate_differences(
     pool: &PgPool,
     since: NaiveDate,
-) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+) -> Result<Vec<(VenueId, NaiveDate)>, StoreError> {
     let rows = sqlx::query!(
         r#"WITH rated AS (
                SELECT r.venue_id, r.day, count(*)::int AS ratings_count, sum(r.overall)::int AS overall_sum,
@@ -94,14 +95,17 @@ pub async fn aggregate_differences(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.venue_id, r.day)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.venue_id.into(), r.day))
+        .collect())
 }
 
 /// One repaired venue day: the rating count before and after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Repair {
     /// Venue.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Local day.
     pub day: NaiveDate,
     /// `ratings_count` before (`None`: the aggregate was missing).
@@ -116,13 +120,13 @@ pub struct Repair {
 /// the recount.
 pub async fn repair_day(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     day: NaiveDate,
 ) -> Result<Repair, StoreError> {
     let mut tx = pool.begin().await?;
     let before: Option<i32> = sqlx::query_scalar!(
         "SELECT ratings_count FROM venue_day_stats WHERE venue_id = $1 AND day = $2 FOR UPDATE",
-        venue_id,
+        venue_id.get(),
         day
     )
     .fetch_optional(&mut *tx)
@@ -135,14 +139,14 @@ pub async fn repair_day(
                VALUES ($1, $2, 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}', 0, 0, '{0,0,0,0,0}',
                        0, 0, '{0,0,0,0,0}', 0)
                ON CONFLICT (venue_id, day) DO NOTHING"#,
-            venue_id,
+            venue_id.get(),
             day
         )
         .execute(&mut *tx)
         .await?;
         sqlx::query!(
             "SELECT 1 AS locked FROM venue_day_stats WHERE venue_id = $1 AND day = $2 FOR UPDATE",
-            venue_id,
+            venue_id.get(),
             day
         )
         .fetch_one(&mut *tx)
@@ -187,14 +191,14 @@ pub async fn repair_day(
            FROM hist
            WHERE s.venue_id = $1 AND s.day = $2
            RETURNING s.ratings_count"#,
-        venue_id,
+        venue_id.get(),
         day
     )
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query!(
         "DELETE FROM venue_day_tags WHERE venue_id = $1 AND day = $2",
-        venue_id,
+        venue_id.get(),
         day
     )
     .execute(&mut *tx)
@@ -205,7 +209,7 @@ pub async fn repair_day(
            FROM ratings r CROSS JOIN LATERAL unnest(r.tags) AS t(tag)
            WHERE r.venue_id = $1 AND r.day = $2 AND r.quarantined_at IS NULL
            GROUP BY r.venue_id, r.day, t.tag"#,
-        venue_id,
+        venue_id.get(),
         day
     )
     .execute(&mut *tx)

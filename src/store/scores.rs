@@ -4,6 +4,7 @@
 //! Past 500 lines: every statement that reads or writes stored venue and region scores and the
 //! refresh queue.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
 use serde::Serialize;
@@ -17,7 +18,7 @@ use crate::domain::scoring::{Measures, WeightedSum};
 #[derive(Debug, Clone)]
 pub struct VenueDayRow {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Category key.
     pub category: String,
     /// The venue's own region code.
@@ -80,7 +81,7 @@ pub fn venue_days<'a>(
 #[derive(Debug, Clone, Serialize)]
 pub struct VenueScoreRow {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Category key.
     pub category: String,
     /// Province of the venue.
@@ -563,7 +564,7 @@ pub async fn venues_to_refresh(
     pool: &PgPool,
     days: &[NaiveDate],
     since: Option<DateTime<Utc>>,
-) -> Result<(Vec<i64>, DateTime<Utc>), StoreError> {
+) -> Result<(Vec<VenueId>, DateTime<Utc>), StoreError> {
     let polled_at: DateTime<Utc> = sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
         .fetch_one(pool)
         .await?;
@@ -594,16 +595,19 @@ pub async fn venues_to_refresh(
     ids.extend(queued);
     ids.sort_unstable();
     ids.dedup();
-    Ok((ids, polled_at))
+    Ok((ids.into_iter().map(VenueId::new).collect(), polled_at))
 }
 
 /// Asks for a venue's scores to be refreshed (it changed in a way that
 /// `venue_day_stats.updated_at` does not show).
-pub async fn queue_refresh(conn: &mut sqlx::PgConnection, venue_id: i64) -> Result<(), StoreError> {
+pub async fn queue_refresh(
+    conn: &mut sqlx::PgConnection,
+    venue_id: VenueId,
+) -> Result<(), StoreError> {
     sqlx::query!(
         r#"INSERT INTO score_refresh_queue (venue_id) VALUES ($1)
            ON CONFLICT (venue_id) DO UPDATE SET queued_at = EXCLUDED.queued_at"#,
-        venue_id
+        venue_id.get()
     )
     .execute(conn)
     .await?;
@@ -613,12 +617,12 @@ pub async fn queue_refresh(conn: &mut sqlx::PgConnection, venue_id: i64) -> Resu
 /// Removes queue entries made up to `polled_at` (a venue queued again later stays).
 pub async fn clear_refresh_queue(
     pool: &PgPool,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
     polled_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query!(
         "DELETE FROM score_refresh_queue WHERE venue_id = ANY($1) AND queued_at <= $2",
-        venue_ids,
+        venue_ids as &[VenueId],
         polled_at
     )
     .execute(pool)
@@ -648,12 +652,12 @@ pub async fn stale(
 /// The (region, category) of each venue.
 pub async fn venue_slices(
     pool: &PgPool,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
 ) -> Result<Vec<(String, String)>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT DISTINCT region_code AS "region_code!: String", category
            FROM venues WHERE id = ANY($1)"#,
-        venue_ids
+        venue_ids as &[VenueId]
     )
     .fetch_all(pool)
     .await?;
@@ -722,7 +726,7 @@ pub struct StoredVenueScore {
 /// A venue's stored score, `None` before its first refresh.
 pub async fn venue_score(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<Option<StoredVenueScore>, StoreError> {
     sqlx::query_as!(
         StoredVenueScore,
@@ -736,7 +740,7 @@ pub async fn venue_score(
            LEFT JOIN region_scores pre ON pre.region_code = s.prefecture_code AND pre.category = s.category
            LEFT JOIN region_scores pro ON pro.region_code = s.province_code AND pro.category = s.category
            WHERE s.venue_id = $1"#,
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(pool)
     .await
@@ -757,7 +761,7 @@ pub struct WeekTotals {
 /// A venue's counted ratings per week for the weeks starting on or after `from_monday`.
 pub async fn weekly_totals(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     from_monday: NaiveDate,
 ) -> Result<Vec<WeekTotals>, StoreError> {
     sqlx::query_as!(
@@ -766,7 +770,7 @@ pub async fn weekly_totals(
                   sum(ratings_count)::int8 AS "ratings!", sum(overall_sum)::int8 AS "overall_sum!"
            FROM venue_day_stats WHERE venue_id = $1 AND day >= $2
            GROUP BY 1 ORDER BY 1"#,
-        venue_id,
+        venue_id.get(),
         from_monday
     )
     .fetch_all(pool)

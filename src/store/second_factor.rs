@@ -3,6 +3,7 @@
 //! change is audited in its own transaction; the conditional updates make
 //! each step and each recovery code count once even under concurrent requests.
 
+use crate::domain::ids::{AccountId, VenueId};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -34,7 +35,7 @@ impl std::fmt::Debug for StoredTotp {
 #[derive(Debug, Clone)]
 pub struct SecondFactorState {
     /// The account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Its login name, which authenticator apps show.
     pub login: String,
     /// Whether it is not disabled.
@@ -43,7 +44,7 @@ pub struct SecondFactorState {
     /// or that of a staff account's first venue.
     pub audit_region_code: Option<String>,
     /// A staff account's first venue, for the audit log.
-    pub audit_venue_id: Option<i64>,
+    pub audit_venue_id: Option<VenueId>,
     /// The authenticator, pending or enrolled; `None` before the enrolment page was opened.
     pub totp: Option<StoredTotp>,
     /// Recovery codes not yet used.
@@ -71,7 +72,7 @@ impl SecondFactorState {
 /// The second-factor state of an account; `None` for an unknown account.
 pub async fn state(
     conn: impl sqlx::PgExecutor<'_>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Option<SecondFactorState>, StoreError> {
     let row = sqlx::query!(
         r#"SELECT a.id, a.login, (a.disabled_at IS NULL) AS "enabled!",
@@ -88,16 +89,16 @@ pub async fn state(
                WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
            ) first_venue ON true
            WHERE a.id = $1"#,
-        account_id
+        account_id.get()
     )
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|row| SecondFactorState {
-        account_id: row.id,
+        account_id: row.id.into(),
         login: row.login,
         enabled: row.enabled,
         audit_region_code: row.audit_region_code,
-        audit_venue_id: row.audit_venue_id,
+        audit_venue_id: row.audit_venue_id.map(VenueId::new),
         totp: row.secret_sealed.map(|secret_sealed| StoredTotp {
             secret_sealed,
             enrolled_at: row.enrolled_at,
@@ -113,7 +114,7 @@ pub async fn state(
 /// an enrolled secret is never handed out again. Audited (`totp.begin`) when stored.
 pub async fn begin_enrolment(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     secret_sealed: &[u8],
     mut audit: AuditEntry,
 ) -> Result<Option<Vec<u8>>, StoreError> {
@@ -121,7 +122,7 @@ pub async fn begin_enrolment(
     let inserted = sqlx::query!(
         r#"INSERT INTO account_totp (account_id, secret_sealed) VALUES ($1, $2)
            ON CONFLICT (account_id) DO NOTHING"#,
-        account_id,
+        account_id.get(),
         secret_sealed
     )
     .execute(&mut *tx)
@@ -136,7 +137,7 @@ pub async fn begin_enrolment(
     }
     let existing = sqlx::query!(
         r#"SELECT secret_sealed, enrolled_at FROM account_totp WHERE account_id = $1"#,
-        account_id
+        account_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -152,7 +153,7 @@ pub async fn begin_enrolment(
 /// (already enrolled, or never begun).
 pub async fn confirm_enrolment(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     secret_sealed: &[u8],
     step: i64,
     code_hashes: &[String],
@@ -162,7 +163,7 @@ pub async fn confirm_enrolment(
     let confirmed = sqlx::query!(
         r#"UPDATE account_totp SET enrolled_at = now(), last_used_step = $3
            WHERE account_id = $1 AND secret_sealed = $2 AND enrolled_at IS NULL"#,
-        account_id,
+        account_id.get(),
         secret_sealed,
         step
     )
@@ -185,19 +186,19 @@ pub async fn confirm_enrolment(
 /// Replaces every earlier recovery code (spent or not) with new ones.
 async fn insert_recovery_codes(
     tx: &mut sqlx::PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     code_hashes: &[String],
 ) -> Result<(), StoreError> {
     sqlx::query!(
         r#"DELETE FROM account_recovery_codes WHERE account_id = $1"#,
-        account_id
+        account_id.get()
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
         r#"INSERT INTO account_recovery_codes (account_id, code_phc)
            SELECT $1, code_phc FROM unnest($2::text[]) AS code_phc"#,
-        account_id,
+        account_id.get(),
         code_hashes
     )
     .execute(&mut *tx)
@@ -209,14 +210,14 @@ async fn insert_recovery_codes(
 /// one was accepted before (then `false`, and the code must be refused).
 async fn advance_step(
     tx: &mut sqlx::PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     step: i64,
 ) -> Result<bool, StoreError> {
     let advanced = sqlx::query!(
         r#"UPDATE account_totp SET last_used_step = $2
            WHERE account_id = $1 AND enrolled_at IS NOT NULL
              AND (last_used_step IS NULL OR last_used_step < $2)"#,
-        account_id,
+        account_id.get(),
         step
     )
     .execute(tx)
@@ -228,7 +229,7 @@ async fn advance_step(
 /// when the step (or a later one) was already used.
 pub async fn accept_step(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     step: i64,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
@@ -256,13 +257,13 @@ pub struct StoredRecoveryCode {
 /// The account's unused recovery codes (at most ten).
 pub async fn unused_recovery_codes(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<StoredRecoveryCode>, StoreError> {
     sqlx::query_as!(
         StoredRecoveryCode,
         r#"SELECT id, code_phc FROM account_recovery_codes
            WHERE account_id = $1 AND used_at IS NULL ORDER BY id"#,
-        account_id
+        account_id.get()
     )
     .fetch_all(pool)
     .await
@@ -274,7 +275,7 @@ pub async fn unused_recovery_codes(
 /// even when two requests race: only one conditional update finds the code unused.
 pub async fn consume_recovery_code(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     code_id: i64,
     mut audit: AuditEntry,
 ) -> Result<bool, StoreError> {
@@ -283,7 +284,7 @@ pub async fn consume_recovery_code(
         r#"UPDATE account_recovery_codes SET used_at = now()
            WHERE account_id = $1 AND id = $2 AND used_at IS NULL
            RETURNING id"#,
-        account_id,
+        account_id.get(),
         code_id
     )
     .fetch_optional(&mut *tx)
@@ -294,7 +295,7 @@ pub async fn consume_recovery_code(
     let left: i64 = sqlx::query_scalar!(
         r#"SELECT count(*) AS "left!" FROM account_recovery_codes
            WHERE account_id = $1 AND used_at IS NULL"#,
-        account_id
+        account_id.get()
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -312,7 +313,7 @@ pub async fn consume_recovery_code(
 /// nothing changed) when the step was already used.
 pub async fn replace_recovery_codes(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     step: i64,
     code_hashes: &[String],
     mut audit: AuditEntry,
@@ -340,11 +341,14 @@ pub enum ResetOutcome {
 }
 
 /// Enrolled accounts among `account_ids`, for showing who has a factor to reset.
-pub async fn enrolled_among(pool: &PgPool, account_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+pub async fn enrolled_among(
+    pool: &PgPool,
+    account_ids: &[AccountId],
+) -> Result<Vec<AccountId>, StoreError> {
     sqlx::query_scalar!(
-        r#"SELECT account_id FROM account_totp
+        r#"SELECT account_id AS "account_id: AccountId" FROM account_totp
            WHERE account_id = ANY($1) AND enrolled_at IS NOT NULL"#,
-        account_ids
+        account_ids as &[AccountId]
     )
     .fetch_all(pool)
     .await
@@ -360,7 +364,7 @@ pub async fn enrolled_among(pool: &PgPool, account_ids: &[i64]) -> Result<Vec<i6
 /// Redis is the caller's.
 pub async fn reset<E>(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     scope: &ScopeFilter,
     allowed: impl FnOnce(&AccountRecord) -> Result<(), E>,
     mut audit: AuditEntry,
@@ -382,20 +386,23 @@ where
     // Recovery codes first: they hang off the authenticator's row.
     sqlx::query!(
         "DELETE FROM account_recovery_codes WHERE account_id = $1",
-        account_id
+        account_id.get()
     )
     .execute(&mut *tx)
     .await
     .map_err(StoreError::from)?;
-    sqlx::query!("DELETE FROM account_totp WHERE account_id = $1", account_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
+    sqlx::query!(
+        "DELETE FROM account_totp WHERE account_id = $1",
+        account_id.get()
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::from)?;
     // Sessions opened with the old factor end here even if Redis, where the
     // caller also deletes them, cannot be reached.
     sqlx::query!(
         "UPDATE accounts SET sessions_valid_from = now() WHERE id = $1",
-        account_id
+        account_id.get()
     )
     .execute(&mut *tx)
     .await

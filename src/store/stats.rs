@@ -1,5 +1,6 @@
 //! Reading the day aggregates back: a venue's counts over a window.
 
+use crate::domain::ids::VenueId;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -25,7 +26,7 @@ pub struct VenueTotals {
 /// Sums a venue's day aggregates from `since` on; `today` counts that day alone.
 pub async fn venue_totals(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     since: NaiveDate,
     today: NaiveDate,
 ) -> Result<VenueTotals, StoreError> {
@@ -38,7 +39,7 @@ pub async fn venue_totals(
                   coalesce(sum(attitude_count), 0)::int8 AS "att_n!", coalesce(sum(attitude_sum), 0)::int8 AS "att_sum!",
                   coalesce(sum(ratings_count) FILTER (WHERE day = $3), 0)::int8 AS "today!"
            FROM venue_day_stats WHERE venue_id = $1 AND day >= $2"#,
-        venue_id,
+        venue_id.get(),
         since,
         today
     )
@@ -47,7 +48,7 @@ pub async fn venue_totals(
     let tags = sqlx::query!(
         r#"SELECT tag, sum(count)::int8 AS "count!" FROM venue_day_tags
            WHERE venue_id = $1 AND day >= $2 GROUP BY tag ORDER BY 2 DESC, tag"#,
-        venue_id,
+        venue_id.get(),
         since
     )
     .fetch_all(pool)

@@ -1,6 +1,7 @@
 //! Credit tiers: the stored rule sets, the compliance records the rules read,
 //! and the history of tier changes.
 
+use crate::domain::ids::VenueId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -83,9 +84,9 @@ pub struct ComplianceCounts {
 /// without any record are left out (all zero, nothing published).
 pub async fn compliance_counts(
     pool: &PgPool,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
     today: NaiveDate,
-) -> Result<HashMap<i64, ComplianceCounts>, StoreError> {
+) -> Result<HashMap<VenueId, ComplianceCounts>, StoreError> {
     let since_day = today - Duration::days(365);
     let since: DateTime<Utc> = day_start(since_day);
     let rows = sqlx::query!(
@@ -141,7 +142,7 @@ pub async fn compliance_counts(
            WHERE complaint.venue_id IS NOT NULL OR violation.venue_id IS NOT NULL
               OR inspection.venue_id IS NOT NULL OR blacklist.venue_id IS NOT NULL
               OR commitment.venue_id IS NOT NULL OR officer.venue_id IS NOT NULL"#,
-        venue_ids,
+        venue_ids as &[VenueId],
         since_day,
         since,
         today
@@ -152,7 +153,7 @@ pub async fn compliance_counts(
         .into_iter()
         .map(|r| {
             (
-                r.venue_id,
+                VenueId::new(r.venue_id),
                 ComplianceCounts {
                     verified_complaints_12m: r.verified,
                     unresolved_verified_complaints: r.unresolved,
@@ -186,13 +187,13 @@ pub struct TierChange {
 }
 
 /// A venue's tier changes, newest first.
-pub async fn history(pool: &PgPool, venue_id: i64) -> Result<Vec<TierChange>, StoreError> {
+pub async fn history(pool: &PgPool, venue_id: VenueId) -> Result<Vec<TierChange>, StoreError> {
     sqlx::query_as!(
         TierChange,
         r#"SELECT tier AS "tier!: String", previous_tier AS "previous_tier: String", reasons,
                   inputs, rule_set_version, changed_at
            FROM tier_history WHERE venue_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
-        venue_id
+        venue_id.get()
     )
     .fetch_all(pool)
     .await

@@ -1,6 +1,7 @@
 //! API tokens: created with a scope, found by id, revoked. Only a hash of a
 //! token's secret is stored.
 
+use crate::domain::ids::{AccountId, VenueId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -22,13 +23,13 @@ pub struct TokenRecord {
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
     /// SHA-256 of the secret.
     pub secret_hash: Vec<u8>,
     /// Who created it.
     pub created_by: String,
     /// The account it belongs to; `None` for the bootstrap admin's.
-    pub owner_account_id: Option<i64>,
+    pub owner_account_id: Option<AccountId>,
     /// When.
     pub created_at: DateTime<Utc>,
     /// When it stops working, if ever.
@@ -47,11 +48,11 @@ pub struct NewToken<'a> {
     /// Region of a regulator token.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff token.
-    pub venue_ids: &'a [i64],
+    pub venue_ids: &'a [VenueId],
     /// Who creates it.
     pub created_by: &'a str,
     /// The account it belongs to (the creator's); `None` for the bootstrap admin's.
-    pub owner_account_id: Option<i64>,
+    pub owner_account_id: Option<AccountId>,
     /// Expiry.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -78,16 +79,16 @@ pub async fn create(
                                    owner_account_id, expires_at)
            OVERRIDING SYSTEM VALUE
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           RETURNING id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                     created_by, owner_account_id, created_at, expires_at, revoked_at"#,
+           RETURNING id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+                     created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at"#,
         id,
         new.name.as_str(),
         new.role,
         new.region_code,
-        new.venue_ids,
+        new.venue_ids as &[VenueId],
         &hash[..],
         new.created_by,
-        new.owner_account_id,
+        new.owner_account_id.map(AccountId::get),
         new.expires_at
     )
     .fetch_one(&mut *tx)
@@ -107,8 +108,8 @@ pub async fn create(
 pub async fn find(pool: &PgPool, id: i64) -> Result<Option<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                  created_by, owner_account_id, created_at, expires_at, revoked_at
+        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+                  created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE id = $1"#,
         id
     )
@@ -127,7 +128,7 @@ pub struct PresentedToken {
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
-    pub venue_ids: Vec<i64>,
+    pub venue_ids: Vec<VenueId>,
     /// SHA-256 of the secret.
     pub secret_hash: Vec<u8>,
     /// When it stops working, if ever.
@@ -135,7 +136,7 @@ pub struct PresentedToken {
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
     /// The owning account; `None` for the bootstrap admin's.
-    pub owner_account_id: Option<i64>,
+    pub owner_account_id: Option<AccountId>,
     /// Whether the owner may still act through it: the bootstrap admin, or
     /// an account that exists, is not disabled and has not had its second
     /// factor reset since the token was made.
@@ -145,7 +146,7 @@ pub struct PresentedToken {
     /// The owner's region now (a regulator).
     pub owner_region_code: Option<String>,
     /// The owner's venues now (venue staff), ascending.
-    pub owner_venue_ids: Vec<i64>,
+    pub owner_venue_ids: Vec<VenueId>,
 }
 
 /// A token by id together with its owning account as it is now, in one
@@ -153,15 +154,15 @@ pub struct PresentedToken {
 pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedToken>, StoreError> {
     sqlx::query_as!(
         PresentedToken,
-        r#"SELECT t.id, t.role, t.region_code AS "region_code: String", t.venue_ids, t.secret_hash,
-                  t.expires_at, t.revoked_at, t.owner_account_id,
+        r#"SELECT t.id, t.role, t.region_code AS "region_code: String", t.venue_ids AS "venue_ids: Vec<VenueId>", t.secret_hash,
+                  t.expires_at, t.revoked_at, t.owner_account_id AS "owner_account_id: AccountId",
                   (t.owner_account_id IS NULL
                    OR (a.id IS NOT NULL AND a.disabled_at IS NULL
                        AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= t.created_at)))
                       AS "owner_live!",
                   a.role AS "owner_role?", a.region_code AS "owner_region_code?: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
-                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "owner_venue_ids!"
+                           FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "owner_venue_ids!: Vec<VenueId>"
            FROM api_tokens t
            LEFT JOIN accounts a ON a.id = t.owner_account_id
            LEFT JOIN account_venues av ON av.account_id = a.id
@@ -179,7 +180,7 @@ pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedTo
 async fn place_of(
     conn: &mut PgConnection,
     region_code: &Option<String>,
-    venue_ids: &[i64],
+    venue_ids: &[VenueId],
     audit: &mut AuditEntry,
 ) -> Result<(), StoreError> {
     if let Some(code) = region_code {
@@ -192,7 +193,7 @@ async fn place_of(
     audit.venue_id = Some(first);
     audit.region_code = sqlx::query_scalar!(
         r#"SELECT region_code AS "region_code!: String" FROM venues WHERE id = $1"#,
-        first
+        first.get()
     )
     .fetch_optional(conn)
     .await?;
@@ -209,7 +210,7 @@ pub async fn revoke(
     let mut tx = pool.begin().await?;
     let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
-           RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids"#,
+           RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>""#,
         id
     )
     .fetch_optional(&mut *tx)
@@ -237,14 +238,14 @@ pub async fn revoke(
 /// its second factor.
 pub async fn revoke_owned_by(
     conn: &mut PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now()
            WHERE owner_account_id = $1 AND revoked_at IS NULL
-           RETURNING id, revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids"#,
-        account_id
+           RETURNING id, revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>""#,
+        account_id.get()
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -266,32 +267,35 @@ pub async fn revoke_owned_by(
 /// The regions of the given venues (unknown ids are left out).
 pub async fn venue_regions(
     pool: &PgPool,
-    venue_ids: &[i64],
-) -> Result<HashMap<i64, String>, StoreError> {
+    venue_ids: &[VenueId],
+) -> Result<HashMap<VenueId, String>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT id, region_code AS "region_code!: String" FROM venues WHERE id = ANY($1)"#,
-        venue_ids
+        venue_ids as &[VenueId]
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.region_code)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (VenueId::new(r.id), r.region_code))
+        .collect())
 }
 
 /// The tokens an account owns (made by it or by its tokens), newest first
 /// (at most `limit`).
 pub async fn owned_by(
     pool: &PgPool,
-    account_id: i64,
+    account_id: AccountId,
     limit: i64,
 ) -> Result<Vec<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids, secret_hash,
-                  created_by, owner_account_id, created_at, expires_at, revoked_at
+        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+                  created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE owner_account_id = $1
            ORDER BY created_at DESC, id DESC
            LIMIT $2"#,
-        account_id,
+        account_id.get(),
         limit
     )
     .fetch_all(pool)

@@ -1,5 +1,6 @@
 //! Venues and their QR codes.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -13,7 +14,7 @@ use super::{ScopeFilter, StoreError, violated_constraint};
 #[derive(Debug, Clone)]
 pub struct Venue {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Postal address, if given.
@@ -32,7 +33,7 @@ pub struct Venue {
 #[derive(Debug, Clone)]
 pub struct VenueCard {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Region code of the venue itself.
@@ -100,7 +101,7 @@ pub async fn create(
         Some("venues_category_fkey") => CreateVenueError::UnknownCategory,
         _ => StoreError::from(e).into(),
     })?;
-    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, inserted.id, 0);
+    let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, inserted.id.into(), 0);
     sqlx::query!(
         r#"INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, 0)"#,
         inserted.id,
@@ -111,7 +112,7 @@ pub async fn create(
     .await
     .map_err(StoreError::from)?;
     let venue = Venue {
-        id: inserted.id,
+        id: inserted.id.into(),
         name: new.name.as_str().to_owned(),
         address: new.address.clone(),
         region_code: new.region_code.as_str().to_owned(),
@@ -135,7 +136,7 @@ pub async fn create(
 #[derive(Debug, Clone)]
 pub struct PublicVenue {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Postal address, if given.
@@ -149,12 +150,12 @@ pub struct PublicVenue {
 }
 
 /// Loads a venue without its code, for anyone.
-pub async fn public(pool: &PgPool, venue_id: i64) -> Result<Option<PublicVenue>, StoreError> {
+pub async fn public(pool: &PgPool, venue_id: VenueId) -> Result<Option<PublicVenue>, StoreError> {
     sqlx::query_as!(
         PublicVenue,
         r#"SELECT id, name, address, region_code AS "region_code: String", category, created_at
            FROM venues WHERE id = $1"#,
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(pool)
     .await
@@ -165,7 +166,7 @@ pub async fn public(pool: &PgPool, venue_id: i64) -> Result<Option<PublicVenue>,
 /// code is for the venue's staff and the regulators and admins over it.
 pub async fn in_scope(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
 ) -> Result<Option<Venue>, StoreError> {
     let row = sqlx::query!(
@@ -174,7 +175,7 @@ pub async fn in_scope(
            FROM venues v
            JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
            WHERE v.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -182,7 +183,7 @@ pub async fn in_scope(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| Venue {
-        id: r.id,
+        id: r.id.into(),
         name: r.name,
         address: r.address,
         region_code: r.region_code,
@@ -197,7 +198,7 @@ pub async fn in_scope(
 pub async fn reissue_code(
     pool: &PgPool,
     code_key: &[u8],
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
 ) -> Result<Option<String>, StoreError> {
@@ -206,7 +207,7 @@ pub async fn reissue_code(
         r#"UPDATE venues SET code_seq = code_seq + 1
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))
            RETURNING code_seq, region_code AS "region_code: String""#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -219,14 +220,14 @@ pub async fn reissue_code(
     let old: Option<String> = sqlx::query_scalar!(
         "UPDATE venue_codes SET replaced_at = now() WHERE venue_id = $1 AND replaced_at IS NULL
          RETURNING code",
-        venue_id
+        venue_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?;
     let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, venue.code_seq);
     sqlx::query!(
         "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
-        venue_id,
+        venue_id.get(),
         code.as_str(),
         i16::from(CURRENT_KEY_VERSION),
         venue.code_seq
@@ -276,14 +277,14 @@ pub async fn lookup_code(
     let Some(row) = row else {
         return Ok(CodeStatus::Unknown);
     };
-    if !code.verify(code_key, row.venue_id, row.code_seq) {
+    if !code.verify(code_key, row.venue_id.into(), row.code_seq) {
         return Ok(CodeStatus::Unknown);
     }
     if row.replaced {
         return Ok(CodeStatus::Replaced);
     }
     Ok(CodeStatus::Active(std::sync::Arc::new(VenueCard {
-        id: row.venue_id,
+        id: row.venue_id.into(),
         name: row.name,
         region_code: row.region_code,
         region_path: row.region_path,
@@ -299,7 +300,7 @@ pub async fn lookup_code(
 #[derive(Debug, Clone)]
 pub struct VenueChoice {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Six-digit region code.
@@ -313,7 +314,7 @@ pub async fn choices_in_scope(
     pool: &PgPool,
     scope: &ScopeFilter,
     name_part: &str,
-    keep: &[i64],
+    keep: &[VenueId],
     limit: i64,
 ) -> Result<(Vec<VenueChoice>, i64), StoreError> {
     let items = sqlx::query_as!(
@@ -328,7 +329,7 @@ pub async fn choices_in_scope(
         &scope.region_codes as &[String],
         &scope.venue_ids,
         name_part,
-        keep,
+        keep as &[VenueId],
         limit
     )
     .fetch_all(pool)
@@ -341,7 +342,7 @@ pub async fn choices_in_scope(
         &scope.region_codes as &[String],
         &scope.venue_ids,
         name_part,
-        keep
+        keep as &[VenueId]
     )
     .fetch_one(pool)
     .await?;

@@ -1,6 +1,7 @@
 //! Violations recorded against venues. A new row queues the venue's score
 //! refresh (a trigger), so its tier follows within seconds.
 
+use crate::domain::ids::VenueId;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -14,7 +15,7 @@ pub struct ViolationRecord {
     /// Violation id.
     pub id: i64,
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The local day it occurred.
     pub occurred_on: NaiveDate,
     /// Whether it is serious.
@@ -29,7 +30,7 @@ pub struct ViolationRecord {
 /// venue that does not exist or lies outside `scope`.
 pub async fn record(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     violation: &NewViolation,
     scope: &ScopeFilter,
     mut audit: AuditEntry,
@@ -38,7 +39,7 @@ pub async fn record(
     let Some(region_code) = sqlx::query_scalar!(
         r#"SELECT region_code AS "region_code!: String" FROM venues
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids
@@ -53,7 +54,7 @@ pub async fn record(
         r#"INSERT INTO violations (venue_id, occurred_on, serious, description)
            VALUES ($1, $2, $3, $4)
            RETURNING id, venue_id, occurred_on, serious, description, recorded_at"#,
-        venue_id,
+        venue_id.get(),
         violation.occurred_on,
         violation.serious,
         violation.description
@@ -77,7 +78,7 @@ pub async fn record(
 /// outside `scope`.
 pub async fn list(
     pool: &PgPool,
-    venue_id: i64,
+    venue_id: VenueId,
     scope: &ScopeFilter,
 ) -> Result<Vec<ViolationRecord>, StoreError> {
     sqlx::query_as!(
@@ -86,7 +87,7 @@ pub async fn list(
            FROM violations x JOIN venues v ON v.id = x.venue_id
            WHERE x.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            ORDER BY x.occurred_on DESC, x.id DESC LIMIT 1000"#,
-        venue_id,
+        venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids

@@ -2,6 +2,7 @@
 //! at the edge, a row Postgres refuses fails alone instead of its whole batch,
 //! and an oversized body is answered in the route's own format.
 
+use qrfeedback::domain::ids::VenueId;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -15,7 +16,7 @@ use serde_json::{Value, json};
 use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
 
 /// Venue days whose aggregates differ from a recount of their ratings.
-async fn aggregate_differences(app: &TestApp) -> Vec<(i64, chrono::NaiveDate)> {
+async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, chrono::NaiveDate)> {
     let since = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     qrfeedback::store::reconcile::aggregate_differences(&app.pool, since)
         .await
@@ -79,7 +80,7 @@ async fn nul_carrying_ratings_among_concurrent_clean_ones_refuse_only_themselves
 
 fn venue_card(venue: &Value) -> Arc<VenueCard> {
     Arc::new(VenueCard {
-        id: venue["id"].as_i64().unwrap(),
+        id: VenueId::new(venue["id"].as_i64().unwrap()),
         name: "孔雀河酒店".into(),
         region_code: "652801".into(),
         region_path: vec!["652801".into(), "652800".into(), "650000".into()],
@@ -91,7 +92,7 @@ fn venue_card(venue: &Value) -> Arc<VenueCard> {
     })
 }
 
-fn crafted_row(venue_id: i64, device: u8, comment: &str) -> RatingRow {
+fn crafted_row(venue_id: VenueId, device: u8, comment: &str) -> RatingRow {
     let now = Utc::now();
     RatingRow {
         venue_id,

@@ -1130,15 +1130,15 @@ async fn a_regulator_reads_no_ratings_or_violations_of_a_venue_outside_its_regio
     let outside = ScopeFilter::of(&Scope::Region("652800".into()), &tree);
     let inside = ScopeFilter::of(&Scope::Region("652300".into()), &tree);
     for (scope, expected) in [(&outside, 0), (&inside, 1)] {
-        let rows = console::venue_ratings(&app.pool, id, scope, &Default::default(), 50, 0)
+        let rows = console::venue_ratings(&app.pool, id.into(), scope, &Default::default(), 50, 0)
             .await
             .unwrap();
         assert_eq!(rows.len(), expected);
-        let total = console::venue_rating_total(&app.pool, id, scope, &Default::default())
+        let total = console::venue_rating_total(&app.pool, id.into(), scope, &Default::default())
             .await
             .unwrap();
         assert_eq!(total, expected as i64);
-        let listed = violations::list(&app.pool, id, scope).await.unwrap();
+        let listed = violations::list(&app.pool, id.into(), scope).await.unwrap();
         assert_eq!(listed.len(), expected);
     }
 }

@@ -195,7 +195,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
     .expect("the app role creates venues");
     let now = Utc::now();
     let row = ratings::RatingRow {
-        venue_id,
+        venue_id: venue_id.into(),
         day: local_day(now),
         created_at: now,
         device_hash: [7; 16],

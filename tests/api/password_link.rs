@@ -402,7 +402,7 @@ async fn a_session_whose_redis_entry_outlives_a_password_set_through_a_link_is_r
     )
     .await
     .unwrap();
-    assert_eq!(set, Some(desk_id));
+    assert_eq!(set, Some(desk_id.into()));
 
     let ended = desk.get_page("/account/tokens").await;
     assert_eq!((ended.status, ended.location.as_str()), (303, "/login"));

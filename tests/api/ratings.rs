@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
 use crate::common::{Options, TestApp, spawn_app, spawn_app_with};
+use qrfeedback::domain::ids::VenueId;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -453,7 +454,7 @@ async fn idempotency_answers_expire_after_a_day() {
 }
 
 /// Venue days whose aggregates differ from a recount of their ratings.
-async fn aggregate_differences(app: &TestApp) -> Vec<(i64, chrono::NaiveDate)> {
+async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, chrono::NaiveDate)> {
     let since = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     qrfeedback::store::reconcile::aggregate_differences(&app.pool, since)
         .await

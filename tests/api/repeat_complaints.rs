@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use qrfeedback::domain::day::{china_offset, local_day};
+use qrfeedback::domain::ids::VenueId;
 use qrfeedback::store::complaints::{ComplaintApart, file_apart};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -52,11 +53,11 @@ async fn day_complaints_count(pool: &PgPool, venue_id: i64, day: NaiveDate) -> i
 }
 
 /// Venue days whose aggregates differ from a recount of the raw rows.
-async fn aggregate_differences(app: &TestApp) -> Vec<(i64, NaiveDate)> {
+async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, NaiveDate)> {
     differences_in(&app.pool).await
 }
 
-async fn differences_in(pool: &PgPool) -> Vec<(i64, NaiveDate)> {
+async fn differences_in(pool: &PgPool) -> Vec<(VenueId, NaiveDate)> {
     let since = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     qrfeedback::store::reconcile::aggregate_differences(pool, since)
         .await
@@ -283,7 +284,7 @@ async fn the_same_complaint_sent_alone_many_times_at_once_is_filed_and_counted_o
     assert_eq!(aggregate_differences(app).await, []);
 
     // Recounting the day from its raw rows keeps the complaint.
-    let repair = qrfeedback::store::reconcile::repair_day(&app.pool, venue_id, day)
+    let repair = qrfeedback::store::reconcile::repair_day(&app.pool, venue_id.into(), day)
         .await
         .unwrap();
     assert_eq!(repair.after, 1, "the rating");
@@ -534,7 +535,7 @@ async fn complaints_filed_before_the_unique_index_get_their_day_and_are_counted(
             .unwrap();
     let hash: [u8; 16] = device.try_into().unwrap();
     let again = ComplaintApart::new(
-        venue_id,
+        venue_id.into(),
         hash,
         noon_of(day) + Duration::hours(1),
         "NEWCODE001".into(),
@@ -543,7 +544,7 @@ async fn complaints_filed_before_the_unique_index_get_their_day_and_are_counted(
     );
     assert_eq!(file_apart(&pool, &again).await.unwrap(), first_code);
     let new = ComplaintApart::new(
-        venue_id,
+        venue_id.into(),
         hash,
         noon_of(day) + Duration::hours(1),
         "NEWCODE002".into(),

@@ -247,7 +247,7 @@ async fn a_session_whose_redis_entry_outlives_the_reset_is_refused() {
 
     let outcome = qrfeedback::store::second_factor::reset(
         &app.pool,
-        id,
+        id.into(),
         &qrfeedback::store::ScopeFilter::everything(),
         |_| Ok::<(), qrfeedback::store::StoreError>(()),
         qrfeedback::store::audit::AuditEntry {

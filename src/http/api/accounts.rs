@@ -7,6 +7,7 @@
 //! `POST /api/v1/accounts/{id}/password-link` gives another a fresh link
 //! through which to set a new password.
 
+use crate::domain::ids::AccountId;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::Caller;
@@ -115,7 +116,7 @@ pub async fn accept_invitation(
 pub async fn update(
     caller: Caller,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     JsonBody(request): JsonBody<UpdateAccount>,
 ) -> Result<HttpResponse, ApiError> {
     let after = accounts::update(&state, &caller, path.into_inner(), request).await?;
@@ -144,7 +145,7 @@ pub async fn update(
 pub async fn reset_second_factor(
     caller: Caller,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, ApiError> {
     accounts::reset_second_factor(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::NoContent()
@@ -173,7 +174,7 @@ pub async fn reset_second_factor(
 pub async fn password_link(
     caller: Caller,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, link) = accounts::issue_password_link(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::Created()

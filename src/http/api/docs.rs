@@ -241,4 +241,16 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn typed_ids_are_documented_as_the_integers_they_are() {
+        let doc = document();
+        for name in ["VenueId", "RatingId", "AccountId"] {
+            let schema = &doc["components"]["schemas"][name];
+            assert_eq!(schema["type"], "integer", "{name}: {schema}");
+            assert_eq!(schema["format"], "int64", "{name}: {schema}");
+        }
+        let venue = &doc["components"]["schemas"]["VenueBody"]["properties"]["id"];
+        assert_eq!(venue["$ref"], "#/components/schemas/VenueId", "{venue}");
+    }
 }

@@ -4,8 +4,10 @@
 
 use actix_web::{HttpResponse, web};
 
+use crate::app::Caller;
 use crate::app::moderation::{self, ModerationBody, ModerationRequest};
-use crate::app::{AppError, Caller, Slug};
+use crate::app::path_ids::parse_id;
+use crate::domain::ids::RatingId;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::ratings::parse_json;
@@ -67,11 +69,7 @@ async fn moderate(
     body: &[u8],
     quarantine: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let rating_id = path
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::not_found(Slug::RatingNotFound))?;
+    let rating_id = parse_id::<RatingId>(path)?;
     let request: ModerationRequest = parse_json(body)?;
     let reason = moderation::parse_reason(&request.reason)?;
     let done = moderation::moderate(state, &caller, rating_id, &reason, quarantine).await?;

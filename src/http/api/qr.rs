@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use crate::app::Caller;
+use crate::app::path_ids::parse_id;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageProblem, SignedIn};
 use crate::store::ScopeFilter;
 use crate::store::venues;

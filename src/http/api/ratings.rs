@@ -1,5 +1,6 @@
 //! `POST /api/v1/ratings`: the JSON entry to the shared write path.
 
+use crate::domain::ids::{RatingId, VenueId};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
@@ -118,9 +119,9 @@ impl CreateRating {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RatingAccepted {
     /// Rating id.
-    pub id: i64,
+    pub id: RatingId,
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// The device id the rating counts under (send it again next time).
     pub device_id: String,
     /// When it was stored.

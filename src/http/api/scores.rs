@@ -3,11 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 
+use crate::app::path_ids::parse_id;
 use crate::app::scores::{self, TierHistory, VenueScore};
 use crate::app::{AppError, Slug};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::store::venues;
 
 /// A venue's current score.

@@ -5,6 +5,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::app::path_ids::parse_id;
 use crate::app::supervision::{self, Overview, OverviewQuery, RatingReviewPage, RatingsQuery};
 use crate::app::violations::{self, ViolationBody, ViolationList, ViolationRequest};
 use crate::app::{AppError, Caller, Slug};
@@ -12,7 +13,6 @@ use crate::domain::violation::NewViolation;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::body::JsonBody;
-use crate::http::api::venues::parse_id;
 use crate::store::ScopeFilter;
 use crate::store::console::RatingFilter;
 

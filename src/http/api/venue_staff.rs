@@ -5,16 +5,17 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::app::path_ids::parse_id;
 use crate::app::venue_profile::{
     self, CommentsPage, CommentsQuery, CommitmentBody, CommitmentRequest, QualityOfficerBody,
-    QualityOfficerRequest, ReplyRequest, SavedReplyBody, parse_page, parse_rating_id, scope_of,
+    QualityOfficerRequest, ReplyRequest, SavedReplyBody, parse_page, scope_of,
 };
 use crate::app::{AppError, Caller, Slug};
+use crate::domain::ids::RatingId;
 use crate::domain::venue_profile::{CommitmentText, QualityOfficer, RawQualityOfficer, ReplyText};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::body::JsonBody;
-use crate::http::api::venues::parse_id;
 use crate::store::dashboard::CommentFilter;
 
 /// A venue's comments by local day, newest first, with its replies (any role, within scope).
@@ -67,7 +68,7 @@ pub async fn reply(
     path: web::Path<String>,
     JsonBody(request): JsonBody<ReplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let rating_id = parse_rating_id(&path)?;
+    let rating_id = parse_id::<RatingId>(&path)?;
     let text = ReplyText::parse(&request.body).map_err(AppError::from)?;
     let (body, created) = venue_profile::reply(&state, &caller, rating_id, None, &text).await?;
     Ok(if created {

@@ -1,11 +1,13 @@
 //! `/api/v1/venues`: create a venue, read it, reissue its code.
 
+use crate::domain::ids::VenueId;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::Caller;
+use crate::app::path_ids::parse_id;
 use crate::domain::audit::AuditAction;
 use crate::domain::venue::NewVenue;
 use crate::error::ApiError;
@@ -38,7 +40,7 @@ pub struct CreateVenue {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VenueBody {
     /// Venue id.
-    pub id: i64,
+    pub id: VenueId,
     /// Display name.
     pub name: String,
     /// Region code.
@@ -224,7 +226,7 @@ pub async fn reissue_code(
 
 /// Replaces a venue's code within the caller's scope and forgets the old one
 /// in this instance's cache; the venue with its new code.
-pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue, ApiError> {
+pub async fn reissue(state: &AppState, caller: &Caller, id: VenueId) -> Result<Venue, ApiError> {
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     let old = venues::in_scope(&state.pool, id, &scope)
         .await?
@@ -240,12 +242,4 @@ pub async fn reissue(state: &AppState, caller: &Caller, id: i64) -> Result<Venue
     .ok_or(ApiError::NotFound("venue"))?;
     state.forget_code(&old.code).await;
     Ok(Venue { code, ..old })
-}
-
-/// Parses a path id; anything that is not a positive integer is simply not found.
-pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(ApiError::NotFound("venue"))
 }

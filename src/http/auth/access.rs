@@ -6,6 +6,7 @@
 //! scope is applied inside each query (`store::ScopeFilter`), so data outside
 //! it is never read.
 
+use crate::domain::ids::VenueId;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
@@ -194,7 +195,7 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
             let tree = state.reference.regions().await?;
             let venue_regions = match (&held.1, &owner.1) {
                 (Scope::Venues(ids), Scope::Region(_)) => {
-                    let ids: Vec<i64> = ids.iter().copied().collect();
+                    let ids: Vec<VenueId> = ids.iter().copied().collect();
                     tokens::venue_regions(&state.pool, &ids).await?
                 }
                 _ => HashMap::new(),

@@ -13,6 +13,7 @@
 //! Past 500 lines: the sign-in form, its throttle, its audit rows and its refusal pages belong
 //! together; the second step, sessions and sign-out have their own files.
 
+use crate::domain::ids::AccountId;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -354,7 +355,7 @@ pub async fn submit(
 /// venue, nowhere for an admin).
 pub(in crate::http) fn account_audit(
     req: &HttpRequest,
-    account_id: i64,
+    account_id: AccountId,
     account: Option<&second_factor::SecondFactorState>,
 ) -> AuditEntry {
     let actor = format!("account:{account_id}");
@@ -379,11 +380,11 @@ async fn audit_failed_sign_in(
     state: &AppState,
     req: &HttpRequest,
     lang: Lang,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     raw_login: &str,
 ) -> Result<(), HttpResponse> {
     // Ids start at 1: a lookup of 0 finds nothing, like an unknown login.
-    let place = second_factor::state(&state.pool, account_id.unwrap_or(0))
+    let place = second_factor::state(&state.pool, account_id.unwrap_or(AccountId::new(0)))
         .await
         .map_err(|err| {
             tracing::warn!(error = %err, "account lookup for the audit log failed");
@@ -413,7 +414,7 @@ async fn audit_failed_sign_in(
 
 /// A completely signed-in account, about to get its session.
 pub(in crate::http) struct SignIn<'a> {
-    pub(in crate::http) account_id: i64,
+    pub(in crate::http) account_id: AccountId,
     pub(in crate::http) role: String,
     pub(in crate::http) must_enrol_totp: bool,
     /// The login name as typed, whose failed attempts are forgotten.
@@ -477,7 +478,7 @@ pub(in crate::http) fn signed_in(state: &AppState, id: &SessionId, to: &str) -> 
 async fn await_second_factor(
     state: &AppState,
     lang: Lang,
-    account_id: i64,
+    account_id: AccountId,
     role: String,
     raw_login: String,
     now: i64,

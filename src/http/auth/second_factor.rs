@@ -143,7 +143,7 @@ pub(in crate::http) async fn check_second_factor(
             else {
                 // Recovery codes still work; the secret needs re-enrolment.
                 tracing::error!(
-                    account_id = account.account_id,
+                    account_id = %account.account_id,
                     "stored TOTP secret does not open with this SECRET_KEY"
                 );
                 return Ok(Err(SecondFactorRefused::Wrong));

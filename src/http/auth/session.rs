@@ -1,6 +1,7 @@
 //! Sessions: the cookies that carry them (`__Host-` prefixed over https),
 //! the account behind a live session, and where a signed-in person lands.
 
+use crate::domain::ids::AccountId;
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 
@@ -72,7 +73,7 @@ pub(in crate::http) const LOGIN_FORM_SCOPE: i64 = 0;
 #[derive(Debug, Clone)]
 pub struct SessionAccount {
     /// The account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Its role at sign-in.
     pub role: Role,
     /// When the session began, Unix milliseconds.

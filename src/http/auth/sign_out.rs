@@ -1,6 +1,7 @@
 //! `/logout` and `/logout-everywhere`: ending this session, or every
 //! session of the account.
 
+use crate::domain::ids::AccountId;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -74,7 +75,12 @@ async fn sign_out(
 
 /// Records a sign-out. A sign-out happens whether or not it could be
 /// recorded: failing to record it is logged instead.
-async fn audit_sign_out(state: &AppState, req: &HttpRequest, account_id: i64, which: SignOut) {
+async fn audit_sign_out(
+    state: &AppState,
+    req: &HttpRequest,
+    account_id: AccountId,
+    which: SignOut,
+) {
     let account = match second_factor::state(&state.pool, account_id).await {
         Ok(account) => account,
         Err(err) => {

@@ -6,6 +6,7 @@
 //! A secret is shown only while its enrolment is pending; once confirmed it
 //! is never shown again, so a stolen session cannot copy the authenticator.
 
+use crate::domain::ids::AccountId;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -160,11 +161,11 @@ async fn signed_in(
 
 /// Opens an account's stored secret; `None` (logged) when it was sealed
 /// under another `SECRET_KEY`.
-fn open_secret(state: &AppState, account_id: i64, sealed: &[u8]) -> Option<TotpSecret> {
+fn open_secret(state: &AppState, account_id: AccountId, sealed: &[u8]) -> Option<TotpSecret> {
     let secret = state.secrets.open_totp_secret(account_id, sealed);
     if secret.is_none() {
         tracing::error!(
-            account_id,
+            %account_id,
             "stored TOTP secret does not open with this SECRET_KEY"
         );
     }

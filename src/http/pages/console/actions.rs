@@ -8,18 +8,19 @@
 //! with the reason as typed. A refused violation shows the venue page again
 //! with the form as filled in (422). Nothing is stored either way.
 
+use crate::domain::ids::{RatingId, VenueId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::moderation::{self as moderation, parse_reason};
+use crate::app::path_ids::parse_id;
 use crate::app::supervision::{parse_paging, venue_in_scope};
 use crate::app::violations::record;
 use crate::app::{AppError, Kind, Slug};
 use crate::domain::moderation::REASON_MAX_CHARS;
 use crate::domain::violation::NewViolation;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::href;
 use crate::http::pages::confirm::{Confirmation, TextField, confirmation_page, is_confirmed};
@@ -57,7 +58,7 @@ fn refusal_text(signed_in: &SignedIn, err: &AppError) -> Option<String> {
 /// 303 to a venue's console page with a notice, at an anchor.
 fn back_to_venue(
     signed_in: &SignedIn,
-    venue_id: i64,
+    venue_id: VenueId,
     mut query: Vec<(String, String)>,
     notice: Notice,
     anchor: &str,
@@ -148,11 +149,7 @@ async fn moderate(
     // A garbled body reads as an empty form, which the token check refuses.
     let form: ModerationForm = signed_in.form(body)?;
     let not_found = || PageError::new(signed_in.lang, PageProblem::NotFound);
-    let rating_id = path
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(not_found)?;
+    let rating_id = parse_id::<RatingId>(path).map_err(|_| not_found())?;
     let scope = signed_in.scope_filter(state).await?;
     let rating = rating_in_scope(&state.pool, rating_id, &scope)
         .await
@@ -322,14 +319,9 @@ pub async fn quarantine_selection(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let c = &signed_in.messages().console;
-    let mut ids: Vec<i64> = Vec::new();
+    let mut ids: Vec<RatingId> = Vec::new();
     for raw in &form.rating_id {
-        let id = raw
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or_else(not_found)?;
+        let id = parse_id::<RatingId>(raw.trim()).map_err(|_| not_found())?;
         if !ids.contains(&id) {
             ids.push(id);
         }

@@ -2,6 +2,7 @@
 //! page by page along the same `before` cursor as `GET /api/v1/audit` and
 //! read through the same loader, so the scope is applied in the query.
 
+use crate::domain::ids::{AccountId, VenueId};
 use std::collections::BTreeSet;
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -80,7 +81,7 @@ fn offered(action: &str) -> bool {
 }
 
 /// An account as people know it: name and login.
-fn account_text(t: &AuditTexts, names: &AuditNames, id: i64) -> Option<String> {
+fn account_text(t: &AuditTexts, names: &AuditNames, id: AccountId) -> Option<String> {
     names.accounts.get(&id).map(|(login, name)| {
         t.actor_account
             .replace("{name}", name)
@@ -235,7 +236,7 @@ fn target_links(names: &Names, items: &[AuditRecord]) -> Vec<Option<String>> {
             entry
                 .target
                 .strip_prefix("venue:")
-                .and_then(|id| id.parse::<i64>().ok())
+                .and_then(|id| id.parse::<VenueId>().ok())
                 .map(|id| names.venue_href(id))
         })
         .collect()
@@ -397,7 +398,7 @@ mod tests {
         );
     }
 
-    fn record(actor: &str, target: &str, venue_id: Option<i64>) -> AuditRecord {
+    fn record(actor: &str, target: &str, venue_id: Option<VenueId>) -> AuditRecord {
         AuditRecord {
             id: 1,
             at: chrono::Utc::now(),
@@ -442,11 +443,14 @@ mod tests {
         let m = messages(Lang::Zh);
         let t = &m.audit;
         let mut found = AuditNames::default();
-        found
-            .accounts
-            .insert(2, ("korla-reg".to_owned(), "库尔勒监管员".to_owned()));
+        found.accounts.insert(
+            AccountId::new(2),
+            ("korla-reg".to_owned(), "库尔勒监管员".to_owned()),
+        );
         found.tokens.insert(3, "省平台".to_owned());
-        found.venues.insert(7, "孔雀河酒店".to_owned());
+        found
+            .venues
+            .insert(VenueId::new(7), "孔雀河酒店".to_owned());
         assert_eq!(
             actor_text(t, &found, "account:2"),
             "库尔勒监管员（korla-reg）"
@@ -457,8 +461,11 @@ mod tests {
         // Someone the lookup did not find keeps the stored text.
         assert_eq!(actor_text(t, &found, "account:9"), "account:9");
         let target = |target: &str, venue| target_text(t, &found, &record("cli", target, venue));
-        assert_eq!(target("venue:7", Some(7)), "孔雀河酒店");
-        assert_eq!(target("violation:4", Some(7)), "违规记录 #4 · 孔雀河酒店");
+        assert_eq!(target("venue:7", Some(VenueId::new(7))), "孔雀河酒店");
+        assert_eq!(
+            target("violation:4", Some(VenueId::new(7))),
+            "违规记录 #4 · 孔雀河酒店"
+        );
         assert_eq!(target("rating:5", None), "评价 #5");
         assert_eq!(target("account:2", None), "库尔勒监管员（korla-reg）");
         assert_eq!(target("export:rankings.csv", None), "排名（CSV）");

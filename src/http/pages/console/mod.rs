@@ -16,6 +16,7 @@ mod tables;
 mod venue;
 mod view;
 
+use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
@@ -26,10 +27,10 @@ pub use venue::venue;
 
 use self::view::Names;
 use crate::app::audit::{self as audit_log, Download};
+use crate::app::path_ids::parse_id;
 use crate::domain::access::Scope;
 use crate::domain::table::Table;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::export::{ExportFormat, export_response};
 use crate::http::html::local_time;
@@ -60,14 +61,14 @@ async fn download(
     names: &Names,
     table: &Table,
     (format, stem): (ExportFormat, &str),
-    (table_key, venue_id, req): (&str, Option<i64>, &HttpRequest),
+    (table_key, venue_id, req): (&str, Option<VenueId>, &HttpRequest),
 ) -> Result<HttpResponse, PageError> {
     let scope = match &signed_in.caller.principal.scope {
         Scope::All => names.region_or_country(None),
         Scope::Region(code) => format!("{} ({code})", names.region(code)),
         Scope::Venues(ids) => ids
             .iter()
-            .map(i64::to_string)
+            .map(VenueId::to_string)
             .collect::<Vec<_>>()
             .join(", "),
     };

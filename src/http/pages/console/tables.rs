@@ -145,7 +145,7 @@ pub(in crate::http::pages::console) fn rankings_table(
             .map(|item| {
                 vec![
                     Cell::integer(item.rank),
-                    Cell::Integer(item.venue_id),
+                    Cell::Integer(item.venue_id.get()),
                     Cell::text(&item.name),
                     Cell::text(names.region(&item.region_code)),
                     Cell::text(names.category(&item.category)),
@@ -191,7 +191,7 @@ pub(in crate::http::pages::console) fn venues_table(
             .iter()
             .map(|v| {
                 vec![
-                    Cell::Integer(v.venue_id),
+                    Cell::Integer(v.venue_id.get()),
                     Cell::text(&v.name),
                     Cell::text(names.region(&v.region_code)),
                     Cell::text(names.category(&v.category)),
@@ -238,7 +238,7 @@ pub(in crate::http::pages::console) fn falling_table(
             .iter()
             .map(|v| {
                 vec![
-                    Cell::Integer(v.venue_id),
+                    Cell::Integer(v.venue_id.get()),
                     Cell::text(&v.name),
                     Cell::text(names.region(&v.region_code)),
                     Cell::text(names.category(&v.category)),
@@ -305,7 +305,7 @@ pub(in crate::http::pages::console) fn ratings_table(
             .map(|rating| {
                 let time = local_time(rating.created_at);
                 vec![
-                    Cell::Integer(rating.id),
+                    Cell::Integer(rating.id.get()),
                     Cell::Date(rating.day),
                     Cell::text(time.get(11..).unwrap_or_default()),
                     Cell::Integer(i64::from(rating.overall)),

@@ -4,11 +4,13 @@
 //! Officer), its star distribution, its ratings with quarantine and release,
 //! violations (and the form to record one) and tier history.
 
+use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
 use crate::app;
+use crate::app::path_ids::parse_id;
 use crate::app::scores::{TierChangeBody, tier_history};
 use crate::app::supervision::{
     RatingReviewPage, parse_paging, parse_rating_filter, venue_in_scope,
@@ -19,7 +21,6 @@ use crate::domain::rating::Tag;
 use crate::domain::table::Table;
 use crate::domain::violation::DESCRIPTION_MAX_CHARS;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
@@ -367,7 +368,7 @@ pub async fn venue(
 pub(in crate::http::pages::console) async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
-    venue_id: i64,
+    venue_id: VenueId,
     (filter, paging): (&RatingFilter, (i64, i64)),
     draft: ViolationDraft,
 ) -> Result<String, PageError> {
@@ -394,7 +395,7 @@ pub(in crate::http::pages::console) async fn venue_table(
     signed_in: &SignedIn,
     state: &AppState,
     names: &Names,
-    venue_id: i64,
+    venue_id: VenueId,
     name: &str,
 ) -> Result<Option<(Table, String)>, PageError> {
     if !matches!(name, "ratings" | "violations" | "tiers") {

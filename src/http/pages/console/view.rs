@@ -1,6 +1,7 @@
 //! What the console's pages share: names in the page language, the HTML view
 //! of a [`Table`] with its download links, and breadcrumbs.
 
+use crate::domain::ids::VenueId;
 use std::sync::Arc;
 
 use crate::domain::access::Scope;
@@ -108,7 +109,7 @@ impl Names {
     }
 
     /// A venue's console page.
-    pub fn venue_href(&self, venue_id: i64) -> String {
+    pub fn venue_href(&self, venue_id: VenueId) -> String {
         self.href(&format!("/console/venues/{venue_id}"), &[])
     }
 }

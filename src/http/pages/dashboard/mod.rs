@@ -16,13 +16,15 @@
 mod overview;
 mod poster;
 
+use crate::domain::ids::{RatingId, VenueId};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::path_ids::parse_id;
 use crate::app::supervision::venue_in_scope;
-use crate::app::venue_profile::{self, CommentsPage, parse_page, parse_rating_id, save_officer};
+use crate::app::venue_profile::{self, CommentsPage, parse_page, save_officer};
 use crate::app::{AppError, Kind, Slug};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
@@ -31,7 +33,7 @@ use crate::domain::venue_profile::{
     REPLY_MAX_CHARS, RawQualityOfficer, Registration, ReplyText, parse_training_hours_text,
 };
 use crate::http::AppState;
-use crate::http::api::venues::{self, parse_id};
+use crate::http::api::venues;
 use crate::http::auth::signed_in::{AccountNav, PageError, PageProblem, SIGNED_IN_CSS, SignedIn};
 use crate::http::html::{Chrome, href, render_document};
 use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
@@ -95,7 +97,7 @@ fn refusal_text(m: &Messages, err: &AppError) -> Option<String> {
 }
 
 /// `/dashboard/venues/{id}` in a language, with more query pairs and an anchor.
-fn venue_href(id: i64, lang: Lang, pairs: &[(&str, String)], anchor: &str) -> String {
+fn venue_href(id: VenueId, lang: Lang, pairs: &[(&str, String)], anchor: &str) -> String {
     let pairs: Vec<(String, String)> = pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
@@ -245,7 +247,7 @@ struct ReplyShown {
 }
 
 struct CommentShown {
-    rating_id: i64,
+    rating_id: RatingId,
     /// The reply box's label: reply, or change the reply.
     reply_summary: &'static str,
     /// What the reply box holds: the stored reply, or a refused draft.
@@ -282,7 +284,7 @@ enum Draft {
     None,
     /// The reply to a comment.
     Reply {
-        rating_id: i64,
+        rating_id: RatingId,
         body: String,
         error: String,
     },
@@ -380,7 +382,7 @@ pub async fn load_panels(
     signed_in: &SignedIn,
     state: &AppState,
     scope: &ScopeFilter,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<(VenueOverview, VenuePanels), PageError> {
     let overview = load_venue_overview(state, scope, venue_id)
         .await
@@ -425,7 +427,7 @@ pub async fn venue(
 async fn refused_page(
     signed_in: &SignedIn,
     state: &AppState,
-    id: i64,
+    id: VenueId,
     (filter, page): (CommentFilter, i64),
     draft: Draft,
 ) -> Result<HttpResponse, PageError> {
@@ -438,7 +440,7 @@ async fn refused_page(
 async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
-    id: i64,
+    id: VenueId,
     filter: CommentFilter,
     page: i64,
     draft: Draft,
@@ -602,7 +604,7 @@ pub async fn submit_reply(
     let m = signed_in.messages();
     let (venue_raw, rating_raw) = path.into_inner();
     let venue_id = parse_id(&venue_raw).map_err(|e| signed_in.fail(e))?;
-    let rating_id = parse_rating_id(&rating_raw).map_err(|e| signed_in.fail(e))?;
+    let rating_id = parse_id::<RatingId>(&rating_raw).map_err(|e| signed_in.fail(e))?;
     let filter = comment_filter(form.unanswered.as_deref(), form.low.as_deref());
     let page = parse_page(form.page.as_deref()).unwrap_or(1);
     let typed = form.body.clone().unwrap_or_default();
@@ -847,11 +849,16 @@ mod tests {
     #[test]
     fn venue_links_keep_the_language_and_anchor() {
         assert_eq!(
-            venue_href(7, Lang::En, &[("notice", "reply".into())], "rating-3"),
+            venue_href(
+                VenueId::new(7),
+                Lang::En,
+                &[("notice", "reply".into())],
+                "rating-3"
+            ),
             "/dashboard/venues/7?notice=reply&lang=en#rating-3"
         );
         assert_eq!(
-            venue_href(7, Lang::Zh, &[], ""),
+            venue_href(VenueId::new(7), Lang::Zh, &[], ""),
             "/dashboard/venues/7?lang=zh-CN"
         );
     }

@@ -11,6 +11,7 @@
 
 use crate::app::scores::{self, VenueScore};
 use crate::domain::day::local_day;
+use crate::domain::ids::VenueId;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::error::ApiError;
@@ -41,7 +42,7 @@ pub struct VenueOverview {
 pub async fn load_venue_overview(
     state: &AppState,
     scope: &ScopeFilter,
-    venue_id: i64,
+    venue_id: VenueId,
 ) -> Result<VenueOverview, ApiError> {
     let venue = venues::in_scope(&state.pool, venue_id, scope)
         .await?
@@ -120,7 +121,7 @@ pub struct OfficerPanel {
 /// A venue's panels, formatted for one language; field names are the includes'.
 pub struct VenuePanels {
     /// Venue id.
-    pub venue_id: i64,
+    pub venue_id: VenueId,
     /// Name.
     pub name: String,
     /// Category and region in words.

@@ -2,13 +2,14 @@
 //! every page language with the venue's QR code drawn inline, so it prints
 //! without fetching anything.
 
+use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::path_ids::parse_id;
 use crate::config::Imprint;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::render_document;
 use crate::http::imprint::PosterImprint;
@@ -123,7 +124,7 @@ struct PosterView {
 /// The venue a poster is for.
 pub struct PosterVenue<'a> {
     /// Its id, for the link back to its dashboard.
-    pub id: i64,
+    pub id: VenueId,
     /// Its name.
     pub name: &'a str,
     /// Its code, printed under the QR code.
@@ -265,7 +266,7 @@ mod tests {
             Lang::En,
             Paper::A5,
             &PosterVenue {
-                id: 7,
+                id: VenueId::new(7),
                 name: "孔雀河<酒店>",
                 code: "abc",
                 rating_url: "https://q.example.org/r/abc",
@@ -296,7 +297,7 @@ mod tests {
             Lang::Zh,
             Paper::A4,
             &PosterVenue {
-                id: 7,
+                id: VenueId::new(7),
                 name: "孔雀河酒店",
                 code: "abc",
                 rating_url: "https://q.example.org/r/abc",

@@ -2,6 +2,7 @@
 //! in their scope, reset their second factor and send them set-password
 //! links. Disabling and resetting ask for confirmation first.
 
+use crate::domain::ids::{AccountId, VenueId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -79,7 +80,7 @@ async fn accounts_page(
     let listed = account_store::list(&state.pool, &scope)
         .await
         .map_err(|e| signed.fail(e))?;
-    let ids: Vec<i64> = listed.iter().map(|record| record.id).collect();
+    let ids: Vec<AccountId> = listed.iter().map(|record| record.id).collect();
     let enrolled = second_factor::enrolled_among(&state.pool, &ids)
         .await
         .map_err(|e| signed.fail(e))?;
@@ -88,7 +89,7 @@ async fn accounts_page(
         .regions()
         .await
         .map_err(|e| signed.fail(e))?;
-    let listed_venues: Vec<i64> = listed
+    let listed_venues: Vec<VenueId> = listed
         .iter()
         .flat_map(|record| record.venue_ids.iter().copied())
         .collect();
@@ -256,7 +257,7 @@ fn expires_text(t: &PeopleTexts, at: Option<chrono::DateTime<Utc>>) -> String {
 pub async fn password_link(
     signed: SignedIn,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let t = &signed.messages().people;
@@ -287,7 +288,7 @@ pub async fn password_link(
 async fn confirm_account_change(
     signed: &SignedIn,
     state: &AppState,
-    id: i64,
+    id: AccountId,
     verb: &str,
     texts: (&String, &String, &String),
 ) -> Result<HttpResponse, PageError> {
@@ -310,7 +311,7 @@ async fn confirm_account_change(
 async fn set_disabled(
     signed: SignedIn,
     state: web::Data<AppState>,
-    id: i64,
+    id: AccountId,
     body: web::Bytes,
     disabled: bool,
 ) -> Result<HttpResponse, PageError> {
@@ -340,7 +341,7 @@ async fn set_disabled(
 pub async fn disable(
     signed: SignedIn,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(signed, state, path.into_inner(), body, true).await
@@ -350,7 +351,7 @@ pub async fn disable(
 pub async fn enable(
     signed: SignedIn,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(signed, state, path.into_inner(), body, false).await
@@ -361,7 +362,7 @@ pub async fn enable(
 pub async fn reset_second_factor(
     signed: SignedIn,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = PeopleForm::parse(&signed, &body)?;

@@ -5,6 +5,7 @@
 //! refusals are shared here. A refused form is shown again as it was
 //! filled in, with the reason next to it.
 
+use crate::domain::ids::VenueId;
 use actix_web::http::StatusCode;
 use serde::Deserialize;
 
@@ -58,7 +59,7 @@ impl PeopleForm {
 
     /// `["12, 15", "20"]` → `[12, 15, 20]`; none → none; anything else is
     /// refused with the text to show.
-    fn venue_ids(&self, t: &PeopleTexts) -> Result<Option<Vec<i64>>, String> {
+    fn venue_ids(&self, t: &PeopleTexts) -> Result<Option<Vec<VenueId>>, String> {
         let parts: Vec<&str> = self
             .venue_ids
             .iter()
@@ -71,7 +72,7 @@ impl PeopleForm {
         }
         parts
             .into_iter()
-            .map(|part| part.parse::<i64>())
+            .map(|part| part.parse::<VenueId>())
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
             .map_err(|_| t.bad_venue_ids.clone())
@@ -111,7 +112,7 @@ struct Draft {
     name: String,
     role: String,
     region_code: String,
-    venue_ids: Vec<i64>,
+    venue_ids: Vec<VenueId>,
     venue_q: String,
     expires_in_days: Option<String>,
     error: Option<String>,
@@ -127,7 +128,7 @@ struct RegionOption {
 
 /// One venue in the venue picker.
 struct VenueOption {
-    id: i64,
+    id: VenueId,
     label: String,
     checked: bool,
 }
@@ -259,11 +260,11 @@ fn grantable_roles(signed: &SignedIn) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-fn scope_text(t: &PeopleTexts, region_code: Option<&str>, venue_ids: &[i64]) -> String {
+fn scope_text(t: &PeopleTexts, region_code: Option<&str>, venue_ids: &[VenueId]) -> String {
     match (region_code, venue_ids.is_empty()) {
         (Some(code), _) => code.to_owned(),
         (None, false) => {
-            let ids: Vec<String> = venue_ids.iter().map(i64::to_string).collect();
+            let ids: Vec<String> = venue_ids.iter().map(VenueId::to_string).collect();
             format!("{} {}", t.venues_prefix, ids.join(", "))
         }
         (None, true) => t.everything.clone(),

@@ -84,13 +84,14 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::VenueId;
     use crate::http::html::assert_language_switch;
     use crate::http::pages::public::test_support::{assert_page_basics, categories, regions};
 
     fn item(rank: i64, id: i64, name: &str, score: f64) -> RankingItem {
         RankingItem {
             rank: Some(rank),
-            venue_id: id,
+            venue_id: VenueId::new(id),
             name: name.into(),
             region_code: "652801".into(),
             category: "hotel".into(),

@@ -303,6 +303,7 @@ pub async fn rankings(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::VenueId;
     use crate::http::html::assert_language_switch;
     use crate::http::pages::public::test_support::{assert_page_basics, categories, regions};
 
@@ -310,7 +311,7 @@ mod tests {
         let item =
             |rank: Option<i64>, id: i64, name: &str, score: Option<f64>, tier: &str| RankingItem {
                 rank,
-                venue_id: id,
+                venue_id: VenueId::new(id),
                 name: name.into(),
                 region_code: "652801".into(),
                 category: "hotel".into(),

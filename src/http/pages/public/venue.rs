@@ -9,13 +9,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::path_ids::parse_id;
 use crate::app::scores::{self, VenueScore};
 use crate::app::{AppError, Slug};
 use crate::config::Imprint;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
 use crate::http::AppState;
-use crate::http::api::venues::parse_id;
 use crate::http::html::local_time;
 use crate::http::pages::public::chart::{trend_description, trend_svg};
 use crate::http::pages::public::error_page::{PublicError, error_response, failure};
@@ -419,6 +419,7 @@ pub async fn venue(
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::ids::{RatingId, VenueId};
     use std::collections::BTreeMap;
 
     use chrono::{TimeZone, Utc};
@@ -432,7 +433,7 @@ mod tests {
 
     fn venue() -> PublicVenue {
         PublicVenue {
-            id: 42,
+            id: VenueId::new(42),
             name: "孔雀河酒店".into(),
             address: None,
             region_code: "652801".into(),
@@ -443,7 +444,7 @@ mod tests {
 
     fn published_score() -> VenueScore {
         VenueScore {
-            venue_id: 42,
+            venue_id: VenueId::new(42),
             published: true,
             score: Some(71.7),
             confidence: 0.376,
@@ -595,13 +596,13 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 1, 3, 0, 0).unwrap();
         let mut profile = PublicProfile {
             commitment: Some(Commitment {
-                venue_id: 42,
+                venue_id: VenueId::new(42),
                 text: "明码标价\n\n热情服务".into(),
                 published_at: at,
                 updated_at: at,
             }),
             officer: Some(QualityOfficerRecord {
-                venue_id: 42,
+                venue_id: VenueId::new(42),
                 name: "王芳".into(),
                 position: "质量总监".into(),
                 appointed_on: day,
@@ -612,7 +613,7 @@ mod tests {
             recent_comments: vec![CommentDay {
                 day,
                 comments: vec![VenueComment {
-                    rating_id: 1,
+                    rating_id: RatingId::new(1),
                     day,
                     overall: 4,
                     tags: Vec::new(),

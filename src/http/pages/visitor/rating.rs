@@ -172,7 +172,7 @@ fn form_page(
 fn form_token(state: &AppState, card: &VenueCard) -> String {
     state
         .secrets
-        .issue_form_token(card.id, state.clock.now().timestamp())
+        .issue_form_token(card.id.get(), state.clock.now().timestamp())
 }
 
 /// The complaint form alone, for a device that rated the venue today.
@@ -418,7 +418,7 @@ pub async fn submit(
     let now = state.clock.now().timestamp();
     let nonce = match state.secrets.verify_form_token(
         form.form_token.as_deref().unwrap_or_default(),
-        card.id,
+        card.id.get(),
         now,
     ) {
         Ok(nonce) => nonce,

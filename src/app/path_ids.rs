@@ -1,0 +1,52 @@
+//! Ids as a request names them. A path segment that is not a positive
+//! integer names nothing, so it is "not found", exactly like an id that does
+//! not exist; the API answers problem+json, a page answers in its language.
+
+use crate::domain::ids::{AccountId, RatingId, VenueId};
+
+use super::error::{AppError, Slug};
+
+/// An id a route can name, with the problem it answers when it names nothing.
+pub trait PathId: From<i64> {
+    /// The "not found" problem of this kind of id.
+    const MISSING: Slug;
+}
+
+impl PathId for VenueId {
+    const MISSING: Slug = Slug::VenueNotFound;
+}
+
+impl PathId for RatingId {
+    const MISSING: Slug = Slug::RatingNotFound;
+}
+
+impl PathId for AccountId {
+    const MISSING: Slug = Slug::AccountNotFound;
+}
+
+/// Reads a typed id from a path segment.
+pub fn parse_id<T: PathId>(raw: &str) -> Result<T, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(T::from)
+        .ok_or(AppError::not_found(T::MISSING))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_positive_integer_names_an_id() {
+        assert_eq!(parse_id::<VenueId>("12").unwrap(), VenueId::new(12));
+        for raw in ["0", "-3", "1.5", "", "12a", "99999999999999999999"] {
+            let err = parse_id::<RatingId>(raw).unwrap_err();
+            assert_eq!(err.slug, Slug::RatingNotFound, "{raw:?}");
+        }
+        assert_eq!(
+            parse_id::<AccountId>("x").unwrap_err().slug,
+            Slug::AccountNotFound
+        );
+    }
+}
