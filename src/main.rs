@@ -217,7 +217,7 @@ async fn create_admin(
         &NewAccount {
             login: login.as_str(),
             display_name: &display_name,
-            role: "admin",
+            role: qrfeedback::domain::access::Role::Admin,
             region_code: None,
             venue_ids: &[],
             created_by: "cli",

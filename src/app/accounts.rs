@@ -66,7 +66,7 @@ pub struct AccountBody {
     /// Name shown to people.
     pub display_name: String,
     /// Role.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account.
@@ -193,7 +193,7 @@ pub async fn create(
         &NewAccount {
             login: login.as_str(),
             display_name: &display_name,
-            role: role.key(),
+            role,
             region_code: scope.region_code(),
             venue_ids: &venue_ids,
             created_by: &caller.principal.actor,
@@ -307,7 +307,7 @@ fn parse_display_name(raw: &str) -> Result<DisplayName, AppError> {
 
 /// The role and scope an account holds now.
 fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), AppError> {
-    grant_of(&record.role, &record.region_code, &record.venue_ids).ok_or(AppError::internal())
+    grant_of(record.role, &record.region_code, &record.venue_ids).ok_or(AppError::internal())
 }
 
 /// Checks that the caller may manage an account holding `role` with
@@ -427,7 +427,7 @@ pub async fn update(
         display_name: display_name.as_ref(),
         disabled: request.disabled,
         grant: new_grant.as_ref().map(|(role, _)| NewGrant {
-            role: role.key(),
+            role: *role,
             region_code: region_code.as_deref(),
             venue_ids: &venue_ids,
         }),

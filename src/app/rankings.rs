@@ -1,6 +1,7 @@
 //! Venues ranked within a region subtree, and a region's score with its
 //! breakdown by child region and category, for drilling down province → venue.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use std::collections::HashMap;
 
@@ -76,7 +77,7 @@ pub struct RankingItem {
     /// Wilson lower bound of the 4★+ share; breaks ties.
     pub confidence: f64,
     /// Credit tier.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Whether the score is published.
     pub published: bool,
 }

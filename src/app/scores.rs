@@ -1,5 +1,6 @@
 //! A venue's score as published, and how its credit tier came to be.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use std::collections::BTreeMap;
 
@@ -100,7 +101,7 @@ pub struct VenueScore {
     /// Ratings today (Asia/Shanghai), from the live counters when Redis is up.
     pub today: i64,
     /// Credit tier "A".."D", `null` before the first grading.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Why the tier is what it is.
     pub tier_reasons: Vec<TierReason>,
     /// The tier rule set version that graded it.
@@ -236,9 +237,9 @@ async fn trend(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TierChangeBody {
     /// The new tier.
-    pub tier: String,
+    pub tier: Tier,
     /// The tier before; `null` at the first grading.
-    pub previous_tier: Option<String>,
+    pub previous_tier: Option<Tier>,
     /// Why, in both languages.
     pub reasons: Vec<TierReason>,
     /// What the rules saw.

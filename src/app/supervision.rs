@@ -5,6 +5,7 @@
 //! Past 500 lines: the overview, child regions, falling venues and a venue's ratings under review
 //! share the region scoping and the figures they are built from.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ pub struct ConsoleVenue {
     /// Wilson lower bound of the 4★+ share.
     pub confidence: f64,
     /// Credit tier.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Whether the score is published.
     pub published: bool,
 }
@@ -114,7 +115,7 @@ pub struct FallingVenue {
     /// Category key.
     pub category: String,
     /// Credit tier.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Plain mean score 0–100 of the previous four weeks.
     pub previous_score: f64,
     /// Plain mean score 0–100 of the last four weeks.
@@ -357,7 +358,7 @@ pub async fn falling(
                 name: r.name.clone(),
                 region_code: r.region_code.clone(),
                 category: r.category.clone(),
-                tier: r.tier.clone(),
+                tier: r.tier,
                 previous_score: round1(d.previous_0_100),
                 recent_score: round1(d.recent_0_100),
                 drop: round1(d.drop_0_100),

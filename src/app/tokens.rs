@@ -46,7 +46,7 @@ pub struct TokenBody {
     /// Name.
     pub name: String,
     /// Role.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
@@ -112,7 +112,7 @@ pub async fn create(
         &services.pool,
         &NewToken {
             name: &name,
-            role: role.key(),
+            role,
             region_code: scope.region_code(),
             venue_ids: &scope.venue_ids(),
             created_by: &caller.principal.actor,
@@ -161,7 +161,7 @@ pub async fn revocable(
                 .await?
                 .ok_or(AppError::internal())?;
             drop(conn);
-            let (role, scope) = held_grant(&account.role, &account.region_code, &account.venue_ids)
+            let (role, scope) = held_grant(account.role, &account.region_code, &account.venue_ids)
                 .ok_or(AppError::internal())?;
             check_manage(services, caller, owner, role, &scope)
                 .await

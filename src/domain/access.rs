@@ -10,7 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 use super::region::RegionTree;
 
 /// What a caller is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Staff of one or more venues.
@@ -332,11 +334,10 @@ impl ApiToken {
 /// venue staff's venues, everything for an admin. `None` for a role the
 /// code does not know or a regulator without a region.
 pub fn held_grant(
-    role: &str,
+    role: Role,
     region_code: &Option<String>,
     venue_ids: &[VenueId],
 ) -> Option<(Role, Scope)> {
-    let role = Role::parse(role)?;
     let scope = match role {
         Role::Admin => Scope::All,
         Role::Regulator => Scope::Region(region_code.clone()?),

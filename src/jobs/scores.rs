@@ -404,7 +404,7 @@ impl ScoreEngine {
                     priors: serde_json::to_value(priors).unwrap_or_default(),
                     rank_prefecture: None,
                     rank_province: None,
-                    tier: decision.tier.letter().to_owned(),
+                    tier: decision.tier,
                     tier_reasons: serde_json::to_value(&decision.reasons).unwrap_or_default(),
                     tier_inputs: inputs_json,
                     rule_set_version: decision.rule_set_version,

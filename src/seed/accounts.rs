@@ -186,7 +186,7 @@ async fn create(
         &NewAccount {
             login: person.login,
             display_name: &display_name,
-            role: person.role.key(),
+            role: person.role,
             region_code: person.region_code,
             venue_ids,
             created_by: DEMO_CREATOR,

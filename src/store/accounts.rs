@@ -6,6 +6,7 @@
 //! Past 500 lines: every statement on accounts and their links, each with its audit row in the
 //! same transaction and its scope in the SQL.
 
+use crate::domain::access::Role;
 use crate::domain::ids::{AccountId, VenueId};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -24,7 +25,7 @@ pub struct AccountRecord {
     /// Name shown to people.
     pub display_name: String,
     /// Role key.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account, ascending.
@@ -47,7 +48,7 @@ pub struct NewAccount<'a> {
     /// Name shown to people.
     pub display_name: &'a DisplayName,
     /// Role key.
-    pub role: &'a str,
+    pub role: Role,
     /// Region of a regulator.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff account.
@@ -110,7 +111,7 @@ pub async fn create(
            RETURNING id, created_at"#,
         new.login,
         new.display_name.as_str(),
-        new.role,
+        new.role.key(),
         new.region_code as Option<&str>,
         password_hash,
         new.created_by
@@ -150,7 +151,7 @@ pub async fn create(
         id: AccountId::new(row.id),
         login: new.login.to_owned(),
         display_name: new.display_name.as_str().to_owned(),
-        role: new.role.to_owned(),
+        role: new.role,
         region_code: new.region_code.map(str::to_owned),
         venue_ids,
         created_by: new.created_by.to_owned(),
@@ -174,7 +175,7 @@ pub async fn create(
 pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecord>, StoreError> {
     sqlx::query_as!(
         AccountRecord,
-        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,
@@ -385,7 +386,7 @@ pub struct LoginRecord {
     /// Id.
     pub id: AccountId,
     /// Role key.
-    pub role: String,
+    pub role: Role,
     /// Whether the account may sign in: activated and not disabled.
     pub usable: bool,
     /// Who made the account (`demo` for the demo's accounts).
@@ -417,7 +418,7 @@ impl LoginRecord {
 /// The account with this login name (already parsed, lower case), if any.
 pub async fn find_by_login(pool: &PgPool, login: &str) -> Result<Option<LoginRecord>, StoreError> {
     let row = sqlx::query!(
-        r#"SELECT id, role, password_hash, created_by, (disabled_at IS NULL) AS "enabled!"
+        r#"SELECT id, role AS "role: Role", password_hash, created_by, (disabled_at IS NULL) AS "enabled!"
            FROM accounts WHERE login = $1"#,
         login
     )
@@ -442,7 +443,7 @@ pub struct ActiveAccount {
     /// Name shown to people.
     pub display_name: String,
     /// Role key.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator.
     pub region_code: Option<String>,
     /// Venues of a venue-staff account, ascending.
@@ -461,7 +462,7 @@ pub async fn find_active(
 ) -> Result<Option<ActiveAccount>, StoreError> {
     sqlx::query_as!(
         ActiveAccount,
-        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>"
            FROM accounts a
@@ -493,7 +494,7 @@ pub struct AccountChange<'a> {
 #[derive(Debug, Clone)]
 pub struct NewGrant<'a> {
     /// Role key.
-    pub role: &'a str,
+    pub role: Role,
     /// Region of a regulator.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff account.
@@ -516,7 +517,7 @@ pub async fn find_in_scope(
 ) -> Result<Option<AccountRecord>, StoreError> {
     sqlx::query_as!(
         AccountRecord,
-        r#"SELECT a.id, a.login, a.display_name, a.role, a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,
@@ -600,7 +601,7 @@ where
         sqlx::query!(
             "UPDATE accounts SET role = $2, region_code = $3 WHERE id = $1",
             account_id.get(),
-            grant.role,
+            grant.role.key(),
             grant.region_code as Option<&str>
         )
         .execute(&mut *tx)

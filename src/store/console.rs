@@ -2,6 +2,7 @@
 //! for "fastest falling", today's count and open complaints in a region, and
 //! a venue's raw ratings for review. Every read is cut to a [`ScopeFilter`].
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -21,7 +22,7 @@ pub struct VenueWindows {
     /// Category key.
     pub category: String,
     /// Tier letter, if graded.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// The previous window.
     pub previous: WindowSums,
     /// The recent window.
@@ -38,7 +39,7 @@ pub async fn venue_windows(
 ) -> Result<Vec<VenueWindows>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT v.id AS venue_id, v.name, v.region_code AS "region_code!: String", v.category,
-                  vs.tier AS "tier?: String",
+                  vs.tier AS "tier?: Tier",
                   coalesce(sum(s.ratings_count) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_ratings!",
                   coalesce(sum(s.overall_sum) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_sum!",
                   coalesce(sum(s.ratings_count) FILTER (WHERE s.day >= $2), 0)::int8 AS "recent_ratings!",

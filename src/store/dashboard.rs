@@ -7,6 +7,7 @@
 //! Past 500 lines: every statement the venue dashboard runs (venues in scope, comments by day,
 //! replies, commitment, officer), each scoped in its SQL, with its tests.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -31,7 +32,7 @@ pub struct VenueListItem {
     /// Published score, `None` while unpublished or not computed.
     pub score_0_100: Option<f64>,
     /// Credit tier letter, `None` before the first grading.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
 }
 
 /// The first `limit` venues within `scope` by name, and how many there are in all.
@@ -44,7 +45,7 @@ pub async fn venues_in_scope(
         VenueListItem,
         r#"SELECT v.id, v.name, v.region_code AS "region_code!: String", v.category,
                   CASE WHEN s.published THEN s.score_0_100 END AS "score_0_100?",
-                  s.tier AS "tier?: String"
+                  s.tier AS "tier?: Tier"
            FROM venues v LEFT JOIN venue_scores s ON s.venue_id = v.id
            WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))
            ORDER BY v.name, v.id

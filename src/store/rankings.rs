@@ -1,5 +1,6 @@
 //! Ranked venues of a region subtree, and a region's score with its breakdown.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -27,7 +28,7 @@ pub struct RankingRow {
     /// Wilson lower bound.
     pub confidence: f64,
     /// Tier letter.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
 }
 
 /// What a ranking covers: the whole country or one region's subtree.

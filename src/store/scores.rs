@@ -4,6 +4,7 @@
 //! Past 500 lines: every statement that reads or writes stored venue and region scores and the
 //! refresh queue.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
@@ -116,7 +117,7 @@ pub struct VenueScoreRow {
     /// Rank among published venues of the category in the province.
     pub rank_province: Option<i64>,
     /// Tier letter.
-    pub tier: String,
+    pub tier: Tier,
     /// Reasons for the tier.
     pub tier_reasons: serde_json::Value,
     /// What the tier was decided from.
@@ -714,7 +715,7 @@ pub struct StoredVenueScore {
     /// Published venues of the category in the province.
     pub ranked_in_province: Option<i32>,
     /// Tier letter.
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Reasons, as stored.
     pub tier_reasons: serde_json::Value,
     /// Rule set version.
@@ -735,7 +736,7 @@ pub async fn venue_score(
                   s.province_code AS "province_code!: String", s.prefecture_code AS "prefecture_code: String",
                   s.rank_prefecture, pre.published_venues AS "ranked_in_prefecture?",
                   s.rank_province, pro.published_venues AS "ranked_in_province?",
-                  s.tier AS "tier: String", s.tier_reasons, s.rule_set_version, s.computed_at
+                  s.tier AS "tier: Tier", s.tier_reasons, s.rule_set_version, s.computed_at
            FROM venue_scores s
            LEFT JOIN region_scores pre ON pre.region_code = s.prefecture_code AND pre.category = s.category
            LEFT JOIN region_scores pro ON pro.region_code = s.province_code AND pro.category = s.category

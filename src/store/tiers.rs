@@ -1,6 +1,7 @@
 //! Credit tiers: the stored rule sets, the compliance records the rules read,
 //! and the history of tier changes.
 
+use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use std::collections::HashMap;
 
@@ -173,9 +174,9 @@ pub async fn compliance_counts(
 #[derive(Debug, Clone)]
 pub struct TierChange {
     /// The new tier.
-    pub tier: String,
+    pub tier: Tier,
     /// The tier before, `None` at the first grading.
-    pub previous_tier: Option<String>,
+    pub previous_tier: Option<Tier>,
     /// Reasons, as stored.
     pub reasons: serde_json::Value,
     /// Inputs, as stored.
@@ -190,7 +191,7 @@ pub struct TierChange {
 pub async fn history(pool: &PgPool, venue_id: VenueId) -> Result<Vec<TierChange>, StoreError> {
     sqlx::query_as!(
         TierChange,
-        r#"SELECT tier AS "tier!: String", previous_tier AS "previous_tier: String", reasons,
+        r#"SELECT tier AS "tier!: Tier", previous_tier AS "previous_tier: Tier", reasons,
                   inputs, rule_set_version, changed_at
            FROM tier_history WHERE venue_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
         venue_id.get()

@@ -1,6 +1,7 @@
 //! API tokens: created with a scope, found by id, revoked. Only a hash of a
 //! token's secret is stored.
 
+use crate::domain::access::Role;
 use crate::domain::ids::{AccountId, VenueId};
 use std::collections::HashMap;
 
@@ -19,7 +20,7 @@ pub struct TokenRecord {
     /// Name given at creation.
     pub name: String,
     /// Role key.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
@@ -44,7 +45,7 @@ pub struct NewToken<'a> {
     /// Name.
     pub name: &'a TokenName,
     /// Role key.
-    pub role: &'a str,
+    pub role: Role,
     /// Region of a regulator token.
     pub region_code: Option<&'a str>,
     /// Venues of a venue-staff token.
@@ -79,11 +80,11 @@ pub async fn create(
                                    owner_account_id, expires_at)
            OVERRIDING SYSTEM VALUE
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           RETURNING id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+           RETURNING id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                      created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at"#,
         id,
         new.name.as_str(),
-        new.role,
+        new.role.key(),
         new.region_code,
         new.venue_ids as &[VenueId],
         &hash[..],
@@ -108,7 +109,7 @@ pub async fn create(
 pub async fn find(pool: &PgPool, id: i64) -> Result<Option<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                   created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE id = $1"#,
         id
@@ -124,7 +125,7 @@ pub struct PresentedToken {
     /// Id.
     pub id: i64,
     /// Role key.
-    pub role: String,
+    pub role: Role,
     /// Region of a regulator token.
     pub region_code: Option<String>,
     /// Venues of a venue-staff token.
@@ -142,7 +143,7 @@ pub struct PresentedToken {
     /// factor reset since the token was made.
     pub owner_live: bool,
     /// The owner's role key now.
-    pub owner_role: Option<String>,
+    pub owner_role: Option<Role>,
     /// The owner's region now (a regulator).
     pub owner_region_code: Option<String>,
     /// The owner's venues now (venue staff), ascending.
@@ -154,13 +155,13 @@ pub struct PresentedToken {
 pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedToken>, StoreError> {
     sqlx::query_as!(
         PresentedToken,
-        r#"SELECT t.id, t.role, t.region_code AS "region_code: String", t.venue_ids AS "venue_ids: Vec<VenueId>", t.secret_hash,
+        r#"SELECT t.id, t.role AS "role: Role", t.region_code AS "region_code: String", t.venue_ids AS "venue_ids: Vec<VenueId>", t.secret_hash,
                   t.expires_at, t.revoked_at, t.owner_account_id AS "owner_account_id: AccountId",
                   (t.owner_account_id IS NULL
                    OR (a.id IS NOT NULL AND a.disabled_at IS NULL
                        AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= t.created_at)))
                       AS "owner_live!",
-                  a.role AS "owner_role?", a.region_code AS "owner_region_code?: String",
+                  a.role AS "owner_role?: Role", a.region_code AS "owner_region_code?: String",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "owner_venue_ids!: Vec<VenueId>"
            FROM api_tokens t
@@ -290,7 +291,7 @@ pub async fn owned_by(
 ) -> Result<Vec<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role, region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                   created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE owner_account_id = $1
            ORDER BY created_at DESC, id DESC

@@ -24,7 +24,17 @@ pub const DEFAULT_RULES_TOML: &str = include_str!("../../../data/tier_rules/defa
 ///
 /// The derived order runs from best (A) to worst (D).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 pub enum Tier {
     /// Excellent (优秀).

@@ -180,14 +180,13 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
     if !live || !constant_time_eq(&token.secret_hash(), &record.secret_hash) {
         return Err(ApiError::InvalidToken);
     }
-    let held = held_grant(&record.role, &record.region_code, &record.venue_ids)
+    let held = held_grant(record.role, &record.region_code, &record.venue_ids)
         .ok_or(ApiError::Internal)?;
     let (role, scope) = match record.owner_account_id {
         None => held,
         Some(_) => {
             let owner = record
                 .owner_role
-                .as_deref()
                 .and_then(|role| {
                     held_grant(role, &record.owner_region_code, &record.owner_venue_ids)
                 })

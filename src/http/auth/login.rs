@@ -20,7 +20,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::audit as audit_log;
-use crate::domain::access::Role;
 use crate::domain::audit::{ACTOR_ANONYMOUS, AuditAction, attempted_login};
 use crate::domain::password::{DUMMY_HASH, Login, PASSWORD_MAX_CHARS, verify_password};
 use crate::domain::totp::requires_totp;
@@ -289,7 +288,7 @@ pub async fn submit(
         },
         Err(_) => None,
     };
-    let account = record.as_ref().map(|r| (r.id, r.role.clone()));
+    let account = record.as_ref().map(|r| (r.id, r.role));
     let checked = state
         .password_work
         .run(PasswordJob::Verify, move || password_ok(record, &password))
@@ -304,7 +303,7 @@ pub async fn submit(
     // A failure keeps its attempt taken: that is the count. It is audited
     // after the throttle let it through, so the log grows no faster than
     // the throttle allows attempts.
-    let Some((account_id, role)) = account.clone().filter(|_| matched) else {
+    let Some((account_id, role)) = account.filter(|_| matched) else {
         let known = account.map(|(id, _)| id);
         if let Err(response) = audit_failed_sign_in(&state, &req, lang, known, &raw_login).await {
             return response;
@@ -326,18 +325,25 @@ pub async fn submit(
         // takes one of its own. The login name's failures stay until the
         // code is right too.
         give_back_attempt(&state, &req, &raw_login).await;
-        return await_second_factor(&state, lang, account_id, role, raw_login, now).await;
+        return await_second_factor(
+            &state,
+            lang,
+            account_id,
+            role.key().to_owned(),
+            raw_login,
+            now,
+        )
+        .await;
     }
-    let parsed_role = Role::parse(&role);
-    // A role key this build does not know is refused later anyway; flag it too.
-    let must_enrol = parsed_role.is_none_or(requires_totp);
-    let to = match parsed_role {
-        Some(role) if !must_enrol => home_path(role),
-        _ => ENROL_TOTP_PATH,
+    let must_enrol = requires_totp(role);
+    let to = if must_enrol {
+        ENROL_TOTP_PATH
+    } else {
+        home_path(role)
     };
     let new_session = SignIn {
         account_id,
-        role,
+        role: role.key().to_owned(),
         must_enrol_totp: must_enrol,
         raw_login: &raw_login,
         ip: &ip,

@@ -6,6 +6,7 @@ use crate::app::rankings::{ChildRegion, RankingPage, SliceScore};
 use crate::app::scores::TierChangeBody;
 use crate::app::supervision::{ConsoleVenue, FallingVenue, RatingReview};
 use crate::app::violations::ViolationBody;
+use crate::domain::credit::Tier;
 use crate::domain::rating::Tag;
 use crate::domain::region::Region;
 use crate::domain::table::{Cell, Table};
@@ -150,7 +151,7 @@ pub(in crate::http::pages::console) fn rankings_table(
                     Cell::text(names.region(&item.region_code)),
                     Cell::text(names.category(&item.category)),
                     Cell::decimal(item.score.filter(|_| item.published), 1),
-                    tier_cell(item.tier.as_deref()),
+                    tier_cell(item.tier.map(Tier::letter)),
                     Cell::Integer(item.ratings),
                     Cell::decimal(Some(item.confidence), 3),
                 ]
@@ -196,7 +197,7 @@ pub(in crate::http::pages::console) fn venues_table(
                     Cell::text(names.region(&v.region_code)),
                     Cell::text(names.category(&v.category)),
                     Cell::decimal(v.score.filter(|_| v.published), 1),
-                    tier_cell(v.tier.as_deref()),
+                    tier_cell(v.tier.map(Tier::letter)),
                     Cell::Integer(v.ratings),
                 ]
             })
@@ -242,7 +243,7 @@ pub(in crate::http::pages::console) fn falling_table(
                     Cell::text(&v.name),
                     Cell::text(names.region(&v.region_code)),
                     Cell::text(names.category(&v.category)),
-                    tier_cell(v.tier.as_deref()),
+                    tier_cell(v.tier.map(Tier::letter)),
                     Cell::decimal(Some(v.previous_score), 1),
                     Cell::decimal(Some(v.recent_score), 1),
                     Cell::decimal(Some(v.drop), 1),
@@ -400,8 +401,8 @@ pub(in crate::http::pages::console) fn tier_history_table(
                     .collect();
                 vec![
                     Cell::text(local_time(change.changed_at)),
-                    Cell::text(&change.tier),
-                    tier_cell(change.previous_tier.as_deref()),
+                    Cell::text(change.tier.letter()),
+                    tier_cell(change.previous_tier.map(Tier::letter)),
                     Cell::text(reasons.join(separator)),
                     Cell::text(&change.rule_set_version),
                 ]

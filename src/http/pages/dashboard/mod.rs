@@ -188,7 +188,7 @@ pub async fn index(
                 || crate::http::pages::public::NO_VALUE.to_owned(),
                 crate::http::pages::public::score_text,
             ),
-            tier: v.tier.clone(),
+            tier: v.tier.map(|t| t.letter().to_owned()),
         })
         .collect::<Vec<_>>();
     let more = (total > rows.len() as i64).then(|| {

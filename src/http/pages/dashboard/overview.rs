@@ -10,6 +10,7 @@
 //! template a `panels: VenuePanels` field (and `chrome`), then include them.
 
 use crate::app::scores::{self, VenueScore};
+use crate::domain::credit::Tier;
 use crate::domain::day::local_day;
 use crate::domain::ids::VenueId;
 use crate::domain::rating::Tag;
@@ -247,7 +248,7 @@ pub fn venue_panels(
             .replace("{window}", &params.publish_window_days.to_string()),
         today: score.today,
         confidence: (score.ratings > 0).then(|| confidence_short(m, score.confidence)),
-        tier: tier_view(m, score.tier.as_deref()).map(|t| TierBadge {
+        tier: tier_view(m, score.tier.map(Tier::letter)).map(|t| TierBadge {
             letter: t.letter,
             name: t.name,
             sr: t.sr,

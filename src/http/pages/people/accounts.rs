@@ -22,7 +22,8 @@ use crate::store::{second_factor, tokens};
 use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
 use crate::http::pages::notice::Notice;
 
-use super::{Draft, PeopleForm, Pickers, grantable_roles, pickers, refusal, role_text, scope_text};
+use super::{Draft, PeopleForm, Pickers, grantable_roles, pickers, refusal, scope_text};
+use crate::http::auth::signed_in::role_name;
 
 /// Where the account pages live.
 const ACCOUNTS_PATH: &str = "/console/accounts";
@@ -101,7 +102,7 @@ async fn accounts_page(
         .map(|record| {
             let has_factor = enrolled.contains(&record.id);
             // Actions only where the change would be allowed: the same rule.
-            let manageable = held_grant(&record.role, &record.region_code, &record.venue_ids)
+            let manageable = held_grant(record.role, &record.region_code, &record.venue_ids)
                 .is_some_and(|(role, scope)| {
                     may_manage(
                         &signed.caller.principal,
@@ -168,7 +169,7 @@ fn account_row(
     });
     AccountRow {
         scope: scope_text(t, record.region_code.as_deref(), &record.venue_ids),
-        role: role_text(m, &record.role),
+        role: role_name(m, record.role).to_owned(),
         login: record.login,
         display_name: record.display_name,
         state: state.clone(),

@@ -14,7 +14,7 @@ use crate::domain::access::{Role, Scope};
 use crate::domain::region::RegionTree;
 use crate::http::AppState;
 use crate::http::auth::signed_in::{PageError, SignedIn, role_name};
-use crate::i18n::{Messages, PeopleTexts};
+use crate::i18n::PeopleTexts;
 use crate::store::venues::choices_in_scope;
 
 pub mod accounts;
@@ -269,8 +269,4 @@ fn scope_text(t: &PeopleTexts, region_code: Option<&str>, venue_ids: &[VenueId])
         }
         (None, true) => t.everything.clone(),
     }
-}
-
-fn role_text(m: &'static Messages, key: &str) -> String {
-    Role::parse(key).map_or_else(|| key.to_owned(), |role| role_name(m, role).to_owned())
 }

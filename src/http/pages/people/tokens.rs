@@ -9,7 +9,7 @@ use chrono::Utc;
 use crate::app::tokens::{self as api_tokens, CreateToken};
 use crate::domain::day::local_day;
 use crate::http::AppState;
-use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
+use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn, role_name};
 use crate::http::html::{Chrome, render_document};
 use crate::i18n::PeopleTexts;
 use crate::store::tokens;
@@ -18,7 +18,7 @@ use crate::http::html::href;
 use crate::http::pages::confirm::{Confirmation, confirmation_page, is_confirmed};
 use crate::http::pages::notice::Notice;
 use crate::http::pages::people::{
-    Draft, PeopleForm, Pickers, grantable_roles, pickers, refusal, role_text, scope_text,
+    Draft, PeopleForm, Pickers, grantable_roles, pickers, refusal, scope_text,
 };
 
 /// Where the token pages live.
@@ -83,7 +83,7 @@ async fn tokens_page(
             };
             TokenRow {
                 scope: scope_text(t, record.region_code.as_deref(), &record.venue_ids),
-                role: role_text(m, &record.role),
+                role: role_name(m, record.role).to_owned(),
                 created: day(record.created_at),
                 expires: record.expires_at.map_or_else(|| t.never.clone(), day),
                 state: state.clone(),
@@ -186,7 +186,7 @@ pub async fn revoke(
         let t = &m.confirm;
         let scope = format!(
             "{} · {}",
-            role_text(m, &record.role),
+            role_name(m, record.role).to_owned(),
             scope_text(&m.people, record.region_code.as_deref(), &record.venue_ids)
         );
         let lang = Some(signed.lang);

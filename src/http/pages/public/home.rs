@@ -84,6 +84,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::credit::Tier;
     use crate::domain::ids::VenueId;
     use crate::http::html::assert_language_switch;
     use crate::http::pages::public::test_support::{assert_page_basics, categories, regions};
@@ -98,7 +99,7 @@ mod tests {
             score: Some(score),
             ratings: 12,
             confidence: 0.6,
-            tier: Some("A".into()),
+            tier: Some(Tier::A),
             published: true,
         }
     }

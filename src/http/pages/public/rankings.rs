@@ -1,6 +1,7 @@
 //! The rankings page, `/rankings`: the region and category pickers and the
 //! ranked venues, page by page.
 
+use crate::domain::credit::Tier;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -170,7 +171,7 @@ pub(in crate::http::pages::public) fn ranked_rows(
                 .map(score_text),
             ratings: item.ratings,
             confidence: confidence_short(m, item.confidence),
-            tier: tier_view(m, item.tier.as_deref()),
+            tier: tier_view(m, item.tier.map(Tier::letter)),
         })
         .collect()
 }
@@ -318,7 +319,7 @@ mod tests {
                 score,
                 ratings: if score.is_some() { 8 } else { 2 },
                 confidence: 0.5,
-                tier: Some(tier.into()),
+                tier: Tier::parse(tier),
                 published: score.is_some(),
             };
         RankingPage {

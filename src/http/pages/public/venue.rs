@@ -5,6 +5,7 @@
 //!
 //! Past 500 lines only because its rendering tests sit beside the view they pin down.
 
+use crate::domain::credit::Tier;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -326,7 +327,7 @@ pub fn venue_page(
         updated: score
             .computed_at
             .map(|at| texts.updated.replace("{time}", &local_time(at))),
-        tier: tier_view(m, score.tier.as_deref()),
+        tier: tier_view(m, score.tier.map(Tier::letter)),
         tier_reasons: score
             .tier_reasons
             .iter()
@@ -457,7 +458,7 @@ mod tests {
             },
             tags: BTreeMap::from([("clean".to_owned(), 3), ("long_wait".to_owned(), 1)]),
             today: 5,
-            tier: Some("B".into()),
+            tier: Some(Tier::B),
             tier_reasons: vec![TierReason {
                 input: "score".into(),
                 en: "score 71.7 < 85".into(),
