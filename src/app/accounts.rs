@@ -6,6 +6,7 @@
 //! reset a second factor, issue a set-password link), sharing the grant and management checks.
 
 use crate::domain::ids::{AccountId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,7 +69,7 @@ pub struct AccountBody {
     /// Role.
     pub role: Role,
     /// Region of a regulator.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff account.
     pub venue_ids: Vec<VenueId>,
     /// Who created it.
@@ -269,7 +270,7 @@ pub async fn activate(
         .map_err(|_| AppError::unavailable())?;
     let audit = AuditEntry {
         actor: format!("account:{}", invitation.account_id),
-        region_code: invitation.region_code.clone(),
+        region_code: invitation.region_code.as_deref().map(str::to_owned),
         venue_id: invitation.venue_id,
         client_ip,
         ..AuditEntry::default()
@@ -307,7 +308,12 @@ fn parse_display_name(raw: &str) -> Result<DisplayName, AppError> {
 
 /// The role and scope an account holds now.
 fn held_grant(record: &AccountRecord) -> Result<(Role, Scope), AppError> {
-    grant_of(record.role, &record.region_code, &record.venue_ids).ok_or(AppError::internal())
+    grant_of(
+        record.role,
+        record.region_code.as_deref(),
+        &record.venue_ids,
+    )
+    .ok_or(AppError::internal())
 }
 
 /// Checks that the caller may manage an account holding `role` with
@@ -433,7 +439,11 @@ pub async fn update(
         }),
     };
     let audit = AuditEntry {
-        region_code: seen.region_code.clone().or(region_code.clone()),
+        region_code: seen
+            .region_code
+            .as_deref()
+            .map(str::to_owned)
+            .or(region_code.clone()),
         venue_id: seen.venue_ids.first().copied(),
         ..caller.audit(AuditAction::ACCOUNT_UPDATE)
     };

@@ -128,7 +128,7 @@ async fn adjust_live_counters(
         regions: regions
             .ancestors(region_code)
             .into_iter()
-            .map(|r| (r.code.clone(), delta))
+            .map(|r| (r.code.to_string(), delta))
             .collect(),
         categories: vec![(category.to_owned(), delta)],
     };

@@ -3,6 +3,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -67,7 +68,7 @@ pub struct RankingItem {
     /// Venue name.
     pub name: String,
     /// The venue's region.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Smoothed score 0–100, `null` while unpublished.
@@ -94,7 +95,7 @@ pub struct RankingPage {
     /// Venues in the whole ranking, as the score refresher last counted them.
     pub total: i64,
     /// The region ranked, `null` for the whole country.
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     /// The category ranked, `null` for every category.
     pub category: Option<String>,
 }
@@ -361,7 +362,7 @@ pub struct CategorySlice {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChildRegion {
     /// Region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Chinese name.
     pub name_zh: String,
     /// English name.
@@ -377,7 +378,7 @@ pub struct ChildRegion {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionScoreBody {
     /// Region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Chinese name.
     pub name_zh: String,
     /// English name.

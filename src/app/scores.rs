@@ -2,6 +2,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -52,7 +53,7 @@ impl From<Reason> for TierReason {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionRank {
     /// Region code (prefecture or province).
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// 1 = best.
     pub rank: i64,
     /// Published venues of the category in the region.
@@ -171,7 +172,7 @@ pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore,
     let reasons: Vec<Reason> = serde_json::from_value(s.tier_reasons).unwrap_or_default();
     let rank = |region: Option<String>, rank: Option<i32>, of: Option<i32>| {
         Some(RegionRank {
-            region_code: region?,
+            region_code: RegionCode::parse(&region?).ok()?,
             rank: i64::from(rank?),
             of: i64::from(of?),
         })

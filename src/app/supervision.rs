@@ -7,6 +7,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -43,7 +44,7 @@ pub fn watched_tiers() -> Vec<String> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionRef {
     /// Six-digit code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Chinese name.
     pub name_zh: String,
     /// English name.
@@ -71,7 +72,7 @@ pub struct ConsoleVenue {
     /// Venue name.
     pub name: String,
     /// The venue's region.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Smoothed score 0–100, `null` while unpublished.
@@ -111,7 +112,7 @@ pub struct FallingVenue {
     /// Venue name.
     pub name: String,
     /// The venue's region.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Credit tier.
@@ -208,7 +209,7 @@ pub async fn region_scopes<'a>(
                     level: r.level,
                     code: &r.code,
                 },
-                ScopeFilter::of(&Scope::Region(r.code.clone()), &tree),
+                ScopeFilter::of(&Scope::Region(r.code.to_string()), &tree),
             )
         }
     })
@@ -321,7 +322,7 @@ async fn ratings_today(
 ) -> Result<i64, AppError> {
     let today = services.clock.today();
     let codes = match region {
-        Some(r) => vec![r.code.clone()],
+        Some(r) => vec![r.code.to_string()],
         None => services.reference.regions().await?.provinces().to_vec(),
     };
     let stored = console::ratings_on(&services.pool, scope, today).await?;

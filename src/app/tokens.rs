@@ -3,6 +3,7 @@
 //! owner or whoever may manage the owner.
 
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -48,7 +49,7 @@ pub struct TokenBody {
     /// Role.
     pub role: Role,
     /// Region of a regulator token.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff token.
     pub venue_ids: Vec<VenueId>,
     /// When it was created.
@@ -161,8 +162,12 @@ pub async fn revocable(
                 .await?
                 .ok_or(AppError::internal())?;
             drop(conn);
-            let (role, scope) = held_grant(account.role, &account.region_code, &account.venue_ids)
-                .ok_or(AppError::internal())?;
+            let (role, scope) = held_grant(
+                account.role,
+                account.region_code.as_deref(),
+                &account.venue_ids,
+            )
+            .ok_or(AppError::internal())?;
             check_manage(services, caller, owner, role, &scope)
                 .await
                 .is_ok()

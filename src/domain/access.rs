@@ -335,12 +335,12 @@ impl ApiToken {
 /// code does not know or a regulator without a region.
 pub fn held_grant(
     role: Role,
-    region_code: &Option<String>,
+    region_code: Option<&str>,
     venue_ids: &[VenueId],
 ) -> Option<(Role, Scope)> {
     let scope = match role {
         Role::Admin => Scope::All,
-        Role::Regulator => Scope::Region(region_code.clone()?),
+        Role::Regulator => Scope::Region(region_code?.to_owned()),
         Role::VenueStaff => Scope::Venues(venue_ids.iter().copied().collect()),
     };
     Some((role, scope))
@@ -736,8 +736,8 @@ mod tests {
         #[test]
         fn a_token_never_outgrows_its_owner(rows in random_tree(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
             let t = RegionTree::new(rows.clone());
-            let token = Scope::Region(rows[a.index(rows.len())].code.clone());
-            let owner = Scope::Region(rows[b.index(rows.len())].code.clone());
+            let token = Scope::Region(rows[a.index(rows.len())].code.to_string());
+            let owner = Scope::Region(rows[b.index(rows.len())].code.to_string());
             let cut = effective_grant(
                 (Role::Regulator, &token),
                 (Role::Regulator, &owner),
@@ -757,7 +757,7 @@ mod tests {
         fn a_regulator_sees_exactly_its_subtree(rows in random_tree(), pick in any::<prop::sample::Index>()) {
             let t = RegionTree::new(rows.clone());
             let root = &rows[pick.index(rows.len())].code;
-            let scope = Scope::Region(root.clone());
+            let scope = Scope::Region(root.to_string());
             // The subtree by walking parents, independently of RegionTree.
             let parent: HashMap<&str, Option<&str>> =
                 rows.iter().map(|r| (r.code.as_str(), r.parent_code.as_deref())).collect();
@@ -765,14 +765,14 @@ mod tests {
                 let mut at = Some(r.code.as_str());
                 let mut below_root = false;
                 while let Some(code) = at {
-                    if code == root {
+                    if *root == *code {
                         below_root = true;
                         break;
                     }
                     at = parent.get(code).copied().flatten();
                 }
                 prop_assert_eq!(scope.covers_region(&t, &r.code), below_root, "{} under {}", r.code, root);
-                prop_assert_eq!(t.subtree(root).contains(&r.code), below_root);
+                prop_assert_eq!(t.subtree(root).contains(&r.code.to_string()), below_root);
                 // A venue there is visible exactly when its region is.
                 prop_assert_eq!(scope.covers_venue(&t, VenueId::new(1), &r.code), below_root);
             }

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::venue::RegionCode;
+
 /// Level of a region in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,7 +41,7 @@ impl RegionLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
     /// Six-digit code.
-    pub code: String,
+    pub code: RegionCode,
     /// Parent code; `None` for a province.
     pub parent_code: Option<String>,
     /// Level.
@@ -76,14 +78,14 @@ impl RegionTree {
     /// must not attach venues to the wrong place).
     pub fn new(rows: Vec<Region>) -> Self {
         let mut regions: HashMap<String, Region> =
-            rows.into_iter().map(|r| (r.code.clone(), r)).collect();
+            rows.into_iter().map(|r| (r.code.to_string(), r)).collect();
         let orphans: Vec<String> = regions
             .values()
             .filter(|r| match &r.parent_code {
                 None => r.level != RegionLevel::Province,
                 Some(parent) => !regions.contains_key(parent),
             })
-            .map(|r| r.code.clone())
+            .map(|r| r.code.to_string())
             .collect();
         for code in orphans {
             regions.remove(&code);
@@ -95,8 +97,8 @@ impl RegionTree {
                 Some(parent) => children
                     .entry(parent.clone())
                     .or_default()
-                    .push(r.code.clone()),
-                None => provinces.push(r.code.clone()),
+                    .push(r.code.to_string()),
+                None => provinces.push(r.code.to_string()),
             }
         }
         for list in children.values_mut() {
@@ -147,10 +149,10 @@ impl RegionTree {
         // The tree has three levels; the bound guards against a cycle in bad data.
         for _ in 0..4 {
             match current.level {
-                RegionLevel::County => path.county = Some(current.code.clone()),
-                RegionLevel::Prefecture => path.prefecture = Some(current.code.clone()),
+                RegionLevel::County => path.county = Some(current.code.to_string()),
+                RegionLevel::Prefecture => path.prefecture = Some(current.code.to_string()),
                 RegionLevel::Province => {
-                    path.province = current.code.clone();
+                    path.province = current.code.to_string();
                     return Some(path);
                 }
             }

@@ -19,8 +19,13 @@ pub enum VenueError {
     BadAddress,
 }
 
-/// A six-digit GB/T 2260 region code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A six-digit GB/T 2260 region code. It reads as the `str` it is (and
+/// serialises as that string); only [`RegionCode::parse`] makes one.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(transparent)]
+#[schema(value_type = String, example = "652801")]
 pub struct RegionCode(String);
 
 impl RegionCode {
@@ -37,6 +42,52 @@ impl RegionCode {
     /// The code.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Unit tests write codes as literals; a literal that is not one fails the test.
+#[cfg(test)]
+impl From<&str> for RegionCode {
+    fn from(raw: &str) -> Self {
+        Self::parse(raw).expect("a six-digit region code")
+    }
+}
+
+impl std::ops::Deref for RegionCode {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for RegionCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RegionCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for RegionCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RegionCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 

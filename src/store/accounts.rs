@@ -8,6 +8,7 @@
 
 use crate::domain::access::Role;
 use crate::domain::ids::{AccountId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -27,7 +28,7 @@ pub struct AccountRecord {
     /// Role key.
     pub role: Role,
     /// Region of a regulator.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff account, ascending.
     pub venue_ids: Vec<VenueId>,
     /// Who created it.
@@ -152,7 +153,7 @@ pub async fn create(
         login: new.login.to_owned(),
         display_name: new.display_name.as_str().to_owned(),
         role: new.role,
-        region_code: new.region_code.map(str::to_owned),
+        region_code: new.region_code.and_then(|c| RegionCode::parse(c).ok()),
         venue_ids,
         created_by: new.created_by.to_owned(),
         created_at: row.created_at,
@@ -175,7 +176,7 @@ pub async fn create(
 pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecord>, StoreError> {
     sqlx::query_as!(
         AccountRecord,
-        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: RegionCode",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,
@@ -209,7 +210,7 @@ pub struct OpenInvitation {
     pub login: String,
     /// The region the account belongs to, for the audit log: a regulator's
     /// own, or that of a staff account's first venue.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// A staff account's first venue, for the audit log.
     pub venue_id: Option<VenueId>,
     /// Whether the account has a password already: the link then replaces it.
@@ -226,7 +227,7 @@ pub async fn find_open_invitation(
     sqlx::query_as!(
         OpenInvitation,
         r#"SELECT i.id, i.account_id, a.login,
-                  COALESCE(a.region_code, first_venue.region_code) AS "region_code: String",
+                  COALESCE(a.region_code, first_venue.region_code) AS "region_code: RegionCode",
                   first_venue.id AS "venue_id?: VenueId",
                   (a.password_hash IS NOT NULL) AS "activated!"
            FROM account_invitations i
@@ -369,7 +370,11 @@ where
     };
     audit.action = AuditAction::ACCOUNT_PASSWORD_LINK;
     audit.target = format!("account:{account_id}");
-    audit.region_code = account.region_code.clone().or(venue_region);
+    audit.region_code = account
+        .region_code
+        .as_deref()
+        .map(str::to_owned)
+        .or(venue_region);
     audit.venue_id = first_venue;
     audit.after = Some(serde_json::json!({
         "expires_at": expires_at, "earlier_links_replaced": replaced.rows_affected(),
@@ -445,7 +450,7 @@ pub struct ActiveAccount {
     /// Role key.
     pub role: Role,
     /// Region of a regulator.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff account, ascending.
     pub venue_ids: Vec<VenueId>,
 }
@@ -462,7 +467,7 @@ pub async fn find_active(
 ) -> Result<Option<ActiveAccount>, StoreError> {
     sqlx::query_as!(
         ActiveAccount,
-        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: RegionCode",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>"
            FROM accounts a
@@ -517,7 +522,7 @@ pub async fn find_in_scope(
 ) -> Result<Option<AccountRecord>, StoreError> {
     sqlx::query_as!(
         AccountRecord,
-        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: String",
+        r#"SELECT a.id, a.login, a.display_name, a.role AS "role: Role", a.region_code AS "region_code: RegionCode",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "venue_ids!: Vec<VenueId>",
                   a.created_by, a.created_at, a.disabled_at,

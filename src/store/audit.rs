@@ -2,6 +2,7 @@
 //! written in the transaction of the change itself.
 
 use crate::domain::ids::{AccountId, VenueId};
+use crate::domain::venue::RegionCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -75,7 +76,7 @@ pub struct AuditRecord {
     /// On what.
     pub target: String,
     /// Region of the change.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venue of the change.
     pub venue_id: Option<VenueId>,
     /// From where.
@@ -104,7 +105,7 @@ pub async fn list(
 ) -> Result<Vec<AuditRecord>, StoreError> {
     sqlx::query_as!(
         AuditRecord,
-        r#"SELECT id, at, actor, action, target, region_code AS "region_code: String", venue_id AS "venue_id: VenueId",
+        r#"SELECT id, at, actor, action, target, region_code AS "region_code: RegionCode", venue_id AS "venue_id: VenueId",
                   client_ip, before, after
            FROM audit_log
            WHERE ($1 OR region_code = ANY($2) OR venue_id = ANY($3))

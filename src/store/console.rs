@@ -4,6 +4,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -18,7 +19,7 @@ pub struct VenueWindows {
     /// Venue name.
     pub name: String,
     /// The venue's region.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Tier letter, if graded.
@@ -38,7 +39,7 @@ pub async fn venue_windows(
     min_ratings: i64,
 ) -> Result<Vec<VenueWindows>, StoreError> {
     let rows = sqlx::query!(
-        r#"SELECT v.id AS venue_id, v.name, v.region_code AS "region_code!: String", v.category,
+        r#"SELECT v.id AS venue_id, v.name, v.region_code AS "region_code!: RegionCode", v.category,
                   vs.tier AS "tier?: Tier",
                   coalesce(sum(s.ratings_count) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_ratings!",
                   coalesce(sum(s.overall_sum) FILTER (WHERE s.day < $2), 0)::int8 AS "previous_sum!",

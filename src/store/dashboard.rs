@@ -9,6 +9,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::PgPool;
@@ -26,7 +27,7 @@ pub struct VenueListItem {
     /// Display name.
     pub name: String,
     /// Region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Published score, `None` while unpublished or not computed.
@@ -43,7 +44,7 @@ pub async fn venues_in_scope(
 ) -> Result<(Vec<VenueListItem>, i64), StoreError> {
     let items = sqlx::query_as!(
         VenueListItem,
-        r#"SELECT v.id, v.name, v.region_code AS "region_code!: String", v.category,
+        r#"SELECT v.id, v.name, v.region_code AS "region_code!: RegionCode", v.category,
                   CASE WHEN s.published THEN s.score_0_100 END AS "score_0_100?",
                   s.tier AS "tier?: Tier"
            FROM venues v LEFT JOIN venue_scores s ON s.venue_id = v.id
@@ -270,7 +271,7 @@ pub async fn save_reply(
     // The lock keeps a concurrent quarantine from slipping between the check and the reply.
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.comment IS NOT NULL AS "has_comment!",
-                  v.region_code AS "region_code!: String"
+                  v.region_code AS "region_code!: RegionCode"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
            WHERE r.id = $1 AND ($2::int8 IS NULL OR r.venue_id = $2) AND r.quarantined_at IS NULL
              AND ($3 OR v.region_code = ANY($4) OR v.id = ANY($5))
@@ -311,7 +312,7 @@ pub async fn save_reply(
     .fetch_one(&mut *tx)
     .await?;
     audit.target = format!("rating:{rating_id}");
-    audit.region_code = Some(rating.region_code);
+    audit.region_code = Some(rating.region_code.to_string());
     audit.venue_id = Some(rating.venue_id.into());
     audit.before = before.as_ref().map(|b| json!({ "body": b }));
     audit.after = Some(json!({ "body": body.as_str() }));

@@ -3,6 +3,7 @@
 //! all in one transaction.
 
 use crate::domain::ids::{RatingId, VenueId};
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -45,7 +46,7 @@ pub async fn moderate(
     let mut tx = pool.begin().await?;
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
-                  r.quarantined_at, v.region_code AS "region_code!: String", v.category,
+                  r.quarantined_at, v.region_code AS "region_code!: RegionCode", v.category,
                   EXISTS (SELECT 1 FROM complaints c
                           WHERE c.venue_id = r.venue_id AND c.rating_id = r.id) AS "has_complaint!"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
@@ -137,7 +138,7 @@ pub async fn moderate(
     .await?;
     super::scores::queue_refresh(&mut tx, rating.venue_id.into()).await?;
     audit.target = format!("rating:{rating_id}");
-    audit.region_code = Some(rating.region_code.clone());
+    audit.region_code = Some(rating.region_code.to_string());
     audit.venue_id = Some(rating.venue_id.into());
     audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
     audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
@@ -146,7 +147,7 @@ pub async fn moderate(
     Ok(Moderation::Done {
         venue_id: rating.venue_id.into(),
         day: rating.day,
-        region_code: rating.region_code,
+        region_code: rating.region_code.to_string(),
         category: rating.category,
         quarantined_at,
     })

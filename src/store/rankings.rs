@@ -2,6 +2,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -16,7 +17,7 @@ pub struct RankingRow {
     /// Venue name.
     pub name: String,
     /// The venue's region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Whether the score is published.
@@ -280,7 +281,7 @@ pub async fn stored_total(
 #[derive(Debug, Clone)]
 pub struct RegionScore {
     /// Region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key or `*`.
     pub category: String,
     /// Whether published.
@@ -315,7 +316,7 @@ pub async fn region_breakdown(
 ) -> Result<Vec<RegionScore>, StoreError> {
     sqlx::query_as!(
         RegionScore,
-        r#"SELECT region_code AS "region_code!: String", category, published, score_0_100,
+        r#"SELECT region_code AS "region_code!: RegionCode", category, published, score_0_100,
                   ratings_window, venues, published_venues, median_0_100, p10_0_100,
                   score_distribution, tier_counts, prior, computed_at
            FROM region_scores

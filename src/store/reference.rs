@@ -1,6 +1,7 @@
 //! Regions (GB/T 2260 tree) and categories: small lookup tables loaded from
 //! the CSV files shipped in `data/`, idempotently.
 
+use crate::domain::venue::RegionCode;
 use std::sync::Arc;
 
 use sqlx::PgPool;
@@ -168,7 +169,7 @@ pub async fn region_tree(pool: &PgPool) -> Result<RegionTree, StoreError> {
             .filter_map(|r| {
                 Some(Region {
                     level: RegionLevel::parse(&r.level)?,
-                    code: r.code,
+                    code: RegionCode::parse(&r.code).ok()?,
                     parent_code: r.parent_code,
                     name_zh: r.name_zh,
                     name_en: r.name_en,

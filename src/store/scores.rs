@@ -6,6 +6,7 @@
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
 use serde::Serialize;
@@ -23,7 +24,7 @@ pub struct VenueDayRow {
     /// Category key.
     pub category: String,
     /// The venue's own region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Local day of the aggregate.
     pub day: Option<NaiveDate>,
     /// Counted ratings that day.
@@ -56,7 +57,7 @@ pub fn venue_days<'a>(
 ) -> BoxStream<'a, Result<VenueDayRow, sqlx::Error>> {
     sqlx::query_as!(
         VenueDayRow,
-        r#"SELECT v.id AS venue_id, v.category, v.region_code AS "region_code!: String",
+        r#"SELECT v.id AS venue_id, v.category, v.region_code AS "region_code!: RegionCode",
                   s.day AS "day?",
                   coalesce(s.ratings_count, 0)::int8 AS "ratings_count!",
                   coalesce(s.overall_sum, 0)::int8 AS "overall_sum!",

@@ -3,6 +3,7 @@
 
 use crate::domain::access::Role;
 use crate::domain::ids::{AccountId, VenueId};
+use crate::domain::venue::RegionCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -22,7 +23,7 @@ pub struct TokenRecord {
     /// Role key.
     pub role: Role,
     /// Region of a regulator token.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff token.
     pub venue_ids: Vec<VenueId>,
     /// SHA-256 of the secret.
@@ -80,7 +81,7 @@ pub async fn create(
                                    owner_account_id, expires_at)
            OVERRIDING SYSTEM VALUE
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           RETURNING id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+           RETURNING id, name, role AS "role: Role", region_code AS "region_code: RegionCode", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                      created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at"#,
         id,
         new.name.as_str(),
@@ -94,7 +95,13 @@ pub async fn create(
     )
     .fetch_one(&mut *tx)
     .await?;
-    place_of(&mut tx, &record.region_code, &record.venue_ids, &mut audit).await?;
+    place_of(
+        &mut tx,
+        record.region_code.as_deref(),
+        &record.venue_ids,
+        &mut audit,
+    )
+    .await?;
     audit.target = format!("token:{id}");
     audit.after = Some(serde_json::json!({
         "name": record.name, "role": record.role, "region_code": record.region_code,
@@ -109,7 +116,7 @@ pub async fn create(
 pub async fn find(pool: &PgPool, id: i64) -> Result<Option<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: RegionCode", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                   created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE id = $1"#,
         id
@@ -127,7 +134,7 @@ pub struct PresentedToken {
     /// Role key.
     pub role: Role,
     /// Region of a regulator token.
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     /// Venues of a venue-staff token.
     pub venue_ids: Vec<VenueId>,
     /// SHA-256 of the secret.
@@ -145,7 +152,7 @@ pub struct PresentedToken {
     /// The owner's role key now.
     pub owner_role: Option<Role>,
     /// The owner's region now (a regulator).
-    pub owner_region_code: Option<String>,
+    pub owner_region_code: Option<RegionCode>,
     /// The owner's venues now (venue staff), ascending.
     pub owner_venue_ids: Vec<VenueId>,
 }
@@ -155,13 +162,13 @@ pub struct PresentedToken {
 pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedToken>, StoreError> {
     sqlx::query_as!(
         PresentedToken,
-        r#"SELECT t.id, t.role AS "role: Role", t.region_code AS "region_code: String", t.venue_ids AS "venue_ids: Vec<VenueId>", t.secret_hash,
+        r#"SELECT t.id, t.role AS "role: Role", t.region_code AS "region_code: RegionCode", t.venue_ids AS "venue_ids: Vec<VenueId>", t.secret_hash,
                   t.expires_at, t.revoked_at, t.owner_account_id AS "owner_account_id: AccountId",
                   (t.owner_account_id IS NULL
                    OR (a.id IS NOT NULL AND a.disabled_at IS NULL
                        AND (a.sessions_valid_from IS NULL OR a.sessions_valid_from <= t.created_at)))
                       AS "owner_live!",
-                  a.role AS "owner_role?: Role", a.region_code AS "owner_region_code?: String",
+                  a.role AS "owner_role?: Role", a.region_code AS "owner_region_code?: RegionCode",
                   COALESCE(array_agg(av.venue_id ORDER BY av.venue_id)
                            FILTER (WHERE av.venue_id IS NOT NULL), '{}') AS "owner_venue_ids!: Vec<VenueId>"
            FROM api_tokens t
@@ -180,12 +187,12 @@ pub async fn find_presented(pool: &PgPool, id: i64) -> Result<Option<PresentedTo
 /// region of its first venue (and that venue), so regulators there read it.
 async fn place_of(
     conn: &mut PgConnection,
-    region_code: &Option<String>,
+    region_code: Option<&str>,
     venue_ids: &[VenueId],
     audit: &mut AuditEntry,
 ) -> Result<(), StoreError> {
     if let Some(code) = region_code {
-        audit.region_code = Some(code.clone());
+        audit.region_code = Some(code.to_owned());
         return Ok(());
     }
     let Some(first) = venue_ids.iter().min().copied() else {
@@ -211,7 +218,7 @@ pub async fn revoke(
     let mut tx = pool.begin().await?;
     let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
-           RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>""#,
+           RETURNING revoked_at AS "revoked_at!", region_code AS "region_code: RegionCode", venue_ids AS "venue_ids: Vec<VenueId>""#,
         id
     )
     .fetch_optional(&mut *tx)
@@ -221,7 +228,7 @@ pub async fn revoke(
     };
     place_of(
         &mut tx,
-        &revoked.region_code,
+        revoked.region_code.as_deref(),
         &revoked.venue_ids,
         &mut audit,
     )
@@ -245,7 +252,7 @@ pub async fn revoke_owned_by(
     let revoked = sqlx::query!(
         r#"UPDATE api_tokens SET revoked_at = now()
            WHERE owner_account_id = $1 AND revoked_at IS NULL
-           RETURNING id, revoked_at AS "revoked_at!", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>""#,
+           RETURNING id, revoked_at AS "revoked_at!", region_code AS "region_code: RegionCode", venue_ids AS "venue_ids: Vec<VenueId>""#,
         account_id.get()
     )
     .fetch_all(&mut *conn)
@@ -259,7 +266,13 @@ pub async fn revoke_owned_by(
             })),
             ..audit.clone()
         };
-        place_of(conn, &token.region_code, &token.venue_ids, &mut entry).await?;
+        place_of(
+            conn,
+            token.region_code.as_deref(),
+            &token.venue_ids,
+            &mut entry,
+        )
+        .await?;
         audit::record(conn, &entry).await?;
     }
     Ok(())
@@ -291,7 +304,7 @@ pub async fn owned_by(
 ) -> Result<Vec<TokenRecord>, StoreError> {
     sqlx::query_as!(
         TokenRecord,
-        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: String", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
+        r#"SELECT id, name, role AS "role: Role", region_code AS "region_code: RegionCode", venue_ids AS "venue_ids: Vec<VenueId>", secret_hash,
                   created_by, owner_account_id AS "owner_account_id: AccountId", created_at, expires_at, revoked_at
            FROM api_tokens WHERE owner_account_id = $1
            ORDER BY created_at DESC, id DESC

@@ -1,6 +1,7 @@
 //! Venues and their QR codes.
 
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -20,7 +21,7 @@ pub struct Venue {
     /// Postal address, if given.
     pub address: Option<String>,
     /// Six-digit region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// The live code printed in the QR code.
@@ -37,7 +38,7 @@ pub struct VenueCard {
     /// Display name.
     pub name: String,
     /// Region code of the venue itself.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// The venue's region and its ancestors, nearest first.
     pub region_path: Vec<String>,
     /// Region name in Chinese.
@@ -115,13 +116,13 @@ pub async fn create(
         id: inserted.id.into(),
         name: new.name.as_str().to_owned(),
         address: new.address.clone(),
-        region_code: new.region_code.as_str().to_owned(),
+        region_code: new.region_code.clone(),
         category: new.category.as_str().to_owned(),
         code: code.as_str().to_owned(),
         created_at: inserted.created_at,
     };
     audit.target = format!("venue:{}", venue.id);
-    audit.region_code = Some(venue.region_code.clone());
+    audit.region_code = Some(venue.region_code.to_string());
     audit.venue_id = Some(venue.id);
     audit.after = Some(serde_json::json!({
         "name": venue.name, "region_code": venue.region_code, "category": venue.category,
@@ -142,7 +143,7 @@ pub struct PublicVenue {
     /// Postal address, if given.
     pub address: Option<String>,
     /// Six-digit region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// When the venue was created.
@@ -153,7 +154,7 @@ pub struct PublicVenue {
 pub async fn public(pool: &PgPool, venue_id: VenueId) -> Result<Option<PublicVenue>, StoreError> {
     sqlx::query_as!(
         PublicVenue,
-        r#"SELECT id, name, address, region_code AS "region_code: String", category, created_at
+        r#"SELECT id, name, address, region_code AS "region_code: RegionCode", category, created_at
            FROM venues WHERE id = $1"#,
         venue_id.get()
     )
@@ -170,7 +171,7 @@ pub async fn in_scope(
     scope: &ScopeFilter,
 ) -> Result<Option<Venue>, StoreError> {
     let row = sqlx::query!(
-        r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: String", v.category,
+        r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: RegionCode", v.category,
                   v.created_at, c.code
            FROM venues v
            JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
@@ -206,7 +207,7 @@ pub async fn reissue_code(
     let Some(venue) = sqlx::query!(
         r#"UPDATE venues SET code_seq = code_seq + 1
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))
-           RETURNING code_seq, region_code AS "region_code: String""#,
+           RETURNING code_seq, region_code AS "region_code: RegionCode""#,
         venue_id.get(),
         scope.all,
         &scope.region_codes as &[String],
@@ -235,7 +236,7 @@ pub async fn reissue_code(
     .execute(&mut *tx)
     .await?;
     audit.target = format!("venue:{venue_id}");
-    audit.region_code = Some(venue.region_code);
+    audit.region_code = Some(venue.region_code.to_string());
     audit.venue_id = Some(venue_id);
     audit.before = Some(serde_json::json!({ "code": old }));
     audit.after = Some(serde_json::json!({ "code": code.as_str() }));
@@ -261,7 +262,7 @@ pub async fn lookup_code(
                JOIN path ON r.code = path.parent_code
            )
            SELECT vc.venue_id, vc.code_seq, vc.replaced_at IS NOT NULL AS "replaced!",
-                  v.name, v.region_code AS "region_code: String", v.category,
+                  v.name, v.region_code AS "region_code: RegionCode", v.category,
                   r.name_zh AS region_name_zh, r.name_en AS region_name_en,
                   c.name_zh AS category_name_zh, c.name_en AS category_name_en,
                   ARRAY(SELECT path.code::text FROM path ORDER BY path.depth) AS "region_path!: Vec<String>"
@@ -304,7 +305,7 @@ pub struct VenueChoice {
     /// Display name.
     pub name: String,
     /// Six-digit region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
 }
 
 /// Up to `limit` venues within `scope` whose name holds `name_part` (every
@@ -319,7 +320,7 @@ pub async fn choices_in_scope(
 ) -> Result<(Vec<VenueChoice>, i64), StoreError> {
     let items = sqlx::query_as!(
         VenueChoice,
-        r#"SELECT v.id, v.name, v.region_code AS "region_code!: String"
+        r#"SELECT v.id, v.name, v.region_code AS "region_code!: RegionCode"
            FROM venues v
            WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))
              AND (strpos(lower(v.name), lower($4)) > 0 OR v.id = ANY($5))

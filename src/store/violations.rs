@@ -2,6 +2,7 @@
 //! refresh (a trigger), so its tier follows within seconds.
 
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -37,7 +38,7 @@ pub async fn record(
 ) -> Result<Option<ViolationRecord>, StoreError> {
     let mut tx = pool.begin().await?;
     let Some(region_code) = sqlx::query_scalar!(
-        r#"SELECT region_code AS "region_code!: String" FROM venues
+        r#"SELECT region_code AS "region_code!: RegionCode" FROM venues
            WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
         venue_id.get(),
         scope.all,
@@ -62,7 +63,7 @@ pub async fn record(
     .fetch_one(&mut *tx)
     .await?;
     audit.target = format!("violation:{}", stored.id);
-    audit.region_code = Some(region_code);
+    audit.region_code = Some(region_code.to_string());
     audit.venue_id = Some(venue_id);
     audit.after = Some(serde_json::json!({
         "occurred_on": stored.occurred_on,

@@ -82,7 +82,7 @@ fn venue_card(venue: &Value) -> Arc<VenueCard> {
     Arc::new(VenueCard {
         id: VenueId::new(venue["id"].as_i64().unwrap()),
         name: "孔雀河酒店".into(),
-        region_code: "652801".into(),
+        region_code: qrfeedback::domain::venue::RegionCode::parse("652801").unwrap(),
         region_path: vec!["652801".into(), "652800".into(), "650000".into()],
         region_name_zh: "库尔勒市".into(),
         region_name_en: "Korla".into(),

@@ -1,6 +1,7 @@
 //! `/api/v1/venues`: create a venue, read it, reissue its code.
 
 use crate::domain::ids::VenueId;
+use crate::domain::venue::RegionCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -44,7 +45,7 @@ pub struct VenueBody {
     /// Display name.
     pub name: String,
     /// Region code.
-    pub region_code: String,
+    pub region_code: RegionCode,
     /// Category key.
     pub category: String,
     /// Address, if any.

@@ -180,15 +180,23 @@ async fn authenticate(state: &AppState, bearer: &str) -> Result<Principal, ApiEr
     if !live || !constant_time_eq(&token.secret_hash(), &record.secret_hash) {
         return Err(ApiError::InvalidToken);
     }
-    let held = held_grant(record.role, &record.region_code, &record.venue_ids)
-        .ok_or(ApiError::Internal)?;
+    let held = held_grant(
+        record.role,
+        record.region_code.as_deref(),
+        &record.venue_ids,
+    )
+    .ok_or(ApiError::Internal)?;
     let (role, scope) = match record.owner_account_id {
         None => held,
         Some(_) => {
             let owner = record
                 .owner_role
                 .and_then(|role| {
-                    held_grant(role, &record.owner_region_code, &record.owner_venue_ids)
+                    held_grant(
+                        role,
+                        record.owner_region_code.as_deref(),
+                        &record.owner_venue_ids,
+                    )
                 })
                 .ok_or(ApiError::Internal)?;
             let tree = state.reference.regions().await?;

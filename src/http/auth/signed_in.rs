@@ -251,7 +251,11 @@ impl SignedIn {
 
 /// The caller of an account: its role and its scope as stored now.
 fn principal_of(account: &ActiveAccount) -> Option<Principal> {
-    let (role, scope) = held_grant(account.role, &account.region_code, &account.venue_ids)?;
+    let (role, scope) = held_grant(
+        account.role,
+        account.region_code.as_deref(),
+        &account.venue_ids,
+    )?;
     Some(Principal {
         actor: format!("account:{}", account.id),
         role,

@@ -95,7 +95,7 @@ pub(in crate::http::pages::console) fn region_query(
     region: Option<&Region>,
 ) -> Vec<(String, String)> {
     region
-        .map(|r| vec![("region".to_owned(), r.code.clone())])
+        .map(|r| vec![("region".to_owned(), r.code.to_string())])
         .unwrap_or_default()
 }
 

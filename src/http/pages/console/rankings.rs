@@ -76,7 +76,7 @@ pub(in crate::http::pages::console) async fn parse_console_ranking(
     request.published_only = matches!(field(&filters.published), Some("1" | "on" | "true" | "yes"));
     let mut pairs = Vec::new();
     if let Some(r) = &region {
-        pairs.push(("region".to_owned(), r.code.clone()));
+        pairs.push(("region".to_owned(), r.code.to_string()));
     }
     if let Some(category) = &request.category {
         pairs.push(("category".to_owned(), category.clone()));
@@ -155,7 +155,7 @@ pub async fn rankings(
     let region_filter: Vec<(String, String)> = ranking
         .region
         .iter()
-        .map(|r| ("region".to_owned(), r.code.clone()))
+        .map(|r| ("region".to_owned(), r.code.to_string()))
         .collect();
     let regions = (!children.is_empty()).then(|| {
         regions_table(&names, ranking.region.as_ref(), &children, direct.as_ref())
@@ -215,7 +215,7 @@ pub async fn rankings(
         m,
         heading,
         crumbs: trail,
-        region_code: ranking.region.as_ref().map(|r| r.code.clone()),
+        region_code: ranking.region.as_ref().map(|r| r.code.to_string()),
         categories,
         tiers,
         published_only: ranking.request.published_only,

@@ -102,18 +102,22 @@ async fn accounts_page(
         .map(|record| {
             let has_factor = enrolled.contains(&record.id);
             // Actions only where the change would be allowed: the same rule.
-            let manageable = held_grant(record.role, &record.region_code, &record.venue_ids)
-                .is_some_and(|(role, scope)| {
-                    may_manage(
-                        &signed.caller.principal,
-                        record.id,
-                        role,
-                        &scope,
-                        &tree,
-                        &venue_regions,
-                    )
-                    .is_ok()
-                });
+            let manageable = held_grant(
+                record.role,
+                record.region_code.as_deref(),
+                &record.venue_ids,
+            )
+            .is_some_and(|(role, scope)| {
+                may_manage(
+                    &signed.caller.principal,
+                    record.id,
+                    role,
+                    &scope,
+                    &tree,
+                    &venue_regions,
+                )
+                .is_ok()
+            });
             account_row(signed, t, record, has_factor, manageable)
         })
         .collect();

@@ -93,7 +93,7 @@ impl RankingRefusal {
 fn region_options(lang: Lang, regions: &RegionTree, selected: Option<&str>) -> Vec<SelectOption> {
     let option = |code: &str, depth: usize| {
         regions.get(code).map(|r| SelectOption {
-            value: r.code.clone(),
+            value: r.code.to_string(),
             label: format!(
                 "{}{}",
                 REGION_INDENT.repeat(depth),

@@ -139,7 +139,7 @@ pub(crate) fn region_line(lang: Lang, reference: &Reference, code: &str) -> Stri
 /// The region the venue's ranking link opens: its prefecture, else its province.
 fn ranking_region(reference: &Reference, score: &VenueScore, region_code: &str) -> Option<String> {
     if let Some(rank) = &score.rank.prefecture {
-        return Some(rank.region_code.clone());
+        return Some(rank.region_code.to_string());
     }
     let path = reference.regions.path(region_code)?;
     Some(path.prefecture.unwrap_or(path.province))
