@@ -10,6 +10,7 @@ pub mod caller;
 pub mod error;
 pub mod intake;
 pub mod moderation;
+pub mod paging;
 pub mod path_ids;
 pub mod rankings;
 pub mod scores;

@@ -1,6 +1,7 @@
 //! Venues ranked within a region subtree, and a region's score with its
 //! breakdown by child region and category, for drilling down province → venue.
 
+use crate::app::paging::{PageSize, Paging};
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
 use crate::domain::venue::RegionCode;
@@ -137,29 +138,12 @@ pub async fn parse_query(services: &Services, query: &str) -> Result<RankingRequ
             Some(key.to_owned())
         }
     };
-    let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                AppError::new(
-                    Slug::InvalidQuery,
-                    format!("{name} must be a whole number from 1 to {max}"),
-                )
-            }),
-    };
-    let per_page = number(
-        "per_page",
+    let Paging { page, per_page } = Paging::parse(
+        raw.page.as_deref(),
         raw.per_page.as_deref(),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
+        RANKING_PAGES,
+        Slug::InvalidQuery,
     )?;
-    let page = number("page", raw.page.as_deref(), 1, last_page(per_page))?;
     Ok(RankingRequest {
         region,
         category,
@@ -169,6 +153,11 @@ pub async fn parse_query(services: &Services, query: &str) -> Result<RankingRequ
         per_page,
     })
 }
+
+/// A ranking's pages: 20 rows unless asked, at most 100, listed to
+/// [`MAX_RANKING_DEPTH`] rows.
+const RANKING_PAGES: PageSize =
+    PageSize::up_to(DEFAULT_PER_PAGE, MAX_PER_PAGE).to_depth(MAX_RANKING_DEPTH);
 
 /// The deepest page of `per_page` rows a ranking is listed to.
 pub fn last_page(per_page: i64) -> i64 {

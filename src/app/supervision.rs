@@ -5,6 +5,7 @@
 //! Past 500 lines: the overview, child regions, falling venues and a venue's ratings under review
 //! share the region scoping and the figures they are built from.
 
+use crate::app::paging::{PageSize, Paging};
 use crate::domain::credit::Tier;
 use crate::domain::ids::{RatingId, VenueId};
 use crate::domain::venue::RegionCode;
@@ -432,8 +433,8 @@ pub async fn venue_in_scope(
         .ok_or(AppError::not_found(Slug::VenueNotFound))
 }
 
-/// The most pages a ratings query may ask for.
-const MAX_PAGE: i64 = 100_000;
+/// A venue's ratings: 20 a page unless asked, at most 100.
+const RATING_PAGES: PageSize = PageSize::up_to(DEFAULT_PER_PAGE, MAX_PER_PAGE);
 
 /// Query of `GET /api/v1/venues/{id}/ratings`: `page` and `per_page`, each
 /// at most once; any other parameter is refused rather than ignored, so a
@@ -462,38 +463,19 @@ impl RatingsQuery {
     }
 
     /// The page, 1 to 100 000, and the page size, 1 to 100.
-    pub fn paging(&self) -> Result<(i64, i64), AppError> {
-        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    AppError::new(
-                        Slug::InvalidQuery,
-                        format!("{name} must be a whole number from 1 to {max}"),
-                    )
-                }),
-        };
-        Ok((
-            number("page", self.page.as_deref(), 1, MAX_PAGE)?,
-            number(
-                "per_page",
-                self.per_page.as_deref(),
-                DEFAULT_PER_PAGE,
-                MAX_PER_PAGE,
-            )?,
-        ))
+    pub fn paging(&self) -> Result<Paging, AppError> {
+        Paging::parse(
+            self.page.as_deref(),
+            self.per_page.as_deref(),
+            RATING_PAGES,
+            Slug::InvalidQuery,
+        )
     }
 }
 
 /// Page and page size from a console page's query, whose other parameters
 /// (its language, its notice) are the page's own.
-pub fn parse_paging(query: &str) -> Result<(i64, i64), AppError> {
+pub fn parse_paging(query: &str) -> Result<Paging, AppError> {
     /// The paging parameters among a page's others.
     #[derive(Deserialize)]
     struct PagingOnly {
@@ -620,12 +602,18 @@ pub async fn ratings(
     venue_id: VenueId,
     scope: &ScopeFilter,
     filter: &RatingFilter,
-    page: i64,
-    per_page: i64,
+    paging: Paging,
 ) -> Result<RatingReviewPage, AppError> {
-    let offset = (page - 1) * per_page;
-    let rows =
-        console::venue_ratings(&services.pool, venue_id, scope, filter, per_page, offset).await?;
+    let Paging { page, per_page } = paging;
+    let rows = console::venue_ratings(
+        &services.pool,
+        venue_id,
+        scope,
+        filter,
+        per_page,
+        paging.offset(),
+    )
+    .await?;
     let total = console::venue_rating_total(&services.pool, venue_id, scope, filter).await?;
     Ok(RatingReviewPage {
         venue_id,

@@ -2,6 +2,7 @@
 //! with its replies, its public service commitment and its Chief Quality
 //! Officer. The JSON API and the dashboard share these.
 
+use crate::app::paging::{PageSize, Paging};
 use crate::domain::ids::{RatingId, VenueId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,10 +20,8 @@ use crate::store::dashboard::{
 };
 use crate::store::venues;
 
-/// Comments per page, on the JSON route and on the dashboard alike.
-pub const COMMENTS_PER_PAGE: i64 = 30;
-/// The highest page number accepted; far beyond any venue's comments.
-const MAX_PAGE: i64 = 100_000;
+/// A venue's comments: 30 a page, on the JSON route and on the dashboard alike.
+const COMMENT_PAGES: PageSize = PageSize::fixed(30);
 
 /// The caller's scope as SQL parameters.
 pub async fn scope_of(services: &Services, caller: &Caller) -> Result<ScopeFilter, AppError> {
@@ -55,22 +54,13 @@ pub struct CommentsQuery {
     pub page: Option<String>,
 }
 
-/// Reads a page number: absent or empty is page 1.
-pub fn parse_page(raw: Option<&str>) -> Result<i64, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(1),
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                AppError::new(
-                    Slug::InvalidPage,
-                    format!("page must be a whole number from 1 to {MAX_PAGE}"),
-                )
-            }),
-    }
+/// Reads a page number of a venue's comments: absent or empty is page 1.
+pub fn parse_page(raw: Option<&str>) -> Result<Paging, AppError> {
+    Paging::parse(raw, None, COMMENT_PAGES, Slug::InvalidPage)
 }
+
+/// The first page of a venue's comments.
+pub const FIRST_COMMENTS: Paging = Paging::first(COMMENT_PAGES);
 
 /// The venue's public reply to a comment.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -151,28 +141,27 @@ pub async fn comments(
     venue_id: VenueId,
     scope: &ScopeFilter,
     filter: CommentFilter,
-    page: i64,
+    paging: Paging,
 ) -> Result<CommentsPage, AppError> {
     venues::in_scope(&services.pool, venue_id, scope)
         .await?
         .ok_or(AppError::not_found(Slug::VenueNotFound))?;
     let total = dashboard::comment_count(&services.pool, venue_id, scope, filter).await?;
-    let offset = (page - 1) * COMMENTS_PER_PAGE;
     let days = dashboard::comments_by_day(
         &services.pool,
         venue_id,
         scope,
         filter,
-        COMMENTS_PER_PAGE,
-        offset,
+        paging.per_page,
+        paging.offset(),
     )
     .await?;
     Ok(CommentsPage {
         venue_id,
-        page,
-        per_page: COMMENTS_PER_PAGE,
+        page: paging.page,
+        per_page: paging.per_page,
         total,
-        pages: ((total + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE).max(1),
+        pages: paging.pages(total),
         days: days.into_iter().map(CommentDayBody::from).collect(),
     })
 }

@@ -63,18 +63,10 @@ pub async fn venue_ratings(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let venue = supervision::venue_in_scope(&state, &caller.principal, parse_id(&path)?).await?;
-    let (page, per_page) = RatingsQuery::parse(req.query_string())?.paging()?;
+    let paging = RatingsQuery::parse(req.query_string())?.paging()?;
     let scope = ScopeFilter::of(&caller.principal.scope, &*state.reference.regions().await?);
     Ok(HttpResponse::Ok().json(
-        supervision::ratings(
-            &state,
-            venue.id,
-            &scope,
-            &RatingFilter::default(),
-            page,
-            per_page,
-        )
-        .await?,
+        supervision::ratings(&state, venue.id, &scope, &RatingFilter::default(), paging).await?,
     ))
 }
 

@@ -4,6 +4,7 @@
 //! Officer), its star distribution, its ratings with quarantine and release,
 //! violations (and the form to record one) and tier history.
 
+use crate::app::paging::Paging;
 use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -190,11 +191,11 @@ async fn load(
     state: &AppState,
     venue: Venue,
     filter: &RatingFilter,
-    (page, per_page): (i64, i64),
+    paging: Paging,
 ) -> Result<VenueData, PageError> {
     let fail = |e| signed_in.fail(e);
     let scope = signed_in.scope_filter(state).await?;
-    let ratings = app::supervision::ratings(state, venue.id, &scope, filter, page, per_page)
+    let ratings = app::supervision::ratings(state, venue.id, &scope, filter, paging)
         .await
         .map_err(fail)?;
     let violations = violations::list(&state.pool, venue.id, &scope)
@@ -351,13 +352,13 @@ pub async fn venue(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let venue_id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    let (page, per_page) = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
+    let paging = parse_paging(req.query_string()).map_err(|e| signed_in.fail(e))?;
     let filter = parse_rating_filter(req.query_string()).map_err(|e| signed_in.fail(e))?;
     let body = venue_document(
         &signed_in,
         &state,
         venue_id,
-        (&filter, (page, per_page)),
+        (&filter, paging),
         ViolationDraft::default(),
     )
     .await?;
@@ -369,7 +370,7 @@ pub(in crate::http::pages::console) async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
     venue_id: VenueId,
-    (filter, paging): (&RatingFilter, (i64, i64)),
+    (filter, paging): (&RatingFilter, Paging),
     draft: ViolationDraft,
 ) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
@@ -414,7 +415,7 @@ pub(in crate::http::pages::console) async fn venue_table(
         state,
         venue,
         &RatingFilter::default(),
-        (1, per_page),
+        Paging { page: 1, per_page },
     )
     .await?;
     let [ratings_title, violations_title, history_title] = titles(names, &data.venue);

@@ -22,9 +22,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::paging::Paging;
 use crate::app::path_ids::parse_id;
 use crate::app::supervision::venue_in_scope;
-use crate::app::venue_profile::{self, CommentsPage, parse_page, save_officer};
+use crate::app::venue_profile::{self, CommentsPage, FIRST_COMMENTS, parse_page, save_officer};
 use crate::app::{AppError, Kind, Slug};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
@@ -428,7 +429,7 @@ async fn refused_page(
     signed_in: &SignedIn,
     state: &AppState,
     id: VenueId,
-    (filter, page): (CommentFilter, i64),
+    (filter, page): (CommentFilter, Paging),
     draft: Draft,
 ) -> Result<HttpResponse, PageError> {
     let body = venue_document(signed_in, state, id, filter, page, draft).await?;
@@ -442,7 +443,7 @@ async fn venue_document(
     state: &AppState,
     id: VenueId,
     filter: CommentFilter,
-    page: i64,
+    page: Paging,
     draft: Draft,
 ) -> Result<String, PageError> {
     let lang = signed_in.lang;
@@ -543,15 +544,15 @@ async fn venue_document(
         clear_filter_href: filter
             .is_active()
             .then(|| venue_href(id, lang, &[], "comments")),
-        page,
+        page: comments.page,
         pages: comments.pages,
         page_of: m
             .rankings_page
             .page_of
-            .replace("{page}", &page.to_string())
+            .replace("{page}", &comments.page.to_string())
             .replace("{pages}", &comments.pages.to_string()),
-        prev_href: (page > 1).then(|| page_link(page - 1)),
-        next_href: (page < comments.pages).then(|| page_link(page + 1)),
+        prev_href: (comments.page > 1).then(|| page_link(comments.page - 1)),
+        next_href: (comments.page < comments.pages).then(|| page_link(comments.page + 1)),
         comments_error,
         reply_max: REPLY_MAX_CHARS,
         reply_hint: m
@@ -606,7 +607,7 @@ pub async fn submit_reply(
     let venue_id = parse_id(&venue_raw).map_err(|e| signed_in.fail(e))?;
     let rating_id = parse_id::<RatingId>(&rating_raw).map_err(|e| signed_in.fail(e))?;
     let filter = comment_filter(form.unanswered.as_deref(), form.low.as_deref());
-    let page = parse_page(form.page.as_deref()).unwrap_or(1);
+    let page = parse_page(form.page.as_deref()).unwrap_or(FIRST_COMMENTS);
     let typed = form.body.clone().unwrap_or_default();
     let outcome = match ReplyText::parse(&typed) {
         Ok(text) => {
@@ -629,8 +630,8 @@ pub async fn submit_reply(
     }
     let mut pairs = vec![("notice", Notice::ReplySaved.key().to_owned())];
     pairs.extend(filter_pairs(filter));
-    if page > 1 {
-        pairs.push(("page", page.to_string()));
+    if page.page > 1 {
+        pairs.push(("page", page.page.to_string()));
     }
     let anchor = format!("rating-{rating_id}");
     Ok(see_other(&venue_href(
@@ -668,7 +669,14 @@ pub async fn submit_commitment(
     };
     if let Err(error) = outcome {
         let draft = Draft::Commitment { text: typed, error };
-        return refused_page(&signed_in, &state, id, (CommentFilter::default(), 1), draft).await;
+        return refused_page(
+            &signed_in,
+            &state,
+            id,
+            (CommentFilter::default(), FIRST_COMMENTS),
+            draft,
+        )
+        .await;
     }
     let pairs = [("notice", Notice::CommitmentSaved.key().to_owned())];
     Ok(see_other(&venue_href(
@@ -734,7 +742,14 @@ pub async fn submit_quality_officer(
             registration_status: form.registration_status.unwrap_or_default(),
             error,
         };
-        return refused_page(&signed_in, &state, id, (CommentFilter::default(), 1), draft).await;
+        return refused_page(
+            &signed_in,
+            &state,
+            id,
+            (CommentFilter::default(), FIRST_COMMENTS),
+            draft,
+        )
+        .await;
     }
     let pairs = [("notice", Notice::OfficerSaved.key().to_owned())];
     Ok(see_other(&venue_href(
