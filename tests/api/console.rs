@@ -1490,6 +1490,21 @@ async fn a_venues_ratings_filter_by_stars_state_and_day_and_keep_the_filter_acro
         "the form shows the filter"
     );
     assert!(page.exists("#rating-filter a"), "a filter can be cleared");
+    // The table's download holds what the filter shows, not every rating.
+    let (csv_href, xlsx_href) = download_links(&page.body, "ratings");
+    assert!(
+        csv_href.contains("stars=1") && xlsx_href.contains("stars=1"),
+        "{csv_href} {xlsx_href}"
+    );
+    let csv = person.fetch(&csv_href).await;
+    assert_eq!(csv.status(), 200, "{csv_href}");
+    let bytes = csv.bytes().await.unwrap();
+    let parsed = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap());
+    let downloaded: Vec<(i64, String)> = parsed[2..]
+        .iter()
+        .map(|row| (row[0].parse().unwrap(), row[3].clone()))
+        .collect();
+    assert_eq!(downloaded, ones, "the download is the filtered table");
 
     let page = person
         .get_page(&format!(

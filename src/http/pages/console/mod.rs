@@ -146,9 +146,15 @@ pub async fn venue_export(
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let (table, stem) = venue::venue_table(&signed_in, &state, &names, venue_id, &name)
-        .await?
-        .ok_or_else(not_found)?;
+    let (table, stem) = venue::venue_table(
+        &signed_in,
+        &state,
+        &names,
+        (venue_id, &name),
+        req.query_string(),
+    )
+    .await?
+    .ok_or_else(not_found)?;
     let what = (name.as_str(), Some(venue_id), &req);
     download(&signed_in, &state, &names, &table, (format, &stem), what).await
 }

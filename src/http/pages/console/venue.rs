@@ -276,12 +276,12 @@ fn venue_page(
             })
         })
         .collect();
+    let filter_pairs = rating_filter_pairs(filter);
     let ratings_view = ratings_table(names, ratings_title, &ratings.items)
         .view("ratings", &c.empty_ratings)
         .muted(ratings.items.iter().map(|r| r.quarantined))
         .actions(&c.col_moderation, actions)
-        .downloads(names, &format!("{venue_path}/ratings"), &[]);
-    let filter_pairs = rating_filter_pairs(filter);
+        .downloads(names, &format!("{venue_path}/ratings"), &filter_pairs);
     let ratings_pager = PagerView::new(m, ratings.page, ratings.per_page, ratings.total, |n| {
         let mut query = filter_pairs.clone();
         if n > 1 {
@@ -390,18 +390,19 @@ pub(in crate::http::pages::console) async fn venue_document(
     ))
 }
 
-/// One of a venue's tables, for a download: `ratings` (every rating, up to
-/// the export limit), `violations` or `tiers`.
+/// One of a venue's tables, for a download: `ratings` (every rating that
+/// passes the page's filter, up to the export limit), `violations` or `tiers`.
 pub(in crate::http::pages::console) async fn venue_table(
     signed_in: &SignedIn,
     state: &AppState,
     names: &Names,
-    venue_id: VenueId,
-    name: &str,
+    (venue_id, name): (VenueId, &str),
+    query: &str,
 ) -> Result<Option<(Table, String)>, PageError> {
     if !matches!(name, "ratings" | "violations" | "tiers") {
         return Ok(None);
     }
+    let filter = parse_rating_filter(query).map_err(|e| signed_in.fail(e))?;
     let per_page = if name == "ratings" {
         EXPORT_MAX_ROWS
     } else {
@@ -414,7 +415,7 @@ pub(in crate::http::pages::console) async fn venue_table(
         signed_in,
         state,
         venue,
-        &RatingFilter::default(),
+        &filter,
         Paging { page: 1, per_page },
     )
     .await?;
