@@ -5,7 +5,7 @@
 #   deploy/services.sh start    install if missing, start, wait until ready (idempotent)
 #   deploy/services.sh stop     stop both cleanly
 #   deploy/services.sh status   say what runs; exit 0 only if both do
-#   deploy/services.sh env      print `export DATABASE_URL=… APP_DATABASE_URL=… REDIS_URL=…` for eval
+#   deploy/services.sh env      print `export DATABASE_URL=… APP_DATABASE_URL=… REDIS_URL=… QRF_PG_CA=…` for eval
 #
 # Two database roles: qrfeedback owns the schema (migrations, seed, admin
 # commands: DATABASE_URL); qrfeedback_app is what `serve` connects as
@@ -128,6 +128,34 @@ pg_init() {
     mv "$scratch" "$PG_HOME/data"
 }
 
+# A local certificate authority and a certificate for localhost and
+# 127.0.0.1 that it signed, made once: the server then takes TLS (and still
+# plain connections), so `sslmode=require` and `verify-full` can be tested.
+# A second authority that signed nothing lets a test see a wrong one refused.
+pg_tls() {
+    local tls="$PG_HOME/tls"
+    if [[ ! -s "$tls/server.crt" ]]; then
+        mkdir -p "$tls"
+        local subj
+        for subj in ca other-ca; do
+            openssl req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 \
+                -subj "/CN=qrfeedback local $subj" \
+                -keyout "$tls/$subj.key" -out "$tls/$subj.crt" 2>/dev/null
+        done
+        openssl req -new -nodes -newkey rsa:2048 -sha256 -subj "/CN=localhost" \
+            -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+        printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\n' >"$tls/server.ext"
+        openssl x509 -req -sha256 -days 3650 -in "$tls/server.csr" \
+            -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+            -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+        rm -f "$tls/ca.key" "$tls/other-ca.key" "$tls/server.csr"
+    fi
+    chmod 0755 "$tls"
+    chmod 0600 "$tls/server.key"
+    ((EUID == 0)) && chown postgres:postgres "$tls/server.key" "$tls/server.crt"
+    return 0
+}
+
 # Rewritten on every start, so a change here (or of QRF_PG_PORT) applies on
 # the next start without a new initdb.
 pg_write_conf() {
@@ -139,6 +167,11 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$sockets'
 unix_socket_permissions = 0700
+
+# TLS with the local authority's certificate (pg_tls); plain connections too.
+ssl = on
+ssl_cert_file = '$PG_HOME/tls/server.crt'
+ssl_key_file = '$PG_HOME/tls/server.key'
 
 # Sized for a small machine (2 cores); the test suite opens many pools.
 max_connections = 200
@@ -172,6 +205,7 @@ pg_start() {
         return 0
     fi
     pg_init
+    pg_tls
     pg_write_conf
     if ! detached as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
         -D "$PG_HOME/data" -l "$PG_HOME/postgres.log" </dev/null >/dev/null; then
@@ -244,7 +278,7 @@ redis_wait() {
 
 cmd_start() {
     qrf_ensure_packages "$PG_BIN/initdb:postgresql-15" "$PG_BIN/psql:postgresql-client-15" \
-        redis-server:redis-server redis-cli:redis-tools
+        redis-server:redis-server redis-cli:redis-tools openssl:openssl
     pg_start
     redis_start
     pg_wait_and_create_db
@@ -291,6 +325,8 @@ cmd_env() {
     echo "export DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
     echo "export APP_DATABASE_URL=postgres://$APP_PG_USER:$APP_PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
     echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/"
+    # The authority that signed the server's certificate, for verify-full.
+    echo "export QRF_PG_CA=$LOCAL/postgres/tls/ca.crt"
 }
 
 # Serialises start/stop so two scripts starting the services at once do not

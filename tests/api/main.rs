@@ -14,6 +14,7 @@ mod commands;
 mod console;
 mod dashboard;
 mod db_role;
+mod db_tls;
 mod fuzz;
 mod headers;
 mod health;

@@ -59,6 +59,10 @@ pub struct Options {
     pub demo: bool,
     /// Further environment variables the app reads, e.g. the imprint's `QRF_*`.
     pub env: Vec<(&'static str, &'static str)>,
+    /// Connection parameters added to the app's `DATABASE_URL`, e.g. its
+    /// `sslmode` and `sslrootcert`; the host becomes `localhost`, the name
+    /// the local server's certificate is for.
+    pub database_params: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -271,7 +275,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .close()
             .await
             .expect("close");
-        url
+        match &options.database_params {
+            Some(params) => format!("{}?{params}", url.replacen("@127.0.0.1:", "@localhost:", 1)),
+            None => url,
+        }
     };
     let settings = Settings::load(None, |name| match name {
         "DATABASE_URL" => Some(database_url.clone()),
