@@ -12,12 +12,17 @@
 # (APP_DATABASE_URL) and may change rows but not the schema or the append-only
 # logs. The migrations grant its rights; this script only lets it log in.
 #
-# Ports: QRF_PG_PORT (default 54329), QRF_REDIS_PORT (default 63799).
+# A streaming replica of the server runs beside it (for DATABASE_REPLICA_URL
+# and its tests).
+#
+# Ports: QRF_PG_PORT (default 54329), QRF_PG_REPLICA_PORT (default the next
+# one), QRF_REDIS_PORT (default 63799).
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_PORT="${QRF_PG_PORT:-54329}"
+REPLICA_PORT="${QRF_PG_REPLICA_PORT:-$((PG_PORT + 1))}"
 REDIS_PORT="${QRF_REDIS_PORT:-63799}"
 PG_BIN="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_USER=qrfeedback
@@ -214,6 +219,56 @@ pg_start() {
     fi
 }
 
+# A streaming replica of the server on REPLICA_PORT, for the read-replica
+# tests and DATABASE_REPLICA_URL: a base backup taken once, then kept up by
+# streaming. Its own qrfeedback.conf (rewritten on every start) gives it its
+# port and socket folder; the rest of the settings came with the backup.
+replica_start() {
+    local home="$PG_HOME/replica"
+    if [[ -f "$home/data/PG_VERSION" ]] &&
+        as_pg "$PG_BIN/pg_ctl" status -D "$home/data" >/dev/null 2>&1; then
+        return 0
+    fi
+    mkdir -p "$home/run"
+    ((EUID == 0)) && chown postgres:postgres "$home" "$home/run"
+    chmod 0700 "$home"
+    if [[ ! -f "$home/data/PG_VERSION" ]]; then
+        rm -rf "$home/data.init"
+        if ! as_pg env PGPASSWORD="$PG_PASSWORD" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" \
+            -U "$PG_USER" -D "$home/data.init" -X stream -c fast >"$home/basebackup.log" 2>&1; then
+            cat "$home/basebackup.log" >&2
+            qrf_die "the replica's base backup failed"
+        fi
+        as_pg touch "$home/data.init/standby.signal"
+        mv "$home/data.init" "$home/data"
+    fi
+    local sockets
+    sockets="$(socket_dir_if_short "$home/run" ".s.PGSQL.$REPLICA_PORT.lock")"
+    as_pg tee "$home/data/qrfeedback.conf" >/dev/null <<CONF
+# Written by deploy/services.sh on every start: edit that script, not this file.
+listen_addresses = '127.0.0.1'
+port = $REPLICA_PORT
+unix_socket_directories = '$sockets'
+unix_socket_permissions = 0700
+ssl = on
+ssl_cert_file = '$PG_HOME/tls/server.crt'
+ssl_key_file = '$PG_HOME/tls/server.key'
+max_connections = 200
+shared_buffers = 128MB
+hot_standby = on
+hot_standby_feedback = on
+primary_conninfo = 'host=127.0.0.1 port=$PG_PORT user=$PG_USER password=$PG_PASSWORD application_name=qrfeedback_replica'
+timezone = 'UTC'
+log_timezone = 'UTC'
+log_line_prefix = '%m [%p] %q%u@%d '
+CONF
+    if ! detached as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
+        -D "$home/data" -l "$home/postgres.log" </dev/null >/dev/null; then
+        tail -n 20 "$home/postgres.log" >&2 || true
+        qrf_die "the replica did not start (log: $home/postgres.log)"
+    fi
+}
+
 pg_wait_and_create_db() {
     local deadline=$((SECONDS + READY_TIMEOUT_S))
     until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; do
@@ -283,12 +338,17 @@ cmd_start() {
     redis_start
     pg_wait_and_create_db
     pg_ensure_app_role
+    replica_start
     redis_wait
-    qrf_say "postgres 127.0.0.1:$PG_PORT and redis 127.0.0.1:$REDIS_PORT ready"
+    qrf_say "postgres 127.0.0.1:$PG_PORT (replica :$REPLICA_PORT) and redis 127.0.0.1:$REDIS_PORT ready"
 }
 
 cmd_stop() {
     pg_locate
+    if [[ -f "$PG_HOME/replica/data/PG_VERSION" ]] &&
+        as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/replica/data" >/dev/null 2>&1; then
+        as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/replica/data"
+    fi
     if pg_running; then
         as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/data"
     fi
@@ -327,6 +387,9 @@ cmd_env() {
     echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/"
     # The authority that signed the server's certificate, for verify-full.
     echo "export QRF_PG_CA=$LOCAL/postgres/tls/ca.crt"
+    # The streaming replica, for the read-replica tests (the app reads
+    # DATABASE_REPLICA_URL; the tests set it themselves).
+    echo "export QRF_REPLICA_URL=postgres://$APP_PG_USER:$APP_PG_PASSWORD@127.0.0.1:$REPLICA_PORT/$PG_DB"
 }
 
 # Serialises start/stop so two scripts starting the services at once do not

@@ -23,6 +23,12 @@ pub struct Settings {
     pub database_url: SecretString,
     /// Redis connection string (`REDIS_URL`), which may hold a password; `None` runs without Redis.
     pub redis_url: Option<SecretString>,
+    /// A streaming replica's connection string (`DATABASE_REPLICA_URL`) for
+    /// the reads that may be a moment behind; `None` reads everything from the primary.
+    pub database_replica_url: Option<SecretString>,
+    /// How far behind the replica may replay and still be read from
+    /// (`REPLICA_MAX_LAG_SECONDS`, default 10).
+    pub replica_max_lag: Duration,
     /// Listen address (`BIND_ADDR`).
     pub bind_addr: SocketAddr,
     /// Origin printed into QR codes (`PUBLIC_BASE_URL`), without trailing slash.
@@ -177,6 +183,8 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     database_url: Option<String>,
+    database_replica_url: Option<String>,
+    replica_max_lag_seconds: Option<u64>,
     redis_url: Option<String>,
     redis_key_prefix: Option<String>,
     bind_addr: Option<String>,
@@ -241,6 +249,7 @@ impl Settings {
         let database_url =
             text("DATABASE_URL", file.database_url).ok_or(ConfigError::Missing("DATABASE_URL"))?;
         let redis_url = text("REDIS_URL", file.redis_url);
+        let database_replica_url = text("DATABASE_REPLICA_URL", file.database_replica_url);
         let redis_key_prefix =
             text("REDIS_KEY_PREFIX", file.redis_key_prefix).unwrap_or_else(|| "qrf".into());
         if !redis_key_prefix
@@ -300,6 +309,8 @@ impl Settings {
         let http_workers = number("HTTP_WORKERS", file.http_workers.map(|v| v as u64), cores)?;
         let clamp_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         let score_refresh_seconds = number("SCORE_REFRESH_SECONDS", file.score_refresh_seconds, 3)?;
+        let replica_max_lag_seconds =
+            number("REPLICA_MAX_LAG_SECONDS", file.replica_max_lag_seconds, 10)?;
         let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
         let imprint = Imprint::load(file.imprint.unwrap_or_default(), &env)?;
         let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
@@ -313,6 +324,8 @@ impl Settings {
         Ok(Self {
             database_url: SecretString::new(database_url),
             redis_url: redis_url.map(SecretString::new),
+            database_replica_url: database_replica_url.map(SecretString::new),
+            replica_max_lag: Duration::from_secs(replica_max_lag_seconds.clamp(1, 3600)),
             redis_key_prefix,
             bind_addr,
             public_base_url,

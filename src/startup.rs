@@ -16,10 +16,11 @@ use crate::http;
 use crate::http::AppState;
 use crate::http::security_headers::SecurityHeaders;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
-use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor};
+use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor, replica_monitor};
 use crate::live::Live;
 use crate::password_work::PasswordWork;
 use crate::store;
+use crate::store::reads::ReadPools;
 use crate::store::reference::ReferenceData;
 use crate::telemetry::{Metrics, RequestTelemetry};
 
@@ -45,6 +46,17 @@ impl Application {
             settings.db_max_connections,
             settings.db_timeout,
         )?;
+        let reads = match &settings.database_replica_url {
+            Some(url) => ReadPools::with_replica(
+                pool.clone(),
+                store::connect_pool(
+                    url.expose(),
+                    settings.db_max_connections,
+                    settings.db_timeout,
+                )?,
+            ),
+            None => ReadPools::primary_only(pool.clone()),
+        };
         let live = Live::new(
             settings.redis_url.as_ref().map(SecretString::expose),
             &settings.redis_key_prefix,
@@ -83,12 +95,20 @@ impl Application {
             clock.clone(),
         ));
         tokio::spawn(housekeeping::run(pool.clone()));
+        reads
+            .check(settings.replica_max_lag, settings.db_timeout)
+            .await;
+        tokio::spawn(replica_monitor::run(
+            reads.clone(),
+            settings.replica_max_lag,
+        ));
         tokio::spawn(run_refresher(
             scores.clone(),
             settings.score_refresh_interval,
         ));
         let state = AppState::new(Services {
             pool,
+            reads,
             live,
             intake,
             scores,

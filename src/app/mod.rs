@@ -32,6 +32,7 @@ use crate::domain::secrets::Secrets;
 use crate::jobs::scores::ScoreEngine;
 use crate::live::Live;
 use crate::password_work::PasswordWork;
+use crate::store::reads::ReadPools;
 use crate::store::reference::ReferenceData;
 use crate::telemetry::Metrics;
 use intake::Intake;
@@ -41,6 +42,8 @@ use intake::Intake;
 pub struct Services {
     /// Postgres pool.
     pub pool: PgPool,
+    /// Where reads that may be a moment behind go: the replica while it keeps up.
+    pub reads: ReadPools,
     /// The one source of "now".
     pub clock: Clock,
     /// Redis, possibly down.

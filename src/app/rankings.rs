@@ -196,21 +196,26 @@ pub async fn ranking(
         published_only: request.published_only,
         order: RankingOrder::BestFirst,
     };
-    let rows =
-        rankings::filtered_rankings(&services.pool, scope, &filter, request.per_page, offset)
-            .await?;
+    let rows = rankings::filtered_rankings(
+        services.reads.pool(),
+        scope,
+        &filter,
+        request.per_page,
+        offset,
+    )
+    .await?;
     // The refresher keeps the count of every region × category, so only a
     // cut by tier (the console's) is counted here.
     let total = if filter.tiers.is_empty() {
         rankings::stored_total(
-            &services.pool,
+            services.reads.pool(),
             scope,
             filter.category,
             filter.published_only,
         )
         .await?
     } else {
-        rankings::filtered_total(&services.pool, scope, &filter).await?
+        rankings::filtered_total(services.reads.pool(), scope, &filter).await?
     };
     // Leaving out unpublished venues moves no one's place; leaving out tiers
     // does, so then each venue's place in the whole ranking is looked up.
@@ -219,7 +224,8 @@ pub async fn ranking(
     } else {
         let ids: Vec<VenueId> = rows.iter().map(|r| r.venue_id).collect();
         let places =
-            rankings::places_in_ranking(&services.pool, scope, filter.category, &ids).await?;
+            rankings::places_in_ranking(services.reads.pool(), scope, filter.category, &ids)
+                .await?;
         Some(places.into_iter().collect::<HashMap<i64, i64>>())
     };
     let items = rows
@@ -395,7 +401,7 @@ pub async fn region_score(services: &Services, code: &str) -> Result<RegionScore
     let regions = services.reference.regions().await?;
     let region = known_region(&regions, code)?.clone();
     let children: Vec<String> = regions.children(&region.code).to_vec();
-    let rows = rankings::region_breakdown(&services.pool, &region.code, &children).await?;
+    let rows = rankings::region_breakdown(services.reads.pool(), &region.code, &children).await?;
     let own = rows
         .iter()
         .find(|r| r.region_code == region.code && r.category == "*");

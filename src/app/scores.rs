@@ -122,14 +122,14 @@ pub struct VenueScore {
 
 /// Assembles a venue's score from the stored score, today's aggregates and the live counter.
 pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore, AppError> {
-    venues::public(&services.pool, id)
+    venues::public(services.reads.pool(), id)
         .await?
         .ok_or(AppError::not_found(Slug::VenueNotFound))?;
     let params = services.scores.params();
     let today = services.clock.today();
     let since = today - Duration::days(params.publish_window_days - 1);
-    let totals = stats::venue_totals(&services.pool, id, since, today).await?;
-    let stored = scores::venue_score(&services.pool, id).await?;
+    let totals = stats::venue_totals(services.reads.pool(), id, since, today).await?;
+    let stored = scores::venue_score(services.reads.pool(), id).await?;
     let trend = trend(services, id, today).await?;
     let live_today = services.live.venue_today(id, today).await.ok().flatten();
     // Postgres is the truth; a live counter lower than it was reset or lost.
@@ -219,7 +219,7 @@ async fn trend(
 ) -> Result<Vec<TrendWeek>, AppError> {
     let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let first_monday = this_monday - Duration::weeks(TREND_WEEKS - 1);
-    let weeks = scores::weekly_totals(&services.pool, id, first_monday).await?;
+    let weeks = scores::weekly_totals(services.reads.pool(), id, first_monday).await?;
     Ok((0..TREND_WEEKS)
         .map(|i| {
             let week_start = first_monday + Duration::weeks(i);
@@ -266,7 +266,7 @@ pub async fn tier_history(
     services: &Services,
     id: VenueId,
 ) -> Result<Vec<TierChangeBody>, AppError> {
-    Ok(tiers::history(&services.pool, id)
+    Ok(tiers::history(services.reads.pool(), id)
         .await?
         .into_iter()
         .map(|c| TierChangeBody {

@@ -19,11 +19,13 @@ const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 ///
 /// ```
 /// use qrfeedback::domain::code::VenueCode;
+/// use qrfeedback::domain::ids::VenueId;
 /// let key = b"a key derived from SECRET_KEY";
-/// let code = VenueCode::mint(key, 1, 42, 0);
+/// let venue = VenueId::new(42);
+/// let code = VenueCode::mint(key, 1, venue, 0);
 /// assert_eq!(code.as_str().len(), 12);
-/// assert!(code.verify(key, 42, 0));
-/// assert!(!code.verify(key, 42, 1), "a reissue makes a new code");
+/// assert!(code.verify(key, venue, 0));
+/// assert!(!code.verify(key, venue, 1), "a reissue makes a new code");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VenueCode(String);

@@ -1,8 +1,9 @@
-//! Background work: the rating batcher, the Redis monitor, housekeeping and
-//! the score refresher.
+//! Background work: the rating batcher, the Redis and replica monitors,
+//! housekeeping and the score refresher.
 
 pub mod batcher;
 pub mod housekeeping;
 pub mod reconcile;
 pub mod redis_monitor;
+pub mod replica_monitor;
 pub mod scores;

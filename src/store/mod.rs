@@ -11,6 +11,7 @@ pub mod demo;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;
+pub mod reads;
 pub mod reconcile;
 pub mod reference;
 pub mod scores;

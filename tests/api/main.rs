@@ -28,6 +28,7 @@ mod qr;
 mod rating_page;
 mod ratings;
 mod repeat_complaints;
+mod replica;
 mod resilience;
 mod scores;
 mod token_owners;

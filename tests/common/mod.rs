@@ -63,6 +63,10 @@ pub struct Options {
     /// `sslmode` and `sslrootcert`; the host becomes `localhost`, the name
     /// the local server's certificate is for.
     pub database_params: Option<String>,
+    /// Read from the local streaming replica of the test's database.
+    pub use_replica: bool,
+    /// `DATABASE_REPLICA_URL` as given (default none).
+    pub database_replica_url: Option<String>,
 }
 
 fn base_database_url() -> String {
@@ -90,6 +94,25 @@ pub fn app_database_url_for(db_name: &str) -> String {
         format!("{scheme}://{APP_ROLE}:{APP_ROLE}@{server}")
     });
     with_database(&base, db_name)
+}
+
+/// The streaming replica's `host:port` (deploy/services.sh prints `QRF_REPLICA_URL`).
+fn replica_server() -> String {
+    let url = std::env::var("QRF_REPLICA_URL")
+        .expect("QRF_REPLICA_URL must name the local replica (deploy/services.sh env)");
+    let after_user = url.rsplit_once('@').expect("a URL with credentials").1;
+    after_user
+        .split_once('/')
+        .expect("a URL with a database")
+        .0
+        .to_owned()
+}
+
+/// `url` (on the primary) pointed at the streaming replica instead.
+pub fn on_replica(url: &str) -> String {
+    let (credentials, rest) = url.rsplit_once('@').expect("a URL with credentials");
+    let (_, database) = rest.split_once('/').expect("a URL with a database");
+    format!("{credentials}@{}/{database}", replica_server())
 }
 
 /// `url` with its database name replaced by `db_name`.
@@ -297,6 +320,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "SCORE_REFRESH_SECONDS" => Some("1".into()),
         "TIER_RULES_FILE" => options.tier_rules_file.clone(),
         "TRUSTED_PROXIES" => options.trusted_proxies.clone(),
+        "DATABASE_REPLICA_URL" => options.database_replica_url.clone().or_else(|| {
+            options
+                .use_replica
+                .then(|| on_replica(&app_database_url_for(&db_name)))
+        }),
         // Tests share one Redis; each app keeps to its own keys.
         "REDIS_KEY_PREFIX" => Some(db_name.clone()),
         other => options

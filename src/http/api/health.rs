@@ -19,6 +19,9 @@ pub struct Readiness {
     pub schema: &'static str,
     /// "up", "down" or "not_configured"; Redis down does not make the service unready.
     pub redis: &'static str,
+    /// The read replica: "in_use", "lagging" or "down" (its reads then go to
+    /// the primary), or "not_configured"; never makes the service unready.
+    pub replica: &'static str,
 }
 
 /// Liveness: the process answers.
@@ -54,6 +57,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             None => "unknown",
         },
         redis,
+        replica: state.reads.state().key(),
     };
     if schema == Some(SchemaState::Current) {
         HttpResponse::Ok().json(report)
