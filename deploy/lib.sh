@@ -125,3 +125,59 @@ run_wrk() {
     wrk "$@" | tee "$output"
 }
 
+# Postgres refuses to run as root, so as root it runs as the `postgres`
+# system user (created by the Debian package); otherwise as the caller.
+# It starts in / because the caller's folder may be closed to that user.
+qrf_as_pg() {
+    if ((EUID == 0)); then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# Unix socket paths are limited to 107 bytes; with a deep project path we
+# serve TCP only (every script here connects over TCP anyway).
+qrf_socket_dir_if_short() {
+    local dir="$1" name="$2"
+    if ((${#dir} + ${#name} + 1 <= 100)); then
+        printf '%s' "$dir"
+    fi
+}
+
+# Prints where the Postgres files named NAME live: .local/NAME when the
+# postgres user can reach it; otherwise (a project folder closed to other
+# users) a folder under /tmp derived from the project path, linked from
+# .local/NAME.
+qrf_pg_home() {
+    local name="$1" local_dir="$QRF_ROOT/.local"
+    mkdir -p "$local_dir"
+    chmod 0755 "$local_dir"
+    if ((EUID != 0)) || runuser -u postgres -- test -x "$local_dir"; then
+        # A link left by an earlier fallback would point elsewhere: drop it.
+        [[ -L "$local_dir/$name" ]] && rm "$local_dir/$name"
+        printf '%s' "$local_dir/$name"
+        return 0
+    fi
+    local hash base
+    hash="$(printf '%s' "$QRF_ROOT" | sha256sum | cut -c1-12)"
+    base="/tmp/qrfeedback-$hash"
+    mkdir -p "$base"
+    [[ "$(stat -c %u "$base")" == 0 ]] || qrf_die "$base is not owned by root; remove it"
+    chmod 0755 "$base"
+    ln -sfn "$base/$name" "$local_dir/$name"
+    printf '%s' "$base/$name"
+}
+
+# Runs a command that leaves a daemon behind with only stdin/stdout/stderr
+# open, so the daemon holds no pipe or lock of whoever started it.
+qrf_detached() {
+    (
+        local fd
+        for fd in /proc/self/fd/*; do
+            fd="${fd##*/}"
+            if ((fd > 2)); then eval "exec $fd>&-"; fi
+        done
+        "$@"
+    )
+}

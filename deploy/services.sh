@@ -42,63 +42,13 @@ usage() {
     exit 2
 }
 
-# Postgres refuses to run as root, so as root it runs as the `postgres`
-# system user (created by the Debian package); otherwise as the caller.
-# It starts in / because the caller's folder may be closed to that user.
-as_pg() {
-    if ((EUID == 0)); then
-        (cd / && runuser -u postgres -- "$@")
-    else
-        "$@"
-    fi
-}
-
-# Unix socket paths are limited to 107 bytes; with a deep project path we
-# serve TCP only (every script here connects over TCP anyway).
-socket_dir_if_short() {
-    local dir="$1" name="$2"
-    if ((${#dir} + ${#name} + 1 <= 100)); then
-        printf '%s' "$dir"
-    fi
-}
-
-# Decides where the Postgres files live: .local/postgres when the postgres
-# user can reach it; otherwise (a project folder closed to other users) a
-# folder under /tmp derived from the project path, linked from .local/postgres.
+# Decides where the Postgres files live (see qrf_pg_home).
 pg_locate() {
-    mkdir -p "$LOCAL"
-    chmod 0755 "$LOCAL"
-    PG_HOME="$LOCAL/postgres"
-    if ((EUID != 0)) || runuser -u postgres -- test -x "$LOCAL"; then
-        # A link left by an earlier fallback would point elsewhere: drop it.
-        [[ -L "$PG_HOME" ]] && rm "$PG_HOME"
-        return 0
-    fi
-    local hash base
-    hash="$(printf '%s' "$QRF_ROOT" | sha256sum | cut -c1-12)"
-    base="/tmp/qrfeedback-$hash"
-    mkdir -p "$base"
-    [[ "$(stat -c %u "$base")" == 0 ]] || qrf_die "$base is not owned by root; remove it"
-    chmod 0755 "$base"
-    PG_HOME="$base/postgres"
-    ln -sfn "$PG_HOME" "$LOCAL/postgres"
-}
-
-# Runs a command that leaves a daemon behind with only stdin/stdout/stderr
-# open, so the daemon holds no pipe or lock of whoever started it.
-detached() {
-    (
-        local fd
-        for fd in /proc/self/fd/*; do
-            fd="${fd##*/}"
-            if ((fd > 2)); then eval "exec $fd>&-"; fi
-        done
-        "$@"
-    )
+    PG_HOME="$(qrf_pg_home postgres)"
 }
 
 pg_running() {
-    [[ -f "$PG_HOME/data/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/data" >/dev/null 2>&1
+    [[ -f "$PG_HOME/data/PG_VERSION" ]] && qrf_as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/data" >/dev/null 2>&1
 }
 
 redis_pid() {
@@ -121,7 +71,7 @@ pg_init() {
     printf '%s\n' "$PG_PASSWORD" >"$pwfile"
     ((EUID == 0)) && chown postgres:postgres "$pwfile"
     chmod 0600 "$pwfile"
-    if ! as_pg "$PG_BIN/initdb" -D "$scratch" -U "$PG_USER" --pwfile="$pwfile" \
+    if ! qrf_as_pg "$PG_BIN/initdb" -D "$scratch" -U "$PG_USER" --pwfile="$pwfile" \
         --auth-local=scram-sha-256 --auth-host=scram-sha-256 \
         --encoding=UTF8 --locale=C.UTF-8 --data-checksums >"$PG_HOME/initdb.log" 2>&1; then
         rm -f "$pwfile"
@@ -165,8 +115,8 @@ pg_tls() {
 # the next start without a new initdb.
 pg_write_conf() {
     local sockets
-    sockets="$(socket_dir_if_short "$PG_HOME/run" ".s.PGSQL.$PG_PORT.lock")"
-    as_pg tee "$PG_HOME/data/qrfeedback.conf" >/dev/null <<EOF
+    sockets="$(qrf_socket_dir_if_short "$PG_HOME/run" ".s.PGSQL.$PG_PORT.lock")"
+    qrf_as_pg tee "$PG_HOME/data/qrfeedback.conf" >/dev/null <<EOF
 # Written by deploy/services.sh on every start: edit that script, not this file.
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -212,7 +162,7 @@ pg_start() {
     pg_init
     pg_tls
     pg_write_conf
-    if ! detached as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
+    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
         -D "$PG_HOME/data" -l "$PG_HOME/postgres.log" </dev/null >/dev/null; then
         tail -n 20 "$PG_HOME/postgres.log" >&2 || true
         qrf_die "postgres did not start (log: $PG_HOME/postgres.log)"
@@ -226,7 +176,7 @@ pg_start() {
 replica_start() {
     local home="$PG_HOME/replica"
     if [[ -f "$home/data/PG_VERSION" ]] &&
-        as_pg "$PG_BIN/pg_ctl" status -D "$home/data" >/dev/null 2>&1; then
+        qrf_as_pg "$PG_BIN/pg_ctl" status -D "$home/data" >/dev/null 2>&1; then
         return 0
     fi
     mkdir -p "$home/run"
@@ -234,17 +184,17 @@ replica_start() {
     chmod 0700 "$home"
     if [[ ! -f "$home/data/PG_VERSION" ]]; then
         rm -rf "$home/data.init"
-        if ! as_pg env PGPASSWORD="$PG_PASSWORD" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" \
+        if ! qrf_as_pg env PGPASSWORD="$PG_PASSWORD" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" \
             -U "$PG_USER" -D "$home/data.init" -X stream -c fast >"$home/basebackup.log" 2>&1; then
             cat "$home/basebackup.log" >&2
             qrf_die "the replica's base backup failed"
         fi
-        as_pg touch "$home/data.init/standby.signal"
+        qrf_as_pg touch "$home/data.init/standby.signal"
         mv "$home/data.init" "$home/data"
     fi
     local sockets
-    sockets="$(socket_dir_if_short "$home/run" ".s.PGSQL.$REPLICA_PORT.lock")"
-    as_pg tee "$home/data/qrfeedback.conf" >/dev/null <<CONF
+    sockets="$(qrf_socket_dir_if_short "$home/run" ".s.PGSQL.$REPLICA_PORT.lock")"
+    qrf_as_pg tee "$home/data/qrfeedback.conf" >/dev/null <<CONF
 # Written by deploy/services.sh on every start: edit that script, not this file.
 listen_addresses = '127.0.0.1'
 port = $REPLICA_PORT
@@ -262,7 +212,7 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
 CONF
-    if ! detached as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
+    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
         -D "$home/data" -l "$home/postgres.log" </dev/null >/dev/null; then
         tail -n 20 "$home/postgres.log" >&2 || true
         qrf_die "the replica did not start (log: $home/postgres.log)"
@@ -298,7 +248,7 @@ redis_start() {
     chmod 0700 "$REDIS_HOME"
     redis_pid >/dev/null && return 0
     local socket
-    socket="$(socket_dir_if_short "$REDIS_HOME" redis.sock)"
+    socket="$(qrf_socket_dir_if_short "$REDIS_HOME" redis.sock)"
     cat >"$REDIS_HOME/redis.conf" <<EOF
 # Written by deploy/services.sh on every start: edit that script, not this file.
 bind 127.0.0.1
@@ -314,7 +264,7 @@ dir "$REDIS_HOME"
 save ""
 appendonly no
 EOF
-    if ! detached redis-server "$REDIS_HOME/redis.conf" </dev/null >/dev/null 2>&1; then
+    if ! qrf_detached redis-server "$REDIS_HOME/redis.conf" </dev/null >/dev/null 2>&1; then
         tail -n 20 "$REDIS_HOME/redis.log" >&2 || true
         qrf_die "redis did not start (log: $REDIS_HOME/redis.log)"
     fi
@@ -346,11 +296,11 @@ cmd_start() {
 cmd_stop() {
     pg_locate
     if [[ -f "$PG_HOME/replica/data/PG_VERSION" ]] &&
-        as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/replica/data" >/dev/null 2>&1; then
-        as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/replica/data"
+        qrf_as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/replica/data" >/dev/null 2>&1; then
+        qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/replica/data"
     fi
     if pg_running; then
-        as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/data"
+        qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/data"
     fi
     local pid
     if pid="$(redis_pid)"; then
@@ -393,7 +343,7 @@ cmd_env() {
 }
 
 # Serialises start/stop so two scripts starting the services at once do not
-# race. The daemons are started `detached`, so they never hold the lock.
+# race. The daemons are started `qrf_detached`, so they never hold the lock.
 with_lock() {
     mkdir -p "$LOCAL"
     exec 9>"$LOCAL/services.lock"

@@ -110,11 +110,29 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     }
 }
 
-/// The name of the constraint a database error violated, if any.
+/// The name of the constraint a database error violated, if any, as the
+/// schema names it: on a Citus cluster a worker reports its shard's copy
+/// (`accounts_login_key_102011`), and the shard's number is dropped.
 pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
     match err {
-        sqlx::Error::Database(db) => db.constraint(),
+        sqlx::Error::Database(db) => db.constraint().map(schema_name),
         _ => None,
+    }
+}
+
+/// A constraint's name without the `_<shard id>` a Citus worker appends
+/// (shard ids have at least six digits; no constraint of the schema ends in
+/// an underscore and digits).
+pub fn schema_name(reported: &str) -> &str {
+    match reported.rsplit_once('_') {
+        Some((name, shard))
+            if shard.len() >= 6
+                && shard.bytes().all(|b| b.is_ascii_digit())
+                && !name.is_empty() =>
+        {
+            name
+        }
+        _ => reported,
     }
 }
 
@@ -172,4 +190,41 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     reference::load(pool).await?;
     ratings::ensure_partitions(pool).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shards_number_is_dropped_from_a_constraint_name_and_nothing_else_is() {
+        assert_eq!(
+            schema_name("accounts_login_key_102011"),
+            "accounts_login_key"
+        );
+        assert_eq!(
+            schema_name("venues_category_fkey_1020456"),
+            "venues_category_fkey"
+        );
+        assert_eq!(schema_name("accounts_login_key"), "accounts_login_key");
+        assert_eq!(schema_name("ratings_2026_12_pkey"), "ratings_2026_12_pkey");
+        assert_eq!(schema_name("part_12345"), "part_12345");
+        assert_eq!(schema_name("_102011"), "_102011");
+    }
+
+    #[test]
+    fn no_constraint_of_the_schema_looks_like_a_shard_copy() {
+        for entry in std::fs::read_dir("migrations").unwrap() {
+            let path = entry.unwrap().path();
+            let sql = std::fs::read_to_string(&path).unwrap();
+            let words: Vec<&str> = sql.split_whitespace().collect();
+            let named = words
+                .windows(2)
+                .filter(|pair| pair[0].eq_ignore_ascii_case("CONSTRAINT"))
+                .map(|pair| pair[1].trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'));
+            for name in named {
+                assert_eq!(schema_name(name), name, "{} names {name}", path.display());
+            }
+        }
+    }
 }

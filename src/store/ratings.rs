@@ -262,7 +262,10 @@ pub async fn insert_batch(
         // 23505 on ratings (its partitions name their own indexes): a device
         // that rated today already, or a used form.
         if let sqlx::Error::Database(db) = &err {
-            match (db.code().as_deref(), db.constraint()) {
+            match (
+                db.code().as_deref(),
+                db.constraint().map(super::schema_name),
+            ) {
                 (_, Some("idempotency_keys_pkey")) => return BatchError::IdempotencyKeyTaken,
                 (Some("23505"), Some(name)) if name.starts_with("ratings") => {
                     return BatchError::AlreadyStored;
