@@ -181,3 +181,32 @@ qrf_detached() {
         "$@"
     )
 }
+
+# qrf_pg_tls DIR: a local certificate authority (DIR/ca.crt) and an X.509 v3
+# certificate for localhost and 127.0.0.1 that it signed (DIR/server.crt and
+# server.key, readable by the postgres user), made once, so a server takes
+# TLS and `sslmode=require` and `verify-full` can be tested; and a second
+# authority that signed nothing (DIR/other-ca.crt), to see a wrong one refused.
+qrf_pg_tls() {
+    local tls="$1"
+    if [[ ! -s "$tls/server.crt" ]]; then
+        mkdir -p "$tls"
+        local subj
+        for subj in ca other-ca; do
+            openssl req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 \
+                -subj "/CN=qrfeedback local $subj" \
+                -keyout "$tls/$subj.key" -out "$tls/$subj.crt" 2>/dev/null
+        done
+        openssl req -new -nodes -newkey rsa:2048 -sha256 -subj "/CN=localhost" \
+            -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+        printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\n' >"$tls/server.ext"
+        openssl x509 -req -sha256 -days 3650 -in "$tls/server.csr" \
+            -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+            -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+        rm -f "$tls/ca.key" "$tls/other-ca.key" "$tls/server.csr"
+    fi
+    chmod 0755 "$tls"
+    chmod 0600 "$tls/server.key"
+    ((EUID == 0)) && chown postgres:postgres "$tls/server.key" "$tls/server.crt"
+    return 0
+}

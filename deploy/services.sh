@@ -83,32 +83,9 @@ pg_init() {
     mv "$scratch" "$PG_HOME/data"
 }
 
-# A local certificate authority and a certificate for localhost and
-# 127.0.0.1 that it signed, made once: the server then takes TLS (and still
-# plain connections), so `sslmode=require` and `verify-full` can be tested.
-# A second authority that signed nothing lets a test see a wrong one refused.
+# The server's TLS files (see qrf_pg_tls), made once.
 pg_tls() {
-    local tls="$PG_HOME/tls"
-    if [[ ! -s "$tls/server.crt" ]]; then
-        mkdir -p "$tls"
-        local subj
-        for subj in ca other-ca; do
-            openssl req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 \
-                -subj "/CN=qrfeedback local $subj" \
-                -keyout "$tls/$subj.key" -out "$tls/$subj.crt" 2>/dev/null
-        done
-        openssl req -new -nodes -newkey rsa:2048 -sha256 -subj "/CN=localhost" \
-            -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
-        printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\n' >"$tls/server.ext"
-        openssl x509 -req -sha256 -days 3650 -in "$tls/server.csr" \
-            -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
-            -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
-        rm -f "$tls/ca.key" "$tls/other-ca.key" "$tls/server.csr"
-    fi
-    chmod 0755 "$tls"
-    chmod 0600 "$tls/server.key"
-    ((EUID == 0)) && chown postgres:postgres "$tls/server.key" "$tls/server.crt"
-    return 0
+    qrf_pg_tls "$PG_HOME/tls"
 }
 
 # Rewritten on every start, so a change here (or of QRF_PG_PORT) applies on
