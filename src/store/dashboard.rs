@@ -301,7 +301,8 @@ pub async fn save_reply(
         r#"INSERT INTO rating_replies (venue_id, rating_id, rating_day, body, created_by, updated_by)
            VALUES ($1, $2, $3, $4, $5, $5)
            ON CONFLICT (venue_id, rating_id) DO UPDATE
-               SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()
+               SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by,
+                   updated_at = EXCLUDED.updated_at
            RETURNING updated_at"#,
         rating.venue_id,
         rating_id.get(),
@@ -387,7 +388,8 @@ pub async fn save_commitment(
     let saved = sqlx::query!(
         r#"INSERT INTO venue_commitments (venue_id, body, updated_by) VALUES ($1, $2, $3)
            ON CONFLICT (venue_id) DO UPDATE
-               SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()
+               SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by,
+                   updated_at = EXCLUDED.updated_at
            RETURNING published_at, updated_at"#,
         venue_id.get(),
         text.as_str(),
@@ -395,6 +397,8 @@ pub async fn save_commitment(
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A published commitment is a tier input.
+    super::scores::queue_refresh(&mut tx, venue_id).await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(region_code);
     audit.venue_id = Some(venue_id);
@@ -484,7 +488,7 @@ pub async fn save_quality_officer(
                SET name = EXCLUDED.name, position = EXCLUDED.position,
                    appointed_on = EXCLUDED.appointed_on, training_hours = EXCLUDED.training_hours,
                    registration_status = EXCLUDED.registration_status,
-                   updated_by = EXCLUDED.updated_by, updated_at = now()
+                   updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
            RETURNING o.venue_id, o.name, o.position, o.appointed_on,
                      o.training_hours::float8 AS "training_hours!", o.registration_status,
                      o.updated_at"#,
@@ -498,6 +502,8 @@ pub async fn save_quality_officer(
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A registered Chief Quality Officer is a tier input.
+    super::scores::queue_refresh(&mut tx, venue_id).await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(region_code);
     audit.venue_id = Some(venue_id);

@@ -204,7 +204,7 @@ pub async fn insert_batch(
                    attitude_sum = s.attitude_sum + EXCLUDED.attitude_sum,
                    attitude_hist = hist_add(s.attitude_hist, EXCLUDED.attitude_hist),
                    complaints_count = s.complaints_count + EXCLUDED.complaints_count,
-                   updated_at = now()
+                   updated_at = EXCLUDED.updated_at
            ),
            tag_stats AS (
                INSERT INTO venue_day_tags AS t (venue_id, day, tag, count)

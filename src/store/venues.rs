@@ -112,6 +112,8 @@ pub async fn create(
     .execute(&mut *tx)
     .await
     .map_err(StoreError::from)?;
+    // Scored (unpublished) and tiered on the next refresh, so it is listed at once.
+    super::scores::queue_refresh(&mut tx, inserted.id.into()).await?;
     let venue = Venue {
         id: inserted.id.into(),
         name: new.name.as_str().to_owned(),

@@ -62,6 +62,7 @@ pub async fn record(
     )
     .fetch_one(&mut *tx)
     .await?;
+    super::scores::queue_refresh(&mut tx, venue_id).await?;
     audit.target = format!("violation:{}", stored.id);
     audit.region_code = Some(region_code.to_string());
     audit.venue_id = Some(venue_id);

@@ -1,4 +1,4 @@
-use crate::common::{ADMIN_TOKEN, database_url_for, fresh_database, spawn_app};
+use crate::common::{ADMIN_TOKEN, TestApp, database_url_for, fresh_database, spawn_app};
 use qrfeedback::config::Settings;
 use qrfeedback::startup::Application;
 use serde_json::{Value, json};
@@ -273,6 +273,15 @@ async fn quarantine_takes_a_rating_out_and_release_puts_it_back() {
     assert_eq!(not_quarantined.status(), 409);
 }
 
+/// What a writer of compliance records does in its transaction: these rows
+/// are written by hand here, as the regulators' own workflows are not built yet.
+async fn queue_refresh(app: &TestApp, venue_id: i64) {
+    let mut conn = app.pool.acquire().await.unwrap();
+    qrfeedback::store::scores::queue_refresh(&mut conn, venue_id.into())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
     let app = spawn_app().await;
@@ -291,6 +300,7 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         .execute(&app.pool)
         .await
         .unwrap();
+    queue_refresh(&app, venue_id).await;
     let listed = app.score_when(venue_id, |s| s["tier"] == "D").await;
     assert_eq!(listed["tier"], "D", "{listed}");
     assert_eq!(listed["tier_reasons"][0]["input"], "blacklisted");
@@ -306,6 +316,7 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         .execute(&app.pool)
         .await
         .unwrap();
+    queue_refresh(&app, venue_id).await;
     let failed = app.score_when(venue_id, |s| s["tier"] == "C").await;
     assert_eq!(failed["tier"], "C", "{failed}");
     assert!(
@@ -330,6 +341,7 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
     .execute(&app.pool)
     .await
     .unwrap();
+    queue_refresh(&app, venue_id).await;
     let complained = app
         .score_when(venue_id, |s| {
             s["tier_reasons"].as_array().is_some_and(|r| {
@@ -675,4 +687,16 @@ async fn a_bad_tier_rule_set_is_refused_at_start_and_nothing_is_stored() {
             .await
             .unwrap();
     assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn a_new_venue_gets_its_unpublished_score_row_and_tier_without_a_rating() {
+    // Creating a venue queues its refresh in the same transaction, so it is
+    // tiered (and listed) on the next refresh, not at the next full recompute.
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    let score = app.score_when(venue_id, |s| s["tier"].is_string()).await;
+    assert_eq!(score["published"], false, "{score}");
+    assert!(score["tier"].is_string(), "{score}");
 }
