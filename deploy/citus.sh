@@ -95,35 +95,15 @@ cmd_build() {
     printf '%s\n' "$stamp" >"$($PG_CONFIG --sharedir)/extension/.qrfeedback-citus"
 }
 
-node_init() {
-    local home="$1" port="$2"
-    [[ -f "$home/data/PG_VERSION" ]] && return 0
-    local scratch="$home/data.init" pwfile="$home/.initdb-password"
-    rm -rf "$scratch"
-    printf '%s\n' "$PASSWORD" >"$pwfile"
-    ((EUID == 0)) && chown postgres:postgres "$pwfile"
-    chmod 0600 "$pwfile"
-    if ! qrf_as_pg "$PG_BIN/initdb" -D "$scratch" -U "$USER_NAME" --pwfile="$pwfile" \
-        --auth-local=trust --auth-host=trust \
-        --encoding=UTF8 --locale=C.UTF-8 >"$home/initdb.log" 2>&1; then
-        rm -f "$pwfile"
-        cat "$home/initdb.log" >&2
-        qrf_die "initdb failed for port $port"
-    fi
-    rm -f "$pwfile"
-    echo "include_if_exists = 'qrfeedback.conf'" >>"$scratch/postgresql.conf"
-    mv "$scratch" "$home/data"
-}
-
 node_start() {
     local home="$1" port="$2"
     mkdir -p "$home/run"
     ((EUID == 0)) && chown postgres:postgres "$home" "$home/run"
     chmod 0700 "$home"
-    if qrf_as_pg "$PG_BIN/pg_ctl" status -D "$home/data" >/dev/null 2>&1; then
+    if qrf_pg_running "$home/data"; then
         return 0
     fi
-    node_init "$home" "$port"
+    qrf_pg_initdb "$home" "$USER_NAME" "$PASSWORD" --auth-local=trust --auth-host=trust
     local tls
     tls="$(dirname "$home")/tls"
     local sockets
@@ -148,11 +128,7 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
 CONF
-    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
-        -D "$home/data" -l "$home/postgres.log" </dev/null >/dev/null; then
-        tail -n 20 "$home/postgres.log" >&2 || true
-        qrf_die "the node on port $port did not start (log: $home/postgres.log)"
-    fi
+    qrf_pg_start "$home" "the node on port $port"
 }
 
 node_prepare() {
@@ -199,10 +175,7 @@ cmd_stop() {
     local base node
     base="$(qrf_pg_home citus)"
     for node in "${NODES[@]}"; do
-        if [[ -f "$base/$node/data/PG_VERSION" ]] &&
-            qrf_as_pg "$PG_BIN/pg_ctl" status -D "$base/$node/data" >/dev/null 2>&1; then
-            qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$base/$node/data"
-        fi
+        qrf_pg_stop "$base/$node/data"
     done
 }
 

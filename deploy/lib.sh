@@ -210,3 +210,55 @@ qrf_pg_tls() {
     ((EUID == 0)) && chown postgres:postgres "$tls/server.key" "$tls/server.crt"
     return 0
 }
+
+# The Postgres data folders below take PG_BIN (the server's bin folder) and
+# READY_TIMEOUT_S (seconds to wait) from the calling script.
+
+# qrf_pg_running DATA: whether a server runs on the data folder DATA.
+qrf_pg_running() {
+    [[ -f "$1/PG_VERSION" ]] && qrf_as_pg "$PG_BIN/pg_ctl" status -D "$1" >/dev/null 2>&1
+}
+
+# qrf_pg_initdb HOME USER PASSWORD [INITDB ARGS…]: makes HOME/data once, its
+# superuser USER with PASSWORD, and a postgresql.conf that includes
+# qrfeedback.conf (which the caller rewrites on every start). initdb runs
+# into a scratch folder that is renamed, so an interrupted initdb never
+# leaves a half-made data folder behind.
+qrf_pg_initdb() {
+    local home="$1" user="$2" password="$3"
+    shift 3
+    [[ -f "$home/data/PG_VERSION" ]] && return 0
+    local scratch="$home/data.init" pwfile="$home/.initdb-password"
+    rm -rf "$scratch"
+    printf '%s\n' "$password" >"$pwfile"
+    ((EUID == 0)) && chown postgres:postgres "$pwfile"
+    chmod 0600 "$pwfile"
+    if ! qrf_as_pg "$PG_BIN/initdb" -D "$scratch" -U "$user" --pwfile="$pwfile" \
+        --encoding=UTF8 --locale=C.UTF-8 "$@" >"$home/initdb.log" 2>&1; then
+        rm -f "$pwfile"
+        cat "$home/initdb.log" >&2
+        qrf_die "initdb failed in $home"
+    fi
+    rm -f "$pwfile"
+    echo "include_if_exists = 'qrfeedback.conf'" >>"$scratch/postgresql.conf"
+    mv "$scratch" "$home/data"
+}
+
+# qrf_pg_start HOME WHAT: starts the server of HOME/data, logging to
+# HOME/postgres.log, and waits until it takes connections; on failure shows
+# the log's end and stops with "WHAT did not start".
+qrf_pg_start() {
+    local home="$1" what="$2"
+    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
+        -D "$home/data" -l "$home/postgres.log" </dev/null >/dev/null; then
+        tail -n 20 "$home/postgres.log" >&2 || true
+        qrf_die "$what did not start (log: $home/postgres.log)"
+    fi
+}
+
+# qrf_pg_stop DATA: stops the server of the data folder DATA, if it runs.
+qrf_pg_stop() {
+    if qrf_pg_running "$1"; then
+        qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$1"
+    fi
+}

@@ -48,7 +48,7 @@ pg_locate() {
 }
 
 pg_running() {
-    [[ -f "$PG_HOME/data/PG_VERSION" ]] && qrf_as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/data" >/dev/null 2>&1
+    qrf_pg_running "$PG_HOME/data"
 }
 
 redis_pid() {
@@ -63,24 +63,8 @@ pg_psql() {
 }
 
 pg_init() {
-    [[ -f "$PG_HOME/data/PG_VERSION" ]] && return 0
-    # initdb into a scratch folder and rename it, so an interrupted initdb
-    # never leaves a half-made data directory behind.
-    local scratch="$PG_HOME/data.init" pwfile="$PG_HOME/.initdb-password"
-    rm -rf "$scratch"
-    printf '%s\n' "$PG_PASSWORD" >"$pwfile"
-    ((EUID == 0)) && chown postgres:postgres "$pwfile"
-    chmod 0600 "$pwfile"
-    if ! qrf_as_pg "$PG_BIN/initdb" -D "$scratch" -U "$PG_USER" --pwfile="$pwfile" \
-        --auth-local=scram-sha-256 --auth-host=scram-sha-256 \
-        --encoding=UTF8 --locale=C.UTF-8 --data-checksums >"$PG_HOME/initdb.log" 2>&1; then
-        rm -f "$pwfile"
-        cat "$PG_HOME/initdb.log" >&2
-        qrf_die "initdb failed"
-    fi
-    rm -f "$pwfile"
-    echo "include_if_exists = 'qrfeedback.conf'" >>"$scratch/postgresql.conf"
-    mv "$scratch" "$PG_HOME/data"
+    qrf_pg_initdb "$PG_HOME" "$PG_USER" "$PG_PASSWORD" \
+        --auth-local=scram-sha-256 --auth-host=scram-sha-256 --data-checksums
 }
 
 # The server's TLS files (see qrf_pg_tls), made once.
@@ -139,11 +123,7 @@ pg_start() {
     pg_init
     pg_tls
     pg_write_conf
-    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
-        -D "$PG_HOME/data" -l "$PG_HOME/postgres.log" </dev/null >/dev/null; then
-        tail -n 20 "$PG_HOME/postgres.log" >&2 || true
-        qrf_die "postgres did not start (log: $PG_HOME/postgres.log)"
-    fi
+    qrf_pg_start "$PG_HOME" postgres
 }
 
 # A streaming replica of the server on REPLICA_PORT, for the read-replica
@@ -152,8 +132,7 @@ pg_start() {
 # port and socket folder; the rest of the settings came with the backup.
 replica_start() {
     local home="$PG_HOME/replica"
-    if [[ -f "$home/data/PG_VERSION" ]] &&
-        qrf_as_pg "$PG_BIN/pg_ctl" status -D "$home/data" >/dev/null 2>&1; then
+    if qrf_pg_running "$home/data"; then
         return 0
     fi
     mkdir -p "$home/run"
@@ -189,11 +168,7 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
 CONF
-    if ! qrf_detached qrf_as_pg "$PG_BIN/pg_ctl" start -s -w -t "$READY_TIMEOUT_S" \
-        -D "$home/data" -l "$home/postgres.log" </dev/null >/dev/null; then
-        tail -n 20 "$home/postgres.log" >&2 || true
-        qrf_die "the replica did not start (log: $home/postgres.log)"
-    fi
+    qrf_pg_start "$home" "the replica"
 }
 
 pg_wait_and_create_db() {
@@ -272,13 +247,8 @@ cmd_start() {
 
 cmd_stop() {
     pg_locate
-    if [[ -f "$PG_HOME/replica/data/PG_VERSION" ]] &&
-        qrf_as_pg "$PG_BIN/pg_ctl" status -D "$PG_HOME/replica/data" >/dev/null 2>&1; then
-        qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/replica/data"
-    fi
-    if pg_running; then
-        qrf_as_pg "$PG_BIN/pg_ctl" stop -s -m fast -w -t "$READY_TIMEOUT_S" -D "$PG_HOME/data"
-    fi
+    qrf_pg_stop "$PG_HOME/replica/data"
+    qrf_pg_stop "$PG_HOME/data"
     local pid
     if pid="$(redis_pid)"; then
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$pid"
