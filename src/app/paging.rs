@@ -45,6 +45,13 @@ impl PageSize {
             ..self
         }
     }
+
+    /// The deepest page of `per_page` rows a caller may ask for.
+    pub fn last_page(self, per_page: i64) -> i64 {
+        self.depth.map_or(MAX_PAGE, |depth| {
+            (depth / per_page.max(1)).clamp(1, MAX_PAGE)
+        })
+    }
 }
 
 /// One page of a list.
@@ -74,10 +81,7 @@ impl Paging {
         slug: Slug,
     ) -> Result<Self, AppError> {
         let per_page = number(slug, "per_page", per_page, size.default, size.max)?;
-        let last = size
-            .depth
-            .map_or(MAX_PAGE, |depth| (depth / per_page).clamp(1, MAX_PAGE));
-        let page = number(slug, "page", page, 1, last)?;
+        let page = number(slug, "page", page, 1, size.last_page(per_page))?;
         Ok(Self { page, per_page })
     }
 

@@ -161,7 +161,7 @@ const RANKING_PAGES: PageSize =
 
 /// The deepest page of `per_page` rows a ranking is listed to.
 pub fn last_page(per_page: i64) -> i64 {
-    (MAX_RANKING_DEPTH / per_page.max(1)).max(1)
+    RANKING_PAGES.last_page(per_page)
 }
 
 /// A six-digit region code looked up in the tree: 422 when malformed, 404 when unknown.
