@@ -262,10 +262,7 @@ pub async fn insert_batch(
         // 23505 on ratings (its partitions name their own indexes): a device
         // that rated today already, or a used form.
         if let sqlx::Error::Database(db) = &err {
-            match (
-                db.code().as_deref(),
-                db.constraint().map(super::schema_name),
-            ) {
+            match (db.code().as_deref(), super::violated_constraint(&err)) {
                 (_, Some("idempotency_keys_pkey")) => return BatchError::IdempotencyKeyTaken,
                 (Some("23505"), Some(name)) if name.starts_with("ratings") => {
                     return BatchError::AlreadyStored;
