@@ -95,9 +95,6 @@ impl Application {
             clock.clone(),
         ));
         tokio::spawn(housekeeping::run(pool.clone()));
-        reads
-            .check(settings.replica_max_lag, settings.db_timeout)
-            .await;
         tokio::spawn(replica_monitor::run(
             reads.clone(),
             settings.replica_max_lag,
