@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use qrfeedback::store::connect_pool;
 
-use crate::common::{APP_ROLE, Options, app_database_url_for, fresh_database, spawn_app_with};
+use crate::common::{
+    APP_ROLE, Options, TestApp, app_database_url_for, fresh_database, spawn_app_with,
+};
 
 /// The authority that signed the local server's certificate.
 fn authority() -> PathBuf {
@@ -32,6 +34,18 @@ fn with(url: &str, host: &str, params: &str) -> String {
         "{}?{params}",
         url.replacen("@127.0.0.1:", &format!("@{host}:"), 1)
     )
+}
+
+/// A service whose database link must verify the server against `authority`.
+async fn serving_verified_by(authority: PathBuf) -> TestApp {
+    spawn_app_with(Options {
+        database_params: Some(format!(
+            "sslmode=verify-full&sslrootcert={}",
+            authority.display()
+        )),
+        ..Options::default()
+    })
+    .await
 }
 
 /// Whether the pool's connection runs over TLS, as the server sees it.
@@ -82,12 +96,7 @@ async fn the_pool_encrypts_when_asked_and_verify_full_checks_the_authority_and_t
 
 #[tokio::test]
 async fn the_service_serves_over_a_verified_connection_and_only_over_it() {
-    let ca = authority().display().to_string();
-    let app = spawn_app_with(Options {
-        database_params: Some(format!("sslmode=verify-full&sslrootcert={ca}")),
-        ..Options::default()
-    })
-    .await;
+    let app = serving_verified_by(authority()).await;
     let venue = app.create_venue("孔雀河酒店", "652801", "hotel").await;
     let rating = app.rate(&venue, "tls", 5).await;
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM ratings WHERE id = $1")
@@ -114,12 +123,7 @@ async fn the_service_serves_over_a_verified_connection_and_only_over_it() {
 
 #[tokio::test]
 async fn a_server_certificate_from_another_authority_leaves_the_service_not_ready() {
-    let other = other_authority().display().to_string();
-    let app = spawn_app_with(Options {
-        database_params: Some(format!("sslmode=verify-full&sslrootcert={other}")),
-        ..Options::default()
-    })
-    .await;
+    let app = serving_verified_by(other_authority()).await;
     // The service will not talk to a server it cannot verify: it is not
     // ready and says so, rather than falling back to an unchecked link.
     assert_eq!(app.get("/readyz").await.status(), 503);
