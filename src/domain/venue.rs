@@ -85,12 +85,6 @@ impl PartialEq<String> for RegionCode {
     }
 }
 
-impl PartialEq<&str> for RegionCode {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
 /// A category key such as `hotel` (existence is checked by the store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryKey(String);
