@@ -12,6 +12,8 @@ pub(super) const COPY_VENUES: &str =
 /// Each venue's first code.
 pub(super) const COPY_VENUE_CODES: &str =
     "COPY venue_codes (venue_id, code, key_version, code_seq, issued_at) FROM STDIN";
+/// Which venue each of those codes belongs to.
+pub(super) const COPY_CODE_VENUES: &str = "COPY code_venues (code, venue_id) FROM STDIN";
 /// Raw ratings.
 pub(super) const COPY_RATINGS: &str = "COPY ratings (venue_id, day, created_at, device_hash, overall, \
      environment, skill, attitude, tags, comment) FROM STDIN";
@@ -89,6 +91,15 @@ pub(super) fn venue_codes_copy(venues: &[VenuePlan]) -> String {
             CURRENT_KEY_VERSION,
             v.created_at.format("%Y-%m-%d %H:%M:%S+00")
         );
+    }
+    out
+}
+
+/// The code → venue rows of those first codes.
+pub(super) fn code_venues_copy(venues: &[VenuePlan]) -> String {
+    let mut out = String::with_capacity(venues.len() * 32);
+    for v in venues {
+        let _ = writeln!(out, "{}\t{}", v.code.as_str(), v.id);
     }
     out
 }

@@ -33,8 +33,8 @@ use crate::domain::secrets::Secrets;
 
 use catalog::Catalog;
 use copy::{
-    COPY_DAY_STATS, COPY_DAY_TAGS, COPY_RATINGS, COPY_VENUE_CODES, COPY_VENUES, venue_codes_copy,
-    venues_copy,
+    COPY_CODE_VENUES, COPY_DAY_STATS, COPY_DAY_TAGS, COPY_RATINGS, COPY_VENUE_CODES, COPY_VENUES,
+    code_venues_copy, venue_codes_copy, venues_copy,
 };
 use generate::{Chunk, ComplaintRow, RatingGenerator, Totals};
 use plan::plan_venues;
@@ -108,6 +108,7 @@ pub async fn seed_demo(
     )?;
     copy_in(&mut tx, COPY_VENUES, &venues_copy(&venues)).await?;
     copy_in(&mut tx, COPY_VENUE_CODES, &venue_codes_copy(&venues)).await?;
+    copy_in(&mut tx, COPY_CODE_VENUES, &code_venues_copy(&venues)).await?;
     tracing::info!(
         venues = venues.len(),
         elapsed_s = started.elapsed().as_secs(),

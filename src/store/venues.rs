@@ -103,15 +103,7 @@ pub async fn create(
         _ => StoreError::from(e).into(),
     })?;
     let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, inserted.id.into(), 0);
-    sqlx::query!(
-        r#"INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, 0)"#,
-        inserted.id,
-        code.as_str(),
-        i16::from(CURRENT_KEY_VERSION)
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(StoreError::from)?;
+    issue_code(&mut tx, inserted.id.into(), &code, 0).await?;
     // Scored (unpublished) and tiered on the next refresh, so it is listed at once.
     super::scores::queue_refresh(&mut tx, inserted.id.into()).await?;
     let venue = Venue {
@@ -228,15 +220,7 @@ pub async fn reissue_code(
     .fetch_optional(&mut *tx)
     .await?;
     let code = VenueCode::mint(code_key, CURRENT_KEY_VERSION, venue_id, venue.code_seq);
-    sqlx::query!(
-        "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
-        venue_id.get(),
-        code.as_str(),
-        i16::from(CURRENT_KEY_VERSION),
-        venue.code_seq
-    )
-    .execute(&mut *tx)
-    .await?;
+    issue_code(&mut tx, venue_id, &code, venue.code_seq).await?;
     audit.target = format!("venue:{venue_id}");
     audit.region_code = Some(venue.region_code.to_string());
     audit.venue_id = Some(venue_id);
@@ -247,18 +231,55 @@ pub async fn reissue_code(
     Ok(Some(code.as_str().to_owned()))
 }
 
-/// Resolves a scanned code, checking its MAC so a row planted in the table is not enough.
+/// Records a newly minted code: with its venue, and in the code → venue
+/// index a scan starts from.
+async fn issue_code(
+    tx: &mut sqlx::PgConnection,
+    venue_id: VenueId,
+    code: &VenueCode,
+    code_seq: i32,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "INSERT INTO venue_codes (venue_id, code, key_version, code_seq) VALUES ($1, $2, $3, $4)",
+        venue_id.get(),
+        code.as_str(),
+        i16::from(CURRENT_KEY_VERSION),
+        code_seq
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO code_venues (code, venue_id) VALUES ($1, $2)",
+        code.as_str(),
+        venue_id.get()
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Resolves a scanned code, checking its MAC so a row planted in the table is
+/// not enough. Two lookups, each answered by one node of a cluster: the code
+/// names its venue, then the venue's own rows give the card.
 pub async fn lookup_code(
     pool: &PgPool,
     code_key: &[u8],
     code: &VenueCode,
 ) -> Result<CodeStatus, StoreError> {
+    let venue_id = sqlx::query_scalar!(
+        "SELECT venue_id FROM code_venues WHERE code = $1",
+        code.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(venue_id) = venue_id else {
+        return Ok(CodeStatus::Unknown);
+    };
     let row = sqlx::query!(
         r#"WITH RECURSIVE path(code, parent_code, depth) AS (
                SELECT r.code, r.parent_code, 0 FROM regions r
                JOIN venues v ON v.region_code = r.code
-               JOIN venue_codes vc ON vc.venue_id = v.id
-               WHERE vc.code = $1
+               WHERE v.id = $2
              UNION ALL
                SELECT r.code, r.parent_code, path.depth + 1 FROM regions r
                JOIN path ON r.code = path.parent_code
@@ -272,8 +293,9 @@ pub async fn lookup_code(
            JOIN venues v ON v.id = vc.venue_id
            JOIN regions r ON r.code = v.region_code
            JOIN categories c ON c.key = v.category
-           WHERE vc.code = $1"#,
-        code.as_str()
+           WHERE vc.venue_id = $2 AND v.id = $2 AND vc.code = $1"#,
+        code.as_str(),
+        venue_id
     )
     .fetch_optional(pool)
     .await?;
