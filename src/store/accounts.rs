@@ -93,6 +93,32 @@ impl AccountError {
     }
 }
 
+/// Links an account to venues, each row with its venue's region read from
+/// the venue itself. Callers pass venues they have found in scope; one that
+/// does not exist is an error and nothing of the transaction is kept.
+async fn link_venues(
+    tx: &mut sqlx::PgConnection,
+    account_id: AccountId,
+    venue_ids: &[VenueId],
+) -> Result<(), StoreError> {
+    let linked = sqlx::query!(
+        r#"INSERT INTO account_venues (venue_id, account_id, region_code)
+           SELECT v.id, $2::int8, v.region_code FROM venues v WHERE v.id = ANY($1::int8[])"#,
+        venue_ids as &[VenueId],
+        account_id.get()
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let mut wanted = venue_ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if linked != wanted.len() as u64 {
+        return Err(StoreError::Other(sqlx::Error::RowNotFound));
+    }
+    Ok(())
+}
+
 /// Creates an account with its venues and credential; audited (target and
 /// `after` filled in here) in the same transaction.
 pub async fn create(
@@ -120,15 +146,7 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await
     .map_err(AccountError::classify)?;
-    sqlx::query!(
-        r#"INSERT INTO account_venues (venue_id, account_id)
-           SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
-        new.venue_ids as &[VenueId],
-        row.id
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(AccountError::classify)?;
+    link_venues(&mut tx, row.id.into(), new.venue_ids).await?;
     if let Credential::Invitation {
         token_hash,
         expires_at,
@@ -185,9 +203,9 @@ pub async fn list(pool: &PgPool, scope: &ScopeFilter) -> Result<Vec<AccountRecor
            LEFT JOIN account_venues av ON av.account_id = a.id
            WHERE $1
               OR a.region_code = ANY($2)
-              OR EXISTS (SELECT 1 FROM account_venues sv JOIN venues v ON v.id = sv.venue_id
+              OR EXISTS (SELECT 1 FROM account_venues sv
                          WHERE sv.account_id = a.id
-                           AND (v.region_code = ANY($2) OR sv.venue_id = ANY($3)))
+                           AND (sv.region_code = ANY($2) OR sv.venue_id = ANY($3)))
            GROUP BY a.id
            ORDER BY a.created_at, a.id"#,
         scope.all,
@@ -233,8 +251,8 @@ pub async fn find_open_invitation(
            FROM account_invitations i
            JOIN accounts a ON a.id = i.account_id
            LEFT JOIN LATERAL (
-               SELECT v.id, v.region_code FROM account_venues av JOIN venues v ON v.id = av.venue_id
-               WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
+               SELECT av.venue_id AS id, av.region_code FROM account_venues av
+               WHERE av.account_id = a.id ORDER BY av.venue_id LIMIT 1
            ) first_venue ON true
            WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.replaced_at IS NULL
              AND i.expires_at > $2 AND a.disabled_at IS NULL"#,
@@ -532,9 +550,9 @@ pub async fn find_in_scope(
            WHERE a.id = $4
              AND ($1
               OR a.region_code = ANY($2)
-              OR EXISTS (SELECT 1 FROM account_venues sv JOIN venues v ON v.id = sv.venue_id
+              OR EXISTS (SELECT 1 FROM account_venues sv
                          WHERE sv.account_id = a.id
-                           AND (v.region_code = ANY($2) OR sv.venue_id = ANY($3))))
+                           AND (sv.region_code = ANY($2) OR sv.venue_id = ANY($3))))
            GROUP BY a.id"#,
         scope.all,
         &scope.region_codes as &[String],
@@ -587,12 +605,14 @@ where
         r#"UPDATE accounts
            SET display_name = COALESCE($2, display_name),
                disabled_at = CASE WHEN $3::bool IS NULL THEN disabled_at
-                                  WHEN $3 THEN COALESCE(disabled_at, now())
+                                  WHEN $3 THEN COALESCE(disabled_at, $4)
                                   ELSE NULL END
            WHERE id = $1"#,
         account_id.get(),
         change.display_name.map(DisplayName::as_str),
-        change.disabled
+        change.disabled,
+        // Bound, not now(): a cluster takes no volatile function inside CASE.
+        Utc::now()
     )
     .execute(&mut *tx)
     .await
@@ -619,15 +639,7 @@ where
         .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
-        sqlx::query!(
-            r#"INSERT INTO account_venues (venue_id, account_id)
-               SELECT DISTINCT venue_id, $2::int8 FROM unnest($1::int8[]) AS venue_id"#,
-            grant.venue_ids as &[VenueId],
-            account_id.get()
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
+        link_venues(&mut tx, account_id, grant.venue_ids).await?;
     }
     let after = find_in_scope(&mut tx, account_id, &ScopeFilter::everything())
         .await?

@@ -85,8 +85,8 @@ pub async fn state(
            FROM accounts a
            LEFT JOIN account_totp t ON t.account_id = a.id
            LEFT JOIN LATERAL (
-               SELECT v.id, v.region_code FROM account_venues av JOIN venues v ON v.id = av.venue_id
-               WHERE av.account_id = a.id ORDER BY v.id LIMIT 1
+               SELECT av.venue_id AS id, av.region_code FROM account_venues av
+               WHERE av.account_id = a.id ORDER BY av.venue_id LIMIT 1
            ) first_venue ON true
            WHERE a.id = $1"#,
         account_id.get()
