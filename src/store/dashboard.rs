@@ -268,16 +268,22 @@ pub async fn save_reply(
     mut audit: AuditEntry,
 ) -> Result<ReplyOutcome, StoreError> {
     let mut tx = pool.begin().await?;
+    let Some(rating_venue) = super::ratings::venue_of(&mut tx, rating_id).await? else {
+        return Ok(ReplyOutcome::UnknownRating);
+    };
+    if venue_id.is_some_and(|asked| asked != rating_venue) {
+        return Ok(ReplyOutcome::UnknownRating);
+    }
     // The lock keeps a concurrent quarantine from slipping between the check and the reply.
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.comment IS NOT NULL AS "has_comment!",
                   v.region_code AS "region_code!: RegionCode"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
-           WHERE r.id = $1 AND ($2::int8 IS NULL OR r.venue_id = $2) AND r.quarantined_at IS NULL
+           WHERE r.id = $1 AND r.venue_id = $2 AND v.id = $2 AND r.quarantined_at IS NULL
              AND ($3 OR v.region_code = ANY($4) OR v.id = ANY($5))
            FOR NO KEY UPDATE OF r"#,
         rating_id.get(),
-        venue_id.map(|id| id.get()),
+        rating_venue.get(),
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids

@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod console;
 pub mod dashboard;
 pub mod demo;
+pub mod distribute;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;
@@ -111,13 +112,34 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
 }
 
 /// The name of the constraint a database error violated, if any, as the
-/// schema names it: on a Citus cluster a worker reports its shard's copy
-/// (`accounts_login_key_102011`), and the shard's number is dropped.
+/// schema names it. A Citus coordinator passes on a worker's error without
+/// its constraint field, so the name is then read from the message (its
+/// last quoted name, in every language the server speaks); and a worker
+/// names its shard's copy (`accounts_login_key_102011`), whose shard number
+/// is dropped.
 pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
-    match err {
-        sqlx::Error::Database(db) => db.constraint().map(schema_name),
-        _ => None,
+    let sqlx::Error::Database(db) = err else {
+        return None;
+    };
+    if let Some(name) = db.constraint() {
+        return Some(schema_name(name));
     }
+    // Unique, foreign key, check and exclusion violations name their constraint.
+    let names_one = matches!(
+        db.code().as_deref(),
+        Some("23505" | "23503" | "23514" | "23P01")
+    );
+    names_one
+        .then(|| last_quoted(db.message()))
+        .flatten()
+        .map(schema_name)
+}
+
+/// The last `"…"` of a message, without the quotes.
+fn last_quoted(message: &str) -> Option<&str> {
+    let (before, _) = message.rsplit_once('"')?;
+    let (_, name) = before.rsplit_once('"')?;
+    (!name.is_empty()).then_some(name)
 }
 
 /// A constraint's name without the `_<shard id>` a Citus worker appends
@@ -137,20 +159,44 @@ pub fn schema_name(reported: &str) -> &str {
 }
 
 /// Opens a lazily connecting pool that gives up quickly when Postgres is gone.
+///
+/// The hot statements are prepared once per connection; on plain Postgres
+/// each new connection asks for generic plans, which saves re-planning the
+/// rating batch (milliseconds) on every execution. A Citus coordinator plans
+/// joins and multi-shard statements only with the parameters' values at
+/// hand, so there the connection keeps the default.
 pub fn connect_pool(
     database_url: &str,
     max_connections: u32,
     acquire_timeout: Duration,
 ) -> Result<PgPool, sqlx::Error> {
-    // The hot statements are prepared once per connection; a generic plan
-    // saves re-planning the rating batch (milliseconds) on every execution.
-    let options = PgConnectOptions::from_str(database_url)?
-        .options([("plan_cache_mode", "force_generic_plan")]);
+    let options = PgConnectOptions::from_str(database_url)?;
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(0)
         .acquire_timeout(acquire_timeout)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                if !is_distributed(&mut *conn).await? {
+                    sqlx::query("SET plan_cache_mode = force_generic_plan")
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_lazy_with(options))
+}
+
+/// Whether the database is a Citus coordinator (the `citus` extension is
+/// created in it).
+pub async fn is_distributed<'c, E>(conn: E) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+        .fetch_one(conn)
+        .await
 }
 
 /// The migrations built into this binary.
@@ -195,6 +241,23 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_constraint_of_a_message_is_its_last_quoted_name() {
+        assert_eq!(
+            last_quoted(
+                r#"insert or update on table "venues_102008" violates foreign key constraint "venues_region_fkey_102008""#
+            ),
+            Some("venues_region_fkey_102008")
+        );
+        assert_eq!(
+            last_quoted(r#"duplicate key value violates unique constraint "accounts_login_key""#),
+            Some("accounts_login_key")
+        );
+        assert_eq!(last_quoted("no name here"), None);
+        assert_eq!(last_quoted(r#"one " quote"#), None);
+        assert_eq!(last_quoted(r#"empty """#), None);
+    }
 
     #[test]
     fn a_shards_number_is_dropped_from_a_constraint_name_and_nothing_else_is() {

@@ -44,18 +44,23 @@ pub async fn moderate(
     mut audit: AuditEntry,
 ) -> Result<Moderation, StoreError> {
     let mut tx = pool.begin().await?;
+    let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id).await? else {
+        return Ok(Moderation::UnknownRating);
+    };
     let Some(rating) = sqlx::query!(
         r#"SELECT r.venue_id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
                   r.quarantined_at, v.region_code AS "region_code!: RegionCode", v.category,
                   EXISTS (SELECT 1 FROM complaints c
-                          WHERE c.venue_id = r.venue_id AND c.rating_id = r.id) AS "has_complaint!"
+                          WHERE c.venue_id = $5 AND c.rating_id = r.id) AS "has_complaint!"
            FROM ratings r JOIN venues v ON v.id = r.venue_id
-           WHERE r.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
+           WHERE r.id = $1 AND r.venue_id = $5 AND v.id = $5
+             AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            FOR UPDATE OF r"#,
         rating_id.get(),
         scope.all,
         &scope.region_codes as &[String],
-        &scope.venue_ids
+        &scope.venue_ids,
+        venue_id.get()
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -67,7 +72,7 @@ pub async fn moderate(
     }
     let quarantined_at: Option<DateTime<Utc>> = sqlx::query_scalar!(
         r#"UPDATE ratings
-           SET quarantined_at = CASE WHEN $4 THEN now() END,
+           SET quarantined_at = CASE WHEN $4 THEN $6::timestamptz END,
                quarantine_reason = CASE WHEN $4 THEN $5 END
            WHERE venue_id = $1 AND id = $2 AND day = $3
            RETURNING quarantined_at"#,
@@ -75,7 +80,9 @@ pub async fn moderate(
         rating_id.get(),
         rating.day,
         quarantine,
-        reason.as_str()
+        reason.as_str(),
+        // Bound, not now(): a cluster takes no volatile function inside CASE.
+        Utc::now()
     )
     .fetch_one(&mut *tx)
     .await?;

@@ -196,24 +196,54 @@ pub async fn places_in_ranking(
         category,
         ..RankingFilter::default()
     };
-    let (where_sql, ids_at) = ranking_filter(scope, &filter);
-    // Counts the published venues ahead of each one along the rank index.
+    let (where_sql, next) = ranking_filter(scope, &filter);
+    // The venues' own places in the order first, then, for all of them in
+    // one statement, how many published venues come ahead of each along the
+    // rank index. A join rather than a subquery per venue: a cluster runs
+    // the join on every node and adds the counts up.
+    let targets: Vec<(i64, f64, f64, i32)> = sqlx::query_as(
+        "SELECT venue_id, score_0_100, confidence, ratings_window FROM venue_scores
+         WHERE venue_id = ANY($1) AND published AND score_0_100 IS NOT NULL",
+    )
+    .bind(venue_ids)
+    .fetch_all(pool)
+    .await?;
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT t.venue_id,
-                1 + (SELECT count(*) FROM venue_scores s
-                     WHERE {where_sql} AND $1::text IS NOT NULL AND s.published
-                       AND (s.score_0_100 > t.score_0_100
-                            OR (s.score_0_100 = t.score_0_100
-                                AND (s.confidence, s.ratings_window, -s.venue_id)
-                                    > (t.confidence, t.ratings_window, -t.venue_id))))
-         FROM venue_scores t
-         WHERE t.venue_id = ANY(${ids_at}) AND t.published"
+        "SELECT t.venue_id, count(*)
+         FROM UNNEST(${a}::int8[], ${b}::float8[], ${c}::float8[], ${d}::int4[])
+              AS t(venue_id, score_0_100, confidence, ratings_window)
+         JOIN venue_scores s
+           ON {where_sql} AND $1::text IS NOT NULL AND s.published
+          AND (s.score_0_100 > t.score_0_100
+               OR (s.score_0_100 = t.score_0_100
+                   AND (s.confidence, s.ratings_window, -s.venue_id)
+                       > (t.confidence, t.ratings_window, -t.venue_id)))
+         GROUP BY t.venue_id",
+        a = next,
+        b = next + 1,
+        c = next + 2,
+        d = next + 3,
     ));
-    bind_scope(sqlx::query_as::<_, (i64, i64)>(sql), scope, &filter)
-        .bind(venue_ids)
+    let ahead: Vec<(i64, i64)> = bind_scope(sqlx::query_as::<_, (i64, i64)>(sql), scope, &filter)
+        .bind(targets.iter().map(|t| t.0).collect::<Vec<_>>())
+        .bind(targets.iter().map(|t| t.1).collect::<Vec<_>>())
+        .bind(targets.iter().map(|t| t.2).collect::<Vec<_>>())
+        .bind(targets.iter().map(|t| t.3).collect::<Vec<_>>())
         .fetch_all(pool)
-        .await
-        .map_err(StoreError::from)
+        .await?;
+    Ok(targets
+        .iter()
+        .map(|&(venue_id, ..)| {
+            let before = ahead
+                .iter()
+                .find(|(id, _)| *id == venue_id)
+                .map_or(0, |a| a.1);
+            (venue_id, 1 + before)
+        })
+        .collect())
 }
 
 /// How many venues a ranking holds.

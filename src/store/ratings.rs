@@ -305,16 +305,14 @@ pub async fn already_stored(pool: &PgPool, rows: &[RatingRow]) -> Result<Vec<usi
         .map(|r| r.form_nonce.map(|n| n.to_vec()))
         .collect();
     let found = sqlx::query_scalar!(
-        r#"SELECT c.ord AS "ord!"
+        r#"SELECT DISTINCT c.ord AS "ord!"
            FROM UNNEST($1::int4[], $2::int8[], $3::date[], $4::bytea[], $5::bytea[])
                 AS c(ord, venue_id, day, device_hash, form_nonce)
-           WHERE EXISTS (SELECT 1 FROM ratings r
-                         WHERE r.venue_id = c.venue_id AND r.day = c.day
-                           AND r.device_hash = c.device_hash)
-              OR (c.form_nonce IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM ratings r
-                              WHERE r.venue_id = c.venue_id AND r.day = c.day
-                                AND r.form_nonce = c.form_nonce))
+           -- A join on the venue rather than a correlated EXISTS: a cluster
+           -- sends the rows to each venue's node and runs it there.
+           JOIN ratings r ON r.venue_id = c.venue_id AND r.day = c.day
+           WHERE r.device_hash = c.device_hash
+              OR (c.form_nonce IS NOT NULL AND r.form_nonce = c.form_nonce)
            ORDER BY c.ord"#,
         &ord,
         &venue_id,
@@ -371,6 +369,22 @@ pub async fn idempotency_key_taken(
         .collect())
 }
 
+/// The venue a rating belongs to, if the rating exists. A statement that
+/// locks a rating names its venue from this: a cluster locks rows only in a
+/// statement that goes to one venue's node.
+pub async fn venue_of(
+    conn: &mut sqlx::PgConnection,
+    rating_id: RatingId,
+) -> Result<Option<VenueId>, StoreError> {
+    let venue_id = sqlx::query_scalar!(
+        "SELECT venue_id FROM ratings WHERE id = $1",
+        rating_id.get()
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(venue_id.map(VenueId::from))
+}
+
 /// A recorded idempotent answer.
 #[derive(Debug, Clone)]
 pub struct IdempotentAnswer {
@@ -391,18 +405,32 @@ pub async fn idempotent_answer(
     pool: &PgPool,
     key: &str,
 ) -> Result<Option<IdempotentAnswer>, StoreError> {
-    sqlx::query_as!(
-        IdempotentAnswer,
-        r#"SELECT k.request_hash, k.venue_id, k.rating_id, k.tracking_code,
-                  r.created_at AS "created_at!"
-           FROM idempotency_keys k
-           JOIN ratings r ON r.venue_id = k.venue_id AND r.id = k.rating_id
-           WHERE k.key = $1"#,
+    // Two lookups, not a join: a cluster keeps the key by itself and the
+    // rating with its venue.
+    let Some(recorded) = sqlx::query!(
+        "SELECT request_hash, venue_id, rating_id, tracking_code FROM idempotency_keys
+         WHERE key = $1",
         key
     )
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::from)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let created_at = sqlx::query_scalar!(
+        "SELECT created_at FROM ratings WHERE venue_id = $1 AND id = $2",
+        recorded.venue_id,
+        recorded.rating_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(created_at.map(|created_at| IdempotentAnswer {
+        request_hash: recorded.request_hash,
+        venue_id: recorded.venue_id.into(),
+        rating_id: recorded.rating_id.into(),
+        tracking_code: recorded.tracking_code,
+        created_at,
+    }))
 }
 
 /// Deletes idempotency answers older than `hours`; returns how many.

@@ -360,7 +360,7 @@ pub async fn region_aggregates(
 ) -> Result<Vec<RegionAggregate>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT lv.region_code AS "region_code!",
-                  CASE WHEN GROUPING(s.category) = 1 THEN '*' ELSE s.category END AS "category!",
+                  c.category AS "category!",
                   sum(s.overall_weight) AS "overall_weight!", sum(s.overall_weighted) AS "overall_weighted!",
                   sum(s.overall_count)::int8 AS "overall_count!",
                   sum(s.environment_weight) AS "environment_weight!",
@@ -383,8 +383,11 @@ pub async fn region_aggregates(
            FROM venue_scores s
            CROSS JOIN LATERAL (VALUES (s.province_code::text), (s.prefecture_code::text), (s.county_code::text))
                AS lv(region_code)
+           -- Each venue counts in its category and in "*", all categories:
+           -- the grouping sets of a plain GROUP BY, which a cluster can run.
+           CROSS JOIN LATERAL (VALUES (s.category), ('*')) AS c(category)
            WHERE s.province_code = $1 AND lv.region_code IS NOT NULL
-           GROUP BY GROUPING SETS ((lv.region_code, s.category), (lv.region_code))"#,
+           GROUP BY lv.region_code, c.category"#,
         province_code
     )
     .fetch_all(conn)

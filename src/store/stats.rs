@@ -83,23 +83,37 @@ pub async fn day_counts(pool: &PgPool, day: NaiveDate) -> Result<DayCounts, Stor
     )
     .fetch_all(pool)
     .await?;
-    let regions = sqlx::query!(
-        r#"WITH RECURSIVE up(venue_region, code) AS (
-               SELECT code, code FROM regions
-             UNION ALL
-               SELECT up.venue_region, r.parent_code FROM up JOIN regions r ON r.code = up.code
-               WHERE r.parent_code IS NOT NULL
-           )
-           SELECT up.code::text AS "code!", sum(s.ratings_count)::int8 AS "count!"
-           FROM venue_day_stats s
-           JOIN venues v ON v.id = s.venue_id
-           JOIN up ON up.venue_region = v.region_code
-           WHERE s.day = $1
-           GROUP BY up.code"#,
+    let by_region = sqlx::query!(
+        r#"SELECT v.region_code::text AS "region_code!", sum(s.ratings_count)::int8 AS "count!"
+           FROM venue_day_stats s JOIN venues v ON v.id = s.venue_id
+           WHERE s.day = $1 GROUP BY v.region_code"#,
         day
     )
     .fetch_all(pool)
     .await?;
+    // Each venue region's ancestors, from the region table alone: a cluster
+    // runs a recursive query only where it touches no venue-side table.
+    let leaves: Vec<String> = by_region.iter().map(|r| r.region_code.clone()).collect();
+    let ancestry = sqlx::query!(
+        r#"WITH RECURSIVE up(venue_region, code) AS (
+               SELECT code, code FROM regions WHERE code = ANY($1)
+             UNION ALL
+               SELECT up.venue_region, r.parent_code FROM up JOIN regions r ON r.code = up.code
+               WHERE r.parent_code IS NOT NULL
+           )
+           SELECT venue_region::text AS "venue_region!", code::text AS "code!" FROM up"#,
+        &leaves
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut totals = std::collections::BTreeMap::<String, i64>::new();
+    for step in ancestry {
+        let count = (by_region.iter())
+            .find(|r| r.region_code == step.venue_region)
+            .map_or(0, |r| r.count);
+        *totals.entry(step.code).or_default() += count;
+    }
+    let regions: Vec<(String, i64)> = totals.into_iter().collect();
     let categories = sqlx::query!(
         r#"SELECT v.category, sum(s.ratings_count)::int8 AS "count!"
            FROM venue_day_stats s JOIN venues v ON v.id = s.venue_id
@@ -110,7 +124,7 @@ pub async fn day_counts(pool: &PgPool, day: NaiveDate) -> Result<DayCounts, Stor
     .await?;
     Ok(DayCounts {
         venues: venues.into_iter().map(|r| (r.venue_id, r.count)).collect(),
-        regions: regions.into_iter().map(|r| (r.code, r.count)).collect(),
+        regions,
         categories: categories
             .into_iter()
             .map(|r| (r.category, r.count))
