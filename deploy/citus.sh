@@ -6,6 +6,7 @@
 #   deploy/citus.sh start    build if needed, start the three nodes, add the workers (idempotent)
 #   deploy/citus.sh stop     stop the three nodes
 #   deploy/citus.sh env      print `export DATABASE_URL=… APP_DATABASE_URL=…` for the coordinator
+#                            (and QRF_CITUS_WORKERS, the workers' URLs, for the tests)
 #
 # CITUS_SOURCE names the tarball (a `git archive` of a Citus release). The
 # server headers must be those of the installed server's exact version, so
@@ -120,6 +121,9 @@ unix_socket_permissions = 0700
 ssl_cert_file = '$tls/server.crt'
 ssl_key_file = '$tls/server.key'
 max_connections = 300
+# Citus runs a maintenance process for every database it is created in;
+# the test suite makes a database per test.
+max_worker_processes = 256
 shared_buffers = 128MB
 work_mem = 4MB
 fsync = on
@@ -182,6 +186,9 @@ cmd_stop() {
 cmd_env() {
     echo "export DATABASE_URL=postgres://$USER_NAME:$PASSWORD@127.0.0.1:$PORT/$DB"
     echo "export APP_DATABASE_URL=postgres://$APP_USER:$APP_PASSWORD@127.0.0.1:$PORT/$DB"
+    echo "export QRF_PG_CA=$(qrf_pg_home citus)/tls/ca.crt"
+    # The workers, for the tests: each test database is made on every node.
+    echo "export QRF_CITUS_WORKERS=postgres://$USER_NAME:$PASSWORD@127.0.0.1:$((PORT + 1))/postgres,postgres://$USER_NAME:$PASSWORD@127.0.0.1:$((PORT + 2))/postgres"
 }
 
 [[ $# -eq 1 ]] || usage

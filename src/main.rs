@@ -9,6 +9,7 @@ use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
 use qrfeedback::startup::Application;
+use qrfeedback::store::distribute::Outcome;
 use qrfeedback::store::reference::ReferenceData;
 use qrfeedback::{seed, store, telemetry};
 
@@ -61,6 +62,10 @@ enum Command {
         #[arg(long)]
         login: String,
     },
+    /// On a Citus coordinator, make lookup tables reference tables and
+    /// venue-side tables distributed by venue (idempotent); on plain
+    /// Postgres there is nothing to do.
+    Distribute,
     /// Recompute every venue, category and region score and credit tier.
     Recompute,
     /// Check day aggregates against the raw ratings and complaints and live
@@ -143,6 +148,26 @@ async fn main() -> anyhow::Result<()> {
             let pool = owner_pool(&settings).await?;
             let summary = seed::seed_demo(&pool, &settings, venues, ratings).await?;
             println!("{summary}");
+        }
+        Command::Distribute => {
+            let pool = owner_pool(&settings).await?;
+            match store::distribute::distribute(&pool).await? {
+                Outcome::NotDistributed { citus_available } => {
+                    println!("plain Postgres: nothing to distribute");
+                    if citus_available {
+                        println!(
+                            "(the server has Citus: CREATE EXTENSION citus and add the \
+                             workers first to spread the database over a cluster)"
+                        );
+                    }
+                }
+                Outcome::Distributed { changed, workers } if changed.is_empty() => {
+                    println!("already distributed over {workers} workers; nothing changed");
+                }
+                Outcome::Distributed { changed, workers } => {
+                    println!("distributed over {workers} workers: {}", changed.join(", "));
+                }
+            }
         }
         Command::Recompute => {
             let pool = owner_pool(&settings).await?;

@@ -12,8 +12,11 @@ use qrfeedback::config::Settings;
 use qrfeedback::startup::Application;
 use serde_json::{Value, json};
 use sha2::Digest as _;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool};
 
+mod cluster;
+#[allow(unused_imports)] // Not every test binary asks.
+pub use cluster::on_cluster;
 pub mod page;
 pub use page::Page;
 
@@ -165,38 +168,80 @@ async fn template_database() -> &'static str {
             }
             // Built under a name of its own and renamed when complete, so a
             // test binary running beside this one never copies half a template.
-            let (building, pool) = new_database(None).await;
+            let (building, pool) = new_database(NewDatabase::Template).await;
             qrfeedback::store::migrate(&pool)
                 .await
                 .expect("migrate the template");
+            qrfeedback::store::distribute::distribute(&pool)
+                .await
+                .expect("distribute the template over the cluster");
             pool.close().await;
-            let rename =
-                sqlx::AssertSqlSafe(format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#));
-            if admin.execute(sqlx::raw_sql(rename)).await.is_err() {
+            if cluster::rename_everywhere(&mut admin, &building, &name)
+                .await
+                .is_err()
+            {
                 // Another binary finished the same template first: use it.
-                let drop = sqlx::AssertSqlSafe(format!(r#"DROP DATABASE "{building}""#));
-                let _ = admin.execute(sqlx::raw_sql(drop)).await;
+                cluster::drop_everywhere(&mut admin, &building).await;
             }
             name
         })
         .await
 }
 
-/// A database of a test's own, named `qrf_test_…`, empty or as a copy of
-/// `template`. Both names are generated here, never taken from input.
-async fn new_database(template: Option<&str>) -> (String, PgPool) {
+/// On a cluster each test's database is dropped when the test ends: on
+/// every node it holds a Citus maintenance process and a few thousand shard
+/// files, too many to keep until the run ends.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !cluster::on_cluster() {
+            return;
+        }
+        let name = self.db_name.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&base_database_url())
+                    .await
+                    .expect("connect to the test Postgres");
+                cluster::drop_everywhere(&mut admin, &name).await;
+            });
+        })
+        .join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("dropping the test database {} failed", self.db_name);
+        }
+    }
+}
+
+/// What a new test database starts as.
+#[derive(Clone, Copy)]
+enum NewDatabase<'a> {
+    /// Empty, on plain Postgres even where the tests run on a cluster.
+    Empty,
+    /// Empty, to become the template: on a cluster, a Citus database on
+    /// every node with the workers added.
+    Template,
+    /// A copy of this template, on every node of a cluster.
+    CopyOf(&'a str),
+}
+
+/// A database of a test's own, named `qrf_test_…`. Both names are generated
+/// here, never taken from input.
+async fn new_database(kind: NewDatabase<'_>) -> (String, PgPool) {
     let db_name = format!("qrf_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&base_database_url())
         .await
         .expect("connect to the test Postgres");
-    let from = template
-        .map(|t| format!(r#" TEMPLATE "{t}""#))
-        .unwrap_or_default();
-    let create = sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{db_name}"{from}"#));
-    admin
-        .execute(sqlx::raw_sql(create))
-        .await
-        .expect("create test database");
+    match kind {
+        NewDatabase::Empty => cluster::create(&mut admin, &db_name, None).await,
+        NewDatabase::Template => cluster::create_citus(&mut admin, &db_name).await,
+        NewDatabase::CopyOf(template) => {
+            cluster::create_everywhere(&mut admin, &db_name, template).await;
+        }
+    }
     let pool = PgPool::connect(&database_url_for(&db_name))
         .await
         .expect("connect to test database");
@@ -205,12 +250,12 @@ async fn new_database(template: Option<&str>) -> (String, PgPool) {
 
 /// A fresh, migrated database of the test's own, copied from the template.
 pub async fn fresh_database() -> (String, PgPool) {
-    new_database(Some(template_database().await)).await
+    new_database(NewDatabase::CopyOf(template_database().await)).await
 }
 
 /// A fresh database left empty, for a test that migrates it step by step.
 pub async fn empty_database() -> (String, PgPool) {
-    new_database(None).await
+    new_database(NewDatabase::Empty).await
 }
 
 /// The one JSON API request: an optional bearer token and an optional JSON
