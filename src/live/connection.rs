@@ -1,11 +1,13 @@
 //! The one Redis connection [`super::Live`] holds: to a single server or to
 //! a Redis Cluster, chosen by the scheme of `REDIS_URL`.
 //!
-//! A cluster is named by `redis+cluster://` (or `rediss+cluster://` for TLS)
-//! followed by one or more of its nodes, comma-separated, e.g.
+//! A cluster is named by `redis+cluster://` followed by one or more of its
+//! nodes, comma-separated, e.g.
 //! `redis+cluster://:secret@10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000`.
 //! Those nodes are only where the client starts: it learns the rest of the
 //! cluster from them. Any other URL names a single server.
+//! `rediss+cluster://` names the nodes `rediss://`, which (like `rediss://`
+//! for one server) the redis crate refuses while built without TLS.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -74,7 +76,7 @@ fn cluster_node_urls(url: &str) -> Option<Vec<String>> {
         "rediss+cluster" => "rediss",
         _ => return None,
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     let (credentials, hosts) = match authority.rsplit_once('@') {
         Some((credentials, hosts)) => (format!("{credentials}@"), hosts),
@@ -291,10 +293,10 @@ mod tests {
             ])
         );
         assert_eq!(
-            cluster_node_urls("rediss+cluster://h1:7000, h2:7000,"),
+            cluster_node_urls("rediss+cluster://h1:7000, h2:7000,#insecure"),
             Some(vec![
-                "rediss://h1:7000".to_owned(),
-                "rediss://h2:7000".to_owned()
+                "rediss://h1:7000#insecure".to_owned(),
+                "rediss://h2:7000#insecure".to_owned()
             ])
         );
     }

@@ -41,11 +41,11 @@ impl Live {
     /// A handle for `redis_url` whose keys all start with `prefix`; connects
     /// in the background via [`Live::check`].
     ///
-    /// `redis://host:port/` (or `rediss://`, `unix://`) names one server.
-    /// `redis+cluster://host1:port1,host2:port2,…` (or `rediss+cluster://`
-    /// for TLS) names a Redis Cluster by one or more of its nodes,
-    /// comma-separated; the client finds the others itself. Credentials,
-    /// when given, come once before the nodes and apply to every node:
+    /// `redis://host:port/` (or `unix://`) names one server.
+    /// `redis+cluster://host1:port1,host2:port2,…` names a Redis Cluster by
+    /// one or more of its nodes, comma-separated; the client finds the
+    /// others itself. Credentials, when given, come once before the nodes
+    /// and apply to every node:
     /// `redis+cluster://:password@10.0.0.1:7000,10.0.0.2:7000`.
     pub fn new(redis_url: Option<&str>, prefix: &str) -> Result<Self, redis::RedisError> {
         let Some(url) = redis_url else {
