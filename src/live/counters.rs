@@ -34,14 +34,19 @@ impl Live {
 
     /// Adds the counts of newly stored ratings to a day's counters.
     pub async fn add_counters(&self, day: NaiveDate, counts: &DayCounts) -> Result<(), LiveDown> {
-        let pairs = self.counter_pairs(day, counts);
+        let mut commands = Vec::new();
+        for (key, value) in self.counter_pairs(day, counts) {
+            let mut add = redis::cmd("INCRBY");
+            add.arg(&key).arg(value);
+            let mut expire = redis::cmd("EXPIRE");
+            expire.arg(&key).arg(COUNTER_TTL_SECS);
+            commands.extend([add, expire]);
+        }
         self.call(|mut conn| async move {
-            let mut pipe = redis::pipe();
-            for (key, value) in &pairs {
-                pipe.cmd("INCRBY").arg(key).arg(value).ignore();
-                pipe.cmd("EXPIRE").arg(key).arg(COUNTER_TTL_SECS).ignore();
-            }
-            pipe.query_async::<()>(&mut conn).await
+            // Venue, region and category counters lie in different cluster
+            // slots, which one pipeline may not span.
+            conn.query_each::<redis::Value>(commands).await?;
+            Ok(())
         })
         .await
     }
@@ -84,17 +89,18 @@ impl Live {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = codes.iter().map(|c| self.region_key(c, day)).collect();
-        // Region keys hash to different cluster slots, which one MGET may not
-        // span; a pipeline of GETs may.
-        self.call(|mut conn| async move {
-            let mut pipe = redis::pipe();
-            for key in &keys {
-                pipe.cmd("GET").arg(key);
-            }
-            pipe.query_async(&mut conn).await
-        })
-        .await
+        let gets = codes
+            .iter()
+            .map(|code| {
+                let mut get = redis::cmd("GET");
+                get.arg(self.region_key(code, day));
+                get
+            })
+            .collect();
+        // Region keys hash to different cluster slots, which one MGET or
+        // pipeline may not span.
+        self.call(|mut conn| async move { conn.query_each(gets).await })
+            .await
     }
 
     /// Overwrites a day's counters with counts recomputed from Postgres.
@@ -105,22 +111,23 @@ impl Live {
     /// Sets each key to its value; a key whose value is 0 is removed instead.
     async fn put_counters(&self, pairs: Vec<(String, i64)>) -> Result<(), LiveDown> {
         for chunk in pairs.chunks(500) {
-            let chunk = chunk.to_vec();
-            self.call(|mut conn| async move {
-                let mut pipe = redis::pipe();
-                for (key, value) in &chunk {
+            let commands = chunk
+                .iter()
+                .map(|(key, value)| {
                     if *value == 0 {
-                        pipe.cmd("DEL").arg(key).ignore();
+                        let mut del = redis::cmd("DEL");
+                        del.arg(key);
+                        del
                     } else {
-                        pipe.cmd("SET")
-                            .arg(key)
-                            .arg(value)
-                            .arg("EX")
-                            .arg(COUNTER_TTL_SECS)
-                            .ignore();
+                        let mut set = redis::cmd("SET");
+                        set.arg(key).arg(value).arg("EX").arg(COUNTER_TTL_SECS);
+                        set
                     }
-                }
-                pipe.query_async::<()>(&mut conn).await
+                })
+                .collect();
+            self.call(|mut conn| async move {
+                conn.query_each::<redis::Value>(commands).await?;
+                Ok(())
             })
             .await?;
         }
@@ -152,28 +159,27 @@ impl Live {
         let pattern = self.key(format_args!("*:today:{}", day.format("%Y%m%d")));
         // One call per SCAN step, each within the call deadline: the
         // keyspace also holds every daily dedupe claim, far too many keys
-        // to walk inside one deadline.
+        // to walk inside one deadline. A cluster's primaries each hold
+        // their own part of the keyspace, so each is walked in turn.
+        let nodes = self
+            .call(|mut conn| async move { conn.scan_nodes().await })
+            .await?;
         let mut present: Vec<String> = Vec::new();
-        let mut cursor: u64 = 0;
-        loop {
-            let pattern = &pattern;
-            let (next, batch): (u64, Vec<String>) = self
-                .call(|mut conn| async move {
-                    redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(pattern)
-                        .arg("COUNT")
-                        .arg(SCAN_STEP)
-                        .query_async(&mut conn)
-                        .await
-                })
-                .await?;
-            present.extend(batch);
-            if next == 0 {
-                break;
+        for node in nodes {
+            let mut cursor: u64 = 0;
+            loop {
+                let pattern = &pattern;
+                let (next, batch) = self
+                    .call(|mut conn| async move {
+                        conn.scan_step(node, cursor, pattern, SCAN_STEP).await
+                    })
+                    .await?;
+                present.extend(batch);
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
             }
-            cursor = next;
         }
         let mut keys: Vec<String> = expected.keys().cloned().collect();
         keys.extend(present.into_iter().filter(|k| !expected.contains_key(k)));
@@ -183,6 +189,8 @@ impl Live {
             let values: Vec<Option<i64>> = self
                 .call(|mut conn| {
                     let chunk = chunk.clone();
+                    // On a cluster the client splits an MGET of keys in
+                    // several slots and puts the answers back in order.
                     async move { redis::cmd("MGET").arg(&chunk).query_async(&mut conn).await }
                 })
                 .await?;

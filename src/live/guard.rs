@@ -21,7 +21,8 @@ impl Live {
     }
 
     /// Claims today's rating slot for each (venue, day, device hash) in one
-    /// round trip; `false` where the slot was already taken.
+    /// round trip (one per hash slot on a cluster); `false` where the slot
+    /// was already taken.
     pub async fn claim_daily(
         &self,
         slots: &[(i64, NaiveDate, [u8; 16])],
@@ -30,17 +31,16 @@ impl Live {
             .iter()
             .map(|(venue_id, day, hash)| self.claim_key(VenueId::new(*venue_id), *day, hash))
             .collect();
+        let claims = keys
+            .iter()
+            .map(|key| {
+                let mut set = redis::cmd("SET");
+                set.arg(key).arg(1).arg("NX").arg("EX").arg(CLAIM_TTL_SECS);
+                set
+            })
+            .collect();
         self.call(|mut conn| async move {
-            let mut pipe = redis::pipe();
-            for key in &keys {
-                pipe.cmd("SET")
-                    .arg(key)
-                    .arg(1)
-                    .arg("NX")
-                    .arg("EX")
-                    .arg(CLAIM_TTL_SECS);
-            }
-            let answers: Vec<Option<String>> = pipe.query_async(&mut conn).await?;
+            let answers: Vec<Option<String>> = conn.query_each(claims).await?;
             Ok(answers.into_iter().map(|a| a.is_some()).collect())
         })
         .await
@@ -76,6 +76,7 @@ impl Live {
             .iter()
             .map(|(venue_id, day, hash)| self.claim_key(VenueId::new(*venue_id), *day, hash))
             .collect();
+        // On a cluster the client splits a DEL of keys in several slots.
         self.call(|mut conn| async move {
             redis::cmd("DEL")
                 .arg(&keys)

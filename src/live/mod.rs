@@ -1,7 +1,11 @@
 //! Redis: dedupe, rate limits and live counters. Always optional: every call
 //! fails fast with [`LiveDown`] while Redis is unreachable, and callers fall
 //! back to Postgres (which holds every rating) or skip the extra.
+//!
+//! Redis is one server or a Redis Cluster; see [`Live::new`] for how
+//! `REDIS_URL` names a cluster. Every use works the same on both.
 
+mod connection;
 pub mod counters;
 pub mod guard;
 pub mod sessions;
@@ -10,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use connection::{Connection, Target};
 
 /// How long one Redis call may take before Redis counts as down.
 const CALL_TIMEOUT: Duration = Duration::from_millis(300);
@@ -27,24 +31,31 @@ pub struct Live {
 }
 
 struct Inner {
-    client: redis::Client,
+    target: Target,
     prefix: String,
-    manager: RwLock<Option<ConnectionManager>>,
+    connection: RwLock<Option<Connection>>,
     up: AtomicBool,
 }
 
 impl Live {
     /// A handle for `redis_url` whose keys all start with `prefix`; connects
     /// in the background via [`Live::check`].
+    ///
+    /// `redis://host:port/` (or `unix://`) names one server.
+    /// `redis+cluster://host1:port1,host2:port2,…` names a Redis Cluster by
+    /// one or more of its nodes, comma-separated; the client finds the
+    /// others itself. Credentials, when given, come once before the nodes
+    /// and apply to every node:
+    /// `redis+cluster://:password@10.0.0.1:7000,10.0.0.2:7000`.
     pub fn new(redis_url: Option<&str>, prefix: &str) -> Result<Self, redis::RedisError> {
         let Some(url) = redis_url else {
             return Ok(Self::default());
         };
         Ok(Self {
             inner: Some(Arc::new(Inner {
-                client: redis::Client::open(url)?,
+                target: Target::parse(url)?,
                 prefix: prefix.to_owned(),
-                manager: RwLock::new(None),
+                connection: RwLock::new(None),
                 up: AtomicBool::new(false),
             })),
         })
@@ -69,41 +80,36 @@ impl Live {
     }
 
     /// Connects or pings; returns whether Redis is up now. Called by the monitor job.
+    ///
+    /// On a cluster the PING goes to every primary, so a cluster with a
+    /// primary down counts as down (a third of its keys would fail) until a
+    /// replica takes over the primary's slots.
     pub async fn check(&self) -> bool {
         let Some(inner) = &self.inner else {
             return false;
         };
-        let existing = inner.manager.read().ok().and_then(|m| m.clone());
-        let ok = match existing {
+        let existing = inner.connection.read().ok().and_then(|m| m.clone());
+        let conn = match existing {
+            Some(conn) => Some(conn),
+            None => tokio::time::timeout(Duration::from_secs(1), inner.target.connect())
+                .await
+                .ok()
+                .and_then(Result::ok),
+        };
+        let ok = match conn {
             Some(mut conn) => {
                 let ping = redis::cmd("PING");
                 let answer = ping.query_async::<String>(&mut conn);
                 let ok = matches!(tokio::time::timeout(CALL_TIMEOUT, answer).await, Ok(Ok(_)));
-                if !ok {
-                    // Start over with a fresh connection rather than wait for
-                    // the old one's reconnect back-off after Redis returns.
-                    if let Ok(mut slot) = inner.manager.write() {
-                        *slot = None;
-                    }
+                // On failure, start over with a fresh connection rather than
+                // wait for the old one's reconnect back-off after Redis
+                // returns (or, on a cluster, for it to learn of a failover).
+                if let Ok(mut slot) = inner.connection.write() {
+                    *slot = ok.then_some(conn);
                 }
                 ok
             }
-            None => {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(Duration::from_millis(500)))
-                    .set_response_timeout(Some(CALL_TIMEOUT))
-                    .set_number_of_retries(1);
-                let connect = inner.client.get_connection_manager_with_config(config);
-                match tokio::time::timeout(Duration::from_secs(1), connect).await {
-                    Ok(Ok(conn)) => {
-                        if let Ok(mut slot) = inner.manager.write() {
-                            *slot = Some(conn);
-                        }
-                        true
-                    }
-                    _ => false,
-                }
-            }
+            None => false,
         };
         inner.up.store(ok, Ordering::Relaxed);
         ok
@@ -112,7 +118,7 @@ impl Live {
     /// Runs one Redis call with a deadline; any failure marks Redis down.
     async fn call<T, F, Fut>(&self, f: F) -> Result<T, LiveDown>
     where
-        F: FnOnce(ConnectionManager) -> Fut,
+        F: FnOnce(Connection) -> Fut,
         Fut: std::future::Future<Output = redis::RedisResult<T>>,
     {
         let inner = self.inner.as_ref().ok_or(LiveDown)?;
@@ -120,7 +126,7 @@ impl Live {
             return Err(LiveDown);
         }
         let conn = inner
-            .manager
+            .connection
             .read()
             .ok()
             .and_then(|m| m.clone())

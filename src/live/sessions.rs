@@ -118,14 +118,28 @@ impl Live {
         self.key(format_args!("signin:pending:{}", id.digest()))
     }
 
+    // The throttle's counts and spent form nonces share one hash tag: the
+    // script that takes an attempt reads and writes them together, and on
+    // a cluster a script's keys must lie in one slot. Sign-ins are few, so
+    // one slot holds them all easily.
     fn throttle_keys(&self, login: &str, client_ip: &str) -> (String, String) {
         (
-            self.key(format_args!("signin:login:{}", login_digest(login))),
-            self.key(format_args!("signin:ip:{client_ip}")),
+            self.key(format_args!("{{signin}}:login:{}", login_digest(login))),
+            self.key(format_args!("{{signin}}:ip:{client_ip}")),
         )
     }
 
+    fn form_nonce_key(&self, nonce: &[u8]) -> String {
+        self.key(format_args!("{{signin}}:form:{}", HEXLOWER.encode(nonce)))
+    }
+
     /// Stores a new session and files it under its account.
+    ///
+    /// Two steps, each atomic on its own key: the session and its account's
+    /// set lie in different cluster slots, which one transaction may not
+    /// span. The session is filed first, so no session exists that ending
+    /// all of its account's sessions would miss; a failure in between only
+    /// leaves the name of a session that never started in the set.
     pub async fn create_session(&self, id: &SessionId, data: &SessionData) -> Result<(), LiveDown> {
         let key = self.session_key(id);
         let set = self.account_sessions_key(data.account_id);
@@ -144,14 +158,6 @@ impl Live {
         self.call(|mut conn| async move {
             redis::pipe()
                 .atomic()
-                .cmd("HSET")
-                .arg(&key)
-                .arg(&fields[..])
-                .ignore()
-                .cmd("EXPIRE")
-                .arg(&key)
-                .arg(SESSION_IDLE_SECS)
-                .ignore()
                 .cmd("SADD")
                 .arg(&set)
                 .arg(&digest)
@@ -160,6 +166,18 @@ impl Live {
                 .cmd("EXPIRE")
                 .arg(&set)
                 .arg(SESSION_ABSOLUTE_SECS)
+                .ignore()
+                .query_async::<()>(&mut conn)
+                .await?;
+            redis::pipe()
+                .atomic()
+                .cmd("HSET")
+                .arg(&key)
+                .arg(&fields[..])
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(SESSION_IDLE_SECS)
                 .ignore()
                 .query_async::<()>(&mut conn)
                 .await
@@ -286,7 +304,9 @@ impl Live {
         .map(|deleted| deleted == 1)
     }
 
-    /// Ends one session.
+    /// Ends one session, then takes it off its account's set (two steps,
+    /// as the two keys lie in different cluster slots; a failure in between
+    /// leaves only the name of an ended session in the set).
     pub async fn delete_session(
         &self,
         id: &SessionId,
@@ -296,17 +316,16 @@ impl Live {
         let set = self.account_sessions_key(account_id);
         let digest = id.digest();
         self.call(|mut conn| async move {
-            redis::pipe()
-                .atomic()
-                .cmd("DEL")
+            redis::cmd("DEL")
                 .arg(&key)
-                .ignore()
-                .cmd("SREM")
+                .query_async::<i64>(&mut conn)
+                .await?;
+            redis::cmd("SREM")
                 .arg(&set)
                 .arg(&digest)
-                .ignore()
-                .query_async::<()>(&mut conn)
-                .await
+                .query_async::<i64>(&mut conn)
+                .await?;
+            Ok(())
         })
         .await
     }
@@ -331,6 +350,8 @@ impl Live {
             .collect();
         let sessions = keys.len() as u64;
         keys.push(set);
+        // On a cluster the client splits a DEL of keys in several slots
+        // and adds up what each slot deleted.
         let deleted: u64 = self
             .call(
                 |mut conn| async move { redis::cmd("DEL").arg(&keys).query_async(&mut conn).await },
@@ -360,8 +381,7 @@ impl Live {
         form_nonce: Option<&[u8]>,
     ) -> Result<SignInAttempt, LiveDown> {
         let (login_key, ip_key) = self.throttle_keys(login, client_ip);
-        let nonce_key = form_nonce
-            .map(|nonce| self.key(format_args!("signin:form:{}", HEXLOWER.encode(nonce))));
+        let nonce_key = form_nonce.map(|nonce| self.form_nonce_key(nonce));
         let (taken, wait_secs): (i64, i64) = self
             .call(|mut conn| async move {
                 let script = redis::Script::new(TAKE_ATTEMPT);

@@ -27,6 +27,7 @@ mod public_pages;
 mod qr;
 mod rating_page;
 mod ratings;
+mod redis_cluster;
 mod repeat_complaints;
 mod replica;
 mod resilience;

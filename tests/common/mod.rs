@@ -48,6 +48,8 @@ pub struct Options {
     pub private_redis: bool,
     /// Run without Redis at all.
     pub no_redis: bool,
+    /// `REDIS_URL` as given instead of the shared Redis, e.g. a cluster's.
+    pub redis_url: Option<String>,
     /// Per-IP per-venue limit (default 0 = off).
     pub rate_limit_per_minute: u32,
     /// Point the app at a Postgres that is not there.
@@ -327,6 +329,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         None
     } else if let Some(server) = &redis {
         Some(server.url())
+    } else if let Some(url) = &options.redis_url {
+        Some(url.clone())
     } else {
         Some(std::env::var("REDIS_URL").expect("REDIS_URL must point at the test Redis"))
     };
