@@ -17,16 +17,27 @@ qrf_ensure_packages chromium:chromium chromedriver:chromium-driver \
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
+# The API suite runs a second time on a Citus cluster built from the source
+# tarball CITUS_SOURCE names (once per version; see deploy/citus.sh).
+if [[ -z "${CITUS_SOURCE:-}" && ! -f "$(pg_config --pkglibdir 2>/dev/null)/citus.so" ]]; then
+    qrf_die "set CITUS_SOURCE to a Citus 13 source tarball: the suite runs on a cluster too"
+fi
+
 deploy/services.sh start
+deploy/redis-cluster.sh start
 eval "$(deploy/services.sh env)"
+eval "$(deploy/redis-cluster.sh env)"
 # Each test creates its own database; drop them before the run (an earlier
 # run may have been cut short) and after it, so they never pile up on disk.
 psql="${QRF_PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
 drop_test_databases() {
-    "$psql" -X -At "$DATABASE_URL" -c "select datname from pg_database where datname like 'qrf\_test\_%'" |
-        while read -r stale; do
-            "$psql" -X -q "$DATABASE_URL" -c "drop database if exists \"$stale\" with (force)"
-        done
+    local server workers="${QRF_CITUS_WORKERS:-}"
+    for server in "$DATABASE_URL" ${workers//,/ }; do
+        "$psql" -X -At "$server" -c "select datname from pg_database where datname like 'qrf\_test\_%'" |
+            while read -r stale; do
+                "$psql" -X -q "$server" -c "drop database if exists \"$stale\" with (force)"
+            done
+    done
 }
 drop_test_databases
 # Builds use the committed .sqlx/ query cache, never a live database.
@@ -36,7 +47,9 @@ cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 
 status=0
+started=$SECONDS
 cargo test --locked --all-targets --no-fail-fast || status=$?
+qrf_say "every test on plain Postgres: $((SECONDS - started)) s"
 # Schemathesis over every JSON operation, anonymous and with each role's token.
 deploy/api-fuzz.sh || status=$?
 # Doc tests exist only for a library target; cargo refuses --doc without one.
@@ -46,4 +59,21 @@ else
     qrf_say "no library target: no doc tests to run"
 fi
 drop_test_databases
+
+# The HTTP integration tests again, on a coordinator and two workers: every
+# statement must also run where the tables are spread by venue. The loopback
+# cluster has no streaming replica, so the replica's own test says so and
+# passes over; everything else runs as on plain Postgres.
+deploy/citus.sh start
+(
+    eval "$(deploy/citus.sh env)"
+    unset QRF_REPLICA_URL
+    drop_test_databases
+    started=$SECONDS
+    cluster_status=0
+    cargo test --locked --test api --no-fail-fast || cluster_status=$?
+    qrf_say "the API suite on the Citus cluster: $((SECONDS - started)) s"
+    drop_test_databases
+    exit "$cluster_status"
+) || status=$?
 exit "$status"
