@@ -13,6 +13,10 @@
 # It prints the figures and a summary, stops the servers it started, and
 # leaves Postgres and Redis running. Raw outputs are in .local/load/.
 # Exits non-zero if a step fails or the counts do not match.
+#
+# BALANCER=1 runs steps 2 and 3 through haproxy in front of two instances
+# (deploy/balancer.sh, state in .local/load/balancer/) instead of against one
+# instance; the CPU time then counts both instances, and haproxy's apart.
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +25,10 @@ cd "$QRF_ROOT"
 SERVE_ADDR=127.0.0.1:18080
 BARE_ADDR=127.0.0.1:18081
 BASE_URL="http://$SERVE_ADDR"
+BALANCER="${BALANCER:-0}"
+[[ "$BALANCER" =~ ^[01]$ ]] || { echo "BALANCER must be 0 or 1" >&2; exit 2; }
+# Where cargo puts the binaries (it honours CARGO_TARGET_DIR).
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 LOAD_DB=qrf_load
 VENUES="${VENUES:-200}"
 [[ "$VENUES" =~ ^[1-9][0-9]{0,4}$ ]] || { echo "VENUES must be 1-99999" >&2; exit 2; }
@@ -44,7 +52,17 @@ WORK="$QRF_ROOT/.local/load"
 export ADMIN_TOKEN="${ADMIN_TOKEN:-load-$(qrf_random_hex 18)}"
 export SECRET_KEY="${SECRET_KEY:-$(qrf_random_hex 32)}"
 
-trap stop_servers EXIT
+# With BALANCER=1: the balancer's instances and haproxy, and its state folder.
+export QRF_BALANCER_DIR="$WORK/balancer" QRF_BIN="$TARGET_DIR/release/qrfeedback"
+balancer_started=0
+stop_all() {
+    stop_servers
+    if ((balancer_started)); then
+        deploy/balancer.sh stop
+        balancer_started=0
+    fi
+}
+trap stop_all EXIT
 
 qrf_ensure_packages wrk:wrk curl:curl jq:jq "$PG_BIN/pgbench:postgresql-15"
 mkdir -p "$WORK"
@@ -53,7 +71,11 @@ started_at=$SECONDS
 step "build (release)"
 SQLX_OFFLINE=true cargo build --release --locked --examples --bins
 
-step "services, fresh database $LOAD_DB, server on $SERVE_ADDR"
+if ((BALANCER)); then
+    step "services, fresh database $LOAD_DB, two servers behind haproxy (deploy/balancer.sh)"
+else
+    step "services, fresh database $LOAD_DB, server on $SERVE_ADDR"
+fi
 deploy/services.sh start
 eval "$(deploy/services.sh env)"
 server_url="${DATABASE_URL%/*}"
@@ -61,14 +83,25 @@ LOAD_URL="$server_url/$LOAD_DB"
 psql_at "$server_url/postgres" -c "drop database if exists $LOAD_DB with (force)" \
     -c "create database $LOAD_DB"
 export DATABASE_URL="$LOAD_URL"
-target/release/qrfeedback migrate >"$WORK/migrate.log" 2>&1 ||
+"$TARGET_DIR/release/qrfeedback" migrate >"$WORK/migrate.log" 2>&1 ||
     { cat "$WORK/migrate.log" >&2; qrf_die "migrate failed"; }
 
-require_port_free "$SERVE_ADDR"
-RATE_LIMIT_PER_MINUTE=0 BIND_ADDR="$SERVE_ADDR" PUBLIC_BASE_URL="$BASE_URL" RUST_LOG=warn \
-    target/release/qrfeedback serve >"$WORK/serve.log" 2>&1 &
-server_pids+=("$!")
-wait_http_ok "$BASE_URL/readyz" "$!" "$WORK/serve.log"
+if ((BALANCER)); then
+    balancer_started=1
+    RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn deploy/balancer.sh start
+    eval "$(deploy/balancer.sh env)"
+    BASE_URL="$QRF_BALANCER_URL"
+    serve_pids=("$(cat "$QRF_BALANCER_DIR/a.pid")" "$(cat "$QRF_BALANCER_DIR/b.pid")")
+    proxy_pids=("$(cat "$QRF_BALANCER_DIR/haproxy.pid")")
+else
+    require_port_free "$SERVE_ADDR"
+    RATE_LIMIT_PER_MINUTE=0 BIND_ADDR="$SERVE_ADDR" PUBLIC_BASE_URL="$BASE_URL" RUST_LOG=warn \
+        "$TARGET_DIR/release/qrfeedback" serve >"$WORK/serve.log" 2>&1 &
+    server_pids+=("$!")
+    serve_pids=("$!")
+    proxy_pids=()
+    wait_http_ok "$BASE_URL/readyz" "$!" "$WORK/serve.log"
+fi
 
 step "create $VENUES venues"
 codes_file="$WORK/codes.txt"
@@ -111,9 +144,11 @@ ceiling_tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\
 [[ -n "$ceiling_tps" ]] || qrf_die "no tps in pgbench output"
 
 step "ratings: wrk POST /api/v1/ratings, $RATING_CLIENTS connections, ${RATINGS_SECONDS}s"
-# Where the CPU goes during the ratings run: the server, Postgres, Redis.
+# Where the CPU goes during the ratings run: the server(s), Postgres, Redis
+# (and haproxy).
 redis_pids="$(pgrep -f redis-server || true)"
-serve_ticks=$(cpu_ticks "${server_pids[0]}")
+serve_ticks=$(cpu_ticks "${serve_pids[@]}")
+proxy_ticks=$(cpu_ticks "${proxy_pids[@]}")
 # shellcheck disable=SC2046 # one pid per word
 pg_ticks=$(cpu_ticks $(postgres_pids))
 # shellcheck disable=SC2086
@@ -121,7 +156,8 @@ redis_ticks=$(cpu_ticks $redis_pids)
 run_wrk "$WORK/ratings.txt" -t"$THREADS" -c"$RATING_CLIENTS" -d"${RATINGS_SECONDS}s" --latency \
     -s deploy/load/ratings.lua "$BASE_URL" \
     -- "$codes_file" "$((RATINGS_SECONDS - RATINGS_IDLE_TAIL_SECONDS))" "$(date +%s)-$$"
-serve_ticks=$(($(cpu_ticks "${server_pids[0]}") - serve_ticks))
+serve_ticks=$(($(cpu_ticks "${serve_pids[@]}") - serve_ticks))
+proxy_ticks=$(($(cpu_ticks "${proxy_pids[@]}") - proxy_ticks))
 # shellcheck disable=SC2046
 pg_ticks=$(($(cpu_ticks $(postgres_pids)) - pg_ticks))
 # shellcheck disable=SC2086
@@ -157,9 +193,9 @@ run_wrk "$WORK/page.txt" -t"$THREADS" -c"$CLIENTS" -d"${PAGE_SECONDS}s" --latenc
 step "bare static page of $page_bytes bytes (examples/bare_static), ${PAGE_SECONDS}s"
 # The yardstick gets the machine to itself, as the page had (less the
 # qrfeedback background jobs, which are part of the real page's cost).
-stop_servers
+stop_all
 require_port_free "$BARE_ADDR"
-target/release/examples/bare_static --bytes "$page_bytes" --bind "$BARE_ADDR" >"$WORK/bare_static.log" 2>&1 &
+"$TARGET_DIR/release/examples/bare_static" --bytes "$page_bytes" --bind "$BARE_ADDR" >"$WORK/bare_static.log" 2>&1 &
 server_pids+=("$!")
 wait_http_ok "http://$BARE_ADDR$page_path" "$!" "$WORK/bare_static.log"
 run_wrk "$WORK/bare.txt" -t"$THREADS" -c"$CLIENTS" -d"${PAGE_SECONDS}s" --latency \
@@ -175,14 +211,19 @@ awk -v tps="$ceiling_tps" -v clients="$CLIENTS" -v rating_clients="$RATING_CLIEN
     -v rps="$ratings_rps" -v p50="$(qrf_field p50_ms "$WORK/ratings.txt")" -v p99="$(qrf_field p99_ms "$WORK/ratings.txt")" \
     -v errors="$rating_errors" -v other="$other_statuses" -v ack="$acknowledged" -v counted="$counted" \
     -v day_stats="$day_stats" -v verdict="$verdict" -v hz="$(getconf CLK_TCK)" \
-    -v serve_ticks="$serve_ticks" -v pg_ticks="$pg_ticks" -v redis_ticks="$redis_ticks" \
+    -v serve_ticks="$serve_ticks" -v proxy_ticks="$proxy_ticks" -v balanced="$BALANCER" -v pg_ticks="$pg_ticks" -v redis_ticks="$redis_ticks" \
     -v page_rps="$page_rps" -v page_p50="$(qrf_field p50_ms "$WORK/page.txt")" \
     -v page_p99="$(qrf_field p99_ms "$WORK/page.txt")" -v page_errors="$page_errors" -v bare_rps="$bare_rps" '
 BEGIN {
     printf "ceiling (pgbench %d clients, single-row insert): %.0f tps\n", clients, tps
+    if (balanced)
+        printf "through haproxy, two instances\n"
     printf "ratings (%d connections): %.0f req/s (%.1f%% of ceiling), p50 %.1f ms, p99 %.1f ms, errors %d%s, acknowledged %d, counted %d (day stats %d) %s\n",
         rating_clients, rps, 100 * rps / tps, p50, p99, errors, (errors > 0 ? " (statuses " other ")" : ""), ack, counted, day_stats, verdict
-    if (ack > 0)
+    if (ack > 0 && balanced)
+        printf "CPU per acknowledged rating: both servers %.0f us, haproxy %.0f us, Postgres %.0f us, Redis %.0f us\n",
+            serve_ticks * 1e6 / hz / ack, proxy_ticks * 1e6 / hz / ack, pg_ticks * 1e6 / hz / ack, redis_ticks * 1e6 / hz / ack
+    else if (ack > 0)
         printf "CPU per acknowledged rating: server %.0f us, Postgres %.0f us, Redis %.0f us\n",
             serve_ticks * 1e6 / hz / ack, pg_ticks * 1e6 / hz / ack, redis_ticks * 1e6 / hz / ack
     printf "rating page: %.0f req/s, p50 %.1f ms, p99 %.1f ms%s; bare static page: %.0f req/s; ratio %.1f%%\n",

@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod audit_page;
 mod bad_input;
+mod balancer;
 mod client_addr;
 mod commands;
 mod console;
