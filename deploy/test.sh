@@ -14,6 +14,8 @@ cd "$QRF_ROOT"
 qrf_ensure_packages chromium:chromium chromedriver:chromium-driver \
     /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk \
     /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf:fonts-noto-core
+# tests/api/balancer.rs puts two instances of the built binary behind haproxy.
+qrf_ensure_packages haproxy:haproxy
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
