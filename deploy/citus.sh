@@ -4,6 +4,9 @@
 #
 #   deploy/citus.sh build    build and install Citus from CITUS_SOURCE (once per version)
 #   deploy/citus.sh start    build if needed, start the three nodes, add the workers (idempotent)
+#   deploy/citus.sh createdb NAME
+#                            (re)make database NAME on every node, Citus created
+#                            in it and the workers added: ready to migrate and distribute
 #   deploy/citus.sh stop     stop the three nodes
 #   deploy/citus.sh env      print `export DATABASE_URL=… APP_DATABASE_URL=…` for the coordinator
 #                            (and QRF_CITUS_WORKERS, the workers' URLs, for the tests)
@@ -35,7 +38,7 @@ READY_TIMEOUT_S=60
 NODES=(coordinator worker1 worker2)
 
 usage() {
-    echo "usage: $0 build|start|stop|env" >&2
+    echo "usage: $0 build|start|createdb NAME|stop|env" >&2
     exit 2
 }
 
@@ -136,11 +139,11 @@ CONF
 }
 
 node_prepare() {
-    local port="$1"
-    if [[ -z "$(psql_on "$port" -d postgres -tAc "select 1 from pg_database where datname = '$DB'")" ]]; then
-        psql_on "$port" -d postgres -c "create database $DB"
+    local port="$1" db="${2:-$DB}"
+    if [[ -z "$(psql_on "$port" -d postgres -tAc "select 1 from pg_database where datname = '$db'")" ]]; then
+        psql_on "$port" -d postgres -c "create database $db"
     fi
-    psql_on "$port" -d "$DB" <<SQL
+    psql_on "$port" -d "$db" <<SQL
 CREATE EXTENSION IF NOT EXISTS citus;
 DO \$\$
 BEGIN
@@ -161,18 +164,35 @@ cmd_start() {
     for node in "${NODES[@]}"; do
         node_start "$base/$node" "$(node_port "$node")"
     done
-    for node in "${NODES[@]}"; do
-        node_prepare "$(node_port "$node")"
-    done
+    prepare_database "$DB"
     local coordinator
     coordinator="$(node_port coordinator)"
-    psql_on "$coordinator" -d "$DB" -c \
+    qrf_say "citus coordinator 127.0.0.1:$coordinator with workers :$((coordinator + 1)) and :$((coordinator + 2)) ready"
+}
+
+# Citus and its nodes are per database: each node gets the database and the
+# extension, and the coordinator is told of itself and of both workers.
+prepare_database() {
+    local db="$1" node coordinator
+    for node in "${NODES[@]}"; do
+        node_prepare "$(node_port "$node")" "$db"
+    done
+    coordinator="$(node_port coordinator)"
+    psql_on "$coordinator" -d "$db" -c \
         "SELECT citus_set_coordinator_host('127.0.0.1', $coordinator)" >/dev/null
     for node in worker1 worker2; do
-        psql_on "$coordinator" -d "$DB" -c \
+        psql_on "$coordinator" -d "$db" -c \
             "SELECT citus_add_node('127.0.0.1', $(node_port "$node"))" >/dev/null
     done
-    qrf_say "citus coordinator 127.0.0.1:$coordinator with workers :$((coordinator + 1)) and :$((coordinator + 2)) ready"
+}
+
+cmd_createdb() {
+    local db="$1" node
+    [[ "$db" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || qrf_die "a database name is lower-case letters, digits and _"
+    for node in "${NODES[@]}"; do
+        psql_on "$(node_port "$node")" -d postgres -c "drop database if exists $db with (force)"
+    done
+    prepare_database "$db"
 }
 
 cmd_stop() {
@@ -191,10 +211,14 @@ cmd_env() {
     echo "export QRF_CITUS_WORKERS=postgres://$USER_NAME:$PASSWORD@127.0.0.1:$((PORT + 1))/postgres,postgres://$USER_NAME:$PASSWORD@127.0.0.1:$((PORT + 2))/postgres"
 }
 
-[[ $# -eq 1 ]] || usage
+[[ $# -ge 1 ]] || usage
 case "$1" in
 build) cmd_build ;;
 start) cmd_start ;;
+createdb)
+    [[ $# -eq 2 ]] || usage
+    cmd_createdb "$2"
+    ;;
 stop) cmd_stop ;;
 env) cmd_env ;;
 *) usage ;;

@@ -17,6 +17,11 @@
 # BALANCER=1 runs steps 2 and 3 through haproxy in front of two instances
 # (deploy/balancer.sh, state in .local/load/balancer/) instead of against one
 # instance; the CPU time then counts both instances, and haproxy's apart.
+#
+# CITUS=1 runs the ratings and the rating page on the Citus cluster of
+# deploy/citus.sh (a coordinator and two workers on this machine), its
+# database migrated and distributed with `qrfeedback distribute`; the
+# ceiling then inserts into a table distributed the same way.
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,6 +32,8 @@ BARE_ADDR=127.0.0.1:18081
 BASE_URL="http://$SERVE_ADDR"
 BALANCER="${BALANCER:-0}"
 [[ "$BALANCER" =~ ^[01]$ ]] || { echo "BALANCER must be 0 or 1" >&2; exit 2; }
+CITUS="${CITUS:-0}"
+[[ "$CITUS" =~ ^[01]$ ]] || { echo "CITUS must be 0 or 1" >&2; exit 2; }
 # Where cargo puts the binaries (it honours CARGO_TARGET_DIR).
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 LOAD_DB=qrf_load
@@ -78,13 +85,22 @@ else
 fi
 deploy/services.sh start
 eval "$(deploy/services.sh env)"
-server_url="${DATABASE_URL%/*}"
+if ((CITUS)); then
+    deploy/citus.sh start
+    eval "$(deploy/citus.sh env)"
+    deploy/citus.sh createdb "$LOAD_DB"
+    server_url="${DATABASE_URL%/*}"
+else
+    server_url="${DATABASE_URL%/*}"
+    psql_at "$server_url/postgres" -c "drop database if exists $LOAD_DB with (force)" \
+        -c "create database $LOAD_DB"
+fi
 LOAD_URL="$server_url/$LOAD_DB"
-psql_at "$server_url/postgres" -c "drop database if exists $LOAD_DB with (force)" \
-    -c "create database $LOAD_DB"
 export DATABASE_URL="$LOAD_URL"
 "$TARGET_DIR/release/qrfeedback" migrate >"$WORK/migrate.log" 2>&1 ||
     { cat "$WORK/migrate.log" >&2; qrf_die "migrate failed"; }
+"$TARGET_DIR/release/qrfeedback" distribute >>"$WORK/migrate.log" 2>&1 ||
+    { cat "$WORK/migrate.log" >&2; qrf_die "distribute failed"; }
 
 if ((BALANCER)); then
     balancer_started=1
@@ -138,6 +154,9 @@ create table bench_ratings (
     unique (venue_id, day, device_hash)
 );
 SQL
+if ((CITUS)); then
+    psql_at "$LOAD_URL" -c "select create_distributed_table('bench_ratings', 'venue_id')" >/dev/null
+fi
 "$PG_BIN/pgbench" -n -M prepared -c "$CLIENTS" -j "$THREADS" -T "$PGBENCH_SECONDS" \
     -f deploy/load/bench_insert.sql "$LOAD_URL" | tee "$WORK/pgbench.txt"
 ceiling_tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$WORK/pgbench.txt")"
