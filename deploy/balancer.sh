@@ -56,7 +56,9 @@ check_ports() {
     local port
     ((${#INSTANCE_PORTS[@]} == 2)) || qrf_die "QRF_INSTANCE_PORTS names two ports"
     for port in "$BALANCER_PORT" "${INSTANCE_PORTS[@]}"; do
-        [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || qrf_die "$port is not a port"
+        if ! [[ "$port" =~ ^[0-9]{1,5}$ ]] || ((port == 0 || port > 65535)); then
+            qrf_die "$port is not a port"
+        fi
     done
 }
 
