@@ -169,6 +169,18 @@ qrf_pg_home() {
     printf '%s' "$base/$name"
 }
 
+# Runs "$@" holding an exclusive lock on the file $1 (its folder is made),
+# so two scripts starting or stopping the same servers at once do not race.
+# Daemons started with qrf_detached never hold it.
+qrf_with_lock() {
+    local lock="$1"
+    shift
+    mkdir -p "$(dirname "$lock")"
+    exec 9>"$lock"
+    flock 9
+    "$@"
+}
+
 # Runs a command that leaves a daemon behind with only stdin/stdout/stderr
 # open, so the daemon holds no pipe or lock of whoever started it.
 qrf_detached() {

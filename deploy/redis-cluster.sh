@@ -184,19 +184,10 @@ cmd_env() {
     echo "export REDIS_CLUSTER_URL=redis+cluster://$seeds"
 }
 
-# Serialises start/stop, as deploy/services.sh does; the nodes are started
-# `qrf_detached`, so they never hold the lock.
-with_lock() {
-    mkdir -p "$HOME_DIR"
-    exec 9>"$HOME_DIR/cluster.lock"
-    flock 9
-    "$@"
-}
-
 (($# == 1)) || usage
 case "$1" in
-start) with_lock cmd_start ;;
-stop) with_lock cmd_stop ;;
+start) qrf_with_lock "$HOME_DIR/cluster.lock" cmd_start ;;
+stop) qrf_with_lock "$HOME_DIR/cluster.lock" cmd_stop ;;
 status) cmd_status ;;
 env) cmd_env ;;
 *) usage ;;

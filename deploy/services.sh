@@ -289,19 +289,10 @@ cmd_env() {
     echo "export QRF_REPLICA_URL=postgres://$APP_PG_USER:$APP_PG_PASSWORD@127.0.0.1:$REPLICA_PORT/$PG_DB"
 }
 
-# Serialises start/stop so two scripts starting the services at once do not
-# race. The daemons are started `qrf_detached`, so they never hold the lock.
-with_lock() {
-    mkdir -p "$LOCAL"
-    exec 9>"$LOCAL/services.lock"
-    flock 9
-    "$@"
-}
-
 (($# == 1)) || usage
 case "$1" in
-start) with_lock cmd_start ;;
-stop) with_lock cmd_stop ;;
+start) qrf_with_lock "$LOCAL/services.lock" cmd_start ;;
+stop) qrf_with_lock "$LOCAL/services.lock" cmd_stop ;;
 status) cmd_status ;;
 env) cmd_env ;;
 *) usage ;;
