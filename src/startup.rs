@@ -7,6 +7,7 @@ use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
 use crate::app::Services;
+use crate::app::case_rules::CaseRules;
 use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -78,6 +79,7 @@ impl Application {
             settings.batch_writers,
             settings.batch_max,
         );
+        let case_rules = CaseRules::new(pool.clone());
         let intake = Intake::new(
             pool.clone(),
             batcher,
@@ -86,6 +88,7 @@ impl Application {
             &settings,
             metrics.clone(),
             clock.clone(),
+            case_rules.clone(),
         );
         // Answer the first requests with Redis already known up or down.
         live.check().await;
@@ -108,6 +111,7 @@ impl Application {
             reads,
             live,
             intake,
+            case_rules,
             scores,
             reference,
             secrets,

@@ -95,6 +95,13 @@ slugs! {
     EmptyComplaint => "empty-complaint", Invalid;
     InvalidDeviceId => "invalid-device-id", Invalid;
     UnstorableRating => "unstorable-rating", Invalid;
+    UnknownCaseState => "unknown-case-state", Invalid;
+    InvalidVerdict => "invalid-verdict", Invalid;
+    SameRegion => "same-region", Invalid;
+    InvalidDayKind => "invalid-day-kind", Invalid;
+    InvalidCaseClocks => "invalid-case-clocks", Invalid;
+    TransitionNotAllowed => "transition-not-allowed", Conflict;
+    HandlingNotRateable => "handling-not-rateable", Conflict;
     DuplicateLogin => "duplicate-login", Conflict;
     AccountChanged => "account-changed", Conflict;
     AccountDisabled => "account-disabled", Conflict;
@@ -107,6 +114,7 @@ slugs! {
     RatingNotFound => "rating-not-found", NotFound;
     InvitationNotFound => "invitation-not-found", NotFound;
     RegionNotFound => "region-not-found", NotFound;
+    ComplaintNotFound => "complaint-not-found", NotFound;
     Forbidden => "forbidden", Forbidden;
     Unavailable => "unavailable", Unavailable;
     Internal => "internal", Internal;
@@ -130,6 +138,7 @@ impl Slug {
             Slug::RatingNotFound => "rating",
             Slug::InvitationNotFound => "invitation",
             Slug::RegionNotFound => "region",
+            Slug::ComplaintNotFound => "complaint",
             _ => return None,
         })
     }

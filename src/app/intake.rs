@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::app::case_rules::CaseRules;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::client_addr::limit_key_of;
@@ -19,7 +20,7 @@ use crate::domain::secrets::{FormNonce, Secrets};
 use crate::jobs::batcher::{Batcher, WriteFailure, WriteOutcome};
 use crate::live::Live;
 use crate::store::StoreError;
-use crate::store::complaints::{self, ComplaintApart};
+use crate::store::complaints::{self, CaseOpening, ComplaintApart};
 use crate::store::ratings::{self, RatingRow};
 use crate::store::venues::VenueCard;
 use crate::telemetry::Metrics;
@@ -118,6 +119,7 @@ pub struct Intake {
     local_limits: Arc<Mutex<LocalLimits>>,
     metrics: Metrics,
     clock: Clock,
+    case_rules: CaseRules,
 }
 
 /// Rate-limit windows kept in process while Redis is down.
@@ -137,9 +139,11 @@ impl Intake {
         settings: &Settings,
         metrics: Metrics,
         clock: Clock,
+        case_rules: CaseRules,
     ) -> Self {
         Self {
             clock,
+            case_rules,
             pool,
             batcher,
             live,
@@ -175,7 +179,11 @@ impl Intake {
             .await?;
 
         let device_hash = self.secrets.device_hash(&s.device);
-        let tracking_code = s.input.complaint.as_ref().map(|_| new_tracking_code());
+        let tracking_code = (s.input.complaint.as_ref()).map(|_| new_tracking_code(venue_id));
+        let case_opening = match &s.input.complaint {
+            Some(_) => Some(self.case_opening(&s.venue, now).await?),
+            None => None,
+        };
         let row = RatingRow {
             venue_id,
             day,
@@ -196,19 +204,23 @@ impl Intake {
                 .and_then(|c| c.contact.as_deref())
                 .map(|contact| self.secrets.seal_contact(contact)),
             tracking_code: tracking_code.clone(),
+            case_opening: case_opening.clone(),
             idempotency: s.idempotency.clone(),
         };
         // Filed on its own if the rating turns out to be a repeat.
-        let apart = (s.input.complaint.as_ref()).map(|complaint| {
-            ComplaintApart::new(
-                venue_id,
-                device_hash,
-                now,
-                tracking_code.clone().unwrap_or_default(),
-                complaint.text.clone(),
-                row.contact_sealed.clone(),
-            )
-        });
+        let apart = (s.input.complaint.as_ref())
+            .zip(case_opening)
+            .map(|(complaint, opening)| {
+                ComplaintApart::new(
+                    venue_id,
+                    device_hash,
+                    now,
+                    tracking_code.clone().unwrap_or_default(),
+                    complaint.text.clone(),
+                    row.contact_sealed.clone(),
+                    opening,
+                )
+            });
 
         let written =
             tokio::time::timeout(self.db_timeout, self.batcher.submit(row, s.venue.clone())).await;
@@ -321,12 +333,28 @@ impl Intake {
             venue.id,
             self.secrets.device_hash(device),
             now,
-            new_tracking_code(),
+            new_tracking_code(venue.id),
             complaint.text.clone(),
             (complaint.contact.as_deref()).map(|contact| self.secrets.seal_contact(contact)),
+            self.case_opening(venue, now).await?,
         );
         let code = self.file_apart(Some(apart)).await?;
         code.ok_or(IntakeError::Failed)
+    }
+
+    /// Where the case of a complaint about `venue` filed at `at` starts.
+    async fn case_opening(
+        &self,
+        venue: &VenueCard,
+        at: DateTime<Utc>,
+    ) -> Result<CaseOpening, IntakeError> {
+        tokio::time::timeout(
+            self.db_timeout,
+            self.case_rules.opening(&venue.region_path, at),
+        )
+        .await
+        .map_err(|_| IntakeError::Unavailable)?
+        .map_err(store_failure)
     }
 
     /// Whether `device` has a rating of `venue` stored for today: the daily
@@ -398,14 +426,18 @@ fn store_failure(err: StoreError) -> IntakeError {
     }
 }
 
-/// A complaint tracking code: ten characters, no look-alikes (0/O, 1/I).
-fn new_tracking_code() -> String {
+/// A complaint tracking code: the venue's id, a dash and ten random
+/// characters without look-alikes (0/O, 1/I). The venue makes the code
+/// unique across the whole system (each venue's codes are unique by a
+/// constraint) and lets `/c/{code}` go straight to the venue's cases.
+pub fn new_tracking_code(venue_id: VenueId) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let bytes: [u8; 10] = rand::random();
-    bytes
+    let random: String = bytes
         .iter()
         .map(|b| ALPHABET[usize::from(b % 32)] as char)
-        .collect()
+        .collect();
+    format!("{}-{random}", venue_id.get())
 }
 
 #[cfg(test)]
@@ -414,13 +446,16 @@ mod tests {
 
     #[test]
     fn tracking_codes_are_ten_unambiguous_characters() {
-        let code = new_tracking_code();
-        assert_eq!(code.len(), 10);
+        let code = new_tracking_code(VenueId::new(4071));
+        let (venue, random) = code.split_once('-').unwrap();
+        assert_eq!(venue, "4071");
+        assert_eq!(random.len(), 10);
         assert!(
-            code.chars()
+            random
+                .chars()
                 .all(|c| c.is_ascii_uppercase() || ('2'..='9').contains(&c))
         );
-        assert!(!code.contains(['O', 'I', '0', '1']));
-        assert_ne!(code, new_tracking_code());
+        assert!(!random.contains(['O', 'I', '0', '1']));
+        assert_ne!(code, new_tracking_code(VenueId::new(4071)));
     }
 }

@@ -7,6 +7,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod caller;
+pub mod case_rules;
+pub mod cases;
 pub mod error;
 pub mod intake;
 pub mod moderation;
@@ -18,6 +20,7 @@ pub mod supervision;
 pub mod tokens;
 pub mod venue_profile;
 pub mod violations;
+pub mod working_days;
 
 use std::sync::Arc;
 
@@ -50,6 +53,8 @@ pub struct Services {
     pub live: Live,
     /// The rating write path.
     pub intake: Intake,
+    /// Case deadlines: the working-day calendar and the regions' clocks.
+    pub case_rules: case_rules::CaseRules,
     /// Scores: constants and tier rules.
     pub scores: Arc<ScoreEngine>,
     /// The region tree and the categories.

@@ -33,6 +33,14 @@ pub fn parse_id<T: PathId>(raw: &str) -> Result<T, AppError> {
         .ok_or(AppError::not_found(T::MISSING))
 }
 
+/// Reads a complaint case's id from a path segment.
+pub fn parse_case_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::not_found(Slug::ComplaintNotFound))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,16 @@ audit_actions! {
     AUTH_SECOND_FACTOR_FAILED = "auth.second_factor_failed";
     /// Someone signed out (of this browser, or everywhere).
     AUTH_SIGN_OUT = "auth.sign_out";
+    /// A complaint case moved a step (accepted, transferred, answered, closed …).
+    COMPLAINT_STEP = "complaint.step";
+    /// A regulator revealed a complaint's contact.
+    COMPLAINT_CONTACT_REVEAL = "complaint.contact_reveal";
+    /// A regulator entered a complaint taken by telephone or the 12345 hotline.
+    COMPLAINT_ENTER = "complaint.enter";
+    /// A day of the working-day calendar was set or cleared.
+    CALENDAR_DAY = "calendar.day";
+    /// A region's case clocks were set.
+    CALENDAR_CLOCKS = "calendar.clocks";
     /// A console table was downloaded as a file.
     EXPORT_DOWNLOAD = "export.download";
     /// A rating was taken out of the scores.

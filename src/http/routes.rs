@@ -8,8 +8,10 @@ use actix_web::{HttpRequest, Route, guard, web};
 use crate::http::AppState;
 use crate::http::api::accounts;
 use crate::http::api::audit;
+use crate::http::api::complaints;
 use crate::http::api::docs;
 use crate::http::api::health;
+use crate::http::api::holidays;
 use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
@@ -19,7 +21,7 @@ use crate::http::api::supervision;
 use crate::http::api::tokens;
 use crate::http::api::venue_staff;
 use crate::http::api::venues;
-use crate::http::auth::access::{ANYONE, Access, SIGNED_IN, SUPERVISORS};
+use crate::http::auth::access::{ADMINS, ANYONE, Access, SIGNED_IN, SUPERVISORS};
 use crate::http::auth::{login, second_factor, sign_out};
 use crate::http::pages::account::invitation;
 use crate::http::pages::account::password;
@@ -139,6 +141,13 @@ route_table! {
     get "/api/v1/venues/{id}/ratings" => supervision::venue_ratings, SUPERVISORS;
     get "/api/v1/venues/{id}/violations" => supervision::list_violations, SUPERVISORS;
     post "/api/v1/venues/{id}/violations" => supervision::create_violation, SUPERVISORS;
+    get "/api/v1/complaints" => complaints::list, SIGNED_IN;
+    get "/api/v1/complaints/{id}" => complaints::get, SIGNED_IN;
+    post "/api/v1/complaints/{id}/transitions" => complaints::transition, SIGNED_IN;
+    post "/api/v1/complaints/{id}/contact" => complaints::reveal_contact, SUPERVISORS;
+    get "/api/v1/holidays" => holidays::list, SIGNED_IN;
+    put "/api/v1/holidays/{date}" => holidays::put, ADMINS;
+    delete "/api/v1/holidays/{date}" => holidays::delete, ADMINS;
 }
 
 /// The upper-case name of a method written in lower case in the table.

@@ -424,7 +424,7 @@ impl RatingGenerator {
             if let Some(complaint) = &rating.complaint {
                 tally.complaints += 1;
                 let tracking_code = loop {
-                    let code = tracking_code(&mut self.rng);
+                    let code = tracking_code(&mut self.rng, venue.id);
                     if tracking_codes.insert(code.clone()) {
                         break code;
                     }

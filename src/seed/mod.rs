@@ -220,14 +220,51 @@ async fn insert_complaints(
         .collect();
     let texts: Vec<&str> = complaints.iter().map(|c| c.description.as_str()).collect();
     let statuses: Vec<&str> = complaints.iter().map(|c| c.status).collect();
+    // Each case is given the history its state implies: accepted two days
+    // after filing, the venue's answer three days later, mediation from the
+    // sixth day, closure on the twentieth; due dates as the default clocks
+    // set them (five working days read as a week), so young cases that wait
+    // too long show as overdue.
     let done = sqlx::query(
         r#"INSERT INTO complaints (venue_id, rating_id, day, tracking_code, description,
-                                   status, created_at)
-           SELECT r.venue_id, r.id, r.day, c.tracking_code, c.description, c.status, r.created_at
+                                   state, created_at, region_code, service_on, state_changed_at,
+                                   accepted_at, due_at, closed_at, resolved_at, public_answer,
+                                   upheld, venue_at_fault, verified_at)
+           SELECT r.venue_id, r.id, r.day, c.tracking_code, c.description, c.state, r.created_at,
+                  CASE WHEN c.state = 'transferred' THEN coalesce(g.parent_code, v.region_code)
+                       ELSE v.region_code END,
+                  r.day,
+                  r.created_at + CASE c.state WHEN 'submitted' THEN interval '0'
+                      WHEN 'transferred' THEN interval '1 day' WHEN 'accepted' THEN interval '2 days'
+                      WHEN 'rejected' THEN interval '2 days' WHEN 'venue_replied' THEN interval '5 days'
+                      WHEN 'mediating' THEN interval '6 days' ELSE interval '20 days' END,
+                  CASE WHEN c.state NOT IN ('submitted', 'transferred', 'rejected')
+                       THEN r.created_at + interval '2 days' END,
+                  CASE c.state WHEN 'submitted' THEN r.created_at + interval '7 days'
+                      WHEN 'transferred' THEN r.created_at + interval '8 days'
+                      WHEN 'accepted' THEN r.created_at + interval '12 days'
+                      WHEN 'venue_replied' THEN r.created_at + interval '62 days'
+                      WHEN 'mediating' THEN r.created_at + interval '62 days' END,
+                  CASE WHEN c.state IN ('rejected', 'resolved', 'closed_unresolved')
+                       THEN r.created_at + CASE c.state WHEN 'rejected' THEN interval '2 days'
+                                                        ELSE interval '20 days' END END,
+                  CASE WHEN c.state IN ('rejected', 'resolved', 'closed_unresolved')
+                       THEN r.created_at + CASE c.state WHEN 'rejected' THEN interval '2 days'
+                                                        ELSE interval '20 days' END END,
+                  CASE c.state WHEN 'resolved' THEN '经调解，商家已向游客道歉并退还差价。'
+                      WHEN 'closed_unresolved' THEN '双方未达成一致，已告知游客可依法申请仲裁或起诉。'
+                      WHEN 'rejected' THEN '投诉事项不属于旅游投诉受理范围。' END,
+                  CASE WHEN c.state IN ('resolved', 'closed_unresolved') THEN c.state = 'resolved' END,
+                  CASE WHEN c.state IN ('resolved', 'closed_unresolved')
+                       THEN c.state = 'resolved' AND r.id % 3 = 0 END,
+                  CASE WHEN c.state = 'resolved' AND r.id % 3 = 0
+                       THEN r.created_at + interval '20 days' END
            FROM UNNEST($1::int8[], $2::date[], $3::bytea[], $4::text[], $5::text[], $6::text[])
-                AS c(venue_id, day, device_hash, tracking_code, description, status)
+                AS c(venue_id, day, device_hash, tracking_code, description, state)
            JOIN ratings r
-             ON r.venue_id = c.venue_id AND r.day = c.day AND r.device_hash = c.device_hash"#,
+             ON r.venue_id = c.venue_id AND r.day = c.day AND r.device_hash = c.device_hash
+           JOIN venues v ON v.id = r.venue_id
+           JOIN regions g ON g.code = v.region_code"#,
     )
     .bind(&venue_ids)
     .bind(&days)
@@ -235,6 +272,33 @@ async fn insert_complaints(
     .bind(&codes)
     .bind(&texts)
     .bind(&statuses)
+    .execute(&mut *conn)
+    .await?;
+    // The timeline: each state the case passed through after filing.
+    sqlx::query(
+        r#"INSERT INTO complaint_events (venue_id, complaint_id, at, from_state, to_state, actor, note)
+           SELECT c.venue_id, c.id, c.created_at + step.after, step.from_state, step.to_state,
+                  'demo', step.note
+           FROM complaints c
+           CROSS JOIN LATERAL (VALUES
+               (1, interval '2 days', 'submitted', 'accepted', NULL::text),
+               (2, interval '5 days', 'accepted', 'venue_replied', '已核实情况，向游客致歉并愿意退还差价。'),
+               (3, interval '6 days', 'venue_replied', 'mediating', NULL),
+               (4, interval '20 days', 'mediating', c.state, NULL),
+               (5, interval '2 days', 'submitted', 'rejected', '投诉事项不属于旅游投诉受理范围。'),
+               (6, interval '1 day', 'submitted', 'transferred', '属地管辖')
+           ) AS step(n, after, from_state, to_state, note)
+           WHERE c.venue_id = ANY($1) AND c.rating_id IS NOT NULL AND CASE c.state
+               WHEN 'accepted' THEN step.n = 1
+               WHEN 'venue_replied' THEN step.n <= 2
+               WHEN 'mediating' THEN step.n <= 3
+               WHEN 'resolved' THEN step.n <= 4
+               WHEN 'closed_unresolved' THEN step.n <= 4
+               WHEN 'rejected' THEN step.n = 5
+               WHEN 'transferred' THEN step.n = 6
+               ELSE false END"#,
+    )
+    .bind(&venue_ids)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

@@ -212,25 +212,35 @@ pub(super) fn complaint_text(rng: &mut StdRng, red_flag: Option<Tag>) -> String 
     format!("{}{}", one_of(rng, body), one_of(rng, &COMPLAINT_ENDINGS))
 }
 
-/// Ten characters from the alphabet live tracking codes use (no 0/O, 1/I).
-pub(super) fn tracking_code(rng: &mut StdRng) -> String {
+/// A tracking code shaped like a live one: the venue, a dash and ten
+/// characters without look-alikes (no 0/O, 1/I).
+pub(super) fn tracking_code(rng: &mut StdRng, venue_id: i64) -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..10)
+    let random: String = (0..10)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+        .collect();
+    format!("{venue_id}-{random}")
 }
 
-/// Older complaints have mostly been handled.
+/// Older complaints have mostly been handled; every state of a case
+/// appears, and some young cases wait past their due date.
 pub(super) fn complaint_status(rng: &mut StdRng, age_days: u32) -> &'static str {
     let weights: &[(&'static str, u32)] = match age_days {
-        0..=6 => &[("new", 1)],
-        7..=30 => &[("new", 3), ("venue_replied", 5), ("resolved", 2)],
+        0..=6 => &[("submitted", 6), ("transferred", 1), ("accepted", 2)],
+        7..=30 => &[
+            ("submitted", 2),
+            ("accepted", 3),
+            ("venue_replied", 4),
+            ("mediating", 2),
+            ("rejected", 1),
+            ("resolved", 2),
+        ],
         _ => &[
             ("resolved", 12),
-            ("closed", 5),
-            ("venue_replied", 2),
-            ("escalated", 1),
+            ("closed_unresolved", 4),
+            ("rejected", 2),
+            ("mediating", 1),
         ],
     };
-    pick(rng, weights).unwrap_or("new")
+    pick(rng, weights).unwrap_or("submitted")
 }

@@ -169,6 +169,7 @@ mod tests {
             complaint: None,
             contact_sealed: None,
             tracking_code: None,
+            case_opening: None,
             idempotency: None,
         }
     }

@@ -9,6 +9,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
 use crate::domain::access::Role;
+use crate::domain::complaint::CaseState;
 use crate::domain::credit::Tier;
 use crate::domain::ids::{AccountId, RatingId, VenueId};
 use crate::domain::venue::RegionCode;
@@ -72,3 +73,4 @@ macro_rules! text_value {
 text_value!(Role, Role::parse, "role");
 text_value!(Tier, Tier::parse, "tier");
 text_value!(RegionCode, |raw| RegionCode::parse(raw).ok(), "region code");
+text_value!(CaseState, CaseState::parse, "case state");

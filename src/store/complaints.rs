@@ -8,6 +8,15 @@ use sqlx::{PgExecutor, PgPool};
 use super::StoreError;
 use crate::domain::day::local_day;
 
+/// Where a visitor's new case starts: the region handling it and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseOpening {
+    /// The venue's region.
+    pub region_code: String,
+    /// When a regulator must accept, reject or transfer it.
+    pub due_at: DateTime<Utc>,
+}
+
 /// A complaint to file without a rating, every field already parsed and sealed.
 #[derive(Debug, Clone)]
 pub struct ComplaintApart {
@@ -25,6 +34,10 @@ pub struct ComplaintApart {
     pub description: String,
     /// Encrypted contact.
     pub contact_sealed: Option<Vec<u8>>,
+    /// The region handling the case (the venue's).
+    pub region_code: String,
+    /// When a regulator must accept, reject or transfer it.
+    pub due_at: DateTime<Utc>,
 }
 
 impl ComplaintApart {
@@ -37,6 +50,7 @@ impl ComplaintApart {
         tracking_code: String,
         description: String,
         contact_sealed: Option<Vec<u8>>,
+        opening: CaseOpening,
     ) -> Self {
         Self {
             venue_id,
@@ -46,6 +60,8 @@ impl ComplaintApart {
             tracking_code,
             description,
             contact_sealed,
+            region_code: opening.region_code,
+            due_at: opening.due_at,
         }
     }
 
@@ -70,8 +86,9 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
     // commit and insert nothing.
     let filed = sqlx::query_scalar!(
         r#"INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
-                                   description, contact_encrypted, created_at)
-           VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)
+                                   description, contact_encrypted, created_at, region_code,
+                                   service_on, state_changed_at, due_at)
+           VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $2, $7, $9)
            ON CONFLICT (venue_id, day, device_hash, md5(description))
                WHERE rating_id IS NULL AND duplicate_of IS NULL
                DO NOTHING
@@ -82,7 +99,9 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         complaint.tracking_code,
         complaint.description,
         complaint.contact_sealed.as_deref(),
-        complaint.created_at
+        complaint.created_at,
+        complaint.region_code,
+        complaint.due_at
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -91,6 +110,25 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         let code = earlier_code(&mut *tx, complaint).await?;
         return code.ok_or(StoreError::Other(sqlx::Error::RowNotFound));
     };
+    count_in_day(
+        &mut tx,
+        complaint.venue_id,
+        complaint.day,
+        complaint.created_at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// Counts a new complaint filed apart from a rating in its venue day's
+/// `complaints_count`, inside the filing's transaction.
+pub async fn count_in_day(
+    tx: &mut sqlx::PgConnection,
+    venue_id: VenueId,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     // The venue day may have no aggregate yet: the complaint form offered
     // alone in the evening can be sent after local midnight. The time is
     // bound rather than read from now(): DO UPDATE takes only immutable
@@ -106,14 +144,13 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
            ON CONFLICT (venue_id, day) DO UPDATE SET
                complaints_count = s.complaints_count + 1,
                updated_at = greatest(s.updated_at, EXCLUDED.updated_at)"#,
-        complaint.venue_id.get(),
-        complaint.day,
-        complaint.created_at
+        venue_id.get(),
+        day,
+        at
     )
-    .execute(&mut *tx)
+    .execute(tx)
     .await?;
-    tx.commit().await?;
-    Ok(code)
+    Ok(())
 }
 
 /// The code of the first complaint with this text from this device at this
@@ -150,6 +187,10 @@ mod tests {
             "ABCDEFGHJK".into(),
             "导游强制购物".into(),
             None,
+            CaseOpening {
+                region_code: "652801".into(),
+                due_at: created_at,
+            },
         )
     }
 

@@ -103,13 +103,13 @@ pub async fn ratings_on(
     .map_err(StoreError::from)
 }
 
-/// Complaints in scope that are neither resolved nor closed.
+/// Complaint cases in scope not yet closed.
 pub async fn unresolved_complaints(pool: &PgPool, scope: &ScopeFilter) -> Result<i64, StoreError> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!"
            FROM complaints c JOIN venues v ON v.id = c.venue_id
-           WHERE c.resolved_at IS NULL AND c.status NOT IN ('resolved', 'closed')
-             AND ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
+           WHERE c.closed_at IS NULL
+             AND ($1 OR c.region_code = ANY($2) OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids

@@ -24,6 +24,9 @@ use super::StoreError;
 pub const REFERENCE_TABLES: &[&str] = &[
     "regions",
     "categories",
+    "holidays",
+    "holiday_notices",
+    "region_case_clocks",
     "tier_rule_sets",
     "accounts",
     "account_venues",
@@ -45,6 +48,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "venue_day_stats",
     "venue_day_tags",
     "complaints",
+    "complaint_events",
     "venue_scores",
     "tier_history",
     "inspections",

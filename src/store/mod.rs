@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod batch_totals;
+pub mod calendar;
+pub mod cases;
 mod codec;
 pub mod complaints;
 pub mod console;
@@ -234,6 +236,7 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, StoreError> {
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
     reference::load(pool).await?;
+    calendar::load_official(pool).await?;
     ratings::ensure_partitions(pool).await?;
     Ok(())
 }

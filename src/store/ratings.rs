@@ -40,6 +40,8 @@ pub struct RatingRow {
     pub contact_sealed: Option<Vec<u8>>,
     /// Tracking code given to the complainant.
     pub tracking_code: Option<String>,
+    /// Where the complaint's case starts.
+    pub case_opening: Option<super::complaints::CaseOpening>,
     /// Idempotency key and the hash of the request it came with.
     pub idempotency: Option<(String, [u8; 32])>,
 }
@@ -114,6 +116,8 @@ pub async fn insert_batch(
     let mut tracking_code = Vec::with_capacity(n);
     let mut idem_key = Vec::with_capacity(n);
     let mut idem_hash = Vec::with_capacity(n);
+    let mut case_region = Vec::with_capacity(n);
+    let mut case_due = Vec::with_capacity(n);
     for (i, r) in rows.iter().enumerate() {
         ord.push(i as i32);
         venue_id.push(r.venue_id.get());
@@ -133,6 +137,8 @@ pub async fn insert_batch(
         tracking_code.push(r.tracking_code.clone());
         idem_key.push(r.idempotency.as_ref().map(|(k, _)| k.clone()));
         idem_hash.push(r.idempotency.as_ref().map(|(_, h)| h.to_vec()));
+        case_region.push(r.case_opening.as_ref().map(|o| o.region_code.clone()));
+        case_due.push(r.case_opening.as_ref().map(|o| o.due_at));
     }
     let (stats, day_tags) = day_totals(rows);
     let result = sqlx::query!(
@@ -140,10 +146,11 @@ pub async fn insert_batch(
                SELECT * FROM UNNEST($1::int4[], $2::int8[], $3::date[], $4::timestamptz[],
                                     $5::bytea[], $6::int2[], $7::int2[], $8::int2[], $9::int2[],
                                     $10::text[], $11::text[], $12::bytea[], $13::text[],
-                                    $14::bytea[], $15::text[], $16::text[], $17::bytea[])
+                                    $14::bytea[], $15::text[], $16::text[], $17::bytea[],
+                                    $37::text[], $38::timestamptz[])
                    AS t(ord, venue_id, day, created_at, device_hash, overall, environment,
                         skill, attitude, tags_csv, comment, form_nonce, complaint, contact,
-                        tracking_code, idem_key, idem_hash)
+                        tracking_code, idem_key, idem_hash, case_region, case_due)
            ),
            ins AS (
                INSERT INTO ratings (venue_id, day, created_at, device_hash, overall,
@@ -157,14 +164,15 @@ pub async fn insert_batch(
            ),
            matched AS (
                SELECT ins.*, input.ord, input.complaint, input.contact, input.tracking_code,
-                      input.idem_key, input.idem_hash
+                      input.idem_key, input.idem_hash, input.case_region, input.case_due
                FROM ins JOIN input USING (venue_id, day, device_hash)
            ),
            complaint_rows AS (
                INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
-                                       description, contact_encrypted, created_at)
+                                       description, contact_encrypted, created_at, region_code,
+                                       service_on, state_changed_at, due_at)
                SELECT venue_id, id, day, device_hash, tracking_code, complaint, contact,
-                      created_at
+                      created_at, case_region, day, created_at, case_due
                FROM matched WHERE complaint IS NOT NULL
            ),
            day_stats AS (
@@ -254,7 +262,9 @@ pub async fn insert_batch(
         &day_tags.venue_id,
         &day_tags.day,
         &day_tags.tag,
-        &day_tags.count
+        &day_tags.count,
+        &case_region as &[Option<String>],
+        &case_due as &[Option<DateTime<Utc>>]
     )
     .fetch_all(pool)
     .await;

@@ -109,6 +109,7 @@ fn crafted_row(venue_id: VenueId, device: u8, comment: &str) -> RatingRow {
         complaint: None,
         contact_sealed: None,
         tracking_code: None,
+        case_opening: None,
         idempotency: None,
     }
 }

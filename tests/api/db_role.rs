@@ -209,6 +209,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
         complaint: None,
         contact_sealed: None,
         tracking_code: None,
+        case_opening: None,
         idempotency: None,
     };
     let stored = ratings::insert_batch(&app, &[row])

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use qrfeedback::domain::day::{china_offset, local_day};
 use qrfeedback::domain::ids::VenueId;
-use qrfeedback::store::complaints::{ComplaintApart, file_apart};
+use qrfeedback::store::complaints::{CaseOpening, ComplaintApart, file_apart};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -541,6 +541,7 @@ async fn complaints_filed_before_the_unique_index_get_their_day_and_are_counted(
         "NEWCODE001".into(),
         "强制购物".into(),
         None,
+        opening(day),
     );
     assert_eq!(file_apart(&pool, &again).await.unwrap(), first_code);
     let new = ComplaintApart::new(
@@ -550,11 +551,20 @@ async fn complaints_filed_before_the_unique_index_get_their_day_and_are_counted(
         "NEWCODE002".into(),
         "导游辱骂游客".into(),
         None,
+        opening(day),
     );
     assert_eq!(file_apart(&pool, &new).await.unwrap(), "NEWCODE002");
     assert_eq!(complaints_stored(&pool).await, 5);
     assert_eq!(day_complaints_count(&pool, venue_id, day).await, 4);
     assert_eq!(differences_in(&pool).await, []);
+}
+
+/// A case opening in the test venue's region, due a week after `day`.
+fn opening(day: NaiveDate) -> CaseOpening {
+    CaseOpening {
+        region_code: "652801".into(),
+        due_at: noon_of(day) + Duration::days(7),
+    }
 }
 
 async fn complaints_stored(pool: &PgPool) -> i64 {

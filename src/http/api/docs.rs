@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi};
 
 use crate::http::api::accounts;
 use crate::http::api::audit;
+use crate::http::api::complaints;
 use crate::http::api::health;
+use crate::http::api::holidays;
 use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
@@ -110,6 +112,8 @@ impl Modify for BodyLimit {
         supervision::create_violation, supervision::list_violations,
         venue_staff::comments, venue_staff::reply,
         venue_staff::put_commitment, venue_staff::put_quality_officer,
+        complaints::list, complaints::get, complaints::transition, complaints::reveal_contact,
+        holidays::list, holidays::put, holidays::delete,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

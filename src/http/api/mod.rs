@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod body;
+pub mod complaints;
 pub mod docs;
 pub mod health;
+pub mod holidays;
 pub mod moderation;
 pub mod qr;
 pub mod rankings;

@@ -38,6 +38,8 @@ pub const ANYONE: Access = Access::Public;
 pub const SIGNED_IN: Access = Access::Roles(&[Role::Admin, Role::Regulator, Role::VenueStaff]);
 /// Regulators and admins.
 pub const SUPERVISORS: Access = Access::Roles(&[Role::Admin, Role::Regulator]);
+/// Admins alone.
+pub const ADMINS: Access = Access::Roles(&[Role::Admin]);
 
 /// Whether the route table lets `role` call the route `req` matched; a
 /// route missing from the table refuses every role.

@@ -36,6 +36,8 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "token" => &t.family_token,
         "auth" => &t.family_auth,
         "export" => &t.family_export,
+        "complaint" => &t.family_complaint,
+        "calendar" => &t.family_calendar,
         other => other,
     }
 }
