@@ -95,3 +95,6 @@ CREATE TABLE complaint_events (
 );
 
 CREATE INDEX complaint_events_case_idx ON complaint_events (venue_id, complaint_id, at);
+
+-- The timeline is append-only, like the audit log.
+REVOKE UPDATE, DELETE, TRUNCATE ON complaint_events FROM qrfeedback_app;

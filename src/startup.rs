@@ -7,7 +7,6 @@ use actix_web::dev::{Server, Service as _};
 use actix_web::{App, HttpServer, web};
 
 use crate::app::Services;
-use crate::app::case_rules::CaseRules;
 use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -79,7 +78,6 @@ impl Application {
             settings.batch_writers,
             settings.batch_max,
         );
-        let case_rules = CaseRules::new(pool.clone());
         let intake = Intake::new(
             pool.clone(),
             batcher,
@@ -88,8 +86,8 @@ impl Application {
             &settings,
             metrics.clone(),
             clock.clone(),
-            case_rules.clone(),
         );
+        let case_rules = intake.case_rules().clone();
         // Answer the first requests with Redis already known up or down.
         live.check().await;
         tokio::spawn(redis_monitor::run(

@@ -139,11 +139,10 @@ impl Intake {
         settings: &Settings,
         metrics: Metrics,
         clock: Clock,
-        case_rules: CaseRules,
     ) -> Self {
         Self {
             clock,
-            case_rules,
+            case_rules: CaseRules::new(pool.clone()),
             pool,
             batcher,
             live,
@@ -340,6 +339,12 @@ impl Intake {
         );
         let code = self.file_apart(Some(apart)).await?;
         code.ok_or(IntakeError::Failed)
+    }
+
+    /// The case deadlines the write path opens complaints with, to be shared
+    /// with the rest of the service (so an edit of the calendar reaches both).
+    pub fn case_rules(&self) -> &CaseRules {
+        &self.case_rules
     }
 
     /// Where the case of a complaint about `venue` filed at `at` starts.

@@ -144,8 +144,12 @@ pub struct Overview {
     pub children: Vec<ChildRegion>,
     /// Ratings today (Asia/Shanghai): the day aggregates, or Redis's live counters when ahead.
     pub today: i64,
-    /// Complaints neither resolved nor closed.
+    /// Complaint cases not yet closed.
     pub unresolved_complaints: i64,
+    /// Open complaint cases past their due date.
+    pub overdue_complaints: i64,
+    /// Open complaint cases due within 48 hours.
+    pub due_soon_complaints: i64,
     /// Venues in tier C or D.
     pub watch_venues: i64,
     /// The 10 lowest-scoring published venues, lowest first.
@@ -406,12 +410,16 @@ pub async fn overview(services: &Services, region: Option<&Region>) -> Result<Ov
         rankings::filtered_total(&services.pool, ranking_scope, &watch_filter).await?;
     let windows = DeclineWindows::as_of(services.clock.today());
     let falling = falling(services, &scope, windows).await?;
+    let (overdue_complaints, due_soon_complaints) =
+        crate::app::cases::clock_counts(services, &scope).await?;
     Ok(Overview {
         region: region.map(RegionRef::from),
         figures,
         children,
         today: ratings_today(services, region, &scope).await?,
         unresolved_complaints: console::unresolved_complaints(&services.pool, &scope).await?,
+        overdue_complaints,
+        due_soon_complaints,
         watch_venues,
         lowest: lowest.into_iter().map(ConsoleVenue::from).collect(),
         falling,

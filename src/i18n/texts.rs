@@ -211,6 +211,8 @@ pub(crate) struct ConsoleTexts {
     pub(crate) stat_ratings: String,
     pub(crate) stat_today: String,
     pub(crate) stat_unresolved_complaints: String,
+    pub(crate) stat_overdue_complaints: String,
+    pub(crate) stat_due_soon_complaints: String,
     pub(crate) stat_watch_venues: String,
     pub(crate) tier_counts_heading: String,
     pub(crate) distribution_heading: String,

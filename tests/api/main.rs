@@ -12,6 +12,7 @@ mod bad_input;
 mod balancer;
 mod client_addr;
 mod commands;
+mod complaint_cases;
 mod console;
 mod dashboard;
 mod db_role;

@@ -307,9 +307,11 @@ async fn complaints_get_a_tracking_code_and_the_contact_is_encrypted() {
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
     let tracking = body["tracking_code"].as_str().unwrap();
-    assert_eq!(tracking.len(), 10);
+    let venue_prefix = format!("{}-", venue["id"]);
+    assert!(tracking.starts_with(&venue_prefix), "{tracking}");
+    assert_eq!(tracking.len(), venue_prefix.len() + 10);
     let (code, description, contact, status): (String, String, Vec<u8>, String) = sqlx::query_as(
-        "SELECT tracking_code, description, contact_encrypted, status FROM complaints WHERE rating_id = $1",
+        "SELECT tracking_code, description, contact_encrypted, state FROM complaints WHERE rating_id = $1",
     )
     .bind(body["id"].as_i64().unwrap())
     .fetch_one(&app.pool)
@@ -317,7 +319,7 @@ async fn complaints_get_a_tracking_code_and_the_contact_is_encrypted() {
     .unwrap();
     assert_eq!(
         (code.as_str(), description.as_str(), status.as_str()),
-        (tracking, "房价与标价不符", "new")
+        (tracking, "房价与标价不符", "submitted")
     );
     assert!(
         !contact.windows(11).any(|w| w == b"13800138000"),

@@ -332,8 +332,10 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO complaints (venue_id, rating_id, day, tracking_code, description, verified_at)
-         SELECT venue_id, id, day, 'TEST-1', 'overcharged', now() FROM ratings WHERE venue_id = $1 LIMIT 1",
+        "INSERT INTO complaints (venue_id, rating_id, day, tracking_code, description, verified_at,
+                                 region_code, service_on, state_changed_at)
+         SELECT venue_id, id, day, 'TEST-1', 'overcharged', now(), '652801', day, now()
+         FROM ratings WHERE venue_id = $1 LIMIT 1",
     )
     .bind(venue_id)
     .execute(&app.pool)

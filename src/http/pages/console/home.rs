@@ -158,6 +158,14 @@ fn home_page(
             value: overview.unresolved_complaints.to_string(),
         },
         Stat {
+            label: c.stat_overdue_complaints.clone(),
+            value: overview.overdue_complaints.to_string(),
+        },
+        Stat {
+            label: c.stat_due_soon_complaints.clone(),
+            value: overview.due_soon_complaints.to_string(),
+        },
+        Stat {
             label: c.stat_watch_venues.clone(),
             value: overview.watch_venues.to_string(),
         },
