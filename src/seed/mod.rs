@@ -219,7 +219,15 @@ async fn insert_complaints(
         .map(|c| c.tracking_code.as_str())
         .collect();
     let texts: Vec<&str> = complaints.iter().map(|c| c.description.as_str()).collect();
-    let statuses: Vec<&str> = complaints.iter().map(|c| c.status).collect();
+    let mut statuses: Vec<&str> = complaints.iter().map(|c| c.status).collect();
+    // The demo shows every state of a case: the oldest complaints (whose
+    // whole history lies in the past) take one state each, so a submitted
+    // one among them is long overdue.
+    let mut oldest: Vec<usize> = (0..complaints.len()).collect();
+    oldest.sort_by_key(|&i| complaints[i].day);
+    for (&i, state) in oldest.iter().zip(crate::domain::complaint::CaseState::ALL) {
+        statuses[i] = state.key();
+    }
     // Each case is given the history its state implies: accepted two days
     // after filing, the venue's answer three days later, mediation from the
     // sixth day, closure on the twentieth; due dates as the default clocks
@@ -277,18 +285,18 @@ async fn insert_complaints(
     // The timeline: each state the case passed through after filing.
     sqlx::query(
         r#"INSERT INTO complaint_events (venue_id, complaint_id, at, from_state, to_state, actor, note)
-           SELECT c.venue_id, c.id, c.created_at + step.after, step.from_state, step.to_state,
-                  'demo', step.note
+           SELECT c.venue_id, c.id, c.created_at + step.after, step.from_state,
+                  coalesce(step.to_state, c.state), 'demo', step.note
            FROM complaints c
-           CROSS JOIN LATERAL (VALUES
+           JOIN (VALUES
                (1, interval '2 days', 'submitted', 'accepted', NULL::text),
                (2, interval '5 days', 'accepted', 'venue_replied', '已核实情况，向游客致歉并愿意退还差价。'),
                (3, interval '6 days', 'venue_replied', 'mediating', NULL),
-               (4, interval '20 days', 'mediating', c.state, NULL),
+               (4, interval '20 days', 'mediating', NULL, NULL),
                (5, interval '2 days', 'submitted', 'rejected', '投诉事项不属于旅游投诉受理范围。'),
                (6, interval '1 day', 'submitted', 'transferred', '属地管辖')
            ) AS step(n, after, from_state, to_state, note)
-           WHERE c.venue_id = ANY($1) AND c.rating_id IS NOT NULL AND CASE c.state
+             ON CASE c.state
                WHEN 'accepted' THEN step.n = 1
                WHEN 'venue_replied' THEN step.n <= 2
                WHEN 'mediating' THEN step.n <= 3
@@ -296,7 +304,8 @@ async fn insert_complaints(
                WHEN 'closed_unresolved' THEN step.n <= 4
                WHEN 'rejected' THEN step.n = 5
                WHEN 'transferred' THEN step.n = 6
-               ELSE false END"#,
+               ELSE false END
+           WHERE c.venue_id = ANY($1) AND c.rating_id IS NOT NULL"#,
     )
     .bind(&venue_ids)
     .execute(conn)
