@@ -31,6 +31,7 @@ use crate::http::pages::dashboard;
 use crate::http::pages::people;
 use crate::http::pages::public;
 use crate::http::pages::visitor::rating;
+use crate::http::pages::visitor::tracking;
 
 /// One row of the route table, without its handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,8 @@ route_table! {
     get "/docs" => docs::docs_page, ANYONE;
     get "/r/{code}" => rating::show, ANYONE;
     post "/r/{code}" => rating::submit, ANYONE;
+    get "/c/{code}" => tracking::show, ANYONE;
+    post "/c/{code}" => tracking::rate, ANYONE;
     get "/" => public::home, ANYONE;
     get "/v/{id}" => public::venue, ANYONE;
     get "/rankings" => public::rankings, ANYONE;

@@ -891,3 +891,111 @@ pub(crate) struct DashboardTexts {
     pub(crate) public_comments_heading: String,
     pub(crate) public_reply: String,
 }
+
+/// Texts of complaint cases: the visitor's tracking page, the console's
+/// queue and case page, and the dashboard's list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseTexts {
+    pub(crate) state_submitted: String,
+    pub(crate) state_accepted: String,
+    pub(crate) state_rejected: String,
+    pub(crate) state_transferred: String,
+    pub(crate) state_venue_replied: String,
+    pub(crate) state_mediating: String,
+    pub(crate) state_resolved: String,
+    pub(crate) state_closed_unresolved: String,
+    pub(crate) track_title: String,
+    pub(crate) code_label: String,
+    pub(crate) venue_label: String,
+    pub(crate) state_label: String,
+    pub(crate) received: String,
+    pub(crate) due: String,
+    pub(crate) closed: String,
+    pub(crate) steps_heading: String,
+    pub(crate) answer_heading: String,
+    pub(crate) no_answer_yet: String,
+    pub(crate) rate_heading: String,
+    pub(crate) rate_intro: String,
+    pub(crate) stars_legend: String,
+    pub(crate) comment_label: String,
+    pub(crate) rate_submit: String,
+    pub(crate) rated_thanks: String,
+    pub(crate) your_rating: String,
+    pub(crate) not_found_title: String,
+    pub(crate) not_found_body: String,
+    pub(crate) form_expired: String,
+    pub(crate) bad_stars: String,
+    pub(crate) not_rateable: String,
+    pub(crate) follow_link: String,
+    pub(crate) queue_title: String,
+    pub(crate) queue_intro: String,
+    pub(crate) col_code: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_region: String,
+    pub(crate) col_source: String,
+    pub(crate) overdue_badge: String,
+    pub(crate) filter_state: String,
+    pub(crate) filter_any: String,
+    pub(crate) filter_overdue: String,
+    pub(crate) filter_due_soon: String,
+    pub(crate) filter_submit: String,
+    pub(crate) empty: String,
+    pub(crate) source_visitor: String,
+    pub(crate) source_phone: String,
+    pub(crate) source_hotline_12345: String,
+    pub(crate) description_label: String,
+    pub(crate) service_on: String,
+    pub(crate) contact_label: String,
+    pub(crate) contact_none: String,
+    pub(crate) contact_erased: String,
+    pub(crate) reveal_contact: String,
+    pub(crate) timeline_heading: String,
+    pub(crate) verdict_heading: String,
+    pub(crate) upheld: String,
+    pub(crate) not_upheld: String,
+    pub(crate) venue_at_fault: String,
+    pub(crate) venue_not_at_fault: String,
+    pub(crate) verdict_none: String,
+    pub(crate) handling_rating: String,
+    pub(crate) step_heading: String,
+    pub(crate) to_label: String,
+    pub(crate) reason_label: String,
+    pub(crate) note_label: String,
+    pub(crate) public_answer_label: String,
+    pub(crate) region_label: String,
+    pub(crate) submit_step: String,
+    pub(crate) no_steps: String,
+    pub(crate) step_done: String,
+    pub(crate) dashboard_heading: String,
+    pub(crate) dashboard_intro: String,
+    pub(crate) answer_label: String,
+    pub(crate) answer_submit: String,
+}
+
+impl CaseTexts {
+    /// A case state in this language.
+    pub(crate) fn state(&self, state: crate::domain::complaint::CaseState) -> &str {
+        use crate::domain::complaint::CaseState::*;
+        match state {
+            Submitted => &self.state_submitted,
+            Accepted => &self.state_accepted,
+            Rejected => &self.state_rejected,
+            Transferred => &self.state_transferred,
+            VenueReplied => &self.state_venue_replied,
+            Mediating => &self.state_mediating,
+            Resolved => &self.state_resolved,
+            ClosedUnresolved => &self.state_closed_unresolved,
+        }
+    }
+
+    /// Where a complaint came from, in this language.
+    pub(crate) fn source<'a>(&'a self, source: &'a str) -> &'a str {
+        match source {
+            "visitor" => &self.source_visitor,
+            "phone" => &self.source_phone,
+            "hotline_12345" => &self.source_hotline_12345,
+            other => other,
+        }
+    }
+}

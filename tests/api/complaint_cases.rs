@@ -546,3 +546,105 @@ async fn admins_keep_the_calendar_and_new_deadlines_count_in_it() {
     .await;
     assert_eq!(status, 422);
 }
+
+/// Posts the tracking page's form; the status and the page.
+async fn post_tracking(app: &TestApp, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let response = app
+        .client
+        .post(format!("{}/c/{code}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_html_form::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The value of the tracking page's form token.
+fn form_token_of(page: &str) -> String {
+    let start = page
+        .find("name=\"form_token\" value=\"")
+        .expect("a rating form")
+        + 25;
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_visitor_follows_the_case_by_its_code_and_rates_the_handling_once() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let (id, code) = file_case(&app, &venue, "visitor").await;
+    let page = app.get(&format!("/c/{code}?lang=zh-CN")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&code) && html.contains("已提交") && html.contains("孔雀河酒店"));
+    assert!(
+        !html.contains("13812345678") && !html.contains("138******78"),
+        "never the contact"
+    );
+    assert!(
+        !html.contains("form_token"),
+        "no rating before the case is closed"
+    );
+
+    let missing = app.get("/c/1-NOSUCHCODE2").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("没有找到这个查询码"));
+    assert_eq!(app.get("/c/%3Cscript%3E").await.status(), 404);
+
+    walk(&app, id, &["accepted", "mediating"]).await;
+    let (status, _) = step(
+        &app,
+        id,
+        ADMIN_TOKEN,
+        json!({"to": "resolved", "upheld": true, "venue_at_fault": false,
+               "public_answer": "经调解，商家已退还差价。"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let html = app
+        .get(&format!("/c/{code}?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Resolved") && html.contains("经调解，商家已退还差价。"));
+    assert!(html.contains("In mediation"), "the steps it went through");
+    let token = form_token_of(&html);
+    let (status, _) = post_tracking(&app, &code, &[("stars", "5")]).await;
+    assert_eq!(status, 422, "no form token");
+    let (status, _) = post_tracking(
+        &app,
+        &code,
+        &[("stars", "9"), ("form_token", &token), ("lang", "en")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, rated) = post_tracking(
+        &app,
+        &code,
+        &[
+            ("stars", "4"),
+            ("comment", "处理及时"),
+            ("form_token", &token),
+            ("lang", "en"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(rated.contains("You rated the handling 4 of 5."), "{rated}");
+    assert!(
+        !rated.contains("form_token"),
+        "rated once, no form any more"
+    );
+    let (status, _) = post_tracking(
+        &app,
+        &code,
+        &[("stars", "1"), ("form_token", &token), ("lang", "en")],
+    )
+    .await;
+    assert_eq!(status, 409, "once only");
+    let (_, case) = case_json(&app, id, ADMIN_TOKEN).await;
+    assert_eq!(case["handling_stars"], 4);
+    assert_eq!(case["handling_comment"], "处理及时");
+}
