@@ -16,6 +16,7 @@ pub mod rankings;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;
+pub mod venue_admin;
 pub mod venue_profile;
 pub mod violations;
 

@@ -20,5 +20,7 @@ pub mod table;
 pub mod text;
 pub mod totp;
 pub mod venue;
+pub mod venue_import;
+pub mod venue_particulars;
 pub mod venue_profile;
 pub mod violation;

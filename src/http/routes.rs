@@ -17,6 +17,7 @@ use crate::http::api::ratings;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
+use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
 use crate::http::api::venues;
 use crate::http::auth::access::{ANYONE, Access, SIGNED_IN, SUPERVISORS};
@@ -99,6 +100,12 @@ route_table! {
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
+    // Keeping the venue register: listed before the `{id}` routes, whose
+    // patterns would otherwise take "import" and "new" for an id.
+    post "/api/v1/venues/import" => venue_admin::import, SUPERVISORS;
+    get "/api/v1/venues/import/template.csv" => venue_admin::template_csv, SUPERVISORS;
+    get "/api/v1/venues/import/template.xlsx" => venue_admin::template_xlsx, SUPERVISORS;
+    patch "/api/v1/venues/{id}" => venue_admin::update, SUPERVISORS;
     get "/console/venues/{id}" => console::venue, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;

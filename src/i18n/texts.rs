@@ -452,6 +452,9 @@ pub(crate) struct ErrorPageTexts {
     pub(crate) not_found_body: String,
     pub(crate) code_replaced_title: String,
     pub(crate) code_replaced_body: String,
+    pub(crate) venue_closed_title: String,
+    /// `{venue}` is the venue's name.
+    pub(crate) venue_closed_body: String,
     pub(crate) too_many_requests_title: String,
     pub(crate) too_many_requests_body: String,
     pub(crate) unavailable_title: String,

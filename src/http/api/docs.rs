@@ -18,6 +18,7 @@ use crate::http::api::ratings::MAX_JSON_BYTES;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
+use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
 use crate::http::api::venues;
 use crate::http::html::{NO_SCRIPT_CSP, page_response};
@@ -110,6 +111,8 @@ impl Modify for BodyLimit {
         supervision::create_violation, supervision::list_violations,
         venue_staff::comments, venue_staff::reply,
         venue_staff::put_commitment, venue_staff::put_quality_officer,
+        venue_admin::update, venue_admin::import,
+        venue_admin::template_csv, venue_admin::template_xlsx,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]
