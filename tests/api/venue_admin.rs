@@ -331,7 +331,10 @@ async fn a_closed_venue_takes_no_ratings_keeps_its_history_and_reopens() {
     assert_eq!(app.count("ratings").await, 1, "nothing stored");
 
     // Its history stays public.
-    assert_eq!(app.score(id).await["ratings"], 1);
+    assert_eq!(
+        app.score_when(id, |s| s["ratings"] == 1).await["ratings"],
+        1
+    );
     assert_eq!(app.get(&format!("/v/{id}")).await.status(), 200);
     let (status, public) = call(
         &app,
@@ -360,4 +363,415 @@ async fn a_closed_venue_takes_no_ratings_keeps_its_history_and_reopens() {
         .map(|(action, _, _)| action)
         .collect();
     assert_eq!(actions, ["venue.create", "venue.close", "venue.reopen"]);
+}
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const HEADER: &str = "name,region_code,category,address,unit_type,person_in_charge,phone,staff_count,founded_on,credit_code";
+
+/// Posts an import file; the status and the JSON answer.
+async fn import(
+    app: &TestApp,
+    bearer: Option<&str>,
+    content_type: &str,
+    body: Vec<u8>,
+    dry_run: bool,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(format!(
+            "{}/api/v1/venues/import?dry_run={dry_run}",
+            app.address
+        ))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(bearer) = bearer {
+        request = request.bearer_auth(bearer);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The (row, column, problem) of each error of an import answer.
+fn faults(answer: &Value) -> Vec<(u64, String, String)> {
+    answer["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors in {answer}"))
+        .iter()
+        .map(|e| {
+            assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+                e["problem"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn csv(rows: &[&str]) -> Vec<u8> {
+    let mut text = String::from(HEADER);
+    for row in rows {
+        text.push('\n');
+        text.push_str(row);
+    }
+    text.into_bytes()
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_every_fault_by_row_and_column_and_imports_nothing() {
+    let app = spawn_app().await;
+    let regulator = bayingolin(&app).await;
+    let file = csv(&[
+        &format!(
+            "孔雀河酒店,652801,hotel,人民东路 1 号,私企,阿依古丽,0996-2022222,12,2003-05-01,{CREDIT_CODE}"
+        ),
+        "铁门关景区,652801,scenic_area,,,,,,,91652801MA77X12345",
+        "无名之地,659999,hotel,,,,,,,",
+        "太空站,652801,spaceport,,,,,,,",
+        "老茶馆,652801,restaurant,,,,,,2003-02-30,",
+        "昌吉宾馆,652301,hotel,,,,,,,",
+        "",
+    ]);
+    let (status, answer) = import(&app, Some(&regulator), CSV, file, true).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["rows"], 6);
+    assert_eq!(answer["imported"], 0);
+    let expected = [
+        (3, "credit_code", "credit-code-checksum"),
+        (4, "region_code", "unknown-region"),
+        (5, "category", "unknown-category"),
+        (6, "founded_on", "invalid-date"),
+        (7, "region_code", "region-outside-scope"),
+    ];
+    let expected: Vec<(u64, String, String)> = expected
+        .iter()
+        .map(|(r, c, p)| (*r, (*c).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(faults(&answer), expected);
+    assert_eq!(app.count("venues").await, 0);
+
+    // An admin may import anywhere: only the Changji row's fault goes.
+    let clean = csv(&[&format!(
+        "孔雀河酒店,652801,hotel,,私企,,,,2003-05-01,{CREDIT_CODE}"
+    )]);
+    let (status, answer) = import(&app, Some(ADMIN_TOKEN), CSV, clean, true).await;
+    assert_eq!((status, &answer["errors"]), (200, &json!([])), "{answer}");
+    assert_eq!(
+        (&answer["rows"], &answer["imported"]),
+        (&json!(1), &json!(0))
+    );
+    assert_eq!(app.count("venues").await, 0, "a dry run imports nothing");
+}
+
+#[tokio::test]
+async fn an_import_is_all_or_none_and_each_venue_gets_its_code_and_audit_row() {
+    let app = spawn_app().await;
+    let regulator = bayingolin(&app).await;
+    let good = [
+        format!(
+            "孔雀河酒店,652801,hotel,人民东路 1 号,private,阿依古丽,0996-2022222,12,2003-05-01,{CREDIT_CODE}"
+        ),
+        "铁门关景区,652801,scenic_area,,国企,,,80,,".to_owned(),
+        // The same row twice is two venues.
+        "铁门关景区,652801,scenic_area,,国企,,,80,,".to_owned(),
+    ];
+    let mut with_fault: Vec<&str> = good.iter().map(String::as_str).collect();
+    with_fault.push("坏行,652801,hotel,,,,,,,123");
+    let (status, answer) = import(&app, Some(&regulator), CSV, csv(&with_fault), false).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (&answer["rows"], &answer["imported"]),
+        (&json!(4), &json!(0))
+    );
+    assert_eq!(
+        faults(&answer),
+        [(
+            5,
+            "credit_code".to_owned(),
+            "invalid-credit-code".to_owned()
+        )]
+    );
+    for table in ["venues", "venue_codes", "code_venues"] {
+        assert_eq!(app.count(table).await, 0, "{table}");
+    }
+
+    let rows: Vec<&str> = good.iter().map(String::as_str).collect();
+    let (status, answer) = import(&app, Some(&regulator), CSV, csv(&rows), false).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (&answer["rows"], &answer["imported"]),
+        (&json!(3), &json!(3))
+    );
+    assert_eq!(app.count("venues").await, 3);
+    assert_eq!(app.count("code_venues").await, 3);
+
+    // Each imported venue has a working code, its particulars and an audit row.
+    let (id, code): (i64, String) = sqlx::query_as(
+        "SELECT v.id, c.code FROM venues v JOIN venue_codes c ON c.venue_id = v.id
+         WHERE v.credit_code = $1",
+    )
+    .bind(CREDIT_CODE)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    open_page(&app, &code).await;
+    let venue = json!({ "id": id, "code": code });
+    app.rate(&venue, "imported", 5).await;
+    let (status, detail) = patch(&app, Some(&regulator), &venue, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(detail["unit_type"], "private");
+    assert_eq!(detail["person_in_charge"], "阿依古丽");
+    assert_eq!(detail["founded_on"], "2003-05-01");
+    assert_eq!(detail["address"], "人民东路 1 号");
+    let rows = audit_rows(&app, &venue).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "venue.import");
+    assert_eq!(rows[0].2["credit_code"], CREDIT_CODE);
+    assert_eq!(rows[0].2["code"], code.as_str());
+    let actors: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT actor FROM audit_log WHERE action = 'venue.import'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(actors.len(), 1);
+    assert!(actors[0].starts_with("token:"), "{actors:?}");
+    // Listed at once (their first refresh is queued).
+    let score = app.score_when(id, |s| s["ratings"] == 1).await;
+    assert_eq!(score["ratings"], 1, "{score}");
+}
+
+#[tokio::test]
+async fn an_xlsx_file_and_the_templates_are_read_like_csv() {
+    let app = spawn_app().await;
+    // The templates carry the header row alone.
+    for (path, kind) in [
+        ("/api/v1/venues/import/template.csv", "text/csv"),
+        ("/api/v1/venues/import/template.xlsx", XLSX),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.starts_with(kind), "{content_type}");
+        assert!(
+            response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let bytes = response.bytes().await.unwrap().to_vec();
+        if kind == XLSX {
+            use calamine::{Reader, Xlsx, open_workbook_from_rs};
+            let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+            let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+            let header: Vec<String> = sheet
+                .rows()
+                .next()
+                .unwrap()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            assert_eq!(header.join(","), HEADER);
+            assert_eq!(sheet.height(), 1);
+        } else {
+            let text = String::from_utf8(bytes).unwrap();
+            assert_eq!(text.trim_start_matches('\u{feff}').trim_end(), HEADER);
+        }
+    }
+
+    // A workbook as people fill it in: numbers and dates as typed cells.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, col as u16, name).unwrap();
+    }
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(1, 0, "孔雀河酒店").unwrap();
+    sheet.write_number(1, 1, 652801).unwrap();
+    sheet.write_string(1, 2, "hotel").unwrap();
+    sheet.write_string(1, 4, "个体").unwrap();
+    sheet.write_number(1, 6, 13900000000_f64).unwrap();
+    sheet.write_number(1, 7, 12).unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            8,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2003, 5, 1).unwrap(),
+            &date,
+        )
+        .unwrap();
+    sheet.write_string(1, 9, CREDIT_CODE).unwrap();
+    sheet.write_string(2, 0, "坏日子").unwrap();
+    sheet.write_string(2, 1, "652801").unwrap();
+    sheet.write_string(2, 2, "hotel").unwrap();
+    sheet.write_string(2, 8, "2003-13-01").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (status, answer) = import(&app, Some(ADMIN_TOKEN), XLSX, bytes, true).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        faults(&answer),
+        [(3, "founded_on".to_owned(), "invalid-date".to_owned())]
+    );
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, col as u16, name).unwrap();
+    }
+    sheet.write_string(1, 0, "孔雀河酒店").unwrap();
+    sheet.write_number(1, 1, 652801).unwrap();
+    sheet.write_string(1, 2, "hotel").unwrap();
+    sheet.write_number(1, 6, 13900000000_f64).unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            8,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2003, 5, 1).unwrap(),
+            &date,
+        )
+        .unwrap();
+    let (status, answer) = import(
+        &app,
+        Some(ADMIN_TOKEN),
+        XLSX,
+        book.save_to_buffer().unwrap(),
+        false,
+    )
+    .await;
+    assert_eq!((status, &answer["imported"]), (200, &json!(1)), "{answer}");
+    let (phone, founded): (String, chrono::NaiveDate) =
+        sqlx::query_as("SELECT contact_phone, founded_on FROM venues")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(phone, "13900000000");
+    assert_eq!(founded.to_string(), "2003-05-01");
+}
+
+#[tokio::test]
+async fn files_that_cannot_be_read_are_refused_whole() {
+    let app = spawn_app().await;
+    for (content_type, body, status, slug) in [
+        (
+            "application/json",
+            b"{}".to_vec(),
+            422,
+            "unsupported-import-type",
+        ),
+        (CSV, b"".to_vec(), 422, "invalid-import-file"),
+        (CSV, HEADER.as_bytes().to_vec(), 422, "import-empty"),
+        (
+            CSV,
+            b"name,category\nx,hotel".to_vec(),
+            422,
+            "invalid-import-file",
+        ),
+        (
+            CSV,
+            b"name,region_code,category\n\xff\xfe,652801,hotel".to_vec(),
+            422,
+            "invalid-import-file",
+        ),
+        (XLSX, b"PK not really".to_vec(), 422, "invalid-import-file"),
+        (CSV, vec![b'a'; 9 * 1024 * 1024], 413, "body-too-large"),
+    ] {
+        let (got, problem) = import(&app, Some(ADMIN_TOKEN), content_type, body, false).await;
+        assert_eq!(got, status, "{content_type}: {problem}");
+        assert_eq!(problem["type"], format!("/problems/{slug}"), "{problem}");
+    }
+    let mut many = String::from("name,region_code,category");
+    for i in 0..10_001 {
+        many.push_str(&format!("\n店{i},652801,hotel"));
+    }
+    let (status, problem) = import(&app, Some(ADMIN_TOKEN), CSV, many.into_bytes(), true).await;
+    assert_eq!(
+        (status, &problem["type"]),
+        (422, &json!("/problems/import-too-many-rows"))
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/venues/import?dry_run=maybe",
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(app.count("venues").await, 0);
+}
+
+#[tokio::test]
+async fn each_role_meets_the_import_routes_as_the_table_says() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let regulator = bayingolin(&app).await;
+    let elsewhere = token(
+        &app,
+        json!({ "name": "昌吉", "role": "regulator", "region_code": "652300" }),
+    )
+    .await;
+    let staff = token(
+        &app,
+        json!({ "name": "前台", "role": "venue_staff", "venue_ids": [venue["id"]] }),
+    )
+    .await;
+    let file = || csv(&["新酒店,652801,hotel,,,,,,,"]);
+    assert_eq!(
+        import(&app, Some(ADMIN_TOKEN), CSV, file(), true).await.0,
+        200
+    );
+    assert_eq!(
+        import(&app, Some(&regulator), CSV, file(), true).await.0,
+        200
+    );
+    let (status, answer) = import(&app, Some(&elsewhere), CSV, file(), true).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        faults(&answer),
+        [(
+            2,
+            "region_code".to_owned(),
+            "region-outside-scope".to_owned()
+        )]
+    );
+    assert_eq!(import(&app, Some(&staff), CSV, file(), true).await.0, 403);
+    assert_eq!(import(&app, None, CSV, file(), true).await.0, 401);
+    for path in [
+        "/api/v1/venues/import/template.csv",
+        "/api/v1/venues/import/template.xlsx",
+    ] {
+        assert_eq!(
+            call(&app, Method::GET, path, ADMIN_TOKEN, None).await.0,
+            200
+        );
+        assert_eq!(call(&app, Method::GET, path, &regulator, None).await.0, 200);
+        assert_eq!(call(&app, Method::GET, path, &staff, None).await.0, 403);
+        assert_eq!(call(&app, Method::GET, path, ANONYMOUS, None).await.0, 401);
+    }
+    // Out of scope, a venue is not found; closing is refused to staff.
+    let changji = app.create_venue("昌吉酒店", "652301", "hotel").await;
+    assert_eq!(
+        patch(&app, Some(&regulator), &changji, json!({ "closed": true }))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        patch(&app, Some(&staff), &venue, json!({ "closed": true }))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(app.count("venues").await, 2);
 }
