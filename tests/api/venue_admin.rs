@@ -775,3 +775,270 @@ async fn each_role_meets_the_import_routes_as_the_table_says() {
     );
     assert_eq!(app.count("venues").await, 2);
 }
+
+/// A regulator of Bayingolin, signed in to the console.
+async fn console_regulator(app: &TestApp) -> crate::common::Person {
+    app.activated_account(json!({
+        "login": "bz-reg", "display_name": "巴州监管", "role": "regulator", "region_code": "652800"
+    }))
+    .await;
+    app.sign_in("bz-reg").await
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_console_registers_edits_closes_and_reopens_a_venue() {
+    let app = spawn_app().await;
+    let person = console_regulator(&app).await;
+    let home = person.get_page("/console").await;
+    assert!(home.exists("a[href^='/console/venues/new']"), "{home:?}");
+    assert!(home.exists("a[href^='/console/venues/import']"));
+
+    let form = person.get_page("/console/venues/new").await;
+    assert_eq!(form.status, 200, "{form:?}");
+    // Only the regions in the regulator's area are offered.
+    let regions = form.attrs("select[name=region_code] option", "value");
+    assert!(regions.contains(&"652801".to_owned()), "{regions:?}");
+    assert!(!regions.contains(&"652301".to_owned()), "{regions:?}");
+
+    let fields = [
+        ("name", "梨城宾馆"),
+        ("region_code", "652801"),
+        ("category", "hotel"),
+        ("address", "人民东路 2 号"),
+    ];
+    let response = person.post_form("/console/venues/new", &fields).await;
+    assert_eq!(response.status(), 303);
+    let target = location(&response);
+    assert!(target.starts_with("/console/venues/"), "{target}");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM venues WHERE name = '梨城宾馆'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let page = person.get_page(&target).await;
+    assert_eq!(page.status, 200);
+    assert!(page.exists("#venue-admin a[href^='/console/venues/']"));
+    assert!(!page.exists("#venue-closed"));
+
+    // Outside the area: refused in the form; without the token: refused.
+    let outside = [
+        ("name", "昌吉宾馆"),
+        ("region_code", "652301"),
+        ("category", "hotel"),
+    ];
+    let refused = person.post_page("/console/venues/new", &outside).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert!(refused.exists("#venue-form-error"));
+    let forged = person.post_exact("/console/venues/new", &fields).await;
+    assert_eq!(forged.status(), 403);
+
+    let edit_path = format!("/console/venues/{id}/edit");
+    let edit = person.get_page(&edit_path).await;
+    assert_eq!(edit.status, 200);
+    assert_eq!(edit.form_value("input[name=name]"), "梨城宾馆");
+    let mut details = vec![
+        ("name", "梨城大宾馆"),
+        ("region_code", "652801"),
+        ("category", "hotel"),
+        ("address", "人民东路 2 号"),
+        ("unit_type", "state_owned"),
+        ("person_in_charge", "买买提"),
+        ("phone", "0996-1234567"),
+        ("staff_count", "25"),
+        ("founded_on", "1998-10-01"),
+        ("credit_code", "91652801MA77X12345"),
+    ];
+    // A mistyped credit code is named in the page's language, the form kept.
+    let refused = person.post_page(&edit_path, &details).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.select_text("#venue-form-error").contains("校验码"),
+        "{refused:?}"
+    );
+    assert_eq!(refused.form_value("input[name=person_in_charge]"), "买买提");
+    details[9] = ("credit_code", CREDIT_CODE);
+    let response = person.post_form(&edit_path, &details).await;
+    assert_eq!(response.status(), 303);
+    let stored: (String, String, i32, String) = sqlx::query_as(
+        "SELECT name, unit_type, staff_count, credit_code FROM venues WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "梨城大宾馆".into(),
+            "state_owned".into(),
+            25,
+            CREDIT_CODE.into()
+        )
+    );
+
+    // Closing asks first, then the code page answers 410.
+    let close_path = format!("/console/venues/{id}/close");
+    let confirm = person.post_page(&close_path, &[]).await;
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.exists("input[name=confirmed][value=yes]"));
+    let response = person.post_form(&close_path, &[("confirmed", "yes")]).await;
+    assert_eq!(response.status(), 303);
+    let page = person.get_page(&format!("/console/venues/{id}")).await;
+    assert!(page.exists("#venue-closed"), "{page:?}");
+    let code: String = sqlx::query_scalar("SELECT code FROM venue_codes WHERE venue_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&format!("/r/{code}")).await.status(), 410);
+    let response = person
+        .post_form(&format!("/console/venues/{id}/reopen"), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(app.get(&format!("/r/{code}")).await.status(), 200);
+
+    let venue = json!({ "id": id });
+    let actions: Vec<String> = audit_rows(&app, &venue)
+        .await
+        .into_iter()
+        .map(|(action, _, _)| action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "venue.create",
+            "venue.update",
+            "venue.close",
+            "venue.reopen"
+        ]
+    );
+
+    // Another prefecture's venue is not found.
+    let changji = app.create_venue("昌吉酒店", "652301", "hotel").await;
+    let path = format!("/console/venues/{}/edit", changji["id"]);
+    assert_eq!(person.get_page(&path).await.status, 404);
+    assert_eq!(person.post_page(&path, &details).await.status, 404);
+}
+
+/// Posts a file to the console's import page as a browser does.
+async fn upload(
+    app: &TestApp,
+    person: &crate::common::Person,
+    file_name: &str,
+    content: &[u8],
+) -> crate::common::Page {
+    let csrf = person.csrf().await;
+    let boundary = "qrf-test-boundary-7d2";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = reqwest::Client::new()
+        .post(format!("{}/console/venues/import?lang=en", app.address))
+        .header("cookie", crate::common::session_header(&person.session))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    crate::common::Page::read(response).await
+}
+
+#[tokio::test]
+async fn the_import_page_lists_every_fault_in_the_page_language_then_imports_on_confirmation() {
+    let app = spawn_app().await;
+    let person = console_regulator(&app).await;
+    let page = person.get_page("/console/venues/import?lang=en").await;
+    assert_eq!(page.status, 200);
+    assert!(page.exists("form#import-check[enctype='multipart/form-data'] input[type=file]"));
+    let template = person.download("/console/venues/import/template.csv").await;
+    assert_eq!(template.status, 200);
+    assert!(template.text().contains(HEADER));
+    let template = person
+        .download("/console/venues/import/template.xlsx")
+        .await;
+    assert_eq!(template.status, 200);
+
+    let faulty = csv(&[
+        "孔雀河酒店,652801,hotel,,,,,,,91652801MA77X12345",
+        "昌吉宾馆,652301,hotel,,,,,,1999-02-30,",
+    ]);
+    let checked = upload(&app, &person, "venues.csv", &faulty).await;
+    assert_eq!(checked.status, 422, "{checked:?}");
+    let cells = checked.texts("#import-faults tbody td");
+    assert_eq!(cells.len(), 9, "{cells:?}");
+    assert_eq!(cells[0], "2");
+    assert!(cells[1].contains("credit_code"), "{cells:?}");
+    assert!(cells[2].contains("mistyped"), "{cells:?}");
+    assert_eq!(cells[3], "3");
+    assert!(cells[5].contains("outside your area"), "{cells:?}");
+    assert_eq!(cells[6], "3");
+    assert!(cells[8].contains("YYYY-MM-DD"), "{cells:?}");
+    assert!(
+        !checked.exists("#import-confirm"),
+        "no import of a faulty file"
+    );
+    assert_eq!(app.count("venues").await, 0);
+
+    let good = csv(&[
+        &format!("孔雀河酒店,652801,hotel,,个体,,,,,{CREDIT_CODE}"),
+        "轮台宾馆,652822,hotel,\"团结路 1 号, 2 楼\",,,,,,",
+    ]);
+    let checked = upload(&app, &person, "venues.csv", &good).await;
+    assert_eq!(checked.status, 200, "{checked:?}");
+    assert!(checked.select_text("#import-result-h").contains('2'));
+    assert_eq!(app.count("venues").await, 0, "checking imports nothing");
+    // The table as the browser posts it back, line breaks and all.
+    let table: String = checked.select("#import-confirm textarea[name=table]")[0]
+        .text()
+        .collect();
+    assert!(table.contains('\n'), "{table}");
+    let response = person
+        .post_form("/console/venues/import?lang=en", &[("table", &table)])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).contains("notice=venues-imported"));
+    assert_eq!(app.count("venues").await, 2);
+    let address: String = sqlx::query_scalar("SELECT address FROM venues WHERE name = '轮台宾馆'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(address, "团结路 1 号, 2 楼");
+
+    // No file, an unknown kind of file, a forged form: friendly refusals.
+    let nothing = person
+        .post_page("/console/venues/import?lang=en", &[])
+        .await;
+    assert_eq!(nothing.status, 422);
+    assert!(nothing.exists("#import-error"));
+    let odd = upload(&app, &person, "venues.pdf", b"%PDF").await;
+    assert_eq!(odd.status, 422);
+    assert!(odd.exists("#import-error"));
+    let forged = person
+        .post_exact("/console/venues/import", &[("table", &table)])
+        .await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.count("venues").await, 2);
+}

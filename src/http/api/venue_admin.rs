@@ -134,6 +134,11 @@ pub async fn import(
     security(("bearer" = []))
 )]
 pub async fn template_csv(_caller: Caller) -> Result<HttpResponse, ApiError> {
+    template_csv_file()
+}
+
+/// The CSV template as a download (the console offers it too).
+pub fn template_csv_file() -> Result<HttpResponse, ApiError> {
     let csv = venue_admin::table_to_csv(&[venue_admin::template_header()])?;
     Ok(attachment(
         "text/csv; charset=utf-8",
@@ -154,6 +159,11 @@ pub async fn template_csv(_caller: Caller) -> Result<HttpResponse, ApiError> {
     security(("bearer" = []))
 )]
 pub async fn template_xlsx(_caller: Caller) -> Result<HttpResponse, ApiError> {
+    template_xlsx_file()
+}
+
+/// The workbook template as a download (the console offers it too).
+pub fn template_xlsx_file() -> Result<HttpResponse, ApiError> {
     let body = template_workbook().map_err(|err| {
         tracing::error!(error = %err, "writing the import template failed");
         ApiError::Internal
