@@ -21,6 +21,8 @@ pub enum Kind {
     Forbidden,
     /// The thing is not in a state that allows it (409).
     Conflict,
+    /// The thing is there but no longer takes this (410).
+    Gone,
     /// Postgres or Redis is unreachable; nothing was changed (503).
     Unavailable,
     /// A bug or a broken invariant; the cause is logged, not shown (500).
@@ -118,6 +120,22 @@ slugs! {
     Forbidden => "forbidden", Forbidden;
     Unavailable => "unavailable", Unavailable;
     Internal => "internal", Internal;
+    VenueClosed => "venue-closed", Gone;
+    InvalidVenueName => "invalid-venue-name", Invalid;
+    InvalidAddress => "invalid-address", Invalid;
+    InvalidUnitType => "invalid-unit-type", Invalid;
+    InvalidPersonInCharge => "invalid-person-in-charge", Invalid;
+    InvalidPhone => "invalid-phone", Invalid;
+    InvalidStaffCount => "invalid-staff-count", Invalid;
+    FoundingDateOutOfRange => "founding-date-out-of-range", Invalid;
+    InvalidCreditCode => "invalid-credit-code", Invalid;
+    CreditCodeChecksum => "credit-code-checksum", Invalid;
+    RegionOutsideScope => "region-outside-scope", Forbidden;
+    InvalidImportFile => "invalid-import-file", Invalid;
+    UnsupportedImportType => "unsupported-import-type", Invalid;
+    ImportEmpty => "import-empty", Invalid;
+    ImportTooManyRows => "import-too-many-rows", Invalid;
+    ImportHasErrors => "import-has-errors", Invalid;
 }
 
 impl Slug {

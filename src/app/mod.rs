@@ -18,6 +18,7 @@ pub mod rankings;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;
+pub mod venue_admin;
 pub mod venue_profile;
 pub mod violations;
 pub mod working_days;

@@ -82,6 +82,14 @@ audit_actions! {
     VENUE_COMMITMENT = "venue.commitment";
     /// A venue's quality officer changed.
     VENUE_QUALITY_OFFICER = "venue.quality_officer";
+    /// A venue's name, address, region, category or particulars changed.
+    VENUE_UPDATE = "venue.update";
+    /// A venue was closed: its code page says so and takes no ratings.
+    VENUE_CLOSE = "venue.close";
+    /// A closed venue was opened again.
+    VENUE_REOPEN = "venue.reopen";
+    /// A venue was registered by a spreadsheet import.
+    VENUE_IMPORT = "venue.import";
     /// A violation was recorded against a venue.
     VIOLATION_RECORD = "violation.record";
 }

@@ -21,6 +21,8 @@ pub mod table;
 pub mod text;
 pub mod totp;
 pub mod venue;
+pub mod venue_import;
+pub mod venue_particulars;
 pub mod venue_profile;
 pub mod violation;
 pub mod working_days;

@@ -153,14 +153,7 @@ impl NewVenue {
         category: &str,
         address: Option<&str>,
     ) -> Result<Self, VenueError> {
-        let address = address
-            .map(plain_text)
-            .transpose()
-            .map_err(|_| VenueError::BadAddress)?
-            .filter(|a| !a.is_empty());
-        if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
-            return Err(VenueError::BadAddress);
-        }
+        let address = parse_address(address)?;
         Ok(Self {
             name: VenueName::parse(name)?,
             region_code: RegionCode::parse(region_code)?,
@@ -168,6 +161,48 @@ impl NewVenue {
             address,
         })
     }
+}
+
+/// Parses an optional address: blank is none; otherwise like the name by
+/// [`plain_text`], at most 500 characters, several lines allowed.
+pub fn parse_address(raw: Option<&str>) -> Result<Option<String>, VenueError> {
+    let address = raw
+        .map(plain_text)
+        .transpose()
+        .map_err(|_| VenueError::BadAddress)?
+        .filter(|a| !a.is_empty());
+    if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
+        return Err(VenueError::BadAddress);
+    }
+    Ok(address)
+}
+
+/// A change to a venue, valid by construction: each field is `None` when
+/// it stays as it is; an inner `None` clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VenueEdit {
+    /// A new name.
+    pub name: Option<VenueName>,
+    /// A new address, or none.
+    pub address: Option<Option<String>>,
+    /// A new region.
+    pub region_code: Option<RegionCode>,
+    /// A new category.
+    pub category: Option<CategoryKey>,
+    /// 单位性质.
+    pub unit_type: Option<Option<super::venue_particulars::UnitType>>,
+    /// 负责人.
+    pub person_in_charge: Option<Option<super::venue_particulars::PersonInCharge>>,
+    /// 联系电话.
+    pub contact_phone: Option<Option<super::venue_particulars::ContactPhone>>,
+    /// 员工人数.
+    pub staff_count: Option<Option<super::venue_particulars::StaffCount>>,
+    /// 设立时间.
+    pub founded_on: Option<Option<super::venue_particulars::FoundingDate>>,
+    /// 统一社会信用代码.
+    pub credit_code: Option<Option<super::venue_particulars::CreditCode>>,
+    /// `true` closes the venue, `false` reopens it.
+    pub closed: Option<bool>,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use crate::http::api::ratings;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
+use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
 use crate::http::api::venues;
 use crate::http::auth::access::{ADMINS, ANYONE, Access, SIGNED_IN, SUPERVISORS};
@@ -104,6 +105,22 @@ route_table! {
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
+    // Keeping the venue register: listed before the `{id}` routes, whose
+    // patterns would otherwise take "import" and "new" for an id.
+    get "/console/venues/new" => console::venue_admin::new_form, SUPERVISORS;
+    post "/console/venues/new" => console::venue_admin::create, SUPERVISORS;
+    get "/console/venues/import" => console::venue_admin::import_form, SUPERVISORS;
+    post "/console/venues/import" => console::venue_admin::import, SUPERVISORS;
+    get "/console/venues/import/template.csv" => console::venue_admin::template_csv, SUPERVISORS;
+    get "/console/venues/import/template.xlsx" => console::venue_admin::template_xlsx, SUPERVISORS;
+    get "/console/venues/{id}/edit" => console::venue_admin::edit_form, SUPERVISORS;
+    post "/console/venues/{id}/edit" => console::venue_admin::save, SUPERVISORS;
+    post "/console/venues/{id}/close" => console::venue_admin::close, SUPERVISORS;
+    post "/console/venues/{id}/reopen" => console::venue_admin::reopen, SUPERVISORS;
+    post "/api/v1/venues/import" => venue_admin::import, SUPERVISORS;
+    get "/api/v1/venues/import/template.csv" => venue_admin::template_csv, SUPERVISORS;
+    get "/api/v1/venues/import/template.xlsx" => venue_admin::template_xlsx, SUPERVISORS;
+    patch "/api/v1/venues/{id}" => venue_admin::update, SUPERVISORS;
     get "/console/venues/{id}" => console::venue, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;

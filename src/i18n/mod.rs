@@ -153,6 +153,7 @@ pub struct Messages {
     pub(crate) confirm: ConfirmTexts,
     pub(crate) notices: NoticeTexts,
     pub(crate) cases: CaseTexts,
+    pub(crate) venue_admin: VenueAdminTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

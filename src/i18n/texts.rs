@@ -456,6 +456,9 @@ pub(crate) struct ErrorPageTexts {
     pub(crate) not_found_body: String,
     pub(crate) code_replaced_title: String,
     pub(crate) code_replaced_body: String,
+    pub(crate) venue_closed_title: String,
+    /// `{venue}` is the venue's name.
+    pub(crate) venue_closed_body: String,
     pub(crate) too_many_requests_title: String,
     pub(crate) too_many_requests_body: String,
     pub(crate) unavailable_title: String,
@@ -706,6 +709,11 @@ pub(crate) struct NoticeTexts {
     pub(crate) commitment_saved: String,
     pub(crate) officer_saved: String,
     pub(crate) ratings_quarantined: String,
+    pub(crate) venue_created: String,
+    pub(crate) venue_saved: String,
+    pub(crate) venue_closed: String,
+    pub(crate) venue_reopened: String,
+    pub(crate) venues_imported: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -998,4 +1006,55 @@ impl CaseTexts {
             other => other,
         }
     }
+}
+
+/// Keeping the venue register in the console: the create and edit forms
+/// (with the particulars the 巴州 2023 附件2 form asks), closing and
+/// reopening, and the spreadsheet import with its dry run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VenueAdminTexts {
+    pub(crate) new_title: String,
+    pub(crate) edit_title: String,
+    pub(crate) import_title: String,
+    pub(crate) new_link: String,
+    pub(crate) import_link: String,
+    pub(crate) edit_link: String,
+    pub(crate) name_label: String,
+    pub(crate) region_label: String,
+    pub(crate) category_label: String,
+    pub(crate) address_label: String,
+    pub(crate) particulars_legend: String,
+    pub(crate) unit_type_label: String,
+    pub(crate) unit_type_none: String,
+    pub(crate) unit_government: String,
+    pub(crate) unit_state_owned: String,
+    pub(crate) unit_private: String,
+    pub(crate) unit_individual: String,
+    pub(crate) person_label: String,
+    pub(crate) phone_label: String,
+    pub(crate) staff_label: String,
+    pub(crate) founded_label: String,
+    pub(crate) credit_code_label: String,
+    pub(crate) credit_code_hint: String,
+    pub(crate) create_submit: String,
+    pub(crate) save_submit: String,
+    pub(crate) closed_badge: String,
+    pub(crate) close_button: String,
+    pub(crate) reopen_button: String,
+    pub(crate) close_title: String,
+    pub(crate) close_body: String,
+    pub(crate) close_submit: String,
+    pub(crate) import_intro: String,
+    pub(crate) template_csv: String,
+    pub(crate) template_xlsx: String,
+    pub(crate) file_label: String,
+    pub(crate) check_submit: String,
+    pub(crate) file_required: String,
+    pub(crate) rows_ok: String,
+    pub(crate) import_submit: String,
+    pub(crate) errors_heading: String,
+    pub(crate) col_row: String,
+    pub(crate) col_column: String,
+    pub(crate) col_problem: String,
 }

@@ -22,6 +22,7 @@ pub mod second_factor;
 pub mod stats;
 pub mod tiers;
 pub mod tokens;
+pub mod venue_admin;
 pub mod venues;
 pub mod violations;
 

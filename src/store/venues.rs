@@ -28,6 +28,8 @@ pub struct Venue {
     pub code: String,
     /// When the venue was created.
     pub created_at: DateTime<Utc>,
+    /// When it closed, if it has.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// What the rating page needs to know about the venue behind a code.
@@ -58,6 +60,8 @@ pub struct VenueCard {
 pub enum CodeStatus {
     /// The venue's live code.
     Active(std::sync::Arc<VenueCard>),
+    /// The live code of a venue that has closed: it takes no ratings.
+    Closed(std::sync::Arc<VenueCard>),
     /// A code the venue has since replaced.
     Replaced,
     /// Not a code this service issued.
@@ -114,6 +118,7 @@ pub async fn create(
         category: new.category.as_str().to_owned(),
         code: code.as_str().to_owned(),
         created_at: inserted.created_at,
+        closed_at: None,
     };
     audit.target = format!("venue:{}", venue.id);
     audit.region_code = Some(venue.region_code.to_string());
@@ -142,13 +147,16 @@ pub struct PublicVenue {
     pub category: String,
     /// When the venue was created.
     pub created_at: DateTime<Utc>,
+    /// When it closed, if it has.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// Loads a venue without its code, for anyone.
 pub async fn public(pool: &PgPool, venue_id: VenueId) -> Result<Option<PublicVenue>, StoreError> {
     sqlx::query_as!(
         PublicVenue,
-        r#"SELECT id, name, address, region_code AS "region_code: RegionCode", category, created_at
+        r#"SELECT id, name, address, region_code AS "region_code: RegionCode", category, created_at,
+                  closed_at
            FROM venues WHERE id = $1"#,
         venue_id.get()
     )
@@ -166,7 +174,7 @@ pub async fn in_scope(
 ) -> Result<Option<Venue>, StoreError> {
     let row = sqlx::query!(
         r#"SELECT v.id, v.name, v.address, v.region_code AS "region_code: RegionCode", v.category,
-                  v.created_at, c.code
+                  v.created_at, v.closed_at, c.code
            FROM venues v
            JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
            WHERE v.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
@@ -185,6 +193,7 @@ pub async fn in_scope(
         category: r.category,
         code: r.code,
         created_at: r.created_at,
+        closed_at: r.closed_at,
     }))
 }
 
@@ -285,6 +294,7 @@ pub async fn lookup_code(
                JOIN path ON r.code = path.parent_code
            )
            SELECT vc.venue_id, vc.code_seq, vc.replaced_at IS NOT NULL AS "replaced!",
+                  v.closed_at IS NOT NULL AS "closed!",
                   v.name, v.region_code AS "region_code: RegionCode", v.category,
                   r.name_zh AS region_name_zh, r.name_en AS region_name_en,
                   c.name_zh AS category_name_zh, c.name_en AS category_name_en,
@@ -308,7 +318,7 @@ pub async fn lookup_code(
     if row.replaced {
         return Ok(CodeStatus::Replaced);
     }
-    Ok(CodeStatus::Active(std::sync::Arc::new(VenueCard {
+    let card = std::sync::Arc::new(VenueCard {
         id: row.venue_id.into(),
         name: row.name,
         region_code: row.region_code,
@@ -318,7 +328,12 @@ pub async fn lookup_code(
         category: row.category,
         category_name_zh: row.category_name_zh,
         category_name_en: row.category_name_en,
-    })))
+    });
+    Ok(if row.closed {
+        CodeStatus::Closed(card)
+    } else {
+        CodeStatus::Active(card)
+    })
 }
 
 /// A venue as a picker offers it.

@@ -37,4 +37,5 @@ mod scores;
 mod token_owners;
 mod totp;
 mod totp_reset;
+mod venue_admin;
 mod venues;

@@ -20,6 +20,7 @@ use crate::http::api::ratings::MAX_JSON_BYTES;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
+use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
 use crate::http::api::venues;
 use crate::http::html::{NO_SCRIPT_CSP, page_response};
@@ -114,6 +115,8 @@ impl Modify for BodyLimit {
         venue_staff::put_commitment, venue_staff::put_quality_officer,
         complaints::list, complaints::get, complaints::transition, complaints::reveal_contact,
         holidays::list, holidays::put, holidays::delete,
+        venue_admin::update, venue_admin::import,
+        venue_admin::template_csv, venue_admin::template_xlsx,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

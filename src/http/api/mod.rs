@@ -15,5 +15,6 @@ pub mod ratings;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;
+pub mod venue_admin;
 pub mod venue_staff;
 pub mod venues;

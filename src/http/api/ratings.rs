@@ -156,7 +156,7 @@ impl From<Receipt> for RatingAccepted {
         (status = 400, description = "Malformed JSON"),
         (status = 404, description = "Unknown venue code"),
         (status = 409, description = "This device already rated this venue today; a complaint sent with it is filed all the same and the problem body carries its `tracking_code`"),
-        (status = 410, description = "The venue code was replaced"),
+        (status = 410, description = "The venue code was replaced, or the venue is closed (`venue-closed`)"),
         (status = 413, description = "Body over 16 KiB (problem+json)"),
         (status = 422, description = "Invalid value, unknown tag, oversized text, text with control characters other than newline and tab, reused Idempotency-Key"),
         (status = 429, description = "Too many ratings from this address"),
@@ -180,7 +180,10 @@ pub async fn create(
         // Intake counts its own outcomes; these failed before reaching it.
         if matches!(
             err,
-            ApiError::Invalid { .. } | ApiError::NotFound(_) | ApiError::CodeReplaced
+            ApiError::Invalid { .. }
+                | ApiError::NotFound(_)
+                | ApiError::CodeReplaced
+                | ApiError::App(_)
         ) {
             state.metrics.rating_outcome(err.slug());
         }
@@ -203,6 +206,7 @@ async fn accept(
     };
     let venue = match state.resolve_code(&request.code).await? {
         CodeStatus::Active(card) => card,
+        CodeStatus::Closed(_) => return Err(venue_closed().into()),
         CodeStatus::Replaced => return Err(ApiError::CodeReplaced),
         CodeStatus::Unknown => return Err(ApiError::NotFound("venue code")),
     };
@@ -223,6 +227,14 @@ async fn accept(
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(response.json(RatingAccepted::from(receipt)))
+}
+
+/// The refusal of a rating for a closed venue.
+fn venue_closed() -> crate::app::AppError {
+    crate::app::AppError::new(
+        crate::app::Slug::VenueClosed,
+        "this venue is closed and takes no ratings",
+    )
 }
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {

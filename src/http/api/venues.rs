@@ -16,7 +16,7 @@ use crate::http::AppState;
 use crate::http::api::body::JsonBody;
 use crate::http::auth::access::MaybeCaller;
 use crate::store::ScopeFilter;
-use crate::store::venues::{self, CreateVenueError, PublicVenue, Venue};
+use crate::store::venues::{self, PublicVenue, Venue};
 
 /// Body of `POST /api/v1/venues`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,6 +68,9 @@ pub struct VenueBody {
     pub qr_svg_url: Option<String>,
     /// When the venue was created.
     pub created_at: DateTime<Utc>,
+    /// When the venue closed, if it has: its code page then takes no
+    /// ratings; its scores and public page stay.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl VenueBody {
@@ -87,6 +90,7 @@ impl VenueBody {
             qr_png_url: None,
             qr_svg_url: None,
             created_at: venue.created_at,
+            closed_at: venue.closed_at,
         }
     }
 
@@ -109,6 +113,7 @@ impl VenueBody {
                     region_code: venue.region_code,
                     category: venue.category,
                     created_at: venue.created_at,
+                    closed_at: venue.closed_at,
                 },
             )
         }
@@ -139,36 +144,7 @@ pub async fn create(
         &request.category,
         request.address.as_deref(),
     )?;
-    let regions = state.reference.regions().await?;
-    // An unknown region is left to the database (422); a known one must lie in scope.
-    if regions.get(new.region_code.as_str()).is_some()
-        && !caller
-            .principal
-            .scope
-            .covers_region(&regions, new.region_code.as_str())
-    {
-        return Err(ApiError::Forbidden(format!(
-            "region {} is outside your scope",
-            new.region_code.as_str()
-        )));
-    }
-    let audit = caller.audit(AuditAction::VENUE_CREATE);
-    let venue = venues::create(&state.pool, state.secrets.code_key(), &new, audit)
-        .await
-        .map_err(|err| match err {
-            CreateVenueError::UnknownRegion => ApiError::invalid(
-                "unknown-region",
-                format!(
-                    "region_code {} is not a known region",
-                    new.region_code.as_str()
-                ),
-            ),
-            CreateVenueError::UnknownCategory => ApiError::invalid(
-                "unknown-category",
-                format!("category {} is not a known category", new.category.as_str()),
-            ),
-            CreateVenueError::Store(err) => err.into(),
-        })?;
+    let venue = crate::app::venue_admin::create(&state, &caller, &new).await?;
     let location = format!("/api/v1/venues/{}", venue.id);
     Ok(HttpResponse::Created()
         .insert_header(("Location", location))

@@ -241,7 +241,7 @@ impl SignedIn {
     /// `None` for a failure that is no refusal of the input (the error page).
     pub fn refusal_status(err: &AppError) -> Option<StatusCode> {
         match err.slug.kind() {
-            Kind::Invalid | Kind::Conflict => Some(StatusCode::UNPROCESSABLE_ENTITY),
+            Kind::Invalid | Kind::Conflict | Kind::Gone => Some(StatusCode::UNPROCESSABLE_ENTITY),
             Kind::Forbidden => Some(StatusCode::FORBIDDEN),
             Kind::NotFound => Some(StatusCode::NOT_FOUND),
             Kind::Unavailable | Kind::Internal => None,
@@ -356,7 +356,7 @@ impl PageError {
         let problem = match err.slug.kind() {
             Kind::NotFound => PageProblem::NotFound,
             Kind::Forbidden => PageProblem::Forbidden,
-            Kind::Invalid | Kind::Conflict => {
+            Kind::Invalid | Kind::Conflict | Kind::Gone => {
                 PageProblem::Invalid(messages(lang).problem(&err).to_owned())
             }
             Kind::Unavailable => PageProblem::Unavailable,

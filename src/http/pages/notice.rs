@@ -32,11 +32,21 @@ pub enum Notice {
     CommitmentSaved,
     /// A venue's Chief Quality Officer was saved.
     OfficerSaved,
+    /// A venue was registered.
+    VenueCreated,
+    /// A venue's details were saved.
+    VenueSaved,
+    /// A venue was closed.
+    VenueClosed,
+    /// A closed venue was reopened.
+    VenueReopened,
+    /// Venues were imported from a spreadsheet.
+    VenuesImported,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 12] = [
+    pub const ALL: [Notice; 17] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -49,6 +59,11 @@ impl Notice {
         Notice::ReplySaved,
         Notice::CommitmentSaved,
         Notice::OfficerSaved,
+        Notice::VenueCreated,
+        Notice::VenueSaved,
+        Notice::VenueClosed,
+        Notice::VenueReopened,
+        Notice::VenuesImported,
     ];
 
     /// The value of `notice=` in an address.
@@ -66,6 +81,11 @@ impl Notice {
             Notice::ReplySaved => "reply",
             Notice::CommitmentSaved => "commitment",
             Notice::OfficerSaved => "officer",
+            Notice::VenueCreated => "venue-created",
+            Notice::VenueSaved => "venue-saved",
+            Notice::VenueClosed => "venue-closed",
+            Notice::VenueReopened => "venue-reopened",
+            Notice::VenuesImported => "venues-imported",
         }
     }
 
@@ -90,6 +110,11 @@ impl Notice {
             Notice::ReplySaved => &t.reply_saved,
             Notice::CommitmentSaved => &t.commitment_saved,
             Notice::OfficerSaved => &t.officer_saved,
+            Notice::VenueCreated => &t.venue_created,
+            Notice::VenueSaved => &t.venue_saved,
+            Notice::VenueClosed => &t.venue_closed,
+            Notice::VenueReopened => &t.venue_reopened,
+            Notice::VenuesImported => &t.venues_imported,
         }
     }
 

@@ -14,6 +14,7 @@ mod home;
 mod rankings;
 mod tables;
 mod venue;
+pub mod venue_admin;
 mod view;
 
 use crate::domain::ids::VenueId;

@@ -83,6 +83,8 @@ struct VenueView {
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
+    /// Editing, closing and reopening the venue.
+    admin: super::venue_admin::VenueAdminBar,
 }
 
 /// The id of the form that quarantines the ratings ticked in the table.
@@ -309,6 +311,7 @@ fn venue_page(
         href: None,
     });
     render_document(&VenueView {
+        admin: super::venue_admin::bar_for(signed_in, names, venue),
         chrome: signed_in.chrome(venue.name.clone()),
         nav: signed_in.nav(),
         m,

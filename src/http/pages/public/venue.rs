@@ -440,6 +440,7 @@ mod tests {
             region_code: "652801".into(),
             category: "hotel".into(),
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            closed_at: None,
         }
     }
 

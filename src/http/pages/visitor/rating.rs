@@ -99,6 +99,10 @@ async fn venue_for(
 ) -> Result<Arc<VenueCard>, HttpResponse> {
     match state.resolve_code(code).await {
         Ok(CodeStatus::Active(card)) => Ok(card),
+        Ok(CodeStatus::Closed(card)) => Err(html(
+            StatusCode::GONE,
+            view::venue_closed_page(lang, &card.name, &state.settings.imprint),
+        )),
         Ok(CodeStatus::Replaced) => Err(error(
             &state.settings.imprint,
             lang,

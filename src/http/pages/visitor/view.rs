@@ -453,6 +453,29 @@ pub fn error_page(lang: Lang, which: ErrorPage, imprint: &Imprint) -> String {
     })
 }
 
+/// The error page's look with a body naming the venue.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct VenueClosedView {
+    chrome: Chrome,
+    m: &'static Messages,
+    title: &'static str,
+    body: String,
+}
+
+/// The page a closed venue's code answers (410): it says the venue is
+/// closed and offers no form.
+pub fn venue_closed_page(lang: Lang, venue_name: &str, imprint: &Imprint) -> String {
+    let m = messages(lang);
+    let title = &m.errors.venue_closed_title;
+    render_document(&VenueClosedView {
+        chrome: chrome(lang, title.clone(), None, imprint),
+        m,
+        title,
+        body: m.errors.venue_closed_body.replace("{venue}", venue_name),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
