@@ -104,6 +104,10 @@ route_table! {
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
+    get "/console/complaints" => console::complaints, SIGNED_IN;
+    get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
+    post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;
+    post "/console/complaints/{id}/contact" => console::reveal_contact, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
     // Keeping the venue register: listed before the `{id}` routes, whose
     // patterns would otherwise take "import" and "new" for an id.

@@ -714,6 +714,7 @@ pub(crate) struct NoticeTexts {
     pub(crate) venue_closed: String,
     pub(crate) venue_reopened: String,
     pub(crate) venues_imported: String,
+    pub(crate) case_stepped: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -925,7 +926,6 @@ pub(crate) struct CaseTexts {
     pub(crate) no_answer_yet: String,
     pub(crate) rate_heading: String,
     pub(crate) rate_intro: String,
-    pub(crate) stars_legend: String,
     pub(crate) comment_label: String,
     pub(crate) rate_submit: String,
     pub(crate) rated_thanks: String,
@@ -974,11 +974,9 @@ pub(crate) struct CaseTexts {
     pub(crate) region_label: String,
     pub(crate) submit_step: String,
     pub(crate) no_steps: String,
-    pub(crate) step_done: String,
     pub(crate) dashboard_heading: String,
     pub(crate) dashboard_intro: String,
     pub(crate) answer_label: String,
-    pub(crate) answer_submit: String,
 }
 
 impl CaseTexts {

@@ -10,6 +10,7 @@ mod accounts;
 mod audit_page;
 mod bad_input;
 mod balancer;
+mod case_pages;
 mod client_addr;
 mod commands;
 mod complaint_cases;

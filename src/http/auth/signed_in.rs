@@ -128,6 +128,10 @@ impl SignedIn {
                 href: "/console",
                 label: &m.signed_in.console,
             });
+            links.push(NavLink {
+                href: "/console/complaints",
+                label: &m.cases.queue_title,
+            });
         }
         if self.role() != Role::VenueStaff {
             links.push(NavLink {

@@ -42,11 +42,13 @@ pub enum Notice {
     VenueReopened,
     /// Venues were imported from a spreadsheet.
     VenuesImported,
+    /// A complaint case moved a step.
+    CaseStepped,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 17] = [
+    pub const ALL: [Notice; 18] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -64,6 +66,7 @@ impl Notice {
         Notice::VenueClosed,
         Notice::VenueReopened,
         Notice::VenuesImported,
+        Notice::CaseStepped,
     ];
 
     /// The value of `notice=` in an address.
@@ -86,6 +89,7 @@ impl Notice {
             Notice::VenueClosed => "venue-closed",
             Notice::VenueReopened => "venue-reopened",
             Notice::VenuesImported => "venues-imported",
+            Notice::CaseStepped => "case-step",
         }
     }
 
@@ -115,6 +119,7 @@ impl Notice {
             Notice::VenueClosed => &t.venue_closed,
             Notice::VenueReopened => &t.venue_reopened,
             Notice::VenuesImported => &t.venues_imported,
+            Notice::CaseStepped => &t.case_stepped,
         }
     }
 

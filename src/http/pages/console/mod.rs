@@ -10,6 +10,7 @@
 
 mod actions;
 mod audit;
+mod cases;
 mod home;
 mod rankings;
 mod tables;
@@ -22,6 +23,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
 pub use audit::audit;
+pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
 pub use home::home;
 pub use rankings::rankings;
 pub use venue::venue;
@@ -39,7 +41,7 @@ use crate::http::html::local_time;
 /// Every table a console download can hold, by the key its address and its
 /// audit row name it with: `/console/{table}.{format}`, then a venue's
 /// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 9] = [
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
     "rankings",
     "regions",
     "lowest",
@@ -49,6 +51,7 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 9] = [
     "ratings",
     "violations",
     "tiers",
+    "complaints",
 ];
 
 /// The most rows a download holds; a ranking of a whole province fits.
@@ -121,6 +124,7 @@ pub async fn export(
         "rankings" => rankings::rankings_download(&signed_in, &state, &req, &names).await?,
         "regions" => rankings::regions_download(&signed_in, &state, &req, &names).await?,
         "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
+        "complaints" => cases::cases_download(&signed_in, &state, &req, &names).await?,
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,

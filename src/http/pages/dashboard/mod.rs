@@ -335,6 +335,54 @@ struct VenueView {
     officer_max: usize,
     statuses: Vec<StatusOption>,
     today: String,
+    cases_texts: &'static crate::i18n::CaseTexts,
+    cases: Vec<CaseShown>,
+}
+
+/// A complaint case about the venue, as its staff see it in the list.
+struct CaseShown {
+    href: String,
+    code: String,
+    state: String,
+    received: String,
+    due: String,
+    /// Accepted and waiting for the venue's answer.
+    awaiting_answer: bool,
+}
+
+/// The complaint cases about a venue, newest due first, for its dashboard.
+async fn venue_cases(
+    signed_in: &SignedIn,
+    state: &AppState,
+    id: VenueId,
+) -> Result<Vec<CaseShown>, PageError> {
+    let query = crate::app::cases::CaseQuery {
+        venue_id: Some(id.to_string()),
+        ..Default::default()
+    };
+    let list = crate::app::cases::list(state, &signed_in.caller, &query)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let c = &signed_in.messages().cases;
+    Ok(list
+        .items
+        .iter()
+        .map(|case| CaseShown {
+            href: format!(
+                "/console/complaints/{}?lang={}",
+                case.id,
+                signed_in.lang.tag()
+            ),
+            code: case.tracking_code.clone(),
+            state: c.state(case.state).to_owned(),
+            received: crate::http::html::local_time(case.received_at),
+            due: case
+                .due_at
+                .map(crate::http::html::local_time)
+                .unwrap_or_default(),
+            awaiting_answer: case.state == crate::domain::complaint::CaseState::Accepted,
+        })
+        .collect())
 }
 
 fn comment_days(m: &'static Messages, comments: &CommentsPage) -> Vec<CommentDayShown> {
@@ -579,6 +627,8 @@ async fn venue_document(
             .collect(),
         today: state.clock.today().to_string(),
         panels,
+        cases_texts: &m.cases,
+        cases: venue_cases(signed_in, state, id).await?,
     };
     Ok(render_document(&view))
 }
