@@ -222,8 +222,7 @@ pub async fn rate(
             render(&state, lang, &case, Some(&c.not_rateable)),
         ),
         Err(err) if err.slug.kind() == Kind::Invalid => {
-            let message = messages(lang).problem(&err);
-            refuse(&message)
+            refuse(messages(lang).problem(&err))
         }
         Err(err) => failure(&state, lang, &path, &err),
     }
