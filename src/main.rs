@@ -78,6 +78,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Erase the contacts of complaint cases closed longer ago than their
+    /// region keeps them (180 days by default); the server also does this hourly.
+    EraseContacts,
     /// Create an admin account (the first one, typically). The password comes
     /// from QRF_ADMIN_PASSWORD or is asked for twice on standard input.
     CreateAdmin {
@@ -182,6 +185,17 @@ async fn main() -> anyhow::Result<()> {
             let report =
                 reconcile::reconcile(&pool, &live, Clock::system().today(), days, dry_run).await?;
             println!("{report}");
+        }
+        Command::EraseContacts => {
+            let pool = owner_pool(&settings).await?;
+            let erased = qrfeedback::app::cases::erase_expired_contacts(
+                &pool,
+                &qrfeedback::app::case_rules::CaseRules::new(pool.clone()),
+                &qrfeedback::store::reference::region_tree(&pool).await?,
+                Clock::system().now(),
+            )
+            .await?;
+            println!("erased the contacts of {erased} closed complaint cases");
         }
         Command::CreateAdmin { login, name } => {
             let pool = owner_pool(&settings).await?;

@@ -95,7 +95,12 @@ impl Application {
             pool.clone(),
             clock.clone(),
         ));
-        tokio::spawn(housekeeping::run(pool.clone()));
+        tokio::spawn(housekeeping::run(
+            pool.clone(),
+            clock.clone(),
+            case_rules.clone(),
+            reference.clone(),
+        ));
         tokio::spawn(replica_monitor::run(
             reads.clone(),
             settings.replica_max_lag,

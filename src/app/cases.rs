@@ -651,3 +651,138 @@ pub async fn rate_handling(
         ))
     }
 }
+
+/// Body of `POST /api/v1/complaints`: a complaint a regulator takes by
+/// telephone or from the 12345 hotline.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnteredComplaint {
+    /// The venue complained about.
+    pub venue_id: i64,
+    /// `phone` or `hotline_12345`.
+    pub source: String,
+    /// What happened, 1–1000 characters.
+    pub description: String,
+    /// The complainant's telephone or e-mail, up to 100 characters; stored encrypted.
+    pub contact: Option<String>,
+    /// The local day of the service complained about, `YYYY-MM-DD`; a day
+    /// more than the region's limit (90 days by default) before today is refused.
+    pub service_on: String,
+}
+
+/// A case just entered.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EnteredCaseBody {
+    /// Case id.
+    pub id: i64,
+    /// The tracking code to give the complainant.
+    pub tracking_code: String,
+}
+
+/// Enters a complaint taken by telephone or the 12345 hotline as a new
+/// case of a venue in the caller's scope, with its audit row. A service
+/// longer ago than the handling region allows is refused with the reason.
+pub async fn enter(
+    services: &Services,
+    caller: &Caller,
+    request: &EnteredComplaint,
+) -> Result<EnteredCaseBody, AppError> {
+    let source = match request.source.trim() {
+        "phone" => "phone",
+        "hotline_12345" => "hotline_12345",
+        _ => {
+            return Err(AppError::new(
+                Slug::InvalidSource,
+                "source must be phone or hotline_12345",
+            ));
+        }
+    };
+    let complaint = crate::domain::rating::Complaint::parse(
+        Some(&request.description),
+        request.contact.as_deref(),
+    )?
+    .ok_or_else(|| AppError::new(Slug::EmptyComplaint, "a description is required"))?;
+    let today = services.clock.today();
+    let service_on = crate::app::working_days::parse_day(&request.service_on)?;
+    if service_on > today {
+        return Err(AppError::new(
+            Slug::DateInFuture,
+            "service_on lies in the future",
+        ));
+    }
+    let venue_id = VenueId::new(request.venue_id);
+    let tree = services.reference.regions().await?;
+    let venue =
+        crate::app::supervision::venue_in_scope(services, &caller.principal, venue_id).await?;
+    let lineage: Vec<String> = tree
+        .ancestors(&venue.region_code)
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect();
+    let clocks = services.case_rules.clocks(&lineage).await?;
+    if clocks.service_too_old(service_on, today) {
+        return Err(AppError::new(
+            Slug::ServiceTooOld,
+            format!(
+                "the service was more than {} days ago; such complaints are not accepted",
+                clocks.max_service_age_days
+            ),
+        ));
+    }
+    let now = services.clock.now();
+    let due_at = services
+        .case_rules
+        .due_at(&lineage, CaseState::Submitted, now, None)
+        .await?
+        .unwrap_or(now);
+    let tracking_code = crate::app::intake::new_tracking_code(venue_id);
+    let entered = cases::EnteredCase {
+        venue_id,
+        source,
+        description: complaint.text,
+        contact_sealed: complaint
+            .contact
+            .as_deref()
+            .map(|contact| services.secrets.seal_contact(contact)),
+        service_on,
+        received_at: now,
+        due_at,
+        tracking_code: tracking_code.clone(),
+    };
+    let scope = ScopeFilter::of(&caller.principal.scope, &tree);
+    let id = cases::enter(
+        &services.pool,
+        &entered,
+        &scope,
+        caller.audit(AuditAction::COMPLAINT_ENTER),
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found(Slug::VenueNotFound))?;
+    Ok(EnteredCaseBody { id, tracking_code })
+}
+
+/// Erases the contacts of cases closed longer ago than their handling
+/// region keeps them (`contact_retention_days`, 180 by default), as of
+/// `now`; how many were erased.
+pub async fn erase_expired_contacts(
+    pool: &sqlx::PgPool,
+    rules: &crate::app::case_rules::CaseRules,
+    tree: &RegionTree,
+    now: DateTime<Utc>,
+) -> Result<u64, crate::store::StoreError> {
+    // No region keeps contacts for less than a day.
+    let candidates = cases::closed_with_contact(pool, now - Duration::days(1)).await?;
+    let mut due = Vec::new();
+    for (venue_id, id, region_code, closed_at) in candidates {
+        let lineage: Vec<String> = tree
+            .ancestors(&region_code)
+            .iter()
+            .map(|r| r.code.to_string())
+            .collect();
+        let clocks = rules.clocks(&lineage).await?;
+        if closed_at + Duration::days(i64::from(clocks.contact_retention_days)) <= now {
+            due.push((venue_id, id));
+        }
+    }
+    cases::erase_contacts(pool, &due, now).await
+}

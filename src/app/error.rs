@@ -102,6 +102,8 @@ slugs! {
     SameRegion => "same-region", Invalid;
     InvalidDayKind => "invalid-day-kind", Invalid;
     InvalidCaseClocks => "invalid-case-clocks", Invalid;
+    InvalidSource => "invalid-source", Invalid;
+    ServiceTooOld => "service-too-old", Invalid;
     TransitionNotAllowed => "transition-not-allowed", Conflict;
     HandlingNotRateable => "handling-not-rateable", Conflict;
     DuplicateLogin => "duplicate-login", Conflict;

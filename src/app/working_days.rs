@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::audit::AuditAction;
+use crate::domain::complaint::CaseClocks;
 use crate::domain::text::strict_text;
+use crate::domain::venue::RegionCode;
 use crate::domain::working_days::DayKind;
 use crate::store::calendar::{self, CalendarDay};
 
@@ -129,4 +131,102 @@ pub async fn set_day(
         kind,
         name,
     }))
+}
+
+/// Body of `PUT /api/v1/regions/{code}/case-clocks`: a region's own clocks,
+/// which its subregions follow unless they set their own.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClocksRequest {
+    /// Working days to accept, reject or transfer a new case (1–60; default 5).
+    pub accept_working_days: u32,
+    /// Days for the venue's answer after acceptance (1–365; default 10).
+    pub venue_reply_days: u32,
+    /// Days after acceptance by which mediation ends (1–365; default 60).
+    pub mediation_days: u32,
+    /// A complaint more than this many days after the service is refused (1–3650; default 90).
+    pub max_service_age_days: u32,
+    /// Days after closure when the contact is erased (1–3650; default 180).
+    pub contact_retention_days: u32,
+}
+
+/// A region's clocks in force: its own, an ancestor's, or the defaults.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClocksBody {
+    /// The region.
+    pub region_code: String,
+    /// The clocks in force there.
+    pub clocks: CaseClocks,
+}
+
+fn lineage_of(tree: &crate::domain::region::RegionTree, code: &str) -> Vec<String> {
+    tree.ancestors(code)
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect()
+}
+
+fn known_region(tree: &crate::domain::region::RegionTree, raw: &str) -> Result<String, AppError> {
+    let code = RegionCode::parse(raw)
+        .map_err(|e| AppError::new(Slug::InvalidRegionCode, e.to_string()))?;
+    if tree.get(&code).is_none() {
+        return Err(AppError::not_found(Slug::RegionNotFound));
+    }
+    Ok(code.to_string())
+}
+
+/// The clocks in force in a region.
+pub async fn clocks(services: &Services, region: &str) -> Result<ClocksBody, AppError> {
+    let tree = services.reference.regions().await?;
+    let code = known_region(&tree, region)?;
+    let clocks = services
+        .case_rules
+        .clocks(&lineage_of(&tree, &code))
+        .await?;
+    Ok(ClocksBody {
+        region_code: code,
+        clocks,
+    })
+}
+
+/// Sets a region's own clocks (admins); audited.
+pub async fn set_clocks(
+    services: &Services,
+    caller: &Caller,
+    region: &str,
+    request: &ClocksRequest,
+) -> Result<ClocksBody, AppError> {
+    let tree = services.reference.regions().await?;
+    let code = known_region(&tree, region)?;
+    let within = |v: u32, max: u32| (1..=max).contains(&v);
+    if !(within(request.accept_working_days, 60)
+        && within(request.venue_reply_days, 365)
+        && within(request.mediation_days, 365)
+        && within(request.max_service_age_days, 3650)
+        && within(request.contact_retention_days, 3650))
+    {
+        return Err(AppError::new(
+            Slug::InvalidCaseClocks,
+            "each clock is a whole number of days: accept 1–60, venue reply and mediation 1–365, service age and contact retention 1–3650",
+        ));
+    }
+    let clocks = CaseClocks {
+        accept_working_days: request.accept_working_days,
+        venue_reply_days: request.venue_reply_days,
+        mediation_days: request.mediation_days,
+        max_service_age_days: request.max_service_age_days,
+        contact_retention_days: request.contact_retention_days,
+    };
+    calendar::set_clocks(
+        &services.pool,
+        &code,
+        &clocks,
+        caller.audit(AuditAction::CALENDAR_CLOCKS),
+    )
+    .await?;
+    services.case_rules.invalidate();
+    Ok(ClocksBody {
+        region_code: code,
+        clocks,
+    })
 }

@@ -71,8 +71,8 @@ route_table! {
     get "/docs" => docs::docs_page, ANYONE;
     get "/r/{code}" => rating::show, ANYONE;
     post "/r/{code}" => rating::submit, ANYONE;
-    get "/c/{code}" => tracking::show, ANYONE;
-    post "/c/{code}" => tracking::rate, ANYONE;
+    get "/c/{tracking_code}" => tracking::show, ANYONE;
+    post "/c/{tracking_code}" => tracking::rate, ANYONE;
     get "/" => public::home, ANYONE;
     get "/v/{id}" => public::venue, ANYONE;
     get "/rankings" => public::rankings, ANYONE;
@@ -166,12 +166,15 @@ route_table! {
     get "/api/v1/venues/{id}/violations" => supervision::list_violations, SUPERVISORS;
     post "/api/v1/venues/{id}/violations" => supervision::create_violation, SUPERVISORS;
     get "/api/v1/complaints" => complaints::list, SIGNED_IN;
+    post "/api/v1/complaints" => complaints::enter, SUPERVISORS;
     get "/api/v1/complaints/{id}" => complaints::get, SIGNED_IN;
     post "/api/v1/complaints/{id}/transitions" => complaints::transition, SIGNED_IN;
     post "/api/v1/complaints/{id}/contact" => complaints::reveal_contact, SUPERVISORS;
     get "/api/v1/holidays" => holidays::list, SIGNED_IN;
     put "/api/v1/holidays/{date}" => holidays::put, ADMINS;
     delete "/api/v1/holidays/{date}" => holidays::delete, ADMINS;
+    get "/api/v1/regions/{code}/case-clocks" => holidays::get_clocks, SIGNED_IN;
+    put "/api/v1/regions/{code}/case-clocks" => holidays::put_clocks, ADMINS;
 }
 
 /// The upper-case name of a method written in lower case in the table.

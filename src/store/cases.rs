@@ -494,3 +494,48 @@ pub async fn rate_handling(
     .await?;
     Ok(rated.is_some())
 }
+
+/// Closed cases that still hold a contact, closed before `closed_before`:
+/// (venue, case, handling region, closed at).
+pub async fn closed_with_contact(
+    pool: &PgPool,
+    closed_before: DateTime<Utc>,
+) -> Result<Vec<(VenueId, i64, String, DateTime<Utc>)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT venue_id AS "venue_id: VenueId", id, region_code::text AS "region_code!",
+                  closed_at AS "closed_at!"
+           FROM complaints
+           WHERE contact_encrypted IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1"#,
+        closed_before
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.venue_id, r.id, r.region_code, r.closed_at))
+        .collect())
+}
+
+/// Erases the contacts of these cases, noting when; how many were erased.
+pub async fn erase_contacts(
+    pool: &PgPool,
+    cases: &[(VenueId, i64)],
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    if cases.is_empty() {
+        return Ok(0);
+    }
+    let venues: Vec<i64> = cases.iter().map(|(v, _)| v.get()).collect();
+    let ids: Vec<i64> = cases.iter().map(|(_, id)| *id).collect();
+    let done = sqlx::query!(
+        r#"UPDATE complaints c SET contact_encrypted = NULL, contact_erased_at = $3
+           FROM UNNEST($1::int8[], $2::int8[]) AS e(venue_id, id)
+           WHERE c.venue_id = e.venue_id AND c.id = e.id AND c.contact_encrypted IS NOT NULL"#,
+        &venues,
+        &ids,
+        at
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}

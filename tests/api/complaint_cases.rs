@@ -648,3 +648,183 @@ async fn the_visitor_follows_the_case_by_its_code_and_rates_the_handling_once() 
     assert_eq!(case["handling_stars"], 4);
     assert_eq!(case["handling_comment"], "处理及时");
 }
+
+#[tokio::test]
+async fn a_regulator_enters_a_telephone_complaint_and_a_late_one_is_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let bayingolin = regulator(&app, "652800").await;
+    let changji = regulator(&app, "652300").await;
+    let front_desk = staff(&app, &venue).await;
+    let today = app.clock.today();
+    let body = |service_on: chrono::NaiveDate| {
+        json!({"venue_id": venue["id"], "source": "hotline_12345",
+               "description": "导游强制购物", "contact": "13700002222",
+               "service_on": service_on.to_string()})
+    };
+    let (status, entered) = call(
+        &app,
+        Method::POST,
+        "/api/v1/complaints",
+        &bayingolin,
+        Some(body(today - Duration::days(3))),
+    )
+    .await;
+    assert_eq!(status, 201, "{entered}");
+    let id = entered["id"].as_i64().unwrap();
+    assert!(
+        entered["tracking_code"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}-", venue["id"]))
+    );
+    let (_, case) = case_json(&app, id, &bayingolin).await;
+    assert_eq!(case["source"], "hotline_12345");
+    assert_eq!(case["state"], "submitted");
+    assert_eq!(case["contact_masked"], "137******22");
+    assert!(case["due_at"].is_string());
+
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/complaints",
+        &bayingolin,
+        Some(body(today - Duration::days(91))),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["type"], "/problems/service-too-old");
+    assert!(refused["detail"].as_str().unwrap().contains("90 days"));
+    for (token, expected) in [(&changji, 404), (&front_desk, 403)] {
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/complaints",
+            token,
+            Some(body(today)),
+        )
+        .await;
+        assert_eq!(status, expected);
+    }
+    let mut bad = body(today);
+    bad["source"] = json!("letter");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/complaints",
+        ADMIN_TOKEN,
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let entered_rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'complaint.enter'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(entered_rows, 1);
+    // Counted in the venue day's complaints, like any complaint.
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(complaints_count), 0)::int8 FROM venue_day_stats WHERE venue_id = $1",
+    )
+    .bind(venue["id"].as_i64())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(counted, 1);
+}
+
+#[tokio::test]
+async fn region_clocks_set_due_dates_and_contacts_are_erased_after_their_retention() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let other = app.create_venue("昌吉酒店", "652301", "hotel").await;
+    let clocks = json!({"accept_working_days": 2, "venue_reply_days": 3, "mediation_days": 20,
+                        "max_service_age_days": 30, "contact_retention_days": 30});
+    let path = "/api/v1/regions/652800/case-clocks";
+    let bayingolin = regulator(&app, "652800").await;
+    let (status, _) = call(&app, Method::PUT, path, &bayingolin, Some(clocks.clone())).await;
+    assert_eq!(status, 403, "admins set the clocks");
+    let mut wrong = clocks.clone();
+    wrong["accept_working_days"] = json!(0);
+    let (status, _) = call(&app, Method::PUT, path, ADMIN_TOKEN, Some(wrong)).await;
+    assert_eq!(status, 422);
+    let (status, set) = call(&app, Method::PUT, path, ADMIN_TOKEN, Some(clocks)).await;
+    assert_eq!(status, 200, "{set}");
+    // Korla follows its prefecture; Changji keeps the defaults.
+    let (_, korla) = call(
+        &app,
+        Method::GET,
+        "/api/v1/regions/652801/case-clocks",
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(korla["clocks"]["contact_retention_days"], 30);
+    let (_, changji) = call(
+        &app,
+        Method::GET,
+        "/api/v1/regions/652301/case-clocks",
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(changji["clocks"]["contact_retention_days"], 180);
+    assert_eq!(changji["clocks"]["accept_working_days"], 5);
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/regions/999999/case-clocks",
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Two working days in Korla, five in Changji.
+    let (korla_case, _) = file_case(&app, &venue, "korla").await;
+    let (changji_case, _) = file_case(&app, &other, "changji").await;
+    let due = |case: &Value| -> DateTime<Utc> { case["due_at"].as_str().unwrap().parse().unwrap() };
+    let (_, k) = case_json(&app, korla_case, ADMIN_TOKEN).await;
+    let (_, c) = case_json(&app, changji_case, ADMIN_TOKEN).await;
+    assert!(due(&k) < due(&c), "{} vs {}", k["due_at"], c["due_at"]);
+
+    for id in [korla_case, changji_case] {
+        walk(&app, id, &["accepted", "mediating", "closed_unresolved"]).await;
+    }
+    let tree = qrfeedback::store::reference::region_tree(&app.pool)
+        .await
+        .unwrap();
+    let rules = qrfeedback::app::case_rules::CaseRules::new(app.pool.clone());
+    let erase = |days: i64| {
+        let (pool, rules, tree) = (app.pool.clone(), rules.clone(), tree.clone());
+        async move {
+            qrfeedback::app::cases::erase_expired_contacts(
+                &pool,
+                &rules,
+                &tree,
+                Utc::now() + Duration::days(days),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(erase(29).await, 0, "kept until the retention ends");
+    assert_eq!(erase(31).await, 1, "Korla's thirty days are over");
+    let (_, k) = case_json(&app, korla_case, ADMIN_TOKEN).await;
+    assert!(k["contact_masked"].is_null());
+    assert_eq!(k["contact_erased"], true);
+    let (_, revealed) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/complaints/{korla_case}/contact"),
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert!(revealed["contact"].is_null());
+    let (_, c) = case_json(&app, changji_case, ADMIN_TOKEN).await;
+    assert_eq!(c["contact_masked"], "138******78");
+    assert_eq!(erase(181).await, 1, "Changji's default 180 days");
+    assert_eq!(erase(400).await, 0, "nothing left to erase");
+}

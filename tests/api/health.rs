@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use crate::common::{eventually, spawn_app};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn healthz_and_readyz_report_postgres_and_redis() {
@@ -106,6 +106,13 @@ async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a
     let venue = app.hotel().await;
     let code = venue["code"].as_str().unwrap();
     let id = venue["id"].to_string();
+    let filed: Value = app
+        .post_rating(&json!({"code": code, "overall": 1, "complaint": {"text": "价格不符"}}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tracking_code = filed["tracking_code"].as_str().unwrap();
 
     // Every documented JSON operation has a rule.
     let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
@@ -124,6 +131,7 @@ async fn every_route_is_declared_in_the_access_table_and_protected_routes_need_a
         let path = pattern
             .replace("{id}", &id)
             .replace("{code}", code)
+            .replace("{tracking_code}", tracking_code)
             .replace("{rating_id}", "1");
         let url = format!("{}{path}", app.address);
         let request = match method {

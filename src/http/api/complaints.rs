@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::Caller;
-use crate::app::cases::{self, CaseDetail, CaseList, CaseQuery, TransitionRequest};
+use crate::app::cases::{
+    self, CaseDetail, CaseList, CaseQuery, EnteredCaseBody, EnteredComplaint, TransitionRequest,
+};
 use crate::app::path_ids::parse_case_id;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -114,4 +116,28 @@ pub async fn reveal_contact(
     let id = parse_case_id(&path)?;
     let contact = cases::reveal_contact(&state, &caller, id).await?;
     Ok(HttpResponse::Ok().json(ContactBody { contact }))
+}
+
+/// Enters a complaint taken by telephone or from the 12345 hotline (admins
+/// and regulators, for a venue in scope): a new case, due like any other.
+#[utoipa::path(
+    post, path = "/api/v1/complaints", tag = "complaints",
+    request_body = EnteredComplaint,
+    responses(
+        (status = 201, body = EnteredCaseBody),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff"),
+        (status = 404, description = "Unknown venue, or outside the caller's scope"),
+        (status = 422, description = "An unknown source, an empty or overlong description or contact, a bad or future service day, or a service too long ago (`/problems/service-too-old`)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn enter(
+    caller: Caller,
+    state: web::Data<AppState>,
+    JsonBody(request): JsonBody<EnteredComplaint>,
+) -> Result<HttpResponse, ApiError> {
+    let entered = cases::enter(&state, &caller, &request).await?;
+    Ok(HttpResponse::Created().json(entered))
 }

@@ -1,12 +1,15 @@
 //! The working-day calendar over JSON: a year's holidays and make-up working
-//! days for anyone signed in, and one day set or cleared by an admin.
+//! days for anyone signed in, one day set or cleared by an admin, and each
+//! region's case clocks.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Datelike;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::app::working_days::{self, HolidayBody, HolidayRequest, HolidayYear};
+use crate::app::working_days::{
+    self, ClocksBody, ClocksRequest, HolidayBody, HolidayRequest, HolidayYear,
+};
 use crate::app::{AppError, Caller, Slug};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -90,4 +93,51 @@ pub async fn delete(
     let day = working_days::parse_day(&path)?;
     working_days::set_day(&state, &caller, day, None).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The case clocks in force in a region: its own, its nearest ancestor's,
+/// or the defaults (5 working days to accept, 10 days for the venue, 60 for
+/// mediation, 90 days of service age, contacts kept 180 days after closure).
+#[utoipa::path(
+    get, path = "/api/v1/regions/{code}/case-clocks", tag = "calendar",
+    params(("code" = String, Path, description = "Six-digit region code")),
+    responses(
+        (status = 200, body = ClocksBody),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 404, description = "Unknown region"),
+        (status = 422, description = "Not a six-digit code"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_clocks(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(working_days::clocks(&state, &path).await?))
+}
+
+/// Sets a region's own case clocks (admins); its subregions follow them
+/// unless they set their own. Due dates computed from then on use them.
+#[utoipa::path(
+    put, path = "/api/v1/regions/{code}/case-clocks", tag = "calendar",
+    params(("code" = String, Path, description = "Six-digit region code")),
+    request_body = ClocksRequest,
+    responses(
+        (status = 200, body = ClocksBody),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Not an admin"),
+        (status = 404, description = "Unknown region"),
+        (status = 422, description = "Not a six-digit code, or a clock out of its range"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn put_clocks(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    JsonBody(request): JsonBody<ClocksRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(working_days::set_clocks(&state, &caller, &path, &request).await?))
 }

@@ -221,9 +221,7 @@ pub async fn rate(
             NO_SCRIPT_CSP,
             render(&state, lang, &case, Some(&c.not_rateable)),
         ),
-        Err(err) if err.slug.kind() == Kind::Invalid => {
-            refuse(messages(lang).problem(&err))
-        }
+        Err(err) if err.slug.kind() == Kind::Invalid => refuse(messages(lang).problem(&err)),
         Err(err) => failure(&state, lang, &path, &err),
     }
 }
