@@ -786,3 +786,20 @@ pub async fn erase_expired_contacts(
     }
     cases::erase_contacts(pool, &due, now).await
 }
+
+/// The names of the accounts and tokens that took a case's steps, for pages.
+pub async fn actor_names(
+    services: &Services,
+    case: &CaseDetail,
+) -> Result<crate::store::audit::AuditNames, AppError> {
+    use crate::domain::audit::Subject;
+    let (mut accounts, mut tokens) = (Vec::new(), Vec::new());
+    for event in &case.events {
+        match Subject::parse(&event.actor) {
+            Subject::Account(id) => accounts.push(id),
+            Subject::Token(id) => tokens.push(id),
+            _ => {}
+        }
+    }
+    Ok(crate::store::audit::names(&services.pool, &accounts, &tokens, &[]).await?)
+}

@@ -19,7 +19,7 @@ const DESK_HEIGHT: u32 = 900;
 
 /// Signs in through the sign-in page like a person, enrolling the second
 /// factor a regulator's first sign-in asks for.
-async fn sign_in(browser: &Client, app: &TestApp, login: &str) {
+pub(crate) async fn sign_in(browser: &Client, app: &TestApp, login: &str) {
     browser
         .goto(&format!("{}/login?lang=zh-CN", app.address))
         .await

@@ -2,6 +2,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod complaints;
 mod console;
 mod dashboard;
 mod driver;

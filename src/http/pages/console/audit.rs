@@ -100,7 +100,11 @@ fn token_text(t: &AuditTexts, names: &AuditNames, id: i64) -> Option<String> {
 }
 
 /// Who did it, in words; the stored text when it names nobody known.
-fn actor_text(t: &AuditTexts, names: &AuditNames, actor: &str) -> String {
+pub(in crate::http::pages::console) fn actor_text(
+    t: &AuditTexts,
+    names: &AuditNames,
+    actor: &str,
+) -> String {
     match Subject::parse(actor) {
         Subject::Account(id) => account_text(t, names, id),
         Subject::Token(id) => token_text(t, names, id),

@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::audit::actor_text;
 use super::view::{Names, SelectOption, TableView};
 use crate::app::cases::{self, CaseDetail, CaseList, CaseQuery, TransitionRequest};
 use crate::app::path_ids::parse_case_id;
@@ -21,6 +22,7 @@ use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, local_time, render_document};
 use crate::http::pages::notice::Notice;
 use crate::i18n::CaseTexts;
+use crate::store::audit::AuditNames;
 
 /// The queue's filters as the page reads them: the JSON route's query.
 fn queue_query(req: &HttpRequest) -> Vec<(String, String)> {
@@ -254,7 +256,7 @@ fn verdict_text(c: &CaseTexts, case: &CaseDetail) -> Option<String> {
 
 fn render_case(
     signed_in: &SignedIn,
-    names: &Names,
+    (names, actors): (&Names, &AuditNames),
     case: &CaseDetail,
     contact: Option<String>,
     draft: Option<(&StepFields, String)>,
@@ -276,7 +278,11 @@ fn render_case(
         .unwrap_or_default();
     let supervisor = signed_in.role() != crate::domain::access::Role::VenueStaff;
     let form = (!case.next_states.is_empty()).then(|| StepForm {
-        action: format!("/console/complaints/{}/transitions", s.id),
+        action: format!(
+            "/console/complaints/{}/transitions?lang={}",
+            s.id,
+            signed_in.lang.tag()
+        ),
         token: signed_in.session.csrf_token.clone(),
         supervisor,
         states: case
@@ -317,7 +323,7 @@ fn render_case(
             state: c.state(e.state).to_owned(),
             actor: match e.from_state {
                 None => c.source(&e.actor).to_owned(),
-                Some(_) => e.actor.clone(),
+                Some(_) => actor_text(&names.m.audit, actors, &e.actor),
             },
             note: match (&e.note, &e.region_code) {
                 (Some(note), Some(region)) => Some(format!("{note} → {}", names.region(region))),
@@ -345,7 +351,11 @@ fn render_case(
         closed: case.closed_at.map(local_time),
         reveal_token: (supervisor && case.contact_masked.is_some())
             .then(|| signed_in.session.csrf_token.clone()),
-        reveal_href: format!("/console/complaints/{}/contact", s.id),
+        reveal_href: format!(
+            "/console/complaints/{}/contact?lang={}",
+            s.id,
+            signed_in.lang.tag()
+        ),
         contact,
         description: case.description.clone(),
         public_answer: case.public_answer.clone(),
@@ -375,7 +385,16 @@ pub async fn case_page(
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    Ok(signed_in.page(render_case(&signed_in, &names, &case, None, None)))
+    let actors = cases::actor_names(&state, &case)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(signed_in.page(render_case(
+        &signed_in,
+        (&names, &actors),
+        &case,
+        None,
+        None,
+    )))
 }
 
 /// `POST /console/complaints/{id}/transitions`: one step; 303 back to the
@@ -419,7 +438,16 @@ async fn redisplay(
         .await
         .map_err(|e| signed_in.fail(e))?;
     let problem = names.m.problem(err).to_owned();
-    let body = render_case(signed_in, &names, &case, None, Some((fields, problem)));
+    let actors = cases::actor_names(state, &case)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let body = render_case(
+        signed_in,
+        (&names, &actors),
+        &case,
+        None,
+        Some((fields, problem)),
+    );
     Ok(signed_in.page_with_status(status, body))
 }
 
@@ -442,5 +470,14 @@ pub async fn reveal(
     let names = Names::load(&state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    Ok(signed_in.page(render_case(&signed_in, &names, &case, contact, None)))
+    let actors = cases::actor_names(&state, &case)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    Ok(signed_in.page(render_case(
+        &signed_in,
+        (&names, &actors),
+        &case,
+        contact,
+        None,
+    )))
 }
