@@ -104,6 +104,8 @@ route_table! {
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
+    get "/console/calendar" => console::calendar, SUPERVISORS;
+    post "/console/calendar" => console::set_calendar_day, ADMINS;
     get "/console/complaints" => console::complaints, SIGNED_IN;
     get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
     post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;

@@ -153,6 +153,7 @@ pub struct Messages {
     pub(crate) confirm: ConfirmTexts,
     pub(crate) notices: NoticeTexts,
     pub(crate) cases: CaseTexts,
+    pub(crate) calendar: CalendarTexts,
     pub(crate) venue_admin: VenueAdminTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,

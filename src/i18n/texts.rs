@@ -1056,3 +1056,21 @@ pub(crate) struct VenueAdminTexts {
     pub(crate) col_column: String,
     pub(crate) col_problem: String,
 }
+
+/// Texts of the console's working-day calendar page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CalendarTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) days_heading: String,
+    pub(crate) empty: String,
+    pub(crate) col_date: String,
+    pub(crate) col_kind: String,
+    pub(crate) col_name: String,
+    pub(crate) kind_holiday: String,
+    pub(crate) kind_workday: String,
+    pub(crate) clear: String,
+    pub(crate) set_heading: String,
+    pub(crate) submit: String,
+}

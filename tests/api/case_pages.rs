@@ -191,3 +191,76 @@ async fn a_regulator_and_the_venue_handle_a_case_through_the_pages() {
     let home = regulator.get_page("/console?lang=en").await;
     assert!(home.says("Complaints overdue"));
 }
+
+#[tokio::test]
+async fn admins_keep_the_calendar_on_its_page_and_regulators_read_it() {
+    let app = spawn_app().await;
+    app.create_person("chief", "admin", None, &[]).await;
+    app.create_person("bayingolin", "regulator", Some("652800"), &[])
+        .await;
+    let admin = app.sign_in("chief").await;
+    let regulator = app.sign_in("bayingolin").await;
+
+    let page = regulator
+        .get_page("/console/calendar?year=2026&lang=en")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.says("2026-10-01") && page.says("国庆节") && page.says("Make-up working day"));
+    assert!(
+        !page.exists("form.stack"),
+        "regulators read the calendar only"
+    );
+    let refused = regulator
+        .post_form(
+            "/console/calendar?year=2026",
+            &[("date", "2026-12-24"), ("kind", "holiday")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    let page = admin.get_page("/console/calendar?year=2026&lang=en").await;
+    assert!(page.exists("form.stack"));
+    let set = admin
+        .post_form(
+            "/console/calendar?year=2026",
+            &[
+                ("date", "2026-12-24"),
+                ("kind", "holiday"),
+                ("name", "测试假日"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), 303);
+    let page = admin.get_page("/console/calendar?year=2026&lang=en").await;
+    assert!(page.says("2026-12-24") && page.says("测试假日"));
+    let cleared = admin
+        .post_form(
+            "/console/calendar?year=2026",
+            &[("date", "2026-12-24"), ("kind", "weekday")],
+        )
+        .await;
+    assert_eq!(cleared.status(), 303);
+    assert!(
+        !admin
+            .get_page("/console/calendar?year=2026")
+            .await
+            .says("测试假日")
+    );
+    let bad = admin
+        .post_page(
+            "/console/calendar?year=2026&lang=en",
+            &[("date", "2026-02-30"), ("kind", "holiday")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let written: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'calendar.day'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(written, 2);
+    assert_eq!(
+        regulator.get_page("/console/calendar?year=12").await.status,
+        422
+    );
+}

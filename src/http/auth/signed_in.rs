@@ -132,6 +132,10 @@ impl SignedIn {
                 href: "/console/complaints",
                 label: &m.cases.queue_title,
             });
+            links.push(NavLink {
+                href: "/console/calendar",
+                label: &m.calendar.title,
+            });
         }
         if self.role() != Role::VenueStaff {
             links.push(NavLink {

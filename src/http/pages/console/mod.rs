@@ -10,6 +10,7 @@
 
 mod actions;
 mod audit;
+mod calendar;
 mod cases;
 mod home;
 mod rankings;
@@ -23,6 +24,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
 pub use audit::audit;
+pub use calendar::{calendar, set_day as set_calendar_day};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
 pub use home::home;
 pub use rankings::rankings;
