@@ -104,6 +104,9 @@ slugs! {
     InvalidCaseClocks => "invalid-case-clocks", Invalid;
     InvalidSource => "invalid-source", Invalid;
     ServiceTooOld => "service-too-old", Invalid;
+    InvalidDecision => "invalid-decision", Invalid;
+    AppealPending => "appeal-pending", Conflict;
+    AppealDecided => "appeal-decided", Conflict;
     TransitionNotAllowed => "transition-not-allowed", Conflict;
     HandlingNotRateable => "handling-not-rateable", Conflict;
     DuplicateLogin => "duplicate-login", Conflict;
@@ -119,6 +122,7 @@ slugs! {
     InvitationNotFound => "invitation-not-found", NotFound;
     RegionNotFound => "region-not-found", NotFound;
     ComplaintNotFound => "complaint-not-found", NotFound;
+    AppealNotFound => "appeal-not-found", NotFound;
     Forbidden => "forbidden", Forbidden;
     Unavailable => "unavailable", Unavailable;
     Internal => "internal", Internal;
@@ -159,6 +163,7 @@ impl Slug {
             Slug::InvitationNotFound => "invitation",
             Slug::RegionNotFound => "region",
             Slug::ComplaintNotFound => "complaint",
+            Slug::AppealNotFound => "appeal",
             _ => return None,
         })
     }

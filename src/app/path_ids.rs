@@ -41,6 +41,14 @@ pub fn parse_case_id(raw: &str) -> Result<i64, AppError> {
         .ok_or(AppError::not_found(Slug::ComplaintNotFound))
 }
 
+/// Reads a rating appeal's id from a path segment.
+pub fn parse_appeal_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::not_found(Slug::AppealNotFound))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,10 @@ audit_actions! {
     RATING_QUARANTINE = "rating.quarantine";
     /// A quarantined rating was put back.
     RATING_RELEASE = "rating.release";
+    /// A venue appealed a rating as malicious (申诉复核).
+    RATING_APPEAL = "rating.appeal";
+    /// A regulator upheld or dismissed a venue's appeal of a rating.
+    RATING_APPEAL_DECISION = "rating.appeal_decision";
     /// A venue replied to a rating.
     RATING_REPLY = "rating.reply";
     /// An API token was made.

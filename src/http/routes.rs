@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, Route, guard, web};
 
 use crate::http::AppState;
 use crate::http::api::accounts;
+use crate::http::api::appeals;
 use crate::http::api::audit;
 use crate::http::api::complaints;
 use crate::http::api::docs;
@@ -176,6 +177,9 @@ route_table! {
     put "/api/v1/holidays/{date}" => holidays::put, ADMINS;
     delete "/api/v1/holidays/{date}" => holidays::delete, ADMINS;
     get "/api/v1/regions/{code}/case-clocks" => holidays::get_clocks, SIGNED_IN;
+    post "/api/v1/ratings/{id}/appeal" => appeals::file, SIGNED_IN;
+    get "/api/v1/appeals" => appeals::list, SIGNED_IN;
+    post "/api/v1/appeals/{id}/decision" => appeals::decide, SUPERVISORS;
     put "/api/v1/regions/{code}/case-clocks" => holidays::put_clocks, ADMINS;
 }
 

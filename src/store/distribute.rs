@@ -59,6 +59,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "venue_commitments",
     "venue_quality_officers",
     "rating_replies",
+    "rating_appeals",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

@@ -8,6 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::api::accounts;
+use crate::http::api::appeals;
 use crate::http::api::audit;
 use crate::http::api::complaints;
 use crate::http::api::health;
@@ -115,6 +116,7 @@ impl Modify for BodyLimit {
         venue_staff::put_commitment, venue_staff::put_quality_officer,
         complaints::list, complaints::get, complaints::transition, complaints::reveal_contact,
         complaints::enter,
+        appeals::file, appeals::list, appeals::decide,
         holidays::list, holidays::put, holidays::delete, holidays::get_clocks, holidays::put_clocks,
         venue_admin::update, venue_admin::import,
         venue_admin::template_csv, venue_admin::template_xlsx,
