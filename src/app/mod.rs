@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod appeals;
 pub mod audit;
+pub mod bad_ratings;
 pub mod caller;
 pub mod case_rules;
 pub mod cases;

@@ -60,6 +60,8 @@ audit_actions! {
     RATING_APPEAL = "rating.appeal";
     /// A regulator upheld or dismissed a venue's appeal of a rating.
     RATING_APPEAL_DECISION = "rating.appeal_decision";
+    /// A venue verified a bad rating, or marked what it found fixed.
+    RATING_BAD_RATING_STEP = "rating.bad_rating_step";
     /// A venue replied to a rating.
     RATING_REPLY = "rating.reply";
     /// An API token was made.

@@ -180,6 +180,8 @@ route_table! {
     post "/api/v1/ratings/{id}/appeal" => appeals::file, SIGNED_IN;
     get "/api/v1/appeals" => appeals::list, SIGNED_IN;
     post "/api/v1/appeals/{id}/decision" => appeals::decide, SUPERVISORS;
+    get "/api/v1/venues/{id}/bad-ratings" => appeals::bad_ratings, SIGNED_IN;
+    post "/api/v1/ratings/{id}/bad-rating-case" => appeals::bad_rating_step, SIGNED_IN;
     put "/api/v1/regions/{code}/case-clocks" => holidays::put_clocks, ADMINS;
 }
 

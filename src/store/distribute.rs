@@ -60,6 +60,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "venue_quality_officers",
     "rating_replies",
     "rating_appeals",
+    "bad_rating_followups",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

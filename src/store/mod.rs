@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod appeals;
 pub mod audit;
+pub mod bad_ratings;
 pub mod batch_totals;
 pub mod calendar;
 pub mod cases;

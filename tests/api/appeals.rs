@@ -178,3 +178,131 @@ async fn a_venue_appeals_a_malicious_rating_and_a_regulator_decides() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_bad_rating_with_a_comment_is_a_case_the_venue_verifies_then_fixes() {
+    let app = spawn_app().await;
+    let venue = app.hotel().await;
+    let venue_id = venue["id"].as_i64().unwrap();
+    let rate = |device: &'static str, overall: u8, comment: Option<&'static str>| {
+        let mut body = json!({"code": venue["code"], "device_id": format!("device-{device}"), "overall": overall});
+        if let Some(text) = comment {
+            body["comment"] = json!(text);
+        }
+        let app = &app;
+        async move {
+            let response = app.post_rating(&body).await;
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let bad = rate("a", 1, Some("房间有异味，空调坏了")).await;
+    rate("b", 2, None).await;
+    let good = rate("c", 4, Some("还不错")).await;
+    let staff = app
+        .api_token(json!({"name": "desk", "role": "venue_staff", "venue_ids": [venue_id]}))
+        .await;
+    let regulator = app
+        .api_token(json!({"name": "bz", "role": "regulator", "region_code": "652800"}))
+        .await;
+    let outsider = app
+        .api_token(json!({"name": "cj", "role": "regulator", "region_code": "652300"}))
+        .await;
+    let path = format!("/api/v1/venues/{venue_id}/bad-ratings");
+
+    let (status, list) = call(&app, Method::GET, &path, &staff, None).await;
+    assert_eq!(status, 200);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the low rating with a comment: {list}");
+    assert_eq!(items[0]["rating_id"], bad);
+    assert_eq!(items[0]["state"], "open");
+    assert_eq!(items[0]["overdue"], false);
+    let (status, _) = call(&app, Method::GET, &path, &outsider, None).await;
+    assert_eq!(status, 404);
+    let (status, seen) = call(&app, Method::GET, &path, &regulator, None).await;
+    assert_eq!((status, seen["items"].as_array().unwrap().len()), (200, 1));
+
+    // Two days later the open case is overdue (one working day to verify).
+    app.clock.advance(chrono::Duration::days(4));
+    let (_, list) = call(&app, Method::GET, &path, &staff, None).await;
+    assert_eq!(list["items"][0]["overdue"], true);
+
+    let step = format!("/api/v1/ratings/{bad}/bad-rating-case");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &regulator,
+        Some(json!({"step": "verified"})),
+    )
+    .await;
+    assert_eq!(status, 403, "the venue works its own case");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &staff,
+        Some(json!({"step": "fixed", "note": "已修好"})),
+    )
+    .await;
+    assert_eq!(status, 409, "verify first");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &staff,
+        Some(json!({"step": "verified"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &staff,
+        Some(json!({"step": "verified"})),
+    )
+    .await;
+    assert_eq!(status, 409, "once");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &staff,
+        Some(json!({"step": "fixed"})),
+    )
+    .await;
+    assert_eq!(status, 422, "say what was fixed");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &step,
+        &staff,
+        Some(json!({"step": "fixed", "note": "已更换空调并除味"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, list) = call(&app, Method::GET, &path, &staff, None).await;
+    assert_eq!(list["items"][0]["state"], "fixed");
+    assert_eq!(list["items"][0]["overdue"], false);
+    assert_eq!(list["items"][0]["fix_note"], "已更换空调并除味");
+    let good = format!("/api/v1/ratings/{good}/bad-rating-case");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &good,
+        &staff,
+        Some(json!({"step": "verified"})),
+    )
+    .await;
+    assert_eq!(status, 404, "a good rating is no case");
+    let steps: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'rating.bad_rating_step'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(steps, 2);
+}
