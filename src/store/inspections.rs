@@ -276,7 +276,7 @@ pub async fn list(
 
 /// An inspection as the venue's public page shows it (一公开): no
 /// inspector, no findings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedInspection {
     /// The local day of the visit.
     pub inspected_on: NaiveDate,

@@ -376,3 +376,40 @@ async fn lower_tiers_are_drawn_more_often() {
     // Weights 3 against 2: about 60 % of the picks, not exactly with 500 seeds.
     assert!(low > other, "tier C picked {low} times, the others {other}");
 }
+
+#[tokio::test]
+async fn the_venue_page_publishes_results_without_the_inspector() {
+    let app = spawn_app().await;
+    let venue_id = app.hotel().await["id"].as_i64().unwrap();
+    let page = |lang: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!("/v/{venue_id}?lang={lang}"))
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(page("zh-CN").await.contains("暂无公开的暗访检查结果"));
+    let day = today(&app);
+    let (status, _) = inspect(
+        &app,
+        venue_id,
+        ADMIN_TOKEN,
+        json!({"inspected_on": day, "items": all_items(6), "findings": "秘密发现"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let zh = page("zh-CN").await;
+    assert!(
+        zh.contains(&day) && zh.contains("<td>2026-12</td>") && zh.contains("不合格"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("admin-token") && !zh.contains("秘密发现"),
+        "{zh}"
+    );
+    assert!(page("en").await.contains("Failed"));
+    assert!(page("ug").await.contains("لاياقەتسىز"));
+}
