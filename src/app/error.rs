@@ -137,6 +137,13 @@ slugs! {
     InvalidCreditCode => "invalid-credit-code", Invalid;
     CreditCodeChecksum => "credit-code-checksum", Invalid;
     RegionOutsideScope => "region-outside-scope", Forbidden;
+    UnknownChecklist => "unknown-checklist", Invalid;
+    UnknownChecklistItem => "unknown-checklist-item", Invalid;
+    PointsOutOfRange => "points-out-of-range", Invalid;
+    PassedRequired => "passed-required", Invalid;
+    PassedContradictsItems => "passed-contradicts-items", Invalid;
+    InvalidDraw => "invalid-draw", Invalid;
+    DrawNotFound => "draw-not-found", NotFound;
     InvalidImportFile => "invalid-import-file", Invalid;
     UnsupportedImportType => "unsupported-import-type", Invalid;
     ImportEmpty => "import-empty", Invalid;
@@ -164,6 +171,7 @@ impl Slug {
             Slug::RegionNotFound => "region",
             Slug::ComplaintNotFound => "complaint",
             Slug::AppealNotFound => "appeal",
+            Slug::DrawNotFound => "inspection draw",
             _ => return None,
         })
     }

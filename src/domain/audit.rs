@@ -98,6 +98,10 @@ audit_actions! {
     VENUE_IMPORT = "venue.import";
     /// A violation was recorded against a venue.
     VIOLATION_RECORD = "violation.record";
+    /// An inspection (暗访) of a venue was recorded.
+    INSPECTION_RECORD = "inspection.record";
+    /// Venues and inspectors were drawn for inspections (双随机).
+    INSPECTION_DRAW = "inspection.draw";
 }
 
 impl AuditAction {

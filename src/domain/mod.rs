@@ -10,6 +10,7 @@ pub mod day;
 pub mod decline;
 pub mod distribution;
 pub mod ids;
+pub mod inspection;
 pub mod moderation;
 pub mod names;
 pub mod password;

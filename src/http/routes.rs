@@ -13,6 +13,7 @@ use crate::http::api::complaints;
 use crate::http::api::docs;
 use crate::http::api::health;
 use crate::http::api::holidays;
+use crate::http::api::inspections;
 use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
@@ -168,6 +169,10 @@ route_table! {
     get "/api/v1/venues/{id}/ratings" => supervision::venue_ratings, SUPERVISORS;
     get "/api/v1/venues/{id}/violations" => supervision::list_violations, SUPERVISORS;
     post "/api/v1/venues/{id}/violations" => supervision::create_violation, SUPERVISORS;
+    get "/api/v1/venues/{id}/inspections" => inspections::list, SUPERVISORS;
+    post "/api/v1/venues/{id}/inspections" => inspections::create, SUPERVISORS;
+    post "/api/v1/inspection-draws" => inspections::draw, SUPERVISORS;
+    get "/api/v1/inspection-draws/{id}" => inspections::get_draw, SUPERVISORS;
     get "/api/v1/complaints" => complaints::list, SIGNED_IN;
     post "/api/v1/complaints" => complaints::enter, SUPERVISORS;
     get "/api/v1/complaints/{id}" => complaints::get, SIGNED_IN;

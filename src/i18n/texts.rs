@@ -64,6 +64,8 @@ pub(crate) struct AuditTexts {
     pub(crate) family_export: String,
     pub(crate) family_complaint: String,
     pub(crate) family_calendar: String,
+    /// Audit family: inspections and their draws.
+    pub(crate) family_inspection: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
@@ -550,6 +552,14 @@ pub(crate) struct VenuePageTexts {
     pub(crate) tags_heading: String,
     pub(crate) ranking_link: String,
     pub(crate) method_link: String,
+    /// Published inspections (一公开): heading, empty state, columns, results.
+    pub(crate) inspections_heading: String,
+    pub(crate) inspections_none: String,
+    pub(crate) inspection_day_col: String,
+    pub(crate) inspection_checklist_col: String,
+    pub(crate) inspection_result_col: String,
+    pub(crate) inspection_passed: String,
+    pub(crate) inspection_failed: String,
 }
 
 /// Texts of `/rankings`.

@@ -540,6 +540,9 @@ where
     .map_err(StoreError::from)
 }
 
+/// Inspections the public venue page lists, latest first.
+const PUBLISHED_INSPECTIONS: i64 = 10;
+
 /// What the public venue page shows of a venue's own voice.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicProfile {
@@ -549,6 +552,8 @@ pub struct PublicProfile {
     pub officer: Option<QualityOfficerRecord>,
     /// The newest comments with the venue's replies, by day.
     pub recent_comments: Vec<CommentDay>,
+    /// The latest inspections' results (一公开), without who inspected.
+    pub inspections: Vec<super::inspections::PublishedInspection>,
 }
 
 /// Loads what the public venue page shows: the commitment, the registered
@@ -573,6 +578,7 @@ pub async fn public_profile(
             0,
         )
         .await?,
+        inspections: super::inspections::published(pool, venue_id, PUBLISHED_INSPECTIONS).await?,
     })
 }
 

@@ -28,6 +28,7 @@ pub const REFERENCE_TABLES: &[&str] = &[
     "holiday_notices",
     "region_case_clocks",
     "tier_rule_sets",
+    "inspection_checklists",
     "accounts",
     "account_venues",
     "account_totp",
@@ -52,6 +53,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "venue_scores",
     "tier_history",
     "inspections",
+    "inspection_items",
     "violations",
     "blacklist_entries",
     "rating_moderation",
@@ -67,7 +69,12 @@ pub const VENUE_TABLES: &[&str] = &[
 pub const KEYED_TABLES: &[(&str, &str)] = &[("code_venues", "code"), ("idempotency_keys", "key")];
 
 /// Tables kept on the coordinator alone.
-pub const COORDINATOR_TABLES: &[&str] = &["audit_log", "_sqlx_migrations"];
+pub const COORDINATOR_TABLES: &[&str] = &[
+    "audit_log",
+    "inspection_draws",
+    "inspection_draw_picks",
+    "_sqlx_migrations",
+];
 
 /// Functions that statements run on the workers call.
 const WORKER_FUNCTIONS: &[&str] = &["hist_add(integer[], integer[])"];

@@ -13,6 +13,7 @@ pub mod console;
 pub mod dashboard;
 pub mod demo;
 pub mod distribute;
+pub mod inspections;
 pub mod moderation;
 pub mod rankings;
 pub mod ratings;
@@ -239,6 +240,11 @@ pub async fn schema_state(pool: &PgPool) -> Result<SchemaState, StoreError> {
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
     reference::load(pool).await?;
+    inspections::activate_checklist(
+        pool,
+        &crate::domain::inspection::Checklist::default_checklist()?,
+    )
+    .await?;
     calendar::load_official(pool).await?;
     ratings::ensure_partitions(pool).await?;
     Ok(())

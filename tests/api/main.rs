@@ -24,6 +24,7 @@ mod headers;
 mod health;
 mod home;
 mod imprint;
+mod inspections;
 mod login;
 mod password_link;
 mod people;

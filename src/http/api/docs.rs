@@ -13,6 +13,7 @@ use crate::http::api::audit;
 use crate::http::api::complaints;
 use crate::http::api::health;
 use crate::http::api::holidays;
+use crate::http::api::inspections;
 use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
@@ -112,6 +113,7 @@ impl Modify for BodyLimit {
         accounts::password_link, accounts::accept_invitation,
         supervision::overview, supervision::venue_ratings,
         supervision::create_violation, supervision::list_violations,
+        inspections::create, inspections::list, inspections::draw, inspections::get_draw,
         venue_staff::comments, venue_staff::reply,
         venue_staff::put_commitment, venue_staff::put_quality_officer,
         complaints::list, complaints::get, complaints::transition, complaints::reveal_contact,

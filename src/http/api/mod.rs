@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod docs;
 pub mod health;
 pub mod holidays;
+pub mod inspections;
 pub mod moderation;
 pub mod qr;
 pub mod rankings;

@@ -38,6 +38,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "export" => &t.family_export,
         "complaint" => &t.family_complaint,
         "calendar" => &t.family_calendar,
+        "inspection" => &t.family_inspection,
         other => other,
     }
 }

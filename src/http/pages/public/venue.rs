@@ -119,6 +119,16 @@ struct VenuePageView<'a> {
     commitment: Option<CommitmentView>,
     officer: Option<String>,
     comment_days: Vec<PublicCommentDay>,
+    inspections: Vec<InspectionRow>,
+}
+
+/// One published inspection (一公开, regulators' requirements clause 25):
+/// its day, checklist and result, never who inspected.
+struct InspectionRow {
+    day: String,
+    checklist: String,
+    passed: bool,
+    result: &'static str,
 }
 
 /// The venue's region and the regions above it, nearest first, without the province.
@@ -373,6 +383,23 @@ pub fn venue_page(
         commitment,
         officer,
         comment_days,
+        inspections: profile
+            .inspections
+            .iter()
+            .map(|i| InspectionRow {
+                day: i.inspected_on.to_string(),
+                checklist: i
+                    .checklist_version
+                    .clone()
+                    .unwrap_or_else(|| NO_VALUE.to_owned()),
+                passed: i.passed,
+                result: if i.passed {
+                    &texts.inspection_passed
+                } else {
+                    &texts.inspection_failed
+                },
+            })
+            .collect(),
     })
 }
 
@@ -625,6 +652,11 @@ mod tests {
                         replied_on: day,
                     }),
                 }],
+            }],
+            inspections: vec![crate::store::inspections::PublishedInspection {
+                inspected_on: day,
+                checklist_version: Some("2026-12".into()),
+                passed: false,
             }],
         };
         let (regions, categories) = (regions(), categories());
