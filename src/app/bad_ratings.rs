@@ -13,7 +13,7 @@ use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::access::Role;
 use crate::domain::audit::AuditAction;
 use crate::domain::complaint::case_text;
-use crate::domain::day::day_start;
+use crate::domain::day::day_end;
 use crate::domain::ids::{RatingId, VenueId};
 use crate::store::ScopeFilter;
 use crate::store::bad_ratings::{self, Stepped};
@@ -94,12 +94,11 @@ pub async fn list(
         today - Duration::days(LIST_DAYS),
     )
     .await?;
-    let end_of = |day: NaiveDate| day_start(day + Duration::days(1));
     let items = rows
         .into_iter()
         .map(|r| {
-            let verify_due_at = end_of(calendar.add_working_days(r.day, VERIFY_WORKING_DAYS));
-            let fix_due_at = end_of(r.day + Duration::days(FIX_DAYS));
+            let verify_due_at = day_end(calendar.add_working_days(r.day, VERIFY_WORKING_DAYS));
+            let fix_due_at = day_end(r.day + Duration::days(FIX_DAYS));
             let (state, due) = match (r.verified_at, r.fixed_at) {
                 (_, Some(_)) => ("fixed", None),
                 (Some(_), None) => ("verified", Some(fix_due_at)),

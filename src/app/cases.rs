@@ -482,11 +482,7 @@ pub async fn step(
         handling_region = code.to_string();
     }
     let now = services.clock.now();
-    let lineage: Vec<String> = tree
-        .ancestors(&handling_region)
-        .iter()
-        .map(|r| r.code.to_string())
-        .collect();
+    let lineage = tree.lineage(&handling_region);
     let accepted_at = if step.to == CaseState::Accepted {
         Some(now)
     } else {
@@ -714,11 +710,7 @@ pub async fn enter(
     let tree = services.reference.regions().await?;
     let venue =
         crate::app::supervision::venue_in_scope(services, &caller.principal, venue_id).await?;
-    let lineage: Vec<String> = tree
-        .ancestors(&venue.region_code)
-        .iter()
-        .map(|r| r.code.to_string())
-        .collect();
+    let lineage = tree.lineage(&venue.region_code);
     let clocks = services.case_rules.clocks(&lineage).await?;
     if clocks.service_too_old(service_on, today) {
         return Err(AppError::new(
@@ -774,11 +766,7 @@ pub async fn erase_expired_contacts(
     let candidates = cases::closed_with_contact(pool, now - Duration::days(1)).await?;
     let mut due = Vec::new();
     for (venue_id, id, region_code, closed_at) in candidates {
-        let lineage: Vec<String> = tree
-            .ancestors(&region_code)
-            .iter()
-            .map(|r| r.code.to_string())
-            .collect();
+        let lineage = tree.lineage(&region_code);
         let clocks = rules.clocks(&lineage).await?;
         if closed_at + Duration::days(i64::from(clocks.contact_retention_days)) <= now {
             due.push((venue_id, id));

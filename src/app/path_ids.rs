@@ -24,29 +24,26 @@ impl PathId for AccountId {
     const MISSING: Slug = Slug::AccountNotFound;
 }
 
+/// A positive integer, or nothing.
+fn positive(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
 /// Reads a typed id from a path segment.
 pub fn parse_id<T: PathId>(raw: &str) -> Result<T, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
+    positive(raw)
         .map(T::from)
         .ok_or(AppError::not_found(T::MISSING))
 }
 
 /// Reads a complaint case's id from a path segment.
 pub fn parse_case_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::not_found(Slug::ComplaintNotFound))
+    positive(raw).ok_or(AppError::not_found(Slug::ComplaintNotFound))
 }
 
 /// Reads a rating appeal's id from a path segment.
 pub fn parse_appeal_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::not_found(Slug::AppealNotFound))
+    positive(raw).ok_or(AppError::not_found(Slug::AppealNotFound))
 }
 
 #[cfg(test)]

@@ -159,13 +159,6 @@ pub struct ClocksBody {
     pub clocks: CaseClocks,
 }
 
-fn lineage_of(tree: &crate::domain::region::RegionTree, code: &str) -> Vec<String> {
-    tree.ancestors(code)
-        .iter()
-        .map(|r| r.code.to_string())
-        .collect()
-}
-
 fn known_region(tree: &crate::domain::region::RegionTree, raw: &str) -> Result<String, AppError> {
     let code = RegionCode::parse(raw)
         .map_err(|e| AppError::new(Slug::InvalidRegionCode, e.to_string()))?;
@@ -179,10 +172,7 @@ fn known_region(tree: &crate::domain::region::RegionTree, raw: &str) -> Result<S
 pub async fn clocks(services: &Services, region: &str) -> Result<ClocksBody, AppError> {
     let tree = services.reference.regions().await?;
     let code = known_region(&tree, region)?;
-    let clocks = services
-        .case_rules
-        .clocks(&lineage_of(&tree, &code))
-        .await?;
+    let clocks = services.case_rules.clocks(&tree.lineage(&code)).await?;
     Ok(ClocksBody {
         region_code: code,
         clocks,

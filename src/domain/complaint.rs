@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::day::{day_start, local_day};
+use super::day::{day_end, local_day};
 use super::text::strict_text;
 use super::working_days::WorkingCalendar;
 
@@ -163,16 +163,15 @@ impl CaseClocks {
         entered_at: DateTime<Utc>,
         accepted_at: Option<DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
-        let end_of = |day: NaiveDate| day_start(day + Duration::days(1));
         let accepted_on = local_day(accepted_at.unwrap_or(entered_at));
         match state {
-            CaseState::Submitted | CaseState::Transferred => Some(end_of(
+            CaseState::Submitted | CaseState::Transferred => Some(day_end(
                 calendar.add_working_days(local_day(entered_at), self.accept_working_days),
             )),
-            CaseState::Accepted => Some(end_of(
+            CaseState::Accepted => Some(day_end(
                 accepted_on + Duration::days(i64::from(self.venue_reply_days)),
             )),
-            CaseState::VenueReplied | CaseState::Mediating => Some(end_of(
+            CaseState::VenueReplied | CaseState::Mediating => Some(day_end(
                 accepted_on + Duration::days(i64::from(self.mediation_days)),
             )),
             CaseState::Rejected | CaseState::Resolved | CaseState::ClosedUnresolved => None,

@@ -22,6 +22,12 @@ pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The instant a local calendar day ends (the next day's local midnight):
+/// a deadline "by the end of `day`".
+pub fn day_end(day: NaiveDate) -> DateTime<Utc> {
+    day_start(day + chrono::Duration::days(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,15 @@ impl RegionTree {
         None
     }
 
+    /// The codes of the region and its ancestors, nearest first: the
+    /// lineage a region's own settings are looked up along.
+    pub fn lineage(&self, code: &str) -> Vec<String> {
+        self.ancestors(code)
+            .iter()
+            .map(|r| r.code.to_string())
+            .collect()
+    }
+
     /// The region followed by its ancestors up to the province.
     pub fn ancestors(&self, code: &str) -> Vec<&Region> {
         let mut out = Vec::new();

@@ -372,6 +372,34 @@ fn render_case(
     })
 }
 
+/// The case page of `id` as the caller sees it: with the contact in full
+/// after a reveal, or with a refused step's form as filled in and why.
+async fn case_document(
+    signed_in: &SignedIn,
+    state: &AppState,
+    id: i64,
+    contact: Option<String>,
+    refused: Option<(&StepFields, &AppError)>,
+) -> Result<String, PageError> {
+    let case = cases::detail(state, &signed_in.caller, id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let names = Names::load(state, signed_in.lang)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let actors = cases::actor_names(state, &case)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let draft = refused.map(|(fields, err)| (fields, names.m.problem(err).to_owned()));
+    Ok(render_case(
+        signed_in,
+        (&names, &actors),
+        &case,
+        contact,
+        draft,
+    ))
+}
+
 /// `GET /console/complaints/{id}`.
 pub async fn case_page(
     signed_in: SignedIn,
@@ -379,22 +407,7 @@ pub async fn case_page(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = parse_case_id(&path).map_err(|e| signed_in.fail(e))?;
-    let case = cases::detail(&state, &signed_in.caller, id)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let names = Names::load(&state, signed_in.lang)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let actors = cases::actor_names(&state, &case)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    Ok(signed_in.page(render_case(
-        &signed_in,
-        (&names, &actors),
-        &case,
-        None,
-        None,
-    )))
+    Ok(signed_in.page(case_document(&signed_in, &state, id, None, None).await?))
 }
 
 /// `POST /console/complaints/{id}/transitions`: one step; 303 back to the
@@ -420,34 +433,7 @@ pub async fn step(
         Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         _ => return Err(signed_in.fail(err)),
     };
-    redisplay(&signed_in, &state, id, &fields, &err, status).await
-}
-
-async fn redisplay(
-    signed_in: &SignedIn,
-    state: &AppState,
-    id: i64,
-    fields: &StepFields,
-    err: &AppError,
-    status: StatusCode,
-) -> Result<HttpResponse, PageError> {
-    let case = cases::detail(state, &signed_in.caller, id)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let names = Names::load(state, signed_in.lang)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let problem = names.m.problem(err).to_owned();
-    let actors = cases::actor_names(state, &case)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let body = render_case(
-        signed_in,
-        (&names, &actors),
-        &case,
-        None,
-        Some((fields, problem)),
-    );
+    let body = case_document(&signed_in, &state, id, None, Some((&fields, &err))).await?;
     Ok(signed_in.page_with_status(status, body))
 }
 
@@ -464,20 +450,5 @@ pub async fn reveal(
     let contact = cases::reveal_contact(&state, &signed_in.caller, id)
         .await
         .map_err(|e| signed_in.fail(e))?;
-    let case = cases::detail(&state, &signed_in.caller, id)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let names = Names::load(&state, signed_in.lang)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    let actors = cases::actor_names(&state, &case)
-        .await
-        .map_err(|e| signed_in.fail(e))?;
-    Ok(signed_in.page(render_case(
-        &signed_in,
-        (&names, &actors),
-        &case,
-        contact,
-        None,
-    )))
+    Ok(signed_in.page(case_document(&signed_in, &state, id, contact, None).await?))
 }

@@ -16,6 +16,7 @@ use crate::http::html::{
     Chrome, NO_SCRIPT_CSP, local_time, negotiate_language, page_response, render_document,
 };
 use crate::http::pages::public::{PublicError, public_error_page};
+use crate::http::pages::visitor::view::segment_path;
 use crate::i18n::{CaseTexts, Lang, Messages, messages};
 
 /// The rating form of a closed case.
@@ -68,15 +69,7 @@ pub struct HandlingRatingForm {
 
 /// `/c/{code}` with the code percent-encoded as one path segment.
 fn tracking_path(code: &str) -> String {
-    let mut path = String::from("/c/");
-    for byte in code.bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'-' {
-            path.push(char::from(byte));
-        } else {
-            path.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    path
+    segment_path("/c/", code)
 }
 
 fn chrome(state: &AppState, lang: Lang, title: String, code: &str) -> Chrome {

@@ -98,8 +98,14 @@ fn chrome(lang: Lang, title: String, code: Option<&str>, imprint: &Imprint) -> C
 
 /// `/r/{code}` with the code percent-encoded as one path segment.
 fn rating_path(code: &str) -> String {
-    let mut path = String::from("/r/");
-    for byte in code.bytes() {
+    segment_path("/r/", code)
+}
+
+/// `prefix` followed by `segment` percent-encoded as one path segment
+/// (everything but unreserved characters encoded).
+pub(crate) fn segment_path(prefix: &str, segment: &str) -> String {
+    let mut path = String::from(prefix);
+    for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             path.push(char::from(byte));
         } else {
