@@ -11,8 +11,8 @@ use serde::Deserialize;
 use crate::domain::client_addr::TrustedProxies;
 use crate::domain::scoring::ScoringParams;
 use crate::domain::secrets::{
-    ADMIN_TOKEN_STRENGTH, DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, SECRET_KEY_STRENGTH, SecretString,
-    check_secret_strength,
+    ADMIN_TOKEN_STRENGTH, ContactKeySpec, DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, SECRET_KEY_STRENGTH,
+    SecretString, Secrets, check_secret_strength, parse_contact_keys,
 };
 
 /// Everything the service needs to start; see the README for each variable.
@@ -37,6 +37,10 @@ pub struct Settings {
     pub admin_token: SecretString,
     /// Key material for code MACs, form tokens and device hashes (`SECRET_KEY`).
     pub secret_key: SecretString,
+    /// Keys for complaint contacts by version (`CONTACT_KEYS`, `version:secret`
+    /// entries); the highest version seals, the others only open. Empty: the
+    /// key derived from `SECRET_KEY` (version 0) does both.
+    pub contact_keys: Vec<ContactKeySpec>,
     /// Prefix of every Redis key (`REDIS_KEY_PREFIX`), so deployments can share a Redis.
     pub redis_key_prefix: String,
     /// Ratings per client IP per venue per minute (`RATE_LIMIT_PER_MINUTE`); 0 = off.
@@ -191,6 +195,7 @@ struct FileSettings {
     public_base_url: Option<String>,
     admin_token: Option<String>,
     secret_key: Option<String>,
+    contact_keys: Option<String>,
     rate_limit_per_minute: Option<u32>,
     db_max_connections: Option<u32>,
     batch_writers: Option<usize>,
@@ -293,6 +298,12 @@ impl Settings {
                 reason: "must be at least 32 characters".into(),
             });
         }
+        let contact_keys =
+            parse_contact_keys(&text("CONTACT_KEYS", file.contact_keys).unwrap_or_default())
+                .map_err(|reason| ConfigError::Invalid {
+                    name: "CONTACT_KEYS",
+                    reason,
+                })?;
         let rate_limit = number(
             "RATE_LIMIT_PER_MINUTE",
             file.rate_limit_per_minute.map(u64::from),
@@ -331,6 +342,7 @@ impl Settings {
             public_base_url,
             admin_token: SecretString::new(admin_token),
             secret_key: SecretString::new(secret_key),
+            contact_keys,
             rate_limit_per_minute: clamp_u32(rate_limit),
             db_max_connections: clamp_u32(db_max_connections).max(2),
             batch_writers: (batch_writers as usize).clamp(1, 64),
@@ -348,6 +360,11 @@ impl Settings {
 }
 
 impl Settings {
+    /// The purpose keys of `SECRET_KEY` with the contact keys of `CONTACT_KEYS`.
+    pub fn secrets(&self) -> Secrets {
+        Secrets::derive(self.secret_key.expose()).with_contact_keys(&self.contact_keys)
+    }
+
     /// What `serve` asks of the secrets on top of [`Settings::load`]: the
     /// published demo values only with the demo flag, and otherwise long,
     /// varied, unpredictable values (see `domain::secrets`). The error names
@@ -374,6 +391,18 @@ impl Settings {
                     name,
                     reason: weak.to_string(),
                 }
+            })?;
+        }
+        for spec in &self.contact_keys {
+            check_secret_strength(
+                spec.secret.expose(),
+                SECRET_KEY_STRENGTH,
+                DEMO_SECRET_KEY,
+                false,
+            )
+            .map_err(|weak| ConfigError::Invalid {
+                name: "CONTACT_KEYS",
+                reason: format!("the key of version {} {weak}", spec.version),
             })?;
         }
         Ok(())
@@ -530,6 +559,37 @@ mod tests {
             err.contains("ADMIN_TOKEN") && err.contains("at least 24"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn contact_keys_are_parsed_checked_and_never_printed() {
+        let strong = "2:7c4a8d09ca3762af61e59520943dc26494f8941b";
+        let mut pairs = BASE.to_vec();
+        pairs.push(("CONTACT_KEYS", strong));
+        let s = Settings::load(None, env(&pairs)).unwrap();
+        assert_eq!(s.contact_keys.len(), 1);
+        assert_eq!(s.secrets().current_contact_key_version(), 2);
+        assert!(!format!("{s:?}").contains("7c4a8d09"));
+        assert!(s.check_secrets_for_serving(false).is_ok());
+        let weak = format!("1:{}", "k".repeat(40));
+        pairs.push(("CONTACT_KEYS", &weak));
+        pairs.retain(|(name, value)| *name != "CONTACT_KEYS" || *value == weak);
+        let err = Settings::load(None, env(&pairs))
+            .unwrap()
+            .check_secrets_for_serving(true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("CONTACT_KEYS") && err.contains("version 1"),
+            "{err}"
+        );
+        assert!(!err.contains("kkk"), "{err}");
+        pairs.retain(|(name, _)| *name != "CONTACT_KEYS");
+        pairs.push(("CONTACT_KEYS", "0:7c4a8d09ca3762af61e59520943dc26494f8941b"));
+        let err = Settings::load(None, env(&pairs)).unwrap_err().to_string();
+        assert!(err.contains("CONTACT_KEYS"), "{err}");
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert_eq!(s.secrets().current_contact_key_version(), 0);
     }
 
     #[test]

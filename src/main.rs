@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use qrfeedback::clock::Clock;
 use qrfeedback::config::Settings;
-use qrfeedback::domain::secrets::{SecretString, Secrets};
+use qrfeedback::domain::secrets::SecretString;
 use qrfeedback::jobs::reconcile;
 use qrfeedback::jobs::scores::ScoreEngine;
 use qrfeedback::live::Live;
@@ -81,6 +81,9 @@ enum Command {
     /// Erase the contacts of complaint cases closed longer ago than their
     /// region keeps them (180 days by default); the server also does this hourly.
     EraseContacts,
+    /// Re-seal every stored complaint contact with the newest key of
+    /// CONTACT_KEYS, so that older keys can then be removed from it.
+    RotateContacts,
     /// Create an admin account (the first one, typically). The password comes
     /// from QRF_ADMIN_PASSWORD or is asked for twice on standard input.
     CreateAdmin {
@@ -128,7 +131,7 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedDemo { accounts: true, .. } => {
             require_demo(cli.demo, "seed-demo --accounts")?;
             let pool = owner_pool(&settings).await?;
-            let secrets = Secrets::derive(settings.secret_key.expose());
+            let secrets = settings.secrets();
             let made = seed::accounts::seed_demo_accounts(
                 &pool,
                 &secrets,
@@ -141,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
         Command::TotpCode { login } => {
             require_demo(cli.demo, "totp-code")?;
             let pool = owner_pool(&settings).await?;
-            let secrets = Secrets::derive(settings.secret_key.expose());
+            let secrets = settings.secrets();
             let code = seed::accounts::demo_totp_code(&pool, &secrets, &login, unix_now()?).await?;
             println!("{code}");
         }
@@ -196,6 +199,21 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("erased the contacts of {erased} closed complaint cases");
+        }
+        Command::RotateContacts => {
+            let pool = owner_pool(&settings).await?;
+            let done = qrfeedback::app::cases::rotate_contacts(&pool, &settings.secrets()).await?;
+            println!(
+                "re-sealed {} contacts with key version {}",
+                done.resealed, done.version
+            );
+            if done.unreadable > 0 {
+                anyhow::bail!(
+                    "{} contacts are sealed with a key version CONTACT_KEYS no longer holds; \
+                     add that key back and run rotate-contacts again",
+                    done.unreadable
+                );
+            }
         }
         Command::CreateAdmin { login, name } => {
             let pool = owner_pool(&settings).await?;

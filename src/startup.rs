@@ -10,7 +10,7 @@ use crate::app::Services;
 use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::secrets::{SecretString, Secrets};
+use crate::domain::secrets::SecretString;
 use crate::error::ApiError;
 use crate::http;
 use crate::http::AppState;
@@ -62,7 +62,7 @@ impl Application {
             &settings.redis_key_prefix,
         )?;
         let metrics = Metrics::new();
-        let secrets = Arc::new(Secrets::derive(settings.secret_key.expose()));
+        let secrets = Arc::new(settings.secrets());
         // A bad tier rule set stops the start here, before anything is stored.
         let reference = Arc::new(ReferenceData::new(pool.clone()));
         let scores = Arc::new(ScoreEngine::new(

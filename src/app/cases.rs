@@ -412,9 +412,8 @@ async fn render_detail(
     let contact_masked = match actor {
         CaseActor::Venue => None,
         CaseActor::Supervisor => case
-            .contact_sealed
-            .as_deref()
-            .and_then(|sealed| services.secrets.open_contact(sealed))
+            .sealed_contact()
+            .and_then(|sealed| services.secrets.open_contact(&sealed))
             .map(|contact| mask_contact(&contact)),
     };
     Ok(CaseDetail {
@@ -539,9 +538,8 @@ pub async fn reveal_contact(
         ));
     }
     let contact = case
-        .contact_sealed
-        .as_deref()
-        .and_then(|sealed| services.secrets.open_contact(sealed));
+        .sealed_contact()
+        .and_then(|sealed| services.secrets.open_contact(&sealed));
     let mut audit = caller.audit(AuditAction::COMPLAINT_CONTACT_REVEAL);
     audit.target = format!("complaint:{}", case.id);
     audit.region_code = Some(case.region_code.to_string());
@@ -773,6 +771,52 @@ pub async fn erase_expired_contacts(
         }
     }
     cases::erase_contacts(pool, &due, now).await
+}
+
+/// What [`rotate_contacts`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContactRotation {
+    /// The key version contacts are now sealed with.
+    pub version: i16,
+    /// Contacts re-sealed under it.
+    pub resealed: u64,
+    /// Contacts whose key version is not configured (or that do not open
+    /// with it): left as they are, to be re-sealed once the key is back.
+    pub unreadable: u64,
+}
+
+/// Re-seals every stored contact under the current contact key, a page at
+/// a time, so that older keys can be retired from `CONTACT_KEYS`. A contact
+/// erased or re-sealed meanwhile is left alone; running it again is
+/// harmless.
+pub async fn rotate_contacts(
+    pool: &sqlx::PgPool,
+    secrets: &crate::domain::secrets::Secrets,
+) -> Result<ContactRotation, crate::store::StoreError> {
+    const PAGE: i64 = 500;
+    let version = secrets.current_contact_key_version();
+    let mut report = ContactRotation {
+        version,
+        ..ContactRotation::default()
+    };
+    let mut after = (VenueId::new(0), 0);
+    loop {
+        let page = cases::contacts_not_under(pool, version, after, PAGE).await?;
+        let Some((venue_id, id, _)) = page.last() else {
+            return Ok(report);
+        };
+        after = (*venue_id, *id);
+        for (venue_id, id, sealed) in page {
+            let Some(contact) = secrets.open_contact(&sealed) else {
+                report.unreadable += 1;
+                continue;
+            };
+            let resealed = secrets.seal_contact(&contact);
+            if cases::reseal_contact(pool, venue_id, id, &sealed, &resealed).await? {
+                report.resealed += 1;
+            }
+        }
+    }
 }
 
 /// The names of the accounts and tokens that took a case's steps, for pages.

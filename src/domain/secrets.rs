@@ -183,8 +183,93 @@ pub struct Secrets {
     code_key: [u8; 32],
     device_key: [u8; 32],
     form_key: [u8; 32],
-    contact_key: [u8; 32],
+    contact_keys: ContactKeys,
     totp_key: [u8; 32],
+}
+
+/// The version of the contact key derived from `SECRET_KEY` itself, which
+/// every contact sealed before `CONTACT_KEYS` was configured carries.
+pub const SECRET_KEY_CONTACT_VERSION: i16 = 0;
+
+/// The keys complaint contacts are sealed with, by version: version 0 comes
+/// from `SECRET_KEY`, higher versions from `CONTACT_KEYS`. New contacts are
+/// sealed with the highest version; older versions stay to open what was
+/// sealed before, until `rotate-contacts` has re-sealed it.
+#[derive(Clone)]
+struct ContactKeys {
+    /// (version, key), highest version first.
+    keys: Vec<(i16, [u8; 32])>,
+}
+
+impl ContactKeys {
+    fn current(&self) -> (i16, &[u8; 32]) {
+        let (version, key) = &self.keys[0];
+        (*version, key)
+    }
+
+    fn get(&self, version: i16) -> Option<&[u8; 32]> {
+        self.keys
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, k)| k)
+    }
+}
+
+/// A complaint contact as stored: the key version it was sealed with, and
+/// nonce ‖ ciphertext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedContact {
+    /// The contact key's version.
+    pub key_version: i16,
+    /// Nonce ‖ ciphertext.
+    pub bytes: Vec<u8>,
+}
+
+/// One configured contact key of `CONTACT_KEYS`: `version:secret`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactKeySpec {
+    /// 1 to 32767; version 0 is the key derived from `SECRET_KEY`.
+    pub version: i16,
+    /// The key material.
+    pub secret: SecretString,
+}
+
+/// Parses `CONTACT_KEYS`: comma-separated `version:secret` entries, each
+/// version from 1 to 32767 and given once, each secret at least 32
+/// characters. The message never contains a secret.
+pub fn parse_contact_keys(text: &str) -> Result<Vec<ContactKeySpec>, String> {
+    let mut specs: Vec<ContactKeySpec> = Vec::new();
+    for (i, entry) in text.split(',').map(str::trim).enumerate() {
+        if entry.is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        let (version, secret) = entry
+            .split_once(':')
+            .ok_or_else(|| format!("entry {n} is not version:secret"))?;
+        let version = version
+            .trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|v| *v >= 1)
+            .ok_or_else(|| {
+                format!("entry {n} has a version that is not a number from 1 to 32767")
+            })?;
+        if specs.iter().any(|s| s.version == version) {
+            return Err(format!("version {version} is given twice"));
+        }
+        if secret.chars().count() < SECRET_KEY_STRENGTH.min_chars {
+            return Err(format!(
+                "the key of version {version} has fewer than {} characters",
+                SECRET_KEY_STRENGTH.min_chars
+            ));
+        }
+        specs.push(ContactKeySpec {
+            version,
+            secret: SecretString::new(secret.to_owned()),
+        });
+    }
+    Ok(specs)
 }
 
 impl std::fmt::Debug for Secrets {
@@ -224,9 +309,31 @@ impl Secrets {
             code_key: hmac(root, &[b"qrfeedback/venue-code"]),
             device_key: hmac(root, &[b"qrfeedback/device-hash"]),
             form_key: hmac(root, &[b"qrfeedback/form-token"]),
-            contact_key: hmac(root, &[b"qrfeedback/contact"]),
+            contact_keys: ContactKeys {
+                keys: vec![(
+                    SECRET_KEY_CONTACT_VERSION,
+                    hmac(root, &[b"qrfeedback/contact"]),
+                )],
+            },
             totp_key: hmac(root, &[b"qrfeedback/totp-secret"]),
         }
+    }
+
+    /// Adds the contact keys of `CONTACT_KEYS`; the highest version seals
+    /// from now on.
+    pub fn with_contact_keys(mut self, specs: &[ContactKeySpec]) -> Self {
+        for spec in specs {
+            let key = hmac(spec.secret.expose().as_bytes(), &[b"qrfeedback/contact"]);
+            self.contact_keys.keys.retain(|(v, _)| *v != spec.version);
+            self.contact_keys.keys.push((spec.version, key));
+        }
+        self.contact_keys.keys.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
+        self
+    }
+
+    /// The version new contacts are sealed with.
+    pub fn current_contact_key_version(&self) -> i16 {
+        self.contact_keys.current().0
     }
 
     /// The key venue codes are minted and verified with.
@@ -319,24 +426,30 @@ impl Secrets {
         ))
     }
 
-    /// Encrypts a complaint contact; the output is nonce ‖ ciphertext.
-    pub fn seal_contact(&self, contact: &str) -> Vec<u8> {
-        let cipher = ChaCha20Poly1305::new((&self.contact_key).into());
+    /// Encrypts a complaint contact with the current contact key.
+    pub fn seal_contact(&self, contact: &str) -> SealedContact {
+        let (key_version, key) = self.contact_keys.current();
+        let cipher = ChaCha20Poly1305::new(key.into());
         let nonce_bytes: [u8; 12] = rand::random();
         let sealed = cipher
             .encrypt(&Nonce::from(nonce_bytes), contact.as_bytes())
             .expect("ChaCha20-Poly1305 encryption of a short text cannot fail");
-        [nonce_bytes.as_slice(), &sealed].concat()
+        SealedContact {
+            key_version,
+            bytes: [nonce_bytes.as_slice(), &sealed].concat(),
+        }
     }
 
-    /// Decrypts what [`Secrets::seal_contact`] produced; `None` if it was tampered with.
-    pub fn open_contact(&self, sealed: &[u8]) -> Option<String> {
-        if sealed.len() < 12 {
+    /// Decrypts what [`Secrets::seal_contact`] produced; `None` if it was
+    /// tampered with or its key version is not configured.
+    pub fn open_contact(&self, sealed: &SealedContact) -> Option<String> {
+        let key = self.contact_keys.get(sealed.key_version)?;
+        if sealed.bytes.len() < 12 {
             return None;
         }
-        let (nonce, body) = sealed.split_at(12);
+        let (nonce, body) = sealed.bytes.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().ok()?;
-        let cipher = ChaCha20Poly1305::new((&self.contact_key).into());
+        let cipher = ChaCha20Poly1305::new(key.into());
         let plain = cipher.decrypt(&Nonce::from(nonce), body).ok()?;
         String::from_utf8(plain).ok()
     }
@@ -534,11 +647,63 @@ mod tests {
     fn contacts_round_trip_and_detect_tampering() {
         let s = secrets();
         let sealed = s.seal_contact("13800000000");
-        assert!(!sealed.windows(11).any(|w| w == b"13800000000"));
+        assert_eq!(sealed.key_version, SECRET_KEY_CONTACT_VERSION);
+        assert!(!sealed.bytes.windows(11).any(|w| w == b"13800000000"));
         assert_eq!(s.open_contact(&sealed).as_deref(), Some("13800000000"));
         let mut bad = sealed.clone();
-        *bad.last_mut().unwrap() ^= 1;
+        *bad.bytes.last_mut().unwrap() ^= 1;
         assert_eq!(s.open_contact(&bad), None);
+    }
+
+    fn key(version: i16, fill: char) -> ContactKeySpec {
+        ContactKeySpec {
+            version,
+            secret: SecretString::new(std::iter::repeat_n(fill, 40).collect()),
+        }
+    }
+
+    #[test]
+    fn contact_keys_rotate_by_version() {
+        let old = secrets().seal_contact("13800000000");
+        let rotated = secrets().with_contact_keys(&[key(2, 'b'), key(1, 'a')]);
+        assert_eq!(rotated.current_contact_key_version(), 2);
+        // What the old key sealed still opens, and new contacts use version 2.
+        assert_eq!(rotated.open_contact(&old).as_deref(), Some("13800000000"));
+        let new = rotated.seal_contact("13900000000");
+        assert_eq!(new.key_version, 2);
+        assert_eq!(rotated.open_contact(&new).as_deref(), Some("13900000000"));
+        // Under another SECRET_KEY version 0 is another key, yet version 2 opens.
+        let moved =
+            Secrets::derive("another-secret-another-secret-xx").with_contact_keys(&[key(2, 'b')]);
+        assert_eq!(moved.open_contact(&old), None);
+        assert_eq!(moved.open_contact(&new).as_deref(), Some("13900000000"));
+        // A version nobody configured, or sealed under another key of the same number.
+        assert_eq!(secrets().open_contact(&new), None);
+        let other_two = secrets().with_contact_keys(&[key(2, 'c')]);
+        assert_eq!(other_two.open_contact(&new), None);
+    }
+
+    #[test]
+    fn contact_keys_parse_strictly() {
+        let long = "k".repeat(32);
+        let specs = parse_contact_keys(&format!("1:{long}, 3:{long}x")).unwrap();
+        assert_eq!(
+            specs.iter().map(|s| s.version).collect::<Vec<_>>(),
+            vec![1, 3]
+        );
+        assert_eq!(specs[1].secret.expose(), format!("{long}x"));
+        assert_eq!(parse_contact_keys("").unwrap(), vec![]);
+        for (bad, says) in [
+            (long.clone(), "not version:secret"),
+            (format!("0:{long}"), "from 1 to 32767"),
+            (format!("x:{long}"), "from 1 to 32767"),
+            (format!("1:{long},1:{long}"), "given twice"),
+            ("1:short".to_owned(), "fewer than 32"),
+        ] {
+            let err = parse_contact_keys(&bad).unwrap_err();
+            assert!(err.contains(says), "{bad:?}: {err}");
+            assert!(!err.contains(&long), "{err}");
+        }
     }
 
     #[test]

@@ -29,7 +29,6 @@ use tokio::sync::mpsc;
 
 use crate::config::Settings;
 use crate::domain::day::local_day;
-use crate::domain::secrets::Secrets;
 
 use catalog::Catalog;
 use copy::{
@@ -96,7 +95,7 @@ pub async fn seed_demo(
     .await?;
     ids.sort_unstable();
 
-    let secrets = Secrets::derive(settings.secret_key.expose());
+    let secrets = settings.secrets();
     let mut rng = StdRng::seed_from_u64(RNG_SEED);
     let venues = plan_venues(
         &mut rng,

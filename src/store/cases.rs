@@ -12,6 +12,7 @@ use super::audit::{self, AuditEntry};
 use super::{ScopeFilter, StoreError};
 use crate::domain::complaint::{CaseState, CaseStep};
 use crate::domain::ids::VenueId;
+use crate::domain::secrets::SealedContact;
 use crate::domain::venue::RegionCode;
 
 /// A case as the queue and the case page show it; the contact stays sealed.
@@ -35,8 +36,10 @@ pub struct CaseRecord {
     pub source: String,
     /// What the visitor wrote.
     pub description: String,
-    /// The sealed contact, if one was given and not yet erased.
+    /// The sealed contact's bytes, if one was given and not yet erased.
     pub contact_sealed: Option<Vec<u8>>,
+    /// The version of the key the contact was sealed with.
+    pub contact_key_version: i16,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// The local day of the service complained about.
@@ -61,6 +64,16 @@ pub struct CaseRecord {
     pub handling_comment: Option<String>,
     /// When the contact was erased.
     pub contact_erased_at: Option<DateTime<Utc>>,
+}
+
+impl CaseRecord {
+    /// The sealed contact, if one was given and not yet erased.
+    pub fn sealed_contact(&self) -> Option<SealedContact> {
+        self.contact_sealed.as_ref().map(|bytes| SealedContact {
+            key_version: self.contact_key_version,
+            bytes: bytes.clone(),
+        })
+    }
 }
 
 /// One step of a case's timeline.
@@ -108,7 +121,8 @@ macro_rules! select_cases {
             r#"SELECT c.id, c.tracking_code, c.venue_id AS "venue_id: VenueId", v.name AS venue_name,
                       v.category, c.region_code AS "region_code: RegionCode",
                       c.state AS "state: CaseState", c.source, c.description,
-                      c.contact_encrypted AS contact_sealed, c.created_at AS received_at,
+                      c.contact_encrypted AS contact_sealed, c.contact_key_version,
+                      c.created_at AS received_at,
                       c.service_on, c.state_changed_at, c.accepted_at, c.due_at, c.closed_at,
                       c.public_answer, c.upheld, c.venue_at_fault, c.handling_stars,
                       c.handling_comment, c.contact_erased_at
@@ -403,7 +417,7 @@ pub struct EnteredCase {
     /// What happened.
     pub description: String,
     /// The sealed contact.
-    pub contact_sealed: Option<Vec<u8>>,
+    pub contact_sealed: Option<SealedContact>,
     /// The local day of the service.
     pub service_on: NaiveDate,
     /// When it was received.
@@ -439,20 +453,21 @@ pub async fn enter(
     let day = crate::domain::day::local_day(case.received_at);
     let id = sqlx::query_scalar!(
         r#"INSERT INTO complaints (venue_id, rating_id, day, tracking_code, description,
-               contact_encrypted, created_at, source, region_code, service_on,
-               state_changed_at, due_at)
-           VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9, $6, $10)
+               contact_encrypted, contact_key_version, created_at, source, region_code,
+               service_on, state_changed_at, due_at)
+           VALUES ($1, NULL, $2, $3, $4, $5, $11, $6, $7, $8, $9, $6, $10)
            RETURNING id"#,
         case.venue_id.get(),
         day,
         case.tracking_code,
         case.description,
-        case.contact_sealed.as_deref(),
+        case.contact_sealed.as_ref().map(|c| c.bytes.as_slice()),
         case.received_at,
         case.source,
         region_code,
         case.service_on,
-        case.due_at
+        case.due_at,
+        case.contact_sealed.as_ref().map_or(0, |c| c.key_version)
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -538,4 +553,65 @@ pub async fn erase_contacts(
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Up to `limit` sealed contacts under another key version than `version`,
+/// after the case `after` in (venue, case) order: what `rotate-contacts`
+/// re-seals, a page at a time.
+pub async fn contacts_not_under(
+    pool: &PgPool,
+    version: i16,
+    after: (VenueId, i64),
+    limit: i64,
+) -> Result<Vec<(VenueId, i64, SealedContact)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT venue_id AS "venue_id: VenueId", id, contact_key_version,
+                  contact_encrypted AS "contact!"
+           FROM complaints
+           WHERE contact_encrypted IS NOT NULL AND contact_key_version <> $1
+             AND (venue_id, id) > ($2, $3)
+           ORDER BY venue_id, id
+           LIMIT $4"#,
+        version,
+        after.0.get(),
+        after.1,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let sealed = SealedContact {
+                key_version: r.contact_key_version,
+                bytes: r.contact,
+            };
+            (r.venue_id, r.id, sealed)
+        })
+        .collect())
+}
+
+/// Replaces a case's sealed contact, if it is still `from` (not erased or
+/// re-sealed meanwhile); whether it was replaced.
+pub async fn reseal_contact(
+    pool: &PgPool,
+    venue_id: VenueId,
+    id: i64,
+    from: &SealedContact,
+    to: &SealedContact,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        r#"UPDATE complaints SET contact_encrypted = $5, contact_key_version = $6
+           WHERE venue_id = $1 AND id = $2 AND contact_key_version = $3
+             AND contact_encrypted = $4"#,
+        venue_id.get(),
+        id,
+        from.key_version,
+        from.bytes,
+        to.bytes,
+        to.key_version
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

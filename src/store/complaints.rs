@@ -2,6 +2,7 @@
 //! today comes back to complain, and the repeat rating is refused.
 
 use crate::domain::ids::VenueId;
+use crate::domain::secrets::SealedContact;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgExecutor, PgPool};
 
@@ -33,7 +34,7 @@ pub struct ComplaintApart {
     /// What went wrong.
     pub description: String,
     /// Encrypted contact.
-    pub contact_sealed: Option<Vec<u8>>,
+    pub contact_sealed: Option<SealedContact>,
     /// The region handling the case (the venue's).
     pub region_code: String,
     /// When a regulator must accept, reject or transfer it.
@@ -49,7 +50,7 @@ impl ComplaintApart {
         created_at: DateTime<Utc>,
         tracking_code: String,
         description: String,
-        contact_sealed: Option<Vec<u8>>,
+        contact_sealed: Option<SealedContact>,
         opening: CaseOpening,
     ) -> Self {
         Self {
@@ -86,9 +87,9 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
     // commit and insert nothing.
     let filed = sqlx::query_scalar!(
         r#"INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
-                                   description, contact_encrypted, created_at, region_code,
-                                   service_on, state_changed_at, due_at)
-           VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $2, $7, $9)
+                                   description, contact_encrypted, contact_key_version,
+                                   created_at, region_code, service_on, state_changed_at, due_at)
+           VALUES ($1, NULL, $2, $3, $4, $5, $6, $10, $7, $8, $2, $7, $9)
            ON CONFLICT (venue_id, day, device_hash, md5(description))
                WHERE rating_id IS NULL AND duplicate_of IS NULL
                DO NOTHING
@@ -98,10 +99,17 @@ pub async fn file_apart(pool: &PgPool, complaint: &ComplaintApart) -> Result<Str
         complaint.device_hash.as_slice(),
         complaint.tracking_code,
         complaint.description,
-        complaint.contact_sealed.as_deref(),
+        complaint
+            .contact_sealed
+            .as_ref()
+            .map(|c| c.bytes.as_slice()),
         complaint.created_at,
         complaint.region_code,
-        complaint.due_at
+        complaint.due_at,
+        complaint
+            .contact_sealed
+            .as_ref()
+            .map_or(0, |c| c.key_version)
     )
     .fetch_optional(&mut *tx)
     .await?;

@@ -3,6 +3,7 @@
 //! carries a whole batch and the aggregates can never disagree with the rows.
 
 use crate::domain::ids::{RatingId, VenueId};
+use crate::domain::secrets::SealedContact;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
@@ -37,7 +38,7 @@ pub struct RatingRow {
     /// Complaint description.
     pub complaint: Option<String>,
     /// Encrypted complaint contact.
-    pub contact_sealed: Option<Vec<u8>>,
+    pub contact_sealed: Option<SealedContact>,
     /// Tracking code given to the complainant.
     pub tracking_code: Option<String>,
     /// Where the complaint's case starts.
@@ -113,6 +114,7 @@ pub async fn insert_batch(
     let mut form_nonce = Vec::with_capacity(n);
     let mut complaint = Vec::with_capacity(n);
     let mut contact = Vec::with_capacity(n);
+    let mut contact_version = Vec::with_capacity(n);
     let mut tracking_code = Vec::with_capacity(n);
     let mut idem_key = Vec::with_capacity(n);
     let mut idem_hash = Vec::with_capacity(n);
@@ -133,7 +135,8 @@ pub async fn insert_batch(
         comment.push(r.comment.clone());
         form_nonce.push(r.form_nonce.map(|n| n.to_vec()));
         complaint.push(r.complaint.clone());
-        contact.push(r.contact_sealed.clone());
+        contact.push(r.contact_sealed.as_ref().map(|c| c.bytes.clone()));
+        contact_version.push(r.contact_sealed.as_ref().map_or(0, |c| c.key_version));
         tracking_code.push(r.tracking_code.clone());
         idem_key.push(r.idempotency.as_ref().map(|(k, _)| k.clone()));
         idem_hash.push(r.idempotency.as_ref().map(|(_, h)| h.to_vec()));
@@ -147,10 +150,11 @@ pub async fn insert_batch(
                                     $5::bytea[], $6::int2[], $7::int2[], $8::int2[], $9::int2[],
                                     $10::text[], $11::text[], $12::bytea[], $13::text[],
                                     $14::bytea[], $15::text[], $16::text[], $17::bytea[],
-                                    $37::text[], $38::timestamptz[])
+                                    $37::text[], $38::timestamptz[], $39::int2[])
                    AS t(ord, venue_id, day, created_at, device_hash, overall, environment,
                         skill, attitude, tags_csv, comment, form_nonce, complaint, contact,
-                        tracking_code, idem_key, idem_hash, case_region, case_due)
+                        tracking_code, idem_key, idem_hash, case_region, case_due,
+                        contact_version)
            ),
            ins AS (
                INSERT INTO ratings (venue_id, day, created_at, device_hash, overall,
@@ -163,16 +167,18 @@ pub async fn insert_batch(
                RETURNING venue_id, id, day, device_hash, created_at
            ),
            matched AS (
-               SELECT ins.*, input.ord, input.complaint, input.contact, input.tracking_code,
+               SELECT ins.*, input.ord, input.complaint, input.contact, input.contact_version,
+                      input.tracking_code,
                       input.idem_key, input.idem_hash, input.case_region, input.case_due
                FROM ins JOIN input USING (venue_id, day, device_hash)
            ),
            complaint_rows AS (
                INSERT INTO complaints (venue_id, rating_id, day, device_hash, tracking_code,
-                                       description, contact_encrypted, created_at, region_code,
-                                       service_on, state_changed_at, due_at)
+                                       description, contact_encrypted, contact_key_version,
+                                       created_at, region_code, service_on, state_changed_at,
+                                       due_at)
                SELECT venue_id, id, day, device_hash, tracking_code, complaint, contact,
-                      created_at, case_region, day, created_at, case_due
+                      contact_version, created_at, case_region, day, created_at, case_due
                FROM matched WHERE complaint IS NOT NULL
            ),
            day_stats AS (
@@ -264,7 +270,8 @@ pub async fn insert_batch(
         &day_tags.tag,
         &day_tags.count,
         &case_region as &[Option<String>],
-        &case_due as &[Option<DateTime<Utc>>]
+        &case_due as &[Option<DateTime<Utc>>],
+        &contact_version
     )
     .fetch_all(pool)
     .await;

@@ -1,4 +1,4 @@
-//! The maintenance commands: `recompute` and `reconcile`.
+//! The maintenance commands: `recompute`, `reconcile` and `rotate-contacts`.
 
 use tokio::process::Command;
 
@@ -480,4 +480,161 @@ async fn a_demo_account_cannot_sign_in_on_a_server_without_the_demo_flag() {
     let response = crate::totp::sign_in(&app, "demo-staff", &password).await;
     assert_eq!(response.status(), 401);
     assert!(crate::totp::cookie_of(&response, crate::common::SESSION_COOKIE).is_none());
+}
+
+const CONTACT_KEY_1: &str = "1:5e884898da28047151d0e56f8dc6292773603d0d";
+const CONTACT_KEY_2: &str = "2:a665a45920422f9d417e4867efdc4fb8a04a1f3f";
+
+/// The version a case's contact is sealed under, and whether it is held.
+async fn contact_version(app: &crate::common::TestApp, id: i64) -> (i16, bool) {
+    sqlx::query_as(
+        "SELECT contact_key_version, contact_encrypted IS NOT NULL FROM complaints WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// The contact as the running app reveals it to the admin (`null` when it cannot open it).
+async fn revealed(app: &crate::common::TestApp, id: i64) -> serde_json::Value {
+    let (status, body) = crate::common::call(
+        app,
+        reqwest::Method::POST,
+        &format!("/api/v1/complaints/{id}/contact"),
+        ADMIN_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["contact"].clone()
+}
+
+#[tokio::test]
+async fn contacts_are_sealed_with_the_newest_key_and_rotation_re_seals_the_older_ones() {
+    use qrfeedback::domain::secrets::{SealedContact, Secrets, parse_contact_keys};
+    use serde_json::json;
+
+    let app = spawn_app_with(Options {
+        env: vec![("CONTACT_KEYS", CONTACT_KEY_1)],
+        ..Options::default()
+    })
+    .await;
+    let venue = app.hotel().await;
+    // A complaint with a rating (the batched write) and one entered by a regulator.
+    let rated = app
+        .post_rating(
+            &json!({"code": venue["code"], "device_id": "device-rot-1", "overall": 1,
+                             "complaint": {"text": "导游强制购物", "contact": "13812345678"}}),
+        )
+        .await;
+    assert_eq!(rated.status(), 201);
+    let code = rated.json::<serde_json::Value>().await.unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let with_rating: i64 = sqlx::query_scalar("SELECT id FROM complaints WHERE tracking_code = $1")
+        .bind(&code)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, entered) = crate::common::call(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/complaints",
+        ADMIN_TOKEN,
+        Some(
+            json!({"venue_id": venue["id"], "source": "phone", "description": "收费不明",
+                    "contact": "13700002222",
+                    "service_on": app.clock.today().to_string()}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{entered}");
+    let entered = entered["id"].as_i64().unwrap();
+    assert_eq!(contact_version(&app, with_rating).await, (1, true));
+    assert_eq!(contact_version(&app, entered).await, (1, true));
+
+    // A contact stored before CONTACT_KEYS was set: sealed with SECRET_KEY's key.
+    let old = Secrets::derive(SECRET_KEY).seal_contact("13600003333");
+    assert_eq!(old.key_version, 0);
+    sqlx::query(
+        "UPDATE complaints SET contact_encrypted = $2, contact_key_version = 0 WHERE id = $1",
+    )
+    .bind(entered)
+    .bind(&old.bytes)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(revealed(&app, entered).await, "13600003333");
+    assert_eq!(revealed(&app, with_rating).await, "13812345678");
+
+    let rotate = |keys: String| {
+        let db_name = app.db_name.clone();
+        async move {
+            command(&db_name, &["rotate-contacts"])
+                .env("CONTACT_KEYS", keys)
+                .output()
+                .await
+                .expect("run rotate-contacts")
+        }
+    };
+    // Without CONTACT_KEYS, version 1 cannot be opened: refused, nothing changed.
+    let unset = command(&app.db_name, &["rotate-contacts"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!unset.status.success());
+    assert!(String::from_utf8_lossy(&unset.stderr).contains("1 contacts are sealed"));
+    assert_eq!(contact_version(&app, with_rating).await, (1, true));
+    let once = rotate(CONTACT_KEY_1.to_owned()).await;
+    assert!(once.status.success());
+    assert!(
+        String::from_utf8_lossy(&once.stdout).contains("re-sealed 1 contacts with key version 1")
+    );
+    assert_eq!(contact_version(&app, entered).await, (1, true));
+    assert_eq!(revealed(&app, entered).await, "13600003333");
+
+    // Version 2 arrives: both contacts move to it; running again changes nothing.
+    let both = format!("{CONTACT_KEY_1},{CONTACT_KEY_2}");
+    let twice = rotate(both.clone()).await;
+    assert!(
+        String::from_utf8_lossy(&twice.stdout).contains("re-sealed 2 contacts with key version 2")
+    );
+    let again = rotate(both).await;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("re-sealed 0 contacts"));
+    for id in [with_rating, entered] {
+        assert_eq!(contact_version(&app, id).await, (2, true));
+    }
+    // Key 2 alone now opens them, even under another SECRET_KEY; the
+    // running app, which holds only version 1, no longer can.
+    let only_two = Secrets::derive("another-secret-key-0123456789abcdef-xyz")
+        .with_contact_keys(&parse_contact_keys(CONTACT_KEY_2).unwrap());
+    let (version, bytes): (i16, Vec<u8>) = sqlx::query_as(
+        "SELECT contact_key_version, contact_encrypted FROM complaints WHERE id = $1",
+    )
+    .bind(entered)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let sealed = SealedContact {
+        key_version: version,
+        bytes,
+    };
+    assert_eq!(
+        only_two.open_contact(&sealed).as_deref(),
+        Some("13600003333")
+    );
+    assert!(revealed(&app, entered).await.is_null());
+
+    // Without key 2 nothing can be re-sealed: the command says so and fails, rows untouched.
+    let lost = rotate(CONTACT_KEY_1.to_owned()).await;
+    assert!(!lost.status.success());
+    let stderr = String::from_utf8_lossy(&lost.stderr);
+    assert!(
+        stderr.contains("2 contacts are sealed with a key version"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("5e884898"), "{stderr}");
+    assert_eq!(contact_version(&app, entered).await, (2, true));
 }
