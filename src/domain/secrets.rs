@@ -327,7 +327,9 @@ impl Secrets {
             self.contact_keys.keys.retain(|(v, _)| *v != spec.version);
             self.contact_keys.keys.push((spec.version, key));
         }
-        self.contact_keys.keys.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
+        self.contact_keys
+            .keys
+            .sort_by_key(|(version, _)| std::cmp::Reverse(*version));
         self
     }
 

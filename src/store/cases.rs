@@ -437,16 +437,7 @@ pub async fn enter(
     mut audit: AuditEntry,
 ) -> Result<Option<i64>, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some(region_code) = sqlx::query_scalar!(
-        r#"SELECT region_code::text AS "region_code!" FROM venues
-           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
-        case.venue_id.get(),
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids
-    )
-    .fetch_optional(&mut *tx)
-    .await?
+    let Some(region_code) = super::venues::region_in_scope(&mut tx, case.venue_id, scope).await?
     else {
         return Ok(None);
     };
@@ -464,7 +455,7 @@ pub async fn enter(
         case.contact_sealed.as_ref().map(|c| c.bytes.as_slice()),
         case.received_at,
         case.source,
-        region_code,
+        region_code.as_str(),
         case.service_on,
         case.due_at,
         case.contact_sealed.as_ref().map_or(0, |c| c.key_version)
@@ -473,7 +464,7 @@ pub async fn enter(
     .await?;
     super::complaints::count_in_day(&mut tx, case.venue_id, day, case.received_at).await?;
     audit.target = format!("complaint:{id}");
-    audit.region_code = Some(region_code);
+    audit.region_code = Some(region_code.to_string());
     audit.venue_id = Some(case.venue_id);
     audit.after = Some(serde_json::json!({
         "source": case.source,

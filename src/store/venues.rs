@@ -197,6 +197,28 @@ pub async fn in_scope(
     }))
 }
 
+/// The region of a venue within `scope`, read inside the caller's
+/// transaction before it writes something about the venue; `None` for a
+/// venue that does not exist or lies outside `scope`. One statement for
+/// every write that must first find the venue in the caller's reach.
+pub async fn region_in_scope(
+    conn: &mut sqlx::PgConnection,
+    venue_id: VenueId,
+    scope: &ScopeFilter,
+) -> Result<Option<RegionCode>, StoreError> {
+    let region = sqlx::query_scalar!(
+        r#"SELECT region_code AS "region_code!: RegionCode" FROM venues
+           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
+        venue_id.get(),
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(region)
+}
+
 /// Replaces a venue's live code with a new one; the old one answers
 /// "replaced". `None` for a venue that does not exist or lies outside `scope`.
 pub async fn reissue_code(
