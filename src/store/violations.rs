@@ -2,7 +2,6 @@
 //! refresh (a trigger), so its tier follows within seconds.
 
 use crate::domain::ids::VenueId;
-use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
