@@ -22,7 +22,8 @@
 # exports (RATE_LIMIT_PER_MINUTE, REDIS_KEY_PREFIX, RUST_LOG, …) reaches both.
 # TRUSTED_PROXIES defaults to 127.0.0.1/32, the address haproxy connects
 # from, so the client address is the one haproxy adds to X-Forwarded-For;
-# PUBLIC_BASE_URL defaults to the balancer's URL.
+# PUBLIC_BASE_URL defaults to the balancer's URL; UPLOAD_DIR (inspection
+# photos) defaults to one folder in the state folder, which both read.
 #
 # haproxy sends requests round robin to the instances that pass a check of
 # /readyz (Postgres reachable, schema current) every half second. An
@@ -175,6 +176,7 @@ cmd_start() {
     export DATABASE_URL REDIS_URL
     export TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1/32}"
     export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-$BALANCER_URL}"
+    export UPLOAD_DIR="${UPLOAD_DIR:-$STATE/uploads}"
     load_secrets
 
     cd "$QRF_ROOT"

@@ -3,12 +3,13 @@
 //! Past 500 lines only because its unit tests sit beside the settings they pin down.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::domain::client_addr::TrustedProxies;
+use crate::domain::photo::{MAX_BYTES_CEILING, PER_INSPECTION_CEILING, PhotoLimits};
 use crate::domain::scoring::ScoringParams;
 use crate::domain::secrets::{
     ADMIN_TOKEN_STRENGTH, ContactKeySpec, DEMO_ADMIN_TOKEN, DEMO_SECRET_KEY, SECRET_KEY_STRENGTH,
@@ -68,7 +69,19 @@ pub struct Settings {
     pub demo: bool,
     /// Who runs the service, for the public pages' footer and the poster (`QRF_*`).
     pub imprint: Imprint,
+    /// Where uploaded files are kept (`UPLOAD_DIR`, default `data/uploads`
+    /// under the working directory): inspection photos go in its
+    /// `inspection-photos/`, under random names. Every instance of the
+    /// service must see the same directory (a shared volume beyond one machine).
+    pub upload_dir: PathBuf,
+    /// How large one inspection photo may be (`PHOTO_MAX_BYTES`, default
+    /// 5 MiB, at most 64 MiB) and how many photos one inspection holds
+    /// (`PHOTOS_PER_INSPECTION`, default 10, at most 50).
+    pub photo_limits: PhotoLimits,
 }
+
+/// Where uploads go when `UPLOAD_DIR` is not set, under the working directory.
+pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
 
 /// Who runs the service and its filings, as the footer of every public page
 /// and the QR poster name them (`QRF_SERVICE_NAME`, `QRF_OPERATOR`,
@@ -206,6 +219,9 @@ struct FileSettings {
     trusted_proxies: Option<String>,
     scoring: Option<ScoringParams>,
     imprint: Option<Imprint>,
+    upload_dir: Option<String>,
+    photo_max_bytes: Option<u64>,
+    photos_per_inspection: Option<u64>,
 }
 
 impl Settings {
@@ -325,6 +341,29 @@ impl Settings {
         let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
         let imprint = Imprint::load(file.imprint.unwrap_or_default(), &env)?;
         let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
+        let upload_dir = PathBuf::from(
+            text("UPLOAD_DIR", file.upload_dir).unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()),
+        );
+        let photo_limits = PhotoLimits {
+            max_bytes: bounded(
+                "PHOTO_MAX_BYTES",
+                number(
+                    "PHOTO_MAX_BYTES",
+                    file.photo_max_bytes,
+                    PhotoLimits::default().max_bytes as u64,
+                )?,
+                MAX_BYTES_CEILING,
+            )?,
+            per_inspection: bounded(
+                "PHOTOS_PER_INSPECTION",
+                number(
+                    "PHOTOS_PER_INSPECTION",
+                    file.photos_per_inspection,
+                    PhotoLimits::default().per_inspection as u64,
+                )?,
+                PER_INSPECTION_CEILING,
+            )?,
+        };
         let trusted_proxies = TrustedProxies::parse(
             &text("TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
         )
@@ -355,8 +394,21 @@ impl Settings {
             trusted_proxies,
             demo: false,
             imprint,
+            upload_dir,
+            photo_limits,
         })
     }
+}
+
+/// A count or size between 1 and `ceiling`, or the variable named as invalid.
+fn bounded(name: &'static str, value: u64, ceiling: usize) -> Result<usize, ConfigError> {
+    usize::try_from(value)
+        .ok()
+        .filter(|v| (1..=ceiling).contains(v))
+        .ok_or_else(|| ConfigError::Invalid {
+            name,
+            reason: format!("must lie between 1 and {ceiling}"),
+        })
 }
 
 impl Settings {
@@ -645,6 +697,39 @@ mod tests {
             ("QRF_COMPLAINT_HOTLINE", "call us"),
             ("QRF_OPERATOR", "line one\nline two"),
             ("QRF_POSTER_ISSUER", long.as_str()),
+        ] {
+            let mut pairs = BASE.to_vec();
+            pairs.push((name, value));
+            let err = Settings::load(None, env(&pairs)).unwrap_err().to_string();
+            assert!(err.starts_with(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn uploads_default_under_the_working_directory_and_photo_limits_are_bounded() {
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert_eq!(s.upload_dir, PathBuf::from("data/uploads"));
+        assert_eq!(s.photo_limits, PhotoLimits::default());
+        let mut pairs = BASE.to_vec();
+        pairs.extend([
+            ("UPLOAD_DIR", "/srv/qrf/uploads"),
+            ("PHOTO_MAX_BYTES", "1048576"),
+            ("PHOTOS_PER_INSPECTION", "3"),
+        ]);
+        let s = Settings::load(None, env(&pairs)).unwrap();
+        assert_eq!(s.upload_dir, PathBuf::from("/srv/qrf/uploads"));
+        assert_eq!(
+            s.photo_limits,
+            PhotoLimits {
+                max_bytes: 1_048_576,
+                per_inspection: 3
+            }
+        );
+        for (name, value) in [
+            ("PHOTO_MAX_BYTES", "0"),
+            ("PHOTO_MAX_BYTES", "999999999999"),
+            ("PHOTOS_PER_INSPECTION", "51"),
+            ("PHOTOS_PER_INSPECTION", "many"),
         ] {
             let mut pairs = BASE.to_vec();
             pairs.push((name, value));

@@ -144,6 +144,12 @@ slugs! {
     PassedContradictsItems => "passed-contradicts-items", Invalid;
     InvalidDraw => "invalid-draw", Invalid;
     DrawNotFound => "draw-not-found", NotFound;
+    InvalidPhoto => "invalid-photo", Invalid;
+    PhotoTooLarge => "photo-too-large", Invalid;
+    TooManyPhotos => "too-many-photos", Invalid;
+    UnsupportedPhotoType => "unsupported-photo-type", Invalid;
+    InspectionNotFound => "inspection-not-found", NotFound;
+    PhotoNotFound => "photo-not-found", NotFound;
     InvalidImportFile => "invalid-import-file", Invalid;
     UnsupportedImportType => "unsupported-import-type", Invalid;
     ImportEmpty => "import-empty", Invalid;
@@ -172,6 +178,8 @@ impl Slug {
             Slug::ComplaintNotFound => "complaint",
             Slug::AppealNotFound => "appeal",
             Slug::DrawNotFound => "inspection draw",
+            Slug::InspectionNotFound => "inspection",
+            Slug::PhotoNotFound => "photo",
             _ => return None,
         })
     }

@@ -46,6 +46,21 @@ pub fn parse_appeal_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::AppealNotFound))
 }
 
+/// Reads an inspection's id from a path segment.
+pub fn parse_inspection_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::InspectionNotFound))
+}
+
+/// Reads an inspection photo's id from a path segment.
+pub fn parse_photo_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::PhotoNotFound))
+}
+
+/// Reads an inspection draw's id from a path segment.
+pub fn parse_draw_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::DrawNotFound))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +76,11 @@ mod tests {
             parse_id::<AccountId>("x").unwrap_err().slug,
             Slug::AccountNotFound
         );
+        assert_eq!(
+            parse_inspection_id("0").unwrap_err().slug,
+            Slug::InspectionNotFound
+        );
+        assert_eq!(parse_photo_id("1e3").unwrap_err().slug, Slug::PhotoNotFound);
+        assert_eq!(parse_draw_id("7").unwrap(), 7);
     }
 }

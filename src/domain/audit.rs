@@ -102,6 +102,8 @@ audit_actions! {
     INSPECTION_RECORD = "inspection.record";
     /// Venues and inspectors were drawn for inspections (双随机).
     INSPECTION_DRAW = "inspection.draw";
+    /// Photos were added to a recorded inspection.
+    INSPECTION_PHOTO = "inspection.photo";
 }
 
 impl AuditAction {

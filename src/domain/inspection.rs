@@ -22,6 +22,9 @@ pub const DEFAULT_CHECKLIST_TOML: &str =
 /// The longest findings text accepted, in characters.
 pub const FINDINGS_MAX_CHARS: usize = 2000;
 
+/// The longest "inspected by" text accepted, in characters: a few names.
+pub const INSPECTED_BY_MAX_CHARS: usize = 200;
+
 /// The longest checklist version, in characters.
 const VERSION_MAX_CHARS: usize = 64;
 
@@ -192,27 +195,37 @@ impl Checklist {
         Ok(self)
     }
 
-    /// Scores an inspection's items: unknown keys, keys given twice and
-    /// points outside an item's range are refused; an item not given scores
-    /// 0. The result passes iff the total reaches the pass mark.
-    pub fn score(&self, given: &[(String, i64)]) -> Result<ChecklistResult, ScoreError> {
+    /// Every fault of an inspection's items, in the order given: unknown
+    /// keys, keys given twice and points outside an item's range.
+    pub fn faults(&self, given: &[(String, i64)]) -> Vec<ScoreError> {
         let mut seen = HashSet::new();
+        let mut faults = Vec::new();
         for (key, points) in given {
             let Some(item) = self.items.iter().find(|i| &i.key == key) else {
-                return Err(ScoreError::UnknownItem {
+                faults.push(ScoreError::UnknownItem {
                     version: self.version.clone(),
                     key: key.clone(),
                 });
+                continue;
             };
             if !seen.insert(key.as_str()) {
-                return Err(ScoreError::DuplicateItem(key.clone()));
-            }
-            if *points < 0 || *points > i64::from(item.max_points) {
-                return Err(ScoreError::PointsOutOfRange {
+                faults.push(ScoreError::DuplicateItem(key.clone()));
+            } else if *points < 0 || *points > i64::from(item.max_points) {
+                faults.push(ScoreError::PointsOutOfRange {
                     key: key.clone(),
                     max_points: item.max_points,
                 });
             }
+        }
+        faults
+    }
+
+    /// Scores an inspection's items: the first of their [`Checklist::faults`]
+    /// refuses them; an item not given scores 0. The result passes iff the
+    /// total reaches the pass mark.
+    pub fn score(&self, given: &[(String, i64)]) -> Result<ChecklistResult, ScoreError> {
+        if let Some(fault) = self.faults(given).into_iter().next() {
+            return Err(fault);
         }
         let items: Vec<ItemPoints> = self
             .items
@@ -261,52 +274,70 @@ pub enum InspectionError {
         "the findings may not contain control characters other than newline and tab, nor direction overrides"
     )]
     ControlCharacter,
+    /// The "inspected by" text is too long.
+    #[error("inspected_by may hold at most {INSPECTED_BY_MAX_CHARS} characters")]
+    InspectedByTooLong,
+    /// The "inspected by" text holds a line break, a control character or a
+    /// direction override.
+    #[error("inspected_by must be one line without control characters or direction overrides")]
+    InspectedByControlCharacter,
 }
 
-/// The day and findings of an inspection as entered, checked.
+/// The day, findings and inspectors of an inspection as entered, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectionVisit {
     /// The local day of the visit, not after today.
     pub inspected_on: NaiveDate,
     /// What the inspector found, if anything was written.
     pub findings: Option<String>,
+    /// Who inspected, as named on the record (one or more names), if given.
+    pub inspected_by: Option<String>,
 }
 
-impl InspectionVisit {
-    /// Parses a visit's day and findings, with `today` the local day.
-    pub fn parse(
-        inspected_on: &str,
-        findings: Option<&str>,
-        today: NaiveDate,
-    ) -> Result<Self, InspectionError> {
-        let raw = inspected_on.trim();
-        // `%Y` alone would accept five-digit and signed years.
-        let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-        let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .ok()
-            .filter(|_| shaped)
-            .ok_or(InspectionError::BadDate)?;
-        if day > today {
-            return Err(InspectionError::FutureDate);
-        }
-        if day < super::violation::earliest_day() {
-            return Err(InspectionError::TooOld);
-        }
-        let findings = match findings {
-            None => None,
-            Some(text) => {
-                let text = strict_text(text).map_err(|_| InspectionError::ControlCharacter)?;
-                if text.chars().count() > FINDINGS_MAX_CHARS {
-                    return Err(InspectionError::FindingsTooLong);
-                }
-                (!text.is_empty()).then_some(text)
-            }
-        };
-        Ok(Self {
-            inspected_on: day,
-            findings,
-        })
+/// The day of a visit, `YYYY-MM-DD`, from 2000-01-01 to `today`.
+pub fn parse_inspected_on(raw: &str, today: NaiveDate) -> Result<NaiveDate, InspectionError> {
+    let raw = raw.trim();
+    // `%Y` alone would accept five-digit and signed years.
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped)
+        .ok_or(InspectionError::BadDate)?;
+    if day > today {
+        return Err(InspectionError::FutureDate);
     }
+    if day < super::violation::earliest_day() {
+        return Err(InspectionError::TooOld);
+    }
+    Ok(day)
+}
+
+/// What the inspector found: free text of at most [`FINDINGS_MAX_CHARS`];
+/// blank is none.
+pub fn parse_findings(raw: Option<&str>) -> Result<Option<String>, InspectionError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let text = strict_text(raw).map_err(|_| InspectionError::ControlCharacter)?;
+    if text.chars().count() > FINDINGS_MAX_CHARS {
+        return Err(InspectionError::FindingsTooLong);
+    }
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// Who inspected: one line of at most [`INSPECTED_BY_MAX_CHARS`]; blank is none.
+pub fn parse_inspected_by(raw: Option<&str>) -> Result<Option<String>, InspectionError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let text = strict_text(raw).map_err(|_| InspectionError::InspectedByControlCharacter)?;
+    if text.contains(['\n', '\t']) {
+        return Err(InspectionError::InspectedByControlCharacter);
+    }
+    if text.chars().count() > INSPECTED_BY_MAX_CHARS {
+        return Err(InspectionError::InspectedByTooLong);
+    }
+    Ok((!text.is_empty()).then_some(text))
 }
 
 /// How an inspection's result was reached.
@@ -357,17 +388,22 @@ pub struct DrawCandidate {
     pub recent_complaints: i64,
 }
 
-/// A candidate's weight: lower tiers and recent complaints make a visit
-/// likelier, so inspection effort goes where service is weakest.
-pub fn draw_weight(tier: Option<Tier>, recent_complaints: i64) -> u32 {
-    let base = match tier {
+/// The part of a candidate's weight its tier gives: D 4, C 3, B 2, A or
+/// ungraded 1.
+pub fn tier_weight(tier: Option<Tier>) -> u32 {
+    match tier {
         Some(Tier::D) => 4,
         Some(Tier::C) => 3,
         Some(Tier::B) => 2,
         Some(Tier::A) | None => 1,
-    };
+    }
+}
+
+/// A candidate's weight: lower tiers and recent complaints make a visit
+/// likelier, so inspection effort goes where service is weakest.
+pub fn draw_weight(tier: Option<Tier>, recent_complaints: i64) -> u32 {
     let extra = recent_complaints.clamp(0, COMPLAINT_WEIGHT_CAP);
-    base + u32::try_from(extra).unwrap_or(0)
+    tier_weight(tier) + u32::try_from(extra).unwrap_or(0)
 }
 
 /// One visit a draw picked.
@@ -381,6 +417,14 @@ pub struct DrawPick {
     pub weight: u32,
     /// The inspectors sent.
     pub inspectors: Vec<String>,
+}
+
+impl DrawPick {
+    /// The part of its weight that recent complaints gave (one per
+    /// complaint, at most [`COMPLAINT_WEIGHT_CAP`]), the rest being its tier's.
+    pub fn complaint_weight(&self) -> u32 {
+        self.weight.saturating_sub(tier_weight(self.tier))
+    }
 }
 
 /// A draw as requested, checked.
@@ -555,6 +599,21 @@ mod tests {
             c.score(&given(&[("z", 1)])),
             Err(ScoreError::UnknownItem { .. })
         ));
+        // Every fault is listed, each once, in the order given.
+        assert_eq!(
+            c.faults(&given(&[("a", 11), ("b", 2), ("b", 3), ("z", 0)])),
+            vec![
+                ScoreError::PointsOutOfRange {
+                    key: "a".into(),
+                    max_points: 10
+                },
+                ScoreError::DuplicateItem("b".into()),
+                ScoreError::UnknownItem {
+                    version: "t1".into(),
+                    key: "z".into()
+                },
+            ]
+        );
         assert_eq!(
             c.score(&given(&[("a", 1), ("a", 1)])),
             Err(ScoreError::DuplicateItem("a".into()))
@@ -594,27 +653,48 @@ mod tests {
     }
 
     #[test]
-    fn a_visit_needs_a_past_day_and_sane_findings() {
+    fn a_visit_needs_a_past_day_and_sane_findings_and_inspectors() {
         let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
-        let ok = InspectionVisit::parse("2026-06-01", Some("  地面湿滑 "), today).unwrap();
-        assert_eq!(ok.findings.as_deref(), Some("地面湿滑"));
+        assert_eq!(parse_inspected_on(" 2026-06-01 ", today), Ok(today));
         assert_eq!(
-            InspectionVisit::parse("2026-06-01", Some("  "), today)
-                .unwrap()
-                .findings,
-            None
-        );
-        assert_eq!(
-            InspectionVisit::parse("2026-06-02", None, today),
+            parse_inspected_on("2026-06-02", today),
             Err(InspectionError::FutureDate)
         );
         assert_eq!(
-            InspectionVisit::parse("2026/06/01", None, today),
+            parse_inspected_on("2026/06/01", today),
             Err(InspectionError::BadDate)
         );
         assert_eq!(
-            InspectionVisit::parse("2026-06-01", Some("a\u{202E}b"), today),
+            parse_inspected_on("1999-12-31", today),
+            Err(InspectionError::TooOld)
+        );
+        assert_eq!(
+            parse_findings(Some("  地面湿滑 ")),
+            Ok(Some("地面湿滑".to_owned()))
+        );
+        assert_eq!(parse_findings(Some("  ")), Ok(None));
+        assert_eq!(parse_findings(None), Ok(None));
+        assert_eq!(
+            parse_findings(Some("a\u{202E}b")),
             Err(InspectionError::ControlCharacter)
+        );
+        assert_eq!(
+            parse_findings(Some(&"字".repeat(FINDINGS_MAX_CHARS + 1))),
+            Err(InspectionError::FindingsTooLong)
+        );
+        assert_eq!(
+            parse_inspected_by(Some(" 张三、李四 ")),
+            Ok(Some("张三、李四".to_owned()))
+        );
+        assert_eq!(parse_inspected_by(Some(" ")), Ok(None));
+        assert_eq!(
+            parse_inspected_by(Some("张三\n李四")),
+            Err(InspectionError::InspectedByControlCharacter)
+        );
+        let long = "名".repeat(INSPECTED_BY_MAX_CHARS + 1);
+        assert_eq!(
+            parse_inspected_by(Some(&long)),
+            Err(InspectionError::InspectedByTooLong)
         );
     }
 
@@ -661,6 +741,13 @@ mod tests {
     #[test]
     fn weights_favour_low_tiers_and_recent_complaints() {
         assert_eq!(draw_weight(Some(Tier::D), 0), 4);
+        let pick = DrawPick {
+            venue_id: VenueId::from(1),
+            tier: Some(Tier::C),
+            weight: draw_weight(Some(Tier::C), 2),
+            inspectors: Vec::new(),
+        };
+        assert_eq!((pick.weight, pick.complaint_weight()), (5, 2));
         assert_eq!(draw_weight(None, 0), 1);
         assert_eq!(
             draw_weight(Some(Tier::A), 100),

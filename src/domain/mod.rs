@@ -14,6 +14,7 @@ pub mod inspection;
 pub mod moderation;
 pub mod names;
 pub mod password;
+pub mod photo;
 pub mod rating;
 pub mod region;
 pub mod scoring;

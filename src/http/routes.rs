@@ -130,6 +130,14 @@ route_table! {
     get "/api/v1/venues/import/template.xlsx" => venue_admin::template_xlsx, SUPERVISORS;
     patch "/api/v1/venues/{id}" => venue_admin::update, SUPERVISORS;
     get "/console/venues/{id}" => console::venue, SUPERVISORS;
+    // Inspections (clause 25): listed before the venue's downloads, so no
+    // address of theirs is ever taken for a `{table}.{format}`.
+    get "/console/venues/{id}/inspections/new" => console::new_inspection, SUPERVISORS;
+    post "/console/venues/{id}/inspections" => console::record_inspection, SUPERVISORS;
+    get "/console/venues/{id}/inspections/{inspection_id}/photos/{photo_id}" => console::inspection_photo, SUPERVISORS;
+    get "/console/inspection-draws" => console::inspection_draws, SUPERVISORS;
+    post "/console/inspection-draws" => console::make_draw, SUPERVISORS;
+    get "/console/inspection-draws/{id}" => console::draw_page, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;
     post "/console/venues/{id}/ratings/quarantine" => console::quarantine_selection, SUPERVISORS;
@@ -171,6 +179,7 @@ route_table! {
     post "/api/v1/venues/{id}/violations" => supervision::create_violation, SUPERVISORS;
     get "/api/v1/venues/{id}/inspections" => inspections::list, SUPERVISORS;
     post "/api/v1/venues/{id}/inspections" => inspections::create, SUPERVISORS;
+    post "/api/v1/venues/{id}/inspections/{inspection_id}/photos" => inspections::add_photo, SUPERVISORS;
     post "/api/v1/inspection-draws" => inspections::draw, SUPERVISORS;
     get "/api/v1/inspection-draws/{id}" => inspections::get_draw, SUPERVISORS;
     get "/api/v1/complaints" => complaints::list, SIGNED_IN;

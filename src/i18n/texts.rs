@@ -725,6 +725,8 @@ pub(crate) struct NoticeTexts {
     pub(crate) venue_reopened: String,
     pub(crate) venues_imported: String,
     pub(crate) case_stepped: String,
+    pub(crate) inspection_recorded: String,
+    pub(crate) draw_made: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1083,4 +1085,116 @@ pub(crate) struct CalendarTexts {
     pub(crate) clear: String,
     pub(crate) set_heading: String,
     pub(crate) submit: String,
+}
+
+/// Texts of the console's inspections (体检式暗访, regulators' requirements
+/// clause 25): the venue page's table, the form that records one with its
+/// photos, and the random draws (双随机).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InspectionTexts {
+    pub(crate) venue_heading: String,
+    /// On the console venue page, citing clause 25.
+    pub(crate) venue_intro: String,
+    pub(crate) record_link: String,
+    pub(crate) empty: String,
+    pub(crate) col_date: String,
+    pub(crate) col_checklist: String,
+    pub(crate) col_points: String,
+    pub(crate) col_pass_mark: String,
+    pub(crate) col_result: String,
+    pub(crate) col_inspected_by: String,
+    pub(crate) col_recorded_by: String,
+    pub(crate) col_findings: String,
+    pub(crate) col_photos: String,
+    pub(crate) gallery_header: String,
+    pub(crate) passed: String,
+    pub(crate) failed: String,
+    /// A thumbnail's alternative text: its `{n}` and the inspection's `{day}`.
+    pub(crate) photo_alt: String,
+    /// The form's title: `{venue}`.
+    pub(crate) form_title: String,
+    pub(crate) form_intro: String,
+    pub(crate) form_error: String,
+    pub(crate) date_label: String,
+    pub(crate) inspected_by_label: String,
+    pub(crate) inspected_by_hint: String,
+    pub(crate) checklist_label: String,
+    /// The checklist's `{version}`, `{pass_mark}` and `{max_total}`.
+    pub(crate) checklist_note: String,
+    pub(crate) dimension_environment: String,
+    pub(crate) dimension_skill: String,
+    pub(crate) dimension_attitude: String,
+    /// Beside an item: its `{max}` points.
+    pub(crate) item_max: String,
+    pub(crate) findings_label: String,
+    pub(crate) photos_label: String,
+    /// The limits: `{count}` photos of `{size}` MB.
+    pub(crate) photos_hint: String,
+    pub(crate) photos_again: String,
+    pub(crate) submit: String,
+    pub(crate) cancel: String,
+    /// An item's points refused: its `{max}`.
+    pub(crate) points_error: String,
+    /// A photo refused by its bytes: its `{file}` name.
+    pub(crate) photo_invalid: String,
+    /// A photo over the limit: its `{file}` name and the `{size}` in MB.
+    pub(crate) photo_too_large: String,
+    /// Too many photos: the `{count}` allowed.
+    pub(crate) too_many_photos: String,
+    pub(crate) draws_title: String,
+    /// On the draws page, citing clause 25.
+    pub(crate) draws_intro: String,
+    pub(crate) draws_heading: String,
+    pub(crate) draws_empty: String,
+    pub(crate) col_draw: String,
+    pub(crate) col_region: String,
+    pub(crate) col_drawn_at: String,
+    pub(crate) col_drawn_by: String,
+    pub(crate) col_requested: String,
+    pub(crate) col_picked: String,
+    pub(crate) col_candidates: String,
+    pub(crate) col_seed: String,
+    pub(crate) draw_form_heading: String,
+    pub(crate) count_label: String,
+    pub(crate) region_label: String,
+    pub(crate) pool_label: String,
+    pub(crate) pool_hint: String,
+    pub(crate) per_visit_label: String,
+    pub(crate) seed_label: String,
+    pub(crate) seed_hint: String,
+    pub(crate) draw_submit: String,
+    pub(crate) draw_error: String,
+    /// The visits refused: the `{max}` allowed.
+    pub(crate) count_error: String,
+    /// The pool refused: `{max}` names of `{chars}` characters at most.
+    pub(crate) pool_error: String,
+    pub(crate) per_visit_error: String,
+    pub(crate) seed_error: String,
+    /// A draw's page: its `{id}`.
+    pub(crate) draw_title: String,
+    pub(crate) facts_heading: String,
+    pub(crate) drawn_region: String,
+    pub(crate) drawn_seed: String,
+    pub(crate) drawn_at: String,
+    pub(crate) drawn_by: String,
+    pub(crate) drawn_candidates: String,
+    pub(crate) drawn_pool: String,
+    pub(crate) drawn_per_visit: String,
+    pub(crate) picks_heading: String,
+    pub(crate) picks_empty: String,
+    pub(crate) col_position: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_tier: String,
+    pub(crate) col_weight: String,
+    pub(crate) col_reasons: String,
+    pub(crate) col_inspectors: String,
+    /// A pick's weight from its `{tier}`: `{weight}`.
+    pub(crate) reason_tier: String,
+    /// A pick's weight without a tier: `{weight}`.
+    pub(crate) reason_ungraded: String,
+    /// A pick's weight from `{count}` recent complaints.
+    pub(crate) reason_complaints: String,
+    pub(crate) record_visit: String,
+    pub(crate) all_draws: String,
 }

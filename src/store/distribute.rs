@@ -54,6 +54,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "tier_history",
     "inspections",
     "inspection_items",
+    "inspection_photos",
     "violations",
     "blacklist_entries",
     "rating_moderation",

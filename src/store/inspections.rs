@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
+use super::photos::{self, PhotoRecord, PhotoStoreError, StagedPhotos};
 use super::{ScopeFilter, StoreError};
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
@@ -110,22 +111,28 @@ pub struct InspectionRecord {
     pub findings: Option<String>,
     /// Who recorded it (`account:3`, `token:7`).
     pub inspector: Option<String>,
+    /// Who inspected, as named on the record.
+    pub inspected_by: Option<String>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
     /// Its items' points, when scored item by item.
     pub items: Vec<ItemRecord>,
+    /// Its photos, oldest first.
+    pub photos: Vec<PhotoRecord>,
 }
 
-/// Records an inspection with its items and audit row, in one transaction.
-/// `None` for a venue that does not exist or lies outside `scope`.
+/// Records an inspection with its items, its photos and its audit row, in
+/// one transaction; the photos' files are put in place just before it
+/// commits (see [`photos`]). `None` for a venue that does not exist or lies
+/// outside `scope`, and then nothing is kept, files included.
 pub async fn record(
     pool: &PgPool,
     venue_id: VenueId,
-    visit: &InspectionVisit,
-    outcome: &InspectionOutcome,
+    (visit, outcome): (&InspectionVisit, &InspectionOutcome),
     scope: &ScopeFilter,
+    staged: &mut StagedPhotos,
     mut audit: AuditEntry,
-) -> Result<Option<InspectionRecord>, StoreError> {
+) -> Result<Option<InspectionRecord>, PhotoStoreError> {
     let mut tx = pool.begin().await?;
     let Some(region_code) = sqlx::query_scalar!(
         r#"SELECT region_code AS "region_code!: RegionCode" FROM venues
@@ -161,8 +168,8 @@ pub async fn record(
     let stored = sqlx::query!(
         r#"INSERT INTO inspections
                (venue_id, inspected_on, passed, notes, checklist_version, inspector,
-                total_points, pass_mark)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                total_points, pass_mark, inspected_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            RETURNING id, recorded_at"#,
         venue_id.get(),
         visit.inspected_on,
@@ -171,7 +178,8 @@ pub async fn record(
         version,
         audit.actor,
         total_points,
-        pass_mark
+        pass_mark,
+        visit.inspected_by
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -186,6 +194,7 @@ pub async fn record(
         .execute(&mut *tx)
         .await?;
     }
+    let photos = photos::insert(&mut tx, venue_id, stored.id, staged).await?;
     super::scores::queue_refresh(&mut tx, venue_id).await?;
     audit.target = format!("inspection:{}", stored.id);
     audit.region_code = Some(region_code.to_string());
@@ -197,9 +206,13 @@ pub async fn record(
         "total_points": total_points,
         "pass_mark": pass_mark,
         "findings": visit.findings,
+        "inspected_by": visit.inspected_by,
+        "photos": photos::audit_json(&photos),
     }));
     audit::record(&mut tx, &audit).await?;
+    staged.place().await.map_err(PhotoStoreError::Files)?;
     tx.commit().await?;
+    staged.keep();
     Ok(Some(InspectionRecord {
         id: stored.id,
         venue_id,
@@ -210,8 +223,10 @@ pub async fn record(
         pass_mark,
         findings: visit.findings.clone(),
         inspector: Some(audit.actor),
+        inspected_by: visit.inspected_by.clone(),
         recorded_at: stored.recorded_at,
         items,
+        photos,
     }))
 }
 
@@ -220,8 +235,8 @@ fn points_i32(points: u32) -> i32 {
     i32::try_from(points).unwrap_or(i32::MAX)
 }
 
-/// A venue's inspections with their items, latest visit first; none when
-/// the venue lies outside `scope`.
+/// A venue's inspections with their items and photos, latest visit first;
+/// none when the venue lies outside `scope`.
 pub async fn list(
     pool: &PgPool,
     venue_id: VenueId,
@@ -229,7 +244,7 @@ pub async fn list(
 ) -> Result<Vec<InspectionRecord>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT i.id, i.inspected_on, i.passed, i.checklist_version, i.total_points,
-                  i.pass_mark, i.notes, i.inspector, i.recorded_at
+                  i.pass_mark, i.notes, i.inspector, i.inspected_by, i.recorded_at
            FROM inspections i JOIN venues v ON v.id = i.venue_id
            WHERE i.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1000"#,
@@ -240,15 +255,17 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let items = sqlx::query!(
         r#"SELECT inspection_id, key, points FROM inspection_items
            WHERE venue_id = $1 AND inspection_id = ANY($2)
            ORDER BY inspection_id, key"#,
         venue_id.get(),
-        &rows.iter().map(|r| r.id).collect::<Vec<_>>()
+        &ids
     )
     .fetch_all(pool)
     .await?;
+    let mut photos = photos::of_inspections(pool, venue_id, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| InspectionRecord {
@@ -261,6 +278,7 @@ pub async fn list(
             pass_mark: r.pass_mark,
             findings: r.notes,
             inspector: r.inspector,
+            inspected_by: r.inspected_by,
             recorded_at: r.recorded_at,
             items: items
                 .iter()
@@ -270,6 +288,7 @@ pub async fn list(
                     points: i.points,
                 })
                 .collect(),
+            photos: photos.extract_if(.., |p| p.inspection_id == r.id).collect(),
         })
         .collect())
 }
@@ -426,6 +445,52 @@ pub async fn store_draw(
         drawn_at,
         picks: picks.to_vec(),
     })
+}
+
+/// A stored draw as the console lists it.
+#[derive(Debug, Clone)]
+pub struct DrawSummary {
+    /// Draw id.
+    pub id: i64,
+    /// The region drawn from (its whole subtree).
+    pub region_code: String,
+    /// The seed the draw replays from.
+    pub seed: i64,
+    /// Visits asked for.
+    pub requested_count: i32,
+    /// How many open venues it drew from.
+    pub candidates: i32,
+    /// Visits it picked.
+    pub picked: i64,
+    /// Who drew it.
+    pub drawn_by: String,
+    /// When.
+    pub drawn_at: DateTime<Utc>,
+}
+
+/// The latest `limit` draws of regions in `scope`, latest first.
+pub async fn recent_draws(
+    pool: &PgPool,
+    scope: &ScopeFilter,
+    limit: i64,
+) -> Result<Vec<DrawSummary>, StoreError> {
+    sqlx::query_as!(
+        DrawSummary,
+        r#"SELECT d.id, d.region_code AS "region_code!", d.seed, d.requested_count, d.candidates,
+                  (SELECT count(*) FROM inspection_draw_picks p WHERE p.draw_id = d.id)
+                      AS "picked!",
+                  d.drawn_by, d.drawn_at
+           FROM inspection_draws d
+           WHERE $1 OR d.region_code = ANY($2)
+           ORDER BY d.drawn_at DESC, d.id DESC
+           LIMIT $3"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        limit
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::from)
 }
 
 /// A stored draw, if it exists and its region is one of `scope`'s.

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod distribute;
 pub mod inspections;
 pub mod moderation;
+pub mod photos;
 pub mod rankings;
 pub mod ratings;
 pub mod reads;

@@ -61,6 +61,7 @@ impl Balancer {
                 db_name: db_name.clone(),
                 redis: None,
                 clock: Clock::system(),
+                upload_dir: state_dir.join("uploads"),
             },
             instances: [a_port, b_port].map(|port| format!("http://127.0.0.1:{port}")),
             script_env,
@@ -77,6 +78,7 @@ impl Balancer {
             ("PUBLIC_BASE_URL", "https://q.example.org".to_owned()),
             ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
             ("DB_MAX_CONNECTIONS", "10".to_owned()),
+            ("UPLOAD_DIR", balancer.app.upload_dir.display().to_string()),
             ("RUST_LOG", "warn".to_owned()),
         ];
         let started = balancer

@@ -25,6 +25,7 @@ mod health;
 mod home;
 mod imprint;
 mod inspections;
+mod inspections_console;
 mod login;
 mod password_link;
 mod people;

@@ -39,6 +39,9 @@ pub struct TestApp {
     pub redis: Option<RedisServer>,
     /// The app's clock: a test moves it forward instead of sleeping.
     pub clock: Clock,
+    /// The app's `UPLOAD_DIR`, a directory of the test's own, removed when
+    /// the app is dropped.
+    pub upload_dir: std::path::PathBuf,
 }
 
 /// Options for [`spawn_app_with`].
@@ -195,6 +198,7 @@ async fn template_database() -> &'static str {
 /// files, too many to keep until the run ends.
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.upload_dir);
         if !cluster::on_cluster() {
             return;
         }
@@ -352,8 +356,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             None => url,
         }
     };
+    let upload_dir = std::env::temp_dir().join(format!("qrf-uploads-{db_name}"));
     let settings = Settings::load(None, |name| match name {
         "DATABASE_URL" => Some(database_url.clone()),
+        "UPLOAD_DIR" => Some(upload_dir.display().to_string()),
         "REDIS_URL" => redis_url.clone(),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
         "PUBLIC_BASE_URL" => Some(
@@ -405,6 +411,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db_name,
         redis,
         clock,
+        upload_dir,
     }
 }
 
@@ -596,6 +603,29 @@ where
             return false;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+impl TestApp {
+    /// Every file under the app's upload directory, at any depth, temporary
+    /// ones included.
+    pub fn uploaded_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.upload_dir, &mut found);
+        found
     }
 }
 

@@ -1,15 +1,19 @@
 //! JSON for inspections (体检式暗访, regulators' requirements clause 25):
-//! recording and listing a venue's inspections, and the random draw of
-//! venues and inspectors (双随机). The console's form calls the same
-//! `app::inspections` functions.
+//! recording and listing a venue's inspections, adding photos to them, and
+//! the random draw of venues and inspectors (双随机). The console's form
+//! calls the same `app::inspections` functions.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
 
 use crate::app::inspections::{
-    self, DrawBody, DrawRequestBody, InspectionBody, InspectionList, InspectionRequest,
+    self, DrawBody, DrawRequestBody, InspectionBody, InspectionList, InspectionRequest, PhotoBody,
+    PhotoUpload,
 };
-use crate::app::path_ids::parse_id;
+use crate::app::path_ids::{parse_draw_id, parse_id, parse_inspection_id};
 use crate::app::{AppError, Caller, Slug};
+use crate::domain::photo::PhotoType;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::body::JsonBody;
@@ -65,6 +69,68 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// Adds a photo to a recorded inspection (admins and regulators, within
+/// scope): the body is the photo itself, sent as `image/jpeg` or
+/// `image/png`. It is checked by its bytes (a JPEG's or PNG's first bytes
+/// and a header that decodes, matching the type sent), stored under a
+/// random name and audited. At most `PHOTO_MAX_BYTES` (default 5 MiB) and
+/// `PHOTOS_PER_INSPECTION` (default 10) photos per inspection.
+#[utoipa::path(
+    post, path = "/api/v1/venues/{id}/inspections/{inspection_id}/photos", tag = "console",
+    params(
+        ("id" = i64, Path, description = "Venue id"),
+        ("inspection_id" = i64, Path, description = "Inspection id"),
+    ),
+    request_body(content = Vec<u8>, description = "The photo's bytes", content_type = "image/jpeg"),
+    responses(
+        (status = 201, body = PhotoBody),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 403, description = "Venue staff"),
+        (status = 404, description = "Unknown venue or inspection, or outside the caller's scope"),
+        (status = 413, description = "A photo over the size limit"),
+        (status = 422, description = "Not sent as image/jpeg or image/png (`/problems/unsupported-photo-type`); bytes that are not a readable JPEG or PNG, or not of the type sent (`/problems/invalid-photo`); an inspection that already holds the most photos (`/problems/too-many-photos`)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn add_photo(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (venue, inspection) = path.into_inner();
+    let venue_id = parse_id(&venue)?;
+    let inspection_id = parse_inspection_id(&inspection)?;
+    let sent_as = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let declared = PhotoType::of_media_type(sent_as).ok_or_else(|| {
+        AppError::new(
+            Slug::UnsupportedPhotoType,
+            format!("send the photo as image/jpeg or image/png, not {sent_as:?}"),
+        )
+    })?;
+    let max_bytes = state.settings.photo_limits.max_bytes;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| ApiError::BadBody(err.to_string()))?;
+        if bytes.len() + chunk.len() > max_bytes {
+            return Err(ApiError::BodyTooLarge { max_bytes });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let upload = PhotoUpload {
+        file_name: String::new(),
+        declared: Some(declared),
+        bytes,
+    };
+    let stored = inspections::add_photo(&state, &caller, (venue_id, inspection_id), upload).await?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
 /// Draws venues of a region and inspectors for each visit (双随机; admins,
 /// and regulators within their region): open venues, weighted towards lower
 /// tiers and recent complaints, reproducible from the stored seed.
@@ -107,10 +173,6 @@ pub async fn get_draw(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::not_found(Slug::DrawNotFound))?;
+    let id = parse_draw_id(&path)?;
     Ok(HttpResponse::Ok().json(inspections::get_draw(&state, &caller, id).await?))
 }

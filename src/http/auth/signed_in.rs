@@ -136,6 +136,10 @@ impl SignedIn {
                 href: "/console/calendar",
                 label: &m.calendar.title,
             });
+            links.push(NavLink {
+                href: "/console/inspection-draws",
+                label: &m.inspections.draws_title,
+            });
         }
         if self.role() != Role::VenueStaff {
             links.push(NavLink {

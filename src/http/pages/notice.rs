@@ -44,11 +44,15 @@ pub enum Notice {
     VenuesImported,
     /// A complaint case moved a step.
     CaseStepped,
+    /// An inspection was recorded.
+    InspectionRecorded,
+    /// Venues and inspectors were drawn for inspections.
+    DrawMade,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 18] = [
+    pub const ALL: [Notice; 20] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -67,6 +71,8 @@ impl Notice {
         Notice::VenueReopened,
         Notice::VenuesImported,
         Notice::CaseStepped,
+        Notice::InspectionRecorded,
+        Notice::DrawMade,
     ];
 
     /// The value of `notice=` in an address.
@@ -90,6 +96,8 @@ impl Notice {
             Notice::VenueReopened => "venue-reopened",
             Notice::VenuesImported => "venues-imported",
             Notice::CaseStepped => "case-step",
+            Notice::InspectionRecorded => "inspection",
+            Notice::DrawMade => "draw",
         }
     }
 
@@ -120,6 +128,8 @@ impl Notice {
             Notice::VenueReopened => &t.venue_reopened,
             Notice::VenuesImported => &t.venues_imported,
             Notice::CaseStepped => &t.case_stepped,
+            Notice::InspectionRecorded => &t.inspection_recorded,
+            Notice::DrawMade => &t.draw_made,
         }
     }
 

@@ -12,7 +12,9 @@ mod actions;
 mod audit;
 mod calendar;
 mod cases;
+mod draws;
 mod home;
+mod inspections;
 mod rankings;
 mod tables;
 mod venue;
@@ -26,7 +28,11 @@ pub use actions::{quarantine, quarantine_selection, record_violation, release};
 pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
+pub use draws::{draw_page, draws as inspection_draws, make_draw};
 pub use home::home;
+pub use inspections::{
+    new_form as new_inspection, photo as inspection_photo, record as record_inspection,
+};
 pub use rankings::rankings;
 pub use venue::venue;
 
@@ -43,7 +49,7 @@ use crate::http::html::local_time;
 /// Every table a console download can hold, by the key its address and its
 /// audit row name it with: `/console/{table}.{format}`, then a venue's
 /// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 12] = [
     "rankings",
     "regions",
     "lowest",
@@ -54,6 +60,8 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
     "violations",
     "tiers",
     "complaints",
+    "inspections",
+    "inspection-draws",
 ];
 
 /// The most rows a download holds; a ranking of a whole province fits.
@@ -105,8 +113,8 @@ async fn download(
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
 /// `rankings` and `regions` (the rankings page's), `lowest`, `falling` and
-/// `watchlist` (the overview's), `audit` (the audit log's) — with the query
-/// of the page it is on.
+/// `watchlist` (the overview's), `audit` (the audit log's), `complaints`,
+/// `inspection-draws` (the latest draws) — with the query of the page it is on.
 pub async fn export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -127,6 +135,7 @@ pub async fn export(
         "regions" => rankings::regions_download(&signed_in, &state, &req, &names).await?,
         "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
         "complaints" => cases::cases_download(&signed_in, &state, &req, &names).await?,
+        "inspection-draws" => draws::draws_download(&signed_in, &state, &names).await?,
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,
@@ -136,7 +145,7 @@ pub async fn export(
 }
 
 /// `GET /console/venues/{id}/{table}.{format}`: a venue's `ratings`,
-/// `violations` or `tiers` (tier history) as `csv` or `xlsx`.
+/// `violations`, `inspections` or `tiers` (tier history) as `csv` or `xlsx`.
 pub async fn venue_export(
     signed_in: SignedIn,
     state: web::Data<AppState>,

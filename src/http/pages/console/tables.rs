@@ -2,6 +2,7 @@
 //! and the CSV and Excel downloads write it, so all three hold the same
 //! columns and rows. Each builder also returns the row links the page adds.
 
+use crate::app::inspections::InspectionBody;
 use crate::app::rankings::{ChildRegion, RankingPage, SliceScore};
 use crate::app::scores::TierChangeBody;
 use crate::app::supervision::{ConsoleVenue, FallingVenue, RatingReview};
@@ -12,7 +13,10 @@ use crate::domain::region::Region;
 use crate::domain::table::{Cell, Table};
 
 use crate::http::html::local_time;
+use crate::http::pages::console::audit::actor_text;
 use crate::http::pages::console::view::{Names, TableView};
+use crate::store::audit::AuditNames;
+use crate::store::inspections::DrawSummary;
 
 /// A table and, per row, where its name column links to.
 pub(in crate::http::pages::console) struct Built {
@@ -368,6 +372,110 @@ pub(in crate::http::pages::console) fn violations_table(
     };
     Built {
         links: Vec::new(),
+        table,
+        link_column: 0,
+        tier_column: None,
+    }
+}
+
+/// A venue's inspections, latest visit first: day, checklist, points and
+/// pass mark (when scored item by item), result, who inspected, who
+/// recorded it, the findings and how many photos; `recorders` names the
+/// people and tokens that recorded them.
+pub(in crate::http::pages::console) fn inspections_table(
+    names: &Names,
+    title: String,
+    items: &[InspectionBody],
+    recorders: &AuditNames,
+) -> Built {
+    let t = &names.m.inspections;
+    let table = Table {
+        title,
+        headers: headers(&[
+            &t.col_date,
+            &t.col_checklist,
+            &t.col_points,
+            &t.col_pass_mark,
+            &t.col_result,
+            &t.col_inspected_by,
+            &t.col_recorded_by,
+            &t.col_findings,
+            &t.col_photos,
+        ]),
+        rows: items
+            .iter()
+            .map(|i| {
+                let text =
+                    |value: &Option<String>| value.as_deref().map_or(Cell::Empty, Cell::text);
+                vec![
+                    Cell::Date(i.inspected_on),
+                    text(&i.checklist_version),
+                    Cell::integer(i.total_points.map(i64::from)),
+                    Cell::integer(i.pass_mark.map(i64::from)),
+                    Cell::text(if i.passed { &t.passed } else { &t.failed }),
+                    text(&i.inspected_by),
+                    i.inspector.as_deref().map_or(Cell::Empty, |actor| {
+                        Cell::text(actor_text(&names.m.audit, recorders, actor))
+                    }),
+                    text(&i.findings),
+                    Cell::Integer(i64::try_from(i.photos.len()).unwrap_or(i64::MAX)),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: Vec::new(),
+        table,
+        link_column: 0,
+        tier_column: None,
+    }
+}
+
+/// The latest draws (双随机), latest first; each links to its page.
+pub(in crate::http::pages::console) fn draws_table(
+    names: &Names,
+    items: &[DrawSummary],
+    drawers: &AuditNames,
+) -> Built {
+    let t = &names.m.inspections;
+    let table = Table {
+        title: t.draws_heading.clone(),
+        headers: headers(&[
+            &t.col_draw,
+            &t.col_region,
+            &t.col_drawn_at,
+            &t.col_drawn_by,
+            &t.col_requested,
+            &t.col_picked,
+            &t.col_candidates,
+            &t.col_seed,
+        ]),
+        rows: items
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Integer(d.id),
+                    Cell::text(format!(
+                        "{} ({})",
+                        names.region(&d.region_code),
+                        d.region_code
+                    )),
+                    Cell::text(local_time(d.drawn_at)),
+                    Cell::text(actor_text(&names.m.audit, drawers, &d.drawn_by)),
+                    Cell::Integer(i64::from(d.requested_count)),
+                    Cell::Integer(d.picked),
+                    Cell::Integer(i64::from(d.candidates)),
+                    // A seed is an identifier, not a quantity: kept whole as text.
+                    Cell::text(d.seed.to_string()),
+                ]
+            })
+            .collect(),
+    };
+    Built {
+        links: items
+            .iter()
+            .map(|d| Some(names.href(&format!("/console/inspection-draws/{}", d.id), &[])))
+            .collect(),
         table,
         link_column: 0,
         tier_column: None,

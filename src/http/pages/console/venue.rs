@@ -2,7 +2,8 @@
 //! panels of the venue's own dashboard (score, tier with reasons, ranks,
 //! trend, dimensions, tags, today's count, QR code, commitment, Chief Quality
 //! Officer), its star distribution, its ratings with quarantine and release,
-//! violations (and the form to record one) and tier history.
+//! violations (and the form to record one), inspections with their photos
+//! (and the way to the form that records one) and tier history.
 
 use crate::app::paging::Paging;
 use crate::domain::ids::VenueId;
@@ -11,6 +12,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::app;
+use crate::app::inspections::InspectionBody;
 use crate::app::path_ids::parse_id;
 use crate::app::scores::{TierChangeBody, tier_history};
 use crate::app::supervision::{
@@ -25,16 +27,19 @@ use crate::http::AppState;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
-use crate::http::pages::console::tables::{ratings_table, tier_history_table, violations_table};
+use crate::http::pages::console::tables::{
+    inspections_table, ratings_table, tier_history_table, violations_table,
+};
 use crate::http::pages::console::view::{
-    Crumb, Names, PagerView, Pick, RowAction, TableView, crumbs,
+    Crumb, GalleryImage, Names, PagerView, Pick, RowAction, TableView, crumbs,
 };
 use crate::http::pages::dashboard::{VenueOverview, VenuePanels, load_panels};
 use crate::http::pages::public::{HistogramRow, histogram_rows};
 use crate::i18n::Messages;
+use crate::store::audit::AuditNames;
 use crate::store::console::RatingFilter;
 use crate::store::venues::Venue;
-use crate::store::violations;
+use crate::store::{inspections, violations};
 
 /// The violation form.
 struct ViolationForm {
@@ -79,6 +84,10 @@ struct VenueView {
     selection: SelectionView,
     violation_form: ViolationForm,
     violations: TableView,
+    /// The venue's inspections, with their photos.
+    inspections: TableView,
+    /// The form that records an inspection.
+    record_inspection_href: String,
     tier_history: TableView,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
@@ -184,6 +193,9 @@ struct VenueData {
     venue: Venue,
     ratings: RatingReviewPage,
     violations: Vec<ViolationBody>,
+    inspections: Vec<InspectionBody>,
+    /// Who recorded the inspections, by name.
+    recorders: AuditNames,
     tier_history: Vec<TierChangeBody>,
 }
 
@@ -206,6 +218,19 @@ async fn load(
         .into_iter()
         .map(ViolationBody::from)
         .collect();
+    let inspections: Vec<InspectionBody> = inspections::list(&state.pool, venue.id, &scope)
+        .await
+        .map_err(|e| signed_in.fail(e))?
+        .into_iter()
+        .map(InspectionBody::from)
+        .collect();
+    let actors: Vec<&str> = inspections
+        .iter()
+        .filter_map(|i| i.inspector.as_deref())
+        .collect();
+    let recorders = app::inspections::names(state, &actors, &[])
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let tier_history = tier_history(state, venue.id)
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -213,17 +238,45 @@ async fn load(
         venue,
         ratings,
         violations,
+        inspections,
+        recorders,
         tier_history,
     })
 }
 
-fn titles(names: &Names, venue: &Venue) -> [String; 3] {
+fn titles(names: &Names, venue: &Venue) -> [String; 4] {
     let c = &names.m.console;
     [
         format!("{} · {}", venue.name, c.ratings_heading),
         format!("{} · {}", venue.name, c.violations_heading),
         format!("{} · {}", venue.name, c.tier_history_heading),
+        format!("{} · {}", venue.name, names.m.inspections.venue_heading),
     ]
+}
+
+/// The thumbnails of each inspection's photos, each linking to the photo.
+fn inspection_photos(names: &Names, items: &[InspectionBody]) -> Vec<Vec<GalleryImage>> {
+    let t = &names.m.inspections;
+    items
+        .iter()
+        .map(|inspection| {
+            inspection
+                .photos
+                .iter()
+                .enumerate()
+                .map(|(n, photo)| GalleryImage {
+                    href: format!(
+                        "/console/venues/{}/inspections/{}/photos/{}",
+                        inspection.venue_id, inspection.id, photo.id
+                    ),
+                    alt: t
+                        .photo_alt
+                        .replace("{n}", &(n + 1).to_string())
+                        .replace("{day}", &inspection.inspected_on.to_string()),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn venue_page(
@@ -246,7 +299,12 @@ fn venue_page(
         meta.push_str(" · ");
         meta.push_str(address);
     }
-    let [ratings_title, violations_title, history_title] = titles(names, venue);
+    let [
+        ratings_title,
+        violations_title,
+        history_title,
+        inspections_title,
+    ] = titles(names, venue);
     let venue_path = format!("/console/venues/{}", venue.id);
     let ratings = &data.ratings;
     let actions = ratings
@@ -340,6 +398,19 @@ fn venue_page(
         violations: violations_table(names, violations_title, &data.violations)
             .view("violations", &c.empty_violations)
             .downloads(names, &format!("{venue_path}/violations"), &[]),
+        inspections: inspections_table(
+            names,
+            inspections_title,
+            &data.inspections,
+            &data.recorders,
+        )
+        .view("inspections", &m.inspections.empty)
+        .gallery(
+            &m.inspections.gallery_header,
+            inspection_photos(names, &data.inspections),
+        )
+        .downloads(names, &format!("{venue_path}/inspections"), &[]),
+        record_inspection_href: names.href(&format!("{venue_path}/inspections/new"), &[]),
         tier_history: tier_history_table(names, history_title, &data.tier_history)
             .view("tier-history", &c.empty_tier_history)
             .downloads(names, &format!("{venue_path}/tiers"), &[]),
@@ -394,7 +465,8 @@ pub(in crate::http::pages::console) async fn venue_document(
 }
 
 /// One of a venue's tables, for a download: `ratings` (every rating that
-/// passes the page's filter, up to the export limit), `violations` or `tiers`.
+/// passes the page's filter, up to the export limit), `violations`,
+/// `inspections` or `tiers`.
 pub(in crate::http::pages::console) async fn venue_table(
     signed_in: &SignedIn,
     state: &AppState,
@@ -402,7 +474,7 @@ pub(in crate::http::pages::console) async fn venue_table(
     (venue_id, name): (VenueId, &str),
     query: &str,
 ) -> Result<Option<(Table, String)>, PageError> {
-    if !matches!(name, "ratings" | "violations" | "tiers") {
+    if !matches!(name, "ratings" | "violations" | "inspections" | "tiers") {
         return Ok(None);
     }
     let filter = parse_rating_filter(query).map_err(|e| signed_in.fail(e))?;
@@ -422,10 +494,18 @@ pub(in crate::http::pages::console) async fn venue_table(
         Paging { page: 1, per_page },
     )
     .await?;
-    let [ratings_title, violations_title, history_title] = titles(names, &data.venue);
+    let [
+        ratings_title,
+        violations_title,
+        history_title,
+        inspections_title,
+    ] = titles(names, &data.venue);
     let table = match name {
         "ratings" => ratings_table(names, ratings_title, &data.ratings.items).table,
         "violations" => violations_table(names, violations_title, &data.violations).table,
+        "inspections" => {
+            inspections_table(names, inspections_title, &data.inspections, &data.recorders).table
+        }
         "tiers" => tier_history_table(names, history_title, &data.tier_history).table,
         _ => return Ok(None),
     };

@@ -118,7 +118,7 @@ impl From<&VenueDetail> for VenueFields {
 }
 
 /// A choice of a select: value, label, whether chosen.
-type Choice = (String, String, bool);
+pub(in crate::http::pages::console) type Choice = (String, String, bool);
 
 #[derive(Template)]
 #[template(path = "console_venue_form.html")]
@@ -143,8 +143,12 @@ struct VenueFormView {
     admin: Option<VenueAdminBar>,
 }
 
-/// The regions the caller may place venues in, by name.
-fn region_choices(signed_in: &SignedIn, names: &Names, chosen: &str) -> Vec<Choice> {
+/// The regions the caller may place venues in (or draw venues of), by name.
+pub(in crate::http::pages::console) fn region_choices(
+    signed_in: &SignedIn,
+    names: &Names,
+    chosen: &str,
+) -> Vec<Choice> {
     let tree = &names.regions;
     let codes: Vec<String> = match &signed_in.caller.principal.scope {
         Scope::All => tree

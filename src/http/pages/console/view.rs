@@ -160,11 +160,21 @@ pub(in crate::http::pages::console) struct Pick {
     pub label: &'static str,
 }
 
+/// An image a row links to and shows small (an inspection's photo).
+pub(in crate::http::pages::console) struct GalleryImage {
+    /// The image, which the link opens too.
+    pub href: String,
+    /// Its alternative text.
+    pub alt: String,
+}
+
 /// One row.
 pub(in crate::http::pages::console) struct RowView {
     pub cells: Vec<CellView>,
     pub action: Option<RowAction>,
     pub muted: bool,
+    /// Images shown in a page-only column after the cells.
+    pub gallery: Vec<GalleryImage>,
 }
 
 /// The CSV and Excel links of a table.
@@ -183,6 +193,8 @@ pub(in crate::http::pages::console) struct TableView {
     pub empty: &'static str,
     pub downloads: Option<Downloads>,
     pub actions_header: Option<&'static str>,
+    /// The header of the page-only column of images, when there is one.
+    pub gallery_header: Option<&'static str>,
 }
 
 impl TableView {
@@ -221,6 +233,7 @@ impl TableView {
                     .collect(),
                 action: None,
                 muted: false,
+                gallery: Vec::new(),
             })
             .collect();
         Self {
@@ -231,6 +244,7 @@ impl TableView {
             empty,
             downloads: None,
             actions_header: None,
+            gallery_header: None,
         }
     }
 
@@ -267,6 +281,16 @@ impl TableView {
         self.actions_header = Some(header);
         for (row, action) in self.rows.iter_mut().zip(actions) {
             row.action = action;
+        }
+        self
+    }
+
+    /// Adds a page-only column of images, row by row, under its own header
+    /// (the downloads hold what the table's own columns say of them).
+    pub fn gallery(mut self, header: &'static str, images: Vec<Vec<GalleryImage>>) -> Self {
+        self.gallery_header = Some(header);
+        for (row, images) in self.rows.iter_mut().zip(images) {
+            row.gallery = images;
         }
         self
     }
