@@ -134,17 +134,7 @@ pub async fn record(
     mut audit: AuditEntry,
 ) -> Result<Option<InspectionRecord>, PhotoStoreError> {
     let mut tx = pool.begin().await?;
-    let Some(region_code) = sqlx::query_scalar!(
-        r#"SELECT region_code AS "region_code!: RegionCode" FROM venues
-           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
-        venue_id.get(),
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
+    let Some(region_code) = super::venues::region_in_scope(&mut tx, venue_id, scope).await? else {
         return Ok(None);
     };
     let (version, total_points, pass_mark, items) = match outcome {
