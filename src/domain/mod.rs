@@ -16,6 +16,7 @@ pub mod names;
 pub mod password;
 pub mod rating;
 pub mod region;
+pub mod report;
 pub mod scoring;
 pub mod secrets;
 pub mod table;
