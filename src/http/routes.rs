@@ -107,6 +107,8 @@ route_table! {
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
+    get "/console/reports" => console::reports, SUPERVISORS;
+    get "/console/reports/report.{format}" => console::report_download, SUPERVISORS;
     get "/console/calendar" => console::calendar, SUPERVISORS;
     post "/console/calendar" => console::set_calendar_day, ADMINS;
     get "/console/complaints" => console::complaints, SIGNED_IN;

@@ -35,6 +35,7 @@ mod ratings;
 mod redis_cluster;
 mod repeat_complaints;
 mod replica;
+mod reports;
 mod resilience;
 mod scores;
 mod token_owners;
