@@ -69,6 +69,8 @@ slugs! {
     InvalidDate => "invalid-date", Invalid;
     DateInFuture => "date-in-future", Invalid;
     DateTooOld => "date-too-old", Invalid;
+    PeriodReversed => "period-reversed", Invalid;
+    PeriodTooLong => "period-too-long", Invalid;
     ControlCharacter => "control-character", Invalid;
     TextTooLong => "text-too-long", Invalid;
     TextRequired => "text-required", Invalid;

@@ -18,6 +18,7 @@ pub mod moderation;
 pub mod paging;
 pub mod path_ids;
 pub mod rankings;
+pub mod reports;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;

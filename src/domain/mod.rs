@@ -17,6 +17,7 @@ pub mod password;
 pub mod photo;
 pub mod rating;
 pub mod region;
+pub mod report;
 pub mod scoring;
 pub mod secrets;
 pub mod table;

@@ -120,11 +120,12 @@ fn csv_line(out: &mut String, fields: impl Iterator<Item = String>) {
 impl Table {
     /// The table as a CSV file: UTF-8 with a byte order mark, CRLF line
     /// ends, RFC 4180 quoting, and text that could run as a formula defused;
-    /// a caption, if given, is the first line, above the header row.
-    pub fn to_csv(&self, caption: Option<&str>) -> Vec<u8> {
+    /// the lines of `preamble` (a caption: what the table is, whose data, as
+    /// of when) come first, one field each, above the header row.
+    pub fn to_csv(&self, preamble: &[&str]) -> Vec<u8> {
         let mut out = String::from(UTF8_BOM);
-        if let Some(caption) = caption {
-            csv_line(&mut out, std::iter::once(defuse_formula(caption)));
+        for line in preamble {
+            csv_line(&mut out, std::iter::once(defuse_formula(line)));
         }
         csv_line(&mut out, self.headers.iter().map(|h| defuse_formula(h)));
         for row in &self.rows {
@@ -140,22 +141,20 @@ impl Table {
         out.into_bytes()
     }
 
-    /// The table as an Excel workbook of one sheet: a caption, if given, in
-    /// the first row; the header row bold and frozen with a filter, numbers
-    /// and dates as real numbers and dates, and each column as wide as its
-    /// content.
-    pub fn to_xlsx(&self, caption: Option<&str>) -> Result<Vec<u8>, XlsxError> {
+    /// The table as an Excel workbook of one sheet: the lines of `preamble`
+    /// in the first rows; the header row bold and frozen with a filter,
+    /// numbers and dates as real numbers and dates, and each column as wide
+    /// as its content.
+    pub fn to_xlsx(&self, preamble: &[&str]) -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&self.title))?;
-        // The caption, if any, takes the first row; the header row follows.
-        let top: u32 = match caption {
-            Some(caption) => {
-                sheet.write_string(0, 0, caption)?;
-                1
-            }
-            None => 0,
-        };
+        // The preamble takes the first rows; the header row follows.
+        for (row, line) in preamble.iter().enumerate() {
+            let row = u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
+            sheet.write_string(row, 0, *line)?;
+        }
+        let top = u32::try_from(preamble.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let decimals: Vec<Format> = (0..=6u8)
@@ -317,7 +316,7 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_crlf_quoting_and_defused_formulas() {
-        let bytes = sample().to_csv(None);
+        let bytes = sample().to_csv(&[]);
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with('\u{feff}'));
         let body = text.trim_start_matches('\u{feff}');
@@ -343,7 +342,7 @@ mod tests {
     #[test]
     fn xlsx_reads_back_with_typed_cells() {
         let table = sample();
-        let bytes = table.to_xlsx(None).unwrap();
+        let bytes = table.to_xlsx(&[]).unwrap();
         let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
         assert_eq!(
             workbook.sheet_names(),
@@ -380,6 +379,33 @@ mod tests {
     }
 
     #[test]
+    fn a_preamble_takes_the_first_rows_above_the_header() {
+        let table = sample();
+        let preamble = ["统计报表：巴州", "=地区", "2026-01-01 至 2026-06-30"];
+        let text = String::from_utf8(table.to_csv(&preamble)).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(
+            lines[..4],
+            [
+                "统计报表：巴州",
+                "'=地区",
+                "2026-01-01 至 2026-06-30",
+                "场所,评分,评价数,日期,备注"
+            ]
+        );
+        let bytes = table.to_xlsx(&preamble).unwrap();
+        let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+        let rows: Vec<&[Data]> = range.rows().collect();
+        assert_eq!(rows.len(), 3 + 1 + table.rows.len());
+        assert_eq!(rows[0][0], Data::String("统计报表：巴州".into()));
+        assert_eq!(rows[1][0], Data::String("=地区".into()));
+        let header: Vec<String> = rows[3].iter().map(|c| c.to_string()).collect();
+        assert_eq!(header, table.headers);
+        assert_eq!(rows[4][2], Data::Float(12.0));
+    }
+
+    #[test]
     fn display_matches_the_csv_and_the_page() {
         assert_eq!(Cell::decimal(Some(71.66), 1).display(), "71.7");
         assert_eq!(Cell::decimal(Some(f64::NAN), 1), Cell::Empty);
@@ -404,7 +430,7 @@ mod tests {
         assert_eq!(sheet_name("  "), "Sheet1");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
         let empty = Table::default();
-        assert!(empty.to_xlsx(None).is_ok());
-        assert_eq!(empty.to_csv(None), "\u{feff}\r\n".as_bytes());
+        assert!(empty.to_xlsx(&[]).is_ok());
+        assert_eq!(empty.to_csv(&[]), "\u{feff}\r\n".as_bytes());
     }
 }

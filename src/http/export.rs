@@ -62,17 +62,18 @@ fn file_stem(raw: &str) -> String {
     }
 }
 
-/// A table as a download named `{stem}.{extension}`, with `caption` (what
-/// it is, its scope and when its data is from) as its first line.
+/// A table as a download named `{stem}.{extension}`, under the lines of
+/// `preamble`: a caption (what it is, its scope and when its data is from),
+/// or a report's header rows.
 pub fn export_response(
     table: &Table,
     format: ExportFormat,
     stem: &str,
-    caption: &str,
+    preamble: &[&str],
 ) -> Result<HttpResponse, rust_xlsxwriter::XlsxError> {
     let body = match format {
-        ExportFormat::Csv => table.to_csv(Some(caption)),
-        ExportFormat::Xlsx => table.to_xlsx(Some(caption))?,
+        ExportFormat::Csv => table.to_csv(preamble),
+        ExportFormat::Xlsx => table.to_xlsx(preamble)?,
     };
     let name = format!("{}.{}", file_stem(stem), format.extension());
     Ok(HttpResponse::Ok()
@@ -110,7 +111,8 @@ mod tests {
             headers: vec!["a".into()],
             rows: vec![vec![Cell::Integer(1)]],
         };
-        let response = export_response(&table, ExportFormat::Csv, "rankings-652800", "t").unwrap();
+        let response =
+            export_response(&table, ExportFormat::Csv, "rankings-652800", &["t"]).unwrap();
         let header_of = |r: &HttpResponse, name| {
             r.headers()
                 .get(name)
@@ -127,7 +129,7 @@ mod tests {
             "attachment; filename=\"rankings-652800.csv\""
         );
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
-        let response = export_response(&table, ExportFormat::Xlsx, "x", "t").unwrap();
+        let response = export_response(&table, ExportFormat::Xlsx, "x", &["t"]).unwrap();
         assert!(header_of(&response, header::CONTENT_TYPE).contains("spreadsheetml"));
     }
 }

@@ -18,6 +18,7 @@ use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
+use crate::http::api::reports;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
@@ -106,6 +107,8 @@ route_table! {
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
+    get "/console/reports" => console::reports, SUPERVISORS;
+    get "/console/reports/report.{format}" => console::report_download, SUPERVISORS;
     get "/console/calendar" => console::calendar, SUPERVISORS;
     post "/console/calendar" => console::set_calendar_day, ADMINS;
     get "/console/complaints" => console::complaints, SIGNED_IN;
@@ -169,6 +172,7 @@ route_table! {
     get "/api/v1/audit" => audit::list, SUPERVISORS;
     get "/api/v1/rankings" => rankings::ranking, ANYONE;
     get "/api/v1/regions/{code}/score" => rankings::region_score, ANYONE;
+    get "/api/v1/regions/{code}/report" => reports::region_report, SUPERVISORS;
     get "/api/v1/venues/{id}/comments" => venue_staff::comments, SIGNED_IN;
     post "/api/v1/ratings/{id}/reply" => venue_staff::reply, SIGNED_IN;
     put "/api/v1/venues/{id}/commitment" => venue_staff::put_commitment, SIGNED_IN;

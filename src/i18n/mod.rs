@@ -156,6 +156,7 @@ pub struct Messages {
     pub(crate) calendar: CalendarTexts,
     pub(crate) venue_admin: VenueAdminTexts,
     pub(crate) inspections: InspectionTexts,
+    pub(crate) reports: ReportTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

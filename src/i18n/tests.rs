@@ -363,3 +363,36 @@ fn console_placeholders_are_present() {
         }
     }
 }
+
+#[test]
+fn report_placeholders_are_present() {
+    for lang in Lang::ALL {
+        let t = &messages(lang).reports;
+        for (text, placeholder) in [
+            (&t.title, "{region}"),
+            (&t.total_row, "{region}"),
+            (&t.period_heading, "{from}"),
+            (&t.period_heading, "{to}"),
+            (&t.period_line, "{days}"),
+            (&t.period_line, "{previous_from}"),
+            (&t.period_line, "{previous_to}"),
+            (&t.as_of_line, "{as_of}"),
+            (&t.note_previous_mean, "{previous_from}"),
+            (&t.note_previous_mean, "{previous_to}"),
+            (&t.region_line, "{region}"),
+            (&t.period_row, "{from}"),
+            (&t.period_row, "{to}"),
+            (&t.period_row, "{days}"),
+            (&t.period_row, "{previous_from}"),
+            (&t.period_row, "{previous_to}"),
+            (&t.generated_line, "{at}"),
+            (&t.generated_line, "{as_of}"),
+        ] {
+            assert!(
+                text.contains(placeholder),
+                "{lang:?}: {text:?} lacks {placeholder}"
+            );
+        }
+        assert!(t.clause.contains('八'), "{lang:?}: the clause is cited");
+    }
+}

@@ -1198,3 +1198,57 @@ pub(crate) struct InspectionTexts {
     pub(crate) record_visit: String,
     pub(crate) all_draws: String,
 }
+
+/// Texts of the console's period report (`/console/reports`), its columns
+/// and footnotes, and the header rows of its downloads. `{region}`, `{code}`,
+/// `{from}`, `{to}`, `{days}`, `{previous_from}`, `{previous_to}`, `{at}` and
+/// `{as_of}` are filled in by the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReportTexts {
+    /// The console header's link.
+    pub(crate) nav: String,
+    pub(crate) title: String,
+    /// Cites the clause of the regulators' requirements the page serves.
+    pub(crate) clause: String,
+    pub(crate) form_label: String,
+    pub(crate) from_label: String,
+    pub(crate) to_label: String,
+    pub(crate) submit: String,
+    pub(crate) period_heading: String,
+    pub(crate) period_line: String,
+    pub(crate) as_of_line: String,
+    pub(crate) total_row: String,
+    pub(crate) col_venues_rated: String,
+    pub(crate) col_ratings: String,
+    pub(crate) col_mean: String,
+    pub(crate) col_previous_mean: String,
+    pub(crate) col_movement: String,
+    pub(crate) col_received: String,
+    pub(crate) col_on_time: String,
+    pub(crate) col_overdue: String,
+    pub(crate) col_open: String,
+    pub(crate) col_inspections: String,
+    pub(crate) col_failed: String,
+    pub(crate) col_tier_up: String,
+    pub(crate) col_tier_down: String,
+    pub(crate) notes_heading: String,
+    pub(crate) note_rows: String,
+    pub(crate) note_venues_rated: String,
+    pub(crate) note_ratings: String,
+    pub(crate) note_mean: String,
+    pub(crate) note_previous_mean: String,
+    pub(crate) note_movement: String,
+    pub(crate) note_received: String,
+    pub(crate) note_on_time: String,
+    pub(crate) note_overdue: String,
+    pub(crate) note_open: String,
+    pub(crate) note_inspections: String,
+    pub(crate) note_failed: String,
+    pub(crate) note_tier_up: String,
+    pub(crate) note_tier_down: String,
+    /// The downloads' header rows.
+    pub(crate) region_line: String,
+    pub(crate) period_row: String,
+    pub(crate) generated_line: String,
+}

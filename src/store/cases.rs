@@ -323,10 +323,12 @@ impl From<sqlx::Error> for StepError {
 }
 
 /// Stores a step, its timeline event and its audit row in one transaction,
-/// provided the case is still in the state the step was checked against (a
-/// concurrent step wins, this one is refused). A verdict that the venue was
-/// at fault marks the complaint verified for the credit tier; closing marks
-/// it resolved; either queues the venue's tier refresh.
+/// provided the case is still in the state and under the deadline the step
+/// was checked against (a concurrent step wins, this one is refused). The
+/// event keeps that deadline, so a report can tell a late step afterwards.
+/// A verdict that the venue was at fault marks the complaint verified for
+/// the credit tier; closing marks it resolved; either queues the venue's
+/// tier refresh.
 pub async fn record_step(
     pool: &PgPool,
     case: &CaseRecord,
@@ -352,7 +354,7 @@ pub async fn record_step(
                verified_at = CASE WHEN $12::bool IS NULL THEN verified_at
                                   WHEN $12 THEN coalesce(verified_at, $5)
                                   ELSE NULL END
-           WHERE venue_id = $1 AND id = $2 AND state = $4
+           WHERE venue_id = $1 AND id = $2 AND state = $4 AND due_at IS NOT DISTINCT FROM $13
            RETURNING id"#,
         case.venue_id.get(),
         case.id,
@@ -365,7 +367,8 @@ pub async fn record_step(
         step.public_answer,
         step.verdict.map(|v| v.upheld),
         step.verdict.map(|v| v.venue_at_fault),
-        verified
+        verified,
+        case.due_at
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -373,8 +376,8 @@ pub async fn record_step(
         return Err(StepError::Moved);
     }
     sqlx::query!(
-        r#"INSERT INTO complaint_events (venue_id, complaint_id, at, from_state, to_state, actor, note, region_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        r#"INSERT INTO complaint_events (venue_id, complaint_id, at, from_state, to_state, actor, note, region_code, due_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         case.venue_id.get(),
         case.id,
         record.at,
@@ -382,7 +385,8 @@ pub async fn record_step(
         to.key(),
         audit.actor,
         step.note,
-        step.region_code
+        step.region_code,
+        case.due_at
     )
     .execute(&mut *tx)
     .await?;

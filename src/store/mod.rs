@@ -21,6 +21,7 @@ pub mod ratings;
 pub mod reads;
 pub mod reconcile;
 pub mod reference;
+pub mod reports;
 pub mod scores;
 pub mod second_factor;
 pub mod stats;

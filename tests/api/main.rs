@@ -36,6 +36,7 @@ mod ratings;
 mod redis_cluster;
 mod repeat_complaints;
 mod replica;
+mod reports;
 mod resilience;
 mod scores;
 mod token_owners;

@@ -19,6 +19,7 @@ use crate::http::api::qr;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
 use crate::http::api::ratings::MAX_JSON_BYTES;
+use crate::http::api::reports;
 use crate::http::api::scores;
 use crate::http::api::supervision;
 use crate::http::api::tokens;
@@ -107,7 +108,7 @@ impl Modify for BodyLimit {
         qr::png, qr::svg,
         ratings::create, moderation::quarantine, moderation::release,
         scores::venue_score, scores::tier_history,
-        rankings::ranking, rankings::region_score,
+        rankings::ranking, rankings::region_score, reports::region_report,
         tokens::create, tokens::revoke, audit::list,
         accounts::create, accounts::list, accounts::update, accounts::reset_second_factor,
         accounts::password_link, accounts::accept_invitation,

@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod qr;
 pub mod rankings;
 pub mod ratings;
+pub mod reports;
 pub mod scores;
 pub mod supervision;
 pub mod tokens;

@@ -16,6 +16,7 @@ mod draws;
 mod home;
 mod inspections;
 mod rankings;
+mod reports;
 mod tables;
 mod venue;
 pub mod venue_admin;
@@ -34,6 +35,7 @@ pub use inspections::{
     new_form as new_inspection, photo as inspection_photo, record as record_inspection,
 };
 pub use rankings::rankings;
+pub use reports::{report_download, reports};
 pub use venue::venue;
 
 use self::view::Names;
@@ -48,8 +50,10 @@ use crate::http::html::local_time;
 
 /// Every table a console download can hold, by the key its address and its
 /// audit row name it with: `/console/{table}.{format}`, then a venue's
-/// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 12] = [
+/// (`/console/venues/{id}/{table}.{format}`), then the period report, which
+/// has an address of its own (`/console/reports/report.{format}`). Any other
+/// name is 404.
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 13] = [
     "rankings",
     "regions",
     "lowest",
@@ -62,6 +66,7 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 12] = [
     "complaints",
     "inspections",
     "inspection-draws",
+    "report",
 ];
 
 /// The most rows a download holds; a ranking of a whole province fits.
@@ -75,7 +80,7 @@ async fn download(
     names: &Names,
     table: &Table,
     (format, stem): (ExportFormat, &str),
-    (table_key, venue_id, req): (&str, Option<VenueId>, &HttpRequest),
+    what: (&str, Option<VenueId>, &HttpRequest),
 ) -> Result<HttpResponse, PageError> {
     let scope = match &signed_in.caller.principal.scope {
         Scope::All => names.region_or_country(None),
@@ -93,7 +98,20 @@ async fn download(
         .replace("{title}", &table.title)
         .replace("{scope}", &scope)
         .replace("{at}", &local_time(state.clock.now()));
-    let response = export_response(table, format, stem, &caption).map_err(|err| {
+    download_under(signed_in, state, table, &[&caption], (format, stem), what).await
+}
+
+/// A console table as a file under the lines of `preamble` (what it is, its
+/// scope or region, as of when), audited as a download of `table_key`.
+async fn download_under(
+    signed_in: &SignedIn,
+    state: &AppState,
+    table: &Table,
+    preamble: &[&str],
+    (format, stem): (ExportFormat, &str),
+    (table_key, venue_id, req): (&str, Option<VenueId>, &HttpRequest),
+) -> Result<HttpResponse, PageError> {
+    let response = export_response(table, format, stem, preamble).map_err(|err| {
         tracing::error!(error = %err, "export failed");
         PageError::new(signed_in.lang, PageProblem::Failed)
     })?;
