@@ -28,6 +28,7 @@ mod inspections;
 mod login;
 mod password_link;
 mod people;
+mod posters;
 mod public_pages;
 mod qr;
 mod rating_page;

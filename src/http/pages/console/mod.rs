@@ -13,6 +13,7 @@ mod audit;
 mod calendar;
 mod cases;
 mod home;
+mod posters;
 mod rankings;
 mod tables;
 mod venue;
@@ -27,6 +28,7 @@ pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
 pub use home::home;
+pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
 pub use rankings::rankings;
 pub use venue::venue;
 
@@ -55,6 +57,10 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
     "tiers",
     "complaints",
 ];
+
+/// What the audit log calls the poster downloads (`/console/posters/print`
+/// and `/console/posters/codes.zip`), which are no console table.
+pub(in crate::http::pages::console) const POSTER_DOWNLOADS: &str = "posters";
 
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
