@@ -157,6 +157,7 @@ slugs! {
     ImportEmpty => "import-empty", Invalid;
     ImportTooManyRows => "import-too-many-rows", Invalid;
     ImportHasErrors => "import-has-errors", Invalid;
+    TooManyPosterVenues => "too-many-poster-venues", Invalid;
 }
 
 impl Slug {

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod moderation;
 pub mod paging;
 pub mod path_ids;
+pub mod posters;
 pub mod rankings;
 pub mod reports;
 pub mod scores;

@@ -122,21 +122,7 @@ pub async fn parse_query(services: &Services, query: &str) -> Result<RankingRequ
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(key) => {
-            if !services
-                .reference
-                .categories()
-                .await?
-                .iter()
-                .any(|c| c.key == key)
-            {
-                return Err(AppError::new(
-                    Slug::UnknownCategory,
-                    format!("category {key} is not a known category"),
-                ));
-            }
-            Some(key.to_owned())
-        }
+        Some(key) => Some(known_category(services, key).await?),
     };
     let Paging { page, per_page } = Paging::parse(
         raw.page.as_deref(),
@@ -175,6 +161,24 @@ pub fn known_region<'a>(regions: &'a RegionTree, code: &str) -> Result<&'a Regio
     regions
         .get(code)
         .ok_or(AppError::not_found(Slug::RegionNotFound))
+}
+
+/// A category key checked against the categories: 422 when unknown.
+pub async fn known_category(services: &Services, key: &str) -> Result<String, AppError> {
+    if services
+        .reference
+        .categories()
+        .await?
+        .iter()
+        .any(|c| c.key == key)
+    {
+        Ok(key.to_owned())
+    } else {
+        Err(AppError::new(
+            Slug::UnknownCategory,
+            format!("category {key} is not a known category"),
+        ))
+    }
 }
 
 /// Runs a checked ranking query.

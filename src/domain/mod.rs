@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod client_addr;
 pub mod code;
+pub mod code_files;
 pub mod complaint;
 pub mod credit;
 pub mod day;

@@ -43,7 +43,7 @@ impl ExportFormat {
 
 /// A file name safe in any header and on any file system: ASCII letters,
 /// digits, `-` and `_` only.
-fn file_stem(raw: &str) -> String {
+pub fn file_stem(raw: &str) -> String {
     let stem: String = raw
         .chars()
         .map(|c| {

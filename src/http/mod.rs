@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod body_limit;
 pub mod client;
+pub mod code_archive;
 pub mod export;
 pub mod html;
 pub mod imprint;

@@ -115,6 +115,12 @@ route_table! {
     get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
     post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;
     post "/console/complaints/{id}/contact" => console::reveal_contact, SUPERVISORS;
+    // Bulk posters. `{table}` below matches one path segment, so it cannot
+    // take `posters/codes.zip`; these come first all the same, so that no
+    // widening of that pattern ever reads the archive as a table.
+    get "/console/posters" => console::posters, SUPERVISORS;
+    get "/console/posters/print" => console::print_posters, SUPERVISORS;
+    get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
     // Keeping the venue register: listed before the `{id}` routes, whose
     // patterns would otherwise take "import" and "new" for an id.

@@ -157,6 +157,7 @@ pub struct Messages {
     pub(crate) venue_admin: VenueAdminTexts,
     pub(crate) inspections: InspectionTexts,
     pub(crate) reports: ReportTexts,
+    pub(crate) posters: PostersTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

@@ -1252,3 +1252,27 @@ pub(crate) struct ReportTexts {
     pub(crate) period_row: String,
     pub(crate) generated_line: String,
 }
+
+/// Texts of the console's bulk QR posters page and its printable document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PostersTexts {
+    pub(crate) nav: String,
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) region_label: String,
+    pub(crate) paper_label: String,
+    pub(crate) paper_a4: String,
+    pub(crate) paper_a5: String,
+    pub(crate) submit: String,
+    pub(crate) count: String,
+    pub(crate) empty: String,
+    pub(crate) too_many: String,
+    pub(crate) cap_note: String,
+    pub(crate) downloads_heading: String,
+    pub(crate) print_link: String,
+    pub(crate) zip_link: String,
+    pub(crate) print_title: String,
+    pub(crate) print_hint: String,
+    pub(crate) print_back: String,
+}

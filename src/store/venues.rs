@@ -219,6 +219,83 @@ pub async fn region_in_scope(
     Ok(region)
 }
 
+/// A venue with its live code, as a poster or a code file prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodedVenue {
+    /// Venue id.
+    pub id: VenueId,
+    /// Display name.
+    pub name: String,
+    /// The live code printed in the QR code.
+    pub code: String,
+}
+
+/// Up to `limit` open venues (closed ones print no poster) with their live
+/// codes, by id: those of the region `within` lists (its subtree, or every
+/// region) that also lie within the caller's `scope`, of one category when
+/// `category` names it.
+pub async fn open_with_codes(
+    pool: &PgPool,
+    within: &ScopeFilter,
+    scope: &ScopeFilter,
+    category: Option<&str>,
+    limit: i64,
+) -> Result<Vec<CodedVenue>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.name, c.code
+           FROM venues v
+           JOIN venue_codes c ON c.venue_id = v.id AND c.replaced_at IS NULL
+           WHERE v.closed_at IS NULL
+             AND ($1 OR v.region_code = ANY($2))
+             AND ($3 OR v.region_code = ANY($4) OR v.id = ANY($5))
+             AND ($6::text IS NULL OR v.category = $6)
+           ORDER BY v.id
+           LIMIT $7"#,
+        within.all,
+        &within.region_codes as &[String],
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        category,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CodedVenue {
+            id: r.id.into(),
+            name: r.name,
+            code: r.code,
+        })
+        .collect())
+}
+
+/// How many venues [`open_with_codes`] would list without a limit.
+pub async fn count_open(
+    pool: &PgPool,
+    within: &ScopeFilter,
+    scope: &ScopeFilter,
+    category: Option<&str>,
+) -> Result<i64, StoreError> {
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "total!" FROM venues v
+           WHERE v.closed_at IS NULL
+             AND ($1 OR v.region_code = ANY($2))
+             AND ($3 OR v.region_code = ANY($4) OR v.id = ANY($5))
+             AND ($6::text IS NULL OR v.category = $6)"#,
+        within.all,
+        &within.region_codes as &[String],
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids,
+        category
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(total)
+}
+
 /// Replaces a venue's live code with a new one; the old one answers
 /// "replaced". `None` for a venue that does not exist or lies outside `scope`.
 pub async fn reissue_code(

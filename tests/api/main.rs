@@ -29,6 +29,7 @@ mod inspections_console;
 mod login;
 mod password_link;
 mod people;
+mod posters;
 mod public_pages;
 mod qr;
 mod rating_page;

@@ -144,6 +144,10 @@ impl SignedIn {
                 href: "/console/inspection-draws",
                 label: &m.inspections.draws_title,
             });
+            links.push(NavLink {
+                href: "/console/posters",
+                label: &m.posters.nav,
+            });
         }
         if self.role() != Role::VenueStaff {
             links.push(NavLink {
@@ -346,6 +350,8 @@ pub enum PageProblem {
     ExpiredForm,
     /// Input that cannot be saved, with the reason (422).
     Invalid(String),
+    /// An address whose query cannot be read, with the reason (400).
+    BadQuery(String),
     /// Postgres or Redis is unreachable (503).
     Unavailable,
     /// A bug; details are only logged (500).
@@ -450,6 +456,7 @@ impl ResponseError for PageError {
             PageProblem::Forbidden | PageProblem::ExpiredForm => StatusCode::FORBIDDEN,
             PageProblem::NotFound => StatusCode::NOT_FOUND,
             PageProblem::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageProblem::BadQuery(_) => StatusCode::BAD_REQUEST,
             PageProblem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             PageProblem::Failed => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -464,7 +471,9 @@ impl ResponseError for PageError {
             PageProblem::Forbidden => (&t.forbidden_title, t.forbidden_body.clone()),
             PageProblem::NotFound => (&t.not_found_title, t.not_found_body.clone()),
             PageProblem::ExpiredForm => (&t.expired_form_title, t.expired_form_body.clone()),
-            PageProblem::Invalid(detail) => (&t.invalid_title, detail.clone()),
+            PageProblem::Invalid(detail) | PageProblem::BadQuery(detail) => {
+                (&t.invalid_title, detail.clone())
+            }
             PageProblem::Unavailable => (
                 &m.errors.unavailable_title,
                 m.errors.unavailable_body.clone(),

@@ -427,12 +427,15 @@ mod tests {
             for family in AuditAction::families() {
                 assert_ne!(family_label(t, family), family, "{lang:?}");
             }
-            for table in crate::http::pages::console::EXPORT_TABLES {
+            let downloads = crate::http::pages::console::EXPORT_TABLES
+                .into_iter()
+                .chain([crate::http::pages::console::POSTER_DOWNLOADS]);
+            for table in downloads {
                 assert!(t.tables.contains_key(table), "{lang:?}: {table}");
             }
             assert_eq!(
                 t.tables.len(),
-                crate::http::pages::console::EXPORT_TABLES.len()
+                crate::http::pages::console::EXPORT_TABLES.len() + 1
             );
             let groups = action_groups(messages(lang), Some("auth.sign_in"));
             let options: Vec<&SelectOption> = groups.iter().flat_map(|g| &g.options).collect();

@@ -15,6 +15,7 @@ mod cases;
 mod draws;
 mod home;
 mod inspections;
+mod posters;
 mod rankings;
 mod reports;
 mod tables;
@@ -34,6 +35,7 @@ pub use home::home;
 pub use inspections::{
     new_form as new_inspection, photo as inspection_photo, record as record_inspection,
 };
+pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
 pub use rankings::rankings;
 pub use reports::{report_download, reports};
 pub use venue::venue;
@@ -68,6 +70,10 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 13] = [
     "inspection-draws",
     "report",
 ];
+
+/// What the audit log calls the poster downloads (`/console/posters/print`
+/// and `/console/posters/codes.zip`), which are no console table.
+pub(in crate::http::pages::console) const POSTER_DOWNLOADS: &str = "posters";
 
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;

@@ -118,12 +118,14 @@ struct Draft {
     error: Option<String>,
 }
 
-/// One region in the region picker.
-struct RegionOption {
-    code: String,
+/// One region in a region picker.
+pub(in crate::http::pages) struct RegionOption {
+    /// Its six-digit code, the option's value.
+    pub code: String,
     /// Indented by level, named in the page language.
-    label: String,
-    selected: bool,
+    pub label: String,
+    /// Whether it is the chosen one.
+    pub selected: bool,
 }
 
 /// One venue in the venue picker.
@@ -143,8 +145,13 @@ struct Pickers {
 
 /// The regions of the caller's scope, each under its parent, indented by
 /// level; region names exist in Chinese and English (Uyghur pages show the
-/// Chinese one).
-fn region_options(signed: &SignedIn, tree: &RegionTree, selected: &str) -> Vec<RegionOption> {
+/// Chinese one). The account and token forms and the console's poster page
+/// pick regions with it.
+pub(in crate::http::pages) fn region_options(
+    signed: &SignedIn,
+    tree: &RegionTree,
+    selected: &str,
+) -> Vec<RegionOption> {
     let roots: Vec<String> = match &signed.caller.principal.scope {
         Scope::All => tree.provinces().to_vec(),
         Scope::Region(code) => vec![code.clone()],
