@@ -109,6 +109,10 @@ route_table! {
     get "/console/calendar" => console::calendar, SUPERVISORS;
     post "/console/calendar" => console::set_calendar_day, ADMINS;
     get "/console/complaints" => console::complaints, SIGNED_IN;
+    // Entering a telephone or 12345 complaint: before the `{id}` routes,
+    // whose pattern would otherwise take "new" for an id.
+    get "/console/complaints/new" => console::complaint_entry::new_form, SUPERVISORS;
+    post "/console/complaints/new" => console::complaint_entry::create, SUPERVISORS;
     get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
     post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;
     post "/console/complaints/{id}/contact" => console::reveal_contact, SUPERVISORS;

@@ -725,6 +725,7 @@ pub(crate) struct NoticeTexts {
     pub(crate) venue_reopened: String,
     pub(crate) venues_imported: String,
     pub(crate) case_stepped: String,
+    pub(crate) complaint_entered: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1083,4 +1084,24 @@ pub(crate) struct CalendarTexts {
     pub(crate) clear: String,
     pub(crate) set_heading: String,
     pub(crate) submit: String,
+}
+
+/// Texts of the console's form for a complaint taken by telephone or from
+/// the 12345 hotline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComplaintEntryTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) link: String,
+    pub(crate) venue_label: String,
+    pub(crate) source_label: String,
+    pub(crate) service_on_label: String,
+    pub(crate) received_label: String,
+    pub(crate) description_label: String,
+    pub(crate) contact_label: String,
+    pub(crate) submit: String,
+    pub(crate) refused: String,
+    /// `{days}`: the handling region's limit.
+    pub(crate) service_too_old: String,
 }

@@ -15,6 +15,7 @@ mod case_pages;
 mod client_addr;
 mod commands;
 mod complaint_cases;
+mod complaint_entry_pages;
 mod console;
 mod dashboard;
 mod db_role;

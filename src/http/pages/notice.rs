@@ -44,11 +44,13 @@ pub enum Notice {
     VenuesImported,
     /// A complaint case moved a step.
     CaseStepped,
+    /// A telephone or hotline complaint was entered as a case.
+    ComplaintEntered,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 18] = [
+    pub const ALL: [Notice; 19] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -67,6 +69,7 @@ impl Notice {
         Notice::VenueReopened,
         Notice::VenuesImported,
         Notice::CaseStepped,
+        Notice::ComplaintEntered,
     ];
 
     /// The value of `notice=` in an address.
@@ -90,6 +93,7 @@ impl Notice {
             Notice::VenueReopened => "venue-reopened",
             Notice::VenuesImported => "venues-imported",
             Notice::CaseStepped => "case-step",
+            Notice::ComplaintEntered => "complaint-entered",
         }
     }
 
@@ -120,6 +124,7 @@ impl Notice {
             Notice::VenueReopened => &t.venue_reopened,
             Notice::VenuesImported => &t.venues_imported,
             Notice::CaseStepped => &t.case_stepped,
+            Notice::ComplaintEntered => &t.complaint_entered,
         }
     }
 

@@ -12,6 +12,7 @@ mod actions;
 mod audit;
 mod calendar;
 mod cases;
+pub mod complaint_entry;
 mod home;
 mod rankings;
 mod tables;
