@@ -103,6 +103,8 @@ route_table! {
     post "/dashboard/venues/{id}/commitment" => dashboard::submit_commitment, SIGNED_IN;
     post "/dashboard/venues/{id}/quality-officer" => dashboard::submit_quality_officer, SIGNED_IN;
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue, SIGNED_IN;
+    post "/dashboard/venues/{id}/bad-ratings/{rating_id}" => dashboard::submit_bad_rating_step, SIGNED_IN;
+    post "/dashboard/venues/{id}/appeals/{rating_id}" => dashboard::submit_appeal, SIGNED_IN;
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
@@ -116,6 +118,8 @@ route_table! {
     get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
     post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;
     post "/console/complaints/{id}/contact" => console::reveal_contact, SUPERVISORS;
+    get "/console/appeals" => console::appeals, SUPERVISORS;
+    post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
     // Keeping the venue register: listed before the `{id}` routes, whose
     // patterns would otherwise take "import" and "new" for an id.

@@ -155,6 +155,7 @@ pub struct Messages {
     pub(crate) cases: CaseTexts,
     pub(crate) calendar: CalendarTexts,
     pub(crate) venue_admin: VenueAdminTexts,
+    pub(crate) appeals: AppealTexts,
     pub(crate) complaint_entry: ComplaintEntryTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,

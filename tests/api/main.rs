@@ -27,6 +27,7 @@ mod home;
 mod imprint;
 mod inspections;
 mod login;
+mod low_rating_pages;
 mod password_link;
 mod people;
 mod public_pages;

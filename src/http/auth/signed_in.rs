@@ -133,6 +133,10 @@ impl SignedIn {
                 label: &m.cases.queue_title,
             });
             links.push(NavLink {
+                href: "/console/appeals",
+                label: &m.appeals.queue_title,
+            });
+            links.push(NavLink {
                 href: "/console/calendar",
                 label: &m.calendar.title,
             });

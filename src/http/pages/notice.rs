@@ -44,13 +44,19 @@ pub enum Notice {
     VenuesImported,
     /// A complaint case moved a step.
     CaseStepped,
+    /// A step on a bad rating was recorded.
+    BadRatingStepped,
+    /// A venue appealed a rating.
+    AppealFiled,
+    /// A regulator decided an appeal.
+    AppealDecided,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 19] = [
+    pub const ALL: [Notice; 22] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -69,6 +75,9 @@ impl Notice {
         Notice::VenueReopened,
         Notice::VenuesImported,
         Notice::CaseStepped,
+        Notice::BadRatingStepped,
+        Notice::AppealFiled,
+        Notice::AppealDecided,
         Notice::ComplaintEntered,
     ];
 
@@ -93,6 +102,9 @@ impl Notice {
             Notice::VenueReopened => "venue-reopened",
             Notice::VenuesImported => "venues-imported",
             Notice::CaseStepped => "case-step",
+            Notice::BadRatingStepped => "bad-rating-step",
+            Notice::AppealFiled => "appeal-filed",
+            Notice::AppealDecided => "appeal-decided",
             Notice::ComplaintEntered => "complaint-entered",
         }
     }
@@ -124,6 +136,9 @@ impl Notice {
             Notice::VenueReopened => &t.venue_reopened,
             Notice::VenuesImported => &t.venues_imported,
             Notice::CaseStepped => &t.case_stepped,
+            Notice::BadRatingStepped => &t.bad_rating_stepped,
+            Notice::AppealFiled => &t.appeal_filed,
+            Notice::AppealDecided => &t.appeal_decided,
             Notice::ComplaintEntered => &t.complaint_entered,
         }
     }

@@ -9,6 +9,7 @@
 //! region outside it is 403, a venue outside it 404.
 
 mod actions;
+mod appeals;
 mod audit;
 mod calendar;
 mod cases;
@@ -24,6 +25,7 @@ use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
+pub use appeals::{decide as decide_appeal, queue as appeals};
 pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
@@ -44,7 +46,7 @@ use crate::http::html::local_time;
 /// Every table a console download can hold, by the key its address and its
 /// audit row name it with: `/console/{table}.{format}`, then a venue's
 /// (`/console/venues/{id}/{table}.{format}`). Any other name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 11] = [
     "rankings",
     "regions",
     "lowest",
@@ -55,6 +57,7 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 10] = [
     "violations",
     "tiers",
     "complaints",
+    "appeals",
 ];
 
 /// The most rows a download holds; a ranking of a whole province fits.
@@ -106,8 +109,8 @@ async fn download(
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
 /// `rankings` and `regions` (the rankings page's), `lowest`, `falling` and
-/// `watchlist` (the overview's), `audit` (the audit log's) — with the query
-/// of the page it is on.
+/// `watchlist` (the overview's), `audit` (the audit log's), `complaints`
+/// and `appeals` (the queues') — with the query of the page it is on.
 pub async fn export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -128,6 +131,7 @@ pub async fn export(
         "regions" => rankings::regions_download(&signed_in, &state, &req, &names).await?,
         "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
         "complaints" => cases::cases_download(&signed_in, &state, &req, &names).await?,
+        "appeals" => appeals::appeals_download(&signed_in, &state, &req, &names).await?,
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,
