@@ -3,7 +3,7 @@
 //! (the rating is quarantined, the reason kept in its moderation log and the
 //! appeal) or dismisses it. Nothing is deleted either way.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,7 +14,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::ids::{RatingId, VenueId};
 use crate::domain::text::strict_text;
 use crate::store::ScopeFilter;
-use crate::store::appeals::{self, AppealRecord, Filed};
+use crate::store::appeals::{self, AppealFilter, AppealRecord, Filed};
 
 /// The longest evidence accepted, in characters.
 pub const EVIDENCE_MAX_CHARS: usize = 2000;
@@ -46,8 +46,18 @@ pub struct AppealBody {
     pub id: i64,
     /// The venue appealing.
     pub venue_id: VenueId,
+    /// Its name.
+    pub venue_name: String,
     /// The rating appealed against.
     pub rating_id: RatingId,
+    /// The rating's local day.
+    pub rating_day: NaiveDate,
+    /// Its overall stars.
+    pub overall: i16,
+    /// Its comment, if it has one.
+    pub comment: Option<String>,
+    /// Whether the rating is quarantined now (as an upheld appeal leaves it).
+    pub quarantined: bool,
     /// The venue's evidence.
     pub evidence: String,
     /// `pending`, `upheld` or `dismissed`.
@@ -65,7 +75,12 @@ impl From<AppealRecord> for AppealBody {
         Self {
             id: a.id,
             venue_id: a.venue_id,
+            venue_name: a.venue_name,
             rating_id: a.rating_id,
+            rating_day: a.rating_day,
+            overall: a.overall,
+            comment: a.comment,
+            quarantined: a.quarantined,
             evidence: a.evidence,
             state: a.state,
             filed_at: a.filed_at,
@@ -78,8 +93,21 @@ impl From<AppealRecord> for AppealBody {
 /// Appeals in scope.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AppealList {
-    /// Pending first, then the newest.
+    /// Pending first, then the newest (at most 500).
     pub items: Vec<AppealBody>,
+}
+
+/// Which appeals a list holds and in what order: the JSON route lists every
+/// appeal in scope pending first; the console's queue lists the oldest
+/// first; a venue's dashboard lists its own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppealQuery<'a> {
+    /// `pending`, `upheld` or `dismissed`; anything else is refused.
+    pub state: Option<&'a str>,
+    /// Only this venue's appeals.
+    pub venue_id: Option<VenueId>,
+    /// Oldest first, as a work queue is worked.
+    pub oldest_first: bool,
 }
 
 async fn scope_of(services: &Services, caller: &Caller) -> Result<ScopeFilter, AppError> {
@@ -89,11 +117,12 @@ async fn scope_of(services: &Services, caller: &Caller) -> Result<ScopeFilter, A
     ))
 }
 
-/// Files an appeal of a rating of the caller's venue (venue staff only).
+/// Files an appeal of a rating of the caller's venue (venue staff only);
+/// `of_venue`, when given, is the venue the rating must be of.
 pub async fn file(
     services: &Services,
     caller: &Caller,
-    rating_id: RatingId,
+    (rating_id, of_venue): (RatingId, Option<VenueId>),
     request: &AppealRequest,
 ) -> Result<AppealBody, AppError> {
     if caller.principal.role != Role::VenueStaff {
@@ -119,6 +148,7 @@ pub async fn file(
     let filed = appeals::file(
         &services.pool,
         rating_id,
+        of_venue,
         &evidence,
         &scope,
         services.clock.now(),
@@ -141,13 +171,13 @@ pub async fn file(
         .ok_or_else(|| AppError::not_found(Slug::AppealNotFound))
 }
 
-/// Appeals in the caller's scope, optionally in one state.
+/// Appeals in the caller's scope, as `query` picks and orders them.
 pub async fn list(
     services: &Services,
     caller: &Caller,
-    state: Option<&str>,
+    query: AppealQuery<'_>,
 ) -> Result<AppealList, AppError> {
-    let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
+    let state = match query.state.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s @ ("pending" | "upheld" | "dismissed")) => Some(s),
         Some(_) => {
@@ -158,12 +188,22 @@ pub async fn list(
         }
     };
     let scope = scope_of(services, caller).await?;
-    let items = appeals::list(&services.pool, &scope, state)
+    let filter = AppealFilter {
+        state,
+        venue_id: query.venue_id,
+        oldest_first: query.oldest_first,
+    };
+    let items = appeals::list(&services.pool, &scope, filter)
         .await?
         .into_iter()
         .map(AppealBody::from)
         .collect();
     Ok(AppealList { items })
+}
+
+/// Appeals waiting for a decision within `scope`, for the console overview.
+pub async fn pending_count(services: &Services, scope: &ScopeFilter) -> Result<i64, AppError> {
+    Ok(appeals::pending_count(&services.pool, scope).await?)
 }
 
 /// Decides a pending appeal in scope: `upheld` quarantines the rating with

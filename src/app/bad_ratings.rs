@@ -126,11 +126,12 @@ pub async fn list(
     })
 }
 
-/// The venue's step on a bad rating: `verified`, then `fixed` with a note.
+/// The venue's step on a bad rating: `verified`, then `fixed` with a note;
+/// `of_venue`, when given, is the venue the rating must be of.
 pub async fn step(
     services: &Services,
     caller: &Caller,
-    rating_id: RatingId,
+    (rating_id, of_venue): (RatingId, Option<VenueId>),
     request: &BadRatingStep,
 ) -> Result<(), AppError> {
     if caller.principal.role != Role::VenueStaff {
@@ -158,7 +159,7 @@ pub async fn step(
     );
     match bad_ratings::step(
         &services.pool,
-        rating_id,
+        (rating_id, of_venue),
         fixed,
         note.as_deref(),
         &scope,

@@ -1,8 +1,8 @@
 //! Complaint cases (旅游投诉), shared by the JSON API, the console, the venue
 //! dashboard and the visitor's tracking page: the queue, one case with its
-//! timeline, the steps of the state machine in `domain::complaint`, cases
-//! entered from a telephone or 12345 call, the visitor's rating of the
-//! handling, and revealing a contact.
+//! timeline, the steps of the state machine in `domain::complaint`, the
+//! visitor's rating of the handling, and revealing a contact. Cases entered
+//! from a telephone or 12345 call are `app::case_entry`'s.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -644,111 +644,6 @@ pub async fn rate_handling(
             "the handling can be rated once, after the case is closed",
         ))
     }
-}
-
-/// Body of `POST /api/v1/complaints`: a complaint a regulator takes by
-/// telephone or from the 12345 hotline.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnteredComplaint {
-    /// The venue complained about.
-    pub venue_id: i64,
-    /// `phone` or `hotline_12345`.
-    pub source: String,
-    /// What happened, 1–1000 characters.
-    pub description: String,
-    /// The complainant's telephone or e-mail, up to 100 characters; stored encrypted.
-    pub contact: Option<String>,
-    /// The local day of the service complained about, `YYYY-MM-DD`; a day
-    /// more than the region's limit (90 days by default) before today is refused.
-    pub service_on: String,
-}
-
-/// A case just entered.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EnteredCaseBody {
-    /// Case id.
-    pub id: i64,
-    /// The tracking code to give the complainant.
-    pub tracking_code: String,
-}
-
-/// Enters a complaint taken by telephone or the 12345 hotline as a new
-/// case of a venue in the caller's scope, with its audit row. A service
-/// longer ago than the handling region allows is refused with the reason.
-pub async fn enter(
-    services: &Services,
-    caller: &Caller,
-    request: &EnteredComplaint,
-) -> Result<EnteredCaseBody, AppError> {
-    let source = match request.source.trim() {
-        "phone" => "phone",
-        "hotline_12345" => "hotline_12345",
-        _ => {
-            return Err(AppError::new(
-                Slug::InvalidSource,
-                "source must be phone or hotline_12345",
-            ));
-        }
-    };
-    let complaint = crate::domain::rating::Complaint::parse(
-        Some(&request.description),
-        request.contact.as_deref(),
-    )?
-    .ok_or_else(|| AppError::new(Slug::EmptyComplaint, "a description is required"))?;
-    let today = services.clock.today();
-    let service_on = crate::app::working_days::parse_day(&request.service_on)?;
-    if service_on > today {
-        return Err(AppError::new(
-            Slug::DateInFuture,
-            "service_on lies in the future",
-        ));
-    }
-    let venue_id = VenueId::new(request.venue_id);
-    let tree = services.reference.regions().await?;
-    let venue =
-        crate::app::supervision::venue_in_scope(services, &caller.principal, venue_id).await?;
-    let lineage = tree.lineage(&venue.region_code);
-    let clocks = services.case_rules.clocks(&lineage).await?;
-    if clocks.service_too_old(service_on, today) {
-        return Err(AppError::new(
-            Slug::ServiceTooOld,
-            format!(
-                "the service was more than {} days ago; such complaints are not accepted",
-                clocks.max_service_age_days
-            ),
-        ));
-    }
-    let now = services.clock.now();
-    let due_at = services
-        .case_rules
-        .due_at(&lineage, CaseState::Submitted, now, None)
-        .await?
-        .unwrap_or(now);
-    let tracking_code = crate::app::intake::new_tracking_code(venue_id);
-    let entered = cases::EnteredCase {
-        venue_id,
-        source,
-        description: complaint.text,
-        contact_sealed: complaint
-            .contact
-            .as_deref()
-            .map(|contact| services.secrets.seal_contact(contact)),
-        service_on,
-        received_at: now,
-        due_at,
-        tracking_code: tracking_code.clone(),
-    };
-    let scope = ScopeFilter::of(&caller.principal.scope, &tree);
-    let id = cases::enter(
-        &services.pool,
-        &entered,
-        &scope,
-        caller.audit(AuditAction::COMPLAINT_ENTER),
-    )
-    .await?
-    .ok_or_else(|| AppError::not_found(Slug::VenueNotFound))?;
-    Ok(EnteredCaseBody { id, tracking_code })
 }
 
 /// Erases the contacts of cases closed longer ago than their handling

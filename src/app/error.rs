@@ -67,6 +67,7 @@ slugs! {
     InvalidQuery => "invalid-query", Invalid;
     InvalidPage => "invalid-page", Invalid;
     InvalidDate => "invalid-date", Invalid;
+    InvalidTime => "invalid-time", Invalid;
     DateInFuture => "date-in-future", Invalid;
     DateTooOld => "date-too-old", Invalid;
     PeriodReversed => "period-reversed", Invalid;
@@ -106,6 +107,7 @@ slugs! {
     InvalidCaseClocks => "invalid-case-clocks", Invalid;
     InvalidSource => "invalid-source", Invalid;
     ServiceTooOld => "service-too-old", Invalid;
+    ReceivedBeforeService => "received-before-service", Invalid;
     InvalidDecision => "invalid-decision", Invalid;
     AppealPending => "appeal-pending", Conflict;
     AppealDecided => "appeal-decided", Conflict;

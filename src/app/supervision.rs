@@ -152,6 +152,8 @@ pub struct Overview {
     pub due_soon_complaints: i64,
     /// Venues in tier C or D.
     pub watch_venues: i64,
+    /// Venues' appeals of ratings (申诉复核) waiting for a decision.
+    pub pending_appeals: i64,
     /// The 10 lowest-scoring published venues, lowest first.
     pub lowest: Vec<ConsoleVenue>,
     /// The 10 fastest-falling venues, biggest fall first; see [`FallingVenue`].
@@ -421,6 +423,7 @@ pub async fn overview(services: &Services, region: Option<&Region>) -> Result<Ov
         overdue_complaints,
         due_soon_complaints,
         watch_venues,
+        pending_appeals: crate::app::appeals::pending_count(services, &scope).await?,
         lowest: lowest.into_iter().map(ConsoleVenue::from).collect(),
         falling,
         watchlist: watchlist.into_iter().map(ConsoleVenue::from).collect(),

@@ -28,9 +28,58 @@ pub fn day_end(day: NaiveDate) -> DateTime<Utc> {
     day_start(day + chrono::Duration::days(1))
 }
 
+/// Reads a local (Beijing) wall-clock time as a form's `datetime-local`
+/// field sends it, `YYYY-MM-DDTHH:MM` (seconds optional, a space allowed
+/// for the `T`), between the years 2000 and 2100; `None` for anything else.
+pub fn parse_local_time(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim().replacen(' ', "T", 1);
+    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .into_iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(&raw, format).ok())?;
+    if !(2000..=2100).contains(&chrono::Datelike::year(&local)) {
+        return None;
+    }
+    local
+        .and_local_timezone(china_offset())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// An instant as a `datetime-local` field shows it: the local (Beijing)
+/// wall-clock time to the minute, `YYYY-MM-DDTHH:MM`.
+pub fn local_time_field(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_offset())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_time_is_read_as_beijing_time_and_written_back_alike() {
+        let at = parse_local_time("2026-03-02T08:30").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-03-02T00:30:00+00:00");
+        assert_eq!(
+            parse_local_time(" 2026-03-02 08:30:15 ")
+                .unwrap()
+                .timestamp()
+                - at.timestamp(),
+            15
+        );
+        assert_eq!(local_time_field(at), "2026-03-02T08:30");
+        for bad in [
+            "",
+            "2026-03-02",
+            "08:30",
+            "2026-02-30T08:30",
+            "1999-12-31T23:59",
+            "2026-03-02T25:00",
+        ] {
+            assert_eq!(parse_local_time(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_day_starts_at_local_midnight_and_belongs_to_itself() {

@@ -250,12 +250,17 @@ impl Complaint {
     /// Parses an optional complaint; a contact without text is refused.
     pub fn parse(text: Option<&str>, contact: Option<&str>) -> Result<Option<Self>, RatingError> {
         let text = bounded_text(text, "complaint", COMPLAINT_MAX_CHARS)?;
-        let contact = bounded_text(contact, "contact", CONTACT_MAX_CHARS)?;
+        let contact = Self::parse_contact(contact)?;
         match (text, contact) {
             (Some(text), contact) => Ok(Some(Self { text, contact })),
             (None, Some(_)) => Err(RatingError::EmptyComplaint),
             (None, None) => Ok(None),
         }
+    }
+
+    /// Parses an optional contact on its own: blank is none.
+    pub fn parse_contact(contact: Option<&str>) -> Result<Option<String>, RatingError> {
+        bounded_text(contact, "contact", CONTACT_MAX_CHARS)
     }
 }
 

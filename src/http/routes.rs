@@ -104,6 +104,8 @@ route_table! {
     post "/dashboard/venues/{id}/commitment" => dashboard::submit_commitment, SIGNED_IN;
     post "/dashboard/venues/{id}/quality-officer" => dashboard::submit_quality_officer, SIGNED_IN;
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue, SIGNED_IN;
+    post "/dashboard/venues/{id}/bad-ratings/{rating_id}" => dashboard::submit_bad_rating_step, SIGNED_IN;
+    post "/dashboard/venues/{id}/appeals/{rating_id}" => dashboard::submit_appeal, SIGNED_IN;
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
@@ -112,6 +114,10 @@ route_table! {
     get "/console/calendar" => console::calendar, SUPERVISORS;
     post "/console/calendar" => console::set_calendar_day, ADMINS;
     get "/console/complaints" => console::complaints, SIGNED_IN;
+    // Entering a telephone or 12345 complaint: before the `{id}` routes,
+    // whose pattern would otherwise take "new" for an id.
+    get "/console/complaints/new" => console::complaint_entry::new_form, SUPERVISORS;
+    post "/console/complaints/new" => console::complaint_entry::create, SUPERVISORS;
     get "/console/complaints/{id}" => console::case_page, SIGNED_IN;
     post "/console/complaints/{id}/transitions" => console::case_step, SIGNED_IN;
     post "/console/complaints/{id}/contact" => console::reveal_contact, SUPERVISORS;
@@ -121,6 +127,8 @@ route_table! {
     get "/console/posters" => console::posters, SUPERVISORS;
     get "/console/posters/print" => console::print_posters, SUPERVISORS;
     get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
+    get "/console/appeals" => console::appeals, SUPERVISORS;
+    post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
     // Keeping the venue register: listed before the `{id}` routes, whose
     // patterns would otherwise take "import" and "new" for an id.

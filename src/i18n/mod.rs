@@ -158,6 +158,8 @@ pub struct Messages {
     pub(crate) inspections: InspectionTexts,
     pub(crate) reports: ReportTexts,
     pub(crate) posters: PostersTexts,
+    pub(crate) appeals: AppealTexts,
+    pub(crate) complaint_entry: ComplaintEntryTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

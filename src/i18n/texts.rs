@@ -727,6 +727,10 @@ pub(crate) struct NoticeTexts {
     pub(crate) case_stepped: String,
     pub(crate) inspection_recorded: String,
     pub(crate) draw_made: String,
+    pub(crate) bad_rating_stepped: String,
+    pub(crate) appeal_filed: String,
+    pub(crate) appeal_decided: String,
+    pub(crate) complaint_entered: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1275,4 +1279,109 @@ pub(crate) struct PostersTexts {
     pub(crate) print_title: String,
     pub(crate) print_hint: String,
     pub(crate) print_back: String,
+}
+
+/// Texts of bad ratings (差评) and appeals of ratings (申诉复核): the venue
+/// dashboard's section, and the console's appeal queue with its decision
+/// form and its downloads' column headers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AppealTexts {
+    pub(crate) bad_heading: String,
+    pub(crate) bad_intro: String,
+    pub(crate) read_only: String,
+    pub(crate) bad_empty: String,
+    pub(crate) case_open: String,
+    pub(crate) case_verified: String,
+    pub(crate) case_fixed: String,
+    /// `{at}`: when the verification is due.
+    pub(crate) verify_due: String,
+    /// `{at}`: when the fix is due.
+    pub(crate) fix_due: String,
+    pub(crate) overdue: String,
+    /// `{at}`: when it was verified.
+    pub(crate) verified_at: String,
+    /// `{at}`: when it was fixed.
+    pub(crate) fixed_at: String,
+    pub(crate) fix_note_shown: String,
+    pub(crate) answer_shown: String,
+    pub(crate) no_answer: String,
+    pub(crate) verify_label: String,
+    pub(crate) verify_submit: String,
+    pub(crate) fix_label: String,
+    pub(crate) fix_submit: String,
+    pub(crate) appeal_label: String,
+    pub(crate) appeal_open: String,
+    pub(crate) evidence_label: String,
+    /// `{max}` characters.
+    pub(crate) appeal_hint: String,
+    pub(crate) appeal_submit: String,
+    /// `{state}` of an appeal not yet decided and `{at}` it was filed.
+    pub(crate) filed_status: String,
+    /// `{state}` of a decided appeal and `{at}` it was decided.
+    pub(crate) decided_status: String,
+    pub(crate) reason_shown: String,
+    pub(crate) appeals_heading: String,
+    pub(crate) appeals_empty: String,
+    pub(crate) state_pending: String,
+    pub(crate) state_upheld: String,
+    pub(crate) state_dismissed: String,
+    pub(crate) queue_title: String,
+    pub(crate) queue_intro: String,
+    pub(crate) filter_state: String,
+    pub(crate) state_all: String,
+    pub(crate) filter_submit: String,
+    pub(crate) empty: String,
+    pub(crate) col_appeal: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_rating_day: String,
+    pub(crate) col_stars: String,
+    pub(crate) col_comment: String,
+    pub(crate) col_evidence: String,
+    pub(crate) col_filed: String,
+    pub(crate) col_state: String,
+    pub(crate) col_decided: String,
+    pub(crate) col_reason: String,
+    pub(crate) col_rating_now: String,
+    pub(crate) decide_header: String,
+    pub(crate) decision_label: String,
+    pub(crate) decision_choose: String,
+    pub(crate) decision_uphold: String,
+    pub(crate) decision_dismiss: String,
+    pub(crate) reason_label: String,
+    pub(crate) reason_placeholder: String,
+    pub(crate) decide_submit: String,
+    pub(crate) stat_pending: String,
+}
+
+impl AppealTexts {
+    /// Where an appeal stands (`pending`, `upheld`, `dismissed`), in this language.
+    pub(crate) fn state<'a>(&'a self, state: &'a str) -> &'a str {
+        match state {
+            "pending" => &self.state_pending,
+            "upheld" => &self.state_upheld,
+            "dismissed" => &self.state_dismissed,
+            other => other,
+        }
+    }
+}
+
+/// Texts of the console's form for a complaint taken by telephone or from
+/// the 12345 hotline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComplaintEntryTexts {
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) link: String,
+    pub(crate) venue_label: String,
+    pub(crate) source_label: String,
+    pub(crate) service_on_label: String,
+    pub(crate) received_label: String,
+    pub(crate) description_label: String,
+    pub(crate) contact_label: String,
+    pub(crate) submit: String,
+    pub(crate) refused: String,
+    /// `{days}`: the handling region's limit.
+    pub(crate) service_too_old: String,
 }

@@ -1,7 +1,7 @@
 //! Appeals of ratings (申诉复核): filed by a venue with its evidence, decided
 //! by a regulator. Every read and write is cut to a [`ScopeFilter`] in its SQL.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
@@ -15,8 +15,18 @@ pub struct AppealRecord {
     pub id: i64,
     /// The venue appealing.
     pub venue_id: VenueId,
+    /// Its name.
+    pub venue_name: String,
     /// The rating appealed against.
     pub rating_id: RatingId,
+    /// The rating's local day.
+    pub rating_day: NaiveDate,
+    /// Its overall stars.
+    pub overall: i16,
+    /// Its comment, if it has one.
+    pub comment: Option<String>,
+    /// Whether the rating is quarantined now (an upheld appeal quarantines it).
+    pub quarantined: bool,
     /// The venue's evidence.
     pub evidence: String,
     /// `pending`, `upheld` or `dismissed`.
@@ -44,17 +54,22 @@ pub enum Filed {
     AlreadyPending,
 }
 
-/// Files an appeal of a rating in `scope`, with its audit row.
+/// Files an appeal of a rating in `scope` (and of `of_venue`, when given),
+/// with its audit row.
 pub async fn file(
     pool: &PgPool,
     rating_id: RatingId,
+    of_venue: Option<VenueId>,
     evidence: &str,
     scope: &ScopeFilter,
     at: DateTime<Utc>,
     mut audit: AuditEntry,
 ) -> Result<Filed, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id).await? else {
+    let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id)
+        .await?
+        .filter(|v| of_venue.is_none_or(|of| of == *v))
+    else {
         return Ok(Filed::UnknownRating);
     };
     let Some(region_code) = sqlx::query_scalar!(
@@ -98,28 +113,67 @@ pub async fn file(
     Ok(Filed::Stored(id))
 }
 
-/// Appeals in scope, pending first then newest, optionally in one state.
+/// Which appeals a list holds, and in what order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppealFilter<'a> {
+    /// Only appeals in this state.
+    pub state: Option<&'a str>,
+    /// Only this venue's appeals.
+    pub venue_id: Option<VenueId>,
+    /// Oldest first (a work queue); otherwise pending first, then the newest.
+    pub oldest_first: bool,
+}
+
+/// The most appeals a list holds.
+pub const LIST_MAX: i64 = 500;
+
+/// Appeals in scope, as `filter` picks and orders them (at most [`LIST_MAX`]).
 pub async fn list(
     pool: &PgPool,
     scope: &ScopeFilter,
-    state: Option<&str>,
+    filter: AppealFilter<'_>,
 ) -> Result<Vec<AppealRecord>, StoreError> {
     sqlx::query_as!(
         AppealRecord,
-        r#"SELECT a.id, a.venue_id AS "venue_id: VenueId", a.rating_id AS "rating_id: RatingId",
+        r#"SELECT a.id, a.venue_id AS "venue_id: VenueId", v.name AS venue_name,
+                  a.rating_id AS "rating_id: RatingId", r.day AS rating_day, r.overall, r.comment,
+                  r.quarantined_at IS NOT NULL AS "quarantined!",
                   a.evidence, a.state, a.filed_by, a.filed_at, a.decided_by, a.decided_at,
                   a.decision_reason
-           FROM rating_appeals a JOIN venues v ON v.id = a.venue_id
+           FROM rating_appeals a
+           JOIN venues v ON v.id = a.venue_id
+           JOIN ratings r ON r.venue_id = a.venue_id AND r.id = a.rating_id
            WHERE ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))
              AND ($4::text IS NULL OR a.state = $4)
-           ORDER BY a.state <> 'pending', a.filed_at DESC, a.id DESC
-           LIMIT 500"#,
+             AND ($5::int8 IS NULL OR (a.venue_id = $5 AND v.id = $5))
+           ORDER BY (NOT $6 AND a.state <> 'pending'),
+                    CASE WHEN $6 THEN a.filed_at END, CASE WHEN $6 THEN a.id END,
+                    a.filed_at DESC, a.id DESC
+           LIMIT $7"#,
         scope.all,
         &scope.region_codes as &[String],
         &scope.venue_ids,
-        state
+        filter.state,
+        filter.venue_id.map(VenueId::get),
+        filter.oldest_first,
+        LIST_MAX
     )
     .fetch_all(pool)
+    .await
+    .map_err(StoreError::from)
+}
+
+/// Appeals in scope waiting for a decision.
+pub async fn pending_count(pool: &PgPool, scope: &ScopeFilter) -> Result<i64, StoreError> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!"
+           FROM rating_appeals a JOIN venues v ON v.id = a.venue_id
+           WHERE a.state = 'pending' AND ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_one(pool)
     .await
     .map_err(StoreError::from)
 }
@@ -139,11 +193,15 @@ pub async fn get(
     };
     sqlx::query_as!(
         AppealRecord,
-        r#"SELECT a.id, a.venue_id AS "venue_id: VenueId", a.rating_id AS "rating_id: RatingId",
+        r#"SELECT a.id, a.venue_id AS "venue_id: VenueId", v.name AS venue_name,
+                  a.rating_id AS "rating_id: RatingId", r.day AS rating_day, r.overall, r.comment,
+                  r.quarantined_at IS NOT NULL AS "quarantined!",
                   a.evidence, a.state, a.filed_by, a.filed_at, a.decided_by, a.decided_at,
                   a.decision_reason
-           FROM rating_appeals a JOIN venues v ON v.id = a.venue_id
-           WHERE a.venue_id = $4 AND a.id = $5
+           FROM rating_appeals a
+           JOIN venues v ON v.id = a.venue_id
+           JOIN ratings r ON r.venue_id = a.venue_id AND r.id = a.rating_id
+           WHERE a.venue_id = $4 AND a.id = $5 AND v.id = $4 AND r.venue_id = $4
              AND ($1 OR v.region_code = ANY($2) OR v.id = ANY($3))"#,
         scope.all,
         &scope.region_codes as &[String],

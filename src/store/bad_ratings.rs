@@ -73,11 +73,12 @@ pub enum Stepped {
     OutOfOrder,
 }
 
-/// Records the venue's step on a low rating: `fixed == false` verifies it,
-/// `fixed == true` marks what it found fixed (after verifying), with its audit row.
+/// Records the venue's step on a low rating (of `of_venue`, when given):
+/// `fixed == false` verifies it, `fixed == true` marks what it found fixed
+/// (after verifying), with its audit row.
 pub async fn step(
     pool: &PgPool,
-    rating_id: RatingId,
+    (rating_id, of_venue): (RatingId, Option<VenueId>),
     fixed: bool,
     note: Option<&str>,
     scope: &ScopeFilter,
@@ -85,7 +86,10 @@ pub async fn step(
     mut audit: AuditEntry,
 ) -> Result<Stepped, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id).await? else {
+    let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id)
+        .await?
+        .filter(|v| of_venue.is_none_or(|of| of == *v))
+    else {
         return Ok(Stepped::NotACase);
     };
     let Some(rating) = sqlx::query!(

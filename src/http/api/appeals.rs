@@ -46,7 +46,7 @@ pub async fn file(
     JsonBody(request): JsonBody<AppealRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let rating_id = parse_id(&path)?;
-    let appeal = appeals::file(&state, &caller, rating_id, &request).await?;
+    let appeal = appeals::file(&state, &caller, (rating_id, None), &request).await?;
     Ok(HttpResponse::Created().json(appeal))
 }
 
@@ -68,7 +68,11 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query: AppealQuery = serde_html_form::from_str(req.query_string())
         .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;
-    Ok(HttpResponse::Ok().json(appeals::list(&state, &caller, query.state.as_deref()).await?))
+    let query = appeals::AppealQuery {
+        state: query.state.as_deref(),
+        ..Default::default()
+    };
+    Ok(HttpResponse::Ok().json(appeals::list(&state, &caller, query).await?))
 }
 
 /// A regulator in scope upholds an appeal (the rating is quarantined with
@@ -143,6 +147,6 @@ pub async fn bad_rating_step(
     JsonBody(request): JsonBody<BadRatingStep>,
 ) -> Result<HttpResponse, ApiError> {
     let rating_id = parse_id(&path)?;
-    bad_ratings::step(&state, &caller, rating_id, &request).await?;
+    bad_ratings::step(&state, &caller, (rating_id, None), &request).await?;
     Ok(HttpResponse::NoContent().finish())
 }

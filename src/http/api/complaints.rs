@@ -8,9 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::Caller;
-use crate::app::cases::{
-    self, CaseDetail, CaseList, CaseQuery, EnteredCaseBody, EnteredComplaint, TransitionRequest,
-};
+use crate::app::case_entry::{self, EnteredCaseBody, EnteredComplaint};
+use crate::app::cases::{self, CaseDetail, CaseList, CaseQuery, TransitionRequest};
 use crate::app::path_ids::parse_case_id;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -129,7 +128,7 @@ pub async fn reveal_contact(
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
-        (status = 422, description = "An unknown source, an empty or overlong description or contact, a bad or future service day, or a service too long ago (`/problems/service-too-old`)"),
+        (status = 422, description = "An unknown source, an empty or overlong description or contact, a bad or future service day or time received, a time received before the service (`/problems/received-before-service`), or a service too long before it (`/problems/service-too-old`)"),
     ),
     security(("bearer" = []))
 )]
@@ -138,6 +137,6 @@ pub async fn enter(
     state: web::Data<AppState>,
     JsonBody(request): JsonBody<EnteredComplaint>,
 ) -> Result<HttpResponse, ApiError> {
-    let entered = cases::enter(&state, &caller, &request).await?;
+    let entered = case_entry::enter(&state, &caller, &request).await?;
     Ok(HttpResponse::Created().json(entered))
 }

@@ -137,6 +137,10 @@ impl SignedIn {
                 label: &m.reports.nav,
             });
             links.push(NavLink {
+                href: "/console/appeals",
+                label: &m.appeals.queue_title,
+            });
+            links.push(NavLink {
                 href: "/console/calendar",
                 label: &m.calendar.title,
             });

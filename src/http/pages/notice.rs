@@ -48,11 +48,19 @@ pub enum Notice {
     InspectionRecorded,
     /// Venues and inspectors were drawn for inspections.
     DrawMade,
+    /// A step on a bad rating was recorded.
+    BadRatingStepped,
+    /// A venue appealed a rating.
+    AppealFiled,
+    /// A regulator decided an appeal.
+    AppealDecided,
+    /// A telephone or hotline complaint was entered as a case.
+    ComplaintEntered,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 20] = [
+    pub const ALL: [Notice; 24] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -73,6 +81,10 @@ impl Notice {
         Notice::CaseStepped,
         Notice::InspectionRecorded,
         Notice::DrawMade,
+        Notice::BadRatingStepped,
+        Notice::AppealFiled,
+        Notice::AppealDecided,
+        Notice::ComplaintEntered,
     ];
 
     /// The value of `notice=` in an address.
@@ -98,6 +110,10 @@ impl Notice {
             Notice::CaseStepped => "case-step",
             Notice::InspectionRecorded => "inspection",
             Notice::DrawMade => "draw",
+            Notice::BadRatingStepped => "bad-rating-step",
+            Notice::AppealFiled => "appeal-filed",
+            Notice::AppealDecided => "appeal-decided",
+            Notice::ComplaintEntered => "complaint-entered",
         }
     }
 
@@ -130,6 +146,10 @@ impl Notice {
             Notice::CaseStepped => &t.case_stepped,
             Notice::InspectionRecorded => &t.inspection_recorded,
             Notice::DrawMade => &t.draw_made,
+            Notice::BadRatingStepped => &t.bad_rating_stepped,
+            Notice::AppealFiled => &t.appeal_filed,
+            Notice::AppealDecided => &t.appeal_decided,
+            Notice::ComplaintEntered => &t.complaint_entered,
         }
     }
 

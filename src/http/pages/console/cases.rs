@@ -94,6 +94,8 @@ struct QueueView {
     due_soon: bool,
     total: i64,
     cases: TableView,
+    /// The form for a telephone or 12345 complaint, for supervisors.
+    entry: Option<(String, &'static str)>,
 }
 
 /// `GET /console/complaints?state=&overdue=true&due_soon=true&region=&venue_id=&category=&page=`.
@@ -139,6 +141,12 @@ pub async fn queue(
         due_soon: query.due_soon.as_deref() == Some("true"),
         total: list.total,
         cases: table,
+        entry: (signed_in.role() != crate::domain::access::Role::VenueStaff).then(|| {
+            (
+                names.href("/console/complaints/new", &[]),
+                m.complaint_entry.link.as_str(),
+            )
+        }),
     });
     Ok(signed_in.page(body))
 }

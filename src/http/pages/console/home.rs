@@ -169,6 +169,10 @@ fn home_page(
             label: c.stat_watch_venues.clone(),
             value: overview.watch_venues.to_string(),
         },
+        Stat {
+            label: m.appeals.stat_pending.clone(),
+            value: overview.pending_appeals.to_string(),
+        },
     ];
     let tier_href = |letter: &str| {
         let mut q = query.clone();

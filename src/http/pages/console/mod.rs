@@ -9,9 +9,11 @@
 //! region outside it is 403, a venue outside it 404.
 
 mod actions;
+mod appeals;
 mod audit;
 mod calendar;
 mod cases;
+pub mod complaint_entry;
 mod draws;
 mod home;
 mod inspections;
@@ -27,6 +29,7 @@ use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
+pub use appeals::{decide as decide_appeal, queue as appeals};
 pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
@@ -55,7 +58,7 @@ use crate::http::html::local_time;
 /// (`/console/venues/{id}/{table}.{format}`), then the period report, which
 /// has an address of its own (`/console/reports/report.{format}`). Any other
 /// name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 13] = [
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 14] = [
     "rankings",
     "regions",
     "lowest",
@@ -69,6 +72,7 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 13] = [
     "inspections",
     "inspection-draws",
     "report",
+    "appeals",
 ];
 
 /// What the audit log calls the poster downloads (`/console/posters/print`
@@ -137,8 +141,9 @@ async fn download_under(
 
 /// `GET /console/{table}.{format}`: a console table as `csv` or `xlsx` —
 /// `rankings` and `regions` (the rankings page's), `lowest`, `falling` and
-/// `watchlist` (the overview's), `audit` (the audit log's), `complaints`,
-/// `inspection-draws` (the latest draws) — with the query of the page it is on.
+/// `watchlist` (the overview's), `audit` (the audit log's), `complaints`
+/// and `appeals` (the queues'), `inspection-draws` (the latest draws) — with
+/// the query of the page it is on.
 pub async fn export(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -160,6 +165,7 @@ pub async fn export(
         "audit" => audit::audit_download(&signed_in, &state, &req, &names).await?,
         "complaints" => cases::cases_download(&signed_in, &state, &req, &names).await?,
         "inspection-draws" => draws::draws_download(&signed_in, &state, &names).await?,
+        "appeals" => appeals::appeals_download(&signed_in, &state, &req, &names).await?,
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,

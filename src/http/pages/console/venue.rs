@@ -333,6 +333,8 @@ fn venue_page(
                 reason_placeholder: &c.reason_placeholder,
                 csrf_token: signed_in.session.csrf_token.clone(),
                 page: ratings.page,
+                choice: None,
+                reason: String::new(),
             })
         })
         .collect();

@@ -147,6 +147,20 @@ pub(in crate::http::pages::console) struct RowAction {
     /// Instead of its own form, a tick that joins the row to a form
     /// elsewhere on the page (quarantining a selection with one reason).
     pub pick: Option<Pick>,
+    /// A choice the form asks before the reason (a decision), if any.
+    pub choice: Option<RowChoice>,
+    /// The reason as typed, when a refused form comes back.
+    pub reason: String,
+}
+
+/// A `<select>` in a row's form.
+pub(in crate::http::pages::console) struct RowChoice {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its label for screen readers.
+    pub label: &'static str,
+    /// Its options; one with an empty value asks the person to choose.
+    pub options: Vec<SelectOption>,
 }
 
 /// A row's tick for a form elsewhere on the page.

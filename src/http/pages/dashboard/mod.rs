@@ -1,7 +1,8 @@
 //! The venue dashboard, for the people who answer for a venue (and admins
 //! and regulators, within their scope): the venue's measures, its comments
-//! by day with a public reply to each, its QR code and posters, a new code,
-//! and what it publishes (commitment, Chief Quality Officer).
+//! by day with a public reply to each, its complaint cases, its bad ratings
+//! and appeals (`bad_ratings`), its QR code and posters, a new code, and
+//! what it publishes (commitment, Chief Quality Officer).
 //!
 //! Forms post back here with the session's form token, call the same store
 //! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
@@ -13,6 +14,7 @@
 //! redirects and the page shown again for a refused form; the overview and the poster are split
 //! out.
 
+mod bad_ratings;
 mod overview;
 mod poster;
 
@@ -44,6 +46,7 @@ use crate::i18n::{Lang, Messages};
 use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, CommentFilter};
 
+pub use bad_ratings::{submit_appeal, submit_step as submit_bad_rating_step};
 pub use overview::{
     CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
     VenuePanels, load_venue_overview, registration_label, venue_panels,
@@ -289,6 +292,24 @@ enum Draft {
         body: String,
         error: String,
     },
+    /// The public answer to a bad rating, from its section.
+    BadRatingReply {
+        rating_id: RatingId,
+        body: String,
+        error: String,
+    },
+    /// A step on a bad rating.
+    BadRatingStep {
+        rating_id: RatingId,
+        note: String,
+        error: String,
+    },
+    /// An appeal of a rating.
+    Appeal {
+        rating_id: RatingId,
+        evidence: String,
+        error: String,
+    },
     /// The commitment.
     Commitment { text: String, error: String },
     /// The Chief Quality Officer.
@@ -337,6 +358,7 @@ struct VenueView {
     today: String,
     cases_texts: &'static crate::i18n::CaseTexts,
     cases: Vec<CaseShown>,
+    bad_ratings: bad_ratings::BadRatingsPanel,
 }
 
 /// A complaint case about the venue, as its staff see it in the list.
@@ -531,6 +553,7 @@ async fn venue_document(
         .as_ref()
         .map(|c| c.text.clone())
         .unwrap_or_default();
+    let bad_ratings = bad_ratings::panel(signed_in, state, id, &draft).await?;
     let mut days = comment_days(m, &comments);
     let (mut comments_error, mut commitment_error, mut officer_error) = (None, None, None);
     // The language switch of a refused form leads to the venue page, not the
@@ -555,6 +578,9 @@ async fn venue_document(
                 None => comments_error = Some(error),
             }
             anchor = "comments";
+        }
+        Draft::BadRatingReply { .. } | Draft::BadRatingStep { .. } | Draft::Appeal { .. } => {
+            anchor = "bad-ratings";
         }
         Draft::Commitment { text, error } => {
             commitment_text = text;
@@ -629,6 +655,7 @@ async fn venue_document(
         panels,
         cases_texts: &m.cases,
         cases: venue_cases(signed_in, state, id).await?,
+        bad_ratings,
     };
     Ok(render_document(&view))
 }
@@ -640,6 +667,9 @@ struct ReplyForm {
     page: Option<String>,
     unanswered: Option<String>,
     low: Option<String>,
+    /// `bad-ratings` when sent from the bad-ratings section, which it then
+    /// goes back to.
+    section: Option<String>,
 }
 
 /// `POST /dashboard/venues/{id}/replies/{rating_id}`: publishes (or replaces)
@@ -670,13 +700,32 @@ pub async fn submit_reply(
         }
         Err(e) => Err(profile_error_text(m, &e)),
     };
+    let from_bad_ratings = form.section.as_deref() == Some("bad-ratings");
     if let Err(error) = outcome {
-        let draft = Draft::Reply {
-            rating_id,
-            body: typed,
-            error,
+        let draft = if from_bad_ratings {
+            Draft::BadRatingReply {
+                rating_id,
+                body: typed,
+                error,
+            }
+        } else {
+            Draft::Reply {
+                rating_id,
+                body: typed,
+                error,
+            }
         };
         return refused_page(&signed_in, &state, venue_id, (filter, page), draft).await;
+    }
+    if from_bad_ratings {
+        let pairs = [("notice", Notice::ReplySaved.key().to_owned())];
+        let anchor = format!("bad-rating-{rating_id}");
+        return Ok(see_other(&venue_href(
+            venue_id,
+            signed_in.lang,
+            &pairs,
+            &anchor,
+        )));
     }
     let mut pairs = vec![("notice", Notice::ReplySaved.key().to_owned())];
     pairs.extend(filter_pairs(filter));
