@@ -617,6 +617,8 @@ mod tests {
     fn contact_keys_are_parsed_checked_and_never_printed() {
         let strong = "2:7c4a8d09ca3762af61e59520943dc26494f8941b";
         let mut pairs = BASE.to_vec();
+        pairs[1] = ("ADMIN_TOKEN", "Xk3v9Qp2Lm7Rt4Wz8Bn1Yc6H");
+        pairs[2] = ("SECRET_KEY", "9f86d081884c7d659a2feaa0c55ad015b3c2");
         pairs.push(("CONTACT_KEYS", strong));
         let s = Settings::load(None, env(&pairs)).unwrap();
         assert_eq!(s.contact_keys.len(), 1);
