@@ -11,21 +11,8 @@ use crate::console::html_table;
 
 /// Files a complaint with a rating from a fresh device; the case's id and code.
 async fn file_case(app: &TestApp, venue: &Value, device: &str) -> (i64, String) {
-    let response = app
-        .post_rating(&json!({
-            "code": venue["code"], "device_id": format!("device-{device}"), "overall": 1,
-            "complaint": {"text": "房价与标价不符", "contact": "13900001111"},
-        }))
-        .await;
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    let code = body["tracking_code"].as_str().unwrap().to_owned();
-    let id = sqlx::query_scalar("SELECT id FROM complaints WHERE tracking_code = $1")
-        .bind(&code)
-        .fetch_one(&app.pool)
+    app.file_case(venue, device, "房价与标价不符", "13900001111")
         .await
-        .unwrap();
-    (id, code)
 }
 
 #[tokio::test]

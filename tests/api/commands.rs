@@ -522,22 +522,9 @@ async fn contacts_are_sealed_with_the_newest_key_and_rotation_re_seals_the_older
     .await;
     let venue = app.hotel().await;
     // A complaint with a rating (the batched write) and one entered by a regulator.
-    let rated = app
-        .post_rating(
-            &json!({"code": venue["code"], "device_id": "device-rot-1", "overall": 1,
-                             "complaint": {"text": "导游强制购物", "contact": "13812345678"}}),
-        )
+    let (with_rating, _) = app
+        .file_case(&venue, "rot-1", "导游强制购物", "13812345678")
         .await;
-    assert_eq!(rated.status(), 201);
-    let code = rated.json::<serde_json::Value>().await.unwrap()["tracking_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let with_rating: i64 = sqlx::query_scalar("SELECT id FROM complaints WHERE tracking_code = $1")
-        .bind(&code)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let (status, entered) = crate::common::call(
         &app,
         reqwest::Method::POST,

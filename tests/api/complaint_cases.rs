@@ -20,28 +20,10 @@ const STATES: [&str; 7] = [
     "closed_unresolved",
 ];
 
-/// Files a complaint with a rating from a fresh device; the case's id and tracking code.
+/// Files a complaint with a rating from a fresh device; the case's id and code.
 async fn file_case(app: &TestApp, venue: &Value, device: &str) -> (i64, String) {
-    let response = app
-        .post_rating(&json!({
-            "code": venue["code"],
-            "device_id": format!("device-{device}"),
-            "overall": 1,
-            "complaint": {"text": "导游强制购物", "contact": "13812345678"},
-        }))
-        .await;
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    let code = body["tracking_code"]
-        .as_str()
-        .expect("tracking code")
-        .to_owned();
-    let id: i64 = sqlx::query_scalar("SELECT id FROM complaints WHERE tracking_code = $1")
-        .bind(&code)
-        .fetch_one(&app.pool)
+    app.file_case(venue, device, "导游强制购物", "13812345678")
         .await
-        .unwrap();
-    (id, code)
 }
 
 /// A body that satisfies every step's needs.

@@ -489,6 +489,35 @@ impl TestApp {
         }
     }
 
+    /// Files a complaint with a 1★ rating from a fresh device; the case's
+    /// id and tracking code.
+    pub async fn file_case(
+        &self,
+        venue: &Value,
+        device: &str,
+        text: &str,
+        contact: &str,
+    ) -> (i64, String) {
+        let response = self
+            .post_rating(&json!({
+                "code": venue["code"], "device_id": format!("device-{device}"), "overall": 1,
+                "complaint": {"text": text, "contact": contact},
+            }))
+            .await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.expect("json");
+        let code = body["tracking_code"]
+            .as_str()
+            .expect("tracking code")
+            .to_owned();
+        let id = sqlx::query_scalar("SELECT id FROM complaints WHERE tracking_code = $1")
+            .bind(&code)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the filed case");
+        (id, code)
+    }
+
     /// The venue's score JSON.
     pub async fn score(&self, venue_id: i64) -> Value {
         let response = self.get(&format!("/api/v1/venues/{venue_id}/score")).await;
