@@ -4,7 +4,7 @@
 //! revealed only by the handling regulator (audited), and every case route
 //! refuses whoever is outside the case's scope.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
 use crate::console::html_table;
