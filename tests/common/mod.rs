@@ -821,8 +821,23 @@ impl TestApp {
 
     /// Posts the sign-in form with a login and password: where the answer
     /// (a 303) sends the browser, and the session cookie it sets, if any.
+    /// A 503 (the password workers busy, as on a loaded test machine) is
+    /// retried after its `Retry-After`, as the page asks a person to.
     pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
-        let response = self.post_sign_in(login, password).await;
+        let mut response = self.post_sign_in(login, password).await;
+        for _ in 0..5 {
+            if response.status() != 503 {
+                break;
+            }
+            let wait = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(2);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            response = self.post_sign_in(login, password).await;
+        }
         if response.status() != 303 {
             let status = response.status();
             let retry_after = response.headers().get("retry-after").cloned();
