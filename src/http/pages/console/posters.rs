@@ -174,15 +174,7 @@ pub async fn page(
         .map(|r| r.code.to_string())
         .unwrap_or_default();
     let chosen_category = checked.selection.category.as_deref();
-    let categories = names
-        .categories()
-        .into_iter()
-        .map(|(key, label)| SelectOption {
-            selected: chosen_category == Some(key.as_str()),
-            value: key,
-            label,
-        })
-        .collect();
+    let categories = names.category_options(chosen_category);
     let papers = [(Paper::A4, &t.paper_a4), (Paper::A5, &t.paper_a5)]
         .into_iter()
         .map(|(paper, label)| SelectOption {

@@ -181,15 +181,7 @@ pub async fn rankings(
     let listed = page.total.min(MAX_RANKING_DEPTH);
     let pager = PagerView::new(m, page.page, page.per_page, listed, page_href);
     let chosen_category = ranking.request.category.as_deref();
-    let categories = names
-        .categories()
-        .into_iter()
-        .map(|(key, label)| SelectOption {
-            selected: chosen_category == Some(key.as_str()),
-            value: key,
-            label,
-        })
-        .collect();
+    let categories = names.category_options(chosen_category);
     let chosen_tier = ranking.request.tiers.first().map(String::as_str);
     let tiers = ["A", "B", "C", "D"]
         .into_iter()

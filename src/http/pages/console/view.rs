@@ -86,6 +86,21 @@ impl Names {
             .collect()
     }
 
+    /// Every category as a picker's option, `chosen` selected.
+    pub(in crate::http::pages::console) fn category_options(
+        &self,
+        chosen: Option<&str>,
+    ) -> Vec<SelectOption> {
+        self.categories()
+            .into_iter()
+            .map(|(key, label)| SelectOption {
+                selected: chosen == Some(key.as_str()),
+                value: key,
+                label,
+            })
+            .collect()
+    }
+
     /// "Yes" or "No".
     pub fn yes_no(&self, yes: bool) -> Cell {
         Cell::text(if yes {
