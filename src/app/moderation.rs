@@ -68,6 +68,8 @@ pub async fn moderate(
     } else {
         AuditAction::RATING_RELEASE
     };
+    // Held from the commit until the counters follow it; see `Live::counting`.
+    let _counting = services.live.counting().await;
     let outcome = moderation::moderate(
         &services.pool,
         rating_id,

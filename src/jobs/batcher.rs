@@ -232,6 +232,7 @@ async fn write_part(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) -> Op
     while !pending.is_empty() {
         attempts += 1;
         let rows: Vec<RatingRow> = pending.iter().map(|p| p.row.clone()).collect();
+        let gate = live.counting().await;
         match ratings::insert_batch(pool, &rows).await {
             Ok(stored) => {
                 let mut counted = LiveIncrements::default();
@@ -243,7 +244,10 @@ async fn write_part(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) -> Op
                 // Redis monitor rebuilds them if this is lost. Sent aside, so
                 // the writer is free for the next batch without waiting on Redis.
                 let live = live.clone();
-                tokio::spawn(async move { counted.send(&live).await });
+                tokio::spawn(async move {
+                    counted.send(&live).await;
+                    drop(gate);
+                });
             }
             // Some rows cannot go in; answer them and write the rest again.
             Err(BatchError::AlreadyStored) if attempts < MAX_ATTEMPTS => {

@@ -20,23 +20,20 @@ pub async fn run(live: Live, pool: PgPool, clock: Clock) {
         return;
     }
     let mut was_up = false;
-    let mut counters_valid = false;
+    // The miss count the counters were last rebuilt at: any call failed or
+    // skipped since (even in an outage shorter than one check) may have lost
+    // an increment, so the counters need a rebuild.
+    let mut rebuilt_at: Option<u64> = None;
     loop {
-        // A failed call marks Redis down between two checks; an outage that
-        // short still lost counter increments, so it needs a rebuild too.
-        if !live.is_up() {
-            counters_valid = false;
-        }
         let up = live.check().await;
         if up && !was_up {
             tracing::info!("redis is reachable");
         } else if !up && was_up {
             tracing::warn!("redis is unreachable; ratings continue, counters will be rebuilt");
         }
-        if !up {
-            counters_valid = false;
-        } else if !counters_valid {
-            counters_valid = rebuild_today(&live, &pool, clock.today()).await;
+        let misses = live.misses();
+        if up && rebuilt_at != Some(misses) && rebuild_today(&live, &pool, clock.today()).await {
+            rebuilt_at = Some(misses);
         }
         was_up = up;
         tokio::time::sleep(CHECK_EVERY).await;
@@ -45,7 +42,14 @@ pub async fn run(live: Live, pool: PgPool, clock: Clock) {
 
 /// Overwrites the counters of `day` (today) with the counts in Postgres;
 /// `true` on success.
+///
+/// This instance's commits of counted changes wait while it runs (see
+/// [`Live::rebuilding`]), so none falls between its read of Postgres and its
+/// write to Redis. Another instance's commit can: with several instances the
+/// counters may end a few ratings off after an outage, until
+/// `qrfeedback reconcile` compares and repairs them.
 pub async fn rebuild_today(live: &Live, pool: &PgPool, day: NaiveDate) -> bool {
+    let _gate = live.rebuilding().await;
     match stats::day_counts(pool, day).await {
         Ok(counts) => match live.set_counters(day, &counts).await {
             Ok(()) => {

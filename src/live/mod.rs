@@ -10,7 +10,7 @@ pub mod counters;
 pub mod guard;
 pub mod sessions;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -35,6 +35,24 @@ struct Inner {
     prefix: String,
     connection: RwLock<Option<Connection>>,
     up: AtomicBool,
+    /// Calls that failed or were skipped since start; a counter rebuild is
+    /// valid only while this has not moved.
+    misses: AtomicU64,
+    /// Held shared from a rating commit until its counter increments are
+    /// sent, and exclusively by a counter rebuild: no commit falls between
+    /// the rebuild's read of Postgres and its write to Redis.
+    gate: Arc<tokio::sync::RwLock<()>>,
+}
+
+/// Held while a change that counters must follow is committed and counted;
+/// see [`Live::counting`].
+pub struct CountingGuard {
+    _held: Option<tokio::sync::OwnedRwLockReadGuard<()>>,
+}
+
+/// Held while counters are rebuilt; see [`Live::rebuilding`].
+pub struct RebuildGuard {
+    _held: Option<tokio::sync::OwnedRwLockWriteGuard<()>>,
 }
 
 impl Live {
@@ -57,6 +75,8 @@ impl Live {
                 prefix: prefix.to_owned(),
                 connection: RwLock::new(None),
                 up: AtomicBool::new(false),
+                misses: AtomicU64::new(0),
+                gate: Arc::default(),
             })),
         })
     }
@@ -77,6 +97,40 @@ impl Live {
         self.inner
             .as_ref()
             .is_some_and(|i| i.up.load(Ordering::Relaxed))
+    }
+
+    /// How many calls have failed, or been skipped while Redis was down,
+    /// since start. Counters rebuilt when this read `n` are still whole while
+    /// it reads `n`: no increment since has been lost.
+    pub fn misses(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.misses.load(Ordering::SeqCst))
+    }
+
+    /// Taken before committing a change the live counters follow (a rating
+    /// batch, a quarantine) and held until its increments are sent, so a
+    /// rebuild never reads Postgres before the commit and writes Redis after
+    /// the increment. Many are held at once; only a rebuild waits for them.
+    pub async fn counting(&self) -> CountingGuard {
+        match &self.inner {
+            Some(inner) => CountingGuard {
+                _held: Some(inner.gate.clone().read_owned().await),
+            },
+            None => CountingGuard { _held: None },
+        }
+    }
+
+    /// Taken by a counter rebuild around its read of Postgres and write of
+    /// Redis: waits for every [`Live::counting`] guard held, and commits that
+    /// would be counted wait for it.
+    pub async fn rebuilding(&self) -> RebuildGuard {
+        match &self.inner {
+            Some(inner) => RebuildGuard {
+                _held: Some(inner.gate.clone().write_owned().await),
+            },
+            None => RebuildGuard { _held: None },
+        }
     }
 
     /// Connects or pings; returns whether Redis is up now. Called by the monitor job.
@@ -111,6 +165,9 @@ impl Live {
             }
             None => false,
         };
+        if !ok {
+            inner.misses.fetch_add(1, Ordering::SeqCst);
+        }
         inner.up.store(ok, Ordering::Relaxed);
         ok
     }
@@ -123,6 +180,7 @@ impl Live {
     {
         let inner = self.inner.as_ref().ok_or(LiveDown)?;
         if !inner.up.load(Ordering::Relaxed) {
+            inner.misses.fetch_add(1, Ordering::SeqCst);
             return Err(LiveDown);
         }
         let conn = inner
@@ -130,16 +188,21 @@ impl Live {
             .read()
             .ok()
             .and_then(|m| m.clone())
-            .ok_or(LiveDown)?;
+            .ok_or(LiveDown)
+            .inspect_err(|_| {
+                inner.misses.fetch_add(1, Ordering::SeqCst);
+            })?;
         match tokio::time::timeout(CALL_TIMEOUT, f(conn)).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(err)) => {
                 tracing::warn!(error = %err, "redis call failed; continuing without redis");
+                inner.misses.fetch_add(1, Ordering::SeqCst);
                 inner.up.store(false, Ordering::Relaxed);
                 Err(LiveDown)
             }
             Err(_) => {
                 tracing::warn!("redis call timed out; continuing without redis");
+                inner.misses.fetch_add(1, Ordering::SeqCst);
                 inner.up.store(false, Ordering::Relaxed);
                 Err(LiveDown)
             }
