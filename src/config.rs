@@ -78,6 +78,10 @@ pub struct Settings {
     /// 5 MiB, at most 64 MiB) and how many photos one inspection holds
     /// (`PHOTOS_PER_INSPECTION`, default 10, at most 50).
     pub photo_limits: PhotoLimits,
+    /// Working days a venue has to answer a proposed credit list entry with
+    /// its statement (陈述申辩) before a regulator may decide without it
+    /// (`LIST_STATEMENT_WORKING_DAYS`, default 5, at most 60).
+    pub list_statement_working_days: u32,
 }
 
 /// Where uploads go when `UPLOAD_DIR` is not set, under the working directory.
@@ -222,6 +226,7 @@ struct FileSettings {
     upload_dir: Option<String>,
     photo_max_bytes: Option<u64>,
     photos_per_inspection: Option<u64>,
+    list_statement_working_days: Option<u64>,
 }
 
 impl Settings {
@@ -364,6 +369,15 @@ impl Settings {
                 PER_INSPECTION_CEILING,
             )?,
         };
+        let list_statement_working_days = bounded(
+            "LIST_STATEMENT_WORKING_DAYS",
+            number(
+                "LIST_STATEMENT_WORKING_DAYS",
+                file.list_statement_working_days,
+                5,
+            )?,
+            60,
+        )? as u32;
         let trusted_proxies = TrustedProxies::parse(
             &text("TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
         )
@@ -396,6 +410,7 @@ impl Settings {
             imprint,
             upload_dir,
             photo_limits,
+            list_statement_working_days,
         })
     }
 }

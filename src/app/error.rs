@@ -160,6 +160,12 @@ slugs! {
     ImportTooManyRows => "import-too-many-rows", Invalid;
     ImportHasErrors => "import-has-errors", Invalid;
     TooManyPosterVenues => "too-many-poster-venues", Invalid;
+    UnknownList => "unknown-list", Invalid;
+    ListEntryNotFound => "list-entry-not-found", NotFound;
+    ListEntryDecided => "list-entry-decided", Conflict;
+    StatementGiven => "statement-given", Conflict;
+    StatementPeriodOver => "statement-period-over", Conflict;
+    StatementPeriodOpen => "statement-period-open", Conflict;
 }
 
 impl Slug {
@@ -185,6 +191,7 @@ impl Slug {
             Slug::DrawNotFound => "inspection draw",
             Slug::InspectionNotFound => "inspection",
             Slug::PhotoNotFound => "photo",
+            Slug::ListEntryNotFound => "list entry",
             _ => return None,
         })
     }

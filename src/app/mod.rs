@@ -15,6 +15,7 @@ pub mod cases;
 pub mod error;
 pub mod inspections;
 pub mod intake;
+pub mod list_entries;
 pub mod moderation;
 pub mod paging;
 pub mod path_ids;

@@ -46,6 +46,11 @@ pub fn parse_appeal_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::AppealNotFound))
 }
 
+/// Reads a credit list entry's id from a path segment.
+pub fn parse_list_entry_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::ListEntryNotFound))
+}
+
 /// Reads an inspection's id from a path segment.
 pub fn parse_inspection_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::InspectionNotFound))

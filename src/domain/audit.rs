@@ -104,6 +104,12 @@ audit_actions! {
     INSPECTION_DRAW = "inspection.draw";
     /// Photos were added to a recorded inspection.
     INSPECTION_PHOTO = "inspection.photo";
+    /// A credit list entry was proposed for a venue.
+    LIST_ENTRY_PROPOSE = "list_entry.propose";
+    /// A venue submitted its statement (陈述申辩) on a proposed list entry.
+    LIST_ENTRY_STATEMENT = "list_entry.statement";
+    /// A regulator decided a proposed list entry.
+    LIST_ENTRY_DECIDE = "list_entry.decide";
 }
 
 impl AuditAction {

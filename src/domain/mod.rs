@@ -12,6 +12,7 @@ pub mod decline;
 pub mod distribution;
 pub mod ids;
 pub mod inspection;
+pub mod list_entry;
 pub mod moderation;
 pub mod names;
 pub mod password;

@@ -373,7 +373,8 @@ impl ScoreEngine {
                     violations_12m: c.violations_12m,
                     serious_violations_12m: c.serious_violations_12m,
                     failed_inspections_12m: c.failed_inspections_12m,
-                    blacklisted: c.blacklisted,
+                    serious_list: c.serious_list,
+                    watch_list: c.watch_list,
                     commitment_published: c.commitment_published,
                     cqo_registered: c.cqo_registered,
                     ..TierInputs::default()

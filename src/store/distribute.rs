@@ -56,7 +56,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "inspection_items",
     "inspection_photos",
     "violations",
-    "blacklist_entries",
+    "list_entries",
     "rating_moderation",
     "score_refresh_queue",
     "venue_commitments",

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod distribute;
 pub mod inspections;
+pub mod list_entries;
 pub mod moderation;
 pub mod photos;
 pub mod rankings;

@@ -72,8 +72,10 @@ pub struct ComplianceCounts {
     pub serious_violations_12m: i64,
     /// Failed inspections in the last 12 months.
     pub failed_inspections_12m: i64,
-    /// An active blacklist entry.
-    pub blacklisted: bool,
+    /// Listed that day on the 严重失信主体名单.
+    pub serious_list: bool,
+    /// Listed that day on the 重点关注名单.
+    pub watch_list: bool,
     /// A service-quality commitment is published.
     pub commitment_published: bool,
     /// The Chief Quality Officer's filing is confirmed (registered).
@@ -112,10 +114,12 @@ pub async fn compliance_counts(
                WHERE NOT i.passed AND i.inspected_on > $2
                GROUP BY i.venue_id
            ),
-           blacklist AS (
-               SELECT DISTINCT b.venue_id
-               FROM blacklist_entries b JOIN ids USING (venue_id)
-               WHERE b.listed_on <= $4 AND (b.lifted_on IS NULL OR b.lifted_on > $4)
+           listed AS (
+               SELECT l.venue_id, bool_or(l.list = 'serious') AS serious,
+                      bool_or(l.list = 'watch') AS watch
+               FROM list_entries l JOIN ids USING (venue_id)
+               WHERE l.state = 'listed' AND l.starts_on <= $4 AND l.ends_on > $4
+               GROUP BY l.venue_id
            ),
            commitment AS (
                SELECT c.venue_id FROM venue_commitments c JOIN ids USING (venue_id)
@@ -130,18 +134,19 @@ pub async fn compliance_counts(
                   coalesce(violation.total, 0) AS "violations!",
                   coalesce(violation.serious, 0) AS "serious!",
                   coalesce(inspection.failed, 0) AS "failed!",
-                  blacklist.venue_id IS NOT NULL AS "blacklisted!",
+                  coalesce(listed.serious, false) AS "serious_list!",
+                  coalesce(listed.watch, false) AS "watch_list!",
                   commitment.venue_id IS NOT NULL AS "commitment_published!",
                   officer.venue_id IS NOT NULL AS "cqo_registered!"
            FROM ids
            LEFT JOIN complaint USING (venue_id)
            LEFT JOIN violation USING (venue_id)
            LEFT JOIN inspection USING (venue_id)
-           LEFT JOIN blacklist USING (venue_id)
+           LEFT JOIN listed USING (venue_id)
            LEFT JOIN commitment USING (venue_id)
            LEFT JOIN officer USING (venue_id)
            WHERE complaint.venue_id IS NOT NULL OR violation.venue_id IS NOT NULL
-              OR inspection.venue_id IS NOT NULL OR blacklist.venue_id IS NOT NULL
+              OR inspection.venue_id IS NOT NULL OR listed.venue_id IS NOT NULL
               OR commitment.venue_id IS NOT NULL OR officer.venue_id IS NOT NULL"#,
         venue_ids as &[VenueId],
         since_day,
@@ -161,7 +166,8 @@ pub async fn compliance_counts(
                     violations_12m: r.violations,
                     serious_violations_12m: r.serious,
                     failed_inspections_12m: r.failed,
-                    blacklisted: r.blacklisted,
+                    serious_list: r.serious_list,
+                    watch_list: r.watch_list,
                     commitment_published: r.commitment_published,
                     cqo_registered: r.cqo_registered,
                 },

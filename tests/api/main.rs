@@ -27,6 +27,7 @@ mod home;
 mod imprint;
 mod inspections;
 mod inspections_console;
+mod list_entries;
 mod login;
 mod low_rating_pages;
 mod password_link;

@@ -321,7 +321,7 @@ async fn the_method_page_shows_the_configured_constants_in_both_languages() {
         "否则取 70 分",
         "近 365 天内至少有 5 条评价",
         "Wilson",
-        "default-2026.1",
+        "default-2026.2",
     ] {
         assert!(zh.says(expected), "zh: {expected}");
     }
@@ -334,7 +334,7 @@ async fn the_method_page_shows_the_configured_constants_in_both_languages() {
         "otherwise 70.",
         "at least 5 ratings in the last 365 days",
         "Wilson lower bound (95 %)",
-        "default-2026.1",
+        "default-2026.2",
         "quarantined",
     ] {
         assert!(en.says(expected), "en: {expected}");

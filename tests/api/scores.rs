@@ -281,7 +281,7 @@ async fn queue_refresh(app: &TestApp, venue_id: i64) {
 }
 
 #[tokio::test]
-async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
+async fn the_tier_reacts_to_list_violation_and_inspection_rows() {
     let app = spawn_app().await;
     let venue = app.hotel().await;
     let venue_id = venue["id"].as_i64().unwrap();
@@ -293,18 +293,23 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         "B"
     );
 
-    sqlx::query("INSERT INTO blacklist_entries (venue_id, listed_on, reason) VALUES ($1, current_date, 'fraud')")
-        .bind(venue_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO list_entries (venue_id, list, reason, legal_basis, starts_on, ends_on, state, \
+         proposed_by, proposed_at, statement_due_on, decided_by, decided_at, decision_reason) \
+         VALUES ($1, 'serious', 'fraud', 'basis', current_date - 10, current_date + 365, 'listed', \
+         'test', now(), current_date - 10, 'test', now(), 'fraud')",
+    )
+    .bind(venue_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     queue_refresh(&app, venue_id).await;
     let listed = app.score_when(venue_id, |s| s["tier"] == "D").await;
     assert_eq!(listed["tier"], "D", "{listed}");
-    assert_eq!(listed["tier_reasons"][0]["input"], "blacklisted");
+    assert_eq!(listed["tier_reasons"][0]["input"], "serious_list");
     assert!(!listed["tier_reasons"][0]["zh"].as_str().unwrap().is_empty());
 
-    sqlx::query("UPDATE blacklist_entries SET lifted_on = current_date WHERE venue_id = $1")
+    sqlx::query("UPDATE list_entries SET ends_on = current_date - 1 WHERE venue_id = $1")
         .bind(venue_id)
         .execute(&app.pool)
         .await
@@ -366,7 +371,7 @@ async fn the_tier_reacts_to_blacklist_violation_and_inspection_rows() {
         .collect();
     // C → C (new reasons) is no tier change: still three.
     assert_eq!(tiers, ["C", "D", "B"], "{history}");
-    assert_eq!(history["items"][1]["inputs"]["blacklisted"], true);
+    assert_eq!(history["items"][1]["inputs"]["serious_list"], true);
 }
 
 #[tokio::test]

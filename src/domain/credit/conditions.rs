@@ -201,15 +201,17 @@ impl NumberInput {
 /// Yes/no inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FlagInput {
-    Blacklisted,
+    SeriousList,
+    WatchList,
     CommitmentPublished,
     CqoRegistered,
     DemonstrationUnit,
 }
 
 impl FlagInput {
-    pub(super) const ALL: [FlagInput; 4] = [
-        FlagInput::Blacklisted,
+    pub(super) const ALL: [FlagInput; 5] = [
+        FlagInput::SeriousList,
+        FlagInput::WatchList,
         FlagInput::CommitmentPublished,
         FlagInput::CqoRegistered,
         FlagInput::DemonstrationUnit,
@@ -217,7 +219,8 @@ impl FlagInput {
 
     pub(super) fn key(self) -> &'static str {
         match self {
-            FlagInput::Blacklisted => "blacklisted",
+            FlagInput::SeriousList => "serious_list",
+            FlagInput::WatchList => "watch_list",
             FlagInput::CommitmentPublished => "commitment_published",
             FlagInput::CqoRegistered => "cqo_registered",
             FlagInput::DemonstrationUnit => "demonstration_unit",
@@ -226,7 +229,8 @@ impl FlagInput {
 
     pub(super) fn value(self, inputs: &TierInputs) -> bool {
         match self {
-            FlagInput::Blacklisted => inputs.blacklisted,
+            FlagInput::SeriousList => inputs.serious_list,
+            FlagInput::WatchList => inputs.watch_list,
             FlagInput::CommitmentPublished => inputs.commitment_published,
             FlagInput::CqoRegistered => inputs.cqo_registered,
             FlagInput::DemonstrationUnit => inputs.demonstration_unit,
@@ -236,8 +240,16 @@ impl FlagInput {
     /// The state in words, (zh, en).
     pub(super) fn state_text(self, state: bool) -> (&'static str, &'static str) {
         match (self, state) {
-            (FlagInput::Blacklisted, true) => ("列入黑名单", "active blacklist entry"),
-            (FlagInput::Blacklisted, false) => ("未列入黑名单", "no active blacklist entry"),
+            (FlagInput::SeriousList, true) => (
+                "列入严重失信主体名单",
+                "on the list of seriously untrustworthy entities",
+            ),
+            (FlagInput::SeriousList, false) => (
+                "未列入严重失信主体名单",
+                "not on the list of seriously untrustworthy entities",
+            ),
+            (FlagInput::WatchList, true) => ("列入重点关注名单", "on the watch list"),
+            (FlagInput::WatchList, false) => ("未列入重点关注名单", "not on the watch list"),
             (FlagInput::CommitmentPublished, true) => {
                 ("已发布服务质量承诺", "service-quality commitment published")
             }
@@ -275,7 +287,13 @@ pub(super) enum Condition {
 impl Condition {
     pub(super) fn parse(doc: &ConditionDoc, place: String) -> Result<Condition, RuleSetError> {
         let number_input = NumberInput::ALL.into_iter().find(|i| i.key() == doc.input);
-        let flag_input = FlagInput::ALL.into_iter().find(|i| i.key() == doc.input);
+        // Rule sets written before the lists were named call the serious
+        // list `blacklisted`; they keep meaning the same thing.
+        let input = match doc.input.as_str() {
+            "blacklisted" => "serious_list",
+            other => other,
+        };
+        let flag_input = FlagInput::ALL.into_iter().find(|i| i.key() == input);
         let Some(op) = CompareOp::parse(&doc.op) else {
             // An unknown input is the likelier typo to report first.
             if number_input.is_none() && flag_input.is_none() {

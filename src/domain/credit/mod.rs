@@ -87,8 +87,14 @@ pub struct TierInputs {
     pub serious_violations_12m: i64,
     /// Failed inspections in the last 12 months.
     pub failed_inspections_12m: i64,
-    /// An active blacklist entry.
-    pub blacklisted: bool,
+    /// Listed, on the day, on the list of seriously untrustworthy entities
+    /// (严重失信主体名单). Decisions stored before the lists were named call
+    /// it `blacklisted`.
+    #[serde(alias = "blacklisted")]
+    pub serious_list: bool,
+    /// Listed, on the day, on the watch list (重点关注名单).
+    #[serde(default)]
+    pub watch_list: bool,
     /// A service-quality commitment is published.
     pub commitment_published: bool,
     /// A Chief Quality Officer is registered.

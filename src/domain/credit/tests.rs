@@ -19,18 +19,18 @@ fn en_reasons(decision: &TierDecision) -> Vec<&str> {
 #[test]
 fn default_file_parses_and_has_a_version() {
     let rules = RuleSet::parse_toml(DEFAULT_RULES_TOML).expect("default rules are valid");
-    assert_eq!(rules.version(), "default-2026.1");
+    assert_eq!(rules.version(), "default-2026.2");
     assert_eq!(RuleSet::default_rules(), rules);
 }
 
 #[test]
-fn known_inputs_lists_all_twelve() {
+fn known_inputs_lists_all_thirteen() {
     assert_eq!(
         known_inputs(),
         "score, ratings_12m, verified_complaints_per_1000, verified_complaints_12m, \
          unresolved_verified_complaints, violations_12m, serious_violations_12m, \
-         failed_inspections_12m, blacklisted, commitment_published, cqo_registered, \
-         demonstration_unit"
+         failed_inspections_12m, serious_list, watch_list, commitment_published, \
+         cqo_registered, demonstration_unit"
     );
 }
 
@@ -69,15 +69,26 @@ fn default_rules_decide_the_design_cases() {
     // (name, inputs, tier, a reason that must be among the English reasons)
     let cases: Vec<(&str, TierInputs, Tier, &str)> = vec![
         (
-            "blacklisted beats a perfect score",
+            "the serious list beats a perfect score",
             TierInputs {
                 score_0_100: Some(99.0),
                 ratings_12m: 500,
-                blacklisted: true,
+                serious_list: true,
                 ..TierInputs::default()
             },
             Tier::D,
-            "active blacklist entry",
+            "on the list of seriously untrustworthy entities",
+        ),
+        (
+            "the watch list holds a perfect score at C",
+            TierInputs {
+                score_0_100: Some(99.0),
+                ratings_12m: 500,
+                watch_list: true,
+                ..TierInputs::default()
+            },
+            Tier::C,
+            "on the watch list",
         ),
         (
             "low score",
@@ -167,7 +178,7 @@ fn default_rules_decide_the_design_cases() {
             "{name}: {reason:?} not in {:?}",
             en_reasons(&decision)
         );
-        assert_eq!(decision.rule_set_version, "default-2026.1");
+        assert_eq!(decision.rule_set_version, "default-2026.2");
     }
 }
 
@@ -197,10 +208,10 @@ fn reasons_read_in_both_languages() {
         ]
     );
     let d = rules.evaluate(&TierInputs {
-        blacklisted: true,
+        serious_list: true,
         ..venue()
     });
-    assert_eq!(d.reasons[0].zh, "列入黑名单");
+    assert_eq!(d.reasons[0].zh, "列入严重失信主体名单");
     let b = rules.evaluate(&TierInputs::default());
     assert_eq!(b.reasons[0].zh, "评分样本不足");
 }
@@ -285,7 +296,8 @@ fn flag_conditions_and_bonuses_work() {
         vec!["score 75.0 < 80", "no service-quality commitment published"]
     );
     assert_eq!(with.tier, Tier::A);
-    assert!(en_reasons(&with).contains(&"no active blacklist entry"));
+    // `blacklisted`, as older rule files call it, is the serious list.
+    assert!(en_reasons(&with).contains(&"not on the list of seriously untrustworthy entities"));
 }
 
 #[test]
@@ -308,11 +320,14 @@ fn describe_covers_every_rule_and_the_default() {
     let described = RuleSet::default_rules().describe();
     let tiers: Vec<Tier> = described.iter().map(|d| d.tier).collect();
     assert_eq!(tiers, vec![Tier::D, Tier::C, Tier::A, Tier::B]);
-    assert_eq!(described[0].en, "D: active blacklist entry");
-    assert_eq!(described[0].zh, "D级：列入黑名单");
+    assert_eq!(
+        described[0].en,
+        "D: on the list of seriously untrustworthy entities"
+    );
+    assert_eq!(described[0].zh, "D级：列入严重失信主体名单");
     assert_eq!(
         described[1].en,
-        "C if any of: score < 60; verified complaints per 1,000 ratings > 5; \
+        "C if any of: on the watch list; score < 60; verified complaints per 1,000 ratings > 5; \
          serious violations in 12 months > 0; failed inspections in 12 months > 0"
     );
     assert_eq!(
@@ -326,7 +341,8 @@ fn describe_covers_every_rule_and_the_default() {
 fn json_round_trips() {
     let rules = RuleSet::default_rules();
     let stored = rules.to_json();
-    assert_eq!(stored["tiers"][1]["conditions"][0]["value"], json!(60));
+    assert_eq!(stored["tiers"][1]["conditions"][0]["value"], json!(true));
+    assert_eq!(stored["tiers"][1]["conditions"][1]["value"], json!(60));
     let back = RuleSet::from_json(&stored).expect("stored form is valid");
     assert_eq!(back, rules);
     assert_eq!(back.to_json(), stored);
@@ -504,7 +520,7 @@ fn arbitrary_inputs() -> impl proptest::strategy::Strategy<Value = TierInputs> {
     (
         proptest::option::of(proptest::num::f64::ANY),
         proptest::array::uniform6(any::<i64>()),
-        proptest::array::uniform4(any::<bool>()),
+        proptest::array::uniform5(any::<bool>()),
     )
         .prop_map(|(score_0_100, counts, flags)| TierInputs {
             score_0_100,
@@ -514,7 +530,8 @@ fn arbitrary_inputs() -> impl proptest::strategy::Strategy<Value = TierInputs> {
             violations_12m: counts[3],
             serious_violations_12m: counts[4],
             failed_inspections_12m: counts[5],
-            blacklisted: flags[0],
+            serious_list: flags[0],
+            watch_list: flags[4],
             commitment_published: flags[1],
             cqo_registered: flags[2],
             demonstration_unit: flags[3],

@@ -14,6 +14,7 @@ use crate::http::api::complaints;
 use crate::http::api::health;
 use crate::http::api::holidays;
 use crate::http::api::inspections;
+use crate::http::api::lists;
 use crate::http::api::moderation;
 use crate::http::api::qr;
 use crate::http::api::rankings;
@@ -125,6 +126,8 @@ impl Modify for BodyLimit {
         holidays::list, holidays::put, holidays::delete, holidays::get_clocks, holidays::put_clocks,
         venue_admin::update, venue_admin::import,
         venue_admin::template_csv, venue_admin::template_xlsx,
+        lists::propose, lists::for_venue, lists::get, lists::statement, lists::decision,
+        lists::serious, lists::quality,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

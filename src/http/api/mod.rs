@@ -10,6 +10,7 @@ pub mod docs;
 pub mod health;
 pub mod holidays;
 pub mod inspections;
+pub mod lists;
 pub mod moderation;
 pub mod qr;
 pub mod rankings;

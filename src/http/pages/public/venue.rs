@@ -492,7 +492,7 @@ mod tests {
                 en: "score 71.7 < 85".into(),
                 zh: "评分 71.7 < 85".into(),
             }],
-            rule_set_version: Some("default-2026.1".into()),
+            rule_set_version: Some("default-2026.2".into()),
             rank: Ranks {
                 prefecture: Some(RegionRank {
                     region_code: "652800".into(),
