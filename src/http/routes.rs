@@ -203,6 +203,8 @@ route_table! {
     get "/api/v1/list-entries/{id}" => lists::get, SIGNED_IN;
     post "/api/v1/list-entries/{id}/statement" => lists::statement, SIGNED_IN;
     post "/api/v1/list-entries/{id}/decision" => lists::decision, SUPERVISORS;
+    get "/lists/serious" => public::serious, ANYONE;
+    get "/lists/quality" => public::quality, ANYONE;
     get "/api/v1/lists/serious" => lists::serious, ANYONE;
     get "/api/v1/lists/quality" => lists::quality, ANYONE;
     post "/api/v1/venues/{id}/inspections/{inspection_id}/photos" => inspections::add_photo, SUPERVISORS;

@@ -140,6 +140,7 @@ pub struct Messages {
     pub(crate) about_scores: AboutScoresTexts,
     pub(crate) public_errors: PublicErrorTexts,
     pub(crate) home: HomeTexts,
+    pub(crate) lists: ListsTexts,
     pub(crate) login: LoginPageTexts,
     pub(crate) signed_in: SignedInTexts,
     pub(crate) invite: InviteTexts,

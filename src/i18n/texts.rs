@@ -66,6 +66,7 @@ pub(crate) struct AuditTexts {
     pub(crate) family_calendar: String,
     /// Audit family: inspections and their draws.
     pub(crate) family_inspection: String,
+    pub(crate) family_list_entry: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
@@ -668,6 +669,36 @@ pub(crate) struct HomeTexts {
     pub(crate) staff_heading: String,
     pub(crate) staff_body: String,
     pub(crate) sign_in: String,
+}
+
+/// Texts of the public credit lists, `/lists/serious` and `/lists/quality`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListsTexts {
+    pub(crate) serious_title: String,
+    /// What the list is and the regulation it rests on.
+    pub(crate) serious_intro: String,
+    pub(crate) quality_title: String,
+    /// What puts a venue on the quality list.
+    pub(crate) quality_intro: String,
+    /// `{day}`: the day the list is of.
+    pub(crate) as_of: String,
+    /// Before the JSON and CSV links.
+    pub(crate) open_data: String,
+    pub(crate) empty: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_region: String,
+    pub(crate) col_reason: String,
+    pub(crate) col_basis: String,
+    pub(crate) col_decision_no: String,
+    pub(crate) col_decided_on: String,
+    pub(crate) col_period: String,
+    /// `{from}` and `{to}`: the first day in force and the day it ends.
+    pub(crate) period: String,
+    pub(crate) col_score: String,
+    pub(crate) col_since: String,
+    /// The home page's link to the lists.
+    pub(crate) home_link: String,
 }
 
 /// Texts of the confirmation step of a consequential action

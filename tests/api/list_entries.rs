@@ -206,6 +206,18 @@ async fn a_listed_venue_answers_first_is_listed_with_its_statement_and_drops_off
     assert!(row.contains("巴文旅信〔2026〕3号"), "{row}");
     assert_eq!(lines.next(), None);
 
+    let page = app.get("/lists/serious?lang=zh-CN").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    for text in [
+        "严重失信主体名单",
+        "孔雀河酒店",
+        "巴文旅信〔2026〕3号",
+        "以不合理低价组织旅游活动",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+
     // On its end day the entry ends without anyone acting, and the tier follows.
     let ends_on =
         NaiveDate::parse_from_str(decided["ends_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
@@ -217,6 +229,13 @@ async fn a_listed_venue_answers_first_is_listed_with_its_statement_and_drops_off
         public(&app, "/api/v1/lists/serious").await["items"],
         json!([])
     );
+    let page = app
+        .get("/lists/serious?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("No venue is on this list today.") && !page.contains("孔雀河酒店"));
     let (_, ended) = call(
         &app,
         Method::GET,

@@ -11,6 +11,7 @@ mod about;
 mod chart;
 mod error_page;
 mod home;
+mod lists;
 mod rankings;
 #[cfg(test)]
 mod test_support;
@@ -37,6 +38,7 @@ pub(crate) use chart::trend_description;
 pub use chart::{distribution_svg, trend_svg};
 pub use error_page::{PublicError, method_not_allowed, not_found, public_error_page};
 pub use home::{HOME_TOP_VENUES, home, home_page};
+pub use lists::{quality, quality_list_page, serious, serious_list_page};
 pub use rankings::{RankingRefusal, rankings, rankings_page};
 pub(crate) use venue::region_line;
 pub(crate) use venue::{HistogramRow, histogram_rows};
