@@ -160,6 +160,18 @@ slugs! {
     ImportTooManyRows => "import-too-many-rows", Invalid;
     ImportHasErrors => "import-has-errors", Invalid;
     TooManyPosterVenues => "too-many-poster-venues", Invalid;
+    InvalidEducation => "invalid-education", Invalid;
+    InvalidExperienceYears => "invalid-experience-years", Invalid;
+    UnknownDuty => "unknown-duty", Invalid;
+    InvalidEvaluationYear => "invalid-evaluation-year", Invalid;
+    InvalidGrade => "invalid-grade", Invalid;
+    InvalidCqoDecision => "invalid-cqo-decision", Invalid;
+    TooManyTrainings => "too-many-trainings", Invalid;
+    CqoRegistrationByRegulator => "cqo-registration-by-regulator", Forbidden;
+    CqoRegistrationConflict => "cqo-registration-conflict", Conflict;
+    CqoTrainingShort => "cqo-training-short", Conflict;
+    CqoNotFound => "cqo-not-found", NotFound;
+    CqoTrainingNotFound => "cqo-training-not-found", NotFound;
 }
 
 impl Slug {
@@ -185,6 +197,8 @@ impl Slug {
             Slug::DrawNotFound => "inspection draw",
             Slug::InspectionNotFound => "inspection",
             Slug::PhotoNotFound => "photo",
+            Slug::CqoNotFound => "quality officer",
+            Slug::CqoTrainingNotFound => "training record",
             _ => return None,
         })
     }

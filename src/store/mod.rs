@@ -16,6 +16,7 @@ pub mod distribute;
 pub mod inspections;
 pub mod moderation;
 pub mod photos;
+pub mod quality_officers;
 pub mod rankings;
 pub mod ratings;
 pub mod reads;

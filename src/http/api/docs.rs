@@ -16,6 +16,7 @@ use crate::http::api::holidays;
 use crate::http::api::inspections;
 use crate::http::api::moderation;
 use crate::http::api::qr;
+use crate::http::api::quality_officers;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
 use crate::http::api::ratings::MAX_JSON_BYTES;
@@ -125,6 +126,9 @@ impl Modify for BodyLimit {
         holidays::list, holidays::put, holidays::delete, holidays::get_clocks, holidays::put_clocks,
         venue_admin::update, venue_admin::import,
         venue_admin::template_csv, venue_admin::template_xlsx,
+        quality_officers::registry, quality_officers::record, quality_officers::decide,
+        quality_officers::add_training, quality_officers::remove_training,
+        quality_officers::evaluate,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

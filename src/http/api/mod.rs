@@ -12,6 +12,7 @@ pub mod holidays;
 pub mod inspections;
 pub mod moderation;
 pub mod qr;
+pub mod quality_officers;
 pub mod rankings;
 pub mod ratings;
 pub mod reports;
