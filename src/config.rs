@@ -82,6 +82,9 @@ pub struct Settings {
     /// its statement (陈述申辩) before a regulator may decide without it
     /// (`LIST_STATEMENT_WORKING_DAYS`, default 5, at most 60).
     pub list_statement_working_days: u32,
+    /// Training hours a Chief Quality Officer needs on record before a
+    /// regulator may register the filing (`CQO_TRAINING_HOURS`).
+    pub cqo_training_hours: f64,
 }
 
 /// Where uploads go when `UPLOAD_DIR` is not set, under the working directory.
@@ -227,6 +230,7 @@ struct FileSettings {
     photo_max_bytes: Option<u64>,
     photos_per_inspection: Option<u64>,
     list_statement_working_days: Option<u64>,
+    cqo_training_hours: Option<f64>,
 }
 
 impl Settings {
@@ -378,6 +382,10 @@ impl Settings {
             )?,
             60,
         )? as u32;
+        let cqo_training_hours = cqo_training_hours(
+            env("CQO_TRAINING_HOURS").filter(|v| !v.trim().is_empty()),
+            file.cqo_training_hours,
+        )?;
         let trusted_proxies = TrustedProxies::parse(
             &text("TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
         )
@@ -411,8 +419,29 @@ impl Settings {
             upload_dir,
             photo_limits,
             list_statement_working_days,
+            cqo_training_hours,
         })
     }
+}
+
+/// The training hours a Chief Quality Officer needs on record to be
+/// registered (三(一) of the provincial scheme offers at least 20 class hours).
+pub const DEFAULT_CQO_TRAINING_HOURS: f64 = 20.0;
+
+/// `CQO_TRAINING_HOURS` (environment first, then the file): 0 to 10,000 hours.
+fn cqo_training_hours(env: Option<String>, file: Option<f64>) -> Result<f64, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        name: "CQO_TRAINING_HOURS",
+        reason: "must be a number of hours from 0 to 10000".into(),
+    };
+    let hours = match env {
+        Some(raw) => raw.trim().parse::<f64>().map_err(|_| invalid())?,
+        None => file.unwrap_or(DEFAULT_CQO_TRAINING_HOURS),
+    };
+    if !hours.is_finite() || !(0.0..=10_000.0).contains(&hours) {
+        return Err(invalid());
+    }
+    Ok(hours)
 }
 
 /// A count or size between 1 and `ceiling`, or the variable named as invalid.
@@ -552,6 +581,26 @@ mod tests {
         ("ADMIN_TOKEN", "admin-token-123"),
         ("SECRET_KEY", "0123456789abcdef0123456789abcdef"),
     ];
+
+    #[test]
+    fn cqo_training_hours_default_to_20_and_are_bounded() {
+        let s = Settings::load(None, env(&BASE)).unwrap();
+        assert_eq!(s.cqo_training_hours, 20.0);
+        let mut pairs = BASE.to_vec();
+        pairs.push(("CQO_TRAINING_HOURS", "32.5"));
+        assert_eq!(
+            Settings::load(None, env(&pairs))
+                .unwrap()
+                .cqo_training_hours,
+            32.5
+        );
+        for bad in ["-1", "NaN", "twenty", "10001"] {
+            let mut pairs = BASE.to_vec();
+            pairs.push(("CQO_TRAINING_HOURS", bad));
+            let err = Settings::load(None, env(&pairs)).unwrap_err().to_string();
+            assert!(err.contains("CQO_TRAINING_HOURS"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn defaults_apply() {

@@ -166,6 +166,18 @@ slugs! {
     StatementGiven => "statement-given", Conflict;
     StatementPeriodOver => "statement-period-over", Conflict;
     StatementPeriodOpen => "statement-period-open", Conflict;
+    InvalidEducation => "invalid-education", Invalid;
+    InvalidExperienceYears => "invalid-experience-years", Invalid;
+    UnknownDuty => "unknown-duty", Invalid;
+    InvalidEvaluationYear => "invalid-evaluation-year", Invalid;
+    InvalidGrade => "invalid-grade", Invalid;
+    InvalidCqoDecision => "invalid-cqo-decision", Invalid;
+    TooManyTrainings => "too-many-trainings", Invalid;
+    CqoRegistrationByRegulator => "cqo-registration-by-regulator", Forbidden;
+    CqoRegistrationConflict => "cqo-registration-conflict", Conflict;
+    CqoTrainingShort => "cqo-training-short", Conflict;
+    CqoNotFound => "cqo-not-found", NotFound;
+    CqoTrainingNotFound => "cqo-training-not-found", NotFound;
 }
 
 impl Slug {
@@ -192,6 +204,8 @@ impl Slug {
             Slug::InspectionNotFound => "inspection",
             Slug::PhotoNotFound => "photo",
             Slug::ListEntryNotFound => "list entry",
+            Slug::CqoNotFound => "quality officer",
+            Slug::CqoTrainingNotFound => "training record",
             _ => return None,
         })
     }

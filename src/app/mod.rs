@@ -20,6 +20,7 @@ pub mod moderation;
 pub mod paging;
 pub mod path_ids;
 pub mod posters;
+pub mod quality_officers;
 pub mod rankings;
 pub mod reports;
 pub mod scores;

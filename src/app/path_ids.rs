@@ -66,6 +66,11 @@ pub fn parse_draw_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::DrawNotFound))
 }
 
+/// Reads a Chief Quality Officer's training record id from a path segment.
+pub fn parse_training_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::CqoTrainingNotFound))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

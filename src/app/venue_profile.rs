@@ -1,6 +1,6 @@
 //! What a venue shows of itself and answers: its visitors' comments by day
-//! with its replies, its public service commitment and its Chief Quality
-//! Officer. The JSON API and the dashboard share these.
+//! with its replies and its public service commitment (its Chief Quality
+//! Officer is `app::quality_officers`). The JSON API and the dashboard share these.
 
 use crate::app::paging::{PageSize, Paging};
 use crate::domain::ids::{RatingId, VenueId};
@@ -9,15 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::{AppError, Caller, Services, Slug};
-use crate::domain::access::Role;
 use crate::domain::audit::AuditAction;
-use crate::domain::venue_profile::{
-    CommitmentText, ProfileError, QualityOfficer, Registration, ReplyText,
-};
+use crate::domain::venue_profile::{CommitmentText, ProfileError, ReplyText};
 use crate::store::ScopeFilter;
-use crate::store::dashboard::{
-    self, CommentDay, CommentFilter, Commitment, QualityOfficerRecord, ReplyOutcome,
-};
+use crate::store::dashboard::{self, CommentDay, CommentFilter, Commitment, ReplyOutcome};
 use crate::store::venues;
 
 /// A venue's comments: 30 a page, on the JSON route and on the dashboard alike.
@@ -39,7 +34,6 @@ impl From<ProfileError> for AppError {
             ProfileError::TooLong { .. } => Slug::TextTooLong,
             ProfileError::ControlCharacter { .. } => Slug::ControlCharacter,
             ProfileError::BadDate | ProfileError::FutureDate => Slug::InvalidDate,
-            ProfileError::BadTrainingHours => Slug::InvalidTrainingHours,
             ProfileError::UnknownStatus => Slug::InvalidRegistrationStatus,
         };
         AppError::new(slug, err.to_string())
@@ -283,88 +277,4 @@ pub async fn commitment(
     .await?
     .ok_or(AppError::not_found(Slug::VenueNotFound))?;
     Ok(CommitmentBody::from(saved))
-}
-
-/// Body of `PUT /api/v1/venues/{id}/quality-officer`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QualityOfficerRequest {
-    /// Name, 1–100 characters.
-    pub name: String,
-    /// Position in the venue, 1–100 characters.
-    pub position: String,
-    /// Appointment date, `YYYY-MM-DD`, not in the future.
-    #[schema(example = "2026-03-01")]
-    pub appointed_on: String,
-    /// Quality training received, hours, 0–10000 (one decimal is kept).
-    pub training_hours: f64,
-    /// Filing (备案) status: `unregistered`, `pending` or `registered`.
-    #[schema(example = "registered")]
-    pub registration_status: String,
-}
-
-/// A venue's Chief Quality Officer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QualityOfficerBody {
-    /// Venue id.
-    pub venue_id: VenueId,
-    /// Name.
-    pub name: String,
-    /// Position in the venue.
-    pub position: String,
-    /// Appointment date.
-    pub appointed_on: NaiveDate,
-    /// Training hours.
-    pub training_hours: f64,
-    /// `unregistered`, `pending` or `registered`.
-    pub registration_status: String,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<QualityOfficerRecord> for QualityOfficerBody {
-    fn from(o: QualityOfficerRecord) -> Self {
-        Self {
-            venue_id: o.venue_id,
-            name: o.name,
-            position: o.position,
-            appointed_on: o.appointed_on,
-            training_hours: o.training_hours,
-            registration_status: o.registration_status,
-            updated_at: o.updated_at,
-        }
-    }
-}
-
-/// Saves a venue's Chief Quality Officer: the one code path of the JSON
-/// route and the dashboard's form. Registration (备案) is a regulator's
-/// confirmation and a tier input, so venue staff may file (pending) or
-/// withdraw it but not mark it registered themselves; a registration already
-/// confirmed stays as it is when they edit the other fields.
-pub async fn save_officer(
-    services: &Services,
-    caller: &Caller,
-    venue_id: VenueId,
-    officer: &QualityOfficer,
-    scope: &ScopeFilter,
-) -> Result<QualityOfficerRecord, AppError> {
-    if caller.principal.role == Role::VenueStaff
-        && officer.registration() == Registration::Registered
-    {
-        let current = dashboard::quality_officer(&services.pool, venue_id).await?;
-        if current.is_none_or(|o| o.registration_status != Registration::Registered.key()) {
-            return Err(AppError::forbidden(
-                "only a regulator or an admin confirms a registration; file it as pending",
-            ));
-        }
-    }
-    dashboard::save_quality_officer(
-        &services.pool,
-        venue_id,
-        officer,
-        scope,
-        caller.audit(AuditAction::VENUE_QUALITY_OFFICER),
-    )
-    .await?
-    .ok_or(AppError::not_found(Slug::VenueNotFound))
 }

@@ -88,6 +88,16 @@ audit_actions! {
     VENUE_COMMITMENT = "venue.commitment";
     /// A venue's quality officer changed.
     VENUE_QUALITY_OFFICER = "venue.quality_officer";
+    /// A training record of a venue's quality officer was added.
+    VENUE_CQO_TRAINING = "venue.cqo_training";
+    /// A training record of a venue's quality officer was removed.
+    VENUE_CQO_TRAINING_REMOVE = "venue.cqo_training_remove";
+    /// A venue filed its quality officer's registration (备案).
+    VENUE_CQO_REGISTRATION_REQUEST = "venue.cqo_registration_request";
+    /// A regulator registered or refused a quality officer's filing.
+    VENUE_CQO_REGISTRATION = "venue.cqo_registration";
+    /// A regulator recorded a quality officer's yearly evaluation.
+    VENUE_CQO_EVALUATION = "venue.cqo_evaluation";
     /// A venue's name, address, region, category or particulars changed.
     VENUE_UPDATE = "venue.update";
     /// A venue was closed: its code page says so and takes no ratings.

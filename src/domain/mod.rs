@@ -17,6 +17,7 @@ pub mod moderation;
 pub mod names;
 pub mod password;
 pub mod photo;
+pub mod quality_officer;
 pub mod rating;
 pub mod region;
 pub mod report;

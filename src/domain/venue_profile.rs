@@ -2,8 +2,6 @@
 //! service-quality commitment (服务质量承诺), its Chief Quality Officer
 //! (首席质量官) and its public replies to visitors' comments.
 
-use chrono::NaiveDate;
-
 use super::text::plain_text;
 
 /// The longest public reply, in characters.
@@ -12,8 +10,6 @@ pub const REPLY_MAX_CHARS: usize = 500;
 pub const COMMITMENT_MAX_CHARS: usize = 1000;
 /// The longest officer name or position, in characters.
 pub const OFFICER_TEXT_MAX_CHARS: usize = 100;
-/// The most training hours accepted: more than a working lifetime is a typo.
-pub const TRAINING_HOURS_MAX: f64 = 10_000.0;
 
 /// Why a venue's input was refused; field names are the JSON API's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,18 +40,19 @@ pub enum ProfileError {
     /// `appointed_on` lies after today.
     #[error("appointed_on must not lie in the future")]
     FutureDate,
-    /// `training_hours` is not a number from 0 to 10,000.
-    #[error("training_hours must be a number from 0 to 10000")]
-    BadTrainingHours,
     /// `registration_status` is not a known status.
-    #[error("registration_status must be one of unregistered, pending, registered")]
+    #[error("registration_status must be one of unregistered, pending, registered, refused")]
     UnknownStatus,
 }
 
 /// Parses a required text with [`plain_text`] (which also unifies line ends:
 /// a browser sends CRLF, JSON usually LF, and the bound must count both
 /// alike) and bounds it.
-fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, ProfileError> {
+pub(crate) fn required_text(
+    raw: &str,
+    field: &'static str,
+    max: usize,
+) -> Result<String, ProfileError> {
     let text = plain_text(raw).map_err(|_| ProfileError::ControlCharacter { field })?;
     if text.is_empty() {
         return Err(ProfileError::Empty { field });
@@ -107,14 +104,17 @@ pub enum Registration {
     Pending,
     /// Filed and confirmed; counts as a tier rule input.
     Registered,
+    /// Filed and refused by the regulator, with a reason; may be filed again.
+    Refused,
 }
 
 impl Registration {
     /// Every status, in the order a filing goes through them.
-    pub const ALL: [Registration; 3] = [
+    pub const ALL: [Registration; 4] = [
         Registration::Unregistered,
         Registration::Pending,
         Registration::Registered,
+        Registration::Refused,
     ];
 
     /// The stored and JSON name.
@@ -123,6 +123,7 @@ impl Registration {
             Registration::Unregistered => "unregistered",
             Registration::Pending => "pending",
             Registration::Registered => "registered",
+            Registration::Refused => "refused",
         }
     }
 
@@ -135,116 +136,9 @@ impl Registration {
     }
 }
 
-/// The raw fields of a Chief Quality Officer, as a form or JSON body gives them.
-#[derive(Debug, Clone, Copy)]
-pub struct RawQualityOfficer<'a> {
-    /// Name.
-    pub name: &'a str,
-    /// Position in the venue.
-    pub position: &'a str,
-    /// Appointment date, `YYYY-MM-DD`.
-    pub appointed_on: &'a str,
-    /// Quality training received, in hours.
-    pub training_hours: f64,
-    /// `unregistered`, `pending` or `registered`.
-    pub registration_status: &'a str,
-}
-
-/// A venue's Chief Quality Officer (首席质量官), valid by construction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QualityOfficer {
-    name: String,
-    position: String,
-    appointed_on: NaiveDate,
-    training_hours: f64,
-    registration: Registration,
-}
-
-impl QualityOfficer {
-    /// Parses the fields; `today` (the local day) bounds the appointment date.
-    pub fn parse(raw: RawQualityOfficer<'_>, today: NaiveDate) -> Result<Self, ProfileError> {
-        let name = required_text(raw.name, "name", OFFICER_TEXT_MAX_CHARS)?;
-        let position = required_text(raw.position, "position", OFFICER_TEXT_MAX_CHARS)?;
-        let appointed_on = NaiveDate::parse_from_str(raw.appointed_on.trim(), "%Y-%m-%d")
-            .map_err(|_| ProfileError::BadDate)?;
-        if appointed_on > today {
-            return Err(ProfileError::FutureDate);
-        }
-        Ok(Self {
-            name,
-            position,
-            appointed_on,
-            training_hours: training_hours(raw.training_hours)?,
-            registration: Registration::parse(raw.registration_status)?,
-        })
-    }
-
-    /// Name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Position in the venue.
-    pub fn position(&self) -> &str {
-        &self.position
-    }
-
-    /// Appointment date.
-    pub fn appointed_on(&self) -> NaiveDate {
-        self.appointed_on
-    }
-
-    /// Training hours, to one decimal (what the database keeps).
-    pub fn training_hours(&self) -> f64 {
-        self.training_hours
-    }
-
-    /// Filing status.
-    pub fn registration(&self) -> Registration {
-        self.registration
-    }
-}
-
-/// Bounds training hours and rounds them to the one decimal that is stored.
-fn training_hours(hours: f64) -> Result<f64, ProfileError> {
-    if !hours.is_finite() || !(0.0..=TRAINING_HOURS_MAX).contains(&hours) {
-        return Err(ProfileError::BadTrainingHours);
-    }
-    Ok((hours * 10.0).round() / 10.0)
-}
-
-/// Reads training hours typed into a form: a plain decimal number, empty for 0.
-pub fn parse_training_hours_text(raw: &str) -> Result<f64, ProfileError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(0.0);
-    }
-    // Only digits and one decimal point: "1e3", "inf" and "NaN" are not hours.
-    if !raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(ProfileError::BadTrainingHours);
-    }
-    raw.parse::<f64>()
-        .map_err(|_| ProfileError::BadTrainingHours)
-        .and_then(training_hours)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
-    fn raw<'a>() -> RawQualityOfficer<'a> {
-        RawQualityOfficer {
-            name: " 王芳 ",
-            position: "质量总监",
-            appointed_on: "2026-03-01",
-            training_hours: 12.25,
-            registration_status: "registered",
-        }
-    }
 
     #[test]
     fn texts_are_trimmed_bounded_and_required() {
@@ -282,78 +176,12 @@ mod tests {
                 ReplyText::parse(bad),
                 Err(ProfileError::ControlCharacter { field: "body" })
             );
-            let officer = RawQualityOfficer {
-                position: bad,
-                ..raw()
-            };
-            assert_eq!(
-                QualityOfficer::parse(officer, day(2026, 11, 25)),
-                Err(ProfileError::ControlCharacter { field: "position" })
-            );
         }
         let text = "明码标价\r\n\t童叟无欺\n";
         assert_eq!(
             CommitmentText::parse(text).unwrap().as_str(),
             "明码标价\n\t童叟无欺"
         );
-    }
-
-    #[test]
-    fn an_officer_parses_and_bad_fields_are_named() {
-        let today = day(2026, 11, 25);
-        let officer = QualityOfficer::parse(raw(), today).unwrap();
-        assert_eq!(officer.name(), "王芳");
-        assert_eq!(officer.appointed_on(), day(2026, 3, 1));
-        assert_eq!(officer.training_hours(), 12.3);
-        assert_eq!(officer.registration(), Registration::Registered);
-        let with = |f: fn(&mut RawQualityOfficer<'static>)| {
-            let mut r = raw();
-            f(&mut r);
-            QualityOfficer::parse(r, today)
-        };
-        assert_eq!(
-            with(|r| r.name = ""),
-            Err(ProfileError::Empty { field: "name" })
-        );
-        assert_eq!(
-            with(|r| r.position = "   "),
-            Err(ProfileError::Empty { field: "position" })
-        );
-        assert_eq!(
-            with(|r| r.appointed_on = "2026-02-30"),
-            Err(ProfileError::BadDate)
-        );
-        assert_eq!(
-            with(|r| r.appointed_on = "2026-11-26"),
-            Err(ProfileError::FutureDate)
-        );
-        assert!(with(|r| r.appointed_on = "2026-11-25").is_ok());
-        assert_eq!(
-            with(|r| r.training_hours = -1.0),
-            Err(ProfileError::BadTrainingHours)
-        );
-        assert_eq!(
-            with(|r| r.training_hours = f64::NAN),
-            Err(ProfileError::BadTrainingHours)
-        );
-        assert_eq!(
-            with(|r| r.registration_status = "done"),
-            Err(ProfileError::UnknownStatus)
-        );
-    }
-
-    #[test]
-    fn typed_training_hours() {
-        assert_eq!(parse_training_hours_text(""), Ok(0.0));
-        assert_eq!(parse_training_hours_text(" 16 "), Ok(16.0));
-        assert_eq!(parse_training_hours_text("7.54"), Ok(7.5));
-        for bad in ["1e3", "NaN", "inf", "-2", "1.2.3", "十", "10001"] {
-            assert_eq!(
-                parse_training_hours_text(bad),
-                Err(ProfileError::BadTrainingHours),
-                "{bad}"
-            );
-        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::http::api::inspections;
 use crate::http::api::lists;
 use crate::http::api::moderation;
 use crate::http::api::qr;
+use crate::http::api::quality_officers;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
 use crate::http::api::reports;
@@ -104,6 +105,11 @@ route_table! {
     post "/dashboard/venues/{id}/replies/{rating_id}" => dashboard::submit_reply, SIGNED_IN;
     post "/dashboard/venues/{id}/commitment" => dashboard::submit_commitment, SIGNED_IN;
     post "/dashboard/venues/{id}/quality-officer" => dashboard::submit_quality_officer, SIGNED_IN;
+    // The Chief Quality Officer's own page (首席质量官): record, training, filing.
+    get "/dashboard/venues/{id}/quality-officer" => dashboard::quality_officer_page, SIGNED_IN;
+    post "/dashboard/venues/{id}/quality-officer/trainings" => dashboard::add_officer_training, SIGNED_IN;
+    post "/dashboard/venues/{id}/quality-officer/trainings/{training_id}/remove" => dashboard::remove_officer_training, SIGNED_IN;
+    post "/dashboard/venues/{id}/quality-officer/registration" => dashboard::ask_officer_registration, SIGNED_IN;
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue, SIGNED_IN;
     post "/dashboard/venues/{id}/bad-ratings/{rating_id}" => dashboard::submit_bad_rating_step, SIGNED_IN;
     post "/dashboard/venues/{id}/appeals/{rating_id}" => dashboard::submit_appeal, SIGNED_IN;
@@ -130,6 +136,13 @@ route_table! {
     get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
     get "/console/appeals" => console::appeals, SUPERVISORS;
     post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
+    // The Chief Quality Officer registry: the prefecture's registration form
+    // is listed before the `{id}` routes, which would take its name for an id.
+    get "/console/quality-officers" => console::quality_officers, SUPERVISORS;
+    get "/console/quality-officers/registration-form.xlsx" => console::officer_registration_form, SUPERVISORS;
+    get "/console/quality-officers/{id}" => console::quality_officer, SUPERVISORS;
+    post "/console/quality-officers/{id}/registration" => console::decide_officer_registration, SUPERVISORS;
+    post "/console/quality-officers/{id}/evaluations" => console::evaluate_officer, SUPERVISORS;
     get "/console/{table}.{format}" => console::export, SUPERVISORS;
     // Keeping the venue register: listed before the `{id}` routes, whose
     // patterns would otherwise take "import" and "new" for an id.
@@ -192,6 +205,12 @@ route_table! {
     post "/api/v1/ratings/{id}/reply" => venue_staff::reply, SIGNED_IN;
     put "/api/v1/venues/{id}/commitment" => venue_staff::put_commitment, SIGNED_IN;
     put "/api/v1/venues/{id}/quality-officer" => venue_staff::put_quality_officer, SIGNED_IN;
+    get "/api/v1/venues/{id}/quality-officer" => quality_officers::record, SIGNED_IN;
+    post "/api/v1/venues/{id}/quality-officer/trainings" => quality_officers::add_training, SIGNED_IN;
+    delete "/api/v1/venues/{id}/quality-officer/trainings/{training_id}" => quality_officers::remove_training, SIGNED_IN;
+    post "/api/v1/venues/{id}/quality-officer/registration" => quality_officers::decide, SUPERVISORS;
+    post "/api/v1/venues/{id}/quality-officer/evaluations" => quality_officers::evaluate, SUPERVISORS;
+    get "/api/v1/quality-officers" => quality_officers::registry, SUPERVISORS;
     get "/api/v1/overview" => supervision::overview, SUPERVISORS;
     get "/api/v1/venues/{id}/ratings" => supervision::venue_ratings, SUPERVISORS;
     get "/api/v1/venues/{id}/violations" => supervision::list_violations, SUPERVISORS;

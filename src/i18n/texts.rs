@@ -762,6 +762,11 @@ pub(crate) struct NoticeTexts {
     pub(crate) appeal_filed: String,
     pub(crate) appeal_decided: String,
     pub(crate) complaint_entered: String,
+    pub(crate) officer_training_added: String,
+    pub(crate) officer_training_removed: String,
+    pub(crate) officer_filed: String,
+    pub(crate) officer_decided: String,
+    pub(crate) officer_evaluated: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -925,7 +930,6 @@ pub(crate) struct DashboardTexts {
     pub(crate) error_control_character: String,
     pub(crate) error_bad_date: String,
     pub(crate) error_future_date: String,
-    pub(crate) error_training: String,
     pub(crate) error_status: String,
     pub(crate) error_no_comment: String,
     pub(crate) error_bad_page: String,
@@ -1415,4 +1419,170 @@ pub(crate) struct ComplaintEntryTexts {
     pub(crate) refused: String,
     /// `{days}`: the handling region's limit.
     pub(crate) service_too_old: String,
+}
+
+/// Texts of the Chief Quality Officer registry (首席质量官): the venue's
+/// officer page, the console's registry and officer page, the prefecture's
+/// registration form, and the words for education, duties and grades.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QualityOfficerTexts {
+    pub(crate) nav: String,
+    pub(crate) title: String,
+    pub(crate) back_to_venue: String,
+    pub(crate) dashboard_intro: String,
+    pub(crate) dashboard_link: String,
+    pub(crate) console_link: String,
+    pub(crate) filing_heading: String,
+    /// `{status}`.
+    pub(crate) status_line: String,
+    /// `{at} and {reason}`.
+    pub(crate) decision_line: String,
+    /// `{hours} recorded and {required} required`.
+    pub(crate) hours_line: String,
+    pub(crate) training_short_hint: String,
+    pub(crate) file_submit: String,
+    pub(crate) file_hint: String,
+    pub(crate) record_heading: String,
+    pub(crate) record_intro: String,
+    pub(crate) conditions_legend: String,
+    pub(crate) education_label: String,
+    pub(crate) education_none: String,
+    pub(crate) qualification_label: String,
+    pub(crate) experience_label: String,
+    pub(crate) duties_legend: String,
+    pub(crate) education_doctorate: String,
+    pub(crate) education_master: String,
+    pub(crate) education_bachelor: String,
+    pub(crate) education_college: String,
+    pub(crate) education_secondary: String,
+    pub(crate) duty_strategy: String,
+    pub(crate) duty_system: String,
+    pub(crate) duty_improvement: String,
+    pub(crate) duty_quality_cost: String,
+    pub(crate) duty_training: String,
+    pub(crate) duty_culture: String,
+    pub(crate) duty_standards: String,
+    pub(crate) duty_compliance: String,
+    pub(crate) status_refused: String,
+    pub(crate) grade_excellent: String,
+    pub(crate) grade_qualified: String,
+    pub(crate) grade_unqualified: String,
+    pub(crate) trainings_heading: String,
+    pub(crate) trainings_intro: String,
+    pub(crate) trainings_empty: String,
+    pub(crate) trainings_need_officer: String,
+    pub(crate) training_add_heading: String,
+    pub(crate) training_submit: String,
+    pub(crate) remove_header: String,
+    pub(crate) remove_submit: String,
+    pub(crate) col_course: String,
+    pub(crate) col_provider: String,
+    pub(crate) col_trained_on: String,
+    pub(crate) col_hours: String,
+    pub(crate) evaluations_heading: String,
+    pub(crate) evaluations_empty: String,
+    pub(crate) evaluation_heading: String,
+    pub(crate) evaluate_heading: String,
+    pub(crate) year_label: String,
+    pub(crate) grade_label: String,
+    pub(crate) reasons_label: String,
+    pub(crate) evaluate_submit: String,
+    pub(crate) evaluate_needs_registration: String,
+    pub(crate) registry_title: String,
+    pub(crate) registry_intro: String,
+    /// `{required} hours`.
+    pub(crate) required_line: String,
+    /// `{total}, {page}, {pages}`.
+    pub(crate) registry_total: String,
+    pub(crate) filter_region: String,
+    pub(crate) filter_status: String,
+    pub(crate) filter_submit: String,
+    pub(crate) filter_all: String,
+    pub(crate) filter_none: String,
+    pub(crate) filter_officer: String,
+    pub(crate) filter_training_short: String,
+    pub(crate) empty: String,
+    pub(crate) no_officer: String,
+    pub(crate) col_venue_id: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_region: String,
+    pub(crate) col_category: String,
+    pub(crate) col_officer: String,
+    pub(crate) col_position: String,
+    pub(crate) col_conditions: String,
+    pub(crate) col_status: String,
+    pub(crate) col_reason: String,
+    pub(crate) col_evaluation: String,
+    pub(crate) decide_header: String,
+    pub(crate) decide_submit: String,
+    pub(crate) decision_heading: String,
+    pub(crate) decision_intro: String,
+    pub(crate) decision_label: String,
+    pub(crate) decision_choose: String,
+    pub(crate) decision_register: String,
+    pub(crate) decision_refuse: String,
+    pub(crate) reason_label: String,
+    pub(crate) reason_placeholder: String,
+    pub(crate) form_heading: String,
+    pub(crate) form_intro: String,
+    pub(crate) form_region: String,
+    pub(crate) form_submit: String,
+    pub(crate) form_sheet: String,
+    /// `{region}`.
+    pub(crate) form_title: String,
+    /// `{at} and {required}`.
+    pub(crate) form_generated: String,
+    pub(crate) col_number: String,
+    pub(crate) col_appointed: String,
+    pub(crate) col_training_history: String,
+}
+
+impl QualityOfficerTexts {
+    /// An education level in this language.
+    pub(crate) fn education(&self, education: crate::domain::quality_officer::Education) -> &str {
+        use crate::domain::quality_officer::Education;
+        match education {
+            Education::Doctorate => &self.education_doctorate,
+            Education::Master => &self.education_master,
+            Education::Bachelor => &self.education_bachelor,
+            Education::College => &self.education_college,
+            Education::Secondary => &self.education_secondary,
+        }
+    }
+
+    /// A stored education key in this language; the key itself if unknown.
+    pub(crate) fn education_key<'a>(&'a self, key: &'a str) -> &'a str {
+        crate::domain::quality_officer::Education::parse(key).map_or(key, |e| self.education(e))
+    }
+
+    /// A duty of 二(三) in this language.
+    pub(crate) fn duty(&self, duty: crate::domain::quality_officer::Duty) -> &str {
+        use crate::domain::quality_officer::Duty;
+        match duty {
+            Duty::Strategy => &self.duty_strategy,
+            Duty::System => &self.duty_system,
+            Duty::Improvement => &self.duty_improvement,
+            Duty::QualityCost => &self.duty_quality_cost,
+            Duty::Training => &self.duty_training,
+            Duty::Culture => &self.duty_culture,
+            Duty::Standards => &self.duty_standards,
+            Duty::Compliance => &self.duty_compliance,
+        }
+    }
+
+    /// A stored duty key in this language; the key itself if unknown.
+    pub(crate) fn duty_key<'a>(&'a self, key: &'a str) -> &'a str {
+        crate::domain::quality_officer::Duty::parse(key).map_or(key, |d| self.duty(d))
+    }
+
+    /// An evaluation grade (`excellent`, `qualified`, `unqualified`) in this language.
+    pub(crate) fn grade<'a>(&'a self, key: &'a str) -> &'a str {
+        match key {
+            "excellent" => &self.grade_excellent,
+            "qualified" => &self.grade_qualified,
+            "unqualified" => &self.grade_unqualified,
+            other => other,
+        }
+    }
 }

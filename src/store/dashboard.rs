@@ -17,7 +17,7 @@ use sqlx::PgPool;
 use super::audit::{self, AuditEntry};
 use super::{ScopeFilter, StoreError};
 use crate::domain::day::local_day;
-use crate::domain::venue_profile::{CommitmentText, QualityOfficer, ReplyText};
+use crate::domain::venue_profile::{CommitmentText, ReplyText};
 
 /// One venue in a list of the venues a caller may open.
 #[derive(Debug, Clone)]
@@ -351,7 +351,7 @@ pub struct Commitment {
 
 /// Locks a venue within `scope` for a change of what it publishes; its region, or
 /// `None` when it does not exist or lies outside the scope.
-async fn lock_scoped_venue(
+pub(super) async fn lock_scoped_venue(
     conn: &mut sqlx::PgConnection,
     venue_id: VenueId,
     scope: &ScopeFilter,
@@ -460,64 +460,6 @@ impl QualityOfficerRecord {
     pub fn registered(&self) -> bool {
         self.registration_status == "registered"
     }
-
-    fn audit_json(&self) -> serde_json::Value {
-        json!({
-            "name": self.name, "position": self.position,
-            "appointed_on": self.appointed_on, "training_hours": self.training_hours,
-            "registration_status": self.registration_status,
-        })
-    }
-}
-
-/// Registers (or replaces) a venue's Chief Quality Officer; `None` for a venue
-/// that does not exist or lies outside `scope`. A change of the registration
-/// status queues a tier refresh (a trigger).
-pub async fn save_quality_officer(
-    pool: &PgPool,
-    venue_id: VenueId,
-    officer: &QualityOfficer,
-    scope: &ScopeFilter,
-    mut audit: AuditEntry,
-) -> Result<Option<QualityOfficerRecord>, StoreError> {
-    let mut tx = pool.begin().await?;
-    let Some(region_code) = lock_scoped_venue(&mut tx, venue_id, scope).await? else {
-        return Ok(None);
-    };
-    let before = quality_officer(&mut *tx, venue_id).await?;
-    let saved = sqlx::query_as!(
-        QualityOfficerRecord,
-        r#"INSERT INTO venue_quality_officers AS o
-               (venue_id, name, position, appointed_on, training_hours, registration_status, updated_by)
-           VALUES ($1, $2, $3, $4, $5::float8, $6, $7)
-           ON CONFLICT (venue_id) DO UPDATE
-               SET name = EXCLUDED.name, position = EXCLUDED.position,
-                   appointed_on = EXCLUDED.appointed_on, training_hours = EXCLUDED.training_hours,
-                   registration_status = EXCLUDED.registration_status,
-                   updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-           RETURNING o.venue_id, o.name, o.position, o.appointed_on,
-                     o.training_hours::float8 AS "training_hours!", o.registration_status,
-                     o.updated_at"#,
-        venue_id.get(),
-        officer.name(),
-        officer.position(),
-        officer.appointed_on(),
-        officer.training_hours(),
-        officer.registration().key(),
-        audit.actor
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    // A registered Chief Quality Officer is a tier input.
-    super::scores::queue_refresh(&mut tx, venue_id).await?;
-    audit.target = format!("venue:{venue_id}");
-    audit.region_code = Some(region_code);
-    audit.venue_id = Some(venue_id);
-    audit.before = before.map(|b| json!({ "quality_officer": b.audit_json() }));
-    audit.after = Some(json!({ "quality_officer": saved.audit_json() }));
-    audit::record(&mut tx, &audit).await?;
-    tx.commit().await?;
-    Ok(Some(saved))
 }
 
 /// A venue's Chief Quality Officer, if one is registered in any status.

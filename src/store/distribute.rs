@@ -61,6 +61,8 @@ pub const VENUE_TABLES: &[&str] = &[
     "score_refresh_queue",
     "venue_commitments",
     "venue_quality_officers",
+    "quality_officer_trainings",
+    "quality_officer_evaluations",
     "rating_replies",
     "rating_appeals",
     "bad_rating_followups",

@@ -17,6 +17,7 @@ pub mod inspections;
 pub mod list_entries;
 pub mod moderation;
 pub mod photos;
+pub mod quality_officers;
 pub mod rankings;
 pub mod ratings;
 pub mod reads;

@@ -543,12 +543,13 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
             .contains("notice=commitment")
     );
 
-    // The officer: pending by JSON (not public yet), then registered by form.
+    // The officer: pending by JSON (not public yet); training records, then
+    // a regulator's registration (备案) puts it on the public page.
     let officer_path = format!("/api/v1/venues/{id}/quality-officer");
     let officer = |status: &str| {
         json!({
             "name": "王芳", "position": "质量总监", "appointed_on": "2026-03-01",
-            "training_hours": 16, "registration_status": status,
+            "education": "bachelor", "registration_status": status,
         })
     };
     let (status, body) = call(
@@ -560,12 +561,12 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["training_hours"], 16.0);
+    assert_eq!(body["training_hours"], 0.0);
     assert_eq!(body["appointed_on"], "2026-03-01");
     for (field, value, kind) in [
         ("appointed_on", json!("2999-01-01"), "invalid-date"),
         ("appointed_on", json!("1 March"), "invalid-date"),
-        ("training_hours", json!(-3), "invalid-training-hours"),
+        ("education", json!("phd"), "invalid-education"),
         (
             "registration_status",
             json!("approved"),
@@ -573,7 +574,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
         ),
         ("name", json!(" "), "text-required"),
     ] {
-        let mut body = officer("registered");
+        let mut body = officer("pending");
         body[field] = value;
         let (status, problem) = call(
             &app,
@@ -591,33 +592,7 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     assert!(public.contains("投诉 24 小时内答复。"));
     assert!(!public.contains("王芳"), "a pending filing is not public");
 
-    let form_path = format!("/dashboard/venues/{id}/quality-officer?lang=en");
-    let fields = |appointed: &'static str| {
-        vec![
-            ("name", "王芳".to_owned()),
-            ("position", "质量总监".to_owned()),
-            ("appointed_on", appointed.to_owned()),
-            ("training_hours", "24.5".to_owned()),
-            ("registration_status", "registered".to_owned()),
-        ]
-    };
-    let bad = fields("2026-02-30");
-    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let response = session.post_form(&form_path, &bad).await;
-    assert_eq!(response.status(), 422);
-    let status: String = sqlx::query_scalar(
-        "SELECT registration_status FROM venue_quality_officers WHERE venue_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(status, "pending", "a refused form changes nothing");
-    let good = fields("2026-03-01");
-    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    // Registration is a regulator's confirmation: staff cannot mark it themselves.
-    let response = session.post_form(&form_path, &good).await;
-    assert_eq!(response.status(), 403);
+    // Registration is a regulator's act: staff cannot mark it themselves.
     let (status, problem) = call(
         &app,
         reqwest::Method::PUT,
@@ -629,30 +604,45 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     assert_eq!(status, 403, "{problem}");
     let (status, body) = call(
         &app,
+        reqwest::Method::POST,
+        &format!("{officer_path}/trainings"),
+        &token,
+        Some(json!({
+            "course": "旅游服务质量管理", "provider": "州市场监管局",
+            "trained_on": "2026-04-01", "hours": 24.5,
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = call(
+        &app,
+        reqwest::Method::POST,
+        &format!("{officer_path}/registration"),
+        ADMIN_TOKEN,
+        Some(json!({ "decision": "registered", "reason": "培训合格" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // Once registered, staff may edit the other fields and keep it.
+    let (status, body) = call(
+        &app,
         reqwest::Method::PUT,
         &officer_path,
-        ADMIN_TOKEN,
+        &token,
         Some(officer("registered")),
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    // Once confirmed, staff may edit the other fields and keep it.
-    let response = session.post_form(&form_path, &good).await;
-    assert_eq!(response.status(), 303);
 
     let public = page_text(app.get(&format!("/v/{id}?lang=en")).await).await;
     assert!(public.contains("Chief Quality Officer: 王芳, 质量总监"));
-    let dashboard = Page::read(
+    let dashboard = page_text(
         session
             .fetch(&format!("/dashboard/venues/{id}?lang=en"))
             .await,
     )
     .await;
-    assert_eq!(dashboard.form_value("input[name=training_hours]"), "24.5");
-    assert_eq!(
-        dashboard.form_value("select[name=registration_status] option[selected]"),
-        "registered"
-    );
+    assert!(dashboard.contains("24.5"), "{dashboard}");
 
     // Both reach the tier inputs through a refresh.
     let fed = eventually(Duration::from_secs(10), || async {
@@ -690,7 +680,8 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
     // Audited, with before and after.
     let rows: Vec<(String, Option<Value>, Option<Value>)> = sqlx::query_as(
         "SELECT action, before, after FROM audit_log
-         WHERE action IN ('venue.commitment', 'venue.quality_officer') ORDER BY id",
+         WHERE action IN ('venue.commitment', 'venue.quality_officer', 'venue.cqo_training',
+                          'venue.cqo_registration') ORDER BY id",
     )
     .fetch_all(&app.pool)
     .await
@@ -701,7 +692,8 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
         [
             "venue.commitment",
             "venue.quality_officer",
-            "venue.quality_officer",
+            "venue.cqo_training",
+            "venue.cqo_registration",
             "venue.quality_officer"
         ]
     );
@@ -710,29 +702,30 @@ async fn commitment_and_officer_reach_the_public_page_and_the_tier_inputs() {
         rows[0].2,
         Some(json!({ "commitment": "明码标价，童叟无欺。\n投诉 24 小时内答复。" }))
     );
-    // Filed as pending by staff, confirmed by the admin, then edited by staff.
+    // Filed as pending by staff, registered by the admin, then edited by staff.
     assert_eq!(
-        rows[2].1.as_ref().unwrap()["quality_officer"]["registration_status"],
+        rows[3].1.as_ref().unwrap()["registration_status"],
         "pending"
     );
     assert_eq!(
-        rows[2].2.as_ref().unwrap()["quality_officer"]["registration_status"],
+        rows[3].2.as_ref().unwrap()["registration_status"],
         "registered"
     );
     assert_eq!(
-        rows[3].2.as_ref().unwrap()["quality_officer"]["training_hours"],
+        rows[4].2.as_ref().unwrap()["quality_officer"]["training_hours"],
         24.5
     );
     assert_eq!(
         count_where(
             &app,
             "SELECT count(*) FROM audit_log WHERE venue_id = $1 AND region_code = '652801'
-             AND action IN ('venue.create', 'venue.commitment', 'venue.quality_officer')",
+             AND action IN ('venue.create', 'venue.commitment', 'venue.quality_officer',
+                            'venue.cqo_training', 'venue.cqo_registration')",
             id
         )
         .await,
-        5,
-        "venue.create and the four changes carry the venue's region"
+        6,
+        "venue.create and the five changes carry the venue's region"
     );
 }
 
@@ -1050,14 +1043,15 @@ async fn refused_forms_show_the_venue_page_again_with_what_was_typed() {
     assert!(!page.exists("#reply-error") && !page.exists("#officer-error"));
     assert_eq!(app.count("venue_commitments").await, 0);
 
-    // The officer: a day that does not exist, then training hours that are
-    // not a number (in Uyghur); every field keeps what was typed.
-    let fields = |appointed: &'static str, hours: &'static str| {
+    // The officer (on its own page): a day that does not exist, then years
+    // of experience that are not a number (in Uyghur); every field keeps
+    // what was typed.
+    let fields = |appointed: &'static str, years: &'static str| {
         [
             ("name", "王芳"),
             ("position", "质量总监"),
             ("appointed_on", appointed),
-            ("training_hours", hours),
+            ("experience_years", years),
             ("registration_status", "pending"),
         ]
     };
@@ -1065,15 +1059,15 @@ async fn refused_forms_show_the_venue_page_again_with_what_was_typed() {
     let page = session
         .post_page(
             &format!("{officer_path}?lang=en"),
-            &fields("2026-02-30", "24.5"),
+            &fields("2026-02-30", "5"),
         )
         .await;
     assert_eq!(page.status, 422, "{page:?}");
     assert_eq!(
-        page.select_text("#officer #officer-error"),
+        page.select_text("#officer #appointed_on-error"),
         "Please give the appointment date as a date, such as 2026-03-01."
     );
-    for (field, typed) in fields("2026-02-30", "24.5") {
+    for (field, typed) in fields("2026-02-30", "5") {
         if field != "registration_status" {
             assert_eq!(
                 page.form_value(&format!("#officer input[name={field}]")),
@@ -1096,10 +1090,10 @@ async fn refused_forms_show_the_venue_page_again_with_what_was_typed() {
     assert_eq!(page.lang(), "ug");
     assert_eq!(page.attr("html", "dir").as_deref(), Some("rtl"));
     assert_eq!(
-        page.select_text("#officer-error"),
-        "تەربىيە سائىتى 0 دىن 10000 گىچە سان بولۇشى كېرەك."
+        page.select_text("#experience_years-error"),
+        "خىزمەت يىلى 0 دىن 60 گىچە پۈتۈن سان بولۇشى كېرەك."
     );
-    assert_eq!(page.form_value("input[name=training_hours]"), "ئون");
+    assert_eq!(page.form_value("input[name=experience_years]"), "ئون");
     assert_eq!(page.form_value("input[name=appointed_on]"), "2026-03-01");
     assert_eq!(app.count("venue_quality_officers").await, 0);
 
@@ -1117,7 +1111,7 @@ async fn refused_forms_show_the_venue_page_again_with_what_was_typed() {
     let response = session
         .post_form(
             &format!("{officer_path}?lang=en"),
-            &fields("2026-03-01", "24.5"),
+            &fields("2026-03-01", "5"),
         )
         .await;
     assert_eq!(response.status(), 303);

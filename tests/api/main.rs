@@ -35,6 +35,7 @@ mod people;
 mod posters;
 mod public_pages;
 mod qr;
+mod quality_officers;
 mod rating_page;
 mod ratings;
 mod redis_cluster;

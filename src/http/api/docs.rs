@@ -17,6 +17,7 @@ use crate::http::api::inspections;
 use crate::http::api::lists;
 use crate::http::api::moderation;
 use crate::http::api::qr;
+use crate::http::api::quality_officers;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
 use crate::http::api::ratings::MAX_JSON_BYTES;
@@ -128,6 +129,9 @@ impl Modify for BodyLimit {
         venue_admin::template_csv, venue_admin::template_xlsx,
         lists::propose, lists::for_venue, lists::get, lists::statement, lists::decision,
         lists::serious, lists::quality,
+        quality_officers::registry, quality_officers::record, quality_officers::decide,
+        quality_officers::add_training, quality_officers::remove_training,
+        quality_officers::evaluate,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

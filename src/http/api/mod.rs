@@ -13,6 +13,7 @@ pub mod inspections;
 pub mod lists;
 pub mod moderation;
 pub mod qr;
+pub mod quality_officers;
 pub mod rankings;
 pub mod ratings;
 pub mod reports;

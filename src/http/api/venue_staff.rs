@@ -6,13 +6,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::path_ids::parse_id;
+use crate::app::quality_officers::{self, QualityOfficerBody, QualityOfficerRequest};
 use crate::app::venue_profile::{
-    self, CommentsPage, CommentsQuery, CommitmentBody, CommitmentRequest, QualityOfficerBody,
-    QualityOfficerRequest, ReplyRequest, SavedReplyBody, parse_page, scope_of,
+    self, CommentsPage, CommentsQuery, CommitmentBody, CommitmentRequest, ReplyRequest,
+    SavedReplyBody, parse_page, scope_of,
 };
 use crate::app::{AppError, Caller, Slug};
 use crate::domain::ids::RatingId;
-use crate::domain::venue_profile::{CommitmentText, QualityOfficer, RawQualityOfficer, ReplyText};
+use crate::domain::venue_profile::{CommitmentText, ReplyText};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::body::JsonBody;
@@ -105,18 +106,23 @@ pub async fn put_commitment(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-/// Registers or replaces a venue's Chief Quality Officer (any role, within
-/// scope); once registered it shows on the public venue page and is a tier rule input.
+/// Records or replaces a venue's Chief Quality Officer with the appointment
+/// conditions and duties (any role, within scope); the training hours are the
+/// sum of its training records. Venue staff file the registration
+/// (`registration_status: pending`) or withdraw it (`unregistered`); once a
+/// regulator registers it, it shows on the public venue page and is a tier
+/// rule input.
 #[utoipa::path(
     put, path = "/api/v1/venues/{id}/quality-officer", tag = "dashboard",
     params(("id" = i64, Path, description = "Venue id")),
     request_body = QualityOfficerRequest,
     responses(
         (status = 200, body = QualityOfficerBody),
-        (status = 400, description = "Malformed JSON"),
+        (status = 400, description = "Malformed JSON, or a field this route does not take (training hours come from the training records)"),
         (status = 401, description = "Missing or wrong token"),
-        (status = 403, description = "Venue staff marking the officer registered: only a regulator or an admin confirms a registration"),
+        (status = 403, description = "Asking for `registered` or `refused`: a regulator decides a registration"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
+        (status = 409, description = "Filing a registration that is registered already"),
         (status = 422, description = "A missing or invalid field, named in the detail"),
     ),
     security(("bearer" = []))
@@ -128,18 +134,7 @@ pub async fn put_quality_officer(
     JsonBody(request): JsonBody<QualityOfficerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let officer = QualityOfficer::parse(
-        RawQualityOfficer {
-            name: &request.name,
-            position: &request.position,
-            appointed_on: &request.appointed_on,
-            training_hours: request.training_hours,
-            registration_status: &request.registration_status,
-        },
-        state.clock.today(),
-    )
-    .map_err(AppError::from)?;
-    let scope = scope_of(&state, &caller).await?;
-    let saved = venue_profile::save_officer(&state, &caller, id, &officer, &scope).await?;
-    Ok(HttpResponse::Ok().json(QualityOfficerBody::from(saved)))
+    let details = request.parse(state.clock.today())?;
+    let saved = quality_officers::save(&state, &caller, id, &details).await?;
+    Ok(HttpResponse::Ok().json(saved))
 }

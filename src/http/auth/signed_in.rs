@@ -141,6 +141,10 @@ impl SignedIn {
                 label: &m.appeals.queue_title,
             });
             links.push(NavLink {
+                href: "/console/quality-officers",
+                label: &m.quality_officers.nav,
+            });
+            links.push(NavLink {
                 href: "/console/calendar",
                 label: &m.calendar.title,
             });

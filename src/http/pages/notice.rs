@@ -56,11 +56,21 @@ pub enum Notice {
     AppealDecided,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
+    /// A training record of the Chief Quality Officer was added.
+    OfficerTrainingAdded,
+    /// A training record of the Chief Quality Officer was removed.
+    OfficerTrainingRemoved,
+    /// The Chief Quality Officer's registration was filed.
+    OfficerFiled,
+    /// The registration decision on a Chief Quality Officer was recorded.
+    OfficerDecided,
+    /// The yearly evaluation of a Chief Quality Officer was recorded.
+    OfficerEvaluated,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 24] = [
+    pub const ALL: [Notice; 29] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -85,6 +95,11 @@ impl Notice {
         Notice::AppealFiled,
         Notice::AppealDecided,
         Notice::ComplaintEntered,
+        Notice::OfficerTrainingAdded,
+        Notice::OfficerTrainingRemoved,
+        Notice::OfficerFiled,
+        Notice::OfficerDecided,
+        Notice::OfficerEvaluated,
     ];
 
     /// The value of `notice=` in an address.
@@ -114,6 +129,11 @@ impl Notice {
             Notice::AppealFiled => "appeal-filed",
             Notice::AppealDecided => "appeal-decided",
             Notice::ComplaintEntered => "complaint-entered",
+            Notice::OfficerTrainingAdded => "officer-training",
+            Notice::OfficerTrainingRemoved => "officer-training-removed",
+            Notice::OfficerFiled => "officer-filed",
+            Notice::OfficerDecided => "officer-decided",
+            Notice::OfficerEvaluated => "officer-evaluated",
         }
     }
 
@@ -150,6 +170,11 @@ impl Notice {
             Notice::AppealFiled => &t.appeal_filed,
             Notice::AppealDecided => &t.appeal_decided,
             Notice::ComplaintEntered => &t.complaint_entered,
+            Notice::OfficerTrainingAdded => &t.officer_training_added,
+            Notice::OfficerTrainingRemoved => &t.officer_training_removed,
+            Notice::OfficerFiled => &t.officer_filed,
+            Notice::OfficerDecided => &t.officer_decided,
+            Notice::OfficerEvaluated => &t.officer_evaluated,
         }
     }
 

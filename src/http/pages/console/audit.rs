@@ -430,13 +430,16 @@ mod tests {
             }
             let downloads = crate::http::pages::console::EXPORT_TABLES
                 .into_iter()
-                .chain([crate::http::pages::console::POSTER_DOWNLOADS]);
+                .chain([
+                    crate::http::pages::console::POSTER_DOWNLOADS,
+                    crate::http::pages::console::OFFICER_FORM_DOWNLOAD,
+                ]);
             for table in downloads {
                 assert!(t.tables.contains_key(table), "{lang:?}: {table}");
             }
             assert_eq!(
                 t.tables.len(),
-                crate::http::pages::console::EXPORT_TABLES.len() + 1
+                crate::http::pages::console::EXPORT_TABLES.len() + 2
             );
             let groups = action_groups(messages(lang), Some("auth.sign_in"));
             let options: Vec<&SelectOption> = groups.iter().flat_map(|g| &g.options).collect();

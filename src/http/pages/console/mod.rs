@@ -18,6 +18,7 @@ mod draws;
 mod home;
 mod inspections;
 mod posters;
+mod quality_officers;
 mod rankings;
 mod reports;
 mod tables;
@@ -39,6 +40,11 @@ pub use inspections::{
     new_form as new_inspection, photo as inspection_photo, record as record_inspection,
 };
 pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
+pub use quality_officers::{
+    decide as decide_officer_registration, evaluate as evaluate_officer,
+    officer as quality_officer, registration_form as officer_registration_form,
+    registry as quality_officers,
+};
 pub use rankings::rankings;
 pub use reports::{report_download, reports};
 pub use venue::venue;
@@ -58,7 +64,7 @@ use crate::http::html::local_time;
 /// (`/console/venues/{id}/{table}.{format}`), then the period report, which
 /// has an address of its own (`/console/reports/report.{format}`). Any other
 /// name is 404.
-pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 14] = [
+pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 15] = [
     "rankings",
     "regions",
     "lowest",
@@ -73,11 +79,16 @@ pub(in crate::http::pages::console) const EXPORT_TABLES: [&str; 14] = [
     "inspection-draws",
     "report",
     "appeals",
+    "quality-officers",
 ];
 
 /// What the audit log calls the poster downloads (`/console/posters/print`
 /// and `/console/posters/codes.zip`), which are no console table.
 pub(in crate::http::pages::console) const POSTER_DOWNLOADS: &str = "posters";
+
+/// What the audit log calls the prefecture's Chief Quality Officer
+/// registration form (`/console/quality-officers/registration-form.xlsx`).
+pub(in crate::http::pages::console) const OFFICER_FORM_DOWNLOAD: &str = "quality-officer-form";
 
 /// The most rows a download holds; a ranking of a whole province fits.
 pub const EXPORT_MAX_ROWS: i64 = 50_000;
@@ -166,6 +177,9 @@ pub async fn export(
         "complaints" => cases::cases_download(&signed_in, &state, &req, &names).await?,
         "inspection-draws" => draws::draws_download(&signed_in, &state, &names).await?,
         "appeals" => appeals::appeals_download(&signed_in, &state, &req, &names).await?,
+        "quality-officers" => {
+            quality_officers::registry_download(&signed_in, &state, &req, &names).await?
+        }
         other => home::home_table(&signed_in, &state, &req, &names, other)
             .await?
             .ok_or_else(not_found)?,

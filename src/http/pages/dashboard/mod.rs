@@ -17,6 +17,7 @@
 mod bad_ratings;
 mod overview;
 mod poster;
+mod quality_officer;
 
 use crate::domain::ids::{RatingId, VenueId};
 use actix_web::http::{StatusCode, header};
@@ -27,13 +28,12 @@ use serde::Deserialize;
 use crate::app::paging::Paging;
 use crate::app::path_ids::parse_id;
 use crate::app::supervision::venue_in_scope;
-use crate::app::venue_profile::{self, CommentsPage, FIRST_COMMENTS, parse_page, save_officer};
+use crate::app::venue_profile::{self, CommentsPage, FIRST_COMMENTS, parse_page};
 use crate::app::{AppError, Kind, Slug};
 use crate::domain::access::Role;
 use crate::domain::rating::Tag;
 use crate::domain::venue_profile::{
-    COMMITMENT_MAX_CHARS, CommitmentText, OFFICER_TEXT_MAX_CHARS, ProfileError, QualityOfficer,
-    REPLY_MAX_CHARS, RawQualityOfficer, Registration, ReplyText, parse_training_hours_text,
+    COMMITMENT_MAX_CHARS, CommitmentText, ProfileError, REPLY_MAX_CHARS, ReplyText,
 };
 use crate::http::AppState;
 use crate::http::api::venues;
@@ -52,6 +52,12 @@ pub use overview::{
     VenuePanels, load_venue_overview, registration_label, venue_panels,
 };
 pub use poster::poster;
+pub(crate) use quality_officer::refusal_text as refusal_text_of;
+pub use quality_officer::{
+    add_training as add_officer_training, ask_registration as ask_officer_registration,
+    page as quality_officer_page, remove_training as remove_officer_training,
+    submit as submit_quality_officer,
+};
 
 /// Venues listed on `/dashboard` for admins and regulators.
 const LIST_LIMIT: i64 = 50;
@@ -82,7 +88,6 @@ pub fn profile_error_text(m: &Messages, err: &ProfileError) -> String {
             .replace("{field}", field_name(m, field)),
         ProfileError::BadDate => texts.error_bad_date.clone(),
         ProfileError::FutureDate => texts.error_future_date.clone(),
-        ProfileError::BadTrainingHours => texts.error_training.clone(),
         ProfileError::UnknownStatus => texts.error_status.clone(),
     }
 }
@@ -270,15 +275,6 @@ struct CommentDayShown {
     comments: Vec<CommentShown>,
 }
 
-/// The officer form's values: the stored officer, a refused draft, or empty.
-#[derive(Debug, Default)]
-struct OfficerFields {
-    name: String,
-    position: String,
-    appointed_on: String,
-    training_hours: String,
-}
-
 /// A refused form as it was posted, with the reason: the venue page shows it
 /// again in that form.
 #[derive(Debug, Default)]
@@ -312,18 +308,6 @@ enum Draft {
     },
     /// The commitment.
     Commitment { text: String, error: String },
-    /// The Chief Quality Officer.
-    Officer {
-        fields: OfficerFields,
-        registration_status: String,
-        error: String,
-    },
-}
-
-struct StatusOption {
-    key: &'static str,
-    label: &'static str,
-    selected: bool,
 }
 
 #[derive(Template)]
@@ -351,11 +335,6 @@ struct VenueView {
     commitment_error: Option<String>,
     commitment_max: usize,
     commitment_hint: String,
-    officer: OfficerFields,
-    officer_error: Option<String>,
-    officer_max: usize,
-    statuses: Vec<StatusOption>,
-    today: String,
     cases_texts: &'static crate::i18n::CaseTexts,
     cases: Vec<CaseShown>,
     bad_ratings: bad_ratings::BadRatingsPanel,
@@ -533,21 +512,6 @@ async fn venue_document(
     } else {
         &m.dashboard.comments_total
     };
-    let mut officer = overview
-        .officer
-        .as_ref()
-        .map(|o| OfficerFields {
-            name: o.name.clone(),
-            position: o.position.clone(),
-            appointed_on: o.appointed_on.to_string(),
-            training_hours: format!("{:.1}", o.training_hours),
-        })
-        .unwrap_or_default();
-    let mut selected_status = overview
-        .officer
-        .as_ref()
-        .map_or("unregistered", |o| o.registration_status.as_str())
-        .to_owned();
     let mut commitment_text = overview
         .commitment
         .as_ref()
@@ -555,7 +519,7 @@ async fn venue_document(
         .unwrap_or_default();
     let bad_ratings = bad_ratings::panel(signed_in, state, id, &draft).await?;
     let mut days = comment_days(m, &comments);
-    let (mut comments_error, mut commitment_error, mut officer_error) = (None, None, None);
+    let (mut comments_error, mut commitment_error) = (None, None);
     // The language switch of a refused form leads to the venue page, not the
     // address the form was posted to.
     let mut anchor = "";
@@ -586,16 +550,6 @@ async fn venue_document(
             commitment_text = text;
             commitment_error = Some(error);
             anchor = "commitment";
-        }
-        Draft::Officer {
-            fields,
-            registration_status,
-            error,
-        } => {
-            officer = fields;
-            selected_status = registration_status;
-            officer_error = Some(error);
-            anchor = "officer";
         }
     }
     let title = format!("{} · {}", overview.venue.name, m.dashboard.title);
@@ -640,18 +594,6 @@ async fn venue_document(
             .dashboard
             .commitment_hint
             .replace("{max}", &COMMITMENT_MAX_CHARS.to_string()),
-        officer,
-        officer_error,
-        officer_max: OFFICER_TEXT_MAX_CHARS,
-        statuses: Registration::ALL
-            .into_iter()
-            .map(|status| StatusOption {
-                key: status.key(),
-                label: registration_label(m, status.key()),
-                selected: status.key() == selected_status,
-            })
-            .collect(),
-        today: state.clock.today().to_string(),
         panels,
         cases_texts: &m.cases,
         cases: venue_cases(signed_in, state, id).await?,
@@ -783,79 +725,6 @@ pub async fn submit_commitment(
         signed_in.lang,
         &pairs,
         "commitment",
-    )))
-}
-
-/// The fields of the Chief Quality Officer form.
-#[derive(Debug, Default, Deserialize)]
-struct OfficerForm {
-    name: Option<String>,
-    position: Option<String>,
-    appointed_on: Option<String>,
-    training_hours: Option<String>,
-    registration_status: Option<String>,
-}
-
-/// `POST /dashboard/venues/{id}/quality-officer`: registers the officer; a
-/// refused form shows the page again as filled in.
-pub async fn submit_quality_officer(
-    signed_in: SignedIn,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let form: OfficerForm = signed_in.form(&body)?;
-    let m = signed_in.messages();
-    let id = parse_id(&path).map_err(|e| signed_in.fail(e))?;
-    let parsed = parse_training_hours_text(form.training_hours.as_deref().unwrap_or_default())
-        .and_then(|training_hours| {
-            QualityOfficer::parse(
-                RawQualityOfficer {
-                    name: form.name.as_deref().unwrap_or_default(),
-                    position: form.position.as_deref().unwrap_or_default(),
-                    appointed_on: form.appointed_on.as_deref().unwrap_or_default(),
-                    training_hours,
-                    registration_status: form.registration_status.as_deref().unwrap_or_default(),
-                },
-                state.clock.today(),
-            )
-        });
-    let outcome = match parsed {
-        Ok(officer) => {
-            let scope = signed_in.scope_filter(&state).await?;
-            match save_officer(&state, &signed_in.caller, id, &officer, &scope).await {
-                Ok(_) => Ok(()),
-                Err(err) => Err(refusal_text(m, &err).ok_or_else(|| signed_in.fail(err))?),
-            }
-        }
-        Err(e) => Err(profile_error_text(m, &e)),
-    };
-    if let Err(error) = outcome {
-        let draft = Draft::Officer {
-            fields: OfficerFields {
-                name: form.name.unwrap_or_default(),
-                position: form.position.unwrap_or_default(),
-                appointed_on: form.appointed_on.unwrap_or_default(),
-                training_hours: form.training_hours.unwrap_or_default(),
-            },
-            registration_status: form.registration_status.unwrap_or_default(),
-            error,
-        };
-        return refused_page(
-            &signed_in,
-            &state,
-            id,
-            (CommentFilter::default(), FIRST_COMMENTS),
-            draft,
-        )
-        .await;
-    }
-    let pairs = [("notice", Notice::OfficerSaved.key().to_owned())];
-    Ok(see_other(&venue_href(
-        id,
-        signed_in.lang,
-        &pairs,
-        "officer",
     )))
 }
 

@@ -24,6 +24,7 @@ use crate::http::pages::public::{
 use crate::i18n::{Lang, Messages, messages};
 use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, Commitment, QualityOfficerRecord};
+use crate::store::quality_officers::{self, EvaluationRow};
 use crate::store::venues::{self, Venue};
 
 /// Everything the panels show of one venue, as loaded.
@@ -37,6 +38,8 @@ pub struct VenueOverview {
     pub commitment: Option<Commitment>,
     /// Its Chief Quality Officer, in any filing status.
     pub officer: Option<QualityOfficerRecord>,
+    /// The officer's yearly evaluations, latest year first.
+    pub evaluations: Vec<EvaluationRow>,
 }
 
 /// Loads a venue's overview; a venue outside `scope` is not found.
@@ -51,11 +54,13 @@ pub async fn load_venue_overview(
     let score = scores::venue_score(state, venue_id).await?;
     let commitment = dashboard::commitment(&state.pool, venue_id).await?;
     let officer = dashboard::quality_officer(&state.pool, venue_id).await?;
+    let evaluations = quality_officers::evaluations(&state.pool, venue_id).await?;
     Ok(VenueOverview {
         venue,
         score,
         commitment,
         officer,
+        evaluations,
     })
 }
 
@@ -117,6 +122,8 @@ pub struct OfficerPanel {
     pub status: &'static str,
     /// Whether the filing is registered (what the tier rules count).
     pub registered: bool,
+    /// The yearly evaluations, latest first: "2026 · Excellent · reasons".
+    pub evaluations: Vec<String>,
 }
 
 /// A venue's panels, formatted for one language; field names are the includes'.
@@ -177,6 +184,7 @@ pub fn registration_label(m: &'static Messages, status: &str) -> &'static str {
     match status {
         "registered" => &texts.status_registered,
         "pending" => &texts.status_pending,
+        "refused" => &m.quality_officers.status_refused,
         _ => &texts.status_unregistered,
     }
 }
@@ -310,6 +318,18 @@ pub fn venue_panels(
             training_hours: format!("{:.1}", o.training_hours),
             status: registration_label(m, &o.registration_status),
             registered: o.registered(),
+            evaluations: overview
+                .evaluations
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} · {} · {}",
+                        e.year,
+                        m.quality_officers.grade(&e.grade),
+                        e.reasons
+                    )
+                })
+                .collect(),
         }),
         qr_alt: m.dashboard.qr_alt.replace("{name}", &venue.name),
         qr_svg_href: format!("/api/v1/venues/{id}/qr.svg?size=512"),
