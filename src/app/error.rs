@@ -166,6 +166,11 @@ slugs! {
     StatementGiven => "statement-given", Conflict;
     StatementPeriodOver => "statement-period-over", Conflict;
     StatementPeriodOpen => "statement-period-open", Conflict;
+    InvalidTier => "invalid-tier", Invalid;
+    EndsOnNotAfterToday => "ends-on-not-after-today", Invalid;
+    EndsOnTooFar => "ends-on-too-far", Invalid;
+    TierOverrideActive => "tier-override-active", Conflict;
+    NoTierOverride => "no-tier-override", Conflict;
 }
 
 impl Slug {

@@ -56,11 +56,15 @@ pub enum Notice {
     AppealDecided,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
+    /// A tier override was set.
+    TierOverrideSet,
+    /// A tier override was ended early.
+    TierOverrideEnded,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 24] = [
+    pub const ALL: [Notice; 26] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -85,6 +89,8 @@ impl Notice {
         Notice::AppealFiled,
         Notice::AppealDecided,
         Notice::ComplaintEntered,
+        Notice::TierOverrideSet,
+        Notice::TierOverrideEnded,
     ];
 
     /// The value of `notice=` in an address.
@@ -114,6 +120,8 @@ impl Notice {
             Notice::AppealFiled => "appeal-filed",
             Notice::AppealDecided => "appeal-decided",
             Notice::ComplaintEntered => "complaint-entered",
+            Notice::TierOverrideSet => "tier-override-set",
+            Notice::TierOverrideEnded => "tier-override-ended",
         }
     }
 
@@ -150,6 +158,8 @@ impl Notice {
             Notice::AppealFiled => &t.appeal_filed,
             Notice::AppealDecided => &t.appeal_decided,
             Notice::ComplaintEntered => &t.complaint_entered,
+            Notice::TierOverrideSet => &t.tier_override_set,
+            Notice::TierOverrideEnded => &t.tier_override_ended,
         }
     }
 

@@ -21,6 +21,7 @@ mod posters;
 mod rankings;
 mod reports;
 mod tables;
+mod tier_override;
 mod venue;
 pub mod venue_admin;
 mod view;
@@ -41,6 +42,7 @@ pub use inspections::{
 pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
 pub use rankings::rankings;
 pub use reports::{report_download, reports};
+pub use tier_override::{end as end_tier_override, set as set_tier_override};
 pub use venue::venue;
 
 use self::view::Names;
