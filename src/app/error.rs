@@ -178,6 +178,11 @@ slugs! {
     CqoTrainingShort => "cqo-training-short", Conflict;
     CqoNotFound => "cqo-not-found", NotFound;
     CqoTrainingNotFound => "cqo-training-not-found", NotFound;
+    InvalidTier => "invalid-tier", Invalid;
+    EndsOnNotAfterToday => "ends-on-not-after-today", Invalid;
+    EndsOnTooFar => "ends-on-too-far", Invalid;
+    TierOverrideActive => "tier-override-active", Conflict;
+    NoTierOverride => "no-tier-override", Conflict;
 }
 
 impl Slug {

@@ -25,6 +25,7 @@ pub mod rankings;
 pub mod reports;
 pub mod scores;
 pub mod supervision;
+pub mod tier_overrides;
 pub mod tokens;
 pub mod venue_admin;
 pub mod venue_profile;

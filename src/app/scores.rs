@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use crate::app::{AppError, Services, Slug};
 use crate::domain::credit::Reason;
 use crate::domain::scoring::{Histogram, mean_from_sum_0_100, round1};
-use crate::store::{scores, stats, tiers, venues};
+use crate::domain::tier_override::TierSource;
+use crate::store::{scores, stats, tier_overrides, tiers, venues};
 
 /// Weeks in the trend.
 pub const TREND_WEEKS: i64 = 26;
@@ -105,6 +106,12 @@ pub struct VenueScore {
     pub tier: Option<Tier>,
     /// Why the tier is what it is.
     pub tier_reasons: Vec<TierReason>,
+    /// Where the tier came from: `rules`, or `override` (set by a regulator).
+    pub tier_source: TierSource,
+    /// The tier the rules gave, while an override sets another one.
+    pub computed_tier: Option<Tier>,
+    /// The override in force, while the tier comes from one.
+    pub tier_override: Option<PublicTierOverride>,
     /// The tier rule set version that graded it.
     pub rule_set_version: Option<String>,
     /// Ranks within the category.
@@ -118,6 +125,18 @@ pub struct VenueScore {
     pub method: &'static str,
     /// When the stored score was computed; `null` before the first computation.
     pub computed_at: Option<DateTime<Utc>>,
+}
+
+/// An override of the tier, as the public sees it: the tier, since when and
+/// the first day the rules apply again; the reason stays with regulators.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicTierOverride {
+    /// The tier it sets.
+    pub tier: Tier,
+    /// When it was set.
+    pub set_at: DateTime<Utc>,
+    /// The first day the rules apply again.
+    pub ends_on: NaiveDate,
 }
 
 /// Assembles a venue's score from the stored score, today's aggregates and the live counter.
@@ -154,6 +173,9 @@ pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore,
             today: today_count,
             tier: None,
             tier_reasons: Vec::new(),
+            tier_source: TierSource::Rules,
+            computed_tier: None,
+            tier_override: None,
             rule_set_version: None,
             rank: Ranks {
                 prefecture: None,
@@ -191,6 +213,16 @@ pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore,
         },
         tags,
         today: today_count,
+        tier_source: TierSource::parse(&s.tier_source),
+        computed_tier: s.computed_tier.as_deref().and_then(Tier::parse),
+        tier_override: match (s.tier, s.override_set_at, s.override_ends_on) {
+            (Some(tier), Some(set_at), Some(ends_on)) => Some(PublicTierOverride {
+                tier,
+                set_at,
+                ends_on,
+            }),
+            _ => None,
+        },
         tier: s.tier,
         tier_reasons: reasons.into_iter().map(TierReason::from).collect(),
         rule_set_version: s.rule_set_version,
@@ -248,6 +280,13 @@ pub struct TierChangeBody {
     pub inputs: serde_json::Value,
     /// Rule set version.
     pub rule_set_version: String,
+    /// Where the tier came from: `rules`, or `override` (set by a regulator).
+    pub source: TierSource,
+    /// The override that set it, when it came from one; who set it and why
+    /// are on the console.
+    pub override_id: Option<i64>,
+    /// The override's end date (the first day the rules apply again).
+    pub override_ends_on: Option<NaiveDate>,
     /// When it changed.
     pub changed_at: DateTime<Utc>,
 }
@@ -266,10 +305,18 @@ pub async fn tier_history(
     services: &Services,
     id: VenueId,
 ) -> Result<Vec<TierChangeBody>, AppError> {
-    Ok(tiers::history(services.reads.pool(), id)
-        .await?
+    let changes = tiers::history(services.reads.pool(), id).await?;
+    let ids: Vec<i64> = changes.iter().filter_map(|c| c.override_id).collect();
+    let overrides = tier_overrides::by_ids(services.reads.pool(), id, &ids).await?;
+    Ok(changes
         .into_iter()
         .map(|c| TierChangeBody {
+            source: TierSource::parse(&c.source),
+            override_ends_on: c
+                .override_id
+                .and_then(|o| overrides.get(&o))
+                .map(|o| o.ends_on),
+            override_id: c.override_id,
             tier: c.tier,
             previous_tier: c.previous_tier,
             reasons: serde_json::from_value::<Vec<Reason>>(c.reasons)

@@ -120,6 +120,10 @@ audit_actions! {
     LIST_ENTRY_STATEMENT = "list_entry.statement";
     /// A regulator decided a proposed list entry.
     LIST_ENTRY_DECIDE = "list_entry.decide";
+    /// A regulator set a venue's credit tier by hand until an end date.
+    TIER_OVERRIDE_SET = "venue.tier_override_set";
+    /// A regulator ended a venue's tier override before its end date.
+    TIER_OVERRIDE_END = "venue.tier_override_end";
 }
 
 impl AuditAction {

@@ -25,6 +25,7 @@ pub mod scoring;
 pub mod secrets;
 pub mod table;
 pub mod text;
+pub mod tier_override;
 pub mod totp;
 pub mod venue;
 pub mod venue_import;

@@ -23,6 +23,7 @@ use crate::http::api::ratings;
 use crate::http::api::reports;
 use crate::http::api::scores;
 use crate::http::api::supervision;
+use crate::http::api::tier_overrides;
 use crate::http::api::tokens;
 use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
@@ -171,6 +172,9 @@ route_table! {
     get "/console/inspection-draws/{id}" => console::draw_page, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;
+    // Tier overrides (clause A.20).
+    post "/console/venues/{id}/tier-override" => console::set_tier_override, SUPERVISORS;
+    post "/console/venues/{id}/tier-override/end" => console::end_tier_override, SUPERVISORS;
     post "/console/venues/{id}/ratings/quarantine" => console::quarantine_selection, SUPERVISORS;
     post "/console/ratings/{id}/quarantine" => console::quarantine, SUPERVISORS;
     post "/console/ratings/{id}/release" => console::release, SUPERVISORS;
@@ -226,6 +230,8 @@ route_table! {
     get "/lists/quality" => public::quality, ANYONE;
     get "/api/v1/lists/serious" => lists::serious, ANYONE;
     get "/api/v1/lists/quality" => lists::quality, ANYONE;
+    post "/api/v1/venues/{id}/tier-override" => tier_overrides::set, SUPERVISORS;
+    delete "/api/v1/venues/{id}/tier-override" => tier_overrides::end, SUPERVISORS;
     post "/api/v1/venues/{id}/inspections/{inspection_id}/photos" => inspections::add_photo, SUPERVISORS;
     post "/api/v1/inspection-draws" => inspections::draw, SUPERVISORS;
     get "/api/v1/inspection-draws/{id}" => inspections::get_draw, SUPERVISORS;

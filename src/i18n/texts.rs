@@ -767,6 +767,8 @@ pub(crate) struct NoticeTexts {
     pub(crate) officer_filed: String,
     pub(crate) officer_decided: String,
     pub(crate) officer_evaluated: String,
+    pub(crate) tier_override_set: String,
+    pub(crate) tier_override_ended: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1585,4 +1587,37 @@ impl QualityOfficerTexts {
             other => other,
         }
     }
+}
+
+/// Texts of tier overrides (regulators' requirements clause A.20): the
+/// console panel that sets and ends one, the source column of the tier
+/// history, and the note on the public page and the dashboard.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TierOverrideTexts {
+    pub(crate) heading: String,
+    /// On the console venue page, citing clause A.20.
+    pub(crate) intro: String,
+    pub(crate) none: String,
+    /// `{tier}`, `{who}`, `{time}`, `{ends_on}`.
+    pub(crate) current: String,
+    pub(crate) reason_heading: String,
+    pub(crate) set_heading: String,
+    pub(crate) tier_label: String,
+    pub(crate) tier_choose: String,
+    pub(crate) reason_label: String,
+    pub(crate) ends_on_label: String,
+    pub(crate) ends_on_hint: String,
+    pub(crate) set_submit: String,
+    pub(crate) end_heading: String,
+    pub(crate) end_reason_label: String,
+    pub(crate) end_submit: String,
+    pub(crate) form_error: String,
+    pub(crate) col_source: String,
+    pub(crate) source_rules: String,
+    /// `{who}`, `{ends_on}`, `{reason}`.
+    pub(crate) source_override: String,
+    pub(crate) source_override_unknown: String,
+    /// On the public page and the dashboard: `{ends_on}`.
+    pub(crate) public_note: String,
 }

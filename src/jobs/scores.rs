@@ -5,8 +5,9 @@
 //! slice's day aggregates, scores and ranks its venues, grades their tiers and
 //! rewrites the province's region rows, all in one transaction per province.
 //! The background refresher finds changed venues from `venue_day_stats`
-//! (`updated_at`) and from `score_refresh_queue` (quarantine, compliance
-//! records, new venues) every few seconds; a full recompute runs at start-up
+//! (`updated_at`), from `score_refresh_queue` (quarantine, compliance
+//! records, new venues, tier overrides) and from tier overrides whose end
+//! date came (`tier_overrides::venues_due`) every few seconds; a full recompute runs at start-up
 //! when the stored scores are from another day or rule set, at every local
 //! midnight (ages grow), and on `qrfeedback recompute`.
 //!
@@ -31,9 +32,10 @@ use crate::domain::scoring::{
     Measures, PriorSource, ScoringParams, VenueInputs, choose_priors, prior_or_fallback,
     score_venue, smoothed_0_100,
 };
+use crate::domain::tier_override::{TierSource, override_reason};
 use crate::store::reference::ReferenceData;
 use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueDayRow, VenueScoreRow};
-use crate::store::{StoreError, tiers};
+use crate::store::{StoreError, tier_overrides, tiers};
 
 /// How far back each poll looks past the previous one, so a rating batch
 /// whose transaction started before a poll and committed after it is not missed.
@@ -353,6 +355,7 @@ impl ScoreEngine {
         }
         let ids: Vec<VenueId> = venues.iter().map(|v| v.venue_id).collect();
         let compliance = tiers::compliance_counts(&self.pool, &ids, today).await?;
+        let overrides = tier_overrides::in_force(&self.pool, &ids, today).await?;
 
         let mut rows: Vec<VenueScoreRow> = venues
             .iter()
@@ -387,6 +390,39 @@ impl ScoreEngine {
                         tier_inputs.verified_complaints_per_1000().into(),
                     );
                 }
+                // An override in force wins; what the rules said is kept with
+                // its inputs, so the history still shows it.
+                let (tier, tier_reasons, tier_source, tier_override_id) =
+                    match overrides.get(&v.venue_id) {
+                        Some(o) => {
+                            if let Some(obj) = inputs_json.as_object_mut() {
+                                obj.insert("computed_tier".into(), decision.tier.letter().into());
+                                obj.insert(
+                                    "computed_reasons".into(),
+                                    serde_json::to_value(&decision.reasons).unwrap_or_default(),
+                                );
+                                obj.insert(
+                                    "override".into(),
+                                    serde_json::json!({
+                                        "id": o.id, "tier": o.tier, "ends_on": o.ends_on,
+                                    }),
+                                );
+                            }
+                            let reasons = [override_reason(o.tier, o.ends_on)];
+                            (
+                                o.tier,
+                                serde_json::to_value(reasons).unwrap_or_default(),
+                                TierSource::Override.key(),
+                                Some(o.id),
+                            )
+                        }
+                        None => (
+                            decision.tier,
+                            serde_json::to_value(&decision.reasons).unwrap_or_default(),
+                            TierSource::Rules.key(),
+                            None,
+                        ),
+                    };
                 VenueScoreRow {
                     venue_id: v.venue_id,
                     category: v.category.clone(),
@@ -405,9 +441,11 @@ impl ScoreEngine {
                     priors: serde_json::to_value(priors).unwrap_or_default(),
                     rank_prefecture: None,
                     rank_province: None,
-                    tier: decision.tier,
-                    tier_reasons: serde_json::to_value(&decision.reasons).unwrap_or_default(),
+                    tier,
+                    tier_reasons,
                     tier_inputs: inputs_json,
+                    tier_source,
+                    tier_override_id,
                     rule_set_version: decision.rule_set_version,
                     as_of_day: today,
                 }
@@ -417,6 +455,7 @@ impl ScoreEngine {
 
         let mut tx = self.pool.begin().await?;
         scores::lock_province(&mut tx, province).await?;
+        tier_overrides::close_reached(&mut tx, &ids, today).await?;
         let written = scores::write_venue_scores(&mut tx, &rows).await?;
         let aggregates = scores::region_aggregates(&mut tx, province).await?;
         let mut overall_national = Measures::default();
@@ -541,8 +580,12 @@ async fn poll_once(
     since: Option<chrono::DateTime<Utc>>,
 ) -> anyhow::Result<chrono::DateTime<Utc>> {
     let days = [today, today.pred_opt().unwrap_or(today)];
-    let (venue_ids, polled_at) =
+    let (mut venue_ids, polled_at) =
         scores::venues_to_refresh(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?;
+    // Overrides that ended or began without anything else changing.
+    venue_ids.extend(tier_overrides::venues_due(&engine.pool, today).await?);
+    venue_ids.sort_unstable();
+    venue_ids.dedup();
     if !venue_ids.is_empty() {
         let summary = engine.refresh_venues(&venue_ids).await?;
         scores::clear_refresh_queue(&engine.pool, &venue_ids, polled_at).await?;

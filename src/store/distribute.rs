@@ -66,6 +66,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "rating_replies",
     "rating_appeals",
     "bad_rating_followups",
+    "tier_overrides",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

@@ -27,6 +27,7 @@ pub mod reports;
 pub mod scores;
 pub mod second_factor;
 pub mod stats;
+pub mod tier_overrides;
 pub mod tiers;
 pub mod tokens;
 pub mod venue_admin;

@@ -123,6 +123,10 @@ pub struct VenueScoreRow {
     pub tier_reasons: serde_json::Value,
     /// What the tier was decided from.
     pub tier_inputs: serde_json::Value,
+    /// Where the tier came from: `rules`, or `override`.
+    pub tier_source: &'static str,
+    /// The override that set the tier, when it came from one.
+    pub tier_override_id: Option<i64>,
     /// Rule set version.
     pub rule_set_version: String,
     /// The local day the ages were measured from.
@@ -228,18 +232,24 @@ pub async fn write_venue_scores(
                    skill_weight float8, skill_weighted float8, skill_count bigint,
                    attitude_weight float8, attitude_weighted float8, attitude_count bigint,
                    priors jsonb, rank_prefecture integer, rank_province integer, tier text,
-                   tier_reasons jsonb, tier_inputs jsonb, rule_set_version text, as_of_day date)
+                   tier_reasons jsonb, tier_inputs jsonb, tier_source text, tier_override_id bigint,
+                   rule_set_version text, as_of_day date)
            ),
            -- No FOR UPDATE here: it would skip the rows the upsert below
            -- changes in this same statement. The caller holds the province lock.
            previous AS (
-               SELECT s.venue_id, s.tier FROM venue_scores s JOIN input USING (venue_id)
+               SELECT s.venue_id, s.tier, s.tier_override_id FROM venue_scores s JOIN input USING (venue_id)
            ),
+           -- A change of tier, and an override taking over or ending even
+           -- where the letter stays, is a row of the history.
            history AS (
-               INSERT INTO tier_history (venue_id, tier, previous_tier, reasons, inputs, rule_set_version)
-               SELECT i.venue_id, i.tier, p.tier, i.tier_reasons, i.tier_inputs, i.rule_set_version
+               INSERT INTO tier_history (venue_id, tier, previous_tier, reasons, inputs, rule_set_version,
+                                         source, override_id)
+               SELECT i.venue_id, i.tier, p.tier, i.tier_reasons, i.tier_inputs, i.rule_set_version,
+                      i.tier_source, i.tier_override_id
                FROM input i LEFT JOIN previous p USING (venue_id)
                WHERE p.tier IS DISTINCT FROM i.tier
+                  OR p.tier_override_id IS DISTINCT FROM i.tier_override_id
                RETURNING 1
            ),
            upsert AS (
@@ -250,14 +260,14 @@ pub async fn write_venue_scores(
                    environment_weight, environment_weighted, environment_count, skill_weight,
                    skill_weighted, skill_count, attitude_weight, attitude_weighted, attitude_count,
                    priors, rank_prefecture, rank_province, tier, tier_reasons, tier_inputs,
-                   rule_set_version, as_of_day, computed_at)
+                   tier_source, tier_override_id, rule_set_version, as_of_day, computed_at)
                SELECT venue_id, category, province_code, prefecture_code, county_code, published,
                    score_0_100, confidence, ratings_window, histogram, environment_0_100,
                    skill_0_100, attitude_0_100, overall_weight, overall_weighted, overall_count,
                    environment_weight, environment_weighted, environment_count, skill_weight,
                    skill_weighted, skill_count, attitude_weight, attitude_weighted, attitude_count,
                    priors, rank_prefecture, rank_province, tier, tier_reasons, tier_inputs,
-                   rule_set_version, as_of_day, now()
+                   tier_source, tier_override_id, rule_set_version, as_of_day, now()
                FROM input
                ON CONFLICT (venue_id) DO UPDATE SET
                    category = EXCLUDED.category, province_code = EXCLUDED.province_code,
@@ -277,7 +287,9 @@ pub async fn write_venue_scores(
                    attitude_count = EXCLUDED.attitude_count, priors = EXCLUDED.priors,
                    rank_prefecture = EXCLUDED.rank_prefecture, rank_province = EXCLUDED.rank_province,
                    tier = EXCLUDED.tier, tier_reasons = EXCLUDED.tier_reasons,
-                   tier_inputs = EXCLUDED.tier_inputs, rule_set_version = EXCLUDED.rule_set_version,
+                   tier_inputs = EXCLUDED.tier_inputs, tier_source = EXCLUDED.tier_source,
+                   tier_override_id = EXCLUDED.tier_override_id,
+                   rule_set_version = EXCLUDED.rule_set_version,
                    as_of_day = EXCLUDED.as_of_day, computed_at = EXCLUDED.computed_at
                RETURNING 1
            )
@@ -722,6 +734,14 @@ pub struct StoredVenueScore {
     pub tier: Option<Tier>,
     /// Reasons, as stored.
     pub tier_reasons: serde_json::Value,
+    /// Where the tier came from: `rules`, or `override`.
+    pub tier_source: String,
+    /// The tier the rules gave, when an override set another one.
+    pub computed_tier: Option<String>,
+    /// The applied override's end date (the first day the rules apply again).
+    pub override_ends_on: Option<NaiveDate>,
+    /// When the applied override was set.
+    pub override_set_at: Option<DateTime<Utc>>,
     /// Rule set version.
     pub rule_set_version: Option<String>,
     /// When computed.
@@ -740,10 +760,14 @@ pub async fn venue_score(
                   s.province_code AS "province_code!: String", s.prefecture_code AS "prefecture_code: String",
                   s.rank_prefecture, pre.published_venues AS "ranked_in_prefecture?",
                   s.rank_province, pro.published_venues AS "ranked_in_province?",
-                  s.tier AS "tier: Tier", s.tier_reasons, s.rule_set_version, s.computed_at
+                  s.tier AS "tier: Tier", s.tier_reasons, s.tier_source,
+                  s.tier_inputs->>'computed_tier' AS "computed_tier?",
+                  o.ends_on AS "override_ends_on?", o.set_at AS "override_set_at?",
+                  s.rule_set_version, s.computed_at
            FROM venue_scores s
            LEFT JOIN region_scores pre ON pre.region_code = s.prefecture_code AND pre.category = s.category
            LEFT JOIN region_scores pro ON pro.region_code = s.province_code AND pro.category = s.category
+           LEFT JOIN tier_overrides o ON o.venue_id = s.venue_id AND o.id = s.tier_override_id
            WHERE s.venue_id = $1"#,
         venue_id.get()
     )

@@ -189,6 +189,10 @@ pub struct TierChange {
     pub inputs: serde_json::Value,
     /// Rule set version.
     pub rule_set_version: String,
+    /// Where the tier came from: `rules`, or `override`.
+    pub source: String,
+    /// The override that set it, when it came from one.
+    pub override_id: Option<i64>,
     /// When it changed.
     pub changed_at: DateTime<Utc>,
 }
@@ -198,7 +202,7 @@ pub async fn history(pool: &PgPool, venue_id: VenueId) -> Result<Vec<TierChange>
     sqlx::query_as!(
         TierChange,
         r#"SELECT tier AS "tier!: Tier", previous_tier AS "previous_tier: Tier", reasons,
-                  inputs, rule_set_version, changed_at
+                  inputs, rule_set_version, source, override_id, changed_at
            FROM tier_history WHERE venue_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500"#,
         venue_id.get()
     )

@@ -44,6 +44,7 @@ mod replica;
 mod reports;
 mod resilience;
 mod scores;
+mod tier_overrides;
 mod token_owners;
 mod totp;
 mod totp_reset;

@@ -24,6 +24,7 @@ use crate::http::api::ratings::MAX_JSON_BYTES;
 use crate::http::api::reports;
 use crate::http::api::scores;
 use crate::http::api::supervision;
+use crate::http::api::tier_overrides;
 use crate::http::api::tokens;
 use crate::http::api::venue_admin;
 use crate::http::api::venue_staff;
@@ -118,6 +119,7 @@ impl Modify for BodyLimit {
         supervision::create_violation, supervision::list_violations,
         inspections::create, inspections::list, inspections::add_photo,
         inspections::draw, inspections::get_draw,
+        tier_overrides::set, tier_overrides::end,
         venue_staff::comments, venue_staff::reply,
         venue_staff::put_commitment, venue_staff::put_quality_officer,
         complaints::list, complaints::get, complaints::transition, complaints::reveal_contact,

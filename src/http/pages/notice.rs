@@ -66,11 +66,15 @@ pub enum Notice {
     OfficerDecided,
     /// The yearly evaluation of a Chief Quality Officer was recorded.
     OfficerEvaluated,
+    /// A tier override was set.
+    TierOverrideSet,
+    /// A tier override was ended early.
+    TierOverrideEnded,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 29] = [
+    pub const ALL: [Notice; 31] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -100,6 +104,8 @@ impl Notice {
         Notice::OfficerFiled,
         Notice::OfficerDecided,
         Notice::OfficerEvaluated,
+        Notice::TierOverrideSet,
+        Notice::TierOverrideEnded,
     ];
 
     /// The value of `notice=` in an address.
@@ -134,6 +140,8 @@ impl Notice {
             Notice::OfficerFiled => "officer-filed",
             Notice::OfficerDecided => "officer-decided",
             Notice::OfficerEvaluated => "officer-evaluated",
+            Notice::TierOverrideSet => "tier-override-set",
+            Notice::TierOverrideEnded => "tier-override-ended",
         }
     }
 
@@ -175,6 +183,8 @@ impl Notice {
             Notice::OfficerFiled => &t.officer_filed,
             Notice::OfficerDecided => &t.officer_decided,
             Notice::OfficerEvaluated => &t.officer_evaluated,
+            Notice::TierOverrideSet => &t.tier_override_set,
+            Notice::TierOverrideEnded => &t.tier_override_ended,
         }
     }
 

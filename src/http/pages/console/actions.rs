@@ -24,6 +24,7 @@ use crate::http::AppState;
 use crate::http::auth::signed_in::{PageError, PageProblem, SignedIn};
 use crate::http::html::href;
 use crate::http::pages::confirm::{Confirmation, TextField, confirmation_page, is_confirmed};
+use crate::http::pages::console::tier_override::TierOverrideDraft;
 use crate::http::pages::console::venue::{ViolationDraft, venue_document};
 use crate::http::pages::notice::Notice;
 use crate::store::console::RatingFilter;
@@ -273,7 +274,7 @@ pub async fn record_violation(
             &state,
             venue_id,
             (&RatingFilter::default(), paging),
-            refused(text),
+            (refused(text), TierOverrideDraft::default()),
         )
         .await?;
         return Ok(signed_in.page_with_status(StatusCode::UNPROCESSABLE_ENTITY, body));

@@ -22,6 +22,7 @@ mod quality_officers;
 mod rankings;
 mod reports;
 mod tables;
+mod tier_override;
 mod venue;
 pub mod venue_admin;
 mod view;
@@ -47,6 +48,7 @@ pub use quality_officers::{
 };
 pub use rankings::rankings;
 pub use reports::{report_download, reports};
+pub use tier_override::{end as end_tier_override, set as set_tier_override};
 pub use venue::venue;
 
 use self::view::Names;

@@ -6,6 +6,7 @@ use crate::app::inspections::InspectionBody;
 use crate::app::rankings::{ChildRegion, RankingPage, SliceScore};
 use crate::app::scores::TierChangeBody;
 use crate::app::supervision::{ConsoleVenue, FallingVenue, RatingReview};
+use crate::app::tier_overrides::TierOverrideBody;
 use crate::app::violations::ViolationBody;
 use crate::domain::credit::Tier;
 use crate::domain::rating::Tag;
@@ -14,6 +15,7 @@ use crate::domain::table::{Cell, Table};
 
 use crate::http::html::local_time;
 use crate::http::pages::console::audit::actor_text;
+use crate::http::pages::console::tier_override::source_text;
 use crate::http::pages::console::view::{Names, TableView};
 use crate::store::audit::AuditNames;
 use crate::store::inspections::DrawSummary;
@@ -487,6 +489,7 @@ pub(in crate::http::pages::console) fn tier_history_table(
     names: &Names,
     title: String,
     items: &[TierChangeBody],
+    (overrides, people): (&[TierOverrideBody], &AuditNames),
 ) -> Built {
     let c = &names.m.console;
     let separator = &names.m.console.reason_separator;
@@ -498,6 +501,7 @@ pub(in crate::http::pages::console) fn tier_history_table(
             &c.col_previous_tier,
             &c.col_reasons,
             &c.col_rule_set,
+            &names.m.tier_override.col_source,
         ]),
         rows: items
             .iter()
@@ -513,6 +517,7 @@ pub(in crate::http::pages::console) fn tier_history_table(
                     tier_cell(change.previous_tier.map(Tier::letter)),
                     Cell::text(reasons.join(separator)),
                     Cell::text(&change.rule_set_version),
+                    Cell::text(source_text(names.m, people, overrides, change.override_id)),
                 ]
             })
             .collect(),

@@ -3,7 +3,8 @@
 //! trend, dimensions, tags, today's count, QR code, commitment, Chief Quality
 //! Officer), its star distribution, its ratings with quarantine and release,
 //! violations (and the form to record one), inspections with their photos
-//! (and the way to the form that records one) and tier history.
+//! (and the way to the form that records one), the tier override in force
+//! with the forms that set and end one, and tier history.
 
 use crate::app::paging::Paging;
 use crate::domain::ids::VenueId;
@@ -40,6 +41,9 @@ use crate::store::audit::AuditNames;
 use crate::store::console::RatingFilter;
 use crate::store::venues::Venue;
 use crate::store::{inspections, violations};
+
+use super::tier_override::{self, TierOverrideDraft, TierOverridePanel};
+use crate::app::tier_overrides::TierOverrideBody;
 
 /// The violation form.
 struct ViolationForm {
@@ -89,6 +93,8 @@ struct VenueView {
     /// The form that records an inspection.
     record_inspection_href: String,
     tier_history: TableView,
+    /// The tier override in force, and the forms that set and end one.
+    tier_override: TierOverridePanel,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
@@ -194,9 +200,12 @@ struct VenueData {
     ratings: RatingReviewPage,
     violations: Vec<ViolationBody>,
     inspections: Vec<InspectionBody>,
-    /// Who recorded the inspections, by name.
+    /// Who recorded the inspections and who set and ended the tier
+    /// overrides, by name.
     recorders: AuditNames,
     tier_history: Vec<TierChangeBody>,
+    /// The venue's tier overrides, newest first.
+    overrides: Vec<TierOverrideBody>,
 }
 
 /// The tables of a venue the caller may supervise (checked by the caller).
@@ -224,9 +233,13 @@ async fn load(
         .into_iter()
         .map(InspectionBody::from)
         .collect();
+    let overrides = app::tier_overrides::list(state, &scope, venue.id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
     let actors: Vec<&str> = inspections
         .iter()
         .filter_map(|i| i.inspector.as_deref())
+        .chain(overrides.iter().map(|o| o.set_by.as_str()))
         .collect();
     let recorders = app::inspections::names(state, &actors, &[])
         .await
@@ -241,6 +254,7 @@ async fn load(
         inspections,
         recorders,
         tier_history,
+        overrides,
     })
 }
 
@@ -285,7 +299,7 @@ fn venue_page(
     data: &VenueData,
     (overview, panels): (VenueOverview, VenuePanels),
     (today, filter): (NaiveDate, &RatingFilter),
-    mut draft: ViolationDraft,
+    (mut draft, override_draft): (ViolationDraft, TierOverrideDraft),
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -413,9 +427,22 @@ fn venue_page(
         )
         .downloads(names, &format!("{venue_path}/inspections"), &[]),
         record_inspection_href: names.href(&format!("{venue_path}/inspections/new"), &[]),
-        tier_history: tier_history_table(names, history_title, &data.tier_history)
-            .view("tier-history", &c.empty_tier_history)
-            .downloads(names, &format!("{venue_path}/tiers"), &[]),
+        tier_history: tier_history_table(
+            names,
+            history_title,
+            &data.tier_history,
+            (&data.overrides, &data.recorders),
+        )
+        .view("tier-history", &c.empty_tier_history)
+        .downloads(names, &format!("{venue_path}/tiers"), &[]),
+        tier_override: tier_override::panel(
+            signed_in,
+            names,
+            venue.id,
+            (&data.overrides, &data.recorders),
+            today,
+            override_draft,
+        ),
         panels,
     })
 }
@@ -435,19 +462,19 @@ pub async fn venue(
         &state,
         venue_id,
         (&filter, paging),
-        ViolationDraft::default(),
+        (ViolationDraft::default(), TierOverrideDraft::default()),
     )
     .await?;
     Ok(signed_in.page(body))
 }
 
-/// The venue page, its violation form holding `draft`.
+/// The venue page, its violation form and tier override forms holding `drafts`.
 pub(in crate::http::pages::console) async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
     venue_id: VenueId,
     (filter, paging): (&RatingFilter, Paging),
-    draft: ViolationDraft,
+    drafts: (ViolationDraft, TierOverrideDraft),
 ) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
     let scope = signed_in.scope_filter(state).await?;
@@ -462,7 +489,7 @@ pub(in crate::http::pages::console) async fn venue_document(
         &data,
         panels,
         (state.clock.today(), filter),
-        draft,
+        drafts,
     ))
 }
 
@@ -508,7 +535,15 @@ pub(in crate::http::pages::console) async fn venue_table(
         "inspections" => {
             inspections_table(names, inspections_title, &data.inspections, &data.recorders).table
         }
-        "tiers" => tier_history_table(names, history_title, &data.tier_history).table,
+        "tiers" => {
+            tier_history_table(
+                names,
+                history_title,
+                &data.tier_history,
+                (&data.overrides, &data.recorders),
+            )
+            .table
+        }
         _ => return Ok(None),
     };
     Ok(Some((table, format!("venue-{venue_id}-{name}"))))

@@ -152,6 +152,8 @@ pub struct VenuePanels {
     pub tier: Option<TierBadge>,
     /// Why the tier is what it is.
     pub tier_reasons: Vec<String>,
+    /// Set by the regulator, with the day the rules apply again.
+    pub tier_override_note: Option<String>,
     /// The rule set that graded it.
     pub rules_version: Option<String>,
     /// Ranks in the prefecture and the province.
@@ -266,6 +268,11 @@ pub fn venue_panels(
             .iter()
             .map(|r| lang.pick(&r.zh, &r.en).to_owned())
             .collect(),
+        tier_override_note: score.tier_override.as_ref().map(|o| {
+            m.tier_override
+                .public_note
+                .replace("{ends_on}", &o.ends_on.to_string())
+        }),
         rules_version: score
             .rule_set_version
             .as_deref()

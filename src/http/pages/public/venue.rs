@@ -107,6 +107,8 @@ struct VenuePageView<'a> {
     updated: Option<String>,
     tier: Option<TierView>,
     tier_reasons: Vec<&'a str>,
+    /// Set by the regulator, with the day the rules apply again.
+    tier_override_note: Option<String>,
     rules_version: Option<String>,
     ranks: Vec<RankRow>,
     ranking_href: String,
@@ -343,6 +345,11 @@ pub fn venue_page(
             .iter()
             .map(|r| lang.pick(&r.zh, &r.en))
             .collect(),
+        tier_override_note: score.tier_override.as_ref().map(|o| {
+            m.tier_override
+                .public_note
+                .replace("{ends_on}", &o.ends_on.to_string())
+        }),
         rules_version: score
             .rule_set_version
             .as_deref()
@@ -492,6 +499,9 @@ mod tests {
                 en: "score 71.7 < 85".into(),
                 zh: "评分 71.7 < 85".into(),
             }],
+            tier_source: crate::domain::tier_override::TierSource::Rules,
+            computed_tier: None,
+            tier_override: None,
             rule_set_version: Some("default-2026.2".into()),
             rank: Ranks {
                 prefecture: Some(RegionRank {
