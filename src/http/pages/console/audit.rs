@@ -39,6 +39,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "complaint" => &t.family_complaint,
         "calendar" => &t.family_calendar,
         "inspection" => &t.family_inspection,
+        "list_entry" => &t.family_list_entry,
         other => other,
     }
 }
