@@ -160,6 +160,7 @@ pub struct Messages {
     pub(crate) posters: PostersTexts,
     pub(crate) appeals: AppealTexts,
     pub(crate) complaint_entry: ComplaintEntryTexts,
+    pub(crate) credit_lists: CreditListTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

@@ -56,11 +56,17 @@ pub enum Notice {
     AppealDecided,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
+    /// A regulator proposed a credit list entry.
+    ListEntryProposed,
+    /// A venue submitted its statement (陈述申辩) on a proposed entry.
+    ListStatementSubmitted,
+    /// A regulator decided a credit list entry.
+    ListEntryDecided,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 24] = [
+    pub const ALL: [Notice; 27] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -85,6 +91,9 @@ impl Notice {
         Notice::AppealFiled,
         Notice::AppealDecided,
         Notice::ComplaintEntered,
+        Notice::ListEntryProposed,
+        Notice::ListStatementSubmitted,
+        Notice::ListEntryDecided,
     ];
 
     /// The value of `notice=` in an address.
@@ -114,6 +123,9 @@ impl Notice {
             Notice::AppealFiled => "appeal-filed",
             Notice::AppealDecided => "appeal-decided",
             Notice::ComplaintEntered => "complaint-entered",
+            Notice::ListEntryProposed => "list-entry-proposed",
+            Notice::ListStatementSubmitted => "list-statement",
+            Notice::ListEntryDecided => "list-entry-decided",
         }
     }
 
@@ -150,6 +162,9 @@ impl Notice {
             Notice::AppealFiled => &t.appeal_filed,
             Notice::AppealDecided => &t.appeal_decided,
             Notice::ComplaintEntered => &t.complaint_entered,
+            Notice::ListEntryProposed => &t.list_entry_proposed,
+            Notice::ListStatementSubmitted => &t.list_statement_submitted,
+            Notice::ListEntryDecided => &t.list_entry_decided,
         }
     }
 

@@ -3,7 +3,8 @@
 //! trend, dimensions, tags, today's count, QR code, commitment, Chief Quality
 //! Officer), its star distribution, its ratings with quarantine and release,
 //! violations (and the form to record one), inspections with their photos
-//! (and the way to the form that records one) and tier history.
+//! (and the way to the form that records one), credit list entries (with the
+//! forms that propose and decide them, `list_entries`) and tier history.
 
 use crate::app::paging::Paging;
 use crate::domain::ids::VenueId;
@@ -27,6 +28,7 @@ use crate::http::AppState;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
+use crate::http::pages::console::list_entries::{CreditListSection, ListDraft, section};
 use crate::http::pages::console::tables::{
     inspections_table, ratings_table, tier_history_table, violations_table,
 };
@@ -89,6 +91,8 @@ struct VenueView {
     /// The form that records an inspection.
     record_inspection_href: String,
     tier_history: TableView,
+    /// The venue's credit list entries and their forms.
+    credit_lists: CreditListSection,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
@@ -285,7 +289,7 @@ fn venue_page(
     data: &VenueData,
     (overview, panels): (VenueOverview, VenuePanels),
     (today, filter): (NaiveDate, &RatingFilter),
-    mut draft: ViolationDraft,
+    (mut draft, credit_lists): (ViolationDraft, CreditListSection),
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -416,6 +420,7 @@ fn venue_page(
         tier_history: tier_history_table(names, history_title, &data.tier_history)
             .view("tier-history", &c.empty_tier_history)
             .downloads(names, &format!("{venue_path}/tiers"), &[]),
+        credit_lists,
         panels,
     })
 }
@@ -446,8 +451,20 @@ pub(in crate::http::pages::console) async fn venue_document(
     signed_in: &SignedIn,
     state: &AppState,
     venue_id: VenueId,
-    (filter, paging): (&RatingFilter, Paging),
+    query: (&RatingFilter, Paging),
     draft: ViolationDraft,
+) -> Result<String, PageError> {
+    venue_document_with(signed_in, state, venue_id, query, (draft, ListDraft::None)).await
+}
+
+/// The venue page, its violation form holding `violation` and its credit
+/// list forms `lists`.
+pub(in crate::http::pages::console) async fn venue_document_with(
+    signed_in: &SignedIn,
+    state: &AppState,
+    venue_id: VenueId,
+    (filter, paging): (&RatingFilter, Paging),
+    (draft, lists): (ViolationDraft, ListDraft),
 ) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
     let scope = signed_in.scope_filter(state).await?;
@@ -456,13 +473,14 @@ pub(in crate::http::pages::console) async fn venue_document(
     let names = Names::load(state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
+    let credit_lists = section(signed_in, state, venue_id, lists).await?;
     Ok(venue_page(
         signed_in,
         &names,
         &data,
         panels,
         (state.clock.today(), filter),
-        draft,
+        (draft, credit_lists),
     ))
 }
 
