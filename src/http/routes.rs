@@ -114,6 +114,7 @@ route_table! {
     post "/dashboard/venues/{id}/code" => dashboard::submit_reissue, SIGNED_IN;
     post "/dashboard/venues/{id}/bad-ratings/{rating_id}" => dashboard::submit_bad_rating_step, SIGNED_IN;
     post "/dashboard/venues/{id}/appeals/{rating_id}" => dashboard::submit_appeal, SIGNED_IN;
+    post "/dashboard/venues/{id}/list-entries/{entry_id}/statement" => dashboard::submit_list_statement, SIGNED_IN;
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
@@ -170,6 +171,9 @@ route_table! {
     get "/console/inspection-draws" => console::inspection_draws, SUPERVISORS;
     post "/console/inspection-draws" => console::make_draw, SUPERVISORS;
     get "/console/inspection-draws/{id}" => console::draw_page, SUPERVISORS;
+    // Credit lists (文化和旅游市场信用管理规定; division of labour clause 21).
+    post "/console/venues/{id}/list-entries" => console::propose_list_entry, SUPERVISORS;
+    post "/console/venues/{id}/list-entries/{entry_id}/decision" => console::decide_list_entry, SUPERVISORS;
     get "/console/venues/{id}/{table}.{format}" => console::venue_export, SUPERVISORS;
     post "/console/venues/{id}/violations" => console::record_violation, SUPERVISORS;
     // Tier overrides (clause A.20).

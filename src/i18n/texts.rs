@@ -66,6 +66,7 @@ pub(crate) struct AuditTexts {
     pub(crate) family_calendar: String,
     /// Audit family: inspections and their draws.
     pub(crate) family_inspection: String,
+    /// Audit family: credit list entries.
     pub(crate) family_list_entry: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
@@ -769,6 +770,9 @@ pub(crate) struct NoticeTexts {
     pub(crate) officer_evaluated: String,
     pub(crate) tier_override_set: String,
     pub(crate) tier_override_ended: String,
+    pub(crate) list_entry_proposed: String,
+    pub(crate) list_statement_submitted: String,
+    pub(crate) list_entry_decided: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1620,4 +1624,116 @@ pub(crate) struct TierOverrideTexts {
     pub(crate) source_override_unknown: String,
     /// On the public page and the dashboard: `{ends_on}`.
     pub(crate) public_note: String,
+}
+
+/// Texts of the credit lists (文化和旅游市场信用管理规定): the venue
+/// dashboard's notice of a proposed entry with its statement form (陈述申辩)
+/// and its entries, and the console venue page's section with the propose
+/// and decide forms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreditListTexts {
+    pub(crate) heading: String,
+    /// The console section's intro, citing the regulation and clause 21.
+    pub(crate) console_intro: String,
+    /// The dashboard section's intro.
+    pub(crate) dashboard_intro: String,
+    /// 严重失信主体名单.
+    pub(crate) list_serious: String,
+    /// 重点关注名单.
+    pub(crate) list_watch: String,
+    pub(crate) state_pending: String,
+    pub(crate) state_listed: String,
+    pub(crate) state_dropped: String,
+    pub(crate) in_force: String,
+    pub(crate) not_in_force: String,
+    pub(crate) reason_label: String,
+    pub(crate) basis_label: String,
+    pub(crate) decision_no_label: String,
+    pub(crate) period_label: String,
+    /// `{start}` and `{end}` of an entry's term.
+    pub(crate) period: String,
+    /// `{date}` it was proposed.
+    pub(crate) proposed_on: String,
+    pub(crate) statement_label: String,
+    pub(crate) statement_none: String,
+    /// `{at}` the statement was submitted.
+    pub(crate) statement_at: String,
+    pub(crate) decision_reason_label: String,
+    /// `{state}` decided and `{at}` when.
+    pub(crate) decided_at: String,
+    pub(crate) empty: String,
+    pub(crate) notice_heading: String,
+    /// `{list}` proposed and the last day `{due}` of the statement period.
+    pub(crate) notice_body: String,
+    pub(crate) statement_field: String,
+    /// `{max}` characters.
+    pub(crate) statement_hint: String,
+    pub(crate) statement_submit: String,
+    pub(crate) staff_only: String,
+    pub(crate) waiting_decision: String,
+    /// `{due}`: the last day of the statement period, now past.
+    pub(crate) period_over: String,
+    pub(crate) history_heading: String,
+    pub(crate) propose_heading: String,
+    pub(crate) list_legend: String,
+    pub(crate) starts_label: String,
+    pub(crate) ends_label: String,
+    pub(crate) ends_hint: String,
+    pub(crate) decision_no_hint: String,
+    pub(crate) propose_submit: String,
+    pub(crate) form_refused: String,
+    /// `{due}`: the last day the venue may still answer.
+    pub(crate) may_answer: String,
+    pub(crate) decide_legend: String,
+    pub(crate) decide_listed: String,
+    pub(crate) decide_dropped: String,
+    pub(crate) decision_reason_field: String,
+    pub(crate) decide_submit: String,
+    pub(crate) error_choose_list: String,
+    pub(crate) error_choose_decision: String,
+    pub(crate) error_required: String,
+    /// `{max}` characters.
+    pub(crate) error_too_long: String,
+    pub(crate) error_control: String,
+    pub(crate) error_date: String,
+    pub(crate) error_starts_past: String,
+    pub(crate) error_ends_before: String,
+    /// `{months}`: the longest term of the chosen list.
+    pub(crate) error_term: String,
+}
+
+impl CreditListTexts {
+    /// A list's name in this language.
+    pub(crate) fn list(&self, list: crate::domain::list_entry::CreditList) -> &str {
+        match list {
+            crate::domain::list_entry::CreditList::Serious => &self.list_serious,
+            crate::domain::list_entry::CreditList::Watch => &self.list_watch,
+        }
+    }
+
+    /// Where an entry stands, in this language.
+    pub(crate) fn state(&self, state: crate::domain::list_entry::EntryState) -> &str {
+        match state {
+            crate::domain::list_entry::EntryState::Pending => &self.state_pending,
+            crate::domain::list_entry::EntryState::Listed => &self.state_listed,
+            crate::domain::list_entry::EntryState::Dropped => &self.state_dropped,
+        }
+    }
+
+    /// A refused field of a proposal, statement or decision explained.
+    pub(crate) fn error(&self, err: &crate::domain::list_entry::ListEntryError) -> String {
+        use crate::domain::list_entry::ListEntryError as E;
+        match err {
+            E::UnknownList => self.error_choose_list.clone(),
+            E::UnknownDecision => self.error_choose_decision.clone(),
+            E::Required(_) => self.error_required.clone(),
+            E::TooLong(_, max) => self.error_too_long.replace("{max}", &max.to_string()),
+            E::ControlCharacter(_) => self.error_control.clone(),
+            E::BadDate(_) => self.error_date.clone(),
+            E::StartsInPast => self.error_starts_past.clone(),
+            E::EndsBeforeStart => self.error_ends_before.clone(),
+            E::TermTooLong(months) => self.error_term.replace("{months}", &months.to_string()),
+        }
+    }
 }

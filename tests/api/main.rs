@@ -28,6 +28,7 @@ mod imprint;
 mod inspections;
 mod inspections_console;
 mod list_entries;
+mod list_pages;
 mod login;
 mod low_rating_pages;
 mod password_link;

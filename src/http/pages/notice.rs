@@ -70,11 +70,17 @@ pub enum Notice {
     TierOverrideSet,
     /// A tier override was ended early.
     TierOverrideEnded,
+    /// A regulator proposed a credit list entry.
+    ListEntryProposed,
+    /// A venue submitted its statement (陈述申辩) on a proposed entry.
+    ListStatementSubmitted,
+    /// A regulator decided a credit list entry.
+    ListEntryDecided,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 31] = [
+    pub const ALL: [Notice; 34] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -106,6 +112,9 @@ impl Notice {
         Notice::OfficerEvaluated,
         Notice::TierOverrideSet,
         Notice::TierOverrideEnded,
+        Notice::ListEntryProposed,
+        Notice::ListStatementSubmitted,
+        Notice::ListEntryDecided,
     ];
 
     /// The value of `notice=` in an address.
@@ -142,6 +151,9 @@ impl Notice {
             Notice::OfficerEvaluated => "officer-evaluated",
             Notice::TierOverrideSet => "tier-override-set",
             Notice::TierOverrideEnded => "tier-override-ended",
+            Notice::ListEntryProposed => "list-entry-proposed",
+            Notice::ListStatementSubmitted => "list-statement",
+            Notice::ListEntryDecided => "list-entry-decided",
         }
     }
 
@@ -185,6 +197,9 @@ impl Notice {
             Notice::OfficerEvaluated => &t.officer_evaluated,
             Notice::TierOverrideSet => &t.tier_override_set,
             Notice::TierOverrideEnded => &t.tier_override_ended,
+            Notice::ListEntryProposed => &t.list_entry_proposed,
+            Notice::ListStatementSubmitted => &t.list_statement_submitted,
+            Notice::ListEntryDecided => &t.list_entry_decided,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod complaint_entry;
 mod draws;
 mod home;
 mod inspections;
+mod list_entries;
 mod posters;
 mod quality_officers;
 mod rankings;
@@ -40,6 +41,7 @@ pub use home::home;
 pub use inspections::{
     new_form as new_inspection, photo as inspection_photo, record as record_inspection,
 };
+pub use list_entries::{decide as decide_list_entry, propose as propose_list_entry};
 pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
 pub use quality_officers::{
     decide as decide_officer_registration, evaluate as evaluate_officer,

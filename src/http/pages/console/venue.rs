@@ -4,7 +4,8 @@
 //! Officer), its star distribution, its ratings with quarantine and release,
 //! violations (and the form to record one), inspections with their photos
 //! (and the way to the form that records one), the tier override in force
-//! with the forms that set and end one, and tier history.
+//! with the forms that set and end one, credit list entries (with the forms
+//! that propose and decide them, `list_entries`) and tier history.
 
 use crate::app::paging::Paging;
 use crate::domain::ids::VenueId;
@@ -28,6 +29,7 @@ use crate::http::AppState;
 use crate::http::auth::signed_in::{AccountNav, PageError, SignedIn};
 use crate::http::html::{Chrome, render_document};
 use crate::http::pages::console::EXPORT_MAX_ROWS;
+use crate::http::pages::console::list_entries::{CreditListSection, ListDraft, section};
 use crate::http::pages::console::tables::{
     inspections_table, ratings_table, tier_history_table, violations_table,
 };
@@ -95,6 +97,8 @@ struct VenueView {
     tier_history: TableView,
     /// The tier override in force, and the forms that set and end one.
     tier_override: TierOverridePanel,
+    /// The venue's credit list entries and their forms.
+    credit_lists: CreditListSection,
     /// What the venue's own dashboard shows: measures, ranks, trend, tags,
     /// today's count, the QR code, the commitment and the Chief Quality Officer.
     panels: VenuePanels,
@@ -299,7 +303,11 @@ fn venue_page(
     data: &VenueData,
     (overview, panels): (VenueOverview, VenuePanels),
     (today, filter): (NaiveDate, &RatingFilter),
-    (mut draft, override_draft): (ViolationDraft, TierOverrideDraft),
+    (mut draft, override_draft, credit_lists): (
+        ViolationDraft,
+        TierOverrideDraft,
+        CreditListSection,
+    ),
 ) -> String {
     let m = names.m;
     let c = &m.console;
@@ -443,6 +451,7 @@ fn venue_page(
             today,
             override_draft,
         ),
+        credit_lists,
         panels,
     })
 }
@@ -476,6 +485,26 @@ pub(in crate::http::pages::console) async fn venue_document(
     (filter, paging): (&RatingFilter, Paging),
     drafts: (ViolationDraft, TierOverrideDraft),
 ) -> Result<String, PageError> {
+    let (violation, tier_override) = drafts;
+    venue_document_with(
+        signed_in,
+        state,
+        venue_id,
+        (filter, paging),
+        (violation, tier_override, ListDraft::None),
+    )
+    .await
+}
+
+/// The venue page, its violation form holding `violation` and its credit
+/// list forms `lists`.
+pub(in crate::http::pages::console) async fn venue_document_with(
+    signed_in: &SignedIn,
+    state: &AppState,
+    venue_id: VenueId,
+    (filter, paging): (&RatingFilter, Paging),
+    (draft, override_draft, lists): (ViolationDraft, TierOverrideDraft, ListDraft),
+) -> Result<String, PageError> {
     // The panels' loader checks the scope (404 outside it) and reads the venue.
     let scope = signed_in.scope_filter(state).await?;
     let panels = load_panels(signed_in, state, &scope, venue_id).await?;
@@ -483,13 +512,14 @@ pub(in crate::http::pages::console) async fn venue_document(
     let names = Names::load(state, signed_in.lang)
         .await
         .map_err(|e| signed_in.fail(e))?;
+    let credit_lists = section(signed_in, state, venue_id, lists).await?;
     Ok(venue_page(
         signed_in,
         &names,
         &data,
         panels,
         (state.clock.today(), filter),
-        drafts,
+        (draft, override_draft, credit_lists),
     ))
 }
 

@@ -1,8 +1,9 @@
 //! The venue dashboard, for the people who answer for a venue (and admins
 //! and regulators, within their scope): the venue's measures, its comments
 //! by day with a public reply to each, its complaint cases, its bad ratings
-//! and appeals (`bad_ratings`), its QR code and posters, a new code, and
-//! what it publishes (commitment, Chief Quality Officer).
+//! and appeals (`bad_ratings`), its credit list entries with the statement
+//! form (`list_entries`), its QR code and posters, a new code, and what it
+//! publishes (commitment, Chief Quality Officer).
 //!
 //! Forms post back here with the session's form token, call the same store
 //! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
@@ -15,6 +16,7 @@
 //! out.
 
 mod bad_ratings;
+pub(crate) mod list_entries;
 mod overview;
 mod poster;
 mod quality_officer;
@@ -47,6 +49,7 @@ use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, CommentFilter};
 
 pub use bad_ratings::{submit_appeal, submit_step as submit_bad_rating_step};
+pub use list_entries::submit_statement as submit_list_statement;
 pub use overview::{
     CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
     VenuePanels, load_venue_overview, registration_label, venue_panels,
@@ -308,6 +311,12 @@ enum Draft {
     },
     /// The commitment.
     Commitment { text: String, error: String },
+    /// The venue's statement (陈述申辩) on a proposed credit list entry.
+    Statement {
+        entry_id: i64,
+        text: String,
+        error: String,
+    },
 }
 
 #[derive(Template)]
@@ -338,6 +347,8 @@ struct VenueView {
     cases_texts: &'static crate::i18n::CaseTexts,
     cases: Vec<CaseShown>,
     bad_ratings: bad_ratings::BadRatingsPanel,
+    /// Proposed credit list entries (a notice at the top) and past ones.
+    credit_lists: list_entries::CreditListPanel,
 }
 
 /// A complaint case about the venue, as its staff see it in the list.
@@ -518,6 +529,7 @@ async fn venue_document(
         .map(|c| c.text.clone())
         .unwrap_or_default();
     let bad_ratings = bad_ratings::panel(signed_in, state, id, &draft).await?;
+    let credit_lists = list_entries::panel(signed_in, state, id, &draft).await?;
     let mut days = comment_days(m, &comments);
     let (mut comments_error, mut commitment_error) = (None, None);
     // The language switch of a refused form leads to the venue page, not the
@@ -546,6 +558,7 @@ async fn venue_document(
         Draft::BadRatingReply { .. } | Draft::BadRatingStep { .. } | Draft::Appeal { .. } => {
             anchor = "bad-ratings";
         }
+        Draft::Statement { .. } => anchor = "list-notices",
         Draft::Commitment { text, error } => {
             commitment_text = text;
             commitment_error = Some(error);
@@ -598,6 +611,7 @@ async fn venue_document(
         cases_texts: &m.cases,
         cases: venue_cases(signed_in, state, id).await?,
         bad_ratings,
+        credit_lists,
     };
     Ok(render_document(&view))
 }
