@@ -78,10 +78,7 @@ deploy/citus.sh start
     started=$SECONDS
     cluster_status=0
     # The Redis Cluster's own tests ran above; Postgres is all that differs here.
-    # On the cluster a test mostly waits on the coordinator and its workers,
-    # so four at a time finish sooner than one per core even on two cores.
-    RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" \
-        cargo test --locked --test api --no-fail-fast -- --skip redis_cluster:: || cluster_status=$?
+    cargo test --locked --test api --no-fail-fast -- --skip redis_cluster:: || cluster_status=$?
     qrf_say "the API suite on the Citus cluster: $((SECONDS - started)) s"
     drop_test_databases
     exit "$cluster_status"
