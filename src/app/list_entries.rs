@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::access::Role;
 use crate::domain::audit::AuditAction;
+use crate::domain::day::local_day;
 use crate::domain::ids::VenueId;
 use crate::domain::list_entry::{
     self, CreditList, Decision, EntryState, ListEntryError, NewListEntry, ProposalInput,
@@ -373,11 +374,6 @@ pub struct QualityList {
     pub as_of: NaiveDate,
     /// The venues on it, by region then name.
     pub items: Vec<QualityListItem>,
-}
-
-/// The local day of an instant.
-fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    crate::domain::day::local_day(at)
 }
 
 /// A region's Chinese name with its ancestors', province first

@@ -69,11 +69,8 @@ pub fn parse_year(raw: Option<&str>, this_year: i32) -> Result<i32, AppError> {
 
 /// Reads a day written `YYYY-MM-DD`.
 pub fn parse_day(raw: &str) -> Result<NaiveDate, AppError> {
-    let raw = raw.trim();
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|d| shaped && (2000..=2100).contains(&d.year()))
+    crate::domain::day::parse_iso_day(raw)
+        .filter(|d| (2000..=2100).contains(&d.year()))
         .ok_or_else(|| {
             AppError::new(
                 Slug::InvalidDate,

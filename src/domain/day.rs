@@ -53,6 +53,16 @@ pub fn local_time_field(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A day written exactly `YYYY-MM-DD` (surrounding space allowed); `%Y`
+/// alone would accept five-digit and signed years.
+pub fn parse_iso_day(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -296,13 +296,7 @@ pub struct InspectionVisit {
 
 /// The day of a visit, `YYYY-MM-DD`, from 2000-01-01 to `today`.
 pub fn parse_inspected_on(raw: &str, today: NaiveDate) -> Result<NaiveDate, InspectionError> {
-    let raw = raw.trim();
-    // `%Y` alone would accept five-digit and signed years.
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shaped)
-        .ok_or(InspectionError::BadDate)?;
+    let day = super::day::parse_iso_day(raw).ok_or(InspectionError::BadDate)?;
     if day > today {
         return Err(InspectionError::FutureDate);
     }

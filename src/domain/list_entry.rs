@@ -168,12 +168,7 @@ pub enum ListEntryError {
 
 /// Parses a day written exactly as `YYYY-MM-DD`.
 pub fn parse_day(raw: &str, field: &'static str) -> Result<NaiveDate, ListEntryError> {
-    let raw = raw.trim();
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shaped)
-        .ok_or(ListEntryError::BadDate(field))
+    super::day::parse_iso_day(raw).ok_or(ListEntryError::BadDate(field))
 }
 
 /// A required text: trimmed, 1–`max` characters, no control characters.

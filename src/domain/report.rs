@@ -58,12 +58,7 @@ fn parse_day(
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    // `%Y` alone would accept five-digit and signed years.
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shaped)
-        .ok_or(PeriodError::BadDate(field))?;
+    let day = super::day::parse_iso_day(raw).ok_or(PeriodError::BadDate(field))?;
     if day > today {
         return Err(PeriodError::FutureDate(field));
     }

@@ -147,13 +147,7 @@ fn parse_tier(raw: &str) -> Result<Tier, TierOverrideError> {
 }
 
 fn parse_ends_on(raw: &str, today: NaiveDate) -> Result<NaiveDate, TierOverrideError> {
-    let raw = raw.trim();
-    // `%Y` alone would accept five-digit and signed years.
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shaped)
-        .ok_or(TierOverrideError::BadDate)?;
+    let day = super::day::parse_iso_day(raw).ok_or(TierOverrideError::BadDate)?;
     if day <= today {
         return Err(TierOverrideError::EndsOnNotAfterToday);
     }

@@ -60,13 +60,7 @@ impl NewViolation {
         description: &str,
         today: NaiveDate,
     ) -> Result<Self, ViolationError> {
-        let raw = occurred_on.trim();
-        // `%Y` alone would accept five-digit and signed years.
-        let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-        let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .ok()
-            .filter(|_| shaped)
-            .ok_or(ViolationError::BadDate)?;
+        let day = super::day::parse_iso_day(occurred_on).ok_or(ViolationError::BadDate)?;
         if day > today {
             return Err(ViolationError::FutureDate);
         }

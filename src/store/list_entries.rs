@@ -384,33 +384,6 @@ async fn lock(conn: &mut sqlx::PgConnection, venue_id: i64, id: i64) -> Result<(
     Ok(())
 }
 
-/// The pending entries of the given venues that still await their statement
-/// (deadline not passed), for the venue dashboard.
-pub async fn awaiting_statement(
-    pool: &PgPool,
-    venue_ids: &[i64],
-    today: NaiveDate,
-) -> Result<Vec<ListEntryRecord>, StoreError> {
-    sqlx::query_as!(
-        Row,
-        r#"SELECT l.id, l.venue_id, v.name AS venue_name, v.region_code::text AS "region_code!",
-                  l.list, l.reason, l.legal_basis, l.decision_no, l.starts_on, l.ends_on, l.state,
-                  l.proposed_by, l.proposed_at, l.statement_due_on, l.statement, l.statement_at,
-                  l.decided_by, l.decided_at, l.decision_reason
-           FROM list_entries l JOIN venues v ON v.id = l.venue_id
-           WHERE l.venue_id = ANY($1) AND l.state = 'pending' AND l.statement IS NULL
-             AND l.statement_due_on >= $2
-           ORDER BY l.statement_due_on, l.id"#,
-        venue_ids,
-        today
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(ListEntryRecord::try_from)
-    .collect()
-}
-
 /// One venue on a public list.
 #[derive(Debug, Clone)]
 pub struct PublicListed {
