@@ -161,6 +161,8 @@ slugs! {
     ImportHasErrors => "import-has-errors", Invalid;
     TooManyPosterVenues => "too-many-poster-venues", Invalid;
     UnknownList => "unknown-list", Invalid;
+    ListStartsInPast => "list-starts-in-past", Invalid;
+    ListTermTooLong => "list-term-too-long", Invalid;
     ListEntryNotFound => "list-entry-not-found", NotFound;
     ListEntryDecided => "list-entry-decided", Conflict;
     StatementGiven => "statement-given", Conflict;

@@ -147,9 +147,9 @@ impl From<ListEntryError> for AppError {
             ListEntryError::TooLong(..) => Slug::TextTooLong,
             ListEntryError::ControlCharacter(_) => Slug::ControlCharacter,
             ListEntryError::BadDate(_) => Slug::InvalidDate,
-            ListEntryError::StartsInPast => Slug::DateTooOld,
+            ListEntryError::StartsInPast => Slug::ListStartsInPast,
             ListEntryError::EndsBeforeStart => Slug::PeriodReversed,
-            ListEntryError::TermTooLong(_) => Slug::PeriodTooLong,
+            ListEntryError::TermTooLong(_) => Slug::ListTermTooLong,
             ListEntryError::UnknownDecision => Slug::InvalidDecision,
         };
         AppError::new(slug, err.to_string())

@@ -344,7 +344,7 @@ async fn bad_proposals_statements_and_decisions_are_refused_and_nothing_is_writt
         (with("starts_on", json!("2026/12/01")), "invalid-date"),
         (
             with("starts_on", json!((today - Duration::days(1)).to_string())),
-            "date-too-old",
+            "list-starts-in-past",
         ),
         (with("ends_on", json!(today.to_string())), "period-reversed"),
         (
@@ -352,7 +352,7 @@ async fn bad_proposals_statements_and_decisions_are_refused_and_nothing_is_writt
                 "ends_on",
                 json!((today + Duration::days(3 * 366)).to_string()),
             ),
-            "period-too-long",
+            "list-term-too-long",
         ),
     ];
     for (body, problem) in cases {

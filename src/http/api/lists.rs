@@ -32,7 +32,7 @@ use crate::http::export::{ExportFormat, export_response};
         (status = 401, description = "Missing or wrong token"),
         (status = 403, description = "Venue staff"),
         (status = 404, description = "Unknown venue, or outside the caller's scope"),
-        (status = 422, description = "`list` not `serious` or `watch` (`/problems/unknown-list`); an empty reason (`/problems/reason-required`) or legal basis (`/problems/text-required`); a text too long (`/problems/text-too-long`) or holding a control character (`/problems/control-character`); a day not written YYYY-MM-DD (`/problems/invalid-date`) or a start before today (`/problems/date-too-old`); an end not after the start (`/problems/period-reversed`) or beyond the list's term, three years on the serious list and one on the watch list (`/problems/period-too-long`)"),
+        (status = 422, description = "`list` not `serious` or `watch` (`/problems/unknown-list`); an empty reason (`/problems/reason-required`) or legal basis (`/problems/text-required`); a text too long (`/problems/text-too-long`) or holding a control character (`/problems/control-character`); a day not written YYYY-MM-DD (`/problems/invalid-date`) or a start before today (`/problems/list-starts-in-past`); an end not after the start (`/problems/period-reversed`) or beyond the list's term, three years on the serious list and one on the watch list (`/problems/list-term-too-long`)"),
     ),
     security(("bearer" = []))
 )]
