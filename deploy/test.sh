@@ -14,8 +14,11 @@ cd "$QRF_ROOT"
 qrf_ensure_packages chromium:chromium chromedriver:chromium-driver \
     /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk \
     /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf:fonts-noto-core
-# tests/api/balancer.rs puts two instances of the built binary behind haproxy.
-qrf_ensure_packages haproxy:haproxy
+# tests/api/balancer.rs puts two instances of the built binary behind haproxy;
+# deploy/api-fuzz.sh needs the rest. All are installed here, before the Citus
+# build below starts apt-get in the background, so two never run at once.
+qrf_ensure_packages haproxy:haproxy curl:curl jq:jq python3:python3 \
+    /usr/share/doc/python3-venv:python3-venv
 export CHROME_BIN="${CHROME_BIN:-$(command -v chromium)}"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
@@ -27,6 +30,14 @@ fi
 
 deploy/services.sh start
 deploy/redis-cluster.sh start
+# Citus takes minutes to compile, and only the cluster pass at the end needs
+# it: it builds at the lowest priority while the Rust builds and the tests
+# below leave a core idle, and the cluster pass waits for it.
+citus_log="$QRF_ROOT/.local/citus-build.log"
+mkdir -p "$QRF_ROOT/.local"
+nice -n 19 deploy/citus.sh build >"$citus_log" 2>&1 &
+citus_build=$!
+trap 'kill "$citus_build" 2>/dev/null || true' EXIT
 eval "$(deploy/services.sh env)"
 eval "$(deploy/redis-cluster.sh env)"
 # Each test creates its own database; drop them before the run (an earlier
@@ -70,6 +81,11 @@ drop_test_databases
 # statement must also run where the tables are spread by venue. The loopback
 # cluster has no streaming replica, so the replica's own test says so and
 # passes over; everything else but the Redis Cluster's tests runs again.
+if ! wait "$citus_build"; then
+    tail -n 30 "$citus_log" >&2
+    qrf_die "the Citus build failed (its log: $citus_log)"
+fi
+cat "$citus_log"
 deploy/citus.sh start
 (
     eval "$(deploy/citus.sh env)"

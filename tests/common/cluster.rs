@@ -83,12 +83,14 @@ pub async fn create(conn: &mut PgConnection, name: &str, template: Option<&str>)
     }
 }
 
-/// Creates `name` as a copy of `template` on every node.
+/// Creates `name` as a copy of `template` on every node, the nodes at once:
+/// each copy is mostly the node's own disk work.
 pub async fn create_everywhere(coordinator: &mut PgConnection, name: &str, template: &str) {
-    for worker in workers() {
-        create(&mut connect(&worker).await, name, Some(template)).await;
-    }
-    create(coordinator, name, Some(template)).await;
+    let workers = workers();
+    let on_workers = futures_util::future::join_all(workers.iter().map(|worker| async move {
+        create(&mut connect(worker).await, name, Some(template)).await;
+    }));
+    tokio::join!(on_workers, create(coordinator, name, Some(template)));
 }
 
 /// Creates `name` empty on every node; on a cluster, with Citus created in
@@ -160,10 +162,14 @@ pub async fn rename_everywhere(
 /// Drops `name` wherever it exists.
 pub async fn drop_everywhere(coordinator: &mut PgConnection, name: &str) {
     let sql = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
-    for worker in workers() {
-        let _ = run(&mut connect(&worker).await, sql.clone()).await;
-    }
-    let _ = run(coordinator, sql).await;
+    let workers = workers();
+    let on_workers = futures_util::future::join_all(workers.iter().map(|worker| {
+        let sql = sql.clone();
+        async move {
+            let _ = run(&mut connect(worker).await, sql).await;
+        }
+    }));
+    let _ = tokio::join!(on_workers, run(coordinator, sql.clone()));
 }
 
 fn host_and_port(url: &str) -> (String, i32) {
