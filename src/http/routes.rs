@@ -238,6 +238,11 @@ route_table! {
     post "/api/v1/repair-applications/{id}/decision" => repairs::decision, SUPERVISORS;
     get "/api/v1/repair-applications/{id}/evidence/{file_id}" => repairs::evidence, SIGNED_IN;
     post "/api/v1/venues/{id}/regrade" => repairs::regrade, VENUE_STAFF;
+    post "/dashboard/venues/{id}/list-entries/{entry_id}/repair" => dashboard::apply_for_repair, VENUE_STAFF;
+    get "/dashboard/repair-applications/{id}/evidence/{file_id}" => dashboard::repair_evidence, SIGNED_IN;
+    get "/console/repair-applications" => console::repairs, SUPERVISORS;
+    get "/console/repair-applications/{id}" => console::repair_page, SUPERVISORS;
+    post "/console/repair-applications/{id}/decision" => console::decide_repair, SUPERVISORS;
     get "/lists/serious" => public::serious, ANYONE;
     get "/lists/quality" => public::quality, ANYONE;
     get "/api/v1/lists/serious" => lists::serious, ANYONE;

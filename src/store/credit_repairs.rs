@@ -448,13 +448,14 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// A venue's applications in `scope`, newest first (for its dashboard).
+/// A venue's applications in `scope`, newest first, with their evidence
+/// lists (for its dashboard).
 pub async fn for_venue(
     pool: &PgPool,
     venue_id: VenueId,
     scope: &ScopeFilter,
 ) -> Result<Vec<ApplicationRecord>, StoreError> {
-    sqlx::query_as!(
+    let records = sqlx::query_as!(
         Row,
         r#"SELECT a.id, a.venue_id, v.name AS venue_name, v.region_code::text AS "region_code!",
                   a.list_entry_id, l.list, l.reason AS entry_reason, l.starts_on AS entry_starts_on,
@@ -477,7 +478,29 @@ pub async fn for_venue(
     .await?
     .into_iter()
     .map(ApplicationRecord::try_from)
-    .collect()
+    .collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+    let files = sqlx::query!(
+        r#"SELECT application_id, id, file_name, content_type, byte_size, sha256
+           FROM repair_evidence WHERE venue_id = $1 AND application_id = ANY($2) ORDER BY id"#,
+        venue_id.get(),
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut records = records;
+    for file in files {
+        if let Some(record) = records.iter_mut().find(|r| r.id == file.application_id) {
+            record.evidence.push(EvidenceMeta {
+                id: file.id,
+                file_name: file.file_name,
+                content_type: file.content_type,
+                byte_size: file.byte_size,
+                sha256: file.sha256,
+            });
+        }
+    }
+    Ok(records)
 }
 
 /// What came of a decision.

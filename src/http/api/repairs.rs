@@ -139,6 +139,36 @@ pub async fn read_multipart(
     Ok(form)
 }
 
+/// Reads an application posted from a page: `multipart/form-data` as
+/// [`read_multipart`], or a plain form without files
+/// (`application/x-www-form-urlencoded`, at most the text fields' size).
+pub async fn read_form(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<PostedRepair, ReadError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if multipart {
+        return read_multipart(req, payload).await;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ReadError::Unreadable)?;
+        if body.len() + chunk.len() > TEXT_FIELD_MAX_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap_or_default();
+    Ok(PostedRepair {
+        fields: pairs.into_iter().collect(),
+        files: Vec::new(),
+    })
+}
+
 /// The fields of the application form, for the API documentation.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // Only documents the multipart body; the reader above parses it.
