@@ -223,7 +223,7 @@ pub async fn apply(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let entry_id = parse_list_entry_id(&path)?;
-    let form = read_multipart(&req, payload).await.map_err(|e| match e {
+    let mut form = read_multipart(&req, payload).await.map_err(|e| match e {
         ReadError::NotMultipart => {
             ApiError::BadBody("send the application as multipart/form-data".into())
         }
@@ -232,7 +232,7 @@ pub async fn apply(
         },
         ReadError::Unreadable => ApiError::BadBody("the multipart body could not be read".into()),
     })?;
-    let files = form.files.clone();
+    let files = std::mem::take(&mut form.files);
     let stored = credit_repairs::apply(&state, &caller, entry_id, form.input(), files).await?;
     Ok(HttpResponse::Created().json(stored))
 }
