@@ -82,6 +82,10 @@ pub struct Settings {
     /// its statement (陈述申辩) before a regulator may decide without it
     /// (`LIST_STATEMENT_WORKING_DAYS`, default 5, at most 60).
     pub list_statement_working_days: u32,
+    /// Working days a regulator has to decide a credit repair application
+    /// before it shows as overdue (`REPAIR_DECISION_WORKING_DAYS`, default
+    /// 15, at most 60).
+    pub repair_decision_working_days: u32,
     /// Training hours a Chief Quality Officer needs on record before a
     /// regulator may register the filing (`CQO_TRAINING_HOURS`).
     pub cqo_training_hours: f64,
@@ -230,6 +234,7 @@ struct FileSettings {
     photo_max_bytes: Option<u64>,
     photos_per_inspection: Option<u64>,
     list_statement_working_days: Option<u64>,
+    repair_decision_working_days: Option<u64>,
     cqo_training_hours: Option<f64>,
 }
 
@@ -382,6 +387,15 @@ impl Settings {
             )?,
             60,
         )? as u32;
+        let repair_decision_working_days = bounded(
+            "REPAIR_DECISION_WORKING_DAYS",
+            number(
+                "REPAIR_DECISION_WORKING_DAYS",
+                file.repair_decision_working_days,
+                u64::from(crate::domain::credit_repair::DEFAULT_DECISION_WORKING_DAYS),
+            )?,
+            60,
+        )? as u32;
         let cqo_training_hours = cqo_training_hours(
             env("CQO_TRAINING_HOURS").filter(|v| !v.trim().is_empty()),
             file.cqo_training_hours,
@@ -419,6 +433,7 @@ impl Settings {
             upload_dir,
             photo_limits,
             list_statement_working_days,
+            repair_decision_working_days,
             cqo_training_hours,
         })
     }

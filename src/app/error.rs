@@ -185,6 +185,20 @@ slugs! {
     EndsOnTooFar => "ends-on-too-far", Invalid;
     TierOverrideActive => "tier-override-active", Conflict;
     NoTierOverride => "no-tier-override", Conflict;
+    RepairNotFound => "repair-not-found", NotFound;
+    EvidenceNotFound => "evidence-not-found", NotFound;
+    EntryNotListed => "entry-not-listed", Conflict;
+    EntryNotInForce => "entry-not-in-force", Conflict;
+    RepairPending => "repair-pending", Conflict;
+    RepairDecided => "repair-decided", Conflict;
+    CommitmentExcluded => "commitment-excluded", Invalid;
+    EvidenceRequired => "evidence-required", Invalid;
+    CommitmentOrEvidenceRequired => "commitment-or-evidence-required", Invalid;
+    InvalidEvidence => "invalid-evidence", Invalid;
+    EvidenceTooLarge => "evidence-too-large", Invalid;
+    TooManyEvidenceFiles => "too-many-evidence-files", Invalid;
+    InvalidRepairDecision => "invalid-repair-decision", Invalid;
+    RegradeTooSoon => "regrade-too-soon", Conflict;
 }
 
 impl Slug {
@@ -213,6 +227,8 @@ impl Slug {
             Slug::ListEntryNotFound => "list entry",
             Slug::CqoNotFound => "quality officer",
             Slug::CqoTrainingNotFound => "training record",
+            Slug::RepairNotFound => "repair application",
+            Slug::EvidenceNotFound => "evidence file",
             _ => return None,
         })
     }

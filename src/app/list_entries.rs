@@ -40,6 +40,11 @@ pub struct ListEntryRequest {
     /// The day it ends, `YYYY-MM-DD`: at most three years after the start
     /// on the serious list, one on the watch list.
     pub ends_on: String,
+    /// Whether the entry's basis excludes credit repair by commitment
+    /// (信用承诺, clause 19): a repair application must then bring evidence
+    /// files and may not give the commitment. `false` when left out.
+    #[serde(default)]
+    pub commitment_excluded: Option<bool>,
 }
 
 /// Body of `POST /api/v1/list-entries/{id}/statement`.
@@ -87,6 +92,11 @@ pub struct ListEntryBody {
     pub state: EntryState,
     /// Whether the entry counts on the venue's tier today.
     pub in_force: bool,
+    /// Whether its basis excludes credit repair by commitment.
+    pub commitment_excluded: bool,
+    /// The end the decision gave, once an approved credit repair ended the
+    /// entry early (`ends_on` is then the approval's day).
+    pub original_ends_on: Option<NaiveDate>,
     /// When it was proposed.
     pub proposed_at: DateTime<Utc>,
     /// The last day the venue may submit its statement.
@@ -119,6 +129,8 @@ impl ListEntryBody {
             ends_on: entry.ends_on,
             state: entry.state,
             in_force,
+            commitment_excluded: entry.commitment_excluded,
+            original_ends_on: entry.original_ends_on,
             proposed_at: entry.proposed_at,
             statement_due_on: entry.statement_due_on,
             statement: entry.statement,

@@ -12,6 +12,7 @@ pub mod caller;
 pub mod case_entry;
 pub mod case_rules;
 pub mod cases;
+pub mod credit_repairs;
 pub mod error;
 pub mod inspections;
 pub mod intake;

@@ -71,6 +71,16 @@ pub fn parse_training_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::CqoTrainingNotFound))
 }
 
+/// Reads a credit repair application's id from a path segment.
+pub fn parse_repair_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::RepairNotFound))
+}
+
+/// Reads a repair evidence file's id from a path segment.
+pub fn parse_evidence_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::EvidenceNotFound))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

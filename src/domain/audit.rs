@@ -124,6 +124,12 @@ audit_actions! {
     TIER_OVERRIDE_SET = "venue.tier_override_set";
     /// A regulator ended a venue's tier override before its end date.
     TIER_OVERRIDE_END = "venue.tier_override_end";
+    /// A venue applied for credit repair (信用修复) of a list entry.
+    REPAIR_APPLY = "repair.apply";
+    /// A regulator approved or rejected a credit repair application.
+    REPAIR_DECIDE = "repair.decide";
+    /// A venue asked to be graded again.
+    VENUE_REGRADE = "venue.regrade";
 }
 
 impl AuditAction {

@@ -130,6 +130,9 @@ pub struct NewListEntry {
     pub starts_on: NaiveDate,
     /// The day it ends (no longer in force).
     pub ends_on: NaiveDate,
+    /// Whether the entry's basis excludes credit repair by commitment
+    /// (信用承诺): a repair then needs evidence files.
+    pub commitment_excluded: bool,
 }
 
 /// Why an entry, statement or decision is refused; each names its field.
@@ -198,6 +201,8 @@ pub struct ProposalInput<'a> {
     pub starts_on: &'a str,
     /// `YYYY-MM-DD`.
     pub ends_on: &'a str,
+    /// Whether the basis excludes credit repair by commitment.
+    pub commitment_excluded: bool,
 }
 
 impl NewListEntry {
@@ -264,6 +269,7 @@ impl NewListEntry {
                 decision_no,
                 starts_on,
                 ends_on,
+                commitment_excluded: input.commitment_excluded,
             }),
             _ => Err(faults),
         }
@@ -292,6 +298,7 @@ mod tests {
             decision_no: Some(" "),
             starts_on,
             ends_on,
+            commitment_excluded: false,
         }
     }
 
@@ -318,6 +325,7 @@ mod tests {
                 decision_no: None,
                 starts_on: "2026-12-03",
                 ends_on: "2026-13-01",
+                commitment_excluded: true,
             },
             today,
         )

@@ -7,6 +7,7 @@ pub mod code;
 pub mod code_files;
 pub mod complaint;
 pub mod credit;
+pub mod credit_repair;
 pub mod day;
 pub mod decline;
 pub mod distribution;

@@ -68,6 +68,8 @@ pub(crate) struct AuditTexts {
     pub(crate) family_inspection: String,
     /// Audit family: credit list entries.
     pub(crate) family_list_entry: String,
+    /// Audit family: credit repair applications.
+    pub(crate) family_repair: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
@@ -773,6 +775,8 @@ pub(crate) struct NoticeTexts {
     pub(crate) list_entry_proposed: String,
     pub(crate) list_statement_submitted: String,
     pub(crate) list_entry_decided: String,
+    pub(crate) repair_applied: String,
+    pub(crate) repair_decided: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1736,4 +1740,64 @@ impl CreditListTexts {
             E::TermTooLong(months) => self.error_term.replace("{months}", &months.to_string()),
         }
     }
+}
+
+/// Texts of credit repair (信用修复, clause 22; the commitment of clause 19):
+/// the dashboard's application form under a list entry in force, and the
+/// console's queue and application page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreditRepairTexts {
+    pub(crate) heading: String,
+    /// The dashboard intro, citing clauses 22 and 19.
+    pub(crate) dashboard_intro: String,
+    /// The console intro, citing clauses 22 and 19.
+    pub(crate) console_intro: String,
+    pub(crate) apply_heading: String,
+    pub(crate) rectification_label: String,
+    pub(crate) rectification_hint: String,
+    pub(crate) evidence_label: String,
+    pub(crate) evidence_hint: String,
+    pub(crate) commitment_label: String,
+    /// The commitment as shown beside its box.
+    pub(crate) commitment_text: String,
+    pub(crate) commitment_rule: String,
+    pub(crate) commitment_excluded_note: String,
+    pub(crate) training_heading: String,
+    pub(crate) training_course_label: String,
+    pub(crate) training_provider_label: String,
+    pub(crate) trained_on_label: String,
+    pub(crate) training_hours_label: String,
+    pub(crate) submit: String,
+    pub(crate) state_pending: String,
+    pub(crate) state_approved: String,
+    pub(crate) state_rejected: String,
+    pub(crate) overdue: String,
+    pub(crate) submitted_label: String,
+    pub(crate) due_label: String,
+    pub(crate) commitment_given: String,
+    pub(crate) commitment_not_given: String,
+    pub(crate) evidence_none: String,
+    pub(crate) training_line: String,
+    pub(crate) decision_label: String,
+    pub(crate) decided_line: String,
+    pub(crate) reason_label: String,
+    pub(crate) approve: String,
+    pub(crate) reject: String,
+    pub(crate) entry_label: String,
+    pub(crate) ended_early: String,
+    /// The propose form's box: the entry's basis excludes repair by commitment.
+    pub(crate) commitment_excluded_label: String,
+    pub(crate) queue_heading: String,
+    pub(crate) queue_empty: String,
+    pub(crate) queue_link: String,
+    pub(crate) filter_label: String,
+    pub(crate) filter_all: String,
+    pub(crate) filter_submit: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_list: String,
+    pub(crate) col_state: String,
+    pub(crate) col_submitted: String,
+    pub(crate) col_due: String,
+    pub(crate) application_title: String,
 }

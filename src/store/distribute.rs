@@ -67,6 +67,9 @@ pub const VENUE_TABLES: &[&str] = &[
     "rating_appeals",
     "bad_rating_followups",
     "tier_overrides",
+    "repair_applications",
+    "repair_evidence",
+    "regrade_requests",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

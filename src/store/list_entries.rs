@@ -51,6 +51,10 @@ pub struct ListEntryRecord {
     pub decided_at: Option<DateTime<Utc>>,
     /// The decision's reason.
     pub decision_reason: Option<String>,
+    /// Whether its basis excludes credit repair by commitment.
+    pub commitment_excluded: bool,
+    /// The end the decision gave, once a credit repair ended it early.
+    pub original_ends_on: Option<NaiveDate>,
 }
 
 struct Row {
@@ -73,6 +77,8 @@ struct Row {
     decided_by: Option<String>,
     decided_at: Option<DateTime<Utc>>,
     decision_reason: Option<String>,
+    commitment_excluded: bool,
+    original_ends_on: Option<NaiveDate>,
 }
 
 impl TryFrom<Row> for ListEntryRecord {
@@ -103,6 +109,8 @@ impl TryFrom<Row> for ListEntryRecord {
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             decision_reason: r.decision_reason,
+            commitment_excluded: r.commitment_excluded,
+            original_ends_on: r.original_ends_on,
         })
     }
 }
@@ -123,7 +131,7 @@ async fn read(
         r#"SELECT l.id, l.venue_id, v.name AS venue_name, v.region_code::text AS "region_code!",
                   l.list, l.reason, l.legal_basis, l.decision_no, l.starts_on, l.ends_on, l.state,
                   l.proposed_by, l.proposed_at, l.statement_due_on, l.statement, l.statement_at,
-                  l.decided_by, l.decided_at, l.decision_reason
+                  l.decided_by, l.decided_at, l.decision_reason, l.commitment_excluded, l.original_ends_on
            FROM list_entries l JOIN venues v ON v.id = l.venue_id
            WHERE l.venue_id = $1 AND l.id = $2"#,
         venue_id,
@@ -170,8 +178,9 @@ pub async fn propose(
     };
     let id = sqlx::query_scalar!(
         r#"INSERT INTO list_entries (venue_id, list, reason, legal_basis, decision_no, starts_on,
-                                     ends_on, proposed_by, proposed_at, statement_due_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                     ends_on, proposed_by, proposed_at, statement_due_on,
+                                     commitment_excluded)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            RETURNING id"#,
         venue_id.get(),
         entry.list.key(),
@@ -182,7 +191,8 @@ pub async fn propose(
         entry.ends_on,
         audit.actor,
         now,
-        statement_due_on
+        statement_due_on,
+        entry.commitment_excluded
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -200,6 +210,7 @@ pub async fn propose(
         "starts_on": entry.starts_on,
         "ends_on": entry.ends_on,
         "statement_due_on": statement_due_on,
+        "commitment_excluded": entry.commitment_excluded,
     }));
     audit::record(&mut tx, &audit).await?;
     tx.commit().await?;
@@ -230,7 +241,7 @@ pub async fn for_venue(
         r#"SELECT l.id, l.venue_id, v.name AS venue_name, v.region_code::text AS "region_code!",
                   l.list, l.reason, l.legal_basis, l.decision_no, l.starts_on, l.ends_on, l.state,
                   l.proposed_by, l.proposed_at, l.statement_due_on, l.statement, l.statement_at,
-                  l.decided_by, l.decided_at, l.decision_reason
+                  l.decided_by, l.decided_at, l.decision_reason, l.commitment_excluded, l.original_ends_on
            FROM list_entries l JOIN venues v ON v.id = l.venue_id
            WHERE l.venue_id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
            ORDER BY l.proposed_at DESC, l.id DESC LIMIT 200"#,

@@ -10,6 +10,7 @@ pub mod cases;
 mod codec;
 pub mod complaints;
 pub mod console;
+pub mod credit_repairs;
 pub mod dashboard;
 pub mod demo;
 pub mod distribute;

@@ -17,6 +17,8 @@ mod commands;
 mod complaint_cases;
 mod complaint_entry_pages;
 mod console;
+mod credit_repair;
+mod credit_repair_pages;
 mod dashboard;
 mod db_role;
 mod db_tls;

@@ -61,7 +61,7 @@ async fn take_step(
 }
 
 /// Signs in a venue's staff (no second factor asked) and waits for the dashboard.
-async fn sign_in_staff(browser: &Client, app: &TestApp, login: &str) {
+pub(crate) async fn sign_in_staff(browser: &Client, app: &TestApp, login: &str) {
     browser
         .goto(&format!("{}/login?lang=zh-CN", app.address))
         .await
@@ -85,7 +85,7 @@ async fn sign_in_staff(browser: &Client, app: &TestApp, login: &str) {
 }
 
 /// Saves a screenshot for the README too.
-async fn readme_screenshot(browser: &Client, name: &str) {
+pub(crate) async fn readme_screenshot(browser: &Client, name: &str) {
     let shot = screenshot(browser, name).await;
     let png = std::fs::read(&shot).expect("read the screenshot");
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");

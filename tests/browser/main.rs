@@ -4,6 +4,7 @@
 mod common;
 mod complaints;
 mod console;
+mod credit_repair;
 mod dashboard;
 mod driver;
 mod rankings;

@@ -21,6 +21,7 @@ use crate::http::api::quality_officers;
 use crate::http::api::rankings;
 use crate::http::api::ratings;
 use crate::http::api::ratings::MAX_JSON_BYTES;
+use crate::http::api::repairs;
 use crate::http::api::reports;
 use crate::http::api::scores;
 use crate::http::api::supervision;
@@ -134,6 +135,8 @@ impl Modify for BodyLimit {
         quality_officers::registry, quality_officers::record, quality_officers::decide,
         quality_officers::add_training, quality_officers::remove_training,
         quality_officers::evaluate,
+        repairs::apply, repairs::list, repairs::get, repairs::decision, repairs::evidence,
+        repairs::regrade,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

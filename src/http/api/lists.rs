@@ -50,6 +50,7 @@ pub async fn propose(
         decision_no: request.decision_no.as_deref(),
         starts_on: &request.starts_on,
         ends_on: &request.ends_on,
+        commitment_excluded: request.commitment_excluded.unwrap_or(false),
     };
     let stored = list_entries::propose(&state, &caller, venue_id, input).await?;
     Ok(HttpResponse::Created().json(stored))

@@ -16,6 +16,7 @@ pub mod qr;
 pub mod quality_officers;
 pub mod rankings;
 pub mod ratings;
+pub mod repairs;
 pub mod reports;
 pub mod scores;
 pub mod supervision;

@@ -40,6 +40,8 @@ pub const SIGNED_IN: Access = Access::Roles(&[Role::Admin, Role::Regulator, Role
 pub const SUPERVISORS: Access = Access::Roles(&[Role::Admin, Role::Regulator]);
 /// Admins alone.
 pub const ADMINS: Access = Access::Roles(&[Role::Admin]);
+/// A venue's own staff alone (what only the venue may ask for).
+pub const VENUE_STAFF: Access = Access::Roles(&[Role::VenueStaff]);
 
 /// Whether the route table lets `role` call the route `req` matched; a
 /// route missing from the table refuses every role.

@@ -141,6 +141,10 @@ impl SignedIn {
                 label: &m.appeals.queue_title,
             });
             links.push(NavLink {
+                href: "/console/repair-applications",
+                label: &m.credit_repair.queue_link,
+            });
+            links.push(NavLink {
                 href: "/console/quality-officers",
                 label: &m.quality_officers.nav,
             });

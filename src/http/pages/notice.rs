@@ -76,11 +76,15 @@ pub enum Notice {
     ListStatementSubmitted,
     /// A regulator decided a credit list entry.
     ListEntryDecided,
+    /// A venue applied for credit repair.
+    RepairApplied,
+    /// A regulator decided a credit repair application.
+    RepairDecided,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 34] = [
+    pub const ALL: [Notice; 36] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -115,6 +119,8 @@ impl Notice {
         Notice::ListEntryProposed,
         Notice::ListStatementSubmitted,
         Notice::ListEntryDecided,
+        Notice::RepairApplied,
+        Notice::RepairDecided,
     ];
 
     /// The value of `notice=` in an address.
@@ -154,6 +160,8 @@ impl Notice {
             Notice::ListEntryProposed => "list-entry-proposed",
             Notice::ListStatementSubmitted => "list-statement",
             Notice::ListEntryDecided => "list-entry-decided",
+            Notice::RepairApplied => "repair-applied",
+            Notice::RepairDecided => "repair-decided",
         }
     }
 
@@ -200,6 +208,8 @@ impl Notice {
             Notice::ListEntryProposed => &t.list_entry_proposed,
             Notice::ListStatementSubmitted => &t.list_statement_submitted,
             Notice::ListEntryDecided => &t.list_entry_decided,
+            Notice::RepairApplied => &t.repair_applied,
+            Notice::RepairDecided => &t.repair_decided,
         }
     }
 

@@ -48,6 +48,8 @@ pub(in crate::http::pages::console) struct ProposalFields {
     pub decision_no: String,
     pub starts_on: String,
     pub ends_on: String,
+    /// The box "the basis excludes repair by commitment": `on` when ticked.
+    pub commitment_excluded: String,
 }
 
 impl ProposalFields {
@@ -59,6 +61,7 @@ impl ProposalFields {
             decision_no: Some(self.decision_no.as_str()),
             starts_on: &self.starts_on,
             ends_on: &self.ends_on,
+            commitment_excluded: !self.commitment_excluded.trim().is_empty(),
         }
     }
 

@@ -21,6 +21,7 @@ mod list_entries;
 mod posters;
 mod quality_officers;
 mod rankings;
+mod repairs;
 mod reports;
 mod tables;
 mod tier_override;
@@ -49,6 +50,7 @@ pub use quality_officers::{
     registry as quality_officers,
 };
 pub use rankings::rankings;
+pub use repairs::{decide as decide_repair, page as repair_page, queue as repairs};
 pub use reports::{report_download, reports};
 pub use tier_override::{end as end_tier_override, set as set_tier_override};
 pub use venue::venue;

@@ -20,6 +20,7 @@ pub(crate) mod list_entries;
 mod overview;
 mod poster;
 mod quality_officer;
+pub(crate) mod repairs;
 
 use crate::domain::ids::{RatingId, VenueId};
 use actix_web::http::{StatusCode, header};
@@ -61,6 +62,7 @@ pub use quality_officer::{
     page as quality_officer_page, remove_training as remove_officer_training,
     submit as submit_quality_officer,
 };
+pub use repairs::{apply as apply_for_repair, evidence as repair_evidence};
 
 /// Venues listed on `/dashboard` for admins and regulators.
 const LIST_LIMIT: i64 = 50;
@@ -317,6 +319,11 @@ enum Draft {
         text: String,
         error: String,
     },
+    /// An application for credit repair of a listed entry.
+    Repair {
+        entry_id: i64,
+        draft: repairs::RepairDraft,
+    },
 }
 
 #[derive(Template)]
@@ -349,6 +356,8 @@ struct VenueView {
     bad_ratings: bad_ratings::BadRatingsPanel,
     /// Proposed credit list entries (a notice at the top) and past ones.
     credit_lists: list_entries::CreditListPanel,
+    /// Credit repair under the listed entries.
+    repair: repairs::RepairPanel,
 }
 
 /// A complaint case about the venue, as its staff see it in the list.
@@ -530,6 +539,7 @@ async fn venue_document(
         .unwrap_or_default();
     let bad_ratings = bad_ratings::panel(signed_in, state, id, &draft).await?;
     let credit_lists = list_entries::panel(signed_in, state, id, &draft).await?;
+    let repair = repairs::panel(signed_in, state, id, &draft).await?;
     let mut days = comment_days(m, &comments);
     let (mut comments_error, mut commitment_error) = (None, None);
     // The language switch of a refused form leads to the venue page, not the
@@ -559,6 +569,7 @@ async fn venue_document(
             anchor = "bad-ratings";
         }
         Draft::Statement { .. } => anchor = "list-notices",
+        Draft::Repair { .. } => anchor = "credit-lists",
         Draft::Commitment { text, error } => {
             commitment_text = text;
             commitment_error = Some(error);
@@ -612,6 +623,7 @@ async fn venue_document(
         cases: venue_cases(signed_in, state, id).await?,
         bad_ratings,
         credit_lists,
+        repair,
     };
     Ok(render_document(&view))
 }
