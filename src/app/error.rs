@@ -183,6 +183,22 @@ slugs! {
     EndsOnTooFar => "ends-on-too-far", Invalid;
     TierOverrideActive => "tier-override-active", Conflict;
     NoTierOverride => "no-tier-override", Conflict;
+    InvalidCampaign => "invalid-campaign", Invalid;
+    InvalidQuotaFile => "invalid-quota-file", Invalid;
+    InvalidDeeds => "invalid-deeds", Invalid;
+    InvalidAmbassador => "invalid-ambassador", Invalid;
+    VenueNotEligible => "venue-not-eligible", Invalid;
+    CampaignNotFound => "campaign-not-found", NotFound;
+    CampaignRegionNotFound => "campaign-region-not-found", NotFound;
+    NominationNotFound => "nomination-not-found", NotFound;
+    QuotaReached => "quota-reached", Conflict;
+    AlreadyNominated => "already-nominated", Conflict;
+    NotNominated => "not-nominated", Conflict;
+    CampaignListNotOpen => "campaign-list-not-open", Conflict;
+    CampaignListNotSubmitted => "campaign-list-not-submitted", Conflict;
+    CampaignNotSignedOff => "campaign-not-signed-off", Conflict;
+    CampaignAwarded => "campaign-awarded", Conflict;
+    CampaignDeadlinePassed => "campaign-deadline-passed", Conflict;
 }
 
 impl Slug {
@@ -211,6 +227,9 @@ impl Slug {
             Slug::ListEntryNotFound => "list entry",
             Slug::CqoNotFound => "quality officer",
             Slug::CqoTrainingNotFound => "training record",
+            Slug::CampaignNotFound => "campaign",
+            Slug::CampaignRegionNotFound => "campaign region",
+            Slug::NominationNotFound => "nomination",
             _ => return None,
         })
     }

@@ -68,6 +68,8 @@ pub(crate) struct AuditTexts {
     pub(crate) family_inspection: String,
     /// Audit family: credit list entries.
     pub(crate) family_list_entry: String,
+    /// Audit family: demonstration-unit campaigns.
+    pub(crate) family_campaign: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`

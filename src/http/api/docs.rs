@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 use crate::http::api::accounts;
 use crate::http::api::appeals;
 use crate::http::api::audit;
+use crate::http::api::campaigns;
 use crate::http::api::complaints;
 use crate::http::api::health;
 use crate::http::api::holidays;
@@ -134,6 +135,10 @@ impl Modify for BodyLimit {
         quality_officers::registry, quality_officers::record, quality_officers::decide,
         quality_officers::add_training, quality_officers::remove_training,
         quality_officers::evaluate,
+        campaigns::create, campaigns::list, campaigns::get, campaigns::proposals,
+        campaigns::nominate, campaigns::remove, campaigns::submit, campaigns::review,
+        campaigns::award, campaigns::nominations, campaigns::ambassador, campaigns::deeds,
+        campaigns::form,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

@@ -40,6 +40,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "calendar" => &t.family_calendar,
         "inspection" => &t.family_inspection,
         "list_entry" => &t.family_list_entry,
+        "campaign" => &t.family_campaign,
         other => other,
     }
 }
