@@ -422,10 +422,18 @@ pub fn parse_quota_csv(
                 None
             }
         };
-        let note = note_col
-            .and_then(|c| cells.get(c))
-            .filter(|n| !n.is_empty())
-            .map(|n| n.chars().take(200).collect::<String>());
+        let raw_note = note_col.and_then(|c| cells.get(c)).copied().unwrap_or("");
+        let note = match strict_text(raw_note) {
+            Ok(n) if n.chars().count() > 200 => {
+                errors.push(fault(row, "note", "at most 200 characters"));
+                None
+            }
+            Ok(n) => Some(n).filter(|n| !n.is_empty()),
+            Err(_) => {
+                errors.push(fault(row, "note", "holds a control character"));
+                None
+            }
+        };
         if let (true, Some(quota)) = (region_ok, quota) {
             rows.push(QuotaRow {
                 region_code: code.to_owned(),
@@ -703,6 +711,13 @@ mod tests {
         );
         assert!(errors[1].message.contains("outside"));
         assert!(errors[2].message.contains("row 2"));
+        let nul = parse_quota_csv(
+            "region_code,quota,note\n652801,3,a\u{0}b\n",
+            "652800",
+            &tree(),
+        )
+        .unwrap_err();
+        assert_eq!((nul[0].row, nul[0].column.as_str()), (2, "note"));
         let missing = parse_quota_csv("code,quota\n652801,3\n", "652800", &tree()).unwrap_err();
         assert_eq!(
             (missing[0].row, missing[0].column.as_str()),
