@@ -199,6 +199,22 @@ slugs! {
     TooManyEvidenceFiles => "too-many-evidence-files", Invalid;
     InvalidRepairDecision => "invalid-repair-decision", Invalid;
     RegradeTooSoon => "regrade-too-soon", Conflict;
+    InvalidCampaign => "invalid-campaign", Invalid;
+    InvalidQuotaFile => "invalid-quota-file", Invalid;
+    InvalidDeeds => "invalid-deeds", Invalid;
+    InvalidAmbassador => "invalid-ambassador", Invalid;
+    VenueNotEligible => "venue-not-eligible", Invalid;
+    CampaignNotFound => "campaign-not-found", NotFound;
+    CampaignRegionNotFound => "campaign-region-not-found", NotFound;
+    NominationNotFound => "nomination-not-found", NotFound;
+    QuotaReached => "quota-reached", Conflict;
+    AlreadyNominated => "already-nominated", Conflict;
+    NotNominated => "not-nominated", Conflict;
+    CampaignListNotOpen => "campaign-list-not-open", Conflict;
+    CampaignListNotSubmitted => "campaign-list-not-submitted", Conflict;
+    CampaignNotSignedOff => "campaign-not-signed-off", Conflict;
+    CampaignAwarded => "campaign-awarded", Conflict;
+    CampaignDeadlinePassed => "campaign-deadline-passed", Conflict;
 }
 
 impl Slug {
@@ -229,6 +245,9 @@ impl Slug {
             Slug::CqoTrainingNotFound => "training record",
             Slug::RepairNotFound => "repair application",
             Slug::EvidenceNotFound => "evidence file",
+            Slug::CampaignNotFound => "campaign",
+            Slug::CampaignRegionNotFound => "campaign region",
+            Slug::NominationNotFound => "nomination",
             _ => return None,
         })
     }

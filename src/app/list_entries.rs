@@ -369,7 +369,9 @@ pub struct QualityListItem {
     pub region_name: String,
     /// Its category key.
     pub category: String,
-    /// Why it is on the list: `tier_a`.
+    /// Why it is on the list: `tier_a`, or `demonstration_unit` (an award
+    /// of a demonstration-unit campaign that holds today; a venue that is
+    /// both is listed once for each).
     pub basis: String,
     /// Its published score.
     pub score: Option<f64>,
@@ -428,10 +430,11 @@ pub async fn serious_list(services: &Services) -> Result<SeriousList, AppError> 
     })
 }
 
-/// The quality list: open venues in tier A.
+/// The quality list: open venues in tier A, and awarded demonstration
+/// units whose status holds today.
 pub async fn quality_list(services: &Services) -> Result<QualityList, AppError> {
     let regions = services.reference.regions().await?;
-    let items = list_entries::tier_a(&services.pool)
+    let mut items = list_entries::tier_a(&services.pool)
         .await?
         .into_iter()
         .map(|v| QualityListItem {
@@ -445,7 +448,31 @@ pub async fn quality_list(services: &Services) -> Result<QualityList, AppError> 
             decided_on: local_day(v.since),
             rule_set_version: v.rule_set_version,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let today = services.clock.today();
+    items.extend(
+        crate::store::campaigns::awarded_in_force(&services.pool, today)
+            .await?
+            .into_iter()
+            .map(|u| QualityListItem {
+                region_name: full_name(&regions, &u.region_code),
+                venue_id: u.venue_id,
+                venue_name: u.venue_name,
+                region_code: u.region_code,
+                category: u.category,
+                basis: "demonstration_unit".into(),
+                score: u.score,
+                decided_on: u.awarded_on,
+                rule_set_version: String::new(),
+            }),
+    );
+    items.sort_by(|a, b| {
+        (a.region_code.as_str(), a.venue_name.as_str(), a.venue_id).cmp(&(
+            b.region_code.as_str(),
+            b.venue_name.as_str(),
+            b.venue_id,
+        ))
+    });
     Ok(QualityList {
         as_of: services.clock.today(),
         items,

@@ -9,6 +9,7 @@ pub mod appeals;
 pub mod audit;
 pub mod bad_ratings;
 pub mod caller;
+pub mod campaigns;
 pub mod case_entry;
 pub mod case_rules;
 pub mod cases;

@@ -130,6 +130,22 @@ audit_actions! {
     REPAIR_DECIDE = "repair.decide";
     /// A venue asked to be graded again.
     VENUE_REGRADE = "venue.regrade";
+    /// A demonstration-unit campaign was created with its quotas.
+    CAMPAIGN_CREATE = "campaign.create";
+    /// A county confirmed a venue on its list (proposed, added, or swapped in).
+    CAMPAIGN_NOMINATE = "campaign.nominate";
+    /// A county took a venue off its list.
+    CAMPAIGN_REMOVE = "campaign.remove";
+    /// A county submitted its list to the prefecture.
+    CAMPAIGN_SUBMIT = "campaign.submit";
+    /// The prefecture confirmed a county's list or sent it back.
+    CAMPAIGN_REVIEW = "campaign.review";
+    /// The prefecture awarded the campaign's units.
+    CAMPAIGN_AWARD = "campaign.award";
+    /// A unit's service ambassador was named.
+    CAMPAIGN_AMBASSADOR = "campaign.ambassador";
+    /// A unit's deeds (主要事迹) were written.
+    CAMPAIGN_DEEDS = "campaign.deeds";
 }
 
 impl AuditAction {

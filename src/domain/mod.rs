@@ -2,6 +2,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod campaign;
+pub mod campaign_forms;
 pub mod client_addr;
 pub mod code;
 pub mod code_files;

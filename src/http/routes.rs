@@ -9,6 +9,7 @@ use crate::http::AppState;
 use crate::http::api::accounts;
 use crate::http::api::appeals;
 use crate::http::api::audit;
+use crate::http::api::campaigns;
 use crate::http::api::complaints;
 use crate::http::api::docs;
 use crate::http::api::health;
@@ -267,6 +268,20 @@ route_table! {
     get "/api/v1/venues/{id}/bad-ratings" => appeals::bad_ratings, SIGNED_IN;
     post "/api/v1/ratings/{id}/bad-rating-case" => appeals::bad_rating_step, SIGNED_IN;
     put "/api/v1/regions/{code}/case-clocks" => holidays::put_clocks, ADMINS;
+    // Demonstration-unit campaigns (示范单位推荐, requirements section C).
+    post "/api/v1/campaigns" => campaigns::create, SUPERVISORS;
+    get "/api/v1/campaigns" => campaigns::list, SUPERVISORS;
+    get "/api/v1/campaigns/{id}" => campaigns::get, SUPERVISORS;
+    get "/api/v1/campaigns/{id}/regions/{region}/proposals" => campaigns::proposals, SUPERVISORS;
+    post "/api/v1/campaigns/{id}/regions/{region}/nominations" => campaigns::nominate, SUPERVISORS;
+    post "/api/v1/campaigns/{id}/regions/{region}/nominations/{venue_id}/remove" => campaigns::remove, SUPERVISORS;
+    post "/api/v1/campaigns/{id}/regions/{region}/submit" => campaigns::submit, SUPERVISORS;
+    post "/api/v1/campaigns/{id}/regions/{region}/review" => campaigns::review, SUPERVISORS;
+    post "/api/v1/campaigns/{id}/award" => campaigns::award, SUPERVISORS;
+    get "/api/v1/campaigns/{id}/nominations" => campaigns::nominations, SUPERVISORS;
+    put "/api/v1/campaigns/{id}/nominations/{venue_id}/ambassador" => campaigns::ambassador, SIGNED_IN;
+    put "/api/v1/campaigns/{id}/nominations/{venue_id}/deeds" => campaigns::deeds, SIGNED_IN;
+    get "/api/v1/campaigns/{id}/forms/{form}" => campaigns::form, SUPERVISORS;
 }
 
 /// The upper-case name of a method written in lower case in the table.

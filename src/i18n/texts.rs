@@ -70,6 +70,8 @@ pub(crate) struct AuditTexts {
     pub(crate) family_list_entry: String,
     /// Audit family: credit repair applications.
     pub(crate) family_repair: String,
+    /// Audit family: demonstration-unit campaigns.
+    pub(crate) family_campaign: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`

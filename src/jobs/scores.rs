@@ -380,7 +380,7 @@ impl ScoreEngine {
                     watch_list: c.watch_list,
                     commitment_published: c.commitment_published,
                     cqo_registered: c.cqo_registered,
-                    ..TierInputs::default()
+                    demonstration_unit: c.demonstration_unit,
                 };
                 let decision = self.rules.evaluate(&tier_inputs);
                 let mut inputs_json = serde_json::to_value(&tier_inputs).unwrap_or_default();

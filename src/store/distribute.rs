@@ -36,6 +36,13 @@ pub const REFERENCE_TABLES: &[&str] = &[
     "account_invitations",
     "api_tokens",
     "region_scores",
+    // Demonstration-unit campaigns and their quotas: a few rows per
+    // prefecture and year, read beside every venue's nomination and pointed
+    // at by the venue-side nominations and awards, which a coordinator-local
+    // table could not be; the quota row's lock bounds concurrent
+    // confirmations on every node alike.
+    "campaigns",
+    "campaign_quotas",
 ];
 
 /// The table every venue-side table is colocated with, and its venue column.
@@ -70,6 +77,8 @@ pub const VENUE_TABLES: &[&str] = &[
     "repair_applications",
     "repair_evidence",
     "regrade_requests",
+    "campaign_nominations",
+    "demonstration_awards",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

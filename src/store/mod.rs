@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bad_ratings;
 pub mod batch_totals;
 pub mod calendar;
+pub mod campaigns;
 pub mod cases;
 mod codec;
 pub mod complaints;

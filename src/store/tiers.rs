@@ -80,6 +80,8 @@ pub struct ComplianceCounts {
     pub commitment_published: bool,
     /// The Chief Quality Officer's filing is confirmed (registered).
     pub cqo_registered: bool,
+    /// An award (示范单位) holds that day.
+    pub demonstration_unit: bool,
 }
 
 /// Compliance counts of the given venues as of `today`, with whether each
@@ -127,6 +129,10 @@ pub async fn compliance_counts(
            officer AS (
                SELECT o.venue_id FROM venue_quality_officers o JOIN ids USING (venue_id)
                WHERE o.registration_status = 'registered'
+           ),
+           demo AS (
+               SELECT DISTINCT a.venue_id FROM demonstration_awards a JOIN ids USING (venue_id)
+               WHERE a.awarded_on <= $4 AND a.status_until > $4
            )
            SELECT ids.venue_id AS "venue_id!",
                   coalesce(complaint.verified, 0) AS "verified!",
@@ -137,7 +143,8 @@ pub async fn compliance_counts(
                   coalesce(listed.serious, false) AS "serious_list!",
                   coalesce(listed.watch, false) AS "watch_list!",
                   commitment.venue_id IS NOT NULL AS "commitment_published!",
-                  officer.venue_id IS NOT NULL AS "cqo_registered!"
+                  officer.venue_id IS NOT NULL AS "cqo_registered!",
+                  demo.venue_id IS NOT NULL AS "demonstration_unit!"
            FROM ids
            LEFT JOIN complaint USING (venue_id)
            LEFT JOIN violation USING (venue_id)
@@ -145,9 +152,11 @@ pub async fn compliance_counts(
            LEFT JOIN listed USING (venue_id)
            LEFT JOIN commitment USING (venue_id)
            LEFT JOIN officer USING (venue_id)
+           LEFT JOIN demo USING (venue_id)
            WHERE complaint.venue_id IS NOT NULL OR violation.venue_id IS NOT NULL
               OR inspection.venue_id IS NOT NULL OR listed.venue_id IS NOT NULL
-              OR commitment.venue_id IS NOT NULL OR officer.venue_id IS NOT NULL"#,
+              OR commitment.venue_id IS NOT NULL OR officer.venue_id IS NOT NULL
+              OR demo.venue_id IS NOT NULL"#,
         venue_ids as &[VenueId],
         since_day,
         since,
@@ -170,6 +179,7 @@ pub async fn compliance_counts(
                     watch_list: r.watch_list,
                     commitment_published: r.commitment_published,
                     cqo_registered: r.cqo_registered,
+                    demonstration_unit: r.demonstration_unit,
                 },
             )
         })

@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 use crate::http::api::accounts;
 use crate::http::api::appeals;
 use crate::http::api::audit;
+use crate::http::api::campaigns;
 use crate::http::api::complaints;
 use crate::http::api::health;
 use crate::http::api::holidays;
@@ -137,6 +138,10 @@ impl Modify for BodyLimit {
         quality_officers::evaluate,
         repairs::apply, repairs::list, repairs::get, repairs::decision, repairs::evidence,
         repairs::regrade,
+        campaigns::create, campaigns::list, campaigns::get, campaigns::proposals,
+        campaigns::nominate, campaigns::remove, campaigns::submit, campaigns::review,
+        campaigns::award, campaigns::nominations, campaigns::ambassador, campaigns::deeds,
+        campaigns::form,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

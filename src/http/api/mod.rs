@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appeals;
 pub mod audit;
 pub mod body;
+pub mod campaigns;
 pub mod complaints;
 pub mod docs;
 pub mod health;

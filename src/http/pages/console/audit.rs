@@ -41,6 +41,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "inspection" => &t.family_inspection,
         "list_entry" => &t.family_list_entry,
         "repair" => &t.family_repair,
+        "campaign" => &t.family_campaign,
         other => other,
     }
 }
