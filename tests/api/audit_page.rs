@@ -377,10 +377,10 @@ async fn sign_ins_failed_sign_ins_and_downloads_are_audited_for_admins() {
     let app = spawn_app().await;
     let root_id = app.create_person("root", "admin", None, &[]).await;
     // A wrong password for a known login, and a try at an unknown one.
-    let response = app.post_sign_in("root", "not the password 1").await;
+    let response = app.sign_in_answer("root", "not the password 1").await;
     assert_eq!(response.status(), 401);
     let response = app
-        .post_sign_in("ghost\u{202E}-user", "not the password 2")
+        .sign_in_answer("ghost\u{202E}-user", "not the password 2")
         .await;
     assert_eq!(response.status(), 401);
     let admin = app.sign_in("root").await;
@@ -478,9 +478,15 @@ async fn a_county_regulator_does_not_see_sign_ins_from_outside_its_county() {
     for login in ["luntai-reg", "luntai-desk", "korla-desk", "root"] {
         app.sign_in(login).await;
     }
-    assert_eq!(app.post_sign_in("luntai-desk", "wrong").await.status(), 401);
-    assert_eq!(app.post_sign_in("nobody", "wrong").await.status(), 401);
-    assert_eq!(app.post_sign_in("korla-desk", "wrong").await.status(), 401);
+    assert_eq!(
+        app.sign_in_answer("luntai-desk", "wrong").await.status(),
+        401
+    );
+    assert_eq!(app.sign_in_answer("nobody", "wrong").await.status(), 401);
+    assert_eq!(
+        app.sign_in_answer("korla-desk", "wrong").await.status(),
+        401
+    );
     let regulator = app.sign_in("korla-reg").await;
 
     let (_, rows) = audit_rows(&regulator, "/console/audit?action=auth&lang=en").await;

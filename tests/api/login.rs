@@ -44,25 +44,10 @@ async fn post_form(
     request.send().await.unwrap()
 }
 
-/// Posts the sign-in form of a new browser. A 503 with `Retry-After` (every
-/// password worker busy, as on a loaded test machine) is tried again after
-/// the wait it names, as the page asks a person to.
+/// Posts the sign-in form of a new browser, again after a 503 from busy
+/// password workers.
 async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
-    let mut response = sign_in_once(app, login, password).await;
-    for _ in 0..5 {
-        if response.status() != 503 {
-            break;
-        }
-        let wait = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(2);
-        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
-        response = sign_in_once(app, login, password).await;
-    }
-    response
+    app.sign_in_answer(login, password).await
 }
 
 /// Posts the sign-in form of a new browser once, whatever the answer.

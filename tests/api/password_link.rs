@@ -135,13 +135,15 @@ async fn a_regulators_link_replaces_a_staff_password_and_ends_its_sessions() {
     assert_eq!((ended.status, ended.location.as_str()), (303, "/login"));
     assert_eq!(ended.body, "");
     assert_eq!(
-        app.post_sign_in("korla-desk", ACCOUNT_PASSWORD)
+        app.sign_in_answer("korla-desk", ACCOUNT_PASSWORD)
             .await
             .status(),
         401
     );
     assert_eq!(
-        app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
+        app.sign_in_answer("korla-desk", NEW_PASSWORD)
+            .await
+            .status(),
         303
     );
 
@@ -352,7 +354,9 @@ async fn the_console_button_shows_a_set_password_link_once_and_audits_it() {
         "{page:?}"
     );
     assert_eq!(
-        app.post_sign_in("korla-desk", NEW_PASSWORD).await.status(),
+        app.sign_in_answer("korla-desk", NEW_PASSWORD)
+            .await
+            .status(),
         303
     );
 }

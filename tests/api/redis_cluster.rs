@@ -270,11 +270,11 @@ async fn sessions_and_the_sign_in_throttle_live_in_the_cluster() {
 
     // The throttle's script runs on the cluster: five failures, then a wait.
     for _ in 0..5 {
-        let wrong = app.post_sign_in("desk", "not the password at all").await;
+        let wrong = app.sign_in_answer("desk", "not the password at all").await;
         assert_eq!(wrong.status(), 401);
     }
     let throttled = app
-        .post_sign_in("desk", crate::common::ACCOUNT_PASSWORD)
+        .sign_in_answer("desk", crate::common::ACCOUNT_PASSWORD)
         .await;
     assert_eq!(throttled.status(), 429);
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     ACCOUNT_PASSWORD as PASSWORD, PENDING_SIGNIN_COOKIE, Page, SESSION_COOKIE, TestApp,
-    argon2_runs, bare_client, csrf_of, login_form, session_header, set_cookie, spawn_app,
+    argon2_runs, bare_client, csrf_of, session_header, set_cookie, spawn_app,
 };
 
 /// Creates an activated account through the API; `extra` holds its scope.
@@ -70,14 +70,7 @@ fn pending_cookie(pending: &str) -> Option<String> {
 
 /// Posts the password form.
 pub(crate) async fn sign_in(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
-    let form = login_form(&app.address).await;
-    let fields = [
-        ("csrf_token", form.token.as_str()),
-        ("login", login),
-        ("password", password),
-        ("lang", "en"),
-    ];
-    post_form(app, "/login", &fields, Some(form.cookie)).await
+    app.sign_in_answer(login, password).await
 }
 
 /// Signs in an account that has no second factor; returns the session id.

@@ -801,7 +801,7 @@ impl TestApp {
 
     /// Posts the sign-in form of a new browser with a login and password;
     /// the whole answer (303 when the password is right, 401 when not).
-    pub async fn post_sign_in(&self, login: &str, password: &str) -> reqwest::Response {
+    async fn post_sign_in(&self, login: &str, password: &str) -> reqwest::Response {
         let form = login_form(&self.address).await;
         let fields = [
             ("csrf_token", form.token),
@@ -819,11 +819,10 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Posts the sign-in form with a login and password: where the answer
-    /// (a 303) sends the browser, and the session cookie it sets, if any.
-    /// A 503 (the password workers busy, as on a loaded test machine) is
-    /// retried after its `Retry-After`, as the page asks a person to.
-    pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
+    /// Posts the sign-in form of a new browser with a login and password. A
+    /// 503 (the password workers busy, as on a loaded test machine) is
+    /// tried again after its `Retry-After`, as the page asks a person to.
+    pub async fn sign_in_answer(&self, login: &str, password: &str) -> reqwest::Response {
         let mut response = self.post_sign_in(login, password).await;
         for _ in 0..5 {
             if response.status() != 503 {
@@ -838,6 +837,13 @@ impl TestApp {
             tokio::time::sleep(Duration::from_secs(wait)).await;
             response = self.post_sign_in(login, password).await;
         }
+        response
+    }
+
+    /// Signs in with a login and password: where the answer (a 303) sends
+    /// the browser, and the session cookie it sets, if any.
+    pub async fn password_step(&self, login: &str, password: &str) -> (String, Option<String>) {
+        let response = self.sign_in_answer(login, password).await;
         if response.status() != 303 {
             let status = response.status();
             let retry_after = response.headers().get("retry-after").cloned();
