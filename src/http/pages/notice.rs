@@ -76,11 +76,17 @@ pub enum Notice {
     ListStatementSubmitted,
     /// A regulator decided a credit list entry.
     ListEntryDecided,
+    /// A demonstration-unit campaign was created.
+    CampaignCreated,
+    /// A county's demonstration-unit list changed, was submitted or reviewed.
+    CampaignChanged,
+    /// A campaign's units were awarded.
+    CampaignAwarded,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 34] = [
+    pub const ALL: [Notice; 37] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -115,6 +121,9 @@ impl Notice {
         Notice::ListEntryProposed,
         Notice::ListStatementSubmitted,
         Notice::ListEntryDecided,
+        Notice::CampaignCreated,
+        Notice::CampaignChanged,
+        Notice::CampaignAwarded,
     ];
 
     /// The value of `notice=` in an address.
@@ -154,6 +163,9 @@ impl Notice {
             Notice::ListEntryProposed => "list-entry-proposed",
             Notice::ListStatementSubmitted => "list-statement",
             Notice::ListEntryDecided => "list-entry-decided",
+            Notice::CampaignCreated => "campaign-created",
+            Notice::CampaignChanged => "campaign-changed",
+            Notice::CampaignAwarded => "campaign-awarded",
         }
     }
 
@@ -200,6 +212,9 @@ impl Notice {
             Notice::ListEntryProposed => &t.list_entry_proposed,
             Notice::ListStatementSubmitted => &t.list_statement_submitted,
             Notice::ListEntryDecided => &t.list_entry_decided,
+            Notice::CampaignCreated => &t.campaign_created,
+            Notice::CampaignChanged => &t.campaign_changed,
+            Notice::CampaignAwarded => &t.campaign_awarded,
         }
     }
 
