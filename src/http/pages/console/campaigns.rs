@@ -817,11 +817,9 @@ async fn campaign_document(
         .map(|k| names.category(k))
         .collect::<Vec<_>>()
         .join(", ");
-    let awarded = c.awarded_at.map(|at| {
-        t.awarded_line
-            .replace("{who}", c.awarded_by.as_deref().unwrap_or(""))
-            .replace("{at}", &local_time(at))
-    });
+    let awarded = c
+        .awarded_at
+        .map(|at| t.awarded_line.replace("{at}", &local_time(at)));
     let forms = FORMS
         .iter()
         .zip([
