@@ -46,8 +46,14 @@ impl From<CampaignError> for AppError {
             CampaignError::FieldLength(..) | CampaignError::BadPhone => Slug::InvalidAmbassador,
             _ => Slug::InvalidCampaign,
         };
-        AppError::new(slug, err.to_string())
+        AppError::new(slug, err.to_string()).with("field", err.field())
     }
+}
+
+/// The form field a refusal of the campaign's settings, a reason or a
+/// text is about, for a page to show it beside.
+pub fn refused_field(err: &AppError) -> Option<&str> {
+    err.arg("field")
 }
 
 /// The three weights, as a request gives them.

@@ -86,6 +86,29 @@ pub enum CampaignError {
     BadPhone,
 }
 
+impl CampaignError {
+    /// The field a form shows this refusal beside (`period` for a period
+    /// that ends before it starts).
+    pub fn field(&self) -> &'static str {
+        match self {
+            CampaignError::BadName => "name",
+            CampaignError::BadYear => "year",
+            CampaignError::BadDate(field)
+            | CampaignError::DeedsLength(field, _)
+            | CampaignError::ControlCharacter(field)
+            | CampaignError::FieldLength(field, _) => field,
+            CampaignError::PeriodReversed => "period",
+            CampaignError::BadWeights => "weights",
+            CampaignError::BadMinRatings => "min_ratings",
+            CampaignError::BadCategories(_) => "categories",
+            CampaignError::BadExcludedYear => "excluded_award_years",
+            CampaignError::NotAPrefecture => "prefecture_code",
+            CampaignError::BadReason => "reason",
+            CampaignError::BadPhone => "phone",
+        }
+    }
+}
+
 /// The weights of the three rating dimensions (服务环境, 服务技能, 服务意识),
 /// each 0..1, summing to 1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]

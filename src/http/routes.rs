@@ -140,6 +140,16 @@ route_table! {
     get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
     get "/console/appeals" => console::appeals, SUPERVISORS;
     post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
+    // Demonstration-unit campaigns (示范单位推荐, requirements section C).
+    get "/console/campaigns" => console::campaigns, SUPERVISORS;
+    post "/console/campaigns" => console::create_campaign, SUPERVISORS;
+    get "/console/campaigns/{id}" => console::campaign, SUPERVISORS;
+    post "/console/campaigns/{id}/regions/{region}/nominations" => console::nominate_campaign_unit, SUPERVISORS;
+    post "/console/campaigns/{id}/regions/{region}/nominations/{venue_id}/remove" => console::remove_campaign_unit, SUPERVISORS;
+    post "/console/campaigns/{id}/regions/{region}/submit" => console::submit_campaign_list, SUPERVISORS;
+    post "/console/campaigns/{id}/regions/{region}/review" => console::review_campaign_list, SUPERVISORS;
+    post "/console/campaigns/{id}/award" => console::award_campaign, SUPERVISORS;
+    get "/console/campaigns/{id}/forms/{form}" => console::campaign_form, SUPERVISORS;
     // The Chief Quality Officer registry: the prefecture's registration form
     // is listed before the `{id}` routes, which would take its name for an id.
     get "/console/quality-officers" => console::quality_officers, SUPERVISORS;

@@ -11,6 +11,7 @@ mod appeals;
 mod audit_page;
 mod bad_input;
 mod balancer;
+mod campaign_pages;
 mod campaigns;
 mod case_pages;
 mod client_addr;

@@ -1,5 +1,6 @@
 //! Browser tests: a real headless Chromium drives the real pages.
 
+mod campaigns;
 #[path = "../common/mod.rs"]
 mod common;
 mod complaints;

@@ -149,6 +149,10 @@ impl SignedIn {
                 label: &m.quality_officers.nav,
             });
             links.push(NavLink {
+                href: "/console/campaigns",
+                label: &m.campaigns.title,
+            });
+            links.push(NavLink {
                 href: "/console/calendar",
                 label: &m.calendar.title,
             });

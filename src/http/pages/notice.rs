@@ -80,11 +80,17 @@ pub enum Notice {
     RepairApplied,
     /// A regulator decided a credit repair application.
     RepairDecided,
+    /// A demonstration-unit campaign was created.
+    CampaignCreated,
+    /// A county's demonstration-unit list changed, was submitted or reviewed.
+    CampaignChanged,
+    /// A campaign's units were awarded.
+    CampaignAwarded,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 36] = [
+    pub const ALL: [Notice; 39] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -121,6 +127,9 @@ impl Notice {
         Notice::ListEntryDecided,
         Notice::RepairApplied,
         Notice::RepairDecided,
+        Notice::CampaignCreated,
+        Notice::CampaignChanged,
+        Notice::CampaignAwarded,
     ];
 
     /// The value of `notice=` in an address.
@@ -162,6 +171,9 @@ impl Notice {
             Notice::ListEntryDecided => "list-entry-decided",
             Notice::RepairApplied => "repair-applied",
             Notice::RepairDecided => "repair-decided",
+            Notice::CampaignCreated => "campaign-created",
+            Notice::CampaignChanged => "campaign-changed",
+            Notice::CampaignAwarded => "campaign-awarded",
         }
     }
 
@@ -210,6 +222,9 @@ impl Notice {
             Notice::ListEntryDecided => &t.list_entry_decided,
             Notice::RepairApplied => &t.repair_applied,
             Notice::RepairDecided => &t.repair_decided,
+            Notice::CampaignCreated => &t.campaign_created,
+            Notice::CampaignChanged => &t.campaign_changed,
+            Notice::CampaignAwarded => &t.campaign_awarded,
         }
     }
 

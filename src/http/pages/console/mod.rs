@@ -12,6 +12,7 @@ mod actions;
 mod appeals;
 mod audit;
 mod calendar;
+mod campaigns;
 mod cases;
 pub mod complaint_entry;
 mod draws;
@@ -36,6 +37,11 @@ pub use actions::{quarantine, quarantine_selection, record_violation, release};
 pub use appeals::{decide as decide_appeal, queue as appeals};
 pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};
+pub use campaigns::{
+    award as award_campaign, campaign, create as create_campaign, form as campaign_form,
+    list as campaigns, nominate as nominate_campaign_unit, remove as remove_campaign_unit,
+    review as review_campaign_list, submit as submit_campaign_list,
+};
 pub use cases::{case_page, queue as complaints, reveal as reveal_contact, step as case_step};
 pub use draws::{draw_page, draws as inspection_draws, make_draw};
 pub use home::home;

@@ -1,0 +1,153 @@
+//! Demonstration units at a 1280×900 desktop (微笑新疆 示范单位推荐,
+//! requirements section C): a county regulator opens the campaign from the
+//! console's list, confirms the two proposed candidates and submits the
+//! list; the prefecture's regulator confirms the list and awards. The
+//! county's page and the prefecture's sign-off are kept as screenshots.
+
+use std::path::Path;
+
+use fantoccini::Client;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{ADMIN_TOKEN, TestApp, call, spawn_app};
+use crate::console::sign_in;
+use crate::driver::*;
+
+/// A hotel of `region` with `n` ratings yesterday of `stars` in every dimension.
+async fn rated_hotel(app: &TestApp, name: &str, region: &str, n: i32, stars: i32) -> i64 {
+    let venue = app.create_venue(name, region, "hotel").await;
+    let id = venue["id"].as_i64().expect("id");
+    let hist: Vec<i32> = (1..=5).map(|k| if k == stars { n } else { 0 }).collect();
+    sqlx::query(
+        "INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
+             environment_count, environment_sum, environment_hist, skill_count, skill_sum, skill_hist,
+             attitude_count, attitude_sum, attitude_hist, complaints_count)
+         VALUES ($1, $2, $3, $4, $5, $3, $4, $5, $3, $4, $5, $3, $4, $5, 0)",
+    )
+    .bind(id)
+    .bind(app.clock.today() - chrono::Duration::days(1))
+    .bind(n)
+    .bind(stars * n)
+    .bind(&hist)
+    .execute(&app.pool)
+    .await
+    .expect("ratings");
+    id
+}
+
+/// Keeps what the browser shows under docs/screenshots for the README.
+async fn keep(browser: &Client, name: &str) {
+    let shot = screenshot(browser, name).await;
+    let png = std::fs::read(&shot).expect("read the screenshot");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&docs).expect("docs/screenshots");
+    std::fs::write(docs.join(name), &png).expect("save the screenshot");
+}
+
+async fn click(browser: &Client, selector: &str) {
+    css(browser, selector)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("click `{selector}`: {err}"));
+}
+
+#[tokio::test]
+async fn a_county_submits_its_list_and_the_prefecture_confirms_and_awards() {
+    let app = spawn_app().await;
+    let best = rated_hotel(&app, "孔雀河大酒店", "652801", 24, 5).await;
+    let second = rated_hotel(&app, "梨城宾馆", "652801", 18, 4).await;
+    rated_hotel(&app, "天鹅湖酒店", "652801", 12, 3).await;
+    rated_hotel(&app, "铁门关客栈", "652801", 3, 5).await;
+    let today = app.clock.today();
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        ADMIN_TOKEN,
+        Some(json!({
+            "prefecture_code": "652800",
+            "name": "2026年“微笑新疆”示范单位推荐",
+            "year": 2026,
+            "categories": ["hotel"],
+            "deadline": (today + chrono::Duration::days(30)).to_string(),
+            "period_start": (today - chrono::Duration::days(90)).to_string(),
+            "period_end": today.to_string(),
+            "weights": {"environment": 0.3, "skill": 0.3, "attitude": 0.4},
+            "min_ratings": 5,
+            "excluded_award_years": [2021],
+            "quotas_csv": "region_code,name_zh,quota,note\n652801,库尔勒市,2,\n",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("campaign id");
+    app.create_person("korla-regulator", "regulator", Some("652801"), &[])
+        .await;
+    app.create_person("bz-regulator", "regulator", Some("652800"), &[])
+        .await;
+
+    // The county: from the console's list to its proposals.
+    let driver = Driver::start().await;
+    let browser = driver
+        .desktop_browser(DESKTOP_WIDTH, DESKTOP_HEIGHT, Some("zh-CN"))
+        .await;
+    sign_in(&browser, &app, "korla-regulator").await;
+    browser
+        .goto(&format!("{}/console/campaigns?lang=zh-CN", app.address))
+        .await
+        .expect("open the campaigns");
+    click(&browser, "#campaigns-table a").await;
+    wait_for(&browser, "#ranked-table").await;
+    click(&browser, &format!("#candidate-{best} form button")).await;
+    wait_for(&browser, &format!("#listed-{best}")).await;
+    click(&browser, &format!("#candidate-{second} form button")).await;
+    wait_for(&browser, &format!("#listed-{second}")).await;
+    let state = css(&browser, "#quota-652801 td:nth-child(3)")
+        .await
+        .text()
+        .await
+        .expect("confirmed count");
+    assert_eq!(state, "2");
+    keep(&browser, "campaign-county-1280x900.png").await;
+    click(&browser, "#submit-form button").await;
+    wait_for(&browser, "#list-locked").await;
+    browser.close().await.expect("close the county's browser");
+    drop(driver);
+
+    // The prefecture: confirms the submitted list, then awards.
+    let driver = Driver::start().await;
+    let browser = driver
+        .desktop_browser(DESKTOP_WIDTH, DESKTOP_HEIGHT, Some("zh-CN"))
+        .await;
+    sign_in(&browser, &app, "bz-regulator").await;
+    browser
+        .goto(&format!(
+            "{}/console/campaigns/{id}?lang=zh-CN",
+            app.address
+        ))
+        .await
+        .expect("open the campaign");
+    wait_for(&browser, "#award-waiting").await;
+    click(&browser, "#review-652801 button").await;
+    wait_for(&browser, "#award-form").await;
+    click(&browser, "#award-form button").await;
+    let awarded = wait_for(&browser, "#awarded")
+        .await
+        .text()
+        .await
+        .expect("awarded line");
+    assert!(awarded.contains("命名"), "{awarded}");
+    keep(&browser, "campaign-prefecture-1280x900.png").await;
+    browser
+        .close()
+        .await
+        .expect("close the prefecture's browser");
+
+    let awarded: i64 = sqlx::query_scalar("SELECT count(*) FROM demonstration_awards")
+        .fetch_one(&app.pool)
+        .await
+        .expect("awards");
+    assert_eq!(awarded, 2);
+}
