@@ -20,7 +20,7 @@ use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::list_entry::{ListEntryError, REASON_MAX_CHARS, required_text};
-use super::photo::{CheckedPhoto, PhotoLimits};
+use super::photo::{CheckedPhoto, PhotoLimits, PhotoType};
 use super::quality_officer::{OfficerError, TrainingRecord};
 use super::text::strict_text;
 
@@ -77,16 +77,22 @@ impl EvidenceType {
         Self::ALL.into_iter().find(|t| t.media_type() == raw)
     }
 
-    /// The type a file's first bytes announce.
+    /// The type a file's first bytes announce: a PDF's own, or the photo
+    /// check's reading of a JPEG or PNG.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
         if bytes.starts_with(b"%PDF-") {
             Some(EvidenceType::Pdf)
-        } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-            Some(EvidenceType::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(EvidenceType::Png)
         } else {
-            None
+            PhotoType::sniff(bytes).map(Self::from)
+        }
+    }
+}
+
+impl From<PhotoType> for EvidenceType {
+    fn from(photo: PhotoType) -> Self {
+        match photo {
+            PhotoType::Jpeg => EvidenceType::Jpeg,
+            PhotoType::Png => EvidenceType::Png,
         }
     }
 }
