@@ -1125,7 +1125,30 @@ async fn own_nomination(
     n.ok_or_else(|| AppError::not_found(Slug::NominationNotFound))
 }
 
-/// Names a confirmed unit's service ambassador (its staff, or a regulator over it).
+/// A nomination whose deeds and ambassador may still change: confirmed, of
+/// a venue the caller is over, in a campaign not yet awarded (the award
+/// makes the forms final: 409).
+async fn writable_nomination(
+    services: &Services,
+    caller: &Caller,
+    id: i64,
+    venue_id: VenueId,
+) -> Result<NominationRecord, AppError> {
+    let nomination = own_nomination(services, caller, id, venue_id).await?;
+    let campaign = campaigns::get(&services.pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Slug::CampaignNotFound))?;
+    if campaign.awarded_at.is_some() {
+        return Err(AppError::new(
+            Slug::CampaignAwarded,
+            "the campaign's units are awarded: their deeds and ambassadors are final",
+        ));
+    }
+    Ok(nomination)
+}
+
+/// Names a confirmed unit's service ambassador (its staff, or a regulator
+/// over it) until the campaign is awarded.
 pub async fn set_ambassador(
     services: &Services,
     caller: &Caller,
@@ -1133,7 +1156,7 @@ pub async fn set_ambassador(
     venue_id: VenueId,
     request: &AmbassadorRequest,
 ) -> Result<NominationBody, AppError> {
-    own_nomination(services, caller, id, venue_id).await?;
+    writable_nomination(services, caller, id, venue_id).await?;
     let ambassador = Ambassador::parse(
         &request.name,
         &request.post,
@@ -1156,7 +1179,8 @@ pub async fn set_ambassador(
     Ok(own_nomination(services, caller, id, venue_id).await?.into())
 }
 
-/// Writes a confirmed unit's 主要事迹 (its staff, or a regulator over it).
+/// Writes a confirmed unit's 主要事迹 (its staff, or a regulator over it)
+/// until the campaign is awarded.
 pub async fn set_deeds(
     services: &Services,
     caller: &Caller,
@@ -1164,7 +1188,7 @@ pub async fn set_deeds(
     venue_id: VenueId,
     raw: &str,
 ) -> Result<NominationBody, AppError> {
-    own_nomination(services, caller, id, venue_id).await?;
+    writable_nomination(services, caller, id, venue_id).await?;
     let deeds = campaign::parse_deeds("deeds", raw)?;
     let stored = campaigns::set_deeds(
         &services.pool,
@@ -1178,6 +1202,90 @@ pub async fn set_deeds(
         return Err(AppError::not_found(Slug::NominationNotFound));
     }
     Ok(own_nomination(services, caller, id, venue_id).await?.into())
+}
+
+/// A unit's named ambassador (形象大使), as stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AmbassadorBody {
+    /// 姓名.
+    pub name: String,
+    /// 从事岗位.
+    pub post: String,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 地址.
+    pub address: Option<String>,
+    /// 主要事迹.
+    pub deeds: String,
+}
+
+/// A campaign whose list a venue is on, as the venue sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VenueNominationBody {
+    /// Campaign id.
+    pub campaign_id: i64,
+    /// The campaign's name.
+    pub campaign_name: String,
+    /// Its award year.
+    pub year: i32,
+    /// The last day the county may change its list.
+    pub deadline: NaiveDate,
+    /// The region whose list the venue is on.
+    pub region_code: String,
+    /// The list's state: `open`, `submitted`, `confirmed` (by the
+    /// prefecture) or `sent_back`.
+    pub list_state: String,
+    /// The unit's 主要事迹, once written.
+    pub deeds: Option<String>,
+    /// Its ambassador, once named.
+    pub ambassador: Option<AmbassadorBody>,
+    /// The award day, once awarded.
+    pub awarded_on: Option<NaiveDate>,
+    /// The last day the demonstration status holds, once awarded.
+    pub status_last_day: Option<NaiveDate>,
+}
+
+impl From<campaigns::VenueNominationRecord> for VenueNominationBody {
+    fn from(n: campaigns::VenueNominationRecord) -> Self {
+        let ambassador = match (n.ambassador_name, n.ambassador_post, n.ambassador_deeds) {
+            (Some(name), Some(post), Some(deeds)) => Some(AmbassadorBody {
+                name,
+                post,
+                phone: n.ambassador_phone,
+                address: n.ambassador_address,
+                deeds,
+            }),
+            _ => None,
+        };
+        Self {
+            campaign_id: n.campaign_id,
+            campaign_name: n.campaign_name,
+            year: n.year,
+            deadline: n.deadline,
+            region_code: n.region_code,
+            list_state: n.list_state,
+            deeds: n.deeds,
+            ambassador,
+            awarded_on: n.awarded_on,
+            status_last_day: n.status_until.and_then(|d| d.pred_opt()),
+        }
+    }
+}
+
+/// The campaigns whose lists a venue in the caller's scope is on (404
+/// outside it), newest first: what its staff write deeds and name an
+/// ambassador for.
+pub async fn for_venue(
+    services: &Services,
+    caller: &Caller,
+    venue_id: VenueId,
+) -> Result<Vec<VenueNominationBody>, AppError> {
+    crate::app::supervision::venue_in_scope(services, &caller.principal, venue_id).await?;
+    Ok(campaigns::venue_nominations(&services.pool, venue_id)
+        .await?
+        .into_iter()
+        .map(VenueNominationBody::from)
+        .collect())
 }
 
 /// The regions of a campaign whose lists the caller reads: all for the

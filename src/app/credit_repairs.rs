@@ -439,6 +439,36 @@ pub async fn evidence(
         .ok_or(AppError::not_found(Slug::EvidenceNotFound))
 }
 
+/// Where a venue stands for re-grading: its last grading and the first
+/// day it may ask again.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegradeStatus {
+    /// The local day of its last grading (tier change or re-grade request).
+    pub last_graded_on: Option<NaiveDate>,
+    /// The first day it may ask; `None` when it has never been graded.
+    pub earliest: Option<NaiveDate>,
+    /// Whether it may ask today.
+    pub may_ask: bool,
+}
+
+/// Where a venue in the caller's scope stands for re-grading (404 outside it).
+pub async fn regrade_status(
+    services: &Services,
+    caller: &Caller,
+    venue_id: VenueId,
+) -> Result<RegradeStatus, AppError> {
+    crate::app::supervision::venue_in_scope(services, &caller.principal, venue_id).await?;
+    let last = credit_repairs::last_graded_at(&services.pool, venue_id)
+        .await?
+        .map(local_day);
+    let earliest = last.map(credit_repair::earliest_regrade);
+    Ok(RegradeStatus {
+        last_graded_on: last,
+        earliest,
+        may_ask: earliest.is_none_or(|day| services.clock.today() >= day),
+    })
+}
+
 /// A venue's request to be graded again (its staff only): refused before
 /// three calendar months have passed since its last grading; otherwise
 /// recorded, audited and the venue's score refresh queued.

@@ -212,7 +212,8 @@ pub struct Ambassador {
 
 impl Ambassador {
     /// Reads an ambassador: name 1–50 characters, post 1–100, phone as
-    /// people write it, address up to 500, deeds 300–500.
+    /// people write it, address up to 500, deeds 300–500. The first fault
+    /// refuses it; [`Ambassador::check`] gives every fault.
     pub fn parse(
         name: &str,
         post: &str,
@@ -220,26 +221,50 @@ impl Ambassador {
         address: Option<&str>,
         deeds: &str,
     ) -> Result<Self, CampaignError> {
-        let phone = match phone.map(str::trim).filter(|p| !p.is_empty()) {
-            None => None,
-            Some(raw) => Some(
+        Self::check(name, post, phone, address, deeds).map_err(|mut faults| faults.remove(0))
+    }
+
+    /// Reads an ambassador as [`Ambassador::parse`] does, refusing it with
+    /// every field's fault at once (never an empty list), in the form's
+    /// order, for a form to show each beside its field.
+    pub fn check(
+        name: &str,
+        post: &str,
+        phone: Option<&str>,
+        address: Option<&str>,
+        deeds: &str,
+    ) -> Result<Self, Vec<CampaignError>> {
+        let mut faults = Vec::new();
+        let mut keep =
+            |parsed: Result<String, CampaignError>| parsed.map_err(|e| faults.push(e)).ok();
+        let name = keep(parse_field("name", name, 50));
+        let post = keep(parse_field("post", post, 100));
+        let phone = phone.map(str::trim).filter(|p| !p.is_empty()).map(|raw| {
+            keep(
                 super::venue_particulars::ContactPhone::parse(raw)
-                    .map_err(|_| CampaignError::BadPhone)?
-                    .as_str()
-                    .to_owned(),
-            ),
-        };
-        let address = match address.map(str::trim).filter(|a| !a.is_empty()) {
-            None => None,
-            Some(raw) => Some(parse_field("address", raw, 500)?),
-        };
-        Ok(Self {
-            name: parse_field("name", name, 50)?,
-            post: parse_field("post", post, 100)?,
-            phone,
-            address,
-            deeds: parse_deeds("deeds", deeds)?,
-        })
+                    .map(|p| p.as_str().to_owned())
+                    .map_err(|_| CampaignError::BadPhone),
+            )
+        });
+        let address = address
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|raw| keep(parse_field("address", raw, 500)));
+        let deeds = keep(parse_deeds("deeds", deeds));
+        match (name, post, phone, address, deeds) {
+            (Some(name), Some(post), phone, address, Some(deeds))
+                if !matches!(phone, Some(None)) && !matches!(address, Some(None)) =>
+            {
+                Ok(Self {
+                    name,
+                    post,
+                    phone: phone.flatten(),
+                    address: address.flatten(),
+                    deeds,
+                })
+            }
+            _ => Err(faults),
+        }
     }
 }
 
@@ -818,5 +843,37 @@ mod tests {
         let order: Vec<i64> = rank(&contenders).iter().map(|c| c.venue_id.get()).collect();
         // Equal scores: the surer one first; excluded and unranked left out.
         assert_eq!(order, vec![2, 1]);
+    }
+
+    #[test]
+    fn an_ambassador_is_refused_with_every_fault_in_the_form_order() {
+        let deeds = "热".repeat(320);
+        let ok = Ambassador::check("阿依古丽", "前台主管", Some(" 0996-2012345 "), None, &deeds)
+            .unwrap();
+        assert_eq!(ok.phone.as_deref(), Some("0996-2012345"));
+        assert_eq!(ok.address, None);
+        let faults =
+            Ambassador::check("", "前台主管", Some("call me"), Some(" "), "太短").unwrap_err();
+        assert_eq!(
+            faults,
+            vec![
+                CampaignError::FieldLength("name", 50),
+                CampaignError::BadPhone,
+                CampaignError::DeedsLength("deeds", 2),
+            ]
+        );
+        // The JSON route refuses with the first.
+        assert_eq!(
+            Ambassador::parse("", "前台主管", Some("call me"), None, "太短"),
+            Err(CampaignError::FieldLength("name", 50))
+        );
+        let two_lines = Ambassador::check("甲\n乙", &"岗".repeat(101), None, None, &deeds);
+        assert_eq!(
+            two_lines.unwrap_err(),
+            vec![
+                CampaignError::FieldLength("name", 50),
+                CampaignError::FieldLength("post", 100),
+            ]
+        );
     }
 }

@@ -117,6 +117,10 @@ route_table! {
     post "/dashboard/venues/{id}/bad-ratings/{rating_id}" => dashboard::submit_bad_rating_step, SIGNED_IN;
     post "/dashboard/venues/{id}/appeals/{rating_id}" => dashboard::submit_appeal, SIGNED_IN;
     post "/dashboard/venues/{id}/list-entries/{entry_id}/statement" => dashboard::submit_list_statement, SIGNED_IN;
+    post "/dashboard/venues/{id}/regrade" => dashboard::ask_regrade, VENUE_STAFF;
+    // A demonstration unit's deeds and service ambassador (附件2, 附件3).
+    post "/dashboard/venues/{id}/campaigns/{campaign_id}/deeds" => dashboard::submit_nomination_deeds, SIGNED_IN;
+    post "/dashboard/venues/{id}/campaigns/{campaign_id}/ambassador" => dashboard::submit_nomination_ambassador, SIGNED_IN;
     get "/console" => console::home, SUPERVISORS;
     get "/console/rankings" => console::rankings, SUPERVISORS;
     get "/console/audit" => console::audit, SUPERVISORS;
@@ -291,6 +295,7 @@ route_table! {
     get "/api/v1/campaigns/{id}/nominations" => campaigns::nominations, SUPERVISORS;
     put "/api/v1/campaigns/{id}/nominations/{venue_id}/ambassador" => campaigns::ambassador, SIGNED_IN;
     put "/api/v1/campaigns/{id}/nominations/{venue_id}/deeds" => campaigns::deeds, SIGNED_IN;
+    get "/api/v1/venues/{id}/nominations" => campaigns::for_venue, SIGNED_IN;
     get "/api/v1/campaigns/{id}/forms/{form}" => campaigns::form, SUPERVISORS;
 }
 

@@ -785,6 +785,12 @@ pub(crate) struct NoticeTexts {
     pub(crate) campaign_changed: String,
     /// A campaign's units were awarded.
     pub(crate) campaign_awarded: String,
+    /// A nominated unit's deeds were saved.
+    pub(crate) deeds_saved: String,
+    /// A nominated unit's ambassador was saved.
+    pub(crate) ambassador_saved: String,
+    /// A venue asked to be graded again.
+    pub(crate) regrade_requested: String,
 }
 
 /// Texts of the sign-in page and what follows it.
@@ -1808,6 +1814,13 @@ pub(crate) struct CreditRepairTexts {
     pub(crate) col_submitted: String,
     pub(crate) col_due: String,
     pub(crate) application_title: String,
+    /// The dashboard's re-grading part (clause 22).
+    pub(crate) regrade_heading: String,
+    pub(crate) regrade_intro: String,
+    pub(crate) regrade_last: String,
+    pub(crate) regrade_never: String,
+    pub(crate) regrade_from: String,
+    pub(crate) regrade_submit: String,
 }
 
 /// Texts of the console's demonstration-unit campaign pages
@@ -1938,4 +1951,35 @@ pub(crate) struct CampaignTexts {
     pub(crate) form_ambassador_recommendations: String,
     pub(crate) form_unit_summary: String,
     pub(crate) form_ambassador_summary: String,
+}
+
+/// Texts of the venue dashboard's demonstration-unit part: the lists the
+/// venue is on, its deeds and its service ambassador (微笑新疆 示范单位推荐,
+/// 附件2 and 附件3).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DemonstrationTexts {
+    pub(crate) heading: String,
+    pub(crate) intro: String,
+    pub(crate) campaign_line: String,
+    pub(crate) list_label: String,
+    pub(crate) deadline_line: String,
+    pub(crate) awarded_line: String,
+    pub(crate) deeds_heading: String,
+    pub(crate) deeds_label: String,
+    pub(crate) deeds_hint: String,
+    pub(crate) deeds_submit: String,
+    pub(crate) ambassador_heading: String,
+    pub(crate) ambassador_current: String,
+    pub(crate) ambassador_none: String,
+    pub(crate) name_label: String,
+    pub(crate) post_label: String,
+    pub(crate) phone_label: String,
+    pub(crate) address_label: String,
+    pub(crate) ambassador_deeds_label: String,
+    pub(crate) ambassador_submit: String,
+    /// A name, post or address empty, too long or of more than one line.
+    pub(crate) error_length: String,
+    pub(crate) error_deeds: String,
+    pub(crate) error_phone: String,
 }

@@ -472,6 +472,67 @@ pub async fn nomination(
     .map_err(StoreError::from)
 }
 
+/// A venue's place on a campaign's list, as its dashboard shows it.
+#[derive(Debug, Clone)]
+pub struct VenueNominationRecord {
+    /// Campaign id.
+    pub campaign_id: i64,
+    /// The campaign's name.
+    pub campaign_name: String,
+    /// Its award year.
+    pub year: i32,
+    /// The last day the county may change its list.
+    pub deadline: NaiveDate,
+    /// The region whose list the venue is on.
+    pub region_code: String,
+    /// The list's state: open, submitted, confirmed or sent_back.
+    pub list_state: String,
+    /// 主要事迹.
+    pub deeds: Option<String>,
+    /// The ambassador's name.
+    pub ambassador_name: Option<String>,
+    /// 从事岗位.
+    pub ambassador_post: Option<String>,
+    /// Phone.
+    pub ambassador_phone: Option<String>,
+    /// Address.
+    pub ambassador_address: Option<String>,
+    /// The ambassador's 主要事迹.
+    pub ambassador_deeds: Option<String>,
+    /// The award day, once awarded.
+    pub awarded_on: Option<NaiveDate>,
+    /// The first day the status no longer holds (`status_until`).
+    pub status_until: Option<NaiveDate>,
+}
+
+/// The campaigns whose lists venue `venue_id` is on (confirmed, not taken
+/// off), newest first; one venue's rows, so one shard on a cluster.
+pub async fn venue_nominations(
+    pool: &PgPool,
+    venue_id: VenueId,
+) -> Result<Vec<VenueNominationRecord>, StoreError> {
+    sqlx::query_as!(
+        VenueNominationRecord,
+        r#"SELECT n.campaign_id, c.name AS campaign_name, c.year, c.deadline,
+                  n.region_code::text AS "region_code!", q.state AS list_state, n.deeds,
+                  n.ambassador_name, n.ambassador_post, n.ambassador_phone,
+                  n.ambassador_address, n.ambassador_deeds,
+                  a.awarded_on AS "awarded_on?", a.status_until AS "status_until?"
+           FROM campaign_nominations n
+           JOIN campaigns c ON c.id = n.campaign_id
+           JOIN campaign_quotas q ON q.campaign_id = n.campaign_id AND q.region_code = n.region_code
+           LEFT JOIN demonstration_awards a
+             ON a.venue_id = n.venue_id AND a.campaign_id = n.campaign_id
+           WHERE n.venue_id = $1 AND n.state = 'confirmed'
+           ORDER BY c.year DESC, n.campaign_id DESC
+           LIMIT 20"#,
+        venue_id.get()
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::from)
+}
+
 /// Why a change to a region's list was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListRefusal {

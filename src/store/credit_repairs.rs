@@ -676,6 +676,15 @@ pub async fn last_graded(
     Ok(changed.max(requested))
 }
 
+/// When venue `venue_id` was last graded, as [`last_graded`] reads it.
+pub async fn last_graded_at(
+    pool: &PgPool,
+    venue_id: VenueId,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    last_graded(&mut conn, venue_id).await
+}
+
 /// Records a venue's request to be graded again and queues its refresh,
 /// with an audit row, unless it comes before three calendar months have
 /// passed since its last grading (`local_day` turns a time into a day).

@@ -9,7 +9,7 @@
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use reqwest::Method;
 use serde_json::json;
 
@@ -544,4 +544,215 @@ async fn every_campaign_page_route_answers_each_role_by_its_scope() {
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(response.headers()["location"], "/login", "{path}");
     }
+}
+
+/// Confirms `venue` on Korla's list of campaign `id` over the API.
+async fn confirm_over_api(app: &TestApp, id: i64, venue: i64) {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/campaigns/{id}/regions/652801/nominations"),
+        ADMIN_TOKEN,
+        Some(json!({"venue_id": venue})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn a_nominated_venue_writes_its_deeds_and_names_its_ambassador_on_its_dashboard() {
+    let app = spawn_app().await;
+    let venue = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
+    let other = rated_hotel(&app, "梨城宾馆", "652801", 10, 4).await;
+    let id = campaign(&app).await;
+    app.venue_staff("desk", &[&json!({"id": venue})]).await;
+    app.venue_staff("neighbour", &[&json!({"id": other})]).await;
+    let desk = app
+        .session_for("desk", crate::common::ACCOUNT_PASSWORD)
+        .await;
+    let neighbour = app
+        .session_for("neighbour", crate::common::ACCOUNT_PASSWORD)
+        .await;
+    let dashboard = format!("/dashboard/venues/{venue}?lang=en");
+
+    // Not on a list: no part at all.
+    let page = desk.get_page(&dashboard).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(!page.exists("#demonstration"));
+
+    confirm_over_api(&app, id, venue).await;
+    let page = desk.get_page(&dashboard).await;
+    assert!(page.exists(&format!("#campaign-{id}")), "{page:?}");
+    assert!(
+        page.select_text(&format!("#campaign-{id} h3"))
+            .contains("2026")
+    );
+    assert_eq!(
+        page.select_text(&format!("#campaign-{id} .list-state")),
+        "Open"
+    );
+    assert!(
+        page.select_text(&format!("#ambassador-line-{id}"))
+            .contains("No ambassador")
+    );
+
+    // Deeds too short: beside the field with the count, nothing stored.
+    let deeds_path = format!("/dashboard/venues/{venue}/campaigns/{id}/deeds?lang=en");
+    let short = "服务周到".repeat(10);
+    let refused = desk.post_page(&deeds_path, &[("deeds", &short)]).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert!(
+        refused
+            .select_text(&format!("#deeds-error-{id}"))
+            .contains("this has 40"),
+        "{refused:?}"
+    );
+    assert_eq!(refused.select_text(&format!("#deeds-{id}")), short);
+    let stored_deeds = || {
+        count(
+            &app,
+            "SELECT count(*) FROM campaign_nominations WHERE deeds IS NOT NULL",
+        )
+    };
+    assert_eq!(stored_deeds().await, 0);
+    let deeds = "热情接待每一位游客，".repeat(31);
+    let saved = desk.post_form(&deeds_path, &[("deeds", &deeds)]).await;
+    assert_eq!(saved.status(), 303);
+    let location = saved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("notice=deeds-saved"), "{location}");
+    assert!(location.ends_with(&format!("#campaign-{id}")), "{location}");
+    assert_eq!(stored_deeds().await, 1);
+    let page = desk.get_page(&dashboard).await;
+    assert_eq!(page.select_text(&format!("#deeds-{id}")), deeds);
+
+    // The ambassador: every fault at once, beside its field.
+    let ambassador_path = format!("/dashboard/venues/{venue}/campaigns/{id}/ambassador?lang=en");
+    let refused = desk
+        .post_page(
+            &ambassador_path,
+            &[
+                ("name", ""),
+                ("post", "前台主管"),
+                ("phone", "call me"),
+                ("address", ""),
+                ("ambassador_deeds", "太短"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    for field in ["name", "phone", "deeds"] {
+        assert!(
+            refused.exists(&format!("#ambassador-{field}-error-{id}")),
+            "{field}: {refused:?}"
+        );
+    }
+    assert!(!refused.exists(&format!("#ambassador-post-error-{id}")));
+    assert_eq!(
+        refused
+            .attr(&format!("#ambassador-post-{id}"), "value")
+            .as_deref(),
+        Some("前台主管")
+    );
+    // The other form keeps what is stored.
+    assert_eq!(refused.select_text(&format!("#deeds-{id}")), deeds);
+    let ambassador_deeds = "用心服务，微笑待客，".repeat(32);
+    let fields = [
+        ("name", "阿依古丽"),
+        ("post", "前台主管"),
+        ("phone", "0996-2012345"),
+        ("address", "库尔勒市人民东路1号"),
+        ("ambassador_deeds", ambassador_deeds.as_str()),
+    ];
+    let saved = desk.post_form(&ambassador_path, &fields).await;
+    assert_eq!(saved.status(), 303);
+    let page = desk.get_page(&dashboard).await;
+    assert!(
+        page.select_text(&format!("#ambassador-line-{id}"))
+            .contains("阿依古丽, 前台主管")
+    );
+    let named: (String, Option<String>) = sqlx::query_as(
+        "SELECT ambassador_name, ambassador_phone FROM campaign_nominations WHERE venue_id = $1",
+    )
+    .bind(venue)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        named,
+        ("阿依古丽".to_owned(), Some("0996-2012345".to_owned()))
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action IN ('campaign.deeds', 'campaign.ambassador')"
+        )
+        .await,
+        2
+    );
+
+    // The JSON list of the venue's nominations: its staff, not a neighbour's.
+    let staff_token = app
+        .api_token(json!({"name": "desk", "role": "venue_staff", "venue_ids": [venue]}))
+        .await;
+    let neighbour_token = app
+        .api_token(json!({"name": "next", "role": "venue_staff", "venue_ids": [other]}))
+        .await;
+    let list_path = format!("/api/v1/venues/{venue}/nominations");
+    let (status, list) = call(&app, Method::GET, &list_path, &staff_token, None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list[0]["campaign_id"], id);
+    assert_eq!(list[0]["ambassador"]["name"], "阿依古丽");
+    assert_eq!(list[0]["list_state"], "open");
+    let (status, _) = call(&app, Method::GET, &list_path, &neighbour_token, None).await;
+    assert_eq!(status, 404);
+
+    // Another venue's staff: the address is not theirs, nothing changes.
+    let page = neighbour.get_page(&dashboard).await;
+    assert_eq!(page.status, 404);
+    let theirs = neighbour.post_form(&deeds_path, &[("deeds", &deeds)]).await;
+    assert_eq!(theirs.status(), 404);
+    let theirs = neighbour.post_form(&ambassador_path, &fields).await;
+    assert_eq!(theirs.status(), 404);
+    // A venue not on the list: 404 for its own address too.
+    let not_listed = neighbour
+        .post_form(
+            &format!("/dashboard/venues/{other}/campaigns/{id}/deeds?lang=en"),
+            &[("deeds", &deeds)],
+        )
+        .await;
+    assert_eq!(not_listed.status(), 404);
+
+    // Awarded: the part tells the day and the status, the forms are gone
+    // and a form posted from an old page is refused with the reason.
+    let korla_list = format!("/api/v1/campaigns/{id}/regions/652801");
+    for (path, body) in [
+        (format!("{korla_list}/submit"), None),
+        (
+            format!("{korla_list}/review"),
+            Some(json!({"decision": "confirmed"})),
+        ),
+        (format!("/api/v1/campaigns/{id}/award"), None),
+    ] {
+        let (status, answer) = call(&app, Method::POST, &path, ADMIN_TOKEN, body).await;
+        assert!((200..300).contains(&status), "{path}: {answer}");
+    }
+    let page = desk.get_page(&dashboard).await;
+    assert!(
+        page.select_text(&format!("#awarded-{id}"))
+            .contains(&format!("until {}-12-31", app.clock.today().year() + 1)),
+        "{page:?}"
+    );
+    assert!(!page.exists(&format!("#deeds-form-{id}")));
+    let late = desk.post_page(&deeds_path, &[("deeds", &deeds)]).await;
+    assert_eq!(late.status, 422, "{late:?}");
+    assert!(late.exists("[role=alert]"));
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/campaigns/{id}/nominations/{venue}/deeds"),
+        ADMIN_TOKEN,
+        Some(json!({"deeds": deeds})),
+    )
+    .await;
+    assert_eq!(status, 409);
 }

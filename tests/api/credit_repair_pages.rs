@@ -317,3 +317,80 @@ async fn every_new_repair_page_refuses_whoever_may_not_use_it() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_venue_asks_to_be_graded_again_from_its_dashboard_once_three_months_have_passed() {
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let venue = p.cast.venue_id;
+    app.score_when(venue, |s| s["tier"].is_string()).await;
+    let dashboard = format!("/dashboard/venues/{venue}?lang=en");
+    let earliest = app
+        .clock
+        .today()
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap();
+
+    // Just graded: the day it may ask from, and no button.
+    let page = p.staff.get_page(&dashboard).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.select_text("#regrade-last")
+            .contains(&format!("Last graded on {}", app.clock.today()))
+    );
+    assert!(
+        page.select_text("#regrade-from")
+            .contains(&earliest.to_string())
+    );
+    assert!(!page.exists("#regrade form"));
+    // A press from an old page: the dashboard again with the day, nothing stored.
+    let path = format!("/dashboard/venues/{venue}/regrade?lang=en");
+    let early = p.staff.post_page(&path, &[]).await;
+    assert_eq!(early.status, 422, "{early:?}");
+    assert!(
+        early
+            .select_text("#regrade-error")
+            .contains(&earliest.to_string())
+    );
+    let requests = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM regrade_requests WHERE venue_id = $1")
+            .bind(venue)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(requests().await, 0);
+
+    // The regulators see the grading, never the button, and may not press it.
+    let page = p.regulator.get_page(&dashboard).await;
+    assert!(page.exists("#regrade-last"));
+    // Three months on (signed in afresh: sessions do not last that long;
+    // the regulators as new accounts, their second factor still to enrol).
+    app.clock
+        .advance(Duration::days((earliest - app.clock.today()).num_days()));
+    app.create_person("bz-later", "regulator", Some("652800"), &[])
+        .await;
+    let regulator = app.sign_in("bz-later").await;
+    app.create_person("cj-later", "regulator", Some("652300"), &[])
+        .await;
+    let elsewhere = app.sign_in("cj-later").await;
+    let staff = app.session_for("desk", ACCOUNT_PASSWORD).await;
+    let page = regulator.get_page(&dashboard).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(!page.exists("#regrade form"));
+    assert_eq!(regulator.post_form(&path, &[]).await.status(), 403);
+    assert_eq!(elsewhere.post_form(&path, &[]).await.status(), 403);
+    assert_eq!(requests().await, 0);
+
+    // The staff's button asks.
+    let page = staff.get_page(&dashboard).await;
+    assert!(page.exists("#regrade form"), "{page:?}");
+    let asked = staff.post_form(&path, &[]).await;
+    assert_eq!(asked.status(), 303);
+    let location = asked.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("notice=regrade-requested"), "{location}");
+    assert_eq!(requests().await, 1);
+    let page = staff.get_page(&dashboard).await;
+    assert!(!page.exists("#regrade form"));
+    assert!(page.exists("#regrade-from"));
+}

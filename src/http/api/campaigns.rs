@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use crate::app::campaigns::{
     self, AmbassadorRequest, AwardBody, CampaignBody, CampaignList, CreateCampaignRequest,
     CreateError, DeedsRequest, Form, NominateRequest, NominationBody, NominationList, Proposals,
-    ReasonRequest, ReviewRequest,
+    ReasonRequest, ReviewRequest, VenueNominationBody,
 };
 use crate::app::path_ids::parse_id;
 use crate::app::{AppError, Caller, Slug};
@@ -308,6 +308,29 @@ pub async fn nominations(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// The campaigns whose lists a venue is on (confirmed, not taken off),
+/// newest first, with its deeds, its ambassador and the award: what its
+/// staff write and name for the forms. For anyone whose scope holds the venue.
+#[utoipa::path(
+    get, path = "/api/v1/venues/{id}/nominations", tag = "campaigns",
+    params(("id" = i64, Path, description = "Venue id")),
+    responses(
+        (status = 200, body = [VenueNominationBody]),
+        (status = 401, description = "Missing or wrong token"),
+        (status = 404, description = "Unknown venue, or one outside the caller's scope"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn for_venue(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let venue_id: VenueId = parse_id(&path)?;
+    let items = campaigns::for_venue(&state, &caller, venue_id).await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
 /// Names a confirmed unit's service ambassador (形象大使): its staff or a
 /// regulator over it.
 #[utoipa::path(
@@ -319,6 +342,7 @@ pub async fn nominations(
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
         (status = 404, description = "No confirmed nomination of a venue the caller is over"),
+        (status = 409, description = "The campaign is awarded: deeds and ambassadors are final (`/problems/campaign-awarded`)"),
         (status = 422, description = "A name, post, phone or address not valid (`/problems/invalid-ambassador`); deeds not 300–500 characters (`/problems/invalid-deeds`)"),
     ),
     security(("bearer" = []))
@@ -347,6 +371,7 @@ pub async fn ambassador(
         (status = 400, description = "Malformed JSON"),
         (status = 401, description = "Missing or wrong token"),
         (status = 404, description = "No confirmed nomination of a venue the caller is over"),
+        (status = 409, description = "The campaign is awarded: deeds and ambassadors are final (`/problems/campaign-awarded`)"),
         (status = 422, description = "Deeds not 300–500 characters (`/problems/invalid-deeds`)"),
     ),
     security(("bearer" = []))

@@ -141,7 +141,7 @@ impl Modify for BodyLimit {
         campaigns::create, campaigns::list, campaigns::get, campaigns::proposals,
         campaigns::nominate, campaigns::remove, campaigns::submit, campaigns::review,
         campaigns::award, campaigns::nominations, campaigns::ambassador, campaigns::deeds,
-        campaigns::form,
+        campaigns::form, campaigns::for_venue,
     ),
     modifiers(&BearerAuth, &BodyLimit)
 )]

@@ -86,11 +86,17 @@ pub enum Notice {
     CampaignChanged,
     /// A campaign's units were awarded.
     CampaignAwarded,
+    /// A nominated unit's deeds were saved.
+    DeedsSaved,
+    /// A nominated unit's ambassador was saved.
+    AmbassadorSaved,
+    /// A venue asked to be graded again.
+    RegradeRequested,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 39] = [
+    pub const ALL: [Notice; 42] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -130,6 +136,9 @@ impl Notice {
         Notice::CampaignCreated,
         Notice::CampaignChanged,
         Notice::CampaignAwarded,
+        Notice::DeedsSaved,
+        Notice::AmbassadorSaved,
+        Notice::RegradeRequested,
     ];
 
     /// The value of `notice=` in an address.
@@ -174,6 +183,9 @@ impl Notice {
             Notice::CampaignCreated => "campaign-created",
             Notice::CampaignChanged => "campaign-changed",
             Notice::CampaignAwarded => "campaign-awarded",
+            Notice::DeedsSaved => "deeds-saved",
+            Notice::AmbassadorSaved => "ambassador-saved",
+            Notice::RegradeRequested => "regrade-requested",
         }
     }
 
@@ -225,6 +237,9 @@ impl Notice {
             Notice::CampaignCreated => &t.campaign_created,
             Notice::CampaignChanged => &t.campaign_changed,
             Notice::CampaignAwarded => &t.campaign_awarded,
+            Notice::DeedsSaved => &t.deeds_saved,
+            Notice::AmbassadorSaved => &t.ambassador_saved,
+            Notice::RegradeRequested => &t.regrade_requested,
         }
     }
 

@@ -2,8 +2,10 @@
 //! and regulators, within their scope): the venue's measures, its comments
 //! by day with a public reply to each, its complaint cases, its bad ratings
 //! and appeals (`bad_ratings`), its credit list entries with the statement
-//! form (`list_entries`), its QR code and posters, a new code, and what it
-//! publishes (commitment, Chief Quality Officer).
+//! form (`list_entries`) and credit repair (`repairs`), re-grading
+//! (`regrade`), the demonstration-unit lists it is on with its deeds and
+//! ambassador (`campaigns`), its QR code and posters, a new code, and what
+//! it publishes (commitment, Chief Quality Officer).
 //!
 //! Forms post back here with the session's form token, call the same store
 //! functions as the JSON routes in `api/venue_staff.rs`, and answer 303 back to
@@ -16,10 +18,12 @@
 //! out.
 
 mod bad_ratings;
+mod campaigns;
 pub(crate) mod list_entries;
 mod overview;
 mod poster;
 mod quality_officer;
+mod regrade;
 pub(crate) mod repairs;
 
 use crate::domain::ids::{RatingId, VenueId};
@@ -50,6 +54,9 @@ use crate::store::ScopeFilter;
 use crate::store::dashboard::{self, CommentFilter};
 
 pub use bad_ratings::{submit_appeal, submit_step as submit_bad_rating_step};
+pub use campaigns::{
+    submit_ambassador as submit_nomination_ambassador, submit_deeds as submit_nomination_deeds,
+};
 pub use list_entries::submit_statement as submit_list_statement;
 pub use overview::{
     CommitmentPanel, MeasureLine, OfficerPanel, RankLine, TagLine, TierBadge, VenueOverview,
@@ -62,6 +69,7 @@ pub use quality_officer::{
     page as quality_officer_page, remove_training as remove_officer_training,
     submit as submit_quality_officer,
 };
+pub use regrade::submit as ask_regrade;
 pub use repairs::{apply as apply_for_repair, evidence as repair_evidence};
 
 /// Venues listed on `/dashboard` for admins and regulators.
@@ -324,6 +332,14 @@ enum Draft {
         entry_id: i64,
         draft: repairs::RepairDraft,
     },
+    /// The deeds or the ambassador of a unit on a demonstration-unit list.
+    Nomination {
+        campaign_id: i64,
+        form: campaigns::NominationForm,
+        draft: campaigns::NominationDraft,
+    },
+    /// A request to be graded again, refused.
+    Regrade { error: String },
 }
 
 #[derive(Template)]
@@ -358,6 +374,10 @@ struct VenueView {
     credit_lists: list_entries::CreditListPanel,
     /// Credit repair under the listed entries.
     repair: repairs::RepairPanel,
+    /// The last grading and the request to be graded again.
+    regrade: regrade::RegradePanel,
+    /// The demonstration-unit lists the venue is on.
+    demonstration: campaigns::DemonstrationPanel,
 }
 
 /// A complaint case about the venue, as its staff see it in the list.
@@ -540,6 +560,8 @@ async fn venue_document(
     let bad_ratings = bad_ratings::panel(signed_in, state, id, &draft).await?;
     let credit_lists = list_entries::panel(signed_in, state, id, &draft).await?;
     let repair = repairs::panel(signed_in, state, id, &draft).await?;
+    let regrade = regrade::panel(signed_in, state, id, &draft).await?;
+    let demonstration = campaigns::panel(signed_in, state, id, &draft).await?;
     let mut days = comment_days(m, &comments);
     let (mut comments_error, mut commitment_error) = (None, None);
     // The language switch of a refused form leads to the venue page, not the
@@ -570,6 +592,8 @@ async fn venue_document(
         }
         Draft::Statement { .. } => anchor = "list-notices",
         Draft::Repair { .. } => anchor = "credit-lists",
+        Draft::Nomination { .. } => anchor = "demonstration",
+        Draft::Regrade { .. } => anchor = "regrade",
         Draft::Commitment { text, error } => {
             commitment_text = text;
             commitment_error = Some(error);
@@ -624,6 +648,8 @@ async fn venue_document(
         bad_ratings,
         credit_lists,
         repair,
+        regrade,
+        demonstration,
     };
     Ok(render_document(&view))
 }
