@@ -17,7 +17,7 @@
 //!   occurred in the period, no complaint upheld with the venue at fault
 //!   whose service day lies in the period, no award in an excluded year.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -350,8 +350,90 @@ pub struct QuotaRow {
     pub note: Option<String>,
 }
 
+/// What is wrong in a quota file's row (or in the whole file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuotaFault {
+    /// The CSV reader could not read it.
+    #[error("unreadable CSV: {0}")]
+    Unreadable(String),
+    /// Nothing at all.
+    #[error("the file is empty")]
+    Empty,
+    /// The header row lacks these columns (comma-separated).
+    #[error("the header row lacks the column(s) {0}")]
+    MissingColumns(String),
+    /// More rows than a prefecture has regions.
+    #[error("at most {QUOTA_ROWS_MAX} rows")]
+    TooManyRows,
+    /// Not six digits.
+    #[error("{0:?} is not a six-digit region code")]
+    NotACode(String),
+    /// Six digits, but no region's.
+    #[error("{0} is not a known region")]
+    UnknownRegion(String),
+    /// A region of another prefecture.
+    #[error("{code} lies outside the prefecture {prefecture}")]
+    OutsidePrefecture { code: String, prefecture: String },
+    /// The region was given in an earlier row.
+    #[error("{code} was given already in row {first}")]
+    Repeated { code: String, first: usize },
+    /// The quota is not a whole number from 1 to 100 000.
+    #[error("{0:?} is not a whole number above zero")]
+    BadQuota(String),
+    /// The note is over 200 characters.
+    #[error("at most 200 characters")]
+    NoteTooLong,
+    /// The note holds a control character.
+    #[error("holds a control character")]
+    NoteControlCharacter,
+    /// A header and no quota row.
+    #[error("the file has no quota rows")]
+    NoRows,
+}
+
+impl QuotaFault {
+    /// Its key, for a client or a page to tell it in its own words.
+    pub fn key(&self) -> &'static str {
+        match self {
+            QuotaFault::Unreadable(_) => "unreadable",
+            QuotaFault::Empty => "empty",
+            QuotaFault::MissingColumns(_) => "missing_columns",
+            QuotaFault::TooManyRows => "too_many_rows",
+            QuotaFault::NotACode(_) => "not_a_code",
+            QuotaFault::UnknownRegion(_) => "unknown_region",
+            QuotaFault::OutsidePrefecture { .. } => "outside_prefecture",
+            QuotaFault::Repeated { .. } => "repeated",
+            QuotaFault::BadQuota(_) => "bad_quota",
+            QuotaFault::NoteTooLong => "note_too_long",
+            QuotaFault::NoteControlCharacter => "note_control_character",
+            QuotaFault::NoRows => "no_rows",
+        }
+    }
+
+    /// The values its words name, by placeholder (`code`, `first`, …).
+    pub fn values(&self) -> BTreeMap<String, String> {
+        let pairs: Vec<(&str, String)> = match self {
+            QuotaFault::MissingColumns(columns) => vec![("columns", columns.clone())],
+            QuotaFault::TooManyRows => vec![("max", QUOTA_ROWS_MAX.to_string())],
+            QuotaFault::NotACode(code) | QuotaFault::UnknownRegion(code) => {
+                vec![("code", code.clone())]
+            }
+            QuotaFault::OutsidePrefecture { code, prefecture } => {
+                vec![("code", code.clone()), ("prefecture", prefecture.clone())]
+            }
+            QuotaFault::Repeated { code, first } => {
+                vec![("code", code.clone()), ("first", first.to_string())]
+            }
+            QuotaFault::BadQuota(value) => vec![("value", value.clone())],
+            _ => Vec::new(),
+        };
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+}
+
 /// One fault of a quota file: its row as a spreadsheet numbers it (the
-/// header is row 1), the column and what is wrong.
+/// header is row 1), the column and what is wrong, in English and as a
+/// key with the values it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct QuotaFileError {
     /// The row, counting the header as row 1.
@@ -360,14 +442,32 @@ pub struct QuotaFileError {
     pub column: String,
     /// What is wrong.
     pub message: String,
+    /// What is wrong, as a key: `unreadable`, `empty`, `missing_columns`,
+    /// `too_many_rows`, `not_a_code`, `unknown_region`,
+    /// `outside_prefecture`, `repeated`, `bad_quota`, `note_too_long`,
+    /// `note_control_character` or `no_rows`.
+    pub kind: String,
+    /// The values the fault names (`code`, `first`, `prefecture`, `value`,
+    /// `columns`, `max`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
 }
 
-fn fault(row: usize, column: &str, message: impl Into<String>) -> QuotaFileError {
-    QuotaFileError {
-        row,
-        column: column.to_owned(),
-        message: message.into(),
+impl QuotaFileError {
+    /// `fault` at `row` and `column` (empty for the whole row or file).
+    pub fn at(row: usize, column: &str, fault: &QuotaFault) -> Self {
+        Self {
+            row,
+            column: column.to_owned(),
+            message: fault.to_string(),
+            kind: fault.key().to_owned(),
+            values: fault.values(),
+        }
     }
+}
+
+fn fault(row: usize, column: &str, fault: QuotaFault) -> QuotaFileError {
+    QuotaFileError::at(row, column, &fault)
 }
 
 /// Reads a quota file in the notice's format (`region_code,name_zh,quota,note`,
@@ -388,8 +488,8 @@ pub fn parse_quota_csv(
     let mut records = reader.records();
     let header: Vec<String> = match records.next() {
         Some(Ok(record)) => record.iter().map(|c| c.trim().to_owned()).collect(),
-        Some(Err(err)) => return Err(vec![fault(1, "", format!("unreadable CSV: {err}"))]),
-        None => return Err(vec![fault(1, "", "the file is empty")]),
+        Some(Err(err)) => return Err(vec![fault(1, "", QuotaFault::Unreadable(err.to_string()))]),
+        None => return Err(vec![fault(1, "", QuotaFault::Empty)]),
     };
     let column_of = |name: &str| header.iter().position(|h| h == name);
     let (Some(region_col), Some(quota_col)) = (column_of("region_code"), column_of("quota")) else {
@@ -400,7 +500,7 @@ pub fn parse_quota_csv(
         return Err(vec![fault(
             1,
             missing.first().copied().unwrap_or(""),
-            format!("the header row lacks the column(s) {}", missing.join(", ")),
+            QuotaFault::MissingColumns(missing.join(", ")),
         )]);
     };
     let note_col = column_of("note");
@@ -413,7 +513,7 @@ pub fn parse_quota_csv(
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                errors.push(fault(row, "", format!("unreadable CSV: {err}")));
+                errors.push(fault(row, "", QuotaFault::Unreadable(err.to_string())));
                 continue;
             }
         };
@@ -422,7 +522,7 @@ pub fn parse_quota_csv(
             continue;
         }
         if rows.len() + errors.len() >= QUOTA_ROWS_MAX {
-            errors.push(fault(row, "", format!("at most {QUOTA_ROWS_MAX} rows")));
+            errors.push(fault(row, "", QuotaFault::TooManyRows));
             break;
         }
         let code = cells.get(region_col).copied().unwrap_or("");
@@ -430,28 +530,34 @@ pub fn parse_quota_csv(
             errors.push(fault(
                 row,
                 "region_code",
-                format!("{code:?} is not a six-digit region code"),
+                QuotaFault::NotACode(code.to_owned()),
             ));
             false
         } else if tree.get(code).is_none() {
             errors.push(fault(
                 row,
                 "region_code",
-                format!("{code} is not a known region"),
+                QuotaFault::UnknownRegion(code.to_owned()),
             ));
             false
         } else if !subtree.contains(code) {
             errors.push(fault(
                 row,
                 "region_code",
-                format!("{code} lies outside the prefecture {prefecture_code}"),
+                QuotaFault::OutsidePrefecture {
+                    code: code.to_owned(),
+                    prefecture: prefecture_code.to_owned(),
+                },
             ));
             false
         } else if let Some(first) = seen.get(code) {
             errors.push(fault(
                 row,
                 "region_code",
-                format!("{code} was given already in row {first}"),
+                QuotaFault::Repeated {
+                    code: code.to_owned(),
+                    first: *first,
+                },
             ));
             false
         } else {
@@ -465,7 +571,7 @@ pub fn parse_quota_csv(
                 errors.push(fault(
                     row,
                     "quota",
-                    format!("{raw_quota:?} is not a whole number above zero"),
+                    QuotaFault::BadQuota(raw_quota.to_owned()),
                 ));
                 None
             }
@@ -473,12 +579,12 @@ pub fn parse_quota_csv(
         let raw_note = note_col.and_then(|c| cells.get(c)).copied().unwrap_or("");
         let note = match strict_text(raw_note) {
             Ok(n) if n.chars().count() > 200 => {
-                errors.push(fault(row, "note", "at most 200 characters"));
+                errors.push(fault(row, "note", QuotaFault::NoteTooLong));
                 None
             }
             Ok(n) => Some(n).filter(|n| !n.is_empty()),
             Err(_) => {
-                errors.push(fault(row, "note", "holds a control character"));
+                errors.push(fault(row, "note", QuotaFault::NoteControlCharacter));
                 None
             }
         };
@@ -491,7 +597,7 @@ pub fn parse_quota_csv(
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(fault(2, "", "the file has no quota rows"));
+        errors.push(fault(2, "", QuotaFault::NoRows));
     }
     if errors.is_empty() {
         Ok(rows)

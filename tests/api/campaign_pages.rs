@@ -168,6 +168,10 @@ async fn a_prefecture_creates_a_campaign_from_an_uploaded_quota_file_and_a_bad_f
     assert_eq!((cells[0].as_str(), cells[1].as_str()), ("2", "region_code"));
     assert_eq!((cells[3].as_str(), cells[4].as_str()), ("3", "quota"));
     assert_eq!((cells[6].as_str(), cells[7].as_str()), ("4", "region_code"));
+    // In the page's words, with the values.
+    assert_eq!(cells[2], "652301 lies outside the prefecture 652800.");
+    assert_eq!(cells[5], "“0” is not a whole number above zero.");
+    assert_eq!(cells[8], "“65280” is not a six-digit region code.");
     assert_eq!(campaigns().await, 0);
     assert_eq!(count(&app, "SELECT count(*) FROM campaign_quotas").await, 0);
 
@@ -318,6 +322,10 @@ async fn a_county_confirms_swaps_and_submits_and_the_prefecture_confirms_and_awa
     assert_eq!(awarded.status(), 303);
     let page = bayingolin.get_page(&page_path).await;
     assert!(page.exists("#awarded"), "{page:?}");
+    assert!(
+        page.select_text("#awarded").contains("by bayingolin"),
+        "{page:?}"
+    );
     assert_eq!(
         count(
             &app,

@@ -258,6 +258,10 @@ async fn the_notices_quota_file_imports_and_bad_rows_are_refused_with_nothing_wr
             .unwrap()
             .contains("outside")
     );
+    // A key and the values, for a client to say it in its own words.
+    assert_eq!(problem["errors"][1]["kind"], "outside_prefecture");
+    assert_eq!(problem["errors"][1]["values"]["prefecture"], "652800");
+    assert!(problem["errors"][1]["values"]["code"].is_string());
     assert_eq!(app.count("campaigns").await, 2);
     assert_eq!(app.count("campaign_quotas").await, 20);
     assert_eq!(audited(&app, "campaign.create").await, 2);

@@ -24,6 +24,7 @@ use chrono::Datelike;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
+use super::audit::actor_text;
 use super::view::{Names, SelectOption};
 use crate::app::audit::{self as audit_log, Download};
 use crate::app::campaigns::{
@@ -32,7 +33,7 @@ use crate::app::campaigns::{
 };
 use crate::app::{AppError, Slug};
 use crate::domain::access::Scope;
-use crate::domain::campaign::Exclusion;
+use crate::domain::campaign::{Exclusion, QuotaFileError};
 use crate::domain::campaign_forms::FilledBy;
 use crate::domain::ids::VenueId;
 use crate::domain::region::RegionLevel;
@@ -127,6 +128,28 @@ struct QuotaFault {
     row: usize,
     column: String,
     problem: String,
+}
+
+/// A quota file's fault in the page language, its values put in.
+fn quota_fault_text(t: &CampaignTexts, f: &QuotaFileError) -> String {
+    let words = match f.kind.as_str() {
+        "unreadable" => &t.quota_fault_unreadable,
+        "empty" => &t.quota_fault_empty,
+        "missing_columns" => &t.quota_fault_missing_columns,
+        "too_many_rows" => &t.quota_fault_too_many_rows,
+        "not_a_code" => &t.quota_fault_not_a_code,
+        "unknown_region" => &t.quota_fault_unknown_region,
+        "outside_prefecture" => &t.quota_fault_outside_prefecture,
+        "repeated" => &t.quota_fault_repeated,
+        "bad_quota" => &t.quota_fault_bad_quota,
+        "note_too_long" => &t.quota_fault_note_too_long,
+        "note_control_character" => &t.quota_fault_note_control_character,
+        "no_rows" => &t.quota_fault_no_rows,
+        _ => return f.message.clone(),
+    };
+    f.values.iter().fold(words.clone(), |text, (name, value)| {
+        text.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 /// What a refused create form shows: a field's error beside it, the file's
@@ -470,12 +493,12 @@ pub async fn create(
                     .into_iter()
                     .map(|f| QuotaFault {
                         row: f.row,
+                        problem: quota_fault_text(t, &f),
                         column: if f.column.is_empty() {
                             t.column_file.clone()
                         } else {
                             f.column
                         },
-                        problem: f.message,
                     })
                     .collect();
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -817,9 +840,19 @@ async fn campaign_document(
         .map(|k| names.category(k))
         .collect::<Vec<_>>()
         .join(", ");
-    let awarded = c
-        .awarded_at
-        .map(|at| t.awarded_line.replace("{at}", &local_time(at)));
+    let awarded = match (c.awarded_at, c.awarded_by.as_deref()) {
+        (Some(at), Some(by)) => {
+            let people = crate::app::inspections::names(state, &[by], &[])
+                .await
+                .map_err(|e| signed_in.fail(e))?;
+            Some(
+                t.awarded_line
+                    .replace("{at}", &local_time(at))
+                    .replace("{by}", &actor_text(&names.m.audit, &people, by)),
+            )
+        }
+        _ => None,
+    };
     let forms = FORMS
         .iter()
         .zip([
@@ -1148,4 +1181,52 @@ pub async fn form(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::campaign::QuotaFault;
+    use crate::i18n::{Lang, messages};
+
+    #[test]
+    fn every_quota_file_fault_is_told_in_each_language_with_its_values() {
+        let faults = [
+            QuotaFault::Unreadable("x".into()),
+            QuotaFault::Empty,
+            QuotaFault::MissingColumns("quota".into()),
+            QuotaFault::TooManyRows,
+            QuotaFault::NotACode("65x".into()),
+            QuotaFault::UnknownRegion("659999".into()),
+            QuotaFault::OutsidePrefecture {
+                code: "652301".into(),
+                prefecture: "652800".into(),
+            },
+            QuotaFault::Repeated {
+                code: "652801".into(),
+                first: 3,
+            },
+            QuotaFault::BadQuota("two".into()),
+            QuotaFault::NoteTooLong,
+            QuotaFault::NoteControlCharacter,
+            QuotaFault::NoRows,
+        ];
+        for lang in Lang::ALL {
+            let t = &messages(lang).campaigns;
+            for fault in &faults {
+                let error = QuotaFileError::at(2, "region_code", fault);
+                let text = quota_fault_text(t, &error);
+                assert!(!text.contains('{'), "{lang:?}: {text}");
+                for value in error.values.values() {
+                    assert!(
+                        text.contains(value.as_str()),
+                        "{lang:?}: {text} lacks {value}"
+                    );
+                }
+                if lang != Lang::En {
+                    assert_ne!(text, error.message, "{lang:?}: {text}");
+                }
+            }
+        }
+    }
 }
