@@ -1976,7 +1976,7 @@ pub(crate) struct DemonstrationTexts {
     pub(crate) heading: String,
     pub(crate) intro: String,
     pub(crate) campaign_line: String,
-    pub(crate) list_label: String,
+    pub(crate) list_line: String,
     pub(crate) deadline_line: String,
     pub(crate) awarded_line: String,
     pub(crate) deeds_heading: String,

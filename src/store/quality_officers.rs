@@ -226,6 +226,44 @@ async fn lock(
     Ok(Some((region, file(conn, venue_id).await?)))
 }
 
+/// Why [`lock_officer`] found nothing to change.
+enum Unfit {
+    NoVenue,
+    NoOfficer,
+    WrongStatus(Registration),
+}
+
+impl Unfit {
+    fn outcome<T>(self) -> Outcome<T> {
+        match self {
+            Unfit::NoVenue => Outcome::NoVenue,
+            Unfit::NoOfficer => Outcome::NoOfficer,
+            Unfit::WrongStatus(status) => Outcome::WrongStatus(status),
+        }
+    }
+}
+
+/// Locks the venue (in scope) and its officer, who must be on record and,
+/// when `allowed` names statuses, in one of them: the venue's region and
+/// the officer, or why not.
+async fn lock_officer(
+    conn: &mut PgConnection,
+    venue_id: VenueId,
+    scope: &ScopeFilter,
+    allowed: &[Registration],
+) -> Result<Result<(String, OfficerFile), Unfit>, StoreError> {
+    Ok(match lock(conn, venue_id, scope).await? {
+        None => Err(Unfit::NoVenue),
+        Some((_, None)) => Err(Unfit::NoOfficer),
+        Some((_, Some(officer)))
+            if !allowed.is_empty() && !allowed.contains(&status_of(&officer)) =>
+        {
+            Err(Unfit::WrongStatus(status_of(&officer)))
+        }
+        Some((region, Some(officer))) => Ok((region, officer)),
+    })
+}
+
 fn status_of(officer: &OfficerFile) -> Registration {
     Registration::parse(&officer.registration_status).unwrap_or(Registration::Unregistered)
 }
@@ -314,16 +352,11 @@ pub async fn ask_registration(
     now: DateTime<Utc>,
 ) -> Result<Outcome<OfficerFile>, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some((region, before)) = lock(&mut tx, venue_id, scope).await? else {
-        return Ok(Outcome::NoVenue);
+    let filing = [Registration::Unregistered, Registration::Refused];
+    let (region, before) = match lock_officer(&mut tx, venue_id, scope, &filing).await? {
+        Ok(found) => found,
+        Err(unfit) => return Ok(unfit.outcome()),
     };
-    let Some(before) = before else {
-        return Ok(Outcome::NoOfficer);
-    };
-    let status = status_of(&before);
-    if !matches!(status, Registration::Unregistered | Registration::Refused) {
-        return Ok(Outcome::WrongStatus(status));
-    }
     sqlx::query!(
         "UPDATE venue_quality_officers SET registration_status = 'pending',
                 updated_by = $2, updated_at = $3
@@ -356,16 +389,11 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<Outcome<OfficerFile>, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some((region, before)) = lock(&mut tx, venue_id, scope).await? else {
-        return Ok(Outcome::NoVenue);
+    let pending = [Registration::Pending];
+    let (region, before) = match lock_officer(&mut tx, venue_id, scope, &pending).await? {
+        Ok(found) => found,
+        Err(unfit) => return Ok(unfit.outcome()),
     };
-    let Some(before) = before else {
-        return Ok(Outcome::NoOfficer);
-    };
-    let status = status_of(&before);
-    if status != Registration::Pending {
-        return Ok(Outcome::WrongStatus(status));
-    }
     if decision == Decision::Registered && before.training_hours < required_hours {
         return Ok(Outcome::TrainingShort {
             hours: before.training_hours,
@@ -429,11 +457,9 @@ pub async fn add_training(
     now: DateTime<Utc>,
 ) -> Result<Outcome<TrainingRow>, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some((region, officer)) = lock(&mut tx, venue_id, scope).await? else {
-        return Ok(Outcome::NoVenue);
-    };
-    let Some(officer) = officer else {
-        return Ok(Outcome::NoOfficer);
+    let (region, officer) = match lock_officer(&mut tx, venue_id, scope, &[]).await? {
+        Ok(found) => found,
+        Err(unfit) => return Ok(unfit.outcome()),
     };
     let held: i64 = sqlx::query_scalar!(
         r#"SELECT count(*) AS "held!" FROM quality_officer_trainings WHERE venue_id = $1"#,
@@ -523,16 +549,11 @@ pub async fn evaluate(
     now: DateTime<Utc>,
 ) -> Result<Outcome<EvaluationRow>, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some((region, officer)) = lock(&mut tx, venue_id, scope).await? else {
-        return Ok(Outcome::NoVenue);
+    let registered = [Registration::Registered];
+    let (region, officer) = match lock_officer(&mut tx, venue_id, scope, &registered).await? {
+        Ok(found) => found,
+        Err(unfit) => return Ok(unfit.outcome()),
     };
-    let Some(officer) = officer else {
-        return Ok(Outcome::NoOfficer);
-    };
-    let status = status_of(&officer);
-    if status != Registration::Registered {
-        return Ok(Outcome::WrongStatus(status));
-    }
     let before = sqlx::query_as!(
         EvaluationRow,
         r#"SELECT venue_id, year, officer_name, grade, reasons, evaluated_at

@@ -597,7 +597,7 @@ async fn a_nominated_venue_writes_its_deeds_and_names_its_ambassador_on_its_dash
     );
     assert_eq!(
         page.select_text(&format!("#campaign-{id} .list-state")),
-        "Open"
+        "The county's list: Open"
     );
     assert!(
         page.select_text(&format!("#ambassador-line-{id}"))

@@ -1,8 +1,11 @@
 //! Demonstration units at a 1280×900 desktop (微笑新疆 示范单位推荐,
 //! requirements section C): a county regulator opens the campaign from the
 //! console's list, confirms the two proposed candidates and submits the
-//! list; the prefecture's regulator confirms the list and awards. The
-//! county's page and the prefecture's sign-off are kept as screenshots.
+//! list; the confirmed unit's staff write its deeds and name its service
+//! ambassador on their dashboard (a too-short text refused beside its
+//! field first); the prefecture's regulator confirms the list and awards.
+//! The county's page, the unit's dashboard part and the prefecture's
+//! sign-off are kept as screenshots.
 
 use std::path::Path;
 
@@ -11,6 +14,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::common::{ADMIN_TOKEN, TestApp, call, spawn_app};
+use crate::complaints::sign_in_staff;
 use crate::console::sign_in;
 use crate::driver::*;
 
@@ -115,6 +119,99 @@ async fn a_county_submits_its_list_and_the_prefecture_confirms_and_awards() {
     wait_for(&browser, "#list-locked").await;
     browser.close().await.expect("close the county's browser");
     drop(driver);
+
+    // The unit's staff: deeds refused while too short, then saved; the ambassador named.
+    app.venue_staff("peacock-desk", &[&json!({"id": best})])
+        .await;
+    let driver = Driver::start().await;
+    let staff = driver
+        .desktop_browser(DESKTOP_WIDTH, DESKTOP_HEIGHT, Some("zh-CN"))
+        .await;
+    sign_in_staff(&staff, &app, "peacock-desk").await;
+    staff
+        .goto(&format!(
+            "{}/dashboard/venues/{best}?lang=zh-CN#demonstration",
+            app.address
+        ))
+        .await
+        .expect("open the dashboard");
+    let deeds_form = format!("#deeds-form-{id}");
+    wait_for(&staff, &deeds_form).await;
+    let fill = |form: String, fields: Vec<(&'static str, String)>| {
+        let staff = staff.clone();
+        async move {
+            staff
+                .execute(
+                    "const f = document.querySelector(arguments[0]);
+                     for (const [name, value] of arguments[1]) {
+                       const field = f.querySelector('[name=' + name + ']');
+                       field.removeAttribute('minlength');
+                       field.value = value;
+                     }
+                     f.scrollIntoView();",
+                    vec![json!(form), json!(fields)],
+                )
+                .await
+                .expect("fill in the form");
+        }
+    };
+    fill(
+        deeds_form.clone(),
+        vec![("deeds", "服务热情周到".to_owned())],
+    )
+    .await;
+    click(&staff, &format!("{deeds_form} button[type=submit]")).await;
+    let error = wait_for(&staff, &format!("#deeds-error-{id}"))
+        .await
+        .text()
+        .await
+        .expect("the deeds' error");
+    assert!(error.contains("现有 6 字"), "{error}");
+    let deeds = "酒店坚持“宾客至上”，设立多语种服务台，".repeat(16);
+    fill(deeds_form.clone(), vec![("deeds", deeds.clone())]).await;
+    click(&staff, &format!("{deeds_form} button[type=submit]")).await;
+    wait_for(&staff, "#notice").await;
+    let ambassador_form = format!("#ambassador-form-{id}");
+    fill(
+        ambassador_form.clone(),
+        vec![
+            ("name", "阿依古丽·买买提".to_owned()),
+            ("post", "前厅部经理".to_owned()),
+            ("phone", "0996-2012345".to_owned()),
+            ("address", "库尔勒市人民东路1号".to_owned()),
+            (
+                "ambassador_deeds",
+                "从事前厅服务十年，用维汉双语为游客排忧解难，".repeat(14),
+            ),
+        ],
+    )
+    .await;
+    staff
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            vec![json!(format!("#campaign-{id}"))],
+        )
+        .await
+        .expect("scroll to the campaign");
+    keep(&staff, "campaign-unit-dashboard-1280x900.png").await;
+    click(&staff, &format!("{ambassador_form} button[type=submit]")).await;
+    let line = wait_for(&staff, &format!("#ambassador-line-{id}"))
+        .await
+        .text()
+        .await
+        .expect("the ambassador's line");
+    assert!(line.contains("阿依古丽·买买提"), "{line}");
+    staff.close().await.expect("close the staff's browser");
+    drop(driver);
+    let (deeds_stored, named): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT deeds, ambassador_name FROM campaign_nominations WHERE venue_id = $1",
+    )
+    .bind(best)
+    .fetch_one(&app.pool)
+    .await
+    .expect("the nomination");
+    assert_eq!(deeds_stored.as_deref(), Some(deeds.as_str()));
+    assert_eq!(named.as_deref(), Some("阿依古丽·买买提"));
 
     // The prefecture: confirms the submitted list, then awards.
     let driver = Driver::start().await;

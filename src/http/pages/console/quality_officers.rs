@@ -212,22 +212,15 @@ async fn registry_document(
                 csrf_token: signed_in.session.csrf_token.clone(),
                 page: page.page,
                 pick: None,
-                choice: Some(RowChoice {
-                    name: "decision",
-                    label: &t.decision_label,
-                    options: [
-                        ("", &t.decision_choose),
+                choice: Some(RowChoice::decision(
+                    &t.decision_label,
+                    &t.decision_choose,
+                    [
                         ("registered", &t.decision_register),
                         ("refused", &t.decision_refuse),
-                    ]
-                    .into_iter()
-                    .map(|(value, label)| SelectOption {
-                        value: value.to_owned(),
-                        label: label.clone(),
-                        selected: decision == Some(value),
-                    })
-                    .collect(),
-                }),
+                    ],
+                    decision,
+                )),
                 reason: draft
                     .and_then(|r| r.fields.reason.clone())
                     .unwrap_or_default(),

@@ -178,6 +178,32 @@ pub(in crate::http::pages::console) struct RowChoice {
     pub options: Vec<SelectOption>,
 }
 
+impl RowChoice {
+    /// The `decision` select of a decide form: `choose` first (an empty
+    /// value), then the decisions by value, the one `chosen` (a refused
+    /// form's) selected.
+    pub fn decision(
+        label: &'static str,
+        choose: &str,
+        decisions: [(&str, &str); 2],
+        chosen: Option<&str>,
+    ) -> Self {
+        let options = std::iter::once(("", choose))
+            .chain(decisions)
+            .map(|(value, text)| SelectOption {
+                value: value.to_owned(),
+                label: text.to_owned(),
+                selected: chosen == Some(value),
+            })
+            .collect();
+        Self {
+            name: "decision",
+            label,
+            options,
+        }
+    }
+}
+
 /// A row's tick for a form elsewhere on the page.
 pub(in crate::http::pages::console) struct Pick {
     /// The form's id.

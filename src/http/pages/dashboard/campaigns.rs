@@ -81,7 +81,7 @@ pub(super) struct NominationShown {
     pub campaign_id: i64,
     /// The campaign's name and year.
     pub campaign: String,
-    /// The county list's state in words.
+    /// The county list's state in a line.
     pub list_state: String,
     /// The county's deadline, while its list is still open.
     pub deadline: Option<String>,
@@ -169,7 +169,7 @@ pub(super) async fn panel(
                     .campaign_line
                     .replace("{name}", &n.campaign_name)
                     .replace("{year}", &n.year.to_string()),
-                list_state: list_state(m, &n.list_state).to_owned(),
+                list_state: t.list_line.replace("{state}", list_state(m, &n.list_state)),
                 deadline: open.then(|| t.deadline_line.replace("{day}", &n.deadline.to_string())),
                 awarded: n.awarded_on.map(|day| {
                     t.awarded_line.replace("{day}", &day.to_string()).replace(
@@ -398,6 +398,7 @@ mod tests {
                 (&t.awarded_line, "{until}"),
                 (&t.ambassador_current, "{name}"),
                 (&t.ambassador_current, "{post}"),
+                (&t.list_line, "{state}"),
             ] {
                 assert!(
                     text.contains(placeholder),
