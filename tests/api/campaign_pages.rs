@@ -764,3 +764,125 @@ async fn a_nominated_venue_writes_its_deeds_and_names_its_ambassador_on_its_dash
     .await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn the_units_dashboard_forms_answer_each_role_by_its_scope() {
+    let app = spawn_app().await;
+    let venue = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
+    let id = campaign(&app).await;
+    confirm_over_api(&app, id, venue).await;
+    let root = supervisor(&app, "root", "admin", None).await;
+    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
+    let korla = supervisor(&app, "korla", "regulator", Some("652801")).await;
+    let yanqi = supervisor(&app, "yanqi", "regulator", Some("652826")).await;
+    let changji = supervisor(&app, "changji", "regulator", Some("652300")).await;
+    let deeds_path = format!("/dashboard/venues/{venue}/campaigns/{id}/deeds");
+    let ambassador_path = format!("/dashboard/venues/{venue}/campaigns/{id}/ambassador");
+    let deeds = "服务热情，环境整洁，".repeat(31);
+    let ambassador_deeds = "耐心细致，热心助人，".repeat(31);
+    let ambassador = [
+        ("name", "古丽"),
+        ("post", "前台接待"),
+        ("ambassador_deeds", ambassador_deeds.as_str()),
+    ];
+    let audited = || {
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action IN ('campaign.deeds', 'campaign.ambassador')",
+        )
+    };
+
+    // Outside the venue's region: the address is not theirs.
+    for person in [&yanqi, &changji] {
+        assert_eq!(
+            person
+                .get_page(&format!("/dashboard/venues/{venue}"))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            person
+                .post_form(&deeds_path, &[("deeds", &deeds)])
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            person
+                .post_form(&ambassador_path, &ambassador)
+                .await
+                .status(),
+            404
+        );
+    }
+    assert_eq!(audited().await, 0);
+    // Over the venue: the county, the prefecture, an admin.
+    for person in [&korla, &bayingolin, &root] {
+        assert!(
+            person
+                .get_page(&format!("/dashboard/venues/{venue}?lang=en"))
+                .await
+                .exists(&format!("#deeds-form-{id}"))
+        );
+        assert_eq!(
+            person
+                .post_form(&deeds_path, &[("deeds", &deeds)])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            person
+                .post_form(&ambassador_path, &ambassador)
+                .await
+                .status(),
+            303
+        );
+    }
+    assert_eq!(audited().await, 6);
+    // Without the form token: refused, nothing written.
+    assert_eq!(
+        korla
+            .post_exact(&deeds_path, &[("deeds", &deeds)])
+            .await
+            .status(),
+        403
+    );
+    // Anonymous: to the sign-in page.
+    for path in [&deeds_path, &ambassador_path] {
+        let response = bare_client()
+            .post(format!("{}{path}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("deeds=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()["location"], "/login", "{path}");
+    }
+    assert_eq!(audited().await, 6);
+    // The JSON list: the venue's regulators and admins, not another county's.
+    let list = format!("/api/v1/venues/{venue}/nominations");
+    for (token, status) in [
+        (
+            app.api_token(json!({"name": "bz", "role": "regulator", "region_code": "652800"}))
+                .await,
+            200,
+        ),
+        (
+            app.api_token(json!({"name": "yq", "role": "regulator", "region_code": "652826"}))
+                .await,
+            404,
+        ),
+        (ADMIN_TOKEN.to_owned(), 200),
+    ] {
+        assert_eq!(call(&app, Method::GET, &list, &token, None).await.0, status);
+    }
+    assert_eq!(
+        call(&app, Method::GET, &list, crate::common::ANONYMOUS, None)
+            .await
+            .0,
+        401
+    );
+}
