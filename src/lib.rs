@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod integrity_eval;
 pub mod jobs;
 pub mod live;
 pub mod password_work;

@@ -84,6 +84,22 @@ enum Command {
     /// Re-seal every stored complaint contact with the newest key of
     /// CONTACT_KEYS, so that older keys can then be removed from it.
     RotateContacts,
+    /// Measure the bought-score signals on generated traffic: honest visitors
+    /// at a few hundred venues over eight weeks plus labelled campaigns (bulk,
+    /// slow drip and distributed stuffing, rival bombing, a bot varying its
+    /// comments); prints the share held per kind and of honest ratings, and
+    /// as its last line `campaign_held=0.NN honest_held=0.NNN`. Needs no database.
+    IntegrityEval {
+        /// Fixes the traffic: the same seed, the same run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Venues.
+        #[arg(long, default_value_t = 300)]
+        venues: u64,
+        /// Campaigns of each kind.
+        #[arg(long, default_value_t = 8)]
+        campaigns: u32,
+    },
     /// Create an admin account (the first one, typically). The password comes
     /// from QRF_ADMIN_PASSWORD or is asked for twice on standard input.
     CreateAdmin {
@@ -105,6 +121,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     telemetry::init_tracing();
     let cli = Cli::parse();
+    if let Command::IntegrityEval {
+        seed,
+        venues,
+        campaigns,
+    } = cli.command
+    {
+        let scale = qrfeedback::integrity_eval::traffic::Scale {
+            venues,
+            campaigns_per_kind: campaigns,
+        };
+        let thresholds = qrfeedback::domain::integrity::Thresholds::default();
+        println!(
+            "{}",
+            qrfeedback::integrity_eval::run(seed, scale, &thresholds)
+        );
+        return Ok(());
+    }
     let settings = Settings::from_env().context("configuration")?;
     match cli.command {
         Command::Serve => {
@@ -221,6 +254,8 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("created admin account {id}");
             println!("{id}");
         }
+        // Answered above, before the settings it does not need.
+        Command::IntegrityEval { .. } => {}
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod decline;
 pub mod distribution;
 pub mod ids;
 pub mod inspection;
+pub mod integrity;
 pub mod list_entry;
 pub mod moderation;
 pub mod names;
