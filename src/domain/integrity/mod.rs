@@ -448,26 +448,45 @@ fn new_networks(
     if ratings < t.network_min_ratings {
         return;
     }
+    let usual = |side: Side| summed.share(side, prior(side));
+    lean(
+        findings,
+        venue,
+        &pooled,
+        (t, &usual),
+        |side, on_side, usual_share| Signal::NewNetworks {
+            ratings,
+            side,
+            on_side,
+            usual_share,
+        },
+    );
+}
+
+type Prior<'a> = (&'a Thresholds, &'a dyn Fn(Side) -> f64);
+
+/// The ratings of `pooled` on a side it leans to beyond `usual_share` of
+/// that side: a finding of `signal` (given the side, the ratings on it and
+/// the usual share) for each side that leans.
+fn lean(
+    findings: &mut Findings,
+    venue: u64,
+    pooled: &[&Observation],
+    (t, usual_share): (&Thresholds, &dyn Fn(Side) -> f64),
+    signal: impl Fn(Side, u32, f64) -> Signal,
+) {
     for side in [Side::High, Side::Low] {
         let on: Vec<&Observation> = pooled
             .iter()
             .copied()
             .filter(|o| o.side() == Some(side))
             .collect();
-        let usual_share = summed.share(side, prior(side));
-        if binomial_upper(on.len() as u64, u64::from(ratings), usual_share) < t.lean_tail {
-            let signal = Signal::NewNetworks {
-                ratings,
-                side,
-                on_side: on.len() as u32,
-                usual_share,
-            };
-            findings.add(signal, venue, Some(side), &on);
+        let share = usual_share(side);
+        if binomial_upper(on.len() as u64, pooled.len() as u64, share) < t.lean_tail {
+            findings.add(signal(side, on.len() as u32, share), venue, Some(side), &on);
         }
     }
 }
-
-type Prior<'a> = (&'a Thresholds, &'a dyn Fn(Side) -> f64);
 
 /// Windows of 1, 3 and 24 hours with far more ratings than usual, leaning
 /// to one side: the side's ratings in them.
@@ -501,25 +520,21 @@ fn bursts(
             if poisson_upper(u64::from(count), expected) >= t.burst_tail {
                 continue;
             }
-            for side in [Side::High, Side::Low] {
-                let on: Vec<&Observation> = inside
-                    .iter()
-                    .copied()
-                    .filter(|o| o.side() == Some(side))
-                    .collect();
-                let usual_share = past.share(side, prior(side));
-                if binomial_upper(on.len() as u64, u64::from(count), usual_share) < t.lean_tail {
-                    let signal = Signal::Burst {
-                        hours: hours as u32,
-                        count,
-                        expected,
-                        side,
-                        on_side: on.len() as u32,
-                        usual_share,
-                    };
-                    findings.add(signal, venue, Some(side), &on);
-                }
-            }
+            let usual = |side: Side| past.share(side, prior(side));
+            lean(
+                findings,
+                venue,
+                &inside,
+                (t, &usual),
+                |side, on_side, usual_share| Signal::Burst {
+                    hours: hours as u32,
+                    count,
+                    expected,
+                    side,
+                    on_side,
+                    usual_share,
+                },
+            );
         }
     }
 }
@@ -541,28 +556,24 @@ fn networks(
             from.entry(o.network).or_default().push(o);
         }
     }
+    let usual = |side: Side| summed.share(side, prior(side));
     for all in from.values() {
         let ratings = all.len() as u32;
         if ratings < t.network_min_ratings {
             continue;
         }
-        for side in [Side::High, Side::Low] {
-            let on: Vec<&Observation> = all
-                .iter()
-                .copied()
-                .filter(|o| o.side() == Some(side))
-                .collect();
-            let usual_share = summed.share(side, prior(side));
-            if binomial_upper(on.len() as u64, u64::from(ratings), usual_share) < t.lean_tail {
-                let signal = Signal::Network {
-                    ratings,
-                    side,
-                    on_side: on.len() as u32,
-                    usual_share,
-                };
-                findings.add(signal, venue, Some(side), &on);
-            }
-        }
+        lean(
+            findings,
+            venue,
+            all,
+            (t, &usual),
+            |side, on_side, usual_share| Signal::Network {
+                ratings,
+                side,
+                on_side,
+                usual_share,
+            },
+        );
     }
 }
 

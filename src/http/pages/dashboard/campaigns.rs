@@ -275,6 +275,16 @@ async fn answer(
         Err(err) => return Err(signed_in.fail(err)),
     };
     draft.general = Some(signed_in.messages().problem(&err).to_owned());
+    refuse(signed_in, state, (venue_id, campaign_id), (form, draft)).await
+}
+
+/// The dashboard again (422) with `form` holding `draft` and its messages.
+async fn refuse(
+    signed_in: &SignedIn,
+    state: &AppState,
+    (venue_id, campaign_id): (VenueId, i64),
+    (form, draft): (NominationForm, NominationDraft),
+) -> Result<HttpResponse, PageError> {
     let filter = (CommentFilter::default(), FIRST_COMMENTS);
     let draft = Draft::Nomination {
         campaign_id,
@@ -300,13 +310,7 @@ pub async fn submit_deeds(
         draft
             .errors
             .push(("deeds", fault_text(signed_in.messages(), &err)));
-        let filter = (CommentFilter::default(), FIRST_COMMENTS);
-        let draft = Draft::Nomination {
-            campaign_id: ids.1,
-            form: NominationForm::Deeds,
-            draft,
-        };
-        return refused_page(&signed_in, &state, ids.0, filter, draft).await;
+        return refuse(&signed_in, &state, ids, (NominationForm::Deeds, draft)).await;
     }
     let outcome = campaigns::set_deeds(&state, &signed_in.caller, ids.1, ids.0, &typed)
         .await
@@ -349,13 +353,7 @@ pub async fn submit_ambassador(
             };
             draft.errors.push((field, fault_text(m, fault)));
         }
-        let filter = (CommentFilter::default(), FIRST_COMMENTS);
-        let draft = Draft::Nomination {
-            campaign_id: ids.1,
-            form: NominationForm::Ambassador,
-            draft,
-        };
-        return refused_page(&signed_in, &state, ids.0, filter, draft).await;
+        return refuse(&signed_in, &state, ids, (NominationForm::Ambassador, draft)).await;
     }
     let request = AmbassadorRequest {
         name: draft.name.clone(),
