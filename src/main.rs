@@ -99,6 +99,10 @@ enum Command {
         /// Campaigns of each kind.
         #[arg(long, default_value_t = 8)]
         campaigns: u32,
+        /// Thresholds to measure instead of the defaults, as in
+        /// data/integrity/thresholds.toml.
+        #[arg(long)]
+        thresholds: Option<std::path::PathBuf>,
     },
     /// Create an admin account (the first one, typically). The password comes
     /// from QRF_ADMIN_PASSWORD or is asked for twice on standard input.
@@ -125,16 +129,26 @@ async fn main() -> anyhow::Result<()> {
         seed,
         venues,
         campaigns,
-    } = cli.command
+        thresholds,
+    } = &cli.command
     {
         let scale = qrfeedback::integrity_eval::traffic::Scale {
-            venues,
-            campaigns_per_kind: campaigns,
+            venues: *venues,
+            campaigns_per_kind: *campaigns,
         };
-        let thresholds = qrfeedback::domain::integrity::Thresholds::default();
+        let thresholds = match thresholds {
+            None => qrfeedback::domain::integrity::Thresholds::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                qrfeedback::domain::integrity::Thresholds::from_toml(&text)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("thresholds in {}", path.display()))?
+            }
+        };
         println!(
             "{}",
-            qrfeedback::integrity_eval::run(seed, scale, &thresholds)
+            qrfeedback::integrity_eval::run(*seed, scale, &thresholds)
         );
         return Ok(());
     }

@@ -75,8 +75,10 @@ pub enum Side {
 }
 
 /// The thresholds of the signals, with defaults that hold 95 % of the
-/// campaigns of `integrity-eval` and at most 1 % of its honest ratings.
-#[derive(Debug, Clone, PartialEq)]
+/// campaigns of `integrity-eval` and at most 1 % of its honest ratings
+/// (`data/integrity/thresholds.toml` writes each down with what it means).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// Days of history a venue is measured against.
     pub baseline_days: u32,
@@ -133,6 +135,55 @@ impl Default for Thresholds {
             near_duplicate_hours: 72,
             quiet_min_history: 100,
             quiet_min_ratings: 3,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Reads thresholds from TOML (a key left out keeps its default) and
+    /// checks each is in its range.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let t: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        t.validate()?;
+        Ok(t)
+    }
+
+    /// Refuses thresholds out of range, naming the first.
+    pub fn validate(&self) -> Result<(), String> {
+        let probability = |v: f64| v > 0.0 && v < 1.0;
+        let checks = [
+            ("baseline_days", (7..=90).contains(&self.baseline_days)),
+            (
+                "overdispersion",
+                self.overdispersion >= 1.0 && self.overdispersion <= 10.0,
+            ),
+            ("burst_min_ratings", self.burst_min_ratings >= 2),
+            ("burst_tail", probability(self.burst_tail)),
+            ("lean_tail", probability(self.lean_tail)),
+            ("network_min_ratings", self.network_min_ratings >= 2),
+            ("rival_min_venues", self.rival_min_venues >= 2),
+            ("rival_min_ratings", self.rival_min_ratings >= 2),
+            ("device_max_venues", self.device_max_venues >= 1),
+            ("device_max_days", self.device_max_days >= 1),
+            (
+                "comment_min_chars",
+                (2..=500).contains(&self.comment_min_chars),
+            ),
+            (
+                "near_duplicate_similarity",
+                self.near_duplicate_similarity > 0.0 && self.near_duplicate_similarity <= 1.0,
+            ),
+            ("near_duplicate_cluster", self.near_duplicate_cluster >= 2),
+            (
+                "near_duplicate_hours",
+                (1..=24 * 90).contains(&self.near_duplicate_hours),
+            ),
+            ("quiet_min_history", self.quiet_min_history >= 1),
+            ("quiet_min_ratings", self.quiet_min_ratings >= 1),
+        ];
+        match checks.iter().find(|(_, ok)| !ok) {
+            Some((name, _)) => Err(format!("{name} is out of its range")),
+            None => Ok(()),
         }
     }
 }

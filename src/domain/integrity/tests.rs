@@ -243,3 +243,17 @@ fn ratings_at_hours_long_quiet_are_held_in_number_only() {
     let findings = detect(kept(&refs(&history)), &refs(&three), 28 * DAY, &t);
     assert_eq!(held(&findings).len(), 3, "{findings:?}");
 }
+
+#[test]
+fn the_documented_thresholds_are_the_defaults_and_bad_ones_are_refused() {
+    let documented = include_str!("../../../data/integrity/thresholds.toml");
+    assert_eq!(Thresholds::from_toml(documented), Ok(Thresholds::default()));
+    let changed = Thresholds::from_toml("burst_min_ratings = 12").unwrap();
+    assert_eq!(changed.burst_min_ratings, 12);
+    assert_eq!(changed.lean_tail, Thresholds::default().lean_tail);
+    assert_eq!(
+        Thresholds::from_toml("lean_tail = 2.0"),
+        Err("lean_tail is out of its range".to_owned())
+    );
+    assert!(Thresholds::from_toml("burst_tails = 1e-6").is_err());
+}
