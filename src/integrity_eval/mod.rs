@@ -6,7 +6,7 @@
 
 pub mod traffic;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use crate::domain::integrity::{Lookback, Observation, Thresholds, detect};
@@ -47,7 +47,7 @@ pub struct Report {
     pub honest: Tally,
     /// Incidents (findings) raised.
     pub incidents: usize,
-    /// Honest ratings each signal held (a rating held by two counts twice).
+    /// Honest ratings each signal held (a rating two signals held counts for both).
     pub honest_by_signal: BTreeMap<&'static str, u64>,
 }
 
@@ -143,7 +143,7 @@ pub fn run(seed: u64, scale: Scale, thresholds: &Thresholds) -> Report {
 }
 
 /// The held ratings, the number of findings, and the signals that held each.
-type Judged = (HashSet<u64>, usize, HashMap<u64, Vec<&'static str>>);
+type Judged = (HashSet<u64>, usize, HashMap<u64, BTreeSet<&'static str>>);
 
 /// Runs the detectors over each judged day.
 fn judge(rated: &[Labelled], t: &Thresholds) -> Judged {
@@ -151,7 +151,7 @@ fn judge(rated: &[Labelled], t: &Thresholds) -> Judged {
     let at = |minute: i64| observations.partition_point(|o| o.minute < minute);
     let mut held = HashSet::new();
     let mut incidents = 0;
-    let mut by_signal: HashMap<u64, Vec<&'static str>> = HashMap::new();
+    let mut by_signal: HashMap<u64, BTreeSet<&'static str>> = HashMap::new();
     for day in JUDGED_FROM_DAY..WEEKS * 7 {
         let start = day * DAY_MINUTES;
         let (held_before, kept): (Vec<&Observation>, Vec<&Observation>) = observations
@@ -166,7 +166,10 @@ fn judge(rated: &[Labelled], t: &Thresholds) -> Judged {
         for finding in detect(lookback, window, start, t) {
             incidents += 1;
             for id in &finding.rating_ids {
-                by_signal.entry(*id).or_default().push(finding.signal.key());
+                by_signal
+                    .entry(*id)
+                    .or_default()
+                    .insert(finding.signal.key());
             }
             held.extend(finding.rating_ids);
         }

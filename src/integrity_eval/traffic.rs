@@ -2,8 +2,9 @@
 //! visitors over eight weeks at a few hundred venues, with what honest
 //! traffic really holds (busy and quiet venues, weekends, tour groups
 //! arriving together on one carrier address, hotel guests on the hotel's
-//! Wi-Fi, a carrier's NAT shared by a whole region, the same short phrases
-//! in many comments), and labelled campaigns in the last four weeks.
+//! Wi-Fi, a carrier's NAT shared by a whole region, regulars back every
+//! week on one phone, the same short phrases in many comments), and
+//! labelled campaigns in the last four weeks.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -303,9 +304,19 @@ fn honest_rating(b: &mut Builder, v: &Venue, day: i64, group: Option<(i64, u64)>
             (minute, network)
         }
     };
-    let stars = honest_stars(&mut b.rng, v.quality);
+    // A few are the venue's regulars, back week after week on one phone,
+    // a little fonder of the place than the rest.
+    let regular = group.is_none() && b.rng.random::<f64>() < 0.05;
+    let (stars, device) = if regular {
+        let which = b.rng.random_range(0..4u64);
+        (
+            honest_stars(&mut b.rng, v.quality + 0.3),
+            mix64((v.id << 8) | which),
+        )
+    } else {
+        (honest_stars(&mut b.rng, v.quality), b.device())
+    };
     let comment = honest_comment(&mut b.rng, stars);
-    let device = b.device();
     b.push(
         v,
         day * DAY_MINUTES + minute,

@@ -201,6 +201,14 @@ pub enum Signal {
         on_side: u32,
         usual_share: f64,
     },
+    /// A burst of `count` in `hours`, `fresh` of them from addresses seen
+    /// for that one rating only, against the venue's usual share of such.
+    FreshAddresses {
+        hours: u32,
+        count: u32,
+        fresh: u32,
+        usual_share: f64,
+    },
     /// One address prefix rated the venue `ratings` times, `on_side` of them
     /// on one side, against the venue's usual share.
     Network {
@@ -222,8 +230,14 @@ pub enum Signal {
     RivalBombing { venues: u32, low: u32, ratings: u32 },
     /// One device rated `venues` venues in a day.
     DeviceSpread { venues: u32 },
-    /// One device rated the venue on `days` days.
-    DeviceRepeat { days: u32 },
+    /// One device rated the venue on `days` days, `on_side` of its ratings
+    /// on one side, against the venue's usual share.
+    DeviceRepeat {
+        days: u32,
+        side: Side,
+        on_side: u32,
+        usual_share: f64,
+    },
     /// `cluster` near-duplicate comments within the span.
     NearDuplicates { cluster: u32 },
     /// `ratings` on one side at hours the venue had none for weeks.
@@ -235,6 +249,7 @@ impl Signal {
     pub fn key(&self) -> &'static str {
         match self {
             Signal::Burst { .. } => "burst",
+            Signal::FreshAddresses { .. } => "fresh_addresses",
             Signal::Network { .. } => "network",
             Signal::NewNetworks { .. } => "new_networks",
             Signal::RivalBombing { .. } => "rival_bombing",
@@ -266,13 +281,16 @@ struct VenueHistory {
     count: u32,
     high: u32,
     low: u32,
+    /// Ratings from addresses seen once in the whole lookback and window.
+    single: u32,
     by_hour: [u32; 24],
     first_minute: Option<i64>,
 }
 
 impl VenueHistory {
-    fn add(&mut self, o: &Observation) {
+    fn add(&mut self, o: &Observation, single: bool) {
         self.count += 1;
+        self.single += u32::from(single);
         match o.side() {
             Some(Side::High) => self.high += 1,
             Some(Side::Low) => self.low += 1,
@@ -378,10 +396,14 @@ pub fn detect(
     let history = lookback.kept;
     let everything: Vec<&Observation> =
         lookback.kept.iter().chain(lookback.held).copied().collect();
+    let sightings = Sightings::of(everything.iter().chain(window).copied());
     let mut venues: HashMap<u64, VenueHistory> = HashMap::new();
     let (mut high, mut low) = (0u32, 0u32);
     for o in history {
-        venues.entry(o.venue).or_default().add(o);
+        venues
+            .entry(o.venue)
+            .or_default()
+            .add(o, sightings.seen_once(o.network));
         match o.side() {
             Some(Side::High) => high += 1,
             Some(Side::Low) => low += 1,
@@ -403,10 +425,8 @@ pub fn detect(
         let past = venues.get(venue).unwrap_or(&empty);
         bursts(
             &mut findings,
-            *venue,
-            rated,
-            past,
-            window_start,
+            (*venue, rated, past),
+            (window_start, &sightings),
             (t, &prior),
         );
         quiet_hours(&mut findings, *venue, rated, past, t);
@@ -415,7 +435,6 @@ pub fn detect(
     for o in &everything {
         history_at.entry(o.venue).or_default().push(o);
     }
-    let sightings = Sightings::of(everything.iter().chain(window).copied());
     let novel_since = window_start - i64::from(t.baseline_days.saturating_sub(7)) * DAY_MINUTES;
     for (venue, rated) in &by_venue {
         let past = history_at.get(venue).map(Vec::as_slice).unwrap_or_default();
@@ -428,7 +447,7 @@ pub fn detect(
             (&sightings, novel_since),
             (t, &prior),
         );
-        device_repeats(&mut findings, *venue, rated, past, t);
+        device_repeats(&mut findings, (*venue, rated, past), summed, (t, &prior));
         near_duplicates(&mut findings, *venue, rated, past, t);
     }
     device_spread(&mut findings, window, t);
@@ -446,6 +465,7 @@ pub fn detect(
 struct Sightings {
     first_minute: HashMap<u64, i64>,
     venues: HashMap<u64, HashSet<u64>>,
+    ratings: HashMap<u64, u32>,
 }
 
 impl Sightings {
@@ -453,13 +473,20 @@ impl Sightings {
         let mut seen = Sightings {
             first_minute: HashMap::new(),
             venues: HashMap::new(),
+            ratings: HashMap::new(),
         };
         for o in all {
+            *seen.ratings.entry(o.network).or_default() += 1;
             let first = seen.first_minute.entry(o.network).or_insert(o.minute);
             *first = (*first).min(o.minute);
             seen.venues.entry(o.network).or_default().insert(o.venue);
         }
         seen
+    }
+
+    /// Seen for one rating only.
+    fn seen_once(&self, network: u64) -> bool {
+        self.ratings.get(&network).is_some_and(|n| *n == 1)
     }
 
     /// Seen first after `since`, and only at `venue`.
@@ -540,13 +567,12 @@ fn lean(
 }
 
 /// Windows of 1, 3 and 24 hours with far more ratings than usual, leaning
-/// to one side: the side's ratings in them.
+/// to one side, or coming from addresses seen nowhere else far more often
+/// than the venue's visitors do: those ratings in them.
 fn bursts(
     findings: &mut Findings,
-    venue: u64,
-    rated: &[&Observation],
-    past: &VenueHistory,
-    window_start: i64,
+    (venue, rated, past): (u64, &[&Observation], &VenueHistory),
+    (window_start, sightings): (i64, &Sightings),
     (t, prior): Prior<'_>,
 ) {
     for hours in [1usize, 3, 24] {
@@ -586,6 +612,25 @@ fn bursts(
                     usual_share,
                 },
             );
+            // Dozens of addresses, each used once: a farm spreading one push
+            // over many, which a venue whose visitors already rate it highly
+            // would not show in its stars.
+            let fresh: Vec<&Observation> = inside
+                .iter()
+                .copied()
+                .filter(|o| sightings.seen_once(o.network))
+                .collect();
+            let usual_share =
+                ((f64::from(past.single) + 0.5) / (f64::from(past.count) + 10.0)).clamp(0.02, 0.95);
+            if binomial_upper(fresh.len() as u64, u64::from(count), usual_share) < t.lean_tail {
+                let signal = Signal::FreshAddresses {
+                    hours: hours as u32,
+                    count,
+                    fresh: fresh.len() as u32,
+                    usual_share,
+                };
+                findings.add(signal, venue, None, &fresh);
+            }
         }
     }
 }
@@ -628,13 +673,14 @@ fn networks(
     }
 }
 
-/// A device that rated the venue on more days than `device_max_days`.
+/// A device back at the venue on more days than `device_max_days`,
+/// leaning to one side beyond the venue's share: a regular who likes the
+/// place as others do is left alone.
 fn device_repeats(
     findings: &mut Findings,
-    venue: u64,
-    rated: &[&Observation],
-    past: &[&Observation],
-    t: &Thresholds,
+    (venue, rated, past): (u64, &[&Observation], &[&Observation]),
+    summed: &VenueHistory,
+    (t, prior): Prior<'_>,
 ) {
     let seen: HashSet<u64> = rated.iter().map(|o| o.device).collect();
     let mut from: HashMap<u64, Vec<&Observation>> = HashMap::new();
@@ -643,13 +689,22 @@ fn device_repeats(
             from.entry(o.device).or_default().push(o);
         }
     }
+    let usual = |side: Side| summed.share(side, prior(side));
     for all in from.values() {
-        let days: HashSet<i64> = all.iter().map(|o| o.day()).collect();
-        if days.len() as u32 > t.device_max_days {
-            let signal = Signal::DeviceRepeat {
-                days: days.len() as u32,
-            };
-            findings.add(signal, venue, None, all);
+        let days = all.iter().map(|o| o.day()).collect::<HashSet<i64>>().len() as u32;
+        if days > t.device_max_days {
+            lean(
+                findings,
+                venue,
+                all,
+                (t, &usual),
+                |side, on_side, usual_share| Signal::DeviceRepeat {
+                    days,
+                    side,
+                    on_side,
+                    usual_share,
+                },
+            );
         }
     }
 }

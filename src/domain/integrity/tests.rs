@@ -257,3 +257,67 @@ fn the_documented_thresholds_are_the_defaults_and_bad_ones_are_refused() {
     );
     assert!(Thresholds::from_toml("burst_tails = 1e-6").is_err());
 }
+
+#[test]
+fn a_device_back_every_day_with_1_star_is_held_and_a_regular_is_not() {
+    let mut id = 0;
+    let mut history = honest(7, 10, 3, &mut id);
+    let t = Thresholds::default();
+    // A phone that gives 1★ on eleven days running.
+    for day in 17..28 {
+        id += 1;
+        let mut o = rating(id, 7, day, 12, 1);
+        o.device = 0xB07;
+        history.push(o);
+    }
+    // A regular, weekly, rating as everyone does.
+    for (week, stars) in [(0, 4), (1, 3), (2, 5), (3, 4)] {
+        id += 1;
+        let mut o = rating(id, 7, 6 + 7 * week, 18, stars);
+        o.device = 0x2E6;
+        history.push(o);
+    }
+    let mut bot = rating(id + 1, 7, 28, 12, 1);
+    bot.device = 0xB07;
+    let mut regular = rating(id + 2, 7, 28, 18, 5);
+    regular.device = 0x2E6;
+    let findings = detect(kept(&refs(&history)), &[&bot, &regular], 28 * DAY, &t);
+    let held = held(&findings);
+    assert_eq!(held.len(), 12, "{findings:?}");
+    assert!(held.contains(&bot.id) && !held.contains(&regular.id));
+}
+
+#[test]
+fn a_burst_from_addresses_used_once_is_held_even_when_its_stars_look_usual() {
+    let mut id = 0;
+    // The venue's visitors come through a town's few carrier addresses.
+    let history: Vec<Observation> = honest(7, 10, 3, &mut id)
+        .into_iter()
+        .map(|mut o| {
+            o.network = o.id % 25;
+            o
+        })
+        .collect();
+    // Forty in two hours, starred as the venue's visitors star it, each
+    // from an address seen nowhere else.
+    let mut farm = Vec::new();
+    for i in 0..40u64 {
+        id += 1;
+        let stars = if i % 3 == 0 { 5 } else { 3 + (i % 2) as u8 };
+        let mut o = rating(id, 7, 28, 14 + (i % 2) as i64, stars);
+        o.network = comments::mix64(0xF2E5 + i);
+        farm.push(o);
+    }
+    let findings = detect(
+        kept(&refs(&history)),
+        &refs(&farm),
+        28 * DAY,
+        &Thresholds::default(),
+    );
+    assert_eq!(held(&findings).len(), 40, "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| matches!(f.signal, Signal::FreshAddresses { .. }))
+    );
+}
