@@ -76,6 +76,11 @@ pub fn parse_repair_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::RepairNotFound))
 }
 
+/// Reads a demonstration-unit campaign's id from a path segment.
+pub fn parse_campaign_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::CampaignNotFound))
+}
+
 /// Reads a repair evidence file's id from a path segment.
 pub fn parse_evidence_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::EvidenceNotFound))

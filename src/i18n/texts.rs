@@ -1967,6 +1967,19 @@ pub(crate) struct CampaignTexts {
     pub(crate) form_ambassador_summary: String,
 }
 
+impl CampaignTexts {
+    /// A county list's state (`open`, `submitted`, `confirmed` by the
+    /// prefecture, `sent_back`) in this language.
+    pub(crate) fn list_state(&self, state: &str) -> &str {
+        match state {
+            "submitted" => &self.list_submitted,
+            "confirmed" => &self.list_confirmed,
+            "sent_back" => &self.list_sent_back,
+            _ => &self.list_open,
+        }
+    }
+}
+
 /// Texts of the venue dashboard's demonstration-unit part: the lists the
 /// venue is on, its deeds and its service ambassador (微笑新疆 示范单位推荐,
 /// 附件2 and 附件3).

@@ -14,7 +14,7 @@ use crate::app::campaigns::{
     CreateError, DeedsRequest, Form, NominateRequest, NominationBody, NominationList, Proposals,
     ReasonRequest, ReviewRequest, VenueNominationBody,
 };
-use crate::app::path_ids::parse_id;
+use crate::app::path_ids::{parse_campaign_id, parse_id};
 use crate::app::{AppError, Caller, Slug};
 use crate::domain::campaign_forms::FilledBy;
 use crate::domain::ids::VenueId;
@@ -22,14 +22,6 @@ use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::api::body::JsonBody;
 use crate::http::export::file_stem;
-
-/// A campaign id from a path segment: a positive integer, else not found.
-fn campaign_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::not_found(Slug::CampaignNotFound))
-}
 
 /// Creates a campaign of a prefecture with its quotas (prefecture or
 /// province regulators over it, and admins). The quota file is checked row
@@ -107,7 +99,7 @@ pub async fn get(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = campaign_id(&path)?;
+    let id = parse_campaign_id(&path)?;
     Ok(HttpResponse::Ok().json(campaigns::get(&state, &caller, id).await?))
 }
 
@@ -132,7 +124,7 @@ pub async fn proposals(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, region) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     Ok(HttpResponse::Ok().json(campaigns::proposals(&state, &caller, id, &region).await?))
 }
 
@@ -162,7 +154,7 @@ pub async fn nominate(
     JsonBody(request): JsonBody<NominateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, region) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     let stored = campaigns::nominate(&state, &caller, id, &region, &request).await?;
     Ok(HttpResponse::Created().json(stored))
 }
@@ -190,7 +182,7 @@ pub async fn remove(
     JsonBody(request): JsonBody<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, region, venue) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     let venue_id: VenueId = parse_id(&venue)?;
     let stored = campaigns::remove(&state, &caller, id, &region, venue_id, &request.reason).await?;
     Ok(HttpResponse::Ok().json(stored))
@@ -215,7 +207,7 @@ pub async fn submit(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, region) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     Ok(HttpResponse::Ok().json(campaigns::submit(&state, &caller, id, &region).await?))
 }
 
@@ -243,7 +235,7 @@ pub async fn review(
     JsonBody(request): JsonBody<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, region) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     Ok(HttpResponse::Ok().json(campaigns::review(&state, &caller, id, &region, &request).await?))
 }
 
@@ -268,7 +260,7 @@ pub async fn award(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = campaign_id(&path)?;
+    let id = parse_campaign_id(&path)?;
     Ok(HttpResponse::Ok().json(campaigns::award(&state, &caller, id).await?))
 }
 
@@ -300,7 +292,7 @@ pub async fn nominations(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = campaign_id(&path)?;
+    let id = parse_campaign_id(&path)?;
     let query: NominationsQuery = serde_html_form::from_str(req.query_string())
         .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;
     let list =
@@ -354,7 +346,7 @@ pub async fn ambassador(
     JsonBody(request): JsonBody<AmbassadorRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, venue) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     let venue_id: VenueId = parse_id(&venue)?;
     let stored = campaigns::set_ambassador(&state, &caller, id, venue_id, &request).await?;
     Ok(HttpResponse::Ok().json(stored))
@@ -383,7 +375,7 @@ pub async fn deeds(
     JsonBody(request): JsonBody<DeedsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, venue) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     let venue_id: VenueId = parse_id(&venue)?;
     let stored = campaigns::set_deeds(&state, &caller, id, venue_id, &request.deeds).await?;
     Ok(HttpResponse::Ok().json(stored))
@@ -437,7 +429,7 @@ pub async fn form(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
-    let id = campaign_id(&id)?;
+    let id = parse_campaign_id(&id)?;
     let form = Form::parse(&name).ok_or(ApiError::NotFound("form"))?;
     let query: FormQuery = serde_html_form::from_str(req.query_string())
         .map_err(|e| AppError::new(Slug::InvalidQuery, e.to_string()))?;

@@ -31,6 +31,7 @@ use crate::app::campaigns::{
     self, CampaignBody, CreateCampaignRequest, CreateError, Form, NominateRequest, Proposals,
     ReviewRequest, WeightsRequest, refused_field,
 };
+use crate::app::path_ids::parse_campaign_id;
 use crate::app::{AppError, Slug};
 use crate::domain::access::Scope;
 use crate::domain::campaign::{Exclusion, QuotaFileError};
@@ -55,24 +56,6 @@ const FORMS: [&str; 4] = [
     "unit-summary.xlsx",
     "ambassador-summary.xlsx",
 ];
-
-/// A campaign id from a path segment: a positive integer, else not found.
-fn campaign_id(signed_in: &SignedIn, raw: &str) -> Result<i64, PageError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))
-}
-
-/// A list's state in the page language.
-fn list_state(t: &CampaignTexts, state: &str) -> String {
-    match state {
-        "submitted" => t.list_submitted.clone(),
-        "confirmed" => t.list_confirmed.clone(),
-        "sent_back" => t.list_sent_back.clone(),
-        _ => t.list_open.clone(),
-    }
-}
 
 /// A campaign's state: awarded, lists closed (past the deadline) or open.
 fn campaign_state(t: &CampaignTexts, c: &CampaignBody, today: chrono::NaiveDate) -> String {
@@ -731,7 +714,7 @@ fn region_part(
         intro: t.proposals_intro.replace("{quota}", &p.quota.to_string()),
         weights: weights_text(t, c),
         open,
-        locked: t.list_locked.replace("{state}", &list_state(t, &p.state)),
+        locked: t.list_locked.replace("{state}", t.list_state(&p.state)),
         ranked,
         unranked,
         excluded: p
@@ -792,7 +775,7 @@ async fn campaign_document(
             name: names.region(&q.region_code),
             quota: q.quota,
             confirmed: q.confirmed,
-            state: list_state(t, &q.state),
+            state: t.list_state(&q.state).to_owned(),
             state_key: q.state.clone(),
             sent_back: q
                 .sent_back_reason
@@ -912,7 +895,7 @@ pub async fn campaign(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let id = campaign_id(&signed_in, &path)?;
+    let id = parse_campaign_id(&path).map_err(|e| signed_in.fail(e))?;
     let c = campaigns::get(&state, &signed_in.caller, id)
         .await
         .map_err(|e| signed_in.fail(e))?;
@@ -986,7 +969,7 @@ pub async fn nominate(
 ) -> Result<HttpResponse, PageError> {
     let fields: ListFields = signed_in.form(&body)?;
     let (id, region) = path.into_inner();
-    let id = campaign_id(&signed_in, &id)?;
+    let id = parse_campaign_id(&id).map_err(|e| signed_in.fail(e))?;
     let swap = fields.replaces_venue_id.is_some();
     let result = async {
         let venue_id = venue_of(fields.venue_id.as_deref())?.ok_or_else(|| {
@@ -1027,7 +1010,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, PageError> {
     let fields: ListFields = signed_in.form(&body)?;
     let (id, region, venue) = path.into_inner();
-    let id = campaign_id(&signed_in, &id)?;
+    let id = parse_campaign_id(&id).map_err(|e| signed_in.fail(e))?;
     let venue_id: VenueId =
         crate::app::path_ids::parse_id(&venue).map_err(|e| signed_in.fail(e))?;
     let reason = fields.reason.unwrap_or_default();
@@ -1057,7 +1040,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let _: ListFields = signed_in.form(&body)?;
     let (id, region) = path.into_inner();
-    let id = campaign_id(&signed_in, &id)?;
+    let id = parse_campaign_id(&id).map_err(|e| signed_in.fail(e))?;
     let result = campaigns::submit(&state, &signed_in.caller, id, &region)
         .await
         .map(|_| ());
@@ -1083,7 +1066,7 @@ pub async fn review(
 ) -> Result<HttpResponse, PageError> {
     let fields: ListFields = signed_in.form(&body)?;
     let (id, region) = path.into_inner();
-    let id = campaign_id(&signed_in, &id)?;
+    let id = parse_campaign_id(&id).map_err(|e| signed_in.fail(e))?;
     let request = ReviewRequest {
         decision: fields.decision.unwrap_or_default(),
         reason: fields.reason.clone(),
@@ -1112,7 +1095,7 @@ pub async fn award(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let _: ListFields = signed_in.form(&body)?;
-    let id = campaign_id(&signed_in, &path)?;
+    let id = parse_campaign_id(&path).map_err(|e| signed_in.fail(e))?;
     let result = campaigns::award(&state, &signed_in.caller, id)
         .await
         .map(|_| ());
@@ -1137,7 +1120,7 @@ pub async fn form(
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let (id, name) = path.into_inner();
-    let id = campaign_id(&signed_in, &id)?;
+    let id = parse_campaign_id(&id).map_err(|e| signed_in.fail(e))?;
     let form =
         Form::parse(&name).ok_or_else(|| PageError::new(signed_in.lang, PageProblem::NotFound))?;
     let unit = match &signed_in.caller.principal.scope {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Draft, refused_page, see_other, venue_href};
 use crate::app::campaigns::{self, AmbassadorRequest, VenueNominationBody};
-use crate::app::path_ids::parse_id;
+use crate::app::path_ids::{parse_campaign_id, parse_id};
 use crate::app::venue_profile::FIRST_COMMENTS;
 use crate::app::{AppError, Kind};
 use crate::domain::campaign::{self as rules, Ambassador, CampaignError};
@@ -106,17 +106,6 @@ pub(super) struct DemonstrationPanel {
     pub deeds_max: usize,
 }
 
-/// The county list's state in words.
-fn list_state<'a>(m: &'a Messages, key: &str) -> &'a str {
-    let t = &m.campaigns;
-    match key {
-        "submitted" => &t.list_submitted,
-        "confirmed" => &t.list_confirmed,
-        "sent_back" => &t.list_sent_back,
-        _ => &t.list_open,
-    }
-}
-
 /// The part of venue `id`, with a refused form (in `draft`) as typed.
 pub(super) async fn panel(
     signed_in: &SignedIn,
@@ -169,7 +158,9 @@ pub(super) async fn panel(
                     .campaign_line
                     .replace("{name}", &n.campaign_name)
                     .replace("{year}", &n.year.to_string()),
-                list_state: t.list_line.replace("{state}", list_state(m, &n.list_state)),
+                list_state: t
+                    .list_line
+                    .replace("{state}", m.campaigns.list_state(&n.list_state)),
                 deadline: open.then(|| t.deadline_line.replace("{day}", &n.deadline.to_string())),
                 awarded: n.awarded_on.map(|day| {
                     t.awarded_line.replace("{day}", &day.to_string()).replace(
@@ -243,10 +234,7 @@ impl NominationFields {
 /// Reads the two path ids (404 for ones that are not).
 fn path_ids(signed_in: &SignedIn, path: (String, String)) -> Result<(VenueId, i64), PageError> {
     let venue_id: VenueId = parse_id(&path.0).map_err(|e| signed_in.fail(e))?;
-    let campaign_id: i64 =
-        path.1.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-            signed_in.fail(AppError::not_found(crate::app::Slug::CampaignNotFound))
-        })?;
+    let campaign_id = parse_campaign_id(&path.1).map_err(|e| signed_in.fail(e))?;
     Ok((venue_id, campaign_id))
 }
 
