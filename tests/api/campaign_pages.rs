@@ -21,38 +21,11 @@ fn day(app: &TestApp, offset: i64) -> NaiveDate {
     app.clock.today() + Duration::days(offset)
 }
 
-async fn supervisor(app: &TestApp, login: &str, role: &str, region: Option<&str>) -> Person {
-    app.create_person(login, role, region, &[]).await;
-    app.sign_in(login).await
-}
-
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&app.pool)
         .await
         .expect("count")
-}
-
-/// A hotel of `region` with `n` ratings yesterday of `stars` in every dimension.
-async fn rated_hotel(app: &TestApp, name: &str, region: &str, n: i32, stars: i32) -> i64 {
-    let venue = app.create_venue(name, region, "hotel").await;
-    let id = venue["id"].as_i64().unwrap();
-    let hist: Vec<i32> = (1..=5).map(|k| if k == stars { n } else { 0 }).collect();
-    sqlx::query(
-        "INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
-             environment_count, environment_sum, environment_hist, skill_count, skill_sum, skill_hist,
-             attitude_count, attitude_sum, attitude_hist, complaints_count)
-         VALUES ($1, $2, $3, $4, $5, $3, $4, $5, $3, $4, $5, $3, $4, $5, 0)",
-    )
-    .bind(id)
-    .bind(day(app, -1))
-    .bind(n)
-    .bind(stars * n)
-    .bind(&hist)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    id
 }
 
 /// A campaign of Bayingolin's hotels with a quota of 2 for Korla (652801)
@@ -112,7 +85,9 @@ async fn upload(app: &TestApp, person: &Person, fields: &[(&str, &str)], csv: &s
 async fn a_prefecture_creates_a_campaign_from_an_uploaded_quota_file_and_a_bad_form_writes_nothing()
 {
     let app = spawn_app().await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
     let page = bayingolin.get_page("/console/campaigns?lang=en").await;
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.says("No campaigns in your region."));
@@ -225,12 +200,14 @@ async fn a_prefecture_creates_a_campaign_from_an_uploaded_quota_file_and_a_bad_f
 #[tokio::test]
 async fn a_county_confirms_swaps_and_submits_and_the_prefecture_confirms_and_awards() {
     let app = spawn_app().await;
-    let best = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
-    let second = rated_hotel(&app, "梨城宾馆", "652801", 10, 4).await;
-    let third = rated_hotel(&app, "天鹅湖酒店", "652801", 10, 3).await;
+    let best = app.rated_hotel("孔雀河大酒店", "652801", 10, 5).await;
+    let second = app.rated_hotel("梨城宾馆", "652801", 10, 4).await;
+    let third = app.rated_hotel("天鹅湖酒店", "652801", 10, 3).await;
     let id = campaign(&app).await;
-    let korla = supervisor(&app, "korla", "regulator", Some("652801")).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
+    let korla = app.supervisor("korla", "regulator", Some("652801")).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
     let page_path = format!("/console/campaigns/{id}?lang=en");
 
     // The county's page opens on its own region: ranked with reasons.
@@ -368,14 +345,16 @@ async fn a_county_confirms_swaps_and_submits_and_the_prefecture_confirms_and_awa
 #[tokio::test]
 async fn every_campaign_page_route_answers_each_role_by_its_scope() {
     let app = spawn_app().await;
-    let venue = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
+    let venue = app.rated_hotel("孔雀河大酒店", "652801", 10, 5).await;
     let venue_json = json!({"id": venue});
     let id = campaign(&app).await;
-    let root = supervisor(&app, "root", "admin", None).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
-    let korla = supervisor(&app, "korla", "regulator", Some("652801")).await;
-    let yanqi = supervisor(&app, "yanqi", "regulator", Some("652826")).await;
-    let changji = supervisor(&app, "changji", "regulator", Some("652300")).await;
+    let root = app.supervisor("root", "admin", None).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
+    let korla = app.supervisor("korla", "regulator", Some("652801")).await;
+    let yanqi = app.supervisor("yanqi", "regulator", Some("652826")).await;
+    let changji = app.supervisor("changji", "regulator", Some("652300")).await;
     app.venue_staff("desk", &[&venue_json]).await;
     let desk = app
         .session_for("desk", crate::common::ACCOUNT_PASSWORD)
@@ -570,8 +549,8 @@ async fn confirm_over_api(app: &TestApp, id: i64, venue: i64) {
 #[tokio::test]
 async fn a_nominated_venue_writes_its_deeds_and_names_its_ambassador_on_its_dashboard() {
     let app = spawn_app().await;
-    let venue = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
-    let other = rated_hotel(&app, "梨城宾馆", "652801", 10, 4).await;
+    let venue = app.rated_hotel("孔雀河大酒店", "652801", 10, 5).await;
+    let other = app.rated_hotel("梨城宾馆", "652801", 10, 4).await;
     let id = campaign(&app).await;
     app.venue_staff("desk", &[&json!({"id": venue})]).await;
     app.venue_staff("neighbour", &[&json!({"id": other})]).await;
@@ -768,14 +747,16 @@ async fn a_nominated_venue_writes_its_deeds_and_names_its_ambassador_on_its_dash
 #[tokio::test]
 async fn the_units_dashboard_forms_answer_each_role_by_its_scope() {
     let app = spawn_app().await;
-    let venue = rated_hotel(&app, "孔雀河大酒店", "652801", 10, 5).await;
+    let venue = app.rated_hotel("孔雀河大酒店", "652801", 10, 5).await;
     let id = campaign(&app).await;
     confirm_over_api(&app, id, venue).await;
-    let root = supervisor(&app, "root", "admin", None).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
-    let korla = supervisor(&app, "korla", "regulator", Some("652801")).await;
-    let yanqi = supervisor(&app, "yanqi", "regulator", Some("652826")).await;
-    let changji = supervisor(&app, "changji", "regulator", Some("652300")).await;
+    let root = app.supervisor("root", "admin", None).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
+    let korla = app.supervisor("korla", "regulator", Some("652801")).await;
+    let yanqi = app.supervisor("yanqi", "regulator", Some("652826")).await;
+    let changji = app.supervisor("changji", "regulator", Some("652300")).await;
     let deeds_path = format!("/dashboard/venues/{venue}/campaigns/{id}/deeds");
     let ambassador_path = format!("/dashboard/venues/{venue}/campaigns/{id}/ambassador");
     let deeds = "服务热情，环境整洁，".repeat(31);

@@ -21,13 +21,6 @@ async fn staff_of(app: &TestApp, login: &str, venue: &Value) -> Person {
     app.session_for(login, ACCOUNT_PASSWORD).await
 }
 
-/// A person of `role` over `region` (none for an admin), signed in with a
-/// second factor enrolled.
-async fn supervisor(app: &TestApp, login: &str, role: &str, region: Option<&str>) -> Person {
-    app.create_person(login, role, region, &[]).await;
-    app.sign_in(login).await
-}
-
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&app.pool)
@@ -91,7 +84,9 @@ async fn a_regulator_proposes_the_venue_answers_on_its_dashboard_and_the_regulat
     let venue = app.hotel().await;
     let venue_id = id_of(&venue);
     let desk = staff_of(&app, "desk", &venue).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
     let console = format!("/console/venues/{venue_id}?lang=en");
     let dashboard = format!("/dashboard/venues/{venue_id}?lang=en");
     let today = app.clock.today();
@@ -376,7 +371,7 @@ async fn once_the_period_ends_without_a_statement_the_venue_is_told_and_the_regu
     let app = spawn_app().await;
     let venue = app.hotel().await;
     let venue_id = id_of(&venue);
-    let root = supervisor(&app, "root", "admin", None).await;
+    let root = app.supervisor("root", "admin", None).await;
     let proposed = root
         .post_form(
             &format!("/console/venues/{venue_id}/list-entries"),
@@ -390,7 +385,7 @@ async fn once_the_period_ends_without_a_statement_the_venue_is_told_and_the_regu
         .advance(Duration::days((due - app.clock.today()).num_days() + 1));
     // Sessions do not outlive the days passed: the people sign in now.
     let desk = staff_of(&app, "desk", &venue).await;
-    let korla = supervisor(&app, "korla", "regulator", Some("652801")).await;
+    let korla = app.supervisor("korla", "regulator", Some("652801")).await;
 
     // Past the period the notice is gone and a late statement is refused.
     let dashboard = format!("/dashboard/venues/{venue_id}?lang=en");
@@ -446,9 +441,11 @@ async fn every_new_list_route_refuses_whoever_may_not_use_it() {
     let other = app.create_venue("昌吉宾馆", "652301", "hotel").await;
     let desk = staff_of(&app, "desk", &venue).await;
     let stranger = staff_of(&app, "stranger", &other).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
-    let changji = supervisor(&app, "changji", "regulator", Some("652300")).await;
-    let root = supervisor(&app, "root", "admin", None).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
+    let changji = app.supervisor("changji", "regulator", Some("652300")).await;
+    let root = app.supervisor("root", "admin", None).await;
     let propose = format!("/console/venues/{venue_id}/list-entries");
     let proposal = proposal(&app, "serious", 365);
     let proposal = fields(&proposal);
@@ -558,7 +555,9 @@ async fn the_list_pages_speak_uyghur_and_english() {
     let venue = app.hotel().await;
     let venue_id = id_of(&venue);
     let desk = staff_of(&app, "desk", &venue).await;
-    let bayingolin = supervisor(&app, "bayingolin", "regulator", Some("652800")).await;
+    let bayingolin = app
+        .supervisor("bayingolin", "regulator", Some("652800"))
+        .await;
     let proposed = bayingolin
         .post_form(
             &format!("/console/venues/{venue_id}/list-entries"),

@@ -13,32 +13,10 @@ use fantoccini::Client;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{ADMIN_TOKEN, TestApp, call, spawn_app};
+use crate::common::{ADMIN_TOKEN, call, spawn_app};
 use crate::complaints::sign_in_staff;
 use crate::console::sign_in;
 use crate::driver::*;
-
-/// A hotel of `region` with `n` ratings yesterday of `stars` in every dimension.
-async fn rated_hotel(app: &TestApp, name: &str, region: &str, n: i32, stars: i32) -> i64 {
-    let venue = app.create_venue(name, region, "hotel").await;
-    let id = venue["id"].as_i64().expect("id");
-    let hist: Vec<i32> = (1..=5).map(|k| if k == stars { n } else { 0 }).collect();
-    sqlx::query(
-        "INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
-             environment_count, environment_sum, environment_hist, skill_count, skill_sum, skill_hist,
-             attitude_count, attitude_sum, attitude_hist, complaints_count)
-         VALUES ($1, $2, $3, $4, $5, $3, $4, $5, $3, $4, $5, $3, $4, $5, 0)",
-    )
-    .bind(id)
-    .bind(app.clock.today() - chrono::Duration::days(1))
-    .bind(n)
-    .bind(stars * n)
-    .bind(&hist)
-    .execute(&app.pool)
-    .await
-    .expect("ratings");
-    id
-}
 
 /// Keeps what the browser shows under docs/screenshots for the README.
 async fn keep(browser: &Client, name: &str) {
@@ -60,10 +38,10 @@ async fn click(browser: &Client, selector: &str) {
 #[tokio::test]
 async fn a_county_submits_its_list_and_the_prefecture_confirms_and_awards() {
     let app = spawn_app().await;
-    let best = rated_hotel(&app, "孔雀河大酒店", "652801", 24, 5).await;
-    let second = rated_hotel(&app, "梨城宾馆", "652801", 18, 4).await;
-    rated_hotel(&app, "天鹅湖酒店", "652801", 12, 3).await;
-    rated_hotel(&app, "铁门关客栈", "652801", 3, 5).await;
+    let best = app.rated_hotel("孔雀河大酒店", "652801", 24, 5).await;
+    let second = app.rated_hotel("梨城宾馆", "652801", 18, 4).await;
+    app.rated_hotel("天鹅湖酒店", "652801", 12, 3).await;
+    app.rated_hotel("铁门关客栈", "652801", 3, 5).await;
     let today = app.clock.today();
     let (status, body) = call(
         &app,

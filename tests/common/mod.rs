@@ -1091,6 +1091,36 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A person of `role` over `region` (none for an admin), signed in with a
+    /// second factor enrolled.
+    pub async fn supervisor(&self, login: &str, role: &str, region: Option<&str>) -> Person {
+        self.create_person(login, role, region, &[]).await;
+        self.sign_in(login).await
+    }
+
+    /// A hotel of `region` with `n` ratings yesterday of `stars` in every
+    /// dimension, written as day aggregates.
+    pub async fn rated_hotel(&self, name: &str, region: &str, n: i32, stars: i32) -> i64 {
+        let venue = self.create_venue(name, region, "hotel").await;
+        let id = venue["id"].as_i64().expect("venue id");
+        let hist: Vec<i32> = (1..=5).map(|k| if k == stars { n } else { 0 }).collect();
+        sqlx::query(
+            "INSERT INTO venue_day_stats (venue_id, day, ratings_count, overall_sum, overall_hist,
+                 environment_count, environment_sum, environment_hist, skill_count, skill_sum, skill_hist,
+                 attitude_count, attitude_sum, attitude_hist, complaints_count)
+             VALUES ($1, $2, $3, $4, $5, $3, $4, $5, $3, $4, $5, $3, $4, $5, 0)",
+        )
+        .bind(id)
+        .bind(self.clock.today() - chrono::Duration::days(1))
+        .bind(n)
+        .bind(stars * n)
+        .bind(&hist)
+        .execute(&self.pool)
+        .await
+        .expect("day aggregates");
+        id
+    }
+
     /// A scoped API token made with the admin token (`body` as for `POST /api/v1/tokens`).
     pub async fn api_token(&self, body: Value) -> String {
         let response = self
