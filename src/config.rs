@@ -62,6 +62,13 @@ pub struct Settings {
     pub score_refresh_interval: Duration,
     /// A tier rule set to activate instead of the shipped default (`TIER_RULES_FILE`).
     pub tier_rules_file: Option<String>,
+    /// The thresholds of the detectors of bought ratings: the defaults, or
+    /// the TOML file `INTEGRITY_THRESHOLDS_FILE` names (keys left out keep
+    /// their defaults; `data/integrity/thresholds.toml` documents each).
+    pub integrity: crate::domain::integrity::Thresholds,
+    /// How often the detectors look at today's ratings
+    /// (`INTEGRITY_SCAN_SECONDS`); `None` (`0`) runs no detectors.
+    pub integrity_scan_interval: Option<Duration>,
     /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, CIDRs); none by default.
     pub trusted_proxies: TrustedProxies,
     /// Demo mode (`--demo` or `QRF_DEMO=1` on `serve`): only then may the
@@ -227,6 +234,8 @@ struct FileSettings {
     batch_max: Option<usize>,
     score_refresh_seconds: Option<u64>,
     tier_rules_file: Option<String>,
+    integrity_thresholds_file: Option<String>,
+    integrity_scan_seconds: Option<u64>,
     trusted_proxies: Option<String>,
     scoring: Option<ScoringParams>,
     imprint: Option<Imprint>,
@@ -355,6 +364,18 @@ impl Settings {
         let scoring = scoring_params(file.scoring.unwrap_or_default(), &env)?;
         let imprint = Imprint::load(file.imprint.unwrap_or_default(), &env)?;
         let tier_rules_file = text("TIER_RULES_FILE", file.tier_rules_file);
+        let integrity = match text("INTEGRITY_THRESHOLDS_FILE", file.integrity_thresholds_file) {
+            Some(path) => std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| crate::domain::integrity::Thresholds::from_toml(&text))
+                .map_err(|e| ConfigError::Invalid {
+                    name: "INTEGRITY_THRESHOLDS_FILE",
+                    reason: format!("{path}: {e}"),
+                })?,
+            None => crate::domain::integrity::Thresholds::default(),
+        };
+        let integrity_scan_seconds =
+            number("INTEGRITY_SCAN_SECONDS", file.integrity_scan_seconds, 60)?;
         let upload_dir = PathBuf::from(
             text("UPLOAD_DIR", file.upload_dir).unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()),
         );
@@ -427,6 +448,9 @@ impl Settings {
             scoring,
             score_refresh_interval: Duration::from_secs(score_refresh_seconds.clamp(1, 3600)),
             tier_rules_file,
+            integrity,
+            integrity_scan_interval: (integrity_scan_seconds > 0)
+                .then(|| Duration::from_secs(integrity_scan_seconds.min(3600))),
             trusted_proxies,
             demo: false,
             imprint,

@@ -68,6 +68,14 @@ enum Command {
     Distribute,
     /// Recompute every venue, category and region score and credit tier.
     Recompute,
+    /// Run the detectors of bought scores over the last N local days (as
+    /// the service does every INTEGRITY_SCAN_SECONDS over today), holding
+    /// what they find; prints what each day judged and held.
+    IntegrityScan {
+        /// Days up to and including today.
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+    },
     /// Check day aggregates against the raw ratings and complaints and live
     /// counters against today's aggregates; repair and report every difference.
     Reconcile {
@@ -225,6 +233,34 @@ async fn main() -> anyhow::Result<()> {
         Command::Recompute => {
             let pool = owner_pool(&settings).await?;
             recompute(pool, &settings).await?;
+        }
+        Command::IntegrityScan { days } => {
+            let pool = owner_pool(&settings).await?;
+            let live = Live::new(
+                settings.redis_url.as_ref().map(SecretString::expose),
+                &settings.redis_key_prefix,
+            )?;
+            let scanner = qrfeedback::app::integrity::scan::Scanner::new(
+                pool.clone(),
+                live,
+                std::sync::Arc::new(ReferenceData::new(pool)),
+                settings.integrity.clone(),
+            );
+            let clock = Clock::system();
+            let today = clock.today();
+            for back in (0..days.clamp(1, 400)).rev() {
+                let day = today - chrono::Duration::days(i64::from(back));
+                let started = std::time::Instant::now();
+                let s = scanner.scan_day(day, today, clock.now()).await?;
+                println!(
+                    "{day}: judged {} ratings, {} incidents ({} new), {} ratings newly held, in {:.1} s",
+                    s.judged,
+                    s.incidents,
+                    s.new_incidents,
+                    s.held,
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
         Command::Reconcile { days, dry_run } => {
             let pool = owner_pool(&settings).await?;

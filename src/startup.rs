@@ -8,6 +8,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::app::Services;
 use crate::app::intake::Intake;
+use crate::app::integrity::scan::Scanner;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::secrets::SecretString;
@@ -16,7 +17,7 @@ use crate::http;
 use crate::http::AppState;
 use crate::http::security_headers::SecurityHeaders;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
-use crate::jobs::{batcher::Batcher, housekeeping, redis_monitor, replica_monitor};
+use crate::jobs::{batcher::Batcher, housekeeping, integrity, redis_monitor, replica_monitor};
 use crate::live::Live;
 use crate::password_work::PasswordWork;
 use crate::store;
@@ -109,6 +110,15 @@ impl Application {
             scores.clone(),
             settings.score_refresh_interval,
         ));
+        if let Some(interval) = settings.integrity_scan_interval {
+            let scanner = Scanner::new(
+                pool.clone(),
+                live.clone(),
+                reference.clone(),
+                settings.integrity.clone(),
+            );
+            tokio::spawn(integrity::run(scanner, clock.clone(), interval));
+        }
         let state = AppState::new(Services {
             pool,
             reads,

@@ -119,6 +119,7 @@ slugs! {
     NoSecondFactor => "no-second-factor", Conflict;
     AlreadyQuarantined => "already-quarantined", Conflict;
     NotQuarantined => "not-quarantined", Conflict;
+    NothingHeld => "nothing-held", Conflict;
     VenueNotFound => "venue-not-found", NotFound;
     AccountNotFound => "account-not-found", NotFound;
     TokenNotFound => "token-not-found", NotFound;
@@ -127,6 +128,8 @@ slugs! {
     RegionNotFound => "region-not-found", NotFound;
     ComplaintNotFound => "complaint-not-found", NotFound;
     AppealNotFound => "appeal-not-found", NotFound;
+    IncidentNotFound => "incident-not-found", NotFound;
+    HoldNotFound => "hold-not-found", NotFound;
     Forbidden => "forbidden", Forbidden;
     Unavailable => "unavailable", Unavailable;
     Internal => "internal", Internal;
@@ -237,6 +240,8 @@ impl Slug {
             Slug::RegionNotFound => "region",
             Slug::ComplaintNotFound => "complaint",
             Slug::AppealNotFound => "appeal",
+            Slug::IncidentNotFound => "incident",
+            Slug::HoldNotFound => "held rating",
             Slug::DrawNotFound => "inspection draw",
             Slug::InspectionNotFound => "inspection",
             Slug::PhotoNotFound => "photo",

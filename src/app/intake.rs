@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use crate::app::case_rules::CaseRules;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::client_addr::limit_key_of;
+use crate::domain::client_addr::{limit_key_of, network_prefix};
 use crate::domain::day::local_day;
 use crate::domain::rating::{Complaint, DeviceId, RatingInput};
 use crate::domain::secrets::{FormNonce, Secrets};
@@ -178,6 +178,7 @@ impl Intake {
             .await?;
 
         let device_hash = self.secrets.device_hash(&s.device);
+        let network_hash = self.secrets.network_hash(&network_prefix(&s.client_ip));
         let tracking_code = (s.input.complaint.as_ref()).map(|_| new_tracking_code(venue_id));
         let case_opening = match &s.input.complaint {
             Some(_) => Some(self.case_opening(&s.venue, now).await?),
@@ -188,6 +189,7 @@ impl Intake {
             day,
             created_at: now,
             device_hash,
+            network_hash,
             overall: i16::from(s.input.overall.get()),
             environment: s.input.dimensions.environment.map(|v| i16::from(v.get())),
             skill: s.input.dimensions.skill.map(|v| i16::from(v.get())),

@@ -17,6 +17,7 @@ pub mod credit_repairs;
 pub mod error;
 pub mod inspections;
 pub mod intake;
+pub mod integrity;
 pub mod list_entries;
 pub mod moderation;
 pub mod paging;

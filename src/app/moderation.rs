@@ -9,8 +9,10 @@ use utoipa::ToSchema;
 use crate::app::{AppError, Caller, Services, Slug};
 use crate::domain::audit::AuditAction;
 use crate::domain::moderation::{ModerationReason, ReasonError};
+use crate::live::Live;
 use crate::store::ScopeFilter;
 use crate::store::moderation::{self, Moderation};
+use crate::store::reference::ReferenceData;
 use crate::store::stats::DayCounts;
 
 /// Body of a quarantine or release.
@@ -97,8 +99,13 @@ pub async fn moderate(
             quarantined_at,
         } => {
             if day == services.clock.today() {
-                adjust_live_counters(services, venue_id, &region_code, &category, day, quarantine)
-                    .await;
+                let delta = if quarantine { -1 } else { 1 };
+                let at = CounterPlace {
+                    venue_id,
+                    region_code: &region_code,
+                    category: &category,
+                };
+                follow_in_live_counters(&services.live, &services.reference, at, day, delta).await;
             }
             Ok(ModerationBody {
                 rating_id,
@@ -111,32 +118,43 @@ pub async fn moderate(
     }
 }
 
-/// Today's live counters count ratings that count: follow the aggregate.
-/// Best effort; `qrfeedback reconcile` repairs a miss.
-async fn adjust_live_counters(
-    services: &Services,
-    venue_id: VenueId,
-    region_code: &str,
-    category: &str,
+/// Where a rating is counted live: its venue, region and category.
+#[derive(Debug, Clone, Copy)]
+pub struct CounterPlace<'a> {
+    /// The venue.
+    pub venue_id: VenueId,
+    /// Its region (every ancestor is counted too).
+    pub region_code: &'a str,
+    /// Its category.
+    pub category: &'a str,
+}
+
+/// Today's live counters count ratings that count: follow the aggregate
+/// when ratings are taken out (`delta` < 0) or put back. Best effort;
+/// `qrfeedback reconcile` repairs a miss. The caller holds
+/// [`Live::counting`] from before its commit.
+pub async fn follow_in_live_counters(
+    live: &Live,
+    reference: &ReferenceData,
+    at: CounterPlace<'_>,
     day: chrono::NaiveDate,
-    quarantine: bool,
+    delta: i64,
 ) {
-    let delta = if quarantine { -1 } else { 1 };
-    let Ok(regions) = services.reference.regions().await else {
+    let Ok(regions) = reference.regions().await else {
         return;
     };
     let counts = DayCounts {
-        venues: vec![(venue_id.get(), delta)],
+        venues: vec![(at.venue_id.get(), delta)],
         regions: regions
-            .ancestors(region_code)
+            .ancestors(at.region_code)
             .into_iter()
             .map(|r| (r.code.to_string(), delta))
             .collect(),
-        categories: vec![(category.to_owned(), delta)],
+        categories: vec![(at.category.to_owned(), delta)],
     };
-    if services.live.add_counters(day, &counts).await.is_err() {
+    if live.add_counters(day, &counts).await.is_err() {
         tracing::info!(
-            %venue_id,
+            venue_id = %at.venue_id,
             "live counters not adjusted (Redis down); reconcile repairs them"
         );
     }

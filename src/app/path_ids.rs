@@ -46,6 +46,16 @@ pub fn parse_appeal_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::AppealNotFound))
 }
 
+/// Reads an integrity incident's id from a path segment.
+pub fn parse_incident_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::IncidentNotFound))
+}
+
+/// Reads a held rating's id from a path segment.
+pub fn parse_hold_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::HoldNotFound))
+}
+
 /// Reads a credit list entry's id from a path segment.
 pub fn parse_list_entry_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::ListEntryNotFound))

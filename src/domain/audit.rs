@@ -56,6 +56,10 @@ audit_actions! {
     RATING_QUARANTINE = "rating.quarantine";
     /// A quarantined rating was put back.
     RATING_RELEASE = "rating.release";
+    /// A reviewer put ratings the detectors held back into the counts.
+    INTEGRITY_RELEASE = "integrity.release";
+    /// A reviewer confirmed ratings the detectors held as bought.
+    INTEGRITY_CONFIRM = "integrity.confirm";
     /// A venue appealed a rating as malicious (申诉复核).
     RATING_APPEAL = "rating.appeal";
     /// A regulator upheld or dismissed a venue's appeal of a rating.

@@ -89,6 +89,23 @@ pub fn limit_key(ip: IpAddr) -> String {
     }
 }
 
+/// The network an address belongs to, as the detectors of bought ratings
+/// compare them: an IPv4 address's /24, an IPv6 address's /48 (a site's
+/// usual allocation). Text that is no address is its own network.
+pub fn network_prefix(addr: &str) -> String {
+    match addr.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V4(v4)) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        Ok(IpAddr::V6(v6)) => {
+            let prefix = u128::from(v6) & !(u128::MAX >> 48);
+            format!("{}/48", Ipv6Addr::from(prefix))
+        }
+        Err(_) => addr.to_owned(),
+    }
+}
+
 /// [`limit_key`] of an address in text; text that is no address is its own key.
 pub fn limit_key_of(addr: &str) -> String {
     addr.parse::<IpAddr>()
@@ -102,6 +119,22 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn networks_are_a_v4_slash_24_and_a_v6_slash_48() {
+        assert_eq!(network_prefix("203.0.113.77"), "203.0.113.0/24");
+        assert_eq!(network_prefix("::ffff:203.0.113.9"), "203.0.113.0/24");
+        assert_eq!(
+            network_prefix("2001:db8:aa:bb::1"),
+            network_prefix("2001:db8:aa:ffff::2")
+        );
+        assert_eq!(network_prefix("2001:db8:aa:bb::1"), "2001:db8:aa::/48");
+        assert_ne!(
+            network_prefix("2001:db8:aa::1"),
+            network_prefix("2001:db8:ab::1")
+        );
+        assert_eq!(network_prefix("unknown"), "unknown");
     }
 
     #[test]

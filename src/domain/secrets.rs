@@ -182,6 +182,7 @@ const TOKEN_MAC_LEN: usize = 16;
 pub struct Secrets {
     code_key: [u8; 32],
     device_key: [u8; 32],
+    network_key: [u8; 32],
     form_key: [u8; 32],
     contact_keys: ContactKeys,
     totp_key: [u8; 32],
@@ -308,6 +309,7 @@ impl Secrets {
         Self {
             code_key: hmac(root, &[b"qrfeedback/venue-code"]),
             device_key: hmac(root, &[b"qrfeedback/device-hash"]),
+            network_key: hmac(root, &[b"qrfeedback/network-hash"]),
             form_key: hmac(root, &[b"qrfeedback/form-token"]),
             contact_keys: ContactKeys {
                 keys: vec![(
@@ -347,6 +349,14 @@ impl Secrets {
     pub fn device_hash(&self, device: &DeviceId) -> [u8; 16] {
         let full = hmac(&self.device_key, &[device.as_str().as_bytes()]);
         full[..16].try_into().expect("32 >= 16")
+    }
+
+    /// The stored hash of an address prefix (see
+    /// [`crate::domain::client_addr::network_prefix`]): keyed, so the stored
+    /// value tells which ratings share a network and never which network.
+    pub fn network_hash(&self, prefix: &str) -> [u8; 8] {
+        let full = hmac(&self.network_key, &[prefix.as_bytes()]);
+        full[..8].try_into().expect("32 >= 8")
     }
 
     /// The device id issued to an API client that sent an `Idempotency-Key` but
@@ -640,6 +650,14 @@ mod tests {
         );
         let other = Secrets::derive("another-secret-another-secret-xx");
         assert_ne!(secrets().device_hash(&device), other.device_hash(&device));
+        assert_eq!(
+            secrets().network_hash("203.0.113.0/24"),
+            secrets().network_hash("203.0.113.0/24")
+        );
+        assert_ne!(
+            secrets().network_hash("203.0.113.0/24"),
+            other.network_hash("203.0.113.0/24")
+        );
         let a = secrets().device_for_idempotency_key("k1");
         assert_eq!(a, secrets().device_for_idempotency_key("k1"));
         assert_ne!(a, secrets().device_for_idempotency_key("k2"));

@@ -15,6 +15,7 @@ use crate::http::api::docs;
 use crate::http::api::health;
 use crate::http::api::holidays;
 use crate::http::api::inspections;
+use crate::http::api::integrity;
 use crate::http::api::lists;
 use crate::http::api::moderation;
 use crate::http::api::qr;
@@ -144,6 +145,10 @@ route_table! {
     get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
     get "/console/appeals" => console::appeals, SUPERVISORS;
     post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
+    get "/console/integrity" => console::integrity_queue, SUPERVISORS;
+    get "/console/integrity/{id}" => console::incident, SUPERVISORS;
+    post "/console/integrity/{id}/decision" => console::decide_incident, SUPERVISORS;
+    post "/console/integrity/{id}/ratings/{rating_id}/decision" => console::decide_hold, SUPERVISORS;
     // Demonstration-unit campaigns (示范单位推荐, requirements section C).
     get "/console/campaigns" => console::campaigns, SUPERVISORS;
     post "/console/campaigns" => console::create_campaign, SUPERVISORS;
@@ -279,6 +284,11 @@ route_table! {
     post "/api/v1/ratings/{id}/appeal" => appeals::file, SIGNED_IN;
     get "/api/v1/appeals" => appeals::list, SIGNED_IN;
     post "/api/v1/appeals/{id}/decision" => appeals::decide, SUPERVISORS;
+    // Bought scores: the incidents the detectors hold, for review.
+    get "/api/v1/integrity/incidents" => integrity::queue, SUPERVISORS;
+    get "/api/v1/integrity/incidents/{id}" => integrity::incident, SUPERVISORS;
+    post "/api/v1/integrity/incidents/{id}/decision" => integrity::decide_incident, SUPERVISORS;
+    post "/api/v1/integrity/holds/{rating_id}/decision" => integrity::decide_hold, SUPERVISORS;
     get "/api/v1/venues/{id}/bad-ratings" => appeals::bad_ratings, SIGNED_IN;
     post "/api/v1/ratings/{id}/bad-rating-case" => appeals::bad_rating_step, SIGNED_IN;
     put "/api/v1/regions/{code}/case-clocks" => holidays::put_clocks, ADMINS;

@@ -167,6 +167,7 @@ pub struct Messages {
     pub(crate) credit_repair: CreditRepairTexts,
     pub(crate) campaigns: CampaignTexts,
     pub(crate) demonstration: DemonstrationTexts,
+    pub(crate) integrity: IntegrityTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

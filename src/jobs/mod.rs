@@ -3,6 +3,7 @@
 
 pub mod batcher;
 pub mod housekeeping;
+pub mod integrity;
 pub mod reconcile;
 pub mod redis_monitor;
 pub mod replica_monitor;

@@ -16,7 +16,7 @@ pub(super) const COPY_VENUE_CODES: &str =
 pub(super) const COPY_CODE_VENUES: &str = "COPY code_venues (code, venue_id) FROM STDIN";
 /// Raw ratings.
 pub(super) const COPY_RATINGS: &str = "COPY ratings (venue_id, day, created_at, device_hash, overall, \
-     environment, skill, attitude, tags, comment) FROM STDIN";
+     environment, skill, attitude, tags, comment, network_hash) FROM STDIN";
 /// Venue-day aggregates.
 pub(super) const COPY_DAY_STATS: &str = "COPY venue_day_stats (venue_id, day, ratings_count, overall_sum, \
      overall_hist, environment_count, environment_sum, environment_hist, skill_count, skill_sum, \

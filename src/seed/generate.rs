@@ -409,6 +409,10 @@ impl RatingGenerator {
                 Some(comment) => push_copy_text(out, comment.as_str()),
                 None => out.push_str("\\N"),
             }
+            // Two demo visitors share each address prefix.
+            out.push('\t');
+            let network = format!("demo-network-{}", visitor / 2);
+            push_copy_bytea(out, &self.secrets.network_hash(&network));
             out.push('\n');
 
             tally.ratings += 1;
@@ -540,7 +544,7 @@ mod tests {
         let mut ratings = 0;
         for line in chunks.iter().flat_map(|c| c.ratings_copy.lines()) {
             let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 10, "{line}");
+            assert_eq!(f.len(), 11, "{line}");
             assert!(
                 devices.insert((f[0], f[1], f[3])),
                 "one per device-day: {line}"

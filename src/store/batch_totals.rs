@@ -159,6 +159,7 @@ mod tests {
             day: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
             created_at: Utc::now(),
             device_hash: [0; 16],
+            network_hash: [0; 8],
             overall,
             environment: None,
             skill,

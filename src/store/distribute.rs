@@ -79,6 +79,8 @@ pub const VENUE_TABLES: &[&str] = &[
     "regrade_requests",
     "campaign_nominations",
     "demonstration_awards",
+    "integrity_incidents",
+    "integrity_holds",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

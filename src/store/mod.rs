@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod distribute;
 pub mod inspections;
+pub mod integrity;
 pub mod list_entries;
 pub mod moderation;
 pub mod photos;

@@ -70,6 +70,73 @@ pub async fn moderate(
     if rating.quarantined_at.is_some() == quarantine {
         return Ok(Moderation::AlreadyThere);
     }
+    let locked = LockedRating {
+        venue_id: rating.venue_id,
+        id: rating_id.get(),
+        day: rating.day,
+        overall: rating.overall,
+        environment: rating.environment,
+        skill: rating.skill,
+        attitude: rating.attitude,
+        tags: rating.tags,
+        has_complaint: rating.has_complaint,
+    };
+    let quarantined_at =
+        set_quarantine(&mut tx, &locked, quarantine, reason.as_str(), &audit.actor).await?;
+    if !quarantine {
+        // A held rating released by hand is decided: never held again.
+        super::integrity::decide_hold_in(
+            &mut tx,
+            rating.venue_id,
+            rating_id.get(),
+            super::integrity::HoldDecision::Release,
+            reason.as_str(),
+            &audit.actor,
+        )
+        .await?;
+    }
+    audit.target = format!("rating:{rating_id}");
+    audit.region_code = Some(rating.region_code.to_string());
+    audit.venue_id = Some(rating.venue_id.into());
+    audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
+    audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
+    audit::record(&mut tx, &audit).await?;
+    tx.commit().await?;
+    Ok(Moderation::Done {
+        venue_id: rating.venue_id.into(),
+        day: rating.day,
+        region_code: rating.region_code.to_string(),
+        category: rating.category,
+        quarantined_at,
+    })
+}
+
+/// A rating locked (`FOR UPDATE`) for a change of its quarantine, with
+/// what its day aggregates hold of it.
+#[derive(Debug, Clone)]
+pub(super) struct LockedRating {
+    pub venue_id: i64,
+    pub id: i64,
+    pub day: NaiveDate,
+    pub overall: i16,
+    pub environment: Option<i16>,
+    pub skill: Option<i16>,
+    pub attitude: Option<i16>,
+    pub tags: Vec<String>,
+    pub has_complaint: bool,
+}
+
+/// Quarantines or releases a locked rating: marks it, takes it out of (or
+/// puts it back into) its day aggregates, logs the action and queues its
+/// venue's scores. Returns the new quarantine time. The caller has checked
+/// the rating is not already in that state.
+pub(super) async fn set_quarantine(
+    tx: &mut sqlx::PgConnection,
+    rating: &LockedRating,
+    quarantine: bool,
+    reason: &str,
+    actor: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
     let quarantined_at: Option<DateTime<Utc>> = sqlx::query_scalar!(
         r#"UPDATE ratings
            SET quarantined_at = CASE WHEN $4 THEN $6::timestamptz END,
@@ -77,10 +144,10 @@ pub async fn moderate(
            WHERE venue_id = $1 AND id = $2 AND day = $3
            RETURNING quarantined_at"#,
         rating.venue_id,
-        rating_id.get(),
+        rating.id,
         rating.day,
         quarantine,
-        reason.as_str(),
+        reason,
         // Bound, not now(): a cluster takes no volatile function inside CASE.
         Utc::now()
     )
@@ -136,28 +203,15 @@ pub async fn moderate(
         r#"INSERT INTO rating_moderation (venue_id, rating_id, action, reason, actor)
            VALUES ($1, $2, $3, $4, $5)"#,
         rating.venue_id,
-        rating_id.get(),
+        rating.id,
         if quarantine { "quarantine" } else { "release" },
-        reason.as_str(),
-        audit.actor
+        reason,
+        actor
     )
     .execute(&mut *tx)
     .await?;
-    super::scores::queue_refresh(&mut tx, rating.venue_id.into()).await?;
-    audit.target = format!("rating:{rating_id}");
-    audit.region_code = Some(rating.region_code.to_string());
-    audit.venue_id = Some(rating.venue_id.into());
-    audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
-    audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
-    audit::record(&mut tx, &audit).await?;
-    tx.commit().await?;
-    Ok(Moderation::Done {
-        venue_id: rating.venue_id.into(),
-        day: rating.day,
-        region_code: rating.region_code.to_string(),
-        category: rating.category,
-        quarantined_at,
-    })
+    super::scores::queue_refresh(tx, rating.venue_id.into()).await?;
+    Ok(quarantined_at)
 }
 
 /// One logged moderation action.

@@ -21,6 +21,8 @@ pub struct RatingRow {
     pub created_at: DateTime<Utc>,
     /// Keyed hash of the device id.
     pub device_hash: [u8; 16],
+    /// Keyed hash of the address prefix it came from.
+    pub network_hash: [u8; 8],
     /// 1..=5.
     pub overall: i16,
     /// 1..=5 or none.
@@ -105,6 +107,7 @@ pub async fn insert_batch(
     let mut day = Vec::with_capacity(n);
     let mut created_at = Vec::with_capacity(n);
     let mut device_hash = Vec::with_capacity(n);
+    let mut network_hash = Vec::with_capacity(n);
     let mut overall = Vec::with_capacity(n);
     let mut environment = Vec::with_capacity(n);
     let mut skill = Vec::with_capacity(n);
@@ -126,6 +129,7 @@ pub async fn insert_batch(
         day.push(r.day);
         created_at.push(r.created_at);
         device_hash.push(r.device_hash.to_vec());
+        network_hash.push(r.network_hash.to_vec());
         overall.push(r.overall);
         environment.push(r.environment);
         skill.push(r.skill);
@@ -150,19 +154,21 @@ pub async fn insert_batch(
                                     $5::bytea[], $6::int2[], $7::int2[], $8::int2[], $9::int2[],
                                     $10::text[], $11::text[], $12::bytea[], $13::text[],
                                     $14::bytea[], $15::text[], $16::text[], $17::bytea[],
-                                    $37::text[], $38::timestamptz[], $39::int2[])
+                                    $37::text[], $38::timestamptz[], $39::int2[],
+                                    $40::bytea[])
                    AS t(ord, venue_id, day, created_at, device_hash, overall, environment,
                         skill, attitude, tags_csv, comment, form_nonce, complaint, contact,
                         tracking_code, idem_key, idem_hash, case_region, case_due,
-                        contact_version)
+                        contact_version, network_hash)
            ),
            ins AS (
                INSERT INTO ratings (venue_id, day, created_at, device_hash, overall,
-                                    environment, skill, attitude, tags, comment, form_nonce)
+                                    environment, skill, attitude, tags, comment, form_nonce,
+                                    network_hash)
                SELECT venue_id, day, created_at, device_hash, overall, environment, skill,
                       attitude,
                       CASE WHEN tags_csv = '' THEN '{}'::text[] ELSE string_to_array(tags_csv, ',') END,
-                      comment, form_nonce
+                      comment, form_nonce, network_hash
                FROM input
                RETURNING venue_id, id, day, device_hash, created_at
            ),
@@ -271,7 +277,8 @@ pub async fn insert_batch(
         &day_tags.count,
         &case_region as &[Option<String>],
         &case_due as &[Option<DateTime<Utc>>],
-        &contact_version
+        &contact_version,
+        &network_hash
     )
     .fetch_all(pool)
     .await;

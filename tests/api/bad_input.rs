@@ -99,6 +99,7 @@ fn crafted_row(venue_id: VenueId, device: u8, comment: &str) -> RatingRow {
         day: qrfeedback::domain::day::local_day(now),
         created_at: now,
         device_hash: [device; 16],
+        network_hash: [0; 8],
         overall: 4,
         environment: None,
         skill: Some(5),

@@ -199,6 +199,7 @@ async fn the_app_role_stores_ratings_and_creates_next_months_partitions() {
         day: local_day(now),
         created_at: now,
         device_hash: [7; 16],
+        network_hash: [0; 8],
         overall: 5,
         environment: Some(4),
         skill: None,

@@ -31,6 +31,7 @@ mod home;
 mod imprint;
 mod inspections;
 mod inspections_console;
+mod integrity;
 mod list_entries;
 mod list_pages;
 mod login;

@@ -373,6 +373,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "RATE_LIMIT_PER_MINUTE" => Some(options.rate_limit_per_minute.to_string()),
         "DB_MAX_CONNECTIONS" => Some("10".into()),
         "SCORE_REFRESH_SECONDS" => Some("1".into()),
+        // Every test rates from one address: the detectors of bought scores
+        // run only where a test asks for them.
+        "INTEGRITY_SCAN_SECONDS" => Some(
+            options
+                .env
+                .iter()
+                .find(|(name, _)| *name == "INTEGRITY_SCAN_SECONDS")
+                .map_or("0", |(_, value)| *value)
+                .to_owned(),
+        ),
         "TIER_RULES_FILE" => options.tier_rules_file.clone(),
         "TRUSTED_PROXIES" => options.trusted_proxies.clone(),
         "DATABASE_REPLICA_URL" => options.database_replica_url.clone().or_else(|| {

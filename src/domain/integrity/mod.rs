@@ -66,7 +66,8 @@ impl Observation {
 }
 
 /// Which way a campaign pushes: stuffing (4–5★) or bombing (1–2★).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Side {
     /// 4★ and 5★.
     High,
@@ -188,8 +189,10 @@ impl Thresholds {
     }
 }
 
-/// What fired, with its numbers.
-#[derive(Debug, Clone, PartialEq)]
+/// What fired, with its numbers; as JSON, an object whose `signal` is
+/// [`Signal::key`] beside the numbers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "signal", rename_all = "snake_case")]
 pub enum Signal {
     /// More ratings in `hours` than the venue's history makes likely,
     /// leaning to one side beyond its usual share.
@@ -244,7 +247,32 @@ pub enum Signal {
     QuietHours { ratings: u32, side: Side },
 }
 
+impl Side {
+    /// `high` or `low`, as stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            Side::High => "high",
+            Side::Low => "low",
+        }
+    }
+}
+
 impl Signal {
+    /// The side it fired on, if it has one.
+    pub fn side(&self) -> Option<Side> {
+        match self {
+            Signal::Burst { side, .. }
+            | Signal::Network { side, .. }
+            | Signal::NewNetworks { side, .. }
+            | Signal::DeviceRepeat { side, .. }
+            | Signal::QuietHours { side, .. } => Some(*side),
+            Signal::RivalBombing { .. } => Some(Side::Low),
+            Signal::FreshAddresses { .. }
+            | Signal::DeviceSpread { .. }
+            | Signal::NearDuplicates { .. } => None,
+        }
+    }
+
     /// The signal's name, as configuration and pages call it.
     pub fn key(&self) -> &'static str {
         match self {

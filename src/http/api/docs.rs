@@ -15,6 +15,7 @@ use crate::http::api::complaints;
 use crate::http::api::health;
 use crate::http::api::holidays;
 use crate::http::api::inspections;
+use crate::http::api::integrity;
 use crate::http::api::lists;
 use crate::http::api::moderation;
 use crate::http::api::qr;
@@ -128,6 +129,7 @@ impl Modify for BodyLimit {
         complaints::enter,
         appeals::file, appeals::list, appeals::decide, appeals::bad_ratings,
         appeals::bad_rating_step,
+        integrity::queue, integrity::incident, integrity::decide_incident, integrity::decide_hold,
         holidays::list, holidays::put, holidays::delete, holidays::get_clocks, holidays::put_clocks,
         venue_admin::update, venue_admin::import,
         venue_admin::template_csv, venue_admin::template_xlsx,

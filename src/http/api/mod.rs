@@ -11,6 +11,7 @@ pub mod docs;
 pub mod health;
 pub mod holidays;
 pub mod inspections;
+pub mod integrity;
 pub mod lists;
 pub mod moderation;
 pub mod qr;

@@ -54,6 +54,8 @@ pub enum Notice {
     AppealFiled,
     /// A regulator decided an appeal.
     AppealDecided,
+    /// A reviewer released or confirmed held ratings.
+    HoldsDecided,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
     /// A training record of the Chief Quality Officer was added.
@@ -96,7 +98,7 @@ pub enum Notice {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 42] = [
+    pub const ALL: [Notice; 43] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -120,6 +122,7 @@ impl Notice {
         Notice::BadRatingStepped,
         Notice::AppealFiled,
         Notice::AppealDecided,
+        Notice::HoldsDecided,
         Notice::ComplaintEntered,
         Notice::OfficerTrainingAdded,
         Notice::OfficerTrainingRemoved,
@@ -167,6 +170,7 @@ impl Notice {
             Notice::BadRatingStepped => "bad-rating-step",
             Notice::AppealFiled => "appeal-filed",
             Notice::AppealDecided => "appeal-decided",
+            Notice::HoldsDecided => "holds-decided",
             Notice::ComplaintEntered => "complaint-entered",
             Notice::OfficerTrainingAdded => "officer-training",
             Notice::OfficerTrainingRemoved => "officer-training-removed",
@@ -221,6 +225,7 @@ impl Notice {
             Notice::BadRatingStepped => &t.bad_rating_stepped,
             Notice::AppealFiled => &t.appeal_filed,
             Notice::AppealDecided => &t.appeal_decided,
+            Notice::HoldsDecided => &t.holds_decided,
             Notice::ComplaintEntered => &t.complaint_entered,
             Notice::OfficerTrainingAdded => &t.officer_training_added,
             Notice::OfficerTrainingRemoved => &t.officer_training_removed,

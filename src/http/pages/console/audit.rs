@@ -42,6 +42,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "list_entry" => &t.family_list_entry,
         "repair" => &t.family_repair,
         "campaign" => &t.family_campaign,
+        "integrity" => &t.family_integrity,
         other => other,
     }
 }

@@ -18,6 +18,7 @@ pub mod complaint_entry;
 mod draws;
 mod home;
 mod inspections;
+mod integrity;
 mod list_entries;
 mod posters;
 mod quality_officers;
@@ -48,6 +49,7 @@ pub use home::home;
 pub use inspections::{
     new_form as new_inspection, photo as inspection_photo, record as record_inspection,
 };
+pub use integrity::{decide_hold, decide_incident, incident, queue as integrity_queue};
 pub use list_entries::{decide as decide_list_entry, propose as propose_list_entry};
 pub use posters::{codes_zip as poster_codes, page as posters, print as print_posters};
 pub use quality_officers::{

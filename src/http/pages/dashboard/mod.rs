@@ -378,6 +378,8 @@ struct VenueView {
     regrade: regrade::RegradePanel,
     /// The demonstration-unit lists the venue is on.
     demonstration: campaigns::DemonstrationPanel,
+    /// How many of its ratings are held for review, never which.
+    under_review: Option<String>,
 }
 
 /// A complaint case about the venue, as its staff see it in the list.
@@ -562,6 +564,11 @@ async fn venue_document(
     let repair = repairs::panel(signed_in, state, id, &draft).await?;
     let regrade = regrade::panel(signed_in, state, id, &draft).await?;
     let demonstration = campaigns::panel(signed_in, state, id, &draft).await?;
+    let held = crate::app::integrity::under_review(state, id)
+        .await
+        .map_err(|e| signed_in.fail(e))?;
+    let under_review =
+        (held > 0).then(|| m.integrity.under_review.replace("{n}", &held.to_string()));
     let mut days = comment_days(m, &comments);
     let (mut comments_error, mut commitment_error) = (None, None);
     // The language switch of a refused form leads to the venue page, not the
@@ -650,6 +657,7 @@ async fn venue_document(
         repair,
         regrade,
         demonstration,
+        under_review,
     };
     Ok(render_document(&view))
 }
