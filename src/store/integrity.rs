@@ -498,7 +498,8 @@ pub async fn incidents(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<IncidentRow>, i64), StoreError> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        IncidentRow,
         r#"SELECT i.id, i.venue_id, v.name AS venue_name, v.region_code AS "region_code!",
                   i.detected_on, i.signal, i.side, i.window_from, i.window_to, i.evidence,
                   i.detected_at,
@@ -541,27 +542,7 @@ pub async fn incidents(
     )
     .fetch_one(pool)
     .await?;
-    Ok((
-        rows.into_iter()
-            .map(|r| IncidentRow {
-                id: r.id,
-                venue_id: r.venue_id,
-                venue_name: r.venue_name,
-                region_code: r.region_code,
-                detected_on: r.detected_on,
-                signal: r.signal,
-                side: r.side,
-                window_from: r.window_from,
-                window_to: r.window_to,
-                evidence: r.evidence,
-                detected_at: r.detected_at,
-                held: r.held,
-                released: r.released,
-                confirmed: r.confirmed,
-            })
-            .collect(),
-        total,
-    ))
+    Ok((rows, total))
 }
 
 /// A rating an incident holds or held, for the reviewer.
@@ -602,7 +583,8 @@ pub async fn incident(
     else {
         return Ok(None);
     };
-    let Some(r) = sqlx::query!(
+    let Some(incident) = sqlx::query_as!(
+        IncidentRow,
         r#"SELECT i.id, i.venue_id, v.name AS venue_name, v.region_code AS "region_code!",
                   i.detected_on, i.signal, i.side, i.window_from, i.window_to, i.evidence,
                   i.detected_at,
@@ -625,22 +607,6 @@ pub async fn incident(
     .await?
     else {
         return Ok(None);
-    };
-    let incident = IncidentRow {
-        id: r.id,
-        venue_id: r.venue_id,
-        venue_name: r.venue_name,
-        region_code: r.region_code,
-        detected_on: r.detected_on,
-        signal: r.signal,
-        side: r.side,
-        window_from: r.window_from,
-        window_to: r.window_to,
-        evidence: r.evidence,
-        detected_at: r.detected_at,
-        held: r.held,
-        released: r.released,
-        confirmed: r.confirmed,
     };
     let ratings = sqlx::query_as!(
         HeldRatingRow,
