@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::domain::alerts::AlertRules;
 use crate::domain::client_addr::TrustedProxies;
 use crate::domain::photo::{MAX_BYTES_CEILING, PER_INSPECTION_CEILING, PhotoLimits};
 use crate::domain::scoring::ScoringParams;
@@ -69,6 +70,9 @@ pub struct Settings {
     /// How often the detectors look at today's ratings
     /// (`INTEGRITY_SCAN_SECONDS`); `None` (`0`) runs no detectors.
     pub integrity_scan_interval: Option<Duration>,
+    /// Alerts for regulators: their rules, how often the aggregates are
+    /// checked, and the webhook they are delivered to.
+    pub alerts: AlertSettings,
     /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, CIDRs); none by default.
     pub trusted_proxies: TrustedProxies,
     /// Demo mode (`--demo` or `QRF_DEMO=1` on `serve`): only then may the
@@ -213,6 +217,31 @@ pub enum ConfigError {
     },
 }
 
+/// Alerts for regulators (`ALERT_*`).
+#[derive(Debug, Clone)]
+pub struct AlertSettings {
+    /// How often the score-drop, red-flag and overdue-case rules run
+    /// (`ALERT_SCAN_SECONDS`); `None` (`0`) runs none. Campaign alerts come
+    /// from the detectors whenever they hold a new incident.
+    pub scan_interval: Option<Duration>,
+    /// The rules' thresholds (`ALERT_SCORE_DROP_STARS`, `ALERT_RED_FLAGS`).
+    pub rules: AlertRules,
+    /// Where alerts are POSTed, if anywhere.
+    pub webhook: Option<Webhook>,
+    /// The first wait before retrying a failed delivery, doubling after each
+    /// (`ALERT_WEBHOOK_RETRY_SECONDS`).
+    pub retry_base: Duration,
+}
+
+/// The alerts' webhook (`ALERT_WEBHOOK_URL`, `ALERT_WEBHOOK_SECRET`).
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The address POSTed to.
+    pub url: String,
+    /// The key every delivery is signed with (HMAC-SHA256).
+    pub secret: SecretString,
+}
+
 /// The optional file: same names as the environment variables, lower-case.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,6 +265,12 @@ struct FileSettings {
     tier_rules_file: Option<String>,
     integrity_thresholds_file: Option<String>,
     integrity_scan_seconds: Option<u64>,
+    alert_scan_seconds: Option<u64>,
+    alert_score_drop_stars: Option<f64>,
+    alert_red_flags: Option<u64>,
+    alert_webhook_url: Option<String>,
+    alert_webhook_secret: Option<String>,
+    alert_webhook_retry_seconds: Option<u64>,
     trusted_proxies: Option<String>,
     scoring: Option<ScoringParams>,
     imprint: Option<Imprint>,
@@ -376,6 +411,62 @@ impl Settings {
         };
         let integrity_scan_seconds =
             number("INTEGRITY_SCAN_SECONDS", file.integrity_scan_seconds, 60)?;
+        let alerts = AlertSettings {
+            scan_interval: match number("ALERT_SCAN_SECONDS", file.alert_scan_seconds, 300)? {
+                0 => None,
+                seconds => Some(Duration::from_secs(seconds.min(86_400))),
+            },
+            rules: AlertRules {
+                score_drop_stars: match env("ALERT_SCORE_DROP_STARS").filter(|v| !v.is_empty()) {
+                    Some(v) => v
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| (0.1..=4.0).contains(s))
+                        .ok_or(ConfigError::Invalid {
+                            name: "ALERT_SCORE_DROP_STARS",
+                            reason: "must be a number of stars from 0.1 to 4".into(),
+                        })?,
+                    None => file
+                        .alert_score_drop_stars
+                        .unwrap_or(AlertRules::default().score_drop_stars),
+                },
+                red_flags: number("ALERT_RED_FLAGS", file.alert_red_flags, 3)?.clamp(1, 1000)
+                    as i64,
+                ..AlertRules::default()
+            },
+            webhook: match text("ALERT_WEBHOOK_URL", file.alert_webhook_url) {
+                None => None,
+                Some(url) => {
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        return Err(ConfigError::Invalid {
+                            name: "ALERT_WEBHOOK_URL",
+                            reason: "must be an http:// or https:// address".into(),
+                        });
+                    }
+                    let secret = text("ALERT_WEBHOOK_SECRET", file.alert_webhook_secret)
+                        .ok_or(ConfigError::Missing("ALERT_WEBHOOK_SECRET"))?;
+                    if secret.len() < 16 {
+                        return Err(ConfigError::Invalid {
+                            name: "ALERT_WEBHOOK_SECRET",
+                            reason: "must be at least 16 characters".into(),
+                        });
+                    }
+                    Some(Webhook {
+                        url,
+                        secret: SecretString::new(secret),
+                    })
+                }
+            },
+            retry_base: Duration::from_secs(
+                number(
+                    "ALERT_WEBHOOK_RETRY_SECONDS",
+                    file.alert_webhook_retry_seconds,
+                    30,
+                )?
+                .clamp(1, 3600),
+            ),
+        };
         let upload_dir = PathBuf::from(
             text("UPLOAD_DIR", file.upload_dir).unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()),
         );
@@ -449,6 +540,7 @@ impl Settings {
             score_refresh_interval: Duration::from_secs(score_refresh_seconds.clamp(1, 3600)),
             tier_rules_file,
             integrity,
+            alerts,
             integrity_scan_interval: (integrity_scan_seconds > 0)
                 .then(|| Duration::from_secs(integrity_scan_seconds.min(3600))),
             trusted_proxies,

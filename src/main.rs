@@ -245,7 +245,8 @@ async fn main() -> anyhow::Result<()> {
                 live,
                 std::sync::Arc::new(ReferenceData::new(pool)),
                 settings.integrity.clone(),
-            );
+            )
+            .with_webhook(settings.alerts.webhook.is_some());
             let clock = Clock::system();
             let today = clock.today();
             for back in (0..days.clamp(1, 400)).rev() {

@@ -17,7 +17,9 @@ use crate::http;
 use crate::http::AppState;
 use crate::http::security_headers::SecurityHeaders;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
-use crate::jobs::{batcher::Batcher, housekeeping, integrity, redis_monitor, replica_monitor};
+use crate::jobs::{
+    alerts, batcher::Batcher, housekeeping, integrity, redis_monitor, replica_monitor,
+};
 use crate::live::Live;
 use crate::password_work::PasswordWork;
 use crate::store;
@@ -40,6 +42,7 @@ impl Application {
 
     /// [`Application::build`] with the clock to read "now" from (a test's).
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        install_tls_provider();
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let pool = store::connect_pool(
@@ -116,8 +119,25 @@ impl Application {
                 live.clone(),
                 reference.clone(),
                 settings.integrity.clone(),
-            );
+            )
+            .with_webhook(settings.alerts.webhook.is_some());
             tokio::spawn(integrity::run(scanner, clock.clone(), interval));
+        }
+        if let Some(interval) = settings.alerts.scan_interval {
+            tokio::spawn(alerts::raise_loop(
+                pool.clone(),
+                settings.alerts.clone(),
+                clock.clone(),
+                interval,
+            ));
+        }
+        if let Some(webhook) = settings.alerts.webhook.clone() {
+            tokio::spawn(alerts::deliver_loop(
+                pool.clone(),
+                webhook,
+                settings.alerts.retry_base,
+                clock.clone(),
+            ));
         }
         let state = AppState::new(Services {
             pool,
@@ -185,4 +205,14 @@ fn run(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Res
         .listen(listener)?
         .run();
     Ok(server)
+}
+
+/// Makes ring, the crypto provider Postgres's TLS already brings, the
+/// process's provider for outgoing HTTPS (the alerts' webhook), rather than
+/// building a second one (aws-lc) into the binary. Idempotent. rustls now
+/// points new code at aws-lc for post-quantum key exchange, which a
+/// webhook's TLS does not need yet.
+pub fn install_tls_provider() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

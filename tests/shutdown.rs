@@ -28,6 +28,7 @@ async fn sigterm_drains_in_flight_ratings_and_exits_cleanly() {
         .spawn()
         .expect("start qrfeedback serve");
     let address = format!("http://127.0.0.1:{port}");
+    qrfeedback::startup::install_tls_provider();
     let client = reqwest::Client::new();
     let up = common::eventually(Duration::from_secs(20), || {
         let request = client.get(format!("{address}/readyz"));

@@ -129,6 +129,7 @@ slugs! {
     ComplaintNotFound => "complaint-not-found", NotFound;
     AppealNotFound => "appeal-not-found", NotFound;
     IncidentNotFound => "incident-not-found", NotFound;
+    AlertNotFound => "alert-not-found", NotFound;
     HoldNotFound => "hold-not-found", NotFound;
     Forbidden => "forbidden", Forbidden;
     Unavailable => "unavailable", Unavailable;
@@ -241,6 +242,7 @@ impl Slug {
             Slug::ComplaintNotFound => "complaint",
             Slug::AppealNotFound => "appeal",
             Slug::IncidentNotFound => "incident",
+            Slug::AlertNotFound => "alert",
             Slug::HoldNotFound => "held rating",
             Slug::DrawNotFound => "inspection draw",
             Slug::InspectionNotFound => "inspection",

@@ -5,6 +5,7 @@
 //! to a message in the page's language.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appeals;
 pub mod audit;
 pub mod bad_ratings;

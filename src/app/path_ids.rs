@@ -51,6 +51,11 @@ pub fn parse_incident_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::IncidentNotFound))
 }
 
+/// Reads an alert's id from a path segment.
+pub fn parse_alert_id(raw: &str) -> Result<i64, AppError> {
+    positive(raw).ok_or(AppError::not_found(Slug::AlertNotFound))
+}
+
 /// Reads a held rating's id from a path segment.
 pub fn parse_hold_id(raw: &str) -> Result<i64, AppError> {
     positive(raw).ok_or(AppError::not_found(Slug::HoldNotFound))

@@ -56,6 +56,8 @@ audit_actions! {
     RATING_QUARANTINE = "rating.quarantine";
     /// A quarantined rating was put back.
     RATING_RELEASE = "rating.release";
+    /// A regulator read an alert.
+    ALERT_READ = "alert.read";
     /// A reviewer put ratings the detectors held back into the counts.
     INTEGRITY_RELEASE = "integrity.release";
     /// A reviewer confirmed ratings the detectors held as bought.

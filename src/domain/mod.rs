@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no async, no SQL.
 
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod campaign;
 pub mod campaign_forms;

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, Route, guard, web};
 
 use crate::http::AppState;
 use crate::http::api::accounts;
+use crate::http::api::alerts;
 use crate::http::api::appeals;
 use crate::http::api::audit;
 use crate::http::api::campaigns;
@@ -145,6 +146,8 @@ route_table! {
     get "/console/posters/codes.zip" => console::poster_codes, SUPERVISORS;
     get "/console/appeals" => console::appeals, SUPERVISORS;
     post "/console/appeals/{id}/decision" => console::decide_appeal, SUPERVISORS;
+    get "/console/alerts" => console::alerts, SUPERVISORS;
+    post "/console/alerts/{id}/read" => console::read_alert, SUPERVISORS;
     get "/console/integrity" => console::integrity_queue, SUPERVISORS;
     get "/console/integrity/{id}" => console::incident, SUPERVISORS;
     post "/console/integrity/{id}/decision" => console::decide_incident, SUPERVISORS;
@@ -284,7 +287,9 @@ route_table! {
     post "/api/v1/ratings/{id}/appeal" => appeals::file, SIGNED_IN;
     get "/api/v1/appeals" => appeals::list, SIGNED_IN;
     post "/api/v1/appeals/{id}/decision" => appeals::decide, SUPERVISORS;
-    // Bought scores: the incidents the detectors hold, for review.
+    // Alerts for regulators, and bought scores: the incidents the detectors hold.
+    get "/api/v1/alerts" => alerts::inbox, SUPERVISORS;
+    post "/api/v1/alerts/{id}/read" => alerts::read, SUPERVISORS;
     get "/api/v1/integrity/incidents" => integrity::queue, SUPERVISORS;
     get "/api/v1/integrity/incidents/{id}" => integrity::incident, SUPERVISORS;
     post "/api/v1/integrity/incidents/{id}/decision" => integrity::decide_incident, SUPERVISORS;

@@ -168,6 +168,7 @@ pub struct Messages {
     pub(crate) campaigns: CampaignTexts,
     pub(crate) demonstration: DemonstrationTexts,
     pub(crate) integrity: IntegrityTexts,
+    pub(crate) alerts: AlertTexts,
     /// What a use-case refuses, by [`Slug::key`]; a test checks every slug is here.
     problems: HashMap<String, String>,
     /// What the audit log's actions are called, by [`crate::domain::audit::AuditAction::key`]; a

@@ -73,6 +73,7 @@ pub(crate) struct AuditTexts {
     /// Audit family: demonstration-unit campaigns.
     pub(crate) family_campaign: String,
     pub(crate) family_integrity: String,
+    pub(crate) family_alert: String,
     /// A family's option in the action filter: `{family}`.
     pub(crate) family_all: String,
     /// Who did it, by the shape of the stored actor: `{name}`, `{login}`
@@ -768,6 +769,7 @@ pub(crate) struct NoticeTexts {
     pub(crate) appeal_filed: String,
     pub(crate) appeal_decided: String,
     pub(crate) holds_decided: String,
+    pub(crate) alert_read: String,
     pub(crate) complaint_entered: String,
     pub(crate) officer_training_added: String,
     pub(crate) officer_training_removed: String,
@@ -2019,6 +2021,7 @@ pub(crate) struct DemonstrationTexts {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IntegrityTexts {
+    pub(crate) nav: String,
     pub(crate) queue_title: String,
     pub(crate) queue_intro: String,
     pub(crate) filter_open: String,
@@ -2082,4 +2085,41 @@ pub(crate) struct IntegrityTexts {
     pub(crate) state_confirmed: String,
     pub(crate) back: String,
     pub(crate) under_review: String,
+}
+
+/// Texts of the console's inbox of alerts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AlertTexts {
+    pub(crate) inbox_title: String,
+    pub(crate) inbox_intro: String,
+    pub(crate) filter_show: String,
+    pub(crate) show_all: String,
+    pub(crate) show_unread: String,
+    pub(crate) filter_submit: String,
+    pub(crate) unread_count: String,
+    pub(crate) empty: String,
+    pub(crate) col_alert: String,
+    pub(crate) col_kind: String,
+    pub(crate) col_venue: String,
+    pub(crate) col_what: String,
+    pub(crate) col_raised: String,
+    pub(crate) col_read: String,
+    pub(crate) col_delivery: String,
+    pub(crate) kind_campaign_detected: String,
+    pub(crate) kind_score_drop: String,
+    pub(crate) kind_red_flag_cluster: String,
+    pub(crate) kind_overdue_case: String,
+    pub(crate) what_campaign_detected: String,
+    pub(crate) what_score_drop: String,
+    pub(crate) what_red_flag_cluster: String,
+    pub(crate) what_overdue_case: String,
+    pub(crate) read_yes: String,
+    pub(crate) read_no: String,
+    pub(crate) delivery_pending: String,
+    pub(crate) delivery_delivered: String,
+    pub(crate) delivery_failed: String,
+    pub(crate) delivery_none: String,
+    pub(crate) mark_header: String,
+    pub(crate) mark_read: String,
 }

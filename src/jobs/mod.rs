@@ -1,6 +1,7 @@
 //! Background work: the rating batcher, the Redis and replica monitors,
 //! housekeeping and the score refresher.
 
+pub mod alerts;
 pub mod batcher;
 pub mod housekeeping;
 pub mod integrity;

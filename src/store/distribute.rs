@@ -81,6 +81,9 @@ pub const VENUE_TABLES: &[&str] = &[
     "demonstration_awards",
     "integrity_incidents",
     "integrity_holds",
+    "alerts",
+    "alert_reads",
+    "alert_deliveries",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

@@ -1,6 +1,7 @@
 //! Postgres: one module per aggregate, SQL next to the code that needs it.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appeals;
 pub mod audit;
 pub mod bad_ratings;

@@ -116,6 +116,20 @@ async fn a_campaign_from_one_network_is_held_reviewed_and_decided() {
         .await
     );
 
+    // The region's regulators are alerted once, with the incident.
+    let (status, alerts) = call(&app, Method::GET, "/api/v1/alerts", &bayingolin, None).await;
+    assert_eq!(status, 200, "{alerts}");
+    let campaign_alerts: Vec<&Value> = alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "campaign_detected")
+        .collect();
+    assert_eq!(campaign_alerts.len(), 1, "{alerts}");
+    assert_eq!(campaign_alerts[0]["details"]["incident_id"], network["id"]);
+    assert_eq!(campaign_alerts[0]["details"]["held"], 10);
+    assert_eq!(campaign_alerts[0]["delivery"], "none");
+
     // Another prefecture sees nothing of it; the venue's staff cannot look.
     let changji = app
         .api_token(json!({"name": "cj", "role": "regulator", "region_code": "652300"}))

@@ -7,6 +7,7 @@ mod fuzz_inputs;
 
 mod access;
 mod accounts;
+mod alerts;
 mod appeals;
 mod audit_page;
 mod bad_input;

@@ -63,6 +63,7 @@ impl Driver {
             scratch,
         };
         let status_url = format!("{}/status", driver.url());
+        qrfeedback::startup::install_tls_provider();
         let http = reqwest::Client::new();
         let deadline = Instant::now() + PATIENCE;
         loop {

@@ -375,11 +375,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "SCORE_REFRESH_SECONDS" => Some("1".into()),
         // Every test rates from one address: the detectors of bought scores
         // run only where a test asks for them.
-        "INTEGRITY_SCAN_SECONDS" => Some(
+        // So do the alert rules.
+        name @ ("INTEGRITY_SCAN_SECONDS" | "ALERT_SCAN_SECONDS") => Some(
             options
                 .env
                 .iter()
-                .find(|(name, _)| *name == "INTEGRITY_SCAN_SECONDS")
+                .find(|(n, _)| *n == name)
                 .map_or("0", |(_, value)| *value)
                 .to_owned(),
         ),
@@ -1056,6 +1057,7 @@ impl TestApp {
 /// A client without a cookie store: the session cookie is `Secure` (the test
 /// app's public address is https), so a [`Person`] carries it by hand.
 pub fn bare_client() -> reqwest::Client {
+    qrfeedback::startup::install_tls_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

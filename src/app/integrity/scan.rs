@@ -12,10 +12,12 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::app::moderation::{CounterPlace, follow_in_live_counters};
+use crate::domain::alerts::AlertKind;
 use crate::domain::day::{china_offset, day_start};
 use crate::domain::integrity::{CommentPrint, Finding, Lookback, Observation, Thresholds, detect};
 use crate::live::Live;
 use crate::store::StoreError;
+use crate::store::alerts;
 use crate::store::integrity::{self, NewIncident, StoredObservation};
 use crate::store::reference::ReferenceData;
 
@@ -39,6 +41,8 @@ pub struct Scanner {
     live: Live,
     reference: std::sync::Arc<ReferenceData>,
     thresholds: Thresholds,
+    /// Whether the alerts it raises go to a webhook too.
+    webhook: bool,
 }
 
 impl Scanner {
@@ -54,7 +58,13 @@ impl Scanner {
             live,
             reference,
             thresholds,
+            webhook: false,
         }
+    }
+
+    /// Its campaign alerts are delivered to the webhook too.
+    pub fn with_webhook(self, webhook: bool) -> Self {
+        Self { webhook, ..self }
     }
 
     /// Judges `day`'s ratings (as far as they have come) against the
@@ -84,6 +94,20 @@ impl Scanner {
                 summary.incidents += 1;
                 summary.new_incidents += usize::from(outcome.created);
                 summary.held += outcome.held.len();
+                if outcome.created && !outcome.held.is_empty() {
+                    let details = serde_json::json!({
+                        "incident_id": outcome.incident_id,
+                        "signal": incident.signal,
+                        "side": incident.side,
+                        "held": outcome.held.len(),
+                        "evidence": incident.evidence,
+                    });
+                    let mut conn = self.pool.acquire().await?;
+                    let key = format!("incident:{}", outcome.incident_id);
+                    let at = (now, self.webhook);
+                    let kind = AlertKind::CampaignDetected;
+                    alerts::raise(&mut conn, incident.venue_id, kind, &key, &details, at).await?;
+                }
                 let held_today = outcome.held.iter().filter(|h| h.day == today).count();
                 if held_today > 0 {
                     let place = judged.places.get(&incident.venue_id);

@@ -8,6 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::api::accounts;
+use crate::http::api::alerts;
 use crate::http::api::appeals;
 use crate::http::api::audit;
 use crate::http::api::campaigns;
@@ -129,6 +130,7 @@ impl Modify for BodyLimit {
         complaints::enter,
         appeals::file, appeals::list, appeals::decide, appeals::bad_ratings,
         appeals::bad_rating_step,
+        alerts::inbox, alerts::read,
         integrity::queue, integrity::incident, integrity::decide_incident, integrity::decide_hold,
         holidays::list, holidays::put, holidays::delete, holidays::get_clocks, holidays::put_clocks,
         venue_admin::update, venue_admin::import,

@@ -2,6 +2,7 @@
 //! is problem+json.
 
 pub mod accounts;
+pub mod alerts;
 pub mod appeals;
 pub mod audit;
 pub mod body;

@@ -129,6 +129,10 @@ impl SignedIn {
                 label: &m.signed_in.console,
             });
             links.push(NavLink {
+                href: "/console/alerts",
+                label: &m.alerts.inbox_title,
+            });
+            links.push(NavLink {
                 href: "/console/complaints",
                 label: &m.cases.queue_title,
             });
@@ -139,6 +143,10 @@ impl SignedIn {
             links.push(NavLink {
                 href: "/console/appeals",
                 label: &m.appeals.queue_title,
+            });
+            links.push(NavLink {
+                href: "/console/integrity",
+                label: &m.integrity.nav,
             });
             links.push(NavLink {
                 href: "/console/repair-applications",

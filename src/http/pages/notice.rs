@@ -56,6 +56,8 @@ pub enum Notice {
     AppealDecided,
     /// A reviewer released or confirmed held ratings.
     HoldsDecided,
+    /// An alert was marked read.
+    AlertRead,
     /// A telephone or hotline complaint was entered as a case.
     ComplaintEntered,
     /// A training record of the Chief Quality Officer was added.
@@ -98,7 +100,7 @@ pub enum Notice {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 43] = [
+    pub const ALL: [Notice; 44] = [
         Notice::AccountDisabled,
         Notice::AccountEnabled,
         Notice::SecondFactorReset,
@@ -123,6 +125,7 @@ impl Notice {
         Notice::AppealFiled,
         Notice::AppealDecided,
         Notice::HoldsDecided,
+        Notice::AlertRead,
         Notice::ComplaintEntered,
         Notice::OfficerTrainingAdded,
         Notice::OfficerTrainingRemoved,
@@ -171,6 +174,7 @@ impl Notice {
             Notice::AppealFiled => "appeal-filed",
             Notice::AppealDecided => "appeal-decided",
             Notice::HoldsDecided => "holds-decided",
+            Notice::AlertRead => "alert-read",
             Notice::ComplaintEntered => "complaint-entered",
             Notice::OfficerTrainingAdded => "officer-training",
             Notice::OfficerTrainingRemoved => "officer-training-removed",
@@ -226,6 +230,7 @@ impl Notice {
             Notice::AppealFiled => &t.appeal_filed,
             Notice::AppealDecided => &t.appeal_decided,
             Notice::HoldsDecided => &t.holds_decided,
+            Notice::AlertRead => &t.alert_read,
             Notice::ComplaintEntered => &t.complaint_entered,
             Notice::OfficerTrainingAdded => &t.officer_training_added,
             Notice::OfficerTrainingRemoved => &t.officer_training_removed,

@@ -43,6 +43,7 @@ fn family_label<'a>(t: &'a AuditTexts, family: &'a str) -> &'a str {
         "repair" => &t.family_repair,
         "campaign" => &t.family_campaign,
         "integrity" => &t.family_integrity,
+        "alert" => &t.family_alert,
         other => other,
     }
 }

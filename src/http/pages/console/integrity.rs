@@ -33,7 +33,7 @@ struct QueueQuery {
 }
 
 /// The signal's name in this language.
-fn signal_name<'a>(t: &'a IntegrityTexts, key: &'a str) -> &'a str {
+pub(super) fn signal_name<'a>(t: &'a IntegrityTexts, key: &'a str) -> &'a str {
     match key {
         "burst" => &t.signal_burst,
         "fresh_addresses" => &t.signal_fresh_addresses,

@@ -9,6 +9,7 @@
 //! region outside it is 403, a venue outside it 404.
 
 mod actions;
+mod alerts;
 mod appeals;
 mod audit;
 mod calendar;
@@ -35,6 +36,7 @@ use crate::domain::ids::VenueId;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub use actions::{quarantine, quarantine_selection, record_violation, release};
+pub use alerts::{inbox as alerts, read as read_alert};
 pub use appeals::{decide as decide_appeal, queue as appeals};
 pub use audit::audit;
 pub use calendar::{calendar, set_day as set_calendar_day};

@@ -154,6 +154,7 @@ pub(in crate::http::pages::console) struct RowAction {
     pub href: String,
     pub label: &'static str,
     pub field_id: String,
+    /// Empty: the form asks no reason (a plain button).
     pub reason_label: &'static str,
     pub reason_placeholder: &'static str,
     pub csrf_token: String,
