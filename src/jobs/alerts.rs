@@ -104,6 +104,20 @@ pub async fn deliver_loop(pool: PgPool, webhook: Webhook, retry_base: Duration, 
         match alerts::due(&pool, clock.now(), 50).await {
             Ok(due) => {
                 for alert in due {
+                    // Several instances read one outbox: one delivers each
+                    // attempt. Delivery is at least once all the same (a
+                    // lost answer means a resend): receivers dedupe on `id`.
+                    let now = clock.now();
+                    match alerts::claim(&pool, &alert, now, now + chrono::Duration::minutes(2))
+                        .await
+                    {
+                        Ok(true) => {}
+                        Ok(false) => continue,
+                        Err(err) => {
+                            tracing::warn!(error = %err, alert = alert.id, "delivery not claimed");
+                            continue;
+                        }
+                    }
                     let attempt = deliver(&client, &webhook, &alert, retry_base, &clock).await;
                     if let Err(err) = alerts::record_attempt(&pool, &alert, &attempt).await {
                         tracing::warn!(error = %err, alert = alert.id, "delivery not recorded");

@@ -312,6 +312,28 @@ pub async fn due(
     .map_err(StoreError::from)
 }
 
+/// Claims a due alert for one delivery attempt: moves its next attempt
+/// to `lease_until`, so another instance's outbox reader passes it by.
+/// `false` when another instance claimed it first.
+pub async fn claim(
+    pool: &PgPool,
+    alert: &DueAlert,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query!(
+        r#"UPDATE alerts SET next_attempt_at = $4
+           WHERE venue_id = $1 AND id = $2 AND delivery = 'pending' AND next_attempt_at <= $3"#,
+        alert.venue_id,
+        alert.id,
+        now,
+        lease_until
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// What one delivery attempt got.
 #[derive(Debug, Clone)]
 pub struct Attempt {

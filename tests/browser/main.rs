@@ -8,6 +8,7 @@ mod console;
 mod credit_repair;
 mod dashboard;
 mod driver;
+mod integrity;
 mod rankings;
 mod rating_page;
 mod sign_in;
