@@ -7,8 +7,6 @@
 //! The county's page, the unit's dashboard part and the prefecture's
 //! sign-off are kept as screenshots.
 
-use std::path::Path;
-
 use fantoccini::Client;
 use reqwest::Method;
 use serde_json::json;
@@ -17,15 +15,6 @@ use crate::common::{ADMIN_TOKEN, call, spawn_app};
 use crate::complaints::sign_in_staff;
 use crate::console::sign_in;
 use crate::driver::*;
-
-/// Keeps what the browser shows under docs/screenshots for the README.
-async fn keep(browser: &Client, name: &str) {
-    let shot = screenshot(browser, name).await;
-    let png = std::fs::read(&shot).expect("read the screenshot");
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-    std::fs::create_dir_all(&docs).expect("docs/screenshots");
-    std::fs::write(docs.join(name), &png).expect("save the screenshot");
-}
 
 async fn click(browser: &Client, selector: &str) {
     css(browser, selector)

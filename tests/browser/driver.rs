@@ -173,6 +173,15 @@ pub fn catalogue_text(lang: &str, key: &str) -> String {
         .to_owned()
 }
 
+/// Keeps what the browser shows under docs/screenshots for the README.
+pub async fn keep(browser: &Client, name: &str) {
+    let shot = screenshot(browser, name).await;
+    let png = std::fs::read(&shot).expect("read the screenshot");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&docs).expect("docs/screenshots");
+    std::fs::write(docs.join(name), &png).expect("save the screenshot");
+}
+
 /// Saves what the browser shows to `target/screenshots/{name}`.
 pub async fn screenshot(browser: &Client, name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");

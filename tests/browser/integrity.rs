@@ -4,24 +4,13 @@
 //! reads the evidence and confirms the incident as bought with a reason.
 //! The queue, the incident and the inbox are kept as screenshots.
 
-use std::path::Path;
 use std::time::Duration;
 
-use fantoccini::Client;
 use serde_json::json;
 
 use crate::common::{Options, eventually, spawn_app_with};
 use crate::console::sign_in;
 use crate::driver::*;
-
-/// Keeps what the browser shows under docs/screenshots for the README.
-async fn keep(browser: &Client, name: &str) {
-    let shot = screenshot(browser, name).await;
-    let png = std::fs::read(&shot).expect("read the screenshot");
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-    std::fs::create_dir_all(&docs).expect("docs/screenshots");
-    std::fs::write(docs.join(name), &png).expect("save the screenshot");
-}
 
 #[tokio::test]
 async fn a_regulator_reviews_a_held_campaign_and_confirms_it() {

@@ -37,7 +37,7 @@ pub struct IncidentBody {
     pub region_code: String,
     /// The local day the detectors judged.
     pub detected_on: NaiveDate,
-    /// The signal: `burst`, `fresh_addresses`, `network`, `new_networks`,
+    /// The signal: `burst`, `shift`, `fresh_addresses`, `network`, `new_networks`,
     /// `rival_bombing`, `device_spread`, `device_repeat`,
     /// `near_duplicates` or `quiet_hours`.
     pub signal: String,

@@ -93,6 +93,13 @@ pub struct Thresholds {
     /// How unlikely a window's, a network's or a device's lean to one side
     /// must be under the venue's own share of that side.
     pub lean_tail: f64,
+    /// Ratings a day needs before its stars alone (at any volume) are judged.
+    pub shift_min_ratings: u32,
+    /// History a venue needs before its usual share of a side is trusted.
+    pub shift_min_history: u32,
+    /// How unlikely a day's lean to one side must be under the venue's own
+    /// share, without a burst in volume.
+    pub shift_tail: f64,
     /// Ratings from one network at one venue before its lean is judged.
     pub network_min_ratings: u32,
     /// Rivals (same category and region) one network must rate low.
@@ -125,6 +132,9 @@ impl Default for Thresholds {
             burst_min_ratings: 8,
             burst_tail: 1e-6,
             lean_tail: 1e-4,
+            shift_min_ratings: 12,
+            shift_min_history: 60,
+            shift_tail: 1e-7,
             network_min_ratings: 6,
             rival_min_venues: 3,
             rival_min_ratings: 6,
@@ -161,6 +171,9 @@ impl Thresholds {
             ("burst_min_ratings", self.burst_min_ratings >= 2),
             ("burst_tail", probability(self.burst_tail)),
             ("lean_tail", probability(self.lean_tail)),
+            ("shift_min_ratings", self.shift_min_ratings >= 2),
+            ("shift_min_history", self.shift_min_history >= 1),
+            ("shift_tail", probability(self.shift_tail)),
             ("network_min_ratings", self.network_min_ratings >= 2),
             ("rival_min_venues", self.rival_min_venues >= 2),
             ("rival_min_ratings", self.rival_min_ratings >= 2),
@@ -200,6 +213,14 @@ pub enum Signal {
         hours: u32,
         count: u32,
         expected: f64,
+        side: Side,
+        on_side: u32,
+        usual_share: f64,
+    },
+    /// A day's `ratings`, `on_side` of them on one side, against the
+    /// venue's usual share: its stars shifted, at any volume.
+    Shift {
+        ratings: u32,
         side: Side,
         on_side: u32,
         usual_share: f64,
@@ -262,6 +283,7 @@ impl Signal {
     pub fn side(&self) -> Option<Side> {
         match self {
             Signal::Burst { side, .. }
+            | Signal::Shift { side, .. }
             | Signal::Network { side, .. }
             | Signal::NewNetworks { side, .. }
             | Signal::DeviceRepeat { side, .. }
@@ -277,6 +299,7 @@ impl Signal {
     pub fn key(&self) -> &'static str {
         match self {
             Signal::Burst { .. } => "burst",
+            Signal::Shift { .. } => "shift",
             Signal::FreshAddresses { .. } => "fresh_addresses",
             Signal::Network { .. } => "network",
             Signal::NewNetworks { .. } => "new_networks",
@@ -458,6 +481,7 @@ pub fn detect(
             (t, &prior),
         );
         quiet_hours(&mut findings, *venue, rated, past, t);
+        shift(&mut findings, (*venue, rated, past), (t, &prior));
     }
     let mut history_at: HashMap<u64, Vec<&Observation>> = HashMap::new();
     for o in &everything {
@@ -772,6 +796,39 @@ fn near_duplicates(
             findings.add(signal, venue, None, &cluster);
         }
     }
+}
+
+/// A day whose stars lean to one side far beyond the venue's own share,
+/// whatever its volume (a campaign paced like the venue's own visitors):
+/// the day's ratings on that side. Judged only with enough history for the
+/// share to be the venue's, and with a stricter tail than a burst's lean,
+/// as nothing else about the day is unusual.
+fn shift(
+    findings: &mut Findings,
+    (venue, rated, past): (u64, &[&Observation], &VenueHistory),
+    (t, prior): Prior<'_>,
+) {
+    if (rated.len() as u32) < t.shift_min_ratings || past.count < t.shift_min_history {
+        return;
+    }
+    let strict = Thresholds {
+        lean_tail: t.shift_tail,
+        ..t.clone()
+    };
+    let usual = |side: Side| past.share(side, prior(side));
+    let ratings = rated.len() as u32;
+    lean(
+        findings,
+        venue,
+        rated,
+        (&strict, &usual),
+        |side, on_side, usual_share| Signal::Shift {
+            ratings,
+            side,
+            on_side,
+            usual_share,
+        },
+    );
 }
 
 /// Ratings on one side at hours of the day the venue had none in its

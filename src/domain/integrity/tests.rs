@@ -321,3 +321,56 @@ fn a_burst_from_addresses_used_once_is_held_even_when_its_stars_look_usual() {
             .any(|f| matches!(f.signal, Signal::FreshAddresses { .. }))
     );
 }
+
+#[test]
+fn a_day_of_only_5_stars_at_the_usual_pace_is_a_shift_and_a_good_day_is_not() {
+    let mut id = 0;
+    // Twenty a day, two in five of them 4★ or 5★: a usual high share of 0.4.
+    let mut history = Vec::new();
+    for day in 0..28 {
+        for i in 0..20 {
+            id += 1;
+            let stars = match i % 5 {
+                0 => 5,
+                1 => 4,
+                _ => 3,
+            };
+            history.push(rating(id, 7, day, 9 + (i % 12), stars));
+        }
+    }
+    let t = Thresholds::default();
+    // Twenty ratings at the usual hours, every one 5★ from its own address
+    // and device: no burst, no network, only the stars.
+    let mut paced = Vec::new();
+    for i in 0..20 {
+        id += 1;
+        paced.push(rating(id, 7, 28, 9 + (i % 12), 5));
+    }
+    let findings = detect(kept(&refs(&history)), &refs(&paced), 28 * DAY, &t);
+    assert_eq!(held(&findings).len(), 20, "{findings:?}");
+    assert!(findings.iter().any(|f| matches!(
+        f.signal,
+        Signal::Shift {
+            side: Side::High,
+            ratings: 20,
+            on_side: 20,
+            ..
+        }
+    )));
+    // A good day: twelve 5★ of twenty is above the usual share, not far enough.
+    let mut good = Vec::new();
+    for i in 0..20 {
+        id += 1;
+        let stars = if i < 12 { 5 } else { 3 };
+        good.push(rating(id, 7, 28, 9 + (i % 12), stars));
+    }
+    let findings = detect(kept(&refs(&history)), &refs(&good), 28 * DAY, &t);
+    assert!(held(&findings).is_empty(), "{findings:?}");
+    // Too little history to know the venue's share: not judged.
+    let short: Vec<Observation> = history.iter().take(40).cloned().collect();
+    let findings = detect(kept(&refs(&short)), &refs(&paced), 28 * DAY, &t);
+    assert!(
+        !findings.iter().any(|f| f.signal.key() == "shift"),
+        "{findings:?}"
+    );
+}

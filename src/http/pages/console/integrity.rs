@@ -36,6 +36,7 @@ struct QueueQuery {
 pub(super) fn signal_name<'a>(t: &'a IntegrityTexts, key: &'a str) -> &'a str {
     match key {
         "burst" => &t.signal_burst,
+        "shift" => &t.signal_shift,
         "fresh_addresses" => &t.signal_fresh_addresses,
         "network" => &t.signal_network,
         "new_networks" => &t.signal_new_networks,
@@ -60,6 +61,7 @@ fn side_name<'a>(t: &'a IntegrityTexts, side: Option<&str>) -> &'a str {
 fn evidence_words(t: &IntegrityTexts, incident: &IncidentBody) -> String {
     let template = match incident.signal.as_str() {
         "burst" => &t.evidence_burst,
+        "shift" => &t.evidence_shift,
         "fresh_addresses" => &t.evidence_fresh_addresses,
         "network" => &t.evidence_network,
         "new_networks" => &t.evidence_new_networks,
