@@ -121,14 +121,17 @@ impl Application {
                 settings.integrity.clone(),
             )
             .with_webhook(settings.alerts.webhook.is_some());
-            tokio::spawn(integrity::run(scanner, clock.clone(), interval));
+            let runs = metrics
+                .background_runs
+                .with_label_values(&["integrity_scan"]);
+            tokio::spawn(integrity::run(scanner, clock.clone(), interval, runs));
         }
         if let Some(interval) = settings.alerts.scan_interval {
             tokio::spawn(alerts::raise_loop(
                 pool.clone(),
                 settings.alerts.clone(),
-                clock.clone(),
-                interval,
+                (clock.clone(), interval),
+                metrics.background_runs.with_label_values(&["alert_rules"]),
             ));
         }
         if let Some(webhook) = settings.alerts.webhook.clone() {

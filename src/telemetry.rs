@@ -48,6 +48,8 @@ pub struct Metrics {
     pub batch_rows: prometheus::Histogram,
     /// argon2id jobs run, by kind (verify, hash, recovery_code).
     pub argon2_runs: IntCounterVec,
+    /// Background runs completed, by job (`integrity_scan`, `alert_rules`).
+    pub background_runs: IntCounterVec,
 }
 
 impl Metrics {
@@ -108,6 +110,14 @@ impl Metrics {
             &["kind"],
         )
         .expect("valid metric");
+        let background_runs = IntCounterVec::new(
+            Opts::new(
+                "qrf_background_runs_total",
+                "Background runs completed, by job",
+            ),
+            &["job"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -118,6 +128,7 @@ impl Metrics {
             Box::new(redis_up.clone()),
             Box::new(batch_rows.clone()),
             Box::new(argon2_runs.clone()),
+            Box::new(background_runs.clone()),
         ] {
             registry.register(metric).expect("metric names are unique");
         }
@@ -132,6 +143,7 @@ impl Metrics {
             redis_up,
             batch_rows,
             argon2_runs,
+            background_runs,
         }
     }
 

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
+use prometheus::IntCounter;
 use sqlx::PgPool;
 
 use crate::clock::Clock;
@@ -73,14 +74,21 @@ pub async fn raise_once(
     Ok(new)
 }
 
-/// Runs [`raise_once`] every `interval` until the process ends.
-pub async fn raise_loop(pool: PgPool, settings: AlertSettings, clock: Clock, interval: Duration) {
+/// Runs [`raise_once`] every `interval` until the process ends; `runs`
+/// counts the rounds completed (`qrf_background_runs_total`).
+pub async fn raise_loop(
+    pool: PgPool,
+    settings: AlertSettings,
+    (clock, interval): (Clock, Duration),
+    runs: IntCounter,
+) {
     loop {
         match raise_once(&pool, &settings, &clock).await {
             Ok(0) => {}
             Ok(new) => tracing::info!(new, "alerts raised"),
             Err(err) => tracing::warn!(error = %err, "alert rules failed; will retry"),
         }
+        runs.inc();
         tokio::time::sleep(interval).await;
     }
 }

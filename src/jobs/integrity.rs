@@ -5,12 +5,14 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use prometheus::IntCounter;
 
 use crate::app::integrity::scan::Scanner;
 use crate::clock::Clock;
 
 /// Scans until the process ends; a failed scan is logged and tried again.
-pub async fn run(scanner: Scanner, clock: Clock, interval: Duration) {
+/// `runs` counts the rounds completed (`qrf_background_runs_total`).
+pub async fn run(scanner: Scanner, clock: Clock, interval: Duration, runs: IntCounter) {
     let mut yesterday_done: Option<NaiveDate> = None;
     loop {
         let today = clock.today();
@@ -39,6 +41,7 @@ pub async fn run(scanner: Scanner, clock: Clock, interval: Duration) {
                 Err(err) => tracing::warn!(%day, error = %err, "integrity scan failed; will retry"),
             }
         }
+        runs.inc();
         tokio::time::sleep(interval).await;
     }
 }

@@ -7,17 +7,15 @@
 //! only how many ratings are under review.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ANONYMOUS, Options, TestApp, call, eventually, spawn_app_with};
+use crate::common::{ANONYMOUS, Options, TestApp, call, spawn_app_with};
 
 async fn app() -> TestApp {
     spawn_app_with(Options {
         trusted_proxies: Some("127.0.0.1/32".into()),
-        env: vec![("INTEGRITY_SCAN_SECONDS", "1")],
         ..Options::default()
     })
     .await
@@ -92,12 +90,10 @@ async fn a_campaign_from_one_network_is_held_reviewed_and_decided() {
     let bayingolin = app
         .api_token(json!({"name": "bz", "role": "regulator", "region_code": "652800"}))
         .await;
-    let held_all = eventually(Duration::from_secs(20), || async {
-        held_ids(&app, &bayingolin).await.0 == campaign
-    })
-    .await;
+    let scan = app.scan_integrity().await;
+    assert_eq!((scan.judged, scan.held), (15, 10), "{scan:?}");
     let (held, incidents) = held_ids(&app, &bayingolin).await;
-    assert!(held_all, "held {held:?}, campaign {campaign:?}");
+    assert_eq!(held, campaign);
     assert!(held.is_disjoint(&honest));
     assert!(incidents.iter().all(|i| i["venue_id"] == venue_id));
     // The first signal to see them holds all ten as one incident.
@@ -109,12 +105,7 @@ async fn a_campaign_from_one_network_is_held_reviewed_and_decided() {
     assert_eq!(network["evidence"]["signal"], network["signal"]);
     assert_eq!(network["evidence"]["on_side"], 10);
     // Held ratings count nowhere: the day aggregate has the honest five.
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            counted(&app, venue_id).await == 5
-        })
-        .await
-    );
+    assert_eq!(counted(&app, venue_id).await, 5);
 
     // The region's regulators are alerted once, with the incident.
     let (status, alerts) = call(&app, Method::GET, "/api/v1/alerts", &bayingolin, None).await;
@@ -232,8 +223,10 @@ async fn a_campaign_from_one_network_is_held_reviewed_and_decided() {
     )
     .await;
     assert_eq!(status, 409);
-    // The detectors run every second: a decided rating is never held again.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The detectors again: a decided rating is never held again.
+    for _ in 0..2 {
+        assert_eq!(app.scan_integrity().await.held, 0);
+    }
     assert_eq!(counted(&app, venue_id).await, 6);
     let states: Vec<(i64, String)> = sqlx::query_as(
         "SELECT rating_id, state FROM integrity_holds WHERE venue_id = $1 ORDER BY rating_id",
@@ -285,13 +278,8 @@ async fn the_console_reviews_incidents_and_the_staff_see_only_a_count() {
         let from = format!("203.0.113.{}", 40 + i);
         rate_from(&app, &venue, &format!("buyer{i}"), &from, 5).await;
     }
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            counted(&app, venue_id).await == 0
-        })
-        .await,
-        "the campaign was not held"
-    );
+    assert_eq!(app.scan_integrity().await.held, 8);
+    assert_eq!(counted(&app, venue_id).await, 0);
     let incident_id: i64 =
         sqlx::query_scalar("SELECT incident_id FROM integrity_holds WHERE venue_id = $1 LIMIT 1")
             .bind(venue_id)
@@ -359,12 +347,7 @@ async fn the_console_reviews_incidents_and_the_staff_see_only_a_count() {
         )
         .await;
     assert_eq!(done.status().as_u16(), 303);
-    assert!(
-        eventually(Duration::from_secs(5), || async {
-            counted(&app, venue_id).await == 8
-        })
-        .await
-    );
+    assert_eq!(counted(&app, venue_id).await, 8);
     let after = staff
         .get_page(&format!("/dashboard/venues/{venue_id}?lang=en"))
         .await;

@@ -529,6 +529,30 @@ impl TestApp {
         (id, code)
     }
 
+    /// Runs the detectors of bought scores once over today's ratings, as
+    /// the service's background job does (tests leave that job off, so a
+    /// campaign is judged whole, never half-arrived), holding what they find.
+    pub async fn scan_integrity(&self) -> qrfeedback::app::integrity::scan::ScanSummary {
+        let live = qrfeedback::live::Live::new(
+            Some(&std::env::var("REDIS_URL").expect("REDIS_URL")),
+            &self.db_name,
+        )
+        .expect("live counters");
+        let scanner = qrfeedback::app::integrity::scan::Scanner::new(
+            self.pool.clone(),
+            live,
+            std::sync::Arc::new(qrfeedback::store::reference::ReferenceData::new(
+                self.pool.clone(),
+            )),
+            qrfeedback::domain::integrity::Thresholds::default(),
+        );
+        let today = self.clock.today();
+        scanner
+            .scan_day(today, today, self.clock.now())
+            .await
+            .expect("an integrity scan")
+    }
+
     /// The venue's score JSON.
     pub async fn score(&self, venue_id: i64) -> Value {
         let response = self.get(&format!("/api/v1/venues/{venue_id}/score")).await;
@@ -702,6 +726,26 @@ pub struct LoginForm {
 /// How many argon2id jobs of a kind (`verify`, `hash`, `recovery_code`) the
 /// app has run, from `/metrics`.
 pub async fn argon2_runs(address: &str, kind: &str) -> u64 {
+    counter(
+        address,
+        &format!("qrf_argon2_runs_total{{kind=\"{kind}\"}}"),
+    )
+    .await
+}
+
+/// Background rounds a job of the app has completed (`integrity_scan`,
+/// `alert_rules`), from `/metrics`: a test waits for more of them rather
+/// than for time to pass.
+pub async fn background_runs(address: &str, job: &str) -> u64 {
+    counter(
+        address,
+        &format!("qrf_background_runs_total{{job=\"{job}\"}}"),
+    )
+    .await
+}
+
+/// One counter series of `/metrics`, 0 while it has no value.
+async fn counter(address: &str, series: &str) -> u64 {
     let text = bare_client()
         .get(format!("{address}/metrics"))
         .send()
@@ -710,7 +754,7 @@ pub async fn argon2_runs(address: &str, kind: &str) -> u64 {
         .text()
         .await
         .expect("metrics");
-    let series = format!("qrf_argon2_runs_total{{kind=\"{kind}\"}} ");
+    let series = format!("{series} ");
     text.lines()
         .find_map(|line| line.strip_prefix(series.as_str()))
         .map_or(0, |n| n.trim().parse().expect("a count"))
