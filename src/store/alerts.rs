@@ -235,16 +235,7 @@ pub async fn mark_read(
     else {
         return Ok(false);
     };
-    let Some(region_code) = sqlx::query_scalar!(
-        r#"SELECT v.region_code AS "region_code!" FROM venues v
-           WHERE v.id = $1 AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))"#,
-        venue_id,
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids
-    )
-    .fetch_optional(&mut *tx)
-    .await?
+    let Some(region_code) = super::venues::region_in_scope(&mut tx, venue_id.into(), scope).await?
     else {
         return Ok(false);
     };
@@ -260,7 +251,7 @@ pub async fn mark_read(
     .await?;
     if added.rows_affected() > 0 {
         audit.target = format!("alert:{id}");
-        audit.region_code = Some(region_code);
+        audit.region_code = Some(region_code.to_string());
         audit.venue_id = Some(venue_id.into());
         audit.after = Some(serde_json::json!({ "read": true }));
         audit::record(&mut tx, &audit).await?;

@@ -11,10 +11,9 @@ use futures_util::TryStreamExt;
 use sqlx::PgPool;
 
 use super::audit::{self, AuditEntry};
-use super::moderation::{LockedRating, set_quarantine};
+use super::moderation::{lock_ratings, place_in_scope, set_quarantine};
 use super::{ScopeFilter, StoreError};
 use crate::domain::ids::VenueId;
-use crate::domain::venue::RegionCode;
 
 /// Who holds ratings, in the moderation log.
 pub const DETECTOR_ACTOR: &str = "integrity-detector";
@@ -92,15 +91,6 @@ pub struct NewIncident {
     pub ratings: Vec<(i64, Vec<String>)>,
 }
 
-/// A rating that a [`hold`] took out of the counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewlyHeld {
-    /// Venue.
-    pub venue_id: i64,
-    /// The rating's day.
-    pub day: NaiveDate,
-}
-
 /// What one [`hold`] did.
 #[derive(Debug, Clone, Default)]
 pub struct HoldOutcome {
@@ -108,8 +98,8 @@ pub struct HoldOutcome {
     pub incident_id: i64,
     /// Whether the incident is new.
     pub created: bool,
-    /// Ratings newly held.
-    pub held: Vec<NewlyHeld>,
+    /// The day of each rating newly held.
+    pub held: Vec<NaiveDate>,
 }
 
 /// Records an incident (or adds to the one of its venue, day, signal and
@@ -207,10 +197,7 @@ pub async fn hold(
         )
         .execute(&mut *tx)
         .await?;
-        held.push(NewlyHeld {
-            venue_id: rating.venue_id,
-            day: rating.day,
-        });
+        held.push(rating.day);
     }
     tx.commit().await?;
     Ok(HoldOutcome {
@@ -242,48 +229,6 @@ async fn add_signals(
         }
     }
     Ok(())
-}
-
-/// Locks ratings of one venue, ordered by id (so two writers lock in one
-/// order), with whether each is quarantined.
-async fn lock_ratings(
-    tx: &mut sqlx::PgConnection,
-    venue_id: i64,
-    ids: &[i64],
-) -> Result<Vec<(LockedRating, bool)>, StoreError> {
-    let rows = sqlx::query!(
-        r#"SELECT r.id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
-                  (r.quarantined_at IS NOT NULL) AS "quarantined!",
-                  EXISTS (SELECT 1 FROM complaints c
-                          WHERE c.venue_id = $1 AND c.rating_id = r.id) AS "has_complaint!"
-           FROM ratings r
-           WHERE r.venue_id = $1 AND r.id = ANY($2)
-           ORDER BY r.id
-           FOR UPDATE OF r"#,
-        venue_id,
-        ids
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                LockedRating {
-                    venue_id,
-                    id: r.id,
-                    day: r.day,
-                    overall: r.overall,
-                    environment: r.environment,
-                    skill: r.skill,
-                    attitude: r.attitude,
-                    tags: r.tags,
-                    has_complaint: r.has_complaint,
-                },
-                r.quarantined,
-            )
-        })
-        .collect())
 }
 
 /// What a reviewer decides on held ratings.
@@ -391,17 +336,7 @@ pub async fn decide(
     let Some(venue_id) = venue_id else {
         return Ok(Decided::Unknown);
     };
-    let Some(venue) = sqlx::query!(
-        r#"SELECT region_code AS "region_code!: RegionCode", category FROM venues
-           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
-        venue_id,
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
+    let Some((region_code, category)) = place_in_scope(&mut tx, venue_id, scope).await? else {
         return Ok(Decided::Unknown);
     };
     let (incident_id, rating_id) = match target {
@@ -436,7 +371,7 @@ pub async fn decide(
         DecisionTarget::Incident(id) => format!("incident:{id}"),
         DecisionTarget::Rating(id) => format!("rating:{id}"),
     };
-    audit.region_code = Some(venue.region_code.to_string());
+    audit.region_code = Some(region_code.to_string());
     audit.venue_id = Some(venue_id.into());
     audit.before = Some(serde_json::json!({ "held": held.len() }));
     audit.after = Some(serde_json::json!({
@@ -448,8 +383,8 @@ pub async fn decide(
     tx.commit().await?;
     Ok(Decided::Done {
         venue_id: venue_id.into(),
-        region_code: venue.region_code.to_string(),
-        category: venue.category,
+        region_code: region_code.to_string(),
+        category,
         decided: locked.len() as u32,
         released_days,
     })

@@ -47,48 +47,27 @@ pub async fn moderate(
     let Some(venue_id) = super::ratings::venue_of(&mut tx, rating_id).await? else {
         return Ok(Moderation::UnknownRating);
     };
-    let Some(rating) = sqlx::query!(
-        r#"SELECT r.venue_id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
-                  r.quarantined_at, v.region_code AS "region_code!: RegionCode", v.category,
-                  EXISTS (SELECT 1 FROM complaints c
-                          WHERE c.venue_id = $5 AND c.rating_id = r.id) AS "has_complaint!"
-           FROM ratings r JOIN venues v ON v.id = r.venue_id
-           WHERE r.id = $1 AND r.venue_id = $5 AND v.id = $5
-             AND ($2 OR v.region_code = ANY($3) OR v.id = ANY($4))
-           FOR UPDATE OF r"#,
-        rating_id.get(),
-        scope.all,
-        &scope.region_codes as &[String],
-        &scope.venue_ids,
-        venue_id.get()
-    )
-    .fetch_optional(&mut *tx)
-    .await?
+    let Some((region_code, category)) = place_in_scope(&mut tx, venue_id.get(), scope).await?
     else {
         return Ok(Moderation::UnknownRating);
     };
-    if rating.quarantined_at.is_some() == quarantine {
+    let Some((locked, quarantined)) = lock_ratings(&mut tx, venue_id.get(), &[rating_id.get()])
+        .await?
+        .pop()
+    else {
+        return Ok(Moderation::UnknownRating);
+    };
+    if quarantined == quarantine {
         return Ok(Moderation::AlreadyThere);
     }
-    let locked = LockedRating {
-        venue_id: rating.venue_id,
-        id: rating_id.get(),
-        day: rating.day,
-        overall: rating.overall,
-        environment: rating.environment,
-        skill: rating.skill,
-        attitude: rating.attitude,
-        tags: rating.tags,
-        has_complaint: rating.has_complaint,
-    };
     let quarantined_at =
         set_quarantine(&mut tx, &locked, quarantine, reason.as_str(), &audit.actor).await?;
     if !quarantine {
         // A held rating released by hand is decided: never held again.
         super::integrity::decide_hold_in(
             &mut tx,
-            rating.venue_id,
-            rating_id.get(),
+            locked.venue_id,
+            locked.id,
             super::integrity::HoldDecision::Release,
             reason.as_str(),
             &audit.actor,
@@ -96,19 +75,82 @@ pub async fn moderate(
         .await?;
     }
     audit.target = format!("rating:{rating_id}");
-    audit.region_code = Some(rating.region_code.to_string());
-    audit.venue_id = Some(rating.venue_id.into());
+    audit.region_code = Some(region_code.to_string());
+    audit.venue_id = Some(venue_id);
     audit.before = Some(serde_json::json!({ "quarantined": !quarantine }));
     audit.after = Some(serde_json::json!({ "quarantined": quarantine, "reason": reason.as_str() }));
     audit::record(&mut tx, &audit).await?;
     tx.commit().await?;
     Ok(Moderation::Done {
-        venue_id: rating.venue_id.into(),
-        day: rating.day,
-        region_code: rating.region_code.to_string(),
-        category: rating.category,
+        venue_id,
+        day: locked.day,
+        region_code: region_code.to_string(),
+        category,
         quarantined_at,
     })
+}
+
+/// The region and category of a venue within `scope`, read in the
+/// caller's transaction before it changes the venue's ratings; `None` for a
+/// venue that does not exist or lies outside `scope`.
+pub(super) async fn place_in_scope(
+    conn: &mut sqlx::PgConnection,
+    venue_id: i64,
+    scope: &ScopeFilter,
+) -> Result<Option<(RegionCode, String)>, StoreError> {
+    let place = sqlx::query!(
+        r#"SELECT region_code AS "region_code!: RegionCode", category FROM venues
+           WHERE id = $1 AND ($2 OR region_code = ANY($3) OR id = ANY($4))"#,
+        venue_id,
+        scope.all,
+        &scope.region_codes as &[String],
+        &scope.venue_ids
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(place.map(|p| (p.region_code, p.category)))
+}
+
+/// Locks ratings of one venue, ordered by id (so two writers lock in one
+/// order), with whether each is quarantined.
+pub(super) async fn lock_ratings(
+    tx: &mut sqlx::PgConnection,
+    venue_id: i64,
+    ids: &[i64],
+) -> Result<Vec<(LockedRating, bool)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id, r.day, r.overall, r.environment, r.skill, r.attitude, r.tags,
+                  (r.quarantined_at IS NOT NULL) AS "quarantined!",
+                  EXISTS (SELECT 1 FROM complaints c
+                          WHERE c.venue_id = $1 AND c.rating_id = r.id) AS "has_complaint!"
+           FROM ratings r
+           WHERE r.venue_id = $1 AND r.id = ANY($2)
+           ORDER BY r.id
+           FOR UPDATE OF r"#,
+        venue_id,
+        ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                LockedRating {
+                    venue_id,
+                    id: r.id,
+                    day: r.day,
+                    overall: r.overall,
+                    environment: r.environment,
+                    skill: r.skill,
+                    attitude: r.attitude,
+                    tags: r.tags,
+                    has_complaint: r.has_complaint,
+                },
+                r.quarantined,
+            )
+        })
+        .collect())
 }
 
 /// A rating locked (`FOR UPDATE`) for a change of its quarantine, with

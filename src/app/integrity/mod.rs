@@ -198,13 +198,6 @@ pub async fn queue(
     })
 }
 
-/// Incidents in scope still holding ratings, for the console's overview.
-pub async fn open_count(services: &Services, scope: &ScopeFilter) -> Result<i64, AppError> {
-    Ok(integrity::incidents(&services.pool, scope, true, 1, 0)
-        .await?
-        .1)
-}
-
 /// One incident in the caller's scope, with its ratings.
 pub async fn incident(
     services: &Services,

@@ -108,7 +108,7 @@ impl Scanner {
                     let kind = AlertKind::CampaignDetected;
                     alerts::raise(&mut conn, incident.venue_id, kind, &key, &details, at).await?;
                 }
-                let held_today = outcome.held.iter().filter(|h| h.day == today).count();
+                let held_today = outcome.held.iter().filter(|day| **day == today).count();
                 if held_today > 0 {
                     let place = judged.places.get(&incident.venue_id);
                     if let Some((region_code, category)) = place {

@@ -583,7 +583,7 @@ fn new_networks(
         findings,
         venue,
         &pooled,
-        (t, &usual),
+        (t.lean_tail, &usual),
         |side, on_side, usual_share| Signal::NewNetworks {
             ratings,
             side,
@@ -596,13 +596,13 @@ fn new_networks(
 type Prior<'a> = (&'a Thresholds, &'a dyn Fn(Side) -> f64);
 
 /// The ratings of `pooled` on a side it leans to beyond `usual_share` of
-/// that side: a finding of `signal` (given the side, the ratings on it and
-/// the usual share) for each side that leans.
+/// that side, less likely than `tail`: a finding of `signal` (given the
+/// side, the ratings on it and the usual share) for each side that leans.
 fn lean(
     findings: &mut Findings,
     venue: u64,
     pooled: &[&Observation],
-    (t, usual_share): (&Thresholds, &dyn Fn(Side) -> f64),
+    (tail, usual_share): (f64, &dyn Fn(Side) -> f64),
     signal: impl Fn(Side, u32, f64) -> Signal,
 ) {
     for side in [Side::High, Side::Low] {
@@ -612,7 +612,7 @@ fn lean(
             .filter(|o| o.side() == Some(side))
             .collect();
         let share = usual_share(side);
-        if binomial_upper(on.len() as u64, pooled.len() as u64, share) < t.lean_tail {
+        if binomial_upper(on.len() as u64, pooled.len() as u64, share) < tail {
             findings.add(signal(side, on.len() as u32, share), venue, Some(side), &on);
         }
     }
@@ -654,7 +654,7 @@ fn bursts(
                 findings,
                 venue,
                 &inside,
-                (t, &usual),
+                (t.lean_tail, &usual),
                 |side, on_side, usual_share| Signal::Burst {
                     hours: hours as u32,
                     count,
@@ -714,7 +714,7 @@ fn networks(
             findings,
             venue,
             all,
-            (t, &usual),
+            (t.lean_tail, &usual),
             |side, on_side, usual_share| Signal::Network {
                 ratings,
                 side,
@@ -749,7 +749,7 @@ fn device_repeats(
                 findings,
                 venue,
                 all,
-                (t, &usual),
+                (t.lean_tail, &usual),
                 |side, on_side, usual_share| Signal::DeviceRepeat {
                     days,
                     side,
@@ -811,17 +811,13 @@ fn shift(
     if (rated.len() as u32) < t.shift_min_ratings || past.count < t.shift_min_history {
         return;
     }
-    let strict = Thresholds {
-        lean_tail: t.shift_tail,
-        ..t.clone()
-    };
     let usual = |side: Side| past.share(side, prior(side));
     let ratings = rated.len() as u32;
     lean(
         findings,
         venue,
         rated,
-        (&strict, &usual),
+        (t.shift_tail, &usual),
         |side, on_side, usual_share| Signal::Shift {
             ratings,
             side,
