@@ -7,7 +7,10 @@
 #      region and grades every tier, timed (target: under 30 s);
 #   3. rankings: wrk GETs /api/v1/rankings for random regions, categories
 #      and pages against `qrfeedback serve` (target: p50 < 20 ms, p99 < 100 ms);
-#   4. reconcile: `qrfeedback reconcile --dry-run` recounts every aggregate.
+#   4. a venue's score JSON, its public page `/v/{id}` and the rating page
+#      `/r/{code}`, each for a random venue on every request (targets: p99
+#      < 50 ms; the venue page at least a quarter of the rating page's rate);
+#   5. reconcile: `qrfeedback reconcile --dry-run` recounts every aggregate.
 #
 # Prints the figures; leaves Postgres and Redis running. Raw outputs are in
 # .local/bench-scores/. Sizes: BENCH_VENUES, BENCH_RATINGS.
@@ -24,6 +27,7 @@ BENCH_DB=qrf_bench_scores
 THREADS=2
 CLIENTS=16
 RANKING_SECONDS=20
+VENUE_SECONDS=20
 WORK="$QRF_ROOT/.local/bench-scores"
 
 export ADMIN_TOKEN="${ADMIN_TOKEN:-bench-$(qrf_random_hex 18)}"
@@ -86,8 +90,22 @@ curl -sS --max-time 10 "$BASE_URL/api/v1/rankings?region=650000" | head -c 300
 echo
 run_wrk "$WORK/rankings.txt" -t"$THREADS" -c"$CLIENTS" -d"${RANKING_SECONDS}s" --latency \
     -s deploy/load/rankings.lua "$BASE_URL" -- "$WORK/regions.txt"
+
+psql_at "$DATABASE_URL" -tA -c "select id from venues order by id" >"$WORK/venue_ids.txt"
+psql_at "$DATABASE_URL" -tA -c "select code from venue_codes where replaced_at is null" >"$WORK/venue_codes.txt"
+step "score JSON: wrk GET /api/v1/venues/{id}/score, random venues, ${VENUE_SECONDS}s"
+run_wrk "$WORK/score.txt" -t"$THREADS" -c"$CLIENTS" -d"${VENUE_SECONDS}s" --latency \
+    -s deploy/load/random_paths.lua "$BASE_URL" -- "$WORK/venue_ids.txt" /api/v1/venues/ /score
+step "venue page: wrk GET /v/{id}, random venues, ${VENUE_SECONDS}s"
+run_wrk "$WORK/venue_page.txt" -t"$THREADS" -c"$CLIENTS" -d"${VENUE_SECONDS}s" --latency \
+    -s deploy/load/random_paths.lua "$BASE_URL" -- "$WORK/venue_ids.txt" /v/
+step "rating page: wrk GET /r/{code}, random venues, ${VENUE_SECONDS}s"
+run_wrk "$WORK/rating_page.txt" -t"$THREADS" -c"$CLIENTS" -d"${VENUE_SECONDS}s" --latency \
+    -s deploy/load/random_paths.lua "$BASE_URL" -- "$WORK/venue_codes.txt" /r/
 stop_servers
-ranking_errors=$(($(qrf_field http_errors "$WORK/rankings.txt") + $(qrf_field socket_errors "$WORK/rankings.txt")))
+# errors FILE: the HTTP and socket errors of one wrk run.
+errors() { echo $(($(qrf_field http_errors "$1") + $(qrf_field socket_errors "$1"))); }
+ranking_errors="$(errors "$WORK/rankings.txt")"
 
 step "reconcile --dry-run (recount of every aggregate)"
 timed "$WORK/reconcile.txt" target/release/qrfeedback reconcile --dry-run
@@ -100,5 +118,18 @@ printf 'recompute: %.1f s (target < 30 s)\n' "$recompute_s"
 printf 'rankings: %.0f req/s, p50 %.1f ms, p99 %.1f ms (targets 20 / 100 ms), errors %d\n' \
     "$(qrf_field rps "$WORK/rankings.txt")" "$(qrf_field p50_ms "$WORK/rankings.txt")" \
     "$(qrf_field p99_ms "$WORK/rankings.txt")" "$ranking_errors"
+# line NAME FILE: one wrk run's figures.
+line() {
+    printf '%s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d\n' "$1" \
+        "$(qrf_field rps "$2")" "$(qrf_field p50_ms "$2")" "$(qrf_field p99_ms "$2")" "$(errors "$2")"
+}
+line "score JSON, random venues (target p99 < 50 ms)" "$WORK/score.txt"
+line "venue page /v/{id}, random venues (target p99 < 50 ms)" "$WORK/venue_page.txt"
+line "rating page /r/{code}, random venues" "$WORK/rating_page.txt"
+printf 'venue page / rating page: %.1f%% (target >= 25%%)\n' \
+    "$(echo "100 * $(qrf_field rps "$WORK/venue_page.txt") / $(qrf_field rps "$WORK/rating_page.txt")" | bc -l)"
 printf 'reconcile (dry run, full recount): %.1f s; %s\n' "$reconcile_s" "$(tail -n 1 "$WORK/reconcile.txt")"
 ((ranking_errors == 0)) || qrf_die "rankings answered with errors"
+for run in score venue_page rating_page; do
+    (($(errors "$WORK/$run.txt") == 0)) || qrf_die "$run answered with errors"
+done

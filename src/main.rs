@@ -66,8 +66,14 @@ enum Command {
     /// venue-side tables distributed by venue (idempotent); on plain
     /// Postgres there is nothing to do.
     Distribute,
-    /// Recompute every venue, category and region score and credit tier.
-    Recompute,
+    /// Recompute every venue, category and region score and credit tier,
+    /// carrying each venue's stored sums forward to today.
+    Recompute {
+        /// Read every venue's whole history instead of its stored sums
+        /// (gives the same numbers; stores the sums anew).
+        #[arg(long)]
+        full: bool,
+    },
     /// Run the detectors of bought scores over the last N local days (as
     /// the service does every INTEGRITY_SCAN_SECONDS over today), holding
     /// what they find; prints what each day judged and held.
@@ -230,9 +236,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Recompute => {
+        Command::Recompute { full } => {
             let pool = owner_pool(&settings).await?;
-            recompute(pool, &settings).await?;
+            recompute(pool, &settings, full).await?;
         }
         Command::IntegrityScan { days } => {
             let pool = owner_pool(&settings).await?;
@@ -407,7 +413,7 @@ fn admin_password() -> anyhow::Result<String> {
 }
 
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
-async fn recompute(pool: sqlx::PgPool, settings: &Settings) -> anyhow::Result<()> {
+async fn recompute(pool: sqlx::PgPool, settings: &Settings, full: bool) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     let engine = ScoreEngine::new(
         pool.clone(),
@@ -430,13 +436,18 @@ async fn recompute(pool: sqlx::PgPool, settings: &Settings) -> anyhow::Result<()
             bar.set_position(done as u64);
         }
     };
-    let summary = engine.recompute_all(&progress).await?;
+    let summary = engine.recompute_all(&progress, full).await?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     println!(
-        "recomputed {} venues in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
+        "recomputed {} venues{} in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
         summary.venues,
+        if full {
+            " from their whole history"
+        } else {
+            ""
+        },
         summary.slices,
         summary.region_rows,
         summary.tier_changes,

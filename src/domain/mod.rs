@@ -26,6 +26,7 @@ pub mod quality_officer;
 pub mod rating;
 pub mod region;
 pub mod report;
+pub mod score_history;
 pub mod scoring;
 pub mod secrets;
 pub mod table;

@@ -1,9 +1,12 @@
 //! Keeps the stored scores current.
 //!
 //! The unit of work is a category within a province: its venues share one
-//! prior, so a new rating can move every score in it. A refresh reloads the
-//! slice's day aggregates, scores and ranks its venues, grades their tiers and
-//! rewrites the province's region rows, all in one transaction per province.
+//! prior, so a new rating can move every score in it. A refresh carries each
+//! venue's stored sums (`venue_score_bases`) to today with the few day
+//! aggregates since them (see `domain::score_history`), reading a venue's
+//! whole history only when it has no usable sums; then it scores and ranks
+//! the venues, grades their tiers and rewrites the province's region rows,
+//! all in one transaction per province.
 //! The background refresher finds changed venues from `venue_day_stats`
 //! (`updated_at`), from `score_refresh_queue` (quarantine, compliance
 //! records, new venues, tier overrides) and from tier overrides whose end
@@ -20,7 +23,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use futures_util::TryStreamExt;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
@@ -28,20 +30,20 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::credit::{RuleSet, TierInputs};
 use crate::domain::region::{RegionPath, RegionTree};
+use crate::domain::score_history::{DayAggregate, ScoreBase, roll};
 use crate::domain::scoring::{
     Measures, PriorSource, ScoringParams, VenueInputs, choose_priors, prior_or_fallback,
     score_venue, smoothed_0_100,
 };
 use crate::domain::tier_override::{TierSource, override_reason};
 use crate::store::reference::ReferenceData;
-use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueDayRow, VenueScoreRow};
+use crate::store::score_bases::{self, BaseRow, SliceVenue, VenueDay};
+use crate::store::scores::{self, MeasureColumns, RegionScoreRow, VenueScoreRow};
 use crate::store::{StoreError, tier_overrides, tiers};
 
 /// How far back each poll looks past the previous one, so a rating batch
 /// whose transaction started before a poll and committed after it is not missed.
 const POLL_OVERLAP: chrono::Duration = chrono::Duration::seconds(2);
-/// Ratings in 12 months, for the tier rules.
-const TWELVE_MONTHS_DAYS: i64 = 365;
 
 /// A province code and a category key.
 type Slice = (String, String);
@@ -85,6 +87,19 @@ struct VenueAcc {
     path: RegionPath,
     inputs: VenueInputs,
     ratings_12m: i64,
+    /// The base to store for the next refresh, when it moved.
+    new_base: Option<BaseRow>,
+}
+
+/// Venues whose whole history is read in one statement.
+const FULL_READ_CHUNK: usize = 1_000;
+
+fn group_days(rows: Vec<VenueDay>) -> HashMap<VenueId, Vec<DayAggregate>> {
+    let mut by_venue: HashMap<VenueId, Vec<DayAggregate>> = HashMap::new();
+    for row in rows {
+        by_venue.entry(row.venue_id).or_default().push(row.day);
+    }
+    by_venue
 }
 
 impl ScoreEngine {
@@ -134,15 +149,19 @@ impl ScoreEngine {
         Ok(())
     }
 
-    /// Recomputes every venue and region; `progress(done, total)` is called per province.
+    /// Recomputes every venue and region; `progress(done, total)` is called
+    /// per province. Each venue's inputs come from its stored base and the
+    /// days since, or with `reread` from its whole history (which must give
+    /// the same numbers, and stores fresh bases).
     pub async fn recompute_all(
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
+        reread: bool,
     ) -> anyhow::Result<RefreshSummary> {
         self.activate_rules().await?;
         let pairs = scores::all_slices(&self.pool).await?;
         let slices = self.slices_of(&pairs).await?;
-        self.refresh_slices(slices, progress).await
+        self.refresh_slices(slices, progress, reread).await
     }
 
     /// Refreshes the slices the given venues belong to, and the slices whose
@@ -154,7 +173,7 @@ impl ScoreEngine {
         self.activate_rules().await?;
         let pairs = scores::venue_slices(&self.pool, venue_ids).await?;
         let slices = self.slices_of(&pairs).await?;
-        self.refresh_slices(slices, &|_, _| {}).await
+        self.refresh_slices(slices, &|_, _| {}, false).await
     }
 
     async fn slices_of(&self, pairs: &[(String, String)]) -> Result<BTreeSet<Slice>, StoreError> {
@@ -172,17 +191,18 @@ impl ScoreEngine {
         &self,
         slices: BTreeSet<Slice>,
         progress: &(dyn Fn(usize, usize) + Sync),
+        reread: bool,
     ) -> anyhow::Result<RefreshSummary> {
         let mut summary = RefreshSummary::default();
         let stored = scores::province_category_sums(&self.pool).await?;
         let follow_up = self
-            .refresh_round(&slices, &stored, progress, &mut summary)
+            .refresh_round(&slices, &stored, progress, reread, &mut summary)
             .await?;
         if !follow_up.is_empty() {
             // Their own sums did not change, so this round cannot move the
             // national priors again: one extra round is enough.
             let stored = scores::province_category_sums(&self.pool).await?;
-            self.refresh_round(&follow_up, &stored, &|_, _| {}, &mut summary)
+            self.refresh_round(&follow_up, &stored, &|_, _| {}, reread, &mut summary)
                 .await?;
         }
         Ok(summary)
@@ -195,6 +215,7 @@ impl ScoreEngine {
         slices: &BTreeSet<Slice>,
         stored: &[(String, String, MeasureColumns)],
         progress: &(dyn Fn(usize, usize) + Sync),
+        reread: bool,
         summary: &mut RefreshSummary,
     ) -> anyhow::Result<BTreeSet<Slice>> {
         let today = self.clock.today();
@@ -212,7 +233,7 @@ impl ScoreEngine {
             let codes = regions.subtree(province);
             loaded.insert(
                 province.clone(),
-                self.load_venues(&regions, &codes, categories, today)
+                self.load_venues(&regions, &codes, categories, today, reread)
                     .await?,
             );
         }
@@ -284,58 +305,83 @@ impl ScoreEngine {
             .collect())
     }
 
+    /// Loads a province's venues of some categories with today's inputs:
+    /// from each venue's stored base and the few days it needs, or (without
+    /// a usable base, or with `reread`) from every day of its history.
     async fn load_venues(
         &self,
         regions: &RegionTree,
         region_codes: &[String],
         categories: &[String],
         today: NaiveDate,
+        reread: bool,
     ) -> anyhow::Result<Vec<VenueAcc>> {
-        let mut venues: Vec<VenueAcc> = Vec::new();
-        let mut rows = scores::venue_days(&self.pool, region_codes, categories, today);
-        while let Some(row) = rows.try_next().await? {
-            if venues.last().is_none_or(|v| v.venue_id != row.venue_id) {
-                let Some(path) = regions.path(&row.region_code) else {
-                    tracing::warn!(venue_id = %row.venue_id, region = %row.region_code, "venue outside the region tree; not scored");
-                    continue;
-                };
-                venues.push(VenueAcc {
-                    venue_id: row.venue_id,
-                    category: row.category.clone(),
-                    path,
-                    inputs: VenueInputs::default(),
-                    ratings_12m: 0,
-                });
+        let p = &self.params;
+        let mut conn = self.pool.acquire().await?;
+        let slice = score_bases::slice_venues(&mut conn, region_codes, categories, p).await?;
+        let mut venues = Vec::with_capacity(slice.len());
+        let mut carried: Vec<(SliceVenue, ScoreBase)> = Vec::new();
+        let mut everything: Vec<SliceVenue> = Vec::new();
+        for venue in slice {
+            match venue.base.filter(|b| !reread && b.usable(today)) {
+                Some(base) => carried.push((venue, base)),
+                None => everything.push(venue),
             }
-            if let Some(venue) = venues.last_mut() {
-                self.add_day(venue, &row, today);
+        }
+        // Venues read in full, a chunk at a time so a province's history
+        // never sits in memory at once.
+        for chunk in everything.chunks(FULL_READ_CHUNK) {
+            let ids: Vec<VenueId> = chunk.iter().map(|v| v.venue_id).collect();
+            let rows = score_bases::venue_days(&mut conn, &ids, None, today).await?;
+            let mut by_venue = group_days(rows);
+            for venue in chunk {
+                let days = by_venue.remove(&venue.venue_id).unwrap_or_default();
+                venues.extend(self.roll_venue(regions, venue, None, &days, today));
             }
+        }
+        // Venues carried from their base: only the days it asks for.
+        let mut wanted: BTreeSet<NaiveDate> = BTreeSet::new();
+        for (_, base) in &carried {
+            for (first, last) in base.days_needed(p, today) {
+                wanted.extend(first.iter_days().take_while(|d| *d <= last));
+            }
+        }
+        let wanted: Vec<NaiveDate> = wanted.into_iter().collect();
+        let ids: Vec<VenueId> = carried.iter().map(|(v, _)| v.venue_id).collect();
+        let rows = score_bases::venue_days(&mut conn, &ids, Some(&wanted), today).await?;
+        let mut by_venue = group_days(rows);
+        for (venue, base) in &carried {
+            let days = by_venue.remove(&venue.venue_id).unwrap_or_default();
+            venues.extend(self.roll_venue(regions, venue, Some(base), &days, today));
         }
         Ok(venues)
     }
 
-    fn add_day(&self, venue: &mut VenueAcc, row: &VenueDayRow, today: NaiveDate) {
-        let Some(day) = row.day else { return };
-        let age_days = (today - day).num_days();
-        let age = age_days as f64;
-        let p = &self.params;
-        let m = &mut venue.inputs.measures;
-        m.overall
-            .add_day(p, age, row.ratings_count, row.overall_sum);
-        m.environment
-            .add_day(p, age, row.environment_count, row.environment_sum);
-        m.skill.add_day(p, age, row.skill_count, row.skill_sum);
-        m.attitude
-            .add_day(p, age, row.attitude_count, row.attitude_sum);
-        if age_days < p.publish_window_days {
-            let h = &mut venue.inputs.window_histogram.0;
-            for (slot, n) in h.iter_mut().zip(&row.overall_hist) {
-                *slot += i64::from(*n);
-            }
-        }
-        if age_days < TWELVE_MONTHS_DAYS {
-            venue.ratings_12m += row.ratings_count;
-        }
+    fn roll_venue(
+        &self,
+        regions: &RegionTree,
+        venue: &SliceVenue,
+        base: Option<&ScoreBase>,
+        days: &[DayAggregate],
+        today: NaiveDate,
+    ) -> Option<VenueAcc> {
+        let Some(path) = regions.path(&venue.region_code) else {
+            tracing::warn!(venue_id = %venue.venue_id, region = %venue.region_code, "venue outside the region tree; not scored");
+            return None;
+        };
+        let (sums, next) = roll(&self.params, base, days, today);
+        // A base carried within its own day is unchanged: nothing to store.
+        let new_base = base
+            .is_none_or(|b| b.cutoff != next.cutoff)
+            .then(|| BaseRow::new(venue.venue_id, venue.version, &next, &self.params));
+        Some(VenueAcc {
+            venue_id: venue.venue_id,
+            category: venue.category.clone(),
+            path,
+            inputs: sums.inputs,
+            ratings_12m: sums.ratings_12m,
+            new_base,
+        })
     }
 
     async fn write_province(
@@ -457,6 +503,8 @@ impl ScoreEngine {
         scores::lock_province(&mut tx, province).await?;
         tier_overrides::close_reached(&mut tx, &ids, today).await?;
         let written = scores::write_venue_scores(&mut tx, &rows).await?;
+        let bases: Vec<BaseRow> = venues.iter().filter_map(|v| v.new_base.clone()).collect();
+        score_bases::write(&mut tx, &bases).await?;
         let aggregates = scores::region_aggregates(&mut tx, province).await?;
         let mut overall_national = Measures::default();
         for m in national.values() {
@@ -564,7 +612,7 @@ async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyh
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let summary = engine.recompute_all(&|_, _| {}).await?;
+    let summary = engine.recompute_all(&|_, _| {}, false).await?;
     tracing::info!(
         venues = summary.venues,
         tier_changes = summary.tier_changes,

@@ -84,6 +84,7 @@ pub const VENUE_TABLES: &[&str] = &[
     "alerts",
     "alert_reads",
     "alert_deliveries",
+    "venue_score_bases",
 ];
 
 /// Tables distributed by a key of their own: (table, column).

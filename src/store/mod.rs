@@ -28,6 +28,7 @@ pub mod reads;
 pub mod reconcile;
 pub mod reference;
 pub mod reports;
+pub mod score_bases;
 pub mod scores;
 pub mod second_factor;
 pub mod stats;

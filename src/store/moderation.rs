@@ -252,6 +252,7 @@ pub(super) async fn set_quarantine(
     )
     .execute(&mut *tx)
     .await?;
+    super::score_bases::invalidate(tx, rating.venue_id.into()).await?;
     super::scores::queue_refresh(tx, rating.venue_id.into()).await?;
     Ok(quarantined_at)
 }

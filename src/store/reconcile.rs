@@ -214,6 +214,7 @@ pub async fn repair_day(
     )
     .execute(&mut *tx)
     .await?;
+    super::score_bases::invalidate(&mut tx, venue_id).await?;
     super::scores::queue_refresh(&mut tx, venue_id).await?;
     tx.commit().await?;
     Ok(Repair {

@@ -1,83 +1,19 @@
-//! Stored scores: the day aggregates they are computed from, the venue and
-//! region score rows, and the reads behind the score, ranking and region routes.
+//! Stored scores: the venue and region score rows, and the reads behind the
+//! score, ranking and region routes (the day aggregates a refresh reads are
+//! in `score_bases`).
 //!
 //! Past 500 lines: every statement that reads or writes stored venue and region scores and the
 //! refresh queue.
 
 use crate::domain::credit::Tier;
 use crate::domain::ids::VenueId;
-use crate::domain::venue::RegionCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::stream::BoxStream;
 use serde::Serialize;
 use sqlx::PgPool;
 
 use super::StoreError;
 use crate::domain::distribution::{ScoreDistribution, score_distribution};
 use crate::domain::scoring::{Measures, WeightedSum};
-
-/// One venue's aggregate for one day (or a venue without any, `day` = `None`).
-#[derive(Debug, Clone)]
-pub struct VenueDayRow {
-    /// Venue id.
-    pub venue_id: VenueId,
-    /// Category key.
-    pub category: String,
-    /// The venue's own region code.
-    pub region_code: RegionCode,
-    /// Local day of the aggregate.
-    pub day: Option<NaiveDate>,
-    /// Counted ratings that day.
-    pub ratings_count: i64,
-    /// Sum of overall stars.
-    pub overall_sum: i64,
-    /// 1★..5★ counts.
-    pub overall_hist: Vec<i32>,
-    /// Environment ratings and their star sum.
-    pub environment_count: i64,
-    /// Sum of environment stars.
-    pub environment_sum: i64,
-    /// Skill ratings.
-    pub skill_count: i64,
-    /// Sum of skill stars.
-    pub skill_sum: i64,
-    /// Attitude ratings.
-    pub attitude_count: i64,
-    /// Sum of attitude stars.
-    pub attitude_sum: i64,
-}
-
-/// Streams the day aggregates (up to `today`) of the venues in some regions
-/// and categories, ordered by venue.
-pub fn venue_days<'a>(
-    pool: &'a PgPool,
-    region_codes: &'a [String],
-    categories: &'a [String],
-    today: NaiveDate,
-) -> BoxStream<'a, Result<VenueDayRow, sqlx::Error>> {
-    sqlx::query_as!(
-        VenueDayRow,
-        r#"SELECT v.id AS venue_id, v.category, v.region_code AS "region_code!: RegionCode",
-                  s.day AS "day?",
-                  coalesce(s.ratings_count, 0)::int8 AS "ratings_count!",
-                  coalesce(s.overall_sum, 0)::int8 AS "overall_sum!",
-                  coalesce(s.overall_hist, '{0,0,0,0,0}') AS "overall_hist!",
-                  coalesce(s.environment_count, 0)::int8 AS "environment_count!",
-                  coalesce(s.environment_sum, 0)::int8 AS "environment_sum!",
-                  coalesce(s.skill_count, 0)::int8 AS "skill_count!",
-                  coalesce(s.skill_sum, 0)::int8 AS "skill_sum!",
-                  coalesce(s.attitude_count, 0)::int8 AS "attitude_count!",
-                  coalesce(s.attitude_sum, 0)::int8 AS "attitude_sum!"
-           FROM venues v
-           LEFT JOIN venue_day_stats s ON s.venue_id = v.id AND s.day <= $3
-           WHERE v.region_code = ANY($1) AND v.category = ANY($2)
-           ORDER BY v.id"#,
-        region_codes as &[String],
-        categories as &[String],
-        today
-    )
-    .fetch(pool)
-}
 
 /// A venue score as written by a refresh.
 #[derive(Debug, Clone, Serialize)]

@@ -50,6 +50,7 @@ mod repeat_complaints;
 mod replica;
 mod reports;
 mod resilience;
+mod score_bases;
 mod scores;
 mod tier_overrides;
 mod token_owners;
