@@ -70,6 +70,9 @@ pub struct Settings {
     /// How often the detectors look at today's ratings
     /// (`INTEGRITY_SCAN_SECONDS`); `None` (`0`) runs no detectors.
     pub integrity_scan_interval: Option<Duration>,
+    /// How long a venue's public page and score JSON are kept in each
+    /// instance's cache (`VENUE_VIEW_SECONDS`); `None` (`0`) keeps none.
+    pub venue_view_ttl: Option<Duration>,
     /// Alerts for regulators: their rules, how often the aggregates are
     /// checked, and the webhook they are delivered to.
     pub alerts: AlertSettings,
@@ -265,6 +268,7 @@ struct FileSettings {
     tier_rules_file: Option<String>,
     integrity_thresholds_file: Option<String>,
     integrity_scan_seconds: Option<u64>,
+    venue_view_seconds: Option<u64>,
     alert_scan_seconds: Option<u64>,
     alert_score_drop_stars: Option<f64>,
     alert_red_flags: Option<u64>,
@@ -411,6 +415,7 @@ impl Settings {
         };
         let integrity_scan_seconds =
             number("INTEGRITY_SCAN_SECONDS", file.integrity_scan_seconds, 60)?;
+        let venue_view_seconds = number("VENUE_VIEW_SECONDS", file.venue_view_seconds, 5)?;
         let alerts = AlertSettings {
             scan_interval: match number("ALERT_SCAN_SECONDS", file.alert_scan_seconds, 300)? {
                 0 => None,
@@ -543,6 +548,10 @@ impl Settings {
             alerts,
             integrity_scan_interval: (integrity_scan_seconds > 0)
                 .then(|| Duration::from_secs(integrity_scan_seconds.min(3600))),
+            // Longer would show a visitor yesterday's page; the refresher
+            // forgets a rewritten venue sooner anyway.
+            venue_view_ttl: (venue_view_seconds > 0)
+                .then(|| Duration::from_secs(venue_view_seconds.min(60))),
             trusted_proxies,
             demo: false,
             imprint,

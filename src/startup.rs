@@ -9,6 +9,7 @@ use actix_web::{App, HttpServer, web};
 use crate::app::Services;
 use crate::app::intake::Intake;
 use crate::app::integrity::scan::Scanner;
+use crate::app::venue_views::VenueViews;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::secrets::SecretString;
@@ -109,9 +110,13 @@ impl Application {
             reads.clone(),
             settings.replica_max_lag,
         ));
+        let venue_views = VenueViews::new(settings.venue_view_ttl);
+        let (refreshed, refreshes) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(venue_views.clone().follow(refreshes));
         tokio::spawn(run_refresher(
             scores.clone(),
             settings.score_refresh_interval,
+            refreshed,
         ));
         if let Some(interval) = settings.integrity_scan_interval {
             let scanner = Scanner::new(
@@ -149,6 +154,7 @@ impl Application {
             intake,
             case_rules,
             scores,
+            venue_views,
             reference,
             secrets,
             settings: Arc::new(settings),

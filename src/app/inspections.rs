@@ -508,7 +508,7 @@ pub async fn record_with_photos(
         .stage(&checked.photos)
         .await
         .map_err(|e| files_failed(&e))?;
-    inspections::record(
+    let recorded = inspections::record(
         &services.pool,
         venue.id,
         (&checked.visit, &checked.outcome),
@@ -521,7 +521,10 @@ pub async fn record_with_photos(
     .map(InspectionBody::from)
     .ok_or(RecordError::Failed(AppError::not_found(
         Slug::VenueNotFound,
-    )))
+    )))?;
+    // The venue page publishes results.
+    services.venue_views.forget(&[venue.id]).await;
+    Ok(recorded)
 }
 
 /// Adds one photo to a recorded inspection of a venue in the caller's

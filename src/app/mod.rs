@@ -33,6 +33,7 @@ pub mod tier_overrides;
 pub mod tokens;
 pub mod venue_admin;
 pub mod venue_profile;
+pub mod venue_views;
 pub mod violations;
 pub mod working_days;
 
@@ -71,6 +72,8 @@ pub struct Services {
     pub case_rules: case_rules::CaseRules,
     /// Scores: constants and tier rules.
     pub scores: Arc<ScoreEngine>,
+    /// Venues' public views, kept a few seconds.
+    pub venue_views: venue_views::VenueViews,
     /// The region tree and the categories.
     pub reference: Arc<ReferenceData>,
     /// Derived keys.

@@ -235,6 +235,7 @@ pub async fn save(
         services.clock.now(),
     )
     .await?;
+    services.venue_views.forget(&[venue_id]).await;
     outcome(done, services.settings.cqo_training_hours).map(QualityOfficerBody::from)
 }
 
@@ -253,6 +254,7 @@ pub async fn ask_registration(
         services.clock.now(),
     )
     .await?;
+    services.venue_views.forget(&[venue_id]).await;
     outcome(done, services.settings.cqo_training_hours).map(QualityOfficerBody::from)
 }
 
@@ -289,6 +291,7 @@ pub async fn decide(
         services.clock.now(),
     )
     .await?;
+    services.venue_views.forget(&[venue_id]).await;
     outcome(done, required).map(QualityOfficerBody::from)
 }
 

@@ -288,7 +288,7 @@ pub async fn edit(
     }
     let scope = ScopeFilter::of(&caller.principal.scope, &regions);
     let audit = caller.audit(AuditAction::VENUE_UPDATE);
-    venue_admin::edit(
+    let outcome = venue_admin::edit(
         &services.pool,
         venue_id,
         &scope,
@@ -306,7 +306,9 @@ pub async fn edit(
         }
         EditVenueError::Store(err) => err.into(),
     })?
-    .ok_or(AppError::not_found(Slug::VenueNotFound))
+    .ok_or(AppError::not_found(Slug::VenueNotFound))?;
+    services.venue_views.forget(&[venue_id]).await;
+    Ok(outcome)
 }
 
 /// The kind of file an import comes in.

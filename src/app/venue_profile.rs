@@ -205,6 +205,7 @@ pub async fn reply(
     )
     .await?;
     let (reply, created) = reply_outcome(outcome)?;
+    services.venue_views.forget(&[reply.venue_id]).await;
     let body = SavedReplyBody {
         rating_id: reply.rating_id,
         venue_id: reply.venue_id,
@@ -276,5 +277,6 @@ pub async fn commitment(
     )
     .await?
     .ok_or(AppError::not_found(Slug::VenueNotFound))?;
+    services.venue_views.forget(&[venue_id]).await;
     Ok(CommitmentBody::from(saved))
 }

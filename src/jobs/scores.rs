@@ -25,6 +25,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -586,30 +587,55 @@ fn assign_ranks(rows: &mut [VenueScoreRow]) {
     }
 }
 
+/// What a refresh rewrote, for those who keep copies of scores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refreshed {
+    /// The scores of these venues moved because something of theirs changed.
+    Venues(Vec<VenueId>),
+    /// Every score was recomputed.
+    All,
+}
+
 /// Runs forever: catches scores up with changes every `interval`, and
-/// recomputes everything when the local day turns.
-pub async fn run_refresher(engine: Arc<ScoreEngine>, interval: Duration) {
+/// recomputes everything when the local day turns; tells `refreshed` what
+/// it rewrote.
+pub async fn run_refresher(
+    engine: Arc<ScoreEngine>,
+    interval: Duration,
+    refreshed: UnboundedSender<Refreshed>,
+) {
     let mut full_done_for: Option<NaiveDate> = None;
     let mut since = None;
     loop {
         let today = engine.clock.today();
         if full_done_for != Some(today) {
             match full_recompute_if_stale(&engine, today).await {
-                Ok(()) => full_done_for = Some(today),
+                Ok(recomputed) => {
+                    full_done_for = Some(today);
+                    if recomputed {
+                        let _ = refreshed.send(Refreshed::All);
+                    }
+                }
                 Err(err) => tracing::warn!(error = %err, "score recompute failed; will retry"),
             }
         }
         match poll_once(&engine, today, since).await {
-            Ok(next) => since = Some(next),
+            Ok((next, changed)) => {
+                since = Some(next);
+                if !changed.is_empty() {
+                    let _ = refreshed.send(Refreshed::Venues(changed));
+                }
+            }
             Err(err) => tracing::warn!(error = %err, "score refresh failed; will retry"),
         }
         tokio::time::sleep(interval).await;
     }
 }
 
-async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyhow::Result<()> {
+/// Recomputes every score if any is from another day or rule set; whether it did.
+async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyhow::Result<bool> {
     if !scores::stale(&engine.pool, today, engine.rules.version()).await? {
-        return Ok(());
+        return Ok(false);
     }
     let started = std::time::Instant::now();
     let summary = engine.recompute_all(&|_, _| {}, false).await?;
@@ -619,14 +645,14 @@ async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyh
         elapsed_ms = started.elapsed().as_millis() as u64,
         "scores recomputed"
     );
-    Ok(())
+    Ok(true)
 }
 
 async fn poll_once(
     engine: &ScoreEngine,
     today: NaiveDate,
     since: Option<chrono::DateTime<Utc>>,
-) -> anyhow::Result<chrono::DateTime<Utc>> {
+) -> anyhow::Result<(chrono::DateTime<Utc>, Vec<VenueId>)> {
     let days = [today, today.pred_opt().unwrap_or(today)];
     let (mut venue_ids, polled_at) =
         scores::venues_to_refresh(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?;
@@ -644,5 +670,5 @@ async fn poll_once(
             "scores refreshed"
         );
     }
-    Ok(polled_at)
+    Ok((polled_at, venue_ids))
 }

@@ -469,3 +469,52 @@ async fn with_postgres_down_the_pages_answer_503_quickly() {
     // The method needs no database.
     assert_eq!(page(&app, "/about/scores", None).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_cached_venue_page_shows_a_new_rating_once_the_refresher_rewrites_its_score() {
+    // A minute to live: anything newer than that on the page came from the
+    // refresher forgetting the venue, not from the entry running out.
+    let app = spawn_app_with(Options {
+        env: vec![("VENUE_VIEW_SECONDS", "60")],
+        ..Options::default()
+    })
+    .await;
+    let venue = app.hotel().await;
+    let venue_id = id_of(&venue);
+    for i in 0..5 {
+        app.rate(&venue, &format!("cached-{i}"), 4).await;
+    }
+    app.score_when(venue_id, |s| s["ratings"] == 5).await;
+    let path = format!("/v/{venue_id}?lang=en");
+    assert!(
+        page(&app, &path, None)
+            .await
+            .body
+            .contains("5 ratings in the last")
+    );
+
+    // Served from the cache: a change behind the service's back does not show…
+    sqlx::query("UPDATE venues SET name = 'Renamed behind its back' WHERE id = $1")
+        .bind(venue_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        !page(&app, &path, None)
+            .await
+            .body
+            .contains("Renamed behind its back")
+    );
+
+    // …but a rating does, within the refresh and well inside the minute.
+    app.rate(&venue, "cached-5", 5).await;
+    let shown = crate::common::eventually(std::time::Duration::from_secs(10), || async {
+        page(&app, &path, None)
+            .await
+            .body
+            .contains("6 ratings in the last")
+            && app.score(venue_id).await["ratings"] == 6
+    })
+    .await;
+    assert!(shown, "the sixth rating never reached the cached page");
+}

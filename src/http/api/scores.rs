@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::app::path_ids::parse_id;
 use crate::app::scores::{self, TierHistory, VenueScore};
+use crate::app::venue_views;
 use crate::app::{AppError, Slug};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -21,7 +22,7 @@ pub async fn venue_score(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    Ok(HttpResponse::Ok().json(scores::venue_score(&state, id).await?))
+    Ok(HttpResponse::Ok().json(&*venue_views::score(&state, id).await?))
 }
 
 /// Every change of a venue's credit tier, with its inputs, reasons and rule set version.

@@ -10,9 +10,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::AppError;
 use crate::app::path_ids::parse_id;
-use crate::app::scores::{self, VenueScore};
-use crate::app::{AppError, Slug};
+use crate::app::scores::VenueScore;
+use crate::app::venue_views;
 use crate::config::Imprint;
 use crate::domain::rating::Tag;
 use crate::domain::scoring::ScoringParams;
@@ -25,11 +26,9 @@ use crate::http::pages::public::{
     page_language, rank_text, render_document, score_text, tier_view,
 };
 use crate::i18n::{Lang, Messages, messages};
-use crate::store::dashboard::{self, PublicProfile};
-use crate::store::venues::{self, PublicVenue};
+use crate::store::dashboard::PublicProfile;
+use crate::store::venues::PublicVenue;
 
-/// Newest comments shown on the page; the page must stay small on a phone.
-const RECENT_COMMENTS: i64 = 5;
 /// Characters of comments and replies the page shows at most (the newest
 /// comment always shows): with the commitment's bound it keeps the page
 /// within its size budget whatever visitors write.
@@ -421,29 +420,26 @@ pub async fn venue(
         return error_response(&state, lang, PublicError::VenueNotFound);
     };
     let loaded = async {
-        let venue = venues::public(&state.pool, id)
-            .await?
-            .ok_or(AppError::not_found(Slug::VenueNotFound))?;
-        let score = scores::venue_score(&state, id).await?;
-        let profile = dashboard::public_profile(&state.pool, id, RECENT_COMMENTS).await?;
+        let page = venue_views::page(&state, id).await?;
+        let score = venue_views::score(&state, id).await?;
         let regions = state.reference.regions().await?;
         let categories = state.reference.categories().await?;
-        Ok::<_, AppError>((venue, score, profile, regions, categories))
+        Ok::<_, AppError>((page, score, regions, categories))
     }
     .await;
     match loaded {
-        Ok((venue, score, profile, regions, categories)) => {
+        Ok((page, score, regions, categories)) => {
             let reference = Reference {
                 regions: &regions,
                 categories: &categories,
             };
             let body = venue_page(
                 lang,
-                &venue,
+                &page.venue,
                 &score,
                 state.scores.params(),
                 &reference,
-                &profile,
+                &page.profile,
                 &state.settings.imprint,
             );
             html(&state, lang, chosen, StatusCode::OK, body)
