@@ -275,8 +275,7 @@ async fn main() -> anyhow::Result<()> {
                 settings.redis_url.as_ref().map(SecretString::expose),
                 &settings.redis_key_prefix,
             )?;
-            let report =
-                reconcile::reconcile(&pool, &live, Clock::system().today(), days, dry_run).await?;
+            let report = reconcile_with_bar(&pool, &live, days, dry_run).await?;
             println!("{report}");
         }
         Command::EraseContacts => {
@@ -412,6 +411,43 @@ fn admin_password() -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// Reconciles with a progress bar over the recount's slices on a terminal.
+async fn reconcile_with_bar(
+    pool: &sqlx::PgPool,
+    live: &Live,
+    days: Option<i64>,
+    dry_run: bool,
+) -> anyhow::Result<reconcile::ReconcileReport> {
+    use std::io::IsTerminal;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} recounting aggregates {bar:30} {pos}/{len} slices of venues {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let recount = reconcile::Recount {
+        days,
+        dry_run,
+        // Each slice runs on a Postgres connection of its own: as many as
+        // the database machine (here, this one) has cores.
+        jobs: std::thread::available_parallelism().map_or(2, usize::from),
+        progress: &progress,
+    };
+    let report = reconcile::reconcile_with(pool, live, Clock::system().today(), &recount).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    report
+}
+
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
 async fn recompute(pool: sqlx::PgPool, settings: &Settings, full: bool) -> anyhow::Result<()> {
     use std::io::IsTerminal;
@@ -441,13 +477,14 @@ async fn recompute(pool: sqlx::PgPool, settings: &Settings, full: bool) -> anyho
         bar.finish_and_clear();
     }
     println!(
-        "recomputed {} venues{} in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
+        "recomputed {} venues{} ({} changed) in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
         summary.venues,
         if full {
             " from their whole history"
         } else {
             ""
         },
+        summary.changed,
         summary.slices,
         summary.region_rows,
         summary.tier_changes,

@@ -141,22 +141,31 @@ pub struct PublicTierOverride {
 
 /// Assembles a venue's score from the stored score, today's aggregates and the live counter.
 pub async fn venue_score(services: &Services, id: VenueId) -> Result<VenueScore, AppError> {
-    venues::public(services.reads.pool(), id)
-        .await?
-        .ok_or(AppError::not_found(Slug::VenueNotFound))?;
+    let pool = services.reads.pool();
     let params = services.scores.params();
     let today = services.clock.today();
     let since = today - Duration::days(params.publish_window_days - 1);
-    let totals = stats::venue_totals(services.reads.pool(), id, since, today).await?;
-    let stored = scores::venue_score(services.reads.pool(), id).await?;
+    // Every venue has a stored score from its first refresh on; only a
+    // venue without one is looked up, to tell a new venue from none.
+    let stored = scores::venue_score(pool, id).await?;
+    if stored.is_none() {
+        venues::public(pool, id)
+            .await?
+            .ok_or(AppError::not_found(Slug::VenueNotFound))?;
+    }
+    let tags: BTreeMap<String, i64> = stats::tags_since(pool, id, since)
+        .await?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let stored_today = stats::day_count(pool, id, today).await?;
     let trend = trend(services, id, today).await?;
     let live_today = services.live.venue_today(id, today).await.ok().flatten();
     // Postgres is the truth; a live counter lower than it was reset or lost.
-    let today_count = live_today.map_or(totals.today, |live| live.max(totals.today));
-    let tags = totals.tags.into_iter().filter(|(_, n)| *n > 0).collect();
+    let today_count = live_today.map_or(stored_today, |live| live.max(stored_today));
     let Some(s) = stored else {
         // Not computed yet (a brand-new venue): nothing is published.
-        let histogram = Histogram(totals.overall_hist);
+        let histogram = Histogram(stats::histogram_since(pool, id, since).await?);
         return Ok(VenueScore {
             venue_id: id,
             published: false,

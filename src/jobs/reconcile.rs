@@ -6,6 +6,7 @@
 use std::fmt;
 
 use chrono::{Duration, NaiveDate};
+use futures_util::StreamExt;
 use sqlx::PgPool;
 
 use crate::live::Live;
@@ -80,8 +81,25 @@ impl fmt::Display for ReconcileReport {
     }
 }
 
+/// Slices of venue ids the recount is cut into: enough for an even spread
+/// over the connections and a progress bar that moves.
+const SLICES: i64 = 64;
+
+/// How a recount runs.
+pub struct Recount<'a> {
+    /// Only the last this many local days (every day when `None`).
+    pub days: Option<i64>,
+    /// Report differences without repairing them.
+    pub dry_run: bool,
+    /// Slices recounted at once, each on a connection of its own.
+    pub jobs: usize,
+    /// Called with (slices done, slices) as the recount goes.
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
 /// Checks (and unless `dry_run`, repairs) aggregates of the last `days` local
-/// days (every day when `None`) and today's live counters.
+/// days (every day when `None`) and today's live counters, recounting as
+/// many slices at once as the machine has cores.
 pub async fn reconcile(
     pool: &PgPool,
     live: &Live,
@@ -89,8 +107,60 @@ pub async fn reconcile(
     days: Option<i64>,
     dry_run: bool,
 ) -> anyhow::Result<ReconcileReport> {
+    let jobs = std::thread::available_parallelism().map_or(2, usize::from);
+    let recount = Recount {
+        days,
+        dry_run,
+        jobs,
+        progress: &|_, _| {},
+    };
+    reconcile_with(pool, live, today, &recount).await
+}
+
+/// The venue-day differences of every slice of venue ids, `jobs` slices at a time.
+async fn differences(
+    pool: &PgPool,
+    since: NaiveDate,
+    recount: &Recount<'_>,
+) -> anyhow::Result<Vec<(crate::domain::ids::VenueId, NaiveDate)>> {
+    let Some((first, last)) = reconcile::venue_id_span(pool).await? else {
+        return Ok(Vec::new());
+    };
+    let width = ((last - first) / SLICES + 1).max(1);
+    let slices: Vec<(i64, i64)> = (0..)
+        .map(|i| first + i * width)
+        .take_while(|start| *start <= last)
+        .map(|start| (start, (start + width - 1).min(last)))
+        .collect();
+    let total = slices.len();
+    (recount.progress)(0, total);
+    let mut found = Vec::new();
+    let mut pending = futures_util::stream::iter(
+        slices
+            .into_iter()
+            .map(|ids| reconcile::aggregate_differences(pool, since, ids)),
+    )
+    .buffer_unordered(recount.jobs.max(1));
+    let mut done = 0;
+    while let Some(slice) = pending.next().await {
+        found.extend(slice?);
+        done += 1;
+        (recount.progress)(done, total);
+    }
+    found.sort_unstable();
+    Ok(found)
+}
+
+/// [`reconcile`] with its slices, parallelism and progress chosen.
+pub async fn reconcile_with(
+    pool: &PgPool,
+    live: &Live,
+    today: NaiveDate,
+    recount: &Recount<'_>,
+) -> anyhow::Result<ReconcileReport> {
+    let (days, dry_run) = (recount.days, recount.dry_run);
     let since = days.map(|d| today - Duration::days(d.max(1) - 1));
-    let differences = reconcile::aggregate_differences(pool, since.unwrap_or(EARLIEST_DAY)).await?;
+    let differences = differences(pool, since.unwrap_or(EARLIEST_DAY), recount).await?;
     let mut report = ReconcileReport {
         since,
         repaired: !dry_run,

@@ -54,8 +54,10 @@ type Slice = (String, String);
 pub struct RefreshSummary {
     /// Province × category slices refreshed.
     pub slices: usize,
-    /// Venue scores written.
+    /// Venues scored.
     pub venues: i64,
+    /// Venue scores that changed (the rest were already stored as they are).
+    pub changed: i64,
     /// Tier changes recorded.
     pub tier_changes: i64,
     /// Region score rows written.
@@ -66,6 +68,7 @@ impl RefreshSummary {
     fn add(&mut self, other: RefreshSummary) {
         self.slices += other.slices;
         self.venues += other.venues;
+        self.changed += other.changed;
         self.tier_changes += other.tier_changes;
         self.region_rows += other.region_rows;
     }
@@ -550,7 +553,8 @@ impl ScoreEngine {
         tx.commit().await?;
         Ok(RefreshSummary {
             slices: 0,
-            venues: written.venues,
+            venues: rows.len() as i64,
+            changed: written.venues,
             tier_changes: written.tier_changes,
             region_rows: region_rows.len(),
         })

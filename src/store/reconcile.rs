@@ -7,13 +7,24 @@ use sqlx::PgPool;
 
 use super::StoreError;
 
-/// Venue days (from `since` on) whose aggregate (every count, sum and
-/// histogram) or tag counts differ from a recount of their non-quarantined
-/// ratings, with their complaints and the complaints filed apart from a
-/// rating, including either side missing.
+/// The lowest and highest venue id, `None` without venues: the span a
+/// recount is cut into slices of.
+pub async fn venue_id_span(pool: &PgPool) -> Result<Option<(i64, i64)>, StoreError> {
+    let row = sqlx::query!(r#"SELECT min(id) AS "first?", max(id) AS "last?" FROM venues"#)
+        .fetch_one(pool)
+        .await?;
+    Ok(row.first.zip(row.last))
+}
+
+/// Venue days (from `since` on, of the venues with ids in `ids`, inclusive)
+/// whose aggregate (every count, sum and histogram) or tag counts differ
+/// from a recount of their non-quarantined ratings, with their complaints
+/// and the complaints filed apart from a rating, including either side
+/// missing.
 pub async fn aggregate_differences(
     pool: &PgPool,
     since: NaiveDate,
+    ids: (i64, i64),
 ) -> Result<Vec<(VenueId, NaiveDate)>, StoreError> {
     let rows = sqlx::query!(
         r#"WITH rated AS (
@@ -36,13 +47,13 @@ pub async fn aggregate_differences(
                       count(c.id)::int AS complaints_count
                FROM ratings r
                LEFT JOIN complaints c ON c.venue_id = r.venue_id AND c.rating_id = r.id
-               WHERE r.quarantined_at IS NULL AND r.day >= $1
+               WHERE r.quarantined_at IS NULL AND r.day >= $1 AND r.venue_id BETWEEN $2 AND $3
                GROUP BY r.venue_id, r.day
            ),
            apart AS (
                SELECT venue_id, day, count(*)::int AS complaints_count
                FROM complaints
-               WHERE rating_id IS NULL AND day >= $1
+               WHERE rating_id IS NULL AND day >= $1 AND venue_id BETWEEN $2 AND $3
                GROUP BY venue_id, day
            ),
            recount AS (
@@ -54,7 +65,7 @@ pub async fn aggregate_differences(
                           AS complaints_count
                FROM rated FULL JOIN apart USING (venue_id, day)
            ),
-           stats AS (SELECT * FROM venue_day_stats WHERE day >= $1),
+           stats AS (SELECT * FROM venue_day_stats WHERE day >= $1 AND venue_id BETWEEN $2 AND $3),
            stat_diff AS (
                SELECT coalesce(rc.venue_id, s.venue_id) AS venue_id, coalesce(rc.day, s.day) AS day
                FROM recount rc FULL JOIN stats s ON s.venue_id = rc.venue_id AND s.day = rc.day
@@ -77,13 +88,14 @@ pub async fn aggregate_differences(
            tag_recount AS (
                SELECT r.venue_id, r.day, t.tag, count(*)::int AS count
                FROM ratings r CROSS JOIN LATERAL unnest(r.tags) AS t(tag)
-               WHERE r.quarantined_at IS NULL AND r.day >= $1
+               WHERE r.quarantined_at IS NULL AND r.day >= $1 AND r.venue_id BETWEEN $2 AND $3
                GROUP BY r.venue_id, r.day, t.tag
            ),
            tag_diff AS (
                SELECT coalesce(rc.venue_id, t.venue_id) AS venue_id, coalesce(rc.day, t.day) AS day
                FROM tag_recount rc
-               FULL JOIN (SELECT * FROM venue_day_tags WHERE day >= $1 AND count <> 0) t
+               FULL JOIN (SELECT * FROM venue_day_tags
+                          WHERE day >= $1 AND venue_id BETWEEN $2 AND $3 AND count <> 0) t
                     ON t.venue_id = rc.venue_id AND t.day = rc.day AND t.tag = rc.tag
                WHERE rc.count IS DISTINCT FROM t.count
            )
@@ -91,7 +103,9 @@ pub async fn aggregate_differences(
            UNION
            SELECT venue_id, day FROM tag_diff
            ORDER BY 1, 2"#,
-        since
+        since,
+        ids.0,
+        ids.1
     )
     .fetch_all(pool)
     .await?;

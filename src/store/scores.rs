@@ -140,7 +140,7 @@ impl From<&MeasureColumns> for Measures {
 /// What writing a batch of venue scores changed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteSummary {
-    /// Venue rows written.
+    /// Venue rows inserted, or changed in any number.
     pub venues: i64,
     /// Tier changes recorded in the history.
     pub tier_changes: i64,
@@ -171,19 +171,18 @@ pub async fn write_venue_scores(
                    tier_reasons jsonb, tier_inputs jsonb, tier_source text, tier_override_id bigint,
                    rule_set_version text, as_of_day date)
            ),
-           -- No FOR UPDATE here: it would skip the rows the upsert below
-           -- changes in this same statement. The caller holds the province lock.
-           previous AS (
-               SELECT s.venue_id, s.tier, s.tier_override_id FROM venue_scores s JOIN input USING (venue_id)
-           ),
            -- A change of tier, and an override taking over or ending even
-           -- where the letter stays, is a row of the history.
+           -- where the letter stays, is a row of the history. The stored
+           -- rows are looked up by key: joining the input with a copy of
+           -- them would compare every row with every row. No FOR UPDATE
+           -- here: it would skip the rows the upsert below changes in this
+           -- same statement. The caller holds the province lock.
            history AS (
                INSERT INTO tier_history (venue_id, tier, previous_tier, reasons, inputs, rule_set_version,
                                          source, override_id)
                SELECT i.venue_id, i.tier, p.tier, i.tier_reasons, i.tier_inputs, i.rule_set_version,
                       i.tier_source, i.tier_override_id
-               FROM input i LEFT JOIN previous p USING (venue_id)
+               FROM input i LEFT JOIN venue_scores p ON p.venue_id = i.venue_id
                WHERE p.tier IS DISTINCT FROM i.tier
                   OR p.tier_override_id IS DISTINCT FROM i.tier_override_id
                RETURNING 1
@@ -227,6 +226,30 @@ pub async fn write_venue_scores(
                    tier_override_id = EXCLUDED.tier_override_id,
                    rule_set_version = EXCLUDED.rule_set_version,
                    as_of_day = EXCLUDED.as_of_day, computed_at = EXCLUDED.computed_at
+               -- A row whose every number is the same stays as it is: a
+               -- refresh of a large province then writes only what moved.
+               WHERE (s.category, s.province_code, s.prefecture_code, s.county_code, s.published,
+                      s.score_0_100, s.confidence, s.ratings_window, s.histogram,
+                      s.environment_0_100, s.skill_0_100, s.attitude_0_100, s.overall_weight,
+                      s.overall_weighted, s.overall_count, s.environment_weight,
+                      s.environment_weighted, s.environment_count, s.skill_weight,
+                      s.skill_weighted, s.skill_count, s.attitude_weight, s.attitude_weighted,
+                      s.attitude_count, s.priors, s.rank_prefecture, s.rank_province, s.tier,
+                      s.tier_reasons, s.tier_inputs, s.tier_source, s.tier_override_id,
+                      s.rule_set_version, s.as_of_day)
+                     IS DISTINCT FROM
+                     (EXCLUDED.category, EXCLUDED.province_code, EXCLUDED.prefecture_code,
+                      EXCLUDED.county_code, EXCLUDED.published, EXCLUDED.score_0_100,
+                      EXCLUDED.confidence, EXCLUDED.ratings_window, EXCLUDED.histogram,
+                      EXCLUDED.environment_0_100, EXCLUDED.skill_0_100, EXCLUDED.attitude_0_100,
+                      EXCLUDED.overall_weight, EXCLUDED.overall_weighted, EXCLUDED.overall_count,
+                      EXCLUDED.environment_weight, EXCLUDED.environment_weighted,
+                      EXCLUDED.environment_count, EXCLUDED.skill_weight, EXCLUDED.skill_weighted,
+                      EXCLUDED.skill_count, EXCLUDED.attitude_weight, EXCLUDED.attitude_weighted,
+                      EXCLUDED.attitude_count, EXCLUDED.priors, EXCLUDED.rank_prefecture,
+                      EXCLUDED.rank_province, EXCLUDED.tier, EXCLUDED.tier_reasons,
+                      EXCLUDED.tier_inputs, EXCLUDED.tier_source, EXCLUDED.tier_override_id,
+                      EXCLUDED.rule_set_version, EXCLUDED.as_of_day)
                RETURNING 1
            )
            SELECT (SELECT count(*) FROM upsert) AS "venues!", (SELECT count(*) FROM history) AS "tier_changes!""#,

@@ -1,4 +1,4 @@
-//! Reading the day aggregates back: a venue's counts over a window.
+//! Reading the day aggregates back: a venue's counts on a day or over a window.
 
 use crate::domain::ids::VenueId;
 use chrono::NaiveDate;
@@ -6,45 +6,47 @@ use sqlx::PgPool;
 
 use super::StoreError;
 
-/// A venue's aggregated ratings since a day.
-#[derive(Debug, Clone, Default)]
-pub struct VenueTotals {
-    /// 1★..5★ counts.
-    pub overall_hist: [i64; 5],
-    /// (count, sum) of environment stars.
-    pub environment: (i64, i64),
-    /// (count, sum) of skill stars.
-    pub skill: (i64, i64),
-    /// (count, sum) of attitude stars.
-    pub attitude: (i64, i64),
-    /// Ratings on `today`.
-    pub today: i64,
-    /// Tag counts, most frequent first.
-    pub tags: Vec<(String, i64)>,
+/// A venue's counted ratings on one day.
+pub async fn day_count(
+    pool: &PgPool,
+    venue_id: VenueId,
+    day: NaiveDate,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT ratings_count::int8 AS "count!" FROM venue_day_stats WHERE venue_id = $1 AND day = $2"#,
+        venue_id.get(),
+        day
+    )
+    .fetch_optional(pool)
+    .await?
+    .unwrap_or(0))
 }
 
-/// Sums a venue's day aggregates from `since` on; `today` counts that day alone.
-pub async fn venue_totals(
+/// A venue's 1★..5★ counts from `since` on.
+pub async fn histogram_since(
     pool: &PgPool,
     venue_id: VenueId,
     since: NaiveDate,
-    today: NaiveDate,
-) -> Result<VenueTotals, StoreError> {
+) -> Result<[i64; 5], StoreError> {
     let row = sqlx::query!(
         r#"SELECT coalesce(sum(overall_hist[1]), 0)::int8 AS "h1!", coalesce(sum(overall_hist[2]), 0)::int8 AS "h2!",
                   coalesce(sum(overall_hist[3]), 0)::int8 AS "h3!", coalesce(sum(overall_hist[4]), 0)::int8 AS "h4!",
-                  coalesce(sum(overall_hist[5]), 0)::int8 AS "h5!",
-                  coalesce(sum(environment_count), 0)::int8 AS "env_n!", coalesce(sum(environment_sum), 0)::int8 AS "env_sum!",
-                  coalesce(sum(skill_count), 0)::int8 AS "skill_n!", coalesce(sum(skill_sum), 0)::int8 AS "skill_sum!",
-                  coalesce(sum(attitude_count), 0)::int8 AS "att_n!", coalesce(sum(attitude_sum), 0)::int8 AS "att_sum!",
-                  coalesce(sum(ratings_count) FILTER (WHERE day = $3), 0)::int8 AS "today!"
+                  coalesce(sum(overall_hist[5]), 0)::int8 AS "h5!"
            FROM venue_day_stats WHERE venue_id = $1 AND day >= $2"#,
         venue_id.get(),
-        since,
-        today
+        since
     )
     .fetch_one(pool)
     .await?;
+    Ok([row.h1, row.h2, row.h3, row.h4, row.h5])
+}
+
+/// A venue's tag counts from `since` on, most frequent first.
+pub async fn tags_since(
+    pool: &PgPool,
+    venue_id: VenueId,
+    since: NaiveDate,
+) -> Result<Vec<(String, i64)>, StoreError> {
     let tags = sqlx::query!(
         r#"SELECT tag, sum(count)::int8 AS "count!" FROM venue_day_tags
            WHERE venue_id = $1 AND day >= $2 GROUP BY tag ORDER BY 2 DESC, tag"#,
@@ -53,14 +55,7 @@ pub async fn venue_totals(
     )
     .fetch_all(pool)
     .await?;
-    Ok(VenueTotals {
-        overall_hist: [row.h1, row.h2, row.h3, row.h4, row.h5],
-        environment: (row.env_n, row.env_sum),
-        skill: (row.skill_n, row.skill_sum),
-        attitude: (row.att_n, row.att_sum),
-        today: row.today,
-        tags: tags.into_iter().map(|t| (t.tag, t.count)).collect(),
-    })
+    Ok(tags.into_iter().map(|t| (t.tag, t.count)).collect())
 }
 
 /// Today's rating counts per venue, per region (every level) and per category,

@@ -18,7 +18,7 @@ use crate::common::{ADMIN_TOKEN, TestApp, spawn_app};
 /// Venue days whose aggregates differ from a recount of their ratings.
 async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, chrono::NaiveDate)> {
     let since = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
-    qrfeedback::store::reconcile::aggregate_differences(&app.pool, since)
+    qrfeedback::store::reconcile::aggregate_differences(&app.pool, since, (i64::MIN, i64::MAX))
         .await
         .unwrap()
 }

@@ -458,7 +458,7 @@ async fn idempotency_answers_expire_after_a_day() {
 /// Venue days whose aggregates differ from a recount of their ratings.
 async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, chrono::NaiveDate)> {
     let since = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
-    qrfeedback::store::reconcile::aggregate_differences(&app.pool, since)
+    qrfeedback::store::reconcile::aggregate_differences(&app.pool, since, (i64::MIN, i64::MAX))
         .await
         .unwrap()
 }

@@ -59,7 +59,7 @@ async fn aggregate_differences(app: &TestApp) -> Vec<(VenueId, NaiveDate)> {
 
 async fn differences_in(pool: &PgPool) -> Vec<(VenueId, NaiveDate)> {
     let since = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
-    qrfeedback::store::reconcile::aggregate_differences(pool, since)
+    qrfeedback::store::reconcile::aggregate_differences(pool, since, (i64::MIN, i64::MAX))
         .await
         .unwrap()
 }
