@@ -19,7 +19,9 @@ use crate::http::AppState;
 use crate::http::security_headers::SecurityHeaders;
 use crate::jobs::scores::{ScoreEngine, run_refresher};
 use crate::jobs::{
-    alerts, batcher::Batcher, housekeeping, integrity, redis_monitor, replica_monitor,
+    alerts,
+    batcher::{Batcher, StoredVenues},
+    housekeeping, integrity, redis_monitor, replica_monitor,
 };
 use crate::live::Live;
 use crate::password_work::PasswordWork;
@@ -76,12 +78,13 @@ impl Application {
             clock.clone(),
             reference.clone(),
         )?);
+        let (stored, stores) = tokio::sync::mpsc::unbounded_channel();
         let batcher = Batcher::start(
             pool.clone(),
             live.clone(),
             metrics.clone(),
-            settings.batch_writers,
-            settings.batch_max,
+            (settings.batch_writers, settings.batch_max),
+            StoredVenues::to(stored),
         );
         let intake = Intake::new(
             pool.clone(),
@@ -116,6 +119,7 @@ impl Application {
         tokio::spawn(run_refresher(
             scores.clone(),
             settings.score_refresh_interval,
+            stores,
             refreshed,
         ));
         if let Some(interval) = settings.integrity_scan_interval {

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
+use crate::domain::ids::VenueId;
 use crate::live::Live;
 use crate::store::ratings::{self, BatchError, RatingRow, StoredRating};
 use crate::store::stats::DayCounts;
@@ -71,6 +72,26 @@ impl Pending {
     }
 }
 
+/// Where the batcher tells which venues' ratings it has just committed (the
+/// score refresher of this instance); nowhere by default.
+#[derive(Clone, Default)]
+pub struct StoredVenues(Option<mpsc::UnboundedSender<Vec<VenueId>>>);
+
+impl StoredVenues {
+    /// Tells `to` about every committed batch.
+    pub fn to(sender: mpsc::UnboundedSender<Vec<VenueId>>) -> Self {
+        Self(Some(sender))
+    }
+
+    fn tell(&self, venues: Vec<VenueId>) {
+        if let Some(sender) = &self.0 {
+            // A refresher that stopped listening misses nothing durable: it
+            // finds changed aggregates in Postgres too.
+            let _ = sender.send(venues);
+        }
+    }
+}
+
 /// The front of the batcher; cheap to clone.
 #[derive(Clone)]
 pub struct Batcher {
@@ -79,13 +100,14 @@ pub struct Batcher {
 
 impl Batcher {
     /// Starts the claim stage and `writers` writer tasks committing at most
-    /// `batch_max` ratings at a time and counting what they store in `live`.
+    /// `batch_max` ratings at a time, counting what they store in `live` and
+    /// telling `stored` whose ratings they stored.
     pub fn start(
         pool: PgPool,
         live: Live,
         metrics: Metrics,
-        writers: usize,
-        batch_max: usize,
+        (writers, batch_max): (usize, usize),
+        stored: StoredVenues,
     ) -> Self {
         let writers = writers.max(1);
         let batch_max = batch_max.max(1);
@@ -100,6 +122,7 @@ impl Batcher {
                 metrics.clone(),
                 ready.clone(),
                 batch_max,
+                stored.clone(),
             ));
         }
         Self { queue }
@@ -186,6 +209,7 @@ async fn writer(
     metrics: Metrics,
     ready: Arc<Mutex<mpsc::Receiver<Vec<Pending>>>>,
     batch_max: usize,
+    stored: StoredVenues,
 ) {
     let mut groups = Vec::new();
     loop {
@@ -201,7 +225,7 @@ async fn writer(
         while !batch.is_empty() {
             let rest = batch.split_off(batch.len().min(batch_max));
             metrics.batch_rows.observe(batch.len() as f64);
-            write_batch(&pool, &live, batch).await;
+            write_batch(&pool, &live, batch, &stored).await;
             batch = rest;
         }
     }
@@ -209,10 +233,10 @@ async fn writer(
 
 /// Writes a batch; a part that Postgres refuses for its data is split in
 /// halves written one after the other, until the rows at fault stand alone.
-async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
+async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>, stored: &StoredVenues) {
     let mut parts = vec![batch];
     while let Some(part) = parts.pop() {
-        if let Some(refused) = write_part(pool, live, part).await {
+        if let Some(refused) = write_part(pool, live, part, stored).await {
             if refused.len() == 1 {
                 fail_all(live, refused, WriteFailure::Refused).await;
             } else {
@@ -227,7 +251,12 @@ async fn write_batch(pool: &PgPool, live: &Live, batch: Vec<Pending>) {
 
 /// Writes one part, answering every row it settles; gives back the rows
 /// still unanswered when Postgres refused the data of one of them.
-async fn write_part(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) -> Option<Vec<Pending>> {
+async fn write_part(
+    pool: &PgPool,
+    live: &Live,
+    mut pending: Vec<Pending>,
+    stored_venues: &StoredVenues,
+) -> Option<Vec<Pending>> {
     let mut attempts = 0;
     while !pending.is_empty() {
         attempts += 1;
@@ -236,6 +265,10 @@ async fn write_part(pool: &PgPool, live: &Live, mut pending: Vec<Pending>) -> Op
         match ratings::insert_batch(pool, &rows).await {
             Ok(stored) => {
                 let mut counted = LiveIncrements::default();
+                let mut venues: Vec<VenueId> = pending.iter().map(|p| p.row.venue_id).collect();
+                venues.sort_unstable();
+                venues.dedup();
+                stored_venues.tell(venues);
                 for (item, stored) in pending.drain(..).zip(stored) {
                     counted.add(&item.row, &item.venue);
                     item.answer(WriteOutcome::Stored(stored));

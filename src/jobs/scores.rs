@@ -25,7 +25,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -163,9 +163,13 @@ impl ScoreEngine {
         reread: bool,
     ) -> anyhow::Result<RefreshSummary> {
         self.activate_rules().await?;
+        // Whatever was queued before this recompute is in it.
+        let (_, started_at) = scores::queued_for_refresh(&self.pool).await?;
         let pairs = scores::all_slices(&self.pool).await?;
         let slices = self.slices_of(&pairs).await?;
-        self.refresh_slices(slices, progress, reread).await
+        let summary = self.refresh_slices(slices, progress, reread).await?;
+        scores::clear_refresh_queue_up_to(&self.pool, started_at).await?;
+        Ok(summary)
     }
 
     /// Refreshes the slices the given venues belong to, and the slices whose
@@ -600,16 +604,21 @@ pub enum Refreshed {
     All,
 }
 
-/// Runs forever: catches scores up with changes every `interval`, and
-/// recomputes everything when the local day turns; tells `refreshed` what
+/// Runs forever: every `interval` refreshes the venues this instance just
+/// stored ratings of (told through `stored`) and those queued in
+/// `score_refresh_queue`; every [`DAY_STATS_POLL`] also looks for day
+/// aggregates any instance changed, in case a batch's word was lost;
+/// recomputes everything when the local day turns. Tells `refreshed` what
 /// it rewrote.
 pub async fn run_refresher(
     engine: Arc<ScoreEngine>,
     interval: Duration,
+    mut stored: UnboundedReceiver<Vec<VenueId>>,
     refreshed: UnboundedSender<Refreshed>,
 ) {
     let mut full_done_for: Option<NaiveDate> = None;
     let mut since = None;
+    let mut last_day_stats_poll: Option<std::time::Instant> = None;
     loop {
         let today = engine.clock.today();
         if full_done_for != Some(today) {
@@ -623,9 +632,22 @@ pub async fn run_refresher(
                 Err(err) => tracing::warn!(error = %err, "score recompute failed; will retry"),
             }
         }
-        match poll_once(&engine, today, since).await {
-            Ok((next, changed)) => {
-                since = Some(next);
+        let mut told = Vec::new();
+        while let Ok(venues) = stored.try_recv() {
+            told.extend(venues);
+        }
+        let look = last_day_stats_poll.is_none_or(|at| at.elapsed() >= DAY_STATS_POLL);
+        let poll = Poll {
+            today,
+            since: look.then_some(since),
+            told,
+        };
+        match poll_once(&engine, poll).await {
+            Ok((polled_at, changed)) => {
+                if look {
+                    since = Some(polled_at);
+                    last_day_stats_poll = Some(std::time::Instant::now());
+                }
                 if !changed.is_empty() {
                     let _ = refreshed.send(Refreshed::Venues(changed));
                 }
@@ -634,6 +656,21 @@ pub async fn run_refresher(
         }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// How often the refresher looks through today's and yesterday's day
+/// aggregates for changes: a scan of every venue's two rows, so not on every
+/// round; the batcher tells it about its own commits at once.
+const DAY_STATS_POLL: Duration = Duration::from_secs(60);
+
+/// What one refresh round looks at.
+struct Poll {
+    today: NaiveDate,
+    /// Look through the day aggregates changed since then (`Some(None)`:
+    /// since the newest stored score); `None`: not this round.
+    since: Option<Option<chrono::DateTime<Utc>>>,
+    /// Venues whose ratings this instance has just stored.
+    told: Vec<VenueId>,
 }
 
 /// Recomputes every score if any is from another day or rule set; whether it did.
@@ -654,12 +691,17 @@ async fn full_recompute_if_stale(engine: &ScoreEngine, today: NaiveDate) -> anyh
 
 async fn poll_once(
     engine: &ScoreEngine,
-    today: NaiveDate,
-    since: Option<chrono::DateTime<Utc>>,
+    poll: Poll,
 ) -> anyhow::Result<(chrono::DateTime<Utc>, Vec<VenueId>)> {
-    let days = [today, today.pred_opt().unwrap_or(today)];
-    let (mut venue_ids, polled_at) =
-        scores::venues_to_refresh(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?;
+    let today = poll.today;
+    let (mut venue_ids, polled_at) = scores::queued_for_refresh(&engine.pool).await?;
+    venue_ids.extend(poll.told);
+    if let Some(since) = poll.since {
+        let days = [today, today.pred_opt().unwrap_or(today)];
+        venue_ids.extend(
+            scores::changed_days(&engine.pool, &days, since.map(|s| s - POLL_OVERLAP)).await?,
+        );
+    }
     // Overrides that ended or began without anything else changing.
     venue_ids.extend(tier_overrides::venues_due(&engine.pool, today).await?);
     venue_ids.sort_unstable();

@@ -531,21 +531,32 @@ pub async fn province_category_sums(
         .collect())
 }
 
-/// Venues whose day aggregates (on `days`) changed at or after `since`, and
-/// venues queued for a refresh; with the database time of the poll, the
-/// `since` of the next one. Without `since`, changes after the newest stored
-/// score count. The queue is emptied by [`clear_refresh_queue`] once the
-/// refresh has been stored, so a failed refresh is retried.
-pub async fn venues_to_refresh(
+/// Venues queued for a refresh, with the database time of the read. The
+/// queue is emptied by [`clear_refresh_queue`] once the refresh has been
+/// stored, so a failed refresh is retried.
+pub async fn queued_for_refresh(
     pool: &PgPool,
-    days: &[NaiveDate],
-    since: Option<DateTime<Utc>>,
 ) -> Result<(Vec<VenueId>, DateTime<Utc>), StoreError> {
     let polled_at: DateTime<Utc> = sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
         .fetch_one(pool)
         .await?;
-    // Without a previous poll, changes after the newest stored score count;
-    // with no stored score at all, every aggregate of `days` does.
+    let queued: Vec<i64> = sqlx::query_scalar!(
+        "SELECT venue_id FROM score_refresh_queue WHERE queued_at <= $1",
+        polled_at
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok((queued.into_iter().map(VenueId::new).collect(), polled_at))
+}
+
+/// Venues whose day aggregates (on `days`) changed at or after `since`;
+/// without `since`, after the newest stored score (with no stored score at
+/// all, every aggregate of `days`).
+pub async fn changed_days(
+    pool: &PgPool,
+    days: &[NaiveDate],
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<VenueId>, StoreError> {
     let since: Option<DateTime<Utc>> = match since {
         Some(since) => Some(since),
         None => {
@@ -554,7 +565,7 @@ pub async fn venues_to_refresh(
                 .await?
         }
     };
-    let mut ids: Vec<i64> = sqlx::query_scalar!(
+    let ids: Vec<i64> = sqlx::query_scalar!(
         "SELECT venue_id FROM venue_day_stats
          WHERE day = ANY($1) AND ($2::timestamptz IS NULL OR updated_at >= $2)",
         days,
@@ -562,16 +573,7 @@ pub async fn venues_to_refresh(
     )
     .fetch_all(pool)
     .await?;
-    let queued: Vec<i64> = sqlx::query_scalar!(
-        "SELECT venue_id FROM score_refresh_queue WHERE queued_at <= $1",
-        polled_at
-    )
-    .fetch_all(pool)
-    .await?;
-    ids.extend(queued);
-    ids.sort_unstable();
-    ids.dedup();
-    Ok((ids.into_iter().map(VenueId::new).collect(), polled_at))
+    Ok(ids.into_iter().map(VenueId::new).collect())
 }
 
 /// Asks for a venue's scores to be refreshed (it changed in a way that
@@ -603,6 +605,15 @@ pub async fn clear_refresh_queue(
     )
     .execute(pool)
     .await?;
+    Ok(())
+}
+
+/// Removes every queue entry made up to `at` (a recompute of every venue
+/// that started then has covered them).
+pub async fn clear_refresh_queue_up_to(pool: &PgPool, at: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM score_refresh_queue WHERE queued_at <= $1", at)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use qrfeedback::domain::ids::VenueId;
 use std::sync::Arc;
 
 use chrono::Utc;
-use qrfeedback::jobs::batcher::{Batcher, WriteFailure, WriteOutcome};
+use qrfeedback::jobs::batcher::{Batcher, StoredVenues, WriteFailure, WriteOutcome};
 use qrfeedback::live::Live;
 use qrfeedback::store::ratings::RatingRow;
 use qrfeedback::store::venues::VenueCard;
@@ -126,8 +126,8 @@ async fn a_row_postgres_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(
         app.pool.clone(),
         Live::new(None, "").unwrap(),
         Metrics::new(),
-        1,
-        256,
+        (1, 256),
+        StoredVenues::default(),
     );
     let rows: Vec<RatingRow> = (0..48u8)
         .map(|i| {
