@@ -10,6 +10,7 @@ use crate::domain::ids::VenueId;
 use crate::domain::score_history::{DayAggregate, ScoreBase};
 use crate::domain::scoring::{Histogram, Measures, ScoringParams, WeightedSum};
 use crate::domain::venue::RegionCode;
+use crate::store::scores::MeasureColumns;
 
 /// A venue of a slice with the base stored for it.
 #[derive(Debug, Clone)]
@@ -160,18 +161,8 @@ pub struct BaseRow {
     cutoff: NaiveDate,
     half_life_days: f64,
     window_days: i64,
-    overall_weight: f64,
-    overall_weighted: f64,
-    overall_count: i64,
-    environment_weight: f64,
-    environment_weighted: f64,
-    environment_count: i64,
-    skill_weight: f64,
-    skill_weighted: f64,
-    skill_count: i64,
-    attitude_weight: f64,
-    attitude_weighted: f64,
-    attitude_count: i64,
+    #[serde(flatten)]
+    measures: MeasureColumns,
     window_histogram: [i64; 5],
     ratings_12m: i64,
 }
@@ -179,25 +170,13 @@ pub struct BaseRow {
 impl BaseRow {
     /// The row for `base`, built with `params`, read at `version`.
     pub fn new(venue_id: VenueId, version: i64, base: &ScoreBase, params: &ScoringParams) -> Self {
-        let m = &base.measures;
         Self {
             venue_id: venue_id.get(),
             version,
             cutoff: base.cutoff,
             half_life_days: params.half_life_days,
             window_days: params.publish_window_days,
-            overall_weight: m.overall.weight,
-            overall_weighted: m.overall.weighted_score,
-            overall_count: m.overall.count,
-            environment_weight: m.environment.weight,
-            environment_weighted: m.environment.weighted_score,
-            environment_count: m.environment.count,
-            skill_weight: m.skill.weight,
-            skill_weighted: m.skill.weighted_score,
-            skill_count: m.skill.count,
-            attitude_weight: m.attitude.weight,
-            attitude_weighted: m.attitude.weighted_score,
-            attitude_count: m.attitude.count,
+            measures: MeasureColumns::from(&base.measures),
             window_histogram: base.window_histogram.0,
             ratings_12m: base.ratings_12m,
         }

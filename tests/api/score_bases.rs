@@ -125,7 +125,7 @@ async fn rate_day(pool: &PgPool, rng: &mut impl RngExt, day: chrono::NaiveDate) 
                  attitude_count = s.attitude_count + EXCLUDED.attitude_count,
                  attitude_sum = s.attitude_sum + EXCLUDED.attitude_sum,
                  attitude_hist = hist_add(s.attitude_hist, EXCLUDED.attitude_hist),
-                 updated_at = now()",
+                 updated_at = $7",
         )
         .bind(venue_id)
         .bind(day)
@@ -133,6 +133,8 @@ async fn rate_day(pool: &PgPool, rng: &mut impl RngExt, day: chrono::NaiveDate) 
         .bind(sum)
         .bind(hist.to_vec())
         .bind(with_dimensions)
+        // Bound, not now(): a cluster takes no volatile function in DO UPDATE.
+        .bind(chrono::Utc::now())
         .execute(pool)
         .await
         .unwrap();
