@@ -411,6 +411,34 @@ fn admin_password() -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+struct TerminalBar(Option<indicatif::ProgressBar>);
+
+impl TerminalBar {
+    fn new(template: &str) -> Self {
+        use std::io::IsTerminal;
+        Self(std::io::stderr().is_terminal().then(|| {
+            indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            )
+        }))
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Reconciles with a progress bar over the recount's slices on a terminal.
 async fn reconcile_with_bar(
     pool: &sqlx::PgPool,
@@ -418,21 +446,10 @@ async fn reconcile_with_bar(
     days: Option<i64>,
     dry_run: bool,
 ) -> anyhow::Result<reconcile::ReconcileReport> {
-    use std::io::IsTerminal;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} recounting aggregates {bar:30} {pos}/{len} slices of venues {elapsed}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    });
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
-    };
+    let bar = TerminalBar::new(
+        "{spinner} recounting aggregates {bar:30} {pos}/{len} slices of venues {elapsed}",
+    );
+    let progress = |done: usize, total: usize| bar.show(done, total);
     let recount = reconcile::Recount {
         days,
         dry_run,
@@ -442,15 +459,12 @@ async fn reconcile_with_bar(
         progress: &progress,
     };
     let report = reconcile::reconcile_with(pool, live, Clock::system().today(), &recount).await;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     report
 }
 
 /// Recomputes every score: a progress bar on a terminal, one summary line otherwise.
 async fn recompute(pool: sqlx::PgPool, settings: &Settings, full: bool) -> anyhow::Result<()> {
-    use std::io::IsTerminal;
     let engine = ScoreEngine::new(
         pool.clone(),
         settings,
@@ -458,24 +472,11 @@ async fn recompute(pool: sqlx::PgPool, settings: &Settings, full: bool) -> anyho
         std::sync::Arc::new(ReferenceData::new(pool)),
     )?;
     let started = std::time::Instant::now();
-    let bar = std::io::stderr().is_terminal().then(|| {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} recomputing scores {bar:30} {pos}/{len} provinces {elapsed}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    });
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
-    };
+    let bar =
+        TerminalBar::new("{spinner} recomputing scores {bar:30} {pos}/{len} provinces {elapsed}");
+    let progress = |done: usize, total: usize| bar.show(done, total);
     let summary = engine.recompute_all(&progress, full).await?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     println!(
         "recomputed {} venues{} ({} changed) in {} province × category slices, {} region rows, {} tier changes, in {:.1} s (rule set {})",
         summary.venues,

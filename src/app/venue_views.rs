@@ -1,14 +1,15 @@
 //! What anyone may see of a venue — its score as the JSON API gives it and
-//! the rest of its public page — kept for a few seconds in a cache of each
-//! instance, so a venue many people look at costs one read per
-//! [`VIEW_TTL`], not one per visitor.
+//! the rest of its public page — kept for a few seconds
+//! (`VENUE_VIEW_SECONDS`) in a cache of each instance, so a venue many
+//! people look at costs one read per few seconds, not one per visitor.
 //!
 //! The score refresher forgets a venue as soon as it has rewritten its
 //! score (see `jobs::scores::run_refresher`), so a new rating shows within a
-//! refresh interval plus the refresh itself; the time to live bounds what
-//! the refresher does not see (a reply, a commitment, another instance's
-//! refresh that this one's refresher has not polled yet). Errors are never
-//! kept, and visitors who miss the same venue at once share one read.
+//! refresh interval plus the refresh itself; the venue's own reply,
+//! commitment, officer, inspection or edit forget it on the instance that
+//! made them. The time to live bounds the rest (such changes made on
+//! another instance). Errors are never kept, and visitors who miss the same
+//! venue at once share one read.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,12 +95,15 @@ impl VenueViews {
     }
 }
 
-/// A venue's score as `GET /api/v1/venues/{id}/score` gives it, from the cache.
-pub async fn score(services: &Services, id: VenueId) -> Result<Arc<VenueScore>, AppError> {
-    let read = async { scores::venue_score(services, id).await.map(Arc::new) };
-    match &services.venue_views.caches {
-        Some(caches) => caches
-            .scores
+/// `read` through `cache` when there is one: kept on success, shared by
+/// the callers missing the same venue at once.
+async fn through<V: Send + Sync + 'static>(
+    cache: Option<&Cache<VenueId, Arc<V>>>,
+    id: VenueId,
+    read: impl Future<Output = Result<Arc<V>, AppError>>,
+) -> Result<Arc<V>, AppError> {
+    match cache {
+        Some(cache) => cache
             .try_get_with(id, read)
             .await
             .map_err(|err| (*err).clone()),
@@ -107,21 +111,24 @@ pub async fn score(services: &Services, id: VenueId) -> Result<Arc<VenueScore>, 
     }
 }
 
+/// A venue's score as `GET /api/v1/venues/{id}/score` gives it, from the cache.
+pub async fn score(services: &Services, id: VenueId) -> Result<Arc<VenueScore>, AppError> {
+    let cache = services.venue_views.caches.as_ref().map(|c| &c.scores);
+    through(cache, id, async {
+        scores::venue_score(services, id).await.map(Arc::new)
+    })
+    .await
+}
+
 /// The venue and what it publishes, for its public page, from the cache.
 pub async fn page(services: &Services, id: VenueId) -> Result<Arc<PublicPage>, AppError> {
-    let read = async {
+    let cache = services.venue_views.caches.as_ref().map(|c| &c.pages);
+    through(cache, id, async {
         let venue = venues::public(&services.pool, id)
             .await?
             .ok_or(AppError::not_found(Slug::VenueNotFound))?;
         let profile = dashboard::public_profile(&services.pool, id, RECENT_COMMENTS).await?;
-        Ok::<_, AppError>(Arc::new(PublicPage { venue, profile }))
-    };
-    match &services.venue_views.caches {
-        Some(caches) => caches
-            .pages
-            .try_get_with(id, read)
-            .await
-            .map_err(|err| (*err).clone()),
-        None => read.await,
-    }
+        Ok(Arc::new(PublicPage { venue, profile }))
+    })
+    .await
 }

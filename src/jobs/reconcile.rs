@@ -151,7 +151,7 @@ async fn differences(
     Ok(found)
 }
 
-/// [`reconcile`] with its slices, parallelism and progress chosen.
+/// [`reconcile()`] with its slices, parallelism and progress chosen.
 pub async fn reconcile_with(
     pool: &PgPool,
     live: &Live,

@@ -7,10 +7,13 @@
 //! whole history only when it has no usable sums; then it scores and ranks
 //! the venues, grades their tiers and rewrites the province's region rows,
 //! all in one transaction per province.
-//! The background refresher finds changed venues from `venue_day_stats`
-//! (`updated_at`), from `score_refresh_queue` (quarantine, compliance
-//! records, new venues, tier overrides) and from tier overrides whose end
-//! date came (`tier_overrides::venues_due`) every few seconds; a full recompute runs at start-up
+//! Every few seconds the background refresher takes the venues its
+//! instance's batcher has just stored ratings of, those in
+//! `score_refresh_queue` (quarantine, compliance records, new venues, tier
+//! overrides) and those whose tier override's end date came
+//! (`tier_overrides::venues_due`); once a minute it also scans
+//! `venue_day_stats` (`updated_at`) for what any instance changed. A full
+//! recompute runs at start-up
 //! when the stored scores are from another day or rule set, at every local
 //! midnight (ages grow), and on `qrfeedback recompute`.
 //!
@@ -164,7 +167,7 @@ impl ScoreEngine {
     ) -> anyhow::Result<RefreshSummary> {
         self.activate_rules().await?;
         // Whatever was queued before this recompute is in it.
-        let (_, started_at) = scores::queued_for_refresh(&self.pool).await?;
+        let started_at = scores::database_now(&self.pool).await?;
         let pairs = scores::all_slices(&self.pool).await?;
         let slices = self.slices_of(&pairs).await?;
         let summary = self.refresh_slices(slices, progress, reread).await?;
@@ -606,7 +609,7 @@ pub enum Refreshed {
 
 /// Runs forever: every `interval` refreshes the venues this instance just
 /// stored ratings of (told through `stored`) and those queued in
-/// `score_refresh_queue`; every [`DAY_STATS_POLL`] also looks for day
+/// `score_refresh_queue`; once a minute (`DAY_STATS_POLL`) also looks for day
 /// aggregates any instance changed, in case a batch's word was lost;
 /// recomputes everything when the local day turns. Tells `refreshed` what
 /// it rewrote.

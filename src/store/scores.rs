@@ -531,15 +531,20 @@ pub async fn province_category_sums(
         .collect())
 }
 
+/// The database's time: what queue entries and `updated_at` are stamped with.
+pub async fn database_now(pool: &PgPool) -> Result<DateTime<Utc>, StoreError> {
+    Ok(sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
+        .fetch_one(pool)
+        .await?)
+}
+
 /// Venues queued for a refresh, with the database time of the read. The
 /// queue is emptied by [`clear_refresh_queue`] once the refresh has been
 /// stored, so a failed refresh is retried.
 pub async fn queued_for_refresh(
     pool: &PgPool,
 ) -> Result<(Vec<VenueId>, DateTime<Utc>), StoreError> {
-    let polled_at: DateTime<Utc> = sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
-        .fetch_one(pool)
-        .await?;
+    let polled_at = database_now(pool).await?;
     let queued: Vec<i64> = sqlx::query_scalar!(
         "SELECT venue_id FROM score_refresh_queue WHERE queued_at <= $1",
         polled_at
